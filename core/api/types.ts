@@ -1,0 +1,109 @@
+/**
+ * Plain data types that cross the core's boundary (CLI, WebSocket bridge, Electron IPC, renderer).
+ * Only JSON-serializable values; no classes.
+ */
+import type { SerializedError } from '../util/errors.js';
+
+export type { SerializedError };
+
+export type VideoState = 'imported' | 'reviewed' | 'anonymized' | 'missing';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface FractionText {
+  /** Exact rational as ffprobe reports it, e.g. "30000/1001". */
+  text: string;
+  num: number;
+  den: number;
+  value: number;
+}
+
+export interface VideoSummary {
+  id: number;
+  name: string;
+  path: string;
+  originalPath: string;
+  copied: boolean;
+  size: number;
+  sha256: string;
+  container: string;
+  duration: number;
+  fps: FractionText | null;
+  avgFrameRate: string | null;
+  rFrameRate: string | null;
+  frameCount: number | null;
+  frameCountExact: boolean;
+  width: number;
+  height: number;
+  displayWidth: number;
+  displayHeight: number;
+  rotation: number;
+  pixelFormat: string | null;
+  videoCodec: string | null;
+  audioStreams: number;
+  subtitleStreams: number;
+  variableFrameRate: boolean;
+  state: VideoState;
+  /** Jobs queued or running for this video right now. */
+  activeJobs: number;
+  /** The last job for this video failed (and nothing succeeded after it). */
+  lastJobFailed: boolean;
+  /** Artifact id of the thumbnail (the transport turns it into a URL). */
+  thumbnailArtifactId: number | null;
+  importedAt: string;
+}
+
+export interface ArtifactInfo {
+  id: number;
+  kind: string;
+  path: string;
+  meta: unknown;
+  createdAt: string;
+}
+
+export interface VideoDetail extends VideoSummary {
+  metadata: unknown;
+  artifacts: ArtifactInfo[];
+}
+
+export interface JobSummary {
+  id: number;
+  kind: string;
+  videoId: number | null;
+  state: JobState;
+  progress: number;
+  stage: string | null;
+  etaSeconds: number | null;
+  attempts: number;
+  maxAttempts: number;
+  input: unknown;
+  output: unknown;
+  error: SerializedError | null;
+  cancelRequested: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface JobEvent {
+  id: number;
+  jobId: number;
+  at: string;
+  type: string;
+  data: unknown;
+}
+
+export interface FailedImport {
+  path: string;
+  jobId: number;
+  error: SerializedError;
+  at: string;
+}
+
+export type CoreEvent =
+  | { type: 'job.state'; job: JobSummary }
+  | { type: 'job.progress'; jobId: number; videoId: number | null; progress: number; stage: string | null; etaSeconds: number | null }
+  | { type: 'video.added'; video: VideoSummary }
+  | { type: 'video.changed'; video: VideoSummary }
+  | { type: 'video.removed'; videoId: number }
+  | { type: 'settings.changed'; key: string; value: unknown }
+  | { type: 'data.changed'; videoId: number; topic: string };

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { commandInputs, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
+import type { CoreEvent } from './api/types.js';
+import { openLibraryDb, type LibraryDb } from './db/open.js';
+import { EventBus } from './events/bus.js';
+import { Ffmpeg } from './ffmpeg/index.js';
+import { JobQueue } from './jobs/queue.js';
+import { JobRegistry } from './jobs/registry.js';
+import { JobRunner, defaultConcurrency } from './jobs/runner.js';
+import { jobKinds } from './capabilities.js';
+import { commandHandlers, type Handlers } from './handlers.js';
+import type { Services } from './services.js';
+import { readSettings } from './settings/store.js';
+import { resolveDataDir } from './paths.js';
+import { FramewiseError } from './util/errors.js';
+
+export interface CoreOptions {
+  dataDir?: string;
+  /** Run queued jobs in this process (the app and `serve` do; one-shot CLI commands that wait on jobs do too). */
+  runJobs?: boolean;
+  concurrency?: number;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}
+
+/** The product's engine: one library, its jobs and events, behind one typed API. */
+export class Core {
+  readonly services: Services;
+  private handlers: Handlers;
+  private closed = false;
+
+  private constructor(services: Services) {
+    this.services = services;
+    this.handlers = commandHandlers;
+  }
+
+  static async open(opts: CoreOptions = {}): Promise<Core> {
+    const dataDir = resolveDataDir(opts.dataDir);
+    const db: LibraryDb = openLibraryDb(dataDir);
+    try {
+      const settings = await readSettings(db.reader);
+      const ffmpeg = await Ffmpeg.create({
+        ...(opts.ffmpegPath ?? settings.ffmpegPath ? { ffmpeg: (opts.ffmpegPath ?? settings.ffmpegPath)! } : {}),
+        ...(opts.ffprobePath ?? settings.ffprobePath ? { ffprobe: (opts.ffprobePath ?? settings.ffprobePath)! } : {}),
+      });
+      const registry = new JobRegistry();
+      for (const k of jobKinds) registry.register(k);
+      const events = new EventBus();
+      // Services refer to each other (the queue wakes the runner, the runner marks jobs through the queue).
+      // eslint-disable-next-line prefer-const
+      let services: Services;
+      const get = () => services;
+      const jobs = new JobQueue(get, registry);
+      const runner = opts.runJobs ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency()) : null;
+      services = {
+        dataDir,
+        mediaDir: path.join(dataDir, 'media'),
+        artifactsDir: path.join(dataDir, 'artifacts'),
+        db,
+        ffmpeg,
+        events,
+        jobs,
+        registry,
+        runner,
+        settings: () => readSettings(db.reader),
+      };
+      const core = new Core(services);
+      if (runner) await runner.start();
+      return core;
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  /** Validate and run one command. This is the only entry point the transports use. */
+  async call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>>;
+  async call(name: string, input: unknown): Promise<unknown>;
+  async call(name: string, input: unknown): Promise<unknown> {
+    if (this.closed) throw new FramewiseError('internal', 'The library is closed');
+    if (!isCommandName(name)) throw new FramewiseError('usage', `Unknown command "${name}"`);
+    const schema = commandInputs[name] as z.ZodType;
+    const parsed = schema.safeParse(input ?? {});
+    if (!parsed.success) {
+      throw new FramewiseError(
+        'usage',
+        `Invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+      );
+    }
+    const handler = this.handlers[name] as (core: Core, input: unknown) => Promise<unknown>;
+    return handler(this, parsed.data);
+  }
+
+  subscribe(listener: (event: CoreEvent) => void): () => void {
+    return this.services.events.subscribe(listener);
+  }
+
+  /**
+   * The file behind a media URL: only library videos and artifacts are ever served.
+   * Returns the absolute path or throws not_found.
+   */
+  async mediaPath(target: { kind: 'video' | 'artifact'; id: number }): Promise<{ path: string; contentType: string }> {
+    const db = this.services.db.reader;
+    if (target.kind === 'video') {
+      const row = await db.selectFrom('videos').select(['path', 'container']).where('id', '=', target.id).executeTakeFirst();
+      if (!row) throw new FramewiseError('not_found', `No video ${target.id}`);
+      return { path: row.path, contentType: contentTypeFor(row.path) };
+    }
+    const row = await db.selectFrom('artifacts').select(['path']).where('id', '=', target.id).executeTakeFirst();
+    if (!row) throw new FramewiseError('not_found', `No artifact ${target.id}`);
+    const abs = path.resolve(this.services.artifactsDir, row.path);
+    if (!abs.startsWith(path.resolve(this.services.artifactsDir) + path.sep)) throw new FramewiseError('not_found', 'Artifact outside the library');
+    return { path: abs, contentType: contentTypeFor(abs) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.services.runner?.stop();
+    this.services.events.close();
+    await this.services.db.close();
+  }
+}
+
+export function contentTypeFor(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  const types: Record<string, string> = {
+    '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska',
+    '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.json': 'application/json',
+    '.vtt': 'text/vtt', '.bin': 'application/octet-stream',
+  };
+  return types[ext] ?? 'application/octet-stream';
+}

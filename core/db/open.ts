@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { migrate } from './migrations.js';
+import type { Database as Schema } from './schema.js';
+
+export interface LibraryDb {
+  file: string;
+  /** The one writer connection of this process. All writes go through it. */
+  writer: Kysely<Schema>;
+  /** A read-only connection: with WAL, reads never wait on the writer. */
+  reader: Kysely<Schema>;
+  /** Raw handle of the writer, for pragmas and synchronous transactions. */
+  raw: Database.Database;
+  schemaVersion: number;
+  close(): Promise<void>;
+}
+
+export const DB_FILE_NAME = 'library.sqlite';
+
+/** Electron runs with its own Node ABI; its launcher points us at a matching build of better-sqlite3. */
+function nativeBinding(): { nativeBinding?: string } {
+  const p = process.env.FRAMEWISE_SQLITE_BINDING;
+  return p ? { nativeBinding: p } : {};
+}
+
+export function openLibraryDb(dataDir: string): LibraryDb {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, DB_FILE_NAME);
+  const raw = new Database(file, { ...nativeBinding() });
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 10000');
+  raw.pragma('synchronous = NORMAL');
+  let schemaVersion: number;
+  try {
+    schemaVersion = migrate(raw, file);
+  } catch (err) {
+    raw.close();
+    throw err;
+  }
+  const readRaw = new Database(file, { readonly: true, ...nativeBinding() });
+  readRaw.pragma('busy_timeout = 10000');
+  readRaw.pragma('foreign_keys = ON');
+  const writer = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: readRaw }) });
+  return {
+    file,
+    writer,
+    reader,
+    raw,
+    schemaVersion,
+    async close() {
+      await reader.destroy();
+      await writer.destroy();
+    },
+  };
+}
+
+export const nowIso = (): string => new Date().toISOString();

@@ -1,0 +1,89 @@
+import type { Generated } from 'kysely';
+
+/** Table types for kysely. JSON columns are stored as TEXT and parsed at the edges. */
+export interface VideosTable {
+  id: Generated<number>;
+  path: string;
+  original_path: string;
+  name: string;
+  size: number;
+  mtime_ms: number;
+  sha256: string;
+  copied: number;
+  container: string;
+  duration: number;
+  fps_num: number | null;
+  fps_den: number | null;
+  avg_frame_rate: string | null;
+  r_frame_rate: string | null;
+  frame_count_estimate: number | null;
+  frame_count: number | null;
+  width: number;
+  height: number;
+  display_width: number;
+  display_height: number;
+  rotation: number;
+  pixel_format: string | null;
+  video_codec: string | null;
+  audio_streams: number;
+  subtitle_streams: number;
+  variable_frame_rate: number;
+  metadata_json: string;
+  state: string;
+  imported_at: string;
+  updated_at: string;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  video_id: number | null;
+  dedupe_key: string;
+  input_json: string;
+  output_json: string | null;
+  state: string;
+  progress: number;
+  stage: string | null;
+  eta_seconds: number | null;
+  attempts: number;
+  max_attempts: number;
+  error_json: string | null;
+  cancel_requested: number;
+  runner_id: string | null;
+  runner_pid: number | null;
+  heartbeat_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface JobEventsTable {
+  id: Generated<number>;
+  job_id: number;
+  at: string;
+  type: string;
+  data_json: string | null;
+}
+
+export interface ArtifactsTable {
+  id: Generated<number>;
+  video_id: number;
+  kind: string;
+  path: string;
+  meta_json: string | null;
+  created_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value_json: string;
+  updated_at: string;
+}
+
+export interface Database {
+  videos: VideosTable;
+  jobs: JobsTable;
+  job_events: JobEventsTable;
+  artifacts: ArtifactsTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,45 @@
+import type { Ffmpeg } from './index.js';
+import { FramewiseError } from '../util/errors.js';
+import { writeAtomically } from '../util/fs.js';
+import { stat } from 'node:fs/promises';
+
+/**
+ * Decode one frame at `time` seconds into a JPEG of the given width (display orientation, aspect kept).
+ * Written atomically. Throws 'undecodable' when no frame could be decoded.
+ */
+export async function writeFrameJpeg(
+  ffmpeg: Ffmpeg,
+  input: string,
+  time: number,
+  output: string,
+  opts: { width?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  const width = opts.width ?? 320;
+  await writeAtomically(output, async (tmp) => {
+    const args = (seek: number) => [
+      '-v', 'error',
+      ...(seek > 0 ? ['-ss', seek.toFixed(3)] : []),
+      '-i', input,
+      '-map', '0:v:0',
+      '-frames:v', '1',
+      '-vf', `scale=${width}:-2:flags=bilinear`,
+      '-q:v', '4',
+      '-f', 'image2', '-c:v', 'mjpeg',
+      tmp,
+    ];
+    try {
+      await ffmpeg.run(args(time), opts.signal ? { signal: opts.signal } : {});
+    } catch (err) {
+      if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
+    }
+    let ok = await stat(tmp).then((s) => s.size > 0, () => false);
+    if (!ok && time > 0) {
+      // Seeking past the decodable part (truncated files): try the first frame.
+      await ffmpeg.run(args(0), opts.signal ? { signal: opts.signal } : {}).catch((err: unknown) => {
+        if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
+      });
+      ok = await stat(tmp).then((s) => s.size > 0, () => false);
+    }
+    if (!ok) throw new FramewiseError('undecodable', `${input}: no video frame could be decoded`);
+  });
+}

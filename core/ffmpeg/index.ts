@@ -1,0 +1,34 @@
+import { resolveFfmpegTools, type FfmpegTools } from './binaries.js';
+import { startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
+import { probeFile, type MediaInfo } from './probe.js';
+
+export type { FfmpegTools, MediaInfo, StartOptions, RunningProcess };
+export type { FfmpegProgress } from './process.js';
+export type { VideoStreamInfo, StreamInfo } from './probe.js';
+
+/** The one typed ffmpeg module: every ffmpeg/ffprobe call in the core goes through this. */
+export class Ffmpeg {
+  constructor(readonly tools: FfmpegTools) {}
+
+  static async create(opts: { ffmpeg?: string; ffprobe?: string } = {}): Promise<Ffmpeg> {
+    return new Ffmpeg(await resolveFfmpegTools(opts));
+  }
+
+  probe(file: string, signal?: AbortSignal): Promise<MediaInfo> {
+    return probeFile(this.tools.ffprobe.path, file, signal);
+  }
+
+  /** Start ffmpeg (`-hide_banner -nostdin -y` are always added). */
+  start(args: string[], opts: StartOptions = {}): RunningProcess {
+    return startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...args], opts);
+  }
+
+  async run(args: string[], opts: StartOptions = {}): Promise<{ stderr: string }> {
+    const p = this.start(args, opts);
+    return p.done;
+  }
+
+  ffprobe(args: string[], opts: StartOptions = {}): Promise<{ stderr: string; stdout: string }> {
+    return runProcess(this.tools.ffprobe.path, args, opts);
+  }
+}

@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { FramewiseError } from '../util/errors.js';
+import { parseFraction, type Fraction, fractionToNumber } from '../util/fraction.js';
+import { runProcess } from './process.js';
+
+const rawStream = z
+  .object({
+    index: z.number(),
+    codec_type: z.string().optional(),
+    codec_name: z.string().optional(),
+    codec_long_name: z.string().optional(),
+    profile: z.string().optional(),
+    width: z.number().optional(),
+    height: z.number().optional(),
+    pix_fmt: z.string().optional(),
+    avg_frame_rate: z.string().optional(),
+    r_frame_rate: z.string().optional(),
+    time_base: z.string().optional(),
+    start_time: z.string().optional(),
+    duration: z.string().optional(),
+    nb_frames: z.string().optional(),
+    bit_rate: z.string().optional(),
+    sample_rate: z.string().optional(),
+    channels: z.number().optional(),
+    channel_layout: z.string().optional(),
+    disposition: z.record(z.string(), z.number()).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    side_data_list: z.array(z.record(z.string(), z.unknown())).optional(),
+  })
+  .loose();
+
+const rawProbe = z.object({
+  streams: z.array(rawStream).default([]),
+  format: z
+    .object({
+      format_name: z.string().optional(),
+      format_long_name: z.string().optional(),
+      duration: z.string().optional(),
+      size: z.string().optional(),
+      bit_rate: z.string().optional(),
+      nb_streams: z.number().optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+    })
+    .loose()
+    .optional(),
+});
+
+export interface StreamInfo {
+  index: number;
+  type: 'video' | 'audio' | 'subtitle' | 'data' | 'attachment' | 'unknown';
+  codec: string | null;
+  codecLongName: string | null;
+  language: string | null;
+  tags: Record<string, string>;
+  /** audio only */
+  channels?: number;
+  sampleRate?: number;
+  channelLayout?: string;
+}
+
+export interface VideoStreamInfo extends StreamInfo {
+  type: 'video';
+  width: number;
+  height: number;
+  /** Size as displayed, after applying rotation. */
+  displayWidth: number;
+  displayHeight: number;
+  /** Clockwise display rotation in degrees: 0, 90, 180 or 270. */
+  rotation: number;
+  pixelFormat: string | null;
+  profile: string | null;
+  avgFrameRate: Fraction | null;
+  rFrameRate: Fraction | null;
+  timeBase: Fraction | null;
+  bitRate: number | null;
+}
+
+export interface MediaInfo {
+  formatName: string;
+  formatLongName: string | null;
+  /** Seconds. */
+  duration: number;
+  size: number | null;
+  bitRate: number | null;
+  tags: Record<string, string>;
+  video: VideoStreamInfo | null;
+  /** The fps used for frame numbering: avg_frame_rate when valid, else r_frame_rate. */
+  fps: Fraction | null;
+  variableFrameRate: boolean;
+  frameCountEstimate: number | null;
+  streams: StreamInfo[];
+}
+
+function num(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
+}
+
+function rotationOf(s: z.infer<typeof rawStream>): number {
+  let deg = 0;
+  for (const sd of s.side_data_list ?? []) {
+    if (typeof sd.rotation === 'number') deg = sd.rotation;
+    else if (typeof sd.rotation === 'string' && Number.isFinite(Number(sd.rotation))) deg = Number(sd.rotation);
+  }
+  if (!deg && s.tags?.rotate) deg = -Number(s.tags.rotate); // legacy tag is clockwise; side data is counter-clockwise
+  // Side data rotation is counter-clockwise; convert to clockwise 0..359.
+  const cw = (((-deg % 360) + 360) % 360) as number;
+  return Math.round(cw / 90) * 90 === 360 ? 0 : Math.round(cw / 90) * 90;
+}
+
+function streamType(t: string | undefined): StreamInfo['type'] {
+  if (t === 'video' || t === 'audio' || t === 'subtitle' || t === 'data' || t === 'attachment') return t;
+  return 'unknown';
+}
+
+/** Turn ffprobe's JSON into our typed metadata. Exported for tests. */
+export function interpretProbe(json: unknown, file: string): MediaInfo {
+  const parsed = rawProbe.safeParse(json);
+  if (!parsed.success) throw new FramewiseError('not_media', `${file}: ffprobe output could not be read`);
+  const { streams, format } = parsed.data;
+  const infos: StreamInfo[] = [];
+  let video: VideoStreamInfo | null = null;
+  for (const s of streams) {
+    const type = streamType(s.codec_type);
+    const base: StreamInfo = {
+      index: s.index,
+      type,
+      codec: s.codec_name ?? null,
+      codecLongName: s.codec_long_name ?? null,
+      language: s.tags?.language ?? null,
+      tags: s.tags ?? {},
+    };
+    if (type === 'audio') {
+      if (s.channels !== undefined) base.channels = s.channels;
+      const sr = num(s.sample_rate);
+      if (sr !== null) base.sampleRate = sr;
+      if (s.channel_layout) base.channelLayout = s.channel_layout;
+    }
+    // Cover art (attached pictures) is not the video.
+    const isCover = (s.disposition?.attached_pic ?? 0) === 1;
+    if (type === 'video' && !isCover && !video && s.width && s.height) {
+      const rotation = rotationOf(s);
+      const swap = rotation === 90 || rotation === 270;
+      video = {
+        ...base,
+        type: 'video',
+        width: s.width,
+        height: s.height,
+        displayWidth: swap ? s.height : s.width,
+        displayHeight: swap ? s.width : s.height,
+        rotation,
+        pixelFormat: s.pix_fmt ?? null,
+        profile: s.profile ?? null,
+        avgFrameRate: parseFraction(s.avg_frame_rate),
+        rFrameRate: parseFraction(s.r_frame_rate),
+        timeBase: parseFraction(s.time_base),
+        bitRate: num(s.bit_rate),
+      };
+      infos.push(video);
+    } else {
+      infos.push(base);
+    }
+  }
+  const vRaw = video ? streams.find((s) => s.index === video!.index) : undefined;
+  const duration = num(format?.duration) ?? num(vRaw?.duration) ?? 0;
+  const fps = video ? (video.avgFrameRate ?? video.rFrameRate) : null;
+  const vfr =
+    !!video?.avgFrameRate &&
+    !!video.rFrameRate &&
+    Math.abs(fractionToNumber(video.avgFrameRate) - fractionToNumber(video.rFrameRate)) > 0.01;
+  const nbFrames = num(vRaw?.nb_frames);
+  const frameCountEstimate = nbFrames && nbFrames > 0 ? nbFrames : fps && duration ? Math.round(duration * fractionToNumber(fps)) : null;
+  return {
+    formatName: format?.format_name ?? 'unknown',
+    formatLongName: format?.format_long_name ?? null,
+    duration,
+    size: num(format?.size),
+    bitRate: num(format?.bit_rate),
+    tags: format?.tags ?? {},
+    video,
+    fps,
+    variableFrameRate: vfr,
+    frameCountEstimate,
+    streams: infos,
+  };
+}
+
+export async function probeFile(ffprobe: string, file: string, signal?: AbortSignal): Promise<MediaInfo> {
+  let stdout: string;
+  try {
+    ({ stdout } = await runProcess(
+      ffprobe,
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+      signal ? { signal } : {},
+    ));
+  } catch (err) {
+    if (err instanceof FramewiseError && err.code !== 'cancelled') {
+      throw new FramewiseError(err.code, `${file}: ${err.message}`, err.details);
+    }
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    throw new FramewiseError('not_media', `${file}: ffprobe returned no readable metadata`);
+  }
+  return interpretProbe(json, file);
+}

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { FramewiseError, cancelled, type ErrorCode } from '../util/errors.js';
+
+/** Every ffmpeg/ffprobe child alive in this process, so none outlives it. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+export function liveChildPids(): number[] {
+  return [...live].map((c) => c.pid).filter((p): p is number => typeof p === 'number');
+}
+
+export interface FfmpegProgress {
+  /** Output time reached, seconds. */
+  outTime: number;
+  frame: number;
+  speed: number | null;
+  done: boolean;
+}
+
+export interface StartOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: FfmpegProgress) => void;
+  /** Keep stdout as a stream for the caller (raw frames, etc.). Otherwise it is discarded. */
+  pipeStdout?: boolean;
+  cwd?: string;
+}
+
+export interface RunningProcess {
+  child: ChildProcess;
+  stdout: Readable | null;
+  /** Resolves when the process exits with 0; rejects with a FramewiseError otherwise (or 'cancelled'). */
+  done: Promise<{ stderr: string }>;
+}
+
+const STDERR_KEEP = 64 * 1024;
+
+/** Map ffmpeg's stderr to one of our error codes with a readable reason. */
+export function classifyFfmpegError(stderr: string): { code: ErrorCode; reason: string } {
+  const s = stderr;
+  if (/No space left on device/i.test(s)) return { code: 'disk_full', reason: 'the disk is full' };
+  if (/moov atom not found|Invalid NAL unit size|partial file|End of file|Truncat/i.test(s))
+    return { code: 'truncated', reason: 'the file is truncated or incomplete' };
+  if (/Invalid data found when processing input|could not find codec parameters|Unknown input format/i.test(s))
+    return { code: 'not_media', reason: 'it is not a media file ffmpeg can read' };
+  if (/Decoder \(codec .*\) not found|Unknown decoder|no decoder|Could not find codec|unsupported codec/i.test(s))
+    return { code: 'unsupported_codec', reason: 'its codec is not supported' };
+  if (/Permission denied/i.test(s)) return { code: 'file_unreadable', reason: 'permission denied' };
+  if (/No such file or directory/i.test(s)) return { code: 'file_missing', reason: 'the file does not exist' };
+  const lines = s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return { code: 'ffmpeg_failed', reason: lines.slice(-3).join(' | ') || 'ffmpeg failed' };
+}
+
+function parseProgressBlock(block: Map<string, string>): FfmpegProgress {
+  const us = Number(block.get('out_time_us') ?? block.get('out_time_ms') ?? NaN);
+  const speedText = block.get('speed')?.replace('x', '').trim();
+  const speed = speedText && speedText !== 'N/A' ? Number(speedText) : null;
+  return {
+    outTime: Number.isFinite(us) && us > 0 ? us / 1e6 : 0,
+    frame: Number(block.get('frame') ?? 0) || 0,
+    speed: speed !== null && Number.isFinite(speed) ? speed : null,
+    done: block.get('progress') === 'end',
+  };
+}
+
+/**
+ * Start ffmpeg or ffprobe with an argument array (never a shell). Progress is read from `-progress pipe:3`
+ * when the caller passes `onProgress` (the flag is added here). Aborting the signal kills the process at once.
+ */
+export function startProcess(binary: string, args: string[], opts: StartOptions = {}): RunningProcess {
+  installExitHook();
+  if (opts.signal?.aborted) {
+    return { child: null as unknown as ChildProcess, stdout: null, done: Promise.reject(cancelled()) };
+  }
+  const fullArgs = opts.onProgress ? ['-progress', 'pipe:3', '-nostats', ...args] : args;
+  const child = spawn(binary, fullArgs, {
+    stdio: ['ignore', opts.pipeStdout ? 'pipe' : 'ignore', 'pipe', opts.onProgress ? 'pipe' : 'ignore'],
+    cwd: opts.cwd,
+    windowsHide: true,
+  });
+  live.add(child);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => {
+    stderr += d;
+    if (stderr.length > STDERR_KEEP * 2) stderr = stderr.slice(-STDERR_KEEP);
+  });
+  const progressStream = child.stdio[3] as Readable | null | undefined;
+  if (opts.onProgress && progressStream) {
+    let buf = '';
+    let block = new Map<string, string>();
+    progressStream.setEncoding('utf8');
+    progressStream.on('data', (d: string) => {
+      buf += d;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        const eq = line.indexOf('=');
+        if (eq < 0) continue;
+        const key = line.slice(0, eq);
+        block.set(key, line.slice(eq + 1));
+        if (key === 'progress') {
+          opts.onProgress?.(parseProgressBlock(block));
+          block = new Map();
+        }
+      }
+    });
+  }
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    child.kill('SIGKILL');
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const done = new Promise<{ stderr: string }>((resolve, reject) => {
+    child.once('error', (err) => {
+      live.delete(child);
+      opts.signal?.removeEventListener('abort', onAbort);
+      reject(new FramewiseError('ffmpeg_missing', `Could not start ${binary}: ${err.message}`));
+    });
+    child.once('close', (code, sig) => {
+      live.delete(child);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (aborted) return reject(cancelled());
+      if (code === 0) return resolve({ stderr });
+      const { code: errCode, reason } = classifyFfmpegError(stderr);
+      reject(
+        new FramewiseError(errCode, reason, { exitCode: code, signal: sig, stderrTail: stderr.slice(-2000) }),
+      );
+    });
+  });
+  // Avoid unhandled rejection warnings when the caller only awaits later.
+  done.catch(() => undefined);
+  return { child, stdout: opts.pipeStdout ? child.stdout : null, done };
+}
+
+export async function runProcess(binary: string, args: string[], opts: StartOptions = {}): Promise<{ stderr: string; stdout: string }> {
+  const p = startProcess(binary, args, { ...opts, pipeStdout: true });
+  let stdout = '';
+  p.stdout?.setEncoding('utf8');
+  p.stdout?.on('data', (d: string) => (stdout += d));
+  const { stderr } = await p.done;
+  return { stderr, stdout };
+}

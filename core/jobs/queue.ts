@@ -1,0 +1,191 @@
+import { sql } from 'kysely';
+import { nowIso } from '../db/open.js';
+import type { Services } from '../services.js';
+import type { JobSummary } from '../api/types.js';
+import { FramewiseError, serializeError } from '../util/errors.js';
+import { stableJson } from './kind.js';
+import type { JobRegistry } from './registry.js';
+import { addJobEvent, getJobRow, toJobSummary, type JobRow } from './store.js';
+
+export interface EnqueueResult {
+  job: JobSummary;
+  /** True when an identical job was already queued or running and is returned instead. */
+  existing: boolean;
+}
+
+/** Enqueue, cancel, retry and wait for jobs. Safe to use from any process that opened the library. */
+export class JobQueue {
+  constructor(
+    private services: () => Services,
+    private registry: JobRegistry,
+  ) {}
+
+  private get db() {
+    return this.services().db.writer;
+  }
+
+  async enqueue(kindName: string, rawInput: unknown): Promise<EnqueueResult> {
+    const kind = this.registry.get(kindName);
+    const parsed = kind.input.safeParse(rawInput);
+    if (!parsed.success) {
+      throw new FramewiseError('usage', `Invalid input for job "${kindName}": ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+    }
+    const input = parsed.data;
+    const dedupeKey = kind.dedupeKey ? kind.dedupeKey(input) : `${kindName}:${stableJson(input)}`;
+    const videoId = kind.videoId ? kind.videoId(input) : null;
+    const { row, existing } = await this.db.transaction().execute(async (trx) => {
+      const found = await trx
+        .selectFrom('jobs')
+        .selectAll()
+        .where('dedupe_key', '=', dedupeKey)
+        .where('state', 'in', ['queued', 'running'])
+        .executeTakeFirst();
+      if (found) return { row: found, existing: true };
+      const inserted = await trx
+        .insertInto('jobs')
+        .values({
+          kind: kindName,
+          video_id: videoId,
+          dedupe_key: dedupeKey,
+          input_json: JSON.stringify(input),
+          state: 'queued',
+          progress: 0,
+          attempts: 0,
+          max_attempts: kind.maxAttempts ?? 3,
+          cancel_requested: 0,
+          created_at: nowIso(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await addJobEvent(trx, inserted.id, 'created');
+      return { row: inserted, existing: false };
+    });
+    const job = toJobSummary(row);
+    if (!existing) {
+      this.services().events.emit({ type: 'job.state', job });
+      this.services().runner?.wake();
+    }
+    return { job, existing };
+  }
+
+  async get(id: number): Promise<JobSummary> {
+    const row = await getJobRow(this.services().db.reader, id);
+    if (!row) throw new FramewiseError('not_found', `No job with id ${id}`);
+    return toJobSummary(row);
+  }
+
+  /**
+   * Cancel a job. Queued: cancelled at once. Running here: its signal is aborted (ffmpeg is killed).
+   * Running in another process: flagged; that process's runner aborts it within a second.
+   */
+  async cancel(id: number): Promise<JobSummary> {
+    const row = await getJobRow(this.db, id);
+    if (!row) throw new FramewiseError('not_found', `No job with id ${id}`);
+    if (row.state === 'queued') {
+      const updated = await this.markFinished(row.id, 'cancelled', null, { fromStates: ['queued'] });
+      if (updated) return updated;
+      return this.cancel(id); // it started meanwhile
+    }
+    if (row.state !== 'running') return toJobSummary(row);
+    await this.db.updateTable('jobs').set({ cancel_requested: 1 }).where('id', '=', id).execute();
+    await addJobEvent(this.db, id, 'cancel_requested');
+    const runner = this.services().runner;
+    if (runner?.abortLocal(id)) {
+      return this.waitFor(id, 5000);
+    }
+    return this.waitFor(id, 5000).catch(async () => toJobSummary((await getJobRow(this.db, id))!));
+  }
+
+  /** Run a failed or cancelled job again, as a new job with the same input. */
+  async retry(id: number): Promise<EnqueueResult> {
+    const row = await getJobRow(this.db, id);
+    if (!row) throw new FramewiseError('not_found', `No job with id ${id}`);
+    if (row.state !== 'failed' && row.state !== 'cancelled') {
+      throw new FramewiseError('conflict', `Job ${id} is ${row.state}; only failed or cancelled jobs can be retried`);
+    }
+    return this.enqueue(row.kind, JSON.parse(row.input_json));
+  }
+
+  /** Mark a job finished (used by the runner and for queued cancels). Returns null if its state had moved on. */
+  async markFinished(
+    id: number,
+    state: 'failed' | 'cancelled',
+    error: unknown,
+    opts: { fromStates?: string[]; runnerId?: string } = {},
+  ): Promise<JobSummary | null> {
+    const from = opts.fromStates ?? ['queued', 'running'];
+    const err = error === null ? null : serializeError(error);
+    const row = await this.db.transaction().execute(async (trx) => {
+      let q = trx
+        .updateTable('jobs')
+        .set({
+          state,
+          error_json: err ? JSON.stringify(err) : null,
+          finished_at: nowIso(),
+          eta_seconds: null,
+        })
+        .where('id', '=', id)
+        .where('state', 'in', from);
+      if (opts.runnerId) q = q.where('runner_id', '=', opts.runnerId);
+      const updated = await q.returningAll().executeTakeFirst();
+      if (updated) await addJobEvent(trx, id, state, err ?? undefined);
+      return updated;
+    });
+    if (!row) return null;
+    const job = toJobSummary(row);
+    this.services().events.emit({ type: 'job.state', job });
+    return job;
+  }
+
+  /** Resolve when the job reaches a final state. Works across processes (polls the database). */
+  async waitFor(id: number, timeoutMs = Infinity): Promise<JobSummary> {
+    const deadline = Date.now() + timeoutMs;
+    const final = (j: JobSummary) => j.state === 'succeeded' || j.state === 'failed' || j.state === 'cancelled';
+    return new Promise<JobSummary>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const unsubscribe = this.services().events.subscribe((e) => {
+        if (e.type === 'job.state' && e.job.id === id && final(e.job)) finish(e.job);
+      });
+      const finish = (j: JobSummary) => {
+        unsubscribe();
+        if (timer) clearTimeout(timer);
+        resolve(j);
+      };
+      const poll = async () => {
+        try {
+          const row = await getJobRow(this.services().db.reader, id);
+          if (!row) {
+            unsubscribe();
+            return reject(new FramewiseError('not_found', `No job with id ${id}`));
+          }
+          const j = toJobSummary(row);
+          if (final(j)) return finish(j);
+          if (Date.now() > deadline) {
+            unsubscribe();
+            return reject(new FramewiseError('internal', `Timed out waiting for job ${id}`));
+          }
+          timer = setTimeout(poll, 200);
+        } catch (err) {
+          unsubscribe();
+          reject(err);
+        }
+      };
+      void poll();
+    });
+  }
+
+  async list(filter: { states?: string[]; videoId?: number; kind?: string; limit?: number } = {}): Promise<JobSummary[]> {
+    let q = this.services().db.reader.selectFrom('jobs').selectAll();
+    if (filter.states?.length) q = q.where('state', 'in', filter.states);
+    if (filter.videoId !== undefined) q = q.where('video_id', '=', filter.videoId);
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    const rows = await q
+      .orderBy(sql`CASE state WHEN 'running' THEN 0 WHEN 'queued' THEN 1 ELSE 2 END`)
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 200)
+      .execute();
+    return rows.map(toJobSummary);
+  }
+}
+
+export type { JobRow };

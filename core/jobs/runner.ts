@@ -1,0 +1,317 @@
+import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { nowIso } from '../db/open.js';
+import type { Services } from '../services.js';
+import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
+import type { AnyJobKind, JobContext } from './kind.js';
+import type { JobRegistry } from './registry.js';
+import { addJobEvent, toJobSummary, type JobRow } from './store.js';
+
+const HEARTBEAT_MS = 500;
+const STALE_AFTER_MS = 15_000;
+const PROGRESS_WRITE_MS = 500;
+
+export function defaultConcurrency(): number {
+  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface Running {
+  controller: AbortController;
+  promise: Promise<void>;
+}
+
+/**
+ * Runs queued jobs of this process's registered kinds, up to a concurrency limit. Jobs do their heavy
+ * work in child processes (ffmpeg) or worker threads; this loop only coordinates.
+ */
+export class JobRunner {
+  readonly runnerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private running = new Map<number, Running>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private pumping = false;
+  private pumpAgain = false;
+  private lastRecovery = 0;
+
+  constructor(
+    private services: () => Services,
+    private registry: JobRegistry,
+    public concurrency = defaultConcurrency(),
+  ) {}
+
+  private get db() {
+    return this.services().db.writer;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.recover();
+    this.timer = setInterval(() => void this.tick(), HEARTBEAT_MS);
+    this.timer.unref?.();
+    this.wake();
+  }
+
+  /** Stop taking jobs; abort the running ones (they go back to the queue for the next start). */
+  async stop(opts: { requeue?: boolean } = {}): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    const ids = [...this.running.keys()];
+    for (const r of this.running.values()) r.controller.abort('shutdown');
+    await Promise.allSettled([...this.running.values()].map((r) => r.promise));
+    if (opts.requeue !== false && ids.length) {
+      await this.db
+        .updateTable('jobs')
+        .set({ state: 'queued', runner_id: null, runner_pid: null, progress: 0, stage: null, eta_seconds: null })
+        .where('id', 'in', ids)
+        .where('state', '=', 'running')
+        .execute()
+        .catch(() => undefined);
+    }
+  }
+
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  /** Abort a job running in this process. Returns false if it is not running here. */
+  abortLocal(jobId: number): boolean {
+    const r = this.running.get(jobId);
+    if (!r) return false;
+    r.controller.abort('cancel');
+    return true;
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    void this.pump();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      if (this.running.size) {
+        const ids = [...this.running.keys()];
+        await this.db.updateTable('jobs').set({ heartbeat_at: nowIso() }).where('id', 'in', ids).where('runner_id', '=', this.runnerId).execute();
+        const flagged = await this.db.selectFrom('jobs').select('id').where('id', 'in', ids).where('cancel_requested', '=', 1).execute();
+        for (const f of flagged) this.abortLocal(f.id);
+      }
+      if (Date.now() - this.lastRecovery > 5000) await this.recover();
+      this.wake();
+    } catch {
+      /* the database may be closing */
+    }
+  }
+
+  /**
+   * Jobs left `running` by a process that died go back to the queue (or fail after max attempts).
+   * A job is abandoned when its runner's pid is gone on this host or its heartbeat is stale.
+   */
+  async recover(): Promise<number> {
+    this.lastRecovery = Date.now();
+    const rows = await this.db.selectFrom('jobs').selectAll().where('state', '=', 'running').execute();
+    const host = os.hostname();
+    let n = 0;
+    for (const row of rows) {
+      if (row.runner_id === this.runnerId) continue;
+      const sameHost = row.runner_id?.startsWith(`${host}:`) ?? false;
+      const dead = sameHost && row.runner_pid !== null && !pidAlive(row.runner_pid);
+      const stale = !row.heartbeat_at || Date.now() - Date.parse(row.heartbeat_at) > STALE_AFTER_MS;
+      if (!dead && !stale) continue;
+      n++;
+      const exhausted = row.attempts >= row.max_attempts;
+      const job = await this.db.transaction().execute(async (trx) => {
+        const updated = exhausted
+          ? await trx
+              .updateTable('jobs')
+              .set({
+                state: 'failed',
+                finished_at: nowIso(),
+                error_json: JSON.stringify({
+                  code: 'internal',
+                  message: `The process running this job stopped ${row.attempts} times; giving up after ${row.max_attempts} attempts.`,
+                }),
+              })
+              .where('id', '=', row.id)
+              .where('state', '=', 'running')
+              .returningAll()
+              .executeTakeFirst()
+          : await trx
+              .updateTable('jobs')
+              .set({ state: 'queued', runner_id: null, runner_pid: null, progress: 0, stage: null, eta_seconds: null })
+              .where('id', '=', row.id)
+              .where('state', '=', 'running')
+              .returningAll()
+              .executeTakeFirst();
+        if (updated) await addJobEvent(trx, row.id, exhausted ? 'failed' : 'requeued', { reason: 'interrupted', attempts: row.attempts });
+        return updated;
+      });
+      if (job) this.services().events.emit({ type: 'job.state', job: toJobSummary(job) });
+    }
+    return n;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (!this.stopped && this.running.size < this.concurrency) {
+          const row = await this.claim();
+          if (!row) break;
+          this.execute(row);
+        }
+      } while (this.pumpAgain && !this.stopped);
+    } catch {
+      /* closing */
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async claim(): Promise<JobRow | undefined> {
+    const kinds = this.registry.names();
+    if (!kinds.length) return undefined;
+    const now = nowIso();
+    return this.db.transaction().execute(async (trx) => {
+      const next = await trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('state', '=', 'queued')
+        .where('kind', 'in', kinds)
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      if (!next) return undefined;
+      const row = await trx
+        .updateTable('jobs')
+        .set({
+          state: 'running',
+          runner_id: this.runnerId,
+          runner_pid: process.pid,
+          started_at: now,
+          heartbeat_at: now,
+          attempts: sql`attempts + 1`,
+          progress: 0,
+          stage: null,
+          eta_seconds: null,
+          error_json: null,
+        })
+        .where('id', '=', next.id)
+        .where('state', '=', 'queued')
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await addJobEvent(trx, row.id, 'started', { attempt: row.attempts, runner: this.runnerId });
+      return row;
+    });
+  }
+
+  private execute(row: JobRow): void {
+    const controller = new AbortController();
+    const promise = this.runJob(row, controller)
+      .catch(() => undefined)
+      .finally(() => {
+        this.running.delete(row.id);
+        this.wake();
+      });
+    this.running.set(row.id, { controller, promise });
+    this.services().events.emit({ type: 'job.state', job: toJobSummary(row) });
+  }
+
+  private async runJob(row: JobRow, controller: AbortController): Promise<void> {
+    const services = this.services();
+    const kind: AnyJobKind = this.registry.get(row.kind);
+    const startedAt = Date.now();
+    let workDir: string | null = null;
+    let lastWrite = 0;
+    let milestone = 0;
+    const signal = controller.signal;
+    const ctx: JobContext = {
+      jobId: row.id,
+      services,
+      signal,
+      progress: (fraction, stage) => {
+        const p = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+        const elapsed = (Date.now() - startedAt) / 1000;
+        const eta = p > 0.01 && elapsed > 0.5 ? (elapsed * (1 - p)) / p : null;
+        services.events.emit({ type: 'job.progress', jobId: row.id, videoId: row.video_id, progress: p, stage: stage ?? null, etaSeconds: eta });
+        const now = Date.now();
+        const m = Math.floor(p * 4);
+        if (now - lastWrite >= PROGRESS_WRITE_MS || m > milestone) {
+          lastWrite = now;
+          void this.db
+            .updateTable('jobs')
+            .set({ progress: p, stage: stage ?? null, eta_seconds: eta, heartbeat_at: nowIso() })
+            .where('id', '=', row.id)
+            .where('state', '=', 'running')
+            .execute()
+            .catch(() => undefined);
+          if (m > milestone && m < 4) {
+            milestone = m;
+            void addJobEvent(this.db, row.id, 'progress', { progress: m / 4, stage: stage ?? null }).catch(() => undefined);
+          }
+        }
+      },
+      workDir: async () => {
+        if (!workDir) {
+          workDir = path.join(services.dataDir, 'tmp', `job-${row.id}-${randomBytes(3).toString('hex')}`);
+          await mkdir(workDir, { recursive: true });
+        }
+        return workDir;
+      },
+    };
+    try {
+      const parsed = kind.input.safeParse(JSON.parse(row.input_json));
+      if (!parsed.success) throw new FramewiseError('usage', `Invalid stored input for job ${row.id}: ${parsed.error.message}`);
+      const input = parsed.data;
+      if (kind.precondition) await kind.precondition(services, input);
+      if (signal.aborted) throw cancelled();
+      const rawOutput = await kind.run(ctx, input);
+      if (signal.aborted) throw cancelled();
+      const out = kind.output.safeParse(rawOutput);
+      if (!out.success) throw new FramewiseError('internal', `Job ${row.kind} produced invalid output: ${out.error.message}`);
+      let output = out.data;
+      const finished = await this.db.transaction().execute(async (trx) => {
+        if (kind.commit) output = (await kind.commit(trx, input, output, services)) ?? output;
+        const updated = await trx
+          .updateTable('jobs')
+          .set({ state: 'succeeded', progress: 1, output_json: JSON.stringify(output), finished_at: nowIso(), eta_seconds: null, stage: null })
+          .where('id', '=', row.id)
+          .where('state', '=', 'running')
+          .where('runner_id', '=', this.runnerId)
+          .returningAll()
+          .executeTakeFirst();
+        if (!updated) throw new FramewiseError('conflict', `Job ${row.id} was taken over by another process`);
+        await addJobEvent(trx, row.id, 'succeeded');
+        return updated;
+      });
+      services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
+      if (kind.afterCommit) await kind.afterCommit(services, input, output).catch(() => undefined);
+    } catch (err) {
+      if (signal.aborted && signal.reason === 'shutdown') return; // requeued by stop()
+      const isCancel = signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled');
+      await services.jobs.markFinished(row.id, isCancel ? 'cancelled' : 'failed', isCancel ? null : err, {
+        fromStates: ['running'],
+        runnerId: this.runnerId,
+      });
+      if (!isCancel && process.env.FRAMEWISE_DEBUG) console.error(`job ${row.id} (${row.kind}) failed:`, serializeError(err).code);
+    } finally {
+      if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, JobsTable } from '../db/schema.js';
+import { nowIso } from '../db/open.js';
+import type { JobEvent, JobState, JobSummary } from '../api/types.js';
+import type { SerializedError } from '../util/errors.js';
+
+export type JobRow = Selectable<JobsTable>;
+
+function parse(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function toJobSummary(row: JobRow): JobSummary {
+  return {
+    id: row.id,
+    kind: row.kind,
+    videoId: row.video_id,
+    state: row.state as JobState,
+    progress: row.progress,
+    stage: row.stage,
+    etaSeconds: row.eta_seconds,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    input: parse(row.input_json),
+    output: parse(row.output_json),
+    error: parse(row.error_json) as SerializedError | null,
+    cancelRequested: row.cancel_requested === 1,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function addJobEvent(db: Db, jobId: number, type: string, data?: unknown): Promise<void> {
+  await db
+    .insertInto('job_events')
+    .values({ job_id: jobId, at: nowIso(), type, data_json: data === undefined ? null : JSON.stringify(data) })
+    .execute();
+}
+
+export async function getJobRow(db: Db, id: number): Promise<JobRow | undefined> {
+  return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listJobEvents(db: Db, jobId: number): Promise<JobEvent[]> {
+  const rows = await db.selectFrom('job_events').selectAll().where('job_id', '=', jobId).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, jobId: r.job_id, at: r.at, type: r.type, data: parse(r.data_json) }));
+}
+
+export const ACTIVE_STATES: JobState[] = ['queued', 'running'];

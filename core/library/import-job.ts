@@ -1,0 +1,182 @@
+import { constants as fsc } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { nowIso } from '../db/open.js';
+import { writeFrameJpeg } from '../ffmpeg/frames.js';
+import type { MediaInfo } from '../ffmpeg/index.js';
+import { defineJobKind } from '../jobs/kind.js';
+import { FramewiseError, isNodeError } from '../util/errors.js';
+import { formatFraction } from '../util/fraction.js';
+import { copyAtomically, sha256File } from '../util/fs.js';
+import { getVideoSummary } from './videos.js';
+
+export const importInput = z.object({
+  path: z.string().min(1),
+  copy: z.boolean().default(false),
+});
+
+export const importOutput = z.object({
+  status: z.enum(['imported', 'duplicate', 'relinked']),
+  videoId: z.number().int(),
+  path: z.string(),
+  /** Set while running, before the row exists; replaced at commit. */
+  pending: z
+    .object({
+      sha256: z.string(),
+      size: z.number(),
+      mtimeMs: z.number(),
+      storedPath: z.string(),
+      copied: z.boolean(),
+      thumbnail: z.string(),
+      info: z.unknown(),
+    })
+    .optional(),
+});
+export type ImportOutput = z.infer<typeof importOutput>;
+
+async function checkReadable(file: string): Promise<number> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch (err) {
+    if (isNodeError(err) && err.code === 'ENOENT') throw new FramewiseError('file_missing', `${file}: the file does not exist (moved or deleted?)`);
+    if (isNodeError(err) && err.code === 'EACCES') throw new FramewiseError('file_unreadable', `${file}: permission denied`);
+    throw new FramewiseError('file_unreadable', `${file}: cannot read (${(err as Error).message})`);
+  }
+  if (st.isDirectory()) throw new FramewiseError('usage', `${file}: is a folder; import the folder itself to import the videos inside it`);
+  if (!st.isFile()) throw new FramewiseError('not_media', `${file}: not a regular file`);
+  if (st.size === 0) throw new FramewiseError('file_empty', `${file}: the file is empty (0 bytes)`);
+  try {
+    await access(file, fsc.R_OK);
+  } catch {
+    throw new FramewiseError('file_unreadable', `${file}: permission denied (the file is not readable by this user)`);
+  }
+  return st.size;
+}
+
+function requireVideo(file: string, info: MediaInfo): NonNullable<MediaInfo['video']> {
+  if (info.video) return info.video;
+  const audio = info.streams.filter((s) => s.type === 'audio').length;
+  if (audio) throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
+  const hasUnknownVideo = info.streams.some((s) => s.type === 'video');
+  if (hasUnknownVideo) throw new FramewiseError('unsupported_codec', `${file}: its video stream cannot be decoded (unknown codec or size)`);
+  throw new FramewiseError('no_video_stream', `${file}: contains no video stream`);
+}
+
+export function artifactRelDir(sha256: string): string {
+  return path.join(sha256.slice(0, 2), sha256);
+}
+
+export const importJob = defineJobKind({
+  kind: 'import',
+  title: 'Import',
+  input: importInput,
+  output: importOutput,
+  dedupeKey: (i) => `import:${path.resolve(i.path)}`,
+  maxAttempts: 2,
+  async run(ctx, input) {
+    const { services, signal } = ctx;
+    const file = path.resolve(input.path);
+    ctx.progress(0, 'checking');
+    const size = await checkReadable(file);
+    ctx.progress(0.02, 'probing');
+    const info = await services.ffmpeg.probe(file, signal);
+    requireVideo(file, info);
+    if (!info.fps) throw new FramewiseError('unsupported_codec', `${file}: the video stream has no frame rate`);
+    ctx.progress(0.05, 'hashing');
+    const sha256 = await sha256File(file, { signal, onProgress: (b) => ctx.progress(0.05 + 0.75 * (b / size), 'hashing') });
+    const st = await stat(file).catch(() => null);
+    if (!st) throw new FramewiseError('file_missing', `${file}: the file disappeared during import`);
+    if (st.size !== size) throw new FramewiseError('conflict', `${file}: the file changed during import (size ${size} → ${st.size}); try again when it is complete`);
+
+    const existing = await services.db.reader.selectFrom('videos').select(['id', 'path']).where('sha256', '=', sha256).executeTakeFirst();
+    if (existing) {
+      const stillThere = await stat(existing.path).then(() => true, () => false);
+      if (existing.path === file || stillThere) return { status: 'duplicate' as const, videoId: existing.id, path: file };
+      return { status: 'relinked' as const, videoId: existing.id, path: file };
+    }
+
+    let storedPath = file;
+    if (input.copy) {
+      ctx.progress(0.8, 'copying');
+      storedPath = path.join(services.mediaDir, sha256.slice(0, 2), `${sha256}${path.extname(file).toLowerCase() || '.mp4'}`);
+      const already = await stat(storedPath).then((s) => s.size === size, () => false);
+      if (!already) await copyAtomically(file, storedPath);
+    }
+    ctx.progress(0.9, 'thumbnail');
+    const thumbRel = path.join(artifactRelDir(sha256), 'thumbnail.jpg');
+    const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
+    await writeFrameJpeg(services.ffmpeg, storedPath, at, path.join(services.artifactsDir, thumbRel), { width: 320, signal });
+    return {
+      status: 'imported' as const,
+      videoId: 0,
+      path: file,
+      pending: { sha256, size, mtimeMs: Math.round(st.mtimeMs), storedPath, copied: input.copy, thumbnail: thumbRel, info },
+    };
+  },
+  async commit(trx, input, output) {
+    const file = path.resolve(input.path);
+    if (output.status === 'relinked') {
+      await trx.updateTable('videos').set({ path: file, state: 'imported', updated_at: nowIso() }).where('id', '=', output.videoId).execute();
+      return output;
+    }
+    if (output.status === 'duplicate' || !output.pending) return output;
+    const p = output.pending;
+    const info = p.info as MediaInfo;
+    const v = info.video!;
+    const now = nowIso();
+    const inserted = await trx
+      .insertInto('videos')
+      .values({
+        path: p.storedPath,
+        original_path: file,
+        name: path.basename(file),
+        size: p.size,
+        mtime_ms: p.mtimeMs,
+        sha256: p.sha256,
+        copied: p.copied ? 1 : 0,
+        container: info.formatName,
+        duration: info.duration,
+        fps_num: info.fps?.num ?? null,
+        fps_den: info.fps?.den ?? null,
+        avg_frame_rate: v.avgFrameRate ? formatFraction(v.avgFrameRate) : null,
+        r_frame_rate: v.rFrameRate ? formatFraction(v.rFrameRate) : null,
+        frame_count_estimate: info.frameCountEstimate,
+        frame_count: null,
+        width: v.width,
+        height: v.height,
+        display_width: v.displayWidth,
+        display_height: v.displayHeight,
+        rotation: v.rotation,
+        pixel_format: v.pixelFormat,
+        video_codec: v.codec,
+        audio_streams: info.streams.filter((s) => s.type === 'audio').length,
+        subtitle_streams: info.streams.filter((s) => s.type === 'subtitle').length,
+        variable_frame_rate: info.variableFrameRate ? 1 : 0,
+        metadata_json: JSON.stringify(info),
+        state: 'imported',
+        imported_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      // Another import of the same content won the race.
+      const other = await trx.selectFrom('videos').select('id').where('sha256', '=', p.sha256).executeTakeFirstOrThrow();
+      return { status: 'duplicate' as const, videoId: other.id, path: file };
+    }
+    await trx
+      .insertInto('artifacts')
+      .values({ video_id: inserted.id, kind: 'thumbnail', path: p.thumbnail, meta_json: JSON.stringify({ width: 320 }), created_at: now })
+      .execute();
+    return { status: 'imported' as const, videoId: inserted.id, path: file };
+  },
+  async afterCommit(services, _input, output) {
+    if (output.status === 'duplicate') return;
+    const video = await getVideoSummary(services.db.reader, output.videoId);
+    services.events.emit({ type: output.status === 'imported' ? 'video.added' : 'video.changed', video });
+    if (output.status === 'imported') await services.jobs.enqueue('frame-count', { videoId: output.videoId });
+  },
+});

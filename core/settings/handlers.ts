@@ -1,0 +1,14 @@
+import type { PartialHandlers } from '../handlers.js';
+import { readSettings, validateSetting, writeSetting } from './store.js';
+
+export const settingsHandlers: PartialHandlers<'settings.get' | 'settings.set'> = {
+  async 'settings.get'(core) {
+    return readSettings(core.services.db.reader);
+  },
+  async 'settings.set'(core, input) {
+    const { key, value } = validateSetting(input.key, input.value);
+    await writeSetting(core.services.db.writer, key, value);
+    core.services.events.emit({ type: 'settings.changed', key, value });
+    return readSettings(core.services.db.writer);
+  },
+};

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Every library setting with its type and default. Capabilities add their keys here. */
+export const settingsSchema = z.object({
+  /** Copy imported files into the library folder (the clinical workflow) instead of referencing them. */
+  copyIntoLibrary: z.boolean().default(false),
+  ffmpegPath: z.string().min(1).nullable().default(null),
+  ffprobePath: z.string().min(1).nullable().default(null),
+  /** Jobs run at once; null = cores − 1 (at least 1). */
+  jobConcurrency: z.number().int().min(1).max(64).nullable().default(null),
+  /** Name recorded in audit trails for edits made from this machine. */
+  reviewerName: z.string().min(1).max(200).default('reviewer'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingKey = keyof Settings;
+export const settingKeys = Object.keys(settingsSchema.shape) as SettingKey[];

@@ -1,0 +1,60 @@
+/** Error codes the core reports. Every failure a user can meet has one, plus a message naming the file. */
+export type ErrorCode =
+  | 'usage'
+  | 'not_found'
+  | 'file_missing'
+  | 'file_unreadable'
+  | 'file_empty'
+  | 'not_media'
+  | 'no_video_stream'
+  | 'undecodable'
+  | 'unsupported_codec'
+  | 'truncated'
+  | 'disk_full'
+  | 'cancelled'
+  | 'precondition'
+  | 'ffmpeg_failed'
+  | 'ffmpeg_missing'
+  | 'schema_too_new'
+  | 'conflict'
+  | 'verification_failed'
+  | 'invalid_model'
+  | 'internal';
+
+export class FramewiseError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'FramewiseError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof FramewiseError) {
+    return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+  }
+  if (isNodeError(err) && err.code === 'ENOSPC') return { code: 'disk_full', message: `Disk full: ${err.message}` };
+  if (err instanceof Error) return { code: 'internal', message: err.message };
+  return { code: 'internal', message: String(err) };
+}
+
+export function isNodeError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+export function cancelled(): FramewiseError {
+  return new FramewiseError('cancelled', 'Cancelled');
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelled();
+}

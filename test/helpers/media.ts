@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import { resolveFfmpegTools } from '../../core/ffmpeg/binaries.js';
+
+const execFileAsync = promisify(execFile);
+
+/** A folder for generated media shared by the tests of one run (generation is cached by name). */
+export const MEDIA_DIR = process.env.FRAMEWISE_TEST_MEDIA ?? path.join(os.tmpdir(), `framewise-test-media-${process.getuid?.() ?? 0}`);
+
+export async function ffmpegPath(): Promise<string> {
+  return (await resolveFfmpegTools()).ffmpeg.path;
+}
+
+export async function ffprobePath(): Promise<string> {
+  return (await resolveFfmpegTools()).ffprobe.path;
+}
+
+/** Run ffmpeg with the given args (test data generation only). */
+export async function ffmpeg(args: string[]): Promise<void> {
+  await execFileAsync(await ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { maxBuffer: 64 << 20 });
+}
+
+const pending = new Map<string, Promise<string>>();
+
+/** Generate (once per run) a file named `name` in MEDIA_DIR with the given ffmpeg output args. */
+export function generated(name: string, args: (out: string) => string[]): Promise<string> {
+  const out = path.join(MEDIA_DIR, name);
+  let p = pending.get(out);
+  if (!p) {
+    p = (async () => {
+      mkdirSync(MEDIA_DIR, { recursive: true });
+      if (!existsSync(out)) {
+        const tmp = out + `.tmp-${process.pid}${path.extname(out)}`;
+        await ffmpeg(args(tmp));
+        const { rename } = await import('node:fs/promises');
+        await rename(tmp, out);
+      }
+      return out;
+    })();
+    pending.set(out, p);
+  }
+  return p;
+}
+
+/** Standard synthetic sources. */
+export const lavfi = {
+  video: (opts: { size?: string; rate?: string; duration: number; pattern?: string }) => [
+    '-f', 'lavfi', '-i', `${opts.pattern ?? 'testsrc2'}=size=${opts.size ?? '320x240'}:rate=${opts.rate ?? '25'}:duration=${opts.duration}`,
+  ],
+  tone: (duration: number, freq = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${freq}:sample_rate=48000:duration=${duration}`],
+};
+
+export const media = {
+  /** H.264 + AAC in MP4, 320x240 @ 25 fps. */
+  mp4: (duration = 4, name = `h264-aac-${duration}s.mp4`) =>
+    generated(name, (out) => [
+      ...lavfi.video({ duration }), ...lavfi.tone(duration),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', out,
+    ]),
+  mkvVp9Opus: (duration = 3) =>
+    generated(`vp9-opus-${duration}s.mkv`, (out) => [
+      ...lavfi.video({ duration, rate: '30000/1001' }), ...lavfi.tone(duration),
+      '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-c:a', 'libopus', '-shortest', out,
+    ]),
+  mov: (duration = 2) =>
+    generated(`prores-like-${duration}s.mov`, (out) => [
+      ...lavfi.video({ duration, rate: '24' }), '-c:v', 'mpeg4', '-q:v', '5', out,
+    ]),
+  webm: (duration = 2) =>
+    generated(`vp8-${duration}s.webm`, (out) => [
+      ...lavfi.video({ duration, rate: '30' }), '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', out,
+    ]),
+  /** 320x240 stored, displayed rotated 90° (phone video). */
+  rotated: () =>
+    generated('rotated-90.mp4', (out) => [
+      ...lavfi.video({ duration: 2, size: '320x240' }), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+      '-metadata:s:v:0', 'rotate=90', out,
+    ]),
+  /** Variable frame rate: 1 s at 30 fps then 1 s at 10 fps. */
+  vfr: () =>
+    generated('vfr.mkv', (out) => [
+      '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2',
+      '-vf', "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS", '-fps_mode', 'vfr',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
+    ]),
+  audioOnly: () => generated('audio-only.m4a', (out) => [...lavfi.tone(2), '-c:a', 'aac', out]),
+  /** A long-ish 1080p video for cancel/progress tests (encoded fast, slow to decode). */
+  long1080: (duration = 60) =>
+    generated(`long-1080p-${duration}s.mp4`, (out) => [
+      ...lavfi.video({ duration, size: '1920x1080', rate: '30' }),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '30', '-pix_fmt', 'yuv420p', out,
+    ]),
+};

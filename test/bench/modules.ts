@@ -1,0 +1,5 @@
+import type { BenchModule } from './types.js';
+import { importBench } from './import.bench.js';
+
+/** Every benchmark, in run order. Capabilities add theirs here. */
+export const benchModules: BenchModule[] = [importBench];

@@ -3,6 +3,12 @@ import { formatBytes, formatDate, formatDuration, formatFps } from '../../lib/fo
 import { strings } from '../../strings.js';
 import type { VideoPanelProps } from './panels.js';
 
+/** A readable container name: the file's extension (ffmpeg's demuxer list, e.g. "mov,mp4,m4a…", is in the tooltip). */
+function containerLabel(file: string, demuxer: string): string {
+  const ext = /\.([a-z0-9]{1,5})$/i.exec(file)?.[1];
+  return ext ? ext.toUpperCase() : demuxer.split(',')[0]!;
+}
+
 export function MetadataPanel({ video }: VideoPanelProps) {
   const F = strings.video.fields;
   const rows: Array<[string, ReactNode, string?]> = [
@@ -16,7 +22,7 @@ export function MetadataPanel({ video }: VideoPanelProps) {
     [F.frames, video.frameCount === null ? '–' : `${video.frameCount.toLocaleString()}${video.frameCountExact ? '' : ` (${F.framesEstimated})`}`, 'meta-frames'],
     [F.codec, video.videoCodec ?? '–'],
     [F.pixelFormat, video.pixelFormat ?? '–'],
-    [F.container, video.container],
+    [F.container, <span key="c" title={video.container}>{containerLabel(video.path, video.container)}</span>],
     [F.audio, String(video.audioStreams)],
     [F.subtitles, String(video.subtitleStreams)],
     [F.vfr, video.variableFrameRate ? F.yes : F.no],

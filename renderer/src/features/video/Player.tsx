@@ -21,6 +21,7 @@ function isTyping(target: EventTarget | null): boolean {
 /** The video player: plays from the media URL (Range requests), steps frames, shows time and frame number. */
 export function Player({ video }: { video: VideoDetail }) {
   const ref = useRef<HTMLVideoElement>(null);
+  const stageRef = useRef<HTMLDivElement>(null);
   const { currentTime, frame, playing, lastFrame, error } = usePlayer();
   const [frameInput, setFrameInput] = useState('');
   const V = strings.video;
@@ -97,7 +98,7 @@ export function Player({ video }: { video: VideoDetail }) {
   const src = client().mediaUrl({ kind: 'video', id: video.id });
   return (
     <div className="player" data-testid="player">
-      <div className="player-stage">
+      <div className="player-stage" ref={stageRef} tabIndex={0} aria-label={`${video.name}: ${V.keyboardHint}`} data-testid="player-stage">
         <video ref={ref} src={src} preload="auto" playsInline data-testid="video-element" onClick={() => playerControls.togglePlay()} />
         {error && (
           <div className="player-error" role="alert" data-testid="player-error">
@@ -149,6 +150,9 @@ export function Player({ video }: { video: VideoDetail }) {
               e.preventDefault();
               const n = Number(frameInput);
               if (frameInput.trim() !== '' && Number.isFinite(n)) playerControls.seekToFrame(n);
+              // Hand the keyboard back to the player so ←/→ step from the new frame.
+              (document.activeElement as HTMLElement | null)?.blur();
+              stageRef.current?.focus({ preventScroll: true });
             }}
           >
             <label htmlFor="goto-frame" className="readout-label">

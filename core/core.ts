@@ -19,6 +19,8 @@ export interface CoreOptions {
   dataDir?: string;
   /** Run queued jobs in this process (the app and `serve` do; one-shot CLI commands that wait on jobs do too). */
   runJobs?: boolean;
+  /** With runJobs: claim only jobs this process enqueues (one-shot CLI commands). */
+  ownJobsOnly?: boolean;
   concurrency?: number;
   ffmpegPath?: string;
   ffprobePath?: string;
@@ -65,6 +67,7 @@ export class Core {
         runner,
         settings: () => readSettings(db.reader),
       };
+      if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services);
       if (runner) await runner.start();
       return core;

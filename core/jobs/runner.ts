@@ -44,6 +44,8 @@ export class JobRunner {
   private pumping = false;
   private pumpAgain = false;
   private lastRecovery = 0;
+  /** When set, only these jobs are claimed (a one-shot CLI runs the jobs it created, not the whole queue). */
+  private restrictTo: Set<number> | null = null;
 
   constructor(
     private services: () => Services,
@@ -79,6 +81,15 @@ export class JobRunner {
         .execute()
         .catch(() => undefined);
     }
+  }
+
+  /** Claim only jobs adopted with `adopt` (jobs this process enqueued). */
+  ownJobsOnly(): void {
+    this.restrictTo ??= new Set();
+  }
+
+  adopt(jobId: number): void {
+    this.restrictTo?.add(jobId);
   }
 
   get activeCount(): number {
@@ -187,6 +198,8 @@ export class JobRunner {
   private async claim(): Promise<JobRow | undefined> {
     const kinds = this.registry.names();
     if (!kinds.length) return undefined;
+    const only = this.restrictTo ? [...this.restrictTo] : null;
+    if (only && !only.length) return undefined;
     const now = nowIso();
     return this.db.transaction().execute(async (trx) => {
       const next = await trx
@@ -194,6 +207,7 @@ export class JobRunner {
         .select('id')
         .where('state', '=', 'queued')
         .where('kind', 'in', kinds)
+        .$if(only !== null, (q) => q.where('id', 'in', only!))
         .orderBy('id')
         .limit(1)
         .executeTakeFirst();
@@ -300,8 +314,9 @@ export class JobRunner {
         await addJobEvent(trx, row.id, 'succeeded');
         return updated;
       });
-      services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
+      // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
       if (kind.afterCommit) await kind.afterCommit(services, input, output).catch(() => undefined);
+      services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
     } catch (err) {
       if (signal.aborted && signal.reason === 'shutdown') return; // requeued by stop()
       const isCancel = signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled');

@@ -73,17 +73,16 @@ export const media = {
     generated(`vp8-${duration}s.webm`, (out) => [
       ...lavfi.video({ duration, rate: '30' }), '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', out,
     ]),
-  /** 320x240 stored, displayed rotated 90° (phone video). */
-  rotated: () =>
-    generated('rotated-90.mp4', (out) => [
-      ...lavfi.video({ duration: 2, size: '320x240' }), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-      '-metadata:s:v:0', 'rotate=90', out,
-    ]),
+  /** 320x240 stored, displayed rotated 90° (phone video): the rotation is set while remuxing. */
+  rotated: async () => {
+    const base = await media.mp4(2, 'rotate-source.mp4');
+    return generated('rotated-90.mp4', (out) => ['-i', base, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]);
+  },
   /** Variable frame rate: 1 s at 30 fps then 1 s at 10 fps. */
   vfr: () =>
     generated('vfr.mkv', (out) => [
       '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2',
-      '-vf', "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS", '-fps_mode', 'vfr',
+      '-vf', "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS", '-vsync', 'vfr',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
     ]),
   audioOnly: () => generated('audio-only.m4a', (out) => [...lavfi.tone(2), '-c:a', 'aac', out]),

@@ -67,7 +67,10 @@ export class ProgressView {
   update(id: number, label: string, progress: number, stage: string | null, eta: number | null): void {
     const pct = `${Math.floor(progress * 100)}%`.padStart(4);
     if (this.tty) {
-      this.lines.set(id, `${label.slice(0, 40).padEnd(40)} ${bar(progress)} ${pct} ${(stage ?? '').padEnd(12)} ${eta !== null ? 'ETA ' + formatEta(eta) : ''}`);
+      this.lines.set(
+        id,
+        `${label.slice(0, 40).padEnd(40)} ${bar(progress)} ${pct} ${(stage ?? '').padEnd(12)} ${eta !== null ? 'ETA ' + formatEta(eta) : ''}`,
+      );
       this.redraw();
     } else {
       const decile = Math.floor(progress * 10);
@@ -127,6 +130,10 @@ export function formatBytes(n: number): string {
 /** A plain text table. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -225,7 +225,10 @@ export async function detectVariableFrameRate(ffprobe: string, file: string, sig
     .filter((n) => Number.isFinite(n))
     .sort((a, b) => a - b);
   if (pts.length < 6) return false;
-  const deltas = pts.slice(1).map((t, i) => t - pts[i]!).filter((d) => d > 1e-6);
+  const deltas = pts
+    .slice(1)
+    .map((t, i) => t - pts[i]!)
+    .filter((d) => d > 1e-6);
   if (deltas.length < 5) return false;
   const sorted = [...deltas].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;

@@ -136,9 +136,7 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
       if (aborted) return reject(cancelled());
       if (code === 0) return resolve({ stderr });
       const { code: errCode, reason } = classifyFfmpegError(stderr);
-      reject(
-        new FramewiseError(errCode, reason, { exitCode: code, signal: sig, stderrTail: stderr.slice(-2000) }),
-      );
+      reject(new FramewiseError(errCode, reason, { exitCode: code, signal: sig, stderrTail: stderr.slice(-2000) }));
     });
   });
   // Avoid unhandled rejection warnings when the caller only awaits later.

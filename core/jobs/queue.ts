@@ -28,7 +28,10 @@ export class JobQueue {
     const kind = this.registry.get(kindName);
     const parsed = kind.input.safeParse(rawInput);
     if (!parsed.success) {
-      throw new FramewiseError('usage', `Invalid input for job "${kindName}": ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+      throw new FramewiseError(
+        'usage',
+        `Invalid input for job "${kindName}": ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+      );
     }
     const input = parsed.data;
     // Fail at once, with what is missing, rather than queue work that cannot run.

@@ -114,7 +114,12 @@ export class JobRunner {
     try {
       if (this.running.size) {
         const ids = [...this.running.keys()];
-        await this.db.updateTable('jobs').set({ heartbeat_at: nowIso() }).where('id', 'in', ids).where('runner_id', '=', this.runnerId).execute();
+        await this.db
+          .updateTable('jobs')
+          .set({ heartbeat_at: nowIso() })
+          .where('id', 'in', ids)
+          .where('runner_id', '=', this.runnerId)
+          .execute();
         const flagged = await this.db.selectFrom('jobs').select('id').where('id', 'in', ids).where('cancel_requested', '=', 1).execute();
         for (const f of flagged) this.abortLocal(f.id);
       }
@@ -263,7 +268,14 @@ export class JobRunner {
         const p = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
         const elapsed = (Date.now() - startedAt) / 1000;
         const eta = p > 0.01 && elapsed > 0.5 ? (elapsed * (1 - p)) / p : null;
-        services.events.emit({ type: 'job.progress', jobId: row.id, videoId: row.video_id, progress: p, stage: stage ?? null, etaSeconds: eta });
+        services.events.emit({
+          type: 'job.progress',
+          jobId: row.id,
+          videoId: row.video_id,
+          progress: p,
+          stage: stage ?? null,
+          etaSeconds: eta,
+        });
         const now = Date.now();
         const m = Math.floor(p * 4);
         if (now - lastWrite >= PROGRESS_WRITE_MS || m > milestone) {
@@ -304,7 +316,14 @@ export class JobRunner {
         if (kind.commit) output = (await kind.commit(trx, input, output, services)) ?? output;
         const updated = await trx
           .updateTable('jobs')
-          .set({ state: 'succeeded', progress: 1, output_json: JSON.stringify(output), finished_at: nowIso(), eta_seconds: null, stage: null })
+          .set({
+            state: 'succeeded',
+            progress: 1,
+            output_json: JSON.stringify(output),
+            finished_at: nowIso(),
+            eta_seconds: null,
+            stage: null,
+          })
           .where('id', '=', row.id)
           .where('state', '=', 'running')
           .where('runner_id', '=', this.runnerId)

@@ -41,7 +41,8 @@ async function checkReadable(file: string): Promise<number> {
   try {
     st = await stat(file);
   } catch (err) {
-    if (isNodeError(err) && err.code === 'ENOENT') throw new FramewiseError('file_missing', `${file}: the file does not exist (moved or deleted?)`);
+    if (isNodeError(err) && err.code === 'ENOENT')
+      throw new FramewiseError('file_missing', `${file}: the file does not exist (moved or deleted?)`);
     if (isNodeError(err) && err.code === 'EACCES') throw new FramewiseError('file_unreadable', `${file}: permission denied`);
     throw new FramewiseError('file_unreadable', `${file}: cannot read (${(err as Error).message})`);
   }
@@ -62,7 +63,8 @@ function requireVideo(file: string, info: MediaInfo): NonNullable<MediaInfo['vid
   }
   if (info.video) return info.video;
   const audio = info.streams.filter((s) => s.type === 'audio').length;
-  if (audio) throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
+  if (audio)
+    throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
   const hasUnknownVideo = info.streams.some((s) => s.type === 'video');
   if (hasUnknownVideo) throw new FramewiseError('unsupported_codec', `${file}: its video stream cannot be decoded (unknown codec or size)`);
   throw new FramewiseError('no_video_stream', `${file}: contains no video stream`);
@@ -100,12 +102,18 @@ async function checkTailDecodes(ffmpeg: Ffmpeg, file: string, info: MediaInfo, s
   } catch (err) {
     if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
     if (err instanceof FramewiseError && err.code === 'unsupported_codec') {
-      throw new FramewiseError('unsupported_codec', `${file}: the video codec (${info.video?.codec ?? 'unknown'}) cannot be decoded by this ffmpeg`);
+      throw new FramewiseError(
+        'unsupported_codec',
+        `${file}: the video codec (${info.video?.codec ?? 'unknown'}) cannot be decoded by this ffmpeg`,
+      );
     }
     stderr = String((err as FramewiseError).details?.stderrTail ?? '');
   }
   if (frames === 0 || /partial file|Invalid NAL|error while decoding|corrupt/i.test(stderr)) {
-    throw new FramewiseError('truncated', `${file}: the file is truncated or damaged (no decodable video near its end at ${info.duration.toFixed(1)} s)`);
+    throw new FramewiseError(
+      'truncated',
+      `${file}: the file is truncated or damaged (no decodable video near its end at ${info.duration.toFixed(1)} s)`,
+    );
   }
 }
 
@@ -138,11 +146,18 @@ export const importJob = defineJobKind({
     const sha256 = await sha256File(file, { signal, onProgress: (b) => ctx.progress(0.05 + 0.75 * (b / size), 'hashing') });
     const st = await stat(file).catch(() => null);
     if (!st) throw new FramewiseError('file_missing', `${file}: the file disappeared during import`);
-    if (st.size !== size) throw new FramewiseError('conflict', `${file}: the file changed during import (size ${size} → ${st.size}); try again when it is complete`);
+    if (st.size !== size)
+      throw new FramewiseError(
+        'conflict',
+        `${file}: the file changed during import (size ${size} → ${st.size}); try again when it is complete`,
+      );
 
     const existing = await services.db.reader.selectFrom('videos').select(['id', 'path']).where('sha256', '=', sha256).executeTakeFirst();
     if (existing) {
-      const stillThere = await stat(existing.path).then(() => true, () => false);
+      const stillThere = await stat(existing.path).then(
+        () => true,
+        () => false,
+      );
       if (existing.path === file || stillThere) return { status: 'duplicate' as const, videoId: existing.id, path: file };
       return { status: 'relinked' as const, videoId: existing.id, path: file };
     }
@@ -151,7 +166,10 @@ export const importJob = defineJobKind({
     if (input.copy) {
       ctx.progress(0.8, 'copying');
       storedPath = path.join(services.mediaDir, sha256.slice(0, 2), `${sha256}${path.extname(file).toLowerCase() || '.mp4'}`);
-      const already = await stat(storedPath).then((s) => s.size === size, () => false);
+      const already = await stat(storedPath).then(
+        (s) => s.size === size,
+        () => false,
+      );
       if (!already) await copyAtomically(file, storedPath);
     }
     ctx.progress(0.92, 'thumbnail');
@@ -168,7 +186,11 @@ export const importJob = defineJobKind({
   async commit(trx, input, output) {
     const file = path.resolve(input.path);
     if (output.status === 'relinked') {
-      await trx.updateTable('videos').set({ path: file, state: 'imported', updated_at: nowIso() }).where('id', '=', output.videoId).execute();
+      await trx
+        .updateTable('videos')
+        .set({ path: file, state: 'imported', updated_at: nowIso() })
+        .where('id', '=', output.videoId)
+        .execute();
       return output;
     }
     if (output.status === 'duplicate' || !output.pending) return output;

@@ -18,7 +18,17 @@ export async function makeBrokenFiles(dir: string) {
   const audioOnly = path.join(dir, 'audio-only.m4a');
   await copyFile(await media.audioOnly(), audioOnly);
   // A Matroska file whose video codec id is unknown: probe sees a video stream no decoder can read.
-  const src = await generated('unknown-codec-src.mkv', (out) => ['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', out]);
+  const src = await generated('unknown-codec-src.mkv', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=160x120:rate=10:duration=1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    out,
+  ]);
   const mkv = await readFile(src);
   const undecodable = path.join(dir, 'unknown-codec.mkv');
   await writeFile(undecodable, Buffer.from(mkv.toString('latin1').replace('V_MPEG4/ISO/AVC', 'V_XXXXX/ISO/XYZ'), 'latin1'));
@@ -28,8 +38,19 @@ export async function makeBrokenFiles(dir: string) {
 /** An mp4 with its index at the front, so cutting it short leaves a file that still probes. */
 export async function faststartMp4(duration: number): Promise<string> {
   return generated(`faststart-${duration}s.mp4`, (out) => [
-    '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=25:duration=${duration}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', out,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=320x240:rate=25:duration=${duration}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    out,
   ]);
 }
 

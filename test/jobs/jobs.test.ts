@@ -21,7 +21,11 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, ms = 60_000): Promise<T> {
+async function until<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  what: string,
+  ms = 60_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -59,11 +63,14 @@ describe('durable jobs', () => {
   });
 
   it('fails at once when a pre-condition is not met, saying what is missing', async () => {
-    await assert.rejects(core.call('jobs.enqueue', { kind: 'frame-count', input: { videoId: 99999 } }), (err: Error & { code?: string }) => {
-      assert.equal(err.code, 'precondition');
-      assert.match(err.message, /not in the library/);
-      return true;
-    });
+    await assert.rejects(
+      core.call('jobs.enqueue', { kind: 'frame-count', input: { videoId: 99999 } }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'precondition');
+        assert.match(err.message, /not in the library/);
+        return true;
+      },
+    );
     // A video whose file went away after import.
     const { copyFile, rm } = await import('node:fs/promises');
     const gone = path.join(lib.dir, 'gone.mp4');
@@ -112,10 +119,14 @@ describe('durable jobs', () => {
   });
 
   it('re-queues a job whose process died, and runs it at the next start', async () => {
-    const host = spawn(process.execPath, [path.join(here, '..', 'helpers', 'job-host.js'), lib.dir, 'verify-decode', JSON.stringify({ videoId: longVideo })], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    });
+    const host = spawn(
+      process.execPath,
+      [path.join(here, '..', 'helpers', 'job-host.js'), lib.dir, 'verify-decode', JSON.stringify({ videoId: longVideo })],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
+      },
+    );
     let out = '';
     host.stdout.on('data', (d) => (out += d));
     await until(() => /RUNNING (\d+)/.test(out), 'the other process to start the job');
@@ -143,9 +154,19 @@ describe('durable jobs', () => {
     const row = await db
       .insertInto('jobs')
       .values({
-        kind: 'frame-count', video_id: shortVideo, dedupe_key: 'test-exhausted', input_json: JSON.stringify({ videoId: shortVideo }),
-        state: 'running', progress: 0.3, attempts: 3, max_attempts: 3, cancel_requested: 0, runner_id: 'elsewhere:1:dead',
-        runner_pid: 1, heartbeat_at: new Date(Date.now() - 60_000).toISOString(), created_at: new Date().toISOString(),
+        kind: 'frame-count',
+        video_id: shortVideo,
+        dedupe_key: 'test-exhausted',
+        input_json: JSON.stringify({ videoId: shortVideo }),
+        state: 'running',
+        progress: 0.3,
+        attempts: 3,
+        max_attempts: 3,
+        cancel_requested: 0,
+        runner_id: 'elsewhere:1:dead',
+        runner_pid: 1,
+        heartbeat_at: new Date(Date.now() - 60_000).toISOString(),
+        created_at: new Date().toISOString(),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

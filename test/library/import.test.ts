@@ -143,10 +143,19 @@ describe('import and probe', () => {
     }
     const afterList = await lib.core.call('videos.list', {});
     assert.equal(afterList.total, before.total, 'no rows for bad files');
-    for (const [file] of cases) assert.ok(afterList.failedImports.some((f) => f.path === file), `failed import listed: ${file}`);
+    for (const [file] of cases)
+      assert.ok(
+        afterList.failedImports.some((f) => f.path === file),
+        `failed import listed: ${file}`,
+      );
     // Database consistency: no orphans, nothing left running, no temp folders.
     const db = lib.core.services.db.reader;
-    const orphans = await db.selectFrom('artifacts').leftJoin('videos', 'videos.id', 'artifacts.video_id').where('videos.id', 'is', null).select('artifacts.id').execute();
+    const orphans = await db
+      .selectFrom('artifacts')
+      .leftJoin('videos', 'videos.id', 'artifacts.video_id')
+      .where('videos.id', 'is', null)
+      .select('artifacts.id')
+      .execute();
     assert.equal(orphans.length, 0);
     const running = await db.selectFrom('jobs').select('id').where('state', '=', 'running').execute();
     assert.equal(running.length, 0);

@@ -27,11 +27,17 @@ export const importCommand: CliCommand = {
       ...(options.copy !== undefined ? { copy: Boolean(options.copy) } : {}),
     });
     if (!res.jobs.length && !res.errors.length) out.info('No video files found.');
-    const jobs = await waitForJobs(core, out, res.jobs.map((j) => j.jobId), (j) => path.basename((j.input as { path: string }).path), (j) => {
-      const o = importOutput.safeParse(j.output);
-      if (j.state === 'succeeded' && o.success) return `${o.data.status} (video ${o.data.videoId})`;
-      return j.error?.message ?? j.state;
-    });
+    const jobs = await waitForJobs(
+      core,
+      out,
+      res.jobs.map((j) => j.jobId),
+      (j) => path.basename((j.input as { path: string }).path),
+      (j) => {
+        const o = importOutput.safeParse(j.output);
+        if (j.state === 'succeeded' && o.success) return `${o.data.status} (video ${o.data.videoId})`;
+        return j.error?.message ?? j.state;
+      },
+    );
     // Wait for the follow-up jobs (exact frame count) of what was imported, so `list` is complete.
     const videoIds = jobs.flatMap((j) => {
       const o = importOutput.safeParse(j.output);
@@ -39,7 +45,9 @@ export const importCommand: CliCommand = {
     });
     if (videoIds.length) {
       const followUps = await core.services.jobs.list({ states: ['queued', 'running'], kind: 'frame-count' });
-      await Promise.all(followUps.filter((f) => f.videoId !== null && videoIds.includes(f.videoId)).map((f) => core.services.jobs.waitFor(f.id)));
+      await Promise.all(
+        followUps.filter((f) => f.videoId !== null && videoIds.includes(f.videoId)).map((f) => core.services.jobs.waitFor(f.id)),
+      );
     }
     const results: ImportFileResult[] = jobs.map((j) => {
       const p = (j.input as { path: string }).path;
@@ -51,7 +59,9 @@ export const importCommand: CliCommand = {
     const failed = results.filter((r) => r.status === 'failed' || r.status === 'cancelled').length + errors.length;
     out.result({ results, errors, imported: results.filter((r) => r.status === 'imported').length, failed }, () => {
       const lines = results.map((r) =>
-        r.status === 'failed' || r.status === 'cancelled' ? `✗ ${r.error?.message ?? `${r.path}: ${r.status}`}` : `✓ ${r.path}: ${r.status} (video ${r.videoId})`,
+        r.status === 'failed' || r.status === 'cancelled'
+          ? `✗ ${r.error?.message ?? `${r.path}: ${r.status}`}`
+          : `✓ ${r.path}: ${r.status} (video ${r.videoId})`,
       );
       for (const e of errors) lines.push(`✗ ${e.message}`);
       lines.push(`${results.length - failed + errors.length} ok, ${failed} failed`);
@@ -60,4 +70,3 @@ export const importCommand: CliCommand = {
     return failed ? EXIT_FAILURE : EXIT_OK;
   },
 };
-

@@ -12,7 +12,8 @@ export const infoCommand: CliCommand = {
     const core = await openCore();
     const v = await core.call('videos.get', { video: args[0]! });
     out.result(v, () => {
-      const streams = (v.metadata as { streams?: Array<{ index: number; type: string; codec: string | null; language: string | null }> }).streams ?? [];
+      const streams =
+        (v.metadata as { streams?: Array<{ index: number; type: string; codec: string | null; language: string | null }> }).streams ?? [];
       return [
         `${v.name} (video ${v.id})`,
         `  path:        ${v.path}${v.copied ? ' (copied into library)' : ''}`,

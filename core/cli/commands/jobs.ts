@@ -32,7 +32,9 @@ export const jobsCommand: CliCommand = {
     if (options.video) filter.videoId = Number(options.video);
     if (!options.watch) {
       const jobs = await core.call('jobs.list', filter);
-      out.result(jobs, () => (jobs.length ? table(['id', 'kind', 'video', 'state', 'progress', 'stage', 'eta', 'error'], jobs.map(row)) : 'No jobs.'));
+      out.result(jobs, () =>
+        jobs.length ? table(['id', 'kind', 'video', 'state', 'progress', 'stage', 'eta', 'error'], jobs.map(row)) : 'No jobs.',
+      );
       return EXIT_OK;
     }
     // Watch by polling the database: jobs may be running in another process (the app, `serve`).
@@ -48,7 +50,8 @@ export const jobsCommand: CliCommand = {
         const first = !seen.has(j.id);
         seen.set(j.id, key);
         if (json) out.jsonLine(j);
-        else if (j.state === 'running' || j.state === 'queued') view.update(j.id, `#${j.id} ${j.kind}`, j.progress, j.stage ?? j.state, j.etaSeconds);
+        else if (j.state === 'running' || j.state === 'queued')
+          view.update(j.id, `#${j.id} ${j.kind}`, j.progress, j.stage ?? j.state, j.etaSeconds);
         else if (!first) view.done(j.id, `#${j.id} ${j.kind}`, j, j.error?.message ?? '');
       }
       if (stop || !jobs.some((j) => j.state === 'running' || j.state === 'queued')) break;

@@ -15,7 +15,8 @@ export const listCommand: CliCommand = {
       ...(options.sort ? { sort: options.sort as 'name' } : {}),
     });
     out.result(res, () => {
-      if (!res.videos.length && !res.failedImports.length) return 'The library is empty. Import videos with: framewise import <files or folders>';
+      if (!res.videos.length && !res.failedImports.length)
+        return 'The library is empty. Import videos with: framewise import <files or folders>';
       const rows = res.videos.map((v) => [
         String(v.id),
         v.name,

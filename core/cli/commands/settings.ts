@@ -10,7 +10,11 @@ export const settingsCommand: CliCommand = {
     const core = await openCore();
     if (args.length === 0) {
       const s = await core.call('settings.get', {});
-      out.result(s, () => Object.entries(s).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n'));
+      out.result(s, () =>
+        Object.entries(s)
+          .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+          .join('\n'),
+      );
       return EXIT_OK;
     }
     if (args.length === 1) {

@@ -170,7 +170,17 @@ export const importJob = defineJobKind({
         (s) => s.size === size,
         () => false,
       );
-      if (!already) await copyAtomically(file, storedPath);
+      if (!already) {
+        await copyAtomically(file, storedPath).catch((err: unknown) => {
+          if (isNodeError(err) && err.code === 'ENOSPC') {
+            throw new FramewiseError(
+              'disk_full',
+              `${file}: the library disk is full; copying it in needs ${(size / 1e6).toFixed(0)} MB free in ${services.mediaDir}`,
+            );
+          }
+          throw err;
+        });
+      }
     }
     ctx.progress(0.92, 'thumbnail');
     const thumbRel = path.join(artifactRelDir(sha256), 'thumbnail.jpg');

@@ -4,6 +4,7 @@ import { infoCommand } from './info.js';
 import { cancelCommand, jobsCommand, retryCommand } from './jobs.js';
 import { listCommand } from './list.js';
 import { settingsCommand } from './settings.js';
+import { statusCommand } from './status.js';
 
 /** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
 export const cliCommands: CliCommand[] = [
@@ -14,4 +15,5 @@ export const cliCommands: CliCommand[] = [
   cancelCommand,
   retryCommand,
   settingsCommand,
+  statusCommand,
 ];

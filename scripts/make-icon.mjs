@@ -16,7 +16,9 @@ function insideRoundRect(x, y, x0, y0, x1, y1, r) {
 }
 function insideTriangle(x, y, [ax, ay], [bx, by], [cx, cy]) {
   const d = (px, py, qx, qy, rx, ry) => (px - rx) * (qy - ry) - (qx - rx) * (py - ry);
-  const d1 = d(x, y, ax, ay, bx, by), d2 = d(x, y, bx, by, cx, cy), d3 = d(x, y, cx, cy, ax, ay);
+  const d1 = d(x, y, ax, ay, bx, by),
+    d2 = d(x, y, bx, by, cx, cy),
+    d3 = d(x, y, cx, cy, ax, ay);
   return !((d1 < 0 || d2 < 0 || d3 < 0) && (d1 > 0 || d2 > 0 || d3 > 0));
 }
 function sample(u, v) {
@@ -35,11 +37,17 @@ const raw = Buffer.alloc(size * (size * 4 + 1));
 for (let y = 0; y < size; y++) {
   raw[y * (size * 4 + 1)] = 0;
   for (let x = 0; x < size; x++) {
-    let r = 0, g = 0, b = 0, a = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      a = 0;
     for (let sy = 0; sy < ss; sy++)
       for (let sx = 0; sx < ss; sx++) {
         const p = sample((x + (sx + 0.5) / ss) / S, (y + (sy + 0.5) / ss) / S);
-        r += p[0] * p[3]; g += p[1] * p[3]; b += p[2] * p[3]; a += p[3];
+        r += p[0] * p[3];
+        g += p[1] * p[3];
+        b += p[2] * p[3];
+        a += p[3];
       }
     const o = y * (size * 4 + 1) + 1 + x * 4;
     raw[o] = a ? Math.round(r / a) : 0;
@@ -69,7 +77,11 @@ const chunk = (type, data) => {
 const ihdr = Buffer.alloc(13);
 ihdr.writeUInt32BE(size, 0);
 ihdr.writeUInt32BE(size, 4);
-ihdr[8] = 8; ihdr[9] = 6; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+ihdr[8] = 8;
+ihdr[9] = 6;
+ihdr[10] = 0;
+ihdr[11] = 0;
+ihdr[12] = 0;
 const png = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   chunk('IHDR', ihdr),

@@ -19,8 +19,7 @@ export const routerRequestSchema = z
 export type RouterRequest = z.infer<typeof routerRequestSchema>;
 
 export type RouterResponse =
-  | { id: number | string | null; ok: true; result: unknown }
-  | { id: number | string | null; ok: false; error: RemoteError };
+  { id: number | string | null; ok: true; result: unknown } | { id: number | string | null; ok: false; error: RemoteError };
 
 /** What the router needs from the core (the real `Core`, or a process proxy to it in Electron). */
 export interface CallTarget {

@@ -53,9 +53,7 @@ export interface AuthInput {
   queryToken: string | null;
 }
 
-export type AuthResult =
-  | { ok: true; via: 'query' | 'cookie' | 'header' }
-  | { ok: false; status: 401 | 403; reason: string };
+export type AuthResult = { ok: true; via: 'query' | 'cookie' | 'header' } | { ok: false; status: 401 | 403; reason: string };
 
 export function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];

@@ -13,7 +13,10 @@ export function defaultRendererDir(): string {
 export async function serveCore(core: Core, opts: { port?: number; rendererDir?: string } = {}): Promise<Bridge> {
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
-    throw new FramewiseError('not_found', `The app is not built: ${path.join(rendererDir, 'index.html')} is missing (run \`npm run build\`)`);
+    throw new FramewiseError(
+      'not_found',
+      `The app is not built: ${path.join(rendererDir, 'index.html')} is missing (run \`npm run build\`)`,
+    );
   }
   return startBridge({ core, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
 }

@@ -55,7 +55,11 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(text);
 }
 
@@ -166,7 +170,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       ...(isHtml ? htmlSecurityHeaders(port) : { 'Cache-Control': 'no-cache', 'Cross-Origin-Resource-Policy': 'same-origin' }),
     });
     if (method === 'HEAD') return void res.end();
-    createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(found.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   const server = http.createServer((req, res) => {
@@ -183,7 +189,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const auth = authOf(req, url);
     if (url.pathname !== '/ws' || !auth.ok) {
       const status = !auth.ok ? auth.status : 404;
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       socket.destroy();
       return;
     }
@@ -197,7 +205,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     };
     const unsubscribe = core.subscribe((event) => send({ type: 'event', event }));
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return send({ type: 'response', id: null, ok: false, error: { code: 'usage', message: 'Binary frames are not accepted' } });
+      if (isBinary)
+        return send({ type: 'response', id: null, ok: false, error: { code: 'usage', message: 'Binary frames are not accepted' } });
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       void router.handle(parseWireMessage(text)).then((r) => send({ type: 'response', ...r }));
     });

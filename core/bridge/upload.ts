@@ -9,8 +9,11 @@ import { FramewiseError } from '../util/errors.js';
 /** A file name from the browser, made safe as a single path component (keeps the extension). */
 export function safeUploadName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  let name = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '').trim();
+  let name = base
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f<>:"|?*]/g, '_')
+    .replace(/^\.+/, '')
+    .trim();
   if (!name) name = 'upload.bin';
   if (name.length > 200) {
     const ext = path.extname(name).slice(0, 20);

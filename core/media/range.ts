@@ -3,10 +3,7 @@
  * Pure: no I/O. Only single byte ranges are honoured (what <video> sends); anything else that is not
  * a satisfiable single range is answered 416.
  */
-export type RangeResult =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 export function parseRange(header: string | null | undefined, size: number): RangeResult {
   if (header === null || header === undefined || header.trim() === '') return { kind: 'full' };
@@ -36,7 +33,12 @@ export interface MediaResponsePlan {
 }
 
 /** Status, headers and byte span for a media request on a file of `size` bytes. */
-export function planMediaResponse(opts: { size: number; contentType: string; range: string | null | undefined; method?: string }): MediaResponsePlan {
+export function planMediaResponse(opts: {
+  size: number;
+  contentType: string;
+  range: string | null | undefined;
+  method?: string;
+}): MediaResponsePlan {
   const { size, contentType } = opts;
   const head = (opts.method ?? 'GET').toUpperCase() === 'HEAD';
   const common: Record<string, string> = {
@@ -51,7 +53,11 @@ export function planMediaResponse(opts: { size: number; contentType: string; ran
     return { status: 416, headers: { ...common, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' }, body: null };
   }
   if (r.kind === 'full') {
-    return { status: 200, headers: { ...common, 'Content-Length': String(size) }, body: head || size === 0 ? null : { start: 0, end: size - 1 } };
+    return {
+      status: 200,
+      headers: { ...common, 'Content-Length': String(size) },
+      body: head || size === 0 ? null : { start: 0, end: size - 1 },
+    };
   }
   return {
     status: 206,

@@ -19,7 +19,8 @@ export const strings = {
   },
   library: {
     title: 'Library',
-    count: (shown: number, total: number) => (shown === total ? `${total} ${total === 1 ? 'video' : 'videos'}` : `${shown} of ${total} videos`),
+    count: (shown: number, total: number) =>
+      shown === total ? `${total} ${total === 1 ? 'video' : 'videos'}` : `${shown} of ${total} videos`,
     searchPlaceholder: 'Search by name',
     searchLabel: 'Search videos by name',
     filterLabel: 'Filter by state',
@@ -40,7 +41,8 @@ export const strings = {
     sorts: { imported: 'Date imported', name: 'Name', duration: 'Duration', size: 'Size' },
     columns: { name: 'Name', duration: 'Duration', resolution: 'Resolution', fps: 'Frame rate', size: 'Size', state: 'State' },
     emptyTitle: 'Your library is empty',
-    emptyBody: 'Drag video files or folders onto this window, or choose them with the Import button. Files stay where they are unless you choose to copy them into the library.',
+    emptyBody:
+      'Drag video files or folders onto this window, or choose them with the Import button. Files stay where they are unless you choose to copy them into the library.',
     emptyAction: 'Import videos',
     noMatchTitle: 'No videos match',
     noMatchBody: 'Change the search or the state filter to see more videos.',

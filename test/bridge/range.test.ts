@@ -41,7 +41,18 @@ test('planMediaResponse: 200 full, 206 with Content-Range, 416 with bytes */size
 test('parseMediaTarget accepts only kind/id, never paths', () => {
   assert.deepEqual(parseMediaTarget('video/12'), { kind: 'video', id: 12 });
   assert.deepEqual(parseMediaTarget('/artifact/7'), { kind: 'artifact', id: 7 });
-  for (const bad of ['video/0', 'video/-1', 'video/1.5', 'video/../../etc/passwd', '../video/1', 'file/1', 'video/1/2', 'video/%2e%2e', 'video/01', 'video/99999999999999999999']) {
+  for (const bad of [
+    'video/0',
+    'video/-1',
+    'video/1.5',
+    'video/../../etc/passwd',
+    '../video/1',
+    'file/1',
+    'video/1/2',
+    'video/%2e%2e',
+    'video/01',
+    'video/99999999999999999999',
+  ]) {
     assert.equal(parseMediaTarget(bad), null, bad);
   }
 });
@@ -63,7 +74,10 @@ test('media protocol handler (Electron framewise-media://) serves library files 
   assert.ok(Buffer.from(await whole.arrayBuffer()).equals(bytes));
 
   const mid = Math.floor(bytes.length / 2);
-  const part = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${mid}-${mid + 999}` } }), lookup);
+  const part = await handleMediaRequest(
+    new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${mid}-${mid + 999}` } }),
+    lookup,
+  );
   assert.equal(part.status, 206);
   assert.equal(part.headers.get('content-range'), `bytes ${mid}-${mid + 999}/${bytes.length}`);
   assert.ok(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(mid, mid + 1000)));
@@ -72,7 +86,10 @@ test('media protocol handler (Electron framewise-media://) serves library files 
   assert.equal(tail.status, 206);
   assert.ok(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 10)));
 
-  const unsat = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${bytes.length}-` } }), lookup);
+  const unsat = await handleMediaRequest(
+    new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${bytes.length}-` } }),
+    lookup,
+  );
   assert.equal(unsat.status, 416);
   assert.equal(unsat.headers.get('content-range'), `bytes */${bytes.length}`);
 

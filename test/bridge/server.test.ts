@@ -6,14 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBridge } from '../../core/bridge/server.js';
 import { cookieName, tokensEqual } from '../../core/bridge/auth.js';
-import { importAndWait, openTempCore } from '../helpers/library.js';
+import { openTempCore } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { rawRequest, tryWebSocket, wsCall } from '../helpers/http.js';
 
 async function setup(t: import('node:test').TestContext) {
   const lib = await openTempCore();
   const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'framewise-renderer-'));
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Framewise</title><script type="module" src="./app.js"></script>');
+  writeFileSync(
+    path.join(rendererDir, 'index.html'),
+    '<!doctype html><title>Framewise</title><script type="module" src="./app.js"></script>',
+  );
   writeFileSync(path.join(rendererDir, 'app.js'), 'console.log(1)');
   const bridge = await startBridge({ core: lib.core, rendererDir });
   t.after(async () => {
@@ -54,7 +57,11 @@ test('bridge: listens on 127.0.0.1 with a random token; the first load moves the
   assert.equal(page.headers['x-content-type-options'], 'nosniff');
 
   // The header works for non-browser clients; `localhost` is the other allowed Host.
-  const viaHeader = await rawRequest({ port: bridge.port, path: '/app.js', headers: { 'x-framewise-token': bridge.token, host: `localhost:${bridge.port}` } });
+  const viaHeader = await rawRequest({
+    port: bridge.port,
+    path: '/app.js',
+    headers: { 'x-framewise-token': bridge.token, host: `localhost:${bridge.port}` },
+  });
   assert.equal(viaHeader.status, 200);
   // No path escapes the renderer folder.
   const escape = await rawRequest({ port: bridge.port, path: '/..%2F..%2F..%2Fetc%2Fpasswd', headers: { cookie } });
@@ -78,7 +85,13 @@ test('bridge refuses a missing token, a wrong token, a foreign Host and a foreig
     ['missing token on upload', {}, '/api/upload?name=a.mp4', 401],
   ];
   for (const [name, headers, p, status] of cases) {
-    const res = await rawRequest({ port, path: p, headers, method: p.startsWith('/api/upload') ? 'POST' : 'GET', ...(p.startsWith('/api/upload') ? { body: 'x' } : {}) });
+    const res = await rawRequest({
+      port,
+      path: p,
+      headers,
+      method: p.startsWith('/api/upload') ? 'POST' : 'GET',
+      ...(p.startsWith('/api/upload') ? { body: 'x' } : {}),
+    });
     assert.equal(res.status, status, name);
     assert.equal(res.headers['set-cookie'], undefined, name);
   }
@@ -88,7 +101,11 @@ test('bridge refuses a missing token, a wrong token, a foreign Host and a foreig
   assert.deepEqual(await tryWebSocket(ws, { cookie: wrongCookie }, origin), { open: false, status: 401 }, 'ws wrong token');
   assert.deepEqual(await tryWebSocket(`${ws}?token=wrong`, {}, origin), { open: false, status: 401 }, 'ws wrong query token');
   assert.deepEqual(await tryWebSocket(ws, { cookie }, 'http://evil.example'), { open: false, status: 403 }, 'ws foreign origin');
-  assert.deepEqual(await tryWebSocket(ws, { cookie, host: `evil.example:${port}` }, origin), { open: false, status: 403 }, 'ws foreign host');
+  assert.deepEqual(
+    await tryWebSocket(ws, { cookie, host: `evil.example:${port}` }, origin),
+    { open: false, status: 403 },
+    'ws foreign host',
+  );
   const good = await tryWebSocket(ws, { cookie }, origin);
   assert.equal(good.open, true);
   if (good.open) good.ws.close();
@@ -133,7 +150,11 @@ test('bridge: WebSocket calls go through the router and events are pushed; media
   assert.equal(part.status, 206);
   assert.equal(part.headers['content-range'], `bytes 100-199/${bytes.length}`);
   assert.ok(part.body.equals(bytes.subarray(100, 200)));
-  const unsat = await rawRequest({ port: bridge.port, path: `/media/video/${videoId}`, headers: { cookie, range: `bytes=${bytes.length + 5}-` } });
+  const unsat = await rawRequest({
+    port: bridge.port,
+    path: `/media/video/${videoId}`,
+    headers: { cookie, range: `bytes=${bytes.length + 5}-` },
+  });
   assert.equal(unsat.status, 416);
   const other = await rawRequest({ port: bridge.port, path: `/media/video/${videoId + 50}`, headers: { cookie } });
   assert.equal(other.status, 404);
@@ -145,7 +166,13 @@ test('bridge: uploads are streamed into <dataDir>/uploads and imported', async (
   const { lib, bridge, cookie } = await setup(t);
   const file = await media.webm(2);
   const body = await readFile(file);
-  const res = await rawRequest({ port: bridge.port, path: `/api/upload?name=${encodeURIComponent('../../sneaky name.webm')}`, method: 'POST', headers: { cookie, 'content-type': 'application/octet-stream' }, body });
+  const res = await rawRequest({
+    port: bridge.port,
+    path: `/api/upload?name=${encodeURIComponent('../../sneaky name.webm')}`,
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/octet-stream' },
+    body,
+  });
   assert.equal(res.status, 200, res.body.toString());
   const out = JSON.parse(res.body.toString()) as { storedPath: string; result: { jobs: Array<{ jobId: number }> } };
   assert.ok(out.storedPath.startsWith(path.join(lib.dataDir, 'uploads') + path.sep), out.storedPath);

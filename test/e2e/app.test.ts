@@ -17,14 +17,26 @@ async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** Drop real files (bytes read from disk) onto the window, as a desktop drag would. */
 async function dropFiles(page: Page, files: string[]): Promise<void> {
   const payload = await Promise.all(
-    files.map(async (f) => ({ name: path.basename(f), b64: (await readFile(f)).toString('base64'), type: f.endsWith('.webm') ? 'video/webm' : 'video/mp4' })),
+    files.map(async (f) => ({
+      name: path.basename(f),
+      b64: (await readFile(f)).toString('base64'),
+      type: f.endsWith('.webm') ? 'video/webm' : 'video/mp4',
+    })),
   );
   await page.evaluate((list) => {
     const dt = new DataTransfer();
@@ -50,7 +62,8 @@ async function importByPath(page: Page, file: string): Promise<void> {
   await page.getByTestId('by-path-submit').click();
 }
 
-const card = (page: Page, name: string) => page.locator('[data-testid=video-card]', { has: page.locator(`[data-testid=video-name]:text-is("${name}")`) });
+const card = (page: Page, name: string) =>
+  page.locator('[data-testid=video-card]', { has: page.locator(`[data-testid=video-name]:text-is("${name}")`) });
 
 test('browser mode end to end: import, jobs, player, reload, security', { timeout: 600_000 }, async (t) => {
   if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) {
@@ -134,7 +147,9 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     assert.ok(ws.open);
     const jobs = await wsCall(ws.ws, 1, 'jobs.list', { kind: 'import', states: ['failed'] });
     ws.ws.close();
-    const failed = (jobs.result as Array<{ input: { path: string }; error: { code: string; message: string } }>).find((j) => j.input.path === corrupt)!;
+    const failed = (jobs.result as Array<{ input: { path: string }; error: { code: string; message: string } }>).find(
+      (j) => j.input.path === corrupt,
+    )!;
     assert.ok(failed, 'the import job failed');
     assert.notEqual(failed.error.code, 'internal');
     assert.equal(shown, failed.error.message);
@@ -157,7 +172,9 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
       const seen: Record<string, number[]> = {};
       (window as unknown as { __progress: typeof seen }).__progress = seen;
       const record = () => {
-        for (const el of Array.from(document.querySelectorAll('[data-testid=jobs-panel] [data-job-kind=verify-decode][data-job-state=running]'))) {
+        for (const el of Array.from(
+          document.querySelectorAll('[data-testid=jobs-panel] [data-job-kind=verify-decode][data-job-state=running]'),
+        )) {
           const v = el.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow');
           const id = el.getAttribute('data-job-id')!;
           if (v !== null && v !== undefined) {
@@ -166,7 +183,12 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
           }
         }
       };
-      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'data-job-state'] });
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['aria-valuenow', 'data-job-state'],
+      });
     });
     await page.getByTestId('jobs-button').click();
     await page.getByTestId('jobs-panel').waitFor();
@@ -174,20 +196,35 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     const running = page.locator('[data-testid=jobs-panel] [data-job-kind=verify-decode][data-job-state=running]');
     await running.waitFor();
     const jobId = await running.getAttribute('data-job-id');
-    assert.equal(await page.getByTestId('jobs-running-count').textContent().then((s) => Number(s) >= 1), true, 'running-count badge');
+    assert.equal(
+      await page
+        .getByTestId('jobs-running-count')
+        .textContent()
+        .then((s) => Number(s) >= 1),
+      true,
+      'running-count badge',
+    );
     await running.getByTestId('job-stage').filter({ hasText: 'decoding' }).waitFor();
     await page.locator(`[data-testid=jobs-panel] [data-job-id="${jobId}"][data-job-state=succeeded]`).waitFor({ timeout: 300_000 });
-    const values = await page.evaluate((id) => (window as unknown as { __progress: Record<string, number[]> }).__progress[id!] ?? [], jobId);
+    const values = await page.evaluate(
+      (id) => (window as unknown as { __progress: Record<string, number[]> }).__progress[id!] ?? [],
+      jobId,
+    );
     const between = values.filter((v) => v > 0 && v < 100);
     assert.ok(between.length >= 2, `progress moved through several values: ${JSON.stringify(values)}`);
     for (let i = 1; i < values.length; i++) assert.ok(values[i]! >= values[i - 1]!, `progress never goes back: ${JSON.stringify(values)}`);
 
     // A second run of the same job, cancelled while it runs.
     await page.getByTestId('action-verify-decode').click();
-    const second = page.locator(`[data-testid=jobs-panel] [data-job-kind=verify-decode][data-job-state=running]:not([data-job-id="${jobId}"])`);
+    const second = page.locator(
+      `[data-testid=jobs-panel] [data-job-kind=verify-decode][data-job-state=running]:not([data-job-id="${jobId}"])`,
+    );
     await second.waitFor();
     const secondId = await second.getAttribute('data-job-id');
-    await page.waitForFunction((id) => ((window as unknown as { __progress: Record<string, number[]> }).__progress[id!] ?? []).some((v) => v > 0), secondId);
+    await page.waitForFunction(
+      (id) => ((window as unknown as { __progress: Record<string, number[]> }).__progress[id!] ?? []).some((v) => v > 0),
+      secondId,
+    );
     await second.getByTestId('job-cancel').click();
     const cancelled = page.locator(`[data-testid=jobs-panel] [data-job-id="${secondId}"][data-job-state=cancelled]`);
     await cancelled.waitFor();
@@ -203,14 +240,28 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     // 4 s at 25 fps: frames 0..99. Wait until the exact frame count is known and the media is loaded.
     await page.getByTestId('meta-frames').filter({ hasText: /^100$/ }).waitFor();
     const video = page.getByTestId('video-element');
-    const mediaState = () => video.evaluate((v: HTMLVideoElement) => ({ readyState: v.readyState, seeking: v.seeking, currentTime: v.currentTime, error: v.error?.message ?? null }));
-    await page.waitForFunction(() => (document.querySelector('[data-testid=video-element]') as HTMLVideoElement | null)?.readyState! >= 1, null, { timeout: 60_000 }).catch(async (e) => {
-      throw new Error(`video never loaded: ${JSON.stringify(await mediaState())} ${e}`);
-    });
+    const mediaState = () =>
+      video.evaluate((v: HTMLVideoElement) => ({
+        readyState: v.readyState,
+        seeking: v.seeking,
+        currentTime: v.currentTime,
+        error: v.error?.message ?? null,
+      }));
+    await page
+      .waitForFunction(
+        () => ((document.querySelector('[data-testid=video-element]') as HTMLVideoElement | null)?.readyState ?? 0) >= 1,
+        null,
+        { timeout: 60_000 },
+      )
+      .catch(async (e) => {
+        throw new Error(`video never loaded: ${JSON.stringify(await mediaState())} ${e}`);
+      });
     const frameShown = async () => Number(await page.getByTestId('frame-number').textContent());
     /** The frame the <video> element itself is at, once its seek completed (exact fps 25/1). */
     const elementFrame = async () => {
-      await page.waitForFunction(() => !(document.querySelector('[data-testid=video-element]') as HTMLVideoElement).seeking, null, { timeout: 60_000 });
+      await page.waitForFunction(() => !(document.querySelector('[data-testid=video-element]') as HTMLVideoElement).seeking, null, {
+        timeout: 60_000,
+      });
       const st = await mediaState();
       return Math.floor(st.currentTime * 25 + 1e-6);
     };
@@ -243,7 +294,9 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await page.getByTestId('goto-frame').fill('50');
     await page.getByTestId('goto-frame').press('Enter');
     await page.getByTestId('frame-number').filter({ hasText: /^50$/ }).waitFor();
-    await page.waitForFunction(() => (document.querySelector('[data-testid=video-element]') as HTMLVideoElement).readyState >= 2, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid=video-element]') as HTMLVideoElement).readyState >= 2, null, {
+      timeout: 60_000,
+    });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'video-view.png') });
   });
 
@@ -266,7 +319,11 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 2);
     await page.getByTestId('library-search').fill('');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 4);
-    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid=video-card] img.thumb')).every((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid=video-card] img.thumb')).every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'library.png') });
     assert.deepEqual(pageErrors, []);
   });
@@ -279,7 +336,10 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     assert.equal((await rawRequest({ port, path: '/', headers: { cookie: `fw_token_${port}=wrong` } })).status, 401);
     assert.equal((await rawRequest({ port, path: '/', headers: { cookie, origin: 'http://attacker.example' } })).status, 403);
     assert.equal((await rawRequest({ port, path: '/', headers: { cookie, host: 'attacker.example' } })).status, 403);
-    assert.equal((await rawRequest({ port, path: '/media/video/1', headers: { cookie, host: `rebind.attacker.example:${port}` } })).status, 403);
+    assert.equal(
+      (await rawRequest({ port, path: '/media/video/1', headers: { cookie, host: `rebind.attacker.example:${port}` } })).status,
+      403,
+    );
     assert.equal((await rawRequest({ port, path: '/', headers: { cookie } })).status, 200);
     const ws = `ws://127.0.0.1:${port}/ws`;
     assert.deepEqual(await tryWebSocket(ws, {}, server.origin), { open: false, status: 401 });

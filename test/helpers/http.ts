@@ -8,10 +8,23 @@ export interface RawResponse {
 }
 
 /** A raw HTTP request with full control over Host/Origin/Cookie headers (fetch forbids some of them). */
-export function rawRequest(opts: { port: number; path: string; method?: string; headers?: Record<string, string>; body?: Buffer | string }): Promise<RawResponse> {
+export function rawRequest(opts: {
+  port: number;
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: opts.port, path: opts.path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${opts.port}`, ...opts.headers }, setHost: false },
+      {
+        host: '127.0.0.1',
+        port: opts.port,
+        path: opts.path,
+        method: opts.method ?? 'GET',
+        headers: { host: `127.0.0.1:${opts.port}`, ...opts.headers },
+        setHost: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -26,7 +39,11 @@ export function rawRequest(opts: { port: number; path: string; method?: string; 
 }
 
 /** Try a WebSocket handshake; resolves with 'open' or the HTTP status the server refused with. */
-export function tryWebSocket(url: string, headers: Record<string, string> = {}, origin?: string): Promise<{ open: true; ws: WebSocket } | { open: false; status: number }> {
+export function tryWebSocket(
+  url: string,
+  headers: Record<string, string> = {},
+  origin?: string,
+): Promise<{ open: true; ws: WebSocket } | { open: false; status: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers, ...(origin ? { origin } : {}) });
     ws.once('open', () => resolve({ open: true, ws }));
@@ -39,10 +56,21 @@ export function tryWebSocket(url: string, headers: Record<string, string> = {}, 
 }
 
 /** One request/response over an open bridge socket. */
-export function wsCall(ws: WebSocket, id: number, method: string, params: unknown): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
+export function wsCall(
+  ws: WebSocket,
+  id: number,
+  method: string,
+  params: unknown,
+): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const msg = JSON.parse(data.toString()) as { type: string; id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } };
+      const msg = JSON.parse(data.toString()) as {
+        type: string;
+        id: number;
+        ok: boolean;
+        result?: unknown;
+        error?: { code: string; message: string };
+      };
       if (msg.type === 'response' && msg.id === id) {
         ws.off('message', onMessage);
         resolve(msg);

@@ -2,7 +2,19 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { IconButton } from './ui.js';
 
 /** A modal dialog: Escape closes, focus moves in on open and back on close, Tab stays inside. */
-export function Modal({ title, onClose, children, closeLabel, testId }: { title: string; onClose: () => void; children: ReactNode; closeLabel: string; testId?: string }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  closeLabel,
+  testId,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  closeLabel: string;
+  testId?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
@@ -14,7 +26,11 @@ export function Modal({ title, onClose, children, closeLabel, testId }: { title:
         onClose();
       }
       if (e.key === 'Tab' && el) {
-        const focusables = Array.from(el.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])'));
+        const focusables = Array.from(
+          el.querySelectorAll<HTMLElement>(
+            'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])',
+          ),
+        );
         if (!focusables.length) return;
         const first = focusables[0]!;
         const last = focusables[focusables.length - 1]!;

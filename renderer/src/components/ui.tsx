@@ -37,7 +37,17 @@ export function Badge({ tone = 'neutral', children, title }: { tone?: Tone; chil
   );
 }
 
-export function ProgressBar({ value, label, tone = 'accent', indeterminate }: { value: number; label: string; tone?: Tone; indeterminate?: boolean }) {
+export function ProgressBar({
+  value,
+  label,
+  tone = 'accent',
+  indeterminate,
+}: {
+  value: number;
+  label: string;
+  tone?: Tone;
+  indeterminate?: boolean;
+}) {
   const pct = Math.round(Math.max(0, Math.min(1, value)) * 1000) / 10;
   return (
     <div

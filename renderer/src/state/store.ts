@@ -210,9 +210,16 @@ export function applyEvent(e: CoreEvent): void {
     case 'job.progress': {
       const job = get().jobs.get(e.jobId);
       if (!job) return;
-      putJob({ ...job, state: job.state === 'queued' ? 'running' : job.state, progress: e.progress, stage: e.stage, etaSeconds: e.etaSeconds });
+      putJob({
+        ...job,
+        state: job.state === 'queued' ? 'running' : job.state,
+        progress: e.progress,
+        stage: e.stage,
+        etaSeconds: e.etaSeconds,
+      });
       const item = get().imports.find((it) => it.jobId === e.jobId);
-      if (item) set((s) => ({ imports: s.imports.map((it) => (it.jobId === e.jobId ? { ...it, phase: 'running', progress: e.progress } : it)) }));
+      if (item)
+        set((s) => ({ imports: s.imports.map((it) => (it.jobId === e.jobId ? { ...it, phase: 'running', progress: e.progress } : it)) }));
       return;
     }
     default:

@@ -111,7 +111,8 @@ export function createWsClient(base: URL = new URL(window.location.href)): AppCl
             resolve({ name: file.name, error: { code: 'internal', message: `HTTP ${xhr.status}` } });
           }
         };
-        xhr.onerror = () => resolve({ name: file.name, error: { code: 'disconnected', message: 'the connection was lost during the upload' } });
+        xhr.onerror = () =>
+          resolve({ name: file.name, error: { code: 'disconnected', message: 'the connection was lost during the upload' } });
         xhr.send(file);
       });
     },

@@ -21,7 +21,8 @@ export async function importPaths(paths: string[]): Promise<void> {
   try {
     const res = await client().call('videos.import', { paths: clean });
     const items: ImportItem[] = [];
-    for (const e of res.errors) items.push({ ...baseItem(e.path.split(/[\\/]/).pop() || e.path, e.path), phase: 'failed', error: e.message });
+    for (const e of res.errors)
+      items.push({ ...baseItem(e.path.split(/[\\/]/).pop() || e.path, e.path), phase: 'failed', error: e.message });
     for (const j of res.jobs) items.push({ ...baseItem(j.path.split(/[\\/]/).pop() || j.path, j.path), jobId: j.jobId });
     if (!res.jobs.length && !res.errors.length) for (const p of clean) notify(strings.import.nothingFound(p));
     addImportItems(items);
@@ -54,7 +55,10 @@ export async function importFiles(files: File[]): Promise<void> {
       const item = items[i]!;
       const res = await c.upload!(file, (f) => patchImportItem(item.key, { progress: f }));
       if (res.error || !res.result) {
-        patchImportItem(item.key, { phase: 'failed', error: strings.import.uploadFailed(file.name, res.error?.message ?? 'unknown error') });
+        patchImportItem(item.key, {
+          phase: 'failed',
+          error: strings.import.uploadFailed(file.name, res.error?.message ?? 'unknown error'),
+        });
         continue;
       }
       const job = res.result.jobs[0];
@@ -92,7 +96,12 @@ export async function filesFromDataTransfer(dt: DataTransfer, walkFolders: boole
 async function walkEntry(entry: FileSystemEntry): Promise<File[]> {
   if (entry.isFile) {
     if (!MEDIA_EXT.test(entry.name)) return [];
-    return new Promise((resolve) => (entry as FileSystemFileEntry).file((f) => resolve([f]), () => resolve([])));
+    return new Promise((resolve) =>
+      (entry as FileSystemFileEntry).file(
+        (f) => resolve([f]),
+        () => resolve([]),
+      ),
+    );
   }
   if (!entry.isDirectory || entry.name.startsWith('.')) return [];
   const reader = (entry as FileSystemDirectoryEntry).createReader();

@@ -5,7 +5,13 @@ import { formatEta, formatPercent, fileName } from '../../lib/format.js';
 import { cancelJob, retryJob, setUi, useApp } from '../../state/store.js';
 import { strings } from '../../strings.js';
 
-const stateTone: Record<JobSummary['state'], Tone> = { queued: 'neutral', running: 'accent', succeeded: 'success', failed: 'danger', cancelled: 'neutral' };
+const stateTone: Record<JobSummary['state'], Tone> = {
+  queued: 'neutral',
+  running: 'accent',
+  succeeded: 'success',
+  failed: 'danger',
+  cancelled: 'neutral',
+};
 
 export function jobKindLabel(kind: string): string {
   return strings.jobs.kinds[kind] ?? kind;
@@ -37,9 +43,21 @@ export function JobRow({ job }: { job: JobSummary }) {
           )}
         </div>
         <Badge tone={stateTone[job.state]}>{job.cancelRequested && active ? J.cancelRequested : J.states[job.state]}</Badge>
-        {active && <IconButton icon="cancel" label={`${J.cancel} ${jobKindLabel(job.kind)}${subject ? ` ${subject}` : ''}`} onClick={() => void cancelJob(job.id)} data-testid="job-cancel" />}
+        {active && (
+          <IconButton
+            icon="cancel"
+            label={`${J.cancel} ${jobKindLabel(job.kind)}${subject ? ` ${subject}` : ''}`}
+            onClick={() => void cancelJob(job.id)}
+            data-testid="job-cancel"
+          />
+        )}
         {(job.state === 'failed' || job.state === 'cancelled') && (
-          <IconButton icon="retry" label={`${J.retry} ${jobKindLabel(job.kind)}${subject ? ` ${subject}` : ''}`} onClick={() => void retryJob(job.id)} data-testid="job-retry" />
+          <IconButton
+            icon="retry"
+            label={`${J.retry} ${jobKindLabel(job.kind)}${subject ? ` ${subject}` : ''}`}
+            onClick={() => void retryJob(job.id)}
+            data-testid="job-retry"
+          />
         )}
       </div>
       {job.state === 'running' && (

@@ -14,15 +14,37 @@ const sorts: LibrarySort[] = ['imported', 'name', 'duration', 'size'];
 
 export function LibraryView() {
   const { videos, loaded, loadError, search, filter, sort, order, view } = useApp(
-    useShallow((s) => ({ videos: s.videos, loaded: s.loaded, loadError: s.loadError, search: s.search, filter: s.filter, sort: s.sort, order: s.order, view: s.view })),
+    useShallow((s) => ({
+      videos: s.videos,
+      loaded: s.loaded,
+      loadError: s.loadError,
+      search: s.search,
+      filter: s.filter,
+      sort: s.sort,
+      order: s.order,
+      view: s.view,
+    })),
   );
   const deferredSearch = useDeferredValue(search);
-  const shown = useMemo(() => selectVideos(videos, { search: deferredSearch, filter, sort, order }), [videos, deferredSearch, filter, sort, order]);
+  const shown = useMemo(
+    () => selectVideos(videos, { search: deferredSearch, filter, sort, order }),
+    [videos, deferredSearch, filter, sort, order],
+  );
   const L = strings.library;
 
   let content;
-  if (!loaded) content = <div className="center-fill"><Spinner label={strings.connection.connecting} /></div>;
-  else if (loadError) content = <div className="alert alert-danger" role="alert">{L.loadFailed(loadError)}</div>;
+  if (!loaded)
+    content = (
+      <div className="center-fill">
+        <Spinner label={strings.connection.connecting} />
+      </div>
+    );
+  else if (loadError)
+    content = (
+      <div className="alert alert-danger" role="alert">
+        {L.loadFailed(loadError)}
+      </div>
+    );
   else if (videos.size === 0)
     content = (
       <EmptyState
@@ -68,14 +90,24 @@ export function LibraryView() {
               data-testid="library-search"
             />
           </label>
-          <select aria-label={L.filterLabel} value={filter} onChange={(e) => setUi({ filter: e.target.value as LibraryFilter })} data-testid="library-filter">
+          <select
+            aria-label={L.filterLabel}
+            value={filter}
+            onChange={(e) => setUi({ filter: e.target.value as LibraryFilter })}
+            data-testid="library-filter"
+          >
             {filters.map((f) => (
               <option key={f} value={f}>
                 {L.filters[f]}
               </option>
             ))}
           </select>
-          <select aria-label={L.sortLabel} value={sort} onChange={(e) => setUi({ sort: e.target.value as LibrarySort })} data-testid="library-sort">
+          <select
+            aria-label={L.sortLabel}
+            value={sort}
+            onChange={(e) => setUi({ sort: e.target.value as LibrarySort })}
+            data-testid="library-sort"
+          >
             {sorts.map((s) => (
               <option key={s} value={s}>
                 {L.sorts[s]}

@@ -39,9 +39,13 @@ function VideoCard({ video }: { video: VideoSummary }) {
           <span data-testid="video-resolution">
             {video.displayWidth}×{video.displayHeight}
           </span>
-          <span className="dot" aria-hidden="true">·</span>
+          <span className="dot" aria-hidden="true">
+            ·
+          </span>
           <span>{formatFps(video.fps)}</span>
-          <span className="dot" aria-hidden="true">·</span>
+          <span className="dot" aria-hidden="true">
+            ·
+          </span>
           <span data-testid="video-size">{formatBytes(video.size)}</span>
         </div>
         <VideoBadges video={video} />
@@ -73,7 +77,11 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
           <div
             key={row.key}
             className="grid-row"
-            style={{ transform: `translateY(${row.start + GAP}px)`, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, height: rowHeight - GAP }}
+            style={{
+              transform: `translateY(${row.start + GAP}px)`,
+              gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+              height: rowHeight - GAP,
+            }}
           >
             {videos.slice(row.index * columns, row.index * columns + columns).map((v) => (
               <div role="listitem" key={v.id} className="grid-cell">

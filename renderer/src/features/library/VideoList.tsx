@@ -11,7 +11,12 @@ const ROW = 60;
 /** Virtualized list with columns. */
 export function VideoList({ videos }: { videos: VideoSummary[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: videos.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 8 });
+  const virtualizer = useVirtualizer({
+    count: videos.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 8,
+  });
   const c = strings.library.columns;
   return (
     <div className="list-wrap">

@@ -36,6 +36,6 @@ export function selectVideos(
     size: (a, b) => a.size - b.size,
   };
   const cmp = by[q.sort];
-  out.sort((a, b) => cmp(a, b) * dir || (b.id - a.id));
+  out.sort((a, b) => cmp(a, b) * dir || b.id - a.id);
   return out;
 }

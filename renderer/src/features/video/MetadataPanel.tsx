@@ -17,12 +17,26 @@ export function MetadataPanel({ video }: VideoPanelProps) {
     [F.size, formatBytes(video.size), 'meta-size'],
     [F.duration, `${formatDuration(video.duration)} (${video.duration.toFixed(3)} s)`, 'meta-duration'],
     [F.resolution, `${video.width}×${video.height}`, 'meta-resolution'],
-    ...(video.rotation ? ([[F.display, `${video.displayWidth}×${video.displayHeight}`], [F.rotation, `${video.rotation}°`]] as Array<[string, ReactNode]>) : []),
+    ...(video.rotation
+      ? ([
+          [F.display, `${video.displayWidth}×${video.displayHeight}`],
+          [F.rotation, `${video.rotation}°`],
+        ] as Array<[string, ReactNode]>)
+      : []),
     [F.fps, video.fps ? `${formatFps(video.fps)} (${video.fps.text})` : '–', 'meta-fps'],
-    [F.frames, video.frameCount === null ? '–' : `${video.frameCount.toLocaleString()}${video.frameCountExact ? '' : ` (${F.framesEstimated})`}`, 'meta-frames'],
+    [
+      F.frames,
+      video.frameCount === null ? '–' : `${video.frameCount.toLocaleString()}${video.frameCountExact ? '' : ` (${F.framesEstimated})`}`,
+      'meta-frames',
+    ],
     [F.codec, video.videoCodec ?? '–'],
     [F.pixelFormat, video.pixelFormat ?? '–'],
-    [F.container, <span key="c" title={video.container}>{containerLabel(video.path, video.container)}</span>],
+    [
+      F.container,
+      <span key="c" title={video.container}>
+        {containerLabel(video.path, video.container)}
+      </span>,
+    ],
     [F.audio, String(video.audioStreams)],
     [F.subtitles, String(video.subtitleStreams)],
     [F.vfr, video.variableFrameRate ? F.yes : F.no],

@@ -122,7 +122,14 @@ export function Player({ video }: { video: VideoDetail }) {
         <div className="player-row">
           <div className="row gap-xs">
             <IconButton icon="stepBack" label={V.stepBack} onClick={() => playerControls.step(-1)} data-testid="step-back" />
-            <button type="button" className="play-btn" aria-label={playing ? V.pause : V.play} title={playing ? V.pause : V.play} onClick={() => playerControls.togglePlay()} data-testid="play">
+            <button
+              type="button"
+              className="play-btn"
+              aria-label={playing ? V.pause : V.play}
+              title={playing ? V.pause : V.play}
+              onClick={() => playerControls.togglePlay()}
+              data-testid="play"
+            >
               <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
                 <path d={playing ? 'M7 5h3.5v14H7zM13.5 5H17v14h-3.5z' : 'M7 4.5v15l12-7.5z'} />
               </svg>
@@ -158,7 +165,14 @@ export function Player({ video }: { video: VideoDetail }) {
             <label htmlFor="goto-frame" className="readout-label">
               {V.goToFrame}
             </label>
-            <input id="goto-frame" className="input input-sm num" inputMode="numeric" value={frameInput} onChange={(e) => setFrameInput(e.target.value.replace(/[^\d]/g, ''))} data-testid="goto-frame" />
+            <input
+              id="goto-frame"
+              className="input input-sm num"
+              inputMode="numeric"
+              value={frameInput}
+              onChange={(e) => setFrameInput(e.target.value.replace(/[^\d]/g, ''))}
+              data-testid="goto-frame"
+            />
           </form>
         </div>
         <p className="hint">{V.keyboardHint}</p>

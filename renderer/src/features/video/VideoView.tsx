@@ -35,7 +35,12 @@ export function VideoView({ id }: { id: number }) {
   if (error && !video)
     return (
       <main className="video-view">
-        <EmptyState icon="alert" title={V.loadFailed(error)} body={V.notFound(id)} action={<Button onClick={() => navigate({ name: 'library' })}>{strings.nav.back}</Button>} />
+        <EmptyState
+          icon="alert"
+          title={V.loadFailed(error)}
+          body={V.notFound(id)}
+          action={<Button onClick={() => navigate({ name: 'library' })}>{strings.nav.back}</Button>}
+        />
       </main>
     );
   if (!video)

@@ -27,6 +27,8 @@ export interface AppState {
   loaded: boolean;
   loadError: string | null;
   videos: Map<number, VideoSummary>;
+  /** Videos in the library (the map may still hold only the first page while the rest loads). */
+  total: number;
   failedImports: FailedImport[];
   jobs: Map<number, JobSummary>;
   imports: ImportItem[];
@@ -47,6 +49,7 @@ export const useApp = create<AppState>(() => ({
   loaded: false,
   loadError: null,
   videos: new Map(),
+  total: 0,
   failedImports: [],
   jobs: new Map(),
   imports: [],
@@ -79,13 +82,34 @@ export function setUi(patch: Partial<Pick<AppState, 'search' | 'filter' | 'sort'
 
 const JOB_LIMIT = 300;
 
-/** Load everything from the core (at start and after a reconnect: the core is the only source of truth). */
+/** Videos shown before the whole library has arrived (one screen and a bit, newest first). */
+const FIRST_PAGE = 240;
+
+/**
+ * Load everything from the core (at start and after a reconnect: the core is the only source of truth).
+ * A first small page paints at once; the whole library (for in-memory search, filter and sort) follows.
+ */
 export async function loadAll(): Promise<void> {
   try {
-    const [list, jobs] = await Promise.all([client().call('videos.list', {}), client().call('jobs.list', { limit: JOB_LIMIT })]);
+    const jobsPromise = client().call('jobs.list', { limit: JOB_LIMIT });
+    const first = await client().call('videos.list', { limit: FIRST_PAGE, sort: 'imported', order: 'desc' });
+    if (!get().loaded || get().loadError) {
+      set({
+        videos: new Map(first.videos.map((v) => [v.id, v])),
+        failedImports: first.failedImports,
+        total: first.total,
+        loaded: true,
+        loadError: null,
+      });
+    }
+    const [list, jobs] = await Promise.all([
+      first.total > first.videos.length ? client().call('videos.list', {}) : Promise.resolve(first),
+      jobsPromise,
+    ]);
     set({
       videos: new Map(list.videos.map((v) => [v.id, v])),
       failedImports: list.failedImports,
+      total: list.total,
       jobs: new Map(jobs.map((j) => [j.id, j])),
       loaded: true,
       loadError: null,
@@ -166,8 +190,9 @@ function putJob(job: JobSummary): void {
 
 function putVideo(video: VideoSummary): void {
   const videos = new Map(get().videos);
+  const isNew = !videos.has(video.id);
   videos.set(video.id, video);
-  set({ videos });
+  set((s) => ({ videos, total: isNew ? s.total + 1 : s.total }));
 }
 
 /** Bring a video's derived job facts (processing / failed badges) up to date. */
@@ -197,8 +222,8 @@ export function applyEvent(e: CoreEvent): void {
       return;
     case 'video.removed': {
       const videos = new Map(get().videos);
-      videos.delete(e.videoId);
-      set({ videos });
+      const had = videos.delete(e.videoId);
+      set((s) => ({ videos, total: had ? Math.max(0, s.total - 1) : s.total }));
       return;
     }
     case 'job.state':

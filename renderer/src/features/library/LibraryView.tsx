@@ -13,9 +13,10 @@ const filters: LibraryFilter[] = ['all', 'imported', 'processing', 'reviewed', '
 const sorts: LibrarySort[] = ['imported', 'name', 'duration', 'size'];
 
 export function LibraryView() {
-  const { videos, loaded, loadError, search, filter, sort, order, view } = useApp(
+  const { videos, total, loaded, loadError, search, filter, sort, order, view } = useApp(
     useShallow((s) => ({
       videos: s.videos,
+      total: s.total,
       loaded: s.loaded,
       loadError: s.loadError,
       search: s.search,
@@ -75,7 +76,7 @@ export function LibraryView() {
         <div className="toolbar-title">
           <h1>{L.title}</h1>
           <span className="muted" data-testid="library-count">
-            {L.count(shown.length, videos.size)}
+            {L.count(shown.length, Math.max(total, videos.size))}
           </span>
         </div>
         <div className="toolbar-controls">

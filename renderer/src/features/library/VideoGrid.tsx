@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
 import { Thumbnail } from './Thumbnail.js';
@@ -22,7 +22,7 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
-function VideoCard({ video }: { video: VideoSummary }) {
+const VideoCard = memo(function VideoCard({ video }: { video: VideoSummary }) {
   return (
     <a className="card" href={`#/video/${video.id}`} data-testid="video-card" data-video-id={video.id} title={video.name}>
       <div className="card-thumb">
@@ -52,7 +52,7 @@ function VideoCard({ video }: { video: VideoSummary }) {
       </div>
     </a>
   );
-}
+});
 
 /** Virtualized grid: only the rows on screen exist in the DOM (10,000 videos stay fast). */
 export function VideoGrid({ videos }: { videos: VideoSummary[] }) {

@@ -75,6 +75,9 @@ export const strings = {
     byPathLabel: 'Import by path',
     byPathHint: 'A file or folder on this computer. Folders are searched for videos.',
     open: 'Open',
+    copyLabel: 'Copy files into the library',
+    copyHint: 'The library keeps its own copy; the originals are never changed. Otherwise files are referenced where they are.',
+    copyHintBrowser: 'Applies to paths. Files dropped or chosen in the browser are always stored in the library.',
     byPathPlaceholder: '/path/to/video.mp4',
     byPathSubmit: 'Import',
     close: 'Close',
@@ -154,6 +157,11 @@ export const strings = {
       yes: 'Yes',
       no: 'No',
     },
+  },
+  time: {
+    justNow: 'just now',
+    minutesAgo: (n: number) => `${n} min ago`,
+    hoursAgo: (n: number) => `${n} h ago`,
   },
   errors: {
     generic: (reason: string) => `Something went wrong: ${reason}`,

@@ -22,7 +22,8 @@ export const libraryBench: BenchModule = {
       const [job] = await importAndWait(lib.core, [await media.mp4(2)]);
       if (job?.state !== 'succeeded') throw new Error('import failed');
       // Let the follow-up jobs finish: raw writes below must not run inside a runner's open transaction.
-      for (const j of await lib.core.call('jobs.list', { states: ['queued', 'running'] })) await lib.core.services.jobs.waitFor(j.id, 60_000);
+      for (const j of await lib.core.call('jobs.list', { states: ['queued', 'running'] }))
+        await lib.core.services.jobs.waitFor(j.id, 60_000);
       // Clone the real row into 10,000 videos (distinct names and hashes), each with its thumbnail.
       const raw = lib.core.services.db.raw;
       const cols = (raw.prepare('PRAGMA table_info(videos)').all() as Array<{ name: string }>).map((c) => c.name).filter((c) => c !== 'id');
@@ -37,7 +38,13 @@ export const libraryBench: BenchModule = {
           const args = cols
             .filter((c) => ['sha256', 'name', 'duration', 'size'].includes(c))
             .map((c) =>
-              c === 'sha256' ? `bench${String(i).padStart(59, '0')}` : c === 'name' ? `case-${String(i).padStart(5, '0')}.mp4` : c === 'duration' ? 60 + (i % 3600) : 1e6 * (1 + (i % 997)),
+              c === 'sha256'
+                ? `bench${String(i).padStart(59, '0')}`
+                : c === 'name'
+                  ? `case-${String(i).padStart(5, '0')}.mp4`
+                  : c === 'duration'
+                    ? 60 + (i % 3600)
+                    : 1e6 * (1 + (i % 997)),
             );
           const info = insert.run(...args);
           thumb.run(info.lastInsertRowid);
@@ -49,7 +56,15 @@ export const libraryBench: BenchModule = {
       const browser = await chromium.launch({
         executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -125,7 +140,14 @@ export const libraryBench: BenchModule = {
             pass: p95 <= 33.4,
             notes: `${dropped} of ${frames.length} frames over 33 ms; headless Chromium without GPU`,
           },
-          { area: 'library', metric: 'jump to the middle of 10,000 videos (two frames)', value: Math.round(jumpMs), unit: 'ms', target: '<= 100', pass: jumpMs <= 100 },
+          {
+            area: 'library',
+            metric: 'jump to the middle of 10,000 videos (two frames)',
+            value: Math.round(jumpMs),
+            unit: 'ms',
+            target: '<= 100',
+            pass: jumpMs <= 100,
+          },
         ];
         return rows;
       } finally {

@@ -107,6 +107,7 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     const results = page.getByTestId('import-result');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=import-result][data-phase=imported]').length === 3);
     assert.equal(await results.count(), 3);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-dialog.png') });
     await page.keyboard.press('Escape');
     await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 3);
@@ -230,6 +231,7 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await cancelled.waitFor();
     assert.match((await cancelled.textContent())!, /Cancelled/);
     assert.ok(await cancelled.getByTestId('job-retry').isVisible(), 'a cancelled job offers retry');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'jobs-panel.png') });
     await page.getByTestId('jobs-button').click();
   });
 

@@ -1,3 +1,5 @@
+import { strings } from '../strings.js';
+
 /** Formatting of numbers for display (locale-aware where it matters). */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
@@ -59,4 +61,16 @@ export function formatDate(iso: string): string {
 
 export function fileName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
+}
+
+/** "just now", "5 min ago", "3 h ago", else the date. */
+export function formatAgo(iso: string | null, now = Date.now()): string {
+  if (!iso) return '';
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return '';
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 45) return strings.time.justNow;
+  if (s < 3600) return strings.time.minutesAgo(Math.max(1, Math.round(s / 60)));
+  if (s < 86400) return strings.time.hoursAgo(Math.round(s / 3600));
+  return formatDate(iso);
 }

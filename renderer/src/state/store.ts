@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { CoreEvent, FailedImport, JobSummary, VideoSummary } from '../../../core/api/types.js';
 import type { ConnectionState } from '../transport/types.js';
 import { errorMessage } from '../transport/types.js';
@@ -42,6 +43,8 @@ export interface AppState {
   view: ViewMode;
   importOpen: boolean;
   jobsOpen: boolean;
+  /** Copy imported files into the library folder (null until read from the library's setting). */
+  importCopy: boolean | null;
 }
 
 export const useApp = create<AppState>(() => ({
@@ -61,6 +64,7 @@ export const useApp = create<AppState>(() => ({
   view: (localStorage.getItem('framewise.view') as ViewMode | null) ?? 'grid',
   importOpen: false,
   jobsOpen: false,
+  importCopy: null,
 }));
 
 const set = useApp.setState;
@@ -75,7 +79,9 @@ export function dismissNotice(id: number): void {
   set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
-export function setUi(patch: Partial<Pick<AppState, 'search' | 'filter' | 'sort' | 'order' | 'view' | 'importOpen' | 'jobsOpen'>>): void {
+export function setUi(
+  patch: Partial<Pick<AppState, 'search' | 'filter' | 'sort' | 'order' | 'view' | 'importOpen' | 'jobsOpen' | 'importCopy'>>,
+): void {
   if (patch.view) localStorage.setItem('framewise.view', patch.view);
   set(patch);
 }
@@ -296,4 +302,17 @@ export async function enqueueJob(kind: string, input: unknown): Promise<void> {
   } catch (err) {
     notify(errorMessage(err));
   }
+}
+
+/** Progress (0..1) and kind of the furthest-along running job of a video, or null (re-renders only on change). */
+export function useVideoActivity(videoId: number): { progress: number; kind: string } | null {
+  const [progress, kind] = useApp(
+    useShallow((s): [number, string] => {
+      let best: JobSummary | null = null;
+      for (const j of s.jobs.values())
+        if (j.videoId === videoId && j.state === 'running' && (!best || j.progress > best.progress)) best = j;
+      return best ? [best.progress, best.kind] : [-1, ''];
+    }),
+  );
+  return progress < 0 ? null : { progress, kind };
 }

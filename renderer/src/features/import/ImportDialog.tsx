@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Badge, Button, ProgressBar, type Tone } from '../../components/ui.js';
 import { Icon } from '../../components/Icon.js';
 import { Modal } from '../../components/Modal.js';
@@ -61,6 +61,14 @@ function ResultRow({ item }: { item: ImportItem }) {
 
 export function ImportDialog() {
   const items = useApp((s) => s.imports);
+  const copy = useApp((s) => s.importCopy);
+  useEffect(() => {
+    if (copy !== null) return;
+    client()
+      .call('settings.get', {})
+      .then((settings) => setUi({ importCopy: settings.copyIntoLibrary === true }))
+      .catch(() => setUi({ importCopy: false }));
+  }, [copy]);
   const [byPath, setByPath] = useState('');
   const [zoneActive, setZoneActive] = useState(false);
   const filesInput = useRef<HTMLInputElement>(null);
@@ -150,6 +158,21 @@ export function ImportDialog() {
         </div>
         <p className="hint">{I.byPathHint}</p>
       </form>
+      {
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={copy === true}
+            disabled={copy === null}
+            onChange={(e) => setUi({ importCopy: e.target.checked })}
+            data-testid="import-copy"
+          />
+          <span>
+            <strong>{I.copyLabel}</strong>
+            <span className="hint">{client().mode === 'browser' ? I.copyHintBrowser : I.copyHint}</span>
+          </span>
+        </label>
+      }
       {items.length > 0 && (
         <section className="import-results" aria-live="polite">
           <div className="section-head">

@@ -1,5 +1,5 @@
 import { client } from '../../state/client.js';
-import { addImportItems, notify, patchImportItem, setUi, type ImportItem } from '../../state/store.js';
+import { addImportItems, notify, patchImportItem, setUi, useApp, type ImportItem } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
 import { strings } from '../../strings.js';
 
@@ -19,7 +19,8 @@ export async function importPaths(paths: string[]): Promise<void> {
   if (!clean.length) return;
   setUi({ importOpen: true });
   try {
-    const res = await client().call('videos.import', { paths: clean });
+    const copy = useApp.getState().importCopy;
+    const res = await client().call('videos.import', { paths: clean, ...(copy === null ? {} : { copy }) });
     const items: ImportItem[] = [];
     for (const e of res.errors)
       items.push({ ...baseItem(e.path.split(/[\\/]/).pop() || e.path, e.path), phase: 'failed', error: e.message });

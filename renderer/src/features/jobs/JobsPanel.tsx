@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { JobSummary } from '../../../../core/api/types.js';
 import { Badge, Button, IconButton, ProgressBar, type Tone } from '../../components/ui.js';
-import { formatEta, formatPercent, fileName } from '../../lib/format.js';
+import { formatAgo, formatEta, formatPercent, fileName } from '../../lib/format.js';
 import { cancelJob, retryJob, setUi, useApp } from '../../state/store.js';
 import { strings } from '../../strings.js';
 
@@ -36,9 +36,11 @@ export function JobRow({ job }: { job: JobSummary }) {
       <div className="job-top">
         <div className="job-title">
           <span className="job-kind">{jobKindLabel(job.kind)}</span>
-          {subject && (
-            <span className="job-subject" title={subject}>
+          {(subject || job.finishedAt) && (
+            <span className="job-subject" title={subject ?? undefined}>
               {subject}
+              {subject && job.finishedAt ? ' · ' : ''}
+              {job.finishedAt ? formatAgo(job.finishedAt) : ''}
             </span>
           )}
         </div>

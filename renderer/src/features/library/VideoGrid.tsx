@@ -3,6 +3,9 @@ import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
 import { Thumbnail } from './Thumbnail.js';
+import { useVideoActivity } from '../../state/store.js';
+import { jobKindLabel } from '../jobs/JobsPanel.js';
+import { formatPercent } from '../../lib/format.js';
 import { VideoBadges } from './VideoBadges.js';
 
 const MIN_CARD = 232;
@@ -22,11 +25,32 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
+/** A running job on this video: a thin bar along the thumbnail's bottom edge. */
+function CardActivity({ videoId }: { videoId: number }) {
+  const activity = useVideoActivity(videoId);
+  if (!activity) return null;
+  const label = `${jobKindLabel(activity.kind)} ${formatPercent(activity.progress)}`;
+  return (
+    <div
+      className="card-activity"
+      title={label}
+      role="progressbar"
+      aria-label={label}
+      aria-valuenow={Math.round(activity.progress * 100)}
+      aria-valuemin={0}
+      aria-valuemax={100}
+    >
+      <div className="card-activity-fill" style={{ width: `${Math.max(2, activity.progress * 100)}%` }} />
+    </div>
+  );
+}
+
 const VideoCard = memo(function VideoCard({ video }: { video: VideoSummary }) {
   return (
     <a className="card" href={`#/video/${video.id}`} data-testid="video-card" data-video-id={video.id} title={video.name}>
       <div className="card-thumb">
         <Thumbnail video={video} />
+        <CardActivity videoId={video.id} />
         <span className="card-duration" data-testid="video-duration">
           {formatDuration(video.duration)}
         </span>

@@ -204,3 +204,82 @@ test('electron-builder.yml: AppImage + deb, NSIS, dmg; ffmpeg, ffprobe, onnxrunt
   assert.equal(pkg.scripts.start, 'node scripts/start.mjs');
   assert.ok(existsSync(path.join(REPO_ROOT, 'scripts', 'start.mjs')));
 });
+
+test('core host (the utility process entry) answers calls, media lookups and pushes events over its port', async (t) => {
+  const { runCoreHost } = await import('../../electron/core-host-main.js');
+  const { MessageChannel } = await import('node:worker_threads');
+  const { tempDir } = await import('../helpers/library.js');
+  const lib = tempDir('framewise-host-');
+  t.after(() => lib.cleanup());
+  const channel = new MessageChannel();
+  const received: Array<Record<string, unknown>> = [];
+  const waiters: Array<{ match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }> = [];
+  channel.port1.on('message', (m: Record<string, unknown>) => {
+    received.push(m);
+    for (const w of [...waiters]) {
+      if (!w.match(m)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(m);
+    }
+  });
+  const next = (match: (m: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const found = received.find(match);
+      if (found) resolve(found);
+      else waiters.push({ match, resolve });
+    });
+  let exitCode: number | null = null;
+  const core = await runCoreHost(
+    { post: (m) => channel.port2.postMessage(m), onMessage: (l) => channel.port2.on('message', l) },
+    { dataDir: lib.dir, concurrency: 1 },
+    (code) => (exitCode = code),
+  );
+  assert.ok(core);
+  assert.deepEqual(await next((m) => m.type === 'ready'), { type: 'ready', dataDir: lib.dir });
+
+  const file = await media.mp4(2);
+  channel.port1.postMessage({ type: 'call', seq: 1, message: { id: 1, method: 'videos.import', params: { paths: [file] } } });
+  const imported = (await next((m) => m.type === 'response' && m.seq === 1)) as {
+    response: { ok: boolean; result: { jobs: Array<{ jobId: number }> } };
+  };
+  assert.equal(imported.response.ok, true);
+  const added = (await next((m) => m.type === 'event' && (m.event as { type: string }).type === 'video.added')) as {
+    event: { video: { id: number } };
+  };
+  const videoId = added.event.video.id;
+  channel.port1.postMessage({ type: 'media', seq: 2, target: { kind: 'video', id: videoId } });
+  assert.deepEqual(await next((m) => m.type === 'media' && m.seq === 2), {
+    type: 'media',
+    seq: 2,
+    file: { path: file, contentType: 'video/mp4' },
+  });
+  channel.port1.postMessage({ type: 'media', seq: 3, target: { kind: 'video', id: videoId + 7 } });
+  assert.deepEqual(await next((m) => m.type === 'media' && m.seq === 3), { type: 'media', seq: 3, file: null });
+  channel.port1.postMessage({ type: 'call', seq: 4, message: { id: 2, method: 'nope', params: {} } });
+  const bad = (await next((m) => m.type === 'response' && m.seq === 4)) as { response: { ok: boolean; error: { code: string } } };
+  assert.deepEqual([bad.response.ok, bad.response.error.code], [false, 'usage']);
+  channel.port1.postMessage({ type: 'shutdown' });
+  await next((m) => m.type === 'closed');
+  assert.equal(exitCode, 0);
+  channel.port1.close();
+});
+
+test('core host reports a library it cannot open as fatal, with the reason, and exits 1', async (t) => {
+  const { runCoreHost } = await import('../../electron/core-host-main.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-host-bad-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const notADir = path.join(dir, 'a-file');
+  writeFileSync(notADir, 'x');
+  const posted: Array<{ type: string; message?: string }> = [];
+  let exitCode: number | null = null;
+  const core = await runCoreHost(
+    { post: (m) => posted.push(m as { type: string }), onMessage: () => undefined },
+    { dataDir: notADir },
+    (c) => (exitCode = c),
+  );
+  assert.equal(core, null);
+  assert.equal(exitCode, 1);
+  assert.equal(posted.length, 1);
+  assert.equal(posted[0]!.type, 'fatal');
+  assert.ok(posted[0]!.message && posted[0]!.message.length > 0);
+});

@@ -155,6 +155,11 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     assert.notEqual(failed.error.code, 'internal');
     assert.equal(shown, failed.error.message);
     assert.ok(shown.includes(corrupt), shown);
+    // The same file again: reported per file as a duplicate, not as a failure.
+    await importByPath(page, byPath);
+    const dup = page.locator('[data-testid=import-result][data-phase=duplicate]', { hasText: path.basename(byPath) });
+    await dup.waitFor();
+    assert.match((await dup.textContent())!, /Already in library/);
     await page.keyboard.press('Escape');
     const listed = page.locator('[data-testid=failed-import]', { hasText: 'corrupt-scan.mp4' });
     await listed.waitFor();
@@ -237,7 +242,9 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
 
   await t.test('open a video, seek to the middle and the end, step frames, read the frame number', async () => {
     await page.goto(`${server.origin}/#/`);
-    await card(page, path.basename(dropA)).click();
+    // Keyboard only: focus the card and open it with Enter.
+    await card(page, path.basename(dropA)).focus();
+    await page.keyboard.press('Enter');
     await page.getByTestId('video-view').waitFor();
     // 4 s at 25 fps: frames 0..99. Wait until the exact frame count is known and the media is loaded.
     await page.getByTestId('meta-frames').filter({ hasText: /^100$/ }).waitFor();

@@ -31,7 +31,7 @@ const dev = !app.isPackaged;
 
 // Must happen before `ready`: both schemes behave like https (secure context, fetch, media streaming).
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
   { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
@@ -78,6 +78,8 @@ app.whenReady().then(async () => {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+  ses.setDevicePermissionHandler(() => false);
+  ses.on('will-download', (e) => e.preventDefault());
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });

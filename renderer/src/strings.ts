@@ -130,6 +130,8 @@ export const strings = {
     goToFrame: 'Go to frame',
     frameOf: (n: number) => `of ${n}`,
     playbackFailed: (name: string, reason: string) => `${name}: cannot be played in this window (${reason}). Processing still works.`,
+    vfr: 'Variable frame rate',
+    vfrNote: 'Frame numbers assume the nominal frame rate; with a variable frame rate they are approximate.',
     keyboardHint: '← → step one frame · Shift+← → step ten · Space play/pause · Home/End first/last frame',
     metadata: 'Details',
     jobsTitle: 'Jobs for this video',

@@ -150,6 +150,11 @@ export function Player({ video }: { video: VideoDetail }) {
               </span>
               <span className="muted num">{V.frameOf(lastFrame + 1)}</span>
             </span>
+            {video.variableFrameRate && (
+              <span className="badge badge-warning" title={V.vfrNote}>
+                {V.vfr}
+              </span>
+            )}
           </div>
           <form
             className="goto"

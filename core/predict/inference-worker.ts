@@ -1,0 +1,95 @@
+/**
+ * Inference worker thread: owns the ONNX session, turns packed 8-bit frames into the model's float tensor,
+ * runs it in batches and applies the output activation. One job, one worker, one session.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { FromWorker, TensorSpec, ToWorker } from './inference-protocol.js';
+import { toTensorData } from './tensor.js';
+
+if (!parentPort) throw new Error('inference-worker must run as a worker thread');
+const port = parentPort;
+
+let session: ort.InferenceSession | null = null;
+let spec: TensorSpec | null = null;
+let lut: Float32Array[] = [];
+
+function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+}
+
+/** Per-channel lookup table byte → normalized value. */
+function buildLut(s: TensorSpec): Float32Array[] {
+  return [0, 1, 2].map((c) => {
+    const t = new Float32Array(256);
+    for (let b = 0; b < 256; b++) t[b] = (b / s.scale - s.mean[c]!) / s.std[c]!;
+    return t;
+  });
+}
+
+function activate(scores: Float32Array, count: number, s: TensorSpec): void {
+  const L = s.labels;
+  if (s.activation === 'sigmoid') {
+    for (let i = 0; i < scores.length; i++) scores[i] = 1 / (1 + Math.exp(-scores[i]!));
+  } else if (s.activation === 'softmax') {
+    for (let r = 0; r < count; r++) {
+      let max = -Infinity;
+      for (let l = 0; l < L; l++) max = Math.max(max, scores[r * L + l]!);
+      let sum = 0;
+      for (let l = 0; l < L; l++) sum += scores[r * L + l] = Math.exp(scores[r * L + l]! - max);
+      for (let l = 0; l < L; l++) scores[r * L + l]! /= sum;
+    }
+  }
+}
+
+async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void> {
+  if (!session || !spec) throw new Error('model not loaded');
+  const s = spec;
+  const pixels = new Uint8Array(buffer);
+  const frameBytes = s.width * s.height * 3;
+  const result = new Float32Array(count * s.labels);
+  const step = s.maxBatch ?? count;
+  for (let start = 0; start < count; start += step) {
+    const n = Math.min(step, count - start);
+    const data = toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut);
+    const dims = s.layout === 'NCHW' ? [n, 3, s.height, s.width] : [n, s.height, s.width, 3];
+    const out = await session.run({ [s.inputName]: new ort.Tensor('float32', data, dims) });
+    const t = out[s.outputName];
+    if (!t) throw new Error(`the model returned no output "${s.outputName}"`);
+    const values = t.data as Float32Array;
+    if (values.length !== n * s.labels) throw new Error(`output "${s.outputName}" has ${values.length} values for ${n} frames; expected ${n * s.labels}`);
+    result.set(values, start * s.labels);
+  }
+  activate(result, count, s);
+  send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer }, [result.buffer as ArrayBuffer]);
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+    try {
+      if (msg.type === 'load') {
+        spec = msg.spec;
+        lut = buildLut(msg.spec);
+        session = await ort.InferenceSession.create(msg.modelPath, {
+          intraOpNumThreads: msg.intraOpThreads,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          graphOptimizationLevel: 'all',
+        });
+        send({ type: 'loaded' });
+      } else if (msg.type === 'run') {
+        await run(msg.id, msg.count, msg.pixels);
+      } else if (msg.type === 'close') {
+        await session?.release().catch(() => undefined);
+        session = null;
+        port.close();
+      }
+    } catch (err) {
+      send({ type: 'error', id: msg.type === 'run' ? msg.id : null, message: (err as Error).message.split('\n')[0]?.slice(0, 500) ?? 'error' });
+    }
+}
+
+// One message at a time, in order: results come back in the order batches were sent.
+let chain = Promise.resolve();
+port.on('message', (msg: ToWorker) => {
+  chain = chain.then(() => handle(msg));
+});

@@ -78,7 +78,22 @@ export async function waitIdle(core: Core): Promise<void> {
   }
 }
 
+/**
+ * Run a prediction and wait until it is fully settled: the job is final and, when it succeeded, its after-commit
+ * work (old scores file removed, `data.changed` emitted) is done.
+ */
 export async function predictAndWait(core: Core, input: { video: number; model?: string; fps?: number | 'all' }): Promise<JobSummary> {
-  const { job } = await core.call('predict.run', input);
-  return core.services.jobs.waitFor(job.id, 300_000);
+  let changed!: () => void;
+  const settled = new Promise<void>((resolve) => (changed = resolve));
+  const unsubscribe = core.subscribe((e) => {
+    if (e.type === 'data.changed' && e.videoId === input.video && e.topic === 'segments') changed();
+  });
+  try {
+    const { job } = await core.call('predict.run', input);
+    const done = await core.services.jobs.waitFor(job.id, 300_000);
+    if (done.state === 'succeeded') await settled;
+    return done;
+  } finally {
+    unsubscribe();
+  }
 }

@@ -5,6 +5,8 @@ import { cancelCommand, jobsCommand, retryCommand } from './jobs.js';
 import { listCommand } from './list.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
+import { modelsCommand } from './models.js';
+import { predictCommand, segmentsCommand } from './predict.js';
 
 /** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
 export const cliCommands: CliCommand[] = [
@@ -16,4 +18,7 @@ export const cliCommands: CliCommand[] = [
   retryCommand,
   settingsCommand,
   statusCommand,
+  modelsCommand,
+  predictCommand,
+  segmentsCommand,
 ];

@@ -45,7 +45,11 @@ export const commandInputs = {
   'models.setDefault': z.object({ name: z.string().min(1).max(100) }).strict(),
   /** fps: samples per second, 'all' = every frame; default from the predictSampleFps setting. */
   'predict.run': z
-    .object({ video: videoRef, model: z.string().min(1).max(100).optional(), fps: z.union([z.number().positive().max(240), z.literal('all')]).optional() })
+    .object({
+      video: videoRef,
+      model: z.string().min(1).max(100).optional(),
+      fps: z.union([z.number().positive().max(240), z.literal('all')]).optional(),
+    })
     .strict(),
   'predict.scores': z
     .object({ video: videoRef, model: z.string().min(1).max(100).optional(), maxPoints: z.number().int().min(10).max(100000).optional() })

@@ -44,7 +44,11 @@ export function frameFilter(g: FrameGeometry, s: Sampling): string {
   if (g.crop) parts.push(`crop=${g.crop.width}:${g.crop.height}:${g.crop.x}:${g.crop.y}`);
   const pix = g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24';
   if (g.resize === 'letterbox') {
-    parts.push(`scale=${g.width}:${g.height}:force_original_aspect_ratio=decrease:flags=bilinear`, `format=${pix}`, `pad=${g.width}:${g.height}:(ow-iw)/2:(oh-ih)/2:color=black`);
+    parts.push(
+      `scale=${g.width}:${g.height}:force_original_aspect_ratio=decrease:flags=bilinear`,
+      `format=${pix}`,
+      `pad=${g.width}:${g.height}:(ow-iw)/2:(oh-ih)/2:color=black`,
+    );
   } else {
     parts.push(`scale=${g.width}:${g.height}:flags=bilinear`, `format=${pix}`);
   }
@@ -54,13 +58,25 @@ export function frameFilter(g: FrameGeometry, s: Sampling): string {
 
 export function decodeArgs(input: string, g: FrameGeometry, s: Sampling, threads?: number): string[] {
   return [
-    '-v', 'info', '-nostats',
+    '-v',
+    'info',
+    '-nostats',
     ...(threads ? ['-threads', String(threads)] : []),
-    '-i', input,
-    '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', frameFilter(g, s),
-    '-vsync', '0',
-    '-f', 'rawvideo', '-pix_fmt', g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24',
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    frameFilter(g, s),
+    '-vsync',
+    '0',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24',
     'pipe:1',
   ];
 }

@@ -7,10 +7,16 @@ import { addModel, defaultModelName, ensureBuiltinModel, getStoredModel, listMod
 import { readScores } from './scores.js';
 import { getSegments } from './segment-store.js';
 
-type PredictCommands = 'models.add' | 'models.list' | 'models.remove' | 'models.setDefault' | 'predict.run' | 'predict.scores' | 'segments.list';
+type PredictCommands =
+  'models.add' | 'models.list' | 'models.remove' | 'models.setDefault' | 'predict.run' | 'predict.scores' | 'segments.list';
 
 /** Max of each label's scores per time bucket: a display curve that never hides a short peak. */
-export function downsampleScores(times: Float64Array, scores: Float32Array, labels: number, maxPoints: number): { times: number[]; scores: number[][] } {
+export function downsampleScores(
+  times: Float64Array,
+  scores: Float32Array,
+  labels: number,
+  maxPoints: number,
+): { times: number[]; scores: number[][] } {
   const n = times.length;
   const out: number[][] = Array.from({ length: labels }, () => []);
   const outTimes: number[] = [];
@@ -51,7 +57,7 @@ export const predictHandlers: PartialHandlers<PredictCommands> = {
     const model = input.model ?? (await defaultModelName(s.db.reader));
     await getStoredModel(s.db.reader, s.dataDir, model);
     const settings = await s.settings();
-    const sampleFps = input.fps === 'all' ? null : input.fps ?? settings.predictSampleFps;
+    const sampleFps = input.fps === 'all' ? null : (input.fps ?? settings.predictSampleFps);
     const { job, existing } = await s.jobs.enqueue('predict', {
       videoId,
       model,
@@ -70,7 +76,9 @@ export const predictHandlers: PartialHandlers<PredictCommands> = {
     if (!run) return null;
     const stored = await readScores(path.join(s.artifactsDir, run.scores_path));
     const params = JSON.parse(run.params_json) as { thresholds?: Record<string, number> & { default: number } };
-    const thresholds = Object.fromEntries(stored.labels.map((l) => [l, params.thresholds ? thresholdFor({ thresholds: params.thresholds }, l) : 0.5]));
+    const thresholds = Object.fromEntries(
+      stored.labels.map((l) => [l, params.thresholds ? thresholdFor({ thresholds: params.thresholds }, l) : 0.5]),
+    );
     const { times, scores } = downsampleScores(stored.times, stored.scores, stored.labels.length, input.maxPoints ?? 2000);
     const result: PredictionScores = {
       videoId,

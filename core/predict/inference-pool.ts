@@ -60,7 +60,8 @@ export class InferenceWorker {
       await new Promise<void>((resolve, reject) => {
         const onMsg = (msg: FromWorker) => {
           if (msg.type === 'loaded') done(null);
-          else if (msg.type === 'error' && msg.id === null) done(new FramewiseError('invalid_model', `${modelPath}: cannot load the model: ${msg.message}`));
+          else if (msg.type === 'error' && msg.id === null)
+            done(new FramewiseError('invalid_model', `${modelPath}: cannot load the model: ${msg.message}`));
         };
         const onExit = () => done(new FramewiseError('internal', 'The inference worker exited while loading the model'));
         const done = (err: unknown) => {

@@ -57,7 +57,8 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
     const t = out[s.outputName];
     if (!t) throw new Error(`the model returned no output "${s.outputName}"`);
     const values = t.data as Float32Array;
-    if (values.length !== n * s.labels) throw new Error(`output "${s.outputName}" has ${values.length} values for ${n} frames; expected ${n * s.labels}`);
+    if (values.length !== n * s.labels)
+      throw new Error(`output "${s.outputName}" has ${values.length} values for ${n} frames; expected ${n * s.labels}`);
     result.set(values, start * s.labels);
   }
   activate(result, count, s);
@@ -65,27 +66,31 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
 }
 
 async function handle(msg: ToWorker): Promise<void> {
-    try {
-      if (msg.type === 'load') {
-        spec = msg.spec;
-        lut = buildLut(msg.spec);
-        session = await ort.InferenceSession.create(msg.modelPath, {
-          intraOpNumThreads: msg.intraOpThreads,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-          graphOptimizationLevel: 'all',
-        });
-        send({ type: 'loaded' });
-      } else if (msg.type === 'run') {
-        await run(msg.id, msg.count, msg.pixels);
-      } else if (msg.type === 'close') {
-        await session?.release().catch(() => undefined);
-        session = null;
-        port.close();
-      }
-    } catch (err) {
-      send({ type: 'error', id: msg.type === 'run' ? msg.id : null, message: (err as Error).message.split('\n')[0]?.slice(0, 500) ?? 'error' });
+  try {
+    if (msg.type === 'load') {
+      spec = msg.spec;
+      lut = buildLut(msg.spec);
+      session = await ort.InferenceSession.create(msg.modelPath, {
+        intraOpNumThreads: msg.intraOpThreads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      send({ type: 'loaded' });
+    } else if (msg.type === 'run') {
+      await run(msg.id, msg.count, msg.pixels);
+    } else if (msg.type === 'close') {
+      await session?.release().catch(() => undefined);
+      session = null;
+      port.close();
     }
+  } catch (err) {
+    send({
+      type: 'error',
+      id: msg.type === 'run' ? msg.id : null,
+      message: (err as Error).message.split('\n')[0]?.slice(0, 500) ?? 'error',
+    });
+  }
 }
 
 // One message at a time, in order: results come back in the order batches were sent.

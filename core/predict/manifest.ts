@@ -34,9 +34,7 @@ export const manifestSchema = z
         colorOrder: z.enum(['RGB', 'BGR']).default('RGB'),
         scale: z.number().positive().default(255),
         mean: rgb.default([0, 0, 0]),
-        std: rgb
-          .refine((s) => s.every((x) => x !== 0), 'std values must not be 0')
-          .default([1, 1, 1]),
+        std: rgb.refine((s) => s.every((x) => x !== 0), 'std values must not be 0').default([1, 1, 1]),
         resize: z.enum(['stretch', 'letterbox']).default('stretch'),
         crop: z.enum(['roi', 'none']).optional(),
       })

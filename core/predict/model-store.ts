@@ -56,7 +56,10 @@ export function toModelInfo(row: ModelRow): ModelInfo {
 async function storeBytes(services: Pick<Services, 'dataDir'>, bytes: Uint8Array, digest: string): Promise<string> {
   const name = `${digest}.onnx`;
   const dest = path.join(modelsDir(services), name);
-  const present = await stat(dest).then((s) => s.size === bytes.length, () => false);
+  const present = await stat(dest).then(
+    (s) => s.size === bytes.length,
+    () => false,
+  );
   if (!present) await writeAtomically(dest, (tmp) => writeFile(tmp, bytes));
   return name;
 }
@@ -100,20 +103,28 @@ export async function ensureBuiltinModel(services: Pick<Services, 'dataDir' | 'd
 }
 
 /** Validate and add (or replace, by name) a model from its manifest file. */
-export async function addModel(services: Pick<Services, 'dataDir' | 'db'>, manifestPath: string, opts: { setDefault?: boolean } = {}): Promise<ModelInfo> {
+export async function addModel(
+  services: Pick<Services, 'dataDir' | 'db'>,
+  manifestPath: string,
+  opts: { setDefault?: boolean } = {},
+): Promise<ModelInfo> {
   const { manifest, modelFile } = await readManifest(manifestPath);
   let bytes: Buffer;
   try {
     bytes = await readFile(modelFile);
   } catch (err) {
     if (isNodeError(err) && err.code === 'ENOENT') {
-      throw new FramewiseError('invalid_model', `${path.resolve(manifestPath)}: the model file "${manifest.file}" does not exist (looked at ${modelFile})`);
+      throw new FramewiseError(
+        'invalid_model',
+        `${path.resolve(manifestPath)}: the model file "${manifest.file}" does not exist (looked at ${modelFile})`,
+      );
     }
     throw new FramewiseError('invalid_model', `${modelFile}: cannot read the model file (${(err as Error).message})`);
   }
   if (bytes.length === 0) throw new FramewiseError('invalid_model', `${modelFile}: the model file is empty`);
   const existing = await services.db.reader.selectFrom('models').select(['builtin']).where('name', '=', manifest.name).executeTakeFirst();
-  if (existing?.builtin === 1) throw new FramewiseError('conflict', `"${manifest.name}" is the name of the built-in model; choose another name in the manifest`);
+  if (existing?.builtin === 1)
+    throw new FramewiseError('conflict', `"${manifest.name}" is the name of the built-in model; choose another name in the manifest`);
   await validateModel(bytes, manifest, modelFile);
   const digest = sha256(bytes);
   const file = await storeBytes(services, bytes, digest);
@@ -138,7 +149,10 @@ export async function getStoredModel(db: Db, dataDir: string, name: string): Pro
   const row = await db.selectFrom('models').selectAll().where('name', '=', name).executeTakeFirst();
   if (!row) {
     const names = (await db.selectFrom('models').select('name').orderBy('name').execute()).map((r) => r.name);
-    throw new FramewiseError('not_found', `No model named "${name}" (models: ${names.join(', ') || 'none'}); add one with \`framewise models add <manifest.json>\``);
+    throw new FramewiseError(
+      'not_found',
+      `No model named "${name}" (models: ${names.join(', ') || 'none'}); add one with \`framewise models add <manifest.json>\``,
+    );
   }
   return { row, manifest: parseManifest(JSON.parse(row.manifest_json), `model ${name}`), file: path.join(dataDir, 'models', row.file) };
 }

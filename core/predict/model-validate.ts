@@ -32,10 +32,17 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
       throw new FramewiseError('invalid_model', `${source}: ${what}`);
     };
     const input = session.inputMetadata.find((i) => i.name === m.input.name);
-    if (!input) fail(`the model has no input named "${m.input.name}" (its inputs: ${session.inputNames.join(', ') || 'none'}); set input.name in the manifest`);
-    if (session.inputNames.length !== 1) fail(`the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); Framewise feeds exactly one image input`);
+    if (!input)
+      fail(
+        `the model has no input named "${m.input.name}" (its inputs: ${session.inputNames.join(', ') || 'none'}); set input.name in the manifest`,
+      );
+    if (session.inputNames.length !== 1)
+      fail(`the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); Framewise feeds exactly one image input`);
     const output = session.outputMetadata.find((o) => o.name === m.output.name);
-    if (!output) fail(`the model has no output named "${m.output.name}" (its outputs: ${session.outputNames.join(', ') || 'none'}); set output.name in the manifest`);
+    if (!output)
+      fail(
+        `the model has no output named "${m.output.name}" (its outputs: ${session.outputNames.join(', ') || 'none'}); set output.name in the manifest`,
+      );
     if (!input!.isTensor || !output!.isTensor) fail('input and output must be tensors');
     const inMeta = input as ort.InferenceSession.TensorValueMetadata;
     const outMeta = output as ort.InferenceSession.TensorValueMetadata;
@@ -43,19 +50,26 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
     if (outMeta.type !== 'float32') fail(`output "${m.output.name}" has type ${outMeta.type}; expected float32`);
     const s = inMeta.shape;
     const expected = m.input.layout === 'NCHW' ? ['N', 3, m.input.height, m.input.width] : ['N', m.input.height, m.input.width, 3];
-    if (s.length !== 4) fail(`input "${m.input.name}" has shape ${fmtShape(s)} (rank ${s.length}); expected ${fmtShape(expected)} for layout ${m.input.layout}`);
+    if (s.length !== 4)
+      fail(
+        `input "${m.input.name}" has shape ${fmtShape(s)} (rank ${s.length}); expected ${fmtShape(expected)} for layout ${m.input.layout}`,
+      );
     const names = m.input.layout === 'NCHW' ? ['channels', 'height', 'width'] : ['height', 'width', 'channels'];
     for (let i = 1; i < 4; i++) {
       const d = s[i];
       if (!isDynamic(d) && d !== expected[i]) {
-        fail(`input "${m.input.name}" has shape ${fmtShape(s)} but the manifest (layout ${m.input.layout}, ${m.input.width}x${m.input.height}) needs ${fmtShape(expected)}: ${names[i - 1]} is ${d}, not ${expected[i]}`);
+        fail(
+          `input "${m.input.name}" has shape ${fmtShape(s)} but the manifest (layout ${m.input.layout}, ${m.input.width}x${m.input.height}) needs ${fmtShape(expected)}: ${names[i - 1]} is ${d}, not ${expected[i]}`,
+        );
       }
     }
     const o = outMeta.shape;
     if (o.length !== 2) fail(`output "${m.output.name}" has shape ${fmtShape(o)}; expected [N, ${m.labels.length}] (one column per label)`);
     const width = o[1];
     if (!isDynamic(width) && width !== m.labels.length) {
-      fail(`output "${m.output.name}" has ${width} columns but the manifest lists ${m.labels.length} labels (${m.labels.join(', ')}); labels must match the output columns in order`);
+      fail(
+        `output "${m.output.name}" has ${width} columns but the manifest lists ${m.labels.length} labels (${m.labels.join(', ')}); labels must match the output columns in order`,
+      );
     }
     const batch = s[0];
     const maxBatch = isDynamic(batch) ? null : (batch as number);
@@ -66,12 +80,17 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
     try {
       result = await session.run({ [m.input.name]: new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims) });
     } catch (err) {
-      throw new FramewiseError('invalid_model', `${source}: the model loads but fails on a ${fmtShape(dims)} input: ${(err as Error).message.split('\n')[0]?.slice(0, 300)}`);
+      throw new FramewiseError(
+        'invalid_model',
+        `${source}: the model loads but fails on a ${fmtShape(dims)} input: ${(err as Error).message.split('\n')[0]?.slice(0, 300)}`,
+      );
     }
     const out = result[m.output.name];
     const dimsOut = out?.dims ?? [];
     if (dimsOut.length !== 2 || dimsOut[0] !== n || dimsOut[1] !== m.labels.length) {
-      fail(`output "${m.output.name}" is ${fmtShape(dimsOut)} for one input; expected [1, ${m.labels.length}] (one column per label: ${m.labels.join(', ')})`);
+      fail(
+        `output "${m.output.name}" is ${fmtShape(dimsOut)} for one input; expected [1, ${m.labels.length}] (one column per label: ${m.labels.join(', ')})`,
+      );
     }
     return { maxBatch };
   } finally {

@@ -49,7 +49,13 @@ export function int64Tensor(name: string, dims: number[], values: number[]): onn
 export type Attr = number | number[] | string | { float: number } | { floats: number[] };
 
 /** One graph node. */
-export function node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, Attr> = {}, name?: string): onnxProto.onnx.INodeProto {
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attrs: Record<string, Attr> = {},
+  name?: string,
+): onnxProto.onnx.INodeProto {
   const A = onnx.AttributeProto.AttributeType;
   const attribute: onnxProto.onnx.IAttributeProto[] = Object.entries(attrs).map(([key, v]) => {
     if (typeof v === 'string') return { name: key, type: A.STRING, s: new TextEncoder().encode(v) };

@@ -70,7 +70,10 @@ async function sha256Of(file: string): Promise<string> {
 }
 
 /** Segment parameters of a model (manifest values, with the global defaults). */
-export function segmentParamsOf(m: { thresholds: Record<string, number> & { default: number }; smoothing: { windowSeconds: number; minSegmentSeconds: number; mergeGapSeconds: number; hysteresis: number } }): SegmentParams {
+export function segmentParamsOf(m: {
+  thresholds: Record<string, number> & { default: number };
+  smoothing: { windowSeconds: number; minSegmentSeconds: number; mergeGapSeconds: number; hysteresis: number };
+}): SegmentParams {
   return {
     thresholds: { ...m.thresholds },
     windowSeconds: m.smoothing.windowSeconds,
@@ -106,10 +109,16 @@ export const predictJob = defineJobKind({
     const m = model.manifest;
     ctx.progress(0, 'loading model');
     const digest = await sha256Of(model.file).catch(() => {
-      throw new FramewiseError('invalid_model', `Model "${m.name}": its file ${model.file} is missing from the library; add the model again`);
+      throw new FramewiseError(
+        'invalid_model',
+        `Model "${m.name}": its file ${model.file} is missing from the library; add the model again`,
+      );
     });
     if (digest !== model.row.sha256) {
-      throw new FramewiseError('invalid_model', `Model "${m.name}": its file in the library changed (sha256 ${digest.slice(0, 12)}… ≠ ${model.row.sha256.slice(0, 12)}…); add the model again`);
+      throw new FramewiseError(
+        'invalid_model',
+        `Model "${m.name}": its file in the library changed (sha256 ${digest.slice(0, 12)}… ≠ ${model.row.sha256.slice(0, 12)}…); add the model again`,
+      );
     }
     const fps: Fraction = { num: video.fps_num!, den: video.fps_den! };
     const spec: TensorSpec = {
@@ -183,7 +192,12 @@ export const predictJob = defineJobKind({
       segmentCounts: counts,
       scoresPath: rel,
       replacedScoresPath: null,
-      pending: { modelSha256: model.row.sha256, jobId: ctx.jobId, params: { ...params, sampleFps: input.sampleFps, roi: roiRequested ? 'unavailable: whole frame' : null }, segments },
+      pending: {
+        modelSha256: model.row.sha256,
+        jobId: ctx.jobId,
+        params: { ...params, sampleFps: input.sampleFps, roi: roiRequested ? 'unavailable: whole frame' : null },
+        segments,
+      },
     };
   },
   async commit(trx, input, output) {

@@ -75,23 +75,21 @@ export async function getSegments(db: Db, videoId: number, q: SegmentQuery = {})
  */
 export async function replacePredictionSegments(
   trx: Transaction<Database>,
-  args: { videoId: number; model: string; modelVersion: string; runId: number; params: SegmentParams & { sampleFps: number | null }; segments: ComputedSegment[] },
+  args: {
+    videoId: number;
+    model: string;
+    modelVersion: string;
+    runId: number;
+    params: SegmentParams & { sampleFps: number | null };
+    segments: ComputedSegment[];
+  },
 ): Promise<number> {
   await trx
     .deleteFrom('segments')
     .where('video_id', '=', args.videoId)
     .where('source', '=', 'prediction')
     .where('model', '=', args.model)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('segments as r')
-            .select('r.id')
-            .whereRef('r.supersedes_id', '=', 'segments.id'),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as r').select('r.id').whereRef('r.supersedes_id', '=', 'segments.id'))))
     .execute();
   const now = nowIso();
   const paramsJson = JSON.stringify(args.params);
@@ -116,6 +114,10 @@ export async function replacePredictionSegments(
     updated_at: now,
     created_by: `model:${args.model}@${args.modelVersion}`,
   }));
-  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('segments').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto('segments')
+      .values(rows.slice(i, i + 200))
+      .execute();
   return rows.length;
 }

@@ -146,7 +146,15 @@ export function segmentsForLabel(series: ScoreSeries, labelIndex: number, params
       if (raw[i]! > max) max = raw[i]!;
     }
     const count = s.afterLast - s.first;
-    out.push({ label, start: s.start, end: s.end, startFrame: s.startFrame, endFrame: s.endFrame, meanScore: count ? sum / count : 0, maxScore: count ? max : 0 });
+    out.push({
+      label,
+      start: s.start,
+      end: s.end,
+      startFrame: s.startFrame,
+      endFrame: s.endFrame,
+      meanScore: count ? sum / count : 0,
+      maxScore: count ? max : 0,
+    });
   }
   return out;
 }

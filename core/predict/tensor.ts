@@ -26,4 +26,3 @@ export function toTensorData(pixels: Uint8Array, count: number, s: TensorSpec, t
   }
   return out;
 }
-

@@ -8,9 +8,17 @@ import { buildBuiltinModel } from '../../core/predict/builtin-model.js';
 /** 24 s, 320x240 @ 25 fps test pattern: black 4–8 s, heavily blurred 12–16 s, white 19–22 s. */
 function qualityVideo(): Promise<string> {
   return generated('predict-quality-24s.mp4', (out) => [
-    '-f', 'lavfi',
-    '-i', "testsrc2=s=320x240:r=25:d=24,drawbox=x=0:y=0:w=iw:h=ih:c=black:t=fill:enable='gte(t,4)*lt(t,8)',boxblur=luma_radius=10:luma_power=3:chroma_radius=10:chroma_power=3:enable='gte(t,12)*lt(t,16)',drawbox=x=0:y=0:w=iw:h=ih:c=white:t=fill:enable='gte(t,19)*lt(t,22)'",
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
+    '-f',
+    'lavfi',
+    '-i',
+    "testsrc2=s=320x240:r=25:d=24,drawbox=x=0:y=0:w=iw:h=ih:c=black:t=fill:enable='gte(t,4)*lt(t,8)',boxblur=luma_radius=10:luma_power=3:chroma_radius=10:chroma_power=3:enable='gte(t,12)*lt(t,16)',drawbox=x=0:y=0:w=iw:h=ih:c=white:t=fill:enable='gte(t,19)*lt(t,22)'",
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
   ]);
 }
 
@@ -33,15 +41,25 @@ test('built-in frame-quality model: deterministic bytes, and black / blurry / ov
     const black = of('black');
     assert.equal(black.length, 1, JSON.stringify(black));
     assert.ok(within(black[0]![0]!, 4) && within(black[0]![1]!, 8), JSON.stringify(black));
-    assert.ok(of('dark').some(([s, e]) => within(s!, 4) && within(e!, 8)), JSON.stringify(of('dark')));
+    assert.ok(
+      of('dark').some(([s, e]) => within(s!, 4) && within(e!, 8)),
+      JSON.stringify(of('dark')),
+    );
     const over = of('overexposed');
     assert.equal(over.length, 1, JSON.stringify(over));
     assert.ok(within(over[0]![0]!, 19) && within(over[0]![1]!, 22), JSON.stringify(over));
     // Blurry: the blurred part, and the flat (detail-free) black and white parts; never the sharp pattern.
     const blurry = of('blurry');
-    assert.ok(blurry.some(([s, e]) => within(s!, 12) && within(e!, 16)), JSON.stringify(blurry));
+    assert.ok(
+      blurry.some(([s, e]) => within(s!, 12) && within(e!, 16)),
+      JSON.stringify(blurry),
+    );
     for (const [s, e] of blurry) {
-      const insideKnown = [[4, 8], [12, 16], [19, 22]].some(([a, b]) => s! >= a! - 0.2 && e! <= b! + 0.2);
+      const insideKnown = [
+        [4, 8],
+        [12, 16],
+        [19, 22],
+      ].some(([a, b]) => s! >= a! - 0.2 && e! <= b! + 0.2);
       assert.ok(insideKnown, `blurry segment ${s}–${e} over the sharp test pattern`);
     }
   } finally {

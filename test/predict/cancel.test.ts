@@ -18,7 +18,17 @@ function pidAlive(pid: number): boolean {
 test('predict: cancel kills ffmpeg and stops the inference worker; nothing is stored', async () => {
   // 20 minutes of small frames, every frame sampled: far longer than the time to cancel.
   const video = await generated('predict-long-navy-20min.mp4', (out) => [
-    '-f', 'lavfi', '-i', 'color=c=navy:s=160x120:r=25:d=1200', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=navy:s=160x120:r=25:d=1200',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
   ]);
   const lib = await openTempCore();
   try {

@@ -23,7 +23,10 @@ test('CLI: models add/list/remove, predict --json and segments --label --json', 
     assert.equal(added.code, 0, added.stderr);
     assert.equal(JSON.parse(added.stdout).name, 'colour-outside');
     const list = await cli('models', 'list', '--json');
-    assert.deepEqual((JSON.parse(list.stdout) as Array<{ name: string }>).map((m) => m.name), ['frame-quality', 'colour-outside']);
+    assert.deepEqual(
+      (JSON.parse(list.stdout) as Array<{ name: string }>).map((m) => m.name),
+      ['frame-quality', 'colour-outside'],
+    );
 
     assert.equal((await cli('predict', video, '--fps', 'zero')).code, 2);
     const pred = await cli('predict', video, '--model', 'colour-outside', '--fps', '5', '--json');
@@ -38,7 +41,18 @@ test('CLI: models add/list/remove, predict --json and segments --label --json', 
     const parsed = JSON.parse(segs.stdout) as Array<Record<string, unknown>>;
     assert.equal(parsed.length, 1);
     const s = parsed[0]!;
-    assert.deepEqual(Object.keys(s).sort(), ['end', 'endFrame', 'label', 'maxScore', 'meanScore', 'model', 'source', 'start', 'startFrame', 'validated']);
+    assert.deepEqual(Object.keys(s).sort(), [
+      'end',
+      'endFrame',
+      'label',
+      'maxScore',
+      'meanScore',
+      'model',
+      'source',
+      'start',
+      'startFrame',
+      'validated',
+    ]);
     assert.equal(s.label, 'outside');
     assert.equal(s.source, 'prediction');
     assert.equal(s.model, 'colour-outside');

@@ -42,7 +42,17 @@ export function redManifest(overrides: Record<string, unknown> = {}): Record<str
     file: 'outside.onnx',
     task: 'multilabel',
     labels: ['outside', 'dark'],
-    input: { name: 'pixels', layout: 'NCHW', width: 32, height: 32, colorOrder: 'RGB', scale: 255, mean: [0, 0, 0], std: [1, 1, 1], resize: 'stretch' },
+    input: {
+      name: 'pixels',
+      layout: 'NCHW',
+      width: 32,
+      height: 32,
+      colorOrder: 'RGB',
+      scale: 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      resize: 'stretch',
+    },
     output: { name: 'scores', activation: 'sigmoid' },
     thresholds: { default: 0.5 },
     smoothing: { windowSeconds: 1.0, minSegmentSeconds: 1.0 },
@@ -62,10 +72,23 @@ export function writeModelDir(dir: string, manifest: Record<string, unknown>, by
 /** 30 s, 160x120 @ 25 fps: a navy scene with a red scene from 12 s to 18 s (frames 300–449). */
 export function redSceneVideo(): Promise<string> {
   return generated('predict-red-12-18.mp4', (out) => [
-    '-f', 'lavfi', '-i', 'color=c=navy:s=160x120:r=25:d=30',
-    '-f', 'lavfi', '-i', 'color=c=red:s=160x120:r=25:d=30',
-    '-filter_complex', "[0:v][1:v]overlay=enable='gte(t,12)*lt(t,18)'",
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=navy:s=160x120:r=25:d=30',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=red:s=160x120:r=25:d=30',
+    '-filter_complex',
+    "[0:v][1:v]overlay=enable='gte(t,12)*lt(t,18)'",
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
   ]);
 }
 

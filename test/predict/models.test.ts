@@ -28,7 +28,11 @@ test('models: the built-in model is listed and default; a user model is added, m
     assert.deepEqual(builtin.labels, ['black', 'dark', 'overexposed', 'blurry']);
     assert.ok(existsSync(path.join(lib.dataDir, 'models', `${builtin.sha256}.onnx`)));
 
-    const manifestPath = writeModelDir(path.join(dir.dir, 'm'), redManifest({ thresholds: { default: 0.5, outside: 0.6 }, extraKey: { kept: true } }), redModelBytes());
+    const manifestPath = writeModelDir(
+      path.join(dir.dir, 'm'),
+      redManifest({ thresholds: { default: 0.5, outside: 0.6 }, extraKey: { kept: true } }),
+      redModelBytes(),
+    );
     const added = await lib.core.call('models.add', { manifestPath });
     assert.equal(added.name, 'colour-outside');
     assert.equal(added.version, '1.0.0');
@@ -45,13 +49,22 @@ test('models: the built-in model is listed and default; a user model is added, m
     const def = await lib.core.call('models.setDefault', { name: 'colour-outside' });
     assert.equal(def.isDefault, true);
     const after = await lib.core.call('models.list', {});
-    assert.deepEqual(after.map((m) => [m.name, m.isDefault]), [['frame-quality', false], ['colour-outside', true]]);
+    assert.deepEqual(
+      after.map((m) => [m.name, m.isDefault]),
+      [
+        ['frame-quality', false],
+        ['colour-outside', true],
+      ],
+    );
 
     await refused(lib.core.call('models.remove', { name: 'frame-quality' }), 'usage', /built-in model and cannot be removed/);
     assert.deepEqual(await lib.core.call('models.remove', { name: 'colour-outside' }), { removed: 'colour-outside' });
     assert.ok(!existsSync(stored));
     const final = await lib.core.call('models.list', {});
-    assert.deepEqual(final.map((m) => [m.name, m.isDefault]), [['frame-quality', true]]);
+    assert.deepEqual(
+      final.map((m) => [m.name, m.isDefault]),
+      [['frame-quality', true]],
+    );
     await refused(lib.core.call('models.remove', { name: 'colour-outside' }), 'not_found', /No model named "colour-outside"/);
   } finally {
     dir.cleanup();
@@ -77,23 +90,62 @@ test('models: malformed manifests and models are refused with a message saying w
     delete noLabels.labels;
     await refused(add('nolabels', noLabels), 'invalid_model', /labels: /);
     await refused(add('task', redManifest({ task: 'regression' })), 'invalid_model', /task: .*multilabel/);
-    await refused(add('layout', redManifest({ input: { ...(redManifest().input as object), layout: 'CHW' } })), 'invalid_model', /input\.layout/);
-    await refused(add('thr', redManifest({ thresholds: { default: 0.5, blood: 0.7 } })), 'invalid_model', /thresholds\.blood: "blood" is not one of the labels/);
+    await refused(
+      add('layout', redManifest({ input: { ...(redManifest().input as object), layout: 'CHW' } })),
+      'invalid_model',
+      /input\.layout/,
+    );
+    await refused(
+      add('thr', redManifest({ thresholds: { default: 0.5, blood: 0.7 } })),
+      'invalid_model',
+      /thresholds\.blood: "blood" is not one of the labels/,
+    );
     await refused(add('dup', redManifest({ labels: ['outside', 'outside'] })), 'invalid_model', /labels must be unique/);
-    await refused(add('inname', redManifest({ input: { ...(redManifest().input as object), name: 'image' } })), 'invalid_model', /no input named "image" \(its inputs: pixels\)/);
-    await refused(add('outname', redManifest({ output: { name: 'logits', activation: 'sigmoid' } })), 'invalid_model', /no output named "logits" \(its outputs: scores\)/);
-    await refused(add('width', redManifest({ input: { ...(redManifest().input as object), width: 64 } })), 'invalid_model', /width is 32, not 64/);
-    await refused(add('nhwc', redManifest({ input: { ...(redManifest().input as object), layout: 'NHWC' } })), 'invalid_model', /layout NHWC/);
-    await refused(add('labels', redManifest({ labels: ['outside', 'dark', 'blood'] })), 'invalid_model', /2 columns but the manifest lists 3 labels/);
-    await refused(add('cols', redManifest(), redModelBytes(32, { outputColumns: 3 })), 'invalid_model', /3 columns but the manifest lists 2 labels/);
+    await refused(
+      add('inname', redManifest({ input: { ...(redManifest().input as object), name: 'image' } })),
+      'invalid_model',
+      /no input named "image" \(its inputs: pixels\)/,
+    );
+    await refused(
+      add('outname', redManifest({ output: { name: 'logits', activation: 'sigmoid' } })),
+      'invalid_model',
+      /no output named "logits" \(its outputs: scores\)/,
+    );
+    await refused(
+      add('width', redManifest({ input: { ...(redManifest().input as object), width: 64 } })),
+      'invalid_model',
+      /width is 32, not 64/,
+    );
+    await refused(
+      add('nhwc', redManifest({ input: { ...(redManifest().input as object), layout: 'NHWC' } })),
+      'invalid_model',
+      /layout NHWC/,
+    );
+    await refused(
+      add('labels', redManifest({ labels: ['outside', 'dark', 'blood'] })),
+      'invalid_model',
+      /2 columns but the manifest lists 3 labels/,
+    );
+    await refused(
+      add('cols', redManifest(), redModelBytes(32, { outputColumns: 3 })),
+      'invalid_model',
+      /3 columns but the manifest lists 2 labels/,
+    );
     await refused(add('garbage', redManifest(), 'this is not an onnx file'), 'invalid_model', /cannot load this file as an ONNX model/);
     const missing = path.join(dir.dir, 'missing');
     writeModelDir(missing, redManifest(), redModelBytes());
     rmSync(path.join(missing, 'outside.onnx'));
-    await refused(lib.core.call('models.add', { manifestPath: path.join(missing, 'manifest.json') }), 'invalid_model', /model file "outside\.onnx" does not exist/);
+    await refused(
+      lib.core.call('models.add', { manifestPath: path.join(missing, 'manifest.json') }),
+      'invalid_model',
+      /model file "outside\.onnx" does not exist/,
+    );
     await refused(add('builtin', redManifest({ name: 'frame-quality' })), 'conflict', /name of the built-in model/);
     // Nothing was registered by any of these.
-    assert.deepEqual((await lib.core.call('models.list', {})).map((m) => m.name), ['frame-quality']);
+    assert.deepEqual(
+      (await lib.core.call('models.list', {})).map((m) => m.name),
+      ['frame-quality'],
+    );
   } finally {
     dir.cleanup();
     await lib.close();

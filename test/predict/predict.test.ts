@@ -66,10 +66,32 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
     // A reviewer corrects the predicted segment (a new row superseding it) and adds one of their own.
     const db = lib.core.services.db.writer;
     const now = nowIso();
-    const base = { video_id: videoId, source: 'reviewer' as const, model: null, model_version: null, run_id: null, params_json: null, mean_score: null, max_score: null, deleted: 0, created_at: now, updated_at: now, created_by: 'dr-test' };
+    const base = {
+      video_id: videoId,
+      source: 'reviewer' as const,
+      model: null,
+      model_version: null,
+      run_id: null,
+      params_json: null,
+      mean_score: null,
+      max_score: null,
+      deleted: 0,
+      created_at: now,
+      updated_at: now,
+      created_by: 'dr-test',
+    };
     const edit = await db
       .insertInto('segments')
-      .values({ ...base, label: 'outside', start_frame: 295, end_frame: 455, start_time: 11.8, end_time: 18.2, validated: 1, supersedes_id: o.id })
+      .values({
+        ...base,
+        label: 'outside',
+        start_frame: 295,
+        end_frame: 455,
+        start_time: 11.8,
+        end_time: 18.2,
+        validated: 1,
+        supersedes_id: o.id,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const own = await db
@@ -78,12 +100,17 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
       .returning('id')
       .executeTakeFirstOrThrow();
     const active = await getSegments(lib.core.services.db.reader, videoId, { labels: ['outside'] });
-    assert.deepEqual(active.map((s) => [s.id, s.source]), [[edit.id, 'reviewer']]);
+    assert.deepEqual(
+      active.map((s) => [s.id, s.source]),
+      [[edit.id, 'reviewer']],
+    );
 
     // The built-in model's segments on the same video are another model's: a re-run of colour-outside keeps them.
     const fq = await predictAndWait(lib.core, { video: videoId, model: 'frame-quality', fps: 5 });
     assert.equal(fq.state, 'succeeded', JSON.stringify(fq.error));
-    const fqBefore = (await lib.core.call('segments.list', { video: videoId, model: 'frame-quality', sources: ['prediction'] })).map((s) => s.id);
+    const fqBefore = (await lib.core.call('segments.list', { video: videoId, model: 'frame-quality', sources: ['prediction'] })).map(
+      (s) => s.id,
+    );
     assert.ok(fqBefore.length > 0);
 
     const again = await predictAndWait(lib.core, { video: videoId, model: 'colour-outside', fps: 5 });
@@ -100,12 +127,17 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
     assert.ok(!byId.has(dark[0]!.id) && !byId.has(dark[1]!.id));
     const newPredicted = all.filter((s) => s.source === 'prediction' && s.model === 'colour-outside' && s.id !== o.id);
     assert.deepEqual(newPredicted.map((s) => s.label).sort(), ['dark', 'dark', 'outside']);
-    const fqAfter = (await lib.core.call('segments.list', { video: videoId, model: 'frame-quality', sources: ['prediction'] })).map((s) => s.id);
+    const fqAfter = (await lib.core.call('segments.list', { video: videoId, model: 'frame-quality', sources: ['prediction'] })).map(
+      (s) => s.id,
+    );
     assert.deepEqual(fqAfter, fqBefore);
 
     // What anonymization asks for: validated `outside` ranges only.
     const validated = await getSegments(lib.core.services.db.reader, videoId, { labels: ['outside'], validatedOnly: true });
-    assert.deepEqual(validated.map((s) => [s.startFrame, s.endFrame, s.source]), [[295, 455, 'reviewer']]);
+    assert.deepEqual(
+      validated.map((s) => [s.startFrame, s.endFrame, s.source]),
+      [[295, 455, 'reviewer']],
+    );
 
     // Score curves for display.
     const curves = await lib.core.call('predict.scores', { video: videoId, model: 'colour-outside', maxPoints: 30 });
@@ -128,7 +160,9 @@ test('predict: every frame is sampled with consecutive frame numbers and exact t
     const [imp] = await importAndWait(lib.core, [video]);
     const videoId = (imp!.output as { videoId: number }).videoId;
     await waitIdle(lib.core);
-    await lib.core.call('models.add', { manifestPath: writeModelDir(dir.dir, redManifest({ smoothing: { windowSeconds: 0, minSegmentSeconds: 1 } }), redModelBytes()) });
+    await lib.core.call('models.add', {
+      manifestPath: writeModelDir(dir.dir, redManifest({ smoothing: { windowSeconds: 0, minSegmentSeconds: 1 } }), redModelBytes()),
+    });
     const job = await predictAndWait(lib.core, { video: videoId, model: 'colour-outside', fps: 'all' });
     assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
     const out = job.output as { samples: number; scoresPath: string };

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { centeredMovingAverage, computeSegments, hysteresisRuns, segmentsForLabel, defaultSegmentParams, type ScoreSeries } from '../../core/predict/segments.js';
+import {
+  centeredMovingAverage,
+  computeSegments,
+  hysteresisRuns,
+  segmentsForLabel,
+  defaultSegmentParams,
+  type ScoreSeries,
+} from '../../core/predict/segments.js';
 
 /** A one-label series sampled at `rate` per second from a function of time. */
 function series(duration: number, rate: number, f: (t: number) => number, fps = 25): ScoreSeries {
@@ -33,9 +40,15 @@ test('centered moving average does not shift a step in time', () => {
 
 test('hysteresis enters at the threshold and leaves only below the lower one', () => {
   const v = [0, 0.55, 0.45, 0.42, 0.39, 0.6, 0.5, 0.1];
-  assert.deepEqual(hysteresisRuns(v, 0.5, 0.4), [[1, 4], [5, 7]]);
+  assert.deepEqual(hysteresisRuns(v, 0.5, 0.4), [
+    [1, 4],
+    [5, 7],
+  ]);
   // Without hysteresis the dip to 0.45 would end the first run.
-  assert.deepEqual(hysteresisRuns(v, 0.5, 0.5), [[1, 2], [5, 7]]);
+  assert.deepEqual(hysteresisRuns(v, 0.5, 0.5), [
+    [1, 2],
+    [5, 7],
+  ]);
   assert.deepEqual(hysteresisRuns([0.9, 0.9], 0.5, 0.4), [[0, 2]]);
 });
 
@@ -65,7 +78,11 @@ test('short blips are dropped and short gaps are merged', () => {
   const split = segmentsForLabel(s, 0, { ...params, mergeGapSeconds: 0, minSegmentSeconds: 0 }, extent(30));
   assert.deepEqual(
     split.map((x) => [x.start, x.end]),
-    [[5, 5.4], [10, 14], [14.3, 18]],
+    [
+      [5, 5.4],
+      [10, 14],
+      [14.3, 18],
+    ],
   );
 });
 
@@ -90,7 +107,11 @@ test('per-label thresholds and several labels', () => {
     scores[i * 2 + 1] = i >= 50 ? 0.7 : 0;
   }
   const s: ScoreSeries = { labels: ['a', 'b'], times, frames, scores };
-  const segs = computeSegments(s, { ...defaultSegmentParams, windowSeconds: 0, thresholds: { default: 0.5, b: 0.8 } }, { duration: 10, frameCount: 300 });
+  const segs = computeSegments(
+    s,
+    { ...defaultSegmentParams, windowSeconds: 0, thresholds: { default: 0.5, b: 0.8 } },
+    { duration: 10, frameCount: 300 },
+  );
   assert.deepEqual(
     segs.map((x) => [x.label, x.startFrame, x.endFrame]),
     [['a', 60, 180]],

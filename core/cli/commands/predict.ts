@@ -43,7 +43,8 @@ function parseFps(v: unknown): number | 'all' | undefined {
   const text = String(v);
   if (text === 'all') return 'all';
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > 240) throw new UsageError(`--fps must be a number of samples per second (0 < N ≤ 240) or "all", got "${text}"`);
+  if (!Number.isFinite(n) || n <= 0 || n > 240)
+    throw new UsageError(`--fps must be a number of samples per second (0 < N ≤ 240) or "all", got "${text}"`);
   return n;
 }
 
@@ -101,7 +102,7 @@ export const segmentsCommand: CliCommand = {
   usage: 'segments <video> [--label <label>]… [--model <name>] [--validated]',
   help:
     '  --label <label>  only this label (repeatable)\n' +
-    '  --model <name>   only this model\'s predictions (reviewer segments are still shown)\n' +
+    "  --model <name>   only this model's predictions (reviewer segments are still shown)\n" +
     '  --validated      only segments a reviewer validated\n' +
     'Segments are half-open: [start, end) seconds and [startFrame, endFrame) frames.',
   options: { label: { type: 'string', multiple: true }, model: { type: 'string' }, validated: { type: 'boolean' } },

@@ -12,14 +12,14 @@ import { parseManifest, type ModelManifest } from './manifest.js';
  */
 export const BUILTIN_MODEL_NAME = 'frame-quality';
 export const BUILTIN_MODEL_VERSION = '1.0.0';
-const SIZE = 256;
+const SIZE = 160;
 
 /** Cut-offs (on luma in [0, 1]); the sigmoid slopes make the 0.1 → 0.9 transition narrow around each. */
 export const builtinCutoffs = {
   black: { meanLuma: 0.06, slope: 60 },
   dark: { meanLuma: 0.22, slope: 30 },
   overexposed: { pixelLuma: 0.92, pixelSlope: 100, fraction: 0.3, slope: 20 },
-  /** Laplacian variance (luma in [0,1], at 256x256) below which a frame counts as blurry; log-scale slope. */
+  /** Laplacian variance (luma in [0,1], at 160x160) below which a frame counts as blurry; log-scale slope. */
   blurry: { variance: 0.0015, slope: 2.5 },
 } as const;
 

@@ -29,6 +29,7 @@ export class InferenceWorker {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: unknown = null;
+  private closing = false;
 
   private constructor(private worker: Worker) {
     worker.on('message', (msg: FromWorker) => {
@@ -88,6 +89,7 @@ export class InferenceWorker {
   /** Infer `count` packed frames. The buffer is transferred (unusable afterwards). */
   infer(pixels: ArrayBuffer, count: number): Promise<Float32Array> {
     if (this.dead) return Promise.reject(this.dead);
+    if (this.closing) return Promise.reject(cancelled());
     const id = this.nextId++;
     return new Promise<Float32Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -95,18 +97,26 @@ export class InferenceWorker {
     });
   }
 
-  /** Stop the thread now (cancel) — pending batches reject. */
+  /**
+   * Stop the thread at once. Last resort only: terminating inside a native ONNX Runtime call can abort the
+   * process, so normal and cancel paths use `close()`.
+   */
   async terminate(): Promise<void> {
     live.delete(this.worker);
     await this.worker.terminate().catch(() => undefined);
   }
 
-  /** Release the session and end the thread. */
+  /**
+   * End the thread: it finishes the batch it is running (batches queued behind it are dropped), releases its
+   * session and exits. Resolves when the thread has exited.
+   */
   async close(): Promise<void> {
     if (this.dead) return;
+    this.closing = true;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.post({ type: 'close' });
-    const timer = setTimeout(() => void this.terminate(), 2000);
+    // A model stuck far longer than any batch: force it.
+    const timer = setTimeout(() => void this.terminate(), 30_000);
     await exited;
     clearTimeout(timer);
     live.delete(this.worker);

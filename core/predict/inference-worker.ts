@@ -95,6 +95,9 @@ async function handle(msg: ToWorker): Promise<void> {
 
 // One message at a time, in order: results come back in the order batches were sent.
 let chain = Promise.resolve();
+let closing = false;
 port.on('message', (msg: ToWorker) => {
+  // A close request skips the batches still queued behind the one running (cancel stops within one batch).
+  if (msg.type === 'close') closing = true;
   chain = chain.then(() => handle(msg));
 });

@@ -33,7 +33,7 @@ interface Batch {
 /**
  * Decode → batch → infer, overlapped: ffmpeg decodes the next frames while the worker thread runs the current
  * batch. At most `maxInFlight` batches wait for the worker; beyond that we stop pulling frames, the pipe fills
- * and ffmpeg blocks. On abort, ffmpeg is killed and the worker terminated.
+ * and ffmpeg blocks. On abort, ffmpeg is killed and the worker stops after its current batch.
  */
 export async function runPipeline(o: PipelineOptions): Promise<{ samples: number }> {
   const worker = await InferenceWorker.start(o.modelPath, o.spec, o.intraOpThreads);
@@ -43,8 +43,6 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
   const inFlight: Batch[] = [];
   let samples = 0;
   let ok = false;
-  const onAbort = () => void worker.terminate();
-  o.signal?.addEventListener('abort', onAbort, { once: true });
 
   const drainOne = async () => {
     const b = inFlight.shift()!;
@@ -88,9 +86,10 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
     while (inFlight.length) await drainOne();
     ok = true;
   } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-    if (ok) await worker.close();
-    else await worker.terminate();
+    // Always a graceful stop: the worker finishes the batch in hand (milliseconds), releases its session and
+    // exits. Terminating a thread inside a native ONNX Runtime call can abort the whole process.
+    await worker.close();
+    void ok;
   }
   if (o.signal?.aborted) throw cancelled();
   return { samples };

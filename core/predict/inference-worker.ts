@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { FromWorker, TensorSpec, ToWorker } from './inference-protocol.js';
-import { toTensorData } from './tensor.js';
+import { activate, toTensorData } from './tensor.js';
 
 if (!parentPort) throw new Error('inference-worker must run as a worker thread');
 const port = parentPort;
@@ -25,21 +25,6 @@ function buildLut(s: TensorSpec): Float32Array[] {
     for (let b = 0; b < 256; b++) t[b] = (b / s.scale - s.mean[c]!) / s.std[c]!;
     return t;
   });
-}
-
-function activate(scores: Float32Array, count: number, s: TensorSpec): void {
-  const L = s.labels;
-  if (s.activation === 'sigmoid') {
-    for (let i = 0; i < scores.length; i++) scores[i] = 1 / (1 + Math.exp(-scores[i]!));
-  } else if (s.activation === 'softmax') {
-    for (let r = 0; r < count; r++) {
-      let max = -Infinity;
-      for (let l = 0; l < L; l++) max = Math.max(max, scores[r * L + l]!);
-      let sum = 0;
-      for (let l = 0; l < L; l++) sum += scores[r * L + l] = Math.exp(scores[r * L + l]! - max);
-      for (let l = 0; l < L; l++) scores[r * L + l]! /= sum;
-    }
-  }
 }
 
 async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void> {

@@ -176,7 +176,7 @@ export const predictJob = defineJobKind({
     const stored = await readScores(tmpScores);
     const params = segmentParamsOf(m);
     const frameCount = video.frame_count ?? video.frame_count_estimate ?? Math.round((video.duration * fps.num) / fps.den);
-    const segments = computeSegments(stored, params, { duration: video.duration, frameCount });
+    const segments = computeSegments(stored, params, { duration: video.duration, frameCount, frameDuration: fps.den / fps.num });
     const rel = path.join(artifactRelDir(video.sha256), 'predictions', `${safeName(m.name)}-job${ctx.jobId}.fwscores`);
     const dest = path.join(services.artifactsDir, rel);
     await mkdir(path.dirname(dest), { recursive: true });

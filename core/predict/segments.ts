@@ -46,6 +46,11 @@ export interface VideoExtent {
   duration: number;
   /** Total frames (exclusive end frame of a segment that runs to the end). */
   frameCount: number;
+  /**
+   * Duration of one video frame. Sampled frames sit on the video's frame grid, up to one frame away from the ideal
+   * k/N times; the smoothing window is widened by half a frame on each side so that jitter does not make it lopsided.
+   */
+  frameDuration?: number;
 }
 
 export const defaultSegmentParams: SegmentParams = {
@@ -62,14 +67,19 @@ export function thresholdOf(params: SegmentParams, label: string): number {
 }
 
 /** Centered moving average of `values` at `times` over a window of `windowSeconds` (two pointers, O(n)). */
-export function centeredMovingAverage(times: ArrayLike<number>, values: ArrayLike<number>, windowSeconds: number): Float64Array {
+export function centeredMovingAverage(
+  times: ArrayLike<number>,
+  values: ArrayLike<number>,
+  windowSeconds: number,
+  toleranceSeconds = 0,
+): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
   if (windowSeconds <= 0) {
     for (let i = 0; i < n; i++) out[i] = values[i]!;
     return out;
   }
-  const half = windowSeconds / 2 + 1e-9;
+  const half = windowSeconds / 2 + toleranceSeconds + 1e-9;
   let lo = 0;
   let hi = 0; // exclusive
   let sum = 0;
@@ -116,7 +126,7 @@ export function segmentsForLabel(series: ScoreSeries, labelIndex: number, params
   if (!n) return [];
   const raw = new Float64Array(n);
   for (let i = 0; i < n; i++) raw[i] = series.scores[i * L + labelIndex]!;
-  const smoothed = centeredMovingAverage(series.times, raw, params.windowSeconds);
+  const smoothed = centeredMovingAverage(series.times, raw, params.windowSeconds, (extent.frameDuration ?? 0) / 2);
   const enter = thresholdOf(params, label);
   const leave = enter - params.hysteresis;
   const spans: Span[] = hysteresisRuns(smoothed, enter, leave).map(([first, afterLast]) => ({

@@ -26,3 +26,19 @@ export function toTensorData(pixels: Uint8Array, count: number, s: TensorSpec, t
   }
   return out;
 }
+
+/** Apply the manifest's output activation in place to row-major scores [count × labels]. */
+export function activate(scores: Float32Array, count: number, s: TensorSpec): void {
+  const L = s.labels;
+  if (s.activation === 'sigmoid') {
+    for (let i = 0; i < scores.length; i++) scores[i] = 1 / (1 + Math.exp(-scores[i]!));
+  } else if (s.activation === 'softmax') {
+    for (let r = 0; r < count; r++) {
+      let max = -Infinity;
+      for (let l = 0; l < L; l++) max = Math.max(max, scores[r * L + l]!);
+      let sum = 0;
+      for (let l = 0; l < L; l++) sum += scores[r * L + l] = Math.exp(scores[r * L + l]! - max);
+      for (let l = 0; l < L; l++) scores[r * L + l]! /= sum;
+    }
+  }
+}

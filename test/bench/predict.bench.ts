@@ -153,7 +153,7 @@ export const predictBench: BenchModule = {
           'full job / max(decode alone, inference alone)',
           c.seconds / Math.max(a.seconds, b.seconds),
           { op: '<=', value: 1.25 },
-          `1080p 60 s, every frame (${samples} samples), built-in model 256x256; a ${a.seconds.toFixed(2)} s, b ${b.seconds.toFixed(2)} s, c ${c.seconds.toFixed(2)} s`,
+          `1080p 60 s, every frame (${samples} samples), built-in model ${m.input.width}x${m.input.height}; a ${a.seconds.toFixed(2)} s, b ${b.seconds.toFixed(2)} s, c ${c.seconds.toFixed(2)} s`,
         ),
         ratioRow(
           'predict',

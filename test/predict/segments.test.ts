@@ -117,3 +117,23 @@ test('per-label thresholds and several labels', () => {
     [['a', 60, 180]],
   );
 });
+
+test('samples jittered by one video frame (2/s from 25 fps) still put a step at the right sample', () => {
+  // First frame of each half-second bucket at 25 fps: 0, 0.52, 1.0, 1.52, …
+  const times: number[] = [];
+  for (let k = 0; k < 60; k++) times.push(Math.ceil((k / 2) * 25 - 1e-9) / 25);
+  const s: ScoreSeries = {
+    labels: ['x'],
+    times: Float64Array.from(times),
+    frames: Uint32Array.from(times.map((t) => Math.round(t * 25))),
+    scores: Float32Array.from(times.map((t) => (t >= 12 && t < 18 ? 0.99 : 0))),
+  };
+  const tight = segmentsForLabel(s, 0, defaultSegmentParams, { duration: 30, frameCount: 750 });
+  const tolerant = segmentsForLabel(s, 0, defaultSegmentParams, { duration: 30, frameCount: 750, frameDuration: 0.04 });
+  assert.deepEqual(
+    tolerant.map((x) => [x.start, x.end, x.startFrame, x.endFrame]),
+    [[12, 18, 300, 450]],
+  );
+  // Without the half-frame tolerance the window at 12.0 sees 11.52 and 12.0 only and misses the step by a sample.
+  assert.equal(tight[0]!.start, 12.52);
+});

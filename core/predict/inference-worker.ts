@@ -63,7 +63,7 @@ async function handle(msg: ToWorker): Promise<void> {
       });
       send({ type: 'loaded' });
     } else if (msg.type === 'run') {
-      await run(msg.id, msg.count, msg.pixels);
+      if (!closing) await run(msg.id, msg.count, msg.pixels);
     } else if (msg.type === 'close') {
       await session?.release().catch(() => undefined);
       session = null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { FailedImport, JobEvent, JobSummary, ModelInfo, PredictionScores, Segment, VideoDetail, VideoSummary } from './types.js';
+import type { FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
+import type { ModelInfo, PredictionRun, PredictionScores, Segment } from './types.js';
 
 /**
  * The core's command contract: name → input schema (validated at the boundary) and output type.
@@ -51,6 +52,7 @@ export const commandInputs = {
       fps: z.union([z.number().positive().max(240), z.literal('all')]).optional(),
     })
     .strict(),
+  'predict.runs': z.object({ video: videoRef }).strict(),
   'predict.scores': z
     .object({ video: videoRef, model: z.string().min(1).max(100).optional(), maxPoints: z.number().int().min(10).max(100000).optional() })
     .strict(),
@@ -102,6 +104,7 @@ export interface CommandOutputs {
   'models.remove': { removed: string };
   'models.setDefault': ModelInfo;
   'predict.run': { job: JobSummary; existing: boolean; model: string; sampleFps: number | null };
+  'predict.runs': PredictionRun[];
   'predict.scores': PredictionScores | null;
   'segments.list': Segment[];
 }

@@ -149,6 +149,20 @@ export interface Segment {
   createdBy: string | null;
 }
 
+/** The latest prediction of one model on a video (its scores file is kept; re-smoothing never re-runs inference). */
+export interface PredictionRun {
+  id: number;
+  videoId: number;
+  model: string;
+  modelVersion: string;
+  labels: string[];
+  sampleFps: number | null;
+  samples: number;
+  params: unknown;
+  jobId: number | null;
+  createdAt: string;
+}
+
 /** Score curves of one prediction run, downsampled for display (max per bucket, so short peaks stay visible). */
 export interface PredictionScores {
   videoId: number;

@@ -8,7 +8,14 @@ import { readScores } from './scores.js';
 import { getSegments } from './segment-store.js';
 
 type PredictCommands =
-  'models.add' | 'models.list' | 'models.remove' | 'models.setDefault' | 'predict.run' | 'predict.scores' | 'segments.list';
+  | 'models.add'
+  | 'models.list'
+  | 'models.remove'
+  | 'models.setDefault'
+  | 'predict.run'
+  | 'predict.runs'
+  | 'predict.scores'
+  | 'segments.list';
 
 /** Max of each label's scores per time bucket: a display curve that never hides a short peak. */
 export function downsampleScores(
@@ -66,6 +73,23 @@ export const predictHandlers: PartialHandlers<PredictCommands> = {
       threads: settings.predictThreads,
     });
     return { job, existing, model, sampleFps };
+  },
+  async 'predict.runs'(core, input) {
+    const db = core.services.db.reader;
+    const videoId = await resolveVideoRef(db, input.video);
+    const rows = await db.selectFrom('prediction_runs').selectAll().where('video_id', '=', videoId).orderBy('model_name').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      videoId: r.video_id,
+      model: r.model_name,
+      modelVersion: r.model_version,
+      labels: JSON.parse(r.labels_json) as string[],
+      sampleFps: r.sample_fps,
+      samples: r.samples,
+      params: JSON.parse(r.params_json) as unknown,
+      jobId: r.job_id,
+      createdAt: r.created_at,
+    }));
   },
   async 'predict.scores'(core, input) {
     const s = core.services;

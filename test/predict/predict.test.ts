@@ -139,6 +139,16 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
       [[295, 455, 'reviewer']],
     );
 
+    // One run per model is kept, with its parameters.
+    const runs = await lib.core.call('predict.runs', { video: videoId });
+    assert.deepEqual(
+      runs.map((r) => [r.model, r.samples, r.jobId]),
+      [
+        ['colour-outside', 150, again.id],
+        ['frame-quality', 150, fq.id],
+      ],
+    );
+
     // Score curves for display.
     const curves = await lib.core.call('predict.scores', { video: videoId, model: 'colour-outside', maxPoints: 30 });
     assert.ok(curves);

@@ -108,10 +108,12 @@ export const predictBench: BenchModule = {
       let c: { seconds: number };
       let peaks: { node: number; ffmpeg: number };
       let samples = 0;
+      let baseline = 0;
       try {
         const [imp] = await importAndWait(lib.core, [file]);
         const videoId = (imp!.output as { videoId: number }).videoId;
         await waitIdle(lib.core);
+        baseline = process.memoryUsage().rss;
         const mem = memoryPeaks();
         const run = await time(() => predictAndWait(lib.core, { video: videoId, model: BUILTIN_MODEL_NAME, fps: 'all' }));
         peaks = mem.stop();
@@ -167,7 +169,7 @@ export const predictBench: BenchModule = {
           metric: 'peak memory during the job',
           value: Math.round(peaks.node / 1e6),
           unit: 'MB',
-          notes: `node process RSS (core + worker) ${mb(peaks.node)}; ffmpeg RSS ${mb(peaks.ffmpeg)}; ${mb(os.totalmem())} total`,
+          notes: `node process RSS (core + worker) ${mb(peaks.node)}, ${mb(baseline)} before the job; ffmpeg RSS ${mb(peaks.ffmpeg)}; bounded queue: at most ${BATCH * 3} frames in flight whatever the length`,
         },
       ];
       if (frames !== samples)

@@ -86,6 +86,11 @@ async function upsertModel(db: Db, manifest: ModelManifest, file: string, digest
   if (!hasDefault) await db.updateTable('models').set({ is_default: 1 }).where('name', '=', manifest.name).execute();
 }
 
+async function removeFileIfUnused(services: Pick<Services, 'dataDir' | 'db'>, file: string): Promise<void> {
+  const used = await services.db.writer.selectFrom('models').select('id').where('file', '=', file).executeTakeFirst();
+  if (!used) await rm(path.join(modelsDir(services), file), { force: true });
+}
+
 let builtinBytes: { bytes: Uint8Array; digest: string } | null = null;
 
 /** Make sure the built-in model is registered and its file present (generated from code, never downloaded). */
@@ -122,7 +127,11 @@ export async function addModel(
     throw new FramewiseError('invalid_model', `${modelFile}: cannot read the model file (${(err as Error).message})`);
   }
   if (bytes.length === 0) throw new FramewiseError('invalid_model', `${modelFile}: the model file is empty`);
-  const existing = await services.db.reader.selectFrom('models').select(['builtin']).where('name', '=', manifest.name).executeTakeFirst();
+  const existing = await services.db.reader
+    .selectFrom('models')
+    .select(['builtin', 'file'])
+    .where('name', '=', manifest.name)
+    .executeTakeFirst();
   if (existing?.builtin === 1)
     throw new FramewiseError('conflict', `"${manifest.name}" is the name of the built-in model; choose another name in the manifest`);
   await validateModel(bytes, manifest, modelFile);
@@ -132,6 +141,8 @@ export async function addModel(
     await upsertModel(trx, manifest, file, digest, bytes.length, false);
     if (opts.setDefault) await setDefault(trx, manifest.name);
   });
+  // Replacing a model by name: drop the old file unless another model uses the same bytes.
+  if (existing && existing.file !== file) await removeFileIfUnused(services, existing.file);
   return getModelInfo(services.db.writer, manifest.name);
 }
 
@@ -191,7 +202,6 @@ export async function removeModel(services: Pick<Services, 'dataDir' | 'db'>, na
       if (next) await trx.updateTable('models').set({ is_default: 1 }).where('name', '=', next.name).execute();
     }
   });
-  const shared = await services.db.writer.selectFrom('models').select('id').where('file', '=', row.file).executeTakeFirst();
-  if (!shared) await rm(path.join(modelsDir(services), row.file), { force: true });
+  await removeFileIfUnused(services, row.file);
   return { removed: name };
 }

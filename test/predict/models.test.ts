@@ -44,6 +44,19 @@ test('models: the built-in model is listed and default; a user model is added, m
     // The file is copied into the library: the source folder can go away.
     const stored = path.join(lib.dataDir, 'models', `${added.sha256}.onnx`);
     assert.ok(existsSync(stored));
+    // Adding the same name again replaces the model (new version, new file; the old file goes).
+    const v2 = writeModelDir(
+      path.join(dir.dir, 'm2'),
+      redManifest({ version: '1.1.0', input: { ...(redManifest().input as object), width: 64, height: 64 } }),
+      redModelBytes(64),
+    );
+    const replaced = await lib.core.call('models.add', { manifestPath: v2 });
+    assert.equal(replaced.version, '1.1.0');
+    assert.equal(replaced.input.width, 64);
+    assert.notEqual(replaced.sha256, added.sha256);
+    assert.ok(!existsSync(stored));
+    const storedV2 = path.join(lib.dataDir, 'models', `${replaced.sha256}.onnx`);
+    assert.ok(existsSync(storedV2));
     dir.cleanup();
 
     const def = await lib.core.call('models.setDefault', { name: 'colour-outside' });
@@ -59,7 +72,7 @@ test('models: the built-in model is listed and default; a user model is added, m
 
     await refused(lib.core.call('models.remove', { name: 'frame-quality' }), 'usage', /built-in model and cannot be removed/);
     assert.deepEqual(await lib.core.call('models.remove', { name: 'colour-outside' }), { removed: 'colour-outside' });
-    assert.ok(!existsSync(stored));
+    assert.ok(!existsSync(storedV2));
     const final = await lib.core.call('models.list', {});
     assert.deepEqual(
       final.map((m) => [m.name, m.isDefault]),

@@ -33,18 +33,26 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
   const pixels = new Uint8Array(buffer);
   const frameBytes = s.width * s.height * 3;
   const result = new Float32Array(count * s.labels);
-  const step = s.maxBatch ?? count;
+  // A model with a fixed batch size gets exactly that many frames per run (the last run padded with zeros).
+  const fixed = s.maxBatch;
+  const step = fixed ?? count;
   for (let start = 0; start < count; start += step) {
     const n = Math.min(step, count - start);
-    const data = toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut);
-    const dims = s.layout === 'NCHW' ? [n, 3, s.height, s.width] : [n, s.height, s.width, 3];
+    const batch = fixed ?? n;
+    let data = toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut);
+    if (batch > n) {
+      const padded = new Float32Array(batch * frameBytes);
+      padded.set(data);
+      data = padded;
+    }
+    const dims = s.layout === 'NCHW' ? [batch, 3, s.height, s.width] : [batch, s.height, s.width, 3];
     const out = await session.run({ [s.inputName]: new ort.Tensor('float32', data, dims) });
     const t = out[s.outputName];
     if (!t) throw new Error(`the model returned no output "${s.outputName}"`);
     const values = t.data as Float32Array;
-    if (values.length !== n * s.labels)
-      throw new Error(`output "${s.outputName}" has ${values.length} values for ${n} frames; expected ${n * s.labels}`);
-    result.set(values, start * s.labels);
+    if (values.length !== batch * s.labels)
+      throw new Error(`output "${s.outputName}" has ${values.length} values for ${batch} frames; expected ${batch * s.labels}`);
+    result.set(values.subarray(0, n * s.labels), start * s.labels);
   }
   activate(result, count, s);
   send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer }, [result.buffer as ArrayBuffer]);
@@ -61,6 +69,10 @@ async function handle(msg: ToWorker): Promise<void> {
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
       });
+      // A fixed (numeric) batch dimension in the model overrides the batch size we were given.
+      const meta = session.inputMetadata.find((m) => m.name === msg.spec.inputName);
+      const n = meta && meta.isTensor ? meta.shape[0] : undefined;
+      if (typeof n === 'number' && n > 0) spec = { ...msg.spec, maxBatch: n };
       send({ type: 'loaded' });
     } else if (msg.type === 'run') {
       if (!closing) await run(msg.id, msg.count, msg.pixels);

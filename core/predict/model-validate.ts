@@ -74,7 +74,7 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
     const batch = s[0];
     const maxBatch = isDynamic(batch) ? null : (batch as number);
     // Run once on a blank input to catch models that load but cannot execute, and dynamic output widths.
-    const n = 1;
+    const n = maxBatch ?? 1;
     const dims = m.input.layout === 'NCHW' ? [n, 3, m.input.height, m.input.width] : [n, m.input.height, m.input.width, 3];
     let result: ort.InferenceSession.ReturnType;
     try {
@@ -89,7 +89,7 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
     const dimsOut = out?.dims ?? [];
     if (dimsOut.length !== 2 || dimsOut[0] !== n || dimsOut[1] !== m.labels.length) {
       fail(
-        `output "${m.output.name}" is ${fmtShape(dimsOut)} for one input; expected [1, ${m.labels.length}] (one column per label: ${m.labels.join(', ')})`,
+        `output "${m.output.name}" is ${fmtShape(dimsOut)} for a batch of ${n}; expected [${n}, ${m.labels.length}] (one column per label: ${m.labels.join(', ')})`,
       );
     }
     return { maxBatch };

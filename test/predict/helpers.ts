@@ -9,7 +9,7 @@ import type { JobSummary } from '../../core/api/types.js';
  * A tiny two-label model built in the test: `outside` = sigmoid((mean red − 0.5) × 20),
  * `dark` = sigmoid((0.25 − mean of all channels) × 20). Input pixels [N,3,size,size] in [0,1].
  */
-export function redModelBytes(size = 32, opts: { outputColumns?: 2 | 3 } = {}): Uint8Array {
+export function redModelBytes(size = 32, opts: { outputColumns?: 2 | 3; batch?: number } = {}): Uint8Array {
   const cols = opts.outputColumns ?? 2;
   const nodes = [
     node('ReduceMean', ['pixels'], ['ch_mean'], { axes: [2, 3], keepdims: 0 }), // [N,3]
@@ -23,8 +23,8 @@ export function redModelBytes(size = 32, opts: { outputColumns?: 2 | 3 } = {}): 
   ];
   return buildModel({
     name: 'red_test',
-    inputs: [{ name: 'pixels', shape: ['N', 3, size, size] }],
-    outputs: [{ name: 'scores', shape: ['N', cols] }],
+    inputs: [{ name: 'pixels', shape: [opts.batch ?? 'N', 3, size, size] }],
+    outputs: [{ name: 'scores', shape: [opts.batch ?? 'N', cols] }],
     nodes,
     initializers: [
       int64Tensor('red_idx', [1], [0]),

@@ -192,3 +192,24 @@ test('predict: every frame is sampled with consecutive frame numbers and exact t
     await lib.close();
   }
 });
+
+test('predict: a model with a fixed batch size (3, not a divisor of the batch of 8) gets padded batches', async () => {
+  const video = await redSceneVideo();
+  const lib = await openTempCore();
+  const dir = tempDir();
+  try {
+    const [imp] = await importAndWait(lib.core, [video]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    await waitIdle(lib.core);
+    await lib.core.call('models.add', { manifestPath: writeModelDir(dir.dir, redManifest(), redModelBytes(32, { batch: 3 })) });
+    const job = await predictAndWait(lib.core, { video: videoId, model: 'colour-outside', fps: 5 });
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+    assert.equal((job.output as { samples: number }).samples, 150);
+    const [o] = await lib.core.call('segments.list', { video: videoId, labels: ['outside'] });
+    near(o!.start, 12, 0.2, 'start');
+    near(o!.end, 18, 0.2, 'end');
+  } finally {
+    dir.cleanup();
+    await lib.close();
+  }
+});

@@ -50,11 +50,27 @@ export const commandInputs = {
       video: videoRef,
       model: z.string().min(1).max(100).optional(),
       fps: z.union([z.number().positive().max(240), z.literal('all')]).optional(),
+      /** Endoscope region for models with `crop: "roi"` (until the OCR capability supplies it). */
+      roi: z
+        .object({ x: z.number().int().min(0), y: z.number().int().min(0), width: z.number().int().min(2), height: z.number().int().min(2) })
+        .optional(),
     })
     .strict(),
   'predict.runs': z.object({ video: videoRef }).strict(),
   'predict.scores': z
     .object({ video: videoRef, model: z.string().min(1).max(100).optional(), maxPoints: z.number().int().min(10).max(100000).optional() })
+    .strict(),
+  /** Re-threshold / re-smooth a stored prediction (no inference); replaces that model's prediction segments. */
+  'predict.resegment': z
+    .object({
+      video: videoRef,
+      model: z.string().min(1).max(100),
+      thresholds: z.record(z.string().min(1).max(100), z.number().min(0).max(1)).optional(),
+      windowSeconds: z.number().min(0).max(600).optional(),
+      minSegmentSeconds: z.number().min(0).max(36000).optional(),
+      mergeGapSeconds: z.number().min(0).max(3600).optional(),
+      hysteresis: z.number().min(0).max(1).optional(),
+    })
     .strict(),
   'segments.list': z
     .object({
@@ -106,6 +122,7 @@ export interface CommandOutputs {
   'predict.run': { job: JobSummary; existing: boolean; model: string; sampleFps: number | null };
   'predict.runs': PredictionRun[];
   'predict.scores': PredictionScores | null;
+  'predict.resegment': { params: unknown; segments: number };
   'segments.list': Segment[];
 }
 

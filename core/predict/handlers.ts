@@ -6,6 +6,7 @@ import { thresholdFor } from './manifest.js';
 import { addModel, defaultModelName, ensureBuiltinModel, getStoredModel, listModels, removeModel, setDefaultModel } from './model-store.js';
 import { readScores } from './scores.js';
 import { getSegments } from './segment-store.js';
+import { resegment } from './resegment.js';
 
 type PredictCommands =
   | 'models.add'
@@ -15,6 +16,7 @@ type PredictCommands =
   | 'predict.run'
   | 'predict.runs'
   | 'predict.scores'
+  | 'predict.resegment'
   | 'segments.list';
 
 /** Max of each label's scores per time bucket: a display curve that never hides a short peak. */
@@ -71,6 +73,7 @@ export const predictHandlers: PartialHandlers<PredictCommands> = {
       sampleFps,
       batchSize: settings.predictBatchSize,
       threads: settings.predictThreads,
+      roi: input.roi ?? null,
     });
     return { job, existing, model, sampleFps };
   },
@@ -117,6 +120,12 @@ export const predictHandlers: PartialHandlers<PredictCommands> = {
       createdAt: run.created_at,
     };
     return result;
+  },
+  async 'predict.resegment'(core, input) {
+    const s = core.services;
+    const videoId = await resolveVideoRef(s.db.reader, input.video);
+    const { video: _v, model, ...overrides } = input;
+    return resegment(s, videoId, model, overrides);
   },
   async 'segments.list'(core, input) {
     const db = core.services.db.reader;

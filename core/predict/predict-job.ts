@@ -26,6 +26,14 @@ export const predictInput = z.object({
   sampleFps: z.number().positive().max(240).nullable(),
   batchSize: z.number().int().min(1).max(256).default(8),
   threads: z.number().int().min(1).max(64).nullable().default(null),
+  /**
+   * The endoscope region (display pixels) for models with `crop: "roi"`. Filled by the caller from the device
+   * profile / auto-detection (OCR capability) when it exists; null = whole frame.
+   */
+  roi: z
+    .object({ x: z.number().int().min(0), y: z.number().int().min(0), width: z.number().int().min(2), height: z.number().int().min(2) })
+    .nullable()
+    .default(null),
 });
 export type PredictInput = z.infer<typeof predictInput>;
 
@@ -134,10 +142,9 @@ export const predictJob = defineJobKind({
       activation: m.output.activation,
       maxBatch: null,
     };
-    // `crop: "roi"`: the endoscope region will come from the OCR capability's device profile; until that exists
-    // there is no region to crop to, so the whole frame is used (recorded in the run's parameters).
+    // `crop: "roi"`: crop to the endoscope region when the caller knows it; otherwise the whole frame (recorded).
     const roiRequested = wantsRoi(m);
-    const crop = null;
+    const crop = roiRequested && input.roi ? input.roi : null;
     const work = await ctx.workDir();
     const tmpScores = path.join(work, 'scores.fwscores');
     const writer = new ScoresWriter(tmpScores, {
@@ -195,7 +202,7 @@ export const predictJob = defineJobKind({
       pending: {
         modelSha256: model.row.sha256,
         jobId: ctx.jobId,
-        params: { ...params, sampleFps: input.sampleFps, roi: roiRequested ? 'unavailable: whole frame' : null },
+        params: { ...params, sampleFps: input.sampleFps, roi: roiRequested ? (crop ?? 'unavailable: whole frame') : null },
         segments,
       },
     };

@@ -4,6 +4,7 @@ import { buildModel, floatTensor, int64Tensor, node } from '../../core/predict/o
 import type { Core } from '../../core/core.js';
 import { generated } from '../helpers/media.js';
 import type { JobSummary } from '../../core/api/types.js';
+import type { CommandInput } from '../../core/api/commands.js';
 
 /**
  * A tiny two-label model built in the test: `outside` = sigmoid((mean red − 0.5) × 20),
@@ -112,7 +113,8 @@ export async function predictAndWait(core: Core, input: { video: number; model?:
     if (e.type === 'data.changed' && e.videoId === input.video && e.topic === 'segments') changed();
   });
   try {
-    const { job } = await core.call('predict.run', input);
+    const request: CommandInput<'predict.run'> = input;
+    const { job } = await core.call('predict.run', request);
     const done = await core.services.jobs.waitFor(job.id, 300_000);
     if (done.state === 'succeeded') await settled;
     return done;

@@ -4,7 +4,8 @@ import { buildModel, floatTensor, int64Tensor, node } from '../../core/predict/o
 import { activate, toTensorData } from '../../core/predict/tensor.js';
 import type { TensorSpec } from '../../core/predict/inference-protocol.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
-import { predictAndWait, redManifest, redSceneVideo, waitIdle, writeModelDir } from './helpers.js';
+import { generated } from '../helpers/media.js';
+import { predictAndWait, redManifest, redModelBytes, redSceneVideo, waitIdle, writeModelDir } from './helpers.js';
 
 /**
  * NHWC model fed BGR: `outside` = sigmoid((mean of channel 2, i.e. red, − 0.5) × 20);
@@ -127,4 +128,44 @@ test('tensor conversion: normalisation per channel in NCHW and NHWC; activations
   const none = logits.slice();
   activate(none, 2, spec('NCHW', 'none'));
   assert.deepEqual(none, logits);
+});
+
+test('crop "roi": the model sees only the region given', async () => {
+  // Navy frame with a red band over its left quarter: the whole frame is mostly not red, the left quarter is.
+  const video = await generated('predict-roi-left-red.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=navy:s=160x120:r=25:d=4,drawbox=x=0:y=0:w=40:h=120:c=red:t=fill',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+  const lib = await openTempCore();
+  const dir = tempDir();
+  try {
+    const [imp] = await importAndWait(lib.core, [video]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    await waitIdle(lib.core);
+    await lib.core.call('models.add', { manifestPath: writeModelDir(dir.dir, redManifest({ crop: 'roi' }), redModelBytes()) });
+    const outside = async (roi?: { x: number; y: number; width: number; height: number }) => {
+      const { job } = await lib.core.call('predict.run', { video: videoId, model: 'colour-outside', fps: 5, ...(roi ? { roi } : {}) });
+      const done = await lib.core.services.jobs.waitFor(job.id, 120_000);
+      assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+      return (await lib.core.call('segments.list', { video: videoId, labels: ['outside'] })).map((s) => [
+        s.start,
+        s.end,
+        (s.params as { roi: unknown }).roi,
+      ]);
+    };
+    assert.deepEqual(await outside(), []);
+    assert.deepEqual(await outside({ x: 0, y: 0, width: 40, height: 120 }), [[0, 4, { x: 0, y: 0, width: 40, height: 120 }]]);
+  } finally {
+    dir.cleanup();
+    await lib.close();
+  }
 });

@@ -149,6 +149,33 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
       ],
     );
 
+    // Re-thresholding uses the stored scores: no job, no inference; reviewer rows untouched.
+    const jobsBefore = (await lib.core.call('jobs.list', {})).length;
+    const rs = await lib.core.call('predict.resegment', {
+      video: videoId,
+      model: 'colour-outside',
+      thresholds: { dark: 0.9 },
+      windowSeconds: 2,
+    });
+    assert.equal(rs.segments, 1); // outside only: dark scores (~0.84) stay under 0.9
+    assert.equal((await lib.core.call('jobs.list', {})).length, jobsBefore);
+    const afterResegment = await lib.core.call('segments.list', { video: videoId, model: 'colour-outside', sources: ['prediction'] });
+    // The re-run's outside prediction is a new row (the reviewer superseded the old one); dark has none now.
+    assert.deepEqual(
+      afterResegment.map((x) => x.label),
+      ['outside'],
+    );
+    const outsideAll = await lib.core.call('segments.list', { video: videoId, labels: ['outside'], includeInactive: true });
+    const newest = outsideAll.filter((x) => x.source === 'prediction' && x.id !== o.id);
+    assert.equal(newest.length, 1);
+    assert.equal((newest[0]!.params as { windowSeconds: number }).windowSeconds, 2);
+    assert.equal((newest[0]!.params as { thresholds: Record<string, number> }).thresholds.dark, 0.9);
+    assert.equal((await lib.core.call('segments.list', { video: videoId, sources: ['reviewer'] })).length, 2);
+    await assert.rejects(
+      lib.core.call('predict.resegment', { video: videoId, model: 'colour-outside', thresholds: { blood: 0.5 } }),
+      /not a label/,
+    );
+
     // Score curves for display.
     const curves = await lib.core.call('predict.scores', { video: videoId, model: 'colour-outside', maxPoints: 30 });
     assert.ok(curves);

@@ -36,7 +36,13 @@ interface Batch {
  * and ffmpeg blocks. On abort, ffmpeg is killed and the worker stops after its current batch.
  */
 export async function runPipeline(o: PipelineOptions): Promise<{ samples: number }> {
-  const worker = await InferenceWorker.start(o.modelPath, o.spec, o.intraOpThreads);
+  // Load the model while ffmpeg starts and decodes the first frames: neither waits for the other.
+  const starting = InferenceWorker.start(o.modelPath, o.spec, o.intraOpThreads);
+  let worker: InferenceWorker | null = null;
+  starting.then(
+    (w) => (worker = w),
+    () => undefined,
+  );
   const frameBytes = o.geometry.width * o.geometry.height * 3;
   const batchSize = Math.max(1, o.batchSize);
   const maxInFlight = Math.max(1, o.maxInFlight ?? 2);
@@ -57,7 +63,9 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
   const flush = () => {
     if (!n) return;
     const buffer = n === batchSize ? pixels.buffer : pixels.slice(0, n * frameBytes).buffer;
-    inFlight.push({ times: times.subarray(0, n), frames: frames.subarray(0, n), count: n, result: worker.infer(buffer as ArrayBuffer, n) });
+    const count = n;
+    const result = worker ? worker.infer(buffer as ArrayBuffer, count) : starting.then((w) => w.infer(buffer as ArrayBuffer, count));
+    inFlight.push({ times: times.subarray(0, n), frames: frames.subarray(0, n), count, result });
     // Avoid unhandled rejections while a batch waits its turn.
     inFlight[inFlight.length - 1]!.result.catch(() => undefined);
     pixels = new Uint8Array(new ArrayBuffer(frameBytes * batchSize));
@@ -75,6 +83,7 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
       frames[n] = f.frame;
       n++;
       if (n === batchSize) {
+        if (!worker && inFlight.length >= maxInFlight) worker = await starting;
         flush();
         o.onProgress?.(f.time);
         while (inFlight.length > maxInFlight) await drainOne();
@@ -88,7 +97,8 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
   } finally {
     // Always a graceful stop: the worker finishes the batch in hand (milliseconds), releases its session and
     // exits. Terminating a thread inside a native ONNX Runtime call can abort the whole process.
-    await worker.close();
+    const w = worker ?? (await starting.catch(() => null));
+    await w?.close();
     void ok;
   }
   if (o.signal?.aborted) throw cancelled();

@@ -15,6 +15,17 @@ import { ratioRow, time, type BenchModule, type BenchRow } from './types.js';
 import { writeFile } from 'node:fs/promises';
 
 const BATCH = 8;
+/** Runs per measurement; the fastest counts (the machine is shared: the minimum is the least disturbed). */
+const RUNS = 2;
+
+async function fastest<T>(fn: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+  let best: { seconds: number; result: T } | null = null;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await time(fn);
+    if (!best || r.seconds < best.seconds) best = r;
+  }
+  return best!;
+}
 
 function rssOf(pid: number): number {
   try {
@@ -84,13 +95,14 @@ export const predictBench: BenchModule = {
 
       // (a) decode + scale alone.
       let frames = 0;
-      const a = await time(async () => {
+      const a = await fastest(async () => {
+        frames = 0;
         for await (const f of decodeFrames(ffmpeg, file, geometry, sampling)) if (f.data.length === frameBytes) frames++;
       });
 
       // (b) inference alone: the same number of tensors, batched and pipelined like the job.
       const worker = await InferenceWorker.start(modelPath, spec, defaultIntraOpThreads());
-      const b = await time(async () => {
+      const b = await fastest(async () => {
         const pending: Promise<Float32Array>[] = [];
         for (let done = 0; done < frames; done += BATCH) {
           const n = Math.min(BATCH, frames - done);
@@ -115,7 +127,7 @@ export const predictBench: BenchModule = {
         await waitIdle(lib.core);
         baseline = process.memoryUsage().rss;
         const mem = memoryPeaks();
-        const run = await time(() => predictAndWait(lib.core, { video: videoId, model: BUILTIN_MODEL_NAME, fps: 'all' }));
+        const run = await fastest(() => predictAndWait(lib.core, { video: videoId, model: BUILTIN_MODEL_NAME, fps: 'all' }));
         peaks = mem.stop();
         if (run.result.state !== 'succeeded') throw new Error(`prediction failed: ${JSON.stringify(run.result.error)}`);
         samples = (run.result.output as { samples: number }).samples;
@@ -155,7 +167,7 @@ export const predictBench: BenchModule = {
           'full job / max(decode alone, inference alone)',
           c.seconds / Math.max(a.seconds, b.seconds),
           { op: '<=', value: 1.25 },
-          `1080p 60 s, every frame (${samples} samples), built-in model ${m.input.width}x${m.input.height}; a ${a.seconds.toFixed(2)} s, b ${b.seconds.toFixed(2)} s, c ${c.seconds.toFixed(2)} s`,
+          `1080p 60 s, every frame (${samples} samples), built-in model ${m.input.width}x${m.input.height}, fastest of ${RUNS}; a ${a.seconds.toFixed(2)} s, b ${b.seconds.toFixed(2)} s, c ${c.seconds.toFixed(2)} s`,
         ),
         ratioRow(
           'predict',

@@ -93,7 +93,9 @@ function safeReason(stderr: string): string {
     .map((l) => l.trimEnd())
     .filter((l) => l && !/showinfo|^\s+\S[^:]*:\s|Metadata:|Input #|Output #|Stream #|Duration:/.test(l))
     .filter((l) => /error|invalid|fail|cannot|unable|not found|no such|denied|corrupt/i.test(l));
-  return lines.slice(-2).join(' | ').slice(0, 400) || 'ffmpeg could not decode the video';
+  // The first error usually names the cause; the last one what ffmpeg gave up on.
+  const picked = lines.length > 2 ? [lines[0]!, lines[lines.length - 1]!] : lines;
+  return picked.join(' | ').slice(0, 400) || 'ffmpeg could not decode the video';
 }
 
 /**
@@ -173,9 +175,9 @@ export async function* decodeFrames(
   } catch (err) {
     if (opts.signal?.aborted) throw cancelled();
     const e = exitError ?? err;
-    if (e instanceof FramewiseError && e.code !== 'cancelled') {
-      const tail = typeof e.details?.stderrTail === 'string' ? e.details.stderrTail : '';
-      throw new FramewiseError(e.code, `${input}: ${safeReason(tail)}`, { exitCode: e.details?.exitCode ?? null });
+    // ffmpeg's own failure: a reason from its stderr, never the stderr itself (it holds the file's metadata).
+    if (e instanceof FramewiseError && typeof e.details?.stderrTail === 'string') {
+      throw new FramewiseError(e.code, `${input}: ${safeReason(e.details.stderrTail)}`, { exitCode: e.details.exitCode ?? null });
     }
     throw e;
   } finally {

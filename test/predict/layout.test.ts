@@ -169,3 +169,46 @@ test('crop "roi": the model sees only the region given', async () => {
     await lib.close();
   }
 });
+
+test('an ffmpeg failure fails the job with a reason, never echoing the file’s metadata', async () => {
+  const video = await generated('predict-with-patient-title.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=navy:s=160x120:r=25:d=2',
+    '-metadata',
+    'title=Patient Jane Doe 1957-03-02',
+    '-metadata',
+    'comment=Dr. Example, Station 4',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+  const lib = await openTempCore();
+  const dir = tempDir();
+  try {
+    const [imp] = await importAndWait(lib.core, [video]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    await waitIdle(lib.core);
+    await lib.core.call('models.add', { manifestPath: writeModelDir(dir.dir, redManifest({ crop: 'roi' }), redModelBytes()) });
+    // A region larger than the frame: ffmpeg's crop filter refuses it after printing the input's metadata.
+    const { job } = await lib.core.call('predict.run', {
+      video: videoId,
+      model: 'colour-outside',
+      roi: { x: 0, y: 0, width: 400, height: 400 },
+    });
+    const done = await lib.core.services.jobs.waitFor(job.id, 120_000);
+    assert.equal(done.state, 'failed');
+    const text = JSON.stringify(done.error);
+    assert.match(done.error!.message, /predict-with-patient-title\.mp4: /);
+    assert.doesNotMatch(text, /Jane|Doe|1957|Example|Station/);
+    assert.deepEqual(await lib.core.call('segments.list', { video: videoId }), []);
+  } finally {
+    dir.cleanup();
+    await lib.close();
+  }
+});

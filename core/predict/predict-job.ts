@@ -13,6 +13,7 @@ import type { Fraction } from '../util/fraction.js';
 import { defaultIntraOpThreads } from './inference-pool.js';
 import type { TensorSpec } from './inference-protocol.js';
 import { wantsRoi } from './manifest.js';
+import { resolveRoi } from './integration.js';
 import { ensureBuiltinModel, getStoredModel } from './model-store.js';
 import { runPipeline } from './pipeline.js';
 import { ScoresWriter, readScores } from './scores.js';
@@ -142,9 +143,12 @@ export const predictJob = defineJobKind({
       activation: m.output.activation,
       maxBatch: null,
     };
-    // `crop: "roi"`: crop to the endoscope region when the caller knows it; otherwise the whole frame (recorded).
+    // `crop: "roi"`: the region given with the request, else the registered resolver's (OCR), else the whole
+    // frame (recorded in the run's parameters).
     const roiRequested = wantsRoi(m);
-    const crop = roiRequested && input.roi ? input.roi : null;
+    const crop = roiRequested
+      ? (input.roi ?? (await resolveRoi(services, video.id, { width: video.display_width, height: video.display_height })))
+      : null;
     const work = await ctx.workDir();
     const tmpScores = path.join(work, 'scores.fwscores');
     const writer = new ScoresWriter(tmpScores, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
 import type { ModelInfo, PredictionRun, PredictionScores, Segment } from './types.js';
+import type { ReviewChange, ReviewState, SegmentHistoryEntry } from './types.js';
 
 /**
  * The core's command contract: name → input schema (validated at the boundary) and output type.
@@ -9,6 +10,7 @@ import type { ModelInfo, PredictionRun, PredictionScores, Segment } from './type
  */
 const id = z.number().int().positive();
 const videoRef = z.union([id, z.string().min(1)]);
+const frame = z.number().int().min(0).max(2 ** 31);
 
 export const commandInputs = {
   'library.info': z.object({}).strict(),
@@ -82,6 +84,29 @@ export const commandInputs = {
       includeInactive: z.boolean().optional(),
     })
     .strict(),
+  // Review (segment editing). Bounds are whole frames, half-open [startFrame, endFrame). A segment id is its
+  // revision: an edit naming an id that another edit has replaced is refused with a `conflict` error.
+  'segments.add': z
+    .object({ video: videoRef, label: z.string().min(1).max(100), startFrame: frame, endFrame: frame, validated: z.boolean().optional() })
+    .strict(),
+  'segments.update': z
+    .object({ video: videoRef, id, startFrame: frame.optional(), endFrame: frame.optional(), label: z.string().min(1).max(100).optional() })
+    .strict(),
+  'segments.split': z.object({ video: videoRef, id, frame }).strict(),
+  'segments.merge': z.object({ video: videoRef, ids: z.array(id).min(2).max(1000) }).strict(),
+  'segments.delete': z.object({ video: videoRef, ids: z.array(id).min(1).max(100000) }).strict(),
+  'segments.validate': z.object({ video: videoRef, ids: z.array(id).min(1).max(100000), validated: z.boolean().optional() }).strict(),
+  /** Validate every active segment of the video, or of one label (lane). */
+  'segments.validateAll': z.object({ video: videoRef, label: z.string().min(1).max(100).optional(), validated: z.boolean().optional() }).strict(),
+  /** expectedEntryId: the entry the caller means to undo/redo; refused (conflict) if the session moved on. */
+  'segments.undo': z.object({ video: videoRef, expectedEntryId: id.optional() }).strict(),
+  'segments.redo': z.object({ video: videoRef, expectedEntryId: id.optional() }).strict(),
+  'segments.history': z.object({ video: videoRef, limit: z.number().int().min(1).max(100000).optional() }).strict(),
+  'segments.export': z.object({ video: videoRef, format: z.enum(['json', 'csv']) }).strict(),
+  'segments.import': z.object({ video: videoRef, format: z.enum(['json', 'csv']), text: z.string().max(50_000_000) }).strict(),
+  'review.state': z.object({ video: videoRef }).strict(),
+  /** Make the hover-preview sprite sheets (a job). */
+  'review.sprites': z.object({ video: videoRef }).strict(),
 } as const;
 
 export interface LibraryInfo {
@@ -124,6 +149,20 @@ export interface CommandOutputs {
   'predict.scores': PredictionScores | null;
   'predict.resegment': { params: unknown; segments: number };
   'segments.list': Segment[];
+  'segments.add': ReviewChange;
+  'segments.update': ReviewChange;
+  'segments.split': ReviewChange;
+  'segments.merge': ReviewChange;
+  'segments.delete': ReviewChange;
+  'segments.validate': ReviewChange;
+  'segments.validateAll': ReviewChange;
+  'segments.undo': ReviewChange;
+  'segments.redo': ReviewChange;
+  'segments.history': SegmentHistoryEntry[];
+  'segments.export': { text: string; count: number };
+  'segments.import': ReviewChange & { added: number; skipped: number };
+  'review.state': ReviewState;
+  'review.sprites': { job: JobSummary; existing: boolean };
 }
 
 export type CommandName = keyof typeof commandInputs & keyof CommandOutputs;

@@ -50,6 +50,13 @@ export interface VideoSummary {
   /** Artifact id of the thumbnail (the transport turns it into a URL). */
   thumbnailArtifactId: number | null;
   importedAt: string;
+  /** Segment review progress: validated active segments / all active segments (review capability). */
+  review: ReviewProgress;
+}
+
+export interface ReviewProgress {
+  validated: number;
+  total: number;
 }
 
 export interface ArtifactInfo {
@@ -106,7 +113,9 @@ export type CoreEvent =
   | { type: 'video.changed'; video: VideoSummary }
   | { type: 'video.removed'; videoId: number }
   | { type: 'settings.changed'; key: string; value: unknown }
-  | { type: 'data.changed'; videoId: number; topic: string };
+  | { type: 'data.changed'; videoId: number; topic: string }
+  /** A reviewer changed a video's segments (review capability): `entry` is the history entry just written. */
+  | { type: 'segments.changed'; videoId: number; entry: SegmentHistoryEntry };
 
 /** A prediction model in the library (prediction capability). */
 export interface ModelInfo {
@@ -177,4 +186,78 @@ export interface PredictionScores {
   /** One array per label, aligned with `times`. */
   scores: number[][];
   createdAt: string;
+}
+
+/** What a history entry did (review capability). */
+export type SegmentOp =
+  | 'add'
+  | 'update'
+  | 'split'
+  | 'merge'
+  | 'delete'
+  | 'validate'
+  | 'unvalidate'
+  | 'import'
+  | 'undo'
+  | 'redo';
+
+/** One change to a video's segments, as recorded in the append-only history. */
+export interface SegmentHistoryEntry {
+  id: number;
+  videoId: number;
+  at: string;
+  /** The reviewer name from settings. */
+  who: string;
+  op: SegmentOp;
+  /** Active segments the change replaced (removed from the timeline). */
+  before: Segment[];
+  /** Active segments the change produced (added to the timeline). */
+  after: Segment[];
+  /** For op 'undo': the entry undone; for op 'redo': the undo entry reversed. */
+  undoOf: number | null;
+  redoOf: number | null;
+}
+
+/** Undo/redo position of a video's review session. */
+export interface ReviewUndoState {
+  /** The entry `segments.undo` would reverse (null = nothing to undo). */
+  undoEntryId: number | null;
+  undoOp: SegmentOp | null;
+  redoEntryId: number | null;
+  redoOp: SegmentOp | null;
+  /** The newest history entry of the video. */
+  lastEntryId: number | null;
+}
+
+/** The result of an edit: the entry written (null when nothing changed), undo state and progress after it. */
+export interface ReviewChange extends ReviewUndoState {
+  entry: SegmentHistoryEntry | null;
+  progress: ReviewProgress;
+}
+
+/** Everything the timeline needs about a video's segments. */
+export interface ReviewState extends ReviewUndoState {
+  videoId: number;
+  fps: { num: number; den: number };
+  frameCount: number;
+  duration: number;
+  segments: Segment[];
+  progress: ReviewProgress;
+  /** Labels in lane order: the latest prediction's labels, then any other label with segments. */
+  labels: string[];
+  /** The hover-preview sprite sheets, when made. */
+  sprites: SpriteIndex | null;
+}
+
+/** Index of a video's thumbnail sprite sheets (one ffmpeg pass, `tile=COLSxROWS`). */
+export interface SpriteIndex {
+  /** Seconds between thumbnails (thumbnail i shows the frame at about i × interval + interval / 2). */
+  interval: number;
+  count: number;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  rows: number;
+  /** Artifact id of each sheet, in order (the transport turns them into URLs). */
+  sheets: number[];
 }

@@ -134,6 +134,20 @@ export interface SegmentsTable {
   created_by: string | null;
 }
 
+export interface SegmentHistoryTable {
+  id: Generated<number>;
+  video_id: number;
+  at: string;
+  who: string;
+  op: string;
+  before_json: string;
+  after_json: string;
+  inserted_json: string;
+  removed_json: string;
+  undo_of: number | null;
+  redo_of: number | null;
+}
+
 export interface Database {
   videos: VideosTable;
   jobs: JobsTable;
@@ -143,4 +157,5 @@ export interface Database {
   models: ModelsTable;
   prediction_runs: PredictionRunsTable;
   segments: SegmentsTable;
+  segment_history: SegmentHistoryTable;
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, VideosTable } from '../db/schema.js';
-import type { ArtifactInfo, FailedImport, VideoDetail, VideoState, VideoSummary } from '../api/types.js';
+import type { ArtifactInfo, FailedImport, ReviewProgress, VideoDetail, VideoState, VideoSummary } from '../api/types.js';
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import path from 'node:path';
 
@@ -8,7 +8,7 @@ export type VideoRow = Selectable<VideosTable>;
 
 export function toVideoSummary(
   row: VideoRow,
-  extra: { activeJobs?: number; lastJobFailed?: boolean; thumbnailArtifactId?: number | null } = {},
+  extra: { activeJobs?: number; lastJobFailed?: boolean; thumbnailArtifactId?: number | null; review?: ReviewProgress } = {},
 ): VideoSummary {
   const fps =
     row.fps_num && row.fps_den
@@ -44,6 +44,7 @@ export function toVideoSummary(
     lastJobFailed: extra.lastJobFailed ?? false,
     thumbnailArtifactId: extra.thumbnailArtifactId ?? null,
     importedAt: row.imported_at,
+    review: extra.review ?? { validated: 0, total: 0 },
   };
 }
 
@@ -61,7 +62,8 @@ async function decorations(db: Kysely<Database>, ids: number[]) {
   const active = new Map<number, number>();
   const failed = new Set<number>();
   const thumbs = new Map<number, number>();
-  if (!ids.length) return { active, failed, thumbs };
+  const review = new Map<number, ReviewProgress>();
+  if (!ids.length) return { active, failed, thumbs, review };
   const chunks: number[][] = [];
   for (let i = 0; i < ids.length; i += 500) chunks.push(ids.slice(i, i + 500));
   for (const chunk of chunks) {
@@ -92,8 +94,18 @@ async function decorations(db: Kysely<Database>, ids: number[]) {
       .where('kind', '=', 'thumbnail')
       .execute();
     for (const t of th) thumbs.set(t.video_id, t.id);
+    // Review progress: active segments (not deleted, not superseded) and how many are validated, one grouped query.
+    const rev = await db
+      .selectFrom('segments as s')
+      .select(['s.video_id', sql<number>`count(*)`.as('total'), sql<number>`sum(s.validated)`.as('validated')])
+      .where('s.video_id', 'in', chunk)
+      .where('s.deleted', '=', 0)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))))
+      .groupBy('s.video_id')
+      .execute();
+    for (const r of rev) review.set(r.video_id, { validated: r.validated ?? 0, total: r.total });
   }
-  return { active, failed, thumbs };
+  return { active, failed, thumbs, review };
 }
 
 export async function listVideos(db: Kysely<Database>, q: ListVideosQuery = {}): Promise<{ videos: VideoSummary[]; total: number }> {
@@ -120,6 +132,7 @@ export async function listVideos(db: Kysely<Database>, q: ListVideosQuery = {}):
         activeJobs: d.active.get(r.id) ?? 0,
         lastJobFailed: d.failed.has(r.id),
         thumbnailArtifactId: d.thumbs.get(r.id) ?? null,
+        review: d.review.get(r.id) ?? { validated: 0, total: 0 },
       }),
     ),
   };
@@ -138,6 +151,7 @@ export async function getVideoSummary(db: Kysely<Database>, id: number): Promise
     activeJobs: d.active.get(id) ?? 0,
     lastJobFailed: d.failed.has(id),
     thumbnailArtifactId: d.thumbs.get(id) ?? null,
+    review: d.review.get(id) ?? { validated: 0, total: 0 },
   });
 }
 

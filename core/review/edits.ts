@@ -1,0 +1,402 @@
+/**
+ * Reviewer edits of a video's segments. Rules (see the segments migration):
+ *  - Rows are never changed in place. An edit inserts reviewer rows that supersede the rows they replace; a
+ *    deletion inserts a tombstone (deleted = 1) superseding the row. Prediction rows therefore stay as they were.
+ *  - A segment's id is its revision: every change produces new ids, so an edit naming an id that is no longer
+ *    active was made on a stale view and is refused with a `conflict` error (never silently overwriting).
+ *  - Every change writes one append-only history entry (who, when, op, before, after) in the same transaction;
+ *    undo/redo reverse an entry by removing the rows it inserted and re-inserting the rows it removed (same ids).
+ *  - Bounds are whole frames, half-open [startFrame, endFrame), on the video's exact fps fraction.
+ */
+import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { ReviewChange, Segment, SegmentOp } from '../api/types.js';
+import { nowIso } from '../db/open.js';
+import type { Database, SegmentsTable } from '../db/schema.js';
+import { toSegment } from '../predict/segment-store.js';
+import type { Services } from '../services.js';
+import { FramewiseError } from '../util/errors.js';
+import { checkRange, frameTime, loadGrid, type FrameGrid } from './grid.js';
+import { stacks, toHistoryEntry, undoState } from './history.js';
+import { reviewProgress } from './progress.js';
+
+type Row = Selectable<SegmentsTable>;
+type NewRow = Omit<Insertable<SegmentsTable>, 'id'>;
+type Trx = Transaction<Database>;
+type EditServices = Pick<Services, 'db' | 'events' | 'settings'>;
+
+interface Planned {
+  /** Active rows this change replaces. */
+  before: Row[];
+  /** Rows to insert (reviewer rows and tombstones). */
+  insert: NewRow[];
+}
+
+/** Load rows by id and make sure each is an active segment of the video (else: conflict). */
+export async function requireActive(trx: Trx, videoId: number, ids: number[]): Promise<Row[]> {
+  if (!ids.length) return [];
+  const rows = await trx.selectFrom('segments').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const superseding = await trx
+    .selectFrom('segments')
+    .select(['id', 'supersedes_id', 'created_by', 'created_at', 'deleted'])
+    .where('supersedes_id', 'in', ids)
+    .orderBy('id', 'desc')
+    .execute();
+  return ids.map((id) => {
+    const r = byId.get(id);
+    if (!r || r.video_id !== videoId)
+      throw new FramewiseError('conflict', `Segment ${id} no longer exists on this video (it was changed elsewhere, or undone). Reload and try again.`, {
+        id,
+      });
+    const by = superseding.find((s) => s.supersedes_id === id);
+    if (by)
+      throw new FramewiseError(
+        'conflict',
+        `Segment ${id} was ${by.deleted ? 'deleted' : 'changed'} by ${by.created_by ?? 'someone'} at ${by.created_at}` +
+          `${by.deleted ? '' : ` (it is now segment ${by.id})`}; your edit was not saved. Reload and try again.`,
+        { id, supersededBy: by.id, who: by.created_by, at: by.created_at },
+      );
+    if (r.deleted) throw new FramewiseError('conflict', `Segment ${id} is deleted; your edit was not saved.`, { id });
+    return r;
+  });
+}
+
+/** A reviewer row replacing `r` with some fields changed; bounds are re-derived from frames. */
+function successor(g: FrameGrid, r: Row, who: string, now: string, patch: Partial<Pick<Row, 'label' | 'start_frame' | 'end_frame' | 'validated' | 'deleted'>>): NewRow {
+  const startFrame = patch.start_frame ?? r.start_frame;
+  const endFrame = patch.end_frame ?? r.end_frame;
+  const boundsChanged = startFrame !== r.start_frame || endFrame !== r.end_frame || (patch.label !== undefined && patch.label !== r.label);
+  return {
+    video_id: r.video_id,
+    label: patch.label ?? r.label,
+    start_frame: startFrame,
+    end_frame: endFrame,
+    start_time: startFrame === r.start_frame ? r.start_time : frameTime(g, startFrame),
+    end_time: endFrame === r.end_frame ? r.end_time : frameTime(g, endFrame),
+    source: 'reviewer',
+    model: r.model,
+    model_version: r.model_version,
+    run_id: r.run_id,
+    params_json: r.params_json,
+    // Scores describe the predicted range; once a person changes the range or label they no longer apply.
+    mean_score: boundsChanged ? null : r.mean_score,
+    max_score: boundsChanged ? null : r.max_score,
+    validated: patch.validated ?? r.validated,
+    supersedes_id: r.id,
+    deleted: patch.deleted ?? 0,
+    created_at: now,
+    updated_at: now,
+    created_by: who,
+  };
+}
+
+function fresh(g: FrameGrid, videoId: number, label: string, startFrame: number, endFrame: number, validated: boolean, who: string, now: string): NewRow {
+  return {
+    video_id: videoId,
+    label,
+    start_frame: startFrame,
+    end_frame: endFrame,
+    start_time: frameTime(g, startFrame),
+    end_time: frameTime(g, endFrame),
+    source: 'reviewer',
+    model: null,
+    model_version: null,
+    run_id: null,
+    params_json: null,
+    mean_score: null,
+    max_score: null,
+    validated: validated ? 1 : 0,
+    supersedes_id: null,
+    deleted: 0,
+    created_at: now,
+    updated_at: now,
+    created_by: who,
+  };
+}
+
+async function insertRows(trx: Trx, rows: Array<NewRow | Row>): Promise<Row[]> {
+  const out: Row[] = [];
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = await trx
+      .insertInto('segments')
+      .values(rows.slice(i, i + 200) as NewRow[])
+      .returningAll()
+      .execute();
+    out.push(...chunk);
+  }
+  return out;
+}
+
+async function writeEntry(
+  trx: Trx,
+  e: { videoId: number; who: string; op: SegmentOp; before: Segment[]; after: Segment[]; inserted: Row[]; removed: Row[]; undoOf?: number; redoOf?: number },
+) {
+  return trx
+    .insertInto('segment_history')
+    .values({
+      video_id: e.videoId,
+      at: nowIso(),
+      who: e.who,
+      op: e.op,
+      before_json: JSON.stringify(e.before),
+      after_json: JSON.stringify(e.after),
+      inserted_json: JSON.stringify(e.inserted),
+      removed_json: JSON.stringify(e.removed),
+      undo_of: e.undoOf ?? null,
+      redo_of: e.redoOf ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Run one edit: plan it against the current rows, insert, record the history entry, publish the change. */
+async function edit(
+  s: EditServices,
+  videoId: number,
+  op: SegmentOp,
+  plan: (trx: Trx, ctx: { g: FrameGrid; who: string; now: string }) => Promise<Planned>,
+): Promise<ReviewChange> {
+  const who = (await s.settings()).reviewerName;
+  const result = await s.db.writer.transaction().execute(async (trx) => {
+    const g = await loadGrid(trx, videoId);
+    const planned = await plan(trx, { g, who, now: nowIso() });
+    if (!planned.insert.length) return null;
+    const inserted = await insertRows(trx, planned.insert);
+    const entry = await writeEntry(trx, {
+      videoId,
+      who,
+      op,
+      before: planned.before.map(toSegment),
+      after: inserted.filter((r) => !r.deleted).map(toSegment),
+      inserted,
+      removed: [],
+    });
+    return entry;
+  });
+  return finish(s, videoId, result);
+}
+
+async function finish(s: EditServices, videoId: number, row: Parameters<typeof toHistoryEntry>[0] | null): Promise<ReviewChange> {
+  const entry = row ? toHistoryEntry(row) : null;
+  if (entry) {
+    s.events.emit({ type: 'segments.changed', videoId, entry });
+    s.events.emit({ type: 'data.changed', videoId, topic: 'segments' });
+  }
+  const [state, progress] = await Promise.all([undoState(s.db.writer, videoId), reviewProgress(s.db.writer, videoId)]);
+  return { entry, progress, ...state };
+}
+
+function checkLabel(label: string): string {
+  const l = label.trim();
+  if (!l || l.length > 100) throw new FramewiseError('usage', `A label must be 1–100 characters, got "${label}"`);
+  return l;
+}
+
+export async function addSegment(
+  s: EditServices,
+  videoId: number,
+  a: { label: string; startFrame: number; endFrame: number; validated?: boolean },
+): Promise<ReviewChange> {
+  return edit(s, videoId, 'add', async (_trx, { g, who, now }) => {
+    checkRange(g, a.startFrame, a.endFrame);
+    return { before: [], insert: [fresh(g, videoId, checkLabel(a.label), a.startFrame, a.endFrame, a.validated ?? false, who, now)] };
+  });
+}
+
+/** Move, resize or relabel one segment (`id` is the revision the caller saw). */
+export async function updateSegment(
+  s: EditServices,
+  videoId: number,
+  a: { id: number; startFrame?: number; endFrame?: number; label?: string },
+): Promise<ReviewChange> {
+  return edit(s, videoId, 'update', async (trx, { g, who, now }) => {
+    const [r] = await requireActive(trx, videoId, [a.id]);
+    const start = a.startFrame ?? r!.start_frame;
+    const end = a.endFrame ?? r!.end_frame;
+    checkRange(g, start, end);
+    const label = a.label === undefined ? r!.label : checkLabel(a.label);
+    if (start === r!.start_frame && end === r!.end_frame && label === r!.label) return { before: [], insert: [] };
+    return { before: [r!], insert: [successor(g, r!, who, now, { start_frame: start, end_frame: end, label })] };
+  });
+}
+
+/** Split one segment at `frame` into [start, frame) and [frame, end). */
+export async function splitSegment(s: EditServices, videoId: number, a: { id: number; frame: number }): Promise<ReviewChange> {
+  return edit(s, videoId, 'split', async (trx, { g, who, now }) => {
+    const [r] = await requireActive(trx, videoId, [a.id]);
+    if (!Number.isInteger(a.frame) || a.frame <= r!.start_frame || a.frame >= r!.end_frame)
+      throw new FramewiseError('usage', `Split frame ${a.frame} is not inside segment ${a.id} [${r!.start_frame}, ${r!.end_frame})`);
+    return {
+      before: [r!],
+      insert: [successor(g, r!, who, now, { end_frame: a.frame }), successor(g, r!, who, now, { start_frame: a.frame })],
+    };
+  });
+}
+
+/** Merge segments of one label into one covering all of them (the first keeps the lineage; the others get tombstones). */
+export async function mergeSegments(s: EditServices, videoId: number, a: { ids: number[] }): Promise<ReviewChange> {
+  return edit(s, videoId, 'merge', async (trx, { g, who, now }) => {
+    const ids = [...new Set(a.ids)];
+    if (ids.length < 2) throw new FramewiseError('usage', 'Merging needs at least two segments');
+    const rows = (await requireActive(trx, videoId, ids)).sort((x, y) => x.start_frame - y.start_frame || x.id - y.id);
+    const labels = new Set(rows.map((r) => r.label));
+    if (labels.size > 1) throw new FramewiseError('usage', `Only segments of one label can be merged (got ${[...labels].join(', ')})`);
+    const start = Math.min(...rows.map((r) => r.start_frame));
+    const end = Math.max(...rows.map((r) => r.end_frame));
+    const validated = rows.every((r) => r.validated === 1) ? 1 : 0;
+    const [first, ...rest] = rows;
+    return {
+      before: rows,
+      insert: [
+        successor(g, first!, who, now, { start_frame: start, end_frame: end, validated }),
+        ...rest.map((r) => successor(g, r, who, now, { deleted: 1 })),
+      ],
+    };
+  });
+}
+
+export async function deleteSegments(s: EditServices, videoId: number, a: { ids: number[] }): Promise<ReviewChange> {
+  return edit(s, videoId, 'delete', async (trx, { g, who, now }) => {
+    const rows = await requireActive(trx, videoId, [...new Set(a.ids)]);
+    return { before: rows, insert: rows.map((r) => successor(g, r, who, now, { deleted: 1 })) };
+  });
+}
+
+/** Validate (or unvalidate) the given segments; already-validated ones are left alone. */
+export async function validateSegments(s: EditServices, videoId: number, a: { ids: number[]; validated?: boolean }): Promise<ReviewChange> {
+  const value = a.validated === false ? 0 : 1;
+  return edit(s, videoId, value ? 'validate' : 'unvalidate', async (trx, { g, who, now }) => {
+    const rows = (await requireActive(trx, videoId, [...new Set(a.ids)])).filter((r) => r.validated !== value);
+    return { before: rows, insert: rows.map((r) => successor(g, r, who, now, { validated: value })) };
+  });
+}
+
+/** Validate (or unvalidate) every active segment of the video, or of one label (one lane). */
+export async function validateAll(s: EditServices, videoId: number, a: { label?: string; validated?: boolean }): Promise<ReviewChange> {
+  const value = a.validated === false ? 0 : 1;
+  return edit(s, videoId, value ? 'validate' : 'unvalidate', async (trx, { g, who, now }) => {
+    let q = trx
+      .selectFrom('segments as s')
+      .selectAll('s')
+      .where('s.video_id', '=', videoId)
+      .where('s.deleted', '=', 0)
+      .where('s.validated', '!=', value)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))));
+    if (a.label !== undefined) q = q.where('s.label', '=', a.label);
+    const rows = await q.orderBy('s.id').execute();
+    return { before: rows, insert: rows.map((r) => successor(g, r, who, now, { validated: value })) };
+  });
+}
+
+/** Add many segments at once (import): one history entry. Segments equal to an active one are skipped. */
+export async function addMany(
+  s: EditServices,
+  videoId: number,
+  items: Array<{ label: string; startFrame: number; endFrame: number; validated: boolean }>,
+): Promise<ReviewChange & { added: number; skipped: number }> {
+  let skipped = 0;
+  const change = await edit(s, videoId, 'import', async (trx, { g, who, now }) => {
+    const active = await trx
+      .selectFrom('segments as s')
+      .select(['s.label', 's.start_frame', 's.end_frame'])
+      .where('s.video_id', '=', videoId)
+      .where('s.deleted', '=', 0)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))))
+      .execute();
+    const seen = new Set(active.map((r) => `${r.label}\u0000${r.start_frame}\u0000${r.end_frame}`));
+    const insert: NewRow[] = [];
+    for (const it of items) {
+      checkRange(g, it.startFrame, it.endFrame);
+      const label = checkLabel(it.label);
+      const key = `${label}\u0000${it.startFrame}\u0000${it.endFrame}`;
+      if (seen.has(key)) {
+        skipped++;
+        continue;
+      }
+      seen.add(key);
+      insert.push(fresh(g, videoId, label, it.startFrame, it.endFrame, it.validated, who, now));
+    }
+    return { before: [], insert };
+  });
+  return { ...change, added: change.entry?.after.length ?? 0, skipped };
+}
+
+/**
+ * Reverse a set of row changes: physically remove `remove` (rows a change inserted; each must still be active)
+ * and re-insert `restore` (rows a change removed, with their ids; what they supersede must still be active).
+ */
+async function reverse(trx: Trx, videoId: number, remove: Row[], restore: Row[]): Promise<void> {
+  await requireActive(
+    trx,
+    videoId,
+    remove.filter((r) => !r.deleted).map((r) => r.id),
+  );
+  const tombstones = remove.filter((r) => r.deleted);
+  if (tombstones.length) {
+    const existing = await trx.selectFrom('segments').select('id').where('id', 'in', tombstones.map((r) => r.id)).execute();
+    const superseded = await trx.selectFrom('segments').select('supersedes_id').where('supersedes_id', 'in', tombstones.map((r) => r.id)).execute();
+    if (existing.length !== tombstones.length || superseded.length)
+      throw new FramewiseError('conflict', 'A deleted segment was changed elsewhere since; this cannot be undone. Reload and try again.');
+  }
+  const targets = [...new Set(restore.map((r) => r.supersedes_id).filter((x): x is number => x !== null))];
+  const removing = new Set(remove.map((r) => r.id));
+  if (restore.length) {
+    const taken = await trx.selectFrom('segments').select('id').where('id', 'in', restore.map((r) => r.id)).execute();
+    if (taken.length) throw new FramewiseError('conflict', `Segment ${taken[0]!.id} already exists; reload and try again.`);
+  }
+  if (targets.length) {
+    const rows = await trx.selectFrom('segments').select(['id', 'deleted']).where('id', 'in', targets).execute();
+    const by = await trx.selectFrom('segments').select(['id', 'supersedes_id']).where('supersedes_id', 'in', targets).execute();
+    for (const t of targets) {
+      const row = rows.find((r) => r.id === t);
+      if (!row || row.deleted || by.some((b) => b.supersedes_id === t && !removing.has(b.id)))
+        throw new FramewiseError(
+          'conflict',
+          `Segment ${t} was changed elsewhere since (or removed by a new prediction run); this change cannot be reapplied. Reload and try again.`,
+          { id: t },
+        );
+    }
+  }
+  if (remove.length)
+    await trx
+      .deleteFrom('segments')
+      .where('id', 'in', remove.map((r) => r.id))
+      .execute();
+  await insertRows(trx, [...restore].sort((a, b) => a.id - b.id));
+}
+
+async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo', expectedEntryId?: number): Promise<ReviewChange> {
+  const who = (await s.settings()).reviewerName;
+  const row = await s.db.writer.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom('segment_history').select(['id', 'undo_of', 'redo_of']).where('video_id', '=', videoId).orderBy('id').execute();
+    const st = stacks(rows);
+    const stack = which === 'undo' ? st.undo : st.redo;
+    const targetId = stack[stack.length - 1];
+    if (targetId === undefined) throw new FramewiseError('precondition', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+    if (expectedEntryId !== undefined && expectedEntryId !== targetId)
+      throw new FramewiseError(
+        'conflict',
+        `The review of this video changed elsewhere since (the next ${which} is now change ${targetId}, not ${expectedEntryId}); nothing was ${which === 'undo' ? 'undone' : 'redone'}. Reload and try again.`,
+        { expected: expectedEntryId, actual: targetId },
+      );
+    const target = await trx.selectFrom('segment_history').selectAll().where('id', '=', targetId).executeTakeFirstOrThrow();
+    const inserted = JSON.parse(target.inserted_json) as Row[];
+    const removed = JSON.parse(target.removed_json) as Row[];
+    await reverse(trx, videoId, inserted, removed);
+    return writeEntry(trx, {
+      videoId,
+      who,
+      op: which,
+      before: JSON.parse(target.after_json) as Segment[],
+      after: JSON.parse(target.before_json) as Segment[],
+      inserted: removed,
+      removed: inserted,
+      ...(which === 'undo' ? { undoOf: target.id } : { redoOf: target.id }),
+    });
+  });
+  return finish(s, videoId, row);
+}
+
+/** Undo the latest change of the video's review session (an undo is itself a history entry). */
+export const undo = (s: EditServices, videoId: number, expectedEntryId?: number) => undoRedo(s, videoId, 'undo', expectedEntryId);
+export const redo = (s: EditServices, videoId: number, expectedEntryId?: number) => undoRedo(s, videoId, 'redo', expectedEntryId);

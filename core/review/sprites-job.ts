@@ -1,0 +1,94 @@
+/**
+ * Hover-preview sprite sheets: one ffmpeg pass `fps=1/interval,scale=160:-2,tile=10x10` writes JPEG sheets of
+ * 100 thumbnails each; stored as artifacts (kind 'sprite-sheet') plus an index (kind 'sprite-index') in JSON.
+ * The interval keeps a long video at about 1,000 thumbnails (≤ 10 sheets) and a short one at 1 per second.
+ */
+import { readdir, rename, mkdir, writeFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { SpriteIndex } from '../api/types.js';
+import { nowIso } from '../db/open.js';
+import { defineJobKind } from '../jobs/kind.js';
+import { artifactRelDir } from '../library/import-job.js';
+import { requireProbedVideo } from '../library/video-jobs.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export const SPRITE_COLUMNS = 10;
+export const SPRITE_ROWS = 10;
+export const SPRITE_WIDTH = 160;
+
+export function spriteInterval(duration: number): number {
+  return Math.max(1, Math.ceil((duration / 1000) * 10) / 10);
+}
+
+const output = z.object({
+  interval: z.number().positive(),
+  count: z.number().int().nonnegative(),
+  tileWidth: z.number().int().positive(),
+  tileHeight: z.number().int().positive(),
+  sheets: z.array(z.string()),
+  indexPath: z.string(),
+});
+
+export const spritesJob = defineJobKind({
+  kind: 'sprites',
+  title: 'Preview thumbnails',
+  input: z.object({ videoId: z.number().int().positive() }),
+  output,
+  videoId: (i) => i.videoId,
+  precondition: async (s, i) => void (await requireProbedVideo(s, i.videoId)),
+  async run(ctx, input) {
+    const row = await requireProbedVideo(ctx.services, input.videoId);
+    const work = await ctx.workDir();
+    const interval = spriteInterval(row.duration);
+    const w = row.display_width || row.width;
+    const h = row.display_height || row.height;
+    const tileHeight = Math.max(2, Math.round((SPRITE_WIDTH * h) / w / 2) * 2);
+    await ctx.services.ffmpeg.run(
+      [
+        '-v', 'error', '-i', row.path, '-map', '0:v:0', '-an', '-sn',
+        '-vf', `fps=1/${interval},scale=${SPRITE_WIDTH}:${tileHeight},tile=${SPRITE_COLUMNS}x${SPRITE_ROWS}`,
+        '-q:v', '5', path.join(work, 'sheet-%03d.jpg'),
+      ],
+      { signal: ctx.signal, onProgress: (p) => ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'thumbnails') },
+    );
+    const files = (await readdir(work)).filter((f) => /^sheet-\d+\.jpg$/.test(f)).sort();
+    const rel = path.join(artifactRelDir(row.sha256), `sprites-${ctx.jobId}`);
+    const dest = path.join(ctx.services.artifactsDir, rel);
+    await mkdir(dest, { recursive: true });
+    const count = Math.min(files.length * SPRITE_COLUMNS * SPRITE_ROWS, Math.max(1, Math.ceil(row.duration / interval)));
+    for (const f of files) await rename(path.join(work, f), path.join(dest, f));
+    const index = { interval, count, tileWidth: SPRITE_WIDTH, tileHeight, columns: SPRITE_COLUMNS, rows: SPRITE_ROWS, sheets: files };
+    const tmp = path.join(dest, 'index.json.tmp');
+    await writeFile(tmp, JSON.stringify(index));
+    await rename(tmp, path.join(dest, 'index.json'));
+    return { interval, count, tileWidth: SPRITE_WIDTH, tileHeight, sheets: files.map((f) => path.join(rel, f)), indexPath: path.join(rel, 'index.json') };
+  },
+  async commit(trx, input, out, services) {
+    const old = await trx.selectFrom('artifacts').select(['id', 'path']).where('video_id', '=', input.videoId).where('kind', 'in', ['sprite-sheet', 'sprite-index']).execute();
+    if (old.length) await trx.deleteFrom('artifacts').where('id', 'in', old.map((o) => o.id)).execute();
+    const now = nowIso();
+    for (const [i, p] of out.sheets.entries())
+      await trx.insertInto('artifacts').values({ video_id: input.videoId, kind: 'sprite-sheet', path: p, meta_json: JSON.stringify({ index: i }), created_at: now }).execute();
+    await trx
+      .insertInto('artifacts')
+      .values({ video_id: input.videoId, kind: 'sprite-index', path: out.indexPath, meta_json: JSON.stringify({ interval: out.interval, count: out.count, tileWidth: out.tileWidth, tileHeight: out.tileHeight, columns: SPRITE_COLUMNS, rows: SPRITE_ROWS }), created_at: now })
+      .execute();
+    // Older sheets' files go once the new ones are committed.
+    const dirs = new Set(old.map((o) => path.dirname(o.path)).filter((d) => d !== path.dirname(out.indexPath)));
+    for (const d of dirs) await rm(path.join(services.artifactsDir, d), { recursive: true, force: true }).catch(() => undefined);
+  },
+  async afterCommit(services, input) {
+    services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'sprites' });
+  },
+});
+
+/** The sprite index of a video, with artifact ids of its sheets (null until the job ran). */
+export async function spriteIndex(db: Kysely<Database>, videoId: number): Promise<SpriteIndex | null> {
+  const rows = await db.selectFrom('artifacts').select(['id', 'kind', 'meta_json']).where('video_id', '=', videoId).where('kind', 'in', ['sprite-sheet', 'sprite-index']).orderBy('id').execute();
+  const idx = rows.find((r) => r.kind === 'sprite-index');
+  if (!idx?.meta_json) return null;
+  const meta = JSON.parse(idx.meta_json) as Omit<SpriteIndex, 'sheets'>;
+  return { ...meta, sheets: rows.filter((r) => r.kind === 'sprite-sheet').map((r) => r.id) };
+}

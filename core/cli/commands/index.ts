@@ -7,7 +7,8 @@ import { serveCommand } from './serve.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
 import { modelsCommand } from './models.js';
-import { predictCommand, segmentsCommand } from './predict.js';
+import { predictCommand } from './predict.js';
+import { segmentsCommand } from './segments.js';
 
 /** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
 export const cliCommands: CliCommand[] = [

@@ -26,8 +26,9 @@ export const listCommand: CliCommand = {
         `${v.frameCount ?? '?'}${v.frameCountExact ? '' : '~'}`,
         formatBytes(v.size),
         v.state,
+        v.review.total ? `${v.review.validated}/${v.review.total}` : '-',
       ]);
-      let text = table(['id', 'name', 'duration', 'size', 'fps', 'frames', 'file', 'state'], rows);
+      let text = table(['id', 'name', 'duration', 'size', 'fps', 'frames', 'file', 'state', 'reviewed'], rows);
       if (res.failedImports.length) {
         text += `\n\nFailed imports:\n${res.failedImports.map((f) => `✗ ${f.error.message}`).join('\n')}`;
       }

@@ -8,6 +8,7 @@ import { predictOutput } from '../../predict/predict-job.js';
 /** The CLI's shape of a segment (stable for scripts). */
 export function segmentJson(s: Segment) {
   return {
+    id: s.id,
     label: s.label,
     start: s.start,
     end: s.end,
@@ -23,8 +24,9 @@ export function segmentJson(s: Segment) {
 
 export function segmentsTable(segs: Segment[]): string {
   return table(
-    ['label', 'start', 'end', 'frames', 'source', 'model', 'mean', 'max', 'validated'],
+    ['id', 'label', 'start', 'end', 'frames', 'source', 'model', 'mean', 'max', 'validated'],
     segs.map((s) => [
+      String(s.id),
       s.label,
       formatDuration(s.start),
       formatDuration(s.end),
@@ -92,31 +94,6 @@ export const predictCommand: CliCommand = {
         `${segments.length} segment${segments.length === 1 ? '' : 's'}\n` +
         (segments.length ? segmentsTable(segments) : ''),
     );
-    return EXIT_OK;
-  },
-};
-
-export const segmentsCommand: CliCommand = {
-  name: 'segments',
-  summary: 'List the active segments of a video (predicted and reviewer-made)',
-  usage: 'segments <video> [--label <label>]… [--model <name>] [--validated]',
-  help:
-    '  --label <label>  only this label (repeatable)\n' +
-    "  --model <name>   only this model's predictions (reviewer segments are still shown)\n" +
-    '  --validated      only segments a reviewer validated\n' +
-    'Segments are half-open: [start, end) seconds and [startFrame, endFrame) frames.',
-  options: { label: { type: 'string', multiple: true }, model: { type: 'string' }, validated: { type: 'boolean' } },
-  async run({ args, options, out, openCore }) {
-    if (args.length !== 1) throw new UsageError('segments takes exactly one video');
-    const core = await openCore();
-    const labels = options.label as string[] | undefined;
-    const segs = await core.call('segments.list', {
-      video: args[0]!,
-      ...(labels?.length ? { labels } : {}),
-      ...(options.model ? { model: String(options.model) } : {}),
-      ...(options.validated ? { validatedOnly: true } : {}),
-    });
-    out.result(segs.map(segmentJson), () => (segs.length ? segmentsTable(segs) : 'No segments. Run: framewise predict <video>'));
     return EXIT_OK;
   },
 };

@@ -44,6 +44,7 @@ test('CLI: models add/list/remove, predict --json and segments --label --json', 
     assert.deepEqual(Object.keys(s).sort(), [
       'end',
       'endFrame',
+      'id',
       'label',
       'maxScore',
       'meanScore',

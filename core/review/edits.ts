@@ -15,6 +15,7 @@ import type { Database, SegmentsTable } from '../db/schema.js';
 import { toSegment } from '../predict/segment-store.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
+import { getVideoSummary } from '../library/videos.js';
 import { checkRange, frameTime, loadGrid, type FrameGrid } from './grid.js';
 import { stacks, toHistoryEntry, undoState } from './history.js';
 import { reviewProgress } from './progress.js';
@@ -181,6 +182,8 @@ async function finish(s: EditServices, videoId: number, row: Parameters<typeof t
   if (entry) {
     s.events.emit({ type: 'segments.changed', videoId, entry });
     s.events.emit({ type: 'data.changed', videoId, topic: 'segments' });
+    // The library shows review progress: publish the video's new summary.
+    s.events.emit({ type: 'video.changed', video: await getVideoSummary(s.db.writer, videoId) });
   }
   const [state, progress] = await Promise.all([undoState(s.db.writer, videoId), reviewProgress(s.db.writer, videoId)]);
   return { entry, progress, ...state };

@@ -296,10 +296,10 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await page.getByTestId('frame-number').filter({ hasText: /^1$/ }).waitFor();
     assert.equal(await elementFrame(), 1);
     await page.keyboard.press('Shift+ArrowRight');
-    await page.getByTestId('frame-number').filter({ hasText: /^11$/ }).waitFor();
-    assert.equal(await page.getByTestId('current-time').textContent(), '0:00:00.460');
+    await page.getByTestId('frame-number').filter({ hasText: /^26$/ }).waitFor();
+    assert.equal(await page.getByTestId('current-time').textContent(), '0:00:01.060');
     await page.getByTestId('step-back').click();
-    await page.getByTestId('frame-number').filter({ hasText: /^10$/ }).waitFor();
+    await page.getByTestId('frame-number').filter({ hasText: /^25$/ }).waitFor();
     await page.getByTestId('goto-frame').fill('50');
     await page.getByTestId('goto-frame').press('Enter');
     await page.getByTestId('frame-number').filter({ hasText: /^50$/ }).waitFor();

@@ -21,6 +21,11 @@ const paths = {
   check: 'M5 12l5 5 9-10',
   sortAsc: 'M8 18V6M4 10l4-4 4 4M14 8h6M14 12h4M14 16h2',
   sortDesc: 'M8 6v12M4 14l4 4 4-4M14 8h2M14 12h4M14 16h6',
+  plus: 'M12 5v14M5 12h14',
+  minus: 'M5 12h14',
+  undo: 'M9 14L4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3',
+  redo: 'M15 14l5-5-5-5M20 9H10a6 6 0 0 0 0 12h3',
+  help: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6v.6M12 17v.01',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -10,6 +10,13 @@ export function VideoBadges({ video }: { video: VideoSummary }) {
       <Badge tone={stateTone[video.state]}>{strings.badges[video.state]}</Badge>
       {video.activeJobs > 0 && <Badge tone="accent">{strings.badges.processing}</Badge>}
       {video.lastJobFailed && <Badge tone="danger">{strings.badges.failed}</Badge>}
+      {video.review.total > 0 && (
+        <span data-testid="review-progress" data-validated={video.review.validated} data-total={video.review.total}>
+          <Badge tone={video.review.validated === video.review.total ? 'success' : 'neutral'}>
+            {strings.review.libraryProgress(video.review.validated, video.review.total)}
+          </Badge>
+        </span>
+      )}
     </span>
   );
 }

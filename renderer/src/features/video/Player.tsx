@@ -82,7 +82,9 @@ export function Player({ video }: { video: VideoDetail }) {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
       if (document.querySelector('[role="dialog"]')) return;
-      const n = e.shiftKey ? 10 : 1;
+      // Shift: one second (the nearest whole number of frames at the video's frame rate).
+      const fps = usePlayer.getState().fps;
+      const n = e.shiftKey ? Math.max(1, Math.round(fps ? fps.num / fps.den : 10)) : 1;
       if (e.key === 'ArrowLeft') playerControls.step(-n);
       else if (e.key === 'ArrowRight') playerControls.step(n);
       else if (e.key === 'Home') playerControls.seekToFrame(0);

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { VideoDetail } from '../../../../core/api/types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
+import { Timeline } from '../review/Timeline.js';
 import { strings } from '../../strings.js';
 
 /**
@@ -25,6 +26,7 @@ export interface VideoPanel {
 }
 
 export const videoPanels: VideoPanel[] = [
+  { id: 'timeline', title: strings.review.title, slot: 'below', order: 10, component: Timeline },
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
 ];

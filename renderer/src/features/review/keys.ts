@@ -1,0 +1,148 @@
+import { useEffect } from 'react';
+import { notify } from '../../state/store.js';
+import { strings } from '../../strings.js';
+import { playerControls, usePlayer } from '../video/player.js';
+import type { Fps } from './geometry.js';
+import { edit, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
+import { deleteSelected, mergeSelected, redo, splitSelected, undo, validateSelected } from './Timeline.js';
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
+}
+
+/** J/K/L shuttle: L plays forward (again: faster), J runs backwards by seeking (browsers do not play in reverse), K stops. */
+const shuttle = { rate: 0, timer: 0 as ReturnType<typeof setInterval> | 0 };
+function stopShuttle(): void {
+  if (shuttle.timer) clearInterval(shuttle.timer);
+  shuttle.timer = 0;
+  shuttle.rate = 0;
+  const el = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
+  if (el) el.playbackRate = 1;
+  playerControls.pause();
+}
+function shuttleBy(dir: 1 | -1, fps: Fps): void {
+  const el = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
+  if (!el) return;
+  const next = Math.sign(shuttle.rate) === dir ? Math.min(8, Math.abs(shuttle.rate) * 2) * dir : dir;
+  stopShuttle();
+  shuttle.rate = next;
+  if (dir > 0) {
+    el.playbackRate = next;
+    if (el.paused) playerControls.togglePlay();
+  } else {
+    const stepMs = 100;
+    const frames = Math.max(1, Math.round(((Math.abs(next) * fps.num) / fps.den) * (stepMs / 1000)));
+    shuttle.timer = setInterval(() => {
+      const f = usePlayer.getState().frame;
+      if (f <= 0) return stopShuttle();
+      playerControls.seekToFrame(f - frames);
+    }, stepMs);
+  }
+}
+
+/**
+ * The review shortcuts (the player itself handles Space, ←/→, Shift+←/→, Home/End). See strings.review.shortcuts.
+ */
+export function useReviewKeys(opts: { fps: Fps; frameCount: number; zoomAt: (factor: number) => void; fit: () => void }): void {
+  const { fps, frameCount, zoomAt, fit } = opts;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target)) return;
+      const r = useReview.getState();
+      if (r.helpOpen) return; // the dialog handles Escape
+      if (document.querySelector('[role="dialog"]')) return;
+      if (!r.state) return;
+      const ctrl = e.ctrlKey || e.metaKey;
+      const key = e.key;
+      const frame = usePlayer.getState().frame;
+      const run = (fn: () => unknown) => {
+        e.preventDefault();
+        void fn();
+      };
+      if (ctrl && (key === 'z' || key === 'Z')) return run(e.shiftKey ? redo : undo);
+      if (ctrl && (key === 'y' || key === 'Y')) return run(redo);
+      if (ctrl || e.altKey) return;
+      if (key === '?') return run(() => reviewActions.toggleHelp(true));
+      if (key === 'j' || key === 'J') return run(() => shuttleBy(-1, fps));
+      if (key === 'l' || key === 'L') return run(() => shuttleBy(1, fps));
+      if (key === 'k' || key === 'K') return run(stopShuttle);
+      if (key === ' ' && shuttle.timer) return run(stopShuttle);
+      if (key === '+' || key === '=') return run(() => zoomAt(1.6));
+      if (key === '-' || key === '_') return run(() => zoomAt(1 / 1.6));
+      if (key === '0') return run(fit);
+      if (key === 'Escape') return run(() => select([]));
+      if (/^[1-9]$/.test(key)) {
+        const label = r.lanes[Number(key) - 1];
+        if (!label) return;
+        return run(async () => {
+          reviewActions.setLabel(label);
+          const sel = selectedSegments();
+          for (const s of sel) if (s.label !== label) {
+            const c = await edit('segments.update', { id: s.id, label });
+            if (c?.entry?.after[0]) select([c.entry.after[0].id]);
+          }
+          reviewActions.setLabel(label);
+        });
+      }
+      if (key === 'i' || key === 'I')
+        return run(async () => {
+          reviewActions.setMarkIn(frame);
+          const [s] = selectedSegments();
+          if (s && frame < s.endFrame && frame !== s.startFrame) await edit('segments.update', { id: s.id, startFrame: frame });
+        });
+      if (key === 'o' || key === 'O')
+        return run(async () => {
+          reviewActions.setMarkOut(frame);
+          const [s] = selectedSegments();
+          const end = Math.min(frameCount, frame + 1);
+          if (s && end > s.startFrame && end !== s.endFrame) await edit('segments.update', { id: s.id, endFrame: end });
+        });
+      if (key === 'n' || key === 'N')
+        return run(async () => {
+          const { markIn, markOut, currentLabel, lanes } = useReview.getState();
+          const label = currentLabel ?? lanes[0];
+          if (markIn === null || markOut === null || !label) return notify(strings.review.needMarks);
+          const start = Math.min(markIn, markOut);
+          const end = Math.min(frameCount, Math.max(markIn, markOut) + 1);
+          const c = await edit('segments.add', { label, startFrame: start, endFrame: end });
+          if (c?.entry?.after[0]) select([c.entry.after[0].id]);
+        });
+      if (key === 'Delete' || key === 'Backspace') return run(deleteSelected);
+      if (key === 'Enter') {
+        if ((e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
+        return run(() => validateSelected(!e.shiftKey));
+      }
+      if (key === 's' || key === 'S') return run(splitSelected);
+      if (key === 'm' || key === 'M') return run(mergeSelected);
+      if (key === 'Tab') {
+        // Only where Tab would not move focus usefully: the page, the timeline, the player.
+        const t = e.target as HTMLElement | null;
+        if (t && t !== document.body && !t.classList.contains('tl-canvas') && !t.classList.contains('player-stage')) return;
+        // Next / previous segment in time (all lanes), from the selection or the playhead.
+        const all = [...r.segments.values()].sort((a, b) => a.startFrame - b.startFrame || r.lanes.indexOf(a.label) - r.lanes.indexOf(b.label) || a.id - b.id);
+        if (!all.length) return;
+        const [cur] = selectedSegments();
+        let i: number;
+        if (cur) {
+          const at = all.findIndex((s) => s.id === cur.id);
+          i = e.shiftKey ? Math.max(0, at - 1) : Math.min(all.length - 1, at + 1);
+        } else {
+          i = e.shiftKey ? all.findLastIndex((s) => s.startFrame < frame) : all.findIndex((s) => s.startFrame >= frame);
+          if (i < 0) i = e.shiftKey ? 0 : all.length - 1;
+        }
+        const next = all[i]!;
+        return run(() => {
+          select([next.id]);
+          playerControls.seekToFrame(next.startFrame);
+        });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      stopShuttle();
+    };
+  }, [fps, frameCount, zoomAt, fit]);
+}

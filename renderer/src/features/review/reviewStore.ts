@@ -1,0 +1,223 @@
+import { create } from 'zustand';
+import type { CommandInput, CommandName } from '../../../../core/api/commands.js';
+import type {
+  CoreEvent,
+  PredictionScores,
+  ReviewChange,
+  ReviewState,
+  Segment,
+  SegmentHistoryEntry,
+} from '../../../../core/api/types.js';
+import { client } from '../../state/client.js';
+import { notify } from '../../state/store.js';
+import { ClientError, errorMessage } from '../../transport/types.js';
+import { strings } from '../../strings.js';
+
+/**
+ * The review session of the open video: its active segments (by id and per lane), the selection, in/out marks,
+ * undo state, and the edit actions. Every edit goes straight to the core (no save button); the answer and the
+ * `segments.changed` events of other windows are applied the same way (remove `before`, add `after`), so two
+ * tabs converge. A refused edit (conflict) is reported and the session reloaded.
+ */
+export interface ReviewStore {
+  videoId: number | null;
+  state: ReviewState | null;
+  segments: Map<number, Segment>;
+  /** Lane order (labels). */
+  lanes: string[];
+  /** Segments per lane, sorted by start (rebuilt on change). */
+  byLane: Map<string, Segment[]>;
+  /** Bumped on every data change (the canvas redraws on it). */
+  version: number;
+  selected: number[];
+  currentLabel: string | null;
+  markIn: number | null;
+  markOut: number | null;
+  scores: PredictionScores | null;
+  history: SegmentHistoryEntry[];
+  loading: boolean;
+  error: string | null;
+  helpOpen: boolean;
+}
+
+export const useReview = create<ReviewStore>(() => ({
+  videoId: null,
+  state: null,
+  segments: new Map(),
+  lanes: [],
+  byLane: new Map(),
+  version: 0,
+  selected: [],
+  currentLabel: null,
+  markIn: null,
+  markOut: null,
+  scores: null,
+  history: [],
+  loading: false,
+  error: null,
+  helpOpen: false,
+}));
+
+const set = useReview.setState;
+const get = useReview.getState;
+
+function rebuild(segments: Map<number, Segment>, baseLanes: string[]): Pick<ReviewStore, 'byLane' | 'lanes'> {
+  const lanes = [...baseLanes];
+  const byLane = new Map<string, Segment[]>();
+  for (const l of lanes) byLane.set(l, []);
+  for (const s of segments.values()) {
+    let lane = byLane.get(s.label);
+    if (!lane) {
+      lane = [];
+      byLane.set(s.label, lane);
+      lanes.push(s.label);
+    }
+    lane.push(s);
+  }
+  for (const lane of byLane.values()) lane.sort((a, b) => a.startFrame - b.startFrame || a.id - b.id);
+  return { byLane, lanes };
+}
+
+let loadSeq = 0;
+
+export async function loadReview(videoId: number): Promise<void> {
+  const seq = ++loadSeq;
+  const fresh = get().videoId !== videoId;
+  set({ loading: true, error: null, ...(fresh ? { videoId, state: null, selected: [], markIn: null, markOut: null, scores: null, history: [] } : {}) });
+  try {
+    performance.mark('timeline-load-start');
+    const [state, scores, history] = await Promise.all([
+      client().call('review.state', { video: videoId }),
+      client()
+        .call('predict.scores', { video: videoId, maxPoints: 4000 })
+        .catch(() => null),
+      client().call('segments.history', { video: videoId, limit: 200 }),
+    ]);
+    if (seq !== loadSeq) return;
+    const segments = new Map(state.segments.map((s) => [s.id, s]));
+    const lanesFromScores = scores?.labels ?? [];
+    const base = [...state.labels];
+    for (const l of lanesFromScores) if (!base.includes(l)) base.push(l);
+    const { byLane, lanes } = rebuild(segments, base);
+    performance.mark('timeline-data');
+    set((s) => ({
+      state,
+      segments,
+      byLane,
+      lanes,
+      scores,
+      history,
+      loading: false,
+      version: s.version + 1,
+      selected: s.selected.filter((id) => segments.has(id)),
+      currentLabel: s.currentLabel && lanes.includes(s.currentLabel) ? s.currentLabel : (lanes[0] ?? null),
+    }));
+    if (!state.sprites) void client().call('review.sprites', { video: videoId }).catch(() => undefined);
+  } catch (err) {
+    if (seq === loadSeq) set({ loading: false, error: errorMessage(err) });
+  }
+}
+
+/** Apply a history entry (own answer or another window's event); idempotent. */
+export function applyEntry(entry: SegmentHistoryEntry, undo?: Partial<ReviewChange>): void {
+  const s = get();
+  if (!s.state || entry.videoId !== s.videoId) return;
+  const segments = new Map(s.segments);
+  for (const b of entry.before) segments.delete(b.id);
+  for (const a of entry.after) segments.set(a.id, a);
+  const { byLane, lanes } = rebuild(segments, s.lanes);
+  // The selection follows an edit: a replaced segment's successor is selected instead.
+  const removed = new Set(entry.before.map((b) => b.id));
+  let selected = s.selected.filter((id) => segments.has(id));
+  if (s.selected.some((id) => removed.has(id)) && entry.after.length) selected = [...new Set([...selected, entry.after[0]!.id])];
+  const history = s.history.some((h) => h.id === entry.id) ? s.history : [...s.history, entry].slice(-500);
+  set({
+    segments,
+    byLane,
+    lanes,
+    selected,
+    history,
+    version: s.version + 1,
+    state: {
+      ...s.state,
+      ...(undo ?? {}),
+      lastEntryId: Math.max(s.state.lastEntryId ?? 0, entry.id),
+    } as ReviewState,
+  });
+}
+
+function applyChange(change: ReviewChange): void {
+  const { entry, progress, undoEntryId, undoOp, redoEntryId, redoOp, lastEntryId } = change;
+  const s = get();
+  if (!s.state) return;
+  if (entry) applyEntry(entry, { progress, undoEntryId, undoOp, redoEntryId, redoOp, lastEntryId });
+  else set({ state: { ...s.state, progress, undoEntryId, undoOp, redoEntryId, redoOp } });
+}
+
+let refetch: ReturnType<typeof setTimeout> | undefined;
+/** Another window changed this video: apply its entry now, refresh undo state and progress shortly after. */
+export function onCoreEvent(e: CoreEvent): void {
+  if (e.type !== 'segments.changed' || e.videoId !== get().videoId) return;
+  applyEntry(e.entry);
+  clearTimeout(refetch);
+  refetch = setTimeout(() => {
+    const id = get().videoId;
+    if (id === null) return;
+    void client()
+      .call('review.state', { video: id })
+      .then((st) => {
+        const cur = get().state;
+        if (cur && get().videoId === st.videoId)
+          set({ state: { ...cur, progress: st.progress, undoEntryId: st.undoEntryId, undoOp: st.undoOp, redoEntryId: st.redoEntryId, redoOp: st.redoOp, lastEntryId: st.lastEntryId, sprites: st.sprites } });
+      })
+      .catch(() => undefined);
+  }, 150);
+}
+
+type EditCommand =
+  | 'segments.add'
+  | 'segments.update'
+  | 'segments.split'
+  | 'segments.merge'
+  | 'segments.delete'
+  | 'segments.validate'
+  | 'segments.validateAll'
+  | 'segments.undo'
+  | 'segments.redo';
+
+/** Send one edit; apply the answer. A refused edit is reported (with the core's reason) and the view reloaded. */
+export async function edit<N extends EditCommand & CommandName>(name: N, input: Omit<CommandInput<N>, 'video'>): Promise<ReviewChange | null> {
+  const videoId = get().videoId;
+  if (videoId === null) return null;
+  try {
+    const change = (await client().call(name, { video: videoId, ...input } as CommandInput<N>)) as ReviewChange;
+    applyChange(change);
+    return change;
+  } catch (err) {
+    const code = err instanceof ClientError ? err.code : '';
+    notify(code === 'conflict' ? strings.review.conflict(errorMessage(err)) : errorMessage(err));
+    set({ error: code === 'conflict' ? errorMessage(err) : null });
+    if (code === 'conflict') await loadReview(videoId);
+    else set((s) => ({ version: s.version + 1 }));
+    return null;
+  }
+}
+
+export function select(ids: number[]): void {
+  set({ selected: ids });
+  const first = ids.length ? get().segments.get(ids[0]!) : null;
+  if (first) set({ currentLabel: first.label });
+}
+
+export function selectedSegments(): Segment[] {
+  const s = get();
+  return s.selected.map((id) => s.segments.get(id)).filter((x): x is Segment => !!x);
+}
+
+export const reviewActions = {
+  setMarkIn: (f: number | null) => set({ markIn: f }),
+  setMarkOut: (f: number | null) => set({ markOut: f }),
+  setLabel: (l: string) => set({ currentLabel: l }),
+  toggleHelp: (open?: boolean) => set((s) => ({ helpOpen: open ?? !s.helpOpen })),
+  clearError: () => set({ error: null }),
+};

@@ -6,7 +6,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
-import { generated, media } from '../helpers/media.js';
+import { media } from '../helpers/media.js';
+import { manySegmentsCsv, twoHourVideo } from '../helpers/review.js';
 import { startServe } from '../helpers/serve.js';
 
 declare global {
@@ -37,28 +38,6 @@ async function launch(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-}
-
-/** A 2-hour 25 fps video, tiny frames (encodes in seconds). */
-const twoHours = () =>
-  generated('review-2h-64x48.mp4', (out) => [
-    '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25:duration=7200',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '40', '-g', '250', '-pix_fmt', 'yuv420p', out,
-  ]);
-
-/** 2,000 segments over 6 labels spread across 2 hours (CSV, frames). */
-function bigCsv(): string {
-  const labels = ['outside', 'tool', 'blood', 'smoke', 'dark', 'blur'];
-  const lines = ['label,start_frame,end_frame'];
-  const total = 7200 * 25;
-  for (let i = 0; i < 2000; i++) {
-    const label = labels[i % 6]!;
-    const k = Math.floor(i / 6);
-    const slot = Math.floor(total / 334);
-    const start = k * slot + ((i * 37) % Math.max(1, slot - 200));
-    lines.push(`${label},${start},${start + 50 + ((i * 13) % 150)}`);
-  }
-  return lines.join('\n') + '\n';
 }
 
 async function openVideo(page: Page, url: string, videoId: number): Promise<void> {
@@ -104,7 +83,7 @@ test('review timeline in the browser: mouse and keyboard edits, undo after reloa
   };
   const segs = (video: string) => cliJson<CliSeg[]>('segments', video);
 
-  const [small, long] = await Promise.all([media.mp4(8, 'review-8s.mp4'), twoHours()]);
+  const [small, long] = await Promise.all([media.mp4(8, 'review-8s.mp4'), twoHourVideo()]);
   assert.equal((await cli('import', small, long)).code, 0);
   assert.equal((await cli('settings', 'reviewerName', 'dr-e2e')).code, 0);
   const listed = await cliJson<{ videos: Array<{ id: number; name: string }> }>('list');
@@ -113,7 +92,7 @@ test('review timeline in the browser: mouse and keyboard edits, undo after reloa
   const V = String(smallId);
   await cliJson('segments', V, '--add', 'tool:25f-50f', '--add', 'blood:100f-150f');
   const csv = path.join(lib.dir, 'big.csv');
-  writeFileSync(csv, bigCsv());
+  writeFileSync(csv, manySegmentsCsv(2000));
   const imported = await cliJson<{ added: number }>('segments', String(longId), '--import', csv);
   assert.equal(imported.added, 2000);
 

@@ -107,3 +107,10 @@ export type CoreEvent =
   | { type: 'video.removed'; videoId: number }
   | { type: 'settings.changed'; key: string; value: unknown }
   | { type: 'data.changed'; videoId: number; topic: string };
+
+// --- OCR and patient data (issue 5) ---
+export type { PatientFieldView, AuditEntry } from '../patient/store.js';
+export type { PatientField } from '../patient/fields.js';
+export type { StoredEndoscopeRegion, StoredOcrResult, StoredTextRegion } from '../ocr/store.js';
+export type { DeviceProfile, ProfileInfo, ProfileMatch } from '../ocr/profiles.js';
+export type { EndoscopeRegion, MaskShape } from '../ocr/endoscope.js';

@@ -138,7 +138,15 @@ export class TextDetector {
     return new TextDetector(ort, session);
   }
 
-  async detect(img: RgbImage, opts: DetectOptions = {}): Promise<DetectedBox[]> {
+  private inFlight: Promise<unknown> = Promise.resolve();
+
+  detect(img: RgbImage, opts: DetectOptions = {}): Promise<DetectedBox[]> {
+    const p = this.detectNow(img, opts);
+    this.inFlight = p.catch(() => undefined);
+    return p;
+  }
+
+  private async detectNow(img: RgbImage, opts: DetectOptions): Promise<DetectedBox[]> {
     const t = detectionTensor(img, opts.maxSide ?? 960);
     const input = new this.ort.Tensor('float32', t.data, [1, 3, t.height, t.width]);
     const inputName = this.session.inputNames[0]!;
@@ -155,7 +163,9 @@ export class TextDetector {
     });
   }
 
+  /** Releases the session after any detection in flight has finished. */
   async close(): Promise<void> {
+    await this.inFlight;
     await this.session.release();
   }
 }

@@ -8,6 +8,26 @@ import { detectEndoscopeRegion, insideMask, type EndoscopeRegion } from './endos
 import { encodePng, iou, rgbCrop, roundBox, type Box, type RgbImage } from './image.js';
 import { LineRecognizer } from './recognize.js';
 
+/** Settle with `cancelled` as soon as the signal aborts, even if `p` never settles (terminated worker). */
+export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 /** The detector + recogniser pair. Create once, reuse for many frames, close at the end (also on cancel). */
 export class OcrEngine {
   private constructor(
@@ -23,12 +43,12 @@ export class OcrEngine {
   /** Detect text lines in a frame and read each one. */
   async readFrame(img: RgbImage, opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number } } = {}): Promise<ReadLine[]> {
     const t0 = performance.now();
-    const boxes = await this.detector.detect(img, opts.maxSide ? { maxSide: opts.maxSide } : {});
+    const boxes = await raceAbort(this.detector.detect(img, opts.maxSide ? { maxSide: opts.maxSide } : {}), opts.signal);
     const t1 = performance.now();
     const lines: ReadLine[] = [];
     for (const b of boxes) {
       throwIfAborted(opts.signal);
-      const r = await this.recognizer.recognize(img, b);
+      const r = await raceAbort(this.recognizer.recognize(img, b), opts.signal);
       lines.push({ text: r.text, confidence: r.confidence, box: roundBox(b), detectorScore: b.score });
     }
     if (opts.timings) {
@@ -107,16 +127,26 @@ export interface OcrResult {
   sampledFrames: number[];
   skippedBlank: number;
   regions: TextRegion[];
+  /** The profile whose regions were used, if any. */
+  profile: string | null;
   fields: Partial<Record<PatientField, FieldResult>>;
   endoscope: EndoscopeRegion | null;
   timings: { detectMs: number; recognizeMs: number; decodeMs: number; endoscopeMs: number };
 }
 
-export interface OcrOptions {
-  samples?: number;
-  /** Field regions (frame pixels) from a device profile; they win over free detection. */
+/** The device layout used to read fields: a profile's regions win over free detection. */
+export interface LayoutChoice {
+  profile: string | null;
   regions?: FieldRegions;
   dateOrder?: 'dmy' | 'mdy';
+}
+
+export interface OcrOptions {
+  samples?: number;
+  /** A fixed layout (profile regions in frame pixels). */
+  layout?: LayoutChoice;
+  /** Called with the first readable frame when no `layout` is given: pick a profile (best match) or none. */
+  resolveLayout?: (lines: ReadLine[], image: RgbImage) => Promise<LayoutChoice> | LayoutChoice;
   /** Explicit times in seconds instead of K spread samples. */
   times?: number[];
   maxSide?: number;
@@ -209,7 +239,7 @@ function clusterRegions(perFrame: ReadLine[][], endoscope: EndoscopeRegion | nul
  */
 export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}): Promise<OcrResult> {
   const engine = opts.engine ?? (await OcrEngine.create());
-  const onAbort = () => void engine.close();
+  const onAbort = () => void engine.recognizer.close().catch(() => undefined);
   if (!opts.engine) opts.signal?.addEventListener('abort', onAbort, { once: true });
   const timings = { detectMs: 0, recognizeMs: 0, decodeMs: 0, endoscopeMs: 0 };
   try {
@@ -218,6 +248,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const frames: number[] = [];
     const readings = new Map<PatientField, Array<FieldReading & { frame: number; crop: Buffer }>>();
     let skipped = 0;
+    let layout: LayoutChoice | undefined = opts.layout;
     let size = { width: 0, height: 0 };
     let tDecode = performance.now();
     for await (const s of sampleFrames(ffmpeg, file, {
@@ -234,9 +265,10 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       frames.push(s.frame);
       // Keep a small number of frames for the endoscope region (downscaled inside the detector).
       if (images.length < 8 || s.index % 3 === 0) images.push(s.image);
+      if (!layout) layout = opts.resolveLayout ? await opts.resolveLayout(lines, s.image) : { profile: null };
       const fields = extractFields(lines, {
-        ...(opts.regions ? { regions: opts.regions } : {}),
-        ...(opts.dateOrder ? { dateOrder: opts.dateOrder } : {}),
+        ...(layout.regions ? { regions: layout.regions } : {}),
+        ...(layout.dateOrder ? { dateOrder: layout.dateOrder } : {}),
         ...(opts.today ? { today: opts.today } : {}),
       });
       for (const key of PATIENT_FIELDS) {
@@ -264,6 +296,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       sampledFrames: frames,
       skippedBlank: skipped,
       regions: clusterRegions(perFrame, endoscope),
+      profile: layout?.profile ?? null,
       fields,
       endoscope,
       timings,

@@ -107,7 +107,13 @@ export class LineRecognizer {
   }
 
   /** Stops the worker thread at once (used for cancel too). */
-  async close(): Promise<void> {
-    await this.worker.terminate();
+  private closing: Promise<void> | null = null;
+
+  close(): Promise<void> {
+    this.closing ??= this.worker.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.closing;
   }
 }

@@ -22,7 +22,13 @@ export const importBench: BenchModule = {
       const job = imp.result[0];
       if (job?.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(job?.error)}`);
       return [
-        ratioRow('import', 'probe+hash+thumbnail / sha256sum', imp.seconds / base.seconds, { op: '<=', value: 1.5 }, `${(size / 1e6).toFixed(0)} MB file; sha256sum ${base.seconds.toFixed(2)} s, import ${imp.seconds.toFixed(2)} s`),
+        ratioRow(
+          'import',
+          'probe+hash+thumbnail / sha256sum',
+          imp.seconds / base.seconds,
+          { op: '<=', value: 1.5 },
+          `${(size / 1e6).toFixed(0)} MB file; sha256sum ${base.seconds.toFixed(2)} s, import ${imp.seconds.toFixed(2)} s`,
+        ),
       ];
     } finally {
       await lib.close();

@@ -156,7 +156,11 @@ export function extractFields(rawLines: TextLine[], opts: ExtractOptions = {}): 
     const r = joinRegion(regionLines(key));
     if (r && r.text) {
       const m = key === 'casenumber' ? CASE_LABEL.exec(r.text) : DEVICE_LABEL.exec(r.text);
-      const v = m ? clean(m[1]!) : key === 'casenumber' ? (/[A-Z0-9][A-Z0-9/_-]*\d[A-Z0-9/_-]*/i.exec(r.text)?.[0] ?? null) : r.text;
+      const v = m
+        ? clean(m[1]!)
+        : key === 'casenumber'
+          ? (/[A-Z0-9][A-Z0-9/_-]*\d[A-Z0-9/_-]*/i.exec(r.text)?.[0] ?? null)
+          : (DEVICE_MODEL.exec(r.text)?.[1]?.trim() ?? (r.text.replace(/^[^\p{L}\p{N}]+/u, '').trim() || null));
       if (v) out[key] = reading(v, r.confidence, r.box);
     }
   }

@@ -15,7 +15,7 @@ export interface EndoscopeRegion extends Box {
 }
 
 const WORK_WIDTH = 320;
-const THRESHOLD = 24;
+const BLACK_THRESHOLD = 24;
 
 /** Max luminance per pixel over the frames, at a small working size (fast; holes from dark lumen are filled later). */
 function maxLuma(frames: RgbImage[]): { w: number; h: number; data: Uint8Array; sx: number; sy: number } {
@@ -48,6 +48,12 @@ function maxLuma(frames: RgbImage[]): { w: number; h: number; data: Uint8Array; 
 export function detectEndoscopeRegion(frames: RgbImage[]): EndoscopeRegion | null {
   if (!frames.length) return null;
   const { w, h, data, sx, sy } = maxLuma(frames);
+  // The ground around the image is black or a dark grey: measure it (10th percentile) and sit above it.
+  const hist = new Uint32Array(256);
+  for (const v of data) hist[v]!++;
+  let bg = 0;
+  for (let acc = 0; bg < 255 && (acc += hist[bg]!) < data.length * 0.1; bg++);
+  const THRESHOLD = Math.max(BLACK_THRESHOLD, bg + 20);
   const labels = new Int32Array(w * h);
   const stack = new Int32Array(w * h);
   let best = { label: 0, count: 0 };

@@ -7,7 +7,7 @@ const NAME_PART = `(?:${L})(?:[ -](?:${L}))*`;
 /** "Müller, Jürgen" (possibly with junk before, from icons). */
 const COMMA_NAME = new RegExp(`(${NAME_PART})\\s*[,;]\\s*(${NAME_PART})`, 'u');
 
-const DOB_LABEL = /(?:\bgeb(?:oren)?\b\.?|\bgeb\.?[- ]?dat(?:um)?\.?|\bgeburtsdatum\b|\bd\.?o\.?b\b\.?|\bbirth(?:\s?date)?\b|\bborn\b|(?:^|\s)\*\s?(?=\d))/iu;
+const DOB_LABEL = /(?:\bgeb(?:oren)?\b\.?|\bgeb\.?[- ]?dat(?:um)?\.?|\bgeburtsdatum\b|\bd\.?o\.?b\b\.?|\bbirth(?:\s?date)?\b|\bborn\b|(?:^|\s)\*\s?$)/iu;
 const EXAM_LABEL = /(?:\bunters(?:uchung)?(?:s?[- ]?dat(?:um)?)?\b\.?|\bexam(?:ination)?(?:\s?date)?\b|\bdatum\b|\bdate\b)/iu;
 const NAME_LABEL = /(?:^|\s)(?:name|pat(?:ient(?:in)?)?\.?)\s*[:.]\s*(.+)$/iu;
 const LAST_LABEL = /(?:^|\s)(?:nachname|last\s?name|surname|familienname)\s*[:.]?\s*(.+)$/iu;
@@ -219,8 +219,11 @@ export function extractFields(rawLines: TextLine[], opts: ExtractOptions = {}): 
   const dated: DatedLine[] = [];
   for (const l of lines) {
     const ds = findDates(l.text, dateOpts);
+    let prevEnd = 0;
     for (const d of ds) {
-      const before = l.text.slice(0, d.start);
+      // Only the text since the previous date labels this one ("geb. 01.01.1950 Datum: 02.02.2024").
+      const before = l.text.slice(prevEnd, d.start);
+      prevEnd = d.end;
       const label = DOB_LABEL.test(before) ? 'dob' : EXAM_LABEL.test(before) ? 'exam' : null;
       dated.push({ line: l, date: d, label });
     }

@@ -3,7 +3,8 @@ import { readFrameRgb } from '../ffmpeg/raw-frame.js';
 import { extractFields, bounding } from '../patient/extract.js';
 import { PATIENT_FIELDS, type FieldReading, type FieldRegions, type PatientField, type TextLine } from '../patient/fields.js';
 import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
-import { TextDetector, type DetectedBox } from './detect.js';
+import type { DetectedBox } from './detect.js';
+import { DetectorThread } from './detector-thread.js';
 import { detectEndoscopeRegion, insideMask, type EndoscopeRegion } from './endoscope.js';
 import { encodePng, iou, rgbCrop, roundBox, type Box, type RgbImage } from './image.js';
 import { LineRecognizer } from './recognize.js';
@@ -31,13 +32,19 @@ export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
 /** The detector + recogniser pair. Create once, reuse for many frames, close at the end (also on cancel). */
 export class OcrEngine {
   private constructor(
-    readonly detector: TextDetector,
+    readonly detector: DetectorThread,
     readonly recognizer: LineRecognizer,
   ) {}
 
+  /** Detection runs in its own worker thread, recognition in tesseract.js's worker thread. */
   static async create(opts: { cacheDir?: string } = {}): Promise<OcrEngine> {
-    const [detector, recognizer] = await Promise.all([TextDetector.create(), LineRecognizer.create(opts)]);
-    return new OcrEngine(detector, recognizer);
+    const detector = new DetectorThread();
+    try {
+      return new OcrEngine(detector, await LineRecognizer.create(opts));
+    } catch (err) {
+      await detector.close();
+      throw err;
+    }
   }
 
   /** Detect text lines in a frame and read each one. */
@@ -239,7 +246,7 @@ function clusterRegions(perFrame: ReadLine[][], endoscope: EndoscopeRegion | nul
  */
 export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}): Promise<OcrResult> {
   const engine = opts.engine ?? (await OcrEngine.create());
-  const onAbort = () => void engine.recognizer.close().catch(() => undefined);
+  const onAbort = () => void engine.close().catch(() => undefined);
   if (!opts.engine) opts.signal?.addEventListener('abort', onAbort, { once: true });
   const timings = { detectMs: 0, recognizeMs: 0, decodeMs: 0, endoscopeMs: 0 };
   try {

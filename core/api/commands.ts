@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
-import type { AuditEntry, DeviceProfile, PatientFieldView, ProfileInfo, ProfileMatch, StoredEndoscopeRegion, StoredOcrResult } from './types.js';
+import type {
+  AuditEntry,
+  DeviceProfile,
+  PatientFieldView,
+  ProfileInfo,
+  ProfileMatch,
+  StoredEndoscopeRegion,
+  StoredOcrResult,
+} from './types.js';
 
 /**
  * The core's command contract: name → input schema (validated at the boundary) and output type.

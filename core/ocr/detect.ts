@@ -80,7 +80,12 @@ export function boxesFromProbabilityMap(
     let sp = 0;
     stack[sp++] = start;
     labels[start] = next;
-    let minX = mapW, minY = mapH, maxX = -1, maxY = -1, sum = 0, n = 0;
+    let minX = mapW,
+      minY = mapH,
+      maxX = -1,
+      maxY = -1,
+      sum = 0,
+      n = 0;
     while (sp > 0) {
       const p = stack[--sp]!;
       const x = p % mapW;

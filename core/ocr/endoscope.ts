@@ -84,10 +84,15 @@ export function detectEndoscopeRegion(frames: RgbImage[]): EndoscopeRegion | nul
   }
   // Too small to be an image (only text): no region.
   if (best.count < w * h * 0.05) return null;
-  let minX = w, maxX = -1, minY = h, maxY = -1, filled = 0;
+  let minX = w,
+    maxX = -1,
+    minY = h,
+    maxY = -1,
+    filled = 0;
   const spans: Array<[number, number] | null> = [];
   for (let y = 0; y < h; y++) {
-    let l = -1, r = -1;
+    let l = -1,
+      r = -1;
     for (let x = 0; x < w; x++) {
       if (labels[y * w + x] === best.label) {
         if (l < 0) l = x;

@@ -30,9 +30,19 @@ export async function patientData(core: Core, videoId: number): Promise<PatientD
 }
 
 type OcrCommands =
-  | 'ocr.start' | 'ocr.result' | 'patient.get' | 'patient.update' | 'patient.crop' | 'patient.audit'
-  | 'profiles.list' | 'profiles.get' | 'profiles.save' | 'profiles.delete' | 'profiles.suggest'
-  | 'endoscope.get' | 'endoscope.set';
+  | 'ocr.start'
+  | 'ocr.result'
+  | 'patient.get'
+  | 'patient.update'
+  | 'patient.crop'
+  | 'patient.audit'
+  | 'profiles.list'
+  | 'profiles.get'
+  | 'profiles.save'
+  | 'profiles.delete'
+  | 'profiles.suggest'
+  | 'endoscope.get'
+  | 'endoscope.set';
 
 export const ocrHandlers: PartialHandlers<OcrCommands> = {
   async 'ocr.start'(core, input) {
@@ -55,12 +65,18 @@ export const ocrHandlers: PartialHandlers<OcrCommands> = {
   async 'patient.update'(core, input) {
     const videoId = await resolveVideoRef(core.services.db.reader, input.video);
     const who = (await core.services.settings()).reviewerName;
-    await changeFields(core.services.db.writer, await keyOf(core), videoId, {
-      ...(input.set ? { set: input.set } : {}),
-      ...(input.clear ? { clear: input.clear } : {}),
-      ...(input.verify ? { verify: input.verify } : {}),
-      ...(input.unverify ? { unverify: input.unverify } : {}),
-    }, who);
+    await changeFields(
+      core.services.db.writer,
+      await keyOf(core),
+      videoId,
+      {
+        ...(input.set ? { set: input.set } : {}),
+        ...(input.clear ? { clear: input.clear } : {}),
+        ...(input.verify ? { verify: input.verify } : {}),
+        ...(input.unverify ? { unverify: input.unverify } : {}),
+      },
+      who,
+    );
     core.services.events.emit({ type: 'data.changed', videoId, topic: 'patient' });
     return patientData(core, videoId);
   },
@@ -109,7 +125,12 @@ export const ocrHandlers: PartialHandlers<OcrCommands> = {
       throw new FramewiseError('usage', `The region lies outside the ${v.display_width}x${v.display_height} frame`);
     }
     const fill = region.shape === 'circle' ? Math.PI / 4 : region.shape === 'rectangle' ? 1 : 1 - 2 * (region.cornerCut ?? 0.2) ** 2;
-    await putEndoscopeRegion(core.services.db.writer, videoId, { ...region, frameWidth: v.display_width, frameHeight: v.display_height, fill }, 'manual');
+    await putEndoscopeRegion(
+      core.services.db.writer,
+      videoId,
+      { ...region, frameWidth: v.display_width, frameHeight: v.display_height, fill },
+      'manual',
+    );
     core.services.events.emit({ type: 'data.changed', videoId, topic: 'ocr' });
     return (await getEndoscopeRegion(core.services.db.reader, videoId))!;
   },

@@ -7,7 +7,15 @@ import { storeOcrFields, type OcrFieldInput } from '../patient/store.js';
 import { PATIENT_FIELDS, type PatientField } from '../patient/fields.js';
 import { detectEndoscopeRegion } from './endoscope.js';
 import { runOcr, type LayoutChoice, type OcrResult, type TextRegion } from './pipeline.js';
-import { getProfile, listProfiles, profileEndoscope, profileRegions, rankProfiles, SUGGEST_MIN_SCORE, type DeviceProfile } from './profiles.js';
+import {
+  getProfile,
+  listProfiles,
+  profileEndoscope,
+  profileRegions,
+  rankProfiles,
+  SUGGEST_MIN_SCORE,
+  type DeviceProfile,
+} from './profiles.js';
 import { putEndoscopeRegion, putOcrResult } from './store.js';
 
 const regionSchema = z.object({
@@ -68,10 +76,19 @@ export async function layoutResolver(services: Services, name: string | undefine
   const all = fixed ? [] : (await listProfiles(services.db.reader)).map((p) => p.profile);
   return {
     fixed,
-    resolve: (lines: { box: { x: number; y: number; width: number; height: number } }[], image: { width: number; height: number; data: Uint8Array }): LayoutChoice => {
+    resolve: (
+      lines: { box: { x: number; y: number; width: number; height: number } }[],
+      image: { width: number; height: number; data: Uint8Array },
+    ): LayoutChoice => {
       if (fixed) return layoutOf(fixed, image.width, image.height);
       const endo = detectEndoscopeRegion([image]);
-      const best = rankProfiles(all, lines.map((l) => l.box), endo, image.width, image.height)[0];
+      const best = rankProfiles(
+        all,
+        lines.map((l) => l.box),
+        endo,
+        image.width,
+        image.height,
+      )[0];
       const p = best && best.score >= SUGGEST_MIN_SCORE ? all.find((x) => x.name === best.name) : undefined;
       return p ? layoutOf(p, image.width, image.height) : { profile: null };
     },
@@ -116,7 +133,10 @@ export const ocrJob = defineJobKind({
       frameHeight: result.frameHeight,
       endoscopeSource,
       fields: Object.fromEntries(
-        Object.entries(result.fields).map(([k, f]) => [k, { value: f.value, confidence: f.confidence, frame: f.frame, box: f.box, crop: f.crop.toString('base64') }]),
+        Object.entries(result.fields).map(([k, f]) => [
+          k,
+          { value: f.value, confidence: f.confidence, frame: f.frame, box: f.box, crop: f.crop.toString('base64') },
+        ]),
       ),
     };
     return {
@@ -137,7 +157,8 @@ export const ocrJob = defineJobKind({
     if (!sealedText) return rest;
     const sealed = JSON.parse(key.decrypt(Buffer.from(sealedText, 'base64'), sealContext(input.videoId))) as SealedResult;
     const fields: Partial<Record<PatientField, OcrFieldInput>> = {};
-    for (const [k, f] of Object.entries(sealed.fields)) fields[k as PatientField] = { ...f, crop: f.crop ? Buffer.from(f.crop, 'base64') : null };
+    for (const [k, f] of Object.entries(sealed.fields))
+      fields[k as PatientField] = { ...f, crop: f.crop ? Buffer.from(f.crop, 'base64') : null };
     await storeOcrFields(trx, key, input.videoId, fields, 'ocr');
     await putOcrResult(trx, key, input.videoId, {
       profile: output.profile,

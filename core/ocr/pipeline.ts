@@ -48,7 +48,10 @@ export class OcrEngine {
   }
 
   /** Detect text lines in a frame and read each one. */
-  async readFrame(img: RgbImage, opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number } } = {}): Promise<ReadLine[]> {
+  async readFrame(
+    img: RgbImage,
+    opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number } } = {},
+  ): Promise<ReadLine[]> {
     const t0 = performance.now();
     const boxes = await raceAbort(this.detector.detect(img, opts.maxSide ? { maxSide: opts.maxSide } : {}), opts.signal);
     const t1 = performance.now();
@@ -76,7 +79,9 @@ export interface ReadLine extends TextLine {
 
 /** Mean and spread of luma at a coarse grid: black or flat frames carry no overlay worth reading. */
 export function isBlankFrame(img: RgbImage): boolean {
-  let sum = 0, sum2 = 0, n = 0;
+  let sum = 0,
+    sum2 = 0,
+    n = 0;
   const step = Math.max(1, Math.floor(Math.sqrt((img.width * img.height) / 20000)));
   for (let y = 0; y < img.height; y += step) {
     for (let x = 0; x < img.width; x += step) {
@@ -192,7 +197,11 @@ export async function* sampleFrames(
 }
 
 /** Combine per-frame readings of a field: vote by value (sum of confidences over the number of frames read). */
-function voteField(readings: Array<FieldReading & { frame: number; crop: Buffer }>, framesRead: number, earliest: boolean): FieldResult | undefined {
+function voteField(
+  readings: Array<FieldReading & { frame: number; crop: Buffer }>,
+  framesRead: number,
+  earliest: boolean,
+): FieldResult | undefined {
   if (!readings.length) return undefined;
   if (earliest) {
     const r = [...readings].sort((a, b) => a.frame - b.frame)[0]!;
@@ -267,7 +276,11 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       timings.decodeMs += performance.now() - tDecode;
       size = { width: s.image.width, height: s.image.height };
       opts.onProgress?.((s.index + 0.5) / s.total, 'reading text');
-      const lines = await engine.readFrame(s.image, { ...(opts.maxSide ? { maxSide: opts.maxSide } : {}), ...(opts.signal ? { signal: opts.signal } : {}), timings });
+      const lines = await engine.readFrame(s.image, {
+        ...(opts.maxSide ? { maxSide: opts.maxSide } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        timings,
+      });
       perFrame.push(lines);
       frames.push(s.frame);
       // Keep a small number of frames for the endoscope region (downscaled inside the detector).
@@ -282,7 +295,10 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
         const r = fields[key];
         if (!r) continue;
         const pad = Math.round(r.box.height * 0.3);
-        const crop = encodePng(rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad }), 3);
+        const crop = encodePng(
+          rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad }),
+          3,
+        );
         readings.set(key, [...(readings.get(key) ?? []), { ...r, frame: s.frame, crop }]);
       }
       tDecode = performance.now();

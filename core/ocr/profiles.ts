@@ -20,12 +20,19 @@ const rect = z.object({
 /** A device profile: where a processor puts its overlay fields and its endoscope image, at a reference size. */
 export const deviceProfileSchema = z
   .object({
-    name: z.string().min(1).max(100).regex(/^[\p{L}\p{N} ._()-]+$/u, 'letters, digits, spaces and ._()- only'),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\p{L}\p{N} ._()-]+$/u, 'letters, digits, spaces and ._()- only'),
     description: z.string().max(1000).optional(),
     referenceWidth: z.number().int().positive().max(16384),
     referenceHeight: z.number().int().positive().max(16384),
     dateOrder: z.enum(['dmy', 'mdy']).optional(),
-    endoscope: rect.extend({ shape: z.enum(['circle', 'octagon', 'rectangle']), cornerCut: z.number().min(0).max(0.5).optional() }).strict().optional(),
+    endoscope: rect
+      .extend({ shape: z.enum(['circle', 'octagon', 'rectangle']), cornerCut: z.number().min(0).max(0.5).optional() })
+      .strict()
+      .optional(),
     fields: z
       .object({
         name: rect.optional(),
@@ -74,7 +81,11 @@ export async function getProfile(db: Kysely<Database>, name: string): Promise<Pr
 /** Create or replace a user profile. Built-in profiles cannot be overwritten (save a copy under a new name). */
 export async function saveProfile(db: Kysely<Database>, raw: unknown): Promise<DeviceProfile> {
   const parsed = deviceProfileSchema.safeParse(raw);
-  if (!parsed.success) throw new FramewiseError('usage', `Invalid device profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new FramewiseError(
+      'usage',
+      `Invalid device profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}`,
+    );
   const profile = parsed.data;
   if ((await builtinProfiles()).some((b) => b.name === profile.name)) {
     throw new FramewiseError('conflict', `"${profile.name}" is a built-in profile; save your changes under another name`);
@@ -111,7 +122,8 @@ export function profileEndoscope(p: DeviceProfile, width: number, height: number
   const sx = width / p.referenceWidth;
   const sy = height / p.referenceHeight;
   const r = scaleRect(p.endoscope, sx, sy);
-  const fill = p.endoscope.shape === 'circle' ? Math.PI / 4 : p.endoscope.shape === 'rectangle' ? 1 : 1 - 2 * (p.endoscope.cornerCut ?? 0.2) ** 2;
+  const fill =
+    p.endoscope.shape === 'circle' ? Math.PI / 4 : p.endoscope.shape === 'rectangle' ? 1 : 1 - 2 * (p.endoscope.cornerCut ?? 0.2) ** 2;
   return {
     ...r,
     shape: p.endoscope.shape,
@@ -146,7 +158,13 @@ export function scoreProfile(p: DeviceProfile, textBoxes: Box[], endoscope: Endo
   return Math.round((0.6 * fieldScore + 0.4 * endoScore) * aspect * 1000) / 1000;
 }
 
-export function rankProfiles(profiles: DeviceProfile[], textBoxes: Box[], endoscope: EndoscopeRegion | null, width: number, height: number): ProfileMatch[] {
+export function rankProfiles(
+  profiles: DeviceProfile[],
+  textBoxes: Box[],
+  endoscope: EndoscopeRegion | null,
+  width: number,
+  height: number,
+): ProfileMatch[] {
   return profiles
     .map((p) => ({ name: p.name, score: scoreProfile(p, textBoxes, endoscope, width, height) }))
     .sort((a, b) => b.score - a.score);

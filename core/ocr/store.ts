@@ -38,7 +38,12 @@ export async function getEndoscopeRegion(db: Db, videoId: number): Promise<Store
 }
 
 /** Store a region; a manually set region is only replaced by another manual one. */
-export async function putEndoscopeRegion(db: Db, videoId: number, region: EndoscopeRegion, source: StoredEndoscopeRegion['source']): Promise<void> {
+export async function putEndoscopeRegion(
+  db: Db,
+  videoId: number,
+  region: EndoscopeRegion,
+  source: StoredEndoscopeRegion['source'],
+): Promise<void> {
   if (source !== 'manual') {
     const cur = await db.selectFrom('endoscope_regions').select('source').where('video_id', '=', videoId).executeTakeFirst();
     if (cur?.source === 'manual') return;
@@ -82,7 +87,14 @@ export async function putOcrResult(
   db: Db,
   key: LibraryKey,
   videoId: number,
-  r: { profile: string | null; frameWidth: number; frameHeight: number; sampledFrames: number[]; regions: TextRegion[]; jobId: number | null },
+  r: {
+    profile: string | null;
+    frameWidth: number;
+    frameHeight: number;
+    sampledFrames: number[];
+    regions: TextRegion[];
+    jobId: number | null;
+  },
 ): Promise<void> {
   const row = {
     profile: r.profile,

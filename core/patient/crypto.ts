@@ -88,7 +88,9 @@ export class LibraryKey {
    */
   pseudonym(last: string, first: string, dob: string): string {
     const norm = (s: string) => s.normalize('NFC').toLocaleLowerCase('de').replace(/\s+/g, ' ').trim();
-    return createHmac('sha256', this.macKey).update(`${norm(last)}|${norm(first)}|${dob.trim()}`).digest('hex');
+    return createHmac('sha256', this.macKey)
+      .update(`${norm(last)}|${norm(first)}|${dob.trim()}`)
+      .digest('hex');
   }
 
   matchesId(keyId: string): boolean {

@@ -39,7 +39,9 @@ export function findDates(text: string, opts: { today?: Date; order?: 'dmy' | 'm
   const out: FoundDate[] = [];
   const taken: Array<[number, number]> = [];
   for (const m of text.matchAll(YMD)) {
-    const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+    const y = Number(m[1]),
+      mo = Number(m[2]),
+      d = Number(m[3]);
     if (!isValidDate(y, mo, d)) continue;
     const start = m.index ?? 0;
     out.push({ iso: `${y}-${pad(mo)}-${pad(d)}`, time: null, ambiguous: false, start, end: start + m[0].length });
@@ -48,11 +50,14 @@ export function findDates(text: string, opts: { today?: Date; order?: 'dmy' | 'm
   for (const m of text.matchAll(DMY)) {
     const start = m.index ?? 0;
     if (taken.some(([a, b]) => start < b && start + m[0].length > a)) continue;
-    const a = Number(m[1]), b = Number(m[3]);
+    const a = Number(m[1]),
+      b = Number(m[3]);
     // A time like 09.52.17 looks like a two-digit-year date; a time-like triple with ':' never matches (no ':' separator).
     let y = Number(m[4]);
     if (m[4]!.length === 2) y = expandYear(y, today);
-    let day: number, month: number, ambiguous = false;
+    let day: number,
+      month: number,
+      ambiguous = false;
     if (a > 12 && b <= 12) [day, month] = [a, b];
     else if (b > 12 && a <= 12) [day, month] = [b, a];
     else if (a <= 12 && b <= 12) {

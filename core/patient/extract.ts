@@ -7,31 +7,70 @@ const NAME_PART = `(?:${L})(?:[ -](?:${L}))*`;
 /** "Müller, Jürgen" (possibly with junk before, from icons). */
 const COMMA_NAME = new RegExp(`(${NAME_PART})\\s*[,;]\\s*(${NAME_PART})`, 'u');
 
-const DOB_LABEL = /(?:\bgeb(?:oren)?\b\.?|\bgeb\.?[- ]?dat(?:um)?\.?|\bgeburtsdatum\b|\bd\.?o\.?b\b\.?|\bbirth(?:\s?date)?\b|\bborn\b|(?:^|\s)\*\s?$)/iu;
+const DOB_LABEL =
+  /(?:\bgeb(?:oren)?\b\.?|\bgeb\.?[- ]?dat(?:um)?\.?|\bgeburtsdatum\b|\bd\.?o\.?b\b\.?|\bbirth(?:\s?date)?\b|\bborn\b|(?:^|\s)\*\s?$)/iu;
 const EXAM_LABEL = /(?:\bunters(?:uchung)?(?:s?[- ]?dat(?:um)?)?\b\.?|\bexam(?:ination)?(?:\s?date)?\b|\bdatum\b|\bdate\b)/iu;
 const NAME_LABEL = /(?:^|\s)(?:name|pat(?:ient(?:in)?)?\.?)\s*[:.]\s*(.+)$/iu;
 const LAST_LABEL = /(?:^|\s)(?:nachname|last\s?name|surname|familienname)\s*[:.]?\s*(.+)$/iu;
 const FIRST_LABEL = /(?:^|\s)(?:vorname|first\s?name|given\s?name)\s*[:.]?\s*(.+)$/iu;
-const CASE_LABEL = /(?:^|\s)(?:fall(?:[- ]?nr\.?|nummer)?|case(?:\s?(?:no\.?|id|#))?|pat(?:ient)?\.?[- ]?(?:id|nr\.?)|pid|id|aufn(?:ahme)?[- ]?nr\.?)\s*[:.#]?\s*([A-Z0-9][A-Z0-9/_-]*\d[A-Z0-9/_-]*)/iu;
+const CASE_LABEL =
+  /(?:^|\s)(?:fall(?:[- ]?nr\.?|nummer)?|case(?:\s?(?:no\.?|id|#))?|pat(?:ient)?\.?[- ]?(?:id|nr\.?)|pid|id|aufn(?:ahme)?[- ]?nr\.?)\s*[:.#]?\s*([A-Z0-9][A-Z0-9/_-]*\d[A-Z0-9/_-]*)/iu;
 const DEVICE_LABEL = /(?:^|\s)(?:gerät|device|prozessor|processor|endoskop|scope|system)\s*[:.]\s*(.+)$/iu;
-const DEVICE_MODEL = /\b((?:CV|CLV|GIF|CF|PCF|TJF|BF|EG|EC|EPK|VP|EVIS|ELUXEO|EB|EU)[- ]?[A-Z]*\d{2,}[A-Z0-9]*(?:\s?(?:EXERA|LUCERA)\b[A-Z ]*)?)\b/u;
+const DEVICE_MODEL =
+  /\b((?:CV|CLV|GIF|CF|PCF|TJF|BF|EG|EC|EPK|VP|EVIS|ELUXEO|EB|EU)[- ]?[A-Z]*\d{2,}[A-Z0-9]*(?:\s?(?:EXERA|LUCERA)\b[A-Z ]*)?)\b/u;
 /** Words that are labels, UI terms or months, never names. */
 const NOT_NAMES = new Set(
-  ['name', 'pat', 'patient', 'patientin', 'geb', 'datum', 'date', 'fall', 'case', 'dob', 'temp', 'id', 'standbild', 'fokus', 'auslösen', 'nbi', 'txi', 'freeze', 'exam', 'arzt', 'doctor', 'untersucher', 'gerät', 'device'].map((s) => s.toLowerCase()),
+  [
+    'name',
+    'pat',
+    'patient',
+    'patientin',
+    'geb',
+    'datum',
+    'date',
+    'fall',
+    'case',
+    'dob',
+    'temp',
+    'id',
+    'standbild',
+    'fokus',
+    'auslösen',
+    'nbi',
+    'txi',
+    'freeze',
+    'exam',
+    'arzt',
+    'doctor',
+    'untersucher',
+    'gerät',
+    'device',
+  ].map((s) => s.toLowerCase()),
 );
 
 function clean(text: string): string {
-  return text.replace(/[|©®«»"“”]/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[|©®«»"“”]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function isNameLike(s: string): boolean {
   const words = s.split(/[ -]/).filter(Boolean);
-  return words.length > 0 && words.length <= 4 && words.every((w) => !NOT_NAMES.has(w.toLowerCase().replace(/[.:]/g, ''))) && /\p{Ll}|^\p{Lu}{2,}$/u.test(s);
+  return (
+    words.length > 0 &&
+    words.length <= 4 &&
+    words.every((w) => !NOT_NAMES.has(w.toLowerCase().replace(/[.:]/g, ''))) &&
+    /\p{Ll}|^\p{Lu}{2,}$/u.test(s)
+  );
 }
 
 /** Split "Last, First" / "First Last" after a name label. */
 function splitName(value: string): { last: string; first: string } | null {
-  const v = clean(value).replace(/\s*[*].*$/, '').replace(/\s+(?:geb|dob|\d).*$/iu, '').trim();
+  const v = clean(value)
+    .replace(/\s*[*].*$/, '')
+    .replace(/\s+(?:geb|dob|\d).*$/iu, '')
+    .trim();
   const m = COMMA_NAME.exec(v);
   if (m && isNameLike(m[1]!) && isNameLike(m[2]!)) return { last: m[1]!, first: m[2]! };
   const words = v.match(new RegExp(NAME_PART, 'gu'));
@@ -80,7 +119,12 @@ function joinContinuations(lines: TextLine[]): TextLine[] {
         out.push({
           text: `${t} ${clean(b.text)}`,
           confidence: Math.min(a.confidence, b.confidence),
-          box: { x, y, width: Math.max(a.box.x + a.box.width, b.box.x + b.box.width) - x, height: Math.max(a.box.y + a.box.height, b.box.y + b.box.height) - y },
+          box: {
+            x,
+            y,
+            width: Math.max(a.box.x + a.box.width, b.box.x + b.box.width) - x,
+            height: Math.max(a.box.y + a.box.height, b.box.y + b.box.height) - y,
+          },
         });
         return;
       }
@@ -129,7 +173,11 @@ export function extractFields(rawLines: TextLine[], opts: ExtractOptions = {}): 
   };
   const joinRegion = (ls: TextLine[]): TextLine | null =>
     ls.length
-      ? { text: ls.map((l) => clean(l.text)).join(' '), confidence: Math.min(...ls.map((l) => l.confidence)), box: bounding(ls.map((l) => l.box)) }
+      ? {
+          text: ls.map((l) => clean(l.text)).join(' '),
+          confidence: Math.min(...ls.map((l) => l.confidence)),
+          box: bounding(ls.map((l) => l.box)),
+        }
       : null;
   const nameR = joinRegion(regionLines('name'));
   if (nameR) {

@@ -22,10 +22,17 @@ export async function libraryKey(dataDir: string, db: Kysely<Database>, writer: 
     );
   }
   if (check && !key.matchesId(check.key_id)) {
-    throw new FramewiseError('verification_failed', `The key file ${key.file} does not belong to this library: its patient data cannot be decrypted.`);
+    throw new FramewiseError(
+      'verification_failed',
+      `The key file ${key.file} does not belong to this library: its patient data cannot be decrypted.`,
+    );
   }
   if (!check) {
-    await writer.insertInto('patient_key_check').values({ id: 1, key_id: key.keyId, created_at: nowIso() }).onConflict((oc) => oc.doNothing()).execute();
+    await writer
+      .insertInto('patient_key_check')
+      .values({ id: 1, key_id: key.keyId, created_at: nowIso() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   cache.set(dataDir, key);
   return key;

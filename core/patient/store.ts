@@ -58,7 +58,16 @@ export function normalizeFieldValue(field: PatientField, value: string): string 
   return v;
 }
 
-async function audit(db: Db, key: LibraryKey, videoId: number, field: string, action: AuditEntry['action'], who: string, oldValue: string | null, newValue: string | null) {
+async function audit(
+  db: Db,
+  key: LibraryKey,
+  videoId: number,
+  field: string,
+  action: AuditEntry['action'],
+  who: string,
+  oldValue: string | null,
+  newValue: string | null,
+) {
   await db
     .insertInto('patient_audit')
     .values({
@@ -73,8 +82,18 @@ async function audit(db: Db, key: LibraryKey, videoId: number, field: string, ac
     .execute();
 }
 
-async function readValue(db: Db, key: LibraryKey, videoId: number, field: string): Promise<{ value: string; verified: boolean; source: string } | null> {
-  const row = await db.selectFrom('patient_fields').select(['value_enc', 'verified', 'source']).where('video_id', '=', videoId).where('field', '=', field).executeTakeFirst();
+async function readValue(
+  db: Db,
+  key: LibraryKey,
+  videoId: number,
+  field: string,
+): Promise<{ value: string; verified: boolean; source: string } | null> {
+  const row = await db
+    .selectFrom('patient_fields')
+    .select(['value_enc', 'verified', 'source'])
+    .where('video_id', '=', videoId)
+    .where('field', '=', field)
+    .executeTakeFirst();
   return row ? { value: key.decrypt(row.value_enc, ctx.value(videoId, field)), verified: row.verified === 1, source: row.source } : null;
 }
 
@@ -105,9 +124,20 @@ export interface OcrFieldInput {
  * Store what OCR read. A field a reviewer corrected or verified is kept as it is; other fields are replaced
  * (or cleared when OCR no longer finds them). Every change is audited.
  */
-export async function storeOcrFields(trx: Db, key: LibraryKey, videoId: number, fields: Partial<Record<PatientField, OcrFieldInput>>, who: string): Promise<void> {
+export async function storeOcrFields(
+  trx: Db,
+  key: LibraryKey,
+  videoId: number,
+  fields: Partial<Record<PatientField, OcrFieldInput>>,
+  who: string,
+): Promise<void> {
   for (const field of PATIENT_FIELDS) {
-    const existing = await trx.selectFrom('patient_fields').select(['value_enc', 'verified', 'source']).where('video_id', '=', videoId).where('field', '=', field).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('patient_fields')
+      .select(['value_enc', 'verified', 'source'])
+      .where('video_id', '=', videoId)
+      .where('field', '=', field)
+      .executeTakeFirst();
     if (existing && (existing.verified === 1 || existing.source === 'manual')) continue;
     const old = existing ? key.decrypt(existing.value_enc, ctx.value(videoId, field)) : null;
     const f = fields[field];
@@ -146,7 +176,13 @@ export interface FieldChanges {
 }
 
 /** A reviewer's corrections: set values (normalised), clear, verify, unverify — each audited with old → new. */
-export async function changeFields(db: Kysely<Database>, key: LibraryKey, videoId: number, changes: FieldChanges, who: string): Promise<void> {
+export async function changeFields(
+  db: Kysely<Database>,
+  key: LibraryKey,
+  videoId: number,
+  changes: FieldChanges,
+  who: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const [f, raw] of Object.entries(changes.set ?? {})) {
       const field = f as PatientField;
@@ -161,7 +197,12 @@ export async function changeFields(db: Kysely<Database>, key: LibraryKey, videoI
       };
       if (old && old.value === value) {
         // Confirming OCR's value by typing it: keep its confidence, frame and crop.
-        await trx.updateTable('patient_fields').set({ source: 'manual', updated_at: row.updated_at }).where('video_id', '=', videoId).where('field', '=', field).execute();
+        await trx
+          .updateTable('patient_fields')
+          .set({ source: 'manual', updated_at: row.updated_at })
+          .where('video_id', '=', videoId)
+          .where('field', '=', field)
+          .execute();
       } else {
         await trx
           .insertInto('patient_fields')
@@ -177,12 +218,20 @@ export async function changeFields(db: Kysely<Database>, key: LibraryKey, videoI
       await trx.deleteFrom('patient_fields').where('video_id', '=', videoId).where('field', '=', field).execute();
       await audit(trx, key, videoId, field, 'clear', who, old.value, null);
     }
-    for (const [list, verified] of [[changes.verify ?? [], 1], [changes.unverify ?? [], 0]] as const) {
+    for (const [list, verified] of [
+      [changes.verify ?? [], 1],
+      [changes.unverify ?? [], 0],
+    ] as const) {
       for (const field of list) {
         const cur = await readValue(trx, key, videoId, field);
         if (!cur) throw new FramewiseError('precondition', `${field} has no value to ${verified ? 'verify' : 'unverify'}`);
         if ((cur.verified ? 1 : 0) === verified) continue;
-        await trx.updateTable('patient_fields').set({ verified, updated_at: nowIso() }).where('video_id', '=', videoId).where('field', '=', field).execute();
+        await trx
+          .updateTable('patient_fields')
+          .set({ verified, updated_at: nowIso() })
+          .where('video_id', '=', videoId)
+          .where('field', '=', field)
+          .execute();
         await audit(trx, key, videoId, field, verified ? 'verify' : 'unverify', who, cur.value, cur.value);
       }
     }
@@ -209,7 +258,12 @@ export async function readFields(db: Db, key: LibraryKey, videoId: number): Prom
 }
 
 export async function readCrop(db: Db, key: LibraryKey, videoId: number, field: PatientField): Promise<Buffer | null> {
-  const r = await db.selectFrom('patient_fields').select('crop_enc').where('video_id', '=', videoId).where('field', '=', field).executeTakeFirst();
+  const r = await db
+    .selectFrom('patient_fields')
+    .select('crop_enc')
+    .where('video_id', '=', videoId)
+    .where('field', '=', field)
+    .executeTakeFirst();
   return r?.crop_enc ? key.decryptBytes(r.crop_enc, ctx.crop(videoId, field)) : null;
 }
 

@@ -50,9 +50,27 @@ export const ocrBench: BenchModule = {
       const r = await runOcr(ffmpeg, video, { engine, samples });
       const n = Math.max(1, r.sampledFrames.length);
       rows.push(
-        { area: 'ocr', metric: 'detection per sampled 1080p frame', value: round(r.timings.detectMs / n), unit: 'ms', notes: `PP-OCRv4 det, 960 px max side, worker thread; ${n} samples` },
-        { area: 'ocr', metric: 'recognition per sampled frame', value: round(r.timings.recognizeMs / n), unit: 'ms', notes: `tesseract.js deu+eng, ${r.regions.length} text regions` },
-        { area: 'ocr', metric: 'decode per sampled frame', value: round(r.timings.decodeMs / n), unit: 'ms', notes: 'seek + one rgb24 frame through a pipe' },
+        {
+          area: 'ocr',
+          metric: 'detection per sampled 1080p frame',
+          value: round(r.timings.detectMs / n),
+          unit: 'ms',
+          notes: `PP-OCRv4 det, 960 px max side, worker thread; ${n} samples`,
+        },
+        {
+          area: 'ocr',
+          metric: 'recognition per sampled frame',
+          value: round(r.timings.recognizeMs / n),
+          unit: 'ms',
+          notes: `tesseract.js deu+eng, ${r.regions.length} text regions`,
+        },
+        {
+          area: 'ocr',
+          metric: 'decode per sampled frame',
+          value: round(r.timings.decodeMs / n),
+          unit: 'ms',
+          notes: 'seek + one rgb24 frame through a pipe',
+        },
       );
 
       let errors = 0;
@@ -62,7 +80,10 @@ export const ocrBench: BenchModule = {
       for (const c of layoutCases) {
         const file = await overlayMedia(c.name, c.spec);
         const res = await runOcrOnImage(ffmpeg, file, { engine, today: new Date('2026-01-01T00:00:00Z') });
-        const truth = [...c.spec.lines].sort((a, b) => a.y - b.y || a.x - b.x).map((l) => l.text).join('\n');
+        const truth = [...c.spec.lines]
+          .sort((a, b) => a.y - b.y || a.x - b.x)
+          .map((l) => l.text)
+          .join('\n');
         const read = res.regions
           .filter((g) => !g.insideEndoscope)
           .sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)
@@ -76,8 +97,24 @@ export const ocrBench: BenchModule = {
         }
       }
       rows.push(
-        { area: 'ocr', metric: 'character error rate (generated layouts)', value: round((100 * errors) / Math.max(1, chars), 2), unit: '%', target: '<= 2', pass: (100 * errors) / chars <= 2, notes: `${layoutCases.length} frames, ${chars} characters` },
-        { area: 'ocr', metric: 'fields exact (generated layouts)', value: round((100 * fieldsExact) / Math.max(1, fieldsTotal), 1), unit: '%', target: '>= 95', pass: fieldsExact / fieldsTotal >= 0.95, notes: `${fieldsExact}/${fieldsTotal}` },
+        {
+          area: 'ocr',
+          metric: 'character error rate (generated layouts)',
+          value: round((100 * errors) / Math.max(1, chars), 2),
+          unit: '%',
+          target: '<= 2',
+          pass: (100 * errors) / chars <= 2,
+          notes: `${layoutCases.length} frames, ${chars} characters`,
+        },
+        {
+          area: 'ocr',
+          metric: 'fields exact (generated layouts)',
+          value: round((100 * fieldsExact) / Math.max(1, fieldsTotal), 1),
+          unit: '%',
+          target: '>= 95',
+          pass: fieldsExact / fieldsTotal >= 0.95,
+          notes: `${fieldsExact}/${fieldsTotal}`,
+        },
       );
 
       const info = await ffmpeg.probe(video);
@@ -89,7 +126,12 @@ export const ocrBench: BenchModule = {
       const t0 = performance.now();
       const reps = 5;
       for (let i = 0; i < reps; i++) detectEndoscopeRegion(frames);
-      rows.push({ area: 'ocr', metric: 'endoscope region detection (16 × 1080p frames)', value: round((performance.now() - t0) / reps), unit: 'ms' });
+      rows.push({
+        area: 'ocr',
+        metric: 'endoscope region detection (16 × 1080p frames)',
+        value: round((performance.now() - t0) / reps),
+        unit: 'ms',
+      });
     } finally {
       await engine.close();
     }

@@ -82,6 +82,9 @@ describe('field extraction', () => {
   test('a profile region wins over free detection', () => {
     const inRegion: TextLine = { text: 'Meier, Paul', confidence: 0.9, box: { x: 500, y: 500, width: 150, height: 30 } };
     const elsewhere: TextLine = { text: 'Schulz, Eva', confidence: 0.99, box: { x: 10, y: 10, width: 150, height: 30 } };
-    assert.deepEqual(values([elsewhere, inRegion], { regions: { name: { x: 480, y: 480, width: 300, height: 80 } } }), { last_name: 'Meier', first_name: 'Paul' });
+    assert.deepEqual(values([elsewhere, inRegion], { regions: { name: { x: 480, y: 480, width: 300, height: 80 } } }), {
+      last_name: 'Meier',
+      first_name: 'Paul',
+    });
   });
 });

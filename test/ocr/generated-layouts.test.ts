@@ -30,7 +30,10 @@ describe('OCR on generated layouts', () => {
       assert.ok(r.endoscope, 'endoscope region');
       assert.equal(r.endoscope.shape, c.spec.endoscope!.shape);
       const e = c.spec.endoscope!;
-      assert.ok(Math.abs(r.endoscope.x - e.x) <= 8 && Math.abs(r.endoscope.width - e.size) <= 16, `region ${JSON.stringify(r.endoscope)} vs ${JSON.stringify(e)}`);
+      assert.ok(
+        Math.abs(r.endoscope.x - e.x) <= 8 && Math.abs(r.endoscope.width - e.size) <= 16,
+        `region ${JSON.stringify(r.endoscope)} vs ${JSON.stringify(e)}`,
+      );
     });
   }
 

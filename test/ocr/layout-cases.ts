@@ -35,7 +35,14 @@ export const layoutCases: Case[] = [
         { text: 'Datum: 2024/01/09 08:15', x: 330, y: 680 },
       ],
     },
-    truth: { last_name: 'Schäfer', first_name: 'Anna-Lena', dob: '1985-11-23', examination_date: '2024-01-09', examination_time: '08:15', casenumber: '20231234' },
+    truth: {
+      last_name: 'Schäfer',
+      first_name: 'Anna-Lena',
+      dob: '1985-11-23',
+      examination_date: '2024-01-09',
+      examination_time: '08:15',
+      casenumber: '20231234',
+    },
   },
   {
     name: 'two-digit-year-and-slashes',
@@ -48,7 +55,14 @@ export const layoutCases: Case[] = [
         { text: 'Pat-ID: A-77812', x: 700, y: 190 },
       ],
     },
-    truth: { last_name: 'Weiß', first_name: 'Günther', dob: '1958-03-07', examination_date: '2022-02-28', examination_time: '10:02', casenumber: 'A-77812' },
+    truth: {
+      last_name: 'Weiß',
+      first_name: 'Günther',
+      dob: '1958-03-07',
+      examination_date: '2022-02-28',
+      examination_time: '10:02',
+      casenumber: 'A-77812',
+    },
   },
   {
     name: 'small-14px',
@@ -76,4 +90,3 @@ export const layoutCases: Case[] = [
     truth: { last_name: 'Köhler', first_name: 'Björn', dob: '1944-12-01', examination_date: '2020-10-05' },
   },
 ];
-

@@ -44,17 +44,33 @@ describe('framewise ocr / meta / profiles', () => {
   });
 
   test('meta --set/--verify corrects and verifies; meta --json prints the stored fields and the audit', async () => {
-    const set = await runCli(['--data-dir', data, 'meta', '1', '--set', 'first_name=Mareike Anna', '--set', 'casenumber=F-99', '--verify', 'last_name']);
+    const set = await runCli([
+      '--data-dir',
+      data,
+      'meta',
+      '1',
+      '--set',
+      'first_name=Mareike Anna',
+      '--set',
+      'casenumber=F-99',
+      '--verify',
+      'last_name',
+    ]);
     assert.equal(set.code, 0, set.stderr);
     assert.match(set.stdout, /Mareike Anna/);
     const show = await runCli(['--data-dir', data, 'meta', '1', '--json', '--audit']);
-    const d = JSON.parse(show.stdout) as { fields: Array<{ field: string; value: string; verified: boolean; source: string }>; audit: Array<{ field: string; action: string; oldValue: string | null; newValue: string | null }> };
+    const d = JSON.parse(show.stdout) as {
+      fields: Array<{ field: string; value: string; verified: boolean; source: string }>;
+      audit: Array<{ field: string; action: string; oldValue: string | null; newValue: string | null }>;
+    };
     const f = Object.fromEntries(d.fields.map((x) => [x.field, x]));
     assert.equal(f.first_name?.value, 'Mareike Anna');
     assert.equal(f.first_name?.source, 'manual');
     assert.equal(f.casenumber?.value, 'F-99');
     assert.equal(f.last_name?.verified, true);
-    assert.ok(d.audit.some((a) => a.field === 'first_name' && a.action === 'set' && a.oldValue === 'Mareike' && a.newValue === 'Mareike Anna'));
+    assert.ok(
+      d.audit.some((a) => a.field === 'first_name' && a.action === 'set' && a.oldValue === 'Mareike' && a.newValue === 'Mareike Anna'),
+    );
     assert.equal((await runCli(['--data-dir', data, 'meta', '1', '--set', 'shoe_size=44'])).code, 2);
     const bad = await runCli(['--data-dir', data, 'meta', '1', '--set', 'dob=31.02.1990']);
     assert.notEqual(bad.code, 0);
@@ -62,7 +78,10 @@ describe('framewise ocr / meta / profiles', () => {
   });
 
   test('profiles list/add/show, and ocr --profile reads from the profile regions', async () => {
-    const list = JSON.parse((await runCli(['--data-dir', data, 'profiles', 'list', '--json'])).stdout) as Array<{ profile: { name: string }; builtin: boolean }>;
+    const list = JSON.parse((await runCli(['--data-dir', data, 'profiles', 'list', '--json'])).stdout) as Array<{
+      profile: { name: string };
+      builtin: boolean;
+    }>;
     assert.ok(list.some((p) => p.profile.name === 'lx-anonymizer' && p.builtin));
     const file = path.join(scratch.dir, 'left-top.json');
     writeFileSync(
@@ -76,7 +95,9 @@ describe('framewise ocr / meta / profiles', () => {
     );
     const add = await runCli(['--data-dir', data, 'profiles', 'add', file]);
     assert.equal(add.code, 0, add.stderr);
-    const show = JSON.parse((await runCli(['--data-dir', data, 'profiles', 'show', 'left top', '--json'])).stdout) as { profile: { referenceWidth: number } };
+    const show = JSON.parse((await runCli(['--data-dir', data, 'profiles', 'show', 'left top', '--json'])).stdout) as {
+      profile: { referenceWidth: number };
+    };
     assert.equal(show.profile.referenceWidth, 1280);
     writeFileSync(file, JSON.stringify({ name: 'broken', referenceWidth: -1, fields: {} }));
     assert.notEqual((await runCli(['--data-dir', data, 'profiles', 'add', file])).code, 0);
@@ -101,7 +122,8 @@ describe('ocr job cancel', () => {
       });
       const [imp] = await importAndWait(lib.core, [file]);
       const videoId = (imp!.output as { videoId: number }).videoId;
-      for (const j of await lib.core.call('jobs.list', { states: ['queued', 'running'] })) await lib.core.services.jobs.waitFor(j.id, 60_000);
+      for (const j of await lib.core.call('jobs.list', { states: ['queued', 'running'] }))
+        await lib.core.services.jobs.waitFor(j.id, 60_000);
       let sawProgress = false;
       const progressed = new Promise<void>((resolve) => {
         const unsub = lib.core.subscribe((e) => {

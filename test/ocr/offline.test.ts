@@ -29,7 +29,14 @@ test('OCR runs fully offline: no socket, DNS or fetch in any thread', async () =
       globalThis.fetch = deny('fetch');
       `,
     );
-    const image = await overlayMedia('offline', { lines: [{ text: 'Müller, Jürgen', x: 40, y: 30 }, { text: '12.05.2023 10:00', x: 40, y: 90 }], width: 640, height: 160 });
+    const image = await overlayMedia('offline', {
+      lines: [
+        { text: 'Müller, Jürgen', x: 40, y: 30 },
+        { text: '12.05.2023 10:00', x: 40, y: 90 },
+      ],
+      width: 640,
+      height: 160,
+    });
     const script = path.join(dir, 'child.mjs');
     writeFileSync(
       script,
@@ -40,7 +47,10 @@ test('OCR runs fully offline: no socket, DNS or fetch in any thread', async () =
       process.stdout.write(JSON.stringify({ last: r.fields.last_name?.value, text: r.regions.map((g) => g.text) }));
       `,
     );
-    const { stdout, stderr } = await execFileAsync(process.execPath, ['--require', preload, script], { timeout: 120_000, env: { ...process.env, TESSDATA_CACHE: dir } });
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--require', preload, script], {
+      timeout: 120_000,
+      env: { ...process.env, TESSDATA_CACHE: dir },
+    });
     assert.doesNotMatch(stderr, /NETWORK-ATTEMPT/);
     const out = JSON.parse(stdout) as { last?: string; text: string[] };
     assert.equal(out.last, 'Müller', stdout);

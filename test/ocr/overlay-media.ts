@@ -79,8 +79,10 @@ export function overlayMedia(name: string, spec: OverlaySpec): Promise<string> {
   const ext = dur > 0 ? 'mp4' : 'png';
   return generated(`ocr-${name}-${key}.${ext}`, (out) => [
     ...inputs,
-    '-filter_complex', graph,
-    '-map', '[v]',
+    '-filter_complex',
+    graph,
+    '-map',
+    '[v]',
     ...(dur > 0 ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-t', String(dur)] : ['-frames:v', '1']),
     out,
   ]);

@@ -87,7 +87,10 @@ describe('patient data storage', () => {
 
   test('corrections and verification are audited (who, when, old → new) and survive a new OCR run', async () => {
     await lib.core.call('patient.update', { video: v1, set: { first_name: 'Jürgen-Paul', casenumber: 'F-1' }, verify: ['last_name'] });
-    await assert.rejects(lib.core.call('patient.update', { video: v1, set: { dob: 'yesterday' } }), (e: FramewiseError) => e.code === 'usage');
+    await assert.rejects(
+      lib.core.call('patient.update', { video: v1, set: { dob: 'yesterday' } }),
+      (e: FramewiseError) => e.code === 'usage',
+    );
     await lib.core.call('patient.update', { video: v1, set: { dob: '4.7.1961' } });
     const audit = await lib.core.call('patient.audit', { video: v1 });
     const set = audit.filter((a) => a.action === 'set');
@@ -132,7 +135,10 @@ describe('patient data storage', () => {
     assert.ok(t);
     assert.equal(t.frameWidth, 1280);
     assert.ok(t.textBoxes.length >= 3);
-    assert.ok(t.textBoxes.every((b) => b.x >= 880), 'overlay boxes are the top-right text');
+    assert.ok(
+      t.textBoxes.every((b) => b.x >= 880),
+      'overlay boxes are the top-right text',
+    );
     assert.equal(t.patientValues.last_name, 'Schäfer');
     assert.equal(t.endoscope?.shape, 'circle');
   });
@@ -152,7 +158,10 @@ describe('patient data storage', () => {
       writeFileSync(keyFile, `framewise-library-key v1\n${Buffer.alloc(32, 9).toString('hex')}\n`);
       forgetLibraryKeys();
       const again = await Core.open({ dataDir: dir });
-      await assert.rejects(again.call('patient.get', { video: vid }), (e: FramewiseError) => e.code === 'verification_failed' && /does not belong/.test(e.message));
+      await assert.rejects(
+        again.call('patient.get', { video: vid }),
+        (e: FramewiseError) => e.code === 'verification_failed' && /does not belong/.test(e.message),
+      );
       await again.close();
       forgetLibraryKeys();
       // Tampered ciphertext with the right key: authentication fails too.
@@ -165,7 +174,10 @@ describe('patient data storage', () => {
       const { rmSync } = await import('node:fs');
       rmSync(keyFile);
       const c4 = await Core.open({ dataDir: dir });
-      await assert.rejects(c4.call('patient.get', { video: vid }), (e: FramewiseError) => e.code === 'verification_failed' && /missing/.test(e.message));
+      await assert.rejects(
+        c4.call('patient.get', { video: vid }),
+        (e: FramewiseError) => e.code === 'verification_failed' && /missing/.test(e.message),
+      );
       await c4.close();
       assert.ok(!existsSync(keyFile), 'no new key was made over existing data');
     } finally {

@@ -44,7 +44,7 @@ export const ocrCommand: CliCommand = {
   name: 'ocr',
   summary: 'Read the burned-in overlay of a video: patient fields, text boxes, endoscope region',
   usage: 'ocr <video> [--profile <name>] [--samples <n>]',
-  help: '  --profile  read fields from this device profile\'s regions (default: the best-matching profile, if any)\n  --samples  frames sampled over the video (default: the ocrSamples setting)',
+  help: "  --profile  read fields from this device profile's regions (default: the best-matching profile, if any)\n  --samples  frames sampled over the video (default: the ocrSamples setting)",
   options: { profile: { type: 'string' }, samples: { type: 'string' } },
   async run({ args, options, out, openCore }) {
     if (args.length !== 1) throw new UsageError('ocr needs exactly one video');
@@ -67,7 +67,12 @@ export const ocrCommand: CliCommand = {
     const result = {
       videoId,
       profile: ocr?.profile ?? null,
-      fields: Object.fromEntries(data.fields.map((f) => [f.field, { value: f.value, confidence: f.confidence, frame: f.frame, box: f.box, source: f.source, verified: f.verified }])),
+      fields: Object.fromEntries(
+        data.fields.map((f) => [
+          f.field,
+          { value: f.value, confidence: f.confidence, frame: f.frame, box: f.box, source: f.source, verified: f.verified },
+        ]),
+      ),
       textBoxes: ocr?.regions ?? [],
       endoscope: data.endoscope,
       sampledFrames: ocr?.sampledFrames ?? [],
@@ -77,8 +82,13 @@ export const ocrCommand: CliCommand = {
       lines.push(`profile: ${result.profile ?? '(none)'}`);
       const e = data.endoscope;
       lines.push(e ? `endoscope region: ${e.x},${e.y} ${e.width}x${e.height} ${e.shape} (${e.source})` : 'endoscope region: (none found)');
-      lines.push(`text boxes: ${result.textBoxes.length} (${result.textBoxes.filter((b) => b.stable).length} stable) in ${result.sampledFrames.length} frames`);
-      for (const b of result.textBoxes) lines.push(`  ${b.box.x},${b.box.y} ${b.box.width}x${b.box.height}${b.stable ? ' stable' : ''}${b.insideEndoscope ? ' in-image' : ''}  ${b.text ?? ''}`);
+      lines.push(
+        `text boxes: ${result.textBoxes.length} (${result.textBoxes.filter((b) => b.stable).length} stable) in ${result.sampledFrames.length} frames`,
+      );
+      for (const b of result.textBoxes)
+        lines.push(
+          `  ${b.box.x},${b.box.y} ${b.box.width}x${b.box.height}${b.stable ? ' stable' : ''}${b.insideEndoscope ? ' in-image' : ''}  ${b.text ?? ''}`,
+        );
       return lines.join('\n');
     });
     return EXIT_OK;
@@ -95,13 +105,16 @@ export const profilesCommand: CliCommand = {
     if (sub === 'list' || sub === undefined) {
       const list = await core.call('profiles.list', {});
       out.result(list, () =>
-        table(['name', 'kind', 'reference', 'fields', 'endoscope'], list.map((p) => [
-          p.profile.name,
-          p.builtin ? 'built-in' : 'user',
-          `${p.profile.referenceWidth}x${p.profile.referenceHeight}`,
-          Object.keys(p.profile.fields).join(','),
-          p.profile.endoscope?.shape ?? '',
-        ])),
+        table(
+          ['name', 'kind', 'reference', 'fields', 'endoscope'],
+          list.map((p) => [
+            p.profile.name,
+            p.builtin ? 'built-in' : 'user',
+            `${p.profile.referenceWidth}x${p.profile.referenceHeight}`,
+            Object.keys(p.profile.fields).join(','),
+            p.profile.endoscope?.shape ?? '',
+          ]),
+        ),
       );
       return EXIT_OK;
     }
@@ -137,7 +150,7 @@ function isField(s: string): s is PatientField {
 
 export const metaCommand: CliCommand = {
   name: 'meta',
-  summary: 'Show or correct a video\'s patient fields (decrypted; every change audited)',
+  summary: "Show or correct a video's patient fields (decrypted; every change audited)",
   usage: 'meta <video> [--set field=value]… [--verify field]… [--unverify field]… [--clear field]… [--audit]',
   help: `  fields: ${PATIENT_FIELDS.join(', ')}\n  --audit  print the change history (who, when, old → new)`,
   options: {
@@ -149,7 +162,7 @@ export const metaCommand: CliCommand = {
   },
   async run({ args, options, out, openCore }) {
     if (args.length !== 1) throw new UsageError('meta needs exactly one video');
-    const list = (k: string) => ((options[k] as string[] | undefined) ?? []);
+    const list = (k: string) => (options[k] as string[] | undefined) ?? [];
     const set: Partial<Record<PatientField, string>> = {};
     for (const s of list('set')) {
       const eq = s.indexOf('=');
@@ -180,9 +193,18 @@ export const metaCommand: CliCommand = {
     const audit = options.audit ? await core.call('patient.audit', { video: videoId }) : undefined;
     out.result(audit ? { ...data, audit } : data, () => {
       const lines = [fieldsTable(data)];
-      if (data.pseudonym) lines.push(`patient pseudonym: ${data.pseudonym.slice(0, 16)}…${data.samePatientVideos.length ? ` (also in videos ${data.samePatientVideos.join(', ')})` : ''}`);
+      if (data.pseudonym)
+        lines.push(
+          `patient pseudonym: ${data.pseudonym.slice(0, 16)}…${data.samePatientVideos.length ? ` (also in videos ${data.samePatientVideos.join(', ')})` : ''}`,
+        );
       if (audit) {
-        lines.push('', table(['at', 'who', 'field', 'action', 'old', 'new'], audit.map((a) => [a.at, a.who, a.field, a.action, a.oldValue ?? '', a.newValue ?? ''])));
+        lines.push(
+          '',
+          table(
+            ['at', 'who', 'field', 'action', 'old', 'new'],
+            audit.map((a) => [a.at, a.who, a.field, a.action, a.oldValue ?? '', a.newValue ?? '']),
+          ),
+        );
       }
       return lines.join('\n');
     });

@@ -17,27 +17,55 @@ export interface EndoscopeRegion extends Box {
 const WORK_WIDTH = 320;
 const BLACK_THRESHOLD = 24;
 
-/** Max luminance per pixel over the frames, at a small working size (fast; holes from dark lumen are filled later). */
-function maxLuma(frames: RgbImage[]): { w: number; h: number; data: Uint8Array; sx: number; sy: number } {
-  const f0 = frames[0]!;
-  const w = Math.min(WORK_WIDTH, f0.width);
-  const h = Math.max(1, Math.round((f0.height * w) / f0.width));
-  const sx = f0.width / w;
-  const sy = f0.height / h;
-  const data = new Uint8Array(w * h);
-  for (const f of frames) {
+/**
+ * Max luminance per pixel over frames, at a small working size: frames are added one by one (nothing of
+ * them is kept), so a long video's samples cost a few hundred kilobytes.
+ */
+export class EndoscopeAccumulator {
+  private acc: { w: number; h: number; count: Uint16Array; frames: number; sx: number; sy: number; fw: number; fh: number } | null = null;
+  private luma = new Uint8Array(0);
+
+  add(f: RgbImage): void {
+    if (!this.acc || this.acc.fw !== f.width || this.acc.fh !== f.height) {
+      const w = Math.min(WORK_WIDTH, f.width);
+      const h = Math.max(1, Math.round((f.height * w) / f.width));
+      this.acc = { w, h, count: new Uint16Array(w * h), frames: 0, sx: f.width / w, sy: f.height / h, fw: f.width, fh: f.height };
+      this.luma = new Uint8Array(w * h);
+    }
+    const { w, h, count, sx, sy } = this.acc;
+    const luma = this.luma;
+    const hist = new Uint32Array(256);
     for (let y = 0; y < h; y++) {
       const fy = Math.min(f.height - 1, Math.floor((y + 0.5) * sy));
       for (let x = 0; x < w; x++) {
         const fx = Math.min(f.width - 1, Math.floor((x + 0.5) * sx));
         const i = (fy * f.width + fx) * 3;
         const l = (f.data[i]! * 77 + f.data[i + 1]! * 150 + f.data[i + 2]! * 29) >> 8;
-        const o = y * w + x;
-        if (l > data[o]!) data[o] = l;
+        luma[y * w + x] = l;
+        hist[l]!++;
       }
     }
+    // The ground around the image is black or a dark grey: measure it (10th percentile) and sit above it.
+    let bg = 0;
+    for (let acc = 0; bg < 255 && (acc += hist[bg]!) < luma.length * 0.1; bg++);
+    // No dark ground at all (the image fills the frame): plain black threshold.
+    const threshold = bg < 60 ? Math.max(BLACK_THRESHOLD, bg + 20) : BLACK_THRESHOLD;
+    for (let p = 0; p < luma.length; p++) if (luma[p]! > threshold) count[p]!++;
+    this.acc.frames++;
   }
-  return { w, h, data, sx, sy };
+
+  /**
+   * A pixel is image when it is lit in at least 30 % of the frames: a white-out or a view of the room
+   * (scope outside the patient) in a few samples does not turn the whole frame into "image".
+   */
+  result(): EndoscopeRegion | null {
+    if (!this.acc || !this.acc.frames) return null;
+    const { w, h, count, frames, sx, sy, fw, fh } = this.acc;
+    const need = Math.max(1, Math.ceil(frames * 0.3));
+    const mask = new Uint8Array(w * h);
+    for (let p = 0; p < mask.length; p++) mask[p] = count[p]! >= need ? 1 : 0;
+    return regionFromMask({ w, h, mask, sx, sy, fw, fh });
+  }
 }
 
 /**
@@ -46,20 +74,27 @@ function maxLuma(frames: RgbImage[]): { w: number; h: number; data: Uint8Array; 
  * image), classified by how much of its rectangle it fills. Null when the frames are black.
  */
 export function detectEndoscopeRegion(frames: RgbImage[]): EndoscopeRegion | null {
-  if (!frames.length) return null;
-  const { w, h, data, sx, sy } = maxLuma(frames);
-  // The ground around the image is black or a dark grey: measure it (10th percentile) and sit above it.
-  const hist = new Uint32Array(256);
-  for (const v of data) hist[v]!++;
-  let bg = 0;
-  for (let acc = 0; bg < 255 && (acc += hist[bg]!) < data.length * 0.1; bg++);
-  const THRESHOLD = Math.max(BLACK_THRESHOLD, bg + 20);
+  const acc = new EndoscopeAccumulator();
+  for (const f of frames) acc.add(f);
+  return acc.result();
+}
+
+function regionFromMask(l: {
+  w: number;
+  h: number;
+  mask: Uint8Array;
+  sx: number;
+  sy: number;
+  fw: number;
+  fh: number;
+}): EndoscopeRegion | null {
+  const { w, h, mask, sx, sy } = l;
   const labels = new Int32Array(w * h);
   const stack = new Int32Array(w * h);
   let best = { label: 0, count: 0 };
   let next = 0;
-  for (let s = 0; s < data.length; s++) {
-    if (labels[s] || data[s]! <= THRESHOLD) continue;
+  for (let s = 0; s < mask.length; s++) {
+    if (labels[s] || !mask[s]) continue;
     next++;
     let sp = 0;
     let count = 0;
@@ -70,7 +105,7 @@ export function detectEndoscopeRegion(frames: RgbImage[]): EndoscopeRegion | nul
       count++;
       const x = p % w;
       const push = (q: number) => {
-        if (!labels[q] && data[q]! > THRESHOLD) {
+        if (!labels[q] && mask[q]) {
           labels[q] = next;
           stack[sp++] = q;
         }
@@ -78,7 +113,7 @@ export function detectEndoscopeRegion(frames: RgbImage[]): EndoscopeRegion | nul
       if (x > 0) push(p - 1);
       if (x < w - 1) push(p + 1);
       if (p >= w) push(p - w);
-      if (p + w < data.length) push(p + w);
+      if (p + w < mask.length) push(p + w);
     }
     if (count > best.count) best = { label: next, count };
   }
@@ -127,8 +162,8 @@ export function detectEndoscopeRegion(frames: RgbImage[]): EndoscopeRegion | nul
     width: Math.round(rw * sx),
     height: Math.round(rh * sy),
     shape,
-    frameWidth: frames[0]!.width,
-    frameHeight: frames[0]!.height,
+    frameWidth: l.fw,
+    frameHeight: l.fh,
     fill: Math.round(fill * 1000) / 1000,
   };
   if (cornerCut !== undefined) region.cornerCut = cornerCut;

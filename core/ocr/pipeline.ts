@@ -5,7 +5,7 @@ import { PATIENT_FIELDS, type FieldReading, type FieldRegions, type PatientField
 import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
 import type { DetectedBox } from './detect.js';
 import { DetectorThread } from './detector-thread.js';
-import { detectEndoscopeRegion, insideMask, type EndoscopeRegion } from './endoscope.js';
+import { EndoscopeAccumulator, insideMask, type EndoscopeRegion } from './endoscope.js';
 import { encodePng, iou, rgbCrop, roundBox, type Box, type RgbImage } from './image.js';
 import { LineRecognizer } from './recognize.js';
 
@@ -260,7 +260,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
   const timings = { detectMs: 0, recognizeMs: 0, decodeMs: 0, endoscopeMs: 0 };
   try {
     const perFrame: ReadLine[][] = [];
-    const images: RgbImage[] = [];
+    const endoscopeAcc = new EndoscopeAccumulator();
     const frames: number[] = [];
     const readings = new Map<PatientField, Array<FieldReading & { frame: number; crop: Buffer }>>();
     let skipped = 0;
@@ -283,8 +283,9 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       });
       perFrame.push(lines);
       frames.push(s.frame);
-      // Keep a small number of frames for the endoscope region (downscaled inside the detector).
-      if (images.length < 8 || s.index % 3 === 0) images.push(s.image);
+      const te = performance.now();
+      endoscopeAcc.add(s.image);
+      timings.endoscopeMs += performance.now() - te;
       if (!layout) layout = opts.resolveLayout ? await opts.resolveLayout(lines, s.image) : { profile: null };
       const fields = extractFields(lines, {
         ...(layout.regions ? { regions: layout.regions } : {}),
@@ -305,8 +306,8 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     }
     throwIfAborted(opts.signal);
     const t0 = performance.now();
-    const endoscope = images.length ? detectEndoscopeRegion(images.slice(-16)) : null;
-    timings.endoscopeMs = performance.now() - t0;
+    const endoscope = endoscopeAcc.result();
+    timings.endoscopeMs += performance.now() - t0;
     const fields: OcrResult['fields'] = {};
     for (const key of PATIENT_FIELDS) {
       const v = voteField(readings.get(key) ?? [], perFrame.length, key === 'examination_time');

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
@@ -116,6 +117,7 @@ export const ocrJob = defineJobKind({
     const result: OcrResult = await runOcr(s.ffmpeg, row.path, {
       samples: input.samples ?? settings.ocrSamples,
       resolveLayout: layout.resolve,
+      cacheDir: path.join(s.dataDir, 'cache', 'tessdata'),
       signal: ctx.signal,
       onProgress: (f, stage) => ctx.progress(Math.min(0.99, f), stage),
     });

@@ -165,6 +165,8 @@ export interface OcrOptions {
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
   engine?: OcrEngine;
+  /** Folder for the local copy of the Tesseract data when no engine is passed (default: a per-user temp folder). */
+  cacheDir?: string;
   today?: Date;
 }
 
@@ -254,7 +256,7 @@ function clusterRegions(perFrame: ReadLine[][], endoscope: EndoscopeRegion | nul
  * patient fields per frame and vote across frames, cluster text regions, and find the endoscope image.
  */
 export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}): Promise<OcrResult> {
-  const engine = opts.engine ?? (await OcrEngine.create());
+  const engine = opts.engine ?? (await OcrEngine.create(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}));
   const onAbort = () => void engine.close().catch(() => undefined);
   if (!opts.engine) opts.signal?.addEventListener('abort', onAbort, { once: true });
   const timings = { detectMs: 0, recognizeMs: 0, decodeMs: 0, endoscopeMs: 0 };

@@ -161,7 +161,7 @@ export const ocrJob = defineJobKind({
     const fields: Partial<Record<PatientField, OcrFieldInput>> = {};
     for (const [k, f] of Object.entries(sealed.fields))
       fields[k as PatientField] = { ...f, crop: f.crop ? Buffer.from(f.crop, 'base64') : null };
-    await storeOcrFields(trx, key, input.videoId, fields, 'ocr');
+    await storeOcrFields(trx, key, input.videoId, fields, 'Framewise OCR');
     await putOcrResult(trx, key, input.videoId, {
       profile: output.profile,
       frameWidth: sealed.frameWidth,

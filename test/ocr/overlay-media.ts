@@ -49,7 +49,10 @@ export function overlayMedia(name: string, spec: OverlaySpec): Promise<string> {
   const w = spec.width ?? 1280;
   const h = spec.height ?? 720;
   const dur = spec.duration ?? 0;
-  const key = createHash('sha1').update(JSON.stringify({ spec, v: 2 })).digest('hex').slice(0, 10);
+  const key = createHash('sha1')
+    .update(JSON.stringify({ spec, v: 2 }))
+    .digest('hex')
+    .slice(0, 10);
   const textDir = path.join(MEDIA_DIR, 'overlay-text');
   mkdirSync(textDir, { recursive: true });
   const font = esc(fontFile());

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Core } from '../../core/core.js';
 import { keyFilePath, LibraryKey } from '../../core/patient/crypto.js';
 import { forgetLibraryKeys } from '../../core/patient/key.js';
-import { getAnonymizationTargets, getEndoscopeRegion } from '../../core/ocr/index.js';
+import { getAnonymizationTargets, getEndoscopeRegion, ocrAnonymizationSource } from '../../core/ocr/index.js';
 import { FramewiseError } from '../../core/util/errors.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { overlayMedia, type OverlaySpec } from './overlay-media.js';
@@ -141,6 +141,13 @@ describe('patient data storage', () => {
     );
     assert.equal(t.patientValues.last_name, 'Schäfer');
     assert.equal(t.endoscope?.shape, 'circle');
+    const src = await ocrAnonymizationSource(lib.core.services, v3);
+    assert.equal(src.region?.shape, 'round');
+    assert.equal(src.textBoxes?.length, t.textBoxes.length);
+    assert.equal(src.patient?.lastName, 'Schäfer');
+    assert.equal(src.patient?.dob, '1985-11-23');
+    assert.equal(src.patient?.verified, false);
+    assert.deepEqual(await ocrAnonymizationSource(lib.core.services, 999), {});
   });
 
   test('a wrong key fails authentication; a missing key file is an error, never silently replaced', async () => {

@@ -6,8 +6,8 @@ import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
 import type { DetectedBox } from './detect.js';
 import { DetectorThread } from './detector-thread.js';
 import { EndoscopeAccumulator, insideMask, type EndoscopeRegion } from './endoscope.js';
-import { encodePng, iou, rgbCrop, roundBox, type Box, type RgbImage } from './image.js';
-import { LineRecognizer } from './recognize.js';
+import { encodePng, iou, resizeGray, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
+import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
 
 /** Settle with `cancelled` as soon as the signal aborts, even if `p` never settles (terminated worker). */
 export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -47,10 +47,13 @@ export class OcrEngine {
     }
   }
 
-  /** Detect text lines in a frame and read each one. */
+  /**
+   * Detect text lines in a frame and read each one. With a `cache`, a line whose pixels are the same as a line
+   * read at the same place before is not read again (a burned-in overlay repeats in every sample).
+   */
   async readFrame(
     img: RgbImage,
-    opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number } } = {},
+    opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number }; cache?: LineCache } = {},
   ): Promise<ReadLine[]> {
     const t0 = performance.now();
     const boxes = await raceAbort(this.detector.detect(img, opts.maxSide ? { maxSide: opts.maxSide } : {}), opts.signal);
@@ -58,7 +61,12 @@ export class OcrEngine {
     const lines: ReadLine[] = [];
     for (const b of boxes) {
       throwIfAborted(opts.signal);
-      const r = await raceAbort(this.recognizer.recognize(img, b), opts.signal);
+      const prepared = prepareLine(img, b);
+      let r = opts.cache?.lookup(b, prepared);
+      if (!r) {
+        r = await raceAbort(this.recognizer.recognizeGray(prepared), opts.signal);
+        opts.cache?.remember(b, prepared, r);
+      }
       lines.push({ text: r.text, confidence: r.confidence, box: roundBox(b), detectorScore: b.score });
     }
     if (opts.timings) {
@@ -70,6 +78,36 @@ export class OcrEngine {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.recognizer.close(), this.detector.close()]);
+  }
+}
+
+/** Lines already read in this video: same place and (nearly) the same pixels give the same text. */
+export class LineCache {
+  private entries: Array<{ box: Box; print: Uint8Array; line: RecognizedLine }> = [];
+  hits = 0;
+
+  private static fingerprint(g: GrayImage): Uint8Array {
+    return resizeGray(g, 96, 16).data;
+  }
+
+  lookup(box: Box, prepared: GrayImage): RecognizedLine | undefined {
+    const print = LineCache.fingerprint(prepared);
+    for (const e of this.entries) {
+      if (iou(e.box, box) < 0.9) continue;
+      // Compare in 4-px column blocks: one changed character (a clock's seconds) must not hide in the mean.
+      const blocks = new Float64Array(24);
+      for (let i = 0; i < print.length; i++) blocks[((i % 96) / 4) | 0]! += Math.abs(print[i]! - e.print[i]!);
+      if (Math.max(...blocks) / 64 < 6) {
+        this.hits++;
+        return e.line;
+      }
+    }
+    return undefined;
+  }
+
+  remember(box: Box, prepared: GrayImage, line: RecognizedLine): void {
+    this.entries.push({ box: { ...box }, print: LineCache.fingerprint(prepared), line });
+    if (this.entries.length > 400) this.entries.shift();
   }
 }
 
@@ -144,6 +182,8 @@ export interface OcrResult {
   fields: Partial<Record<PatientField, FieldResult>>;
   endoscope: EndoscopeRegion | null;
   timings: { detectMs: number; recognizeMs: number; decodeMs: number; endoscopeMs: number };
+  /** Lines not read again because the same pixels were read at the same place in an earlier sample. */
+  linesReused: number;
 }
 
 /** The device layout used to read fields: a profile's regions win over free detection. */
@@ -263,6 +303,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
   try {
     const perFrame: ReadLine[][] = [];
     const endoscopeAcc = new EndoscopeAccumulator();
+    const cache = new LineCache();
     const frames: number[] = [];
     const readings = new Map<PatientField, Array<FieldReading & { frame: number; crop: Buffer }>>();
     let skipped = 0;
@@ -279,6 +320,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       size = { width: s.image.width, height: s.image.height };
       opts.onProgress?.((s.index + 0.5) / s.total, 'reading text');
       const lines = await engine.readFrame(s.image, {
+        cache,
         ...(opts.maxSide ? { maxSide: opts.maxSide } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         timings,
@@ -326,6 +368,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       fields,
       endoscope,
       timings,
+      linesReused: cache.hits,
     };
   } catch (err) {
     if (opts.signal?.aborted) throw cancelled();

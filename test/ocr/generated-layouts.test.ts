@@ -89,6 +89,7 @@ describe('OCR on generated layouts', () => {
     assert.equal(r.fields.dob?.value, '1970-04-30');
     assert.equal(r.fields.examination_date?.value, '2025-03-14');
     assert.equal(r.fields.last_name?.votes, 4);
+    assert.ok(r.linesReused >= 6, 'the still overlay is read once per line, then recognised by its pixels');
     assert.ok(r.fields.dob!.crop.subarray(1, 4).toString() === 'PNG', 'crop is a PNG');
     const overlay = r.regions.filter((g) => !g.insideEndoscope);
     assert.ok(overlay.length >= 3 && overlay.every((g) => g.stable && g.frames === 4));

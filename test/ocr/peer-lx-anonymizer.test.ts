@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
-import { OcrEngine, runOcrOnImage, type OcrResult } from '../../core/ocr/pipeline.js';
+import { LineCache, OcrEngine, runOcrOnImage, type OcrResult } from '../../core/ocr/pipeline.js';
+import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { coverage } from '../../core/ocr/image.js';
 import { builtinProfiles, profileRegions } from '../../core/ocr/profiles.js';
 import { peerFixture } from '../helpers/fixtures.js';
@@ -17,6 +18,7 @@ interface GoldenRow {
     dob: string;
     examination_date: string;
     bounding_boxes: Array<{ x1: number; y1: number; x2: number; y2: number }>;
+    text: string;
   };
 }
 
@@ -78,5 +80,18 @@ describe('peer fixture: lx-anonymizer endoscopy frames', () => {
       assert.equal(r.profile, 'lx-anonymizer');
       assert.equal(r.fields.device?.value, 'GIF-EZ1500');
     }
+  });
+
+  test('lines already read are reused only when their pixels are the same: the changing clock is read in every frame', async (t) => {
+    const dir = peerFixture(t, 'lx-anonymizer');
+    if (!dir) return;
+    const cache = new LineCache();
+    for (const g of golden(dir)) {
+      const data = await readFrameRgb(ffmpeg, path.join(dir, g.source_path), 0, { width: 1920, height: 1080 });
+      const lines = await engine.readFrame({ width: 1920, height: 1080, data: data! }, { cache });
+      const clock = lines.find((l) => /\d\d:\d\d:\d\d/.test(l.text));
+      assert.equal(clock?.text, g.ground_truth.text.split(' ').slice(0, 2).join(' '), g.sample_id);
+    }
+    assert.ok(cache.hits >= 20, `${cache.hits} lines reused`);
   });
 });

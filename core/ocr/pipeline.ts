@@ -85,6 +85,8 @@ export class OcrEngine {
 export class LineCache {
   private entries: Array<{ box: Box; print: Uint8Array; line: RecognizedLine }> = [];
   hits = 0;
+  /** Lines read by the recogniser. */
+  reads = 0;
 
   private static fingerprint(g: GrayImage): Uint8Array {
     return resizeGray(g, 96, 16).data;
@@ -106,6 +108,7 @@ export class LineCache {
   }
 
   remember(box: Box, prepared: GrayImage, line: RecognizedLine): void {
+    this.reads++;
     this.entries.push({ box: { ...box }, print: LineCache.fingerprint(prepared), line });
     if (this.entries.length > 400) this.entries.shift();
   }
@@ -184,6 +187,8 @@ export interface OcrResult {
   timings: { detectMs: number; recognizeMs: number; decodeMs: number; endoscopeMs: number };
   /** Lines not read again because the same pixels were read at the same place in an earlier sample. */
   linesReused: number;
+  /** Lines read by the recogniser. */
+  linesRead: number;
 }
 
 /** The device layout used to read fields: a profile's regions win over free detection. */
@@ -369,6 +374,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       endoscope,
       timings,
       linesReused: cache.hits,
+      linesRead: cache.reads,
     };
   } catch (err) {
     if (opts.signal?.aborted) throw cancelled();

@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { coverage } from '../../core/ocr/image.js';
+import { fixturesDir } from '../helpers/fixtures.js';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { detectEndoscopeRegion } from '../../core/ocr/endoscope.js';
 import { OcrEngine, runOcr, runOcrOnImage, sampleTimes } from '../../core/ocr/pipeline.js';
@@ -123,6 +127,38 @@ export const ocrBench: BenchModule = {
           notes: `${fieldsExact}/${fieldsTotal}`,
         },
       );
+
+      // The peer frames (real processor overlay), when present: CER of the text in the ground-truth boxes.
+      const peer = path.join(fixturesDir(), 'peer', 'lx-anonymizer');
+      if (existsSync(peer)) {
+        let e = 0;
+        let n = 0;
+        const rowsIn = readFileSync(path.join(peer, 'golden.jsonl'), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim());
+        for (const line of rowsIn) {
+          const g = JSON.parse(line) as {
+            source_path: string;
+            ground_truth: { text: string; bounding_boxes: Array<{ x1: number; y1: number; x2: number; y2: number }> };
+          };
+          const res = await runOcrOnImage(ffmpeg, path.join(peer, g.source_path), { engine });
+          const gts = g.ground_truth.bounding_boxes.map((b) => ({ x: b.x1, y: b.y1, width: b.x2 - b.x1, height: b.y2 - b.y1 }));
+          const read = res.regions
+            .filter((r) => gts.some((b) => coverage(b, r.box) > 0.5))
+            .sort((a, b) => a.box.y - b.box.y)
+            .map((r) => r.text)
+            .join(' ');
+          e += levenshtein(read, g.ground_truth.text);
+          n += g.ground_truth.text.length;
+        }
+        rows.push({
+          area: 'ocr',
+          metric: 'character error rate (lx-anonymizer peer frames)',
+          value: round((100 * e) / Math.max(1, n), 2),
+          unit: '%',
+          notes: `${rowsIn.length} real frames, text of the ground-truth boxes (icons beside the text count as errors)`,
+        });
+      }
 
       const info = await ffmpeg.probe(video);
       const frames = [];

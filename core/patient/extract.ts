@@ -3,7 +3,9 @@ import { findDates, yearsBetween, type FoundDate } from './dates.js';
 import type { FieldReading, FieldReadings, FieldRegionKey, FieldRegions, PatientField, TextLine } from './fields.js';
 
 const L = "\\p{Lu}[\\p{L}'’-]*\\p{Ll}[\\p{L}'’-]*|\\p{Lu}";
-const NAME_PART = `(?:${L})(?:[ -](?:${L}))*`;
+/** Lower-case particles that belong to a surname ("von Bülow", "van der Berg", "de la Cruz"). */
+const PARTICLES = '(?:(?:von|van|vom|de|der|den|del|della|la|le|du|da|di|dos|zu|zur|ten|ter)\\s)*';
+const NAME_PART = `${PARTICLES}(?:${L})(?:[ -](?:${L}))*`;
 /** "Müller, Jürgen" (possibly with junk before, from icons). */
 const COMMA_NAME = new RegExp(`(${NAME_PART})\\s*[,;]\\s*(${NAME_PART})`, 'u');
 

@@ -58,6 +58,14 @@ describe('field extraction', () => {
     });
     assert.deepEqual(values([line('Pat.: Jürgen Müller *12.12.1960')]), { last_name: 'Müller', first_name: 'Jürgen', dob: '1960-12-12' });
   });
+  test('hyphenated names and surname particles', () => {
+    assert.deepEqual(values([line('Müller-Lüdenscheidt,'), line('Hans-Jürgen')]), {
+      last_name: 'Müller-Lüdenscheidt',
+      first_name: 'Hans-Jürgen',
+    });
+    assert.deepEqual(values([line('Name: von Bülow, Vicco')]), { last_name: 'von Bülow', first_name: 'Vicco' });
+    assert.deepEqual(values([line('van der Berg, Anna Maria')]), { last_name: 'van der Berg', first_name: 'Anna Maria' });
+  });
   test('each date takes the label just before it', () => {
     assert.deepEqual(values([line('geb. 01.01.1950 Datum: 02.02.2024')]), { dob: '1950-01-01', examination_date: '2024-02-02' });
   });

@@ -3,9 +3,12 @@ import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { cancelCommand, jobsCommand, retryCommand } from './jobs.js';
 import { listCommand } from './list.js';
+import { serveCommand } from './serve.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
 import { metaCommand, ocrCommand, profilesCommand } from './ocr.js';
+import { modelsCommand } from './models.js';
+import { predictCommand, segmentsCommand } from './predict.js';
 
 /** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
 export const cliCommands: CliCommand[] = [
@@ -20,4 +23,8 @@ export const cliCommands: CliCommand[] = [
   ocrCommand,
   profilesCommand,
   metaCommand,
+  serveCommand,
+  modelsCommand,
+  predictCommand,
+  segmentsCommand,
 ];

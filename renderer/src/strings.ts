@@ -3,6 +3,8 @@
  * (copy this object, translate the values, pick by `navigator.language`). Functions build sentences
  * with numbers and names; keep whole sentences here rather than concatenating in components.
  */
+import { patientStrings } from './features/patient/strings.js';
+
 export const strings = {
   appName: 'Framewise',
   connection: {
@@ -169,6 +171,8 @@ export const strings = {
     generic: (reason: string) => `Something went wrong: ${reason}`,
     dismiss: 'Dismiss',
   },
+  /** The patient-data panel and the device-profile editor (features/patient/strings.ts). */
+  patient: patientStrings,
 } as const;
 
 export type Strings = typeof strings;

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { VideoDetail } from '../../../../core/api/types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
+import { PatientPanel } from '../patient/PatientPanel.js';
 import { strings } from '../../strings.js';
 
 /**
@@ -26,6 +27,7 @@ export interface VideoPanel {
 
 export const videoPanels: VideoPanel[] = [
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
+  { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: PatientPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
 ];
 

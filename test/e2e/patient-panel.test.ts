@@ -85,9 +85,9 @@ describe('patient-data panel', () => {
     await page.getByTestId('patient-input-first_name').fill('Mareike Anna');
     await page.getByTestId('patient-save-first_name').click();
     await page.getByTestId('patient-verify-last_name').check();
-    await page.waitForFunction(
-      () => (document.querySelector('[data-testid="patient-verify-last_name"]') as HTMLInputElement | null)?.checked === true,
-    );
+    // The checkbox shows the click at once; wait until the core has stored it.
+    const stored = async () => (await core.call('patient.get', { video: videoId })).fields.find((x) => x.field === 'last_name')?.verified;
+    for (let i = 0; i < 200 && !(await stored()); i++) await new Promise((r) => setTimeout(r, 100));
     const data = await core.call('patient.get', { video: videoId });
     const f = Object.fromEntries(data.fields.map((x) => [x.field, x]));
     assert.equal(f.first_name?.value, 'Mareike Anna');

@@ -182,7 +182,8 @@ export function ProfileEditor({
           </label>
         ))}
       </div>
-      <div className="profile-canvas" data-testid="profile-canvas">
+      {/* The frame's aspect ratio is fixed before the video loads, so drawn rectangles map to pixels at once. */}
+      <div className="profile-canvas" data-testid="profile-canvas" style={{ aspectRatio: `${W} / ${H}` }}>
         <video src={src} muted preload="auto" playsInline aria-hidden="true" />
         <svg
           ref={svg}

@@ -181,6 +181,8 @@ export const strings = {
     failed: (video: string, reason: string) => `${video}: prediction could not start (${reason})`,
     title: 'Predictions',
     loading: 'Loading predictions…',
+    running: 'Prediction progress',
+    runningText: (percent: string, eta: string | null) => `Predicting… ${percent}${eta ? ` · ${eta} left` : ''}`,
     none: 'No prediction yet. Use Predict… to run a model over this video.',
     loadFailed: (reason: string) => `Predictions could not be loaded: ${reason}`,
     modelTabs: 'Model',

@@ -61,7 +61,13 @@ export function PredictAction({ video }: VideoPanelProps) {
         {P.action}
       </Button>
       {open && (
-        <div className="predict-popover" role="dialog" aria-label={P.dialogTitle} data-testid="predict-dialog">
+        <div
+          className="predict-popover"
+          role="dialog"
+          aria-label={P.dialogTitle}
+          data-testid="predict-dialog"
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        >
           <label className="field">
             <span>{P.model}</span>
             <select value={model} onChange={(e) => setModel(e.target.value)} disabled={!models} data-testid="predict-model">

@@ -2,7 +2,9 @@ import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } fr
 import type { PredictionRun, PredictionScores, Segment } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 import { errorMessage } from '../../transport/types.js';
-import { formatTimecode } from '../../lib/format.js';
+import { formatEta, formatPercent, formatTimecode } from '../../lib/format.js';
+import { ProgressBar } from '../../components/ui.js';
+import { useApp } from '../../state/store.js';
 import { strings } from '../../strings.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import type { VideoPanelProps } from '../video/panels.js';
@@ -55,12 +57,28 @@ export function PredictionLanes({ video }: VideoPanelProps) {
   const P = strings.predict;
   const [model, setModel] = useState<string | null>(null);
   const { runs, data, error } = usePredictionData(video.id, model);
+  const running = useApp((s) =>
+    [...s.jobs.values()].find((j) => j.kind === 'predict' && j.videoId === video.id && (j.state === 'running' || j.state === 'queued')),
+  );
+  const progress = running && (
+    <div className="predict-progress" data-testid="predict-progress">
+      <ProgressBar value={running.progress} label={P.running} indeterminate={running.state === 'queued'} />
+      <span className="hint">{P.runningText(formatPercent(running.progress), formatEta(running.etaSeconds))}</span>
+    </div>
+  );
   if (error) return <p className="predict-error">{P.loadFailed(error)}</p>;
   if (!runs) return <p className="muted">{P.loading}</p>;
-  if (!runs.length || !data) return <p className="muted">{P.none}</p>;
+  if (!runs.length || !data)
+    return (
+      <>
+        {progress}
+        {!running && <p className="muted">{P.none}</p>}
+      </>
+    );
   const duration = video.duration > 0 ? video.duration : Math.max(...(data.scores?.times ?? [1]));
   return (
     <div className="prediction-lanes" data-testid="prediction-lanes">
+      {progress}
       {runs.length > 1 && (
         <div className="segmented" role="tablist" aria-label={P.modelTabs}>
           {runs.map((r) => (

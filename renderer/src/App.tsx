@@ -14,7 +14,11 @@ function ConnectionBanner() {
   if (connection === 'open') return null;
   return (
     <div className="banner" role="status" data-testid="connection-banner">
-      {connection === 'connecting' ? strings.connection.connecting : strings.connection.lost}
+      {connection === 'connecting'
+        ? strings.connection.connecting
+        : connection === 'unauthorized'
+          ? strings.connection.unauthorized
+          : strings.connection.lost}
     </div>
   );
 }

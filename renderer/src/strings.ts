@@ -8,6 +8,7 @@ export const strings = {
   connection: {
     connecting: 'Connecting to the library…',
     lost: 'Connection to the library lost. Reconnecting…',
+    unauthorized: 'Framewise was restarted: this page is no longer authorized. Open the new address that `framewise serve` printed.',
     failed: (reason: string) => `Cannot reach the library: ${reason}`,
   },
   nav: {

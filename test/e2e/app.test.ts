@@ -419,4 +419,19 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     assert.ok(leaked === 'blocked' || leaked === 401 || leaked === 403, String(leaked));
     await other.close();
   });
+
+  await t.test('a restarted server (new token) is refused to the old page, which says so; the new URL shows the same library', async () => {
+    await page.goto(`${server.origin}/#/`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
+    await server.stop();
+    const again = await startServe(lib.dir, ['--port', String(server.port)]);
+    t.after(() => again.stop());
+    assert.equal(again.port, server.port);
+    assert.notEqual(again.token, server.token);
+    await page.getByTestId('connection-banner').filter({ hasText: 'no longer authorized' }).waitFor();
+    await page.goto(again.url);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
+    assert.equal(await page.getByTestId('connection-banner').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
 });

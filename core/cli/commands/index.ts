@@ -6,6 +6,8 @@ import { listCommand } from './list.js';
 import { serveCommand } from './serve.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
+import { modelsCommand } from './models.js';
+import { predictCommand, segmentsCommand } from './predict.js';
 
 /** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
 export const cliCommands: CliCommand[] = [
@@ -18,4 +20,7 @@ export const cliCommands: CliCommand[] = [
   settingsCommand,
   statusCommand,
   serveCommand,
+  modelsCommand,
+  predictCommand,
+  segmentsCommand,
 ];

@@ -173,6 +173,9 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     const dup = page.locator('[data-testid=import-result][data-phase=duplicate]', { hasText: path.basename(byPath) });
     await dup.waitFor();
     assert.match((await dup.textContent())!, /Already in library/);
+    // The file picker (browser mode: the chosen file is uploaded) reports the same for a dropped file's content.
+    await page.getByTestId('file-input').setInputFiles(dropB);
+    await page.locator('[data-testid=import-result][data-phase=duplicate]', { hasText: path.basename(dropB) }).waitFor();
     await page.keyboard.press('Escape');
     const listed = page.locator('[data-testid=failed-import]', { hasText: 'corrupt-scan.mp4' });
     await listed.waitFor();

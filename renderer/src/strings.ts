@@ -15,6 +15,7 @@ export const strings = {
     library: 'Library',
     jobs: 'Jobs',
     import: 'Import',
+    video: 'The video',
     runningJobs: (n: number) => (n === 1 ? '1 job running' : `${n} jobs running`),
     back: 'Back to library',
   },
@@ -170,6 +171,8 @@ export const strings = {
     hoursAgo: (n: number) => `${n} h ago`,
   },
   errors: {
+    partFailed: (name: string) => `${name} could not be shown:`,
+    tryAgain: 'Try again',
     generic: (reason: string) => `Something went wrong: ${reason}`,
     dismiss: 'Dismiss',
   },

@@ -381,6 +381,20 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     assert.equal(await page.getByTestId('library-count').textContent(), '2 of 5 videos');
     await page.getByTestId('library-search').fill('');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
+    // List view, sorted by name from its column header (again: reversed).
+    await page.getByRole('button', { name: 'List view' }).click();
+    await page.getByRole('button', { name: 'Sort by Name' }).click();
+    const names = () => page.locator('[data-testid=video-row] [data-testid=video-name]').allTextContents();
+    const all = [dropA, dropB, byPath, long, ntsc].map((f) => path.basename(f));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=video-row]').length === n, all.length);
+    assert.deepEqual(await names(), [...all].sort());
+    await page.getByRole('button', { name: 'Sort by Name' }).click();
+    await page.waitForFunction(
+      (first) => document.querySelector('[data-testid=video-row] [data-testid=video-name]')?.textContent === first,
+      [...all].sort().reverse()[0],
+    );
+    assert.deepEqual(await names(), [...all].sort().reverse());
+    await page.getByRole('button', { name: 'Grid view' }).click();
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid=video-card] img.thumb')).every(
         (i) => i.complete && i.naturalWidth > 0,

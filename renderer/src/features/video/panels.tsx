@@ -3,6 +3,8 @@ import type { VideoDetail } from '../../../../core/api/types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
 import { strings } from '../../strings.js';
+import { PredictAction } from '../predict/PredictAction.js';
+import { PredictionLanes } from '../predict/PredictionLanes.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -31,6 +33,8 @@ export interface VideoPanel {
 export const videoPanels: VideoPanel[] = [
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
+  { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'predictions', title: strings.predict.title, slot: 'below', order: 20, component: PredictionLanes },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -14,6 +14,10 @@ import { PredictionLanes } from '../predict/PredictionLanes.js';
  *  - slot 'below': full width under the player (timelines, lanes), in `order`.
  *  - slot 'side': the right column (details, forms), in `order`.
  *  - slot 'actions': a small component rendered in the header's action bar (buttons, dialogs).
+ * Data: call the core with `client().call(...)` (../../state/client.ts); to refresh when your data changes,
+ * subscribe with `client().subscribe(e => e.type === 'data.changed' && e.videoId === video.id && e.topic === '…')`
+ * in a useEffect. Jobs: `enqueueJob(kind, input)` from ../../state/store.ts; they show in the jobs panel
+ * (add a label for your job kind in strings.jobs.kinds). All text goes into ../../strings.ts.
  */
 export interface VideoPanelProps {
   video: VideoDetail;

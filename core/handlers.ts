@@ -3,6 +3,7 @@ import type { Core } from './core.js';
 import { libraryHandlers } from './library/handlers.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
+import { ocrHandlers } from './ocr/handlers.js';
 import { predictHandlers } from './predict/handlers.js';
 import { reviewHandlers } from './review/handlers.js';
 
@@ -15,6 +16,7 @@ export const commandHandlers: Handlers = {
   ...libraryHandlers,
   ...jobHandlers,
   ...settingsHandlers,
+  ...ocrHandlers,
   ...predictHandlers,
   ...reviewHandlers,
 };

@@ -117,6 +117,12 @@ export type CoreEvent =
   /** A reviewer changed a video's segments (review capability): `entry` is the history entry just written. */
   | { type: 'segments.changed'; videoId: number; entry: SegmentHistoryEntry };
 
+// --- OCR and patient data (issue 5) ---
+export type { PatientFieldView, AuditEntry } from '../patient/store.js';
+export type { PatientField } from '../patient/fields.js';
+export type { StoredEndoscopeRegion, StoredOcrResult, StoredTextRegion } from '../ocr/store.js';
+export type { DeviceProfile, ProfileInfo, ProfileMatch } from '../ocr/profiles.js';
+export type { EndoscopeRegion, MaskShape } from '../ocr/endoscope.js';
 /** A prediction model in the library (prediction capability). */
 export interface ModelInfo {
   name: string;

@@ -3,17 +3,21 @@
  * (copy this object, translate the values, pick by `navigator.language`). Functions build sentences
  * with numbers and names; keep whole sentences here rather than concatenating in components.
  */
+import { patientStrings } from './features/patient/strings.js';
+
 export const strings = {
   appName: 'Framewise',
   connection: {
     connecting: 'Connecting to the library…',
     lost: 'Connection to the library lost. Reconnecting…',
+    unauthorized: 'Framewise was restarted: this page is no longer authorized. Open the new address that `framewise serve` printed.',
     failed: (reason: string) => `Cannot reach the library: ${reason}`,
   },
   nav: {
     library: 'Library',
     jobs: 'Jobs',
     import: 'Import',
+    video: 'The video',
     runningJobs: (n: number) => (n === 1 ? '1 job running' : `${n} jobs running`),
     back: 'Back to library',
   },
@@ -182,7 +186,10 @@ export const strings = {
     etaUnknown: 'estimating…',
     waiting: 'Waiting to start',
     states: { queued: 'Queued', running: 'Running', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
-    kinds: { import: 'Import', 'frame-count': 'Count frames', 'verify-decode': 'Verify decode' } as Record<string, string>,
+    kinds: { import: 'Import', 'frame-count': 'Count frames', 'verify-decode': 'Verify decode', predict: 'Predict' } as Record<
+      string,
+      string
+    >,
     forVideo: (name: string) => name,
     cancelRequested: 'Cancelling…',
     showAll: 'Show finished jobs',
@@ -198,6 +205,9 @@ export const strings = {
     stepBack: 'Previous frame (←)',
     stepForward: 'Next frame (→)',
     seek: 'Seek',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    speed: 'Playback speed',
     frame: 'Frame',
     time: 'Time',
     goToFrame: 'Go to frame',
@@ -238,10 +248,49 @@ export const strings = {
     minutesAgo: (n: number) => `${n} min ago`,
     hoursAgo: (n: number) => `${n} h ago`,
   },
+  predict: {
+    action: 'Predict…',
+    dialogTitle: 'Run a prediction model',
+    model: 'Model',
+    modelOption: (name: string, version: string, builtin: boolean) => `${name} ${version}${builtin ? ' (built-in)' : ''}`,
+    labels: (labels: string) => `Labels: ${labels}`,
+    sampling: 'Frames to analyse',
+    fpsChoice: (f: string) => (f === 'default' ? 'Default (setting)' : f === 'all' ? 'Every frame' : `${f} per second`),
+    run: 'Run prediction',
+    cancel: 'Cancel',
+    failed: (video: string, reason: string) => `${video}: prediction could not start (${reason})`,
+    title: 'Predictions',
+    loading: 'Loading predictions…',
+    running: 'Prediction progress',
+    runningText: (percent: string, eta: string | null) => `Predicting… ${percent}${eta ? ` · ${eta} left` : ''}`,
+    none: 'No prediction yet. Use Predict… to run a model over this video.',
+    loadFailed: (reason: string) => `Predictions could not be loaded: ${reason}`,
+    modelTabs: 'Model',
+    runInfo: (model: string, version: string, samples: number, fps: number | null) =>
+      `${model} ${version} · ${samples} frames analysed (${fps === null ? 'every frame' : `${fps} per second`})`,
+    laneAria: (label: string, n: number) => `${label}: ${n === 1 ? '1 segment' : `${n} segments`}`,
+    segmentTooltip: (s: {
+      label: string;
+      start: string;
+      end: string;
+      startFrame: number;
+      endFrame: number;
+      mean: number | null;
+      max: number | null;
+      source: string;
+    }) =>
+      `${s.label} · ${s.start} – ${s.end} (frames ${s.startFrame}–${s.endFrame})` +
+      (s.mean !== null ? ` · mean ${s.mean.toFixed(2)}, max ${(s.max ?? 0).toFixed(2)}` : '') +
+      (s.source === 'reviewer' ? ' · reviewer' : ''),
+  },
   errors: {
+    partFailed: (name: string) => `${name} could not be shown:`,
+    tryAgain: 'Try again',
     generic: (reason: string) => `Something went wrong: ${reason}`,
     dismiss: 'Dismiss',
   },
+  /** The patient-data panel and the device-profile editor (features/patient/strings.ts). */
+  patient: patientStrings,
 } as const;
 
 export type Strings = typeof strings;

@@ -6,6 +6,7 @@ import { listCommand } from './list.js';
 import { serveCommand } from './serve.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
+import { metaCommand, ocrCommand, profilesCommand } from './ocr.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { segmentsCommand } from './segments.js';
@@ -20,6 +21,9 @@ export const cliCommands: CliCommand[] = [
   retryCommand,
   settingsCommand,
   statusCommand,
+  ocrCommand,
+  profilesCommand,
+  metaCommand,
   serveCommand,
   modelsCommand,
   predictCommand,

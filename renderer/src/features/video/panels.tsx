@@ -3,7 +3,10 @@ import type { VideoDetail } from '../../../../core/api/types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
 import { Timeline } from '../review/Timeline.js';
+import { PatientPanel } from '../patient/PatientPanel.js';
 import { strings } from '../../strings.js';
+import { PredictAction } from '../predict/PredictAction.js';
+import { PredictionLanes } from '../predict/PredictionLanes.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -12,6 +15,10 @@ import { strings } from '../../strings.js';
  *  - slot 'below': full width under the player (timelines, lanes), in `order`.
  *  - slot 'side': the right column (details, forms), in `order`.
  *  - slot 'actions': a small component rendered in the header's action bar (buttons, dialogs).
+ * Data: call the core with `client().call(...)` (../../state/client.ts); to refresh when your data changes,
+ * subscribe with `client().subscribe(e => e.type === 'data.changed' && e.videoId === video.id && e.topic === '…')`
+ * in a useEffect. Jobs: `enqueueJob(kind, input)` from ../../state/store.ts; they show in the jobs panel
+ * (add a label for your job kind in strings.jobs.kinds). All text goes into ../../strings.ts.
  */
 export interface VideoPanelProps {
   video: VideoDetail;
@@ -28,7 +35,10 @@ export interface VideoPanel {
 export const videoPanels: VideoPanel[] = [
   { id: 'timeline', title: strings.review.title, slot: 'below', order: 10, component: Timeline },
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
+  { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: PatientPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
+  { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'predictions', title: strings.predict.title, slot: 'below', order: 20, component: PredictionLanes },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

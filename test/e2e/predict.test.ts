@@ -60,25 +60,32 @@ test('video view: Predict with a model picked, then one lane per label with scor
   await page.getByTestId('predict-run').click();
   await page.getByTestId('predict-dialog').waitFor({ state: 'detached' });
 
-  // When the job is done, the lanes appear by themselves (the core's data.changed event).
-  await page.getByTestId('lane-outside').waitFor();
-  await page.getByTestId('lane-dark').waitFor();
-  assert.equal(await page.locator('[data-testid=lane-outside] [data-testid=lane-segment]').count(), 1);
-  assert.equal(await page.locator('[data-testid=lane-dark] [data-testid=lane-segment]').count(), 2);
-  assert.equal(await page.locator('[data-testid=lane-outside] polyline.lane-curve').count(), 1);
-  const points = (await page.locator('[data-testid=lane-outside] polyline.lane-curve').getAttribute('points')) ?? '';
-  assert.equal(points.trim().split(/\s+/).length, 150, 'one curve point per sample (150 at 5/s over 30 s)');
+  // When the job is done, the review timeline shows the lanes by themselves (the core's data.changed event).
+  const head = (label: string) => page.locator(`[data-testid=lane-head][data-label=${label}]`);
+  await head('outside').waitFor();
+  await head('dark').waitFor();
+  assert.equal(await head('outside').locator('.tl-lane-count').textContent(), '0/1');
+  assert.equal(await head('dark').locator('.tl-lane-count').textContent(), '0/2');
+  // The score curves come from the run's stored scores: one point per sample (150 at 5/s over 30 s).
+  assert.equal(await page.getByTestId('timeline').getAttribute('data-score-samples'), '150');
 
   // Hovering a segment shows its times, frames and score.
-  await page.locator('[data-testid=lane-outside] [data-testid=lane-segment]').hover();
-  const tip = await page.getByTestId('lane-tooltip').innerText();
-  assert.match(tip, /^outside · 0:00:1[12]\.\d{3} – 0:00:1[78]\.\d{3} \(frames \d+–\d+\) · mean 0\.\d\d, max 1\.00$/);
+  await page.getByTestId('timeline').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  await page.waitForFunction(() => !!(window as unknown as { __fwTimeline?: unknown }).__fwTimeline);
+  const outsideSeg = await page.evaluate(() => {
+    const tl = (window as unknown as { __fwTimeline: { frameToClientX(f: number): number; laneCenterY(l: string): number } }).__fwTimeline;
+    // The outside segment lies around 11–18 s (frames ≈ 288–438 at 25 fps): hover its middle.
+    return { x: tl.frameToClientX(360), y: tl.laneCenterY('outside') };
+  });
+  await page.mouse.move(outsideSeg.x, outsideSeg.y);
+  const tip = page.getByTestId('tl-tip');
+  await tip.waitFor();
+  assert.match((await tip.innerText()).trim(), /^outside · 0:00:1[12]\.\d{3} – 0:00:1[78]\.\d{3} \(frames \d+–\d+\) · mean 0\.\d\d, max 1\.00$/);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'prediction-lanes.png'), fullPage: true });
 
-  // Clicking a lane seeks the player there.
-  const track = page.locator('[data-testid=lane-dark] svg');
-  const box = (await track.boundingBox())!;
-  await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+  // Clicking the timeline's ruler seeks the player there.
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.75, box.y + 10);
   await page.waitForFunction(() => {
     const n = Number(document.querySelector('[data-testid=frame-number]')?.textContent ?? NaN);
     return n >= 540 && n <= 585; // 75 % of 30 s at 25 fps ≈ frame 562

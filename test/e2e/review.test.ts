@@ -115,8 +115,8 @@ test('review timeline in the browser: mouse and keyboard edits, undo after reloa
     await page.mouse.down();
     await page.mouse.move(await x(page, 29), yy, { steps: 3 });
     await page.mouse.move(await x(page, 32) + 1, yy, { steps: 3 });
-    await page.getByTestId('tl-drag-tip').filter({ hasText: 'frame 32' }).waitFor();
-    assert.match((await page.getByTestId('tl-drag-tip').textContent())!, /Start 0:00:01\.280 · frame 32/);
+    await page.getByTestId('tl-tip').filter({ hasText: 'frame 32' }).waitFor();
+    assert.match((await page.getByTestId('tl-tip').textContent())!, /Start 0:00:01\.280 · frame 32/);
     await page.mouse.up();
     await changes(page, 1);
     const tool = (await segs(V)).find((s) => s.label === 'tool')!;

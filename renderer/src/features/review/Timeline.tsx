@@ -23,7 +23,10 @@ import {
   type View,
 } from './geometry.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { edit, loadReview, onCoreEvent, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
+import { edit, loadReview, onCoreEvent, onDataChanged, reviewActions, select, selectedSegments, showScoresOf, useReview } from './reviewStore.js';
+import { ProgressBar } from '../../components/ui.js';
+import { formatEta, formatPercent } from '../../lib/format.js';
+import { useApp } from '../../state/store.js';
 import { useReviewKeys } from './keys.js';
 
 type Drag =
@@ -71,6 +74,11 @@ export function Timeline({ video }: { video: VideoDetail }) {
   const helpOpen = useReview((s) => s.helpOpen);
   const loadError = useReview((s) => s.error);
   const loading = useReview((s) => s.loading);
+  const runs = useReview((s) => s.runs);
+  const scores = useReview((s) => s.scores);
+  const predicting = useApp((s) =>
+    [...s.jobs.values()].find((j) => j.kind === 'predict' && j.videoId === video.id && (j.state === 'running' || j.state === 'queued')),
+  );
 
   const fps: Fps = state?.fps ?? (video.fps ? { num: video.fps.num, den: video.fps.den } : { num: 25, den: 1 });
   const duration = state?.duration ?? video.duration;
@@ -80,6 +88,7 @@ export function Timeline({ video }: { video: VideoDetail }) {
     void loadReview(video.id);
     const off = client().subscribe((e) => {
       onCoreEvent(e);
+      onDataChanged(e);
       if (e.type === 'data.changed' && e.videoId === video.id && (e.topic === 'sprites' || e.topic === 'segments-reload')) void loadReview(video.id);
     });
     return off;
@@ -303,6 +312,23 @@ export function Timeline({ video }: { video: VideoDetail }) {
       const hit = li >= 0 ? hitTest(byLane.get(lanes[li]!) ?? [], x, fps, v, selected) : null;
       canvasRef.current!.style.cursor = hit ? (hit.part === 'body' ? 'grab' : 'ew-resize') : li === -1 ? 'pointer' : li >= 0 ? 'crosshair' : 'default';
       showPreview(x);
+      if (hit) {
+        const sg = hit.seg;
+        showTip(
+          strings.predict.segmentTooltip({
+            label: sg.label,
+            start: formatTimecode(sg.start),
+            end: formatTimecode(sg.end),
+            startFrame: sg.startFrame,
+            endFrame: sg.endFrame,
+            mean: sg.meanScore,
+            max: sg.maxScore,
+            source: sg.source,
+          }),
+          x,
+          y,
+        );
+      } else showTip(null);
       return;
     }
     showPreview(null);
@@ -397,7 +423,24 @@ export function Timeline({ video }: { video: VideoDetail }) {
   const sel = selectedSegments();
   const progress = state.progress;
   return (
-    <div className="timeline" data-testid="timeline" data-loading={loading ? 'true' : 'false'}>
+    <div className="timeline" data-testid="timeline" data-loading={loading ? 'true' : 'false'} data-score-samples={scores?.times.length ?? 0}>
+      {predicting && (
+        <div className="predict-progress" data-testid="predict-progress">
+          <ProgressBar value={predicting.progress} label={strings.predict.running} indeterminate={predicting.state === 'queued'} />
+          <span className="hint">{strings.predict.runningText(formatPercent(predicting.progress), formatEta(predicting.etaSeconds))}</span>
+        </div>
+      )}
+      {runs.length > 1 && (
+        <div className="segmented" role="tablist" aria-label={strings.predict.modelTabs}>
+          {runs.map((r) => (
+            <button key={r.model} type="button" role="tab" aria-selected={r.model === scores?.model} className="tab" onClick={() => showScoresOf(r.model)}>
+              {r.model}
+            </button>
+          ))}
+        </div>
+      )}
+      {scores && <p className="hint">{strings.predict.runInfo(scores.model, scores.modelVersion, scores.samples, scores.sampleFps)}</p>}
+      {!runs.length && !predicting && <p className="muted">{strings.predict.none}</p>}
       <div className="tl-toolbar" role="toolbar" aria-label={R.title}>
         <IconButton icon="minus" label={R.zoomOut} onClick={() => zoomAt(1 / 1.6)} data-testid="tl-zoom-out" />
         <IconButton icon="plus" label={R.zoomIn} onClick={() => zoomAt(1.6)} data-testid="tl-zoom-in" />
@@ -511,7 +554,10 @@ export function Timeline({ video }: { video: VideoDetail }) {
               showTip(null);
               redraw();
             }}
-            onPointerLeave={() => showPreview(null)}
+            onPointerLeave={() => {
+              showPreview(null);
+              if (!live.current.drag) showTip(null);
+            }}
             onDoubleClick={(e) => {
               const { x, y } = local(e);
               const li = laneAt(y, lanes.length);
@@ -520,7 +566,7 @@ export function Timeline({ video }: { video: VideoDetail }) {
               if (hit) playerControls.seekToFrame(hit.seg.startFrame);
             }}
           />
-          <div ref={tipRef} className="tl-tip num" hidden data-testid="tl-drag-tip" />
+          <div ref={tipRef} className="tl-tip num" hidden data-testid="tl-tip" />
           <div ref={previewRef} className="tl-preview" hidden data-testid="tl-preview">
             <div className="tl-preview-img" />
             <div className="tl-preview-time num" />

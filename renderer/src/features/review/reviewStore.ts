@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { CommandInput, CommandName } from '../../../../core/api/commands.js';
 import type {
   CoreEvent,
+  PredictionRun,
   PredictionScores,
   ReviewChange,
   ReviewState,
@@ -34,6 +35,9 @@ export interface ReviewStore {
   markIn: number | null;
   markOut: number | null;
   scores: PredictionScores | null;
+  /** Prediction runs of this video (the score curves show one model's run). */
+  runs: PredictionRun[];
+  scoreModel: string | null;
   history: SegmentHistoryEntry[];
   loading: boolean;
   error: string | null;
@@ -52,6 +56,8 @@ export const useReview = create<ReviewStore>(() => ({
   markIn: null,
   markOut: null,
   scores: null,
+  runs: [],
+  scoreModel: null,
   history: [],
   loading: false,
   error: null,
@@ -86,12 +92,16 @@ export async function loadReview(videoId: number): Promise<void> {
   set({ loading: true, error: null, ...(fresh ? { videoId, state: null, selected: [], markIn: null, markOut: null, scores: null, history: [] } : {}) });
   try {
     performance.mark('timeline-load-start');
-    const [state, scores, history] = await Promise.all([
+    const model = get().scoreModel;
+    const [state, scores, history, runs] = await Promise.all([
       client().call('review.state', { video: videoId }),
       client()
-        .call('predict.scores', { video: videoId, maxPoints: 4000 })
+        .call('predict.scores', { video: videoId, maxPoints: 4000, ...(model ? { model } : {}) })
         .catch(() => null),
       client().call('segments.history', { video: videoId, limit: 200 }),
+      client()
+        .call('predict.runs', { video: videoId })
+        .catch(() => [] as PredictionRun[]),
     ]);
     if (seq !== loadSeq) return;
     const segments = new Map(state.segments.map((s) => [s.id, s]));
@@ -106,6 +116,7 @@ export async function loadReview(videoId: number): Promise<void> {
       byLane,
       lanes,
       scores,
+      runs,
       history,
       loading: false,
       version: s.version + 1,
@@ -212,6 +223,25 @@ export function select(ids: number[]): void {
 export function selectedSegments(): Segment[] {
   const s = get();
   return s.selected.map((id) => s.segments.get(id)).filter((x): x is Segment => !!x);
+}
+
+/** Show another model's score curves. */
+export function showScoresOf(model: string): void {
+  set({ scoreModel: model });
+  const id = get().videoId;
+  if (id !== null) void loadReview(id);
+}
+
+let lastReviewEventAt = 0;
+/**
+ * Segments changed by something other than a reviewer edit (a prediction run, re-segmenting): reload. A review
+ * edit publishes `segments.changed` right before its `data.changed`, which is then skipped.
+ */
+export function onDataChanged(e: CoreEvent): void {
+  if (e.type === 'segments.changed') lastReviewEventAt = performance.now();
+  if (e.type !== 'data.changed' || e.videoId !== get().videoId || e.topic !== 'segments') return;
+  if (performance.now() - lastReviewEventAt < 250) return;
+  void loadReview(e.videoId);
 }
 
 export const reviewActions = {

@@ -6,7 +6,6 @@ import { Timeline } from '../review/Timeline.js';
 import { PatientPanel } from '../patient/PatientPanel.js';
 import { strings } from '../../strings.js';
 import { PredictAction } from '../predict/PredictAction.js';
-import { PredictionLanes } from '../predict/PredictionLanes.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -38,7 +37,6 @@ export const videoPanels: VideoPanel[] = [
   { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: PatientPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
-  { id: 'predictions', title: strings.predict.title, slot: 'below', order: 20, component: PredictionLanes },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -19,7 +19,11 @@ import type { ReviewChange, ReviewState, SegmentHistoryEntry } from './types.js'
  */
 const id = z.number().int().positive();
 const videoRef = z.union([id, z.string().min(1)]);
-const frame = z.number().int().min(0).max(2 ** 31);
+const frame = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31);
 const patientField = z.enum(['last_name', 'first_name', 'dob', 'examination_date', 'examination_time', 'casenumber', 'device']);
 
 export const commandInputs = {
@@ -145,7 +149,9 @@ export const commandInputs = {
   'segments.delete': z.object({ video: videoRef, ids: z.array(id).min(1).max(100000) }).strict(),
   'segments.validate': z.object({ video: videoRef, ids: z.array(id).min(1).max(100000), validated: z.boolean().optional() }).strict(),
   /** Validate every active segment of the video, or of one label (lane). */
-  'segments.validateAll': z.object({ video: videoRef, label: z.string().min(1).max(100).optional(), validated: z.boolean().optional() }).strict(),
+  'segments.validateAll': z
+    .object({ video: videoRef, label: z.string().min(1).max(100).optional(), validated: z.boolean().optional() })
+    .strict(),
   /** expectedEntryId: the entry the caller means to undo/redo; refused (conflict) if the session moved on. */
   'segments.undo': z.object({ video: videoRef, expectedEntryId: id.optional() }).strict(),
   'segments.redo': z.object({ video: videoRef, expectedEntryId: id.optional() }).strict(),

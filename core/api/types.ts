@@ -195,17 +195,7 @@ export interface PredictionScores {
 }
 
 /** What a history entry did (review capability). */
-export type SegmentOp =
-  | 'add'
-  | 'update'
-  | 'split'
-  | 'merge'
-  | 'delete'
-  | 'validate'
-  | 'unvalidate'
-  | 'import'
-  | 'undo'
-  | 'redo';
+export type SegmentOp = 'add' | 'update' | 'split' | 'merge' | 'delete' | 'validate' | 'unvalidate' | 'import' | 'undo' | 'redo';
 
 /** One change to a video's segments, as recorded in the append-only history. */
 export interface SegmentHistoryEntry {

@@ -46,9 +46,13 @@ export async function requireActive(trx: Trx, videoId: number, ids: number[]): P
   return ids.map((id) => {
     const r = byId.get(id);
     if (!r || r.video_id !== videoId)
-      throw new FramewiseError('conflict', `Segment ${id} no longer exists on this video (it was changed elsewhere, or undone). Reload and try again.`, {
-        id,
-      });
+      throw new FramewiseError(
+        'conflict',
+        `Segment ${id} no longer exists on this video (it was changed elsewhere, or undone). Reload and try again.`,
+        {
+          id,
+        },
+      );
     const by = superseding.find((s) => s.supersedes_id === id);
     if (by)
       throw new FramewiseError(
@@ -63,7 +67,13 @@ export async function requireActive(trx: Trx, videoId: number, ids: number[]): P
 }
 
 /** A reviewer row replacing `r` with some fields changed; bounds are re-derived from frames. */
-function successor(g: FrameGrid, r: Row, who: string, now: string, patch: Partial<Pick<Row, 'label' | 'start_frame' | 'end_frame' | 'validated' | 'deleted'>>): NewRow {
+function successor(
+  g: FrameGrid,
+  r: Row,
+  who: string,
+  now: string,
+  patch: Partial<Pick<Row, 'label' | 'start_frame' | 'end_frame' | 'validated' | 'deleted'>>,
+): NewRow {
   const startFrame = patch.start_frame ?? r.start_frame;
   const endFrame = patch.end_frame ?? r.end_frame;
   const boundsChanged = startFrame !== r.start_frame || endFrame !== r.end_frame || (patch.label !== undefined && patch.label !== r.label);
@@ -91,7 +101,16 @@ function successor(g: FrameGrid, r: Row, who: string, now: string, patch: Partia
   };
 }
 
-function fresh(g: FrameGrid, videoId: number, label: string, startFrame: number, endFrame: number, validated: boolean, who: string, now: string): NewRow {
+function fresh(
+  g: FrameGrid,
+  videoId: number,
+  label: string,
+  startFrame: number,
+  endFrame: number,
+  validated: boolean,
+  who: string,
+  now: string,
+): NewRow {
   return {
     video_id: videoId,
     label,
@@ -130,7 +149,17 @@ async function insertRows(trx: Trx, rows: Array<NewRow | Row>): Promise<Row[]> {
 
 async function writeEntry(
   trx: Trx,
-  e: { videoId: number; who: string; op: SegmentOp; before: Segment[]; after: Segment[]; inserted: Row[]; removed: Row[]; undoOf?: number; redoOf?: number },
+  e: {
+    videoId: number;
+    who: string;
+    op: SegmentOp;
+    before: Segment[];
+    after: Segment[];
+    inserted: Row[];
+    removed: Row[];
+    undoOf?: number;
+    redoOf?: number;
+  },
 ) {
   return trx
     .insertInto('segment_history')
@@ -336,15 +365,39 @@ async function reverse(trx: Trx, videoId: number, remove: Row[], restore: Row[])
   );
   const tombstones = remove.filter((r) => r.deleted);
   if (tombstones.length) {
-    const existing = await trx.selectFrom('segments').select('id').where('id', 'in', tombstones.map((r) => r.id)).execute();
-    const superseded = await trx.selectFrom('segments').select('supersedes_id').where('supersedes_id', 'in', tombstones.map((r) => r.id)).execute();
+    const existing = await trx
+      .selectFrom('segments')
+      .select('id')
+      .where(
+        'id',
+        'in',
+        tombstones.map((r) => r.id),
+      )
+      .execute();
+    const superseded = await trx
+      .selectFrom('segments')
+      .select('supersedes_id')
+      .where(
+        'supersedes_id',
+        'in',
+        tombstones.map((r) => r.id),
+      )
+      .execute();
     if (existing.length !== tombstones.length || superseded.length)
       throw new FramewiseError('conflict', 'A deleted segment was changed elsewhere since; this cannot be undone. Reload and try again.');
   }
   const targets = [...new Set(restore.map((r) => r.supersedes_id).filter((x): x is number => x !== null))];
   const removing = new Set(remove.map((r) => r.id));
   if (restore.length) {
-    const taken = await trx.selectFrom('segments').select('id').where('id', 'in', restore.map((r) => r.id)).execute();
+    const taken = await trx
+      .selectFrom('segments')
+      .select('id')
+      .where(
+        'id',
+        'in',
+        restore.map((r) => r.id),
+      )
+      .execute();
     if (taken.length) throw new FramewiseError('conflict', `Segment ${taken[0]!.id} already exists; reload and try again.`);
   }
   if (targets.length) {
@@ -363,15 +416,27 @@ async function reverse(trx: Trx, videoId: number, remove: Row[], restore: Row[])
   if (remove.length)
     await trx
       .deleteFrom('segments')
-      .where('id', 'in', remove.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        remove.map((r) => r.id),
+      )
       .execute();
-  await insertRows(trx, [...restore].sort((a, b) => a.id - b.id));
+  await insertRows(
+    trx,
+    [...restore].sort((a, b) => a.id - b.id),
+  );
 }
 
 async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo', expectedEntryId?: number): Promise<ReviewChange> {
   const who = (await s.settings()).reviewerName;
   const row = await s.db.writer.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('segment_history').select(['id', 'undo_of', 'redo_of']).where('video_id', '=', videoId).orderBy('id').execute();
+    const rows = await trx
+      .selectFrom('segment_history')
+      .select(['id', 'undo_of', 'redo_of'])
+      .where('video_id', '=', videoId)
+      .orderBy('id')
+      .execute();
     const st = stacks(rows);
     const stack = which === 'undo' ? st.undo : st.redo;
     const targetId = stack[stack.length - 1];

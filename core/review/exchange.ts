@@ -44,7 +44,12 @@ export function exportSegments(
   if (format === 'json')
     return (
       JSON.stringify(
-        { format: 'framewise-segments', version: 1, video: { name: video.name, fps: `${video.fps.num}/${video.fps.den}`, frameCount: video.frameCount }, segments: items },
+        {
+          format: 'framewise-segments',
+          version: 1,
+          video: { name: video.name, fps: `${video.fps.num}/${video.fps.den}`, frameCount: video.frameCount },
+          segments: items,
+        },
         null,
         2,
       ) + '\n'
@@ -99,7 +104,8 @@ const importJson = z.union([z.array(importItem), z.object({ segments: z.array(im
 function toFrames(g: FrameGrid, it: z.infer<typeof importItem>, where: string) {
   const startFrame = it.startFrame ?? (it.start !== undefined ? nearestFrame(g, it.start) : undefined);
   const endFrame = it.endFrame ?? (it.end !== undefined ? nearestFrame(g, it.end) : undefined);
-  if (startFrame === undefined || endFrame === undefined) throw new FramewiseError('usage', `${where}: needs start/end seconds or start_frame/end_frame`);
+  if (startFrame === undefined || endFrame === undefined)
+    throw new FramewiseError('usage', `${where}: needs start/end seconds or start_frame/end_frame`);
   return { label: it.label, startFrame, endFrame, validated: it.validated ?? false };
 }
 
@@ -113,13 +119,18 @@ export function parseImport(text: string, format: ExchangeFormat, g: FrameGrid) 
       throw new FramewiseError('usage', `Not valid JSON: ${(err as Error).message}`);
     }
     const parsed = importJson.safeParse(data);
-    if (!parsed.success) throw new FramewiseError('usage', `Not a segments export: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new FramewiseError(
+        'usage',
+        `Not a segments export: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      );
     const items = Array.isArray(parsed.data) ? parsed.data : parsed.data.segments;
     return items.map((it, i) => toFrames(g, it, `segment ${i + 1}`));
   }
   const rows = parseCsv(text);
   const header = rows.shift()?.map((h) => h.trim().toLowerCase());
-  if (!header || !header.includes('label')) throw new FramewiseError('usage', `CSV needs a header row with at least: label, start, end (or start_frame, end_frame)`);
+  if (!header || !header.includes('label'))
+    throw new FramewiseError('usage', `CSV needs a header row with at least: label, start, end (or start_frame, end_frame)`);
   const col = (name: string) => header.indexOf(name);
   const num = (row: string[], name: string, line: number): number | undefined => {
     const i = col(name);
@@ -139,7 +150,8 @@ export function parseImport(text: string, format: ExchangeFormat, g: FrameGrid) 
       endFrame: num(row, 'end_frame', line),
       validated: v === 'true' || v === '1' || v === 'yes',
     });
-    if (!item.success) throw new FramewiseError('usage', `CSV line ${line}: ${item.error.issues[0]?.path.join('.')}: ${item.error.issues[0]?.message}`);
+    if (!item.success)
+      throw new FramewiseError('usage', `CSV line ${line}: ${item.error.issues[0]?.path.join('.')}: ${item.error.issues[0]?.message}`);
     return toFrames(g, item.data, `CSV line ${line}`);
   });
 }

@@ -2,7 +2,18 @@ import type { ReviewState } from '../api/types.js';
 import type { PartialHandlers } from '../handlers.js';
 import { resolveVideoRef } from '../library/videos.js';
 import { getSegments } from '../predict/segment-store.js';
-import { addMany, addSegment, deleteSegments, mergeSegments, redo, splitSegment, undo, updateSegment, validateAll, validateSegments } from './edits.js';
+import {
+  addMany,
+  addSegment,
+  deleteSegments,
+  mergeSegments,
+  redo,
+  splitSegment,
+  undo,
+  updateSegment,
+  validateAll,
+  validateSegments,
+} from './edits.js';
 import { exportSegments, parseImport } from './exchange.js';
 import { loadGrid } from './grid.js';
 import { listHistory, undoState } from './history.js';
@@ -65,7 +76,10 @@ export const reviewHandlers: PartialHandlers<ReviewCommands> = {
       loadGrid(db, videoId),
       db.selectFrom('videos').select('name').where('id', '=', videoId).executeTakeFirstOrThrow(),
     ]);
-    return { text: exportSegments(segs, format, { name: row.name, fps: { num: g.num, den: g.den }, frameCount: g.frameCount }), count: segs.length };
+    return {
+      text: exportSegments(segs, format, { name: row.name, fps: { num: g.num, den: g.den }, frameCount: g.frameCount }),
+      count: segs.length,
+    };
   },
   async 'segments.import'(core, { video, format, text }) {
     const videoId = await resolveVideoRef(core.services.db.reader, video);

@@ -65,6 +65,12 @@ export async function undoState(db: Db, videoId: number): Promise<ReviewUndoStat
 }
 
 export async function listHistory(db: Db, videoId: number, limit = 1000): Promise<SegmentHistoryEntry[]> {
-  const rows = await db.selectFrom('segment_history').selectAll().where('video_id', '=', videoId).orderBy('id', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('segment_history')
+    .selectAll()
+    .where('video_id', '=', videoId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.reverse().map(toHistoryEntry);
 }

@@ -47,9 +47,19 @@ export const spritesJob = defineJobKind({
     const tileHeight = Math.max(2, Math.round((SPRITE_WIDTH * h) / w / 2) * 2);
     await ctx.services.ffmpeg.run(
       [
-        '-v', 'error', '-i', row.path, '-map', '0:v:0', '-an', '-sn',
-        '-vf', `fps=1/${interval},scale=${SPRITE_WIDTH}:${tileHeight},tile=${SPRITE_COLUMNS}x${SPRITE_ROWS}`,
-        '-q:v', '5', path.join(work, 'sheet-%03d.jpg'),
+        '-v',
+        'error',
+        '-i',
+        row.path,
+        '-map',
+        '0:v:0',
+        '-an',
+        '-sn',
+        '-vf',
+        `fps=1/${interval},scale=${SPRITE_WIDTH}:${tileHeight},tile=${SPRITE_COLUMNS}x${SPRITE_ROWS}`,
+        '-q:v',
+        '5',
+        path.join(work, 'sheet-%03d.jpg'),
       ],
       { signal: ctx.signal, onProgress: (p) => ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'thumbnails') },
     );
@@ -63,17 +73,53 @@ export const spritesJob = defineJobKind({
     const tmp = path.join(dest, 'index.json.tmp');
     await writeFile(tmp, JSON.stringify(index));
     await rename(tmp, path.join(dest, 'index.json'));
-    return { interval, count, tileWidth: SPRITE_WIDTH, tileHeight, sheets: files.map((f) => path.join(rel, f)), indexPath: path.join(rel, 'index.json') };
+    return {
+      interval,
+      count,
+      tileWidth: SPRITE_WIDTH,
+      tileHeight,
+      sheets: files.map((f) => path.join(rel, f)),
+      indexPath: path.join(rel, 'index.json'),
+    };
   },
   async commit(trx, input, out, services) {
-    const old = await trx.selectFrom('artifacts').select(['id', 'path']).where('video_id', '=', input.videoId).where('kind', 'in', ['sprite-sheet', 'sprite-index']).execute();
-    if (old.length) await trx.deleteFrom('artifacts').where('id', 'in', old.map((o) => o.id)).execute();
+    const old = await trx
+      .selectFrom('artifacts')
+      .select(['id', 'path'])
+      .where('video_id', '=', input.videoId)
+      .where('kind', 'in', ['sprite-sheet', 'sprite-index'])
+      .execute();
+    if (old.length)
+      await trx
+        .deleteFrom('artifacts')
+        .where(
+          'id',
+          'in',
+          old.map((o) => o.id),
+        )
+        .execute();
     const now = nowIso();
     for (const [i, p] of out.sheets.entries())
-      await trx.insertInto('artifacts').values({ video_id: input.videoId, kind: 'sprite-sheet', path: p, meta_json: JSON.stringify({ index: i }), created_at: now }).execute();
+      await trx
+        .insertInto('artifacts')
+        .values({ video_id: input.videoId, kind: 'sprite-sheet', path: p, meta_json: JSON.stringify({ index: i }), created_at: now })
+        .execute();
     await trx
       .insertInto('artifacts')
-      .values({ video_id: input.videoId, kind: 'sprite-index', path: out.indexPath, meta_json: JSON.stringify({ interval: out.interval, count: out.count, tileWidth: out.tileWidth, tileHeight: out.tileHeight, columns: SPRITE_COLUMNS, rows: SPRITE_ROWS }), created_at: now })
+      .values({
+        video_id: input.videoId,
+        kind: 'sprite-index',
+        path: out.indexPath,
+        meta_json: JSON.stringify({
+          interval: out.interval,
+          count: out.count,
+          tileWidth: out.tileWidth,
+          tileHeight: out.tileHeight,
+          columns: SPRITE_COLUMNS,
+          rows: SPRITE_ROWS,
+        }),
+        created_at: now,
+      })
       .execute();
     // Older sheets' files go once the new ones are committed.
     const dirs = new Set(old.map((o) => path.dirname(o.path)).filter((d) => d !== path.dirname(out.indexPath)));
@@ -86,7 +132,13 @@ export const spritesJob = defineJobKind({
 
 /** The sprite index of a video, with artifact ids of its sheets (null until the job ran). */
 export async function spriteIndex(db: Kysely<Database>, videoId: number): Promise<SpriteIndex | null> {
-  const rows = await db.selectFrom('artifacts').select(['id', 'kind', 'meta_json']).where('video_id', '=', videoId).where('kind', 'in', ['sprite-sheet', 'sprite-index']).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('artifacts')
+    .select(['id', 'kind', 'meta_json'])
+    .where('video_id', '=', videoId)
+    .where('kind', 'in', ['sprite-sheet', 'sprite-index'])
+    .orderBy('id')
+    .execute();
   const idx = rows.find((r) => r.kind === 'sprite-index');
   if (!idx?.meta_json) return null;
   const meta = JSON.parse(idx.meta_json) as Omit<SpriteIndex, 'sheets'>;

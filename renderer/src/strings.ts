@@ -215,7 +215,8 @@ export const strings = {
     playbackFailed: (name: string, reason: string) => `${name}: cannot be played in this window (${reason}). Processing still works.`,
     vfr: 'Variable frame rate',
     vfrNote: 'Frame numbers assume the nominal frame rate; with a variable frame rate they are approximate.',
-    keyboardHint: '← → step one frame · Shift+← → step one second · Space play/pause · J K L shuttle · Home/End first/last frame · ? all shortcuts',
+    keyboardHint:
+      '← → step one frame · Shift+← → step one second · Space play/pause · J K L shuttle · Home/End first/last frame · ? all shortcuts',
     metadata: 'Details',
     jobsTitle: 'Jobs for this video',
     noJobs: 'No jobs for this video yet.',

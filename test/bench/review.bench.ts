@@ -26,7 +26,9 @@ export const reviewBench: BenchModule = {
       const [job] = await importAndWait(lib.core, [await twoHourVideo()]);
       if (job?.state !== 'succeeded') throw new Error('import failed');
       const videoId = (job.output as { videoId: number }).videoId;
-      const imported = await time(() => lib.core.call('segments.import', { video: videoId, format: 'csv', text: manySegmentsCsv(SEGMENTS) }));
+      const imported = await time(() =>
+        lib.core.call('segments.import', { video: videoId, format: 'csv', text: manySegmentsCsv(SEGMENTS) }),
+      );
       const state = await time(() => lib.core.call('review.state', { video: videoId }));
       const seg = state.result.segments[0]!;
       const edits: number[] = [];
@@ -41,7 +43,15 @@ export const reviewBench: BenchModule = {
       const browser = await chromium.launch({
         executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -61,7 +71,8 @@ export const reviewBench: BenchModule = {
         const outside = state.result.segments.find((s) => s.label === 'outside')!;
         const pos = await page.evaluate(
           (a) => {
-            const tl = (window as unknown as { __fwTimeline: { frameToClientX(f: number): number; laneCenterY(l: string): number } }).__fwTimeline;
+            const tl = (window as unknown as { __fwTimeline: { frameToClientX(f: number): number; laneCenterY(l: string): number } })
+              .__fwTimeline;
             return { x: tl.frameToClientX(a.f), y: tl.laneCenterY('outside') };
           },
           { f: outside.endFrame },
@@ -85,9 +96,20 @@ export const reviewBench: BenchModule = {
         }
         const zoom = await page.evaluate(() => performance.getEntriesByName('timeline-draw').map((e) => e.duration));
         const rows: BenchRow[] = [
-          { area: 'review', metric: `import ${SEGMENTS} segments (one history entry)`, value: Math.round(imported.seconds * 1000), unit: 'ms' },
+          {
+            area: 'review',
+            metric: `import ${SEGMENTS} segments (one history entry)`,
+            value: Math.round(imported.seconds * 1000),
+            unit: 'ms',
+          },
           { area: 'review', metric: `review.state with ${SEGMENTS} segments`, value: r1(state.seconds * 1000), unit: 'ms' },
-          { area: 'review', metric: 'one edit (move an end), p95 of 20', value: r1(pct(edits, 0.95)), unit: 'ms', notes: 'conflict check, insert, history, events' },
+          {
+            area: 'review',
+            metric: 'one edit (move an end), p95 of 20',
+            value: r1(pct(edits, 0.95)),
+            unit: 'ms',
+            notes: 'conflict check, insert, history, events',
+          },
           { area: 'review', metric: 'undo', value: r1(undo.seconds * 1000), unit: 'ms' },
           {
             area: 'review',

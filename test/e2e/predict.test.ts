@@ -80,7 +80,10 @@ test('video view: Predict with a model picked, then one lane per label with scor
   await page.mouse.move(outsideSeg.x, outsideSeg.y);
   const tip = page.getByTestId('tl-tip');
   await tip.waitFor();
-  assert.match((await tip.innerText()).trim(), /^outside · 0:00:1[12]\.\d{3} – 0:00:1[78]\.\d{3} \(frames \d+–\d+\) · mean 0\.\d\d, max 1\.00$/);
+  assert.match(
+    (await tip.innerText()).trim(),
+    /^outside · 0:00:1[12]\.\d{3} – 0:00:1[78]\.\d{3} \(frames \d+–\d+\) · mean 0\.\d\d, max 1\.00$/,
+  );
   await page.screenshot({ path: path.join(SCREENSHOTS, 'prediction-lanes.png'), fullPage: true });
 
   // Clicking the timeline's ruler seeks the player there.

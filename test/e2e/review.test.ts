@@ -36,7 +36,15 @@ async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -49,7 +57,10 @@ async function openVideo(page: Page, url: string, videoId: number): Promise<void
 
 const frameNumber = async (page: Page) => Number(await page.getByTestId('frame-number').textContent());
 async function waitFrame(page: Page, n: number) {
-  await page.getByTestId('frame-number').filter({ hasText: new RegExp(`^${n}$`) }).waitFor();
+  await page
+    .getByTestId('frame-number')
+    .filter({ hasText: new RegExp(`^${n}$`) })
+    .waitFor();
 }
 async function gotoFrame(page: Page, n: number) {
   await page.getByTestId('goto-frame').fill(String(n));
@@ -70,261 +81,297 @@ async function historyCount(page: Page) {
   return page.locator('[data-testid=history-entry]').count();
 }
 
-test('review timeline in the browser: mouse and keyboard edits, undo after reload, two tabs, conflicts, history, performance', { timeout: 900_000 }, async (t: TestContext) => {
-  if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('dist/renderer is not built: run `npm run build` first');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const lib = tempDir('framewise-e2e-review-');
-  t.after(() => lib.cleanup());
-  const cli = (...args: string[]) => runCli(['--data-dir', lib.dir, ...args]);
-  const cliJson = async <T>(...args: string[]): Promise<T> => {
-    const r = await cli(...args, '--json');
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as T;
-  };
-  const segs = (video: string) => cliJson<CliSeg[]>('segments', video);
+test(
+  'review timeline in the browser: mouse and keyboard edits, undo after reload, two tabs, conflicts, history, performance',
+  { timeout: 900_000 },
+  async (t: TestContext) => {
+    if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
+      throw new Error('dist/renderer is not built: run `npm run build` first');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const lib = tempDir('framewise-e2e-review-');
+    t.after(() => lib.cleanup());
+    const cli = (...args: string[]) => runCli(['--data-dir', lib.dir, ...args]);
+    const cliJson = async <T>(...args: string[]): Promise<T> => {
+      const r = await cli(...args, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as T;
+    };
+    const segs = (video: string) => cliJson<CliSeg[]>('segments', video);
 
-  const [small, long] = await Promise.all([media.mp4(8, 'review-8s.mp4'), twoHourVideo()]);
-  assert.equal((await cli('import', small, long)).code, 0);
-  assert.equal((await cli('settings', 'reviewerName', 'dr-e2e')).code, 0);
-  const listed = await cliJson<{ videos: Array<{ id: number; name: string }> }>('list');
-  const smallId = listed.videos.find((v) => v.name === path.basename(small))!.id;
-  const longId = listed.videos.find((v) => v.name === path.basename(long))!.id;
-  const V = String(smallId);
-  await cliJson('segments', V, '--add', 'tool:25f-50f', '--add', 'blood:100f-150f');
-  const csv = path.join(lib.dir, 'big.csv');
-  writeFileSync(csv, manySegmentsCsv(2000));
-  const imported = await cliJson<{ added: number }>('segments', String(longId), '--import', csv);
-  assert.equal(imported.added, 2000);
+    const [small, long] = await Promise.all([media.mp4(8, 'review-8s.mp4'), twoHourVideo()]);
+    assert.equal((await cli('import', small, long)).code, 0);
+    assert.equal((await cli('settings', 'reviewerName', 'dr-e2e')).code, 0);
+    const listed = await cliJson<{ videos: Array<{ id: number; name: string }> }>('list');
+    const smallId = listed.videos.find((v) => v.name === path.basename(small))!.id;
+    const longId = listed.videos.find((v) => v.name === path.basename(long))!.id;
+    const V = String(smallId);
+    await cliJson('segments', V, '--add', 'tool:25f-50f', '--add', 'blood:100f-150f');
+    const csv = path.join(lib.dir, 'big.csv');
+    writeFileSync(csv, manySegmentsCsv(2000));
+    const imported = await cliJson<{ added: number }>('segments', String(longId), '--import', csv);
+    assert.equal(imported.added, 2000);
 
-  const server = await startServe(lib.dir, ['--concurrency', '1']);
-  t.after(() => server.stop());
-  const browser = await launch();
-  t.after(() => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await openVideo(page, server.url, smallId);
-  // 8 px per frame (200 px/s): the whole 8 s video fits in 1,600 px; start at 0.
-  await page.evaluate(() => window.__fwTimeline!.setView(0, 200));
-
-  await t.test('drag a start handle by 7 frames: the stored start frame moves by exactly 7', async () => {
-    const yy = await y(page, 'tool');
-    await page.mouse.move(await x(page, 25), yy);
-    await page.mouse.down();
-    await page.mouse.move(await x(page, 29), yy, { steps: 3 });
-    await page.mouse.move(await x(page, 32) + 1, yy, { steps: 3 });
-    await page.getByTestId('tl-tip').filter({ hasText: 'frame 32' }).waitFor();
-    assert.match((await page.getByTestId('tl-tip').textContent())!, /Start 0:00:01\.280 · frame 32/);
-    await page.mouse.up();
-    await changes(page, 1);
-    const tool = (await segs(V)).find((s) => s.label === 'tool')!;
-    assert.equal(tool.startFrame, 32);
-    assert.equal(tool.endFrame, 50);
-    assert.equal(tool.source, 'reviewer');
-    // The end handle: drag right by 5 frames.
-    await page.mouse.move(await x(page, 50), yy);
-    await page.mouse.down();
-    await page.mouse.move(await x(page, 55), yy, { steps: 4 });
-    await page.mouse.up();
-    await changes(page, 2);
-    assert.equal((await segs(V)).find((s) => s.label === 'tool')!.endFrame, 55);
-  });
-
-  await t.test('draw a new segment on an empty lane and drag a whole segment', async () => {
-    const yy = await y(page, 'blood');
-    await page.mouse.move(await x(page, 60), yy);
-    await page.mouse.down();
-    await page.mouse.move(await x(page, 70), yy, { steps: 4 });
-    await page.mouse.move(await x(page, 80), yy, { steps: 4 });
-    await page.mouse.up();
-    await changes(page, 3);
-    assert.deepEqual(
-      (await segs(V)).filter((s) => s.label === 'blood').map((s) => `${s.startFrame}-${s.endFrame}`),
-      ['60-80', '100-150'],
-    );
-    // Move the new segment 10 frames right by its body.
-    await page.mouse.move(await x(page, 70), yy);
-    await page.mouse.down();
-    await page.mouse.move(await x(page, 80), yy, { steps: 5 });
-    await page.mouse.up();
-    await changes(page, 4);
-    assert.deepEqual(
-      (await segs(V)).filter((s) => s.label === 'blood').map((s) => `${s.startFrame}-${s.endFrame}`),
-      ['70-90', '100-150'],
-    );
-  });
-
-  await t.test('split at the playhead (S) and merge (M)', async () => {
-    await page.mouse.click(await x(page, 40), await y(page, 'tool'));
-    await gotoFrame(page, 44);
-    await page.keyboard.press('s');
-    await changes(page, 5);
-    assert.deepEqual(
-      (await segs(V)).filter((s) => s.label === 'tool').map((s) => `${s.startFrame}-${s.endFrame}`),
-      ['32-44', '44-55'],
-    );
-    // The right part is selected; select the left one and merge it with the next.
-    await page.mouse.click(await x(page, 36), await y(page, 'tool'));
-    await page.getByTestId('tl-merge').click();
-    await changes(page, 6);
-    assert.deepEqual(
-      (await segs(V)).filter((s) => s.label === 'tool').map((s) => `${s.startFrame}-${s.endFrame}`),
-      ['32-55'],
-    );
-  });
-
-  await t.test('keyboard: frame stepping, I/O/N, a label key, Enter validates', async () => {
-    await gotoFrame(page, 120);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('ArrowRight');
-    await waitFrame(page, 121);
-    await page.keyboard.press('ArrowLeft');
-    await waitFrame(page, 120);
-    await page.keyboard.press('Shift+ArrowRight');
-    await waitFrame(page, 145);
-    await page.keyboard.press('Shift+ArrowLeft');
-    await waitFrame(page, 120);
-    await page.keyboard.press('i');
-    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
-    await waitFrame(page, 129);
-    await page.keyboard.press('o');
-    const lanes = await page.locator('[data-testid=lane-head]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
-    await page.keyboard.press(String(lanes.indexOf('tool') + 1)); // the number key of the tool lane
-    await page.keyboard.press('n');
-    await changes(page, 7);
-    let tool = (await segs(V)).filter((s) => s.label === 'tool');
-    assert.deepEqual(
-      tool.map((s) => `${s.startFrame}-${s.endFrame}`),
-      ['32-55', '120-130'],
-    );
-    await page.keyboard.press('Enter');
-    await changes(page, 8);
-    tool = (await segs(V)).filter((s) => s.label === 'tool');
-    assert.equal(tool[1]!.validated, true);
-    assert.equal(await page.getByTestId('tl-progress').getAttribute('data-validated'), '1');
-    assert.equal(await frameNumber(page), 129);
-  });
-
-  await t.test('undo and redo with the keyboard, also after a reload', async () => {
-    await page.keyboard.press('Control+z'); // undo validate
-    await changes(page, 9);
-    assert.equal((await segs(V)).filter((s) => s.label === 'tool')[1]!.validated, false);
-    await page.keyboard.press('Control+z'); // undo N
-    await changes(page, 10);
-    assert.equal((await segs(V)).filter((s) => s.label === 'tool').length, 1);
-    await page.keyboard.press('Control+Shift+z'); // redo N
-    await changes(page, 11);
-    assert.equal((await segs(V)).filter((s) => s.label === 'tool').length, 2);
-
-    await page.reload();
-    await page.getByTestId('timeline-canvas').waitFor();
-    await changes(page, 11);
-    await page.locator('body').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('Control+Shift+z'); // redo validate (the redo stack survived the reload)
-    await changes(page, 12);
-    assert.equal((await segs(V)).filter((s) => s.label === 'tool')[1]!.validated, true);
-    await page.keyboard.press('Control+z');
-    await changes(page, 13);
-    assert.equal((await segs(V)).filter((s) => s.label === 'tool')[1]!.validated, false);
+    const server = await startServe(lib.dir, ['--concurrency', '1']);
+    t.after(() => server.stop());
+    const browser = await launch();
+    t.after(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await openVideo(page, server.url, smallId);
+    // 8 px per frame (200 px/s): the whole 8 s video fits in 1,600 px; start at 0.
     await page.evaluate(() => window.__fwTimeline!.setView(0, 200));
-  });
 
-  const page2 = await context.newPage();
-  page2.setDefaultTimeout(60_000);
-  await t.test('two tabs see each other’s edits', async () => {
-    await openVideo(page2, server.url, smallId);
-    await page2.evaluate(() => window.__fwTimeline!.setView(0, 200));
-    // Tab 2 validates the blood lane; tab 1 shows it at once.
-    await page2.locator('[data-testid=lane-validate][data-label=blood], [data-testid=lane-head][data-label=blood] [data-testid=lane-validate]').first().click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === '2');
-    // Tab 1 deletes the first tool segment; tab 2 follows.
-    await page.mouse.click(await x(page, 40), await y(page, 'tool'));
-    await page.keyboard.press('Delete');
-    await page2.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-total') === '3');
-    assert.equal(await page2.locator('[data-testid=history-entry]').count(), await historyCount(page));
-  });
+    await t.test('drag a start handle by 7 frames: the stored start frame moves by exactly 7', async () => {
+      const yy = await y(page, 'tool');
+      await page.mouse.move(await x(page, 25), yy);
+      await page.mouse.down();
+      await page.mouse.move(await x(page, 29), yy, { steps: 3 });
+      await page.mouse.move((await x(page, 32)) + 1, yy, { steps: 3 });
+      await page.getByTestId('tl-tip').filter({ hasText: 'frame 32' }).waitFor();
+      assert.match((await page.getByTestId('tl-tip').textContent())!, /Start 0:00:01\.280 · frame 32/);
+      await page.mouse.up();
+      await changes(page, 1);
+      const tool = (await segs(V)).find((s) => s.label === 'tool')!;
+      assert.equal(tool.startFrame, 32);
+      assert.equal(tool.endFrame, 50);
+      assert.equal(tool.source, 'reviewer');
+      // The end handle: drag right by 5 frames.
+      await page.mouse.move(await x(page, 50), yy);
+      await page.mouse.down();
+      await page.mouse.move(await x(page, 55), yy, { steps: 4 });
+      await page.mouse.up();
+      await changes(page, 2);
+      assert.equal((await segs(V)).find((s) => s.label === 'tool')!.endFrame, 55);
+    });
 
-  await t.test('a conflicting edit is refused with a message and nothing is overwritten', async () => {
-    // Another process (the CLI: no event reaches the tabs) moves the blood segment at 70–90.
-    const blood = (await segs(V)).find((s) => s.label === 'blood' && s.startFrame === 70)!;
-    await cliJson('segments', V, '--set', `${blood.id}:72f-90f`);
-    // Tab 1 still shows the old revision and drags its end.
-    const yy = await y(page, 'blood');
-    await page.mouse.move(await x(page, 90), yy);
-    await page.mouse.down();
-    await page.mouse.move(await x(page, 95), yy, { steps: 4 });
-    await page.mouse.up();
-    const notice = page.getByTestId('notice').filter({ hasText: 'Not saved' });
-    await notice.waitFor();
-    assert.match((await notice.textContent())!, /changed by dr-e2e .*not saved/);
-    const now = (await segs(V)).find((s) => s.label === 'blood' && s.startFrame === 72)!;
-    assert.equal(now.endFrame, 90, 'the other edit stands');
-    // The tab reloaded the session: the segment is shown where it really is.
-    await changes(page, 16);
-  });
+    await t.test('draw a new segment on an empty lane and drag a whole segment', async () => {
+      const yy = await y(page, 'blood');
+      await page.mouse.move(await x(page, 60), yy);
+      await page.mouse.down();
+      await page.mouse.move(await x(page, 70), yy, { steps: 4 });
+      await page.mouse.move(await x(page, 80), yy, { steps: 4 });
+      await page.mouse.up();
+      await changes(page, 3);
+      assert.deepEqual(
+        (await segs(V)).filter((s) => s.label === 'blood').map((s) => `${s.startFrame}-${s.endFrame}`),
+        ['60-80', '100-150'],
+      );
+      // Move the new segment 10 frames right by its body.
+      await page.mouse.move(await x(page, 70), yy);
+      await page.mouse.down();
+      await page.mouse.move(await x(page, 80), yy, { steps: 5 });
+      await page.mouse.up();
+      await changes(page, 4);
+      assert.deepEqual(
+        (await segs(V)).filter((s) => s.label === 'blood').map((s) => `${s.startFrame}-${s.endFrame}`),
+        ['70-90', '100-150'],
+      );
+    });
 
-  await t.test('the history lists each change, with who made it', async () => {
-    const history = await cliJson<Array<{ id: number; op: string; who: string }>>('segments', V, '--history');
-    assert.deepEqual(
-      history.map((h) => h.op),
-      ['add', 'add', 'update', 'update', 'add', 'update', 'split', 'merge', 'add', 'validate', 'undo', 'undo', 'redo', 'redo', 'undo', 'validate', 'delete', 'update'],
-    );
-    await page.getByTestId('tl-history').locator('summary').click();
-    const ui = await page.locator('[data-testid=history-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-op')));
-    assert.deepEqual(ui.reverse(), history.map((h) => h.op));
-    assert.match((await page.locator('[data-testid=history-entry]').first().textContent())!, /by dr-e2e/);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-timeline.png'), fullPage: true });
-  });
+    await t.test('split at the playhead (S) and merge (M)', async () => {
+      await page.mouse.click(await x(page, 40), await y(page, 'tool'));
+      await gotoFrame(page, 44);
+      await page.keyboard.press('s');
+      await changes(page, 5);
+      assert.deepEqual(
+        (await segs(V)).filter((s) => s.label === 'tool').map((s) => `${s.startFrame}-${s.endFrame}`),
+        ['32-44', '44-55'],
+      );
+      // The right part is selected; select the left one and merge it with the next.
+      await page.mouse.click(await x(page, 36), await y(page, 'tool'));
+      await page.getByTestId('tl-merge').click();
+      await changes(page, 6);
+      assert.deepEqual(
+        (await segs(V)).filter((s) => s.label === 'tool').map((s) => `${s.startFrame}-${s.endFrame}`),
+        ['32-55'],
+      );
+    });
 
-  await t.test('the help overlay lists every shortcut', async () => {
-    await page.keyboard.press('?');
-    await page.getByTestId('shortcut-help').waitFor();
-    const text = (await page.getByTestId('shortcut-help').textContent())!;
-    for (const k of ['Space', 'J / K / L', 'Shift + ← / →', 'I / O', 'N', '1 … 9', 'Delete', 'Enter', 'Tab', 'Ctrl + Z', '?']) assert.ok(text.includes(k), k);
-    await page.keyboard.press('Escape');
-    await page.getByTestId('shortcut-help').waitFor({ state: 'detached' });
-  });
+    await t.test('keyboard: frame stepping, I/O/N, a label key, Enter validates', async () => {
+      await gotoFrame(page, 120);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('ArrowRight');
+      await waitFrame(page, 121);
+      await page.keyboard.press('ArrowLeft');
+      await waitFrame(page, 120);
+      await page.keyboard.press('Shift+ArrowRight');
+      await waitFrame(page, 145);
+      await page.keyboard.press('Shift+ArrowLeft');
+      await waitFrame(page, 120);
+      await page.keyboard.press('i');
+      for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+      await waitFrame(page, 129);
+      await page.keyboard.press('o');
+      const lanes = await page.locator('[data-testid=lane-head]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+      await page.keyboard.press(String(lanes.indexOf('tool') + 1)); // the number key of the tool lane
+      await page.keyboard.press('n');
+      await changes(page, 7);
+      let tool = (await segs(V)).filter((s) => s.label === 'tool');
+      assert.deepEqual(
+        tool.map((s) => `${s.startFrame}-${s.endFrame}`),
+        ['32-55', '120-130'],
+      );
+      await page.keyboard.press('Enter');
+      await changes(page, 8);
+      tool = (await segs(V)).filter((s) => s.label === 'tool');
+      assert.equal(tool[1]!.validated, true);
+      assert.equal(await page.getByTestId('tl-progress').getAttribute('data-validated'), '1');
+      assert.equal(await frameNumber(page), 129);
+    });
 
-  await t.test('review progress shows in the library', async () => {
-    await page.evaluate(() => (window.location.hash = '#/'));
-    const badge = page.locator(`[data-testid=video-card][data-video-id="${smallId}"] [data-testid=review-progress]`);
-    await badge.waitFor();
-    const p = await cliJson<{ videos: Array<{ id: number; review: { validated: number; total: number } }> }>('list');
-    const r = p.videos.find((v) => v.id === smallId)!.review;
-    assert.equal(await badge.textContent(), `Reviewed ${r.validated}/${r.total}`);
-    const big = page.locator(`[data-testid=video-card][data-video-id="${longId}"] [data-testid=review-progress]`);
-    assert.equal(await big.textContent(), 'Reviewed 0/2000');
-  });
+    await t.test('undo and redo with the keyboard, also after a reload', async () => {
+      await page.keyboard.press('Control+z'); // undo validate
+      await changes(page, 9);
+      assert.equal((await segs(V)).filter((s) => s.label === 'tool')[1]!.validated, false);
+      await page.keyboard.press('Control+z'); // undo N
+      await changes(page, 10);
+      assert.equal((await segs(V)).filter((s) => s.label === 'tool').length, 1);
+      await page.keyboard.press('Control+Shift+z'); // redo N
+      await changes(page, 11);
+      assert.equal((await segs(V)).filter((s) => s.label === 'tool').length, 2);
 
-  await t.test('2-hour video, 2,000 segments in 6 lanes: render and drag measured (performance marks)', async (tt) => {
-    const perf = await context.newPage();
-    await openVideo(perf, server.url, longId);
-    await perf.waitForFunction(() => performance.getEntriesByName('timeline-render').length > 0);
-    const lanes = await perf.locator('[data-testid=lane-head]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
-    assert.equal(lanes.length, 6);
-    const counts = await perf.locator('.tl-lane-count').allTextContents();
-    assert.equal(counts.map((c) => Number(c.split('/')[1])).reduce((a, b) => a + b, 0), 2000);
-    const render = await perf.evaluate(() => performance.getEntriesByName('timeline-render')[0]!.duration);
-    const draw = await perf.evaluate(() => Math.max(...performance.getEntriesByName('timeline-draw').map((e) => e.duration)));
-    // Zoom in a bit and drag a handle across many frames.
-    await perf.evaluate(() => window.__fwTimeline!.setView(0, 20));
-    const seg = (await cliJson<CliSeg[]>('segments', String(longId), '--label', 'outside'))[0]!;
-    const yy = await y(perf, 'outside');
-    await perf.mouse.move(await x(perf, seg.endFrame), yy);
-    await perf.mouse.down();
-    await perf.mouse.move((await x(perf, seg.endFrame)) + 300, yy, { steps: 60 });
-    await perf.mouse.up();
-    const drag = await perf.evaluate(() => performance.getEntriesByName('timeline-drag-frame').map((e) => e.duration));
-    assert.ok(drag.length >= 30, `drag frames measured: ${drag.length}`);
-    // Zoom steps.
-    for (let i = 0; i < 10; i++) await perf.keyboard.press('+');
-    for (let i = 0; i < 10; i++) await perf.keyboard.press('-');
-    tt.diagnostic(`render ${render.toFixed(1)} ms (load → first full draw), slowest draw ${draw.toFixed(2)} ms, drag frames: max ${Math.max(...drag).toFixed(2)} ms over ${drag.length}`);
-    await perf.screenshot({ path: path.join(SCREENSHOTS, 'review-2h-2000.png') });
-    await perf.close();
-  });
+      await page.reload();
+      await page.getByTestId('timeline-canvas').waitFor();
+      await changes(page, 11);
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+Shift+z'); // redo validate (the redo stack survived the reload)
+      await changes(page, 12);
+      assert.equal((await segs(V)).filter((s) => s.label === 'tool')[1]!.validated, true);
+      await page.keyboard.press('Control+z');
+      await changes(page, 13);
+      assert.equal((await segs(V)).filter((s) => s.label === 'tool')[1]!.validated, false);
+      await page.evaluate(() => window.__fwTimeline!.setView(0, 200));
+    });
 
-  assert.deepEqual(pageErrors, []);
-});
+    const page2 = await context.newPage();
+    page2.setDefaultTimeout(60_000);
+    await t.test('two tabs see each other’s edits', async () => {
+      await openVideo(page2, server.url, smallId);
+      await page2.evaluate(() => window.__fwTimeline!.setView(0, 200));
+      // Tab 2 validates the blood lane; tab 1 shows it at once.
+      await page2
+        .locator('[data-testid=lane-validate][data-label=blood], [data-testid=lane-head][data-label=blood] [data-testid=lane-validate]')
+        .first()
+        .click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === '2');
+      // Tab 1 deletes the first tool segment; tab 2 follows.
+      await page.mouse.click(await x(page, 40), await y(page, 'tool'));
+      await page.keyboard.press('Delete');
+      await page2.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-total') === '3');
+      assert.equal(await page2.locator('[data-testid=history-entry]').count(), await historyCount(page));
+    });
+
+    await t.test('a conflicting edit is refused with a message and nothing is overwritten', async () => {
+      // Another process (the CLI: no event reaches the tabs) moves the blood segment at 70–90.
+      const blood = (await segs(V)).find((s) => s.label === 'blood' && s.startFrame === 70)!;
+      await cliJson('segments', V, '--set', `${blood.id}:72f-90f`);
+      // Tab 1 still shows the old revision and drags its end.
+      const yy = await y(page, 'blood');
+      await page.mouse.move(await x(page, 90), yy);
+      await page.mouse.down();
+      await page.mouse.move(await x(page, 95), yy, { steps: 4 });
+      await page.mouse.up();
+      const notice = page.getByTestId('notice').filter({ hasText: 'Not saved' });
+      await notice.waitFor();
+      assert.match((await notice.textContent())!, /changed by dr-e2e .*not saved/);
+      const now = (await segs(V)).find((s) => s.label === 'blood' && s.startFrame === 72)!;
+      assert.equal(now.endFrame, 90, 'the other edit stands');
+      // The tab reloaded the session: the segment is shown where it really is.
+      await changes(page, 16);
+    });
+
+    await t.test('the history lists each change, with who made it', async () => {
+      const history = await cliJson<Array<{ id: number; op: string; who: string }>>('segments', V, '--history');
+      assert.deepEqual(
+        history.map((h) => h.op),
+        [
+          'add',
+          'add',
+          'update',
+          'update',
+          'add',
+          'update',
+          'split',
+          'merge',
+          'add',
+          'validate',
+          'undo',
+          'undo',
+          'redo',
+          'redo',
+          'undo',
+          'validate',
+          'delete',
+          'update',
+        ],
+      );
+      await page.getByTestId('tl-history').locator('summary').click();
+      const ui = await page.locator('[data-testid=history-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-op')));
+      assert.deepEqual(
+        ui.reverse(),
+        history.map((h) => h.op),
+      );
+      assert.match((await page.locator('[data-testid=history-entry]').first().textContent())!, /by dr-e2e/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'review-timeline.png'), fullPage: true });
+    });
+
+    await t.test('the help overlay lists every shortcut', async () => {
+      await page.keyboard.press('?');
+      await page.getByTestId('shortcut-help').waitFor();
+      const text = (await page.getByTestId('shortcut-help').textContent())!;
+      for (const k of ['Space', 'J / K / L', 'Shift + ← / →', 'I / O', 'N', '1 … 9', 'Delete', 'Enter', 'Tab', 'Ctrl + Z', '?'])
+        assert.ok(text.includes(k), k);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('shortcut-help').waitFor({ state: 'detached' });
+    });
+
+    await t.test('review progress shows in the library', async () => {
+      await page.evaluate(() => (window.location.hash = '#/'));
+      const badge = page.locator(`[data-testid=video-card][data-video-id="${smallId}"] [data-testid=review-progress]`);
+      await badge.waitFor();
+      const p = await cliJson<{ videos: Array<{ id: number; review: { validated: number; total: number } }> }>('list');
+      const r = p.videos.find((v) => v.id === smallId)!.review;
+      assert.equal(await badge.textContent(), `Reviewed ${r.validated}/${r.total}`);
+      const big = page.locator(`[data-testid=video-card][data-video-id="${longId}"] [data-testid=review-progress]`);
+      assert.equal(await big.textContent(), 'Reviewed 0/2000');
+    });
+
+    await t.test('2-hour video, 2,000 segments in 6 lanes: render and drag measured (performance marks)', async (tt) => {
+      const perf = await context.newPage();
+      await openVideo(perf, server.url, longId);
+      await perf.waitForFunction(() => performance.getEntriesByName('timeline-render').length > 0);
+      const lanes = await perf.locator('[data-testid=lane-head]').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+      assert.equal(lanes.length, 6);
+      const counts = await perf.locator('.tl-lane-count').allTextContents();
+      assert.equal(
+        counts.map((c) => Number(c.split('/')[1])).reduce((a, b) => a + b, 0),
+        2000,
+      );
+      const render = await perf.evaluate(() => performance.getEntriesByName('timeline-render')[0]!.duration);
+      const draw = await perf.evaluate(() => Math.max(...performance.getEntriesByName('timeline-draw').map((e) => e.duration)));
+      // Zoom in a bit and drag a handle across many frames.
+      await perf.evaluate(() => window.__fwTimeline!.setView(0, 20));
+      const seg = (await cliJson<CliSeg[]>('segments', String(longId), '--label', 'outside'))[0]!;
+      const yy = await y(perf, 'outside');
+      await perf.mouse.move(await x(perf, seg.endFrame), yy);
+      await perf.mouse.down();
+      await perf.mouse.move((await x(perf, seg.endFrame)) + 300, yy, { steps: 60 });
+      await perf.mouse.up();
+      const drag = await perf.evaluate(() => performance.getEntriesByName('timeline-drag-frame').map((e) => e.duration));
+      assert.ok(drag.length >= 30, `drag frames measured: ${drag.length}`);
+      // Zoom steps.
+      for (let i = 0; i < 10; i++) await perf.keyboard.press('+');
+      for (let i = 0; i < 10; i++) await perf.keyboard.press('-');
+      tt.diagnostic(
+        `render ${render.toFixed(1)} ms (load → first full draw), slowest draw ${draw.toFixed(2)} ms, drag frames: max ${Math.max(...drag).toFixed(2)} ms over ${drag.length}`,
+      );
+      await perf.screenshot({ path: path.join(SCREENSHOTS, 'review-2h-2000.png') });
+      await perf.close();
+    });
+
+    assert.deepEqual(pageErrors, []);
+  },
+);

@@ -3,8 +3,21 @@ import { generated } from './media.js';
 /** A 2-hour 25 fps video with tiny frames (encodes in about 10 s): the timeline's long-video case. */
 export const twoHourVideo = () =>
   generated('review-2h-64x48.mp4', (out) => [
-    '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25:duration=7200',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '40', '-g', '250', '-pix_fmt', 'yuv420p', out,
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=64x48:rate=25:duration=7200',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '40',
+    '-g',
+    '250',
+    '-pix_fmt',
+    'yuv420p',
+    out,
   ]);
 
 export const BIG_LABELS = ['outside', 'tool', 'blood', 'smoke', 'dark', 'blur'];

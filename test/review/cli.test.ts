@@ -67,11 +67,17 @@ test('CLI: segments --add/--set/--relabel/--split/--merge/--remove/--validate/--
 
     const smoke = r.segments.find((s) => s.label === 'smoke')!;
     r = await json('segments', video, '--remove', String(smoke.id));
-    assert.deepEqual(r.segments.map((s) => s.label), ['blood']);
+    assert.deepEqual(
+      r.segments.map((s) => s.label),
+      ['blood'],
+    );
     r = await json('segments', video, '--undo');
     assert.deepEqual(r.segments.map((s) => s.label).sort(), ['blood', 'smoke']);
     r = await json('segments', video, '--redo');
-    assert.deepEqual(r.segments.map((s) => s.label), ['blood']);
+    assert.deepEqual(
+      r.segments.map((s) => s.label),
+      ['blood'],
+    );
 
     const history = await json<Array<{ op: string; who: string; before: unknown[]; after: unknown[] }>>('segments', video, '--history');
     assert.deepEqual(
@@ -84,7 +90,10 @@ test('CLI: segments --add/--set/--relabel/--split/--merge/--remove/--validate/--
 
     const csvFile = path.join(scratch.dir, 'review.csv');
     assert.equal((await cli('segments', video, '--export', csvFile)).code, 0);
-    assert.equal(readFileSync(csvFile, 'utf8'), 'label,start,end,start_frame,end_frame,source,validated\nblood,4,6,100,150,reviewer,true\n');
+    assert.equal(
+      readFileSync(csvFile, 'utf8'),
+      'label,start,end,start_frame,end_frame,source,validated\nblood,4,6,100,150,reviewer,true\n',
+    );
     const jsonFile = path.join(scratch.dir, 'more.json');
     writeFileSync(jsonFile, JSON.stringify([{ label: 'dark', start: 7, end: 8 }]));
     const imp = await json<{ added: number }>('segments', video, '--import', jsonFile);

@@ -65,7 +65,10 @@ test('moving a predicted segment creates a reviewer row superseding it; the pred
     const change = await core.call('segments.update', { video: videoId, id: p!.id, startFrame: 30 });
     assert.equal(change.entry?.op, 'update');
     assert.equal(change.entry?.who, 'alice');
-    assert.deepEqual(change.entry?.before.map((s) => s.id), [p!.id]);
+    assert.deepEqual(
+      change.entry?.before.map((s) => s.id),
+      [p!.id],
+    );
     const after = change.entry!.after[0]!;
     assert.equal(after.source, 'reviewer');
     assert.equal(after.supersedesId, p!.id);
@@ -226,7 +229,11 @@ test('a stale edit is refused with a conflict naming who changed the segment; no
     const [a] = await core.call('segments.list', { video: videoId });
     await core.call('segments.update', { video: videoId, id: a!.id, endFrame: 70 });
     // A second window still shows the old revision (id) and tries to move it.
-    await rejectsWith(core.call('segments.update', { video: videoId, id: a!.id, startFrame: 0 }), 'conflict', /changed by alice .*not saved/);
+    await rejectsWith(
+      core.call('segments.update', { video: videoId, id: a!.id, startFrame: 0 }),
+      'conflict',
+      /changed by alice .*not saved/,
+    );
     await rejectsWith(core.call('segments.delete', { video: videoId, ids: [a!.id] }), 'conflict');
     await rejectsWith(core.call('segments.validate', { video: videoId, ids: [a!.id] }), 'conflict');
     assert.deepEqual(await active(core, videoId), ['tool:25-70', 'tool:100-150']);
@@ -270,7 +277,15 @@ test('export and import as JSON and CSV round-trip labels, frames, seconds and v
     assert.equal(json.count, 3);
     const parsed = JSON.parse(json.text) as { video: { fps: string }; segments: Array<Record<string, unknown>> };
     assert.equal(parsed.video.fps, '25/1');
-    assert.deepEqual(parsed.segments[0], { label: 'say "hi", ok', start: 0.12, end: 0.32, startFrame: 3, endFrame: 8, source: 'reviewer', validated: true });
+    assert.deepEqual(parsed.segments[0], {
+      label: 'say "hi", ok',
+      start: 0.12,
+      end: 0.32,
+      startFrame: 3,
+      endFrame: 8,
+      source: 'reviewer',
+      validated: true,
+    });
     const lines = csv.text.trim().split('\n');
     assert.equal(lines[0], 'label,start,end,start_frame,end_frame,source,validated');
     assert.equal(lines[1], '"say ""hi"", ok",0.12,0.32,3,8,reviewer,true');
@@ -311,7 +326,7 @@ test('sprite sheets: one ffmpeg pass into 10x10 JPEG sheets with an index, store
     assert.equal(st.sprites.sheets.length, 1);
     assert.equal(st.sprites.tileWidth, 160);
     assert.equal(st.sprites.tileHeight, 120);
-    const { path: file } = await core.mediaPath({ kind: "artifact", id: st.sprites.sheets[0]! });
+    const { path: file } = await core.mediaPath({ kind: 'artifact', id: st.sprites.sheets[0]! });
     const info = await core.services.ffmpeg.probe(file);
     assert.equal(info.video?.width, 1600);
     assert.equal(info.video?.height, 1200);

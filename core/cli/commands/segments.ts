@@ -14,7 +14,8 @@ import { segmentJson, segmentsTable } from './predict.js';
 export function parseTime(text: string, fps: { num: number; den: number }, what: string): number {
   const t = text.trim();
   if (/^\d+f$/.test(t)) return Number(t.slice(0, -1));
-  if (!/^(\d+:){0,2}\d+(\.\d+)?$/.test(t)) throw new UsageError(`${what}: "${text}" is not a time (seconds like 12.5 or 1:02.5, or frames like 300f)`);
+  if (!/^(\d+:){0,2}\d+(\.\d+)?$/.test(t))
+    throw new UsageError(`${what}: "${text}" is not a time (seconds like 12.5 or 1:02.5, or frames like 300f)`);
   const seconds = t.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
   return Math.round((seconds * fps.num) / fps.den);
 }
@@ -38,7 +39,8 @@ function splitOnce(text: string, what: string, shape: string): [string, string] 
 }
 
 function segmentId(text: string, what: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what}: "${text}" is not a segment id (see the id column of \`framewise segments <video>\`)`);
+  if (!/^\d+$/.test(text))
+    throw new UsageError(`${what}: "${text}" is not a segment id (see the id column of \`framewise segments <video>\`)`);
   return Number(text);
 }
 
@@ -50,7 +52,8 @@ function formatFormat(file: string): 'json' | 'csv' {
 }
 
 function describe(e: SegmentHistoryEntry): string {
-  const fmt = (xs: SegmentHistoryEntry['before']) => xs.map((s) => `${s.label} ${s.startFrame}–${s.endFrame}${s.validated ? ' ✓' : ''} (#${s.id})`).join(', ') || '—';
+  const fmt = (xs: SegmentHistoryEntry['before']) =>
+    xs.map((s) => `${s.label} ${s.startFrame}–${s.endFrame}${s.validated ? ' ✓' : ''} (#${s.id})`).join(', ') || '—';
   return `${e.op}${e.undoOf ? ` of #${e.undoOf}` : ''}${e.redoOf ? ` of #${e.redoOf}` : ''}: ${fmt(e.before)} → ${fmt(e.after)}`;
 }
 
@@ -111,7 +114,8 @@ export const segmentsCommand: CliCommand = {
     const video = args[0]!;
     const list = (k: string) => (options[k] as string[] | undefined) ?? [];
     const labels = list('label');
-    const editing = ['add', 'remove', 'set', 'relabel', 'split', 'merge', 'validate'].some((k) => list(k).length) || options.undo || options.redo;
+    const editing =
+      ['add', 'remove', 'set', 'relabel', 'split', 'merge', 'validate'].some((k) => list(k).length) || options.undo || options.redo;
     if (options.unvalidate && !list('validate').length) throw new UsageError('--unvalidate goes with --validate <id>|all');
     const core = await openCore();
 
@@ -133,8 +137,10 @@ export const segmentsCommand: CliCommand = {
       const file = path.resolve(String(options.import));
       const text = await readFile(file, 'utf8');
       const res = await core.call('segments.import', { video, format: formatFormat(file), text });
-      out.result({ file, added: res.added, skipped: res.skipped, entryId: res.entry?.id ?? null, progress: res.progress }, () =>
-        `Imported ${res.added} segment${res.added === 1 ? '' : 's'} from ${file}${res.skipped ? ` (${res.skipped} already present)` : ''}`,
+      out.result(
+        { file, added: res.added, skipped: res.skipped, entryId: res.entry?.id ?? null, progress: res.progress },
+        () =>
+          `Imported ${res.added} segment${res.added === 1 ? '' : 's'} from ${file}${res.skipped ? ` (${res.skipped} already present)` : ''}`,
       );
       return EXIT_OK;
     }

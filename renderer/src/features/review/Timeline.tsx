@@ -23,7 +23,17 @@ import {
   type View,
 } from './geometry.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { edit, loadReview, onCoreEvent, onDataChanged, reviewActions, select, selectedSegments, showScoresOf, useReview } from './reviewStore.js';
+import {
+  edit,
+  loadReview,
+  onCoreEvent,
+  onDataChanged,
+  reviewActions,
+  select,
+  selectedSegments,
+  showScoresOf,
+  useReview,
+} from './reviewStore.js';
 import { ProgressBar } from '../../components/ui.js';
 import { formatEta, formatPercent } from '../../lib/format.js';
 import { useApp } from '../../state/store.js';
@@ -89,57 +99,55 @@ export function Timeline({ video }: { video: VideoDetail }) {
     const off = client().subscribe((e) => {
       onCoreEvent(e);
       onDataChanged(e);
-      if (e.type === 'data.changed' && e.videoId === video.id && (e.topic === 'sprites' || e.topic === 'segments-reload')) void loadReview(video.id);
+      if (e.type === 'data.changed' && e.videoId === video.id && (e.topic === 'sprites' || e.topic === 'segments-reload'))
+        void loadReview(video.id);
     });
     return off;
   }, [video.id]);
 
   /** Draw now (synchronously), measuring it. */
-  const drawNow = useCallback(
-    (measure: 'timeline-draw' | 'timeline-drag-frame' = 'timeline-draw') => {
-      const canvas = canvasRef.current;
-      const s = useReview.getState();
-      if (!canvas || !s.state) return;
-      const v = live.current.view;
-      const dpr = window.devicePixelRatio || 1;
-      const height = RULER_H + Math.max(1, s.lanes.length) * LANE_H;
-      if (canvas.width !== Math.round(v.width * dpr) || canvas.height !== Math.round(height * dpr)) {
-        canvas.width = Math.round(v.width * dpr);
-        canvas.height = Math.round(height * dpr);
-        canvas.style.width = `${v.width}px`;
-        canvas.style.height = `${height}px`;
-      }
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return;
-      performance.mark(`${measure}-start`);
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      drawTimeline(
-        ctx,
-        {
-          fps: s.state.fps,
-          duration: s.state.duration,
-          frameCount: s.state.frameCount,
-          lanes: s.lanes,
-          byLane: s.byLane,
-          selected: s.selected,
-          scores: s.scores,
-          playheadFrame: usePlayer.getState().frame,
-          markIn: s.markIn,
-          markOut: s.markOut,
-          draft: live.current.draft,
-        },
-        v,
-        height,
-      );
-      performance.mark(`${measure}-end`);
-      if (performance.getEntriesByName(measure).length > 2000) performance.clearMeasures(measure);
-      performance.measure(measure, `${measure}-start`, `${measure}-end`);
-      if (performance.getEntriesByName('timeline-data').length && !performance.getEntriesByName('timeline-render').length) {
-        performance.measure('timeline-render', 'timeline-load-start', `${measure}-end`);
-      }
-    },
-    [],
-  );
+  const drawNow = useCallback((measure: 'timeline-draw' | 'timeline-drag-frame' = 'timeline-draw') => {
+    const canvas = canvasRef.current;
+    const s = useReview.getState();
+    if (!canvas || !s.state) return;
+    const v = live.current.view;
+    const dpr = window.devicePixelRatio || 1;
+    const height = RULER_H + Math.max(1, s.lanes.length) * LANE_H;
+    if (canvas.width !== Math.round(v.width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(v.width * dpr);
+      canvas.height = Math.round(height * dpr);
+      canvas.style.width = `${v.width}px`;
+      canvas.style.height = `${height}px`;
+    }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    performance.mark(`${measure}-start`);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawTimeline(
+      ctx,
+      {
+        fps: s.state.fps,
+        duration: s.state.duration,
+        frameCount: s.state.frameCount,
+        lanes: s.lanes,
+        byLane: s.byLane,
+        selected: s.selected,
+        scores: s.scores,
+        playheadFrame: usePlayer.getState().frame,
+        markIn: s.markIn,
+        markOut: s.markOut,
+        draft: live.current.draft,
+      },
+      v,
+      height,
+    );
+    performance.mark(`${measure}-end`);
+    if (performance.getEntriesByName(measure).length > 2000) performance.clearMeasures(measure);
+    performance.measure(measure, `${measure}-start`, `${measure}-end`);
+    if (performance.getEntriesByName('timeline-data').length && !performance.getEntriesByName('timeline-render').length) {
+      performance.measure('timeline-render', 'timeline-load-start', `${measure}-end`);
+    }
+  }, []);
   const redraw = useCallback(() => {
     if (raf.current) return;
     raf.current = requestAnimationFrame(() => {
@@ -172,7 +180,11 @@ export function Timeline({ video }: { video: VideoDetail }) {
   const zoomAt = useCallback(
     (factor: number, x?: number) => {
       const v = live.current.view;
-      const ax = x ?? (frameToX(usePlayer.getState().frame, fps, v) > 0 && frameToX(usePlayer.getState().frame, fps, v) < v.width ? frameToX(usePlayer.getState().frame, fps, v) : v.width / 2);
+      const ax =
+        x ??
+        (frameToX(usePlayer.getState().frame, fps, v) > 0 && frameToX(usePlayer.getState().frame, fps, v) < v.width
+          ? frameToX(usePlayer.getState().frame, fps, v)
+          : v.width / 2);
       const t = xToSec(ax, v);
       const pps = Math.max(minPps(duration, v.width), Math.min(maxPps(fps, duration), v.pps * factor));
       setView(t - ax / pps, pps);
@@ -310,7 +322,15 @@ export function Timeline({ video }: { video: VideoDetail }) {
     if (!d) {
       const li = laneAt(y, lanes.length);
       const hit = li >= 0 ? hitTest(byLane.get(lanes[li]!) ?? [], x, fps, v, selected) : null;
-      canvasRef.current!.style.cursor = hit ? (hit.part === 'body' ? 'grab' : 'ew-resize') : li === -1 ? 'pointer' : li >= 0 ? 'crosshair' : 'default';
+      canvasRef.current!.style.cursor = hit
+        ? hit.part === 'body'
+          ? 'grab'
+          : 'ew-resize'
+        : li === -1
+          ? 'pointer'
+          : li >= 0
+            ? 'crosshair'
+            : 'default';
       showPreview(x);
       if (hit) {
         const sg = hit.seg;
@@ -423,7 +443,12 @@ export function Timeline({ video }: { video: VideoDetail }) {
   const sel = selectedSegments();
   const progress = state.progress;
   return (
-    <div className="timeline" data-testid="timeline" data-loading={loading ? 'true' : 'false'} data-score-samples={scores?.times.length ?? 0}>
+    <div
+      className="timeline"
+      data-testid="timeline"
+      data-loading={loading ? 'true' : 'false'}
+      data-score-samples={scores?.times.length ?? 0}
+    >
       {predicting && (
         <div className="predict-progress" data-testid="predict-progress">
           <ProgressBar value={predicting.progress} label={strings.predict.running} indeterminate={predicting.state === 'queued'} />
@@ -433,7 +458,14 @@ export function Timeline({ video }: { video: VideoDetail }) {
       {runs.length > 1 && (
         <div className="segmented" role="tablist" aria-label={strings.predict.modelTabs}>
           {runs.map((r) => (
-            <button key={r.model} type="button" role="tab" aria-selected={r.model === scores?.model} className="tab" onClick={() => showScoresOf(r.model)}>
+            <button
+              key={r.model}
+              type="button"
+              role="tab"
+              aria-selected={r.model === scores?.model}
+              className="tab"
+              onClick={() => showScoresOf(r.model)}
+            >
               {r.model}
             </button>
           ))}
@@ -457,11 +489,15 @@ export function Timeline({ video }: { video: VideoDetail }) {
               if (e.target.value === '\u0000new') {
                 const name = window.prompt(R.newLabelPrompt)?.trim();
                 if (name) {
-                  useReview.setState((s) => ({ lanes: s.lanes.includes(name) ? s.lanes : [...s.lanes, name], currentLabel: name, byLane: new Map(s.byLane).set(name, s.byLane.get(name) ?? []) }));
+                  useReview.setState((s) => ({
+                    lanes: s.lanes.includes(name) ? s.lanes : [...s.lanes, name],
+                    currentLabel: name,
+                    byLane: new Map(s.byLane).set(name, s.byLane.get(name) ?? []),
+                  }));
                 }
                 return;
               }
-              reviewActions.setLabel(e.target.value);
+              void relabelSelected(e.target.value);
             }}
             data-testid="tl-label"
           >
@@ -491,8 +527,20 @@ export function Timeline({ video }: { video: VideoDetail }) {
           {R.validateAll}
         </Button>
         <span className="tl-sep" />
-        <IconButton icon="undo" label={R.undo(state.undoOp)} disabled={!state.undoEntryId} onClick={() => void undo()} data-testid="tl-undo" />
-        <IconButton icon="redo" label={R.redo(state.redoOp)} disabled={!state.redoEntryId} onClick={() => void redo()} data-testid="tl-redo" />
+        <IconButton
+          icon="undo"
+          label={R.undo(state.undoOp)}
+          disabled={!state.undoEntryId}
+          onClick={() => void undo()}
+          data-testid="tl-undo"
+        />
+        <IconButton
+          icon="redo"
+          label={R.redo(state.redoOp)}
+          disabled={!state.redoEntryId}
+          onClick={() => void redo()}
+          data-testid="tl-redo"
+        />
         <span className="tl-spacer" />
         <span className="tl-progress num" data-testid="tl-progress" data-validated={progress.validated} data-total={progress.total}>
           {R.progress(progress.validated, progress.total)}
@@ -505,7 +553,13 @@ export function Timeline({ video }: { video: VideoDetail }) {
             const segs = byLane.get(l) ?? [];
             const done = segs.filter((s) => s.validated).length;
             return (
-              <div key={l} className={`tl-head${l === currentLabel ? ' current' : ''}`} style={{ height: LANE_H }} data-testid="lane-head" data-label={l}>
+              <div
+                key={l}
+                className={`tl-head${l === currentLabel ? ' current' : ''}`}
+                style={{ height: LANE_H }}
+                data-testid="lane-head"
+                data-label={l}
+              >
                 <span className="tl-swatch" style={{ background: laneColor(i) }} />
                 <button type="button" className="tl-lane-name" onClick={() => reviewActions.setLabel(l)} title={l}>
                   {i < 9 ? <kbd>{i + 1}</kbd> : null} {l}
@@ -528,14 +582,18 @@ export function Timeline({ video }: { video: VideoDetail }) {
             );
           })}
         </div>
-        <div className="tl-scroll" ref={scrollRef} onScroll={(e) => {
-          const v = live.current.view;
-          const start = (e.currentTarget.scrollLeft) / v.pps;
-          if (Math.abs(start - v.start) * v.pps > 0.5) {
-            live.current.view = { ...v, start };
-            redraw();
-          }
-        }}>
+        <div
+          className="tl-scroll"
+          ref={scrollRef}
+          onScroll={(e) => {
+            const v = live.current.view;
+            const start = e.currentTarget.scrollLeft / v.pps;
+            if (Math.abs(start - v.start) * v.pps > 0.5) {
+              live.current.view = { ...v, start };
+              redraw();
+            }
+          }}
+        >
           <div className="tl-spacer-inner" style={{ height: RULER_H + Math.max(1, lanes.length) * LANE_H }} />
           <canvas
             ref={canvasRef}
@@ -608,6 +666,22 @@ function HistoryList({ entries }: { entries: ReturnType<typeof useReview.getStat
 }
 
 // Actions shared by the toolbar and the keyboard.
+
+/** Pick the current label; the selected segments move to it (a label change is an edit). */
+export async function relabelSelected(label: string): Promise<void> {
+  reviewActions.setLabel(label);
+  const moved: number[] = [];
+  for (const s of selectedSegments()) {
+    if (s.label === label) {
+      moved.push(s.id);
+      continue;
+    }
+    const c = await edit('segments.update', { id: s.id, label });
+    if (c?.entry?.after[0]) moved.push(c.entry.after[0].id);
+  }
+  if (moved.length) select(moved);
+  reviewActions.setLabel(label);
+}
 export async function splitSelected(): Promise<void> {
   const [s] = selectedSegments();
   if (!s) return notify(strings.review.noSelection);

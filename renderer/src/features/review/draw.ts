@@ -125,7 +125,14 @@ function drawScores(ctx: CanvasRenderingContext2D, m: DrawModel, v: View, li: nu
   }
 }
 
-function drawBar(ctx: CanvasRenderingContext2D, m: DrawModel, v: View, li: number, s: { id: number | null; startFrame: number; endFrame: number; validated?: boolean; source?: string }, mode: 'normal' | 'selected' | 'draft'): void {
+function drawBar(
+  ctx: CanvasRenderingContext2D,
+  m: DrawModel,
+  v: View,
+  li: number,
+  s: { id: number | null; startFrame: number; endFrame: number; validated?: boolean; source?: string },
+  mode: 'normal' | 'selected' | 'draft',
+): void {
   const x0 = frameToX(s.startFrame, m.fps, v);
   const x1 = frameToX(s.endFrame, m.fps, v);
   const top = laneTop(li) + BAR_TOP;

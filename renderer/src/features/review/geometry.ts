@@ -90,6 +90,7 @@ export function hitTest(segs: Segment[], x: number, fps: Fps, v: View, selected:
 export function rulerStep(pps: number, fps: Fps, minPx = 90): { step: number; frames: boolean } {
   const frame = fps.den / fps.num;
   for (const n of [1, 2, 5, 10, 25, 50]) if (n * frame * pps >= minPx * 1.5 && n * frame < 1) return { step: n * frame, frames: true };
-  for (const s of [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400]) if (s * pps >= minPx) return { step: s, frames: false };
+  for (const s of [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400])
+    if (s * pps >= minPx) return { step: s, frames: false };
   return { step: 14400, frames: false };
 }

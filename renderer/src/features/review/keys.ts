@@ -4,7 +4,7 @@ import { strings } from '../../strings.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import type { Fps } from './geometry.js';
 import { edit, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
-import { deleteSelected, mergeSelected, redo, splitSelected, undo, validateSelected } from './Timeline.js';
+import { deleteSelected, mergeSelected, redo, relabelSelected, splitSelected, undo, validateSelected } from './Timeline.js';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -76,15 +76,7 @@ export function useReviewKeys(opts: { fps: Fps; frameCount: number; zoomAt: (fac
       if (/^[1-9]$/.test(key)) {
         const label = r.lanes[Number(key) - 1];
         if (!label) return;
-        return run(async () => {
-          reviewActions.setLabel(label);
-          const sel = selectedSegments();
-          for (const s of sel) if (s.label !== label) {
-            const c = await edit('segments.update', { id: s.id, label });
-            if (c?.entry?.after[0]) select([c.entry.after[0].id]);
-          }
-          reviewActions.setLabel(label);
-        });
+        return run(() => relabelSelected(label));
       }
       if (key === 'i' || key === 'I')
         return run(async () => {
@@ -121,7 +113,9 @@ export function useReviewKeys(opts: { fps: Fps; frameCount: number; zoomAt: (fac
         const t = e.target as HTMLElement | null;
         if (t && t !== document.body && !t.classList.contains('tl-canvas') && !t.classList.contains('player-stage')) return;
         // Next / previous segment in time (all lanes), from the selection or the playhead.
-        const all = [...r.segments.values()].sort((a, b) => a.startFrame - b.startFrame || r.lanes.indexOf(a.label) - r.lanes.indexOf(b.label) || a.id - b.id);
+        const all = [...r.segments.values()].sort(
+          (a, b) => a.startFrame - b.startFrame || r.lanes.indexOf(a.label) - r.lanes.indexOf(b.label) || a.id - b.id,
+        );
         if (!all.length) return;
         const [cur] = selectedSegments();
         let i: number;

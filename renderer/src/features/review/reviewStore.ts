@@ -89,7 +89,11 @@ let loadSeq = 0;
 export async function loadReview(videoId: number): Promise<void> {
   const seq = ++loadSeq;
   const fresh = get().videoId !== videoId;
-  set({ loading: true, error: null, ...(fresh ? { videoId, state: null, selected: [], markIn: null, markOut: null, scores: null, history: [] } : {}) });
+  set({
+    loading: true,
+    error: null,
+    ...(fresh ? { videoId, state: null, selected: [], markIn: null, markOut: null, scores: null, history: [] } : {}),
+  });
   try {
     performance.mark('timeline-load-start');
     const model = get().scoreModel;
@@ -123,7 +127,10 @@ export async function loadReview(videoId: number): Promise<void> {
       selected: s.selected.filter((id) => segments.has(id)),
       currentLabel: s.currentLabel && lanes.includes(s.currentLabel) ? s.currentLabel : (lanes[0] ?? null),
     }));
-    if (!state.sprites) void client().call('review.sprites', { video: videoId }).catch(() => undefined);
+    if (!state.sprites)
+      void client()
+        .call('review.sprites', { video: videoId })
+        .catch(() => undefined);
   } catch (err) {
     if (seq === loadSeq) set({ loading: false, error: errorMessage(err) });
   }
@@ -179,7 +186,18 @@ export function onCoreEvent(e: CoreEvent): void {
       .then((st) => {
         const cur = get().state;
         if (cur && get().videoId === st.videoId)
-          set({ state: { ...cur, progress: st.progress, undoEntryId: st.undoEntryId, undoOp: st.undoOp, redoEntryId: st.redoEntryId, redoOp: st.redoOp, lastEntryId: st.lastEntryId, sprites: st.sprites } });
+          set({
+            state: {
+              ...cur,
+              progress: st.progress,
+              undoEntryId: st.undoEntryId,
+              undoOp: st.undoOp,
+              redoEntryId: st.redoEntryId,
+              redoOp: st.redoOp,
+              lastEntryId: st.lastEntryId,
+              sprites: st.sprites,
+            },
+          });
       })
       .catch(() => undefined);
   }, 150);
@@ -197,7 +215,10 @@ type EditCommand =
   | 'segments.redo';
 
 /** Send one edit; apply the answer. A refused edit is reported (with the core's reason) and the view reloaded. */
-export async function edit<N extends EditCommand & CommandName>(name: N, input: Omit<CommandInput<N>, 'video'>): Promise<ReviewChange | null> {
+export async function edit<N extends EditCommand & CommandName>(
+  name: N,
+  input: Omit<CommandInput<N>, 'video'>,
+): Promise<ReviewChange | null> {
   const videoId = get().videoId;
   if (videoId === null) return null;
   try {

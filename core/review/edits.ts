@@ -8,7 +8,7 @@
  *    undo/redo reverse an entry by removing the rows it inserted and re-inserting the rows it removed (same ids).
  *  - Bounds are whole frames, half-open [startFrame, endFrame), on the video's exact fps fraction.
  */
-import type { Insertable, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { ReviewChange, Segment, SegmentOp } from '../api/types.js';
 import { nowIso } from '../db/open.js';
 import type { Database, SegmentsTable } from '../db/schema.js';
@@ -30,6 +30,14 @@ interface Planned {
   before: Row[];
   /** Rows to insert (reviewer rows and tombstones). */
   insert: NewRow[];
+}
+
+/**
+ * Take the database's write lock first thing in the transaction (a write that touches nothing), so the checks
+ * below read the latest state even when another process (the CLI, a second app) writes the same library.
+ */
+async function lockForWrite(trx: Trx): Promise<void> {
+  await sql`DELETE FROM segment_history WHERE 0`.execute(trx);
 }
 
 /** Load rows by id and make sure each is an active segment of the video (else: conflict). */
@@ -188,6 +196,7 @@ async function edit(
 ): Promise<ReviewChange> {
   const who = (await s.settings()).reviewerName;
   const result = await s.db.writer.transaction().execute(async (trx) => {
+    await lockForWrite(trx);
     const g = await loadGrid(trx, videoId);
     const planned = await plan(trx, { g, who, now: nowIso() });
     if (!planned.insert.length) return null;
@@ -431,6 +440,7 @@ async function reverse(trx: Trx, videoId: number, remove: Row[], restore: Row[])
 async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo', expectedEntryId?: number): Promise<ReviewChange> {
   const who = (await s.settings()).reviewerName;
   const row = await s.db.writer.transaction().execute(async (trx) => {
+    await lockForWrite(trx);
     const rows = await trx
       .selectFrom('segment_history')
       .select(['id', 'undo_of', 'redo_of'])

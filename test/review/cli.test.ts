@@ -110,3 +110,30 @@ test('CLI: segments --add/--set/--relabel/--split/--merge/--remove/--validate/--
     scratch.cleanup();
   }
 });
+
+test('CLI: concurrent edits of one segment from several processes: exactly one wins, the others get a conflict', async () => {
+  const scratch = tempDir('framewise-review-race-');
+  const data = path.join(scratch.dir, 'library');
+  const cli = (...args: string[]) => runCli(['--data-dir', data, ...args]);
+  try {
+    const video = await media.mp4(8, 'review-8s.mp4');
+    assert.equal((await cli('import', video)).code, 0);
+    const added = await cli('segments', video, '--add', 'tool:25f-50f', '--json');
+    const id = (JSON.parse(added.stdout) as { segments: Array<{ id: number }> }).segments[0]!.id;
+    const runs = await Promise.all([60, 61, 62, 63].map((end) => cli('segments', video, '--set', `${id}:-${end}f`)));
+    const won = runs.filter((r) => r.code === 0);
+    const lost = runs.filter((r) => r.code !== 0);
+    assert.equal(won.length, 1, runs.map((r) => r.stderr).join('\n'));
+    for (const r of lost) {
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /was changed by .*not saved/);
+    }
+    const history = JSON.parse((await cli('segments', video, '--history', '--json')).stdout) as Array<{ op: string }>;
+    assert.deepEqual(
+      history.map((h) => h.op),
+      ['add', 'update'],
+    );
+  } finally {
+    scratch.cleanup();
+  }
+});

@@ -472,7 +472,7 @@ export function Timeline({ video }: { video: VideoDetail }) {
         </div>
       )}
       {scores && <p className="hint">{strings.predict.runInfo(scores.model, scores.modelVersion, scores.samples, scores.sampleFps)}</p>}
-      {!runs.length && !predicting && <p className="muted">{strings.predict.none}</p>}
+      {!runs.length && !predicting && !lanes.length && <p className="muted">{strings.predict.none}</p>}
       <div className="tl-toolbar" role="toolbar" aria-label={R.title}>
         <IconButton icon="minus" label={R.zoomOut} onClick={() => zoomAt(1 / 1.6)} data-testid="tl-zoom-out" />
         <IconButton icon="plus" label={R.zoomIn} onClick={() => zoomAt(1.6)} data-testid="tl-zoom-in" />

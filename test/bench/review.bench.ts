@@ -1,6 +1,6 @@
-import { chromium } from 'playwright-core';
 import { startBridge } from '../../core/bridge/server.js';
 import { defaultRendererDir } from '../../core/bridge/serve.js';
+import { launchChromium } from '../helpers/browser.js';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { manySegmentsCsv, twoHourVideo } from '../helpers/review.js';
 import { time, type BenchModule, type BenchRow } from './types.js';
@@ -40,19 +40,7 @@ export const reviewBench: BenchModule = {
       }
       const undo = await time(() => lib.core.call('segments.undo', { video: videoId }));
       const bridge = await startBridge({ core: lib.core, rendererDir: defaultRendererDir() });
-      const browser = await chromium.launch({
-        executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
         await page.goto(bridge.url);

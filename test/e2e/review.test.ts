@@ -2,7 +2,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
@@ -30,22 +31,6 @@ interface CliSeg {
   endFrame: number;
   validated: boolean;
   source: string;
-}
-
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }
 
 async function openVideo(page: Page, url: string, videoId: number): Promise<void> {
@@ -113,7 +98,7 @@ test(
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
     t.after(() => server.stop());
-    const browser = await launch();
+    const browser = await launchChromium();
     t.after(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();

@@ -97,12 +97,14 @@ export async function loadReview(videoId: number): Promise<void> {
   try {
     performance.mark('timeline-load-start');
     const model = get().scoreModel;
-    const [state, scores, history, runs] = await Promise.all([
+    // The history (which can be large: an import lists every segment) loads after the first draw.
+    const historyP = client().call('segments.history', { video: videoId, limit: 200 });
+    historyP.catch(() => undefined);
+    const [state, scores, runs] = await Promise.all([
       client().call('review.state', { video: videoId }),
       client()
         .call('predict.scores', { video: videoId, maxPoints: 4000, ...(model ? { model } : {}) })
         .catch(() => null),
-      client().call('segments.history', { video: videoId, limit: 200 }),
       client()
         .call('predict.runs', { video: videoId })
         .catch(() => [] as PredictionRun[]),
@@ -121,12 +123,19 @@ export async function loadReview(videoId: number): Promise<void> {
       lanes,
       scores,
       runs,
-      history,
       loading: false,
       version: s.version + 1,
       selected: s.selected.filter((id) => segments.has(id)),
       currentLabel: s.currentLabel && lanes.includes(s.currentLabel) ? s.currentLabel : (lanes[0] ?? null),
     }));
+    void historyP
+      .then((history) => {
+        if (seq !== loadSeq) return;
+        // Keep entries that arrived (events) while the history was loading.
+        const last = history[history.length - 1]?.id ?? 0;
+        set((s) => ({ history: [...history, ...s.history.filter((h) => h.id > last)] }));
+      })
+      .catch(() => undefined);
     if (!state.sprites)
       void client()
         .call('review.sprites', { video: videoId })

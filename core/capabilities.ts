@@ -1,6 +1,7 @@
 import type { AnyJobKind } from './jobs/kind.js';
 import { importJob } from './library/import-job.js';
 import { frameCountJob, verifyDecodeJob } from './library/video-jobs.js';
+import { anonymizeJob } from './anonymize/job.js';
 
 /** Every job kind the core knows. Each capability folder contributes its kinds here. */
-export const jobKinds: AnyJobKind[] = [importJob, frameCountJob, verifyDecodeJob];
+export const jobKinds: AnyJobKind[] = [importJob, frameCountJob, verifyDecodeJob, anonymizeJob];

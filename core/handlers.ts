@@ -3,6 +3,7 @@ import type { Core } from './core.js';
 import { libraryHandlers } from './library/handlers.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
+import { anonymizeHandlers } from './anonymize/handlers.js';
 
 export type Handler<N extends CommandName> = (core: Core, input: CommandInput<N>) => Promise<CommandOutput<N>>;
 export type Handlers = { [N in CommandName]: Handler<N> };
@@ -13,4 +14,5 @@ export const commandHandlers: Handlers = {
   ...libraryHandlers,
   ...jobHandlers,
   ...settingsHandlers,
+  ...anonymizeHandlers,
 };

@@ -99,10 +99,16 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     });
     progress(0, 'rendering');
     const t0 = Date.now();
-    await req.ffmpeg.run(args, {
-      ...(req.signal ? { signal: req.signal } : {}),
-      onProgress: (p) => progress(RENDER_SHARE * Math.min(1, p.outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
-    });
+    await req.ffmpeg
+      .run(args, {
+        ...(req.signal ? { signal: req.signal } : {}),
+        onProgress: (p) => progress(RENDER_SHARE * Math.min(1, p.outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof FramewiseError) || err.code === 'cancelled') throw err;
+        const sig = typeof err.details?.signal === 'string' ? ` (ffmpeg was stopped by ${err.details.signal})` : '';
+        throw new FramewiseError(err.code, `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`, err.details);
+      });
     const renderSeconds = (Date.now() - t0) / 1000;
     // Make the bytes durable before they are checked and published.
     const fh = await open(temp, 'r+');

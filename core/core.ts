@@ -19,6 +19,8 @@ export interface CoreOptions {
   dataDir?: string;
   /** Run queued jobs in this process (the app and `serve` do; one-shot CLI commands that wait on jobs do too). */
   runJobs?: boolean;
+  /** With runJobs: claim only jobs this process enqueues (one-shot CLI commands). */
+  ownJobsOnly?: boolean;
   concurrency?: number;
   ffmpegPath?: string;
   ffprobePath?: string;
@@ -41,8 +43,8 @@ export class Core {
     try {
       const settings = await readSettings(db.reader);
       const ffmpeg = await Ffmpeg.create({
-        ...(opts.ffmpegPath ?? settings.ffmpegPath ? { ffmpeg: (opts.ffmpegPath ?? settings.ffmpegPath)! } : {}),
-        ...(opts.ffprobePath ?? settings.ffprobePath ? { ffprobe: (opts.ffprobePath ?? settings.ffprobePath)! } : {}),
+        ...((opts.ffmpegPath ?? settings.ffmpegPath) ? { ffmpeg: (opts.ffmpegPath ?? settings.ffmpegPath)! } : {}),
+        ...((opts.ffprobePath ?? settings.ffprobePath) ? { ffprobe: (opts.ffprobePath ?? settings.ffprobePath)! } : {}),
       });
       const registry = new JobRegistry();
       for (const k of jobKinds) registry.register(k);
@@ -52,7 +54,9 @@ export class Core {
       let services: Services;
       const get = () => services;
       const jobs = new JobQueue(get, registry);
-      const runner = opts.runJobs ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency()) : null;
+      const runner = opts.runJobs
+        ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency())
+        : null;
       services = {
         dataDir,
         mediaDir: path.join(dataDir, 'media'),
@@ -65,6 +69,7 @@ export class Core {
         runner,
         settings: () => readSettings(db.reader),
       };
+      if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services);
       if (runner) await runner.start();
       return core;
@@ -110,7 +115,8 @@ export class Core {
     const row = await db.selectFrom('artifacts').select(['path']).where('id', '=', target.id).executeTakeFirst();
     if (!row) throw new FramewiseError('not_found', `No artifact ${target.id}`);
     const abs = path.resolve(this.services.artifactsDir, row.path);
-    if (!abs.startsWith(path.resolve(this.services.artifactsDir) + path.sep)) throw new FramewiseError('not_found', 'Artifact outside the library');
+    if (!abs.startsWith(path.resolve(this.services.artifactsDir) + path.sep))
+      throw new FramewiseError('not_found', 'Artifact outside the library');
     return { path: abs, contentType: contentTypeFor(abs) };
   }
 
@@ -126,9 +132,18 @@ export class Core {
 export function contentTypeFor(file: string): string {
   const ext = path.extname(file).toLowerCase();
   const types: Record<string, string> = {
-    '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska',
-    '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.json': 'application/json',
-    '.vtt': 'text/vtt', '.bin': 'application/octet-stream',
+    '.mp4': 'video/mp4',
+    '.m4v': 'video/mp4',
+    '.mov': 'video/quicktime',
+    '.webm': 'video/webm',
+    '.mkv': 'video/x-matroska',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.png': 'image/png',
+    '.webp': 'image/webp',
+    '.json': 'application/json',
+    '.vtt': 'text/vtt',
+    '.bin': 'application/octet-stream',
   };
   return types[ext] ?? 'application/octet-stream';
 }

@@ -26,16 +26,28 @@ if (!targets.length) {
 
 const child = spawn(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-reporter=tap', '--test-reporter-destination=stdout', `--test-reporter-destination=${path.join(root, 'dist', 'test-results.tap')}`, `--test-concurrency=${process.env.FRAMEWISE_TEST_CONCURRENCY ?? 2}`, ...targets],
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter=tap',
+    '--test-reporter-destination=stdout',
+    `--test-reporter-destination=${path.join(root, 'dist', 'test-results.tap')}`,
+    `--test-concurrency=${process.env.FRAMEWISE_TEST_CONCURRENCY ?? 2}`,
+    ...targets,
+  ],
   { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
 );
 child.on('close', async (code) => {
   const { readFileSync } = await import('node:fs');
-  let passed = 0, failed = 0, skipped = 0;
+  let passed = 0,
+    failed = 0,
+    skipped = 0;
   try {
     const tap = readFileSync(path.join(root, 'dist', 'test-results.tap'), 'utf8');
     const num = (k) => Number((new RegExp(`^# ${k} (\\d+)`, 'm').exec(tap) ?? [])[1] ?? 0);
-    passed = num('pass'); failed = num('fail') + num('cancelled'); skipped = num('skipped') + num('todo');
+    passed = num('pass');
+    failed = num('fail') + num('cancelled');
+    skipped = num('skipped') + num('todo');
     passed -= 0;
   } catch {
     failed = Math.max(1, failed);

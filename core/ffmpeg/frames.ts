@@ -17,14 +17,23 @@ export async function writeFrameJpeg(
   const width = opts.width ?? 320;
   await writeAtomically(output, async (tmp) => {
     const args = (seek: number) => [
-      '-v', 'error',
+      '-v',
+      'error',
       ...(seek > 0 ? ['-ss', seek.toFixed(3)] : []),
-      '-i', input,
-      '-map', '0:v:0',
-      '-frames:v', '1',
-      '-vf', `scale=${width}:-2:flags=bilinear`,
-      '-q:v', '4',
-      '-f', 'image2', '-c:v', 'mjpeg',
+      '-i',
+      input,
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=${width}:-2:flags=bilinear`,
+      '-q:v',
+      '4',
+      '-f',
+      'image2',
+      '-c:v',
+      'mjpeg',
       tmp,
     ];
     try {
@@ -32,13 +41,19 @@ export async function writeFrameJpeg(
     } catch (err) {
       if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
     }
-    let ok = await stat(tmp).then((s) => s.size > 0, () => false);
+    let ok = await stat(tmp).then(
+      (s) => s.size > 0,
+      () => false,
+    );
     if (!ok && time > 0) {
       // Seeking past the decodable part (truncated files): try the first frame.
       await ffmpeg.run(args(0), opts.signal ? { signal: opts.signal } : {}).catch((err: unknown) => {
         if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
       });
-      ok = await stat(tmp).then((s) => s.size > 0, () => false);
+      ok = await stat(tmp).then(
+        (s) => s.size > 0,
+        () => false,
+      );
     }
     if (!ok) throw new FramewiseError('undecodable', `${input}: no video frame could be decoded`);
   });

@@ -208,3 +208,30 @@ export async function probeFile(ffprobe: string, file: string, signal?: AbortSig
   }
   return interpretProbe(json, file);
 }
+
+/**
+ * Containers such as Matroska report no average frame rate of their own, so ffprobe's avg/r rates agree even
+ * for variable-frame-rate video. Read the first packets' timestamps (no decoding) and look at the spacing.
+ */
+export async function detectVariableFrameRate(ffprobe: string, file: string, signal?: AbortSignal): Promise<boolean> {
+  const { stdout } = await runProcess(
+    ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', '%+30', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file],
+    signal ? { signal } : {},
+  );
+  const pts = stdout
+    .split('\n')
+    .map((l) => Number(l.split(',')[0]))
+    .filter((n) => Number.isFinite(n))
+    .sort((a, b) => a - b);
+  if (pts.length < 6) return false;
+  const deltas = pts
+    .slice(1)
+    .map((t, i) => t - pts[i]!)
+    .filter((d) => d > 1e-6);
+  if (deltas.length < 5) return false;
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const spread = deltas.filter((d) => d > median * 1.5 || d < median / 1.5).length;
+  return spread / deltas.length > 0.05;
+}

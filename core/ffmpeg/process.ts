@@ -46,10 +46,10 @@ const STDERR_KEEP = 64 * 1024;
 export function classifyFfmpegError(stderr: string): { code: ErrorCode; reason: string } {
   const s = stderr;
   if (/No space left on device/i.test(s)) return { code: 'disk_full', reason: 'the disk is full' };
-  if (/moov atom not found|Invalid NAL unit size|partial file|End of file|Truncat/i.test(s))
+  if (/moov atom not found|Invalid NAL unit size|partial file|Truncat/i.test(s))
     return { code: 'truncated', reason: 'the file is truncated or incomplete' };
-  if (/Invalid data found when processing input|could not find codec parameters|Unknown input format/i.test(s))
-    return { code: 'not_media', reason: 'it is not a media file ffmpeg can read' };
+  if (/Invalid data found when processing input|could not find codec parameters|Unknown input format|EBML header parsing failed/i.test(s))
+    return { code: 'not_media', reason: 'not a media file ffmpeg can read' };
   if (/Decoder \(codec .*\) not found|Unknown decoder|no decoder|Could not find codec|unsupported codec/i.test(s))
     return { code: 'unsupported_codec', reason: 'its codec is not supported' };
   if (/Permission denied/i.test(s)) return { code: 'file_unreadable', reason: 'permission denied' };
@@ -136,9 +136,7 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
       if (aborted) return reject(cancelled());
       if (code === 0) return resolve({ stderr });
       const { code: errCode, reason } = classifyFfmpegError(stderr);
-      reject(
-        new FramewiseError(errCode, reason, { exitCode: code, signal: sig, stderrTail: stderr.slice(-2000) }),
-      );
+      reject(new FramewiseError(errCode, reason, { exitCode: code, signal: sig, stderrTail: stderr.slice(-2000) }));
     });
   });
   // Avoid unhandled rejection warnings when the caller only awaits later.

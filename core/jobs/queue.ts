@@ -28,9 +28,14 @@ export class JobQueue {
     const kind = this.registry.get(kindName);
     const parsed = kind.input.safeParse(rawInput);
     if (!parsed.success) {
-      throw new FramewiseError('usage', `Invalid input for job "${kindName}": ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+      throw new FramewiseError(
+        'usage',
+        `Invalid input for job "${kindName}": ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+      );
     }
     const input = parsed.data;
+    // Fail at once, with what is missing, rather than queue work that cannot run.
+    if (kind.precondition) await kind.precondition(this.services(), input);
     const dedupeKey = kind.dedupeKey ? kind.dedupeKey(input) : `${kindName}:${stableJson(input)}`;
     const videoId = kind.videoId ? kind.videoId(input) : null;
     const { row, existing } = await this.db.transaction().execute(async (trx) => {
@@ -61,10 +66,9 @@ export class JobQueue {
       return { row: inserted, existing: false };
     });
     const job = toJobSummary(row);
-    if (!existing) {
-      this.services().events.emit({ type: 'job.state', job });
-      this.services().runner?.wake();
-    }
+    this.services().runner?.adopt(job.id);
+    if (!existing) this.services().events.emit({ type: 'job.state', job });
+    this.services().runner?.wake();
     return { job, existing };
   }
 

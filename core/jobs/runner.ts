@@ -44,6 +44,8 @@ export class JobRunner {
   private pumping = false;
   private pumpAgain = false;
   private lastRecovery = 0;
+  /** When set, only these jobs are claimed (a one-shot CLI runs the jobs it created, not the whole queue). */
+  private restrictTo: Set<number> | null = null;
 
   constructor(
     private services: () => Services,
@@ -81,6 +83,15 @@ export class JobRunner {
     }
   }
 
+  /** Claim only jobs adopted with `adopt` (jobs this process enqueued). */
+  ownJobsOnly(): void {
+    this.restrictTo ??= new Set();
+  }
+
+  adopt(jobId: number): void {
+    this.restrictTo?.add(jobId);
+  }
+
   get activeCount(): number {
     return this.running.size;
   }
@@ -103,7 +114,12 @@ export class JobRunner {
     try {
       if (this.running.size) {
         const ids = [...this.running.keys()];
-        await this.db.updateTable('jobs').set({ heartbeat_at: nowIso() }).where('id', 'in', ids).where('runner_id', '=', this.runnerId).execute();
+        await this.db
+          .updateTable('jobs')
+          .set({ heartbeat_at: nowIso() })
+          .where('id', 'in', ids)
+          .where('runner_id', '=', this.runnerId)
+          .execute();
         const flagged = await this.db.selectFrom('jobs').select('id').where('id', 'in', ids).where('cancel_requested', '=', 1).execute();
         for (const f of flagged) this.abortLocal(f.id);
       }
@@ -187,6 +203,8 @@ export class JobRunner {
   private async claim(): Promise<JobRow | undefined> {
     const kinds = this.registry.names();
     if (!kinds.length) return undefined;
+    const only = this.restrictTo ? [...this.restrictTo] : null;
+    if (only && !only.length) return undefined;
     const now = nowIso();
     return this.db.transaction().execute(async (trx) => {
       const next = await trx
@@ -194,6 +212,7 @@ export class JobRunner {
         .select('id')
         .where('state', '=', 'queued')
         .where('kind', 'in', kinds)
+        .$if(only !== null, (q) => q.where('id', 'in', only!))
         .orderBy('id')
         .limit(1)
         .executeTakeFirst();
@@ -249,7 +268,14 @@ export class JobRunner {
         const p = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
         const elapsed = (Date.now() - startedAt) / 1000;
         const eta = p > 0.01 && elapsed > 0.5 ? (elapsed * (1 - p)) / p : null;
-        services.events.emit({ type: 'job.progress', jobId: row.id, videoId: row.video_id, progress: p, stage: stage ?? null, etaSeconds: eta });
+        services.events.emit({
+          type: 'job.progress',
+          jobId: row.id,
+          videoId: row.video_id,
+          progress: p,
+          stage: stage ?? null,
+          etaSeconds: eta,
+        });
         const now = Date.now();
         const m = Math.floor(p * 4);
         if (now - lastWrite >= PROGRESS_WRITE_MS || m > milestone) {
@@ -290,7 +316,14 @@ export class JobRunner {
         if (kind.commit) output = (await kind.commit(trx, input, output, services)) ?? output;
         const updated = await trx
           .updateTable('jobs')
-          .set({ state: 'succeeded', progress: 1, output_json: JSON.stringify(output), finished_at: nowIso(), eta_seconds: null, stage: null })
+          .set({
+            state: 'succeeded',
+            progress: 1,
+            output_json: JSON.stringify(output),
+            finished_at: nowIso(),
+            eta_seconds: null,
+            stage: null,
+          })
           .where('id', '=', row.id)
           .where('state', '=', 'running')
           .where('runner_id', '=', this.runnerId)
@@ -300,8 +333,9 @@ export class JobRunner {
         await addJobEvent(trx, row.id, 'succeeded');
         return updated;
       });
-      services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
+      // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
       if (kind.afterCommit) await kind.afterCommit(services, input, output).catch(() => undefined);
+      services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
     } catch (err) {
       if (signal.aborted && signal.reason === 'shutdown') return; // requeued by stop()
       const isCancel = signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled');

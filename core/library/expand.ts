@@ -3,8 +3,27 @@ import path from 'node:path';
 
 /** Extensions picked up when walking a folder. A file named explicitly is tried whatever its name. */
 export const MEDIA_EXTENSIONS = new Set([
-  '.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.mts', '.m2ts', '.wmv',
-  '.flv', '.3gp', '.ogv', '.mxf', '.dv', '.vob', '.h264', '.hevc', '.y4m',
+  '.mp4',
+  '.m4v',
+  '.mov',
+  '.mkv',
+  '.webm',
+  '.avi',
+  '.mpg',
+  '.mpeg',
+  '.ts',
+  '.mts',
+  '.m2ts',
+  '.wmv',
+  '.flv',
+  '.3gp',
+  '.ogv',
+  '.mxf',
+  '.dv',
+  '.vob',
+  '.h264',
+  '.hevc',
+  '.y4m',
 ]);
 
 export interface Expanded {

@@ -1,11 +1,12 @@
 import { constants as fsc } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
 import { writeFrameJpeg } from '../ffmpeg/frames.js';
-import type { MediaInfo } from '../ffmpeg/index.js';
+import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { defineJobKind } from '../jobs/kind.js';
+import { detectVariableFrameRate } from '../ffmpeg/probe.js';
 import { FramewiseError, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
@@ -40,7 +41,8 @@ async function checkReadable(file: string): Promise<number> {
   try {
     st = await stat(file);
   } catch (err) {
-    if (isNodeError(err) && err.code === 'ENOENT') throw new FramewiseError('file_missing', `${file}: the file does not exist (moved or deleted?)`);
+    if (isNodeError(err) && err.code === 'ENOENT')
+      throw new FramewiseError('file_missing', `${file}: the file does not exist (moved or deleted?)`);
     if (isNodeError(err) && err.code === 'EACCES') throw new FramewiseError('file_unreadable', `${file}: permission denied`);
     throw new FramewiseError('file_unreadable', `${file}: cannot read (${(err as Error).message})`);
   }
@@ -56,12 +58,63 @@ async function checkReadable(file: string): Promise<number> {
 }
 
 function requireVideo(file: string, info: MediaInfo): NonNullable<MediaInfo['video']> {
+  if (info.video && (!info.video.codec || info.video.codec === 'unknown')) {
+    throw new FramewiseError('unsupported_codec', `${file}: the video stream's codec is unknown to ffmpeg, so it cannot be decoded`);
+  }
   if (info.video) return info.video;
   const audio = info.streams.filter((s) => s.type === 'audio').length;
-  if (audio) throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
+  if (audio)
+    throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
   const hasUnknownVideo = info.streams.some((s) => s.type === 'video');
   if (hasUnknownVideo) throw new FramewiseError('unsupported_codec', `${file}: its video stream cannot be decoded (unknown codec or size)`);
   throw new FramewiseError('no_video_stream', `${file}: contains no video stream`);
+}
+
+/** ISO-BMFF files start with a box such as ftyp; anything else with "moov atom not found" is not an MP4 at all. */
+async function refineProbeError(file: string, err: unknown): Promise<unknown> {
+  if (!(err instanceof FramewiseError) || err.code !== 'truncated') return err;
+  const fh = await open(file, 'r').catch(() => null);
+  if (!fh) return err;
+  try {
+    const buf = Buffer.alloc(12);
+    await fh.read(buf, 0, 12, 0);
+    const box = buf.subarray(4, 8).toString('latin1');
+    if (['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'pnot'].includes(box)) return err;
+    return new FramewiseError('not_media', `${file}: not a video file (its content is not a media format ffmpeg can read)`);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * A file cut short can still probe fine (its index is at the front). Decode a frame near the declared end:
+ * if none comes out, the data is missing.
+ */
+async function checkTailDecodes(ffmpeg: Ffmpeg, file: string, info: MediaInfo, signal: AbortSignal): Promise<void> {
+  if (!(info.duration > 2)) return;
+  let frames = 0;
+  let stderr = '';
+  try {
+    ({ stderr } = await ffmpeg.run(
+      ['-v', 'error', '-ss', (info.duration - 1.5).toFixed(3), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'],
+      { signal, onProgress: (p) => (frames = Math.max(frames, p.frame)) },
+    ));
+  } catch (err) {
+    if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
+    if (err instanceof FramewiseError && err.code === 'unsupported_codec') {
+      throw new FramewiseError(
+        'unsupported_codec',
+        `${file}: the video codec (${info.video?.codec ?? 'unknown'}) cannot be decoded by this ffmpeg`,
+      );
+    }
+    stderr = String((err as FramewiseError).details?.stderrTail ?? '');
+  }
+  if (frames === 0 || /partial file|Invalid NAL|error while decoding|corrupt/i.test(stderr)) {
+    throw new FramewiseError(
+      'truncated',
+      `${file}: the file is truncated or damaged (no decodable video near its end at ${info.duration.toFixed(1)} s)`,
+    );
+  }
 }
 
 export function artifactRelDir(sha256: string): string {
@@ -81,18 +134,30 @@ export const importJob = defineJobKind({
     ctx.progress(0, 'checking');
     const size = await checkReadable(file);
     ctx.progress(0.02, 'probing');
-    const info = await services.ffmpeg.probe(file, signal);
+    const info = await services.ffmpeg.probe(file, signal).catch(async (err: unknown) => {
+      throw await refineProbeError(file, err);
+    });
     requireVideo(file, info);
     if (!info.fps) throw new FramewiseError('unsupported_codec', `${file}: the video stream has no frame rate`);
+    if (!info.variableFrameRate) info.variableFrameRate = await detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal);
+    ctx.progress(0.03, 'checking the end');
+    await checkTailDecodes(services.ffmpeg, file, info, signal);
     ctx.progress(0.05, 'hashing');
     const sha256 = await sha256File(file, { signal, onProgress: (b) => ctx.progress(0.05 + 0.75 * (b / size), 'hashing') });
     const st = await stat(file).catch(() => null);
     if (!st) throw new FramewiseError('file_missing', `${file}: the file disappeared during import`);
-    if (st.size !== size) throw new FramewiseError('conflict', `${file}: the file changed during import (size ${size} → ${st.size}); try again when it is complete`);
+    if (st.size !== size)
+      throw new FramewiseError(
+        'conflict',
+        `${file}: the file changed during import (size ${size} → ${st.size}); try again when it is complete`,
+      );
 
     const existing = await services.db.reader.selectFrom('videos').select(['id', 'path']).where('sha256', '=', sha256).executeTakeFirst();
     if (existing) {
-      const stillThere = await stat(existing.path).then(() => true, () => false);
+      const stillThere = await stat(existing.path).then(
+        () => true,
+        () => false,
+      );
       if (existing.path === file || stillThere) return { status: 'duplicate' as const, videoId: existing.id, path: file };
       return { status: 'relinked' as const, videoId: existing.id, path: file };
     }
@@ -101,10 +166,23 @@ export const importJob = defineJobKind({
     if (input.copy) {
       ctx.progress(0.8, 'copying');
       storedPath = path.join(services.mediaDir, sha256.slice(0, 2), `${sha256}${path.extname(file).toLowerCase() || '.mp4'}`);
-      const already = await stat(storedPath).then((s) => s.size === size, () => false);
-      if (!already) await copyAtomically(file, storedPath);
+      const already = await stat(storedPath).then(
+        (s) => s.size === size,
+        () => false,
+      );
+      if (!already) {
+        await copyAtomically(file, storedPath).catch((err: unknown) => {
+          if (isNodeError(err) && err.code === 'ENOSPC') {
+            throw new FramewiseError(
+              'disk_full',
+              `${file}: the library disk is full; copying it in needs ${(size / 1e6).toFixed(0)} MB free in ${services.mediaDir}`,
+            );
+          }
+          throw err;
+        });
+      }
     }
-    ctx.progress(0.9, 'thumbnail');
+    ctx.progress(0.92, 'thumbnail');
     const thumbRel = path.join(artifactRelDir(sha256), 'thumbnail.jpg');
     const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
     await writeFrameJpeg(services.ffmpeg, storedPath, at, path.join(services.artifactsDir, thumbRel), { width: 320, signal });
@@ -118,7 +196,11 @@ export const importJob = defineJobKind({
   async commit(trx, input, output) {
     const file = path.resolve(input.path);
     if (output.status === 'relinked') {
-      await trx.updateTable('videos').set({ path: file, state: 'imported', updated_at: nowIso() }).where('id', '=', output.videoId).execute();
+      await trx
+        .updateTable('videos')
+        .set({ path: file, state: 'imported', updated_at: nowIso() })
+        .where('id', '=', output.videoId)
+        .execute();
       return output;
     }
     if (output.status === 'duplicate' || !output.pending) return output;

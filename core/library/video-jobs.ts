@@ -16,7 +16,10 @@ export async function requireProbedVideo(services: Services, videoId: number): P
   try {
     await access(row.path);
   } catch {
-    throw new FramewiseError('precondition', `Video ${videoId}: its file is missing at ${row.path}; re-import it from its new place to re-link it`);
+    throw new FramewiseError(
+      'precondition',
+      `Video ${videoId}: its file is missing at ${row.path}; re-import it from its new place to re-link it`,
+    );
   }
   return row;
 }
@@ -67,7 +70,11 @@ export const verifyDecodeJob = defineJobKind({
         ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'decoding');
       },
     });
-    const errors = stderr.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 50);
+    const errors = stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(0, 50);
     return { decodedFrames: frames, errors };
   },
 });

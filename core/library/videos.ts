@@ -76,10 +76,21 @@ async function decorations(db: Kysely<Database>, ids: number[]) {
     const last = await db
       .selectFrom('jobs')
       .select(['video_id', 'state'])
-      .where('id', 'in', (eb) => eb.selectFrom('jobs').select(sql<number>`max(id)`.as('id')).where('video_id', 'in', chunk).groupBy('video_id'))
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('jobs')
+          .select(sql<number>`max(id)`.as('id'))
+          .where('video_id', 'in', chunk)
+          .groupBy('video_id'),
+      )
       .execute();
     for (const l of last) if (l.video_id !== null && l.state === 'failed') failed.add(l.video_id);
-    const th = await db.selectFrom('artifacts').select(['id', 'video_id']).where('video_id', 'in', chunk).where('kind', '=', 'thumbnail').execute();
+    const th = await db
+      .selectFrom('artifacts')
+      .select(['id', 'video_id'])
+      .where('video_id', 'in', chunk)
+      .where('kind', '=', 'thumbnail')
+      .execute();
     for (const t of th) thumbs.set(t.video_id, t.id);
   }
   return { active, failed, thumbs };
@@ -98,11 +109,18 @@ export async function listVideos(db: Kysely<Database>, q: ListVideosQuery = {}):
     .limit(q.limit ?? 100000)
     .offset(q.offset ?? 0)
     .execute();
-  const d = await decorations(db, rows.map((r) => r.id));
+  const d = await decorations(
+    db,
+    rows.map((r) => r.id),
+  );
   return {
     total: totalRow?.n ?? 0,
     videos: rows.map((r) =>
-      toVideoSummary(r, { activeJobs: d.active.get(r.id) ?? 0, lastJobFailed: d.failed.has(r.id), thumbnailArtifactId: d.thumbs.get(r.id) ?? null }),
+      toVideoSummary(r, {
+        activeJobs: d.active.get(r.id) ?? 0,
+        lastJobFailed: d.failed.has(r.id),
+        thumbnailArtifactId: d.thumbs.get(r.id) ?? null,
+      }),
     ),
   };
 }
@@ -116,7 +134,11 @@ export async function getVideoRow(db: Kysely<Database>, id: number): Promise<Vid
 export async function getVideoSummary(db: Kysely<Database>, id: number): Promise<VideoSummary> {
   const row = await getVideoRow(db, id);
   const d = await decorations(db, [id]);
-  return toVideoSummary(row, { activeJobs: d.active.get(id) ?? 0, lastJobFailed: d.failed.has(id), thumbnailArtifactId: d.thumbs.get(id) ?? null });
+  return toVideoSummary(row, {
+    activeJobs: d.active.get(id) ?? 0,
+    lastJobFailed: d.failed.has(id),
+    thumbnailArtifactId: d.thumbs.get(id) ?? null,
+  });
 }
 
 export async function getVideoDetail(db: Kysely<Database>, id: number, artifactsDir: string): Promise<VideoDetail> {
@@ -148,13 +170,20 @@ export async function resolveVideoRef(db: Kysely<Database>, ref: string | number
     .where((eb) => eb.or([eb('path', '=', abs), eb('original_path', '=', abs)]))
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  if (!row) throw new FramewiseError('not_found', `No video in the library for "${ref}" (give an id from \`framewise list\` or the imported path)`);
+  if (!row)
+    throw new FramewiseError('not_found', `No video in the library for "${ref}" (give an id from \`framewise list\` or the imported path)`);
   return row.id;
 }
 
 /** Import jobs that failed, newest per path, unless that path was imported successfully later. */
 export async function listFailedImports(db: Kysely<Database>): Promise<FailedImport[]> {
-  const rows = await db.selectFrom('jobs').selectAll().where('kind', '=', 'import').where('state', 'in', ['failed', 'succeeded']).orderBy('id', 'asc').execute();
+  const rows = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('kind', '=', 'import')
+    .where('state', 'in', ['failed', 'succeeded'])
+    .orderBy('id', 'asc')
+    .execute();
   const byPath = new Map<string, FailedImport | null>();
   for (const r of rows) {
     const input = JSON.parse(r.input_json) as { path: string };

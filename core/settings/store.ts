@@ -30,7 +30,8 @@ export function validateSetting<K extends SettingKey>(key: string, value: unknow
     throw new FramewiseError('usage', `Unknown setting "${key}". Known settings: ${settingKeys.join(', ')}`);
   }
   const parsed = settingsSchema.shape[key as K].safeParse(value);
-  if (!parsed.success) throw new FramewiseError('usage', `Invalid value for setting ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new FramewiseError('usage', `Invalid value for setting ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return { key: key as K, value: parsed.data as Settings[K] };
 }
 

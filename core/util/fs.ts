@@ -41,10 +41,7 @@ export async function copyAtomically(src: string, dest: string): Promise<void> {
 }
 
 /** Streamed sha256 of a file (never buffers the whole file). */
-export async function sha256File(
-  file: string,
-  opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
-): Promise<string> {
+export async function sha256File(file: string, opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<string> {
   const hash = createHash('sha256');
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   let bytes = 0;

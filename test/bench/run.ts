@@ -17,7 +17,10 @@ for (const m of benchModules) {
   try {
     const r = await m.run();
     rows.push(...r);
-    for (const row of r) process.stdout.write(`  ${row.metric}: ${row.value}${row.unit === 'x' ? '×' : ' ' + row.unit}${row.target ? ` (target ${row.target}: ${row.pass ? 'ok' : 'MISSED'})` : ''}\n`);
+    for (const row of r)
+      process.stdout.write(
+        `  ${row.metric}: ${row.value}${row.unit === 'x' ? '×' : ' ' + row.unit}${row.target ? ` (target ${row.target}: ${row.pass ? 'ok' : 'MISSED'})` : ''}\n`,
+      );
   } catch (err) {
     rows.push({ area: m.name, metric: 'error', value: NaN, unit: '', notes: (err as Error).message });
     process.stdout.write(`  error: ${(err as Error).message}\n`);
@@ -32,7 +35,10 @@ const md = [
   '',
   '| area | metric | value | target | ok | notes |',
   '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.area} | ${r.metric} | ${Number.isFinite(r.value) ? r.value : 'n/a'}${r.unit === 'x' ? '×' : ' ' + r.unit} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'no'} | ${r.notes ?? ''} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.area} | ${r.metric} | ${Number.isFinite(r.value) ? r.value : 'n/a'}${r.unit === 'x' ? '×' : ' ' + r.unit} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'no'} | ${r.notes ?? ''} |`,
+  ),
   '',
 ].join('\n');
 writeFileSync(path.join(outDir, 'bench.md'), md);

@@ -23,7 +23,13 @@ export async function time<T>(fn: () => Promise<T>): Promise<{ seconds: number; 
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, result };
 }
 
-export function ratioRow(area: string, metric: string, value: number, target?: { op: '<=' | '>='; value: number }, notes?: string): BenchRow {
+export function ratioRow(
+  area: string,
+  metric: string,
+  value: number,
+  target?: { op: '<=' | '>='; value: number },
+  notes?: string,
+): BenchRow {
   const row: BenchRow = { area, metric, value: Math.round(value * 1000) / 1000, unit: 'x' };
   if (target) {
     row.target = `${target.op} ${target.value}`;

@@ -48,7 +48,10 @@ export function generated(name: string, args: (out: string) => string[]): Promis
 /** Standard synthetic sources. */
 export const lavfi = {
   video: (opts: { size?: string; rate?: string; duration: number; pattern?: string }) => [
-    '-f', 'lavfi', '-i', `${opts.pattern ?? 'testsrc2'}=size=${opts.size ?? '320x240'}:rate=${opts.rate ?? '25'}:duration=${opts.duration}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `${opts.pattern ?? 'testsrc2'}=size=${opts.size ?? '320x240'}:rate=${opts.rate ?? '25'}:duration=${opts.duration}`,
   ],
   tone: (duration: number, freq = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${freq}:sample_rate=48000:duration=${duration}`],
 };
@@ -57,40 +60,92 @@ export const media = {
   /** H.264 + AAC in MP4, 320x240 @ 25 fps. */
   mp4: (duration = 4, name = `h264-aac-${duration}s.mp4`) =>
     generated(name, (out) => [
-      ...lavfi.video({ duration }), ...lavfi.tone(duration),
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', out,
+      ...lavfi.video({ duration }),
+      ...lavfi.tone(duration),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      out,
     ]),
   mkvVp9Opus: (duration = 3) =>
     generated(`vp9-opus-${duration}s.mkv`, (out) => [
-      ...lavfi.video({ duration, rate: '30000/1001' }), ...lavfi.tone(duration),
-      '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-c:a', 'libopus', '-shortest', out,
+      ...lavfi.video({ duration, rate: '30000/1001' }),
+      ...lavfi.tone(duration),
+      '-c:v',
+      'libvpx-vp9',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-b:v',
+      '300k',
+      '-c:a',
+      'libopus',
+      '-shortest',
+      out,
     ]),
   mov: (duration = 2) =>
-    generated(`prores-like-${duration}s.mov`, (out) => [
-      ...lavfi.video({ duration, rate: '24' }), '-c:v', 'mpeg4', '-q:v', '5', out,
-    ]),
+    generated(`prores-like-${duration}s.mov`, (out) => [...lavfi.video({ duration, rate: '24' }), '-c:v', 'mpeg4', '-q:v', '5', out]),
   webm: (duration = 2) =>
     generated(`vp8-${duration}s.webm`, (out) => [
-      ...lavfi.video({ duration, rate: '30' }), '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', out,
+      ...lavfi.video({ duration, rate: '30' }),
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-b:v',
+      '300k',
+      out,
     ]),
-  /** 320x240 stored, displayed rotated 90° (phone video). */
-  rotated: () =>
-    generated('rotated-90.mp4', (out) => [
-      ...lavfi.video({ duration: 2, size: '320x240' }), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-      '-metadata:s:v:0', 'rotate=90', out,
-    ]),
+  /** 320x240 stored, displayed rotated 90° (phone video): the rotation is set while remuxing. */
+  rotated: async () => {
+    const base = await media.mp4(2, 'rotate-source.mp4');
+    return generated('rotated-90.mp4', (out) => ['-i', base, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]);
+  },
   /** Variable frame rate: 1 s at 30 fps then 1 s at 10 fps. */
   vfr: () =>
     generated('vfr.mkv', (out) => [
-      '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2',
-      '-vf', "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS", '-fps_mode', 'vfr',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=30:duration=2',
+      '-vf',
+      "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS",
+      '-vsync',
+      'vfr',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      out,
     ]),
   audioOnly: () => generated('audio-only.m4a', (out) => [...lavfi.tone(2), '-c:a', 'aac', out]),
   /** A long-ish 1080p video for cancel/progress tests (encoded fast, slow to decode). */
   long1080: (duration = 60) =>
     generated(`long-1080p-${duration}s.mp4`, (out) => [
       ...lavfi.video({ duration, size: '1920x1080', rate: '30' }),
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '30', '-pix_fmt', 'yuv420p', out,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '30',
+      '-pix_fmt',
+      'yuv420p',
+      out,
+    ]),
+  /** A large, hard-to-compress 1080p file (≈300 MB) for throughput benchmarks. */
+  large1080: () =>
+    generated('large-1080p-noise.mp4', (out) => [
+      '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=60,noise=alls=25:allf=t',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '40M', '-maxrate', '40M', '-bufsize', '80M', '-pix_fmt', 'yuv420p', out,
     ]),
 };

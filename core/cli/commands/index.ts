@@ -1,0 +1,19 @@
+import type { CliCommand } from '../command.js';
+import { importCommand } from './import.js';
+import { infoCommand } from './info.js';
+import { cancelCommand, jobsCommand, retryCommand } from './jobs.js';
+import { listCommand } from './list.js';
+import { settingsCommand } from './settings.js';
+import { statusCommand } from './status.js';
+
+/** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
+export const cliCommands: CliCommand[] = [
+  importCommand,
+  listCommand,
+  infoCommand,
+  jobsCommand,
+  cancelCommand,
+  retryCommand,
+  settingsCommand,
+  statusCommand,
+];

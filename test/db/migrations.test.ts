@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { openLibraryDb, DB_FILE_NAME } from '../../core/db/open.js';
+import { latestSchemaVersion } from '../../core/db/migrations.js';
+import { tempDir } from '../helpers/library.js';
+
+describe('library database', () => {
+  it('creates the schema with WAL and foreign keys, at the latest version', async () => {
+    const t = tempDir();
+    try {
+      const db = openLibraryDb(t.dir);
+      assert.equal(db.schemaVersion, latestSchemaVersion());
+      assert.equal(db.raw.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(db.raw.pragma('foreign_keys', { simple: true }), 1);
+      const tables = db.raw
+        .prepare("select name from sqlite_master where type='table'")
+        .all()
+        .map((r) => (r as { name: string }).name);
+      for (const name of ['videos', 'jobs', 'job_events', 'artifacts', 'settings']) assert.ok(tables.includes(name), name);
+      await db.close();
+      // Re-opening is idempotent.
+      const again = openLibraryDb(t.dir);
+      assert.equal(again.schemaVersion, latestSchemaVersion());
+      await again.close();
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('refuses a library written by a newer Framewise, with a clear message', async () => {
+    const t = tempDir();
+    try {
+      await openLibraryDb(t.dir).close();
+      const raw = new Database(path.join(t.dir, DB_FILE_NAME));
+      raw.pragma(`user_version = ${latestSchemaVersion() + 5}`);
+      raw.close();
+      assert.throws(() => openLibraryDb(t.dir), /newer version of Framewise.*Update Framewise/);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

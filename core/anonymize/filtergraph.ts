@@ -137,8 +137,8 @@ export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): st
   if (plan.audio.keep) graph.push(...audioGraph(plan));
   const args = [
     '-v', 'error',
-    // Coordinates are in stored-frame pixels: do not rotate frames before the masks are applied.
-    '-noautorotate',
+    // Coordinates are display pixels (as OCR reports them): ffmpeg rotates frames upright before the graph,
+    // so the output is upright and carries no rotation metadata.
     '-i', r.input,
   ];
   if (r.mask && !r.unsafeDisableMasks) args.push('-i', r.mask.path);

@@ -5,7 +5,7 @@ import { nowIso } from '../db/open.js';
 import type { PartialHandlers } from '../handlers.js';
 import { getVideoRow, getVideoSummary, resolveVideoRef } from '../library/videos.js';
 import { FramewiseError, type SerializedError } from '../util/errors.js';
-import { prepareAnonymization, resolveOutputPath } from './job.js';
+import { assertSomethingToAnonymize, prepareAnonymization, resolveOutputPath } from './job.js';
 
 function parse<T>(text: string | null): T | null {
   if (text === null) return null;
@@ -29,6 +29,7 @@ export const anonymizeHandlers: PartialHandlers<'anonymize.plan' | 'anonymize.st
     if (!p.gate.ok) {
       throw new FramewiseError('precondition', `The clinical gate refuses to start the anonymization: ${p.gate.missing.join(' ')}`, { missing: p.gate.missing });
     }
+    assertSomethingToAnonymize(p);
     if (input.output.path) resolveOutputPath(input.output, p.video, p); // refuses a name that leaks the original
     const { video: _v, output, ...rest } = input;
     return core.services.jobs.enqueue('anonymize', { videoId, output, ...rest });

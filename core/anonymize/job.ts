@@ -97,8 +97,9 @@ export async function prepareAnonymization(
   const patient = sources.patient;
   const plan = computePlan({
     video: {
-      width: video.width,
-      height: video.height,
+      // Display orientation: the region and text boxes are in display pixels; frames are rotated upright.
+      width: video.display_width,
+      height: video.display_height,
       fps: { num: video.fps_num ?? 25, den: video.fps_den ?? 1 },
       duration: video.duration,
       frameCount,
@@ -111,6 +112,20 @@ export async function prepareAnonymization(
     options,
   });
   return { video, sources, options, plan, gate };
+}
+
+/**
+ * Fail closed: refuse when nothing in the image would be anonymized AND nothing could be checked — no
+ * endoscope region, no text box, no patient field. Such an export would be "verified" yet unprotected.
+ */
+export function assertSomethingToAnonymize(p: Pick<Prepared, 'plan' | 'sources'>): void {
+  const known = !!p.sources.patient && patientTokens(p.sources.patient).length > 0;
+  if (!p.plan.masks.region && p.plan.masks.boxes.length === 0 && !known) {
+    throw new FramewiseError(
+      'precondition',
+      'Nothing is known to anonymize in this video: no endoscope region, no text boxes and no patient fields. Run OCR on it (or give them) first.',
+    );
+  }
 }
 
 function gateError(gate: GateResult): FramewiseError {
@@ -156,12 +171,14 @@ export const anonymizeJob = defineJobKind({
     }
     const prepared = await prepareAnonymization(services, input);
     if (!prepared.gate.ok) throw gateError(prepared.gate);
+    assertSomethingToAnonymize(prepared);
   },
   async run(ctx, input) {
     const { services, signal } = ctx;
     ctx.progress(0, 'planning');
     const prepared = await prepareAnonymization(services, input, { signal, exactFrames: true });
     if (!prepared.gate.ok) throw gateError(prepared.gate);
+    assertSomethingToAnonymize(prepared);
     const settings = await services.settings();
     const who = input.who ?? settings.reviewerName;
     const outputPath = resolveOutputPath(input.output, prepared.video, prepared);

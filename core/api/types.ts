@@ -99,9 +99,9 @@ export interface FailedImport {
   at: string;
 }
 
-export type { AnonymizationPlan, AnonymizeOptions, EndoscopeRegion, PatientFields, Rect, Segment, TextBox } from '../anonymize/types.js';
+export type { AnonymizationPlan, AnonymizeOptions } from '../anonymize/types.js';
 export type { VerificationFinding, VerificationResult } from '../anonymize/verify.js';
-export type { GateResult } from '../anonymize/gate.js';
+export type { GateResult as AnonymizeGate } from '../anonymize/gate.js';
 
 /** One anonymization export as recorded in the audit trail (who, when, plan, verification, output hash). */
 export interface AnonymizeExportRecord {

@@ -163,6 +163,9 @@ test('clinical gate: refuses until patient fields are verified and outside segme
       return true;
     });
     await assert.rejects(core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides: { ...overrides, patient: undefined } }), /patient fields are not known/);
+    // Fail closed: with nothing known about the video there is nothing to anonymize, gate or not.
+    await core.call('settings.set', { key: 'anonymizeClinicalGate', value: 'off' });
+    await assert.rejects(core.call('anonymize.start', { video: videoId, output: { dir: out.dir } }), /Nothing is known to anonymize/);
     // 'auto' follows the copy-into-library workflow.
     await core.call('settings.set', { key: 'anonymizeClinicalGate', value: 'auto' });
     const plan = await core.call('anonymize.plan', { video: videoId, overrides: bad });

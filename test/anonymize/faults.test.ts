@@ -22,6 +22,8 @@ const overrides = {
   patient: endo.patient,
 };
 
+const bigRegion = { region: { rect: { x: 420, y: 0, width: 1080, height: 1080 }, shape: 'round' as const } };
+
 async function library(file: string): Promise<{ core: Core; videoId: number; close: () => Promise<void> }> {
   const lib = await openTempCore();
   const [job] = await importAndWait(lib.core, [file]);
@@ -57,7 +59,7 @@ test('cancel mid-render: ffmpeg is killed, no output file, export recorded as ca
   const { core, videoId, close } = await library(file);
   const out = tempDir('framewise-anon-out-');
   try {
-    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, options: { preset: 'balanced' } });
+    const { job } = await core.call<'anonymize.start'>('anonymize.start', { video: videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion });
     await whenRendering(core, job.id);
     assert.equal(renderPids().length, 1, 'the render is running');
     const cancelled = await core.call('jobs.cancel', { id: job.id });
@@ -78,7 +80,7 @@ test('ffmpeg killed from outside mid-render: the job fails with a clear error, n
   const { core, videoId, close } = await library(file);
   const out = tempDir('framewise-anon-out-');
   try {
-    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, options: { preset: 'balanced' } });
+    const { job } = await core.call<'anonymize.start'>('anonymize.start', { video: videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion });
     await whenRendering(core, job.id);
     const [pid] = renderPids();
     assert.ok(pid);

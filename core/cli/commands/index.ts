@@ -5,6 +5,7 @@ import { cancelCommand, jobsCommand, retryCommand } from './jobs.js';
 import { listCommand } from './list.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
+import { anonymizeCommand } from './anonymize.js';
 
 /** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
 export const cliCommands: CliCommand[] = [
@@ -16,4 +17,5 @@ export const cliCommands: CliCommand[] = [
   retryCommand,
   settingsCommand,
   statusCommand,
+  anonymizeCommand,
 ];

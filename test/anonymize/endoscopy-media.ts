@@ -87,3 +87,38 @@ export async function endoscopyVideo(): Promise<string> {
     out,
   ]);
 }
+
+/** A 1080p endoscopy-like recording for the benchmark (octagon image, overlays), no audio. */
+export const endo1080 = {
+  region: { rect: { x: 560, y: 0, width: 1340, height: 1080 }, shape: 'octagon', cornerCut: 0.2 } as EndoscopeRegion,
+  boxes: [
+    { x: 30, y: 30, width: 420, height: 40 },
+    { x: 30, y: 100, width: 300, height: 40 },
+    { x: 30, y: 170, width: 300, height: 40 },
+    { x: 900, y: 60, width: 260, height: 50 },
+  ] as Rect[],
+};
+
+export async function endoscopyVideo1080(duration = 60): Promise<string> {
+  const { rect } = endo1080.region;
+  const c = Math.round(0.2 * Math.min(rect.width, rect.height));
+  const inside = `gte(X+Y,${c})*gte(${rect.width - 1}-X+Y,${c})*gte(X+${rect.height - 1}-Y,${c})*gte(${rect.width - 1}-X+${rect.height - 1}-Y,${c})`;
+  const mask = await generated(`endo-octagon-${rect.width}x${rect.height}.png`, (out) => [
+    '-f', 'lavfi', '-i', `color=black:s=${rect.width}x${rect.height},format=rgba,geq=r=0:g=0:b=0:a='255*(1-${inside})'`,
+    '-frames:v', '1', '-f', 'image2', '-c:v', 'png', out,
+  ]);
+  const text = (t: string, x: number, y: number) => `drawtext=fontfile=${FONT}:text='${esc(t)}':x=${x}:y=${y}:fontsize=32:fontcolor=white`;
+  return generated(`endoscopy-1080p-${duration}s.mp4`, (out) => [
+    '-f', 'lavfi', '-i', `color=black:s=1920x1080:r=30:d=${duration}`,
+    '-f', 'lavfi', '-i', `testsrc2=s=${rect.width}x${rect.height}:r=30:d=${duration}`,
+    '-i', mask,
+    '-filter_complex',
+    `[0:v][1:v]overlay=${rect.x}:${rect.y}[a];[a][2:v]overlay=${rect.x}:${rect.y}[b];[b]${[
+      text('Müller-Weiß, Jürgen', 36, 34),
+      text('*12.03.1961', 36, 104),
+      text('05.11.2024', 36, 174),
+      text('Müller', 910, 66),
+    ].join(',')}[v]`,
+    '-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-pix_fmt', 'yuv420p', '-t', String(duration), out,
+  ]);
+}

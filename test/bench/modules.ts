@@ -1,5 +1,6 @@
 import type { BenchModule } from './types.js';
 import { importBench } from './import.bench.js';
+import { anonymizeBench } from './anonymize.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
-export const benchModules: BenchModule[] = [importBench];
+export const benchModules: BenchModule[] = [importBench, anonymizeBench];

@@ -12,7 +12,12 @@ import { FramewiseError } from '../util/errors.js';
  */
 type AnyCall = (name: string, input: unknown) => Promise<unknown>;
 
-export async function prepareAnalyses(core: Core, out: Output, videoId: number, opts: { profile?: string; model?: string } = {}): Promise<void> {
+export async function prepareAnalyses(
+  core: Core,
+  out: Output,
+  videoId: number,
+  opts: { profile?: string; model?: string } = {},
+): Promise<void> {
   const call = core.call.bind(core) as AnyCall;
   const registry = core.services.registry;
   const label = async () => path.basename((await core.call('videos.get', { video: videoId })).name);
@@ -20,7 +25,10 @@ export async function prepareAnalyses(core: Core, out: Output, videoId: number, 
     const { job } = (await start()) as { job: JobSummary };
     const [done] = await waitForJobs(core, out, [job.id], () => `${what} (video ${videoId})`);
     if (done?.state !== 'succeeded') {
-      throw new FramewiseError('precondition', `${what} of ${await label()} did not succeed: ${done?.error?.message ?? done?.state ?? 'unknown'}`);
+      throw new FramewiseError(
+        'precondition',
+        `${what} of ${await label()} did not succeed: ${done?.error?.message ?? done?.state ?? 'unknown'}`,
+      );
     }
   };
   if (registry.has('ocr')) {
@@ -32,7 +40,8 @@ export async function prepareAnalyses(core: Core, out: Output, videoId: number, 
     throw new FramewiseError('usage', '--profile needs the OCR capability, which this build does not have');
   }
   if (opts.model) {
-    if (!registry.has('predict')) throw new FramewiseError('usage', '--model needs the prediction capability, which this build does not have');
+    if (!registry.has('predict'))
+      throw new FramewiseError('usage', '--model needs the prediction capability, which this build does not have');
     await runAndWait(`prediction with ${opts.model}`, () => call('predict.run', { video: videoId, model: opts.model }));
   }
 }

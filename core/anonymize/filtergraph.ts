@@ -136,25 +136,36 @@ export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): st
   const graph = [...videoGraph(plan, r.mask, { unsafeDisableMasks: r.unsafeDisableMasks ?? false })];
   if (plan.audio.keep) graph.push(...audioGraph(plan));
   const args = [
-    '-v', 'error',
+    '-v',
+    'error',
     // Coordinates are display pixels (as OCR reports them): ffmpeg rotates frames upright before the graph,
     // so the output is upright and carries no rotation metadata.
-    '-i', r.input,
+    '-i',
+    r.input,
   ];
   if (r.mask && !r.unsafeDisableMasks) args.push('-i', r.mask.path);
   args.push('-filter_complex', graph.join(';'), '-map', '[vout]');
   if (plan.audio.keep) args.push('-map', '[aout]', '-c:a', 'aac', '-b:a', '128k');
   args.push(
     ...encoderArgs(plan.output.codec, plan.output.preset, r.threads),
-    '-map_metadata', '-1',
-    '-map_metadata:s:v', '-1',
-    '-map_chapters', '-1',
-    '-sn', '-dn',
-    '-fflags', '+bitexact',
-    '-flags:v', '+bitexact',
-    '-flags:a', '+bitexact',
-    '-movflags', '+faststart',
-    '-f', 'mp4',
+    '-map_metadata',
+    '-1',
+    '-map_metadata:s:v',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-sn',
+    '-dn',
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
+    '-flags:a',
+    '+bitexact',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
     r.output,
   );
   return args;

@@ -129,15 +129,26 @@ export function assertSomethingToAnonymize(p: Pick<Prepared, 'plan' | 'sources'>
 }
 
 function gateError(gate: GateResult): FramewiseError {
-  return new FramewiseError('precondition', `The clinical gate refuses to start the anonymization: ${gate.missing.join(' ')}`, { missing: gate.missing });
+  return new FramewiseError('precondition', `The clinical gate refuses to start the anonymization: ${gate.missing.join(' ')}`, {
+    missing: gate.missing,
+  });
 }
 
 function safeName(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
 }
 
 /** The output file: pseudonym or random id in a folder, or an explicit path that does not leak the original. */
-export function resolveOutputPath(output: AnonymizeJobInput['output'], video: Pick<VideoRow, 'name' | 'original_path'>, prepared: Pick<Prepared, 'sources'>): string {
+export function resolveOutputPath(
+  output: AnonymizeJobInput['output'],
+  video: Pick<VideoRow, 'name' | 'original_path'>,
+  prepared: Pick<Prepared, 'sources'>,
+): string {
   const patient = prepared.sources.patient;
   if (output.path) {
     const file = path.resolve(output.path);
@@ -145,7 +156,10 @@ export function resolveOutputPath(output: AnonymizeJobInput['output'], video: Pi
     const base = normalizeText(path.basename(file, path.extname(file)));
     const originals = [video.name, path.basename(video.original_path)].map((n) => normalizeText(path.basename(n, path.extname(n))));
     if (originals.some((o) => o.length >= 3 && base.includes(o))) {
-      throw new FramewiseError('usage', 'The output name must not carry the original file name (it may identify the patient); use a folder to get a pseudonymous name');
+      throw new FramewiseError(
+        'usage',
+        'The output name must not carry the original file name (it may identify the patient); use a folder to get a pseudonymous name',
+      );
     }
     if (patient && patientTokens(patient).some((t) => tokenMatches(base, t))) {
       throw new FramewiseError('usage', 'The output name contains a patient detail; choose another name');

@@ -39,7 +39,11 @@ export function maskAlpha(plan: AnonymizationPlan): Uint8Array {
 export function buildMaskImage(plan: AnonymizationPlan): MaskImage | null {
   const { width, height } = plan.input;
   const alpha = maskAlpha(plan);
-  let x0 = width, y0 = height, x1 = -1, y1 = -1, opaque = 0;
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1,
+    opaque = 0;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {

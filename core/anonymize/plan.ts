@@ -1,14 +1,5 @@
 import { FramewiseError } from '../util/errors.js';
-import type {
-  AnonymizationPlan,
-  AnonymizeOptions,
-  EndoscopeRegion,
-  PatientFields,
-  Rect,
-  Segment,
-  TextBox,
-  VideoFacts,
-} from './types.js';
+import type { AnonymizationPlan, AnonymizeOptions, EndoscopeRegion, PatientFields, Rect, Segment, TextBox, VideoFacts } from './types.js';
 
 export interface PlanInputs {
   video: VideoFacts;
@@ -32,7 +23,11 @@ export function clipRect(r: Rect, width: number, height: number): Rect | null {
 }
 
 export function padRect(r: Rect, pad: number, width: number, height: number): Rect | null {
-  return clipRect({ x: Math.max(0, r.x - pad), y: Math.max(0, r.y - pad), width: r.width + 2 * pad, height: r.height + 2 * pad }, width, height);
+  return clipRect(
+    { x: Math.max(0, r.x - pad), y: Math.max(0, r.y - pad), width: r.width + 2 * pad, height: r.height + 2 * pad },
+    width,
+    height,
+  );
 }
 
 function intersects(a: Rect, b: Rect): boolean {
@@ -164,7 +159,14 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   const outSize = crop ? { width: crop.width, height: crop.height } : { width, height };
   return {
     version: 1,
-    input: { width, height, fps: `${video.fps.num}/${video.fps.den}`, duration: video.duration, frameCount, audioStreams: video.audioStreams },
+    input: {
+      width,
+      height,
+      fps: `${video.fps.num}/${video.fps.den}`,
+      duration: video.duration,
+      frameCount,
+      audioStreams: video.audioStreams,
+    },
     masks: { region, boxes, style: options.maskStyle },
     crop,
     output: { ...outSize, codec: options.codec, preset: options.preset },

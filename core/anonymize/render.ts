@@ -60,7 +60,12 @@ async function publish(temp: string, finalPath: string): Promise<void> {
     if (!isNodeError(err) || !['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(err.code ?? '')) throw err;
   }
   // File systems without hard links (FAT/exFAT sticks): check, then rename.
-  if (await stat(finalPath).then(() => true, () => false)) {
+  if (
+    await stat(finalPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new FramewiseError('conflict', `The output ${finalPath} already exists; choose another name or folder`);
   }
   await rename(temp, finalPath);
@@ -73,7 +78,12 @@ async function publish(temp: string, finalPath: string): Promise<void> {
 export async function renderAnonymized(req: RenderRequest): Promise<RenderResult> {
   const finalPath = path.resolve(req.outputPath);
   if (await sameFile(req.input, finalPath)) throw new FramewiseError('usage', 'The output must not be the original video');
-  if (await stat(finalPath).then(() => true, () => false)) {
+  if (
+    await stat(finalPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new FramewiseError('conflict', `The output ${finalPath} already exists; choose another name or folder`);
   }
   const outDir = path.dirname(finalPath);
@@ -107,7 +117,11 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
       .catch((err: unknown) => {
         if (!(err instanceof FramewiseError) || err.code === 'cancelled') throw err;
         const sig = typeof err.details?.signal === 'string' ? ` (ffmpeg was stopped by ${err.details.signal})` : '';
-        throw new FramewiseError(err.code, `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`, err.details);
+        throw new FramewiseError(
+          err.code,
+          `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`,
+          err.details,
+        );
       });
     const renderSeconds = (Date.now() - t0) / 1000;
     // Make the bytes durable before they are checked and published.

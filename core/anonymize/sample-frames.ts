@@ -49,10 +49,22 @@ export async function sampleFrames(
   const rate = 1 / opts.interval;
   const p = ffmpeg.start(
     [
-      '-v', 'error', '-i', file, '-map', '0:v:0',
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-map',
+      '0:v:0',
       // One frame per interval (the first at t = 0), grey, as a PNG stream on stdout.
-      '-vf', `fps=fps=${rate.toFixed(6)}:round=down,format=gray`,
-      '-c:v', 'png', '-compression_level', '1', '-f', 'image2pipe', 'pipe:1',
+      '-vf',
+      `fps=fps=${rate.toFixed(6)}:round=down,format=gray`,
+      '-c:v',
+      'png',
+      '-compression_level',
+      '1',
+      '-f',
+      'image2pipe',
+      'pipe:1',
     ],
     { pipeStdout: true, ...(opts.signal ? { signal: opts.signal } : {}) },
   );

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import type { VideoRow } from '../library/videos.js';
 import type { Services } from '../services.js';
-import { patientFieldsSchema, regionSchema, segmentSchema, textBoxSchema, type EndoscopeRegion, type PatientFields, type Segment, type TextBox } from './types.js';
+import {
+  patientFieldsSchema,
+  regionSchema,
+  segmentSchema,
+  textBoxSchema,
+  type EndoscopeRegion,
+  type PatientFields,
+  type Segment,
+  type TextBox,
+} from './types.js';
 
 /**
  * What anonymization needs to know about a video, from wherever the library has it: the endoscope region

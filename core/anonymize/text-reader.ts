@@ -48,11 +48,26 @@ async function languageFolder(langs: Array<'eng' | 'deu'>): Promise<string> {
   return dir;
 }
 
-interface TessBbox { x0: number; y0: number; x1: number; y1: number }
-interface TessWord { text: string; confidence: number; bbox: TessBbox }
-interface TessLine { words: TessWord[] }
-interface TessParagraph { lines: TessLine[] }
-interface TessBlock { paragraphs: TessParagraph[] }
+interface TessBbox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+interface TessWord {
+  text: string;
+  confidence: number;
+  bbox: TessBbox;
+}
+interface TessLine {
+  words: TessWord[];
+}
+interface TessParagraph {
+  lines: TessLine[];
+}
+interface TessBlock {
+  paragraphs: TessParagraph[];
+}
 
 /**
  * Tesseract (tesseract.js, WASM) with the packaged English + German models: loaded from node_modules,
@@ -64,7 +79,13 @@ export async function createTesseractReader(opts: { workers?: number } = {}): Pr
   const n = Math.max(1, opts.workers ?? 1);
   const workers = await Promise.all(
     Array.from({ length: n }, () =>
-      Tesseract.createWorker(['eng', 'deu'], Tesseract.OEM.LSTM_ONLY, { langPath, cacheMethod: 'none', gzip: true, logger: () => undefined, errorHandler: () => undefined }),
+      Tesseract.createWorker(['eng', 'deu'], Tesseract.OEM.LSTM_ONLY, {
+        langPath,
+        cacheMethod: 'none',
+        gzip: true,
+        logger: () => undefined,
+        errorHandler: () => undefined,
+      }),
     ),
   );
   const idle = [...workers];

@@ -129,7 +129,10 @@ export function findTokensInLine(words: string[], tokens: PatientToken[]): Token
   });
   for (let i = 0; i < words.length; i++) {
     for (let n = 1; n <= 3 && i + n <= words.length; n++) {
-      const digits = words.slice(i, i + n).join('').replace(/[^0-9]/g, '');
+      const digits = words
+        .slice(i, i + n)
+        .join('')
+        .replace(/[^0-9]/g, '');
       if (digits.length < 4) continue;
       for (const t of digitTokens) {
         if (tokenMatches(digits, t) && !hits.some((h) => h.field === t.field && h.wordIndex === i)) {

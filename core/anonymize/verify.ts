@@ -56,7 +56,10 @@ const probeSchema = z.object({
         .loose(),
     )
     .default([]),
-  format: z.object({ duration: z.string().optional(), tags: z.record(z.string(), z.string()).optional() }).loose().optional(),
+  format: z
+    .object({ duration: z.string().optional(), tags: z.record(z.string(), z.string()).optional() })
+    .loose()
+    .optional(),
   chapters: z.array(z.unknown()).default([]),
 });
 
@@ -148,7 +151,10 @@ export function checkFrameText(
   const wholeFrameHidden = plan.blacked.some((b) => srcFrame >= b.start && srcFrame < b.end);
   const where = `frame ${outFrame} (${frame.time.toFixed(2)} s)`;
   for (const line of linesOf(words)) {
-    for (const hit of findTokensInLine(line.map((w) => w.text), tokens)) {
+    for (const hit of findTokensInLine(
+      line.map((w) => w.text),
+      tokens,
+    )) {
       const box = unionBox(line.slice(hit.wordIndex, hit.wordIndex + hit.wordCount));
       findings.push({
         check: 'patient_text',
@@ -215,17 +221,24 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
   if (audios.length !== (plan.audio.keep ? 1 : 0)) {
     findings.push({ check: 'streams', message: `The output has ${audios.length} audio streams (expected ${plan.audio.keep ? 1 : 0})` });
   }
-  if (others.length) findings.push({ check: 'streams', message: `The output has ${others.length} subtitle/data/attachment streams (expected none)` });
+  if (others.length)
+    findings.push({ check: 'streams', message: `The output has ${others.length} subtitle/data/attachment streams (expected none)` });
   if (probe.chapters.length) findings.push({ check: 'tags', message: `The output has ${probe.chapters.length} chapters (expected none)` });
   const v = videos[0];
   if (v && (v.width !== plan.output.width || v.height !== plan.output.height)) {
-    findings.push({ check: 'size', message: `The output is ${v.width}×${v.height}, the plan says ${plan.output.width}×${plan.output.height}` });
+    findings.push({
+      check: 'size',
+      message: `The output is ${v.width}×${v.height}, the plan says ${plan.output.width}×${plan.output.height}`,
+    });
   }
   const checkTags = (where: string, tags: Record<string, string> | undefined, allowed: Set<string>) => {
     for (const [k, val] of Object.entries(tags ?? {})) {
       const lineHits = findTokensInLine([val], o.tokens);
       if (!allowed.has(k) || !tagValueAllowed(k, val) || lineHits.length) {
-        findings.push({ check: 'tags', message: `Unexpected ${where} tag "${k}"${lineHits.length ? ` (it matches the patient's ${fieldLabels[lineHits[0]!.field]})` : ''}` });
+        findings.push({
+          check: 'tags',
+          message: `Unexpected ${where} tag "${k}"${lineHits.length ? ` (it matches the patient's ${fieldLabels[lineHits[0]!.field]})` : ''}`,
+        });
       }
     }
   };
@@ -245,7 +258,10 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
   for (const a of audios) {
     const ad = Number(a.duration ?? NaN);
     if (Number.isFinite(ad) && Math.abs(ad - plan.expectedDuration) > frameDur + 0.05) {
-      findings.push({ check: 'duration', message: `The audio lasts ${ad.toFixed(3)} s; the video ${plan.expectedDuration.toFixed(3)} s: out of sync` });
+      findings.push({
+        check: 'duration',
+        message: `The audio lasts ${ad.toFixed(3)} s; the video ${plan.expectedDuration.toFixed(3)} s: out of sync`,
+      });
     }
   }
 

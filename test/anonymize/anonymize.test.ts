@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../../core/core.js';
 import { sha256File } from '../../core/util/fs.js';
@@ -57,7 +57,10 @@ test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR 
 
     // Streams, tags, duration.
     const probe = await probeJson(res.outputPath);
-    assert.deepEqual(probe.streams.map((s) => s.codec_type), ['video']);
+    assert.deepEqual(
+      probe.streams.map((s) => s.codec_type),
+      ['video'],
+    );
     const tagKeys = Object.keys(probe.format.tags ?? {}).sort();
     for (const k of tagKeys) assert.ok(['compatible_brands', 'major_brand', 'minor_version'].includes(k), `unexpected tag ${k}`);
     assert.ok(!JSON.stringify(probe).includes('Müller') && !JSON.stringify(probe).includes('1961'));
@@ -108,7 +111,10 @@ test('anonymize: keep audio + black-out instead of cut: audio kept in sync, full
     assert.equal(res.outputPath, path.join(out.dir, 'case-0042.mp4'));
     assert.ok(res.plan.warnings.some((w) => /Audio is kept/.test(w)));
     const probe = await probeJson(res.outputPath);
-    assert.deepEqual(probe.streams.map((s) => s.codec_type), ['video', 'audio']);
+    assert.deepEqual(
+      probe.streams.map((s) => s.codec_type),
+      ['video', 'audio'],
+    );
     const v = Number(probe.streams[0]!.duration);
     const a = Number(probe.streams[1]!.duration);
     assert.ok(Math.abs(v - 12) <= 0.04 + 1e-3, `video ${v}`);
@@ -118,7 +124,18 @@ test('anonymize: keep audio + black-out instead of cut: audio kept in sync, full
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
     const { stderr } = await promisify(execFile)(await ffmpegPath(), [
-      '-hide_banner', '-ss', '6', '-i', res.outputPath, '-frames:v', '1', '-vf', 'signalstats,metadata=print:key=lavfi.signalstats.YAVG', '-f', 'null', '-',
+      '-hide_banner',
+      '-ss',
+      '6',
+      '-i',
+      res.outputPath,
+      '-frames:v',
+      '1',
+      '-vf',
+      'signalstats,metadata=print:key=lavfi.signalstats.YAVG',
+      '-f',
+      'null',
+      '-',
     ]);
     const yavg = Number(/YAVG=([0-9.]+)/.exec(stderr)?.[1]);
     assert.ok(yavg < 20, `outside scene luma ${yavg}`);
@@ -133,10 +150,20 @@ test('an output name carrying the original name or a patient detail is refused',
   const out = tempDir('framewise-anon-out-');
   try {
     const stem = path.basename(file, '.mp4');
-    await assert.rejects(core.call('anonymize.start', { video: videoId, output: { path: path.join(out.dir, `${stem}-anon.mp4`) }, overrides }), /must not carry the original file name/);
-    await assert.rejects(core.call('anonymize.start', { video: videoId, output: { path: path.join(out.dir, 'mueller.mp4') }, overrides }), /contains a patient detail/);
+    await assert.rejects(
+      core.call('anonymize.start', { video: videoId, output: { path: path.join(out.dir, `${stem}-anon.mp4`) }, overrides }),
+      /must not carry the original file name/,
+    );
+    await assert.rejects(
+      core.call('anonymize.start', { video: videoId, output: { path: path.join(out.dir, 'mueller.mp4') }, overrides }),
+      /contains a patient detail/,
+    );
     // The job checks again (a job enqueued directly gets the same answer).
-    const { job } = await core.services.jobs.enqueue('anonymize', { videoId, output: { path: path.join(out.dir, 'Jurgen.mp4') }, overrides });
+    const { job } = await core.services.jobs.enqueue('anonymize', {
+      videoId,
+      output: { path: path.join(out.dir, 'Jurgen.mp4') },
+      overrides,
+    });
     const done = await core.services.jobs.waitFor(job.id, 60_000);
     assert.equal(done.state, 'failed');
     assert.match(done.error?.message ?? '', /contains a patient detail/);
@@ -162,7 +189,10 @@ test('clinical gate: refuses until patient fields are verified and outside segme
       assert.match(err.message, /1 segment\(s\) to remove are not validated.*outside 125–174/);
       return true;
     });
-    await assert.rejects(core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides: { ...overrides, patient: undefined } }), /patient fields are not known/);
+    await assert.rejects(
+      core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides: { ...overrides, patient: undefined } }),
+      /patient fields are not known/,
+    );
     // Fail closed: with nothing known about the video there is nothing to anonymize, gate or not.
     await core.call('settings.set', { key: 'anonymizeClinicalGate', value: 'off' });
     await assert.rejects(core.call('anonymize.start', { video: videoId, output: { dir: out.dir } }), /Nothing is known to anonymize/);

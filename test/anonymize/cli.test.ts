@@ -26,7 +26,10 @@ test('cli anonymize: a path not in the library is imported; with nothing known t
   try {
     const r = await runCli(['--data-dir', lib.dir, 'anonymize', file, '-o', out.dir, '--json'], { timeoutMs: 300_000 });
     assert.equal(r.code, 1, r.stderr);
-    const doc = JSON.parse(r.stdout) as { results: Array<{ status: string; videoId: number; error?: { message: string } }>; verified: number };
+    const doc = JSON.parse(r.stdout) as {
+      results: Array<{ status: string; videoId: number; error?: { message: string } }>;
+      verified: number;
+    };
     assert.equal(doc.verified, 0);
     assert.equal(doc.results[0]?.status, 'refused');
     assert.ok(doc.results[0]?.videoId, 'the file was imported');

@@ -59,7 +59,12 @@ test('cancel mid-render: ffmpeg is killed, no output file, export recorded as ca
   const { core, videoId, close } = await library(file);
   const out = tempDir('framewise-anon-out-');
   try {
-    const { job } = await core.call<'anonymize.start'>('anonymize.start', { video: videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion });
+    const { job } = await core.call<'anonymize.start'>('anonymize.start', {
+      video: videoId,
+      output: { dir: out.dir },
+      options: { preset: 'balanced' },
+      overrides: bigRegion,
+    });
     await whenRendering(core, job.id);
     assert.equal(renderPids().length, 1, 'the render is running');
     const cancelled = await core.call('jobs.cancel', { id: job.id });
@@ -80,7 +85,12 @@ test('ffmpeg killed from outside mid-render: the job fails with a clear error, n
   const { core, videoId, close } = await library(file);
   const out = tempDir('framewise-anon-out-');
   try {
-    const { job } = await core.call<'anonymize.start'>('anonymize.start', { video: videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion });
+    const { job } = await core.call<'anonymize.start'>('anonymize.start', {
+      video: videoId,
+      output: { dir: out.dir },
+      options: { preset: 'balanced' },
+      overrides: bigRegion,
+    });
     await whenRendering(core, job.id);
     const [pid] = renderPids();
     assert.ok(pid);
@@ -128,17 +138,30 @@ test('verification failure (masks disabled by the test hook): output rejected an
   const before = process.env.FRAMEWISE_TEST_HOOKS;
   try {
     // Without the env switch the hook is refused.
-    const refused = await core.services.jobs.enqueue('anonymize', { videoId, output: { dir: out.dir }, overrides, unsafeDisableMasks: true });
+    const refused = await core.services.jobs.enqueue('anonymize', {
+      videoId,
+      output: { dir: out.dir },
+      overrides,
+      unsafeDisableMasks: true,
+    });
     const r = await core.services.jobs.waitFor(refused.job.id, 60_000);
     assert.equal(r.state, 'failed');
     assert.match(r.error?.message ?? '', /test hook/);
 
     process.env.FRAMEWISE_TEST_HOOKS = '1';
-    const { job } = await core.services.jobs.enqueue('anonymize', { videoId, output: { dir: out.dir }, overrides, unsafeDisableMasks: true });
+    const { job } = await core.services.jobs.enqueue('anonymize', {
+      videoId,
+      output: { dir: out.dir },
+      overrides,
+      unsafeDisableMasks: true,
+    });
     const done = await core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'failed');
     assert.equal(done.error?.code, 'verification_failed');
-    assert.match(done.error?.message ?? '', /it was deleted\. First: Text matching the patient's .* is readable in frame \d+ \([\d.]+ s\) at x=\d+/);
+    assert.match(
+      done.error?.message ?? '',
+      /it was deleted\. First: Text matching the patient's .* is readable in frame \d+ \([\d.]+ s\) at x=\d+/,
+    );
     assert.ok(!/Müller|Jürgen|1961/.test(done.error?.message ?? ''), 'the error names the field, not the value');
     assert.deepEqual(readdirSync(out.dir), []);
     const [rec] = await core.call('anonymize.exports', { video: videoId });

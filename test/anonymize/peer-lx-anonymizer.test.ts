@@ -37,8 +37,21 @@ test('peer fixture lx-anonymizer: a video of the four real frames is anonymized;
     // 2 s per frame at 25 fps: an 8 s video built from the fixture (never copied into the repository).
     const video = path.join(work.dir, 'endoscopy.mp4');
     await ffmpeg([
-      '-framerate', '1/2', '-start_number', '1', '-i', path.join(dir, 'frame%d.jpg'),
-      '-vf', 'fps=25,format=yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', video,
+      '-framerate',
+      '1/2',
+      '-start_number',
+      '1',
+      '-i',
+      path.join(dir, 'frame%d.jpg'),
+      '-vf',
+      'fps=25,format=yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '16',
+      video,
     ]);
     const before = await ocrEverySecond(video, { interval: 2, scale: 1 });
     const seen = new Set(before.flatMap((f) => patientStringsIn(f.text, tokens)));
@@ -46,7 +59,9 @@ test('peer fixture lx-anonymizer: a video of the four real frames is anonymized;
 
     const [imp] = await importAndWait(lib.core, [video]);
     const videoId = (imp!.output as { videoId: number }).videoId;
-    const boxes = golden.flatMap((g) => g.ground_truth.bounding_boxes).map((b) => ({ rect: { x: b.x1, y: b.y1, width: b.x2 - b.x1, height: b.y2 - b.y1 }, source: 'golden' }));
+    const boxes = golden
+      .flatMap((g) => g.ground_truth.bounding_boxes)
+      .map((b) => ({ rect: { x: b.x1, y: b.y1, width: b.x2 - b.x1, height: b.y2 - b.y1 }, source: 'golden' }));
     const out = path.join(work.dir, 'out');
     const { job } = await lib.core.call('anonymize.start', {
       video: videoId,

@@ -21,21 +21,41 @@ function inputs(over: Partial<PlanInputs> = {}, opts: AnonymizeOptionsInput = {}
 }
 
 test('ranges: merge and complement are half-open and exact', () => {
-  assert.deepEqual(mergeRanges([{ start: 5, end: 10 }, { start: 0, end: 2 }, { start: 10, end: 12 }, { start: 11, end: 11 }]), [
-    { start: 0, end: 2 },
-    { start: 5, end: 12 },
-  ]);
-  assert.deepEqual(complementRanges([{ start: 0, end: 2 }, { start: 5, end: 12 }], 20), [
-    { start: 2, end: 5 },
-    { start: 12, end: 20 },
-  ]);
+  assert.deepEqual(
+    mergeRanges([
+      { start: 5, end: 10 },
+      { start: 0, end: 2 },
+      { start: 10, end: 12 },
+      { start: 11, end: 11 },
+    ]),
+    [
+      { start: 0, end: 2 },
+      { start: 5, end: 12 },
+    ],
+  );
+  assert.deepEqual(
+    complementRanges(
+      [
+        { start: 0, end: 2 },
+        { start: 5, end: 12 },
+      ],
+      20,
+    ),
+    [
+      { start: 2, end: 5 },
+      { start: 12, end: 20 },
+    ],
+  );
   assert.deepEqual(complementRanges([{ start: 18, end: 40 }], 20), [{ start: 0, end: 18 }]);
 });
 
 test('plan: validated outside segment is cut; duration = original − removed', () => {
   const plan = computePlan(inputs());
   assert.deepEqual(plan.removed, [{ start: 125, end: 175, label: 'outside', validated: true }]);
-  assert.deepEqual(plan.kept, [{ start: 0, end: 125 }, { start: 175, end: 300 }]);
+  assert.deepEqual(plan.kept, [
+    { start: 0, end: 125 },
+    { start: 175, end: 300 },
+  ]);
   assert.equal(plan.keptFrames, 250);
   assert.equal(plan.expectedDuration, 10);
   assert.equal(plan.audio.keep, false);
@@ -83,7 +103,10 @@ test('plan fails closed: nothing known → warns that nothing is masked and that
 
 test('plan refuses impossible requests: crop without region, everything removed', () => {
   assert.throws(() => computePlan(inputs({ region: null }, { crop: true })), /Cropping needs an endoscope region/);
-  assert.throws(() => computePlan(inputs({ segments: [{ start: 0, end: 300, label: 'outside', validated: true }] })), /Every frame would be removed/);
+  assert.throws(
+    () => computePlan(inputs({ segments: [{ start: 0, end: 300, label: 'outside', validated: true }] })),
+    /Every frame would be removed/,
+  );
   assert.throws(() => computePlan(inputs({ region: { ...region, rect: { x: 700, y: 0, width: 10, height: 10 } } })), /outside the frame/);
 });
 
@@ -118,14 +141,19 @@ test('mask image: covers everything outside the region and the text box, placed 
 
 test('filtergraph: one invocation; cuts by frame number, mask overlay, metadata scrubbed', () => {
   const plan = computePlan(inputs({}, { keepAudio: true }));
-  const args = buildRenderArgs(plan, { input: '/in.mp4', mask: { path: '/w/mask.png', rect: { x: 0, y: 0, width: 640, height: 360 } }, output: '/out/x.partial' });
+  const args = buildRenderArgs(plan, {
+    input: '/in.mp4',
+    mask: { path: '/w/mask.png', rect: { x: 0, y: 0, width: 640, height: 360 } },
+    output: '/out/x.partial',
+  });
   const graph = args[args.indexOf('-filter_complex') + 1]!;
   assert.match(graph, /select='not\(between\(n,125,174\)\)',setpts=N\*1\/\(25\*TB\)/);
   assert.match(graph, /overlay=x=0:y=0:eof_action=repeat/);
   assert.match(graph, /atrim=start=0\.000000:end=5\.000000/);
   assert.match(graph, /atrim=start=7\.000000:end=12\.000000/);
   assert.match(graph, /concat=n=2:v=0:a=1\[aout\]/);
-  for (const flag of ['-map_metadata', '-map_chapters', '-sn', '-dn', '+bitexact', '+faststart', 'libx264']) assert.ok(args.includes(flag), flag);
+  for (const flag of ['-map_metadata', '-map_chapters', '-sn', '-dn', '+bitexact', '+faststart', 'libx264'])
+    assert.ok(args.includes(flag), flag);
   assert.equal(args.filter((a) => a === '-i').length, 2);
   assert.equal(args.at(-1), '/out/x.partial');
   // Without audio kept no audio is mapped at all.
@@ -143,6 +171,10 @@ test('filtergraph: black segments use the frame number, blur boxes crop+blur+ove
   const args = buildRenderArgs(plan, { input: '/i', mask: null, output: '/o' });
   assert.ok(args.includes('libx265'));
   // The test-only hook removes every mask (used to prove that verification rejects such output).
-  const unsafe = videoGraph(computePlan(inputs()), { path: '/m', rect: { x: 0, y: 0, width: 2, height: 2 } }, { unsafeDisableMasks: true }).join(';');
+  const unsafe = videoGraph(
+    computePlan(inputs()),
+    { path: '/m', rect: { x: 0, y: 0, width: 2, height: 2 } },
+    { unsafeDisableMasks: true },
+  ).join(';');
   assert.doesNotMatch(unsafe, /overlay/);
 });

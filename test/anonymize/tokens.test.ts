@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { editDistance, findTokensInLine, normalizeText, patientTokens, tokenMatches } from '../../core/anonymize/tokens.js';
 import { patientFieldsSchema } from '../../core/anonymize/types.js';
 
-const fields = patientFieldsSchema.parse({ firstName: 'Jürgen', lastName: 'Müller-Weiß', dob: '1961-03-12', examinationDate: '2024-11-05', caseNumber: 'A-12345' });
+const fields = patientFieldsSchema.parse({
+  firstName: 'Jürgen',
+  lastName: 'Müller-Weiß',
+  dob: '1961-03-12',
+  examinationDate: '2024-11-05',
+  caseNumber: 'A-12345',
+});
 const tokens = patientTokens(fields);
 const fieldsOf = (words: string[]) => [...new Set(findTokensInLine(words, tokens).map((h) => h.field))].sort();
 
@@ -26,9 +32,24 @@ test('tokens: names match with accents dropped, OCR slips of one edit, merged wo
 
 test('tokens: short tokens must match exactly', () => {
   const t = patientTokens(patientFieldsSchema.parse({ firstName: 'Thomas', lastName: 'Lux' }));
-  assert.ok(tokenMatches('lux', t.find((x) => x.value === 'lux')!));
-  assert.ok(!tokenMatches('lax', t.find((x) => x.value === 'lux')!));
-  assert.ok(!tokenMatches('luxus', t.find((x) => x.value === 'lux')!));
+  assert.ok(
+    tokenMatches(
+      'lux',
+      t.find((x) => x.value === 'lux')!,
+    ),
+  );
+  assert.ok(
+    !tokenMatches(
+      'lax',
+      t.find((x) => x.value === 'lux')!,
+    ),
+  );
+  assert.ok(
+    !tokenMatches(
+      'luxus',
+      t.find((x) => x.value === 'lux')!,
+    ),
+  );
 });
 
 test('tokens: dates in any layout, also split over OCR words', () => {

@@ -46,7 +46,8 @@ export const anonymizeBench: BenchModule = {
       const enc = encoderArgs('h264', 'fast');
       // Warm the page cache, then the plain re-encode.
       await execFileAsync(ff, ['-v', 'error', '-i', file, '-f', 'null', '-c', 'copy', '-']);
-      const plainOnce = () => time(() => execFileAsync(ff, ['-v', 'error', '-y', '-i', file, '-an', ...enc, '-f', 'mp4', path.join(work, 'plain.mp4')]));
+      const plainOnce = () =>
+        time(() => execFileAsync(ff, ['-v', 'error', '-y', '-i', file, '-an', ...enc, '-f', 'mp4', path.join(work, 'plain.mp4')]));
       const plain1 = await plainOnce();
 
       const reader = await createTesseractReader({ workers: 2 });
@@ -82,18 +83,57 @@ export const anonymizeBench: BenchModule = {
       const ref = await time(async () => {
         await execFileAsync(ff, ['-v', 'error', '-i', file, '-q:v', '3', path.join(frames, '%06d.jpg')]);
         await execFileAsync(ff, [
-          '-v', 'error', '-i', path.join(frames, '%06d.jpg'), '-i', path.join(work, 'mask.png'),
-          '-filter_complex', `[0:v][1:v]overlay=${mask.rect.x}:${mask.rect.y}:eof_action=repeat`, '-q:v', '3', path.join(masked, '%06d.jpg'),
+          '-v',
+          'error',
+          '-i',
+          path.join(frames, '%06d.jpg'),
+          '-i',
+          path.join(work, 'mask.png'),
+          '-filter_complex',
+          `[0:v][1:v]overlay=${mask.rect.x}:${mask.rect.y}:eof_action=repeat`,
+          '-q:v',
+          '3',
+          path.join(masked, '%06d.jpg'),
         ]);
-        await execFileAsync(ff, ['-v', 'error', '-y', '-framerate', `${fps.num}/${fps.den}`, '-i', path.join(masked, '%06d.jpg'), ...enc, '-pix_fmt', 'yuv420p', '-f', 'mp4', path.join(work, 'ref.mp4')]);
+        await execFileAsync(ff, [
+          '-v',
+          'error',
+          '-y',
+          '-framerate',
+          `${fps.num}/${fps.den}`,
+          '-i',
+          path.join(masked, '%06d.jpg'),
+          ...enc,
+          '-pix_fmt',
+          'yuv420p',
+          '-f',
+          'mp4',
+          path.join(work, 'ref.mp4'),
+        ]);
       });
       const nFrames = readdirSync(frames).length;
       return [
-        ratioRow('anonymize', 'render / plain libx264 re-encode (same preset)', renderSeconds / plain.seconds, { op: '<=', value: 1.15 },
-          `1080p ${info.duration.toFixed(0)} s, octagon + 4 boxes, x264 veryfast; plain ${plain.seconds.toFixed(1)} s (best of 2), anonymize render ${renderSeconds.toFixed(1)} s (masked areas are cheaper to encode)`),
-        { area: 'anonymize', metric: 'verification (OCR every second, ≥ 24 frames)', value: Math.round(verifySeconds * 10) / 10, unit: 's', notes: `${anon.result.verification.sampledFrames} frames, Tesseract ×2` },
-        ratioRow('anonymize', 'reference (JPEG per frame) / anonymize render', ref.seconds / renderSeconds, { op: '>=', value: 3 },
-          `reference ${ref.seconds.toFixed(1)} s over ${nFrames} JPEG frames`),
+        ratioRow(
+          'anonymize',
+          'render / plain libx264 re-encode (same preset)',
+          renderSeconds / plain.seconds,
+          { op: '<=', value: 1.15 },
+          `1080p ${info.duration.toFixed(0)} s, octagon + 4 boxes, x264 veryfast; plain ${plain.seconds.toFixed(1)} s (best of 2), anonymize render ${renderSeconds.toFixed(1)} s (masked areas are cheaper to encode)`,
+        ),
+        {
+          area: 'anonymize',
+          metric: 'verification (OCR every second, ≥ 24 frames)',
+          value: Math.round(verifySeconds * 10) / 10,
+          unit: 's',
+          notes: `${anon.result.verification.sampledFrames} frames, Tesseract ×2`,
+        },
+        ratioRow(
+          'anonymize',
+          'reference (JPEG per frame) / anonymize render',
+          ref.seconds / renderSeconds,
+          { op: '>=', value: 3 },
+          `reference ${ref.seconds.toFixed(1)} s over ${nFrames} JPEG frames`,
+        ),
       ];
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -39,7 +39,12 @@ async function resolveInputs(core: Core, args: string[], out: Parameters<CliComm
     out.info(`importing ${toImport.length} path(s)…`);
     const res = await core.call('videos.import', { paths: toImport });
     for (const e of res.errors) resolved.push({ input: e.path, videoId: null, error: { code: 'file_unreadable', message: e.message } });
-    const jobs = await waitForJobs(core, out, res.jobs.map((j) => j.jobId), (j) => `import ${path.basename((j.input as { path: string }).path)}`);
+    const jobs = await waitForJobs(
+      core,
+      out,
+      res.jobs.map((j) => j.jobId),
+      (j) => `import ${path.basename((j.input as { path: string }).path)}`,
+    );
     for (const j of jobs) {
       const input = (j.input as { path: string }).path;
       const o = importOutput.safeParse(j.output);
@@ -82,7 +87,8 @@ export const anonymizeCommand: CliCommand = {
     if (!args.length) throw new UsageError('anonymize needs at least one video (id or path)');
     const target = options.output as string | undefined;
     if (!target) throw new UsageError('anonymize needs -o <output.mp4|outdir/>');
-    if (options.outside !== undefined && options.outside !== 'cut' && options.outside !== 'black') throw new UsageError('--outside must be cut or black');
+    if (options.outside !== undefined && options.outside !== 'cut' && options.outside !== 'black')
+      throw new UsageError('--outside must be cut or black');
     const core = await openCore({ runJobs: true, ownJobsOnly: true });
     const opts: AnonymizeOptionsInput = {};
     if (options.outside) opts.outside = options.outside as 'cut' | 'black';
@@ -148,13 +154,24 @@ export const anonymizeCommand: CliCommand = {
         });
       } else {
         const status = j.state === 'cancelled' ? 'cancelled' : j.error?.code === 'verification_failed' ? 'rejected' : 'failed';
-        results.push({ input: s.input, videoId: s.videoId, status, jobId: j.id, warnings: s.warnings, ...(j.error ? { error: { code: j.error.code, message: j.error.message } } : {}) });
+        results.push({
+          input: s.input,
+          videoId: s.videoId,
+          status,
+          jobId: j.id,
+          warnings: s.warnings,
+          ...(j.error ? { error: { code: j.error.code, message: j.error.message } } : {}),
+        });
       }
     }
     const ok = results.filter((r) => r.status === 'verified').length;
     out.result({ results, verified: ok, failed: results.length - ok }, () =>
       [
-        ...results.map((r) => (r.status === 'verified' ? `✓ ${r.input} → ${r.output} (verified, sha256 ${r.sha256?.slice(0, 12)}…)` : `✗ ${r.input}: ${r.status} — ${r.error?.message ?? ''}`)),
+        ...results.map((r) =>
+          r.status === 'verified'
+            ? `✓ ${r.input} → ${r.output} (verified, sha256 ${r.sha256?.slice(0, 12)}…)`
+            : `✗ ${r.input}: ${r.status} — ${r.error?.message ?? ''}`,
+        ),
         `${ok} verified, ${results.length - ok} not`,
       ].join('\n'),
     );

@@ -92,7 +92,12 @@ export interface CommandOutputs {
   'jobs.retry': { job: JobSummary; existing: boolean };
   'settings.get': Record<string, unknown>;
   'settings.set': Record<string, unknown>;
-  'anonymize.plan': { videoId: number; plan: AnonymizationPlan; gate: GateResult; origin: { region: string; textBoxes: string; segments: string; patient: string } };
+  'anonymize.plan': {
+    videoId: number;
+    plan: AnonymizationPlan;
+    gate: GateResult;
+    origin: { region: string; textBoxes: string; segments: string; patient: string };
+  };
   'anonymize.start': { job: JobSummary; existing: boolean };
   'anonymize.exports': AnonymizeExportRecord[];
   'anonymize.deleteOriginal': { videoId: number; deleted: string };

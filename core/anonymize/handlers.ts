@@ -5,7 +5,7 @@ import { nowIso } from '../db/open.js';
 import type { PartialHandlers } from '../handlers.js';
 import { getVideoRow, getVideoSummary, resolveVideoRef } from '../library/videos.js';
 import { FramewiseError, type SerializedError } from '../util/errors.js';
-import { assertSomethingToAnonymize, prepareAnonymization, resolveOutputPath } from './job.js';
+import { assertSomethingToAnonymize, prepareAnonymization, reapAbandonedExports, resolveOutputPath } from './job.js';
 
 function parse<T>(text: string | null): T | null {
   if (text === null) return null;
@@ -45,6 +45,7 @@ export const anonymizeHandlers: PartialHandlers<'anonymize.plan' | 'anonymize.st
     return core.services.jobs.enqueue('anonymize', { videoId, output, ...rest });
   },
   async 'anonymize.exports'(core, input) {
+    await reapAbandonedExports(core.services);
     let q = core.services.db.reader
       .selectFrom('anonymize_exports')
       .selectAll()

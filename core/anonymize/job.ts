@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
@@ -171,6 +172,41 @@ export function resolveOutputPath(
   return path.resolve(output.dir!, `${name}.mp4`);
 }
 
+/**
+ * Exports left 'running' by a process that died mid-render: their job is no longer queued or running.
+ * Their partial (unverified) file is deleted and the export is recorded as failed.
+ */
+export async function reapAbandonedExports(services: Services): Promise<number> {
+  const db = services.db.writer;
+  const rows = await db
+    .selectFrom('anonymize_exports as e')
+    .leftJoin('jobs as j', 'j.id', 'e.job_id')
+    .select(['e.id', 'e.temp_path', 'j.state as jobState'])
+    .where('e.state', '=', 'running')
+    .execute();
+  let n = 0;
+  for (const r of rows) {
+    if (r.jobState === 'queued' || r.jobState === 'running') continue;
+    if (r.temp_path) await rm(r.temp_path, { force: true }).catch(() => undefined);
+    await db
+      .updateTable('anonymize_exports')
+      .set({
+        state: 'failed',
+        temp_path: null,
+        error_json: JSON.stringify({
+          code: 'internal',
+          message: 'Interrupted: the process stopped during the export; its partial file was deleted',
+        }),
+        finished_at: nowIso(),
+      })
+      .where('id', '=', r.id)
+      .where('state', '=', 'running')
+      .execute();
+    n++;
+  }
+  return n;
+}
+
 export const anonymizeJob = defineJobKind({
   kind: 'anonymize',
   title: 'Anonymize',
@@ -196,6 +232,8 @@ export const anonymizeJob = defineJobKind({
     const settings = await services.settings();
     const who = input.who ?? settings.reviewerName;
     const outputPath = resolveOutputPath(input.output, prepared.video, prepared);
+    await reapAbandonedExports(services);
+    const tempPath = path.join(path.dirname(outputPath), `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
     const exportRow = await services.db.writer
       .insertInto('anonymize_exports')
       .values({
@@ -205,6 +243,7 @@ export const anonymizeJob = defineJobKind({
         who,
         state: 'running',
         output_path: outputPath,
+        temp_path: tempPath,
         output_sha256: null,
         output_size: null,
         options_json: JSON.stringify(prepared.options),
@@ -225,6 +264,7 @@ export const anonymizeJob = defineJobKind({
         input: prepared.video.path,
         plan: prepared.plan,
         outputPath,
+        tempPath,
         workDir: await ctx.workDir(),
         tokens,
         reader,
@@ -253,6 +293,7 @@ export const anonymizeJob = defineJobKind({
           state,
           error_json: JSON.stringify({ code: e.code, message: e.message }),
           verification_json: verification ? JSON.stringify(verification) : null,
+          temp_path: null,
           finished_at: nowIso(),
         })
         .where('id', '=', exportRow.id)
@@ -271,6 +312,7 @@ export const anonymizeJob = defineJobKind({
         output_path: output.outputPath,
         output_sha256: output.sha256,
         output_size: output.size,
+        temp_path: null,
         verification_json: JSON.stringify(output.verification),
         finished_at: nowIso(),
       })

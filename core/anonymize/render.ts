@@ -18,6 +18,8 @@ export interface RenderRequest {
   plan: AnonymizationPlan;
   /** Where the verified output goes. Must not exist. */
   outputPath: string;
+  /** The temp file (in the output folder); default: a random hidden name there. */
+  tempPath?: string;
   /** A private folder for the mask image (not the output folder). */
   workDir: string;
   tokens: PatientToken[];
@@ -89,7 +91,8 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
   const outDir = path.dirname(finalPath);
   await mkdir(outDir, { recursive: true });
   await mkdir(req.workDir, { recursive: true });
-  const temp = path.join(outDir, `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
+  const temp = req.tempPath ? path.resolve(req.tempPath) : path.join(outDir, `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
+  if (path.dirname(temp) !== outDir) throw new FramewiseError('internal', 'The temp file must be in the output folder');
   const progress = req.onProgress ?? (() => undefined);
   let published = false;
   try {

@@ -117,6 +117,8 @@ export const migrations: Migration[] = [
         who TEXT NOT NULL,
         state TEXT NOT NULL CHECK (state IN ('running','verified','rejected','failed','cancelled')),
         output_path TEXT NOT NULL,
+        -- The unverified temp file while rendering; removed on any failure (also after a crash, see reap).
+        temp_path TEXT,
         output_sha256 TEXT,
         output_size INTEGER,
         options_json TEXT NOT NULL,

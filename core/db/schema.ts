@@ -88,6 +88,7 @@ export interface AnonymizeExportsTable {
   who: string;
   state: string;
   output_path: string;
+  temp_path: string | null;
   output_sha256: string | null;
   output_size: number | null;
   options_json: string;

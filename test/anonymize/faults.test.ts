@@ -24,6 +24,11 @@ const overrides = {
 
 const bigRegion = { region: { rect: { x: 420, y: 0, width: 1080, height: 1080 }, shape: 'round' as const } };
 
+async function openTempCoreAt(dataDir: string): Promise<Core> {
+  const { Core: CoreClass } = await import('../../core/core.js');
+  return CoreClass.open({ dataDir, runJobs: true, concurrency: 1 });
+}
+
 async function library(file: string): Promise<{ core: Core; videoId: number; close: () => Promise<void> }> {
   const lib = await openTempCore();
   const [job] = await importAndWait(lib.core, [file]);
@@ -191,5 +196,70 @@ test('an existing file at the output path is never replaced', async () => {
   } finally {
     out.cleanup();
     await close();
+  }
+});
+
+test('the app dies mid-render (process group killed): the next open removes the partial file and records the failure', async () => {
+  const file = await media.long1080(60);
+  const lib = tempDir();
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const core1 = await openTempCoreAt(lib.dir);
+    const [imp] = await importAndWait(core1, [file]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    await core1.close();
+    const { spawn } = await import('node:child_process');
+    const { REPO_ROOT } = await import('../helpers/fixtures.js');
+    const host = spawn(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'job-host.js'),
+        lib.dir,
+        'anonymize',
+        JSON.stringify({ videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
+    const exited = new Promise((r) => host.once('exit', r));
+    await new Promise<void>((resolve, reject) => {
+      host.once('exit', () => reject(new Error('the job host exited early')));
+      const poll = setInterval(() => {
+        if (readdirSync(out.dir).some((f) => f.endsWith('.partial.mp4'))) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    });
+    // The whole process group, as when the machine loses power or the app is killed with its children.
+    process.kill(-host.pid!, 'SIGKILL');
+    await exited;
+    const partial = readdirSync(out.dir).find((f) => f.endsWith('.partial.mp4'))!;
+    const deadline = Date.now() + 10_000;
+    const alive = () =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .some((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(partial);
+          } catch {
+            return false;
+          }
+        });
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(), false, 'ffmpeg is gone');
+    assert.deepEqual(readdirSync(out.dir), [partial], 'the partial file is still there after the crash');
+
+    const core2 = await openTempCoreAt(lib.dir);
+    try {
+      const [rec] = await core2.call('anonymize.exports', { video: videoId });
+      assert.equal(rec?.state, 'failed');
+      assert.match(rec?.error?.message ?? '', /Interrupted/);
+      assert.deepEqual(readdirSync(out.dir), [], 'the partial file was removed');
+    } finally {
+      await core2.close();
+    }
+  } finally {
+    out.cleanup();
+    lib.cleanup();
   }
 });

@@ -213,3 +213,29 @@ test('clinical gate: refuses until patient fields are verified and outside segme
     await close();
   }
 });
+
+test('anonymize options: crop to the region, blurred text box, HEVC — verified, cropped size, blurred name unreadable', async () => {
+  const { core, videoId, close } = await libraryWithVideo();
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const { job } = await core.call('anonymize.start', {
+      video: videoId,
+      output: { dir: out.dir },
+      options: { crop: true, maskStyle: 'blur', codec: 'hevc' },
+      overrides,
+    });
+    const done = await core.services.jobs.waitFor(job.id, 300_000);
+    assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+    const res = done.output as AnonymizeJobOutput;
+    assert.deepEqual(res.plan.crop, endo.region.rect);
+    const probe = await probeJson(res.outputPath);
+    const v = probe.streams[0] as { codec_type: string; codec_name?: string; width?: number; height?: number };
+    assert.equal(v.codec_name, 'hevc');
+    assert.deepEqual([v.width, v.height], [320, 320]);
+    const frames = await ocrEverySecond(res.outputPath, { scale: 3 });
+    for (const f of frames) assert.deepEqual(patientStringsIn(f.text, patientStrings), [], `patient text readable at ${f.time} s`);
+  } finally {
+    out.cleanup();
+    await close();
+  }
+});

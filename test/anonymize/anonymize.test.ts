@@ -239,3 +239,32 @@ test('anonymize options: crop to the region, blurred text box, HEVC — verified
     await close();
   }
 });
+
+test('a rotated (phone) video: masks are in display pixels, the output is upright without rotation metadata', async () => {
+  const { media } = await import('../helpers/media.js');
+  const file = await media.rotated();
+  const lib = await openTempCore();
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const [imp] = await importAndWait(lib.core, [file]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    const v = await lib.core.call('videos.get', { video: videoId });
+    assert.deepEqual([v.displayWidth, v.displayHeight], [240, 320]);
+    const { job } = await lib.core.call('anonymize.start', {
+      video: videoId,
+      output: { dir: out.dir },
+      overrides: { region: { rect: { x: 20, y: 40, width: 200, height: 240 }, shape: 'round' } },
+    });
+    const done = await lib.core.services.jobs.waitFor(job.id, 120_000);
+    assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+    const res = done.output as AnonymizeJobOutput;
+    const probe = await probeJson(res.outputPath);
+    const s = probe.streams[0] as { width?: number; height?: number; side_data_list?: unknown[]; tags?: Record<string, string> };
+    assert.deepEqual([s.width, s.height], [240, 320]);
+    assert.ok(!JSON.stringify(s.side_data_list ?? []).includes('rotation'), JSON.stringify(s.side_data_list));
+    assert.equal(s.tags?.rotate, undefined);
+  } finally {
+    out.cleanup();
+    await lib.close();
+  }
+});

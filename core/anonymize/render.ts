@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, link, mkdir, open, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
@@ -89,7 +90,21 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     throw new FramewiseError('conflict', `The output ${finalPath} already exists; choose another name or folder`);
   }
   const outDir = path.dirname(finalPath);
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+    await access(outDir, constants.W_OK);
+  } catch (err) {
+    const code = isNodeError(err) ? err.code : undefined;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'ENOSPC'
+            ? 'the disk is full'
+            : (err as Error).message;
+    throw new FramewiseError(code === 'ENOSPC' ? 'disk_full' : 'file_unreadable', `Cannot write to the output folder ${outDir}: ${why}`);
+  }
   await mkdir(req.workDir, { recursive: true });
   const temp = req.tempPath ? path.resolve(req.tempPath) : path.join(outDir, `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
   if (path.dirname(temp) !== outDir) throw new FramewiseError('internal', 'The temp file must be in the output folder');

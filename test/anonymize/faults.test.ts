@@ -263,3 +263,25 @@ test('the app dies mid-render (process group killed): the next open removes the 
     lib.cleanup();
   }
 });
+
+test('a read-only output folder: refused with a clear error before rendering', async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('mounting a tmpfs needs root');
+    return;
+  }
+  const file = await endoscopyVideo();
+  const { core, videoId, close } = await library(file);
+  const out = tempDir('framewise-anon-ro-');
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', out.dir]);
+  try {
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
+    const done = await core.services.jobs.waitFor(job.id, 60_000);
+    assert.equal(done.state, 'failed');
+    assert.match(done.error?.message ?? '', /Cannot write to the output folder .*: read-only file system/);
+    assert.deepEqual(readdirSync(out.dir), []);
+  } finally {
+    execFileSync('umount', [out.dir]);
+    out.cleanup();
+    await close();
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../../core/core.js';
 import { sha256File } from '../../core/util/fs.js';
@@ -266,5 +266,45 @@ test('a rotated (phone) video: masks are in display pixels, the output is uprigh
   } finally {
     out.cleanup();
     await lib.close();
+  }
+});
+
+test('deleting the original: only on request, only a library copy, only after a verified export', async () => {
+  const file = await endoscopyVideo();
+  const lib = await openTempCore();
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const [imp] = await importAndWait(lib.core, [file], true);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    const stored = (await lib.core.call('videos.get', { video: videoId })).path;
+    assert.notEqual(stored, file, 'copied into the library');
+    await assert.rejects(lib.core.call('anonymize.deleteOriginal', { video: videoId }), /no verified anonymized export/);
+    // copyIntoLibrary is off for this library, so the gate is 'auto' = off; the export runs.
+    const { job } = await lib.core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
+    const done = await lib.core.services.jobs.waitFor(job.id, 300_000);
+    assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+    assert.ok(existsSync(stored), 'never deleted automatically');
+    const r = await lib.core.call('anonymize.deleteOriginal', { video: videoId });
+    assert.equal(r.deleted, stored);
+    assert.ok(!existsSync(stored));
+    assert.ok(existsSync(file), 'the file outside the library is untouched');
+    assert.equal((await lib.core.call('videos.get', { video: videoId })).state, 'missing');
+  } finally {
+    out.cleanup();
+    await lib.close();
+  }
+});
+
+test('deleting the original refuses a file referenced in place (outside the library folder)', async () => {
+  const { core, videoId, file, close } = await libraryWithVideo();
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
+    assert.equal((await core.services.jobs.waitFor(job.id, 300_000)).state, 'succeeded');
+    await assert.rejects(core.call('anonymize.deleteOriginal', { video: videoId }), /not a copy in the library folder/);
+    assert.ok(existsSync(file));
+  } finally {
+    out.cleanup();
+    await close();
   }
 });

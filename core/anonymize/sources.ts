@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { VideoRow } from '../library/videos.js';
+import { predictSourceProvider } from './providers/predict.js';
 import type { Services } from '../services.js';
 import {
   patientFieldsSchema,
@@ -42,7 +43,7 @@ export interface SourceProvider {
 }
 
 /** Providers in priority order (later ones fill only what earlier ones left empty). */
-const providers: SourceProvider[] = [];
+const providers: SourceProvider[] = [predictSourceProvider];
 
 export function registerSourceProvider(p: SourceProvider): void {
   if (!providers.some((x) => x.name === p.name)) providers.push(p);

@@ -5,6 +5,7 @@ import type { GateResult } from '../anonymize/gate.js';
 import { anonymizeOptionsSchema } from '../anonymize/types.js';
 import { sourceOverridesSchema } from '../anonymize/sources.js';
 import { anonymizeOutputSchema } from '../anonymize/job.js';
+import type { ModelInfo, PredictionRun, PredictionScores, Segment } from './types.js';
 
 /**
  * The core's command contract: name → input schema (validated at the boundary) and output type.
@@ -59,6 +60,48 @@ export const commandInputs = {
     .strict(),
   'anonymize.exports': z.object({ video: videoRef.optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),
   'anonymize.deleteOriginal': z.object({ video: videoRef }).strict(),
+  'models.add': z.object({ manifestPath: z.string().min(1).max(4096), setDefault: z.boolean().optional() }).strict(),
+  'models.list': z.object({}).strict(),
+  'models.remove': z.object({ name: z.string().min(1).max(100) }).strict(),
+  'models.setDefault': z.object({ name: z.string().min(1).max(100) }).strict(),
+  /** fps: samples per second, 'all' = every frame; default from the predictSampleFps setting. */
+  'predict.run': z
+    .object({
+      video: videoRef,
+      model: z.string().min(1).max(100).optional(),
+      fps: z.union([z.number().positive().max(240), z.literal('all')]).optional(),
+      /** Endoscope region for models with `crop: "roi"` (until the OCR capability supplies it). */
+      roi: z
+        .object({ x: z.number().int().min(0), y: z.number().int().min(0), width: z.number().int().min(2), height: z.number().int().min(2) })
+        .optional(),
+    })
+    .strict(),
+  'predict.runs': z.object({ video: videoRef }).strict(),
+  'predict.scores': z
+    .object({ video: videoRef, model: z.string().min(1).max(100).optional(), maxPoints: z.number().int().min(10).max(100000).optional() })
+    .strict(),
+  /** Re-threshold / re-smooth a stored prediction (no inference); replaces that model's prediction segments. */
+  'predict.resegment': z
+    .object({
+      video: videoRef,
+      model: z.string().min(1).max(100),
+      thresholds: z.record(z.string().min(1).max(100), z.number().min(0).max(1)).optional(),
+      windowSeconds: z.number().min(0).max(600).optional(),
+      minSegmentSeconds: z.number().min(0).max(36000).optional(),
+      mergeGapSeconds: z.number().min(0).max(3600).optional(),
+      hysteresis: z.number().min(0).max(1).optional(),
+    })
+    .strict(),
+  'segments.list': z
+    .object({
+      video: videoRef,
+      labels: z.array(z.string().min(1).max(100)).max(1000).optional(),
+      model: z.string().min(1).max(100).optional(),
+      sources: z.array(z.enum(['prediction', 'reviewer'])).optional(),
+      validatedOnly: z.boolean().optional(),
+      includeInactive: z.boolean().optional(),
+    })
+    .strict(),
 } as const;
 
 export interface LibraryInfo {
@@ -101,6 +144,15 @@ export interface CommandOutputs {
   'anonymize.start': { job: JobSummary; existing: boolean };
   'anonymize.exports': AnonymizeExportRecord[];
   'anonymize.deleteOriginal': { videoId: number; deleted: string };
+  'models.add': ModelInfo;
+  'models.list': ModelInfo[];
+  'models.remove': { removed: string };
+  'models.setDefault': ModelInfo;
+  'predict.run': { job: JobSummary; existing: boolean; model: string; sampleFps: number | null };
+  'predict.runs': PredictionRun[];
+  'predict.scores': PredictionScores | null;
+  'predict.resegment': { params: unknown; segments: number };
+  'segments.list': Segment[];
 }
 
 export type CommandName = keyof typeof commandInputs & keyof CommandOutputs;

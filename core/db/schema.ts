@@ -99,6 +99,60 @@ export interface AnonymizeExportsTable {
   finished_at: string | null;
 }
 
+export interface ModelsTable {
+  id: Generated<number>;
+  name: string;
+  version: string;
+  task: string;
+  labels_json: string;
+  manifest_json: string;
+  file: string;
+  sha256: string;
+  size: number;
+  builtin: number;
+  is_default: number;
+  added_at: string;
+  updated_at: string;
+}
+
+export interface PredictionRunsTable {
+  id: Generated<number>;
+  video_id: number;
+  model_name: string;
+  model_version: string;
+  model_sha256: string;
+  labels_json: string;
+  params_json: string;
+  sample_fps: number | null;
+  samples: number;
+  scores_path: string;
+  job_id: number | null;
+  created_at: string;
+}
+
+export interface SegmentsTable {
+  id: Generated<number>;
+  video_id: number;
+  label: string;
+  start_frame: number;
+  end_frame: number;
+  start_time: number;
+  end_time: number;
+  source: 'prediction' | 'reviewer';
+  model: string | null;
+  model_version: string | null;
+  run_id: number | null;
+  params_json: string | null;
+  mean_score: number | null;
+  max_score: number | null;
+  validated: number;
+  supersedes_id: number | null;
+  deleted: number;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+}
+
 export interface Database {
   videos: VideosTable;
   jobs: JobsTable;
@@ -106,4 +160,7 @@ export interface Database {
   artifacts: ArtifactsTable;
   settings: SettingsTable;
   anonymize_exports: AnonymizeExportsTable;
+  models: ModelsTable;
+  prediction_runs: PredictionRunsTable;
+  segments: SegmentsTable;
 }

@@ -30,6 +30,8 @@ export interface StartOptions {
   onProgress?: (p: FfmpegProgress) => void;
   /** Keep stdout as a stream for the caller (raw frames, etc.). Otherwise it is discarded. */
   pipeStdout?: boolean;
+  /** Receive stderr line by line (e.g. per-frame `showinfo` lines). The error tail is kept either way. */
+  onStderrLine?: (line: string) => void;
   cwd?: string;
 }
 
@@ -90,10 +92,19 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
   });
   live.add(child);
   let stderr = '';
+  let partial = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (d: string) => {
     stderr += d;
     if (stderr.length > STDERR_KEEP * 2) stderr = stderr.slice(-STDERR_KEEP);
+    if (opts.onStderrLine) {
+      partial += d;
+      let nl: number;
+      while ((nl = partial.indexOf('\n')) >= 0) {
+        opts.onStderrLine(partial.slice(0, nl));
+        partial = partial.slice(nl + 1);
+      }
+    }
   });
   const progressStream = child.stdio[3] as Readable | null | undefined;
   if (opts.onProgress && progressStream) {

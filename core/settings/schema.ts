@@ -15,6 +15,12 @@ export const settingsSchema = z.object({
    * validated. 'auto' = on when files are copied into the library (the clinical workflow).
    */
   anonymizeClinicalGate: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Prediction: samples per second; null = every frame. */
+  predictSampleFps: z.number().positive().max(240).nullable().default(5),
+  /** Prediction: frames per inference batch (models with a fixed batch size use theirs). */
+  predictBatchSize: z.number().int().min(1).max(256).default(8),
+  /** Prediction: ONNX Runtime threads in the inference worker; null = cores − 1 (at least 1, at most 4). */
+  predictThreads: z.number().int().min(1).max(64).nullable().default(null),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -308,3 +308,65 @@ test('deleting the original refuses a file referenced in place (outside the libr
     await close();
   }
 });
+
+test('segments come from the library (prediction/review): validated ones are cut, unreviewed ones only when allowed', async () => {
+  const { core, videoId, close } = await libraryWithVideo();
+  try {
+    const now = new Date().toISOString();
+    const row = (start: number, end: number, validated: number, source: 'reviewer' | 'prediction') => ({
+      video_id: videoId,
+      label: 'outside',
+      start_frame: start,
+      end_frame: end,
+      start_time: start / 25,
+      end_time: end / 25,
+      source,
+      model: source === 'prediction' ? 'm' : null,
+      model_version: source === 'prediction' ? '1' : null,
+      run_id: null,
+      params_json: null,
+      mean_score: null,
+      max_score: null,
+      validated,
+      supersedes_id: null,
+      deleted: 0,
+      created_at: now,
+      updated_at: now,
+      created_by: 'test',
+    });
+    await core.services.db.writer
+      .insertInto('segments')
+      .values([row(125, 175, 1, 'reviewer'), row(250, 275, 0, 'prediction')])
+      .execute();
+    const { segments: _s, ...noSegments } = overrides;
+    const p = await core.call<'anonymize.plan'>('anonymize.plan', { video: videoId, overrides: noSegments });
+    assert.equal(p.origin.segments, 'segments');
+    assert.deepEqual(
+      p.plan.removed.map((r) => [r.start, r.end]),
+      [[125, 175]],
+    );
+    assert.deepEqual(
+      p.plan.ignoredSegments.map((r) => [r.start, r.end, r.reason]),
+      [[250, 275, 'not reviewed']],
+    );
+    const all = await core.call<'anonymize.plan'>('anonymize.plan', {
+      video: videoId,
+      overrides: noSegments,
+      options: { allowUnreviewed: true },
+    });
+    assert.deepEqual(
+      all.plan.removed.map((r) => [r.start, r.end]),
+      [
+        [125, 175],
+        [250, 275],
+      ],
+    );
+    // The clinical gate names the unreviewed prediction.
+    await core.call('settings.set', { key: 'anonymizeClinicalGate', value: 'on' });
+    const gated = await core.call<'anonymize.plan'>('anonymize.plan', { video: videoId, overrides: noSegments });
+    assert.equal(gated.gate.ok, false);
+    assert.match(gated.gate.missing.join(' '), /outside 250–274/);
+  } finally {
+    await close();
+  }
+});

@@ -3,9 +3,12 @@ import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { cancelCommand, jobsCommand, retryCommand } from './jobs.js';
 import { listCommand } from './list.js';
+import { serveCommand } from './serve.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
 import { anonymizeCommand } from './anonymize.js';
+import { modelsCommand } from './models.js';
+import { predictCommand, segmentsCommand } from './predict.js';
 
 /** Every CLI command. Capabilities add theirs: one file in this folder and one entry here. */
 export const cliCommands: CliCommand[] = [
@@ -18,4 +21,8 @@ export const cliCommands: CliCommand[] = [
   settingsCommand,
   statusCommand,
   anonymizeCommand,
+  serveCommand,
+  modelsCommand,
+  predictCommand,
+  segmentsCommand,
 ];

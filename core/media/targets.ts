@@ -1,0 +1,18 @@
+/** Media URLs name a library item by kind and id only: `<prefix>/video/12`, `<prefix>/artifact/7`. Never a path. */
+export interface MediaTarget {
+  kind: 'video' | 'artifact';
+  id: number;
+}
+
+/** Parse the `video/12` tail of a media URL path. Returns null for anything else (no paths, no traversal). */
+export function parseMediaTarget(tail: string): MediaTarget | null {
+  const m = /^\/*(video|artifact)\/([1-9]\d{0,15})\/?$/.exec(tail);
+  if (!m) return null;
+  const id = Number(m[2]);
+  if (!Number.isSafeInteger(id)) return null;
+  return { kind: m[1] as MediaTarget['kind'], id };
+}
+
+export function mediaTail(target: MediaTarget): string {
+  return `${target.kind}/${target.id}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Inference worker thread: owns the ONNX session, turns packed 8-bit frames into the model's float tensor,
+ * runs it in batches and applies the output activation. One job, one worker, one session.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { FromWorker, TensorSpec, ToWorker } from './inference-protocol.js';
+import { activate, toTensorData } from './tensor.js';
+
+if (!parentPort) throw new Error('inference-worker must run as a worker thread');
+const port = parentPort;
+
+let session: ort.InferenceSession | null = null;
+let spec: TensorSpec | null = null;
+let lut: Float32Array[] = [];
+
+function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+}
+
+/** Per-channel lookup table byte → normalized value. */
+function buildLut(s: TensorSpec): Float32Array[] {
+  return [0, 1, 2].map((c) => {
+    const t = new Float32Array(256);
+    for (let b = 0; b < 256; b++) t[b] = (b / s.scale - s.mean[c]!) / s.std[c]!;
+    return t;
+  });
+}
+
+async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void> {
+  if (!session || !spec) throw new Error('model not loaded');
+  const s = spec;
+  const pixels = new Uint8Array(buffer);
+  const frameBytes = s.width * s.height * 3;
+  const result = new Float32Array(count * s.labels);
+  // A model with a fixed batch size gets exactly that many frames per run (the last run padded with zeros).
+  const fixed = s.maxBatch;
+  const step = fixed ?? count;
+  for (let start = 0; start < count; start += step) {
+    const n = Math.min(step, count - start);
+    const batch = fixed ?? n;
+    let data = toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut);
+    if (batch > n) {
+      const padded = new Float32Array(batch * frameBytes);
+      padded.set(data);
+      data = padded;
+    }
+    const dims = s.layout === 'NCHW' ? [batch, 3, s.height, s.width] : [batch, s.height, s.width, 3];
+    const out = await session.run({ [s.inputName]: new ort.Tensor('float32', data, dims) });
+    const t = out[s.outputName];
+    if (!t) throw new Error(`the model returned no output "${s.outputName}"`);
+    const values = t.data as Float32Array;
+    if (values.length !== batch * s.labels)
+      throw new Error(`output "${s.outputName}" has ${values.length} values for ${batch} frames; expected ${batch * s.labels}`);
+    result.set(values.subarray(0, n * s.labels), start * s.labels);
+  }
+  activate(result, count, s);
+  send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer }, [result.buffer as ArrayBuffer]);
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  try {
+    if (msg.type === 'load') {
+      spec = msg.spec;
+      lut = buildLut(msg.spec);
+      session = await ort.InferenceSession.create(msg.modelPath, {
+        intraOpNumThreads: msg.intraOpThreads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      // A fixed (numeric) batch dimension in the model overrides the batch size we were given.
+      const meta = session.inputMetadata.find((m) => m.name === msg.spec.inputName);
+      const n = meta && meta.isTensor ? meta.shape[0] : undefined;
+      if (typeof n === 'number' && n > 0) spec = { ...msg.spec, maxBatch: n };
+      send({ type: 'loaded' });
+    } else if (msg.type === 'run') {
+      if (!closing) await run(msg.id, msg.count, msg.pixels);
+    } else if (msg.type === 'close') {
+      await session?.release().catch(() => undefined);
+      session = null;
+      port.close();
+    }
+  } catch (err) {
+    send({
+      type: 'error',
+      id: msg.type === 'run' ? msg.id : null,
+      message: (err as Error).message.split('\n')[0]?.slice(0, 500) ?? 'error',
+    });
+  }
+}
+
+// One message at a time, in order: results come back in the order batches were sent.
+let chain = Promise.resolve();
+let closing = false;
+port.on('message', (msg: ToWorker) => {
+  // A close request skips the batches still queued behind the one running (cancel stops within one batch).
+  if (msg.type === 'close') closing = true;
+  chain = chain.then(() => handle(msg));
+});

@@ -1,0 +1,123 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Segment, SegmentSource } from '../api/types.js';
+import { nowIso } from '../db/open.js';
+import type { Database, SegmentsTable } from '../db/schema.js';
+import type { ComputedSegment, SegmentParams } from './segments.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type SegmentRow = Selectable<SegmentsTable>;
+
+export function toSegment(r: SegmentRow): Segment {
+  let params: unknown = null;
+  try {
+    params = r.params_json ? JSON.parse(r.params_json) : null;
+  } catch {
+    params = null;
+  }
+  return {
+    id: r.id,
+    videoId: r.video_id,
+    label: r.label,
+    start: r.start_time,
+    end: r.end_time,
+    startFrame: r.start_frame,
+    endFrame: r.end_frame,
+    source: r.source,
+    model: r.model,
+    modelVersion: r.model_version,
+    meanScore: r.mean_score,
+    maxScore: r.max_score,
+    validated: r.validated === 1,
+    supersedesId: r.supersedes_id,
+    deleted: r.deleted === 1,
+    params,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    createdBy: r.created_by,
+  };
+}
+
+export interface SegmentQuery {
+  /** Only these labels (default: all). */
+  labels?: string[];
+  /** Only segments a reviewer validated. */
+  validatedOnly?: boolean;
+  sources?: SegmentSource[];
+  /** Only prediction segments of this model (reviewer segments are kept unless `sources` excludes them). */
+  model?: string;
+  /** Include rows superseded by a reviewer edit and deleted rows (history). Default false. */
+  includeInactive?: boolean;
+}
+
+/**
+ * Active segments of a video, ordered by label then start: rows that are not deleted and not superseded by
+ * another row. Each is a half-open range [startFrame, endFrame) / [start, end).
+ * This is the API for consumers such as anonymization: `getSegments(db, id, { labels: ['outside'] })`.
+ */
+export async function getSegments(db: Db, videoId: number, q: SegmentQuery = {}): Promise<Segment[]> {
+  let query = db.selectFrom('segments as s').selectAll('s').where('s.video_id', '=', videoId);
+  if (q.labels?.length) query = query.where('s.label', 'in', q.labels);
+  if (q.validatedOnly) query = query.where('s.validated', '=', 1);
+  if (q.sources?.length) query = query.where('s.source', 'in', q.sources);
+  if (q.model) query = query.where((eb) => eb.or([eb('s.source', '=', 'reviewer'), eb('s.model', '=', q.model!)]));
+  if (!q.includeInactive) {
+    query = query
+      .where('s.deleted', '=', 0)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))));
+  }
+  const rows = await query.orderBy('s.label').orderBy('s.start_frame').orderBy('s.id').execute();
+  return rows.map(toSegment);
+}
+
+/**
+ * Replace one model's prediction segments on a video, in the caller's transaction. Reviewer rows are never
+ * touched; prediction rows a reviewer row supersedes stay as the history of that edit.
+ */
+export async function replacePredictionSegments(
+  trx: Transaction<Database>,
+  args: {
+    videoId: number;
+    model: string;
+    modelVersion: string;
+    runId: number;
+    params: SegmentParams & { sampleFps: number | null };
+    segments: ComputedSegment[];
+  },
+): Promise<number> {
+  await trx
+    .deleteFrom('segments')
+    .where('video_id', '=', args.videoId)
+    .where('source', '=', 'prediction')
+    .where('model', '=', args.model)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as r').select('r.id').whereRef('r.supersedes_id', '=', 'segments.id'))))
+    .execute();
+  const now = nowIso();
+  const paramsJson = JSON.stringify(args.params);
+  const rows = args.segments.map((s) => ({
+    video_id: args.videoId,
+    label: s.label,
+    start_frame: s.startFrame,
+    end_frame: s.endFrame,
+    start_time: s.start,
+    end_time: s.end,
+    source: 'prediction' as const,
+    model: args.model,
+    model_version: args.modelVersion,
+    run_id: args.runId,
+    params_json: paramsJson,
+    mean_score: s.meanScore,
+    max_score: s.maxScore,
+    validated: 0,
+    supersedes_id: null,
+    deleted: 0,
+    created_at: now,
+    updated_at: now,
+    created_by: `model:${args.model}@${args.modelVersion}`,
+  }));
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto('segments')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  return rows.length;
+}

@@ -1,0 +1,40 @@
+/**
+ * Preload (sandboxed, so CommonJS and only `electron` may be required): exposes the typed client
+ * `window.framewise` and nothing else. Every call goes to the main process, which checks the sender and
+ * forwards it to the core's IPC router. Channel names mirror electron/security.ts (a test checks them).
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { CoreEvent } from '../core/api/types.js';
+
+const IPC_CALL = 'framewise:call';
+const IPC_EVENT = 'framewise:event';
+const MEDIA_SCHEME = 'framewise-media';
+
+type Response = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+const listeners = new Set<(e: CoreEvent) => void>();
+ipcRenderer.on(IPC_EVENT, (_e, event: CoreEvent) => {
+  for (const l of listeners) l(event);
+});
+
+let nextId = 1;
+
+contextBridge.exposeInMainWorld('framewise', {
+  transport: 'ipc',
+  async call(method: string, params: unknown): Promise<unknown> {
+    const response = (await ipcRenderer.invoke(IPC_CALL, { id: nextId++, method, params })) as Response;
+    if (response.ok) return response.result;
+    // Errors cross contextBridge as plain Errors: carry {code, message} as JSON in the message.
+    throw new Error(JSON.stringify({ code: response.error.code, message: response.error.message }));
+  },
+  subscribe(listener: (e: CoreEvent) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  mediaUrl(target: { kind: 'video' | 'artifact'; id: number }): string {
+    return `${MEDIA_SCHEME}://${target.kind === 'artifact' ? 'artifact' : 'video'}/${Math.trunc(Number(target.id))}`;
+  },
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
+  },
+});

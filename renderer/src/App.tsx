@@ -1,0 +1,85 @@
+import { Button } from './components/ui.js';
+import { Icon } from './components/Icon.js';
+import { DropOverlay } from './features/import/DropOverlay.js';
+import { ImportDialog } from './features/import/ImportDialog.js';
+import { JobsButton, JobsPanel } from './features/jobs/JobsPanel.js';
+import { LibraryView } from './features/library/LibraryView.js';
+import { VideoView } from './features/video/VideoView.js';
+import { navigate, useRoute } from './lib/route.js';
+import { dismissNotice, setUi, useApp } from './state/store.js';
+import { strings } from './strings.js';
+
+function ConnectionBanner() {
+  const connection = useApp((s) => s.connection);
+  if (connection === 'open') return null;
+  return (
+    <div className="banner" role="status" data-testid="connection-banner">
+      {connection === 'connecting' ? strings.connection.connecting : strings.connection.lost}
+    </div>
+  );
+}
+
+function Notices() {
+  const notices = useApp((s) => s.notices);
+  if (!notices.length) return null;
+  return (
+    <div className="toasts" aria-live="assertive">
+      {notices.slice(-4).map((n) => (
+        <div className="toast" role="alert" key={n.id} data-testid="notice">
+          <Icon name="alert" size={16} />
+          <span>{n.text}</span>
+          <button type="button" className="link" onClick={() => dismissNotice(n.id)}>
+            {strings.errors.dismiss}
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const importOpen = useApp((s) => s.importOpen);
+  const jobsOpen = useApp((s) => s.jobsOpen);
+  return (
+    <div className={`app ${jobsOpen ? 'with-drawer' : ''}`}>
+      <header className="topbar">
+        <a
+          className="brand"
+          href="#/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate({ name: 'library' });
+          }}
+        >
+          <span className="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="18" height="18">
+              <rect x="3" y="5" width="18" height="14" rx="3" fill="none" stroke="currentColor" strokeWidth="2" />
+              <path d="M10 9.5v5l4.5-2.5z" fill="currentColor" />
+            </svg>
+          </span>
+          {strings.appName}
+        </a>
+        <nav className="topnav" aria-label="Main">
+          <a href="#/" aria-current={route.name === 'library' ? 'page' : undefined}>
+            {strings.nav.library}
+          </a>
+        </nav>
+        <div className="topbar-actions">
+          <JobsButton />
+          <Button variant="primary" icon="upload" onClick={() => setUi({ importOpen: true })} data-testid="import-button">
+            {strings.nav.import}
+          </Button>
+        </div>
+      </header>
+      <ConnectionBanner />
+      <div className="workspace">
+        {route.name === 'video' ? <VideoView id={route.id} key={route.id} /> : <LibraryView />}
+        {jobsOpen && <JobsPanel />}
+      </div>
+      {importOpen && <ImportDialog />}
+      <DropOverlay />
+      <Notices />
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import type { VideoSummary } from '../../../../core/api/types.js';
+import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
+import { strings } from '../../strings.js';
+import { Thumbnail } from './Thumbnail.js';
+import { VideoBadges } from './VideoBadges.js';
+
+const ROW = 60;
+
+/** Virtualized list with columns. */
+export function VideoList({ videos }: { videos: VideoSummary[] }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: videos.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 8,
+  });
+  const c = strings.library.columns;
+  return (
+    <div className="list-wrap">
+      <div className="list-head" aria-hidden="true">
+        <span />
+        <span>{c.name}</span>
+        <span className="num">{c.duration}</span>
+        <span>{c.resolution}</span>
+        <span className="num">{c.fps}</span>
+        <span className="num">{c.size}</span>
+        <span>{c.state}</span>
+      </div>
+      <div className="scroll-area" ref={scrollRef} data-testid="video-list">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="list">
+          {virtualizer.getVirtualItems().map((item) => {
+            const v = videos[item.index]!;
+            return (
+              <a
+                role="listitem"
+                key={v.id}
+                href={`#/video/${v.id}`}
+                className="list-row"
+                data-testid="video-row"
+                data-video-id={v.id}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW }}
+              >
+                <Thumbnail video={v} className="thumb-small" />
+                <span className="list-name" title={v.originalPath} data-testid="video-name">
+                  {v.name}
+                </span>
+                <span className="num">{formatDuration(v.duration)}</span>
+                <span>
+                  {v.displayWidth}×{v.displayHeight}
+                </span>
+                <span className="num">{formatFps(v.fps)}</span>
+                <span className="num">{formatBytes(v.size)}</span>
+                <VideoBadges video={v} />
+              </a>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

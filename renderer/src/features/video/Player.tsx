@@ -1,0 +1,187 @@
+import { useEffect, useRef, useState } from 'react';
+import type { VideoDetail } from '../../../../core/api/types.js';
+import { IconButton } from '../../components/ui.js';
+import { formatTimecode } from '../../lib/format.js';
+import { client } from '../../state/client.js';
+import { strings } from '../../strings.js';
+import { attachVideoElement, playerControls, syncTime, usePlayer } from './player.js';
+
+function lastFrameOf(video: VideoDetail): number {
+  if (video.frameCount && video.frameCount > 0) return video.frameCount - 1;
+  if (video.fps) return Math.max(0, Math.floor((video.duration * video.fps.num) / video.fps.den) - 1);
+  return 0;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
+}
+
+/** The video player: plays from the media URL (Range requests), steps frames, shows time and frame number. */
+export function Player({ video }: { video: VideoDetail }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  const stageRef = useRef<HTMLDivElement>(null);
+  const { currentTime, frame, playing, lastFrame, error } = usePlayer();
+  const [frameInput, setFrameInput] = useState('');
+  const V = strings.video;
+
+  useEffect(() => {
+    usePlayer.setState({
+      videoId: video.id,
+      fps: video.fps ? { num: video.fps.num, den: video.fps.den } : null,
+      lastFrame: lastFrameOf(video),
+      duration: video.duration,
+      error: null,
+    });
+  }, [video]);
+
+  useEffect(() => {
+    const el = ref.current;
+    attachVideoElement(el);
+    usePlayer.setState({ currentTime: 0, frame: 0, playing: false, error: null });
+    if (!el) return;
+    let handle = 0;
+    const rvfc = 'requestVideoFrameCallback' in el;
+    const onFrame = (_now: number, meta: { mediaTime: number }) => {
+      syncTime(meta.mediaTime);
+      if (!el.paused) handle = el.requestVideoFrameCallback(onFrame);
+    };
+    const onPlay = () => {
+      usePlayer.setState({ playing: true });
+      if (rvfc) handle = el.requestVideoFrameCallback(onFrame);
+    };
+    const onPause = () => {
+      usePlayer.setState({ playing: false });
+      syncTime(el.currentTime);
+    };
+    const onTime = () => {
+      if (el.paused || !rvfc) syncTime(el.currentTime);
+    };
+    const onError = () => {
+      const err = el.error;
+      usePlayer.setState({ error: V.playbackFailed(video.name, err?.message || `media error ${err?.code ?? ''}`.trim()) });
+    };
+    el.addEventListener('play', onPlay);
+    el.addEventListener('pause', onPause);
+    el.addEventListener('seeked', onTime);
+    el.addEventListener('timeupdate', onTime);
+    el.addEventListener('error', onError);
+    return () => {
+      if (rvfc && handle) el.cancelVideoFrameCallback(handle);
+      el.removeEventListener('play', onPlay);
+      el.removeEventListener('pause', onPause);
+      el.removeEventListener('seeked', onTime);
+      el.removeEventListener('timeupdate', onTime);
+      el.removeEventListener('error', onError);
+      attachVideoElement(null);
+    };
+  }, [video.id, video.name, V]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (document.querySelector('[role="dialog"]')) return;
+      const n = e.shiftKey ? 10 : 1;
+      if (e.key === 'ArrowLeft') playerControls.step(-n);
+      else if (e.key === 'ArrowRight') playerControls.step(n);
+      else if (e.key === 'Home') playerControls.seekToFrame(0);
+      else if (e.key === 'End') playerControls.seekToFrame(Number.MAX_SAFE_INTEGER);
+      else if (e.key === ' ' && !(e.target instanceof HTMLButtonElement)) playerControls.togglePlay();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const src = client().mediaUrl({ kind: 'video', id: video.id });
+  return (
+    <div className="player" data-testid="player">
+      <div className="player-stage" ref={stageRef} tabIndex={0} aria-label={`${video.name}: ${V.keyboardHint}`} data-testid="player-stage">
+        <video ref={ref} src={src} preload="auto" playsInline data-testid="video-element" onClick={() => playerControls.togglePlay()} />
+        {error && (
+          <div className="player-error" role="alert" data-testid="player-error">
+            {error}
+          </div>
+        )}
+      </div>
+      <div className="player-controls">
+        <input
+          type="range"
+          className="seek"
+          min={0}
+          max={lastFrame}
+          step={1}
+          value={frame}
+          aria-label={V.seek}
+          aria-valuetext={`${V.frame} ${frame}`}
+          onChange={(e) => playerControls.seekToFrame(Number(e.target.value))}
+          data-testid="seek-bar"
+        />
+        <div className="player-row">
+          <div className="row gap-xs">
+            <IconButton icon="stepBack" label={V.stepBack} onClick={() => playerControls.step(-1)} data-testid="step-back" />
+            <button
+              type="button"
+              className="play-btn"
+              aria-label={playing ? V.pause : V.play}
+              title={playing ? V.pause : V.play}
+              onClick={() => playerControls.togglePlay()}
+              data-testid="play"
+            >
+              <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+                <path d={playing ? 'M7 5h3.5v14H7zM13.5 5H17v14h-3.5z' : 'M7 4.5v15l12-7.5z'} />
+              </svg>
+            </button>
+            <IconButton icon="stepForward" label={V.stepForward} onClick={() => playerControls.step(1)} data-testid="step-forward" />
+          </div>
+          <div className="readout">
+            <span className="readout-item">
+              <span className="readout-label">{V.time}</span>
+              <span className="num" data-testid="current-time">
+                {formatTimecode(currentTime)}
+              </span>
+            </span>
+            <span className="readout-item">
+              <span className="readout-label">{V.frame}</span>
+              <span className="num strong" data-testid="frame-number">
+                {frame}
+              </span>
+              <span className="muted num">{V.frameOf(lastFrame + 1)}</span>
+            </span>
+            {video.variableFrameRate && (
+              <span className="badge badge-warning" title={V.vfrNote}>
+                {V.vfr}
+              </span>
+            )}
+          </div>
+          <form
+            className="goto"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const n = Number(frameInput);
+              if (frameInput.trim() !== '' && Number.isFinite(n)) playerControls.seekToFrame(n);
+              // Hand the keyboard back to the player so ←/→ step from the new frame.
+              (document.activeElement as HTMLElement | null)?.blur();
+              stageRef.current?.focus({ preventScroll: true });
+            }}
+          >
+            <label htmlFor="goto-frame" className="readout-label">
+              {V.goToFrame}
+            </label>
+            <input
+              id="goto-frame"
+              className="input input-sm num"
+              inputMode="numeric"
+              value={frameInput}
+              onChange={(e) => setFrameInput(e.target.value.replace(/[^\d]/g, ''))}
+              data-testid="goto-frame"
+            />
+          </form>
+        </div>
+        <p className="hint">{V.keyboardHint}</p>
+      </div>
+    </div>
+  );
+}

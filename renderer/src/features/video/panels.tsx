@@ -1,0 +1,34 @@
+import type { ComponentType } from 'react';
+import type { VideoDetail } from '../../../../core/api/types.js';
+import { JobsForVideoPanel } from './JobsForVideoPanel.js';
+import { MetadataPanel } from './MetadataPanel.js';
+import { strings } from '../../strings.js';
+
+/**
+ * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
+ * data, export, segment timeline): write a component taking `VideoPanelProps`, read the player with
+ * `usePlayer(selector)` and drive it with `playerControls` (./player.ts), and add one entry below.
+ *  - slot 'below': full width under the player (timelines, lanes), in `order`.
+ *  - slot 'side': the right column (details, forms), in `order`.
+ *  - slot 'actions': a small component rendered in the header's action bar (buttons, dialogs).
+ */
+export interface VideoPanelProps {
+  video: VideoDetail;
+}
+
+export interface VideoPanel {
+  id: string;
+  title: string;
+  slot: 'below' | 'side' | 'actions';
+  order: number;
+  component: ComponentType<VideoPanelProps>;
+}
+
+export const videoPanels: VideoPanel[] = [
+  { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
+  { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
+];
+
+export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {
+  return videoPanels.filter((p) => p.slot === slot).sort((a, b) => a.order - b.order);
+}

@@ -1,0 +1,78 @@
+import { create } from 'zustand';
+import { frameAt, timeForFrame, type Fps } from '../../lib/frames.js';
+
+/**
+ * The player's state and controls, shared with every panel of the video view (a timeline, prediction
+ * lanes, …): read with `usePlayer(selector)`, drive with `playerControls`.
+ */
+export interface PlayerState {
+  videoId: number | null;
+  fps: Fps | null;
+  /** Last frame index (frames count from 0). */
+  lastFrame: number;
+  duration: number;
+  currentTime: number;
+  frame: number;
+  playing: boolean;
+  error: string | null;
+}
+
+export const usePlayer = create<PlayerState>(() => ({
+  videoId: null,
+  fps: null,
+  lastFrame: 0,
+  duration: 0,
+  currentTime: 0,
+  frame: 0,
+  playing: false,
+  error: null,
+}));
+
+let element: HTMLVideoElement | null = null;
+
+export function attachVideoElement(el: HTMLVideoElement | null): void {
+  element = el;
+}
+
+function clampFrame(n: number): number {
+  const { lastFrame } = usePlayer.getState();
+  return Math.max(0, Math.min(lastFrame, Math.round(n)));
+}
+
+/** Report the element's time to the store (called on seeked/timeupdate and per painted frame). */
+export function syncTime(t: number): void {
+  const { fps } = usePlayer.getState();
+  usePlayer.setState({ currentTime: t, frame: fps ? clampFrame(frameAt(t, fps)) : 0 });
+}
+
+export const playerControls = {
+  seekToFrame(n: number): void {
+    const { fps } = usePlayer.getState();
+    if (!element || !fps) return;
+    element.pause();
+    const f = clampFrame(n);
+    const t = timeForFrame(f, fps);
+    element.currentTime = t;
+    usePlayer.setState({ currentTime: t, frame: f });
+  },
+  seekToTime(t: number): void {
+    if (!element) return;
+    const { fps } = usePlayer.getState();
+    // Land inside the frame that shows at t, so the shown frame and the frame number agree.
+    if (fps) return playerControls.seekToFrame(frameAt(Math.max(0, t), fps));
+    element.currentTime = t;
+  },
+  step(delta: number): void {
+    playerControls.seekToFrame(usePlayer.getState().frame + delta);
+  },
+  togglePlay(): void {
+    if (!element) return;
+    if (element.paused) {
+      if (usePlayer.getState().frame >= usePlayer.getState().lastFrame) playerControls.seekToFrame(0);
+      void element.play().catch(() => undefined);
+    } else element.pause();
+  },
+  pause(): void {
+    element?.pause();
+  },
+};

@@ -1,0 +1,24 @@
+import { useSyncExternalStore } from 'react';
+
+/** Hash routes, so a reload lands on the same screen: `#/` library, `#/video/12` a video. */
+export type Route = { name: 'library' } | { name: 'video'; id: number };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/video\/(\d+)$/.exec(hash);
+  if (m) return { name: 'video', id: Number(m[1]) };
+  return { name: 'library' };
+}
+
+function subscribe(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = route.name === 'video' ? `#/video/${route.id}` : '#/';
+}

@@ -1,0 +1,37 @@
+import type { FramewiseClient, RemoteError } from '../../../core/api/client.js';
+import type { ImportResult } from '../../../core/api/commands.js';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+
+export interface UploadResult {
+  name: string;
+  storedPath?: string;
+  result?: ImportResult;
+  error?: RemoteError;
+}
+
+/** The typed client plus what differs between the two transports (how dropped files reach the core). */
+export interface AppClient extends FramewiseClient {
+  readonly mode: 'browser' | 'desktop';
+  connectionState(): ConnectionState;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Desktop: the real path of a dropped/picked file. */
+  pathForFile?(file: File): string | null;
+  /** Browser: stream the file to the bridge, which stores it in the library's uploads folder and imports it. */
+  upload?(file: File, onProgress: (fraction: number) => void): Promise<UploadResult>;
+}
+
+/** An error from the core, with its code (e.g. "not_found") and a message that names the file. */
+export class ClientError extends Error {
+  readonly code: string;
+  constructor(err: RemoteError) {
+    super(err.message);
+    this.name = 'ClientError';
+    this.code = err.code;
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../../core/core.js';
 import { sha256File } from '../../core/util/fs.js';
+import { parseMediaTarget } from '../../core/media/targets.js';
 import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { endo, endoscopyVideo, patientStrings } from './endoscopy-media.js';
@@ -89,6 +90,10 @@ test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR 
     assert.equal(rec?.verification?.ok, true);
     assert.ok(!JSON.stringify(rec).includes('Müller'), 'the audit trail carries no patient value');
     assert.equal((await core.call('videos.get', { video: videoId })).state, 'anonymized');
+    // Verified exports are served for side-by-side playback (media URL kind 'export'), by id only.
+    assert.deepEqual(parseMediaTarget('export/' + rec!.id), { kind: 'export', id: rec!.id });
+    assert.equal((await core.mediaPath({ kind: 'export', id: rec!.id })).path, res.outputPath);
+    await assert.rejects(core.mediaPath({ kind: 'export', id: rec!.id + 1000 }), /No verified export/);
   } finally {
     out.cleanup();
     await close();

@@ -65,7 +65,7 @@ test('media protocol handler (Electron framewise-media://) serves library files 
   assert.equal(job!.state, 'succeeded');
   const videoId = (job!.output as { videoId: number }).videoId;
   const bytes = await readFile(file);
-  const lookup = (target: { kind: 'video' | 'artifact'; id: number }) => lib.core.mediaPath(target);
+  const lookup = (target: { kind: 'video' | 'artifact' | 'export'; id: number }) => lib.core.mediaPath(target);
 
   const whole = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`), lookup);
   assert.equal(whole.status, 200);

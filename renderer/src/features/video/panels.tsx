@@ -3,6 +3,7 @@ import type { VideoDetail } from '../../../../core/api/types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
 import { strings } from '../../strings.js';
+import { ExportAction } from '../anonymize/ExportDialog.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -27,6 +28,7 @@ export interface VideoPanel {
 export const videoPanels: VideoPanel[] = [
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
+  { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

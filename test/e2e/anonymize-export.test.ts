@@ -38,6 +38,7 @@ test('export dialog: the plan over a frame, warnings, and the refusal when nothi
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(server.url);
     await page.goto(`${server.origin}/#/video/${videoId}`);
+    assert.match(await page.locator('[data-panel=anonymize-exports]').innerText(), /No anonymized export yet/);
     await page.getByTestId('action-export').click();
     const dialog = page.getByTestId('export-dialog');
     await dialog.waitFor({ state: 'visible' });

@@ -4,6 +4,7 @@ import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
 import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
+import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -29,6 +30,7 @@ export const videoPanels: VideoPanel[] = [
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
   { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
+  { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

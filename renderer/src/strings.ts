@@ -109,7 +109,10 @@ export const strings = {
     etaUnknown: 'estimating…',
     waiting: 'Waiting to start',
     states: { queued: 'Queued', running: 'Running', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
-    kinds: { import: 'Import', 'frame-count': 'Count frames', 'verify-decode': 'Verify decode' } as Record<string, string>,
+    kinds: { import: 'Import', 'frame-count': 'Count frames', 'verify-decode': 'Verify decode', predict: 'Predict' } as Record<
+      string,
+      string
+    >,
     forVideo: (name: string) => name,
     cancelRequested: 'Cancelling…',
     showAll: 'Show finished jobs',
@@ -164,6 +167,41 @@ export const strings = {
     justNow: 'just now',
     minutesAgo: (n: number) => `${n} min ago`,
     hoursAgo: (n: number) => `${n} h ago`,
+  },
+  predict: {
+    action: 'Predict…',
+    dialogTitle: 'Run a prediction model',
+    model: 'Model',
+    modelOption: (name: string, version: string, builtin: boolean) => `${name} ${version}${builtin ? ' (built-in)' : ''}`,
+    labels: (labels: string) => `Labels: ${labels}`,
+    sampling: 'Frames to analyse',
+    fpsChoice: (f: string) => (f === 'default' ? 'Default (setting)' : f === 'all' ? 'Every frame' : `${f} per second`),
+    run: 'Run prediction',
+    cancel: 'Cancel',
+    failed: (video: string, reason: string) => `${video}: prediction could not start (${reason})`,
+    title: 'Predictions',
+    loading: 'Loading predictions…',
+    running: 'Prediction progress',
+    runningText: (percent: string, eta: string | null) => `Predicting… ${percent}${eta ? ` · ${eta} left` : ''}`,
+    none: 'No prediction yet. Use Predict… to run a model over this video.',
+    loadFailed: (reason: string) => `Predictions could not be loaded: ${reason}`,
+    modelTabs: 'Model',
+    runInfo: (model: string, version: string, samples: number, fps: number | null) =>
+      `${model} ${version} · ${samples} frames analysed (${fps === null ? 'every frame' : `${fps} per second`})`,
+    laneAria: (label: string, n: number) => `${label}: ${n === 1 ? '1 segment' : `${n} segments`}`,
+    segmentTooltip: (s: {
+      label: string;
+      start: string;
+      end: string;
+      startFrame: number;
+      endFrame: number;
+      mean: number | null;
+      max: number | null;
+      source: string;
+    }) =>
+      `${s.label} · ${s.start} – ${s.end} (frames ${s.startFrame}–${s.endFrame})` +
+      (s.mean !== null ? ` · mean ${s.mean.toFixed(2)}, max ${(s.max ?? 0).toFixed(2)}` : '') +
+      (s.source === 'reviewer' ? ' · reviewer' : ''),
   },
   errors: {
     generic: (reason: string) => `Something went wrong: ${reason}`,

@@ -5,6 +5,8 @@ import { MetadataPanel } from './MetadataPanel.js';
 import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
+import { PredictAction } from '../predict/PredictAction.js';
+import { PredictionLanes } from '../predict/PredictionLanes.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -31,6 +33,8 @@ export const videoPanels: VideoPanel[] = [
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
   { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
   { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
+  { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'predictions', title: strings.predict.title, slot: 'below', order: 20, component: PredictionLanes },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

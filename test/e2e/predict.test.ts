@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/library.js';
+import { startServe } from '../helpers/serve.js';
+import { redManifest, redModelBytes, redSceneVideo, writeModelDir } from '../predict/helpers.js';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+test('video view: Predict with a model picked, then one lane per label with score curve and segments', { timeout: 300_000 }, async (t) => {
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) {
+    throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const lib = tempDir('framewise-e2e-predict-');
+  const models = tempDir('framewise-e2e-models-');
+  t.after(() => {
+    lib.cleanup();
+    models.cleanup();
+  });
+  // A library with the red-scene video (red from 12 s to 18 s) and a user model that sees red as `outside`.
+  const video = await redSceneVideo();
+  const imported = await runCli(['--data-dir', lib.dir, 'import', video, '--json']);
+  assert.equal(imported.code, 0, imported.stderr);
+  const videoId = (JSON.parse(imported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
+  const added = await runCli(['--data-dir', lib.dir, 'models', 'add', writeModelDir(models.dir, redManifest(), redModelBytes())]);
+  assert.equal(added.code, 0, added.stderr);
+
+  const server = await startServe(lib.dir, ['--concurrency', '1']);
+  t.after(() => server.stop());
+  const browser = await chromium.launch({
+    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(90_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  await page.goto(server.url);
+  await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
+  await page.getByTestId('video-view').waitFor();
+  await page.getByText('No prediction yet.').waitFor();
+
+  // The model picker lists the built-in and the user model, with the labels of the selected one.
+  await page.getByTestId('action-predict').click();
+  await page.getByTestId('predict-dialog').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=predict-model] option').length === 2);
+  const options = await page.locator('[data-testid=predict-model] option').allTextContents();
+  assert.deepEqual(options.sort(), ['colour-outside 1.0.0', 'frame-quality 1.0.0 (built-in)']);
+  await page.getByTestId('predict-model').selectOption('colour-outside');
+  assert.match(await page.getByTestId('predict-dialog').innerText(), /Labels: outside, dark/);
+  await page.getByTestId('predict-fps').selectOption('5');
+  await page.getByTestId('predict-run').click();
+  await page.getByTestId('predict-dialog').waitFor({ state: 'detached' });
+
+  // When the job is done, the lanes appear by themselves (the core's data.changed event).
+  await page.getByTestId('lane-outside').waitFor();
+  await page.getByTestId('lane-dark').waitFor();
+  assert.equal(await page.locator('[data-testid=lane-outside] [data-testid=lane-segment]').count(), 1);
+  assert.equal(await page.locator('[data-testid=lane-dark] [data-testid=lane-segment]').count(), 2);
+  assert.equal(await page.locator('[data-testid=lane-outside] polyline.lane-curve').count(), 1);
+  const points = (await page.locator('[data-testid=lane-outside] polyline.lane-curve').getAttribute('points')) ?? '';
+  assert.equal(points.trim().split(/\s+/).length, 150, 'one curve point per sample (150 at 5/s over 30 s)');
+
+  // Hovering a segment shows its times, frames and score.
+  await page.locator('[data-testid=lane-outside] [data-testid=lane-segment]').hover();
+  const tip = await page.getByTestId('lane-tooltip').innerText();
+  assert.match(tip, /^outside · 0:00:1[12]\.\d{3} – 0:00:1[78]\.\d{3} \(frames \d+–\d+\) · mean 0\.\d\d, max 1\.00$/);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'prediction-lanes.png'), fullPage: true });
+
+  // Clicking a lane seeks the player there.
+  const track = page.locator('[data-testid=lane-dark] svg');
+  const box = (await track.boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+  await page.waitForFunction(() => {
+    const n = Number(document.querySelector('[data-testid=frame-number]')?.textContent ?? NaN);
+    return n >= 540 && n <= 585; // 75 % of 30 s at 25 fps ≈ frame 562
+  });
+  assert.deepEqual(pageErrors, []);
+});

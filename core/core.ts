@@ -9,6 +9,7 @@ import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
 import { JobRunner, defaultConcurrency } from './jobs/runner.js';
 import { jobKinds } from './capabilities.js';
+import { wireCapabilities } from './integrations.js';
 import { commandHandlers, type Handlers } from './handlers.js';
 import type { Services } from './services.js';
 import { readSettings } from './settings/store.js';
@@ -39,6 +40,7 @@ export class Core {
   }
 
   static async open(opts: CoreOptions = {}): Promise<Core> {
+    wireCapabilities();
     const dataDir = resolveDataDir(opts.dataDir);
     const db: LibraryDb = openLibraryDb(dataDir);
     try {

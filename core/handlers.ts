@@ -4,6 +4,7 @@ import { libraryHandlers } from './library/handlers.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
 import { anonymizeHandlers } from './anonymize/handlers.js';
+import { ocrHandlers } from './ocr/handlers.js';
 import { predictHandlers } from './predict/handlers.js';
 
 export type Handler<N extends CommandName> = (core: Core, input: CommandInput<N>) => Promise<CommandOutput<N>>;
@@ -16,5 +17,6 @@ export const commandHandlers: Handlers = {
   ...jobHandlers,
   ...settingsHandlers,
   ...anonymizeHandlers,
+  ...ocrHandlers,
   ...predictHandlers,
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { VideoRow } from '../library/videos.js';
+import { ocrSourceProvider } from './providers/ocr.js';
 import { predictSourceProvider } from './providers/predict.js';
 import type { Services } from '../services.js';
 import {
@@ -43,7 +44,7 @@ export interface SourceProvider {
 }
 
 /** Providers in priority order (later ones fill only what earlier ones left empty). */
-const providers: SourceProvider[] = [predictSourceProvider];
+const providers: SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
 
 export function registerSourceProvider(p: SourceProvider): void {
   if (!providers.some((x) => x.name === p.name)) providers.push(p);

@@ -5,6 +5,15 @@ import type { GateResult } from '../anonymize/gate.js';
 import { anonymizeOptionsSchema } from '../anonymize/types.js';
 import { sourceOverridesSchema } from '../anonymize/sources.js';
 import { anonymizeOutputSchema } from '../anonymize/job.js';
+import type {
+  AuditEntry,
+  DeviceProfile,
+  PatientFieldView,
+  ProfileInfo,
+  ProfileMatch,
+  StoredEndoscopeRegion,
+  StoredOcrResult,
+} from './types.js';
 import type { ModelInfo, PredictionRun, PredictionScores, Segment } from './types.js';
 
 /**
@@ -14,6 +23,7 @@ import type { ModelInfo, PredictionRun, PredictionScores, Segment } from './type
  */
 const id = z.number().int().positive();
 const videoRef = z.union([id, z.string().min(1)]);
+const patientField = z.enum(['last_name', 'first_name', 'dob', 'examination_date', 'examination_time', 'casenumber', 'device']);
 
 export const commandInputs = {
   'library.info': z.object({}).strict(),
@@ -60,6 +70,44 @@ export const commandInputs = {
     .strict(),
   'anonymize.exports': z.object({ video: videoRef.optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),
   'anonymize.deleteOriginal': z.object({ video: videoRef }).strict(),
+  // OCR and patient data
+  'ocr.start': z
+    .object({ video: videoRef, profile: z.string().min(1).max(100).optional(), samples: z.number().int().min(1).max(200).optional() })
+    .strict(),
+  'ocr.result': z.object({ video: videoRef, includeText: z.boolean().optional() }).strict(),
+  'patient.get': z.object({ video: videoRef }).strict(),
+  'patient.update': z
+    .object({
+      video: videoRef,
+      set: z.partialRecord(patientField, z.string().min(1).max(200)).optional(),
+      clear: z.array(patientField).optional(),
+      verify: z.array(patientField).optional(),
+      unverify: z.array(patientField).optional(),
+    })
+    .strict(),
+  'patient.crop': z.object({ video: videoRef, field: patientField }).strict(),
+  'patient.audit': z.object({ video: videoRef }).strict(),
+  'profiles.list': z.object({}).strict(),
+  'profiles.get': z.object({ name: z.string().min(1).max(100) }).strict(),
+  'profiles.save': z.object({ profile: z.unknown() }).strict(),
+  'profiles.delete': z.object({ name: z.string().min(1).max(100) }).strict(),
+  'profiles.suggest': z.object({ video: videoRef }).strict(),
+  'endoscope.get': z.object({ video: videoRef }).strict(),
+  'endoscope.set': z
+    .object({
+      video: videoRef,
+      region: z
+        .object({
+          x: z.number().int().min(0),
+          y: z.number().int().min(0),
+          width: z.number().int().positive(),
+          height: z.number().int().positive(),
+          shape: z.enum(['circle', 'octagon', 'rectangle']),
+          cornerCut: z.number().min(0).max(0.5).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
   'models.add': z.object({ manifestPath: z.string().min(1).max(4096), setDefault: z.boolean().optional() }).strict(),
   'models.list': z.object({}).strict(),
   'models.remove': z.object({ name: z.string().min(1).max(100) }).strict(),
@@ -104,6 +152,19 @@ export const commandInputs = {
     .strict(),
 } as const;
 
+/** What the patient-data panel shows for a video. Values are decrypted patient data: never log them. */
+export interface PatientData {
+  videoId: number;
+  fields: PatientFieldView[];
+  /** Keyed pseudonym (HMAC) of last|first|dob; null until all three are known. */
+  pseudonym: string | null;
+  /** Other videos of the same patient (same pseudonym). */
+  samePatientVideos: number[];
+  profile: string | null;
+  ocrAt: string | null;
+  endoscope: StoredEndoscopeRegion | null;
+}
+
 export interface LibraryInfo {
   dataDir: string;
   databaseFile: string;
@@ -144,6 +205,19 @@ export interface CommandOutputs {
   'anonymize.start': { job: JobSummary; existing: boolean };
   'anonymize.exports': AnonymizeExportRecord[];
   'anonymize.deleteOriginal': { videoId: number; deleted: string };
+  'ocr.start': { job: JobSummary; existing: boolean };
+  'ocr.result': (StoredOcrResult & { endoscope: StoredEndoscopeRegion | null }) | null;
+  'patient.get': PatientData;
+  'patient.update': PatientData;
+  'patient.crop': { field: string; png: string | null };
+  'patient.audit': AuditEntry[];
+  'profiles.list': ProfileInfo[];
+  'profiles.get': ProfileInfo;
+  'profiles.save': DeviceProfile;
+  'profiles.delete': { deleted: string };
+  'profiles.suggest': ProfileMatch[];
+  'endoscope.get': StoredEndoscopeRegion | null;
+  'endoscope.set': StoredEndoscopeRegion;
   'models.add': ModelInfo;
   'models.list': ModelInfo[];
   'models.remove': { removed: string };

@@ -131,6 +131,12 @@ export type CoreEvent =
   | { type: 'settings.changed'; key: string; value: unknown }
   | { type: 'data.changed'; videoId: number; topic: string };
 
+// --- OCR and patient data (issue 5) ---
+export type { PatientFieldView, AuditEntry } from '../patient/store.js';
+export type { PatientField } from '../patient/fields.js';
+export type { StoredEndoscopeRegion, StoredOcrResult, StoredTextRegion } from '../ocr/store.js';
+export type { DeviceProfile, ProfileInfo, ProfileMatch } from '../ocr/profiles.js';
+export type { EndoscopeRegion, MaskShape } from '../ocr/endoscope.js';
 /** A prediction model in the library (prediction capability). */
 export interface ModelInfo {
   name: string;

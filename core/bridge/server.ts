@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ImportResult } from '../api/commands.js';
 import type { CoreEvent } from '../api/types.js';
 import { createRouter, parseWireMessage, toRemoteError, type CallTarget } from '../api/router.js';
 import { planMediaResponse } from '../media/range.js';
@@ -113,12 +115,27 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     stream.pipe(res);
   }
 
+  // An upload whose content is already in the library is not kept: its folder is removed once the import
+  // job says "duplicate" (the library keeps using the file it already has).
+  const uploadJobs = new Map<number, string>();
+  const stopUploadCleanup = core.subscribe((event) => {
+    if (event.type !== 'job.state' || !uploadJobs.has(event.job.id)) return;
+    const { job } = event;
+    if (job.state === 'queued' || job.state === 'running') return;
+    const dir = uploadJobs.get(job.id)!;
+    uploadJobs.delete(job.id);
+    if (job.state === 'succeeded' && (job.output as { status?: string } | null)?.status === 'duplicate') {
+      void rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  });
+
   async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const name = url.searchParams.get('name');
     if (!name) return sendJson(res, 400, { error: { code: 'usage', message: 'Upload needs ?name=<file name>' } });
     try {
       const stored = await receiveUpload(req, core.services.dataDir, name);
-      const result = await core.call('videos.import', { paths: [stored] });
+      const result = (await core.call('videos.import', { paths: [stored] })) as ImportResult;
+      for (const j of result.jobs) uploadJobs.set(j.jobId, path.dirname(stored));
       sendJson(res, 200, { name, storedPath: stored, result });
     } catch (err) {
       sendJson(res, 400, { name, error: toRemoteError(err) });
@@ -232,6 +249,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     origin,
     url: `${origin}/?${TOKEN_QUERY}=${token}`,
     async close() {
+      stopUploadCleanup();
       for (const ws of sockets) ws.terminate();
       wss.close();
       server.closeAllConnections();

@@ -153,6 +153,79 @@ export interface SegmentsTable {
   created_by: string | null;
 }
 
+export interface PatientKeyCheckTable {
+  id: number;
+  key_id: string;
+  created_at: string;
+}
+
+/** One patient field of a video; the value (and the crop it was read from) AES-256-GCM encrypted. */
+export interface PatientFieldsTable {
+  video_id: number;
+  field: string;
+  value_enc: Buffer;
+  confidence: number | null;
+  frame: number | null;
+  box_json: string | null;
+  crop_enc: Buffer | null;
+  source: string;
+  verified: number;
+  updated_at: string;
+}
+
+export interface PatientIdentityTable {
+  video_id: number;
+  pseudonym: string;
+  updated_at: string;
+}
+
+export interface PatientAuditTable {
+  id: Generated<number>;
+  video_id: number;
+  field: string;
+  action: string;
+  who: string;
+  at: string;
+  old_enc: Buffer | null;
+  new_enc: Buffer | null;
+}
+
+export interface OcrResultsTable {
+  video_id: number;
+  profile: string | null;
+  frame_width: number;
+  frame_height: number;
+  sampled_frames_json: string;
+  /** Text regions without their text (geometry only). */
+  regions_json: string;
+  /** The regions' texts, encrypted (they may be patient data). */
+  texts_enc: Buffer;
+  job_id: number | null;
+  created_at: string;
+}
+
+export interface EndoscopeRegionsTable {
+  video_id: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  shape: string;
+  corner_cut: number | null;
+  fill: number | null;
+  frame_width: number;
+  frame_height: number;
+  source: string;
+  updated_at: string;
+}
+
+export interface OcrProfilesTable {
+  name: string;
+  profile_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   videos: VideosTable;
   jobs: JobsTable;
@@ -163,4 +236,11 @@ export interface Database {
   models: ModelsTable;
   prediction_runs: PredictionRunsTable;
   segments: SegmentsTable;
+  patient_key_check: PatientKeyCheckTable;
+  patient_fields: PatientFieldsTable;
+  patient_identity: PatientIdentityTable;
+  patient_audit: PatientAuditTable;
+  ocr_results: OcrResultsTable;
+  endoscope_regions: EndoscopeRegionsTable;
+  ocr_profiles: OcrProfilesTable;
 }

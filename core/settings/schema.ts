@@ -15,6 +15,10 @@ export const settingsSchema = z.object({
    * validated. 'auto' = on when files are copied into the library (the clinical workflow).
    */
   anonymizeClinicalGate: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Frames sampled across a video for OCR of the burned-in overlay. */
+  ocrSamples: z.number().int().min(1).max(200).default(24),
+  /** Device profile used for OCR when none is picked for a video (null = suggest the best match). */
+  ocrDefaultProfile: z.string().min(1).max(200).nullable().default(null),
   /** Prediction: samples per second; null = every frame. */
   predictSampleFps: z.number().positive().max(240).nullable().default(5),
   /** Prediction: frames per inference batch (models with a fixed batch size use theirs). */

@@ -1,5 +1,6 @@
 import { Button } from './components/ui.js';
 import { Icon } from './components/Icon.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { DropOverlay } from './features/import/DropOverlay.js';
 import { ImportDialog } from './features/import/ImportDialog.js';
 import { JobsButton, JobsPanel } from './features/jobs/JobsPanel.js';
@@ -14,7 +15,11 @@ function ConnectionBanner() {
   if (connection === 'open') return null;
   return (
     <div className="banner" role="status" data-testid="connection-banner">
-      {connection === 'connecting' ? strings.connection.connecting : strings.connection.lost}
+      {connection === 'connecting'
+        ? strings.connection.connecting
+        : connection === 'unauthorized'
+          ? strings.connection.unauthorized
+          : strings.connection.lost}
     </div>
   );
 }
@@ -74,10 +79,20 @@ export function App() {
       </header>
       <ConnectionBanner />
       <div className="workspace">
-        {route.name === 'video' ? <VideoView id={route.id} key={route.id} /> : <LibraryView />}
-        {jobsOpen && <JobsPanel />}
+        <ErrorBoundary name={route.name === 'video' ? strings.nav.video : strings.nav.library} key={route.name === 'video' ? route.id : 0}>
+          {route.name === 'video' ? <VideoView id={route.id} key={route.id} /> : <LibraryView />}
+        </ErrorBoundary>
+        {jobsOpen && (
+          <ErrorBoundary name={strings.nav.jobs}>
+            <JobsPanel />
+          </ErrorBoundary>
+        )}
       </div>
-      {importOpen && <ImportDialog />}
+      {importOpen && (
+        <ErrorBoundary name={strings.nav.import}>
+          <ImportDialog />
+        </ErrorBoundary>
+      )}
       <DropOverlay />
       <Notices />
     </div>

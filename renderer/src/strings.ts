@@ -3,17 +3,21 @@
  * (copy this object, translate the values, pick by `navigator.language`). Functions build sentences
  * with numbers and names; keep whole sentences here rather than concatenating in components.
  */
+import { patientStrings } from './features/patient/strings.js';
+
 export const strings = {
   appName: 'Framewise',
   connection: {
     connecting: 'Connecting to the library…',
     lost: 'Connection to the library lost. Reconnecting…',
+    unauthorized: 'Framewise was restarted: this page is no longer authorized. Open the new address that `framewise serve` printed.',
     failed: (reason: string) => `Cannot reach the library: ${reason}`,
   },
   nav: {
     library: 'Library',
     jobs: 'Jobs',
     import: 'Import',
+    video: 'The video',
     runningJobs: (n: number) => (n === 1 ? '1 job running' : `${n} jobs running`),
     back: 'Back to library',
   },
@@ -128,6 +132,9 @@ export const strings = {
     stepBack: 'Previous frame (←)',
     stepForward: 'Next frame (→)',
     seek: 'Seek',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    speed: 'Playback speed',
     frame: 'Frame',
     time: 'Time',
     goToFrame: 'Go to frame',
@@ -204,9 +211,13 @@ export const strings = {
       (s.source === 'reviewer' ? ' · reviewer' : ''),
   },
   errors: {
+    partFailed: (name: string) => `${name} could not be shown:`,
+    tryAgain: 'Try again',
     generic: (reason: string) => `Something went wrong: ${reason}`,
     dismiss: 'Dismiss',
   },
+  /** The patient-data panel and the device-profile editor (features/patient/strings.ts). */
+  patient: patientStrings,
 } as const;
 
 export type Strings = typeof strings;

@@ -57,60 +57,64 @@ test('parseMediaTarget accepts only kind/id, never paths', () => {
   }
 });
 
-test('media protocol handler (Electron framewise-media://) serves library files with Range and nothing else', async (t) => {
-  const lib = await openTempCore();
-  t.after(() => lib.close());
-  const file = await media.mp4(2);
-  const [job] = await importAndWait(lib.core, [file]);
-  assert.equal(job!.state, 'succeeded');
-  const videoId = (job!.output as { videoId: number }).videoId;
-  const bytes = await readFile(file);
-  const lookup = (target: { kind: 'video' | 'artifact' | 'export'; id: number }) => lib.core.mediaPath(target);
+test(
+  'media protocol handler (Electron framewise-media://) serves library files with Range and nothing else',
+  { timeout: 120_000 },
+  async (t) => {
+    const lib = await openTempCore();
+    t.after(() => lib.close());
+    const file = await media.mp4(2);
+    const [job] = await importAndWait(lib.core, [file]);
+    assert.equal(job!.state, 'succeeded');
+    const videoId = (job!.output as { videoId: number }).videoId;
+    const bytes = await readFile(file);
+    const lookup = (target: { kind: 'video' | 'artifact' | 'export'; id: number }) => lib.core.mediaPath(target);
 
-  const whole = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`), lookup);
-  assert.equal(whole.status, 200);
-  assert.equal(whole.headers.get('accept-ranges'), 'bytes');
-  assert.equal(whole.headers.get('content-type'), 'video/mp4');
-  assert.ok(Buffer.from(await whole.arrayBuffer()).equals(bytes));
+    const whole = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`), lookup);
+    assert.equal(whole.status, 200);
+    assert.equal(whole.headers.get('accept-ranges'), 'bytes');
+    assert.equal(whole.headers.get('content-type'), 'video/mp4');
+    assert.ok(Buffer.from(await whole.arrayBuffer()).equals(bytes));
 
-  const mid = Math.floor(bytes.length / 2);
-  const part = await handleMediaRequest(
-    new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${mid}-${mid + 999}` } }),
-    lookup,
-  );
-  assert.equal(part.status, 206);
-  assert.equal(part.headers.get('content-range'), `bytes ${mid}-${mid + 999}/${bytes.length}`);
-  assert.ok(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(mid, mid + 1000)));
+    const mid = Math.floor(bytes.length / 2);
+    const part = await handleMediaRequest(
+      new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${mid}-${mid + 999}` } }),
+      lookup,
+    );
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes ${mid}-${mid + 999}/${bytes.length}`);
+    assert.ok(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(mid, mid + 1000)));
 
-  const tail = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`, { headers: { range: 'bytes=-10' } }), lookup);
-  assert.equal(tail.status, 206);
-  assert.ok(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 10)));
+    const tail = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`, { headers: { range: 'bytes=-10' } }), lookup);
+    assert.equal(tail.status, 206);
+    assert.ok(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 10)));
 
-  const unsat = await handleMediaRequest(
-    new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${bytes.length}-` } }),
-    lookup,
-  );
-  assert.equal(unsat.status, 416);
-  assert.equal(unsat.headers.get('content-range'), `bytes */${bytes.length}`);
+    const unsat = await handleMediaRequest(
+      new Request(`framewise-media://video/${videoId}`, { headers: { range: `bytes=${bytes.length}-` } }),
+      lookup,
+    );
+    assert.equal(unsat.status, 416);
+    assert.equal(unsat.headers.get('content-range'), `bytes */${bytes.length}`);
 
-  // Thumbnails (artifacts) are served too.
-  const detail = await lib.core.call('videos.get', { video: videoId });
-  const thumb = detail.artifacts.find((a) => a.kind === 'thumbnail')!;
-  const img = await handleMediaRequest(new Request(`framewise-media://artifact/${thumb.id}`), lookup);
-  assert.equal(img.status, 200);
-  assert.equal(img.headers.get('content-type'), 'image/jpeg');
+    // Thumbnails (artifacts) are served too.
+    const detail = await lib.core.call('videos.get', { video: videoId });
+    const thumb = detail.artifacts.find((a) => a.kind === 'thumbnail')!;
+    const img = await handleMediaRequest(new Request(`framewise-media://artifact/${thumb.id}`), lookup);
+    assert.equal(img.status, 200);
+    assert.equal(img.headers.get('content-type'), 'image/jpeg');
 
-  // Not in the library, or not a library URL at all: 404, never a file from disk.
-  for (const url of [
-    `framewise-media://video/${videoId + 100}`,
-    'framewise-media://video/..%2F..%2Fetc%2Fpasswd',
-    'framewise-media:///etc/passwd',
-    'framewise-media://file/1',
-    `framewise-media://video/${videoId}?path=/etc/passwd`,
-  ]) {
-    const res = await handleMediaRequest(new Request(url), lookup);
-    assert.equal(res.status, 404, url);
-  }
-  const post = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`, { method: 'POST', body: 'x' }), lookup);
-  assert.equal(post.status, 405);
-});
+    // Not in the library, or not a library URL at all: 404, never a file from disk.
+    for (const url of [
+      `framewise-media://video/${videoId + 100}`,
+      'framewise-media://video/..%2F..%2Fetc%2Fpasswd',
+      'framewise-media:///etc/passwd',
+      'framewise-media://file/1',
+      `framewise-media://video/${videoId}?path=/etc/passwd`,
+    ]) {
+      const res = await handleMediaRequest(new Request(url), lookup);
+      assert.equal(res.status, 404, url);
+    }
+    const post = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`, { method: 'POST', body: 'x' }), lookup);
+    assert.equal(post.status, 405);
+  },
+);

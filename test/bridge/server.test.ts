@@ -35,83 +35,91 @@ test('tokensEqual is exact', () => {
   assert.equal(tokensEqual('', 'abc'), false);
 });
 
-test('bridge: listens on 127.0.0.1 with a random token; the first load moves the token into an HttpOnly SameSite=Strict cookie', async (t) => {
-  const { bridge, cookie } = await setup(t);
-  assert.match(bridge.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
-  const first = await rawRequest({ port: bridge.port, path: `/?token=${bridge.token}` });
-  assert.equal(first.status, 303);
-  assert.equal(first.headers.location, '/');
-  const setCookie = String(first.headers['set-cookie']);
-  assert.match(setCookie, new RegExp(`^${cookieName(bridge.port)}=${bridge.token};`));
-  assert.match(setCookie, /HttpOnly/);
-  assert.match(setCookie, /SameSite=Strict/);
+test(
+  'bridge: listens on 127.0.0.1 with a random token; the first load moves the token into an HttpOnly SameSite=Strict cookie',
+  { timeout: 120_000 },
+  async (t) => {
+    const { bridge, cookie } = await setup(t);
+    assert.match(bridge.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+    const first = await rawRequest({ port: bridge.port, path: `/?token=${bridge.token}` });
+    assert.equal(first.status, 303);
+    assert.equal(first.headers.location, '/');
+    const setCookie = String(first.headers['set-cookie']);
+    assert.match(setCookie, new RegExp(`^${cookieName(bridge.port)}=${bridge.token};`));
+    assert.match(setCookie, /HttpOnly/);
+    assert.match(setCookie, /SameSite=Strict/);
 
-  const page = await rawRequest({ port: bridge.port, path: '/', headers: { cookie } });
-  assert.equal(page.status, 200);
-  assert.match(page.body.toString(), /<title>Framewise<\/title>/);
-  const csp = String(page.headers['content-security-policy']);
-  assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /script-src 'self'(;|$)/);
-  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-  assert.match(csp, /frame-ancestors 'none'/);
-  assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    const page = await rawRequest({ port: bridge.port, path: '/', headers: { cookie } });
+    assert.equal(page.status, 200);
+    assert.match(page.body.toString(), /<title>Framewise<\/title>/);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
 
-  // The header works for non-browser clients; `localhost` is the other allowed Host.
-  const viaHeader = await rawRequest({
-    port: bridge.port,
-    path: '/app.js',
-    headers: { 'x-framewise-token': bridge.token, host: `localhost:${bridge.port}` },
-  });
-  assert.equal(viaHeader.status, 200);
-  // No path escapes the renderer folder.
-  const escape = await rawRequest({ port: bridge.port, path: '/..%2F..%2F..%2Fetc%2Fpasswd', headers: { cookie } });
-  assert.equal(escape.status, 404);
-});
-
-test('bridge refuses a missing token, a wrong token, a foreign Host and a foreign Origin (HTTP and WebSocket)', async (t) => {
-  const { bridge, cookie } = await setup(t);
-  const port = bridge.port;
-  const wrongCookie = `${cookieName(port)}=${bridge.token.slice(0, -2)}xx`;
-  const cases: Array<[string, Record<string, string>, string, number]> = [
-    ['missing token', {}, '/', 401],
-    ['wrong token (query)', {}, '/?token=nope', 401],
-    ['wrong token (cookie)', { cookie: wrongCookie }, '/', 401],
-    ['wrong token (header)', { 'x-framewise-token': 'x'.repeat(43) }, '/', 401],
-    ['foreign Host (DNS rebinding)', { cookie, host: `evil.example:${port}` }, '/', 403],
-    ['foreign Host (other port)', { cookie, host: `127.0.0.1:${port + 1}` }, '/', 403],
-    ['foreign Origin', { cookie, origin: 'http://evil.example' }, '/', 403],
-    ['foreign Origin on media', { cookie, origin: 'https://example.org' }, '/media/video/1', 403],
-    ['missing token on media', {}, '/media/video/1', 401],
-    ['missing token on upload', {}, '/api/upload?name=a.mp4', 401],
-  ];
-  for (const [name, headers, p, status] of cases) {
-    const res = await rawRequest({
-      port,
-      path: p,
-      headers,
-      method: p.startsWith('/api/upload') ? 'POST' : 'GET',
-      ...(p.startsWith('/api/upload') ? { body: 'x' } : {}),
+    // The header works for non-browser clients; `localhost` is the other allowed Host.
+    const viaHeader = await rawRequest({
+      port: bridge.port,
+      path: '/app.js',
+      headers: { 'x-framewise-token': bridge.token, host: `localhost:${bridge.port}` },
     });
-    assert.equal(res.status, status, name);
-    assert.equal(res.headers['set-cookie'], undefined, name);
-  }
-  const ws = `ws://127.0.0.1:${port}/ws`;
-  const origin = `http://127.0.0.1:${port}`;
-  assert.deepEqual(await tryWebSocket(ws, {}, origin), { open: false, status: 401 }, 'ws without token');
-  assert.deepEqual(await tryWebSocket(ws, { cookie: wrongCookie }, origin), { open: false, status: 401 }, 'ws wrong token');
-  assert.deepEqual(await tryWebSocket(`${ws}?token=wrong`, {}, origin), { open: false, status: 401 }, 'ws wrong query token');
-  assert.deepEqual(await tryWebSocket(ws, { cookie }, 'http://evil.example'), { open: false, status: 403 }, 'ws foreign origin');
-  assert.deepEqual(
-    await tryWebSocket(ws, { cookie, host: `evil.example:${port}` }, origin),
-    { open: false, status: 403 },
-    'ws foreign host',
-  );
-  const good = await tryWebSocket(ws, { cookie }, origin);
-  assert.equal(good.open, true);
-  if (good.open) good.ws.close();
-});
+    assert.equal(viaHeader.status, 200);
+    // No path escapes the renderer folder.
+    const escape = await rawRequest({ port: bridge.port, path: '/..%2F..%2F..%2Fetc%2Fpasswd', headers: { cookie } });
+    assert.equal(escape.status, 404);
+  },
+);
 
-test('bridge: WebSocket calls go through the router and events are pushed; media is served with Range', async (t) => {
+test(
+  'bridge refuses a missing token, a wrong token, a foreign Host and a foreign Origin (HTTP and WebSocket)',
+  { timeout: 120_000 },
+  async (t) => {
+    const { bridge, cookie } = await setup(t);
+    const port = bridge.port;
+    const wrongCookie = `${cookieName(port)}=${bridge.token.slice(0, -2)}xx`;
+    const cases: Array<[string, Record<string, string>, string, number]> = [
+      ['missing token', {}, '/', 401],
+      ['wrong token (query)', {}, '/?token=nope', 401],
+      ['wrong token (cookie)', { cookie: wrongCookie }, '/', 401],
+      ['wrong token (header)', { 'x-framewise-token': 'x'.repeat(43) }, '/', 401],
+      ['foreign Host (DNS rebinding)', { cookie, host: `evil.example:${port}` }, '/', 403],
+      ['foreign Host (other port)', { cookie, host: `127.0.0.1:${port + 1}` }, '/', 403],
+      ['foreign Origin', { cookie, origin: 'http://evil.example' }, '/', 403],
+      ['foreign Origin on media', { cookie, origin: 'https://example.org' }, '/media/video/1', 403],
+      ['missing token on media', {}, '/media/video/1', 401],
+      ['missing token on upload', {}, '/api/upload?name=a.mp4', 401],
+    ];
+    for (const [name, headers, p, status] of cases) {
+      const res = await rawRequest({
+        port,
+        path: p,
+        headers,
+        method: p.startsWith('/api/upload') ? 'POST' : 'GET',
+        ...(p.startsWith('/api/upload') ? { body: 'x' } : {}),
+      });
+      assert.equal(res.status, status, name);
+      assert.equal(res.headers['set-cookie'], undefined, name);
+    }
+    const ws = `ws://127.0.0.1:${port}/ws`;
+    const origin = `http://127.0.0.1:${port}`;
+    assert.deepEqual(await tryWebSocket(ws, {}, origin), { open: false, status: 401 }, 'ws without token');
+    assert.deepEqual(await tryWebSocket(ws, { cookie: wrongCookie }, origin), { open: false, status: 401 }, 'ws wrong token');
+    assert.deepEqual(await tryWebSocket(`${ws}?token=wrong`, {}, origin), { open: false, status: 401 }, 'ws wrong query token');
+    assert.deepEqual(await tryWebSocket(ws, { cookie }, 'http://evil.example'), { open: false, status: 403 }, 'ws foreign origin');
+    assert.deepEqual(
+      await tryWebSocket(ws, { cookie, host: `evil.example:${port}` }, origin),
+      { open: false, status: 403 },
+      'ws foreign host',
+    );
+    const good = await tryWebSocket(ws, { cookie }, origin);
+    assert.equal(good.open, true);
+    if (good.open) good.ws.close();
+  },
+);
+
+test('bridge: WebSocket calls go through the router and events are pushed; media is served with Range', { timeout: 120_000 }, async (t) => {
   const { lib, bridge, cookie } = await setup(t);
   const conn = await tryWebSocket(`ws://127.0.0.1:${bridge.port}/ws`, { cookie }, bridge.origin);
   assert.ok(conn.open);
@@ -162,7 +170,7 @@ test('bridge: WebSocket calls go through the router and events are pushed; media
   assert.equal(traversal.status, 404);
 });
 
-test('bridge: uploads are streamed into <dataDir>/uploads and imported', async (t) => {
+test('bridge: uploads are streamed into <dataDir>/uploads and imported', { timeout: 120_000 }, async (t) => {
   const { lib, bridge, cookie } = await setup(t);
   const file = await media.webm(2);
   const body = await readFile(file);
@@ -183,6 +191,17 @@ test('bridge: uploads are streamed into <dataDir>/uploads and imported', async (
   assert.equal(job.state, 'succeeded');
   const list = await lib.core.call('videos.list', {});
   assert.equal(list.videos[0]!.name, 'sneaky name.webm');
+  // The same content again: imported as a duplicate, and the second upload's folder is removed.
+  let resolveGone: () => void = () => undefined;
+  const gone = new Promise<void>((r) => (resolveGone = r));
+  const again = await rawRequest({ port: bridge.port, path: '/api/upload?name=again.webm', method: 'POST', headers: { cookie }, body });
+  const out2 = JSON.parse(again.body.toString()) as { storedPath: string; result: { jobs: Array<{ jobId: number }> } };
+  const job2 = await lib.core.services.jobs.waitFor(out2.result.jobs[0]!.jobId, 60_000);
+  assert.equal((job2.output as { status: string }).status, 'duplicate');
+  const poll = () => (existsSync(path.dirname(out2.storedPath)) ? setImmediate(poll) : resolveGone());
+  poll();
+  await gone;
+  assert.ok(existsSync(out.storedPath), 'the first upload (the library copy) stays');
   const noName = await rawRequest({ port: bridge.port, path: '/api/upload', method: 'POST', headers: { cookie }, body: 'x' });
   assert.equal(noName.status, 400);
 });

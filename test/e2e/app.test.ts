@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/library.js';
-import { media } from '../helpers/media.js';
+import { generated, lavfi, media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { rawRequest, tryWebSocket, wsCall } from '../helpers/http.js';
 
@@ -62,6 +62,19 @@ async function importByPath(page: Page, file: string): Promise<void> {
   await page.getByTestId('by-path-submit').click();
 }
 
+/** 10 s at the exact NTSC rate 30000/1001: frames 0..299. */
+const ntscVideo = () =>
+  generated('h264-ntsc-10s.mp4', (out) => [
+    ...lavfi.video({ duration: 10, rate: '30000/1001' }),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+
 const card = (page: Page, name: string) =>
   page.locator('[data-testid=video-card]', { has: page.locator(`[data-testid=video-name]:text-is("${name}")`) });
 
@@ -76,7 +89,7 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     lib.cleanup();
     inputs.cleanup();
   });
-  const [dropA, dropB, byPath, long] = await Promise.all([media.mp4(4), media.webm(2), media.mp4(3), media.long1080()]);
+  const [dropA, dropB, byPath, long, ntsc] = await Promise.all([media.mp4(4), media.webm(2), media.mp4(3), media.long1080(), ntscVideo()]);
   const corrupt = path.join(inputs.dir, 'corrupt-scan.mp4');
   writeFileSync(corrupt, Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypmp42'), randomBytes(64 * 1024)]));
 
@@ -160,6 +173,9 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     const dup = page.locator('[data-testid=import-result][data-phase=duplicate]', { hasText: path.basename(byPath) });
     await dup.waitFor();
     assert.match((await dup.textContent())!, /Already in library/);
+    // The file picker (browser mode: the chosen file is uploaded) reports the same for a dropped file's content.
+    await page.getByTestId('file-input').setInputFiles(dropB);
+    await page.locator('[data-testid=import-result][data-phase=duplicate]', { hasText: path.basename(dropB) }).waitFor();
     await page.keyboard.press('Escape');
     const listed = page.locator('[data-testid=failed-import]', { hasText: 'corrupt-scan.mp4' });
     await listed.waitFor();
@@ -309,6 +325,42 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await page.screenshot({ path: path.join(SCREENSHOTS, 'video-view.png') });
   });
 
+  await t.test('exact NTSC frame rate (30000/1001): frame numbers and times come from the fraction', async () => {
+    const url = page.url();
+    await page.getByTestId('import-button').click();
+    await importByPath(page, ntsc);
+    await page.locator('[data-testid=import-result][data-phase=imported]', { hasText: path.basename(ntsc) }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.goto(`${server.origin}/#/`);
+    await card(page, path.basename(ntsc)).click();
+    await page
+      .getByTestId('video-title')
+      .filter({ hasText: path.basename(ntsc) })
+      .waitFor();
+    await page.getByTestId('meta-fps').filter({ hasText: '30000/1001' }).waitFor();
+    await page.getByTestId('meta-frames').filter({ hasText: /^300$/ }).waitFor();
+    const elementFrame = async () => {
+      await page.waitForFunction(() => {
+        const v = document.querySelector('[data-testid=video-element]') as HTMLVideoElement;
+        return v.readyState >= 1 && !v.seeking;
+      });
+      return page.getByTestId('video-element').evaluate((v: HTMLVideoElement) => Math.floor((v.currentTime * 30000) / 1001 + 1e-6));
+    };
+    await page.getByTestId('goto-frame').fill('150');
+    await page.getByTestId('goto-frame').press('Enter');
+    await page.getByTestId('frame-number').filter({ hasText: /^150$/ }).waitFor();
+    assert.equal(await elementFrame(), 150);
+    // (150 + 0.5) · 1001 / 30000 = 5.0216833 s
+    assert.equal(await page.getByTestId('current-time').textContent(), '0:00:05.021');
+    await page.keyboard.press('End');
+    await page.getByTestId('frame-number').filter({ hasText: /^299$/ }).waitFor();
+    assert.equal(await elementFrame(), 299);
+    await page.keyboard.press('ArrowLeft');
+    await page.getByTestId('frame-number').filter({ hasText: /^298$/ }).waitFor();
+    assert.equal(await elementFrame(), 298);
+    await page.goto(url);
+  });
+
   await t.test('reload: the same library, failures, jobs and screen come back from the core', async () => {
     const url = page.url();
     assert.match(url, /#\/video\/\d+$/);
@@ -316,24 +368,48 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await page.getByTestId('video-view').waitFor();
     assert.equal(await page.getByTestId('video-title').textContent(), path.basename(dropA));
     await page.goto(`${server.origin}/#/`);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 4);
-    assert.equal(await page.getByTestId('library-count').textContent(), '4 videos');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
+    assert.equal(await page.getByTestId('library-count').textContent(), '5 videos');
     await page.locator('[data-testid=failed-import]', { hasText: 'corrupt-scan.mp4' }).waitFor();
     await page.getByTestId('jobs-button').click();
     await page.locator('[data-testid=jobs-panel] [data-job-kind=verify-decode][data-job-state=succeeded]').waitFor();
     await page.locator('[data-testid=jobs-panel] [data-job-kind=verify-decode][data-job-state=cancelled]').waitFor();
     await page.getByTestId('jobs-button').click();
     // Search and filter work on the reloaded library.
-    await page.getByTestId('library-search').fill('h264');
+    await page.getByTestId('library-search').fill('h264-aac');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 2);
+    assert.equal(await page.getByTestId('library-count').textContent(), '2 of 5 videos');
     await page.getByTestId('library-search').fill('');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 4);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
+    // List view, sorted by name from its column header (again: reversed).
+    await page.getByRole('button', { name: 'List view' }).click();
+    await page.getByRole('button', { name: 'Sort by Name' }).click();
+    const names = () => page.locator('[data-testid=video-row] [data-testid=video-name]').allTextContents();
+    const all = [dropA, dropB, byPath, long, ntsc].map((f) => path.basename(f));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=video-row]').length === n, all.length);
+    assert.deepEqual(await names(), [...all].sort());
+    await page.getByRole('button', { name: 'Sort by Name' }).click();
+    await page.waitForFunction(
+      (first) => document.querySelector('[data-testid=video-row] [data-testid=video-name]')?.textContent === first,
+      [...all].sort().reverse()[0],
+    );
+    assert.deepEqual(await names(), [...all].sort().reverse());
+    await page.getByRole('button', { name: 'Grid view' }).click();
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid=video-card] img.thumb')).every(
         (i) => i.complete && i.naturalWidth > 0,
       ),
     );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'library.png') });
+    // The dark theme follows the OS setting.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    // Let the theme's colour transitions finish before taking the picture.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+    const darkBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'library-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    const lightBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.notEqual(darkBg, lightBg);
     assert.deepEqual(pageErrors, []);
   });
 
@@ -368,5 +444,20 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     }, server.origin);
     assert.ok(leaked === 'blocked' || leaked === 401 || leaked === 403, String(leaked));
     await other.close();
+  });
+
+  await t.test('a restarted server (new token) is refused to the old page, which says so; the new URL shows the same library', async () => {
+    await page.goto(`${server.origin}/#/`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
+    await server.stop();
+    const again = await startServe(lib.dir, ['--port', String(server.port)]);
+    t.after(() => again.stop());
+    assert.equal(again.port, server.port);
+    assert.notEqual(again.token, server.token);
+    await page.getByTestId('connection-banner').filter({ hasText: 'no longer authorized' }).waitFor();
+    await page.goto(again.url);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
+    assert.equal(await page.getByTestId('connection-banner').count(), 0);
+    assert.deepEqual(pageErrors, []);
   });
 });

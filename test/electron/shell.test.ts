@@ -71,90 +71,94 @@ test('CSP, navigation, permissions and IPC sender checks', () => {
   }
 });
 
-test('preload: CommonJS that requires only electron, exposes only the typed client, and reaches the real core', async (t) => {
-  assert.ok(existsSync(PRELOAD), `${PRELOAD} is built by tsc -b`);
-  const source = readFileSync(PRELOAD, 'utf8');
-  const required = [...source.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
-  assert.deepEqual([...new Set(required)], ['electron'], 'a sandboxed preload can require nothing else');
-  assert.doesNotMatch(source, /^\s*(import|export)\s/m, 'CommonJS, not ESM');
+test(
+  'preload: CommonJS that requires only electron, exposes only the typed client, and reaches the real core',
+  { timeout: 120_000 },
+  async (t) => {
+    assert.ok(existsSync(PRELOAD), `${PRELOAD} is built by tsc -b`);
+    const source = readFileSync(PRELOAD, 'utf8');
+    const required = [...source.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(required)], ['electron'], 'a sandboxed preload can require nothing else');
+    assert.doesNotMatch(source, /^\s*(import|export)\s/m, 'CommonJS, not ESM');
 
-  const lib = await openTempCore();
-  t.after(() => lib.close());
-  const router = createRouter(lib.core);
-  const exposed = new Map<string, unknown>();
-  const rendererListeners = new Map<string, (e: unknown, data: unknown) => void>();
-  const invoked: string[] = [];
-  // The real preload runs against an `electron` module whose IPC goes straight to the real router.
-  const electronForPreload = {
-    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
-    ipcRenderer: {
-      invoke: async (channel: string, message: unknown) => {
-        invoked.push(channel);
-        return router.handle(message);
+    const lib = await openTempCore();
+    t.after(() => lib.close());
+    const router = createRouter(lib.core);
+    const exposed = new Map<string, unknown>();
+    const rendererListeners = new Map<string, (e: unknown, data: unknown) => void>();
+    const invoked: string[] = [];
+    // The real preload runs against an `electron` module whose IPC goes straight to the real router.
+    const electronForPreload = {
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
+      ipcRenderer: {
+        invoke: async (channel: string, message: unknown) => {
+          invoked.push(channel);
+          return router.handle(message);
+        },
+        on: (channel: string, fn: (e: unknown, data: unknown) => void) => rendererListeners.set(channel, fn),
       },
-      on: (channel: string, fn: (e: unknown, data: unknown) => void) => rendererListeners.set(channel, fn),
-    },
-    webUtils: { getPathForFile: (f: { path: string }) => f.path },
-  };
-  const module = { exports: {} };
-  vm.runInNewContext(source, {
-    require: (name: string) => {
-      if (name !== 'electron') throw new Error(`preload required ${name}`);
-      return electronForPreload;
-    },
-    module,
-    exports: module.exports,
-    Set,
-    JSON,
-    Math,
-    Number,
-    Error,
-    Promise,
-  });
-  assert.deepEqual([...exposed.keys()], ['framewise']);
-  const api = exposed.get('framewise') as {
-    transport: string;
-    call(m: string, p: unknown): Promise<unknown>;
-    subscribe(l: (e: unknown) => void): () => void;
-    mediaUrl(t: { kind: string; id: number }): string;
-    pathForFile(f: unknown): string;
-  };
-  assert.deepEqual(Object.keys(api).sort(), ['call', 'mediaUrl', 'pathForFile', 'subscribe', 'transport']);
-  assert.deepEqual([...rendererListeners.keys()], [IPC_EVENT]);
+      webUtils: { getPathForFile: (f: { path: string }) => f.path },
+    };
+    const module = { exports: {} };
+    vm.runInNewContext(source, {
+      require: (name: string) => {
+        if (name !== 'electron') throw new Error(`preload required ${name}`);
+        return electronForPreload;
+      },
+      module,
+      exports: module.exports,
+      Set,
+      JSON,
+      Math,
+      Number,
+      Error,
+      Promise,
+    });
+    assert.deepEqual([...exposed.keys()], ['framewise']);
+    const api = exposed.get('framewise') as {
+      transport: string;
+      call(m: string, p: unknown): Promise<unknown>;
+      subscribe(l: (e: unknown) => void): () => void;
+      mediaUrl(t: { kind: string; id: number }): string;
+      pathForFile(f: unknown): string;
+    };
+    assert.deepEqual(Object.keys(api).sort(), ['call', 'mediaUrl', 'pathForFile', 'subscribe', 'transport']);
+    assert.deepEqual([...rendererListeners.keys()], [IPC_EVENT]);
 
-  const file = await media.mp4(2);
-  const imported = (await api.call('videos.import', { paths: [file] })) as { jobs: Array<{ jobId: number }> };
-  assert.deepEqual(invoked, [IPC_CALL]);
-  const done = await lib.core.services.jobs.waitFor(imported.jobs[0]!.jobId, 60_000);
-  const videoId = (done.output as { videoId: number }).videoId;
-  // Errors cross contextBridge as Error(JSON {code, message}) — the renderer's ipc transport parses it.
-  await assert.rejects(api.call('videos.get', { video: 12345 }), (err: Error) => {
-    assert.deepEqual(JSON.parse(err.message), { code: 'not_found', message: 'No video with id 12345' });
-    return true;
-  });
-  // Core events pushed by main on IPC_EVENT reach subscribers.
-  const seen: unknown[] = [];
-  const off = api.subscribe((e) => seen.push(e));
-  rendererListeners.get(IPC_EVENT)!({}, { type: 'video.removed', videoId: 1 });
-  off();
-  rendererListeners.get(IPC_EVENT)!({}, { type: 'video.removed', videoId: 2 });
-  assert.deepEqual(seen, [{ type: 'video.removed', videoId: 1 }]);
-  assert.equal(api.pathForFile({ path: '/x/y.mp4' }), '/x/y.mp4');
+    const file = await media.mp4(2);
+    const imported = (await api.call('videos.import', { paths: [file] })) as { jobs: Array<{ jobId: number }> };
+    assert.deepEqual(invoked, [IPC_CALL]);
+    const done = await lib.core.services.jobs.waitFor(imported.jobs[0]!.jobId, 60_000);
+    const videoId = (done.output as { videoId: number }).videoId;
+    // Errors cross contextBridge as Error(JSON {code, message}) — the renderer's ipc transport parses it.
+    await assert.rejects(api.call('videos.get', { video: 12345 }), (err: Error) => {
+      assert.deepEqual(JSON.parse(err.message), { code: 'not_found', message: 'No video with id 12345' });
+      return true;
+    });
+    // Core events pushed by main on IPC_EVENT reach subscribers.
+    const seen: unknown[] = [];
+    const off = api.subscribe((e) => seen.push(e));
+    rendererListeners.get(IPC_EVENT)!({}, { type: 'video.removed', videoId: 1 });
+    off();
+    rendererListeners.get(IPC_EVENT)!({}, { type: 'video.removed', videoId: 2 });
+    assert.deepEqual(seen, [{ type: 'video.removed', videoId: 1 }]);
+    assert.equal(api.pathForFile({ path: '/x/y.mp4' }), '/x/y.mp4');
 
-  // The media URL the preload hands out is answered by the protocol handler (Range included).
-  const url = api.mediaUrl({ kind: 'video', id: videoId });
-  assert.equal(url, `${MEDIA_SCHEME}://video/${videoId}`);
-  const res = await handleMediaRequest(new Request(url, { headers: { range: 'bytes=0-9' } }), (target) => lib.core.mediaPath(target));
-  assert.equal(res.status, 206);
-  assert.ok(Buffer.from(await res.arrayBuffer()).equals(readFileSync(file).subarray(0, 10)));
-  assert.equal(
-    api.mediaUrl({ kind: 'artifact; rm -rf', id: 1.9 }),
-    `${MEDIA_SCHEME}://video/1`,
-    'nothing but kind/id gets into a media URL',
-  );
-});
+    // The media URL the preload hands out is answered by the protocol handler (Range included).
+    const url = api.mediaUrl({ kind: 'video', id: videoId });
+    assert.equal(url, `${MEDIA_SCHEME}://video/${videoId}`);
+    const res = await handleMediaRequest(new Request(url, { headers: { range: 'bytes=0-9' } }), (target) => lib.core.mediaPath(target));
+    assert.equal(res.status, 206);
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(readFileSync(file).subarray(0, 10)));
+    assert.equal(
+      api.mediaUrl({ kind: 'artifact; rm -rf', id: 1.9 }),
+      `${MEDIA_SCHEME}://video/1`,
+      'nothing but kind/id gets into a media URL',
+    );
+  },
+);
 
-test('app protocol serves the built renderer with the CSP, and nothing outside it', async (t) => {
+test('app protocol serves the built renderer with the CSP, and nothing outside it', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-app-proto-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>x</title>');
@@ -205,66 +209,70 @@ test('electron-builder.yml: AppImage + deb, NSIS, dmg; ffmpeg, ffprobe, onnxrunt
   assert.ok(existsSync(path.join(REPO_ROOT, 'scripts', 'start.mjs')));
 });
 
-test('core host (the utility process entry) answers calls, media lookups and pushes events over its port', async (t) => {
-  const { runCoreHost } = await import('../../electron/core-host-main.js');
-  const { MessageChannel } = await import('node:worker_threads');
-  const { tempDir } = await import('../helpers/library.js');
-  const lib = tempDir('framewise-host-');
-  t.after(() => lib.cleanup());
-  const channel = new MessageChannel();
-  const received: Array<Record<string, unknown>> = [];
-  const waiters: Array<{ match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }> = [];
-  channel.port1.on('message', (m: Record<string, unknown>) => {
-    received.push(m);
-    for (const w of [...waiters]) {
-      if (!w.match(m)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(m);
-    }
-  });
-  const next = (match: (m: Record<string, unknown>) => boolean) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const found = received.find(match);
-      if (found) resolve(found);
-      else waiters.push({ match, resolve });
+test(
+  'core host (the utility process entry) answers calls, media lookups and pushes events over its port',
+  { timeout: 120_000 },
+  async (t) => {
+    const { runCoreHost } = await import('../../electron/core-host-main.js');
+    const { MessageChannel } = await import('node:worker_threads');
+    const { tempDir } = await import('../helpers/library.js');
+    const lib = tempDir('framewise-host-');
+    t.after(() => lib.cleanup());
+    const channel = new MessageChannel();
+    const received: Array<Record<string, unknown>> = [];
+    const waiters: Array<{ match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }> = [];
+    channel.port1.on('message', (m: Record<string, unknown>) => {
+      received.push(m);
+      for (const w of [...waiters]) {
+        if (!w.match(m)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
     });
-  let exitCode: number | null = null;
-  const core = await runCoreHost(
-    { post: (m) => channel.port2.postMessage(m), onMessage: (l) => channel.port2.on('message', l) },
-    { dataDir: lib.dir, concurrency: 1 },
-    (code) => (exitCode = code),
-  );
-  assert.ok(core);
-  assert.deepEqual(await next((m) => m.type === 'ready'), { type: 'ready', dataDir: lib.dir });
+    const next = (match: (m: Record<string, unknown>) => boolean) =>
+      new Promise<Record<string, unknown>>((resolve) => {
+        const found = received.find(match);
+        if (found) resolve(found);
+        else waiters.push({ match, resolve });
+      });
+    let exitCode: number | null = null;
+    const core = await runCoreHost(
+      { post: (m) => channel.port2.postMessage(m), onMessage: (l) => channel.port2.on('message', l) },
+      { dataDir: lib.dir, concurrency: 1 },
+      (code) => (exitCode = code),
+    );
+    assert.ok(core);
+    assert.deepEqual(await next((m) => m.type === 'ready'), { type: 'ready', dataDir: lib.dir });
 
-  const file = await media.mp4(2);
-  channel.port1.postMessage({ type: 'call', seq: 1, message: { id: 1, method: 'videos.import', params: { paths: [file] } } });
-  const imported = (await next((m) => m.type === 'response' && m.seq === 1)) as {
-    response: { ok: boolean; result: { jobs: Array<{ jobId: number }> } };
-  };
-  assert.equal(imported.response.ok, true);
-  const added = (await next((m) => m.type === 'event' && (m.event as { type: string }).type === 'video.added')) as {
-    event: { video: { id: number } };
-  };
-  const videoId = added.event.video.id;
-  channel.port1.postMessage({ type: 'media', seq: 2, target: { kind: 'video', id: videoId } });
-  assert.deepEqual(await next((m) => m.type === 'media' && m.seq === 2), {
-    type: 'media',
-    seq: 2,
-    file: { path: file, contentType: 'video/mp4' },
-  });
-  channel.port1.postMessage({ type: 'media', seq: 3, target: { kind: 'video', id: videoId + 7 } });
-  assert.deepEqual(await next((m) => m.type === 'media' && m.seq === 3), { type: 'media', seq: 3, file: null });
-  channel.port1.postMessage({ type: 'call', seq: 4, message: { id: 2, method: 'nope', params: {} } });
-  const bad = (await next((m) => m.type === 'response' && m.seq === 4)) as { response: { ok: boolean; error: { code: string } } };
-  assert.deepEqual([bad.response.ok, bad.response.error.code], [false, 'usage']);
-  channel.port1.postMessage({ type: 'shutdown' });
-  await next((m) => m.type === 'closed');
-  assert.equal(exitCode, 0);
-  channel.port1.close();
-});
+    const file = await media.mp4(2);
+    channel.port1.postMessage({ type: 'call', seq: 1, message: { id: 1, method: 'videos.import', params: { paths: [file] } } });
+    const imported = (await next((m) => m.type === 'response' && m.seq === 1)) as {
+      response: { ok: boolean; result: { jobs: Array<{ jobId: number }> } };
+    };
+    assert.equal(imported.response.ok, true);
+    const added = (await next((m) => m.type === 'event' && (m.event as { type: string }).type === 'video.added')) as {
+      event: { video: { id: number } };
+    };
+    const videoId = added.event.video.id;
+    channel.port1.postMessage({ type: 'media', seq: 2, target: { kind: 'video', id: videoId } });
+    assert.deepEqual(await next((m) => m.type === 'media' && m.seq === 2), {
+      type: 'media',
+      seq: 2,
+      file: { path: file, contentType: 'video/mp4' },
+    });
+    channel.port1.postMessage({ type: 'media', seq: 3, target: { kind: 'video', id: videoId + 7 } });
+    assert.deepEqual(await next((m) => m.type === 'media' && m.seq === 3), { type: 'media', seq: 3, file: null });
+    channel.port1.postMessage({ type: 'call', seq: 4, message: { id: 2, method: 'nope', params: {} } });
+    const bad = (await next((m) => m.type === 'response' && m.seq === 4)) as { response: { ok: boolean; error: { code: string } } };
+    assert.deepEqual([bad.response.ok, bad.response.error.code], [false, 'usage']);
+    channel.port1.postMessage({ type: 'shutdown' });
+    await next((m) => m.type === 'closed');
+    assert.equal(exitCode, 0);
+    channel.port1.close();
+  },
+);
 
-test('core host reports a library it cannot open as fatal, with the reason, and exits 1', async (t) => {
+test('core host reports a library it cannot open as fatal, with the reason, and exits 1', { timeout: 120_000 }, async (t) => {
   const { runCoreHost } = await import('../../electron/core-host-main.js');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-host-bad-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

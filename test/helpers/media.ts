@@ -145,7 +145,22 @@ export const media = {
   /** A large, hard-to-compress 1080p file (≈300 MB) for throughput benchmarks. */
   large1080: () =>
     generated('large-1080p-noise.mp4', (out) => [
-      '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=60,noise=alls=25:allf=t',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '40M', '-maxrate', '40M', '-bufsize', '80M', '-pix_fmt', 'yuv420p', out,
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1920x1080:rate=30:duration=60,noise=alls=25:allf=t',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-b:v',
+      '40M',
+      '-maxrate',
+      '40M',
+      '-bufsize',
+      '80M',
+      '-pix_fmt',
+      'yuv420p',
+      out,
     ]),
 };

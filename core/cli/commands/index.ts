@@ -7,6 +7,7 @@ import { serveCommand } from './serve.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
 import { anonymizeCommand } from './anonymize.js';
+import { metaCommand, ocrCommand, profilesCommand } from './ocr.js';
 import { modelsCommand } from './models.js';
 import { predictCommand, segmentsCommand } from './predict.js';
 
@@ -21,6 +22,9 @@ export const cliCommands: CliCommand[] = [
   settingsCommand,
   statusCommand,
   anonymizeCommand,
+  ocrCommand,
+  profilesCommand,
+  metaCommand,
   serveCommand,
   modelsCommand,
   predictCommand,

@@ -19,6 +19,8 @@ const paths = {
   folder: 'M3 6a1 1 0 0 1 1-1h5l2 2h9a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1z',
   file: 'M6 3h8l4 4v14H6zM14 3v4h4',
   check: 'M5 12l5 5 9-10',
+  volume: 'M4 9h4l5-4v14l-5-4H4zM16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12',
+  volumeOff: 'M4 9h4l5-4v14l-5-4H4zM17 9l5 6M22 9l-5 6',
   sortAsc: 'M8 18V6M4 10l4-4 4 4M14 8h6M14 12h4M14 16h2',
   sortDesc: 'M8 6v12M4 14l4 4 4-4M14 8h2M14 12h4M14 16h6',
 } as const;

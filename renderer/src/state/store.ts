@@ -135,7 +135,12 @@ async function refreshFailedImports(): Promise<void> {
       .call('videos.list', { limit: 1 })
       .then((r) => set({ failedImports: r.failedImports }))
       .catch(() => undefined);
-  }, 150);
+  }, 300);
+}
+
+function failedPathIsListed(job: JobSummary): boolean {
+  const p = (job.input as { path?: unknown } | null)?.path;
+  return typeof p === 'string' && get().failedImports.some((f) => f.path === p);
 }
 
 function importOutputStatus(job: JobSummary): { status?: string; videoId?: number } {
@@ -236,7 +241,10 @@ export function applyEvent(e: CoreEvent): void {
       putJob(e.job);
       updateImportFromJob(e.job);
       if (e.job.videoId !== null) refreshVideoSoon(e.job.videoId);
-      if (e.job.kind === 'import' && (e.job.state === 'failed' || e.job.state === 'succeeded')) void refreshFailedImports();
+      // The failed-imports list changes when an import fails, or when a file that had failed imports after all.
+      if (e.job.kind === 'import' && (e.job.state === 'failed' || (e.job.state === 'succeeded' && failedPathIsListed(e.job)))) {
+        void refreshFailedImports();
+      }
       return;
     case 'job.progress': {
       const job = get().jobs.get(e.jobId);

@@ -1,7 +1,8 @@
 import type { FramewiseClient, RemoteError } from '../../../core/api/client.js';
 import type { ImportResult } from '../../../core/api/commands.js';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+/** 'unauthorized': the server no longer accepts this page's token (it was restarted with a new one). */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
 
 export interface UploadResult {
   name: string;

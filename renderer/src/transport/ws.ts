@@ -65,9 +65,15 @@ export function createWsClient(base: URL = new URL(window.location.href)): AppCl
         p.reject(new ClientError({ code: 'disconnected', message: 'The connection to the library was lost' }));
         pending.delete(id);
       }
-      setState('reconnecting');
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 5000);
+      // Is the server there but refusing us (restarted with a new token)? Then retrying cannot help.
+      void fetch('/', { method: 'HEAD', cache: 'no-store' })
+        .then((r) => (r.status === 401 ? 'unauthorized' : 'reconnecting'))
+        .catch(() => 'reconnecting' as const)
+        .then((next) => {
+          setState(next);
+          setTimeout(connect, next === 'unauthorized' ? 5000 : retryMs);
+          retryMs = Math.min(retryMs * 2, 5000);
+        });
     };
   };
   connect();

@@ -3,6 +3,28 @@ import { useRef } from 'react';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
 import { strings } from '../../strings.js';
+import { setUi, useApp, type LibrarySort } from '../../state/store.js';
+
+/** A column header that sorts the library by that column (again: reverses the order). */
+function SortHeader({ column, label, numeric }: { column: LibrarySort; label: string; numeric?: boolean }) {
+  const sort = useApp((s) => s.sort);
+  const order = useApp((s) => s.order);
+  const active = sort === column;
+  return (
+    <button
+      type="button"
+      className={`sort-head ${numeric ? 'num' : ''} ${active ? 'sort-active' : ''}`}
+      aria-label={`${strings.library.sortLabel} ${label}`}
+      aria-pressed={active}
+      onClick={() =>
+        setUi(active ? { order: order === 'asc' ? 'desc' : 'asc' } : { sort: column, order: column === 'name' ? 'asc' : 'desc' })
+      }
+    >
+      {label}
+      {active && <span aria-hidden="true">{order === 'asc' ? ' ↑' : ' ↓'}</span>}
+    </button>
+  );
+}
 import { Thumbnail } from './Thumbnail.js';
 import { VideoBadges } from './VideoBadges.js';
 
@@ -20,13 +42,13 @@ export function VideoList({ videos }: { videos: VideoSummary[] }) {
   const c = strings.library.columns;
   return (
     <div className="list-wrap">
-      <div className="list-head" aria-hidden="true">
+      <div className="list-head">
         <span />
-        <span>{c.name}</span>
-        <span className="num">{c.duration}</span>
+        <SortHeader column="name" label={c.name} />
+        <SortHeader column="duration" label={c.duration} numeric />
         <span>{c.resolution}</span>
         <span className="num">{c.fps}</span>
-        <span className="num">{c.size}</span>
+        <SortHeader column="size" label={c.size} numeric />
         <span>{c.state}</span>
       </div>
       <div className="scroll-area" ref={scrollRef} data-testid="video-list">

@@ -24,6 +24,8 @@ export function Player({ video }: { video: VideoDetail }) {
   const stageRef = useRef<HTMLDivElement>(null);
   const { currentTime, frame, playing, lastFrame, error } = usePlayer();
   const [frameInput, setFrameInput] = useState('');
+  const [muted, setMuted] = useState(false);
+  const [rate, setRate] = useState(1);
   const V = strings.video;
 
   useEffect(() => {
@@ -155,6 +157,36 @@ export function Player({ video }: { video: VideoDetail }) {
                 {V.vfr}
               </span>
             )}
+          </div>
+          <div className="row gap-s player-options">
+            <IconButton
+              icon={muted ? 'volumeOff' : 'volume'}
+              label={muted ? V.unmute : V.mute}
+              aria-pressed={muted}
+              onClick={() => {
+                const el = ref.current;
+                if (el) el.muted = !el.muted;
+                setMuted(!muted);
+              }}
+              data-testid="mute"
+            />
+            <select
+              aria-label={V.speed}
+              className="input-sm"
+              value={rate}
+              onChange={(e) => {
+                const r = Number(e.target.value);
+                if (ref.current) ref.current.playbackRate = r;
+                setRate(r);
+              }}
+              data-testid="playback-rate"
+            >
+              {[0.25, 0.5, 1, 1.5, 2].map((r) => (
+                <option key={r} value={r}>
+                  {r}×
+                </option>
+              ))}
+            </select>
           </div>
           <form
             className="goto"

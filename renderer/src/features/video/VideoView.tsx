@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { VideoDetail } from '../../../../core/api/types.js';
 import { Button, EmptyState, Spinner } from '../../components/ui.js';
+import { ErrorBoundary } from '../../components/ErrorBoundary.js';
 import { navigate } from '../../lib/route.js';
 import { client } from '../../state/client.js';
 import { enqueueJob, useApp } from '../../state/store.js';
@@ -63,7 +64,9 @@ export function VideoView({ id }: { id: number }) {
         </div>
         <div className="video-actions" role="toolbar" aria-label={V.actions}>
           {panelsFor('actions').map((p) => (
-            <p.component key={p.id} video={video} />
+            <ErrorBoundary key={p.id} name={p.title}>
+              <p.component video={video} />
+            </ErrorBoundary>
           ))}
           <Button size="sm" onClick={() => void enqueueJob('frame-count', { videoId: video.id })} data-testid="action-count-frames">
             {V.countFrames}
@@ -79,7 +82,9 @@ export function VideoView({ id }: { id: number }) {
           {panelsFor('below').map((p) => (
             <section key={p.id} className="panel" aria-label={p.title} data-panel={p.id}>
               <h2 className="panel-title">{p.title}</h2>
-              <p.component video={video} />
+              <ErrorBoundary name={p.title}>
+                <p.component video={video} />
+              </ErrorBoundary>
             </section>
           ))}
         </div>
@@ -87,7 +92,9 @@ export function VideoView({ id }: { id: number }) {
           {panelsFor('side').map((p) => (
             <section key={p.id} className="panel" aria-label={p.title} data-panel={p.id}>
               <h2 className="panel-title">{p.title}</h2>
-              <p.component video={video} />
+              <ErrorBoundary name={p.title}>
+                <p.component video={video} />
+              </ErrorBoundary>
             </section>
           ))}
         </div>

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { VideoDetail } from '../../../../core/api/types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
+import { PatientPanel } from '../patient/PatientPanel.js';
 import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
@@ -15,6 +16,10 @@ import { PredictionLanes } from '../predict/PredictionLanes.js';
  *  - slot 'below': full width under the player (timelines, lanes), in `order`.
  *  - slot 'side': the right column (details, forms), in `order`.
  *  - slot 'actions': a small component rendered in the header's action bar (buttons, dialogs).
+ * Data: call the core with `client().call(...)` (../../state/client.ts); to refresh when your data changes,
+ * subscribe with `client().subscribe(e => e.type === 'data.changed' && e.videoId === video.id && e.topic === '…')`
+ * in a useEffect. Jobs: `enqueueJob(kind, input)` from ../../state/store.ts; they show in the jobs panel
+ * (add a label for your job kind in strings.jobs.kinds). All text goes into ../../strings.ts.
  */
 export interface VideoPanelProps {
   video: VideoDetail;
@@ -30,6 +35,7 @@ export interface VideoPanel {
 
 export const videoPanels: VideoPanel[] = [
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
+  { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: PatientPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
   { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
   { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },

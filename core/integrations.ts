@@ -1,0 +1,18 @@
+/**
+ * Where capabilities meet. Each capability stays free of imports from the others; this module plugs them
+ * together once, when the core is loaded.
+ */
+import { getEndoscopeRegion } from './ocr/index.js';
+import { registerRoiResolver } from './predict/integration.js';
+
+let wired = false;
+
+export function wireCapabilities(): void {
+  if (wired) return;
+  wired = true;
+  // Prediction models with `crop: "roi"` use the endoscope region found by OCR (display pixels).
+  registerRoiResolver(async (services, videoId) => {
+    const r = await getEndoscopeRegion(services.db.reader, videoId);
+    return r ? { x: r.x, y: r.y, width: r.width, height: r.height, frameWidth: r.frameWidth, frameHeight: r.frameHeight } : null;
+  });
+}

@@ -1,0 +1,176 @@
+import type { InferenceSession as OrtSession } from 'onnxruntime-node';
+import type { Box, RgbImage } from './image.js';
+import { detectionModelPath } from './models.js';
+
+/** A text line found by the detector, in frame pixels, with the detector's mean probability. */
+export interface DetectedBox extends Box {
+  score: number;
+}
+
+export interface DetectOptions {
+  /** Longest side the frame is resized to before detection (multiple of 32). */
+  maxSide?: number;
+  /** Probability threshold for the text bitmap. */
+  threshold?: number;
+  /** Minimum mean probability of a box. */
+  boxThreshold?: number;
+  /** DB unclip ratio: how far a shrunk text kernel is grown back. */
+  unclipRatio?: number;
+}
+
+const MEAN = [0.485, 0.456, 0.406];
+const STD = [0.229, 0.224, 0.225];
+
+/** Resize (bilinear) and normalise an RGB frame into the detector's NCHW BGR float tensor. */
+export function detectionTensor(img: RgbImage, maxSide: number): { data: Float32Array; width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
+  const width = Math.max(32, Math.round((img.width * scale) / 32) * 32);
+  const height = Math.max(32, Math.round((img.height * scale) / 32) * 32);
+  const plane = width * height;
+  const data = new Float32Array(plane * 3);
+  const sx = img.width / width;
+  const sy = img.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
+    const y0 = Math.min(img.height - 1, Math.floor(fy));
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
+      const x0 = Math.min(img.width - 1, Math.floor(fx));
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const wx = fx - x0;
+      const i00 = (y0 * img.width + x0) * 3;
+      const i01 = (y0 * img.width + x1) * 3;
+      const i10 = (y1 * img.width + x0) * 3;
+      const i11 = (y1 * img.width + x1) * 3;
+      for (let c = 0; c < 3; c++) {
+        const v =
+          (img.data[i00 + c]! * (1 - wx) + img.data[i01 + c]! * wx) * (1 - wy) +
+          (img.data[i10 + c]! * (1 - wx) + img.data[i11 + c]! * wx) * wy;
+        // Paddle models expect BGR: channel 0 of the tensor is blue.
+        const t = 2 - c;
+        data[t * plane + y * width + x] = (v / 255 - MEAN[t]!) / STD[t]!;
+      }
+    }
+  }
+  return { data, width, height };
+}
+
+/**
+ * DB post-processing: threshold the probability map, label connected components, keep components whose
+ * mean probability passes `boxThreshold`, grow each box back by the unclip distance (area·ratio/perimeter),
+ * and scale to frame pixels.
+ */
+export function boxesFromProbabilityMap(
+  prob: Float32Array,
+  mapW: number,
+  mapH: number,
+  frameW: number,
+  frameH: number,
+  opts: Required<Pick<DetectOptions, 'threshold' | 'boxThreshold' | 'unclipRatio'>>,
+): DetectedBox[] {
+  const labels = new Int32Array(mapW * mapH);
+  const stack = new Int32Array(mapW * mapH);
+  const boxes: DetectedBox[] = [];
+  let next = 0;
+  for (let start = 0; start < prob.length; start++) {
+    if (labels[start] !== 0 || prob[start]! <= opts.threshold) continue;
+    next++;
+    let sp = 0;
+    stack[sp++] = start;
+    labels[start] = next;
+    let minX = mapW,
+      minY = mapH,
+      maxX = -1,
+      maxY = -1,
+      sum = 0,
+      n = 0;
+    while (sp > 0) {
+      const p = stack[--sp]!;
+      const x = p % mapW;
+      const y = (p - x) / mapW;
+      sum += prob[p]!;
+      n++;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+      const visit = (q: number) => {
+        if (labels[q] === 0 && prob[q]! > opts.threshold) {
+          labels[q] = next;
+          stack[sp++] = q;
+        }
+      };
+      if (x > 0) visit(p - 1);
+      if (x < mapW - 1) visit(p + 1);
+      if (y > 0) visit(p - mapW);
+      if (y < mapH - 1) visit(p + mapW);
+    }
+    const w = maxX - minX + 1;
+    const h = maxY - minY + 1;
+    if (Math.min(w, h) < 2 || n < 6) continue;
+    const score = sum / n;
+    if (score < opts.boxThreshold) continue;
+    const d = (w * h * opts.unclipRatio) / (2 * (w + h));
+    const sx = frameW / mapW;
+    const sy = frameH / mapH;
+    const x0 = Math.max(0, (minX - d) * sx);
+    const y0 = Math.max(0, (minY - d) * sy);
+    const x1 = Math.min(frameW, (maxX + 1 + d) * sx);
+    const y1 = Math.min(frameH, (maxY + 1 + d) * sy);
+    boxes.push({ x: Math.round(x0), y: Math.round(y0), width: Math.round(x1 - x0), height: Math.round(y1 - y0), score });
+  }
+  boxes.sort((a, b) => a.y - b.y || a.x - b.x);
+  return boxes;
+}
+
+/** The PP-OCRv4 DB text detector on onnxruntime-node (CPU). */
+export class TextDetector {
+  private constructor(
+    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly session: OrtSession,
+  ) {}
+
+  static async create(opts: { threads?: number } = {}): Promise<TextDetector> {
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(detectionModelPath(), {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: opts.threads ?? 2,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    return new TextDetector(ort, session);
+  }
+
+  private inFlight: Promise<unknown> = Promise.resolve();
+
+  detect(img: RgbImage, opts: DetectOptions = {}): Promise<DetectedBox[]> {
+    const p = this.detectNow(img, opts);
+    this.inFlight = p.catch(() => undefined);
+    return p;
+  }
+
+  private async detectNow(img: RgbImage, opts: DetectOptions): Promise<DetectedBox[]> {
+    const t = detectionTensor(img, opts.maxSide ?? 960);
+    const input = new this.ort.Tensor('float32', t.data, [1, 3, t.height, t.width]);
+    const inputName = this.session.inputNames[0]!;
+    const result = await this.session.run({ [inputName]: input });
+    const output = result[this.session.outputNames[0]!]!;
+    const dims = output.dims;
+    const mapH = Number(dims[dims.length - 2]);
+    const mapW = Number(dims[dims.length - 1]);
+    const prob = output.data as Float32Array;
+    return boxesFromProbabilityMap(prob, mapW, mapH, img.width, img.height, {
+      threshold: opts.threshold ?? 0.3,
+      boxThreshold: opts.boxThreshold ?? 0.6,
+      unclipRatio: opts.unclipRatio ?? 1.6,
+    });
+  }
+
+  /** Releases the session after any detection in flight has finished. */
+  async close(): Promise<void> {
+    await this.inFlight;
+    await this.session.release();
+  }
+}

@@ -1,0 +1,393 @@
+import type { Ffmpeg } from '../ffmpeg/index.js';
+import { readFrameRgb } from '../ffmpeg/raw-frame.js';
+import { extractFields, bounding } from '../patient/extract.js';
+import { PATIENT_FIELDS, type FieldReading, type FieldRegions, type PatientField, type TextLine } from '../patient/fields.js';
+import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
+import type { DetectedBox } from './detect.js';
+import { DetectorThread } from './detector-thread.js';
+import { EndoscopeAccumulator, insideMask, type EndoscopeRegion } from './endoscope.js';
+import { encodePng, iou, resizeGray, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
+import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
+
+/** Settle with `cancelled` as soon as the signal aborts, even if `p` never settles (terminated worker). */
+export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/** The detector + recogniser pair. Create once, reuse for many frames, close at the end (also on cancel). */
+export class OcrEngine {
+  private constructor(
+    readonly detector: DetectorThread,
+    readonly recognizer: LineRecognizer,
+  ) {}
+
+  /** Detection runs in its own worker thread, recognition in tesseract.js's worker thread. */
+  static async create(opts: { cacheDir?: string } = {}): Promise<OcrEngine> {
+    const detector = new DetectorThread();
+    try {
+      return new OcrEngine(detector, await LineRecognizer.create(opts));
+    } catch (err) {
+      await detector.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Detect text lines in a frame and read each one. With a `cache`, a line whose pixels are the same as a line
+   * read at the same place before is not read again (a burned-in overlay repeats in every sample).
+   */
+  async readFrame(
+    img: RgbImage,
+    opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number }; cache?: LineCache } = {},
+  ): Promise<ReadLine[]> {
+    const t0 = performance.now();
+    const boxes = await raceAbort(this.detector.detect(img, opts.maxSide ? { maxSide: opts.maxSide } : {}), opts.signal);
+    const t1 = performance.now();
+    const lines: ReadLine[] = [];
+    for (const b of boxes) {
+      throwIfAborted(opts.signal);
+      const prepared = prepareLine(img, b);
+      let r = opts.cache?.lookup(b, prepared);
+      if (!r) {
+        r = await raceAbort(this.recognizer.recognizeGray(prepared), opts.signal);
+        opts.cache?.remember(b, prepared, r);
+      }
+      lines.push({ text: r.text, confidence: r.confidence, box: roundBox(b), detectorScore: b.score });
+    }
+    if (opts.timings) {
+      opts.timings.detectMs += t1 - t0;
+      opts.timings.recognizeMs += performance.now() - t1;
+    }
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.recognizer.close(), this.detector.close()]);
+  }
+}
+
+/** Lines already read in this video: same place and (nearly) the same pixels give the same text. */
+export class LineCache {
+  private entries: Array<{ box: Box; print: Uint8Array; line: RecognizedLine }> = [];
+  hits = 0;
+  /** Lines read by the recogniser. */
+  reads = 0;
+
+  private static fingerprint(g: GrayImage): Uint8Array {
+    return resizeGray(g, 96, 16).data;
+  }
+
+  lookup(box: Box, prepared: GrayImage): RecognizedLine | undefined {
+    const print = LineCache.fingerprint(prepared);
+    for (const e of this.entries) {
+      if (iou(e.box, box) < 0.9) continue;
+      // Compare in 4-px column blocks: one changed character (a clock's seconds) must not hide in the mean.
+      const blocks = new Float64Array(24);
+      for (let i = 0; i < print.length; i++) blocks[((i % 96) / 4) | 0]! += Math.abs(print[i]! - e.print[i]!);
+      if (Math.max(...blocks) / 64 < 6) {
+        this.hits++;
+        return e.line;
+      }
+    }
+    return undefined;
+  }
+
+  remember(box: Box, prepared: GrayImage, line: RecognizedLine): void {
+    this.reads++;
+    this.entries.push({ box: { ...box }, print: LineCache.fingerprint(prepared), line });
+    if (this.entries.length > 400) this.entries.shift();
+  }
+}
+
+export interface ReadLine extends TextLine {
+  detectorScore: number;
+}
+
+/** Mean and spread of luma at a coarse grid: black or flat frames carry no overlay worth reading. */
+export function isBlankFrame(img: RgbImage): boolean {
+  let sum = 0,
+    sum2 = 0,
+    n = 0;
+  const step = Math.max(1, Math.floor(Math.sqrt((img.width * img.height) / 20000)));
+  for (let y = 0; y < img.height; y += step) {
+    for (let x = 0; x < img.width; x += step) {
+      const i = (y * img.width + x) * 3;
+      const l = (img.data[i]! * 77 + img.data[i + 1]! * 150 + img.data[i + 2]! * 29) >> 8;
+      sum += l;
+      sum2 += l * l;
+      n++;
+    }
+  }
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+  return sd < 3 || mean < 4;
+}
+
+/** K sample times spread over the video (centres of K equal slices). */
+export function sampleTimes(duration: number, k: number): number[] {
+  if (!(duration > 0)) return [0];
+  const n = Math.max(1, Math.min(k, Math.floor(duration * 10) || 1));
+  return Array.from({ length: n }, (_, i) => (duration * (i + 0.5)) / n);
+}
+
+export interface SampledFrame {
+  frame: number;
+  time: number;
+  image: RgbImage;
+}
+
+export interface TextRegion {
+  box: Box;
+  /** Frames (of the non-blank samples) the region was seen in. */
+  frames: number;
+  /** Seen in most samples at the same place: part of the burned-in overlay. */
+  stable: boolean;
+  /** The region lies inside the endoscope image (tissue, not overlay). */
+  insideEndoscope: boolean;
+  /** The most voted text and its share of the votes (0..1). Patient data: never log. */
+  text: string;
+  confidence: number;
+}
+
+export interface FieldResult extends FieldReading {
+  /** Frame number the value was read from. */
+  frame: number;
+  /** How many samples agreed on this value. */
+  votes: number;
+  /** PNG of the crop it was read from (patient data: stored encrypted). */
+  crop: Buffer;
+}
+
+export interface OcrResult {
+  frameWidth: number;
+  frameHeight: number;
+  /** Frame numbers of the non-blank samples read. */
+  sampledFrames: number[];
+  skippedBlank: number;
+  regions: TextRegion[];
+  /** The profile whose regions were used, if any. */
+  profile: string | null;
+  fields: Partial<Record<PatientField, FieldResult>>;
+  endoscope: EndoscopeRegion | null;
+  timings: { detectMs: number; recognizeMs: number; decodeMs: number; endoscopeMs: number };
+  /** Lines not read again because the same pixels were read at the same place in an earlier sample. */
+  linesReused: number;
+  /** Lines read by the recogniser. */
+  linesRead: number;
+}
+
+/** The device layout used to read fields: a profile's regions win over free detection. */
+export interface LayoutChoice {
+  profile: string | null;
+  regions?: FieldRegions;
+  dateOrder?: 'dmy' | 'mdy';
+}
+
+export interface OcrOptions {
+  samples?: number;
+  /** A fixed layout (profile regions in frame pixels). */
+  layout?: LayoutChoice;
+  /** Called with the first readable frame when no `layout` is given: pick a profile (best match) or none. */
+  resolveLayout?: (lines: ReadLine[], image: RgbImage) => Promise<LayoutChoice> | LayoutChoice;
+  /** Explicit times in seconds instead of K spread samples. */
+  times?: number[];
+  maxSide?: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, stage: string) => void;
+  engine?: OcrEngine;
+  /** Folder for the local copy of the Tesseract data when no engine is passed (default: a per-user temp folder). */
+  cacheDir?: string;
+  today?: Date;
+}
+
+/** Decode the sample frames of a file (video or image) as RGB, skipping blank ones. */
+export async function* sampleFrames(
+  ffmpeg: Ffmpeg,
+  file: string,
+  opts: { samples?: number; times?: number[]; signal?: AbortSignal; onSkip?: () => void },
+): AsyncGenerator<SampledFrame & { index: number; total: number }> {
+  const info = await ffmpeg.probe(file, opts.signal);
+  if (!info.video) throw new FramewiseError('no_video_stream', `${file} has no video stream`);
+  const size = { width: info.video.displayWidth, height: info.video.displayHeight };
+  const fps = info.fps ? info.fps.num / info.fps.den : 25;
+  const times = opts.times ?? sampleTimes(info.duration, opts.samples ?? 24);
+  for (let i = 0; i < times.length; i++) {
+    throwIfAborted(opts.signal);
+    const t = times[i]!;
+    const data = await readFrameRgb(ffmpeg, file, t, size, opts.signal);
+    if (!data) {
+      opts.onSkip?.();
+      continue;
+    }
+    const image = { ...size, data };
+    if (isBlankFrame(image)) {
+      opts.onSkip?.();
+      continue;
+    }
+    yield { frame: Math.round(t * fps), time: t, image, index: i, total: times.length };
+  }
+}
+
+/** Combine per-frame readings of a field: vote by value (sum of confidences over the number of frames read). */
+function voteField(
+  readings: Array<FieldReading & { frame: number; crop: Buffer }>,
+  framesRead: number,
+  earliest: boolean,
+): FieldResult | undefined {
+  if (!readings.length) return undefined;
+  if (earliest) {
+    const r = [...readings].sort((a, b) => a.frame - b.frame)[0]!;
+    return { ...r, votes: 1, confidence: r.confidence * Math.min(1, readings.length / Math.max(1, framesRead)) };
+  }
+  const byValue = new Map<string, typeof readings>();
+  for (const r of readings) byValue.set(r.value, [...(byValue.get(r.value) ?? []), r]);
+  let best: { value: string; score: number; rs: typeof readings } | null = null;
+  for (const [value, rs] of byValue) {
+    const score = rs.reduce((s, r) => s + r.confidence, 0);
+    if (!best || score > best.score) best = { value, score, rs };
+  }
+  const top = [...best!.rs].sort((a, b) => b.confidence - a.confidence)[0]!;
+  return { ...top, votes: best!.rs.length, confidence: best!.score / Math.max(1, framesRead) };
+}
+
+/** Cluster the boxes of all frames by overlap; a region seen in most samples is overlay. */
+function clusterRegions(perFrame: ReadLine[][], endoscope: EndoscopeRegion | null): TextRegion[] {
+  const clusters: Array<{ box: Box; members: ReadLine[]; frames: Set<number> }> = [];
+  perFrame.forEach((lines, fi) => {
+    for (const l of lines) {
+      const c = clusters.find((c) => iou(c.box, l.box) > 0.4);
+      if (c) {
+        c.members.push(l);
+        c.frames.add(fi);
+        c.box = bounding([c.box, l.box]);
+      } else clusters.push({ box: { ...l.box }, members: [l], frames: new Set([fi]) });
+    }
+  });
+  const n = perFrame.length;
+  return clusters.map((c) => {
+    const votes = new Map<string, number>();
+    for (const m of c.members) votes.set(m.text, (votes.get(m.text) ?? 0) + m.confidence);
+    const [text, score] = [...votes].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const cx = c.box.x + c.box.width / 2;
+    const cy = c.box.y + c.box.height / 2;
+    return {
+      box: c.box,
+      frames: c.frames.size,
+      stable: n <= 1 || c.frames.size >= Math.max(2, Math.ceil(n * 0.5)),
+      insideEndoscope: endoscope ? insideMask(endoscope, cx, cy) : false,
+      text,
+      confidence: Math.round((score / Math.max(1, n)) * 1000) / 1000,
+    };
+  });
+}
+
+/**
+ * Read the overlay of a video (or image): sample frames, detect and read the text lines, extract the
+ * patient fields per frame and vote across frames, cluster text regions, and find the endoscope image.
+ */
+export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}): Promise<OcrResult> {
+  const engine = opts.engine ?? (await OcrEngine.create(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}));
+  const onAbort = () => void engine.close().catch(() => undefined);
+  if (!opts.engine) opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const timings = { detectMs: 0, recognizeMs: 0, decodeMs: 0, endoscopeMs: 0 };
+  try {
+    const perFrame: ReadLine[][] = [];
+    const endoscopeAcc = new EndoscopeAccumulator();
+    const cache = new LineCache();
+    const frames: number[] = [];
+    const readings = new Map<PatientField, Array<FieldReading & { frame: number; crop: Buffer }>>();
+    let skipped = 0;
+    let layout: LayoutChoice | undefined = opts.layout;
+    let size = { width: 0, height: 0 };
+    let tDecode = performance.now();
+    for await (const s of sampleFrames(ffmpeg, file, {
+      ...(opts.samples ? { samples: opts.samples } : {}),
+      ...(opts.times ? { times: opts.times } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onSkip: () => skipped++,
+    })) {
+      timings.decodeMs += performance.now() - tDecode;
+      size = { width: s.image.width, height: s.image.height };
+      opts.onProgress?.((s.index + 0.5) / s.total, 'reading text');
+      const lines = await engine.readFrame(s.image, {
+        cache,
+        ...(opts.maxSide ? { maxSide: opts.maxSide } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        timings,
+      });
+      perFrame.push(lines);
+      frames.push(s.frame);
+      const te = performance.now();
+      endoscopeAcc.add(s.image);
+      timings.endoscopeMs += performance.now() - te;
+      if (!layout) layout = opts.resolveLayout ? await opts.resolveLayout(lines, s.image) : { profile: null };
+      const fields = extractFields(lines, {
+        ...(layout.regions ? { regions: layout.regions } : {}),
+        ...(layout.dateOrder ? { dateOrder: layout.dateOrder } : {}),
+        ...(opts.today ? { today: opts.today } : {}),
+      });
+      for (const key of PATIENT_FIELDS) {
+        const r = fields[key];
+        if (!r) continue;
+        const pad = Math.round(r.box.height * 0.3);
+        const crop = encodePng(
+          rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad }),
+          3,
+        );
+        readings.set(key, [...(readings.get(key) ?? []), { ...r, frame: s.frame, crop }]);
+      }
+      tDecode = performance.now();
+    }
+    throwIfAborted(opts.signal);
+    const t0 = performance.now();
+    const endoscope = endoscopeAcc.result();
+    timings.endoscopeMs += performance.now() - t0;
+    const fields: OcrResult['fields'] = {};
+    for (const key of PATIENT_FIELDS) {
+      const v = voteField(readings.get(key) ?? [], perFrame.length, key === 'examination_time');
+      if (v) fields[key] = { ...v, confidence: Math.round(v.confidence * 1000) / 1000 };
+    }
+    opts.onProgress?.(1, 'done');
+    return {
+      frameWidth: size.width,
+      frameHeight: size.height,
+      sampledFrames: frames,
+      skippedBlank: skipped,
+      regions: clusterRegions(perFrame, endoscope),
+      profile: layout?.profile ?? null,
+      fields,
+      endoscope,
+      timings,
+      linesReused: cache.hits,
+      linesRead: cache.reads,
+    };
+  } catch (err) {
+    if (opts.signal?.aborted) throw cancelled();
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (!opts.engine) await engine.close();
+  }
+}
+
+/** Read one still image file (JPEG/PNG): the same pipeline with a single sample at t = 0. */
+export function runOcrOnImage(ffmpeg: Ffmpeg, file: string, opts: Omit<OcrOptions, 'times' | 'samples'> = {}): Promise<OcrResult> {
+  return runOcr(ffmpeg, file, { ...opts, times: [0] });
+}
+
+export type { DetectedBox };

@@ -1,0 +1,95 @@
+/** A calendar date found in OCR text. */
+export interface FoundDate {
+  /** ISO YYYY-MM-DD */
+  iso: string;
+  /** HH:MM[:SS] when a time follows the date on the same line. */
+  time: string | null;
+  /** Day and month could be swapped (both ≤ 12, order taken from the layout convention). */
+  ambiguous: boolean;
+  /** Character offsets of the match in the text. */
+  start: number;
+  end: number;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function isValidDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1880 || y > 2200) return false;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+function expandYear(yy: number, today: Date): number {
+  const pivot = today.getUTCFullYear() % 100;
+  return yy <= pivot ? 2000 + yy : 1900 + yy;
+}
+
+const YMD = /(?<![\d])(\d{4})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?(\d{1,2})(?![\d])/g;
+const DMY = /(?<![\d])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])/g;
+const TIME = /(?<![\d])([01]?\d|2[0-3])[:.]([0-5]\d)(?:[:.]([0-5]\d))?(?![\d])/;
+
+/**
+ * Find dates in a line: yyyy-mm-dd, yyyy/mm/dd, dd.mm.yyyy, dd/mm/yyyy, dd.mm.yy (and - separators).
+ * Day/month order for d/m/y forms: a part above 12 decides; otherwise `order` (default day first).
+ */
+export function findDates(text: string, opts: { today?: Date; order?: 'dmy' | 'mdy' } = {}): FoundDate[] {
+  const today = opts.today ?? new Date();
+  const out: FoundDate[] = [];
+  const taken: Array<[number, number]> = [];
+  for (const m of text.matchAll(YMD)) {
+    const y = Number(m[1]),
+      mo = Number(m[2]),
+      d = Number(m[3]);
+    if (!isValidDate(y, mo, d)) continue;
+    const start = m.index ?? 0;
+    out.push({ iso: `${y}-${pad(mo)}-${pad(d)}`, time: null, ambiguous: false, start, end: start + m[0].length });
+    taken.push([start, start + m[0].length]);
+  }
+  for (const m of text.matchAll(DMY)) {
+    const start = m.index ?? 0;
+    if (taken.some(([a, b]) => start < b && start + m[0].length > a)) continue;
+    const a = Number(m[1]),
+      b = Number(m[3]);
+    // A time like 09.52.17 looks like a two-digit-year date; a time-like triple with ':' never matches (no ':' separator).
+    let y = Number(m[4]);
+    if (m[4]!.length === 2) y = expandYear(y, today);
+    let day: number,
+      month: number,
+      ambiguous = false;
+    if (a > 12 && b <= 12) [day, month] = [a, b];
+    else if (b > 12 && a <= 12) [day, month] = [b, a];
+    else if (a <= 12 && b <= 12) {
+      ambiguous = a !== b;
+      [day, month] = opts.order === 'mdy' ? [b, a] : [a, b];
+    } else continue;
+    if (!isValidDate(y, month, day)) continue;
+    out.push({ iso: `${y}-${pad(month)}-${pad(day)}`, time: null, ambiguous, start, end: start + m[0].length });
+  }
+  out.sort((x, y) => x.start - y.start);
+  // A time on the line belongs to the date before it (or the only date).
+  const t = TIME.exec(text.replace(DMY, (s) => ' '.repeat(s.length)).replace(YMD, (s) => ' '.repeat(s.length)));
+  if (t && out.length) {
+    const time = `${pad(Number(t[1]))}:${t[2]}${t[3] ? `:${t[3]}` : ''}`;
+    const before = out.filter((d) => d.end <= (t.index ?? 0));
+    (before[before.length - 1] ?? out[0]!).time = time;
+  }
+  return out;
+}
+
+export function isoToUtc(iso: string): number {
+  const [y, m, d] = iso.split('-').map(Number);
+  return Date.UTC(y!, m! - 1, d!);
+}
+
+export function yearsBetween(olderIso: string, newerIso: string): number {
+  return (isoToUtc(newerIso) - isoToUtc(olderIso)) / (365.25 * 86400_000);
+}
+
+/** Normalise a user-typed date (any supported format) to ISO, or null. */
+export function parseDateInput(value: string): string | null {
+  const t = value.trim();
+  const found = findDates(t);
+  return found.length === 1 && found[0]!.start === 0 && found[0]!.end === t.length ? found[0]!.iso : null;
+}

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { nowIso } from '../db/open.js';
+import { FramewiseError } from '../util/errors.js';
+import { keyFilePath, LibraryKey } from './crypto.js';
+
+const cache = new Map<string, LibraryKey>();
+
+/**
+ * The library's patient-data key. Created with the first patient data; afterwards a missing or foreign key
+ * file is an error (never silently replaced: that would orphan the encrypted data).
+ */
+export async function libraryKey(dataDir: string, db: Kysely<Database>, writer: Kysely<Database>): Promise<LibraryKey> {
+  const cached = cache.get(dataDir);
+  if (cached) return cached;
+  const check = await db.selectFrom('patient_key_check').select('key_id').where('id', '=', 1).executeTakeFirst();
+  const key = await LibraryKey.load(dataDir, { create: !check });
+  if (!key) {
+    throw new FramewiseError(
+      'verification_failed',
+      `The library's key file ${keyFilePath(dataDir)} is missing: its patient data cannot be decrypted. Restore the key file from a backup.`,
+    );
+  }
+  if (check && !key.matchesId(check.key_id)) {
+    throw new FramewiseError(
+      'verification_failed',
+      `The key file ${key.file} does not belong to this library: its patient data cannot be decrypted.`,
+    );
+  }
+  if (!check) {
+    await writer
+      .insertInto('patient_key_check')
+      .values({ id: 1, key_id: key.keyId, created_at: nowIso() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  cache.set(dataDir, key);
+  return key;
+}
+
+/** Forget cached keys (tests that swap key files). */
+export function forgetLibraryKeys(): void {
+  cache.clear();
+}

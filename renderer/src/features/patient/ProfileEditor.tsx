@@ -1,0 +1,239 @@
+import { useMemo, useRef, useState, type PointerEvent } from 'react';
+import type { DeviceProfile, ProfileInfo, VideoDetail } from '../../../../core/api/types.js';
+import { Modal } from '../../components/Modal.js';
+import { Button } from '../../components/ui.js';
+import { client } from '../../state/client.js';
+import { notify } from '../../state/store.js';
+import { errorMessage } from '../../transport/types.js';
+import { usePlayer } from '../video/player.js';
+import { strings } from '../../strings.js';
+
+const S = strings.patient;
+
+type RegionKey = keyof typeof S.regions;
+type Rect = { x: number; y: number; width: number; height: number };
+const KEYS = Object.keys(S.regions) as RegionKey[];
+const COLORS: Record<RegionKey, string> = {
+  name: '#3b82f6',
+  last_name: '#06b6d4',
+  first_name: '#14b8a6',
+  dob: '#f59e0b',
+  examination_date: '#a855f7',
+  casenumber: '#ec4899',
+  device: '#84cc16',
+  endoscope: '#ef4444',
+};
+
+function scaled(r: Rect, sx: number, sy: number): Rect {
+  return { x: Math.round(r.x * sx), y: Math.round(r.y * sy), width: Math.round(r.width * sx), height: Math.round(r.height * sy) };
+}
+
+/** Regions of a profile at this video's display size. */
+function regionsOf(p: DeviceProfile | null, w: number, h: number): Partial<Record<RegionKey, Rect>> {
+  if (!p) return {};
+  const sx = w / p.referenceWidth;
+  const sy = h / p.referenceHeight;
+  const out: Partial<Record<RegionKey, Rect>> = {};
+  for (const [k, r] of Object.entries(p.fields)) if (r) out[k as RegionKey] = scaled(r, sx, sy);
+  if (p.endoscope) out.endoscope = scaled(p.endoscope, sx, sy);
+  return out;
+}
+
+/**
+ * Create or edit a device profile by drawing rectangles on the current frame of this video. Built-in
+ * profiles are copied under a new name (they cannot be overwritten).
+ */
+export function ProfileEditor({
+  video,
+  profiles,
+  onClose,
+  onSaved,
+}: {
+  video: VideoDetail;
+  profiles: ProfileInfo[];
+  onClose: () => void;
+  onSaved: (name: string) => void;
+}) {
+  const W = video.displayWidth;
+  const H = video.displayHeight;
+  const [base, setBase] = useState('');
+  const baseProfile = profiles.find((p) => p.profile.name === base) ?? null;
+  const [name, setName] = useState('');
+  const [regions, setRegions] = useState<Partial<Record<RegionKey, Rect>>>({});
+  const [shape, setShape] = useState<'circle' | 'octagon' | 'rectangle'>('octagon');
+  const [dateOrder, setDateOrder] = useState<'dmy' | 'mdy'>('dmy');
+  const [active, setActive] = useState<RegionKey>('name');
+  const [draft, setDraft] = useState<{ x0: number; y0: number; r: Rect } | null>(null);
+  const svg = useRef<SVGSVGElement>(null);
+  const time = useMemo(() => usePlayer.getState().currentTime, []);
+  const src = useMemo(() => `${client().mediaUrl({ kind: 'video', id: video.id })}#t=${time.toFixed(3)}`, [video.id, time]);
+
+  const pick = (n: string) => {
+    setBase(n);
+    const p = profiles.find((x) => x.profile.name === n)?.profile ?? null;
+    setRegions(regionsOf(p, W, H));
+    setName(p ? (profiles.find((x) => x.profile.name === n)?.builtin ? `${p.name} (copy)` : p.name) : '');
+    if (p?.endoscope) setShape(p.endoscope.shape);
+    if (p?.dateOrder) setDateOrder(p.dateOrder);
+  };
+
+  const toVideo = (e: PointerEvent): { x: number; y: number } => {
+    const b = svg.current!.getBoundingClientRect();
+    return {
+      x: Math.max(0, Math.min(W, ((e.clientX - b.left) / b.width) * W)),
+      y: Math.max(0, Math.min(H, ((e.clientY - b.top) / b.height) * H)),
+    };
+  };
+  const down = (e: PointerEvent<SVGSVGElement>) => {
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const p = toVideo(e);
+    setDraft({ x0: p.x, y0: p.y, r: { x: p.x, y: p.y, width: 0, height: 0 } });
+  };
+  const move = (e: PointerEvent<SVGSVGElement>) => {
+    if (!draft) return;
+    const p = toVideo(e);
+    setDraft({
+      ...draft,
+      r: { x: Math.min(draft.x0, p.x), y: Math.min(draft.y0, p.y), width: Math.abs(p.x - draft.x0), height: Math.abs(p.y - draft.y0) },
+    });
+  };
+  const up = () => {
+    if (draft && draft.r.width >= 4 && draft.r.height >= 4) setRegions({ ...regions, [active]: scaled(draft.r, 1, 1) });
+    setDraft(null);
+  };
+
+  const save = async () => {
+    const { endoscope, ...fields } = regions;
+    const profile: DeviceProfile = {
+      name: name.trim(),
+      ...(baseProfile?.profile.description ? { description: baseProfile.profile.description } : {}),
+      referenceWidth: W,
+      referenceHeight: H,
+      dateOrder,
+      fields,
+      ...(endoscope ? { endoscope: { ...endoscope, shape } } : {}),
+    };
+    try {
+      const saved = await client().call('profiles.save', { profile });
+      onSaved(saved.name);
+    } catch (err) {
+      notify(errorMessage(err));
+    }
+  };
+
+  return (
+    <Modal title={S.editorTitle} onClose={onClose} closeLabel={S.close} testId="profile-editor">
+      <p className="muted">{S.editorHint}</p>
+      <div className="profile-editor-form">
+        <label>
+          <span>{S.baseOn}</span>
+          <select value={base} onChange={(e) => pick(e.target.value)} data-testid="profile-base">
+            <option value="">{S.baseNew}</option>
+            {profiles.map((p) => (
+              <option key={p.profile.name} value={p.profile.name}>
+                {p.profile.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{S.name}</span>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="profile-name" />
+        </label>
+        <label>
+          <span>{S.dateOrder}</span>
+          <select value={dateOrder} onChange={(e) => setDateOrder(e.target.value as 'dmy' | 'mdy')}>
+            {(['dmy', 'mdy'] as const).map((o) => (
+              <option key={o} value={o}>
+                {S.dateOrders[o]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{S.shape}</span>
+          <select value={shape} onChange={(e) => setShape(e.target.value as typeof shape)}>
+            {(['circle', 'octagon', 'rectangle'] as const).map((o) => (
+              <option key={o} value={o}>
+                {S.shapes[o]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="profile-editor-regions" role="radiogroup" aria-label={S.region}>
+        {KEYS.map((k) => (
+          <label key={k} className={`profile-region ${active === k ? 'active' : ''}`} style={{ borderColor: COLORS[k] }}>
+            <input type="radio" name="region" checked={active === k} onChange={() => setActive(k)} data-testid={`profile-region-${k}`} />
+            <span>{S.regions[k]}</span>
+            {regions[k] && (
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  const { [k]: _removed, ...rest } = regions;
+                  setRegions(rest);
+                }}
+                aria-label={`${S.clearRegion}: ${S.regions[k]}`}
+              >
+                ×
+              </button>
+            )}
+          </label>
+        ))}
+      </div>
+      {/* The frame's aspect ratio is fixed before the video loads, so drawn rectangles map to pixels at once. */}
+      <div className="profile-canvas" data-testid="profile-canvas" style={{ aspectRatio: `${W} / ${H}` }}>
+        <video src={src} muted preload="auto" playsInline aria-hidden="true" />
+        <svg
+          ref={svg}
+          viewBox={`0 0 ${W} ${H}`}
+          preserveAspectRatio="none"
+          onPointerDown={down}
+          onPointerMove={move}
+          onPointerUp={up}
+          data-testid="profile-draw"
+        >
+          {KEYS.map((k) => {
+            const r = regions[k];
+            return r ? (
+              <g key={k}>
+                <rect
+                  x={r.x}
+                  y={r.y}
+                  width={r.width}
+                  height={r.height}
+                  fill="none"
+                  stroke={COLORS[k]}
+                  strokeWidth={Math.max(2, W / 480)}
+                  data-testid={`profile-rect-${k}`}
+                />
+                <text x={r.x + 4} y={r.y + Math.max(14, H / 40)} fill={COLORS[k]} fontSize={Math.max(12, H / 40)}>
+                  {S.regions[k]}
+                </text>
+              </g>
+            ) : null;
+          })}
+          {draft && (
+            <rect
+              x={draft.r.x}
+              y={draft.r.y}
+              width={draft.r.width}
+              height={draft.r.height}
+              fill="none"
+              stroke={COLORS[active]}
+              strokeDasharray="6 4"
+              strokeWidth={Math.max(2, W / 480)}
+            />
+          )}
+        </svg>
+      </div>
+      <div className="profile-editor-actions">
+        <Button onClick={onClose}>{S.close}</Button>
+        <Button variant="primary" disabled={!name.trim()} onClick={() => void save()} data-testid="profile-save">
+          {S.saveProfile}
+        </Button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { tempDir } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
+import { startServe } from '../helpers/serve.js';
+import { rawRequest } from '../helpers/http.js';
+
+/**
+ * The renderer's desktop path (transport/ipc.ts) in real Chromium. Electron cannot run here, so the page gets a
+ * `window.framewise` with exactly the preload's contract (call/subscribe/mediaUrl/pathForFile; errors as
+ * Error(JSON {code, message})) carried over the bridge's WebSocket to a real core. Checks that the app picks the
+ * IPC transport, imports dropped files by their paths (no upload), and shows core errors by their message.
+ */
+test('desktop transport: window.framewise is used, drops import by path, errors keep their message', { timeout: 300_000 }, async (t) => {
+  const lib = tempDir('framewise-e2e-desktop-');
+  t.after(() => lib.cleanup());
+  const file = await media.mp4(2);
+  const server = await startServe(lib.dir);
+  t.after(() => server.stop());
+  const browser = await chromium.launch({
+    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(90_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.addInitScript((realPath: string) => {
+    const listeners = new Set<(e: unknown) => void>();
+    const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+    const calls: string[] = [];
+    const ready = new Promise<WebSocket>((resolve) => {
+      const open = () => {
+        const s = new WebSocket(`ws://${location.host}/ws`);
+        s.onopen = () => resolve(s);
+        s.onmessage = (ev) => {
+          const m = JSON.parse(String(ev.data)) as {
+            type: string;
+            id: number;
+            ok: boolean;
+            result?: unknown;
+            error?: { code: string; message: string };
+            event?: unknown;
+          };
+          if (m.type === 'event') return listeners.forEach((l) => l(m.event));
+          const p = pending.get(m.id);
+          pending.delete(m.id);
+          if (m.ok) p?.resolve(m.result);
+          else p?.reject(new Error(JSON.stringify({ code: m.error!.code, message: m.error!.message })));
+        };
+      };
+      open();
+    });
+    let id = 1;
+    (window as unknown as { framewise: unknown; __calls: string[] }).__calls = calls;
+    (window as unknown as { framewise: unknown }).framewise = {
+      transport: 'ipc',
+      async call(method: string, params: unknown) {
+        calls.push(method);
+        const s = await ready;
+        const n = id++;
+        return new Promise((resolve, reject) => {
+          pending.set(n, { resolve, reject });
+          s.send(JSON.stringify({ id: n, method, params }));
+        });
+      },
+      subscribe(l: (e: unknown) => void) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      mediaUrl(target: { kind: string; id: number }) {
+        return `/media/${target.kind === 'artifact' ? 'artifact' : 'video'}/${Math.trunc(target.id)}`;
+      },
+      // Electron's webUtils.getPathForFile: the file's real path on disk.
+      pathForFile(f: File) {
+        return f.name === realPath.split('/').pop() ? realPath : '';
+      },
+    };
+  }, file);
+
+  await page.goto(server.url);
+  await page.getByText('Your library is empty').waitFor();
+  // Drop the file: the desktop path imports it where it is (no upload).
+  const bytes = (await readFile(file)).toString('base64');
+  await page.evaluate(
+    ({ name, b64 }) => {
+      const bin = atob(b64);
+      const arr = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) arr[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([arr], name, { type: 'video/mp4' }));
+      document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { name: path.basename(file), b64: bytes },
+  );
+  await page.locator('[data-testid=import-result][data-phase=imported]', { hasText: path.basename(file) }).waitFor();
+  const calls = await page.evaluate(() => (window as unknown as { __calls: string[] }).__calls);
+  assert.ok(calls.includes('videos.import'), JSON.stringify(calls));
+  await page.keyboard.press('Escape');
+  const card = page.locator('[data-testid=video-card]');
+  await card.waitFor();
+  const id = Number(await card.getAttribute('data-video-id'));
+  // The thumbnail comes through the media URL the desktop API handed out.
+  const cookie = `fw_token_${server.port}=${server.token}`;
+  const head = await rawRequest({ port: server.port, path: `/media/video/${id}`, method: 'HEAD', headers: { cookie } });
+  assert.equal(head.status, 200);
+  // Imported in place: the library references the original file, nothing was uploaded.
+  await card.click();
+  await page.getByTestId('meta-path').filter({ hasText: file }).waitFor();
+  // A core error crosses the IPC transport with its own message.
+  await page.goto(`${server.origin}/#/video/999`);
+  const title = page.locator('.empty-state h2');
+  await title.waitFor();
+  assert.equal(await title.textContent(), 'The video could not be loaded: No video with id 999');
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,133 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveCore } from '../../core/bridge/serve.js';
+import type { Bridge } from '../../core/bridge/server.js';
+import { Core } from '../../core/core.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import { importAndWait, tempDir } from '../helpers/library.js';
+import { overlayMedia } from '../ocr/overlay-media.js';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+function chromiumPath(): string {
+  const p =
+    process.env.FRAMEWISE_CHROMIUM ??
+    ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((c) => existsSync(c));
+  if (!p) throw new Error('No Chromium found (set FRAMEWISE_CHROMIUM)');
+  return p;
+}
+
+/** The patient-data panel in the real UI (browser mode, real core, real OCR). */
+describe('patient-data panel', () => {
+  const scratch = tempDir('framewise-ui-patient-');
+  let core: Core;
+  let bridge: Bridge;
+  let browser: Browser;
+  let page: Page;
+  let videoId: number;
+  before(async () => {
+    core = await Core.open({ dataDir: scratch.dir, runJobs: true, concurrency: 1 });
+    bridge = await serveCore(core, { rendererDir: path.join(REPO_ROOT, 'dist', 'renderer') });
+    const file = await overlayMedia('ui-panel', {
+      duration: 2,
+      endoscope: { shape: 'octagon', x: 660, y: 100, size: 560 },
+      lines: [
+        { text: 'Name: Groß, Mareike', x: 30, y: 30 },
+        { text: 'geb. 30.04.1970', x: 30, y: 75 },
+        { text: '2025-03-14 09:05', x: 30, y: 120 },
+      ],
+    });
+    const [imp] = await importAndWait(core, [file]);
+    videoId = (imp!.output as { videoId: number }).videoId;
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(bridge.url);
+    await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
+  });
+  after(async () => {
+    await browser?.close();
+    await bridge?.close();
+    await core?.close();
+    scratch.cleanup();
+  });
+
+  test('reads the overlay, shows each field with confidence and crop; correct + verify are saved and audited', async () => {
+    const panel = page.getByTestId('patient-panel');
+    await panel.waitFor();
+    await page.getByTestId('patient-read').click();
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="patient-input-last_name"]') as HTMLInputElement | null)?.value === 'Groß',
+      null,
+      { timeout: 120_000 },
+    );
+    assert.equal(await page.getByTestId('patient-input-first_name').inputValue(), 'Mareike');
+    assert.equal(await page.getByTestId('patient-input-dob').inputValue(), '1970-04-30');
+    assert.equal(await page.getByTestId('patient-input-examination_date').inputValue(), '2025-03-14');
+    await page.getByTestId('patient-crop-last_name').waitFor();
+    assert.match((await page.getByTestId('patient-field-last_name').textContent()) ?? '', /\d+ %/);
+    // Correct the first name, then verify the last name.
+    await page.getByTestId('patient-input-first_name').fill('Mareike Anna');
+    await page.getByTestId('patient-save-first_name').click();
+    await page.getByTestId('patient-verify-last_name').check();
+    // The checkbox shows the click at once; wait until the core has stored it.
+    const stored = async () => (await core.call('patient.get', { video: videoId })).fields.find((x) => x.field === 'last_name')?.verified;
+    for (let i = 0; i < 200 && !(await stored()); i++) await new Promise((r) => setTimeout(r, 100));
+    const data = await core.call('patient.get', { video: videoId });
+    const f = Object.fromEntries(data.fields.map((x) => [x.field, x]));
+    assert.equal(f.first_name?.value, 'Mareike Anna');
+    assert.equal(f.first_name?.source, 'manual');
+    assert.equal(f.last_name?.verified, true);
+    await page.locator('.patient-history summary').click();
+    await page.getByTestId('patient-history').getByText('Mareike Anna').first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'patient-panel.png') });
+  });
+
+  test('the profile editor saves a profile drawn on the frame; the panel can read with it', async () => {
+    await page.getByTestId('patient-edit-profiles').click();
+    const editor = page.getByTestId('profile-editor');
+    await editor.waitFor();
+    await page.getByTestId('profile-name').fill('My processor');
+    const box = (await page.getByTestId('profile-draw').boundingBox())!;
+    const sx = box.width / 1280;
+    const sy = box.height / 720;
+    const drag = async (x0: number, y0: number, x1: number, y1: number) => {
+      await page.mouse.move(box.x + x0 * sx, box.y + y0 * sy);
+      await page.mouse.down();
+      await page.mouse.move(box.x + x1 * sx, box.y + y1 * sy, { steps: 4 });
+      await page.mouse.up();
+    };
+    await page.getByTestId('profile-region-name').check();
+    await drag(10, 20, 520, 70);
+    await page.getByTestId('profile-region-dob').check();
+    await drag(10, 70, 520, 115);
+    await page.getByTestId('profile-rect-dob').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'profile-editor.png') });
+    const toasts = await page.getByTestId('notice').allTextContents();
+    assert.deepEqual(toasts, [], 'no error notices');
+    await page.getByTestId('profile-save').click();
+    await editor.waitFor({ state: 'detached' });
+    const saved = await core.call('profiles.get', { name: 'My processor' });
+    assert.equal(saved.profile.referenceWidth, 1280);
+    const n = saved.profile.fields.name!;
+    assert.ok(Math.abs(n.x - 10) <= 6 && Math.abs(n.width - 510) <= 12, JSON.stringify(n));
+    assert.equal(await page.getByTestId('patient-profile').inputValue(), 'My processor');
+    await page.getByTestId('patient-read').click();
+    await page.getByTestId('patient-profile-used').getByText('My processor').waitFor({ timeout: 120_000 });
+  });
+});

@@ -168,7 +168,8 @@ export function resolveOutputPath(
     return file;
   }
   const pseudo = patient?.pseudonym ? safeName(patient.pseudonym) : '';
-  const name = pseudo || `anon-${randomBytes(5).toString('hex')}`;
+  // Several videos of one patient share the pseudonym: a short random suffix keeps each export's name unique.
+  const name = pseudo ? `${pseudo.slice(0, 24)}-${randomBytes(3).toString('hex')}` : `anon-${randomBytes(5).toString('hex')}`;
   return path.resolve(output.dir!, `${name}.mp4`);
 }
 

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
-import { endoscopyVideo } from './endoscopy-media.js';
+import path from 'node:path';
+import { ffmpeg } from '../helpers/media.js';
+import { endoscopyVideo, patientStrings } from './endoscopy-media.js';
+import { ocrEverySecond, patientStringsIn } from './independent-ocr.js';
 
 test('cli anonymize: usage errors exit 2', async () => {
   const lib = tempDir();
@@ -19,23 +22,29 @@ test('cli anonymize: usage errors exit 2', async () => {
   }
 });
 
-test('cli anonymize: a path not in the library is imported; with nothing known to mask it is refused (exit 1, no file)', async () => {
-  const file = await endoscopyVideo();
+test('cli anonymize batch: new files are imported, read by OCR, anonymized and verified (exit 0); no patient text readable', async () => {
+  const a = await endoscopyVideo();
+  const work = tempDir('framewise-anon-cli-in-');
   const lib = tempDir();
   const out = tempDir('framewise-anon-cli-');
   try {
-    const r = await runCli(['--data-dir', lib.dir, 'anonymize', file, '-o', out.dir, '--json'], { timeoutMs: 300_000 });
-    assert.equal(r.code, 1, r.stderr);
-    const doc = JSON.parse(r.stdout) as {
-      results: Array<{ status: string; videoId: number; error?: { message: string } }>;
-      verified: number;
-    };
-    assert.equal(doc.verified, 0);
-    assert.equal(doc.results[0]?.status, 'refused');
-    assert.ok(doc.results[0]?.videoId, 'the file was imported');
-    assert.deepEqual(readdirSync(out.dir), []);
+    // A second file with the same picture but other bytes (a different library entry).
+    const b = path.join(work.dir, 'endoscopy-copy.mp4');
+    await ffmpeg(['-i', a, '-map', '0', '-c', 'copy', '-metadata', 'comment=second recording', b]);
+    const r = await runCli(['--data-dir', lib.dir, 'anonymize', a, b, '-o', out.dir, '--json'], { timeoutMs: 600_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { results: Array<{ status: string; output: string; input: string }>; verified: number };
+    assert.equal(doc.verified, 2);
+    const files = readdirSync(out.dir).sort();
+    assert.equal(files.length, 2);
+    for (const f of files) {
+      assert.doesNotMatch(f, /endoscopy/);
+      const frames = await ocrEverySecond(path.join(out.dir, f));
+      for (const fr of frames) assert.deepEqual(patientStringsIn(fr.text, patientStrings), [], `${f}: patient text at ${fr.time} s`);
+    }
   } finally {
     out.cleanup();
     lib.cleanup();
+    work.cleanup();
   }
 });

@@ -87,3 +87,52 @@ test('peer fixture lx-anonymizer: a video of the four real frames is anonymized;
     work.cleanup();
   }
 });
+
+test('peer fixture lx-anonymizer with the real OCR (profile lx-anonymizer): region, boxes and fields read, export verified', async (t) => {
+  const dir = peerFixture(t, 'lx-anonymizer');
+  if (!dir) return;
+  const gt = (JSON.parse(readFileSync(path.join(dir, 'golden.jsonl'), 'utf8').split('\n')[0]!) as GoldenRow).ground_truth;
+  const tokens = [gt.first_name, gt.last_name, gt.dob.split('-').reverse().join('/'), gt.examination_date.split('-').reverse().join('/')];
+  const work = tempDir('framewise-peer-anon-ocr-');
+  const lib = await openTempCore();
+  try {
+    const video = path.join(work.dir, 'endoscopy.mp4');
+    await ffmpeg([
+      '-framerate',
+      '1/2',
+      '-start_number',
+      '1',
+      '-i',
+      path.join(dir, 'frame%d.jpg'),
+      '-vf',
+      'fps=25,format=yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '16',
+      video,
+    ]);
+    const [imp] = await importAndWait(lib.core, [video]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    const ocr = await lib.core.call('ocr.start', { video: videoId, profile: 'lx-anonymizer' });
+    assert.equal((await lib.core.services.jobs.waitFor(ocr.job.id, 600_000)).state, 'succeeded');
+    const p = await lib.core.call('anonymize.plan', { video: videoId });
+    assert.equal(p.origin.region, 'ocr');
+    assert.equal(p.origin.patient, 'ocr');
+    assert.ok(p.plan.masks.region, 'the endoscope region was found');
+    const { job } = await lib.core.call('anonymize.start', { video: videoId, output: { dir: path.join(work.dir, 'out') } });
+    const done = await lib.core.services.jobs.waitFor(job.id, 600_000);
+    assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+    const res = done.output as AnonymizeJobOutput;
+    const after = await ocrEverySecond(res.outputPath, { interval: 1, scale: 1 });
+    for (const f of after) assert.deepEqual(patientStringsIn(f.text, tokens), [], `patient text readable at ${f.time} s`);
+    const inner = 'crop=800:880:850:100';
+    const score = await ssim({ file: video, chain: inner }, { file: res.outputPath, chain: inner });
+    assert.ok(score > 0.9, `SSIM inside the endoscope image ${score}`);
+  } finally {
+    await lib.close();
+    work.cleanup();
+  }
+});

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startBridge } from '../../core/bridge/server.js';
 import { defaultRendererDir } from '../../core/bridge/serve.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { time, type BenchModule, type BenchRow } from './types.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const COUNT = 10_000;
 
@@ -53,19 +53,7 @@ export const libraryBench: BenchModule = {
       const list = await time(() => lib.core.call('videos.list', {}));
       if (list.result.total !== COUNT) throw new Error(`expected ${COUNT} videos, got ${list.result.total}`);
       const bridge = await startBridge({ core: lib.core, rendererDir: defaultRendererDir() });
-      const browser = await chromium.launch({
-        executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
         await page.goto(bridge.url); // sets the cookie

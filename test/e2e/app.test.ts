@@ -4,29 +4,18 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/library.js';
 import { generated, lavfi, media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { rawRequest, tryWebSocket, wsCall } from '../helpers/http.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
 async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium();
 }
 
 /** Drop real files (bytes read from disk) onto the window, as a desktop drag would. */

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
 import { tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { rawRequest } from '../helpers/http.js';
+import { launchChromium } from '../helpers/browser.js';
 
 /**
  * The renderer's desktop path (transport/ipc.ts) in real Chromium. Electron cannot run here, so the page gets a
@@ -20,19 +20,7 @@ test('desktop transport: window.framewise is used, drops import by path, errors 
   const file = await media.mp4(2);
   const server = await startServe(lib.dir);
   t.after(() => server.stop());
-  const browser = await chromium.launch({
-    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(90_000);

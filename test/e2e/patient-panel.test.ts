@@ -1,24 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { serveCore } from '../../core/bridge/serve.js';
 import type { Bridge } from '../../core/bridge/server.js';
 import { Core } from '../../core/core.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
 import { overlayMedia } from '../ocr/overlay-media.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
-
-function chromiumPath(): string {
-  const p =
-    process.env.FRAMEWISE_CHROMIUM ??
-    ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((c) => existsSync(c));
-  if (!p) throw new Error('No Chromium found (set FRAMEWISE_CHROMIUM)');
-  return p;
-}
 
 /** The patient-data panel in the real UI (browser mode, real core, real OCR). */
 describe('patient-data panel', () => {
@@ -42,19 +35,7 @@ describe('patient-data panel', () => {
     });
     const [imp] = await importAndWait(core, [file]);
     videoId = (imp!.output as { videoId: number }).videoId;
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(bridge.url);

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
 import { startServe } from '../helpers/serve.js';
 import { redManifest, redModelBytes, redSceneVideo, writeModelDir } from '../predict/helpers.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
@@ -32,11 +32,7 @@ test('video view: Predict with a model picked, then one lane per label with scor
 
   const server = await startServe(lib.dir, ['--concurrency', '1']);
   t.after(() => server.stop());
-  const browser = await chromium.launch({
-    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   page.setDefaultTimeout(90_000);

@@ -15,6 +15,7 @@ import type { Services } from './services.js';
 import { readSettings } from './settings/store.js';
 import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
+import { exportMediaPath } from './anonymize/media.js';
 
 export interface CoreOptions {
   dataDir?: string;
@@ -107,8 +108,9 @@ export class Core {
    * The file behind a media URL: only library videos and artifacts are ever served.
    * Returns the absolute path or throws not_found.
    */
-  async mediaPath(target: { kind: 'video' | 'artifact'; id: number }): Promise<{ path: string; contentType: string }> {
+  async mediaPath(target: { kind: 'video' | 'artifact' | 'export'; id: number }): Promise<{ path: string; contentType: string }> {
     const db = this.services.db.reader;
+    if (target.kind === 'export') return exportMediaPath(this.services, target.id);
     if (target.kind === 'video') {
       const row = await db.selectFrom('videos').select(['path', 'container']).where('id', '=', target.id).executeTakeFirst();
       if (!row) throw new FramewiseError('not_found', `No video ${target.id}`);

@@ -3,6 +3,7 @@ import type { Core } from './core.js';
 import { libraryHandlers } from './library/handlers.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
+import { anonymizeHandlers } from './anonymize/handlers.js';
 import { ocrHandlers } from './ocr/handlers.js';
 import { predictHandlers } from './predict/handlers.js';
 import { reviewHandlers } from './review/handlers.js';
@@ -16,6 +17,7 @@ export const commandHandlers: Handlers = {
   ...libraryHandlers,
   ...jobHandlers,
   ...settingsHandlers,
+  ...anonymizeHandlers,
   ...ocrHandlers,
   ...predictHandlers,
   ...reviewHandlers,

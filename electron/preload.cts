@@ -31,8 +31,9 @@ contextBridge.exposeInMainWorld('framewise', {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  mediaUrl(target: { kind: 'video' | 'artifact'; id: number }): string {
-    return `${MEDIA_SCHEME}://${target.kind === 'artifact' ? 'artifact' : 'video'}/${Math.trunc(Number(target.id))}`;
+  mediaUrl(target: { kind: 'video' | 'artifact' | 'export'; id: number }): string {
+    const kind = target.kind === 'artifact' ? 'artifact' : target.kind === 'export' ? 'export' : 'video';
+    return `${MEDIA_SCHEME}://${kind}/${Math.trunc(Number(target.id))}`;
   },
   pathForFile(file: File): string {
     return webUtils.getPathForFile(file);

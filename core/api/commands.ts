@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
+import type { AnonymizeExportRecord, FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
+import type { AnonymizationPlan } from '../anonymize/types.js';
+import type { GateResult } from '../anonymize/gate.js';
+import { anonymizeOptionsSchema } from '../anonymize/types.js';
+import { sourceOverridesSchema } from '../anonymize/sources.js';
+import { anonymizeOutputSchema } from '../anonymize/job.js';
 import type {
   AuditEntry,
   DeviceProfile,
@@ -56,6 +61,21 @@ export const commandInputs = {
   'jobs.retry': z.object({ id }).strict(),
   'settings.get': z.object({}).strict(),
   'settings.set': z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(),
+  'anonymize.plan': z
+    .object({ video: videoRef, options: anonymizeOptionsSchema.partial().optional(), overrides: sourceOverridesSchema.optional() })
+    .strict(),
+  'anonymize.start': z
+    .object({
+      video: videoRef,
+      output: anonymizeOutputSchema,
+      options: anonymizeOptionsSchema.partial().optional(),
+      who: z.string().min(1).max(200).optional(),
+      overrides: sourceOverridesSchema.optional(),
+      verifyInterval: z.number().min(0.01).max(60).optional(),
+    })
+    .strict(),
+  'anonymize.exports': z.object({ video: videoRef.optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),
+  'anonymize.deleteOriginal': z.object({ video: videoRef }).strict(),
   // OCR and patient data
   'ocr.start': z
     .object({ video: videoRef, profile: z.string().min(1).max(100).optional(), samples: z.number().int().min(1).max(200).optional() })
@@ -207,6 +227,15 @@ export interface CommandOutputs {
   'jobs.retry': { job: JobSummary; existing: boolean };
   'settings.get': Record<string, unknown>;
   'settings.set': Record<string, unknown>;
+  'anonymize.plan': {
+    videoId: number;
+    plan: AnonymizationPlan;
+    gate: GateResult;
+    origin: { region: string; textBoxes: string; segments: string; patient: string };
+  };
+  'anonymize.start': { job: JobSummary; existing: boolean };
+  'anonymize.exports': AnonymizeExportRecord[];
+  'anonymize.deleteOriginal': { videoId: number; deleted: string };
   'ocr.start': { job: JobSummary; existing: boolean };
   'ocr.result': (StoredOcrResult & { endoscope: StoredEndoscopeRegion | null }) | null;
   'patient.get': PatientData;

@@ -106,6 +106,29 @@ export interface FailedImport {
   at: string;
 }
 
+export type { AnonymizationPlan, AnonymizeOptions } from '../anonymize/types.js';
+export type { VerificationFinding, VerificationResult } from '../anonymize/verify.js';
+export type { GateResult as AnonymizeGate } from '../anonymize/gate.js';
+
+/** One anonymization export as recorded in the audit trail (who, when, plan, verification, output hash). */
+export interface AnonymizeExportRecord {
+  id: number;
+  videoId: number;
+  videoSha256: string;
+  jobId: number | null;
+  who: string;
+  state: 'running' | 'verified' | 'rejected' | 'failed' | 'cancelled';
+  outputPath: string;
+  outputSha256: string | null;
+  outputSize: number | null;
+  options: unknown;
+  plan: import('../anonymize/types.js').AnonymizationPlan | null;
+  verification: import('../anonymize/verify.js').VerificationResult | null;
+  error: SerializedError | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
 export type CoreEvent =
   | { type: 'job.state'; job: JobSummary }
   | { type: 'job.progress'; jobId: number; videoId: number | null; progress: number; stage: string | null; etaSeconds: number | null }

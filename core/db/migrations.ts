@@ -278,11 +278,42 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 40,
+    name: 'anonymization exports and their audit trail',
+    up: `
+      CREATE TABLE anonymize_exports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        -- No foreign key: the audit trail outlives the video's removal from the library.
+        video_id INTEGER NOT NULL,
+        video_sha256 TEXT NOT NULL,
+        job_id INTEGER,
+        who TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('running','verified','rejected','failed','cancelled')),
+        output_path TEXT NOT NULL,
+        -- The unverified temp file while rendering; removed on any failure (also after a crash, see reap).
+        temp_path TEXT,
+        output_sha256 TEXT,
+        output_size INTEGER,
+        options_json TEXT NOT NULL,
+        plan_json TEXT,
+        verification_json TEXT,
+        error_json TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX anonymize_exports_video ON anonymize_exports(video_id, id);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations.reduce((m, x) => Math.max(m, x.version), 0);
 
-/** Apply pending migrations in one transaction each. Refuses a database written by a newer Framewise. */
+/**
+ * Apply pending migrations in one transaction each, in version order. Applied versions are recorded one by one
+ * (`schema_migrations`), so a migration with a lower number that arrives later is still applied. SQLite's
+ * `user_version` holds the highest version: a library written by a newer Framewise is refused.
+ */
 export function migrate(db: BetterSqlite3.Database, file: string): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = latestSchemaVersion();
@@ -293,11 +324,27 @@ export function migrate(db: BetterSqlite3.Database, file: string): number {
       { current, latest },
     );
   }
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  if (applied.size === 0 && current > 0) {
+    // A library from before migrations were recorded one by one: everything up to user_version is in place.
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of migrations) {
+      if (m.version > current) continue;
+      record.run(m.version, m.name, new Date().toISOString());
+      applied.add(m.version);
+    }
+  }
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.up);
-      db.pragma(`user_version = ${m.version}`);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+      db.pragma(`user_version = ${Math.max(m.version, db.pragma('user_version', { simple: true }) as number)}`);
     })();
   }
   return latest;

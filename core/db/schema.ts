@@ -80,6 +80,25 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface AnonymizeExportsTable {
+  id: Generated<number>;
+  video_id: number;
+  video_sha256: string;
+  job_id: number | null;
+  who: string;
+  state: string;
+  output_path: string;
+  temp_path: string | null;
+  output_sha256: string | null;
+  output_size: number | null;
+  options_json: string;
+  plan_json: string | null;
+  verification_json: string | null;
+  error_json: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
 export interface ModelsTable {
   id: Generated<number>;
   name: string;
@@ -227,6 +246,7 @@ export interface Database {
   job_events: JobEventsTable;
   artifacts: ArtifactsTable;
   settings: SettingsTable;
+  anonymize_exports: AnonymizeExportsTable;
   models: ModelsTable;
   prediction_runs: PredictionRunsTable;
   segments: SegmentsTable;

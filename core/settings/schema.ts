@@ -10,6 +10,11 @@ export const settingsSchema = z.object({
   jobConcurrency: z.number().int().min(1).max(64).nullable().default(null),
   /** Name recorded in audit trails for edits made from this machine. */
   reviewerName: z.string().min(1).max(200).default('reviewer'),
+  /**
+   * Anonymization refuses to start until the patient fields are verified and every removed segment is
+   * validated. 'auto' = on when files are copied into the library (the clinical workflow).
+   */
+  anonymizeClinicalGate: z.enum(['auto', 'on', 'off']).default('auto'),
   /** Frames sampled across a video for OCR of the burned-in overlay. */
   ocrSamples: z.number().int().min(1).max(200).default(24),
   /** Device profile used for OCR when none is picked for a video (null = suggest the best match). */

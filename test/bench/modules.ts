@@ -4,6 +4,7 @@ import { ocrBench } from './ocr.bench.js';
 import { libraryBench } from './library.bench.js';
 import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
+import { anonymizeBench } from './anonymize.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
-export const benchModules: BenchModule[] = [importBench, libraryBench, predictBench, ocrBench, reviewBench];
+export const benchModules: BenchModule[] = [importBench, libraryBench, predictBench, ocrBench, reviewBench, anonymizeBench];

@@ -6,6 +6,7 @@ import { listCommand } from './list.js';
 import { serveCommand } from './serve.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
+import { anonymizeCommand } from './anonymize.js';
 import { metaCommand, ocrCommand, profilesCommand } from './ocr.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
@@ -21,6 +22,7 @@ export const cliCommands: CliCommand[] = [
   retryCommand,
   settingsCommand,
   statusCommand,
+  anonymizeCommand,
   ocrCommand,
   profilesCommand,
   metaCommand,

@@ -5,6 +5,8 @@ import { MetadataPanel } from './MetadataPanel.js';
 import { Timeline } from '../review/Timeline.js';
 import { PatientPanel } from '../patient/PatientPanel.js';
 import { strings } from '../../strings.js';
+import { ExportAction } from '../anonymize/ExportDialog.js';
+import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { PredictAction } from '../predict/PredictAction.js';
 
 /**
@@ -36,6 +38,8 @@ export const videoPanels: VideoPanel[] = [
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
   { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: PatientPanel },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
+  { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
+  { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
 ];
 

@@ -1,0 +1,172 @@
+import type { AnonymizationPlan, QualityPreset, Rect } from './types.js';
+
+/**
+ * Turn a plan into the arguments of ONE ffmpeg invocation (pure). The graph:
+ *   video: [blackout segments (drawbox, timeline by frame number)] → [select kept frames + setpts]
+ *          → [overlay of the static mask image] → [blur boxes] → [crop] → yuv420p
+ *   audio (only when kept): atrim per kept range + concat (sample-accurate, in sync with the cuts),
+ *          muted during blacked-out segments.
+ * Metadata, chapters, subtitles, data streams and attachments are never mapped; bitexact flags keep the
+ * encoder's version strings and creation time out of the file.
+ */
+export interface RenderArgsInput {
+  input: string;
+  /** The mask image (see mask.ts) and where it goes; null when there is no static mask. */
+  mask: { path: string; rect: Rect } | null;
+  output: string;
+  /** Test hook: build the graph without any mask (to prove verification rejects the result). */
+  unsafeDisableMasks?: boolean;
+  /** Override the encoder's thread count (benchmarks compare like for like). */
+  threads?: number;
+}
+
+export const x264Presets: Record<QualityPreset, { preset: string; crf: number }> = {
+  fast: { preset: 'veryfast', crf: 23 },
+  balanced: { preset: 'medium', crf: 20 },
+  quality: { preset: 'slow', crf: 18 },
+};
+export const x265Presets: Record<QualityPreset, { preset: string; crf: number }> = {
+  fast: { preset: 'veryfast', crf: 26 },
+  balanced: { preset: 'medium', crf: 24 },
+  quality: { preset: 'slow', crf: 22 },
+};
+
+const sec = (frames: number, fps: { num: number; den: number }) => ((frames * fps.den) / fps.num).toFixed(6);
+
+function parseFps(text: string): { num: number; den: number } {
+  const [n, d] = text.split('/').map(Number);
+  return { num: n ?? 25, den: d ?? 1 };
+}
+
+/** The video filter chain from [0:v] to [vout]. */
+export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'], opts: { unsafeDisableMasks?: boolean } = {}): string[] {
+  const fps = parseFps(plan.input.fps);
+  const parts: string[] = [];
+  let cur = '[0:v]';
+  let n = 0;
+  const next = () => `[v${n++}]`;
+  const chain: string[] = [];
+  // Black-out segments: decided on the original frame numbers, so before any frame is dropped.
+  for (const b of plan.blacked) {
+    chain.push(`drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,${b.start},${b.end - 1})'`);
+  }
+  if (plan.removed.length) {
+    const cond = plan.removed.map((r) => `between(n,${r.start},${r.end - 1})`).join('+');
+    chain.push(`select='not(${cond})'`);
+    chain.push(`setpts=N*${fps.den}/(${fps.num}*TB)`);
+  }
+  if (chain.length) {
+    const out = next();
+    parts.push(`${cur}${chain.join(',')}${out}`);
+    cur = out;
+  }
+  if (mask && !opts.unsafeDisableMasks) {
+    const out = next();
+    parts.push(`${cur}[1:v]overlay=x=${mask.rect.x}:y=${mask.rect.y}:eof_action=repeat:format=yuv420${out}`);
+    cur = out;
+  }
+  if (plan.masks.style === 'blur' && plan.masks.boxes.length && !opts.unsafeDisableMasks) {
+    const boxes = plan.masks.boxes;
+    const labels = boxes.map((_, i) => `[bsrc${i}]`);
+    const base = `[bbase]`;
+    parts.push(`${cur}split=${boxes.length + 1}${base}${labels.join('')}`);
+    let acc = base;
+    boxes.forEach((b, i) => {
+      // Even sizes keep chroma aligned; the radius is limited by the box's chroma plane size.
+      const w = Math.max(2, b.width & ~1);
+      const h = Math.max(2, b.height & ~1);
+      const x = b.x & ~1;
+      const y = b.y & ~1;
+      const lr = Math.max(1, Math.floor(Math.min(w, h) / 2) - 1);
+      const cr = Math.max(1, Math.floor(Math.min(w, h) / 4) - 1);
+      parts.push(`${labels[i]}crop=${w}:${h}:${x}:${y},boxblur=${lr}:3:${cr}:3[bb${i}]`);
+      const out = next();
+      parts.push(`${acc}[bb${i}]overlay=x=${x}:y=${y}${out}`);
+      acc = out;
+    });
+    cur = acc;
+  }
+  const tail: string[] = [];
+  if (plan.crop) tail.push(`crop=${plan.crop.width}:${plan.crop.height}:${plan.crop.x}:${plan.crop.y}`);
+  tail.push('format=yuv420p');
+  parts.push(`${cur}${tail.join(',')}[vout]`);
+  return parts;
+}
+
+/** The audio chain from [0:a:0] to [aout] (only when the plan keeps audio). */
+export function audioGraph(plan: AnonymizationPlan): string[] {
+  const fps = parseFps(plan.input.fps);
+  const parts: string[] = [];
+  let src = '[0:a:0]';
+  if (plan.blacked.length) {
+    const cond = plan.blacked.map((b) => `between(t,${sec(b.start, fps)},${sec(b.end, fps)})`).join('+');
+    parts.push(`${src}volume=0:enable='${cond}'[amuted]`);
+    src = '[amuted]';
+  }
+  if (!plan.removed.length) {
+    parts.push(`${src}anull[aout]`);
+    return parts;
+  }
+  const kept = plan.kept;
+  if (kept.length === 1) {
+    const k = kept[0]!;
+    parts.push(`${src}atrim=start=${sec(k.start, fps)}:end=${sec(k.end, fps)},asetpts=PTS-STARTPTS[aout]`);
+    return parts;
+  }
+  const labels = kept.map((_, i) => `[as${i}]`);
+  parts.push(`${src}asplit=${kept.length}${labels.join('')}`);
+  kept.forEach((k, i) => parts.push(`${labels[i]}atrim=start=${sec(k.start, fps)}:end=${sec(k.end, fps)},asetpts=PTS-STARTPTS[ak${i}]`));
+  parts.push(`${kept.map((_, i) => `[ak${i}]`).join('')}concat=n=${kept.length}:v=0:a=1[aout]`);
+  return parts;
+}
+
+/** Encoder arguments for the plan's codec and preset (shared with the benchmark's plain re-encode). */
+export function encoderArgs(codec: 'h264' | 'hevc', preset: QualityPreset, threads?: number): string[] {
+  const t = threads ? ['-threads', String(threads)] : [];
+  if (codec === 'hevc') {
+    const p = x265Presets[preset];
+    return ['-c:v', 'libx265', '-preset', p.preset, '-crf', String(p.crf), '-x265-params', 'log-level=error', '-tag:v', 'hvc1', ...t];
+  }
+  const p = x264Presets[preset];
+  return ['-c:v', 'libx264', '-preset', p.preset, '-crf', String(p.crf), ...t];
+}
+
+/** The complete argument list for the render (input, graph, encoders, metadata scrubbing, output). */
+export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): string[] {
+  const graph = [...videoGraph(plan, r.mask, { unsafeDisableMasks: r.unsafeDisableMasks ?? false })];
+  if (plan.audio.keep) graph.push(...audioGraph(plan));
+  const args = [
+    '-v',
+    'error',
+    // Coordinates are display pixels (as OCR reports them): ffmpeg rotates frames upright before the graph,
+    // so the output is upright and carries no rotation metadata.
+    '-i',
+    r.input,
+  ];
+  if (r.mask && !r.unsafeDisableMasks) args.push('-i', r.mask.path);
+  args.push('-filter_complex', graph.join(';'), '-map', '[vout]');
+  if (plan.audio.keep) args.push('-map', '[aout]', '-c:a', 'aac', '-b:a', '128k');
+  args.push(
+    ...encoderArgs(plan.output.codec, plan.output.preset, r.threads),
+    '-map_metadata',
+    '-1',
+    '-map_metadata:s:v',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-sn',
+    '-dn',
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
+    '-flags:a',
+    '+bitexact',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    r.output,
+  );
+  return args;
+}

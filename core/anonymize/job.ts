@@ -1,0 +1,328 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { nowIso } from '../db/open.js';
+import { defineJobKind, stableJson } from '../jobs/kind.js';
+import { requireProbedVideo } from '../library/video-jobs.js';
+import { getVideoSummary, type VideoRow } from '../library/videos.js';
+import type { Services } from '../services.js';
+import { FramewiseError, serializeError } from '../util/errors.js';
+import { checkClinicalGate, type GateResult } from './gate.js';
+import { computePlan } from './plan.js';
+import { renderAnonymized } from './render.js';
+import { loadSources, sourceOverridesSchema, type AnonymizeSources } from './sources.js';
+import { createTesseractReader, type TextReader } from './text-reader.js';
+import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
+import { anonymizeOptionsSchema, type AnonymizationPlan, type AnonymizeOptions } from './types.js';
+import type { VerificationResult } from './verify.js';
+
+export const anonymizeOutputSchema = z
+  .object({
+    /** A folder: the file is named after the pseudonym or a random id. */
+    dir: z.string().min(1).max(4096).optional(),
+    /** An explicit .mp4 path (refused if it carries the original's name or a patient token). */
+    path: z.string().min(1).max(4096).optional(),
+  })
+  .strict()
+  .refine((o) => !!o.dir !== !!o.path, 'give exactly one of output.dir or output.path');
+
+export const anonymizeJobInputSchema = z
+  .object({
+    videoId: z.number().int().positive(),
+    output: anonymizeOutputSchema,
+    options: anonymizeOptionsSchema.optional(),
+    who: z.string().min(1).max(200).optional(),
+    overrides: sourceOverridesSchema.optional(),
+    /** Seconds between verification samples (default 1; at least 24 frames are always read). */
+    verifyInterval: z.number().min(0.01).max(60).optional(),
+    /** Test hook, honoured only with FRAMEWISE_TEST_HOOKS=1: render without masks. */
+    unsafeDisableMasks: z.boolean().optional(),
+  })
+  .strict();
+export type AnonymizeJobInput = z.infer<typeof anonymizeJobInputSchema>;
+
+const verificationSchema = z.custom<VerificationResult>((v) => typeof v === 'object' && v !== null && 'ok' in v);
+const planSchema = z.custom<AnonymizationPlan>((v) => typeof v === 'object' && v !== null && 'version' in v);
+
+export const anonymizeJobOutputSchema = z.object({
+  exportId: z.number().int(),
+  outputPath: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  plan: planSchema,
+  verification: verificationSchema,
+  renderSeconds: z.number(),
+});
+export type AnonymizeJobOutput = z.infer<typeof anonymizeJobOutputSchema>;
+
+/** How verification reads text. The OCR capability may install its own reader. */
+let readerFactory: () => Promise<TextReader> = () => createTesseractReader({ workers: 2 });
+export function setTextReaderFactory(f: () => Promise<TextReader>): void {
+  readerFactory = f;
+}
+
+export interface Prepared {
+  video: VideoRow;
+  sources: AnonymizeSources;
+  options: AnonymizeOptions;
+  plan: AnonymizationPlan;
+  gate: GateResult;
+}
+
+/** Exact frame count of the video stream (packet count, no decode) unless the library already knows it. */
+async function exactFrameCount(services: Services, video: VideoRow, signal?: AbortSignal): Promise<number> {
+  if (video.frame_count !== null && video.frame_count > 0) return video.frame_count;
+  let frames = 0;
+  await services.ffmpeg.run(['-v', 'error', '-i', video.path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], {
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => (frames = p.frame || frames),
+  });
+  return frames || video.frame_count_estimate || Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1)));
+}
+
+/** Everything up to the plan: sources, options, gate. Shared by the plan preview and the job. */
+export async function prepareAnonymization(
+  services: Services,
+  input: { videoId: number; options?: z.input<typeof anonymizeOptionsSchema>; overrides?: z.input<typeof sourceOverridesSchema> },
+  opts: { signal?: AbortSignal; exactFrames?: boolean } = {},
+): Promise<Prepared> {
+  const video = await requireProbedVideo(services, input.videoId);
+  const settings = await services.settings();
+  const options = anonymizeOptionsSchema.parse(input.options ?? {});
+  const sources = await loadSources(services, video, sourceOverridesSchema.parse(input.overrides ?? {}));
+  const gate = checkClinicalGate(settings, sources, options);
+  const frameCount = opts.exactFrames
+    ? await exactFrameCount(services, video, opts.signal)
+    : (video.frame_count ?? video.frame_count_estimate ?? Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1))));
+  const patient = sources.patient;
+  const plan = computePlan({
+    video: {
+      // Display orientation: the region and text boxes are in display pixels; frames are rotated upright.
+      width: video.display_width,
+      height: video.display_height,
+      fps: { num: video.fps_num ?? 25, den: video.fps_den ?? 1 },
+      duration: video.duration,
+      frameCount,
+      audioStreams: video.audio_streams,
+    },
+    region: sources.region,
+    textBoxes: sources.textBoxes,
+    segments: sources.segments,
+    patient: { known: !!patient && patientTokens(patient).length > 0, verified: patient?.verified ?? false },
+    options,
+  });
+  return { video, sources, options, plan, gate };
+}
+
+/**
+ * Fail closed: refuse when nothing in the image would be anonymized AND nothing could be checked — no
+ * endoscope region, no text box, no patient field. Such an export would be "verified" yet unprotected.
+ */
+export function assertSomethingToAnonymize(p: Pick<Prepared, 'plan' | 'sources'>): void {
+  const known = !!p.sources.patient && patientTokens(p.sources.patient).length > 0;
+  if (!p.plan.masks.region && p.plan.masks.boxes.length === 0 && !known) {
+    throw new FramewiseError(
+      'precondition',
+      'Nothing is known to anonymize in this video: no endoscope region, no text boxes and no patient fields. Run OCR on it (or give them) first.',
+    );
+  }
+}
+
+function gateError(gate: GateResult): FramewiseError {
+  return new FramewiseError('precondition', `The clinical gate refuses to start the anonymization: ${gate.missing.join(' ')}`, {
+    missing: gate.missing,
+  });
+}
+
+function safeName(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+}
+
+/** The output file: pseudonym or random id in a folder, or an explicit path that does not leak the original. */
+export function resolveOutputPath(
+  output: AnonymizeJobInput['output'],
+  video: Pick<VideoRow, 'name' | 'original_path'>,
+  prepared: Pick<Prepared, 'sources'>,
+): string {
+  const patient = prepared.sources.patient;
+  if (output.path) {
+    const file = path.resolve(output.path);
+    if (path.extname(file).toLowerCase() !== '.mp4') throw new FramewiseError('usage', 'The output must be an .mp4 file');
+    const base = normalizeText(path.basename(file, path.extname(file)));
+    const originals = [video.name, path.basename(video.original_path)].map((n) => normalizeText(path.basename(n, path.extname(n))));
+    if (originals.some((o) => o.length >= 3 && base.includes(o))) {
+      throw new FramewiseError(
+        'usage',
+        'The output name must not carry the original file name (it may identify the patient); use a folder to get a pseudonymous name',
+      );
+    }
+    if (patient && patientTokens(patient).some((t) => tokenMatches(base, t))) {
+      throw new FramewiseError('usage', 'The output name contains a patient detail; choose another name');
+    }
+    return file;
+  }
+  const pseudo = patient?.pseudonym ? safeName(patient.pseudonym) : '';
+  // Several videos of one patient share the pseudonym: a short random suffix keeps each export's name unique.
+  const name = pseudo ? `${pseudo.slice(0, 24)}-${randomBytes(3).toString('hex')}` : `anon-${randomBytes(5).toString('hex')}`;
+  return path.resolve(output.dir!, `${name}.mp4`);
+}
+
+/**
+ * Exports left 'running' by a process that died mid-render: their job is no longer queued or running.
+ * Their partial (unverified) file is deleted and the export is recorded as failed.
+ */
+export async function reapAbandonedExports(services: Services): Promise<number> {
+  const db = services.db.writer;
+  const rows = await db
+    .selectFrom('anonymize_exports as e')
+    .leftJoin('jobs as j', 'j.id', 'e.job_id')
+    .select(['e.id', 'e.temp_path', 'j.state as jobState'])
+    .where('e.state', '=', 'running')
+    .execute();
+  let n = 0;
+  for (const r of rows) {
+    if (r.jobState === 'queued' || r.jobState === 'running') continue;
+    if (r.temp_path) await rm(r.temp_path, { force: true }).catch(() => undefined);
+    await db
+      .updateTable('anonymize_exports')
+      .set({
+        state: 'failed',
+        temp_path: null,
+        error_json: JSON.stringify({
+          code: 'internal',
+          message: 'Interrupted: the process stopped during the export; its partial file was deleted',
+        }),
+        finished_at: nowIso(),
+      })
+      .where('id', '=', r.id)
+      .where('state', '=', 'running')
+      .execute();
+    n++;
+  }
+  return n;
+}
+
+export const anonymizeJob = defineJobKind({
+  kind: 'anonymize',
+  title: 'Anonymize',
+  input: anonymizeJobInputSchema,
+  output: anonymizeJobOutputSchema,
+  maxAttempts: 1,
+  videoId: (i) => i.videoId,
+  dedupeKey: (i) => `anonymize:${i.videoId}:${i.output.path ?? i.output.dir}:${stableJson(i.options ?? {})}`,
+  async precondition(services, input) {
+    if (input.unsafeDisableMasks && process.env.FRAMEWISE_TEST_HOOKS !== '1') {
+      throw new FramewiseError('usage', 'unsafeDisableMasks is a test hook and is refused outside tests');
+    }
+    const prepared = await prepareAnonymization(services, input);
+    if (!prepared.gate.ok) throw gateError(prepared.gate);
+    assertSomethingToAnonymize(prepared);
+  },
+  async run(ctx, input) {
+    const { services, signal } = ctx;
+    ctx.progress(0, 'planning');
+    const prepared = await prepareAnonymization(services, input, { signal, exactFrames: true });
+    if (!prepared.gate.ok) throw gateError(prepared.gate);
+    assertSomethingToAnonymize(prepared);
+    const settings = await services.settings();
+    const who = input.who ?? settings.reviewerName;
+    const outputPath = resolveOutputPath(input.output, prepared.video, prepared);
+    await reapAbandonedExports(services);
+    const tempPath = path.join(path.dirname(outputPath), `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
+    const exportRow = await services.db.writer
+      .insertInto('anonymize_exports')
+      .values({
+        video_id: prepared.video.id,
+        video_sha256: prepared.video.sha256,
+        job_id: ctx.jobId,
+        who,
+        state: 'running',
+        output_path: outputPath,
+        temp_path: tempPath,
+        output_sha256: null,
+        output_size: null,
+        options_json: JSON.stringify(prepared.options),
+        plan_json: JSON.stringify(prepared.plan),
+        verification_json: null,
+        error_json: null,
+        started_at: nowIso(),
+        finished_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const tokens = prepared.sources.patient ? patientTokens(prepared.sources.patient) : [];
+    let reader: TextReader | null = null;
+    try {
+      reader = await readerFactory();
+      const res = await renderAnonymized({
+        ffmpeg: services.ffmpeg,
+        input: prepared.video.path,
+        plan: prepared.plan,
+        outputPath,
+        tempPath,
+        workDir: await ctx.workDir(),
+        tokens,
+        reader,
+        signal,
+        onProgress: (f, stage) => ctx.progress(f, stage),
+        ...(input.verifyInterval ? { verifyInterval: input.verifyInterval } : {}),
+        verifyParallel: 2,
+        unsafeDisableMasks: input.unsafeDisableMasks === true && process.env.FRAMEWISE_TEST_HOOKS === '1',
+      });
+      return {
+        exportId: exportRow.id,
+        outputPath: res.outputPath,
+        sha256: res.sha256,
+        size: res.size,
+        plan: prepared.plan,
+        verification: res.verification,
+        renderSeconds: res.renderSeconds,
+      };
+    } catch (err) {
+      const e = serializeError(signal.aborted ? new FramewiseError('cancelled', 'Cancelled') : err);
+      const verification = (e.details as { verification?: VerificationResult } | undefined)?.verification ?? null;
+      const state = e.code === 'cancelled' ? 'cancelled' : e.code === 'verification_failed' ? 'rejected' : 'failed';
+      await services.db.writer
+        .updateTable('anonymize_exports')
+        .set({
+          state,
+          error_json: JSON.stringify({ code: e.code, message: e.message }),
+          verification_json: verification ? JSON.stringify(verification) : null,
+          temp_path: null,
+          finished_at: nowIso(),
+        })
+        .where('id', '=', exportRow.id)
+        .execute()
+        .catch(() => undefined);
+      throw err;
+    } finally {
+      await reader?.close().catch(() => undefined);
+    }
+  },
+  async commit(trx, input, output) {
+    await trx
+      .updateTable('anonymize_exports')
+      .set({
+        state: 'verified',
+        output_path: output.outputPath,
+        output_sha256: output.sha256,
+        output_size: output.size,
+        temp_path: null,
+        verification_json: JSON.stringify(output.verification),
+        finished_at: nowIso(),
+      })
+      .where('id', '=', output.exportId)
+      .execute();
+    await trx.updateTable('videos').set({ state: 'anonymized', updated_at: nowIso() }).where('id', '=', input.videoId).execute();
+  },
+  async afterCommit(services, input) {
+    services.events.emit({ type: 'video.changed', video: await getVideoSummary(services.db.reader, input.videoId) });
+    services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'anonymize' });
+  },
+});

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, link, mkdir, open, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Ffmpeg } from '../ffmpeg/index.js';
+import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
+import { sha256File } from '../util/fs.js';
+import { buildRenderArgs } from './filtergraph.js';
+import { buildMaskImage } from './mask.js';
+import type { TextReader } from './text-reader.js';
+import type { PatientToken } from './tokens.js';
+import type { AnonymizationPlan, Rect } from './types.js';
+import { verifyOutput, type VerificationResult } from './verify.js';
+
+export interface RenderRequest {
+  ffmpeg: Ffmpeg;
+  /** The original video. Read only; never modified, never copied. */
+  input: string;
+  plan: AnonymizationPlan;
+  /** Where the verified output goes. Must not exist. */
+  outputPath: string;
+  /** The temp file (in the output folder); default: a random hidden name there. */
+  tempPath?: string;
+  /** A private folder for the mask image (not the output folder). */
+  workDir: string;
+  tokens: PatientToken[];
+  reader: TextReader;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, stage: string) => void;
+  verifyInterval?: number;
+  verifyParallel?: number;
+  /** Test hook: render without masks so verification must reject the output. */
+  unsafeDisableMasks?: boolean;
+}
+
+export interface RenderResult {
+  outputPath: string;
+  sha256: string;
+  size: number;
+  verification: VerificationResult;
+  renderSeconds: number;
+}
+
+/** The share of progress the render takes; verification takes the rest. */
+const RENDER_SHARE = 0.6;
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const ra = await realpath(a).catch(() => path.resolve(a));
+  const rb = await realpath(b).catch(() => path.resolve(b));
+  return ra === rb;
+}
+
+/** Move the verified temp file to its final name without ever replacing an existing file. */
+async function publish(temp: string, finalPath: string): Promise<void> {
+  try {
+    await link(temp, finalPath);
+    await unlink(temp);
+    return;
+  } catch (err) {
+    if (isNodeError(err) && err.code === 'EEXIST') {
+      throw new FramewiseError('conflict', `The output ${finalPath} already exists; choose another name or folder`);
+    }
+    if (!isNodeError(err) || !['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(err.code ?? '')) throw err;
+  }
+  // File systems without hard links (FAT/exFAT sticks): check, then rename.
+  if (
+    await stat(finalPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new FramewiseError('conflict', `The output ${finalPath} already exists; choose another name or folder`);
+  }
+  await rename(temp, finalPath);
+}
+
+/**
+ * Render the plan in ONE ffmpeg pass into a temp file beside the output, verify it, then publish it.
+ * On any error, cancel or failed verification the temp file is deleted and no output exists.
+ */
+export async function renderAnonymized(req: RenderRequest): Promise<RenderResult> {
+  const finalPath = path.resolve(req.outputPath);
+  if (await sameFile(req.input, finalPath)) throw new FramewiseError('usage', 'The output must not be the original video');
+  if (
+    await stat(finalPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new FramewiseError('conflict', `The output ${finalPath} already exists; choose another name or folder`);
+  }
+  const outDir = path.dirname(finalPath);
+  try {
+    await mkdir(outDir, { recursive: true });
+    await access(outDir, constants.W_OK);
+  } catch (err) {
+    const code = isNodeError(err) ? err.code : undefined;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'ENOSPC'
+            ? 'the disk is full'
+            : (err as Error).message;
+    throw new FramewiseError(code === 'ENOSPC' ? 'disk_full' : 'file_unreadable', `Cannot write to the output folder ${outDir}: ${why}`);
+  }
+  await mkdir(req.workDir, { recursive: true });
+  const temp = req.tempPath ? path.resolve(req.tempPath) : path.join(outDir, `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
+  if (path.dirname(temp) !== outDir) throw new FramewiseError('internal', 'The temp file must be in the output folder');
+  const progress = req.onProgress ?? (() => undefined);
+  let published = false;
+  try {
+    if (req.signal?.aborted) throw cancelled();
+    const mask = buildMaskImage(req.plan);
+    let maskArg: { path: string; rect: Rect } | null = null;
+    if (mask) {
+      const maskPath = path.join(req.workDir, 'mask.png');
+      await writeFile(maskPath, mask.png);
+      maskArg = { path: maskPath, rect: mask.rect };
+    }
+    const args = buildRenderArgs(req.plan, {
+      input: req.input,
+      mask: maskArg,
+      output: temp,
+      unsafeDisableMasks: req.unsafeDisableMasks ?? false,
+    });
+    progress(0, 'rendering');
+    const t0 = Date.now();
+    await req.ffmpeg
+      .run(args, {
+        ...(req.signal ? { signal: req.signal } : {}),
+        onProgress: (p) => progress(RENDER_SHARE * Math.min(1, p.outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof FramewiseError) || err.code === 'cancelled') throw err;
+        const sig = typeof err.details?.signal === 'string' ? ` (ffmpeg was stopped by ${err.details.signal})` : '';
+        throw new FramewiseError(
+          err.code,
+          `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`,
+          err.details,
+        );
+      });
+    const renderSeconds = (Date.now() - t0) / 1000;
+    // Make the bytes durable before they are checked and published.
+    const fh = await open(temp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    progress(RENDER_SHARE, 'verifying');
+    const verification = await verifyOutput({
+      ffmpeg: req.ffmpeg,
+      file: temp,
+      plan: req.plan,
+      tokens: req.tokens,
+      reader: req.reader,
+      ...(req.verifyInterval ? { interval: req.verifyInterval } : {}),
+      ...(req.verifyParallel ? { parallel: req.verifyParallel } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+      onProgress: (f) => progress(RENDER_SHARE + (1 - RENDER_SHARE) * f, 'verifying'),
+    });
+    if (req.signal?.aborted) throw cancelled();
+    if (!verification.ok) {
+      const first = verification.findings[0]!;
+      throw new FramewiseError(
+        'verification_failed',
+        `Verification rejected the output (${verification.findingCount} finding${verification.findingCount === 1 ? '' : 's'}); it was deleted. First: ${first.message}`,
+        { verification },
+      );
+    }
+    const sha256 = await sha256File(temp, req.signal ? { signal: req.signal } : {});
+    const size = (await stat(temp)).size;
+    await publish(temp, finalPath);
+    published = true;
+    progress(1, 'done');
+    return { outputPath: finalPath, sha256, size, verification, renderSeconds };
+  } catch (err) {
+    if (req.signal?.aborted && !(err instanceof FramewiseError && err.code === 'cancelled')) throw cancelled();
+    throw err;
+  } finally {
+    if (!published) await rm(temp, { force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { VideoRow } from '../library/videos.js';
+import { ocrSourceProvider } from './providers/ocr.js';
+import { predictSourceProvider } from './providers/predict.js';
+import type { Services } from '../services.js';
+import {
+  patientFieldsSchema,
+  regionSchema,
+  segmentSchema,
+  textBoxSchema,
+  type EndoscopeRegion,
+  type PatientFields,
+  type Segment,
+  type TextBox,
+} from './types.js';
+
+/**
+ * What anonymization needs to know about a video, from wherever the library has it: the endoscope region
+ * and text boxes (OCR capability), the patient fields (OCR + review), the labelled segments (prediction +
+ * review). Each provider contributes what it knows; explicit overrides (CLI flags, the Export dialog, tests)
+ * win. `origin` says where each piece came from, for the plan shown to the user.
+ */
+export interface AnonymizeSources {
+  region: EndoscopeRegion | null;
+  textBoxes: TextBox[];
+  segments: Segment[];
+  patient: PatientFields | null;
+  origin: { region: string; textBoxes: string; segments: string; patient: string };
+}
+
+export const sourceOverridesSchema = z
+  .object({
+    region: regionSchema.nullable().optional(),
+    textBoxes: z.array(textBoxSchema).max(1000).optional(),
+    segments: z.array(segmentSchema).max(100000).optional(),
+    patient: patientFieldsSchema.optional(),
+  })
+  .strict();
+export type SourceOverrides = z.infer<typeof sourceOverridesSchema>;
+
+export interface SourceProvider {
+  name: string;
+  load(services: Services, video: VideoRow): Promise<Partial<Omit<AnonymizeSources, 'origin'>>>;
+}
+
+/** Providers in priority order (later ones fill only what earlier ones left empty). */
+const providers: SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
+
+export function registerSourceProvider(p: SourceProvider): void {
+  if (!providers.some((x) => x.name === p.name)) providers.push(p);
+}
+
+export async function loadSources(services: Services, video: VideoRow, overrides: SourceOverrides = {}): Promise<AnonymizeSources> {
+  const out: AnonymizeSources = {
+    region: null,
+    textBoxes: [],
+    segments: [],
+    patient: null,
+    origin: { region: 'none', textBoxes: 'none', segments: 'none', patient: 'none' },
+  };
+  for (const p of providers) {
+    const got = await p.load(services, video);
+    if (got.region && !out.region) [out.region, out.origin.region] = [got.region, p.name];
+    if (got.textBoxes?.length && !out.textBoxes.length) [out.textBoxes, out.origin.textBoxes] = [got.textBoxes, p.name];
+    if (got.segments?.length && !out.segments.length) [out.segments, out.origin.segments] = [got.segments, p.name];
+    if (got.patient && !out.patient) [out.patient, out.origin.patient] = [got.patient, p.name];
+  }
+  if (overrides.region !== undefined) [out.region, out.origin.region] = [overrides.region, 'given'];
+  if (overrides.textBoxes) [out.textBoxes, out.origin.textBoxes] = [overrides.textBoxes, 'given'];
+  if (overrides.segments) [out.segments, out.origin.segments] = [overrides.segments, 'given'];
+  if (overrides.patient) [out.patient, out.origin.patient] = [overrides.patient, 'given'];
+  return out;
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * Inputs and results of anonymization as data (validated at the boundary, stored with every export).
+ * Coordinates are in pixels of the decoded (stored) frame; frame ranges are half-open [start, end).
+ */
+export const rectSchema = z
+  .object({
+    x: z.number().int().nonnegative(),
+    y: z.number().int().nonnegative(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+  })
+  .strict();
+export type Rect = z.infer<typeof rectSchema>;
+
+export const regionSchema = z
+  .object({
+    rect: rectSchema,
+    /** The visible endoscope image: a rectangle, an ellipse inscribed in it, or an octagon with cut corners. */
+    shape: z.enum(['rect', 'round', 'octagon']),
+    /** Octagon only: the corner cut as a fraction of min(width, height) (default 0.2). */
+    cornerCut: z.number().min(0).max(0.5).optional(),
+  })
+  .strict();
+export type EndoscopeRegion = z.infer<typeof regionSchema>;
+
+export const textBoxSchema = z
+  .object({
+    rect: rectSchema,
+    /** Where the box came from (ocr, manual, …): shown in the plan. Never the text itself. */
+    source: z.string().max(40).default('ocr'),
+  })
+  .strict();
+export type TextBox = z.infer<typeof textBoxSchema>;
+
+export const segmentSchema = z
+  .object({
+    start: z.number().int().nonnegative(),
+    end: z.number().int().positive(),
+    label: z.string().min(1).max(100),
+    /** Validated by a reviewer (true) or an unreviewed prediction (false). */
+    validated: z.boolean(),
+  })
+  .strict()
+  .refine((s) => s.end > s.start, 'segment end must be after start');
+export type Segment = z.infer<typeof segmentSchema>;
+
+export const patientFieldsSchema = z
+  .object({
+    firstName: z.string().max(200).nullable().default(null),
+    lastName: z.string().max(200).nullable().default(null),
+    /** ISO dates (yyyy-mm-dd). */
+    dob: z.string().max(40).nullable().default(null),
+    examinationDate: z.string().max(40).nullable().default(null),
+    caseNumber: z.string().max(200).nullable().default(null),
+    /** Any further identifying strings (other names, ids). */
+    other: z.array(z.string().max(200)).max(100).default([]),
+    /** A reviewer confirmed these values. */
+    verified: z.boolean().default(false),
+    /** A pseudonym for the output name, if the workflow assigns one. */
+    pseudonym: z.string().max(100).nullable().default(null),
+  })
+  .strict();
+export type PatientFields = z.infer<typeof patientFieldsSchema>;
+
+export const presetSchema = z.enum(['fast', 'balanced', 'quality']);
+export type QualityPreset = z.infer<typeof presetSchema>;
+
+export const anonymizeOptionsSchema = z
+  .object({
+    /** Segments with these labels are removed (cut) or blacked out. */
+    labels: z.array(z.string().min(1).max(100)).min(1).max(50).default(['outside']),
+    outside: z.enum(['cut', 'black']).default('cut'),
+    keepAudio: z.boolean().default(false),
+    /** Crop the output to the endoscope region's rectangle instead of keeping the frame size. */
+    crop: z.boolean().default(false),
+    maskStyle: z.enum(['fill', 'blur']).default('fill'),
+    codec: z.enum(['h264', 'hevc']).default('h264'),
+    preset: presetSchema.default('fast'),
+    /** Count unreviewed (prediction) segments too. */
+    allowUnreviewed: z.boolean().default(false),
+    /** Extra pixels added around each text box. */
+    boxPadding: z.number().int().min(0).max(200).default(4),
+  })
+  .strict();
+export type AnonymizeOptions = z.infer<typeof anonymizeOptionsSchema>;
+export type AnonymizeOptionsInput = z.input<typeof anonymizeOptionsSchema>;
+
+export interface VideoFacts {
+  width: number;
+  height: number;
+  fps: { num: number; den: number };
+  /** Seconds. */
+  duration: number;
+  /** Frames in the video (exact when known, else estimated from duration × fps). */
+  frameCount: number;
+  audioStreams: number;
+}
+
+export interface MaskPlan {
+  /** Everything outside the region is black (null = no region known: the whole frame is kept). */
+  region: EndoscopeRegion | null;
+  /** Filled (or blurred) text boxes, clipped to the frame and the kept area, padded. */
+  boxes: Rect[];
+  style: 'fill' | 'blur';
+}
+
+export interface AnonymizationPlan {
+  version: 1;
+  input: { width: number; height: number; fps: string; duration: number; frameCount: number; audioStreams: number };
+  masks: MaskPlan;
+  /** Output crop (the region's rectangle), or null. */
+  crop: Rect | null;
+  output: { width: number; height: number; codec: 'h264' | 'hevc'; preset: QualityPreset };
+  /** Half-open frame ranges removed from the output (outside = cut). */
+  removed: Array<{ start: number; end: number; label: string; validated: boolean }>;
+  /** Half-open frame ranges turned black (outside = black). */
+  blacked: Array<{ start: number; end: number; label: string; validated: boolean }>;
+  /** Half-open frame ranges kept, in order. */
+  kept: Array<{ start: number; end: number }>;
+  keptFrames: number;
+  /** Seconds. */
+  expectedDuration: number;
+  audio: { keep: boolean; reason: string };
+  /** Segments not used (e.g. unreviewed), for the user to see. */
+  ignoredSegments: Array<{ start: number; end: number; label: string; reason: string }>;
+  warnings: string[];
+}

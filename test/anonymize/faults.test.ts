@@ -1,0 +1,287 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Core } from '../../core/core.js';
+import { liveChildPids } from '../../core/ffmpeg/process.js';
+import { sha256File } from '../../core/util/fs.js';
+import type { VerificationResult } from '../../core/anonymize/verify.js';
+import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
+import { endo, endoscopyVideo } from './endoscopy-media.js';
+
+/**
+ * Fault injection: whatever goes wrong during an export, no output file exists afterwards (not even a
+ * partial one), the original is untouched, and the error says what happened.
+ */
+const overrides = {
+  region: endo.region,
+  textBoxes: [{ rect: endo.insideBox, source: 'manual' }],
+  segments: [{ ...endo.outside, label: 'outside', validated: true }],
+  patient: endo.patient,
+};
+
+const bigRegion = { region: { rect: { x: 420, y: 0, width: 1080, height: 1080 }, shape: 'round' as const } };
+
+async function openTempCoreAt(dataDir: string): Promise<Core> {
+  const { Core: CoreClass } = await import('../../core/core.js');
+  return CoreClass.open({ dataDir, runJobs: true, concurrency: 1 });
+}
+
+async function library(file: string): Promise<{ core: Core; videoId: number; close: () => Promise<void> }> {
+  const lib = await openTempCore();
+  const [job] = await importAndWait(lib.core, [file]);
+  assert.equal(job?.state, 'succeeded', JSON.stringify(job?.error));
+  return { core: lib.core, videoId: (job!.output as { videoId: number }).videoId, close: lib.close };
+}
+
+/** Resolves once the job reports render progress. */
+function whenRendering(core: Core, jobId: number): Promise<void> {
+  return new Promise((resolve) => {
+    const off = core.subscribe((e) => {
+      if (e.type === 'job.progress' && e.jobId === jobId && e.stage === 'rendering' && e.progress > 0.01) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+function renderPids(): number[] {
+  return liveChildPids().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('.partial.mp4');
+    } catch {
+      return false;
+    }
+  });
+}
+
+test('cancel mid-render: ffmpeg is killed, no output file, export recorded as cancelled', async () => {
+  const file = await media.long1080(60);
+  const originalSha = await sha256File(file);
+  const { core, videoId, close } = await library(file);
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const { job } = await core.call<'anonymize.start'>('anonymize.start', {
+      video: videoId,
+      output: { dir: out.dir },
+      options: { preset: 'balanced' },
+      overrides: bigRegion,
+    });
+    await whenRendering(core, job.id);
+    assert.equal(renderPids().length, 1, 'the render is running');
+    const cancelled = await core.call('jobs.cancel', { id: job.id });
+    assert.equal(cancelled.state, 'cancelled');
+    assert.deepEqual(readdirSync(out.dir), [], 'no output and no temp file');
+    assert.deepEqual(renderPids(), [], 'ffmpeg is gone');
+    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    assert.equal(rec?.state, 'cancelled');
+    assert.equal(await sha256File(file), originalSha);
+  } finally {
+    out.cleanup();
+    await close();
+  }
+});
+
+test('ffmpeg killed from outside mid-render: the job fails with a clear error, no output file', async () => {
+  const file = await media.long1080(60);
+  const { core, videoId, close } = await library(file);
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const { job } = await core.call<'anonymize.start'>('anonymize.start', {
+      video: videoId,
+      output: { dir: out.dir },
+      options: { preset: 'balanced' },
+      overrides: bigRegion,
+    });
+    await whenRendering(core, job.id);
+    const [pid] = renderPids();
+    assert.ok(pid);
+    process.kill(pid, 'SIGKILL');
+    const done = await core.services.jobs.waitFor(job.id, 60_000);
+    assert.equal(done.state, 'failed');
+    assert.equal(done.error?.code, 'ffmpeg_failed');
+    assert.match(done.error?.message ?? '', /Rendering the anonymized video failed: .*SIGKILL.*No output was written/);
+    assert.deepEqual(readdirSync(out.dir), []);
+    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    assert.equal(rec?.state, 'failed');
+  } finally {
+    out.cleanup();
+    await close();
+  }
+});
+
+test('full output disk (200 kB tmpfs): disk_full error, no output file', async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('mounting a tmpfs needs root');
+    return;
+  }
+  const file = await endoscopyVideo();
+  const { core, videoId, close } = await library(file);
+  const out = tempDir('framewise-anon-full-');
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', out.dir]);
+  try {
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
+    const done = await core.services.jobs.waitFor(job.id, 120_000);
+    assert.equal(done.state, 'failed');
+    assert.equal(done.error?.code, 'disk_full', JSON.stringify(done.error));
+    assert.match(done.error?.message ?? '', /Rendering the anonymized video failed: the disk is full/);
+    assert.deepEqual(readdirSync(out.dir), []);
+  } finally {
+    execFileSync('umount', [out.dir]);
+    out.cleanup();
+    await close();
+  }
+});
+
+test('verification failure (masks disabled by the test hook): output rejected and deleted, frame and field named', async () => {
+  const file = await endoscopyVideo();
+  const { core, videoId, close } = await library(file);
+  const out = tempDir('framewise-anon-out-');
+  const before = process.env.FRAMEWISE_TEST_HOOKS;
+  try {
+    // Without the env switch the hook is refused.
+    await assert.rejects(
+      core.services.jobs.enqueue('anonymize', { videoId, output: { dir: out.dir }, overrides, unsafeDisableMasks: true }),
+      /test hook and is refused outside tests/,
+    );
+
+    process.env.FRAMEWISE_TEST_HOOKS = '1';
+    const { job } = await core.services.jobs.enqueue('anonymize', {
+      videoId,
+      output: { dir: out.dir },
+      overrides,
+      unsafeDisableMasks: true,
+    });
+    const done = await core.services.jobs.waitFor(job.id, 300_000);
+    assert.equal(done.state, 'failed');
+    assert.equal(done.error?.code, 'verification_failed');
+    assert.match(
+      done.error?.message ?? '',
+      /it was deleted\. First: Text matching the patient's .* is readable in frame \d+ \([\d.]+ s\) at x=\d+/,
+    );
+    assert.ok(!/Müller|Jürgen|1961/.test(done.error?.message ?? ''), 'the error names the field, not the value');
+    assert.deepEqual(readdirSync(out.dir), []);
+    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    assert.equal(rec?.state, 'rejected');
+    const v = rec?.verification as VerificationResult;
+    assert.equal(v.ok, false);
+    assert.ok(v.findings.some((f) => f.check === 'patient_text' && f.field === 'lastName'));
+    assert.ok(v.findings.some((f) => f.check === 'masked_text'));
+    assert.ok(!JSON.stringify(rec).includes('Müller'));
+  } finally {
+    if (before === undefined) delete process.env.FRAMEWISE_TEST_HOOKS;
+    else process.env.FRAMEWISE_TEST_HOOKS = before;
+    out.cleanup();
+    await close();
+  }
+});
+
+test('an existing file at the output path is never replaced', async () => {
+  const file = await endoscopyVideo();
+  const { core, videoId, close } = await library(file);
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const target = path.join(out.dir, 'export.mp4');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(target, 'keep me');
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { path: target }, overrides });
+    const done = await core.services.jobs.waitFor(job.id, 120_000);
+    assert.equal(done.state, 'failed');
+    assert.equal(done.error?.code, 'conflict');
+    assert.equal(readFileSync(target, 'utf8'), 'keep me');
+    assert.deepEqual(readdirSync(out.dir), ['export.mp4']);
+  } finally {
+    out.cleanup();
+    await close();
+  }
+});
+
+test('the app dies mid-render (process group killed): the next open removes the partial file and records the failure', async () => {
+  const file = await media.long1080(60);
+  const lib = tempDir();
+  const out = tempDir('framewise-anon-out-');
+  try {
+    const core1 = await openTempCoreAt(lib.dir);
+    const [imp] = await importAndWait(core1, [file]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    await core1.close();
+    const { spawn } = await import('node:child_process');
+    const { REPO_ROOT } = await import('../helpers/fixtures.js');
+    const host = spawn(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'job-host.js'),
+        lib.dir,
+        'anonymize',
+        JSON.stringify({ videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
+    const exited = new Promise((r) => host.once('exit', r));
+    await new Promise<void>((resolve, reject) => {
+      host.once('exit', () => reject(new Error('the job host exited early')));
+      const poll = setInterval(() => {
+        if (readdirSync(out.dir).some((f) => f.endsWith('.partial.mp4'))) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    });
+    // The whole process group, as when the machine loses power or the app is killed with its children.
+    process.kill(-host.pid!, 'SIGKILL');
+    await exited;
+    const partial = readdirSync(out.dir).find((f) => f.endsWith('.partial.mp4'))!;
+    const deadline = Date.now() + 10_000;
+    const alive = () =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .some((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(partial);
+          } catch {
+            return false;
+          }
+        });
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(), false, 'ffmpeg is gone');
+    assert.deepEqual(readdirSync(out.dir), [partial], 'the partial file is still there after the crash');
+
+    const core2 = await openTempCoreAt(lib.dir);
+    try {
+      const [rec] = await core2.call('anonymize.exports', { video: videoId });
+      assert.equal(rec?.state, 'failed');
+      assert.match(rec?.error?.message ?? '', /Interrupted/);
+      assert.deepEqual(readdirSync(out.dir), [], 'the partial file was removed');
+    } finally {
+      await core2.close();
+    }
+  } finally {
+    out.cleanup();
+    lib.cleanup();
+  }
+});
+
+test('a read-only output folder: refused with a clear error before rendering', async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('mounting a tmpfs needs root');
+    return;
+  }
+  const file = await endoscopyVideo();
+  const { core, videoId, close } = await library(file);
+  const out = tempDir('framewise-anon-ro-');
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', out.dir]);
+  try {
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
+    const done = await core.services.jobs.waitFor(job.id, 60_000);
+    assert.equal(done.state, 'failed');
+    assert.match(done.error?.message ?? '', /Cannot write to the output folder .*: read-only file system/);
+    assert.deepEqual(readdirSync(out.dir), []);
+  } finally {
+    execFileSync('umount', [out.dir]);
+    out.cleanup();
+    await close();
+  }
+});

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ffmpegPath, ffprobePath } from '../helpers/media.js';
+
+const execFileAsync = promisify(execFile);
+const require = createRequire(import.meta.url);
+
+/**
+ * The tests' own OCR, independent of the core's verification: tesseract.js called directly on frames that
+ * ffmpeg extracts every `interval` seconds (upscaled ×2, so small overlay text is read reliably).
+ * Returns the text read per sampled second.
+ */
+export async function ocrEverySecond(
+  file: string,
+  opts: { interval?: number; scale?: number } = {},
+): Promise<Array<{ time: number; text: string }>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-ocr-'));
+  try {
+    const interval = opts.interval ?? 1;
+    await execFileAsync(await ffmpegPath(), [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `fps=1/${interval},scale=iw*${opts.scale ?? 2}:-2,format=gray`,
+      path.join(dir, 'f%05d.png'),
+    ]);
+    const Tesseract = (await import('tesseract.js')).default;
+    const eng = (require('@tesseract.js-data/eng') as { langPath: string }).langPath;
+    const deu = (require('@tesseract.js-data/deu') as { langPath: string }).langPath;
+    const wEng = await Tesseract.createWorker('eng', 1, { langPath: eng, cacheMethod: 'none', gzip: true });
+    const wDeu = await Tesseract.createWorker('deu', 1, { langPath: deu, cacheMethod: 'none', gzip: true });
+    try {
+      const out: Array<{ time: number; text: string }> = [];
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.png'))
+        .sort();
+      for (const [i, f] of files.entries()) {
+        const img = readFileSync(path.join(dir, f));
+        const [a, b] = await Promise.all([wEng.recognize(img), wDeu.recognize(img)]);
+        out.push({ time: i * interval, text: `${a.data.text}\n${b.data.text}` });
+      }
+      return out;
+    } finally {
+      await wEng.terminate();
+      await wDeu.terminate();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const norm = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/ß/g, 'ss')
+    .toLowerCase();
+
+function lev(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+/** Patient strings found in OCR text: words fuzzy (≤1 edit for 4+ letters), dates by their digits. */
+export function patientStringsIn(text: string, strings: string[]): string[] {
+  const words = norm(text)
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const digits = norm(text).replace(/[^0-9]/g, '');
+  const found: string[] = [];
+  for (const s of strings) {
+    if (/\d/.test(s)) {
+      if (digits.includes(s.replace(/\D/g, ''))) found.push(s);
+      continue;
+    }
+    const t = norm(s).replace(/[^a-z0-9]/g, '');
+    if (words.some((w) => w === t || (t.length >= 4 && (w.includes(t) || lev(w, t) <= 1)))) found.push(s);
+  }
+  return found;
+}
+
+export async function probeJson(file: string): Promise<{
+  streams: Array<{ codec_type: string; duration?: string; tags?: Record<string, string> }>;
+  format: { duration: string; tags?: Record<string, string> };
+}> {
+  const { stdout } = await execFileAsync(await ffprobePath(), [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    file,
+  ]);
+  return JSON.parse(stdout);
+}
+
+/** Mean SSIM of two filter chains' outputs (the same number of frames), computed by ffmpeg's ssim filter. */
+export async function ssim(a: { file: string; chain: string }, b: { file: string; chain: string }): Promise<number> {
+  const { stderr } = await execFileAsync(await ffmpegPath(), [
+    '-hide_banner',
+    '-i',
+    a.file,
+    '-i',
+    b.file,
+    '-filter_complex',
+    `[0:v]${a.chain}[a];[1:v]${b.chain}[b];[a][b]ssim`,
+    '-f',
+    'null',
+    '-',
+  ]);
+  const m = /SSIM .*All:([0-9.]+)/.exec(stderr);
+  if (!m) throw new Error(`no SSIM in ffmpeg output: ${stderr.slice(-500)}`);
+  return Number(m[1]);
+}

@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import { importAndWait, tempDir } from '../helpers/library.js';
+import { startServe } from '../helpers/serve.js';
+import { Core } from '../../core/core.js';
+import { endoscopyVideo } from '../anonymize/endoscopy-media.js';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+test('export dialog: the plan over a frame, warnings, and the refusal when nothing is known', { timeout: 300_000 }, async (t) => {
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) {
+    throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const lib = tempDir('framewise-e2e-anon-');
+  const out = tempDir('framewise-e2e-anon-out-');
+  t.after(() => {
+    lib.cleanup();
+    out.cleanup();
+  });
+  const file = await endoscopyVideo();
+  const core = await Core.open({ dataDir: lib.dir, runJobs: true });
+  const [imp] = await importAndWait(core, [file]);
+  const videoId = (imp!.output as { videoId: number }).videoId;
+  await core.close();
+
+  const server = await startServe(lib.dir);
+  const browser = await chromium.launch({
+    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(server.url);
+    await page.goto(`${server.origin}/#/video/${videoId}`);
+    await page.locator('[data-panel=anonymize-exports]').getByText('No anonymized export yet.').waitFor();
+    await page.getByTestId('action-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    await page.getByTestId('anon-preview').waitFor({ state: 'visible' });
+    const facts = await page.getByTestId('anon-facts').innerText();
+    assert.match(facts, /No endoscope region known; 0 text boxes masked/);
+    assert.match(facts, /Audio is removed/);
+    const warnings = await page.getByTestId('anon-warning').allInnerTexts();
+    assert.ok(
+      warnings.some((w) => /Nothing is masked/.test(w)),
+      warnings.join('\n'),
+    );
+    // Keeping audio changes the plan (and warns).
+    await dialog.getByLabel(/Keep audio/).check();
+    await page.getByText(/Audio is kept on request/).waitFor();
+    await page.getByTestId('anon-dir').fill(out.dir);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'anonymize-export-dialog.png') });
+    await page.getByTestId('anon-start').click();
+    const err = await page.getByTestId('anon-error').innerText();
+    assert.match(err, /Nothing is known to anonymize/);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('export dialog after OCR: start, progress, verified report, side-by-side playback in sync', { timeout: 600_000 }, async (t) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const lib = tempDir('framewise-e2e-anon-');
+  const out = tempDir('framewise-e2e-anon-out-');
+  t.after(() => {
+    lib.cleanup();
+    out.cleanup();
+  });
+  const file = await endoscopyVideo();
+  const core = await Core.open({ dataDir: lib.dir, runJobs: true });
+  const [imp] = await importAndWait(core, [file]);
+  const videoId = (imp!.output as { videoId: number }).videoId;
+  const ocr = await core.call('ocr.start', { video: videoId });
+  assert.equal((await core.services.jobs.waitFor(ocr.job.id, 300_000)).state, 'succeeded');
+  await core.close();
+
+  const server = await startServe(lib.dir);
+  const browser = await chromium.launch({
+    executablePath: process.env.FRAMEWISE_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(server.url);
+    await page.goto(`${server.origin}/#/video/${videoId}`);
+    await page.getByTestId('action-export').click();
+    await page.getByTestId('anon-preview').waitFor({ state: 'visible' });
+    assert.match(await page.getByTestId('anon-facts').innerText(), /Everything outside the endoscope image is black/);
+    await page.getByTestId('anon-dir').fill(out.dir);
+    await page.getByTestId('anon-start').click();
+    await page.getByTestId('anon-result').waitFor({ state: 'visible', timeout: 300_000 });
+    const output = await page.getByTestId('anon-output').innerText();
+    assert.equal(path.dirname(output), out.dir);
+    assert.ok(existsSync(output));
+    // Both players load; seeking the output moves the original to the same moment.
+    await page.waitForFunction(() => {
+      const o = document.querySelector<HTMLVideoElement>('[data-testid=anon-output-video]');
+      const s = document.querySelector<HTMLVideoElement>('[data-testid=anon-original]');
+      return !!o && !!s && o.readyState >= 1 && s.readyState >= 1;
+    });
+    await page.evaluate(() => {
+      const o = document.querySelector<HTMLVideoElement>('[data-testid=anon-output-video]')!;
+      o.currentTime = 4;
+    });
+    await page.waitForFunction(() => {
+      const s = document.querySelector<HTMLVideoElement>('[data-testid=anon-original]')!;
+      return Math.abs(s.currentTime - 4) < 0.2;
+    });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'anonymize-export-verified.png') });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator('[data-panel=anonymize-exports]').getByText('verified').waitFor();
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

@@ -119,6 +119,8 @@ describe('durable jobs', () => {
   });
 
   it('re-queues a job whose process died, and runs it at the next start', async () => {
+    // This process stays out of the queue while the other one owns the job (as if it were not running yet).
+    await core.services.runner!.stop();
     const host = spawn(
       process.execPath,
       [path.join(here, '..', 'helpers', 'job-host.js'), lib.dir, 'verify-decode', JSON.stringify({ videoId: longVideo })],
@@ -136,8 +138,10 @@ describe('durable jobs', () => {
     await new Promise((r) => host.once('close', r));
     const stuck = await core.call('jobs.get', { id: jobId });
     assert.equal(stuck.state, 'running', 'still marked running right after the crash');
+    // The next start recovers it.
     const recovered = await core.services.runner!.recover();
     assert.ok(recovered >= 1);
+    await core.services.runner!.start();
     const events = (await core.call('jobs.events', { id: jobId })).map((e) => e.type);
     assert.ok(events.includes('requeued'), events.join(','));
     // This process's runner takes it from the queue and finishes it (attempt 2).

@@ -216,7 +216,7 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
             </p>
           ))}
           {!plan.gate.ok && (
-            <div className="gate" role="alert" data-testid="anon-gate">
+            <div className="anon-gate" role="alert" data-testid="anon-gate">
               <strong>{S.gateTitle}</strong>
               <ul>
                 {plan.gate.missing.map((m, i) => (

@@ -4,6 +4,7 @@
  * with numbers and names; keep whole sentences here rather than concatenating in components.
  */
 import { patientStrings } from './features/patient/strings.js';
+import { anonymizeStrings } from './features/anonymize/strings.js';
 
 export const strings = {
   appName: 'Framewise',
@@ -292,6 +293,8 @@ export const strings = {
   },
   /** The patient-data panel and the device-profile editor (features/patient/strings.ts). */
   patient: patientStrings,
+  /** The Export (anonymization) dialog (features/anonymize/strings.ts). */
+  anonymize: anonymizeStrings,
 } as const;
 
 export type Strings = typeof strings;

@@ -9,6 +9,7 @@ import { useApp } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
 import type { VideoPanelProps } from '../video/panels.js';
 import { SideBySide } from './SideBySide.js';
+import { strings } from '../../strings.js';
 
 type PlanResult = CommandOutput<'anonymize.plan'>;
 interface Options {
@@ -20,39 +21,7 @@ interface Options {
   preset: 'fast' | 'balanced' | 'quality';
 }
 
-export const S = {
-  open: 'Export anonymized…',
-  title: 'Export an anonymized copy',
-  close: 'Close',
-  planTitle: 'Plan',
-  masks: (n: number, region: boolean) =>
-    `${region ? 'Everything outside the endoscope image is black' : 'No endoscope region known'}; ${n} text box${n === 1 ? '' : 'es'} masked`,
-  removed: (n: number, seconds: number) =>
-    n ? `${n} segment${n === 1 ? '' : 's'} removed (${seconds.toFixed(1)} s)` : 'No segment removed',
-  blacked: (n: number) => `${n} segment${n === 1 ? '' : 's'} blacked out`,
-  duration: (s: number) => `Output duration ${s.toFixed(2)} s`,
-  outside: 'Outside segments',
-  cut: 'Cut out',
-  black: 'Black out',
-  keepAudio: 'Keep audio (may contain spoken names)',
-  crop: 'Crop to the endoscope image',
-  blur: 'Blur text instead of filling it',
-  allowUnreviewed: 'Also remove unreviewed segments',
-  preset: 'Quality',
-  folder: 'Output folder',
-  folderHint: 'The file is named after the pseudonym or a random id, never after the original.',
-  gateTitle: 'The clinical gate blocks this export',
-  start: 'Anonymize and verify',
-  rendering: 'Rendering',
-  verifying: 'Verifying',
-  verified: 'Verified',
-  rejected: 'Rejected — no file was written',
-  failed: 'Failed — no file was written',
-  findings: 'What verification found',
-  output: 'Output',
-  sha: 'SHA-256',
-  frames: (n: number, s: number) => `${n} frames read by OCR in ${s.toFixed(1)} s`,
-};
+const S = strings.anonymize;
 
 /** The plan over a frame: the masked area dark, text boxes outlined, the region outlined. */
 function PlanPreview({ video, plan }: { video: VideoDetail; plan: PlanResult['plan'] }) {

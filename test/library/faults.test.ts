@@ -30,18 +30,15 @@ describe('import faults', () => {
       chmodSync(data, 0o777);
       let stdout: string;
       if (isRoot) {
-        // root reads everything: run the real CLI as an unprivileged user instead.
-        if (!existsSync('/usr/bin/setpriv')) return t.skip('running as root without setpriv: cannot drop privileges to test permissions');
-        chmodSync(path.dirname(CLI), 0o755);
+        // root reads everything: run the real CLI as root without the capabilities that bypass file permissions.
+        if (!existsSync('/usr/bin/setpriv'))
+          return t.skip('running as root without setpriv: cannot drop the permission-bypass capabilities');
         stdout = (() => {
           try {
             return execFileSync(
               '/usr/bin/setpriv',
-              ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, '--data-dir', data, 'import', file, '--json'],
-              {
-                encoding: 'utf8',
-                env: { ...process.env, HOME: scratch.dir },
-              },
+              ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, CLI, '--data-dir', data, 'import', file, '--json'],
+              { encoding: 'utf8' },
             );
           } catch (err) {
             return (err as { stdout: string }).stdout;

@@ -56,14 +56,15 @@ export async function resegment(
   const fpsDen = video.fps_den ?? 1;
   const frameCount = video.frame_count ?? video.frame_count_estimate ?? Math.round((video.duration * fpsNum) / fpsDen);
   const segments = computeSegments(stored, params, { duration: video.duration, frameCount, frameDuration: fpsDen / fpsNum });
-  await db.transaction().execute(async (trx) => {
+  const storedCount = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('prediction_runs')
       .set({ params_json: JSON.stringify(params) })
       .where('id', '=', run.id)
       .execute();
-    await replacePredictionSegments(trx, { videoId, model, modelVersion: run.model_version, runId: run.id, params, segments });
+    return replacePredictionSegments(trx, { videoId, model, modelVersion: run.model_version, runId: run.id, params, segments });
   });
   services.events.emit({ type: 'data.changed', videoId, topic: 'segments' });
-  return { params, segments: segments.length };
+  // What was stored: spans a reviewer ruled on get no new prediction.
+  return { params, segments: storedCount };
 }

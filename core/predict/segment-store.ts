@@ -71,7 +71,8 @@ export async function getSegments(db: Db, videoId: number, q: SegmentQuery = {})
 
 /**
  * Replace one model's prediction segments on a video, in the caller's transaction. Reviewer rows are never
- * touched; prediction rows a reviewer row supersedes stay as the history of that edit.
+ * touched; prediction rows a reviewer row supersedes stay as the history of that edit; new predictions that
+ * overlap a span a reviewer ruled on (same label) are not added. Returns how many were stored.
  */
 export async function replacePredictionSegments(
   trx: Transaction<Database>,
@@ -91,9 +92,29 @@ export async function replacePredictionSegments(
     .where('model', '=', args.model)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as r').select('r.id').whereRef('r.supersedes_id', '=', 'segments.id'))))
     .execute();
+  // Spans a reviewer has ruled on (edited, created or deleted), per label: a re-run must not bring back a
+  // prediction there next to (or instead of) the reviewer's decision.
+  const reviewed = await trx
+    .selectFrom('segments as r')
+    .leftJoin('segments as p', 'p.id', 'r.supersedes_id')
+    .select(['r.label', 'r.start_frame', 'r.end_frame', 'p.label as origLabel', 'p.start_frame as origStart', 'p.end_frame as origEnd'])
+    .where('r.video_id', '=', args.videoId)
+    .where('r.source', '=', 'reviewer')
+    .execute();
+  const ruled = new Map<string, Array<[number, number]>>();
+  const rule = (label: string, start: number, end: number) => {
+    const list = ruled.get(label) ?? [];
+    list.push([start, end]);
+    ruled.set(label, list);
+  };
+  for (const r of reviewed) {
+    rule(r.label, r.start_frame, r.end_frame);
+    if (r.origLabel !== null && r.origStart !== null && r.origEnd !== null) rule(r.origLabel, r.origStart, r.origEnd);
+  }
+  const fresh = args.segments.filter((s) => !(ruled.get(s.label) ?? []).some(([a, b]) => s.startFrame < b && a < s.endFrame));
   const now = nowIso();
   const paramsJson = JSON.stringify(args.params);
-  const rows = args.segments.map((s) => ({
+  const rows = fresh.map((s) => ({
     video_id: args.videoId,
     label: s.label,
     start_frame: s.startFrame,

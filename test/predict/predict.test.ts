@@ -126,7 +126,13 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
     assert.ok(byId.has(o.id));
     assert.ok(!byId.has(dark[0]!.id) && !byId.has(dark[1]!.id));
     const newPredicted = all.filter((s) => s.source === 'prediction' && s.model === 'colour-outside' && s.id !== o.id);
-    assert.deepEqual(newPredicted.map((s) => s.label).sort(), ['dark', 'dark', 'outside']);
+    // The span the reviewer corrected is theirs: the re-run does not add a new `outside` prediction beside it.
+    assert.deepEqual(newPredicted.map((s) => s.label).sort(), ['dark', 'dark']);
+    const activeOutside = await getSegments(lib.core.services.db.reader, videoId, { labels: ['outside'] });
+    assert.deepEqual(
+      activeOutside.map((s) => [s.id, s.source]),
+      [[edit.id, 'reviewer']],
+    );
     const fqAfter = (await lib.core.call('segments.list', { video: videoId, model: 'frame-quality', sources: ['prediction'] })).map(
       (s) => s.id,
     );
@@ -157,19 +163,26 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
       thresholds: { dark: 0.9 },
       windowSeconds: 2,
     });
-    assert.equal(rs.segments, 1); // outside only: dark scores (~0.84) stay under 0.9
+    // outside: the reviewer ruled on that span, so no new prediction; dark: its scores (~0.84) stay under 0.9.
+    assert.equal(rs.segments, 0);
     assert.equal((await lib.core.call('jobs.list', {})).length, jobsBefore);
     const afterResegment = await lib.core.call('segments.list', { video: videoId, model: 'colour-outside', sources: ['prediction'] });
-    // The re-run's outside prediction is a new row (the reviewer superseded the old one); dark has none now.
+    assert.deepEqual(afterResegment, []);
+    // A lower dark threshold brings the dark segments back, with the parameters used.
+    const rs2 = await lib.core.call('predict.resegment', {
+      video: videoId,
+      model: 'colour-outside',
+      thresholds: { dark: 0.5 },
+      windowSeconds: 2,
+    });
+    assert.equal(rs2.segments, 2);
+    const darkAgain = await lib.core.call('segments.list', { video: videoId, model: 'colour-outside', sources: ['prediction'] });
     assert.deepEqual(
-      afterResegment.map((x) => x.label),
-      ['outside'],
+      darkAgain.map((x) => x.label),
+      ['dark', 'dark'],
     );
-    const outsideAll = await lib.core.call('segments.list', { video: videoId, labels: ['outside'], includeInactive: true });
-    const newest = outsideAll.filter((x) => x.source === 'prediction' && x.id !== o.id);
-    assert.equal(newest.length, 1);
-    assert.equal((newest[0]!.params as { windowSeconds: number }).windowSeconds, 2);
-    assert.equal((newest[0]!.params as { thresholds: Record<string, number> }).thresholds.dark, 0.9);
+    assert.equal((darkAgain[0]!.params as { windowSeconds: number }).windowSeconds, 2);
+    assert.equal((darkAgain[0]!.params as { thresholds: Record<string, number> }).thresholds.dark, 0.5);
     assert.equal((await lib.core.call('segments.list', { video: videoId, sources: ['reviewer'] })).length, 2);
     await assert.rejects(
       lib.core.call('predict.resegment', { video: videoId, model: 'colour-outside', thresholds: { blood: 0.5 } }),

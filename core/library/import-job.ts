@@ -7,7 +7,7 @@ import { writeFrameJpeg } from '../ffmpeg/frames.js';
 import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { detectVariableFrameRate } from '../ffmpeg/probe.js';
-import { FramewiseError, isNodeError } from '../util/errors.js';
+import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
@@ -133,17 +133,37 @@ export const importJob = defineJobKind({
     const file = path.resolve(input.path);
     ctx.progress(0, 'checking');
     const size = await checkReadable(file);
-    ctx.progress(0.02, 'probing');
-    const info = await services.ffmpeg.probe(file, signal).catch(async (err: unknown) => {
-      throw await refineProbeError(file, err);
+    // The hash (reading every byte) runs alongside the probe, the checks and the thumbnail: on two cores the
+    // import takes about as long as hashing alone. A bad file stops the hash at once.
+    const hashAbort = new AbortController();
+    const stopHash = () => hashAbort.abort();
+    signal.addEventListener('abort', stopHash, { once: true });
+    const hashing = sha256File(file, {
+      signal: hashAbort.signal,
+      onProgress: (b) => ctx.progress(0.9 * (b / size), 'hashing'),
     });
-    requireVideo(file, info);
-    if (!info.fps) throw new FramewiseError('unsupported_codec', `${file}: the video stream has no frame rate`);
-    if (!info.variableFrameRate) info.variableFrameRate = await detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal);
-    ctx.progress(0.03, 'checking the end');
-    await checkTailDecodes(services.ffmpeg, file, info, signal);
-    ctx.progress(0.05, 'hashing');
-    const sha256 = await sha256File(file, { signal, onProgress: (b) => ctx.progress(0.05 + 0.75 * (b / size), 'hashing') });
+    hashing.catch(() => undefined);
+    const workThumb = path.join(await ctx.workDir(), 'thumbnail.jpg');
+    let info: MediaInfo;
+    try {
+      info = await services.ffmpeg.probe(file, signal).catch(async (err: unknown) => {
+        throw await refineProbeError(file, err);
+      });
+      requireVideo(file, info);
+      if (!info.fps) throw new FramewiseError('unsupported_codec', `${file}: the video stream has no frame rate`);
+      if (!info.variableFrameRate) info.variableFrameRate = await detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal);
+      await checkTailDecodes(services.ffmpeg, file, info, signal);
+      const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
+      await writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal });
+    } catch (err) {
+      hashAbort.abort();
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', stopHash);
+    }
+    const sha256 = await hashing.catch((err: unknown) => {
+      throw signal.aborted ? cancelled() : err;
+    });
     const st = await stat(file).catch(() => null);
     if (!st) throw new FramewiseError('file_missing', `${file}: the file disappeared during import`);
     if (st.size !== size)
@@ -164,7 +184,7 @@ export const importJob = defineJobKind({
 
     let storedPath = file;
     if (input.copy) {
-      ctx.progress(0.8, 'copying');
+      ctx.progress(0.9, 'copying');
       storedPath = path.join(services.mediaDir, sha256.slice(0, 2), `${sha256}${path.extname(file).toLowerCase() || '.mp4'}`);
       const already = await stat(storedPath).then(
         (s) => s.size === size,
@@ -182,10 +202,9 @@ export const importJob = defineJobKind({
         });
       }
     }
-    ctx.progress(0.92, 'thumbnail');
+    ctx.progress(0.98, 'thumbnail');
     const thumbRel = path.join(artifactRelDir(sha256), 'thumbnail.jpg');
-    const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
-    await writeFrameJpeg(services.ffmpeg, storedPath, at, path.join(services.artifactsDir, thumbRel), { width: 320, signal });
+    await copyAtomically(workThumb, path.join(services.artifactsDir, thumbRel));
     return {
       status: 'imported' as const,
       videoId: 0,

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../../core/core.js';
@@ -10,6 +9,7 @@ import type { VerificationResult } from '../../core/anonymize/verify.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { endo, endoscopyVideo } from './endoscopy-media.js';
+import { isRoot, mountTmpfs, requireEnvironment } from '../helpers/environment.js';
 
 /**
  * Fault injection: whatever goes wrong during an export, no output file exists afterwards (not even a
@@ -114,14 +114,11 @@ test('ffmpeg killed from outside mid-render: the job fails with a clear error, n
 });
 
 test('full output disk (200 kB tmpfs): disk_full error, no output file', async (t) => {
-  if (process.getuid?.() !== 0) {
-    t.skip('mounting a tmpfs needs root');
-    return;
-  }
+  if (!requireEnvironment(t, isRoot, 'mounting a tmpfs needs root')) return;
   const file = await endoscopyVideo();
   const { core, videoId, close } = await library(file);
   const out = tempDir('framewise-anon-full-');
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', out.dir]);
+  const unmount = mountTmpfs(out.dir, 'size=200k');
   try {
     const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
     const done = await core.services.jobs.waitFor(job.id, 120_000);
@@ -130,7 +127,7 @@ test('full output disk (200 kB tmpfs): disk_full error, no output file', async (
     assert.match(done.error?.message ?? '', /Rendering the anonymized video failed: the disk is full/);
     assert.deepEqual(readdirSync(out.dir), []);
   } finally {
-    execFileSync('umount', [out.dir]);
+    unmount();
     out.cleanup();
     await close();
   }
@@ -265,14 +262,11 @@ test('the app dies mid-render (process group killed): the next open removes the 
 });
 
 test('a read-only output folder: refused with a clear error before rendering', async (t) => {
-  if (process.getuid?.() !== 0) {
-    t.skip('mounting a tmpfs needs root');
-    return;
-  }
+  if (!requireEnvironment(t, isRoot, 'mounting a tmpfs needs root')) return;
   const file = await endoscopyVideo();
   const { core, videoId, close } = await library(file);
   const out = tempDir('framewise-anon-ro-');
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', out.dir]);
+  const unmount = mountTmpfs(out.dir, 'size=1m,ro');
   try {
     const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
     const done = await core.services.jobs.waitFor(job.id, 60_000);
@@ -280,7 +274,7 @@ test('a read-only output folder: refused with a clear error before rendering', a
     assert.match(done.error?.message ?? '', /Cannot write to the output folder .*: read-only file system/);
     assert.deepEqual(readdirSync(out.dir), []);
   } finally {
-    execFileSync('umount', [out.dir]);
+    unmount();
     out.cleanup();
     await close();
   }

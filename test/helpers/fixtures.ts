@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { requireEnvironment } from './environment.js';
 
 /** Repository root (dist/test/helpers → ../../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -17,10 +18,6 @@ export function fixturesDir(): string {
  */
 export function peerFixture(t: TestContext, name: string): string | null {
   const dir = path.join(fixturesDir(), 'peer', name);
-  if (existsSync(dir)) return dir;
-  if (process.env.CI === 'true' || process.env.CI === '1') {
-    throw new Error(`Peer fixtures missing: ${dir} (set FRAMEWISE_FIXTURES or place ../shared/fixtures beside the repository)`);
-  }
-  t.skip(`peer fixtures not found: ${dir}`);
-  return null;
+  const reason = `peer fixtures not found: ${dir} (set FRAMEWISE_FIXTURES or place ../shared/fixtures beside the repository)`;
+  return requireEnvironment(t, existsSync(dir), reason) ? dir : null;
 }

@@ -7,8 +7,7 @@ import { CLI } from '../helpers/cli.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { Core } from '../../core/core.js';
-
-const isRoot = process.getuid?.() === 0;
+import { isRoot, mountTmpfs, requireEnvironment } from '../helpers/environment.js';
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -61,16 +60,11 @@ describe('import faults', () => {
   });
 
   it('fails cleanly when the library disk is full while copying in: no partial file, no row', async (t) => {
-    if (!isRoot) return t.skip('mounting a small tmpfs needs root');
+    if (!requireEnvironment(t, isRoot, 'mounting a small tmpfs needs root')) return;
     const scratch = tempDir('framewise-full-');
     const mnt = path.join(scratch.dir, 'small');
     mkdirSync(mnt);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]);
-    } catch {
-      scratch.cleanup();
-      return t.skip('this machine does not allow mounting a tmpfs');
-    }
+    const unmount = mountTmpfs(mnt, 'size=2m');
     try {
       // A 2 MB library disk: the database fits, the 1080p video copy does not.
       const core = await Core.open({ dataDir: mnt, runJobs: true });
@@ -90,7 +84,7 @@ describe('import faults', () => {
         await core.close();
       }
     } finally {
-      execFileSync('umount', [mnt]);
+      unmount();
       scratch.cleanup();
     }
   });

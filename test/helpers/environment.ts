@@ -1,0 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+
+export const isCi = process.env.CI === 'true' || process.env.CI === '1';
+export const isRoot = process.getuid?.() === 0;
+
+/**
+ * A test that needs something this machine lacks (root, a tool, a folder). Under CI it fails, so CI can never
+ * pass by skipping; on a developer's machine it is reported as skipped with the reason. Returns false then.
+ */
+export function requireEnvironment(t: TestContext, ok: boolean, reason: string): boolean {
+  if (ok) return true;
+  if (isCi) throw new Error(`This test cannot run here: ${reason}`);
+  t.skip(reason);
+  return false;
+}
+
+/** Mount a small tmpfs on `dir` (root only) for fault tests; the returned function unmounts it. */
+export function mountTmpfs(dir: string, options: string): () => void {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
+  return () => execFileSync('umount', [dir]);
+}

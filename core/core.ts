@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { commandInputs, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
+import { capabilityCommand, commandInputs, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
 import type { CoreEvent } from './api/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
@@ -8,7 +8,7 @@ import { Ffmpeg } from './ffmpeg/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
 import { JobRunner, defaultConcurrency } from './jobs/runner.js';
-import { jobKinds } from './capabilities.js';
+import { allMigrations, jobKinds } from './capabilities.js';
 import { wireCapabilities } from './integrations.js';
 import { commandHandlers, type Handlers } from './handlers.js';
 import type { Services } from './services.js';
@@ -42,7 +42,7 @@ export class Core {
   static async open(opts: CoreOptions = {}): Promise<Core> {
     wireCapabilities();
     const dataDir = resolveDataDir(opts.dataDir);
-    const db: LibraryDb = openLibraryDb(dataDir);
+    const db: LibraryDb = openLibraryDb(dataDir, allMigrations);
     try {
       const settings = await readSettings(db.reader);
       const ffmpeg = await Ffmpeg.create({
@@ -88,7 +88,8 @@ export class Core {
   async call(name: string, input: unknown): Promise<unknown> {
     if (this.closed) throw new FramewiseError('internal', 'The library is closed');
     if (!isCommandName(name)) throw new FramewiseError('usage', `Unknown command "${name}"`);
-    const schema = commandInputs[name] as z.ZodType;
+    const owned = capabilityCommand(name);
+    const schema = (owned ? owned.input : commandInputs[name as keyof typeof commandInputs]) as z.ZodType;
     const parsed = schema.safeParse(input ?? {});
     if (!parsed.success) {
       throw new FramewiseError(
@@ -96,7 +97,8 @@ export class Core {
         `Invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
       );
     }
-    const handler = this.handlers[name] as (core: Core, input: unknown) => Promise<unknown>;
+    if (owned) return owned.handler(this.services, parsed.data);
+    const handler = this.handlers[name as keyof Handlers] as (core: Core, input: unknown) => Promise<unknown>;
     return handler(this, parsed.data);
   }
 

@@ -1,4 +1,4 @@
-import type { CommandName, CommandOutput, CommandInput } from './api/commands.js';
+import type { LegacyCommandName as CommandName, CommandOutput, CommandInput } from './api/commands.js';
 import type { Core } from './core.js';
 import { libraryHandlers } from './library/handlers.js';
 import { jobHandlers } from './jobs/handlers.js';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { checkCapabilities, type Capability, type CapabilityInputs, type CapabilityOutputs, type CommandDef } from '../capability.js';
+import { capabilities } from '../capabilities.js';
 import type { AnonymizeExportRecord, FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
 import type { AnonymizationPlan } from '../anonymize/types.js';
 import type { GateResult } from '../anonymize/gate.js';
@@ -274,11 +276,35 @@ export interface CommandOutputs {
   'review.sprites': { job: JobSummary; existing: boolean };
 }
 
-export type CommandName = keyof typeof commandInputs & keyof CommandOutputs;
-export type CommandInput<N extends CommandName> = z.input<(typeof commandInputs)[N]>;
-export type CommandOutput<N extends CommandName> = CommandOutputs[N];
-export const commandNames = Object.keys(commandInputs) as CommandName[];
+export type LegacyCommandName = keyof typeof commandInputs & keyof CommandOutputs;
+type LegacyInputs = { [N in LegacyCommandName]: z.input<(typeof commandInputs)[N]> };
+
+/** Commands of every `Capability` in `core/capabilities.ts`, composed into one map (a type intersection). */
+type Each<T extends readonly Capability[]> = T[number];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type CapabilityList = typeof capabilities;
+type CapInputs = [Each<CapabilityList>] extends [never] ? object : UnionToIntersection<CapabilityInputs<Each<CapabilityList>>>;
+type CapOutputs = [Each<CapabilityList>] extends [never] ? object : UnionToIntersection<CapabilityOutputs<Each<CapabilityList>>>;
+
+export type AllInputs = LegacyInputs & CapInputs;
+export type AllOutputs = CommandOutputs & CapOutputs;
+export type CommandName = LegacyCommandName | (keyof CapInputs & keyof CapOutputs & string);
+export type CommandInput<N extends CommandName> = N extends keyof AllInputs ? AllInputs[N] : never;
+export type CommandOutput<N extends CommandName> = N extends keyof AllOutputs ? AllOutputs[N] : never;
+
+const capabilityCommands: Record<string, CommandDef> = Object.assign(
+  {},
+  ...(capabilities as readonly Capability[]).map((c) => c.commands),
+) as Record<string, CommandDef>;
+checkCapabilities(capabilities as readonly Capability[], Object.keys(commandInputs));
+
+export const commandNames = [...Object.keys(commandInputs), ...Object.keys(capabilityCommands)] as CommandName[];
 
 export function isCommandName(name: string): name is CommandName {
-  return Object.prototype.hasOwnProperty.call(commandInputs, name);
+  return Object.prototype.hasOwnProperty.call(commandInputs, name) || Object.prototype.hasOwnProperty.call(capabilityCommands, name);
+}
+
+/** The definition of a command that a `Capability` owns, or null for the commands not yet moved into one. */
+export function capabilityCommand(name: string): CommandDef | null {
+  return Object.prototype.hasOwnProperty.call(capabilityCommands, name) ? capabilityCommands[name]! : null;
 }

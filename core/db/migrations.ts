@@ -307,16 +307,16 @@ export const migrations: Migration[] = [
   },
 ];
 
-export const latestSchemaVersion = (): number => migrations.reduce((m, x) => Math.max(m, x.version), 0);
+export const latestSchemaVersion = (list: readonly Migration[] = migrations): number => list.reduce((m, x) => Math.max(m, x.version), 0);
 
 /**
  * Apply pending migrations in one transaction each, in version order. Applied versions are recorded one by one
  * (`schema_migrations`), so a migration with a lower number that arrives later is still applied. SQLite's
  * `user_version` holds the highest version: a library written by a newer Framewise is refused.
  */
-export function migrate(db: BetterSqlite3.Database, file: string): number {
+export function migrate(db: BetterSqlite3.Database, file: string, list: readonly Migration[] = migrations): number {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = latestSchemaVersion();
+  const latest = latestSchemaVersion(list);
   if (current > latest) {
     throw new FramewiseError(
       'schema_too_new',
@@ -329,13 +329,13 @@ export function migrate(db: BetterSqlite3.Database, file: string): number {
   if (applied.size === 0 && current > 0) {
     // A library from before migrations were recorded one by one: everything up to user_version is in place.
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const m of migrations) {
+    for (const m of list) {
       if (m.version > current) continue;
       record.run(m.version, m.name, new Date().toISOString());
       applied.add(m.version);
     }
   }
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+  for (const m of [...list].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.up);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { migrate } from './migrations.js';
+import { migrate, migrations as coreMigrations, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
 
 export interface LibraryDb {
@@ -25,7 +25,8 @@ function nativeBinding(): { nativeBinding?: string } {
   return p ? { nativeBinding: p } : {};
 }
 
-export function openLibraryDb(dataDir: string): LibraryDb {
+/** `migrations`: every migration of the library (the core passes its own plus each capability's). */
+export function openLibraryDb(dataDir: string, migrations: readonly Migration[] = coreMigrations): LibraryDb {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, DB_FILE_NAME);
   const raw = new Database(file, { ...nativeBinding() });
@@ -35,7 +36,7 @@ export function openLibraryDb(dataDir: string): LibraryDb {
   raw.pragma('synchronous = NORMAL');
   let schemaVersion: number;
   try {
-    schemaVersion = migrate(raw, file);
+    schemaVersion = migrate(raw, file, migrations);
   } catch (err) {
     raw.close();
     throw err;

@@ -1,3 +1,5 @@
+import type { Capability } from '../../capability.js';
+import { capabilities } from '../../capabilities.js';
 import type { CliCommand } from '../command.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
@@ -30,4 +32,5 @@ export const cliCommands: CliCommand[] = [
   modelsCommand,
   predictCommand,
   segmentsCommand,
+  ...(capabilities as readonly Capability[]).flatMap((c) => c.cli ?? []),
 ];

@@ -1,0 +1,130 @@
+/**
+ * Durable jobs: mux soft subtitle tracks into a copy of the video (no re-encoding) and burn one track into
+ * the picture. Both write to a hidden temp file next to the output and rename it only when ffmpeg succeeded;
+ * an existing output is never replaced.
+ */
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { burnSubtitles, muxSubtitles, type MuxTrack } from '../ffmpeg/subtitles.js';
+import { defineJobKind, type JobContext } from '../jobs/kind.js';
+import { requireProbedVideo } from '../library/video-jobs.js';
+import type { Services } from '../services.js';
+import { FramewiseError } from '../util/errors.js';
+import { writeAtomically } from '../util/fs.js';
+import { exportTrackText, toContainerLanguage } from './io.js';
+import { getCues, getTrackRow } from './store.js';
+import { burnAss, burnStyles, burnStyleSchema, fontsDir } from './styles.js';
+import { subDb } from './tables.js';
+
+const id = z.number().int().positive();
+const outputPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => path.isAbsolute(p), 'the output must be an absolute path');
+
+export const muxInput = z.object({ videoId: id, trackIds: z.array(id).min(1).max(50), output: outputPath }).strict();
+export const burnInput = z.object({ videoId: id, trackId: id, output: outputPath, style: burnStyleSchema.default('default') }).strict();
+const fileOutput = z.object({ output: z.string(), tracks: z.number().int() });
+
+async function refuseExisting(output: string): Promise<void> {
+  const exists = await access(output).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new FramewiseError('precondition', `${output} already exists; choose another name (files are never replaced)`);
+}
+
+function containerOf(output: string): 'mkv' | 'mp4' {
+  const ext = path.extname(output).toLowerCase();
+  if (ext === '.mkv') return 'mkv';
+  if (ext === '.mp4' || ext === '.m4v' || ext === '.mov') return 'mp4';
+  throw new FramewiseError('usage', `${output}: soft subtitles can be muxed into .mkv (SRT/ASS) or .mp4 (mov_text)`);
+}
+
+function progressOf(ctx: JobContext, durationS: number) {
+  return (p: { outTime: number }) => ctx.progress(durationS > 0 ? Math.min(0.99, p.outTime / durationS) : 0);
+}
+
+async function checkTracks(s: Services, videoId: number, trackIds: number[]): Promise<void> {
+  for (const t of trackIds) await getTrackRow(subDb(s.db.reader), videoId, t);
+}
+
+export const muxJob = defineJobKind({
+  kind: 'subtitles.mux',
+  title: 'Add subtitle tracks',
+  input: muxInput,
+  output: fileOutput,
+  videoId: (i) => i.videoId,
+  maxAttempts: 1,
+  async precondition(s, i) {
+    await requireProbedVideo(s, i.videoId);
+    containerOf(i.output);
+    await checkTracks(s, i.videoId, i.trackIds);
+    await refuseExisting(i.output);
+  },
+  async run(ctx, input) {
+    const s = ctx.services;
+    const video = await requireProbedVideo(s, input.videoId);
+    const container = containerOf(input.output);
+    const work = await ctx.workDir();
+    const tracks: MuxTrack[] = [];
+    for (const [n, trackId] of input.trackIds.entries()) {
+      const row = await getTrackRow(subDb(s.db.reader), input.videoId, trackId);
+      const codec = container === 'mkv' && row.format === 'ass' ? 'ass' : 'srt';
+      const file = path.join(work, `track-${n}.${codec}`);
+      await writeFile(file, await exportTrackText(s, input.videoId, trackId, codec));
+      tracks.push({ file, codec, language: toContainerLanguage(row.language), title: row.title });
+    }
+    await refuseExisting(input.output);
+    await writeAtomically(input.output, (tmp) =>
+      muxSubtitles(s.ffmpeg, {
+        input: video.path,
+        tracks,
+        output: tmp,
+        container,
+        signal: ctx.signal,
+        onProgress: progressOf(ctx, video.duration),
+      }),
+    );
+    return { output: input.output, tracks: tracks.length };
+  },
+});
+
+export const burnJob = defineJobKind({
+  kind: 'subtitles.burn',
+  title: 'Burn in subtitles',
+  input: burnInput,
+  output: fileOutput,
+  videoId: (i) => i.videoId,
+  maxAttempts: 1,
+  async precondition(s, i) {
+    await requireProbedVideo(s, i.videoId);
+    if (path.extname(i.output).toLowerCase() !== '.mp4')
+      throw new FramewiseError('usage', `${i.output}: a burned-in copy is written as .mp4`);
+    await checkTracks(s, i.videoId, [i.trackId]);
+    await refuseExisting(i.output);
+  },
+  async run(ctx, input) {
+    const s = ctx.services;
+    const video = await requireProbedVideo(s, input.videoId);
+    const work = await ctx.workDir();
+    const ass = path.join(work, 'burn.ass');
+    const w = video.display_width || video.width;
+    const h = video.display_height || video.height;
+    await writeFile(ass, burnAss(await getCues(s.db.reader, input.trackId), burnStyles[input.style], w, h));
+    await refuseExisting(input.output);
+    await writeAtomically(input.output, (tmp) =>
+      burnSubtitles(s.ffmpeg, {
+        input: video.path,
+        assFile: ass,
+        fontsDir: fontsDir(),
+        output: tmp,
+        signal: ctx.signal,
+        onProgress: progressOf(ctx, video.duration),
+      }),
+    );
+    return { output: input.output, tracks: 1 };
+  },
+});

@@ -35,6 +35,19 @@ export async function extractSubtitleStream(
   return Buffer.concat(chunks);
 }
 
+/**
+ * Start time of the first video stream, ms (containers often start the video a little after 0, e.g. after
+ * audio priming). Cue times in Framewise count from the video's first frame, so embedded cues subtract it.
+ */
+export async function videoStartMs(ff: Ffmpeg, input: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
+  const { stdout } = await ff.ffprobe(
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=start_time', '-of', 'csv=p=0', input],
+    opts,
+  );
+  const t = Number(stdout.trim().split('\n')[0]);
+  return Number.isFinite(t) ? Math.round(t * 1000) : 0;
+}
+
 export interface MuxTrack {
   file: string;
   /** ISO 639-2 (three letters) or null. */

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { getVideoRow } from '../library/videos.js';
-import { extractSubtitleStream } from '../ffmpeg/subtitles.js';
+import { extractSubtitleStream, videoStartMs } from '../ffmpeg/subtitles.js';
 import type { Services } from '../services.js';
 import { FramewiseError, isNodeError } from '../util/errors.js';
 import { writeAss } from './formats/ass.js';
@@ -110,7 +110,14 @@ export async function importEmbedded(s: Services, videoId: number, streamIndex: 
   const as = stream.codec === 'ass' || stream.codec === 'ssa' ? 'ass' : 'srt';
   const bytes = await extractSubtitleStream(s.ffmpeg, video.path, streamIndex, as);
   const origin = `stream ${streamIndex} (${stream.codec})`;
-  const parsed = parseSubtitleFile(bytes, `${video.name} ${origin}`, { format: as, durationMs: Math.round(video.duration * 1000) });
+  // Extracted times count from the file's start; cues count from the video's first frame.
+  const offset = await videoStartMs(s.ffmpeg, video.path);
+  const durationMs = Math.round(video.duration * 1000);
+  const parsed = parseSubtitleFile(bytes, `${video.name} ${origin}`, { format: as, durationMs: durationMs + offset });
+  if (offset)
+    parsed.cues = parsed.cues
+      .map((c) => ({ ...c, startMs: Math.max(0, c.startMs - offset), endMs: Math.min(durationMs, c.endMs - offset) }))
+      .filter((c) => c.endMs > c.startMs);
   const track = await createTrack(s.db.writer, {
     videoId,
     language: meta.language ?? toShortLanguage(stream.language),
@@ -137,21 +144,22 @@ export async function exportTrackText(s: Pick<Services, 'db'>, videoId: number, 
   return writeAss(cues, row.ass_header);
 }
 
+/** ISO 639-2 bibliographic codes (what Matroska expects; MP4 takes them too). */
 const LANG3: Record<string, string> = {
-  de: 'deu',
+  de: 'ger',
   en: 'eng',
-  fr: 'fra',
+  fr: 'fre',
   it: 'ita',
   es: 'spa',
-  nl: 'nld',
+  nl: 'dut',
   pl: 'pol',
   pt: 'por',
   tr: 'tur',
   ru: 'rus',
   ar: 'ara',
-  cs: 'ces',
+  cs: 'cze',
   da: 'dan',
-  el: 'ell',
+  el: 'gre',
   fi: 'fin',
   hu: 'hun',
   ja: 'jpn',
@@ -159,7 +167,7 @@ const LANG3: Record<string, string> = {
   no: 'nor',
   sv: 'swe',
   uk: 'ukr',
-  zh: 'zho',
+  zh: 'chi',
 };
 const LANG2 = Object.fromEntries([
   ...Object.entries(LANG3).map(([k, v]) => [v, k]),

@@ -172,11 +172,11 @@ test('mux into MKV (SRT + ASS) and MP4 (mov_text) without re-encoding; tracks re
     writeFileSync(path.join(scratch.dir, 'a.srt'), srt);
     writeFileSync(path.join(scratch.dir, 'a.ass'), ass);
     const de = await core.call('subtitles.import', { video: v, path: path.join(scratch.dir, 'a.srt'), language: 'de', title: 'Deutsch' });
-    const en = await core.call('subtitles.import', { video: v, path: path.join(scratch.dir, 'a.ass'), language: 'en', title: 'Signs' });
+    await core.call('subtitles.import', { video: v, path: path.join(scratch.dir, 'a.ass'), language: 'en', title: 'Signs' });
     await core.call('subtitles.update', {
       video: v,
       track: de.track.id,
-      id: de.track.id && (await core.call('subtitles.cues', { video: v, track: de.track.id })).cues[0]!.id,
+      id: (await core.call('subtitles.cues', { video: v, track: de.track.id })).cues[0]!.id,
       text: 'Geändert: Grüße',
     });
 

@@ -12,6 +12,7 @@ import { createTrack, getCues, listTracks, resolveTrack, updateTrack } from './s
 import { burnStyleNames, burnStyleSchema } from './styles.js';
 import { subDb } from './tables.js';
 import { undoState } from './edits.js';
+import { FramewiseError } from '../util/errors.js';
 import { exportFormats, languageSchema, subtitleFormats, trackKinds, type StoredCue } from './types.js';
 
 const id = z.number().int().positive();
@@ -218,11 +219,25 @@ export const subtitleCommands = {
     return { trackId, format: a.format, text: await exportTrackText(s, videoId, trackId, a.format) };
   }),
   'subtitles.mux': command(
-    z.object({ video: videoRef, tracks: z.array(id).min(1).max(50).optional(), output: z.string().min(1).max(4096) }).strict(),
+    z
+      .object({
+        video: videoRef,
+        tracks: z.array(id).min(1).max(50).optional(),
+        output: z.string().min(1).max(4096),
+        anonymizedExport: id.optional(),
+      })
+      .strict(),
     async (s, a) => {
       const videoId = await video(s, a.video);
       const trackIds = a.tracks ?? (await listTracks(s.db.reader, videoId)).map((t) => t.id);
-      return s.jobs.enqueue('subtitles.mux', { videoId, trackIds, output: a.output });
+      if (a.anonymizedExport !== undefined && !a.tracks)
+        throw new FramewiseError('usage', 'Keeping subtitles in an anonymized export needs the reviewed track(s) named explicitly');
+      return s.jobs.enqueue('subtitles.mux', {
+        videoId,
+        trackIds,
+        output: a.output,
+        ...(a.anonymizedExport ? { anonymizedExport: a.anonymizedExport } : {}),
+      });
     },
   ),
   'subtitles.burn': command(

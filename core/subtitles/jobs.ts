@@ -12,10 +12,14 @@ import { requireProbedVideo } from '../library/video-jobs.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
 import { writeAtomically } from '../util/fs.js';
-import { exportTrackText, toContainerLanguage } from './io.js';
+import { anonymizedSource, mapThroughKept, requireReviewed } from './anonymized.js';
+import { writeAss } from './formats/ass.js';
+import { writeSrt } from './formats/srt.js';
+import { toContainerLanguage } from './io.js';
 import { getCues, getTrackRow } from './store.js';
 import { burnAss, burnStyles, burnStyleSchema, fontsDir } from './styles.js';
 import { subDb } from './tables.js';
+import type { Cue } from './types.js';
 
 const id = z.number().int().positive();
 const outputPath = z
@@ -24,7 +28,15 @@ const outputPath = z
   .max(4096)
   .refine((p) => path.isAbsolute(p), 'the output must be an absolute path');
 
-export const muxInput = z.object({ videoId: id, trackIds: z.array(id).min(1).max(50), output: outputPath }).strict();
+export const muxInput = z
+  .object({
+    videoId: id,
+    trackIds: z.array(id).min(1).max(50),
+    output: outputPath,
+    /** Mux into a copy of this verified anonymized export instead (reviewed tracks only, cues mapped through its cuts). */
+    anonymizedExport: id.optional(),
+  })
+  .strict();
 export const burnInput = z.object({ videoId: id, trackId: id, output: outputPath, style: burnStyleSchema.default('default') }).strict();
 const fileOutput = z.object({ output: z.string(), tracks: z.number().int() });
 
@@ -47,8 +59,13 @@ function progressOf(ctx: JobContext, durationS: number) {
   return (p: { outTime: number }) => ctx.progress(durationS > 0 ? Math.min(0.99, p.outTime / durationS) : 0);
 }
 
-async function checkTracks(s: Services, videoId: number, trackIds: number[]): Promise<void> {
-  for (const t of trackIds) await getTrackRow(subDb(s.db.reader), videoId, t);
+async function checkTracks(s: Services, videoId: number, trackIds: number[], anonymizedExport?: number): Promise<void> {
+  const rows = [];
+  for (const t of trackIds) rows.push(await getTrackRow(subDb(s.db.reader), videoId, t));
+  if (anonymizedExport !== undefined) {
+    requireReviewed(rows);
+    await anonymizedSource(s, videoId, anonymizedExport);
+  }
 }
 
 export const muxJob = defineJobKind({
@@ -61,7 +78,7 @@ export const muxJob = defineJobKind({
   async precondition(s, i) {
     await requireProbedVideo(s, i.videoId);
     containerOf(i.output);
-    await checkTracks(s, i.videoId, i.trackIds);
+    await checkTracks(s, i.videoId, i.trackIds, i.anonymizedExport);
     await refuseExisting(i.output);
   },
   async run(ctx, input) {
@@ -69,18 +86,22 @@ export const muxJob = defineJobKind({
     const video = await requireProbedVideo(s, input.videoId);
     const container = containerOf(input.output);
     const work = await ctx.workDir();
+    await checkTracks(s, input.videoId, input.trackIds, input.anonymizedExport);
+    const anon = input.anonymizedExport === undefined ? null : await anonymizedSource(s, input.videoId, input.anonymizedExport);
     const tracks: MuxTrack[] = [];
     for (const [n, trackId] of input.trackIds.entries()) {
       const row = await getTrackRow(subDb(s.db.reader), input.videoId, trackId);
       const codec = container === 'mkv' && row.format === 'ass' ? 'ass' : 'srt';
       const file = path.join(work, `track-${n}.${codec}`);
-      await writeFile(file, await exportTrackText(s, input.videoId, trackId, codec));
+      let cues: Cue[] = await getCues(s.db.reader, trackId);
+      if (anon) cues = mapThroughKept(cues, anon.kept, anon.fps);
+      await writeFile(file, codec === 'ass' ? writeAss(cues, row.ass_header) : writeSrt(cues));
       tracks.push({ file, codec, language: toContainerLanguage(row.language), title: row.title });
     }
     await refuseExisting(input.output);
     await writeAtomically(input.output, (tmp) =>
       muxSubtitles(s.ffmpeg, {
-        input: video.path,
+        input: anon ? anon.path : video.path,
         tracks,
         output: tmp,
         container,

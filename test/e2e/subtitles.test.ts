@@ -1,0 +1,177 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
+import { startServe } from '../helpers/serve.js';
+import { srt } from '../subtitles/samples.js';
+
+declare global {
+  interface Window {
+    __fwSubtitles?: { frameToClientX(frame: number): number; pxPerFrame(): number };
+  }
+}
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+async function gotoFrame(page: Page, n: number) {
+  await page.getByTestId('goto-frame').fill(String(n));
+  await page.getByTestId('goto-frame').press('Enter');
+  await page
+    .getByTestId('frame-number')
+    .filter({ hasText: new RegExp(`^${n}$`) })
+    .waitFor();
+}
+const cueX = (page: Page, frame: number) => page.evaluate((f) => window.__fwSubtitles!.frameToClientX(f), frame);
+
+test(
+  'subtitle lane in the browser: edit a cue in place and undo it, drag an edge frame-accurately, split, add, keys in ?',
+  { timeout: 600_000 },
+  async (t: TestContext) => {
+    if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
+      throw new Error('dist/renderer is not built: run `npm run build` first');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const lib = tempDir('framewise-e2e-subs-');
+    t.after(() => lib.cleanup());
+    const cli = async <T>(...args: string[]): Promise<T> => {
+      const r = await runCli(['--data-dir', lib.dir, ...args, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as T;
+    };
+    const video = await media.mp4(8, 'review-8s.mp4');
+    await cli('import', video);
+    const file = path.join(lib.dir, 'de.srt');
+    writeFileSync(file, srt);
+    const track = (await cli<{ track: { id: number } }>('subtitles', video, '--import', file, '--lang', 'de')).track.id;
+    const videoId = (await cli<{ videos: Array<{ id: number }> }>('list')).videos[0]!.id;
+    const stored = async () => {
+      const r = await runCli([
+        '--data-dir',
+        lib.dir,
+        'subtitles',
+        video,
+        '--export',
+        path.join(lib.dir, 'now.srt'),
+        '--track',
+        String(track),
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const { parseSubtitleFile } = await import('../../core/subtitles/parse.js');
+      const { readFileSync } = await import('node:fs');
+      return parseSubtitleFile(readFileSync(path.join(lib.dir, 'now.srt')), 'now.srt').cues;
+    };
+
+    const server = await startServe(lib.dir, ['--concurrency', '1']);
+    t.after(() => server.stop());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1100 } })).newPage();
+    page.setDefaultTimeout(60_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.url);
+    await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
+    const cues = page.locator('[data-testid=subtitle-lane] [data-testid=cue]');
+    await page
+      .waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 3, undefined, {
+        timeout: 20_000,
+      })
+      .catch(async (err: unknown) => {
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'subtitles-failed.png'), fullPage: true });
+        const html = await page.evaluate(
+          () =>
+            document.querySelector('[data-testid=subtitle-panel]')?.outerHTML.slice(0, 1500) ??
+            Array.from(document.querySelectorAll('[data-testid=panel-error]'))
+              .map((e) => e.textContent)
+              .join(' / '),
+        );
+        throw new Error(`${(err as Error).message}; page errors: ${pageErrors.join(' | ')}; ${html}`);
+      });
+    await page.getByTestId('subtitle-lane').scrollIntoViewIfNeeded();
+    const texts = () => cues.locator('[data-testid=cue-text]').allTextContents();
+    assert.deepEqual(await texts(), ['Grüße aus Köln', 'Straße und\nÜbermaß', 'Oben: größer']);
+
+    await t.test('double-click a cue, type, Enter: stored; Ctrl+Z on the lane restores it', async () => {
+      await cues.nth(0).dblclick();
+      const editor = page.getByTestId('cue-editor');
+      await editor.fill('Bearbeitet: Größe & Maß');
+      await editor.press('Enter');
+      await cues.nth(0).locator('[data-testid=cue-text]').filter({ hasText: 'Bearbeitet: Größe & Maß' }).waitFor();
+      assert.equal((await stored())[0]!.text, 'Bearbeitet: Größe & Maß');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'subtitles-edited.png') });
+      await page.getByTestId('subtitle-lane').focus();
+      await page.keyboard.press('Control+z');
+      await cues.nth(0).locator('[data-testid=cue-text]').filter({ hasText: 'Grüße aus Köln' }).waitFor();
+      assert.equal((await stored())[0]!.text, 'Grüße aus Köln');
+      // Redo and undo again with the buttons.
+      await page.getByTestId('subtitle-redo').click();
+      await cues.nth(0).locator('[data-testid=cue-text]').filter({ hasText: 'Bearbeitet' }).waitFor();
+      await page.getByTestId('subtitle-undo').click();
+      await cues.nth(0).locator('[data-testid=cue-text]').filter({ hasText: 'Grüße aus Köln' }).waitFor();
+    });
+
+    await t.test('drag the start edge of cue 2 by 5 frames: stored start is exactly that frame in ms', async () => {
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      const box = (await cues.nth(1).boundingBox())!;
+      const yy = box.y + box.height / 2;
+      // 3000 ms is frame 75 at 25 fps; drag its start handle to frame 80 (3200 ms).
+      await page.mouse.move((await cueX(page, 75)) + 1, yy);
+      await page.mouse.down();
+      await page.mouse.move((await cueX(page, 78)) + 1, yy, { steps: 3 });
+      await page.mouse.move((await cueX(page, 80)) + 1, yy, { steps: 3 });
+      await page.getByTestId('subtitle-tip').filter({ hasText: '80–' }).waitFor();
+      await page.mouse.up();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=cue]')[1]?.getAttribute('data-start-ms') === '3200');
+      const c = (await stored())[1]!;
+      assert.deepEqual([c.startMs, c.endMs], [3200, 4250]);
+      // Alt+→ moves the whole (selected) cue one frame later: 40 ms at 25 fps; the end snaps to its frame boundary.
+      await page.getByTestId('subtitle-lane').focus();
+      await page.keyboard.press('Alt+ArrowRight');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=cue]')[1]?.getAttribute('data-start-ms') === '3240');
+      assert.deepEqual(
+        (await stored()).slice(1, 2).map((x) => [x.startMs, x.endMs]),
+        [[3240, 4320]],
+      );
+    });
+
+    await t.test('split at the playhead (S), add a cue at the playhead (N) and type it, all listed under ?', async () => {
+      await gotoFrame(page, 150); // 6000 ms, inside cue 3 (5001–6999)
+      await cues.nth(2).click();
+      await page.keyboard.press('s');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 4);
+      assert.deepEqual(
+        (await stored()).slice(2).map((x) => [x.startMs, x.endMs]),
+        [
+          [5001, 6000],
+          [6000, 6999],
+        ],
+      );
+      await gotoFrame(page, 180); // 7200 ms
+      await page.getByTestId('subtitle-lane').focus();
+      await page.keyboard.press('n');
+      const editor = page.getByTestId('cue-editor');
+      await editor.waitFor();
+      await editor.fill('Neu hier');
+      await editor.press('Enter');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 5);
+      const last = (await stored()).at(-1)!;
+      assert.deepEqual([last.startMs, last.text], [7200, 'Neu hier']);
+      assert.ok(last.endMs >= 7960 && last.endMs <= 9200, `ends at the video's end or after 2 s: ${last.endMs}`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'subtitles-lane.png') });
+
+      await page.getByTestId('subtitle-lane').focus();
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('?');
+      await page.getByTestId('subtitle-shortcuts').waitFor();
+      const rows = await page.getByTestId('subtitle-shortcuts').locator('[data-testid=shortcut]').count();
+      assert.ok(rows >= 10);
+      await page.keyboard.press('Escape');
+    });
+    assert.deepEqual(pageErrors, []);
+  },
+);

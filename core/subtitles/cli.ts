@@ -5,7 +5,7 @@ import { table } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';
 import type { CoreHandle as Core } from '../handle.js';
 import { writeAtomically } from '../util/fs.js';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { ParseIssue } from './types.js';
 
 /** `1.5s`, `-2s`, `250ms`, `-0.5` (seconds) → whole milliseconds. */
@@ -37,6 +37,27 @@ async function waitJob(core: Core, ctx: Parameters<CliCommand['run']>[0], jobId:
   return job!.state === 'succeeded' ? EXIT_OK : EXIT_FAILURE;
 }
 
+/**
+ * Speech segments from a JSON file: `[{"start": 1.2, "end": 3.4}, …]` in seconds (what a voice activity
+ * detector writes), or `{"segments": [...]}`.
+ */
+async function readSpeech(file: string | undefined): Promise<Array<{ startMs: number; endMs: number }>> {
+  if (!file) throw new UsageError('--snap/--from-speech need --speech <segments.json> (speech segments in seconds)');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path.resolve(file), 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--speech: ${file}: ${(err as Error).message}`);
+  }
+  const list = Array.isArray(json) ? json : (json as { segments?: unknown }).segments;
+  if (!Array.isArray(list)) throw new UsageError(`--speech: ${file} is not a list of {start, end} segments`);
+  return list.map((x: { start?: unknown; end?: unknown }, i) => {
+    if (typeof x.start !== 'number' || typeof x.end !== 'number')
+      throw new UsageError(`--speech: segment ${i + 1} has no numeric start/end`);
+    return { startMs: Math.round(x.start * 1000), endMs: Math.round(x.end * 1000) };
+  });
+}
+
 export const subtitlesCli: CliCommand = {
   name: 'subtitles',
   summary: 'Subtitle tracks of a video: list, import, export, shift, burn in, mux',
@@ -46,7 +67,8 @@ export const subtitlesCli: CliCommand = {
     '       framewise subtitles <video> --export <file.srt|.vtt|.ass> [--track N]\n' +
     '       framewise subtitles <video> --shift 1.5s [--track N] | --check [--track N] | --undo | --redo\n' +
     '       framewise subtitles <video> --burn -o out.mp4 [--track N] [--style default|box|large|top]\n' +
-    '       framewise subtitles <video> --mux -o out.mkv|out.mp4 [--tracks 1,2]',
+    '       framewise subtitles <video> --mux -o out.mkv|out.mp4 [--tracks 1,2] [--into-export <anonymized export id>]\n' +
+    '       framewise subtitles <video> --snap|--from-speech --speech segments.json [--track N] | --reviewed [--track N]',
   help:
     '  --list                 stored tracks and the subtitle streams inside the file (bitmap ones cannot be imported)\n' +
     '  --import <file>        SRT, WebVTT, ASS/SSA or Whisper JSON; any of UTF-8 (±BOM), UTF-16, Windows-1252;\n' +
@@ -59,6 +81,12 @@ export const subtitlesCli: CliCommand = {
     '  --check                warnings per cue: reading speed, line length, overlaps, gaps\n' +
     '  --burn -o out.mp4      burn a track into the picture (one ffmpeg pass, libass); --style picks a preset\n' +
     '  --mux -o out.mkv       add tracks as soft subtitles without re-encoding (MKV: SRT/ASS, MP4: mov_text)\n' +
+    '  --into-export <id>     mux into a copy of that verified anonymized export (reviewed tracks only, named with\n' +
+    '                         --tracks; cue times follow its cuts). Anonymized exports never carry subtitles otherwise\n' +
+    '  --reviewed             mark a track reviewed (required before it may be kept in an anonymized export)\n' +
+    '  --snap                 snap cue edges to speech boundaries within --tolerance ms (default 300)\n' +
+    '  --from-speech          add empty cues for speech segments (a start for typing a transcript)\n' +
+    '  --speech <file.json>   speech segments [{"start": s, "end": s}, …] from a voice activity detector\n' +
     '  --track N / --tracks   which track(s), by the number shown by --list (default: the first / all)',
   options: {
     list: { type: 'boolean' },
@@ -77,13 +105,31 @@ export const subtitlesCli: CliCommand = {
     mux: { type: 'boolean' },
     output: { type: 'string', short: 'o' },
     style: { type: 'string' },
+    snap: { type: 'boolean' },
+    'from-speech': { type: 'boolean' },
+    speech: { type: 'string' },
+    tolerance: { type: 'string' },
+    reviewed: { type: 'boolean' },
+    'into-export': { type: 'string' },
   },
   async run(ctx) {
     const { args, options: o, out } = ctx;
     if (args.length !== 1) throw new UsageError('subtitles needs exactly one video (id or path)');
-    const actions = ['list', 'import', 'import-stream', 'export', 'shift', 'check', 'undo', 'redo', 'burn', 'mux'].filter(
-      (k) => o[k] !== undefined,
-    );
+    const actions = [
+      'list',
+      'import',
+      'import-stream',
+      'export',
+      'shift',
+      'check',
+      'undo',
+      'redo',
+      'burn',
+      'mux',
+      'snap',
+      'from-speech',
+      'reviewed',
+    ].filter((k) => o[k] !== undefined);
     if (actions.length !== 1)
       throw new UsageError(
         'give exactly one of --list, --import, --import-stream, --export, --shift, --check, --undo, --redo, --burn, --mux',
@@ -164,6 +210,26 @@ export const subtitlesCli: CliCommand = {
       );
       return EXIT_OK;
     }
+    if (o.snap || o['from-speech']) {
+      const speech = await readSpeech(opt(o.speech));
+      const r = o.snap
+        ? await core.call('subtitles.snap', {
+            video,
+            speech,
+            ...(track ? { track } : {}),
+            ...(o.tolerance ? { toleranceMs: Number(opt(o.tolerance)) } : {}),
+          })
+        : await core.call('subtitles.fromSpeech', { video, speech, ...(track ? { track } : {}) });
+      out.result(r, () => `${o.snap ? 'snapped' : 'added'} ${r.entry?.after.length ?? 0} cues (undo with --undo)`);
+      return EXIT_OK;
+    }
+    if (o.reviewed) {
+      const t = track ?? (await core.call('subtitles.list', { video })).tracks[0]?.id;
+      if (!t) throw new UsageError('--reviewed: the video has no subtitle track');
+      const r = await core.call('subtitles.updateTrack', { video, track: t, reviewed: true });
+      out.result(r, () => `track ${t} is marked reviewed`);
+      return EXIT_OK;
+    }
     if (o.undo || o.redo) {
       const r = await core.call(o.undo ? 'subtitles.undo' : 'subtitles.redo', { video });
       out.result(r, () => `${o.undo ? 'undid' : 'redid'} ${r.entry?.undoOf ?? r.entry?.redoOf ?? ''}`);
@@ -186,7 +252,13 @@ export const subtitlesCli: CliCommand = {
     const list = opt(o.tracks)
       ?.split(',')
       .map((t) => trackNumber(t.trim(), '--tracks')!);
-    const { job } = await core.call('subtitles.mux', { video, output: path.resolve(output), ...(list ? { tracks: list } : {}) });
+    const into = trackNumber(o['into-export'], '--into-export');
+    const { job } = await core.call('subtitles.mux', {
+      video,
+      output: path.resolve(output),
+      ...(list ? { tracks: list } : {}),
+      ...(into ? { anonymizedExport: into } : {}),
+    });
     return waitJob(core, ctx, job.id, `mux → ${path.basename(output)}`);
   },
 };

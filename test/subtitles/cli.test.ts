@@ -75,6 +75,30 @@ test('CLI: framewise subtitles --list/--import/--export/--shift/--undo/--check/-
     assert.deepEqual(span(parseSubtitleFile(readFileSync(outVtt), outVtt).cues), span(expectedCues));
     assert.match(readFileSync(outVtt, 'utf8'), /^WEBVTT\n\n00:00:01\.000 --> 00:00:02\.500\nGrüße aus Köln\n/);
 
+    // --snap to speech segments from a JSON file (seconds), then undo.
+    const speech = file(
+      'speech.json',
+      JSON.stringify([
+        { start: 0.9, end: 2.6 },
+        { start: 3.1, end: 4.2 },
+      ]),
+    );
+    await json('subtitles', video, '--snap', '--speech', speech, '--track', String(de!.id));
+    await json('subtitles', video, '--export', out, '--track', String(de!.id));
+    assert.deepEqual(
+      parseSubtitleFile(readFileSync(out), out).cues.map((c) => [c.startMs, c.endMs]),
+      [
+        [900, 2600],
+        [3100, 4200],
+        [5001, 6999],
+      ],
+    );
+    await json('subtitles', video, '--undo');
+    const reviewed = await json<{ reviewed: boolean }>('subtitles', video, '--reviewed', '--track', String(de!.id));
+    assert.equal(reviewed.reviewed, true);
+    const noSpeech = await cli('subtitles', video, '--snap');
+    assert.equal(noSpeech.code, 2);
+
     const check = await json<{ warnings: Array<{ kind: string }> }>('subtitles', video, '--check', '--track', String(en!.id));
     assert.ok(Array.isArray(check.warnings));
 

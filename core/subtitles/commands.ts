@@ -5,7 +5,7 @@ import { getVideoRow } from '../library/videos.js';
 import type { Services } from '../services.js';
 import { checkCues, defaultRules } from './checks.js';
 import { listHistory, redoSubtitles, undoSubtitles } from './edits.js';
-import { exportTrackText, importEmbedded, importSubtitleFile, listEmbedded } from './io.js';
+import { exportTrackText, importEmbedded, importSubtitleBytes, importSubtitleFile, listEmbedded } from './io.js';
 import { addCue, addCuesFromSpeech, deleteCues, mergeCues, shiftCues, snapCues, splitCue, stretchCues, updateCue } from './ops.js';
 import { renderPreview } from './preview.js';
 import { createTrack, getCues, listTracks, resolveTrack, updateTrack } from './store.js';
@@ -47,6 +47,19 @@ export const subtitleCommands = {
   'subtitles.import': command(
     z.object({ video: videoRef, path: z.string().min(1).max(4096), format: z.enum(subtitleFormats).optional(), ...meta }).strict(),
     async (s, a) => importSubtitleFile(s, await video(s, a.video), a.path, a),
+  ),
+  /** The same, from the file's bytes (base64) — the app reads a picked file itself, in the browser too. */
+  'subtitles.importContent': command(
+    z
+      .object({
+        video: videoRef,
+        name: z.string().min(1).max(300),
+        base64: z.string().max(14_000_000),
+        format: z.enum(subtitleFormats).optional(),
+        ...meta,
+      })
+      .strict(),
+    async (s, a) => importSubtitleBytes(s, await video(s, a.video), Buffer.from(a.base64, 'base64'), a.name, a),
   ),
   'subtitles.importStream': command(z.object({ video: videoRef, stream: z.number().int().min(0), ...meta }).strict(), async (s, a) =>
     importEmbedded(s, await video(s, a.video), a.stream, a),

@@ -47,7 +47,6 @@ export async function importSubtitleFile(
   file: string,
   meta: TrackMeta & { format?: SubtitleFormat | undefined },
 ): Promise<ImportResult> {
-  const video = await getVideoRow(s.db.reader, videoId);
   let bytes: Buffer;
   try {
     const st = await stat(file);
@@ -58,6 +57,20 @@ export async function importSubtitleFile(
     if (isNodeError(err)) throw new FramewiseError('file_unreadable', `${file}: ${err.message}`);
     throw err;
   }
+  return importSubtitleBytes(s, videoId, bytes, file, meta);
+}
+
+/** Import a subtitle file's bytes (a path's content, or a file the browser read): all or nothing. */
+export async function importSubtitleBytes(
+  s: Services,
+  videoId: number,
+  bytes: Uint8Array,
+  file: string,
+  meta: TrackMeta & { format?: SubtitleFormat | undefined },
+): Promise<ImportResult> {
+  const video = await getVideoRow(s.db.reader, videoId);
+  if (bytes.byteLength > MAX_FILE_BYTES)
+    throw new FramewiseError('usage', `${file}: ${bytes.byteLength} bytes is too large for a subtitle file`);
   const parsed = parseSubtitleFile(bytes, file, {
     ...(meta.format ? { format: meta.format } : {}),
     durationMs: Math.round(video.duration * 1000),

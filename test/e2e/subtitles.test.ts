@@ -172,6 +172,13 @@ test(
       assert.ok(rows >= 10);
       await page.keyboard.press('Escape');
     });
+    await t.test('import a Windows-1252 WebVTT file from the lane (read in the browser): umlauts survive', async () => {
+      const latin = Buffer.from('WEBVTT\n\n00:00.500 --> 00:01.500\nSchöne Grüße\n', 'latin1');
+      await page.getByTestId('subtitle-import').setInputFiles({ name: 'alt.vtt', mimeType: 'text/vtt', buffer: latin });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-track] option').length === 2);
+      await cues.nth(0).locator('[data-testid=cue-text]').filter({ hasText: 'Schöne Grüße' }).waitFor();
+      assert.equal(await cues.count(), 1);
+    });
     assert.deepEqual(pageErrors, []);
   },
 );

@@ -123,6 +123,19 @@ export function SubtitleLane({ video }: { video: VideoDetail }) {
             </select>
           </label>
         )}
+        <label className="btn btn-secondary btn-sm sub-import">
+          <span>{t('import')}</span>
+          <input
+            type="file"
+            accept=".srt,.vtt,.ass,.ssa,.json"
+            data-testid="subtitle-import"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void laneActions.importFile(f);
+            }}
+          />
+        </label>
         <Button size="sm" onClick={() => void laneActions.newTrack()} data-testid="subtitle-new-track">
           {t('newTrack')}
         </Button>

@@ -2,6 +2,7 @@ import type { KeyboardEvent } from 'react';
 import type { StoredCue } from '../../../../core/subtitles/types.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
+import { errorMessage } from '../../transport/types.js';
 import type { Fps } from '../../lib/frames.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import { currentCues, edit, loadSubtitles, subtitleActions, useSubtitles } from './subtitleStore.js';
@@ -98,6 +99,22 @@ export const laneActions = {
       () => client().call('subtitles.update', { video, track, id: cue.id, text }),
       (after) => after.filter((c) => c.startMs === cue.startMs).map((c) => c.id),
     );
+  },
+  /** Import a picked subtitle file (read here, so it works in the browser too); repairs are reported. */
+  async importFile(file: File): Promise<void> {
+    const { s } = ctx();
+    if (s.videoId === null) return;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      const r = await client().call('subtitles.importContent', { video: s.videoId, name: file.name, base64: btoa(binary) });
+      await loadSubtitles(s.videoId);
+      subtitleActions.setTrack(r.track.id);
+      if (r.issues.length) notify(`${file.name}: ${r.issues.map((i) => `line ${i.line}: ${i.message}`).join('; ')}`);
+    } catch (err) {
+      notify(errorMessage(err));
+    }
   },
   async newTrack(): Promise<void> {
     const { s } = ctx();

@@ -65,7 +65,7 @@ export const subtitlesCli: CliCommand = {
     'subtitles <video> --list\n' +
     '       framewise subtitles <video> --import <file.srt|.vtt|.ass|.ssa|.json> [--lang de] [--title T] | --import-stream <index>\n' +
     '       framewise subtitles <video> --export <file.srt|.vtt|.ass> [--track N]\n' +
-    '       framewise subtitles <video> --shift 1.5s [--track N] | --check [--track N] | --undo | --redo\n' +
+    '       framewise subtitles <video> --shift 1.5s [--track N] | --check | --enforce [--track N] | --undo | --redo\n' +
     '       framewise subtitles <video> --burn -o out.mp4 [--track N] [--style default|box|large|top]\n' +
     '       framewise subtitles <video> --mux -o out.mkv|out.mp4 [--tracks 1,2] [--into-export <anonymized export id>]\n' +
     '       framewise subtitles <video> --snap|--from-speech --speech segments.json [--track N] | --reviewed [--track N]',
@@ -79,6 +79,7 @@ export const subtitlesCli: CliCommand = {
     '  --export <file>        write a track as SRT/VTT/ASS (UTF-8, exact milliseconds); the extension picks the format\n' +
     '  --shift <offset>       move every cue (1.5s, -2s, 250ms); undo with --undo\n' +
     '  --check                warnings per cue: reading speed, line length, overlaps, gaps\n' +
+    '  --enforce              lengthen cues read too fast and keep the minimum gap where the timeline allows\n' +
     '  --burn -o out.mp4      burn a track into the picture (one ffmpeg pass, libass); --style picks a preset\n' +
     '  --mux -o out.mkv       add tracks as soft subtitles without re-encoding (MKV: SRT/ASS, MP4: mov_text)\n' +
     '  --into-export <id>     mux into a copy of that verified anonymized export (reviewed tracks only, named with\n' +
@@ -110,6 +111,7 @@ export const subtitlesCli: CliCommand = {
     speech: { type: 'string' },
     tolerance: { type: 'string' },
     reviewed: { type: 'boolean' },
+    enforce: { type: 'boolean' },
     'into-export': { type: 'string' },
   },
   async run(ctx) {
@@ -221,6 +223,11 @@ export const subtitlesCli: CliCommand = {
           })
         : await core.call('subtitles.fromSpeech', { video, speech, ...(track ? { track } : {}) });
       out.result(r, () => `${o.snap ? 'snapped' : 'added'} ${r.entry?.after.length ?? 0} cues (undo with --undo)`);
+      return EXIT_OK;
+    }
+    if (o.enforce) {
+      const r = await core.call('subtitles.enforce', { video, ...(track ? { track } : {}) });
+      out.result(r, () => `retimed ${r.entry?.after.length ?? 0} cues for reading speed and gaps (undo with --undo)`);
       return EXIT_OK;
     }
     if (o.reviewed) {

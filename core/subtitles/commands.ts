@@ -6,7 +6,18 @@ import type { Services } from '../services.js';
 import { checkCues, defaultRules } from './checks.js';
 import { listHistory, redoSubtitles, undoSubtitles } from './edits.js';
 import { exportTrackText, importEmbedded, importSubtitleBytes, importSubtitleFile, listEmbedded } from './io.js';
-import { addCue, addCuesFromSpeech, deleteCues, mergeCues, shiftCues, snapCues, splitCue, stretchCues, updateCue } from './ops.js';
+import {
+  addCue,
+  addCuesFromSpeech,
+  deleteCues,
+  enforceCues,
+  mergeCues,
+  shiftCues,
+  snapCues,
+  splitCue,
+  stretchCues,
+  updateCue,
+} from './ops.js';
 import { renderPreview } from './preview.js';
 import { createTrack, getCues, listTracks, resolveTrack, updateTrack } from './store.js';
 import { burnStyleNames, burnStyleSchema } from './styles.js';
@@ -191,6 +202,24 @@ export const subtitleCommands = {
     async (s, a) => {
       const { videoId, trackId } = await track(s, a.video, a.track);
       return stretchCues(s, videoId, trackId, { anchors: a.anchors, ...(a.ids ? { ids: a.ids } : {}) });
+    },
+  ),
+  /** Fix what the warnings allow: lengthen cues read too fast, keep the minimum gap (one undoable change). */
+  'subtitles.enforce': command(
+    z
+      .object({
+        video: videoRef,
+        track: id.optional(),
+        maxCharsPerSecond: z.number().positive().max(100).optional(),
+        minGapMs: z.number().int().min(0).max(10_000).optional(),
+      })
+      .strict(),
+    async (s, a) => {
+      const { videoId, trackId } = await track(s, a.video, a.track);
+      return enforceCues(s, videoId, trackId, {
+        maxCharsPerSecond: a.maxCharsPerSecond ?? defaultRules.maxCharsPerSecond,
+        minGapMs: a.minGapMs ?? defaultRules.minGapMs,
+      });
     },
   ),
   /** Snap cue edges to speech boundaries (`speech`: segments from a voice activity detector). */

@@ -18,7 +18,8 @@ import type { StoredCue } from './types.js';
 
 type EditServices = Pick<Services, 'db' | 'events' | 'settings'>;
 
-export type SubtitleOp = 'add' | 'update' | 'split' | 'merge' | 'delete' | 'shift' | 'stretch' | 'snap' | 'fromSpeech' | 'undo' | 'redo';
+export type SubtitleOp =
+  'add' | 'update' | 'split' | 'merge' | 'delete' | 'shift' | 'stretch' | 'snap' | 'enforce' | 'fromSpeech' | 'undo' | 'redo';
 
 export interface SubtitleHistoryEntry {
   id: number;

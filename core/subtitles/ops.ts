@@ -2,9 +2,10 @@ import { FramewiseError } from '../util/errors.js';
 import { editTrack, type SubtitleChange } from './edits.js';
 import { cueRow, activeCueRows, toStoredCue } from './store.js';
 import type { CueRow } from './tables.js';
-import { cuesFromSpeech, shiftTime, snapToSpeech, stretchMap, stretchTime, type SpeechSegment } from './timing.js';
+import { cuesFromSpeech, enforceTiming, shiftTime, snapToSpeech, stretchMap, stretchTime, type SpeechSegment } from './timing.js';
 import type { Cue } from './types.js';
 import type { Services } from '../services.js';
+import { plainText } from './markup.js';
 
 type S = Pick<Services, 'db' | 'events' | 'settings'>;
 
@@ -185,5 +186,28 @@ export function addCuesFromSpeech(
       (m) => !existing.some((e) => e.startMs < m.endMs && m.startMs < e.endMs),
     );
     return { before: [], insert: made.map((m) => cueRow(trackId, { ...m, text: a.placeholder ?? '…', align: null, style: null }, who)) };
+  });
+}
+
+/** Lengthen cues read too fast and shorten cues too close to the next one, where the timeline allows (one entry). */
+export function enforceCues(
+  s: S,
+  videoId: number,
+  trackId: number,
+  rules: { maxCharsPerSecond: number; minGapMs: number },
+): Promise<SubtitleChange> {
+  return editTrack(s, videoId, trackId, 'enforce', async ({ trx, who, durationMs }) => {
+    const rows = await activeCueRows(trx, trackId);
+    const items = rows.map((r) => ({ ...cueOf(r), row: r }));
+    const fixed = enforceTiming(items, rules, durationMs, (t) => plainText(t).replace(/\n/g, ' ').length);
+    const before: CueRow[] = [];
+    const insert = [];
+    for (const f of fixed) {
+      if (f.endMs === f.row.end_ms) continue;
+      const { row, ...cue } = f;
+      before.push(row);
+      insert.push(cueRow(trackId, cue, who, row.id));
+    }
+    return { before, insert };
   });
 }

@@ -93,3 +93,26 @@ export function cuesFromSpeech(
   for (let i = 1; i < out.length; i++) if (out[i]!.startMs < out[i - 1]!.endMs) out[i - 1]!.endMs = out[i]!.startMs;
   return out.filter((c) => c.endMs > c.startMs);
 }
+
+/**
+ * Enforce reading speed and the minimum gap where the timeline allows it: a cue read too fast is lengthened
+ * (up to the next cue minus the gap, or the video's end); a cue too close to (or overlapping) the next one is
+ * shortened to leave the gap (never below one millisecond). What cannot be fixed stays a warning.
+ */
+export function enforceTiming<T extends Timed & { text: string }>(
+  cues: readonly T[],
+  rules: { maxCharsPerSecond: number; minGapMs: number },
+  durationMs: number,
+  textLength: (text: string) => number,
+): T[] {
+  const sorted = [...cues].sort((a, b) => a.startMs - b.startMs);
+  return sorted.map((c, i) => {
+    const next = sorted[i + 1];
+    const limit = next ? next.startMs - rules.minGapMs : durationMs;
+    const needed = c.startMs + Math.ceil((textLength(c.text) / rules.maxCharsPerSecond) * 1000);
+    let end = c.endMs;
+    if (needed > end) end = Math.max(end, Math.min(needed, limit));
+    if (end > limit) end = Math.max(c.startMs + 1, limit);
+    return end === c.endMs ? c : { ...c, endMs: end };
+  });
+}

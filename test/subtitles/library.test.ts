@@ -196,6 +196,26 @@ test('timing helpers: shift, stretch by two anchors, snap to speech, cues from s
     const kinds = w.warnings.map((x) => `${x.index}:${x.kind}`);
     for (const k of ['3:too_fast', '3:line_too_long', '3:overlap', '2:gap_too_short'])
       assert.ok(kinds.includes(k), `${k} in ${kinds.join(', ')}`);
+
+    // Enforce: the too-fast cue cannot grow (the next cue follows at once) but its overlap is cut to leave the gap;
+    // a lone short cue is lengthened towards its reading time (up to the video's end). One undoable entry.
+    await core.call('subtitles.add', { video: v, track: made.id, startMs: 9850, endMs: 9900, text: 'Kurz' });
+    const enforced = await core.call('subtitles.enforce', { video: v, track: made.id });
+    assert.equal(enforced.entry!.op, 'enforce');
+    assert.deepEqual(
+      enforced.cues.slice(1, 5).map((x) => [x.startMs, x.endMs]),
+      [
+        [3000, 5420],
+        [5500, 7920],
+        [8000, 8320],
+        [8400, 9770],
+      ],
+    );
+    assert.ok(enforced.cues[5]!.endMs >= 9990 && enforced.cues[5]!.endMs <= 10_086, String(enforced.cues[5]!.endMs));
+    const after = await core.call('subtitles.check', { video: v, track: made.id });
+    assert.ok(!after.warnings.some((x) => x.kind === 'overlap' || x.kind === 'gap_too_short'), JSON.stringify(after.warnings));
+    await core.call('subtitles.undo', { video: v });
+    assert.equal((await core.call('subtitles.cues', { video: v, track: made.id })).cues[3]!.endMs, 8500);
   } finally {
     await close();
     scratch.cleanup();

@@ -131,10 +131,11 @@ export const subtitlesCli: CliCommand = {
       'snap',
       'from-speech',
       'reviewed',
+      'enforce',
     ].filter((k) => o[k] !== undefined);
     if (actions.length !== 1)
       throw new UsageError(
-        'give exactly one of --list, --import, --import-stream, --export, --shift, --check, --undo, --redo, --burn, --mux',
+        'give exactly one of --list, --import, --import-stream, --export, --shift, --check, --enforce, --snap, --from-speech, --reviewed, --undo, --redo, --burn, --mux',
       );
     const track = trackNumber(o.track, '--track');
     const core = await ctx.openCore(o.burn || o.mux ? { runJobs: true, ownJobsOnly: true } : {});

@@ -99,6 +99,9 @@ test('CLI: framewise subtitles --list/--import/--export/--shift/--undo/--check/-
     const noSpeech = await cli('subtitles', video, '--snap');
     assert.equal(noSpeech.code, 2);
 
+    // Nothing in this track breaks the rules: --enforce changes nothing (and writes no history entry).
+    const enforced = await json<{ entry: unknown }>('subtitles', video, '--enforce', '--track', String(en!.id));
+    assert.equal(enforced.entry, null);
     const check = await json<{ warnings: Array<{ kind: string }> }>('subtitles', video, '--check', '--track', String(en!.id));
     assert.ok(Array.isArray(check.warnings));
 

@@ -20,7 +20,8 @@ export function decodeSubtitleBytes(bytes: Uint8Array, file: string): { text: st
   } catch {
     /* not UTF-8: detect below */
   }
-  const guess = (chardet.detect(bytes) ?? 'windows-1252').toLowerCase();
+  // The first 64 KB tell the character set; detecting over a whole film's subtitles would take most of a second.
+  const guess = (chardet.detect(bytes.subarray(0, 65_536)) ?? 'windows-1252').toLowerCase();
   const encoding = guess === 'iso-8859-1' || guess === 'ascii' || guess.startsWith('utf') ? 'windows-1252' : guess;
   return { text: decode(encoding, bytes, file), encoding };
 }

@@ -172,6 +172,25 @@ test(
       assert.ok(rows >= 10);
       await page.keyboard.press('Escape');
     });
+    await t.test('timing and export tools: shift every cue by 0.5 s, undo, download as SRT', async () => {
+      await page.getByTestId('subtitle-tools').click();
+      await page.getByTestId('subtitle-shift-seconds').fill('0,5');
+      await page.getByTestId('subtitle-shift').click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=subtitle-lane] [data-testid=cue]')?.getAttribute('data-start-ms') === '1500',
+      );
+      assert.equal((await stored())[0]!.startMs, 1500);
+      await page.getByTestId('subtitle-undo').click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=subtitle-lane] [data-testid=cue]')?.getAttribute('data-start-ms') === '1000',
+      );
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('subtitle-download-srt').click()]);
+      const { readFileSync } = await import('node:fs');
+      const text = readFileSync((await download.path())!, 'utf8');
+      assert.match(text, /^1\n00:00:01,000 --> 00:00:02,500\nGrüße aus Köln\n/);
+      await page.getByTestId('subtitle-tools').click();
+    });
+
     await t.test('import a Windows-1252 WebVTT file from the lane (read in the browser): umlauts survive', async () => {
       const latin = Buffer.from('WEBVTT\n\n00:00.500 --> 00:01.500\nSchöne Grüße\n', 'latin1');
       await page.getByTestId('subtitle-import').setInputFiles({ name: 'alt.vtt', mimeType: 'text/vtt', buffer: latin });

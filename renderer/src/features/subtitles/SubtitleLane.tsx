@@ -7,6 +7,7 @@ import type { Fps } from '../../lib/frames.js';
 import { client } from '../../state/client.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import { BurnDialog } from './BurnDialog.js';
+import { TrackTools } from './TrackTools.js';
 import { CueBlock, type DragPart } from './CueBlock.js';
 import { laneActions, onLaneKey } from './laneKeys.js';
 import { currentCues, loadSubtitles, subtitleActions, useSubtitles } from './subtitleStore.js';
@@ -155,6 +156,7 @@ export function SubtitleLane({ video }: { video: VideoDetail }) {
         />
         <IconButton icon="minus" label={t('zoomOut')} onClick={() => setZoom((z) => Math.max(1, z / 1.6))} />
         <IconButton icon="plus" label={t('zoomIn')} onClick={() => setZoom((z) => Math.min(200, z * 1.6))} />
+        {track && <TrackTools videoId={video.id} trackId={track.id} name={track.title ?? track.origin ?? video.name} />}
         {track && (
           <Button size="sm" onClick={() => setBurnOpen(true)} data-testid="subtitle-burn">
             {t('burn')}

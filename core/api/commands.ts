@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkCapabilities, type Capability, type CapabilityInputs, type CapabilityOutputs, type CommandDef } from '../capability.js';
 import { capabilities } from '../capabilities.js';
+import type { FeatureStatus, FfmpegFeature, ToolBinary } from '../ffmpeg/index.js';
 import type { AnonymizeExportRecord, FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
 import type { AnonymizationPlan } from '../anonymize/types.js';
 import type { GateResult } from '../anonymize/gate.js';
@@ -202,8 +203,12 @@ export interface LibraryInfo {
   dataDir: string;
   databaseFile: string;
   schemaVersion: number;
-  ffmpeg: { path: string; version: string; source: string };
-  ffprobe: { path: string; version: string; source: string };
+  /** The ffmpeg/ffprobe in use: where from, why chosen, build year (see core/ffmpeg/binaries.ts). */
+  ffmpeg: ToolBinary;
+  ffprobe: ToolBinary;
+  /** Old builds and features disabled for a missing encoder/filter, one sentence each. */
+  ffmpegWarnings: string[];
+  ffmpegFeatures: Record<FfmpegFeature, FeatureStatus>;
   jobKinds: string[];
   runsJobs: boolean;
 }

@@ -20,7 +20,10 @@ export const FFMPEG_FEATURES = {
     encoders: ['libx264', 'aac'],
     filters: ['drawbox', 'overlay', 'boxblur', 'split', 'concat', 'trim', 'atrim', 'setpts', 'asetpts', 'pad'],
   },
-  'anonymize.hevc': { encoders: ['libx265'] },
+  'anonymize.hevc': {
+    encoders: ['libx265', 'aac'],
+    filters: ['drawbox', 'overlay', 'boxblur', 'split', 'concat', 'trim', 'atrim', 'setpts', 'asetpts', 'pad'],
+  },
   'convert.mp4': { encoders: ['libx264', 'aac'] },
   'convert.webm': { encoders: ['libvpx-vp9', 'libopus'] },
   /** Burning subtitles in needs ffmpeg built with libass (the `subtitles` filter). */

@@ -72,8 +72,12 @@ function bundledPath(tool: Tool): string | null {
 
 /** The packaged app ships ffmpeg/ffprobe in <resources>/ffmpeg/ (see packaging/ffmpeg-binaries.json). */
 function packagedPath(tool: Tool): string | null {
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  if (!resources) return null;
+  if (!process.versions.electron) return null;
+  // process.resourcesPath in Electron processes; beside the executable otherwise (Contents/Resources on macOS).
+  const exeDir = path.dirname(process.execPath);
+  const resources =
+    (process as { resourcesPath?: string }).resourcesPath ??
+    (process.platform === 'darwin' ? path.join(exeDir, '..', 'Resources') : path.join(exeDir, 'resources'));
   const p = path.join(resources, 'ffmpeg', tool + EXE);
   return runnable(p) ? p : null;
 }

@@ -41,8 +41,8 @@ async function waitJob(core: Core, ctx: Parameters<CliCommand['run']>[0], jobId:
  * Speech segments from a JSON file: `[{"start": 1.2, "end": 3.4}, …]` in seconds (what a voice activity
  * detector writes), or `{"segments": [...]}`.
  */
-async function readSpeech(file: string | undefined): Promise<Array<{ startMs: number; endMs: number }>> {
-  if (!file) throw new UsageError('--snap/--from-speech need --speech <segments.json> (speech segments in seconds)');
+async function readSpeech(file: string | undefined): Promise<Array<{ startMs: number; endMs: number }> | undefined> {
+  if (!file) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path.resolve(file), 'utf8'));
@@ -87,7 +87,7 @@ export const subtitlesCli: CliCommand = {
     '  --reviewed             mark a track reviewed (required before it may be kept in an anonymized export)\n' +
     '  --snap                 snap cue edges to speech boundaries within --tolerance ms (default 300)\n' +
     '  --from-speech          add empty cues for speech segments (a start for typing a transcript)\n' +
-    '  --speech <file.json>   speech segments [{"start": s, "end": s}, …] from a voice activity detector\n' +
+    '  --speech <file.json>   speech segments [{"start": s, "end": s}, …]; default: the video\'s "speech" lane\n' +
     '  --track N / --tracks   which track(s), by the number shown by --list (default: the first / all)',
   options: {
     list: { type: 'boolean' },
@@ -215,14 +215,15 @@ export const subtitlesCli: CliCommand = {
     }
     if (o.snap || o['from-speech']) {
       const speech = await readSpeech(opt(o.speech));
+      const given = speech ? { speech } : {};
       const r = o.snap
         ? await core.call('subtitles.snap', {
             video,
-            speech,
+            ...given,
             ...(track ? { track } : {}),
             ...(o.tolerance ? { toleranceMs: Number(opt(o.tolerance)) } : {}),
           })
-        : await core.call('subtitles.fromSpeech', { video, speech, ...(track ? { track } : {}) });
+        : await core.call('subtitles.fromSpeech', { video, ...given, ...(track ? { track } : {}) });
       out.result(r, () => `${o.snap ? 'snapped' : 'added'} ${r.entry?.after.length ?? 0} cues (undo with --undo)`);
       return EXIT_OK;
     }

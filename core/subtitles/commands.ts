@@ -21,6 +21,7 @@ import {
 import { renderPreview } from './preview.js';
 import { createTrack, getCues, listTracks, resolveTrack, updateTrack } from './store.js';
 import { burnStyleNames, burnStyleSchema } from './styles.js';
+import { speechFor } from './speech.js';
 import { subDb } from './tables.js';
 import { undoState } from './edits.js';
 import { FramewiseError } from '../util/errors.js';
@@ -222,28 +223,37 @@ export const subtitleCommands = {
       });
     },
   ),
-  /** Snap cue edges to speech boundaries (`speech`: segments from a voice activity detector). */
+  /** Snap cue edges to speech boundaries (`speech`, else the video's `speech` segments: see speech.ts). */
   'subtitles.snap': command(
     z
       .object({
         video: videoRef,
         track: id.optional(),
-        speech,
+        speech: speech.optional(),
         toleranceMs: z.number().int().min(1).max(5000).default(300),
         ids: ids.optional(),
       })
       .strict(),
     async (s, a) => {
       const { videoId, trackId } = await track(s, a.video, a.track);
-      return snapCues(s, videoId, trackId, { speech: a.speech, toleranceMs: a.toleranceMs, ...(a.ids ? { ids: a.ids } : {}) });
+      return snapCues(s, videoId, trackId, {
+        speech: await speechFor(s.db.reader, videoId, a.speech),
+        toleranceMs: a.toleranceMs,
+        ...(a.ids ? { ids: a.ids } : {}),
+      });
     },
   ),
   /** Empty timed cues from speech segments, as a start for typing a transcript. */
   'subtitles.fromSpeech': command(
-    z.object({ video: videoRef, track: id.optional(), speech, maxMs: z.number().int().min(500).max(60_000).optional() }).strict(),
+    z
+      .object({ video: videoRef, track: id.optional(), speech: speech.optional(), maxMs: z.number().int().min(500).max(60_000).optional() })
+      .strict(),
     async (s, a) => {
       const { videoId, trackId } = await track(s, a.video, a.track);
-      return addCuesFromSpeech(s, videoId, trackId, { speech: a.speech, ...(a.maxMs ? { maxMs: a.maxMs } : {}) });
+      return addCuesFromSpeech(s, videoId, trackId, {
+        speech: await speechFor(s.db.reader, videoId, a.speech),
+        ...(a.maxMs ? { maxMs: a.maxMs } : {}),
+      });
     },
   ),
   'subtitles.undo': command(z.object({ video: videoRef, expectedEntryId: id.optional() }).strict(), async (s, a) =>

@@ -161,6 +161,21 @@ test('timing helpers: shift, stretch by two anchors, snap to speech, cues from s
       ],
     );
     assert.equal(c.entry!.op, 'snap');
+    await core.call('subtitles.undo', { video: v });
+
+    // Without given segments, the video's `speech` lane is used (what the voice activity detector writes;
+    // here drawn by a reviewer): 22.5–65 frames at 25 fps = 900–2600 ms.
+    await assert.rejects(core.call('subtitles.snap', { video: v, track: t }), /no speech segments yet/);
+    await core.call('segments.add', { video: v, label: 'speech', startFrame: 23, endFrame: 65 });
+    c = await core.call('subtitles.snap', { video: v, track: t });
+    assert.deepEqual(
+      c.cues.map((x) => [x.startMs, x.endMs]),
+      [
+        [920, 2600],
+        [3000, 4250],
+        [5001, 6999],
+      ],
+    );
 
     // Cues from speech on an empty track made here: long speech split, short pauses bridged.
     const made = await core.call('subtitles.create', { video: v, language: 'de', title: 'Transkript' });

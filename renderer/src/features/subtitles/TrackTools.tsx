@@ -6,7 +6,10 @@ import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
 import { edit } from './subtitleStore.js';
 
-/** Track-wide tools: shift every cue, enforce reading speed and gaps, download as SRT / WebVTT. */
+/**
+ * Track-wide tools: shift every cue, enforce reading speed and gaps, snap to / make cues from the video's
+ * `speech` lane (voice activity detection or drawn by hand), download as SRT / WebVTT.
+ */
 export function TrackTools({ videoId, trackId, name }: { videoId: number; trackId: number; name: string }) {
   const { t } = useTranslation('subtitles');
   const [seconds, setSeconds] = useState('0.5');
@@ -47,6 +50,12 @@ export function TrackTools({ videoId, trackId, name }: { videoId: number; trackI
         </Button>
         <Button size="sm" onClick={() => void edit(() => client().call('subtitles.enforce', { video: videoId, track: trackId }))}>
           {t('enforce')}
+        </Button>
+        <Button size="sm" onClick={() => void edit(() => client().call('subtitles.snap', { video: videoId, track: trackId }))}>
+          {t('snap')}
+        </Button>
+        <Button size="sm" onClick={() => void edit(() => client().call('subtitles.fromSpeech', { video: videoId, track: trackId }))}>
+          {t('fromSpeech')}
         </Button>
         <Button size="sm" onClick={() => void download('srt')} data-testid="subtitle-download-srt">
           SRT

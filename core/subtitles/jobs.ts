@@ -55,8 +55,8 @@ function containerOf(output: string): 'mkv' | 'mp4' {
   throw new FramewiseError('usage', `${output}: soft subtitles can be muxed into .mkv (SRT/ASS) or .mp4 (mov_text)`);
 }
 
-function progressOf(ctx: JobContext, durationS: number) {
-  return (p: { outTime: number }) => ctx.progress(durationS > 0 ? Math.min(0.99, p.outTime / durationS) : 0);
+function progressOf(ctx: JobContext, durationS: number, stage: string) {
+  return (p: { outTime: number }) => ctx.progress(durationS > 0 ? Math.min(0.99, p.outTime / durationS) : 0, stage);
 }
 
 async function checkTracks(s: Services, videoId: number, trackIds: number[], anonymizedExport?: number): Promise<void> {
@@ -106,7 +106,7 @@ export const muxJob = defineJobKind({
         output: tmp,
         container,
         signal: ctx.signal,
-        onProgress: progressOf(ctx, video.duration),
+        onProgress: progressOf(ctx, video.duration, 'muxing'),
       }),
     );
     return { output: input.output, tracks: tracks.length };
@@ -143,7 +143,7 @@ export const burnJob = defineJobKind({
         fontsDir: fontsDir(),
         output: tmp,
         signal: ctx.signal,
-        onProgress: progressOf(ctx, video.duration),
+        onProgress: progressOf(ctx, video.duration, 'burning'),
       }),
     );
     return { output: input.output, tracks: 1 };

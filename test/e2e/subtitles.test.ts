@@ -191,6 +191,22 @@ test(
       await page.getByTestId('subtitle-tools').click();
     });
 
+    await t.test('burn-in dialog: a preview frame rendered by libass follows the chosen style', async () => {
+      await page.getByTestId('subtitle-burn').click();
+      const img = page.getByTestId('subtitle-burn-preview');
+      await img.waitFor();
+      const first = await img.getAttribute('src');
+      assert.match(first!, /^data:image\/png;base64,/);
+      await page.getByTestId('subtitle-burn-style').selectOption('top');
+      await page.waitForFunction(
+        (src) => document.querySelector('[data-testid=subtitle-burn-preview]')?.getAttribute('src') !== src,
+        first,
+      );
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'subtitles-burn-dialog.png') });
+      await page.keyboard.press('Escape');
+      await page.getByTestId('subtitle-burn-dialog').waitFor({ state: 'detached' });
+    });
+
     await t.test('import a Windows-1252 WebVTT file from the lane (read in the browser): umlauts survive', async () => {
       const latin = Buffer.from('WEBVTT\n\n00:00.500 --> 00:01.500\nSchöne Grüße\n', 'latin1');
       await page.getByTestId('subtitle-import').setInputFiles({ name: 'alt.vtt', mimeType: 'text/vtt', buffer: latin });

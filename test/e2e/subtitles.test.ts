@@ -207,6 +207,27 @@ test(
       await page.getByTestId('subtitle-burn-dialog').waitFor({ state: 'detached' });
     });
 
+    await t.test('add the track as soft subtitles to a copy (a job in the serving core); read back with ffprobe', async () => {
+      const out = path.join(lib.dir, 'soft.mkv');
+      await page.getByTestId('subtitle-tools').click();
+      await page.getByTestId('subtitle-mux-output').fill(out);
+      await page.getByTestId('subtitle-mux').click();
+      const { existsSync } = await import('node:fs');
+      for (let i = 0; i < 600 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(existsSync(out), 'the muxed copy was written');
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const { ffprobePath } = await import('../helpers/media.js');
+      const { stdout } = await promisify(execFile)(await ffprobePath(), ['-v', 'error', '-show_streams', '-of', 'json', out]);
+      const streams = (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string; tags?: { language?: string } }> })
+        .streams;
+      assert.deepEqual(
+        streams.filter((x) => x.codec_type === 'subtitle').map((x) => [x.codec_name, x.tags?.language]),
+        [['subrip', 'ger']],
+      );
+      await page.getByTestId('subtitle-tools').click();
+    });
+
     await t.test('import a Windows-1252 WebVTT file from the lane (read in the browser): umlauts survive', async () => {
       const latin = Buffer.from('WEBVTT\n\n00:00.500 --> 00:01.500\nSchöne Grüße\n', 'latin1');
       await page.getByTestId('subtitle-import').setInputFiles({ name: 'alt.vtt', mimeType: 'text/vtt', buffer: latin });

@@ -156,7 +156,9 @@ export function SubtitleLane({ video }: { video: VideoDetail }) {
         />
         <IconButton icon="minus" label={t('zoomOut')} onClick={() => setZoom((z) => Math.max(1, z / 1.6))} />
         <IconButton icon="plus" label={t('zoomIn')} onClick={() => setZoom((z) => Math.min(200, z * 1.6))} />
-        {track && <TrackTools videoId={video.id} trackId={track.id} name={track.title ?? track.origin ?? video.name} />}
+        {track && (
+          <TrackTools videoId={video.id} trackId={track.id} name={track.title ?? track.origin ?? video.name} videoPath={video.path} />
+        )}
         {track && (
           <Button size="sm" onClick={() => setBurnOpen(true)} data-testid="subtitle-burn">
             {t('burn')}

@@ -10,9 +10,18 @@ import { edit } from './subtitleStore.js';
  * Track-wide tools: shift every cue, enforce reading speed and gaps, snap to / make cues from the video's
  * `speech` lane (voice activity detection or drawn by hand), download as SRT / WebVTT.
  */
-export function TrackTools({ videoId, trackId, name }: { videoId: number; trackId: number; name: string }) {
+export function TrackTools({ videoId, trackId, name, videoPath }: { videoId: number; trackId: number; name: string; videoPath: string }) {
   const { t } = useTranslation('subtitles');
   const [seconds, setSeconds] = useState('0.5');
+  const [muxOut, setMuxOut] = useState(() => videoPath.replace(/\.[^./\\]+$/, '') + '-subtitles.mkv');
+  const mux = async () => {
+    try {
+      await client().call('subtitles.mux', { video: videoId, output: muxOut });
+      notify(t('muxStarted'));
+    } catch (err) {
+      notify(errorMessage(err));
+    }
+  };
   const shift = () => {
     const offsetMs = Math.round(Number(seconds.replace(',', '.')) * 1000);
     if (!Number.isFinite(offsetMs) || offsetMs === 0) return notify(t('shiftInvalid'));
@@ -62,6 +71,13 @@ export function TrackTools({ videoId, trackId, name }: { videoId: number; trackI
         </Button>
         <Button size="sm" onClick={() => void download('vtt')}>
           WebVTT
+        </Button>
+        <label className="sub-tools-wide">
+          <span>{t('muxTo')}</span>
+          <input value={muxOut} onChange={(e) => setMuxOut(e.target.value)} data-testid="subtitle-mux-output" />
+        </label>
+        <Button size="sm" onClick={() => void mux()} data-testid="subtitle-mux">
+          {t('mux')}
         </Button>
       </div>
     </details>

@@ -7,6 +7,8 @@ import { ocrJob } from './ocr/ocr-job.js';
 import { predictJob } from './predict/predict-job.js';
 import { spritesJob } from './review/sprites-job.js';
 import { anonymizeJob } from './anonymize/job.js';
+import { jobMigrations } from './jobs/migrations.js';
+import { eventMigrations } from './events/migrations.js';
 
 /**
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
@@ -27,4 +29,9 @@ export const jobKinds: AnyJobKind[] = [
 ];
 
 /** Every migration: the core's, then each capability's. */
-export const allMigrations: Migration[] = [...coreMigrations, ...(capabilities as readonly Capability[]).flatMap((c) => c.migrations ?? [])];
+export const allMigrations: Migration[] = [
+  ...coreMigrations,
+  ...jobMigrations,
+  ...eventMigrations,
+  ...(capabilities as readonly Capability[]).flatMap((c) => c.migrations ?? []),
+];

@@ -4,10 +4,11 @@ import { capabilityCommand, commandInputs, isCommandName, type CommandInput, typ
 import type { CoreEvent } from './api/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
+import { ChangeFeed } from './events/feed.js';
 import { Ffmpeg } from './ffmpeg/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
-import { JobRunner, defaultConcurrency } from './jobs/runner.js';
+import { JobRunner, defaultConcurrency, type RunnerIdentity } from './jobs/runner.js';
 import { allMigrations, jobKinds } from './capabilities.js';
 import { wireCapabilities } from './integrations.js';
 import { commandHandlers, type Handlers } from './handlers.js';
@@ -24,6 +25,8 @@ export interface CoreOptions {
   /** With runJobs: claim only jobs this process enqueues (one-shot CLI commands). */
   ownJobsOnly?: boolean;
   concurrency?: number;
+  /** How `jobs` and `status` name this process when it runs jobs (default: the app). */
+  identity?: RunnerIdentity;
   ffmpegPath?: string;
   ffprobePath?: string;
 }
@@ -33,6 +36,8 @@ export class Core {
   readonly services: Services;
   private handlers: Handlers;
   private closed = false;
+  /** Shares this process's events with the other processes that have the library open, and theirs with it. */
+  private feed: ChangeFeed | null = null;
 
   private constructor(services: Services) {
     this.services = services;
@@ -58,7 +63,7 @@ export class Core {
       const get = () => services;
       const jobs = new JobQueue(get, registry);
       const runner = opts.runJobs
-        ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency())
+        ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency(), opts.identity)
         : null;
       services = {
         dataDir,
@@ -74,6 +79,8 @@ export class Core {
       };
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services);
+      core.feed = new ChangeFeed(db, events);
+      await core.feed.start();
       if (runner) await runner.start();
       return core;
     } catch (err) {
@@ -130,6 +137,7 @@ export class Core {
     if (this.closed) return;
     this.closed = true;
     await this.services.runner?.stop();
+    await this.feed?.close();
     this.services.events.close();
     await this.services.db.close();
   }

@@ -50,7 +50,7 @@ export const commandInputs = {
   'videos.resolve': z.object({ video: videoRef }).strict(),
   'jobs.list': z
     .object({
-      states: z.array(z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])).optional(),
+      states: z.array(z.enum(['queued', 'running', 'interrupted', 'succeeded', 'failed', 'cancelled'])).optional(),
       videoId: id.optional(),
       kind: z.string().max(100).optional(),
       limit: z.number().int().min(1).max(5000).optional(),

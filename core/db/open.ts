@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, migrations as coreMigrations, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
+import { registerLivenessFunctions } from '../jobs/liveness.js';
 
 export interface LibraryDb {
   file: string;
@@ -13,6 +14,8 @@ export interface LibraryDb {
   reader: Kysely<Schema>;
   /** Raw handle of the writer, for pragmas and synchronous transactions. */
   raw: Database.Database;
+  /** Raw handle of the read-only connection (e.g. `PRAGMA data_version` to see other processes' commits). */
+  readerRaw: Database.Database;
   schemaVersion: number;
   close(): Promise<void>;
 }
@@ -44,6 +47,8 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[] 
   const readRaw = new Database(file, { readonly: true, ...nativeBinding() });
   readRaw.pragma('busy_timeout = 10000');
   readRaw.pragma('foreign_keys = ON');
+  registerLivenessFunctions(raw);
+  registerLivenessFunctions(readRaw);
   const writer = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
   const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: readRaw }) });
   return {
@@ -51,6 +56,7 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[] 
     writer,
     reader,
     raw,
+    readerRaw: readRaw,
     schemaVersion,
     async close() {
       await reader.destroy();

@@ -13,7 +13,11 @@ import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
 
 export const importInput = z.object({
-  path: z.string().min(1),
+  /** Made absolute when validated at enqueue, so the same file gives one dedupe key whichever folder it is named from. */
+  path: z
+    .string()
+    .min(1)
+    .transform((p) => path.resolve(p)),
   copy: z.boolean().default(false),
 });
 
@@ -126,7 +130,6 @@ export const importJob = defineJobKind({
   title: 'Import',
   input: importInput,
   output: importOutput,
-  dedupeKey: (i) => `import:${path.resolve(i.path)}`,
   maxAttempts: 2,
   async run(ctx, input) {
     const { services, signal } = ctx;
@@ -274,10 +277,10 @@ export const importJob = defineJobKind({
       .execute();
     return { status: 'imported' as const, videoId: inserted.id, path: file };
   },
+  followUps: (_input, output) => (output.status === 'imported' ? [{ kind: 'frame-count', input: { videoId: output.videoId } }] : []),
   async afterCommit(services, _input, output) {
     if (output.status === 'duplicate') return;
     const video = await getVideoSummary(services.db.reader, output.videoId);
     services.events.emit({ type: output.status === 'imported' ? 'video.added' : 'video.changed', video });
-    if (output.status === 'imported') await services.jobs.enqueue('frame-count', { videoId: output.videoId });
   },
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, migrations as coreMigrations, type Migration } from './migrations.js';
@@ -28,6 +28,25 @@ function nativeBinding(): { nativeBinding?: string } {
   return p ? { nativeBinding: p } : {};
 }
 
+/**
+ * Write transactions take the write lock when they begin (`BEGIN IMMEDIATE`). A deferred transaction that reads
+ * and then writes cannot wait for the lock when another process committed in between (SQLITE_BUSY at once,
+ * whatever the busy timeout); an immediate one waits its turn. Several processes share one library.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
 /** `migrations`: every migration of the library (the core passes its own plus each capability's). */
 export function openLibraryDb(dataDir: string, migrations: readonly Migration[] = coreMigrations): LibraryDb {
   mkdirSync(dataDir, { recursive: true });
@@ -49,7 +68,7 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[] 
   readRaw.pragma('foreign_keys = ON');
   registerLivenessFunctions(raw);
   registerLivenessFunctions(readRaw);
-  const writer = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  const writer = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
   const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: readRaw }) });
   return {
     file,

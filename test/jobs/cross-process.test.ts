@@ -134,7 +134,7 @@ test(
     assert.equal((await cli('cancel', String(busy.job.id))).code, 0);
     const ran = jsonOf<{ left: JobSummary[] }>(await cli('jobs', '--run', '--json'));
     assert.deepEqual(ran.left, []);
-    const done = jsonOf<JobSummary>(await cli('jobs', '--json')).valueOf() as unknown as JobSummary[];
+    const done = jsonOf<JobSummary[]>(await cli('jobs', '--json'));
     assert.equal(done.find((j) => j.id === waiting.job.id)?.state, 'succeeded');
   },
 );

@@ -56,7 +56,9 @@ export class ChangeFeed {
       .select((eb) => eb.fn.max('id').as('id'))
       .executeTakeFirst();
     this.lastId = Number(last?.id ?? 0);
-    this.bus.publishTo((e) => this.publish(e));
+    // Test hook: act as a process that does not publish (an older Framewise), to provoke edit conflicts.
+    const silent = process.env.FRAMEWISE_TEST_HOOKS === '1' && process.env.FRAMEWISE_TEST_UNPUBLISHED === '1';
+    if (!silent) this.bus.publishTo((e) => this.publish(e));
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
     this.pollTimer.unref?.();
   }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';

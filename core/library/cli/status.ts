@@ -13,7 +13,12 @@ export const statusCommand: CliCommand = {
     const active = await core.call('jobs.list', { states: ['queued', 'running', 'interrupted'] });
     const byRunner = new Map<string, number>();
     for (const j of active) {
-      const who = j.state === 'interrupted' ? 'interrupted (process stopped)' : describeRunBy(j);
+      const who =
+        j.state === 'interrupted'
+          ? 'interrupted (its process stopped)'
+          : j.runBy
+            ? `run by ${describeRunBy(j)}`
+            : 'waiting for a process that runs jobs (the app, `framewise serve` or `framewise jobs --run`)';
       byRunner.set(who, (byRunner.get(who) ?? 0) + 1);
     }
     const runners = await liveRunners(core.services.db.reader);
@@ -32,7 +37,7 @@ export const statusCommand: CliCommand = {
         `ffmpeg:   ${info.ffmpeg.version} (${info.ffmpeg.source}: ${info.ffmpeg.path})`,
         `ffprobe:  ${info.ffprobe.version} (${info.ffprobe.source}: ${info.ffprobe.path})`,
         `videos:   ${list.total}, jobs queued or running: ${data.activeJobs}${data.interruptedJobs ? `, interrupted: ${data.interruptedJobs}` : ''}`,
-        ...[...byRunner].map(([who, n]) => `  ${n} ${who.startsWith('interrupted') ? who : `run by ${who}`}`),
+        ...[...byRunner].map(([who, n]) => `  ${n} ${who}`),
         `job runners: ${runners.length ? runners.map((r) => `${r.label} (pid ${r.pid})`).join(', ') : 'none running'}`,
       ].join('\n'),
     );

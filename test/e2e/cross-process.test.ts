@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -101,3 +102,74 @@ test('segment edits made with the CLI reach a page open on `framewise serve` wit
   assert.deepEqual(await cli('segments', V), [], 'the page deleted the segment the CLI had moved');
   assert.deepEqual(pageErrors, []);
 });
+
+test(
+  'a job run by another process shows live on the page, and stops showing as running when that process is killed',
+  { timeout: 600_000 },
+  async (t) => {
+    const lib = tempDir('framewise-e2e-xproc-jobs-');
+    t.after(() => lib.cleanup());
+    const imported = await runCli(['--data-dir', lib.dir, 'import', await media.long1080(60), '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    const videoId = (JSON.parse(imported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
+    const server = await startServe(lib.dir, ['--concurrency', '1']);
+    t.after(() => server.stop());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(server.url);
+    await page.getByTestId('jobs-button').click();
+    await page.getByTestId('jobs-panel').waitFor();
+
+    // Another process (a one-shot command) runs a long job.
+    const host = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'job-host.js'), lib.dir, 'verify-decode', JSON.stringify({ videoId })],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
+      },
+    );
+    t.after(() => {
+      if (host.exitCode === null) process.kill(-host.pid!, 'SIGKILL');
+    });
+    let out = '';
+    host.stdout.on('data', (d) => (out += d));
+    const started = Date.now();
+    for (;;) {
+      const m = /RUNNING (\d+)/.exec(out);
+      if (m) break;
+      if (Date.now() - started > 120_000) throw new Error('the other process did not start its job');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const jobId = Number(/RUNNING (\d+)/.exec(out)![1]);
+    const row = `[data-testid=jobs-panel] [data-job-id="${jobId}"]`;
+    await page.locator(`${row}[data-job-state=running]`).waitFor();
+    // Record every state the page shows for the job from now on.
+    await page.evaluate((sel) => {
+      const w = window as unknown as { __states: string[] };
+      w.__states = [];
+      const note = () => {
+        const s = document.querySelector(sel)?.getAttribute('data-job-state');
+        if (s && w.__states[w.__states.length - 1] !== s) w.__states.push(s);
+      };
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
+      note();
+    }, row);
+    process.kill(-host.pid!, 'SIGKILL');
+    const killedAt = Date.now();
+    // The dead run stops showing as running: interrupted (or already re-queued by `serve`, which runs jobs).
+    await page.waitForFunction(
+      () => (window as unknown as { __states: string[] }).__states.some((s) => s === 'interrupted' || s === 'queued'),
+      undefined,
+      {
+        timeout: 20_000,
+      },
+    );
+    const ms = Date.now() - killedAt;
+    const states = await page.evaluate(() => (window as unknown as { __states: string[] }).__states);
+    t.diagnostic(`states after the kill: ${states.join(' → ')} (${ms} ms)`);
+    assert.ok(ms <= 2500, `the page showed the job as running ${ms} ms after its process was killed`);
+  },
+);

@@ -72,3 +72,18 @@ export async function claimNext(db: Kysely<Database>, s: ClaimScope): Promise<Jo
     return row;
   });
 }
+
+/** A job this runner owns that is still queued, or that it runs (what a one-shot command drains before exit). */
+export function ownedUnfinished(db: Kysely<Database>, runnerId: string) {
+  return db
+    .selectFrom('jobs')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('owner_runner', '=', runnerId), eb('state', '=', 'queued')]),
+        eb.and([eb('runner_id', '=', runnerId), eb('state', '=', 'running')]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -8,7 +8,7 @@ import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
 import type { AnyJobKind, JobContext } from './kind.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, toJobSummary, type JobRow } from './store.js';
-import { claimNext, hasClaimable } from './claim.js';
+import { claimNext, hasClaimable, ownedUnfinished } from './claim.js';
 import { processAlive } from './liveness.js';
 import { runnersOf } from './runners.js';
 import type { JobRunnerInfo } from '../api/types.js';
@@ -130,30 +130,17 @@ export class JobRunner {
   async drain(timeoutMs = Infinity): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const left = await this.db
-        .selectFrom('jobs')
-        .select('id')
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('owner_runner', '=', this.runnerId), eb('state', '=', 'queued')]),
-            eb.and([eb('runner_id', '=', this.runnerId), eb('state', '=', 'running')]),
-          ]),
-        )
-        .limit(1)
-        .executeTakeFirst();
+      const left = await ownedUnfinished(this.db, this.runnerId);
       if (!left) return;
       if (this.stopped) throw new FramewiseError('internal', 'The job runner stopped before its jobs finished');
       if (Date.now() > deadline) throw new FramewiseError('internal', `Timed out waiting for job ${left.id}`);
       this.wake();
+      let off: () => unknown = () => undefined;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, 200);
-        const off = this.services().events.subscribe((e) => e.type === 'job.state' && done());
-        function done() {
-          clearTimeout(t);
-          off();
-          resolve();
-        }
+        off = this.services().events.subscribe((e) => e.type === 'job.state' && resolve());
+        setTimeout(resolve, 200);
       });
+      off();
     }
   }
 

@@ -4,7 +4,7 @@ import { describeRunBy, liveRunners } from '../../jobs/runners.js';
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: 'Show the library folder, database schema, ffmpeg/ffprobe in use (checked by running them)',
+  summary: 'Show the library folder, database schema, ffmpeg/ffprobe in use (checked by running them) and why',
   usage: 'status',
   async run({ out, openCore }) {
     const core = await openCore();
@@ -30,12 +30,15 @@ export const statusCommand: CliCommand = {
       jobs: active.map((j) => ({ id: j.id, kind: j.kind, state: j.state, runBy: j.runBy ?? null })),
       runners,
     };
+    const tool = (b: typeof info.ffmpeg) =>
+      `${b.version}${b.buildYear ? ` (built ${b.buildYear})` : ''}, ${b.source}: ${b.path}\n          why: ${b.reason}`;
     out.result(data, () =>
       [
         `library:  ${info.dataDir}`,
         `database: ${info.databaseFile} (schema ${info.schemaVersion})`,
-        `ffmpeg:   ${info.ffmpeg.version} (${info.ffmpeg.source}: ${info.ffmpeg.path})`,
-        `ffprobe:  ${info.ffprobe.version} (${info.ffprobe.source}: ${info.ffprobe.path})`,
+        `ffmpeg:   ${tool(info.ffmpeg)}`,
+        `ffprobe:  ${tool(info.ffprobe)}`,
+        ...info.ffmpegWarnings.map((w) => `warning:  ${w}`),
         `videos:   ${list.total}, jobs queued or running: ${data.activeJobs}${data.interruptedJobs ? `, interrupted: ${data.interruptedJobs}` : ''}`,
         ...[...byRunner].map(([who, n]) => `  ${n} ${who}`),
         `job runners: ${runners.length ? runners.map((r) => `${r.label} (pid ${r.pid})`).join(', ') : 'none running'}`,

@@ -228,6 +228,21 @@ test(
       await page.getByTestId('subtitle-tools').click();
     });
 
+    await t.test('an edit from the CLI (another process) shows on the open page at once, and its undo too', async () => {
+      const firstStartIs = (ms: string) =>
+        page.waitForFunction(
+          (v) => document.querySelector('[data-testid=subtitle-lane] [data-testid=cue]')?.getAttribute('data-start-ms') === v,
+          ms,
+          {
+            timeout: 10_000,
+          },
+        );
+      await cli('subtitles', video, '--shift', '1s', '--track', String(track));
+      await firstStartIs('2000');
+      await cli('subtitles', video, '--undo');
+      await firstStartIs('1000');
+    });
+
     await t.test('import a Windows-1252 WebVTT file from the lane (read in the browser): umlauts survive', async () => {
       const latin = Buffer.from('WEBVTT\n\n00:00.500 --> 00:01.500\nSchöne Grüße\n', 'latin1');
       await page.getByTestId('subtitle-import').setInputFiles({ name: 'alt.vtt', mimeType: 'text/vtt', buffer: latin });

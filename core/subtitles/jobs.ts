@@ -122,6 +122,7 @@ export const burnJob = defineJobKind({
   maxAttempts: 1,
   async precondition(s, i) {
     await requireProbedVideo(s, i.videoId);
+    s.ffmpeg.features.require('subtitles.burnIn');
     if (path.extname(i.output).toLowerCase() !== '.mp4')
       throw new FramewiseError('usage', `${i.output}: a burned-in copy is written as .mp4`);
     await checkTracks(s, i.videoId, [i.trackId]);

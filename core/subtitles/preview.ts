@@ -19,6 +19,7 @@ export async function renderPreview(
   timeMs?: number,
 ): Promise<{ timeMs: number; width: number; height: number; png: string }> {
   const video = await requireProbedVideo(s, videoId);
+  s.ffmpeg.features.require('subtitles.burnIn');
   const cues = await getCues(s.db.reader, trackId);
   const durationMs = Math.round(video.duration * 1000);
   const first = cues[0];

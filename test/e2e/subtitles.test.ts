@@ -139,39 +139,52 @@ test(
       );
     });
 
-    await t.test('split at the playhead (S), add a cue at the playhead (N) and type it, all listed under ?', async () => {
-      await gotoFrame(page, 150); // 6000 ms, inside cue 3 (5001–6999)
-      await cues.nth(2).click();
-      await page.keyboard.press('s');
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 4);
-      assert.deepEqual(
-        (await stored()).slice(2).map((x) => [x.startMs, x.endMs]),
-        [
-          [5001, 6000],
-          [6000, 6999],
-        ],
-      );
-      await gotoFrame(page, 180); // 7200 ms
-      await page.getByTestId('subtitle-lane').focus();
-      await page.keyboard.press('n');
-      const editor = page.getByTestId('cue-editor');
-      await editor.waitFor();
-      await editor.fill('Neu hier');
-      await editor.press('Enter');
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 5);
-      const last = (await stored()).at(-1)!;
-      assert.deepEqual([last.startMs, last.text], [7200, 'Neu hier']);
-      assert.ok(last.endMs >= 7960 && last.endMs <= 9200, `ends at the video's end or after 2 s: ${last.endMs}`);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'subtitles-lane.png') });
+    await t.test(
+      'split at the playhead (S), merge neighbours (M) and undo, add a cue at the playhead (N) and type it, all listed under ?',
+      async () => {
+        await gotoFrame(page, 150); // 6000 ms, inside cue 3 (5001–6999)
+        await cues.nth(2).click();
+        await page.keyboard.press('s');
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 4);
+        assert.deepEqual(
+          (await stored()).slice(2).map((x) => [x.startMs, x.endMs]),
+          [
+            [5001, 6000],
+            [6000, 6999],
+          ],
+        );
+        // M merges the selected cue with the next one (texts joined line by line); Ctrl+Z splits them again.
+        await cues.nth(2).click();
+        await page.keyboard.press('m');
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 3);
+        assert.deepEqual(
+          (await stored()).slice(2).map((x) => [x.startMs, x.endMs, x.text]),
+          [[5001, 6999, 'Oben:\ngrößer']],
+        );
+        await page.keyboard.press('Control+z');
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 4);
+        await gotoFrame(page, 180); // 7200 ms
+        await page.getByTestId('subtitle-lane').focus();
+        await page.keyboard.press('n');
+        const editor = page.getByTestId('cue-editor');
+        await editor.waitFor();
+        await editor.fill('Neu hier');
+        await editor.press('Enter');
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 5);
+        const last = (await stored()).at(-1)!;
+        assert.deepEqual([last.startMs, last.text], [7200, 'Neu hier']);
+        assert.ok(last.endMs >= 7960 && last.endMs <= 9200, `ends at the video's end or after 2 s: ${last.endMs}`);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'subtitles-lane.png') });
 
-      await page.getByTestId('subtitle-lane').focus();
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('?');
-      await page.getByTestId('subtitle-shortcuts').waitFor();
-      const rows = await page.getByTestId('subtitle-shortcuts').locator('[data-testid=shortcut]').count();
-      assert.ok(rows >= 10);
-      await page.keyboard.press('Escape');
-    });
+        await page.getByTestId('subtitle-lane').focus();
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('?');
+        await page.getByTestId('subtitle-shortcuts').waitFor();
+        const rows = await page.getByTestId('subtitle-shortcuts').locator('[data-testid=shortcut]').count();
+        assert.ok(rows >= 10);
+        await page.keyboard.press('Escape');
+      },
+    );
     await t.test('timing and export tools: shift every cue by 0.5 s, undo, download as SRT', async () => {
       await page.getByTestId('subtitle-tools').click();
       await page.getByTestId('subtitle-shift-seconds').fill('0,5');

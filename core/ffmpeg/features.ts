@@ -27,7 +27,7 @@ export const FFMPEG_FEATURES = {
   'convert.mp4': { encoders: ['libx264', 'aac'] },
   'convert.webm': { encoders: ['libvpx-vp9', 'libopus'] },
   /** Burning subtitles in needs ffmpeg built with libass (the `subtitles` filter). */
-  'subtitles.burnIn': { encoders: ['libx264'], filters: ['subtitles', 'setpts'] },
+  'subtitles.burnIn': { filters: ['subtitles'] },
   'audio.silence': { filters: ['silencedetect', 'atrim'] },
   'scenes.detect': { filters: ['select'] },
 } as const satisfies Record<string, FeatureNeeds>;

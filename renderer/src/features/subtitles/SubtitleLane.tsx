@@ -9,6 +9,7 @@ import { playerControls, usePlayer } from '../video/player.js';
 import { BurnDialog } from './BurnDialog.js';
 import { TrackTools } from './TrackTools.js';
 import { CueBlock, type DragPart } from './CueBlock.js';
+import { EmbeddedImport } from './EmbeddedImport.js';
 import { laneActions, onLaneKey } from './laneKeys.js';
 import { currentCues, loadSubtitles, subtitleActions, useSubtitles } from './subtitleStore.js';
 import { clock, frameForMs, msForFrame } from './time.js';
@@ -137,6 +138,7 @@ export function SubtitleLane({ video }: { video: VideoDetail }) {
             }}
           />
         </label>
+        <EmbeddedImport videoId={video.id} />
         <Button size="sm" onClick={() => void laneActions.newTrack()} data-testid="subtitle-new-track">
           {t('newTrack')}
         </Button>

@@ -263,6 +263,38 @@ test(
       await cues.nth(0).locator('[data-testid=cue-text]').filter({ hasText: 'Schöne Grüße' }).waitFor();
       assert.equal(await cues.count(), 1);
     });
+    await t.test('another video with SRT and PGS streams inside: the SRT stream imports from the lane, PGS is disabled', async () => {
+      const { ffmpeg } = await import('../helpers/media.js');
+      const mkv = path.join(lib.dir, 'with-streams.mkv');
+      const sup = path.join(lib.dir, 'a.sup');
+      const seg = (type: number, data: Buffer, pts: number) => {
+        const h = Buffer.alloc(13);
+        h.write('PG', 0, 'latin1');
+        h.writeUInt32BE(pts, 2);
+        h.writeUInt8(type, 10);
+        h.writeUInt16BE(data.length, 11);
+        return Buffer.concat([h, data]);
+      };
+      const pcs = Buffer.from([1, 64, 0, 240, 0x10, 0, 0, 0x80, 0, 0, 0]);
+      writeFileSync(sup, Buffer.concat([seg(0x16, pcs, 0), seg(0x80, Buffer.alloc(0), 0)]));
+      await ffmpeg(['-i', video, '-i', file, '-i', sup, '-map', '0', '-map', '1', '-map', '2', '-c', 'copy', mkv]);
+      await cli('import', mkv);
+      const id = (await cli<{ videos: Array<{ id: number; name: string }> }>('list')).videos.find((v) => v.name === 'with-streams.mkv')!.id;
+      await page.evaluate((v) => (window.location.hash = `#/video/${v}`), id);
+      const select = page.getByTestId('subtitle-embedded');
+      await select.waitFor();
+      const options = await select
+        .locator('option')
+        .evaluateAll((els) => els.map((e) => [(e as HTMLOptionElement).value, (e as HTMLOptionElement).disabled]));
+      assert.deepEqual(options, [
+        ['', false],
+        ['2', false],
+        ['3', true],
+      ]);
+      await select.selectOption('2');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=subtitle-lane] [data-testid=cue]').length === 3);
+      assert.deepEqual(await texts(), ['Grüße aus Köln', 'Straße und\nÜbermaß', 'Oben: größer']);
+    });
     assert.deepEqual(pageErrors, []);
   },
 );

@@ -283,8 +283,11 @@ type LegacyInputs = { [N in LegacyCommandName]: z.input<(typeof commandInputs)[N
 type Each<T extends readonly Capability[]> = T[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type CapabilityList = typeof capabilities;
-type CapInputs = [Each<CapabilityList>] extends [never] ? object : UnionToIntersection<CapabilityInputs<Each<CapabilityList>>>;
-type CapOutputs = [Each<CapabilityList>] extends [never] ? object : UnionToIntersection<CapabilityOutputs<Each<CapabilityList>>>;
+// Distribute over the union of capabilities (keyof a union would keep only the keys all of them share).
+type EachInputs<C> = C extends Capability ? CapabilityInputs<C> : never;
+type EachOutputs<C> = C extends Capability ? CapabilityOutputs<C> : never;
+type CapInputs = [Each<CapabilityList>] extends [never] ? object : UnionToIntersection<EachInputs<Each<CapabilityList>>>;
+type CapOutputs = [Each<CapabilityList>] extends [never] ? object : UnionToIntersection<EachOutputs<Each<CapabilityList>>>;
 
 export type AllInputs = LegacyInputs & CapInputs;
 export type AllOutputs = CommandOutputs & CapOutputs;

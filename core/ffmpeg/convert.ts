@@ -132,7 +132,7 @@ export function convertArgs(input: string, output: string, spec: ConvertSpec, in
   if (spec.fps) filters.push(`fps=${spec.fps}`);
   const pixFmtGiven = (spec.videoArgs ?? []).includes('-pix_fmt');
   if (!pixFmtGiven) filters.push('format=yuv420p');
-  args.push('-vf', filters.join(','));
+  if (filters.length) args.push('-vf', filters.join(','));
   args.push('-c:v', spec.videoEncoder!, ...(spec.videoArgs ?? []));
   // Colour tags as the source had them (the range also drives the encoder's full-range flag).
   if (full) args.push('-color_range', 'pc');

@@ -213,3 +213,38 @@ describe('framewise convert', () => {
     }
   });
 });
+
+describe('cancel', () => {
+  test('cancelling a conversion kills ffmpeg at once and leaves no partial file', async () => {
+    const { openTempCore } = await import('../helpers/library.js');
+    const { liveChildPids } = await import('../../core/ffmpeg/process.js');
+    const { generated, lavfi } = await import('../helpers/media.js');
+    const src = await generated('cancel-src-20s.mp4', (o) => [
+      ...lavfi.video({ duration: 20, size: '640x360' }),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      o,
+    ]);
+    const lib = await openTempCore();
+    const out = tempDir('framewise-cancel-');
+    try {
+      const started = await lib.core.call('convert.start', { inputs: [src], preset: 'webm-vp9', output: path.join(out.dir, 'x.webm') });
+      const id = started.jobs[0]!.jobId;
+      const deadline = Date.now() + 30_000;
+      while ((await lib.core.services.jobs.get(id)).progress <= 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(liveChildPids().length > 0, 'ffmpeg is running');
+      const t0 = Date.now();
+      await lib.core.call('jobs.cancel', { id });
+      const job = await lib.core.services.jobs.waitFor(id, 30_000);
+      assert.equal(job.state, 'cancelled');
+      assert.ok(Date.now() - t0 < 5000, 'stopped promptly');
+      assert.deepEqual(liveChildPids(), []);
+      assert.deepEqual(readdirSync(out.dir), []);
+    } finally {
+      await lib.close();
+      out.cleanup();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { getSegments } from '../predict/segment-store.js';
+import { getSegments } from '../segments/store.js';
 import { loadGrid, type FrameGrid } from '../review/grid.js';
 import { keptRangesArgs, outputFrames, type OutputRange } from '../ffmpeg/cut.js';
 import { FramewiseError } from '../util/errors.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Core } from '../core.js';
+import type { CoreHandle as Core } from '../handle.js';
 import type { JobSummary, SerializedError } from '../api/types.js';
 import { importOutput } from '../library/import-job.js';
 import { MEDIA_EXTENSIONS } from '../library/expand.js';

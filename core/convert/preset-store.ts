@@ -1,4 +1,3 @@
-import type { Migration } from '../db/migrations.js';
 import { nowIso } from '../db/open.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
@@ -23,21 +22,6 @@ export type ConvertTables = {
   convert_presets: ConvertPresetsTable;
 };
 
-export const convertMigrations: Migration[] = [
-  {
-    version: 70,
-    name: 'conversion: saved presets',
-    up: `
-      -- A user's own conversion presets: a built-in preset plus options (JSON, validated at the edges).
-      CREATE TABLE convert_presets (
-        name TEXT PRIMARY KEY,
-        preset_json TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-    `,
-  },
-];
 
 const writer = (s: Services) => s.db.writer.withTables<ConvertTables>();
 const reader = (s: Services) => s.db.reader.withTables<ConvertTables>();

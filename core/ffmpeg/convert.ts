@@ -67,7 +67,8 @@ const TEXT_SUBTITLES = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webv
 export function subtitlePlan(container: string, codecs: string[]): { codec: string | null; dropped: string[] } {
   if (!codecs.length) return { codec: null, dropped: [] };
   const allText = codecs.every((c) => TEXT_SUBTITLES.has(c));
-  if (container === '.mkv') return { codec: 'copy', dropped: [] };
+  // Matroska holds every subtitle codec except MP4's own text format, which becomes SubRip.
+  if (container === '.mkv') return { codec: codecs.includes('mov_text') && allText ? 'srt' : 'copy', dropped: [] };
   if ((container === '.mp4' || container === '.mov' || container === '.m4v') && allText) return { codec: 'mov_text', dropped: [] };
   if (container === '.webm' && allText) return { codec: 'webvtt', dropped: [] };
   return { codec: null, dropped: codecs };

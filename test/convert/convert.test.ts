@@ -8,7 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import { isRoot, mountTmpfs, requireEnvironment } from '../helpers/environment.js';
 import { tempDir } from '../helpers/library.js';
 import { ffmpegPath, ffprobePath } from '../helpers/media.js';
-import { anamorphicSilent, fullRange, rotatedTagged, short } from './media.js';
+import { anamorphicSilent, fullRange, rotatedTagged, short, withSubtitlesAndChapters } from './media.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -76,6 +76,37 @@ describe('framewise convert', () => {
     assert.equal(v.tags?.rotate, undefined);
     assert.equal(p.format.tags?.title, undefined, 'stripped');
     assert.equal(p.format.tags?.comment, 'kept comment');
+  });
+
+  test('subtitles and chapters are kept where the container allows (mp4: mov_text, mkv: SubRip or copy, webm: webvtt)', async () => {
+    const src = await withSubtitlesAndChapters();
+    const chaptersOf = async (f: string) =>
+      (
+        JSON.parse((await execFileAsync(await ffprobePath(), ['-v', 'error', '-show_chapters', '-of', 'json', f])).stdout) as {
+          chapters: unknown[];
+        }
+      ).chapters.length;
+    assert.equal(await chaptersOf(src), 2);
+    for (const [preset, ext, sub] of [
+      ['mp4-h264', '.mp4', 'mov_text'],
+      ['remux-mkv', '.mkv', 'subrip'],
+      ['webm-vp9', '.webm', 'webvtt'],
+    ] as const) {
+      const dest = path.join(out.dir, `subs-${preset}${ext}`);
+      const r = await cli(['convert', src, '--preset', preset, '-o', dest]);
+      assert.equal(r.code, 0, `${preset}: ${r.stderr}`);
+      const p = await probe(dest);
+      assert.deepEqual(
+        p.streams.filter((s) => s.codec_type === 'subtitle').map((s) => s.codec_name),
+        [sub],
+        preset,
+      );
+      assert.equal(await chaptersOf(dest), 2, `${preset} chapters`);
+    }
+    const stripped = path.join(out.dir, 'subs-stripped.mp4');
+    assert.equal((await cli(['convert', src, '--preset', 'mp4-h264', '--strip', 'all', '-o', stripped])).code, 0);
+    assert.equal(await chaptersOf(stripped), 0);
+    assert.equal((await probe(stripped)).format.tags?.title, undefined);
   });
 
   test('a size limit keeps the display aspect (anamorphic source → square pixels); colour range kept', async () => {

@@ -71,3 +71,45 @@ export const short = (name = 'short-1s.mp4') =>
     '-shortest',
     out,
   ]);
+
+/** 2 s H.264 + AAC with a text subtitle track and two chapters. */
+export const withSubtitlesAndChapters = async () => {
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const { MEDIA_DIR } = await import('../helpers/media.js');
+  const path = await import('node:path');
+  mkdirSync(MEDIA_DIR, { recursive: true });
+  const srt = path.join(MEDIA_DIR, 'two-lines.srt');
+  const chapters = path.join(MEDIA_DIR, 'two-chapters.ffmeta');
+  writeFileSync(srt, '1\n00:00:00,000 --> 00:00:01,000\nHello\n\n2\n00:00:01,000 --> 00:00:02,000\nWorld\n');
+  writeFileSync(
+    chapters,
+    ';FFMETADATA1\ntitle=With chapters\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1000\nEND=2000\ntitle=Two\n',
+  );
+  return generated('subs-chapters-2s.mp4', (out) => [
+    ...lavfi.video({ duration: 2 }),
+    ...lavfi.tone(2),
+    '-i',
+    srt,
+    '-i',
+    chapters,
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    '-map',
+    '2:s',
+    '-map_metadata',
+    '3',
+    '-map_chapters',
+    '3',
+    ...x264,
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-c:s',
+    'mov_text',
+    '-shortest',
+    out,
+  ]);
+};

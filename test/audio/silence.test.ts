@@ -135,6 +135,28 @@ describe('framewise silence', () => {
     assert.match(res.error.message, /video-only-2s\.mp4 has no audio stream/);
   });
 
+  test('several videos: one result each and one summary naming the failure', async () => {
+    const good = await toneGapTone();
+    const silent = await generated('video-only-2s.mp4', (out) => [
+      ...lavfi.video({ duration: 2 }),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      out,
+    ]);
+    const r = await runCli(['--data-dir', lib.dir, 'silence', good, silent, '--json']);
+    assert.equal(r.code, 1);
+    const res = JSON.parse(r.stdout) as {
+      results: Array<{ input: string; status: string; keptDuration?: number }>;
+      summary: { done: number; failed: number; failures: Array<{ input: string; reason: string }> };
+    };
+    assert.equal(res.results.length, 2);
+    assert.deepEqual([res.summary.done, res.summary.failed], [1, 1]);
+    assert.match(res.summary.failures[0]!.reason, /video-only-2s\.mp4 has no audio stream/);
+    assert.ok((res.results.find((x) => x.status === 'done')!.keptDuration ?? 0) > 8);
+  });
+
   test('usage errors: missing output folder is reported before any work', async () => {
     const file = await toneGapTone();
     const r = await runCli([

@@ -3,9 +3,9 @@
  * or plays some of them faster, audio and video on the same frame grid.
  *  - video: `select` by frame number (kept: every frame; sped up by F: every F-th frame) + `setpts` to a
  *    constant rate, so the output has exactly the selected frames at the source rate;
- *  - audio: `asplit` → one `atrim` per range (sample-exact, the range's output length in frames / fps) →
- *    `concat`. A sped-up range keeps the first 1/F of its audio (those parts are silent by definition), so
- *    both streams have the same length range by range and stay in sync within one sample.
+ *  - audio: `asplit` → one `atrim` per range (sample-exact) → `concat`. A sped-up range is played F times faster
+ *    with `atempo` (pitch kept) and then padded/trimmed to exactly its frames' length, so both streams have the
+ *    same length range by range and stay in sync within one sample.
  */
 import type { Fraction } from '../util/fraction.js';
 
@@ -31,6 +31,18 @@ function videoCondition(r: OutputRange): string {
   return `${inRange}*lt(mod(n-${r.startFrame},${r.speed}),1)`;
 }
 
+/** `atempo` accepts 0.5–2 in older ffmpeg builds: chain factors of 2 and a remainder. */
+export function atempoChain(speed: number): string {
+  const parts: string[] = [];
+  let left = speed;
+  while (left > 2 + 1e-9) {
+    parts.push('atempo=2');
+    left /= 2;
+  }
+  parts.push(`atempo=${left.toFixed(6)}`);
+  return parts.join(',');
+}
+
 /** The filter graph (labels [vout] and, with audio, [aout]). */
 export function keptRangesGraph(ranges: OutputRange[], fps: Fraction, withAudio: boolean): string {
   const parts: string[] = [];
@@ -39,8 +51,9 @@ export function keptRangesGraph(ranges: OutputRange[], fps: Fraction, withAudio:
     const labels = ranges.map((_, i) => `[as${i}]`);
     parts.push(`[0:a:0]aresample=async=0,asplit=${ranges.length}${labels.join('')}`);
     ranges.forEach((r, i) => {
-      const end = r.startFrame + outputFrames(r);
-      parts.push(`${labels[i]}atrim=start=${secs(r.startFrame, fps)}:end=${secs(end, fps)},asetpts=PTS-STARTPTS[ak${i}]`);
+      const trim = `${labels[i]}atrim=start=${secs(r.startFrame, fps)}:end=${secs(r.endFrame, fps)},asetpts=PTS-STARTPTS`;
+      if (r.speed === 1) parts.push(`${trim}[ak${i}]`);
+      else parts.push(`${trim},${atempoChain(r.speed)},apad,atrim=end=${secs(outputFrames(r), fps)}[ak${i}]`);
     });
     parts.push(`${ranges.map((_, i) => `[ak${i}]`).join('')}concat=n=${ranges.length}:v=0:a=1[aout]`);
   }

@@ -90,6 +90,7 @@ export const audioApplyJob = defineJobKind({
   output: applyOutput,
   videoId: (i) => i.videoId,
   async precondition(services, input) {
+    services.ffmpeg.features.require('audio.silence');
     const { row } = await plan(services, input);
     await checkOutputFile(input.output, [row.path, row.original_path], row.size);
   },

@@ -10,7 +10,6 @@ import {
   type ConvertOptions,
   type SavedPreset,
 } from './presets.js';
-import { availableEncoders } from '../ffmpeg/encoders.js';
 
 export type ConvertPresetsTable = {
   name: string;
@@ -21,7 +20,6 @@ export type ConvertPresetsTable = {
 export type ConvertTables = {
   convert_presets: ConvertPresetsTable;
 };
-
 
 const writer = (s: Services) => s.db.writer.withTables<ConvertTables>();
 const reader = (s: Services) => s.db.reader.withTables<ConvertTables>();
@@ -69,8 +67,7 @@ export async function resolvePreset(s: Services, name: string, options: Partial<
 
 /** Refuse, before anything starts, a preset whose encoders the ffmpeg in use lacks. */
 export async function requireEncoders(s: Services, p: ResolvedPreset): Promise<void> {
-  const have = await availableEncoders(s.ffmpeg);
-  const missing = encodersOf(p.base, p.options).filter((e) => !have.has(e));
+  const missing = encodersOf(p.base, p.options).filter((e) => !s.ffmpeg.features.hasEncoder(e));
   if (missing.length)
     throw new FramewiseError(
       'unsupported_encoder',
@@ -93,7 +90,6 @@ export interface PresetListing {
 }
 
 export async function listPresets(s: Services): Promise<PresetListing[]> {
-  const have = await availableEncoders(s.ffmpeg);
   const row = (
     name: string,
     description: string,
@@ -111,7 +107,7 @@ export async function listPresets(s: Services): Promise<PresetListing[]> {
       base: base.name,
       options,
       encoders,
-      available: encoders.every((e) => have.has(e)),
+      available: encoders.every((e) => s.ffmpeg.features.hasEncoder(e)),
     };
   };
   return [

@@ -77,7 +77,9 @@ export function concatReencodeArgs(inputs: MergeInput[], output: string): { args
   const args = ['-v', 'error'];
   inputs.forEach((x, i) => {
     args.push('-i', x.file);
-    const d = secs(x.info.duration);
+    // The part's length is its pictures' length (the container's may include a longer audio tail).
+    const fpsIn = x.info.fps ? x.info.fps.num / x.info.fps.den : 0;
+    const d = secs(x.info.frameCountEstimate && fpsIn > 0 ? x.info.frameCountEstimate / fpsIn : x.info.duration);
     parts.push(
       `[${i}:v:0]scale=iw*sar:ih,setsar=1,scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1,fps=${r},format=yuv420p,trim=duration=${d},setpts=PTS-STARTPTS[v${i}]`,
     );

@@ -58,12 +58,16 @@ test(
     await page.screenshot({ path: path.join(SCREENSHOTS, 'media-silence.png') });
     await page.getByTestId('action-silence').click();
 
-    // Save frame…: the frame on screen, exactly (frame 0 at the start).
+    // Save frame…: the frame on screen, exactly (go to frame 37 first).
+    await page.getByTestId('goto-frame').fill('37');
+    await page.getByTestId('goto-frame').press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=frame-number]')?.textContent?.trim() === '37');
     await page.getByTestId('action-save-frame').click();
     await page.getByTestId('frames-dialog').waitFor();
+    assert.match(await page.getByTestId('frames-mode').locator('option').first().innerText(), /frame 37, 1\.480 s/);
     await page.getByTestId('frames-start').click();
     await page.getByTestId('frames-dialog').locator('[data-testid=media-job][data-state=succeeded]').waitFor();
-    assert.ok(readdirSync(work.dir).includes('frame-000000-t0.000s.png'), readdirSync(work.dir).join(', '));
+    assert.ok(readdirSync(work.dir).includes('frame-000037-t1.480s.png'), readdirSync(work.dir).join(', '));
     await page.getByTestId('action-save-frame').click();
 
     // Convert…: audio-wav beside the original, with progress, then done.

@@ -12,7 +12,8 @@ import './locales/types.js';
 export function SaveFrameAction({ video }: VideoPanelProps) {
   const { t } = useTranslation('media');
   const frame = usePlayer((s) => s.frame);
-  const time = usePlayer((s) => s.currentTime);
+  // The frame's own start time (the player sits in the middle of a frame).
+  const time = usePlayer((s) => (s.fps ? (s.frame * s.fps.den) / s.fps.num : s.currentTime));
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<'current' | 'every'>('current');
   const [every, setEvery] = useState('5');

@@ -187,10 +187,17 @@ export const strings = {
     etaUnknown: 'estimating…',
     waiting: 'Waiting to start',
     states: { queued: 'Queued', running: 'Running', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
-    kinds: { import: 'Import', 'frame-count': 'Count frames', 'verify-decode': 'Verify decode', predict: 'Predict' } as Record<
-      string,
-      string
-    >,
+    kinds: {
+      import: 'Import',
+      'frame-count': 'Count frames',
+      'verify-decode': 'Verify decode',
+      predict: 'Predict',
+      'audio.detect': 'Detect silence / speech',
+      'audio.apply': 'Remove silence',
+      convert: 'Convert',
+      frames: 'Save frames',
+      merge: 'Merge',
+    } as Record<string, string>,
     forVideo: (name: string) => name,
     cancelRequested: 'Cancelling…',
     showAll: 'Show finished jobs',

@@ -14,6 +14,8 @@ import { frameSelection } from './frames-job.js';
 export const inputRef = z.union([z.number().int().positive(), z.string().min(1).max(4096)]);
 
 export async function resolveInput(s: Services, ref: number | string): Promise<{ path: string; videoId?: number }> {
+  // "12" on the command line is a library id unless a file of that name exists.
+  if (typeof ref === 'string' && /^\d+$/.test(ref) && !(await stat(ref).catch(() => null))) ref = Number(ref);
   if (typeof ref === 'number') {
     const row = await getVideoRow(s.db.reader, ref).catch(() => null);
     if (!row) throw new FramewiseError('not_found', `No video with id ${ref}`);

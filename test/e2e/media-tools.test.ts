@@ -102,3 +102,54 @@ test(
     assert.deepEqual(pageErrors, []);
   },
 );
+
+test(
+  'library: Batch… runs a job on every video shown, with one progress view and one summary naming failures',
+  { timeout: 300_000 },
+  async (t) => {
+    const lib = tempDir('framewise-e2e-batch-');
+    const work = tempDir('framewise-e2e-batch-out-');
+    t.after(() => {
+      lib.cleanup();
+      work.cleanup();
+    });
+    const { generated, lavfi } = await import('../helpers/media.js');
+    const silent = await generated('video-only-2s.mp4', (out) => [
+      ...lavfi.video({ duration: 2 }),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      out,
+    ]);
+    const imported = await runCli(['--data-dir', lib.dir, 'import', await toneGapTone(), silent, '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    const server = await startServe(lib.dir, ['--concurrency', '2']);
+    t.after(() => server.stop());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.setDefaultTimeout(90_000);
+    await page.goto(server.url);
+    await page.getByTestId('action-batch').waitFor();
+    assert.match(await page.getByTestId('action-batch').innerText(), /2 shown/);
+
+    await page.getByTestId('action-batch').click();
+    await page.getByTestId('batch-dialog').waitFor();
+    await page.getByTestId('batch-op').selectOption('silence');
+    await page.getByTestId('batch-start').click();
+    await page.locator('[data-testid=batch-status][data-running="0"]').waitFor();
+    assert.equal(await page.getByTestId('batch-summary').innerText(), '1 done, 1 failed, 0 still running');
+    assert.match(await page.getByTestId('batch-failures').innerText(), /video-only-2s\.mp4.*no audio stream/);
+
+    await page.getByTestId('batch-op').selectOption('convert');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=batch-preset] option').length >= 11);
+    await page.getByTestId('batch-preset').selectOption('mp4-h264');
+    await page.getByTestId('batch-folder').fill(work.dir);
+    await page.getByTestId('batch-start').click();
+    await page.locator('[data-testid=batch-status][data-running="0"]').waitFor();
+    assert.equal(await page.getByTestId('batch-summary').innerText(), '2 done, 0 failed, 0 still running');
+    assert.deepEqual(readdirSync(work.dir).sort(), ['tone-gap-tone-12s.mp4', 'video-only-2s.mp4']);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'media-batch.png') });
+  },
+);

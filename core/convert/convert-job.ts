@@ -45,7 +45,6 @@ export const convertJob = defineJobKind({
   input: convertJobInput,
   output: convertJobOutput,
   videoId: (i) => i.videoId ?? null,
-  dedupeKey: (i) => `convert:${i.input}:${i.output}`,
   async precondition(services, input) {
     const preset = await resolvePreset(services, input.preset, input.options);
     await requireEncoders(services, preset);

@@ -147,7 +147,11 @@ test(
     await page.getByTestId('batch-preset').selectOption('mp4-h264');
     await page.getByTestId('batch-folder').fill(work.dir);
     await page.getByTestId('batch-start').click();
-    await page.locator('[data-testid=batch-status][data-running="0"]').waitFor();
+    // Wait for this batch's own summary (the silence batch's status is replaced when the new one starts).
+    await page
+      .getByTestId('batch-summary')
+      .filter({ hasText: /^2 done/ })
+      .waitFor();
     assert.equal(await page.getByTestId('batch-summary').innerText(), '2 done, 0 failed, 0 still running');
     assert.deepEqual(readdirSync(work.dir).sort(), ['tone-gap-tone-12s.mp4', 'video-only-2s.mp4']);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'media-batch.png') });

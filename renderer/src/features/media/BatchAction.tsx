@@ -73,6 +73,7 @@ export function BatchAction({ videos }: { videos: VideoSummary[] }) {
 
   const start = async () => {
     setError(null);
+    setStarted(null);
     const ids = videos.map((v) => v.id);
     try {
       if (op === 'convert') setStarted(await client().call('convert.start', { inputs: ids, preset, output: folder }));

@@ -8,6 +8,9 @@ import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { PredictAction } from '../predict/PredictAction.js';
+import { ConvertAction } from '../media/ConvertAction.js';
+import { SaveFrameAction } from '../media/SaveFrameAction.js';
+import { SilenceAction } from '../media/SilenceAction.js';
 import { SubtitleLane } from '../subtitles/SubtitleLane.js';
 
 /**
@@ -42,6 +45,9 @@ export const videoPanels: VideoPanel[] = [
   { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
   { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'silence', title: 'Silence', slot: 'actions', order: 20, component: SilenceAction },
+  { id: 'save-frame', title: 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
+  { id: 'convert', title: 'Convert', slot: 'actions', order: 40, component: ConvertAction },
   { id: 'subtitles', title: 'Subtitles', slot: 'below', order: 20, component: SubtitleLane },
 ];
 

@@ -38,7 +38,13 @@ export function detectorOptions(options: Record<string, unknown>) {
 }
 
 /** Detect (or read from the store) and wait; null when the job failed (reported on stderr). */
-export async function detectAndWait(core: Core, out: Parameters<CliCommand['run']>[0]['out'], video: string, params: ReturnType<typeof detectorOptions>, force = false) {
+export async function detectAndWait(
+  core: Core,
+  out: Parameters<CliCommand['run']>[0]['out'],
+  video: string,
+  params: ReturnType<typeof detectorOptions>,
+  force = false,
+) {
   const first = await core.call('scenes.detect', { video, ...params, ...(force ? { force } : {}) });
   if (first.result) return first.result;
   const [job] = await waitForJobs(core, out, [first.jobId!], () => `scenes ${video}`);

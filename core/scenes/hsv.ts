@@ -79,7 +79,8 @@ export function edgeMap(lum: Uint8Array, width: number, height: number, out: Uin
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
       const gx = lum[i - width + 1]! + 2 * lum[i + 1]! + lum[i + width + 1]! - lum[i - width - 1]! - 2 * lum[i - 1]! - lum[i + width - 1]!;
-      const gy = lum[i + width - 1]! + 2 * lum[i + width]! + lum[i + width + 1]! - lum[i - width - 1]! - 2 * lum[i - width]! - lum[i - width + 1]!;
+      const gy =
+        lum[i + width - 1]! + 2 * lum[i + width]! + lum[i + width + 1]! - lum[i - width - 1]! - 2 * lum[i - width]! - lum[i - width + 1]!;
       if (Math.abs(gx) + Math.abs(gy) > high * 4) scratch[i] = 255;
     }
   }

@@ -114,7 +114,12 @@ export async function findDetection(db: Db, videoId: number, params: SceneParams
 }
 
 export async function latestDetection(db: Db, videoId: number): Promise<SceneResult | null> {
-  const r = await tables(db).selectFrom('scene_detections').select(COLUMNS).where('video_id', '=', videoId).orderBy('id', 'desc').executeTakeFirst();
+  const r = await tables(db)
+    .selectFrom('scene_detections')
+    .select(COLUMNS)
+    .where('video_id', '=', videoId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
   return r ? toResult(r) : null;
 }
 

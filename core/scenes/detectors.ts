@@ -141,7 +141,10 @@ class ThresholdDetector implements Detector {
     if (this.state === null) {
       this.state = dark ? 'out' : 'in';
       this.filter.filter(f, false);
-      if (dark) ((this.fadeOut = f), (this.since = [f]));
+      if (dark) {
+        this.fadeOut = f;
+        this.since = [f];
+      }
       return [];
     }
     if (this.state === 'in' && dark) {

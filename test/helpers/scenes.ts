@@ -75,7 +75,9 @@ export function cutF1(expected: number[], detected: number[], tolerance = 1): { 
   let hits = 0;
   for (const d of det) {
     const i = exp.findIndex((e, k) => !used.has(k) && Math.abs(e - d) <= tolerance);
-    if (i >= 0) (used.add(i), hits++);
+    if (i < 0) continue;
+    used.add(i);
+    hits++;
   }
   const precision = det.length ? hits / det.length : exp.length ? 0 : 1;
   const recall = exp.length ? hits / exp.length : 1;

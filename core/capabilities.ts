@@ -8,12 +8,13 @@ import { predictJob } from './predict/predict-job.js';
 import { spritesJob } from './review/sprites-job.js';
 import { anonymizeJob } from './anonymize/job.js';
 import { scenes } from './scenes/index.js';
+import { clips } from './clips/index.js';
 
 /**
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
  * line here plus its own folder. Entries are `as const` so the client type knows each command.
  */
-export const capabilities = [scenes] as const satisfies readonly Capability[];
+export const capabilities = [scenes, clips] as const satisfies readonly Capability[];
 
 /** Job kinds of the capabilities that predate `Capability` (being moved into it), then every capability's. */
 export const jobKinds: AnyJobKind[] = [

@@ -15,4 +15,4 @@ export const scenes = defineCapability({
 
 export type { SceneResult } from './store.js';
 export type { Scene } from './detect.js';
-export { numberingFps, latestDetection } from './store.js';
+export { numberingFps, latestDetection, detectionById } from './store.js';

@@ -146,3 +146,8 @@ export async function detectionScores(
   const params = JSON.parse(r.params_json) as SceneParams;
   return { framesPerPoint: per, scores, threshold: params.threshold, detector: params.detector };
 }
+
+export async function detectionById(db: Db, id: number): Promise<SceneResult | null> {
+  const r = await tables(db).selectFrom('scene_detections').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  return r ? toResult(r) : null;
+}

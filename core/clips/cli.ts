@@ -2,9 +2,10 @@ import type { CliCommand, CliContext } from '../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli/command.js';
 import { table } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';
-import type { Core } from '../core.js';
+import type { CoreHandle as Core } from '../handle.js';
 import { detectAndWait, detectorOptions } from '../scenes/cli.js';
 import type { ExportedFile } from './export-job.js';
+import type { KeyframeImage } from './media.js';
 import type { Clip, ClipState } from './store.js';
 
 /** `1,3-5` → [1, 3, 4, 5]; `all` → null. */
@@ -122,7 +123,7 @@ export const clipsCommand: CliCommand = {
     if (options.keyframes !== undefined) {
       const count = Number(options.keyframes);
       if (!Number.isInteger(count) || count < 1) throw new UsageError('--keyframes takes a whole number ≥ 1');
-      const images = [];
+      const images: Array<{ clip: number; images: KeyframeImage[] }> = [];
       for (const c of state.clips)
         images.push({ clip: c.n, images: await core.call('clips.keyframes', { video, id: c.id, count, format: options.png ? 'png' : 'jpeg' }) });
       out.result({ keyframes: images.map((k) => ({ clip: k.clip, images: k.images.map((i) => ({ frame: i.frame, time: i.time, path: i.path })) })) }, () =>

@@ -1,4 +1,4 @@
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CommandTypes } from '../capability.js';
 import { clipsCommand } from './cli.js';
 import { clipsCommands } from './commands.js';
 import { exportClipsJob } from './export-job.js';
@@ -12,6 +12,10 @@ export const clips = defineCapability({
   migrations: clipsMigrations,
   cli: [clipsCommand],
 });
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof clipsCommands> {}
+}
 
 export type { Clip, ClipState } from './store.js';
 export type { ClipChange, ClipHistoryEntry } from './edits.js';

@@ -2,7 +2,7 @@ import type { CliCommand } from '../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli/command.js';
 import { table } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';
-import type { Core } from '../core.js';
+import type { CoreHandle as Core } from '../handle.js';
 import { DETECTORS, type DetectorName } from './params.js';
 import type { SceneResult } from './store.js';
 

@@ -1,4 +1,4 @@
-import { defineCapability } from '../capability.js';
+import { defineCapability, type CommandTypes } from '../capability.js';
 import { scenesCommand } from './cli.js';
 import { scenesCommands } from './commands.js';
 import { scenesJob } from './scenes-job.js';
@@ -12,6 +12,10 @@ export const scenes = defineCapability({
   migrations: scenesMigrations,
   cli: [scenesCommand],
 });
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof scenesCommands> {}
+}
 
 export type { SceneResult } from './store.js';
 export type { Scene } from './detect.js';

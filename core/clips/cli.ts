@@ -29,7 +29,15 @@ function byNumber(clips: Clip[], n: number, what: string): Clip {
   return c;
 }
 
-const clipJson = (c: Clip) => ({ n: c.n, id: c.id, start: c.start, end: c.end, startFrame: c.startFrame, endFrame: c.endFrame, state: c.state });
+const clipJson = (c: Clip) => ({
+  n: c.n,
+  id: c.id,
+  start: c.start,
+  end: c.end,
+  startFrame: c.startFrame,
+  endFrame: c.endFrame,
+  state: c.state,
+});
 
 async function edits(core: Core, video: string, o: CliContext['options']): Promise<void> {
   const list = async () => (await core.call('clips.list', { video })).clips;
@@ -125,9 +133,13 @@ export const clipsCommand: CliCommand = {
       if (!Number.isInteger(count) || count < 1) throw new UsageError('--keyframes takes a whole number ≥ 1');
       const images: Array<{ clip: number; images: KeyframeImage[] }> = [];
       for (const c of state.clips)
-        images.push({ clip: c.n, images: await core.call('clips.keyframes', { video, id: c.id, count, format: options.png ? 'png' : 'jpeg' }) });
-      out.result({ keyframes: images.map((k) => ({ clip: k.clip, images: k.images.map((i) => ({ frame: i.frame, time: i.time, path: i.path })) })) }, () =>
-        images.map((k) => k.images.map((i) => `${k.clip}\t${i.frame}\t${i.path}`).join('\n')).join('\n'),
+        images.push({
+          clip: c.n,
+          images: await core.call('clips.keyframes', { video, id: c.id, count, format: options.png ? 'png' : 'jpeg' }),
+        });
+      out.result(
+        { keyframes: images.map((k) => ({ clip: k.clip, images: k.images.map((i) => ({ frame: i.frame, time: i.time, path: i.path })) })) },
+        () => images.map((k) => k.images.map((i) => `${k.clip}\t${i.frame}\t${i.path}`).join('\n')).join('\n'),
       );
       return EXIT_OK;
     }
@@ -135,14 +147,22 @@ export const clipsCommand: CliCommand = {
       const c = state.clips.find((x) => x.n === Number(options.sprite));
       if (!c) throw new UsageError(`--sprite: there is no clip ${String(options.sprite)}`);
       const sp = await core.call('clips.sprite', { video, id: c.id });
-      out.result({ clip: c.n, sheet: sp.path, vtt: sp.vttPath, tiles: sp.count, tileWidth: sp.tileWidth, tileHeight: sp.tileHeight }, () => `${sp.path}\n${sp.vttPath}`);
+      out.result(
+        { clip: c.n, sheet: sp.path, vtt: sp.vttPath, tiles: sp.count, tileWidth: sp.tileWidth, tileHeight: sp.tileHeight },
+        () => `${sp.path}\n${sp.vttPath}`,
+      );
       return EXIT_OK;
     }
     if (options.export !== undefined) {
       const mode = (options.mode as string | undefined) ?? 'copy';
       if (!['copy', 'accurate', 'smart'].includes(mode)) throw new UsageError('--mode is copy, accurate or smart');
       const nums = options.clips === undefined ? null : parseClipList(String(options.clips), '--clips');
-      const ids = nums === null ? (options.clips === undefined ? undefined : state.clips.map((c) => c.id)) : nums.map((n) => byNumber(state.clips, n, '--clips').id);
+      const ids =
+        nums === null
+          ? options.clips === undefined
+            ? undefined
+            : state.clips.map((c) => c.id)
+          : nums.map((n) => byNumber(state.clips, n, '--clips').id);
       const { jobId } = await core.call('clips.export', {
         video,
         dir: (await import('node:path')).resolve(String(options.export)),
@@ -169,11 +189,13 @@ export const clipsCommand: CliCommand = {
       );
       return EXIT_OK;
     }
-    out.result({ videoId: state.videoId, clips: state.clips.map(clipJson), undoEntryId: state.undoEntryId, redoEntryId: state.redoEntryId }, () =>
-      table(
-        ['#', 'start', 'end', 'frames', 'state'],
-        state.clips.map((c) => [String(c.n), c.start.toFixed(3), c.end.toFixed(3), `${c.startFrame}–${c.endFrame}`, c.state]),
-      ),
+    out.result(
+      { videoId: state.videoId, clips: state.clips.map(clipJson), undoEntryId: state.undoEntryId, redoEntryId: state.redoEntryId },
+      () =>
+        table(
+          ['#', 'start', 'end', 'frames', 'state'],
+          state.clips.map((c) => [String(c.n), c.start.toFixed(3), c.end.toFixed(3), `${c.startFrame}–${c.endFrame}`, c.state]),
+        ),
     );
     return EXIT_OK;
   },

@@ -30,21 +30,32 @@ export const clipsCommands = {
   'clips.fromScenes': command(v({ detectionId: id.optional() }), async (s, { video, detectionId }) => {
     const videoId = await resolve(s, video);
     const det = detectionId !== undefined ? await detectionById(s.db.reader, detectionId) : await latestDetection(s.db.reader, videoId);
-    if (!det || det.videoId !== videoId) throw new FramewiseError('precondition', 'No scene detection for this video yet; detect scenes first');
+    if (!det || det.videoId !== videoId)
+      throw new FramewiseError('precondition', 'No scene detection for this video yet; detect scenes first');
     return replaceClips(s, videoId, det.scenes);
   }),
   'clips.split': command(v({ id, frame }), async (s, { video, ...a }) => splitClip(s, await resolve(s, video), a)),
   'clips.merge': command(v({ ids: z.tuple([id, id]) }), async (s, { video, ...a }) => mergeClips(s, await resolve(s, video), a)),
   'clips.moveCut': command(v({ leftId: id, rightId: id, frame }), async (s, { video, ...a }) => moveCut(s, await resolve(s, video), a)),
-  'clips.setState': command(v({ ids: z.union([z.array(id).min(1), z.literal('all')]), state: z.enum(CLIP_STATES) }), async (s, { video, ...a }) =>
-    setClipStates(s, await resolve(s, video), a),
+  'clips.setState': command(
+    v({ ids: z.union([z.array(id).min(1), z.literal('all')]), state: z.enum(CLIP_STATES) }),
+    async (s, { video, ...a }) => setClipStates(s, await resolve(s, video), a),
   ),
-  'clips.undo': command(v({ expectedEntryId: id.optional() }), async (s, { video, expectedEntryId }) => undoClips(s, await resolve(s, video), expectedEntryId)),
-  'clips.redo': command(v({ expectedEntryId: id.optional() }), async (s, { video, expectedEntryId }) => redoClips(s, await resolve(s, video), expectedEntryId)),
+  'clips.undo': command(v({ expectedEntryId: id.optional() }), async (s, { video, expectedEntryId }) =>
+    undoClips(s, await resolve(s, video), expectedEntryId),
+  ),
+  'clips.redo': command(v({ expectedEntryId: id.optional() }), async (s, { video, expectedEntryId }) =>
+    redoClips(s, await resolve(s, video), expectedEntryId),
+  ),
   'clips.history': command(v({}), async (s, { video }) => clipHistory(s.db.reader, await resolve(s, video))),
   /** Keyframe images of a clip: the middle one, or `count` spread with one-frame margins. */
   'clips.keyframes': command(
-    v({ id, count: z.number().int().min(1).max(100).default(1), format: z.enum(['jpeg', 'png']).default('jpeg'), width: z.number().int().min(16).max(3840).default(320) }),
+    v({
+      id,
+      count: z.number().int().min(1).max(100).default(1),
+      format: z.enum(['jpeg', 'png']).default('jpeg'),
+      width: z.number().int().min(16).max(3840).default(320),
+    }),
     async (s, { video, id: clipId, ...o }) => {
       const videoId = await resolve(s, video);
       return clipKeyframes(s, await activeClip(s, videoId, clipId), o);
@@ -69,7 +80,8 @@ export const clipsCommands = {
       const { clips } = await clipState(s.db.reader, videoId);
       const chosen = ids ? ids.map((x) => clips.find((c) => c.id === x) ?? null) : clips.filter((c) => c.state === 'approved');
       const missing = ids?.find((x, k) => !chosen[k]);
-      if (missing !== undefined) throw new FramewiseError('conflict', `Clip ${missing} is not an active clip of this video (it was changed since; reload)`);
+      if (missing !== undefined)
+        throw new FramewiseError('conflict', `Clip ${missing} is not an active clip of this video (it was changed since; reload)`);
       const list = chosen.filter((c): c is Clip => c !== null);
       if (!list.length) throw new FramewiseError('precondition', 'No clips to export (approve some, or name them)');
       const { job } = await s.jobs.enqueue('clips-export', {

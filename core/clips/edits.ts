@@ -53,7 +53,11 @@ export async function clipGrid(db: Db, videoId: number): Promise<ClipGrid> {
   return { fps, frameCount };
 }
 
-const brief = (r: Pick<ClipRow, 'start_frame' | 'end_frame' | 'state'>) => ({ startFrame: r.start_frame, endFrame: r.end_frame, state: r.state });
+const brief = (r: Pick<ClipRow, 'start_frame' | 'end_frame' | 'state'>) => ({
+  startFrame: r.start_frame,
+  endFrame: r.end_frame,
+  state: r.state,
+});
 
 interface NewClip {
   start_frame: number;
@@ -75,7 +79,11 @@ async function requireActive(trx: Trx, videoId: number, ids: number[]): Promise<
     if (!r || r.video_id !== videoId)
       throw new FramewiseError('conflict', `Clip ${id} is not a clip of this video (reload and try again)`, { id });
     if (r.retired_by !== null) {
-      const by = await clipTables(trx).selectFrom('clip_history').select(['who', 'at', 'op']).where('id', '=', r.retired_by).executeTakeFirst();
+      const by = await clipTables(trx)
+        .selectFrom('clip_history')
+        .select(['who', 'at', 'op'])
+        .where('id', '=', r.retired_by)
+        .executeTakeFirst();
       throw new FramewiseError(
         'conflict',
         `Clip ${id} was changed by ${by?.who ?? 'someone'} at ${by?.at ?? '?'} (${by?.op ?? 'change'}); your change was not saved. Reload and try again.`,
@@ -181,7 +189,12 @@ function toEntry(r: {
 
 export async function clipState(db: Db, videoId: number): Promise<Omit<ClipChange, 'entry'>> {
   const g = await clipGrid(db, videoId);
-  const rows = await clipTables(db).selectFrom('clip_history').select(['id', 'undo_of', 'redo_of']).where('video_id', '=', videoId).orderBy('id').execute();
+  const rows = await clipTables(db)
+    .selectFrom('clip_history')
+    .select(['id', 'undo_of', 'redo_of'])
+    .where('video_id', '=', videoId)
+    .orderBy('id')
+    .execute();
   const st = stacks(rows);
   return { clips: toClips(await activeRows(db, videoId), g.fps), undoEntryId: st.undo.at(-1) ?? null, redoEntryId: st.redo.at(-1) ?? null };
 }
@@ -192,19 +205,32 @@ export async function clipHistory(db: Db, videoId: number): Promise<ClipHistoryE
 }
 
 async function finish(s: EditServices, videoId: number, entryId: number | null): Promise<ClipChange> {
-  const row = entryId === null ? null : await clipTables(s.db.writer).selectFrom('clip_history').selectAll().where('id', '=', entryId).executeTakeFirst();
+  const row =
+    entryId === null
+      ? null
+      : await clipTables(s.db.writer).selectFrom('clip_history').selectAll().where('id', '=', entryId).executeTakeFirst();
   if (row) s.events.emit({ type: 'data.changed', videoId, topic: 'clips' });
   return { entry: row ? toEntry(row) : null, ...(await clipState(s.db.writer, videoId)) };
 }
 
 function checkRanges(g: ClipGrid, ranges: Array<{ startFrame: number; endFrame: number }>): void {
   for (const r of ranges)
-    if (!Number.isInteger(r.startFrame) || !Number.isInteger(r.endFrame) || r.startFrame < 0 || r.endFrame <= r.startFrame || r.endFrame > g.frameCount)
+    if (
+      !Number.isInteger(r.startFrame) ||
+      !Number.isInteger(r.endFrame) ||
+      r.startFrame < 0 ||
+      r.endFrame <= r.startFrame ||
+      r.endFrame > g.frameCount
+    )
       throw new FramewiseError('usage', `A clip must satisfy 0 ≤ start < end ≤ ${g.frameCount}, got [${r.startFrame}, ${r.endFrame})`);
 }
 
 /** Replace every clip of the video by these ranges (e.g. the scenes of a detection), all pending review. */
-export function replaceClips(s: EditServices, videoId: number, ranges: Array<{ startFrame: number; endFrame: number }>): Promise<ClipChange> {
+export function replaceClips(
+  s: EditServices,
+  videoId: number,
+  ranges: Array<{ startFrame: number; endFrame: number }>,
+): Promise<ClipChange> {
   return change(s, videoId, 'detect', async (_trx, { g, active }) => {
     checkRanges(g, ranges);
     return { remove: active, insert: ranges.map((r) => ({ start_frame: r.startFrame, end_frame: r.endFrame, state: 'pending' as const })) };
@@ -268,7 +294,12 @@ async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo'
   const who = (await s.settings()).reviewerName;
   const entryId = await s.db.writer.transaction().execute(async (trx) => {
     await sql`DELETE FROM clip_history WHERE 0`.execute(trx);
-    const rows = await clipTables(trx).selectFrom('clip_history').select(['id', 'undo_of', 'redo_of']).where('video_id', '=', videoId).orderBy('id').execute();
+    const rows = await clipTables(trx)
+      .selectFrom('clip_history')
+      .select(['id', 'undo_of', 'redo_of'])
+      .where('video_id', '=', videoId)
+      .orderBy('id')
+      .execute();
     const st = stacks(rows);
     const target = (which === 'undo' ? st.undo : st.redo).at(-1);
     if (target === undefined) throw new FramewiseError('precondition', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
@@ -289,7 +320,10 @@ async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo'
     const others = (await activeRows(trx, videoId)).filter((r) => !inserted.includes(r.id));
     for (const r of restore)
       if (others.some((o) => o.start_frame < r.end_frame && r.start_frame < o.end_frame))
-        throw new FramewiseError('conflict', `Frames ${r.start_frame}–${r.end_frame} were changed elsewhere since; this cannot be ${which === 'undo' ? 'undone' : 'redone'}. Reload and try again.`);
+        throw new FramewiseError(
+          'conflict',
+          `Frames ${r.start_frame}–${r.end_frame} were changed elsewhere since; this cannot be ${which === 'undo' ? 'undone' : 'redone'}. Reload and try again.`,
+        );
     return apply(
       trx,
       videoId,

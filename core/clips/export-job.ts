@@ -21,7 +21,9 @@ export const EXPORT_MODES = ['copy', 'accurate', 'smart'] as const;
 const input = z
   .object({
     videoId: z.number().int().positive(),
-    clips: z.array(z.object({ n: z.number().int().positive(), startFrame: z.number().int().min(0), endFrame: z.number().int().positive() })).min(1),
+    clips: z
+      .array(z.object({ n: z.number().int().positive(), startFrame: z.number().int().min(0), endFrame: z.number().int().positive() }))
+      .min(1),
     mode: z.enum(EXPORT_MODES),
     dir: z.string().min(1),
     /** `{video}` (file name without extension) and `{n}` (clip number) are replaced. */
@@ -55,7 +57,9 @@ export function outputName(pattern: string, videoFile: string, n: number | strin
 function targets(i: z.infer<typeof input>, videoFile: string): string[] {
   const ext = i.mode === 'copy' ? path.extname(videoFile) || '.mp4' : '.mp4';
   if (i.join) return [path.join(i.dir, outputName(i.pattern, videoFile, 'clips', ext))];
-  return i.clips.map((c) => path.join(i.dir, outputName(i.pattern, videoFile, c.n, i.mode === 'smart' ? path.extname(videoFile) || '.mp4' : ext)));
+  return i.clips.map((c) =>
+    path.join(i.dir, outputName(i.pattern, videoFile, c.n, i.mode === 'smart' ? path.extname(videoFile) || '.mp4' : ext)),
+  );
 }
 
 const taken = (p: string) =>
@@ -74,7 +78,12 @@ interface Plan {
   note: string | null;
 }
 
-function planCut(c: { startFrame: number; endFrame: number }, mode: (typeof EXPORT_MODES)[number], fps: Fraction, keyframes: number[]): Plan {
+function planCut(
+  c: { startFrame: number; endFrame: number },
+  mode: (typeof EXPORT_MODES)[number],
+  fps: Fraction,
+  keyframes: number[],
+): Plan {
   const startT = frameToTime(c.startFrame, fps);
   const endT = frameToTime(c.endFrame, fps);
   const frames = c.endFrame - c.startFrame;
@@ -92,7 +101,10 @@ function planCut(c: { startFrame: number; endFrame: number }, mode: (typeof EXPO
     mode: 'accurate',
     movedFrames: 0,
     movedSeconds: 0,
-    note: mode === 'smart' ? 'the cut is not on a keyframe and partial re-encoding is not available for this file: re-encoded (accurate)' : null,
+    note:
+      mode === 'smart'
+        ? 'the cut is not on a keyframe and partial re-encoding is not available for this file: re-encoded (accurate)'
+        : null,
   };
 }
 
@@ -101,13 +113,15 @@ async function publish(temp: string, final: string): Promise<void> {
   try {
     await link(temp, final);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FramewiseError('conflict', `${final} already exists; it was not overwritten`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new FramewiseError('conflict', `${final} already exists; it was not overwritten`);
     throw err;
   }
   await rm(temp, { force: true });
 }
 
-const tempFor = (final: string) => path.join(path.dirname(final), `.${path.basename(final)}.${randomBytes(6).toString('hex')}.partial${path.extname(final)}`);
+const tempFor = (final: string) =>
+  path.join(path.dirname(final), `.${path.basename(final)}.${randomBytes(6).toString('hex')}.partial${path.extname(final)}`);
 
 async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<ExportedFile[]> {
   const row = await requireProbedVideo(ctx.services, i.videoId);
@@ -139,13 +153,21 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const anyAccurate = plans.some((p) => p.mode === 'accurate');
       let list: string;
       if (!anyAccurate) {
-        list = plans.map((p) => `file '${row.path.replaceAll("'", "'\\''")}'\ninpoint ${p.start.toFixed(6)}\noutpoint ${(p.start + p.duration).toFixed(6)}`).join('\n');
+        list = plans
+          .map(
+            (p) =>
+              `file '${row.path.replaceAll("'", "'\\''")}'\ninpoint ${p.start.toFixed(6)}\noutpoint ${(p.start + p.duration).toFixed(6)}`,
+          )
+          .join('\n');
       } else {
         // Re-encode every part the same way, then join them losslessly.
         const parts: string[] = [];
         for (const [k, p] of plans.entries()) {
           const part = path.join(work, `part-${k}.mp4`);
-          await cut({ ...p, mode: 'accurate', start: seekBefore(i.clips[k]!.startFrame, fps), duration: p.frames * (fps.den / fps.num) }, part);
+          await cut(
+            { ...p, mode: 'accurate', start: seekBefore(i.clips[k]!.startFrame, fps), duration: p.frames * (fps.den / fps.num) },
+            part,
+          );
           parts.push(part);
         }
         list = parts.map((f) => `file '${f}'`).join('\n');
@@ -181,7 +203,16 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       await publish(temp, final);
       written.push(final);
       const c = i.clips[k]!;
-      files.push({ path: final, clip: c.n, startFrame: c.startFrame, endFrame: c.endFrame, mode: p.mode, movedFrames: p.movedFrames, movedSeconds: p.movedSeconds, note: p.note });
+      files.push({
+        path: final,
+        clip: c.n,
+        startFrame: c.startFrame,
+        endFrame: c.endFrame,
+        mode: p.mode,
+        movedFrames: p.movedFrames,
+        movedSeconds: p.movedSeconds,
+        note: p.note,
+      });
     }
     return files;
   } catch (err) {
@@ -203,7 +234,8 @@ export const exportClipsJob = defineJobKind({
     const row = await requireProbedVideo(s, i.videoId);
     for (const c of i.clips)
       if (c.endFrame <= c.startFrame) throw new FramewiseError('usage', `Clip ${c.n}: empty range [${c.startFrame}, ${c.endFrame})`);
-    for (const t of targets(i, row.path)) if (await taken(t)) throw new FramewiseError('conflict', `${t} already exists; it was not overwritten`);
+    for (const t of targets(i, row.path))
+      if (await taken(t)) throw new FramewiseError('conflict', `${t} already exists; it was not overwritten`);
   },
   async run(ctx, i) {
     return { files: await runExport(ctx, i) };

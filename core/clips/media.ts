@@ -25,13 +25,23 @@ export function keyframeFrames(startFrame: number, endFrame: number, count: numb
   return Array.from({ length: count }, (_, i) => Math.round(a + ((b - a) * i) / (count - 1)));
 }
 
+/**
+ * Record a file as an artifact so the app can load it by id. Artifacts are unique per video and kind, so the kind
+ * names the file (`clip-keyframe:frame-70-w320.jpg`); asking again returns the same artifact.
+ */
 async function registerArtifact(s: Services, videoId: number, kind: string, rel: string, meta: unknown): Promise<number> {
   const db = s.db.writer;
-  const found = await db.selectFrom('artifacts').select('id').where('video_id', '=', videoId).where('path', '=', rel).executeTakeFirst();
+  const fullKind = `${kind}:${path.basename(rel)}`;
+  const found = await db
+    .selectFrom('artifacts')
+    .select('id')
+    .where('video_id', '=', videoId)
+    .where('kind', '=', fullKind)
+    .executeTakeFirst();
   if (found) return found.id;
   const row = await db
     .insertInto('artifacts')
-    .values({ video_id: videoId, kind, path: rel, meta_json: JSON.stringify(meta), created_at: nowIso() })
+    .values({ video_id: videoId, kind: fullKind, path: rel, meta_json: JSON.stringify(meta), created_at: nowIso() })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -64,10 +74,17 @@ export async function clipKeyframes(
     const rel = path.join(dir, `frame-${frame}-w${opts.width}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
     const abs = path.join(s.artifactsDir, rel);
     if (!(await exists(abs))) {
-      await writeAtomically(abs, (tmp) => writeFrameImage(s.ffmpeg, row.path, seekBefore(frame, fps), tmp, { format: opts.format, width: opts.width }));
+      await writeAtomically(abs, (tmp) =>
+        writeFrameImage(s.ffmpeg, row.path, seekBefore(frame, fps), tmp, { format: opts.format, width: opts.width }),
+      );
       if (!(await exists(abs))) throw new FramewiseError('undecodable', `${row.path}: frame ${frame} could not be decoded`);
     }
-    out.push({ frame, time: frameToTime(frame, fps), artifactId: await registerArtifact(s, clip.videoId, 'clip-keyframe', rel, { frame }), path: abs });
+    out.push({
+      frame,
+      time: frameToTime(frame, fps),
+      artifactId: await registerArtifact(s, clip.videoId, 'clip-keyframe', rel, { frame }),
+      path: abs,
+    });
   }
   return out;
 }
@@ -100,7 +117,10 @@ function vttTime(t: number): string {
 }
 
 /** A WebVTT thumbnails track: one cue per tile, `image#xywh=x,y,w,h` (video times). */
-export function spriteVtt(image: string, a: { start: number; interval: number; count: number; columns: number; tileWidth: number; tileHeight: number }): string {
+export function spriteVtt(
+  image: string,
+  a: { start: number; interval: number; count: number; columns: number; tileWidth: number; tileHeight: number },
+): string {
   const cues = Array.from({ length: a.count }, (_, i) => {
     const x = (i % a.columns) * a.tileWidth;
     const y = Math.floor(i / a.columns) * a.tileHeight;

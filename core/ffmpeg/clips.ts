@@ -164,5 +164,23 @@ export function accurateCutArgs(input: string, r: CutRange & { frames: number },
 
 /** Lossless concat of parts of one file (concat demuxer list with inpoint/outpoint), every stream copied. */
 export function concatCopyArgs(listFile: string, output: string): string[] {
-  return ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', listFile, '-map', '0:v:0', '-map', '0:a?', '-c', 'copy', '-map_metadata', '-1', output];
+  return [
+    '-v',
+    'error',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a?',
+    '-c',
+    'copy',
+    '-map_metadata',
+    '-1',
+    output,
+  ];
 }

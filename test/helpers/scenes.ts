@@ -83,3 +83,48 @@ export function cutF1(expected: number[], detected: number[], tolerance = 1): { 
   const recall = exp.length ? hits / exp.length : 1;
   return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
 }
+
+/** 8 s, 25 fps, a keyframe every 25 frames exactly (no scene-cut keyframes), with a 440 Hz tone. */
+export const gopMedia = () =>
+  generated('scenes-gop25-8s.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=320x240:r=25:d=8',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000:duration=8',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    '-keyint_min',
+    '25',
+    '-sc_threshold',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    out,
+  ]);
+
+/** 30 s, 640x480, 25 fps (slow enough to re-encode that an export can be cancelled midway). */
+export const longerMedia = () =>
+  generated('scenes-30s-640.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=640x480:r=25:d=30',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);

@@ -3,7 +3,7 @@
  * returns the cuts it found so far; `score` is the per-frame value its threshold is compared with (for the
  * score curve). Semantics follow PySceneDetect's detectors of the same names.
  */
-import { allocPlanes, edgeMap, meanAbsDiff, meanIntensity, rgbToGray, rgbToHsv, type Planes } from './hsv.js';
+import { allocPlanes, edgeMap, meanAbsDiff, planesAbsDiff, meanIntensity, rgbToGray, rgbToHsv, type Planes } from './hsv.js';
 import { FlashFilter, SuppressFilter, type FrameRef } from './flash-filter.js';
 import { perceptualHash, hammingFraction, histogramDistance, lumaHistogram } from './signatures.js';
 import type { SceneParams } from './params.js';
@@ -48,9 +48,7 @@ class ContentScore {
     if (this.edges) edgeMap(this.cur.lum, this.size.width, this.size.height, this.edges, this.scratch!);
     let score = 0;
     if (!this.first) {
-      const h = meanAbsDiff(this.cur.hue, this.prev.hue);
-      const s = meanAbsDiff(this.cur.sat, this.prev.sat);
-      const v = meanAbsDiff(this.cur.lum, this.prev.lum);
+      const { hue: h, sat: s, lum: v } = planesAbsDiff(this.cur, this.prev);
       const e = this.edges ? meanAbsDiff(this.edges, this.prevEdges!) : 0;
       score = (h + s + v + this.edgeWeight * e) / (3 + this.edgeWeight);
     }

@@ -12,6 +12,12 @@ export function allocPlanes(pixels: number): Planes {
   return { hue: new Uint8Array(pixels), sat: new Uint8Array(pixels), lum: new Uint8Array(pixels) };
 }
 
+const INV = (() => {
+  const t = new Float64Array(256);
+  for (let i = 1; i < 256; i++) t[i] = 1 / i;
+  return t;
+})();
+
 export function rgbToHsv(rgb: Uint8Array, out: Planes): void {
   const { hue, sat, lum } = out;
   const n = hue.length;
@@ -23,18 +29,42 @@ export function rgbToHsv(rgb: Uint8Array, out: Planes): void {
     const m = r < g ? (r < b ? r : b) : g < b ? g : b;
     const d = v - m;
     lum[i] = v;
-    sat[i] = v === 0 ? 0 : Math.round((255 * d) / v);
     if (d === 0) {
+      sat[i] = 0;
       hue[i] = 0;
       continue;
     }
-    let h: number;
-    if (v === r) h = (60 * (g - b)) / d;
-    else if (v === g) h = 120 + (60 * (b - r)) / d;
-    else h = 240 + (60 * (r - g)) / d;
-    if (h < 0) h += 360;
-    hue[i] = Math.round(h / 2) % 180;
+    sat[i] = (255 * d * INV[v]! + 0.5) | 0;
+    const k = 30 * INV[d]!;
+    // Half-degrees (OpenCV's 8-bit hue): 0–180.
+    let h = v === r ? (g - b) * k : v === g ? 60 + (b - r) * k : 120 + (r - g) * k;
+    if (h < 0) h += 180;
+    const q = (h + 0.5) | 0;
+    hue[i] = q >= 180 ? q - 180 : q;
   }
+}
+
+/** Sum of |Δ| of the three planes at once (one pass). */
+export function planesAbsDiff(a: Planes, b: Planes): { hue: number; sat: number; lum: number } {
+  const ah = a.hue;
+  const as = a.sat;
+  const al = a.lum;
+  const bh = b.hue;
+  const bs = b.sat;
+  const bl = b.lum;
+  let sh = 0;
+  let ss = 0;
+  let sl = 0;
+  for (let i = 0; i < ah.length; i++) {
+    const dh = ah[i]! - bh[i]!;
+    const ds = as[i]! - bs[i]!;
+    const dl = al[i]! - bl[i]!;
+    sh += dh < 0 ? -dh : dh;
+    ss += ds < 0 ? -ds : ds;
+    sl += dl < 0 ? -dl : dl;
+  }
+  const n = ah.length;
+  return { hue: sh / n, sat: ss / n, lum: sl / n };
 }
 
 /** Mean absolute difference of two planes (PySceneDetect's `_mean_pixel_distance`). */

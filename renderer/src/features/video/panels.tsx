@@ -8,6 +8,8 @@ import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { PredictAction } from '../predict/PredictAction.js';
+import { ScenesActions } from '../scenes/ScenesActions.js';
+import { ScenesPanel } from '../scenes/ScenesPanel.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -41,6 +43,8 @@ export const videoPanels: VideoPanel[] = [
   { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
   { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'scenes', title: 'Scenes', slot: 'below', order: 20, component: ScenesPanel },
+  { id: 'scenes-actions', title: 'Scenes', slot: 'actions', order: 20, component: ScenesActions },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -20,7 +20,6 @@ export function ScenesPanel({ video }: VideoPanelProps) {
   }, [video.id]);
   return (
     <section className="scenes-panel" aria-label={t('title')} data-testid="scenes-panel">
-      <h3>{t('title')}</h3>
       {count ? (
         <>
           <ScenesLane />

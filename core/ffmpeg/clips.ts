@@ -30,7 +30,8 @@ export async function writeFrameImage(
       '-frames:v',
       '1',
       '-vf',
-      `scale=${opts.width}:-2:flags=bicubic,setsar=1`,
+      // Square pixels first (anamorphic sources), then the requested width; rotation is already applied.
+      `scale=trunc(iw*sar/2)*2:ih,setsar=1,scale=${opts.width}:-2:flags=bicubic`,
       ...(opts.format === 'jpeg' ? ['-q:v', '3', '-c:v', 'mjpeg'] : ['-c:v', 'png']),
       '-f',
       'image2',

@@ -128,3 +128,25 @@ export const longerMedia = () =>
     'yuv420p',
     out,
   ]);
+
+/** The cuts clip displayed rotated 90° (phone video), and stored anamorphic (SAR 2:1, shown 640×240). */
+export const rotatedCuts = async () => {
+  const base = await sceneMedia.cuts();
+  return generated('scenes-cuts-rotated-90.mp4', (out) => ['-i', base, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]);
+};
+export const anamorphicCuts = async () => {
+  const base = await sceneMedia.cuts();
+  return generated('scenes-cuts-sar2.mp4', (out) => [
+    '-i',
+    base,
+    '-vf',
+    'setsar=2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+};

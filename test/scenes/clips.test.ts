@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { ffprobePath } from '../helpers/media.js';
-import { CUTS_EXPECTED, gopMedia, longerMedia, sceneMedia } from '../helpers/scenes.js';
+import { CUTS_EXPECTED, anamorphicCuts, gopMedia, longerMedia, rotatedCuts, sceneMedia } from '../helpers/scenes.js';
 import { keyframeFrames } from '../../core/clips/media.js';
 import type { Core as CoreHandle } from '../../core/core.js';
 import { FramewiseError } from '../../core/util/errors.js';
@@ -208,5 +208,31 @@ test('clips export: a cancelled export leaves nothing in the folder and stops ff
   } finally {
     await lib.close();
     out.cleanup();
+  }
+});
+
+test('clips: rotated and anamorphic videos — same cuts, keyframes upright and undistorted', async () => {
+  const pngSize = (file: string) => {
+    const b = readFileSync(file);
+    return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+  };
+  const lib = await openTempCore();
+  try {
+    for (const [file, expected] of [
+      [await rotatedCuts(), { width: 160, height: 214 }],
+      [await anamorphicCuts(), { width: 160, height: 60 }],
+    ] as const) {
+      const video = await importOne(lib.core, file);
+      const c = await clipsFromScenes(lib.core, video);
+      assert.deepEqual(
+        c.clips.map((x) => x.startFrame),
+        CUTS_EXPECTED,
+        file,
+      );
+      const [img] = await lib.core.call('clips.keyframes', { video, id: c.clips[0]!.id, format: 'png', width: 160 });
+      assert.deepEqual(pngSize(img!.path), expected, file);
+    }
+  } finally {
+    await lib.close();
   }
 });

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { accurateCutArgs, concatCopyArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
+import { smartCut, smartCutRefusal } from './smart-cut.js';
 import { numberingFps } from '../scenes/store.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
 import { frameToTime, type Fraction } from '../util/fraction.js';
@@ -38,7 +39,7 @@ const fileOut = z.object({
   clip: z.number().int().nullable(),
   startFrame: z.number().int(),
   endFrame: z.number().int(),
-  mode: z.enum(['copy', 'accurate']),
+  mode: z.enum(['copy', 'accurate', 'smart']),
   /** Copy: frames (and seconds) the start moved back to reach a keyframe; 0 when exact. */
   movedFrames: z.number().int(),
   movedSeconds: z.number(),
@@ -72,7 +73,9 @@ interface Plan {
   start: number;
   duration: number;
   frames: number;
-  mode: 'copy' | 'accurate';
+  mode: 'copy' | 'accurate' | 'smart';
+  /** smart: the first keyframe after the cut (re-encode up to it, copy from it). */
+  nextKeyframe?: number;
   movedFrames: number;
   movedSeconds: number;
   note: string | null;
@@ -83,6 +86,7 @@ function planCut(
   mode: (typeof EXPORT_MODES)[number],
   fps: Fraction,
   keyframes: number[],
+  smartRefusal: string | null,
 ): Plan {
   const startT = frameToTime(c.startFrame, fps);
   const endT = frameToTime(c.endFrame, fps);
@@ -94,18 +98,21 @@ function planCut(
     const movedFrames = Math.max(0, c.startFrame - Math.round((kf * fps.num) / fps.den));
     return { start: kf, duration: endT - kf, frames, mode: 'copy', movedFrames, movedSeconds: Math.max(0, startT - kf), note: null };
   }
-  return {
+  // -frames:v makes the video exact; the duration (half a frame more, for containers with ms timestamps) bounds audio.
+  const accurate: Plan = {
     start: seekBefore(c.startFrame, fps),
-    duration: endT - startT,
+    duration: endT - startT + half,
     frames,
     mode: 'accurate',
     movedFrames: 0,
     movedSeconds: 0,
-    note:
-      mode === 'smart'
-        ? 'the cut is not on a keyframe and partial re-encoding is not available for this file: re-encoded (accurate)'
-        : null,
+    note: null,
   };
+  if (mode !== 'smart') return accurate;
+  if (smartRefusal) return { ...accurate, note: `${smartRefusal}: re-encoded (accurate)` };
+  const next = keyframes.find((k) => k > startT + half && k < endT - half);
+  if (next === undefined) return { ...accurate, note: 'no keyframe inside the clip: re-encoded (accurate)' };
+  return { ...accurate, mode: 'smart', nextKeyframe: next };
 }
 
 /** Link a finished temp file to its final name (fails if the name exists: never overwrite) and drop the temp. */
@@ -130,19 +137,34 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   const needKeyframes = i.mode !== 'accurate';
   ctx.progress(0, needKeyframes ? 'reading keyframes' : 'exporting');
   const keyframes = needKeyframes ? await keyframeTimes(ctx.services.ffmpeg, row.path, ctx.signal) : [];
-  const plans = i.clips.map((c) => planCut(c, i.mode, fps, keyframes));
+  const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format };
+  const refusal = smartCutRefusal(source, path.extname(row.path));
+  const plans = i.clips.map((c) => planCut(c, i.mode, fps, keyframes, refusal));
   const total = plans.reduce((a, p) => a + p.duration, 0) || 1;
   let doneSeconds = 0;
   const temps: string[] = [];
   const written: string[] = [];
-  const cut = async (p: Plan, out: string) => {
-    const args = p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, p, out);
-    await ctx.services.ffmpeg.run(args, {
+  const run = (args: string[], p: Plan) =>
+    ctx.services.ffmpeg.run(args, {
       signal: ctx.signal,
       onProgress: (pr) => ctx.progress(Math.min(0.99, (doneSeconds + Math.min(pr.outTime, p.duration)) / total), 'exporting'),
     });
+  const cut = async (p: Plan, out: string): Promise<Plan> => {
+    let used = p;
+    if (p.mode === 'smart') {
+      try {
+        await smartCut(ctx.services.ffmpeg, source, clipOf(p), fps, p.nextKeyframe!, await ctx.workDir(), out, ctx.signal);
+      } catch (err) {
+        if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
+        await rm(out, { force: true });
+        used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
+        await run(accurateCutArgs(row.path, used, out), used);
+      }
+    } else await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, p, out), p);
     doneSeconds += p.duration;
+    return used;
   };
+  const clipOf = (p: Plan) => i.clips[plans.indexOf(p)]!;
   try {
     await mkdir(i.dir, { recursive: true });
     if (i.join) {
@@ -150,7 +172,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const temp = tempFor(final);
       temps.push(temp);
       const work = await ctx.workDir();
-      const anyAccurate = plans.some((p) => p.mode === 'accurate');
+      const anyAccurate = plans.some((p) => p.mode !== 'copy');
       let list: string;
       if (!anyAccurate) {
         list = plans

@@ -185,3 +185,91 @@ export function concatCopyArgs(listFile: string, output: string): string[] {
     output,
   ];
 }
+
+/** Smart cut, part 1: re-encode `frames` frames from `start` as H.264 in MPEG-TS (parameter sets in-band). */
+export function smartHeadArgs(input: string, r: { start: number; frames: number; pixFmt: string }, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-frames:v',
+    String(r.frames),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '16',
+    '-pix_fmt',
+    r.pixFmt,
+    '-f',
+    'mpegts',
+    output,
+  ];
+}
+
+/** Smart cut, part 2: the video from the keyframe on, stream-copied into MPEG-TS. */
+export function smartTailArgs(input: string, r: CutRange, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
+    '-i',
+    input,
+    '-t',
+    r.duration.toFixed(6),
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-c',
+    'copy',
+    '-f',
+    'mpegts',
+    output,
+  ];
+}
+
+/** Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file. */
+export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    ...(audio.start > 0 ? ['-ss', audio.start.toFixed(6)] : []),
+    '-t',
+    audio.duration.toFixed(6),
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    '-map',
+    '1:a?',
+    '-c',
+    'copy',
+    '-map_metadata',
+    '-1',
+    output,
+  ];
+}
+
+/** Frames of the first video stream (packets counted, no decoding) and whether it decodes without an error. */
+export async function checkDecodes(ffmpeg: Ffmpeg, file: string, signal?: AbortSignal): Promise<{ packets: number; clean: boolean }> {
+  const { stdout } = await ffmpeg.ffprobe(
+    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file],
+    signal ? { signal } : {},
+  );
+  const { stderr } = await ffmpeg.run(['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'null', '-'], signal ? { signal } : {});
+  return { packets: Number(stdout.trim()), clean: stderr.trim() === '' };
+}

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
-import { ffprobePath } from '../helpers/media.js';
+import { ffmpegPath, ffprobePath, media } from '../helpers/media.js';
 import { CUTS_EXPECTED, anamorphicCuts, gopMedia, longerMedia, rotatedCuts, sceneMedia } from '../helpers/scenes.js';
 import { keyframeFrames } from '../../core/clips/media.js';
 import type { Core as CoreHandle } from '../../core/core.js';
@@ -42,6 +42,26 @@ async function probe(file: string) {
     frames: Number(streams.find((s) => s.codec_type === 'video')?.nb_read_frames),
     audio: streams.filter((s) => s.codec_type === 'audio').length,
   };
+}
+
+/** PSNR (dB) between frame `fa` of file a and frame `fb` of file b. */
+async function framePsnr(a: string, fa: number, b: string, fb: number): Promise<number> {
+  const { stderr } = await run(await ffmpegPath(), [
+    '-hide_banner',
+    '-i',
+    a,
+    '-i',
+    b,
+    '-filter_complex',
+    `[0:v]select=eq(n\\,${fa}),setpts=PTS-STARTPTS[x];[1:v]select=eq(n\\,${fb}),setpts=PTS-STARTPTS[y];[x][y]psnr`,
+    '-frames:v',
+    '1',
+    '-f',
+    'null',
+    '-',
+  ]);
+  const m = /average:(inf|[\d.]+)/.exec(stderr);
+  return m ? (m[1] === 'inf' ? Infinity : Number(m[1])) : NaN;
 }
 
 const rejectsWith = async (p: Promise<unknown>, code: string, re?: RegExp) =>
@@ -165,12 +185,24 @@ test('clips export: copy moves the start back to the keyframe (reported), accura
     const accurate = await exportAndWait({ ids: [c.clips[1]!.id], mode: 'accurate', pattern: 'acc-{n}' });
     assert.equal((await probe(accurate[0]!.path)).frames, 90);
     const smart = await exportAndWait({ ids: [c.clips[1]!.id, c.clips[2]!.id], mode: 'smart', pattern: 'smart-{n}' });
+    // Clip 2 starts at 60: frames 60–74 re-encoded, 75–149 copied; clip 3 starts on a keyframe: copied.
     assert.deepEqual(
-      smart.map((f) => f.mode),
-      ['accurate', 'copy'],
+      smart.map((f) => [f.mode, f.note]),
+      [
+        ['smart', null],
+        ['copy', null],
+      ],
     );
-    assert.match(smart[0]!.note!, /not on a keyframe/);
+    const ps = await probe(smart[0]!.path);
+    assert.equal(ps.frames, 90);
+    assert.equal(ps.audio, 1);
     assert.equal((await probe(smart[1]!.path)).frames, 50);
+    // The same pictures as the accurate export: re-encoded head (0, 14), copied tail from the keyframe (15, 89).
+    for (const f of [0, 14, 15, 89]) {
+      const db = await framePsnr(smart[0]!.path, f, accurate[0]!.path, f);
+      assert.ok(db > 30, `frame ${f}: ${db} dB`);
+    }
+    assert.ok((await framePsnr(smart[0]!.path, 15, accurate[0]!.path, 16)) < (await framePsnr(smart[0]!.path, 15, accurate[0]!.path, 15)));
     // Never overwrite: the same names again are refused before anything runs.
     await rejectsWith(
       lib.core.call('clips.export', { video, dir: out.dir, ids: [c.clips[1]!.id], mode: 'copy', pattern: 'copy-{n}' }),
@@ -234,5 +266,25 @@ test('clips: rotated and anamorphic videos — same cuts, keyframes upright and 
     }
   } finally {
     await lib.close();
+  }
+});
+
+test('clips export: smart falls back to accurate, with the reason, where the codec does not allow it (VP9)', async () => {
+  const lib = await openTempCore();
+  const out = tempDir('framewise-clips-vp9-');
+  try {
+    const video = await importOne(lib.core, await media.mkvVp9Opus(3));
+    let c = await clipsFromScenes(lib.core, video);
+    c = await lib.core.call('clips.split', { video, id: c.clips[0]!.id, frame: 40 });
+    const { jobId } = await lib.core.call('clips.export', { video, dir: out.dir, ids: [c.clips[1]!.id], mode: 'smart' });
+    const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+    const [file] = (job.output as { files: Array<{ path: string; mode: string; note: string | null }> }).files;
+    assert.equal(file!.mode, 'accurate');
+    assert.match(file!.note!, /needs H\.264 .*re-encoded/);
+    assert.equal((await probe(file!.path)).frames, c.clips[1]!.endFrame - 40);
+  } finally {
+    await lib.close();
+    out.cleanup();
   }
 });

@@ -15,7 +15,17 @@ import { clips } from './clips/index.js';
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
  * line here plus its own folder. Entries are `as const` so the client type knows each command.
  */
-export const capabilities = [settings, jobs, library, ocr, predict, review, anonymize, scenes, clips] as const satisfies readonly Capability[];
+export const capabilities = [
+  settings,
+  jobs,
+  library,
+  ocr,
+  predict,
+  review,
+  anonymize,
+  scenes,
+  clips,
+] as const satisfies readonly Capability[];
 
 const list: readonly Capability[] = capabilities;
 

@@ -45,8 +45,15 @@ test('video view: detect scenes, move a cut by keyboard, approve, export two cli
   assert.equal(await page.locator('[data-testid^=clip-row-]').count(), 4);
   await page.getByTestId('clip-thumb-2').waitFor();
 
-  // Keyboard: select clip 2, select its cut (C), move it two frames later (→ →), one edit per key.
+  // Hover preview: the lane shows the tile of the clip's sprite sheet under the pointer.
   const lane = page.getByTestId('scenes-lane');
+  await lane.hover({ position: { x: ((await lane.boundingBox())!.width * 60) / 200, y: 10 } });
+  const hover = page.getByTestId('scene-hover');
+  await hover.waitFor();
+  assert.match((await hover.getAttribute('style')) ?? '', /background-image: url\(.*artifact/);
+  await page.mouse.move(0, 0);
+
+  // Keyboard: select clip 2, select its cut (C), move it two frames later (→ →), one edit per key.
   await lane.focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('c');

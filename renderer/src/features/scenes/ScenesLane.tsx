@@ -1,13 +1,14 @@
-import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
+import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { playerControls, usePlayer } from '../video/player.js';
 import { clipActions, useClips } from './clipsStore.js';
+import { HoverPreview } from './HoverPreview.js';
 
 /**
  * The Scenes lane: clips as blocks coloured by review state, cuts as handles (drag, or select with C and move by
  * keyboard), the playhead. Keys are handled while the lane has focus (so they never reach other lanes).
  */
-export function ScenesLane() {
+export function ScenesLane({ videoId }: { videoId: number }) {
   const { t } = useTranslation('scenes');
   const { clips, selected, cut } = useClips();
   const frame = usePlayer((s) => s.frame);
@@ -15,6 +16,7 @@ export function ScenesLane() {
   const total = clips[clips.length - 1]?.endFrame ?? 1;
   const pct = (f: number) => `${(f / total) * 100}%`;
   const drag = useRef<{ index: number; frame: number } | null>(null);
+  const [hover, setHover] = useState<number | null>(null);
 
   const select = (i: number) => {
     const c = clips[i];
@@ -63,8 +65,11 @@ export function ScenesLane() {
       onKeyDown={onKey}
       data-testid="scenes-lane"
       onPointerMove={(e) => {
-        if (drag.current) drag.current.frame = frameAtPointer(e);
+        const f = frameAtPointer(e);
+        if (drag.current) drag.current.frame = f;
+        setHover(drag.current ? null : f);
       }}
+      onPointerLeave={() => setHover(null)}
       onPointerUp={() => {
         const d = drag.current;
         drag.current = null;
@@ -98,6 +103,18 @@ export function ScenesLane() {
         />
       ))}
       <div className="scene-playhead" style={{ left: pct(frame) }} />
+      {hover !== null &&
+        (() => {
+          const c = clips.find((x) => hover >= x.startFrame && hover < x.endFrame);
+          return c ? (
+            <HoverPreview
+              videoId={videoId}
+              clip={c}
+              seconds={c.start + ((hover - c.startFrame) * (c.end - c.start)) / (c.endFrame - c.startFrame)}
+              leftPct={(hover / total) * 100}
+            />
+          ) : null;
+        })()}
     </div>
   );
 }

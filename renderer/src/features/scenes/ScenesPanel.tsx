@@ -22,7 +22,7 @@ export function ScenesPanel({ video }: VideoPanelProps) {
     <section className="scenes-panel" aria-label={t('title')} data-testid="scenes-panel">
       {count ? (
         <>
-          <ScenesLane />
+          <ScenesLane videoId={video.id} />
           <ClipList videoId={video.id} />
         </>
       ) : (

@@ -78,6 +78,7 @@ test('video view: detect scenes, move a cut by keyboard, approve, export two cli
   await page.getByTestId('export-done').waitFor();
   assert.equal(await page.getByTestId('export-file').count(), 2);
   assert.deepEqual(readdirSync(path.join(out.dir, 'clips')).sort(), ['scenes-cuts-25fps-1.mp4', 'scenes-cuts-25fps-2.mp4']);
+  await page.getByTestId('export-close').click();
 
   // Play clip 1: it plays from its start and stops at its end (2.08 s: the cut moved to frame 52).
   await page.getByTestId('clip-play-1').click();
@@ -88,5 +89,11 @@ test('video view: detect scenes, move a cut by keyboard, approve, export two cli
   });
   const end = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   assert.ok(end > 1.9 && end < 2.3, `clip 1 stopped at ${end}`);
+  // Ordinary footage (clips, no overlay text): the clinical panels stay out of the way until asked for.
+  assert.equal(await page.getByTestId('patient-panel').count(), 0);
+  assert.equal(await page.getByTestId('action-export').count(), 0);
+  await page.locator('[data-panel=patient] [data-testid=clinical-show]').click();
+  await page.getByTestId('patient-panel').waitFor();
+  await page.getByTestId('action-export').waitFor();
   assert.deepEqual(pageErrors, []);
 });

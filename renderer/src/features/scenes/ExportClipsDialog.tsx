@@ -113,7 +113,7 @@ export function ExportClipsDialog({ videoId, videoPath, onClose }: { videoId: nu
             {t('cancel')}
           </Button>
         )}
-        <Button size="sm" variant="ghost" onClick={onClose}>
+        <Button size="sm" variant="ghost" onClick={onClose} data-testid="export-close">
           {t('close')}
         </Button>
       </div>

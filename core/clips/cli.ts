@@ -77,7 +77,7 @@ export const clipsCommand: CliCommand = {
   usage:
     'clips <video> [--detector …] [--threshold N] [--min-scene-len 0.6s|15] [--redetect]\n' +
     '       framewise clips <video> --split <clip>@<frame> | --merge <a>,<b> | --approve/--skip/--archive <clips|all> | --undo | --redo\n' +
-    '       framewise clips <video> --keyframes N [--png] | --sprite <clip>\n' +
+    '       framewise clips <video> --keyframes N [--png] | --sprite <clip> | --vtt\n' +
     '       framewise clips <video> --export <dir> [--mode copy|accurate|smart] [--clips 1,3-5] [--join] [--pattern "{video}-{n}"]',
   help:
     '  (no option)            list the clips; a video without clips gets them from a scene detection first\n' +
@@ -88,6 +88,7 @@ export const clipsCommand: CliCommand = {
     '  --undo, --redo         undo / redo the latest clip change of the video\n' +
     '  --keyframes <n>        write n keyframe images per clip (1 = the middle); --png for PNG\n' +
     '  --sprite <clip>        the sprite sheet and WebVTT thumbnails track of a clip\n' +
+    "  --vtt                  one WebVTT thumbnails track for the whole video (all clips' sprite sheets)\n" +
     '  --export <dir>         export clips: --clips 1,3-5 (default: the approved ones), --mode copy (lossless,\n' +
     '                         starts on the keyframe before the cut; how far it moved is printed), accurate, smart;\n' +
     '                         --join: one file; never overwrites a file\n' +
@@ -109,6 +110,7 @@ export const clipsCommand: CliCommand = {
     keyframes: { type: 'string' },
     png: { type: 'boolean' },
     sprite: { type: 'string' },
+    vtt: { type: 'boolean' },
     export: { type: 'string' },
     mode: { type: 'string' },
     clips: { type: 'string' },
@@ -151,6 +153,11 @@ export const clipsCommand: CliCommand = {
         { clip: c.n, sheet: sp.path, vtt: sp.vttPath, tiles: sp.count, tileWidth: sp.tileWidth, tileHeight: sp.tileHeight },
         () => `${sp.path}\n${sp.vttPath}`,
       );
+      return EXIT_OK;
+    }
+    if (options.vtt) {
+      const track = await core.call('clips.vtt', { video });
+      out.result({ vtt: track.vttPath, cues: track.cues }, () => track.vttPath);
       return EXIT_OK;
     }
     if (options.export !== undefined) {

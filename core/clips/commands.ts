@@ -5,7 +5,7 @@ import { detectionById, latestDetection } from '../scenes/store.js';
 import { FramewiseError } from '../util/errors.js';
 import { clipHistory, clipState, mergeClips, moveCut, redoClips, replaceClips, setClipStates, splitClip, undoClips } from './edits.js';
 import { EXPORT_MODES } from './export-job.js';
-import { clipKeyframes, clipSprite } from './media.js';
+import { clipKeyframes, clipSprite, videoSpriteTrack } from './media.js';
 import { CLIP_STATES, type Clip } from './store.js';
 import type { Services } from '../services.js';
 
@@ -65,6 +65,11 @@ export const clipsCommands = {
   'clips.sprite': command(v({ id }), async (s, { video, id: clipId }) => {
     const videoId = await resolve(s, video);
     return clipSprite(s, await activeClip(s, videoId, clipId));
+  }),
+  /** A WebVTT thumbnails track for the whole video, from every clip's sprite sheet. */
+  'clips.vtt': command(v({}), async (s, { video }) => {
+    const videoId = await resolve(s, video);
+    return videoSpriteTrack(s, (await clipState(s.db.reader, videoId)).clips);
   }),
   /** Export clips (by id; default: the approved ones) as files: a `clips-export` job. */
   'clips.export': command(

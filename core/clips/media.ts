@@ -176,3 +176,21 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
     vtt,
   };
 }
+
+/** One WebVTT thumbnails track for the whole video: every clip's sprite sheet, cues in video time. */
+export async function videoSpriteTrack(s: Services, clips: Clip[]): Promise<{ vttPath: string; vttArtifactId: number; cues: number }> {
+  if (!clips.length) throw new FramewiseError('precondition', 'The video has no clips yet');
+  const parts: string[] = [];
+  let cues = 0;
+  let dir = '';
+  for (const c of clips) {
+    const sp = await clipSprite(s, c);
+    dir = path.dirname(sp.vttPath);
+    parts.push(sp.vtt.replace(/^WEBVTT\n\n/, '').trimEnd());
+    cues += sp.count;
+  }
+  const vttAbs = path.join(dir, 'clips.vtt');
+  await writeAtomically(vttAbs, (tmp) => writeFile(tmp, `WEBVTT\n\n${parts.join('\n\n')}\n`));
+  const rel = path.relative(s.artifactsDir, vttAbs);
+  return { vttPath: vttAbs, vttArtifactId: await registerArtifact(s, clips[0]!.videoId, 'clip-sprite-vtt', rel, {}), cues };
+}

@@ -145,6 +145,12 @@ test('clips: keyframes (middle, N spread with one-frame margins) and a sprite sh
     const vtt = readFileSync(sprite.vttPath, 'utf8');
     assert.match(vtt, /^WEBVTT\n\n00:00:03\.600 --> 00:00:04\.400\nsprite-90-150\.jpg#xywh=0,0,160,120\n/);
     assert.equal(vtt.match(/#xywh=/g)?.length, 3);
+    // The whole video's track: every clip's tiles, in video time, from 0 to the end (8 s: 2 + 2 + 3 + 2 tiles).
+    const track = await lib.core.call('clips.vtt', { video });
+    const all = readFileSync(track.vttPath, 'utf8');
+    assert.equal(track.cues, 9);
+    assert.match(all, /^WEBVTT\n\n00:00:00\.000 --> 00:00:01\.000\nsprite-0-50\.jpg#xywh=0,0,160,120\n/);
+    assert.match(all, /00:00:07\.000 --> 00:00:08\.000\nsprite-150-200\.jpg#xywh=160,0,160,120\n$/);
   } finally {
     await lib.close();
   }

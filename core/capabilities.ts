@@ -8,6 +8,8 @@ import { ocr } from './ocr/index.js';
 import { predict } from './predict/index.js';
 import { review } from './review/index.js';
 import { anonymize } from './anonymize/index.js';
+import { scenes } from './scenes/index.js';
+import { clips } from './clips/index.js';
 import { audioCapability } from './audio/index.js';
 import { convertCapability } from './convert/index.js';
 import { subtitles } from './subtitles/index.js';
@@ -24,6 +26,8 @@ export const capabilities = [
   predict,
   review,
   anonymize,
+  scenes,
+  clips,
   audioCapability,
   convertCapability,
   subtitles,
@@ -38,4 +42,4 @@ export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, audioCapability, convertCapability, subtitles };
+export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, audioCapability, convertCapability, subtitles };

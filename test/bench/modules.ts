@@ -5,6 +5,7 @@ import { libraryBench } from './library.bench.js';
 import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
+import { scenesBench } from './scenes.bench.js';
 import { audioBench } from './audio.bench.js';
 import { subtitlesBench } from './subtitles.bench.js';
 
@@ -16,6 +17,7 @@ export const benchModules: BenchModule[] = [
   ocrBench,
   reviewBench,
   anonymizeBench,
+  scenesBench,
   audioBench,
   subtitlesBench,
 ];

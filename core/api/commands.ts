@@ -48,6 +48,12 @@ export const commandInputs = {
     .strict(),
   'videos.get': z.object({ video: videoRef }).strict(),
   'videos.resolve': z.object({ video: videoRef }).strict(),
+  /** Remove videos from the library (with deleteCopies: also the library's own copy; never an original). */
+  'videos.remove': z.object({ ids: z.array(id).min(1).max(100000), deleteCopies: z.boolean().optional() }).strict(),
+  /** Videos whose case number or exam date contains the query (decrypted in the core, never logged). */
+  'videos.search': z.object({ query: z.string().min(1).max(200) }).strict(),
+  /** Forget failed imports (by their job ids); the files are not touched. */
+  'imports.dismiss': z.object({ jobIds: z.array(id).min(1).max(100000) }).strict(),
   'jobs.list': z
     .object({
       states: z.array(z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])).optional(),
@@ -63,6 +69,8 @@ export const commandInputs = {
   'jobs.retry': z.object({ id }).strict(),
   'settings.get': z.object({}).strict(),
   'settings.set': z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(),
+  /** Whether files can be written into a folder (the export dialog's path field). */
+  'settings.checkFolder': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'anonymize.plan': z
     .object({ video: videoRef, options: anonymizeOptionsSchema.partial().optional(), overrides: sourceOverridesSchema.optional() })
     .strict(),
@@ -170,6 +178,8 @@ export const commandInputs = {
   'segments.merge': z.object({ video: videoRef, ids: z.array(id).min(2).max(1000) }).strict(),
   'segments.delete': z.object({ video: videoRef, ids: z.array(id).min(1).max(100000) }).strict(),
   'segments.validate': z.object({ video: videoRef, ids: z.array(id).min(1).max(100000), validated: z.boolean().optional() }).strict(),
+  /** Move several segments to one label in one edit (one undo step). */
+  'segments.relabel': z.object({ video: videoRef, ids: z.array(id).min(1).max(100000), label: z.string().min(1).max(100) }).strict(),
   /** Validate every active segment of the video, or of one label (lane). */
   'segments.validateAll': z
     .object({ video: videoRef, label: z.string().min(1).max(100).optional(), validated: z.boolean().optional() })
@@ -221,6 +231,9 @@ export interface CommandOutputs {
   'videos.list': { videos: VideoSummary[]; total: number; failedImports: FailedImport[] };
   'videos.get': VideoDetail;
   'videos.resolve': { videoId: number };
+  'videos.remove': { removed: number[]; deletedFiles: number };
+  'videos.search': { videoIds: number[] };
+  'imports.dismiss': { dismissed: number };
   'jobs.list': JobSummary[];
   'jobs.get': JobSummary;
   'jobs.events': JobEvent[];
@@ -229,6 +242,7 @@ export interface CommandOutputs {
   'jobs.retry': { job: JobSummary; existing: boolean };
   'settings.get': Record<string, unknown>;
   'settings.set': Record<string, unknown>;
+  'settings.checkFolder': { path: string; ok: boolean; problem: 'not_absolute' | 'missing' | 'not_directory' | 'not_writable' | null };
   'anonymize.plan': {
     videoId: number;
     plan: AnonymizationPlan;
@@ -266,6 +280,7 @@ export interface CommandOutputs {
   'segments.merge': ReviewChange;
   'segments.delete': ReviewChange;
   'segments.validate': ReviewChange;
+  'segments.relabel': ReviewChange;
   'segments.validateAll': ReviewChange;
   'segments.undo': ReviewChange;
   'segments.redo': ReviewChange;

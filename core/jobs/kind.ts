@@ -29,6 +29,11 @@ export interface JobKind<I = unknown, O = unknown> {
   /** Two requests with the same key while one is queued or running share the job. Default: kind + input. */
   dedupeKey?(input: I): string;
   maxAttempts?: number;
+  /**
+   * Work nobody is waiting for (timeline previews, frame counts after an import): queued jobs a person
+   * started run first; these are claimed only when no such job waits.
+   */
+  background?: boolean;
   precondition?(services: Services, input: I): Promise<void>;
   run(ctx: JobContext, input: I): Promise<O>;
   /** May return a replacement output (e.g. with ids assigned by the insert). */

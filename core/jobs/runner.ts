@@ -203,6 +203,7 @@ export class JobRunner {
   private async claim(): Promise<JobRow | undefined> {
     const kinds = this.registry.names();
     if (!kinds.length) return undefined;
+    const background = this.registry.backgroundNames();
     const only = this.restrictTo ? [...this.restrictTo] : null;
     if (only && !only.length) return undefined;
     const now = nowIso();
@@ -213,6 +214,8 @@ export class JobRunner {
         .where('state', '=', 'queued')
         .where('kind', 'in', kinds)
         .$if(only !== null, (q) => q.where('id', 'in', only!))
+        // Jobs a person asked for first; background work (previews, frame counts) only when none waits.
+        .$if(background.length > 0, (q) => q.orderBy(sql`CASE WHEN kind IN (${sql.join(background)}) THEN 1 ELSE 0 END`))
         .orderBy('id')
         .limit(1)
         .executeTakeFirst();

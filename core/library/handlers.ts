@@ -1,8 +1,11 @@
 import type { PartialHandlers } from '../handlers.js';
 import { expandPaths } from './expand.js';
+import { dismissFailedImports, removeVideos } from './remove.js';
 import { getVideoDetail, listFailedImports, listVideos, resolveVideoRef } from './videos.js';
 
-export const libraryHandlers: PartialHandlers<'library.info' | 'videos.import' | 'videos.list' | 'videos.get' | 'videos.resolve'> = {
+export const libraryHandlers: PartialHandlers<
+  'library.info' | 'videos.import' | 'videos.list' | 'videos.get' | 'videos.resolve' | 'videos.remove' | 'imports.dismiss'
+> = {
   async 'library.info'(core) {
     const s = core.services;
     return {
@@ -37,5 +40,11 @@ export const libraryHandlers: PartialHandlers<'library.info' | 'videos.import' |
   },
   async 'videos.resolve'(core, input) {
     return { videoId: await resolveVideoRef(core.services.db.reader, input.video) };
+  },
+  async 'videos.remove'(core, input) {
+    return removeVideos(core.services, input.ids, input.deleteCopies ?? false);
+  },
+  async 'imports.dismiss'(core, input) {
+    return dismissFailedImports(core.services, input.jobIds);
   },
 };

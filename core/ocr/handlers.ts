@@ -3,7 +3,7 @@ import type { Core } from '../core.js';
 import type { PatientData } from '../api/commands.js';
 import { resolveVideoRef } from '../library/videos.js';
 import { libraryKey } from '../patient/key.js';
-import { changeFields, readAudit, readCrop, readFields, readPseudonym, videosOfPseudonym } from '../patient/store.js';
+import { changeFields, readAudit, readCrop, readFields, readPseudonym, searchFields, videosOfPseudonym } from '../patient/store.js';
 import { FramewiseError } from '../util/errors.js';
 import { getEndoscopeRegion, getOcrResult, putEndoscopeRegion } from './store.js';
 import { deleteProfile, getProfile, listProfiles, rankProfiles, saveProfile } from './profiles.js';
@@ -30,6 +30,7 @@ export async function patientData(core: Core, videoId: number): Promise<PatientD
 }
 
 type OcrCommands =
+  | 'videos.search'
   | 'ocr.start'
   | 'ocr.result'
   | 'patient.get'
@@ -58,6 +59,9 @@ export const ocrHandlers: PartialHandlers<OcrCommands> = {
     const videoId = await resolveVideoRef(db, input.video);
     const r = await getOcrResult(db, videoId, input.includeText ? await keyOf(core) : null);
     return r ? { ...r, endoscope: await getEndoscopeRegion(db, videoId) } : null;
+  },
+  async 'videos.search'(core, input) {
+    return { videoIds: await searchFields(core.services.db.reader, await keyOf(core), input.query) };
   },
   async 'patient.get'(core, input) {
     return patientData(core, await resolveVideoRef(core.services.db.reader, input.video));

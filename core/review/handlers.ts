@@ -8,6 +8,7 @@ import {
   deleteSegments,
   mergeSegments,
   redo,
+  relabelSegments,
   splitSegment,
   undo,
   updateSegment,
@@ -27,6 +28,7 @@ type ReviewCommands =
   | 'segments.merge'
   | 'segments.delete'
   | 'segments.validate'
+  | 'segments.relabel'
   | 'segments.validateAll'
   | 'segments.undo'
   | 'segments.redo'
@@ -54,6 +56,9 @@ export const reviewHandlers: PartialHandlers<ReviewCommands> = {
   },
   async 'segments.validate'(core, { video, ...a }) {
     return validateSegments(core.services, await resolveVideoRef(core.services.db.reader, video), a);
+  },
+  async 'segments.relabel'(core, { video, ...a }) {
+    return relabelSegments(core.services, await resolveVideoRef(core.services.db.reader, video), a);
   },
   async 'segments.validateAll'(core, { video, ...a }) {
     return validateAll(core.services, await resolveVideoRef(core.services.db.reader, video), a);

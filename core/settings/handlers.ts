@@ -1,7 +1,8 @@
 import type { PartialHandlers } from '../handlers.js';
+import { checkFolder } from './folders.js';
 import { readSettings, validateSetting, writeSetting } from './store.js';
 
-export const settingsHandlers: PartialHandlers<'settings.get' | 'settings.set'> = {
+export const settingsHandlers: PartialHandlers<'settings.get' | 'settings.set' | 'settings.checkFolder'> = {
   async 'settings.get'(core) {
     return readSettings(core.services.db.reader);
   },
@@ -10,5 +11,8 @@ export const settingsHandlers: PartialHandlers<'settings.get' | 'settings.set'> 
     await writeSetting(core.services.db.writer, key, value);
     core.services.events.emit({ type: 'settings.changed', key, value });
     return readSettings(core.services.db.writer);
+  },
+  async 'settings.checkFolder'(_core, input) {
+    return checkFolder(input.path);
   },
 };

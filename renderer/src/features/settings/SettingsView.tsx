@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { AppearanceSettings } from './AppearanceSettings.js';
+import { LibrarySettings } from './LibrarySettings.js';
 import './settings.css';
 
 /** The Settings screen: library settings (from the core) and this window's appearance. */
@@ -9,6 +10,7 @@ export function SettingsView() {
     <main className="settings-view" data-testid="settings-view">
       <h1>{t('title')}</h1>
       <AppearanceSettings />
+      <LibrarySettings />
     </main>
   );
 }

@@ -1,13 +1,13 @@
-import type { ComponentType } from 'react';
-import type { VideoDetail } from '../../../../core/api/types.js';
+import { i18n } from '../../i18n/index.js';
+import type { VideoPanel } from './panel-types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
 import { Timeline } from '../review/Timeline.js';
 import { PatientPanel } from '../patient/PatientPanel.js';
-import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { PredictAction } from '../predict/PredictAction.js';
+import { RemoveVideoAction } from '../library/RemoveVideoAction.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -19,28 +19,20 @@ import { PredictAction } from '../predict/PredictAction.js';
  * Data: call the core with `client().call(...)` (../../state/client.ts); to refresh when your data changes,
  * subscribe with `client().subscribe(e => e.type === 'data.changed' && e.videoId === video.id && e.topic === '…')`
  * in a useEffect. Jobs: `enqueueJob(kind, input)` from ../../state/store.ts; they show in the jobs panel
- * (add a label for your job kind in strings.jobs.kinds). All text goes into ../../strings.ts.
+ * (add a label for your job kind in features/jobs/locales/*.json `kinds`). Text: your feature's
+ * locales/ (see src/i18n/README.md); panel types live in ./panel-types.ts (import them from there).
  */
-export interface VideoPanelProps {
-  video: VideoDetail;
-}
-
-export interface VideoPanel {
-  id: string;
-  title: string;
-  slot: 'below' | 'side' | 'actions';
-  order: number;
-  component: ComponentType<VideoPanelProps>;
-}
+export type { VideoPanel, VideoPanelProps } from './panel-types.js';
 
 export const videoPanels: VideoPanel[] = [
-  { id: 'timeline', title: strings.review.title, slot: 'below', order: 10, component: Timeline },
-  { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
-  { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: PatientPanel },
-  { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
-  { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
-  { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
-  { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'timeline', title: () => i18n.t('review:title'), slot: 'below', order: 10, component: Timeline },
+  { id: 'metadata', title: () => i18n.t('video:metadata'), slot: 'side', order: 10, component: MetadataPanel },
+  { id: 'patient', title: () => i18n.t('patient:title'), slot: 'side', order: 5, component: PatientPanel },
+  { id: 'video-jobs', title: () => i18n.t('video:jobsTitle'), slot: 'side', order: 20, component: JobsForVideoPanel },
+  { id: 'anonymize-export', title: () => i18n.t('anonymize:open'), slot: 'actions', order: 50, component: ExportAction },
+  { id: 'anonymize-exports', title: () => i18n.t('anonymize:exportsTitle'), slot: 'side', order: 30, component: ExportsPanel },
+  { id: 'predict', title: () => i18n.t('predict:action'), slot: 'actions', order: 10, component: PredictAction },
+  { id: 'remove-video', title: () => i18n.t('library:remove.action'), slot: 'actions', order: 90, component: RemoveVideoAction },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

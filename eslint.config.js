@@ -12,6 +12,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['error', 'warn'] }],
+      // A capability adds its commands to `CommandRegistry` with `interface CommandRegistry extends CommandTypes<…> {}`.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
     },
   },
   {
@@ -21,6 +23,23 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
+      // The renderer sees the core only through its API types (core/api/*), imported as types.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)core/(?!api/)',
+              message: 'The renderer imports only the API types from core/api/.',
+            },
+            {
+              regex: '(^|/)core/api/',
+              allowTypeImports: true,
+              message: 'Import core/api only as types (import type …).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -6,7 +6,7 @@ import { nowIso } from '../db/open.js';
 import { defineJobKind, stableJson } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { getVideoSummary, type VideoRow } from '../library/videos.js';
-import type { Services } from '../services.js';
+import { slot, type Services } from '../services.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
 import { checkClinicalGate, type GateResult } from './gate.js';
 import { computePlan } from './plan.js';
@@ -56,11 +56,8 @@ export const anonymizeJobOutputSchema = z.object({
 });
 export type AnonymizeJobOutput = z.infer<typeof anonymizeJobOutputSchema>;
 
-/** How verification reads text. The OCR capability may install its own reader. */
-let readerFactory: () => Promise<TextReader> = () => createTesseractReader({ workers: 2 });
-export function setTextReaderFactory(f: () => Promise<TextReader>): void {
-  readerFactory = f;
-}
+/** How verification reads text (per library; replace with `services.provide(textReaderSlot, …)`). */
+export const textReaderSlot = slot<() => Promise<TextReader>>('anonymize.textReader', () => () => createTesseractReader({ workers: 2 }));
 
 export interface Prepared {
   video: VideoRow;
@@ -259,7 +256,7 @@ export const anonymizeJob = defineJobKind({
     const tokens = prepared.sources.patient ? patientTokens(prepared.sources.patient) : [];
     let reader: TextReader | null = null;
     try {
-      reader = await readerFactory();
+      reader = await services.use(textReaderSlot)();
       const res = await renderAnonymized({
         ffmpeg: services.ffmpeg,
         input: prepared.video.path,

@@ -44,11 +44,7 @@ export interface SourceProvider {
 }
 
 /** Providers in priority order (later ones fill only what earlier ones left empty). */
-const providers: SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
-
-export function registerSourceProvider(p: SourceProvider): void {
-  if (!providers.some((x) => x.name === p.name)) providers.push(p);
-}
+const providers: readonly SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
 
 export async function loadSources(services: Services, video: VideoRow, overrides: SourceOverrides = {}): Promise<AnonymizeSources> {
   const out: AnonymizeSources = {

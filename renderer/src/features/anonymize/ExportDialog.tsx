@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { VideoDetail } from '../../../../core/api/types.js';
+import type { AnonymizeJobOutput, VideoDetail } from '../../../../core/api/types.js';
 import type { CommandOutput } from '../../../../core/api/commands.js';
-import type { AnonymizeJobOutput } from '../../../../core/anonymize/job.js';
 import { Modal } from '../../components/Modal.js';
 import { Badge, Button, ProgressBar } from '../../components/ui.js';
 import { errorText } from '../../i18n/errors.js';

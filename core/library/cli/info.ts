@@ -1,7 +1,7 @@
-import type { CliCommand } from '../command.js';
-import { EXIT_OK } from '../command.js';
-import { formatBytes, formatDuration } from '../output.js';
-import { UsageError } from '../command.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_OK } from '../../cli/command.js';
+import { formatBytes, formatDuration } from '../../cli/output.js';
+import { UsageError } from '../../cli/command.js';
 
 export const infoCommand: CliCommand = {
   name: 'info',

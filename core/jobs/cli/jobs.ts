@@ -1,9 +1,9 @@
-import type { CliCommand } from '../command.js';
-import { EXIT_FAILURE, EXIT_OK } from '../command.js';
-import { formatEta, table } from '../output.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_FAILURE, EXIT_OK } from '../../cli/command.js';
+import { formatEta, table } from '../../cli/output.js';
 import type { JobSummary } from '../../api/types.js';
-import type { CommandInput } from '../../api/commands.js';
-import { UsageError } from '../command.js';
+import type { CommandInput } from '../../capability.js';
+import { UsageError } from '../../cli/command.js';
 
 function row(j: JobSummary): string[] {
   return [

@@ -1,6 +1,6 @@
-import type { CliCommand } from '../command.js';
-import { EXIT_OK, UsageError } from '../command.js';
-import { formatBytes, table } from '../output.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_OK, UsageError } from '../../cli/command.js';
+import { formatBytes, table } from '../../cli/output.js';
 import type { ModelInfo } from '../../api/types.js';
 
 function describe(m: ModelInfo): string {

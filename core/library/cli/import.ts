@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { CliCommand } from '../command.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../command.js';
-import { waitForJobs } from '../wait.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
+import { waitForJobs } from '../../cli/wait.js';
 import type { SerializedError } from '../../api/types.js';
 import { importOutput } from '../../library/import-job.js';
 

@@ -1,11 +1,11 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CliCommand } from '../command.js';
-import { EXIT_OK, UsageError } from '../command.js';
-import { table } from '../output.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_OK, UsageError } from '../../cli/command.js';
+import { table } from '../../cli/output.js';
 import type { ReviewChange, SegmentHistoryEntry } from '../../api/types.js';
-import type { Core } from '../../core.js';
-import { segmentJson, segmentsTable } from './predict.js';
+import type { CoreHandle as Core } from '../../handle.js';
+import { segmentJson, segmentsTable } from '../../predict/cli/predict.js';
 
 /**
  * A time on the command line: frames with an `f` suffix (`300f`, exact), else seconds (`12.5`, `1:02.5`,

@@ -1,5 +1,5 @@
-import type { CliCommand } from '../command.js';
-import { EXIT_OK } from '../command.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_OK } from '../../cli/command.js';
 
 export const statusCommand: CliCommand = {
   name: 'status',

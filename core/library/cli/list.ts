@@ -1,6 +1,6 @@
-import type { CliCommand } from '../command.js';
-import { EXIT_OK } from '../command.js';
-import { formatBytes, formatDuration, table } from '../output.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_OK } from '../../cli/command.js';
+import { formatBytes, formatDuration, table } from '../../cli/output.js';
 
 export const listCommand: CliCommand = {
   name: 'list',

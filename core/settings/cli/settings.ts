@@ -1,6 +1,6 @@
-import type { CliCommand } from '../command.js';
-import { EXIT_OK } from '../command.js';
-import { UsageError } from '../command.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_OK } from '../../cli/command.js';
+import { UsageError } from '../../cli/command.js';
 
 export const settingsCommand: CliCommand = {
   name: 'settings',

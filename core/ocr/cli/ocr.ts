@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CliCommand } from '../command.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../command.js';
-import { table } from '../output.js';
-import { waitForJobs } from '../wait.js';
-import type { Core } from '../../core.js';
-import type { PatientData } from '../../api/commands.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
+import { table } from '../../cli/output.js';
+import { waitForJobs } from '../../cli/wait.js';
+import type { CoreHandle as Core } from '../../handle.js';
+import type { PatientData } from '../commands.js';
 import { PATIENT_FIELDS, type PatientField } from '../../patient/fields.js';
 import { FramewiseError } from '../../util/errors.js';
 

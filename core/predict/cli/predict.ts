@@ -1,7 +1,7 @@
-import type { CliCommand } from '../command.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../command.js';
-import { formatDuration, table } from '../output.js';
-import { waitForJobs } from '../wait.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
+import { formatDuration, table } from '../../cli/output.js';
+import { waitForJobs } from '../../cli/wait.js';
 import type { Segment } from '../../api/types.js';
 import { predictOutput } from '../../predict/predict-job.js';
 

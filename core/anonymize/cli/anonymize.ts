@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { CliCommand } from '../command.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from '../command.js';
-import { waitForJobs } from '../wait.js';
-import type { Core } from '../../core.js';
+import type { CliCommand } from '../../cli/command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
+import { waitForJobs } from '../../cli/wait.js';
+import type { CoreHandle as Core } from '../../handle.js';
 import type { SerializedError } from '../../api/types.js';
 import type { AnonymizeOptionsInput } from '../../anonymize/types.js';
 import { anonymizeJobOutputSchema } from '../../anonymize/job.js';

@@ -1,0 +1,18 @@
+import { defineCapability, type CommandTypes } from '../capability.js';
+import { anonymizeCommand } from './cli/anonymize.js';
+import { anonymizeCommands } from './commands.js';
+import { anonymizeJob } from './job.js';
+import { anonymizeExportsMigration } from './migrations/0040-anonymization-exports.js';
+
+/** Anonymization: plan, mask, one-pass render to a temp file, verify, export audit. */
+export const anonymize = defineCapability({
+  name: 'anonymize',
+  commands: anonymizeCommands,
+  jobKinds: [anonymizeJob],
+  migrations: [anonymizeExportsMigration],
+  cli: [anonymizeCommand],
+});
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof anonymizeCommands> {}
+}

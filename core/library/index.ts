@@ -1,0 +1,20 @@
+import { defineCapability, type CommandTypes } from '../capability.js';
+import { importCommand } from './cli/import.js';
+import { infoCommand } from './cli/info.js';
+import { listCommand } from './cli/list.js';
+import { statusCommand } from './cli/status.js';
+import { libraryCommands } from './commands.js';
+import { importJob } from './import-job.js';
+import { frameCountJob, verifyDecodeJob } from './video-jobs.js';
+
+/** The video library: import (probe, hash, dedupe, copy, thumbnail) and video queries. */
+export const library = defineCapability({
+  name: 'library',
+  commands: libraryCommands,
+  jobKinds: [importJob, frameCountJob, verifyDecodeJob],
+  cli: [importCommand, listCommand, infoCommand, statusCommand],
+});
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof libraryCommands> {}
+}

@@ -142,6 +142,10 @@ test(
     });
 
     await t.test('export from the keyboard: folder field checked, the footer button, a verified file', async () => {
+      // Something to anonymize: read the overlay (text boxes), from the keyboard too.
+      await tabTo(page, 'patient-read');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('patient-profile-used').waitFor({ timeout: 240_000 });
       await tabTo(page, 'action-export', { back: true, max: 80 });
       await page.keyboard.press('Enter');
       await page.getByTestId('export-dialog').waitFor();
@@ -155,7 +159,12 @@ test(
       await page.getByTestId('anon-dir-state').filter({ hasText: 'Files can be written here.' }).waitFor();
       await tabTo(page, 'anon-start');
       await page.keyboard.press('Enter');
-      await page.getByTestId('anon-result').waitFor({ timeout: 300_000 });
+      await page
+        .locator('[data-testid=anon-result], [data-testid=anon-failed], [data-testid=anon-error]')
+        .first()
+        .waitFor({ timeout: 300_000 });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'keyboard-export.png') });
+      assert.equal(await page.getByTestId('anon-result').count(), 1, (await page.getByTestId('export-dialog').innerText()).slice(0, 2000));
       assert.equal(readdirSync(out.dir).filter((f) => f.endsWith('.mp4')).length, 1);
       assert.ok(existsSync(out.dir));
       await page.screenshot({ path: path.join(SCREENSHOTS, 'keyboard-export.png') });

@@ -24,7 +24,12 @@ export function Modal({
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const el = ref.current;
-    el?.querySelector<HTMLElement>('[data-autofocus], input, button, select, textarea')?.focus();
+    // A field marked data-autofocus first, else the first field of the body, else the first control.
+    (
+      el?.querySelector<HTMLElement>('[data-autofocus]') ??
+      el?.querySelector<HTMLElement>('.modal-body input, .modal-body select, .modal-body textarea') ??
+      el?.querySelector<HTMLElement>('input, button, select, textarea')
+    )?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.stopPropagation();

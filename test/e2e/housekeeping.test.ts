@@ -65,6 +65,25 @@ test(
       assert.equal(await page.getByTestId('library-sort').inputValue(), 'name');
     });
 
+    await t.test('a birth date typed as 07.09.1951 shows as stored, without a Save button; a wrong date is said once', async () => {
+      await page.locator('[data-testid=video-card]', { hasText: 'second.webm' }).click();
+      const dob = page.getByTestId('patient-input-dob');
+      await dob.fill('07.09.1951');
+      await dob.press('Enter');
+      await page.waitForFunction(
+        () => (document.querySelector('[data-testid=patient-input-dob]') as HTMLInputElement).value === '1951-09-07',
+      );
+      await page.getByTestId('patient-save-dob').waitFor({ state: 'detached' });
+      await dob.fill('31.02.1951');
+      await dob.press('Enter');
+      const notice = page.getByTestId('notice').last();
+      await notice.waitFor();
+      assert.equal((await notice.locator('span').textContent())!.trim(), 'Date of birth: type a date such as 1951-09-07.');
+      await notice.getByRole('button').click();
+      await page.goto(`${app.server.origin}/#/`);
+      await page.locator('[data-testid=video-card]').nth(1).waitFor();
+    });
+
     await t.test('remove a copied video and its library copy; the original folder is untouched', async () => {
       await page.locator('[data-testid=video-card]', { hasText: 'first.mp4' }).click();
       await page.getByTestId('action-remove').click();

@@ -87,7 +87,11 @@ export function ModelsView() {
             {m.builtin && <Badge>{t('builtin')}</Badge>}
             <span className="grow" />
             {!m.isDefault && (
-              <Button size="sm" onClick={() => void act(() => client().call('models.setDefault', { name: m.name }))} data-testid="model-default">
+              <Button
+                size="sm"
+                onClick={() => void act(() => client().call('models.setDefault', { name: m.name }))}
+                data-testid="model-default"
+              >
                 {t('setDefault')}
               </Button>
             )}
@@ -95,7 +99,9 @@ export function ModelsView() {
               <Button
                 size="sm"
                 variant="danger"
-                onClick={() => window.confirm(t('removeConfirm', { name: m.name })) && void act(() => client().call('models.remove', { name: m.name }))}
+                onClick={() =>
+                  window.confirm(t('removeConfirm', { name: m.name })) && void act(() => client().call('models.remove', { name: m.name }))
+                }
                 data-testid="model-remove"
               >
                 {t('remove')}

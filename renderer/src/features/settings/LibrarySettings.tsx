@@ -140,29 +140,10 @@ export function LibrarySettings() {
           />
           <small className="settings-hint">{t('exportFolderHint')}</small>
         </label>
-      </section>
-      <section className="settings-section" aria-labelledby="settings-tools">
-        <h2 id="settings-tools">{t('tools')}</h2>
-        {info &&
-          (
-            [
-              ['ffmpegInUse', info.ffmpeg],
-              ['ffprobeInUse', info.ffprobe],
-            ] as const
-          ).map(([label, tool]) => (
-            <div className="settings-row" key={label}>
-              <span>{t(label)}</span>
-              <span data-testid={`settings-${label}`}>
-                <strong>{tool.version}</strong> · {t(`toolSource.${tool.source}` as 'toolSource.system', { defaultValue: tool.source })}
-                <br />
-                <code className="settings-path">{tool.path}</code>
-              </span>
-            </div>
-          ))}
-        <label className="settings-row" htmlFor="settings-ffmpeg">
+        <label className="settings-row" htmlFor="settings-ffmpeg-path">
           <span>{t('ffmpegOverride')}</span>
           <TextSetting
-            id="settings-ffmpeg"
+            id="settings-ffmpeg-path"
             value={typeof settings.ffmpegPath === 'string' ? settings.ffmpegPath : ''}
             placeholder="/usr/bin/ffmpeg"
             onSave={(v) => void save('ffmpegPath', v.trim() || null)}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { FfmpegSettings } from '../platform/FfmpegSettings.js';
 import { AppearanceSettings } from './AppearanceSettings.js';
 import { LibrarySettings } from './LibrarySettings.js';
 import './settings.css';
@@ -11,6 +12,7 @@ export function SettingsView() {
       <h1>{t('title')}</h1>
       <AppearanceSettings />
       <LibrarySettings />
+      <FfmpegSettings />
     </main>
   );
 }

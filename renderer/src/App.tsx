@@ -34,8 +34,8 @@ function Notices() {
   return (
     <div className="toasts" aria-live="assertive">
       {notices.slice(-4).map((n) => (
-        <div className="toast" role="alert" key={n.id} data-testid="notice">
-          <Icon name="alert" size={16} />
+        <div className={`toast toast-${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'} key={n.id} data-testid="notice">
+          <Icon name={n.tone === 'error' ? 'alert' : 'check'} size={16} />
           <span>{n.text}</span>
           <button type="button" className="link" onClick={() => dismissNotice(n.id)}>
             {t('actions.dismiss')}

@@ -98,9 +98,13 @@ test(
       await page.getByTestId('jobs-button').click();
       await page.getByTestId('jobs-panel').waitFor();
       await page.locator('[data-testid=job-duration]').first().waitFor();
-      // (The failed import was dismissed above, so its job is gone.)
+      // Failed and cancelled only (the dismissed import is gone; removing a video cancels its queued jobs).
       await page.getByTestId('jobs-filter').selectOption('failed');
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid=jobs-panel] [data-testid=job]').length === 0);
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('[data-testid=jobs-panel] [data-testid=job]')).every((j) =>
+          ['failed', 'cancelled'].includes(j.getAttribute('data-job-state') ?? ''),
+        ),
+      );
       await page.getByTestId('jobs-filter').selectOption('succeeded');
       await page.locator('[data-testid=job][data-job-state=succeeded]').first().waitFor();
       assert.equal(await page.locator('[data-testid=jobs-panel] [data-testid=job]:not([data-job-state=succeeded])').count(), 0);

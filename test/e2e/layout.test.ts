@@ -102,6 +102,9 @@ test(
             await page.getByTestId('nav-settings').click();
             await page.getByTestId('settings-view').waitFor();
             await check(page, `layout-settings-${tag}`, { clipped: german });
+            await page.getByTestId('nav-models').click();
+            await page.getByTestId('model').first().waitFor();
+            await check(page, `layout-models-${tag}`, { clipped: german });
             assert.deepEqual(errors, []);
             await context.close();
           });

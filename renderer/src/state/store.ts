@@ -36,7 +36,7 @@ export interface AppState {
   jobs: Map<number, JobSummary>;
   imports: ImportItem[];
   /** Non-fatal errors to show as toasts (each names the file and reason). */
-  notices: Array<{ id: number; text: string }>;
+  notices: Array<{ id: number; text: string; tone: 'error' | 'info' }>;
   // UI state (kept here so it survives navigation; the data itself always comes from the core)
   search: string;
   filter: LibraryFilter;
@@ -79,9 +79,11 @@ const set = useApp.setState;
 const get = useApp.getState;
 
 let noticeId = 1;
-export function notify(text: string): void {
+/** A toast: an error (default, stays until dismissed) or a confirmation ('info', goes away by itself). */
+export function notify(text: string, tone: 'error' | 'info' = 'error'): void {
   const id = noticeId++;
-  set((s) => ({ notices: [...s.notices, { id, text }] }));
+  set((s) => ({ notices: [...s.notices, { id, text, tone }] }));
+  if (tone === 'info') setTimeout(() => dismissNotice(id), 6000);
 }
 export function dismissNotice(id: number): void {
   set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));

@@ -51,7 +51,7 @@ export function RemoveVideoAction({ video }: VideoPanelProps) {
                   setBusy(false);
                   if (!ok) return;
                   setOpen(false);
-                  notify(t('remove.done', { count: 1 }));
+                  notify(t('remove.done', { count: 1 }), 'info');
                   navigate({ name: 'library' });
                 });
               }}

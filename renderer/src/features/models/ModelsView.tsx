@@ -45,7 +45,7 @@ export function ModelsView() {
             if (!p) return;
             void act(async () => {
               const m = await client().call('models.add', { manifestPath: p, setDefault: makeDefault });
-              notify(t('addedOk', { name: m.name }));
+              notify(t('addedOk', { name: m.name }), 'info');
               setManifest('');
             });
           }}

@@ -12,7 +12,7 @@ function clamp(v: number): number {
 export function usePlayerShare(): [number, (v: number) => void] {
   const [share, setShare] = useState(() => {
     const v = Number(localStorage.getItem(storageKey));
-    return Number.isFinite(v) && v > 0 ? clamp(v) : 0.55;
+    return Number.isFinite(v) && v > 0 ? clamp(v) : 0.6;
   });
   const set = useCallback((v: number) => {
     const c = clamp(v);

@@ -32,7 +32,7 @@ export const videoPanels: VideoPanel[] = [
   { id: 'anonymize-export', title: () => i18n.t('anonymize:open'), slot: 'actions', order: 50, component: ExportAction },
   { id: 'anonymize-exports', title: () => i18n.t('anonymize:exportsTitle'), slot: 'side', order: 30, component: ExportsPanel },
   { id: 'predict', title: () => i18n.t('predict:action'), slot: 'actions', order: 10, component: PredictAction },
-  { id: 'remove-video', title: () => i18n.t('library:remove.action'), slot: 'actions', order: 90, component: RemoveVideoAction },
+  { id: 'remove-video', title: () => i18n.t('library:title'), slot: 'side', order: 90, component: RemoveVideoAction },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

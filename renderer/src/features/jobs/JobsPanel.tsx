@@ -13,6 +13,7 @@ export { jobKindLabel };
 const stateTone: Record<JobSummary['state'], Tone> = {
   queued: 'neutral',
   running: 'accent',
+  interrupted: 'warning',
   succeeded: 'success',
   failed: 'danger',
   cancelled: 'neutral',
@@ -94,6 +95,11 @@ export function JobRow({ job }: { job: JobSummary }) {
         </>
       )}
       {job.state === 'queued' && <div className="job-meta muted">{t('waiting')}</div>}
+      {job.state === 'interrupted' && (
+        <div className="job-meta muted" data-testid="job-interrupted">
+          {t('interruptedHint')}
+        </div>
+      )}
       {job.state === 'failed' && job.error && (
         <div className="job-error" data-testid="job-error">
           {errorText(job.error, subject)}

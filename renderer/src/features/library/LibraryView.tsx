@@ -9,6 +9,7 @@ import { FailedImports } from './FailedImports.js';
 import { selectVideos } from './selectors.js';
 import { VideoGrid } from './VideoGrid.js';
 import { VideoList } from './VideoList.js';
+import { BatchAction } from '../media/BatchAction.js';
 
 const filters: LibraryFilter[] = ['all', 'imported', 'processing', 'reviewed', 'anonymized', 'failed', 'missing'];
 const sorts: LibrarySort[] = ['imported', 'name', 'duration', 'size'];
@@ -125,6 +126,7 @@ export function LibraryView() {
             label={order === 'asc' ? t('orderAsc') : t('orderDesc')}
             onClick={() => setUi({ order: order === 'asc' ? 'desc' : 'asc' })}
           />
+          <BatchAction videos={shown} />
           <div className="segmented" role="group">
             <IconButton icon="grid" label={t('viewGrid')} aria-pressed={view === 'grid'} onClick={() => setUi({ view: 'grid' })} />
             <IconButton icon="list" label={t('viewList')} aria-pressed={view === 'list'} onClick={() => setUi({ view: 'list' })} />

@@ -8,6 +8,9 @@ import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { PredictAction } from '../predict/PredictAction.js';
 import { RemoveVideoAction } from '../library/RemoveVideoAction.js';
+import { ConvertAction } from '../media/ConvertAction.js';
+import { SaveFrameAction } from '../media/SaveFrameAction.js';
+import { SilenceAction } from '../media/SilenceAction.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -33,6 +36,9 @@ export const videoPanels: VideoPanel[] = [
   { id: 'anonymize-exports', title: () => i18n.t('anonymize:exportsTitle'), slot: 'side', order: 30, component: ExportsPanel },
   { id: 'predict', title: () => i18n.t('predict:action'), slot: 'actions', order: 10, component: PredictAction },
   { id: 'remove-video', title: () => i18n.t('library:title'), slot: 'side', order: 90, component: RemoveVideoAction },
+  { id: 'silence', title: () => 'Silence', slot: 'actions', order: 20, component: SilenceAction },
+  { id: 'save-frame', title: () => 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
+  { id: 'convert', title: () => 'Convert', slot: 'actions', order: 40, component: ConvertAction },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -7,12 +7,13 @@ import { ocrJob } from './ocr/ocr-job.js';
 import { predictJob } from './predict/predict-job.js';
 import { spritesJob } from './review/sprites-job.js';
 import { anonymizeJob } from './anonymize/job.js';
+import { timedMasksCapability } from './timed-masks/index.js';
 
 /**
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
  * line here plus its own folder. Entries are `as const` so the client type knows each command.
  */
-export const capabilities = [] as const satisfies readonly Capability[];
+export const capabilities = [timedMasksCapability] as const satisfies readonly Capability[];
 
 /** Job kinds of the capabilities that predate `Capability` (being moved into it), then every capability's. */
 export const jobKinds: AnyJobKind[] = [
@@ -27,4 +28,7 @@ export const jobKinds: AnyJobKind[] = [
 ];
 
 /** Every migration: the core's, then each capability's. */
-export const allMigrations: Migration[] = [...coreMigrations, ...(capabilities as readonly Capability[]).flatMap((c) => c.migrations ?? [])];
+export const allMigrations: Migration[] = [
+  ...coreMigrations,
+  ...(capabilities as readonly Capability[]).flatMap((c) => c.migrations ?? []),
+];

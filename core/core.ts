@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { capabilityCommand, commandInputs, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
+import {
+  capabilityCommand,
+  commandInputs,
+  isCommandName,
+  type CommandInput,
+  type CommandName,
+  type CommandOutput,
+} from './api/commands.js';
 import type { CoreEvent } from './api/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
@@ -8,6 +15,7 @@ import { Ffmpeg } from './ffmpeg/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
 import { JobRunner, defaultConcurrency } from './jobs/runner.js';
+import { reapAbandoned } from './jobs/reaper.js';
 import { allMigrations, jobKinds } from './capabilities.js';
 import { wireCapabilities } from './integrations.js';
 import { commandHandlers, type Handlers } from './handlers.js';
@@ -72,6 +80,8 @@ export class Core {
         runner,
         settings: () => readSettings(db.reader),
       };
+      // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).
+      await reapAbandoned(services);
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services);
       if (runner) await runner.start();

@@ -23,6 +23,7 @@ export const anonymizeHandlers: PartialHandlers<'anonymize.plan' | 'anonymize.st
       videoId,
       ...(input.options ? { options: input.options } : {}),
       ...(input.overrides ? { overrides: input.overrides } : {}),
+      ...(input.timedMasks ? { timedMasks: input.timedMasks } : {}),
     });
     return { videoId, plan: p.plan, gate: p.gate, origin: p.sources.origin };
   },

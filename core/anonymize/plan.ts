@@ -1,11 +1,23 @@
 import { FramewiseError } from '../util/errors.js';
-import type { AnonymizationPlan, AnonymizeOptions, EndoscopeRegion, PatientFields, Rect, Segment, TextBox, VideoFacts } from './types.js';
+import type {
+  AnonymizationPlan,
+  AnonymizeOptions,
+  EndoscopeRegion,
+  PatientFields,
+  Rect,
+  Segment,
+  TextBox,
+  TimedMask,
+  VideoFacts,
+} from './types.js';
 
 export interface PlanInputs {
   video: VideoFacts;
   /** The endoscope image; null = unknown (the whole frame is kept, text boxes are still masked). */
   region: EndoscopeRegion | null;
   textBoxes: TextBox[];
+  /** Masks for a frame range only (text that appears mid-video inside the image). */
+  timedMasks?: TimedMask[];
   segments: Segment[];
   /** Only whether fields are known and verified matters to the plan; their values never enter it. */
   patient: Pick<PatientFields, 'verified'> & { known: boolean };
@@ -107,7 +119,16 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
     if (region && !intersects(r, keptArea)) continue;
     if (!boxes.some((o) => o.x === r.x && o.y === r.y && o.width === r.width && o.height === r.height)) boxes.push(r);
   }
-  if (!region && boxes.length === 0) {
+  const timed: TimedMask[] = [];
+  for (const m of inputs.timedMasks ?? []) {
+    const rect = clipRect(m.rect, width, height);
+    const start = Math.max(0, Math.min(frameCount, m.start));
+    const end = Math.max(0, Math.min(frameCount, m.end));
+    if (!rect || end <= start) continue;
+    timed.push({ start, end, rect, source: m.source });
+  }
+  timed.sort((a, b) => a.start - b.start || a.end - b.end || a.rect.y - b.rect.y || a.rect.x - b.rect.x);
+  if (!region && boxes.length === 0 && timed.length === 0) {
     warnings.push('Nothing is masked: no endoscope region and no text boxes. Only cuts, audio and metadata are anonymized.');
   }
   if (!inputs.patient.known) {
@@ -167,7 +188,7 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
       frameCount,
       audioStreams: video.audioStreams,
     },
-    masks: { region, boxes, style: options.maskStyle },
+    masks: { region, boxes, style: options.maskStyle, timed },
     crop,
     output: { ...outSize, codec: options.codec, preset: options.preset },
     removed,

@@ -4,7 +4,7 @@ import { capabilities } from '../capabilities.js';
 import type { AnonymizeExportRecord, FailedImport, JobEvent, JobSummary, VideoDetail, VideoSummary } from './types.js';
 import type { AnonymizationPlan } from '../anonymize/types.js';
 import type { GateResult } from '../anonymize/gate.js';
-import { anonymizeOptionsSchema } from '../anonymize/types.js';
+import { anonymizeOptionsSchema, timedMaskSchema } from '../anonymize/types.js';
 import { sourceOverridesSchema } from '../anonymize/sources.js';
 import { anonymizeOutputSchema } from '../anonymize/job.js';
 import type {
@@ -64,7 +64,12 @@ export const commandInputs = {
   'settings.get': z.object({}).strict(),
   'settings.set': z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(),
   'anonymize.plan': z
-    .object({ video: videoRef, options: anonymizeOptionsSchema.partial().optional(), overrides: sourceOverridesSchema.optional() })
+    .object({
+      video: videoRef,
+      options: anonymizeOptionsSchema.partial().optional(),
+      overrides: sourceOverridesSchema.optional(),
+      timedMasks: z.array(timedMaskSchema).max(100000).optional(),
+    })
     .strict(),
   'anonymize.start': z
     .object({
@@ -73,7 +78,8 @@ export const commandInputs = {
       options: anonymizeOptionsSchema.partial().optional(),
       who: z.string().min(1).max(200).optional(),
       overrides: sourceOverridesSchema.optional(),
-      verifyInterval: z.number().min(0.01).max(60).optional(),
+      timedMasks: z.array(timedMaskSchema).max(100000).optional(),
+      verifyInterval: z.number().min(0.01).max(0.5).optional(),
     })
     .strict(),
   'anonymize.exports': z.object({ video: videoRef.optional(), limit: z.number().int().min(1).max(10000).optional() }).strict(),

@@ -305,6 +305,20 @@ export const migrations: Migration[] = [
       CREATE INDEX anonymize_exports_video ON anonymize_exports(video_id, id);
     `,
   },
+  {
+    // What a process start removed after a crash (core/jobs/reaper.ts): ids and internal folder names only.
+    version: 52,
+    name: 'cleanup audit',
+    up: `
+      CREATE TABLE cleanup_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        process TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('job','partial_output','tmp_folder')),
+        detail_json TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations): number => list.reduce((m, x) => Math.max(m, x.version), 0);

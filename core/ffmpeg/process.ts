@@ -33,6 +33,12 @@ export interface StartOptions {
   /** Receive stderr line by line (e.g. per-frame `showinfo` lines). The error tail is kept either way. */
   onStderrLine?: (line: string) => void;
   cwd?: string;
+  /**
+   * Tie the child's life to this process: ffmpeg writes `-progress` to a pipe we hold every ~0.5 s; when this
+   * process dies (even by SIGKILL) the pipe closes and ffmpeg's next write ends it (SIGPIPE/EPIPE), without
+   * relying on any cleanup here. Always on for ffmpeg (Ffmpeg.start).
+   */
+  lifeline?: boolean;
 }
 
 export interface RunningProcess {
@@ -84,9 +90,10 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
   if (opts.signal?.aborted) {
     return { child: null as unknown as ChildProcess, stdout: null, done: Promise.reject(cancelled()) };
   }
-  const fullArgs = opts.onProgress ? ['-progress', 'pipe:3', '-nostats', ...args] : args;
+  const progressPipe = !!opts.onProgress || !!opts.lifeline;
+  const fullArgs = progressPipe ? ['-progress', 'pipe:3', '-nostats', ...args] : args;
   const child = spawn(binary, fullArgs, {
-    stdio: ['ignore', opts.pipeStdout ? 'pipe' : 'ignore', 'pipe', opts.onProgress ? 'pipe' : 'ignore'],
+    stdio: ['ignore', opts.pipeStdout ? 'pipe' : 'ignore', 'pipe', progressPipe ? 'pipe' : 'ignore'],
     cwd: opts.cwd,
     windowsHide: true,
   });
@@ -107,6 +114,8 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
     }
   });
   const progressStream = child.stdio[3] as Readable | null | undefined;
+  // Without a listener the lifeline pipe is drained and discarded (a full pipe would stall ffmpeg).
+  if (!opts.onProgress && progressStream) progressStream.resume();
   if (opts.onProgress && progressStream) {
     let buf = '';
     let block = new Map<string, string>();

@@ -24,7 +24,8 @@ export interface FrameTextLine {
  */
 export interface FrameTextReader {
   readonly name: string;
-  read(frame: RgbFrame, signal?: AbortSignal): Promise<FrameTextLine[]>;
+  /** `roi`: read only this part of the frame (boxes are still in frame pixels). */
+  read(frame: RgbFrame, signal?: AbortSignal, roi?: Rect): Promise<FrameTextLine[]>;
   close(): Promise<void>;
 }
 

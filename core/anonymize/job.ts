@@ -297,6 +297,7 @@ export const anonymizeJob = defineJobKind({
           file: prepared.video.path,
           plan: { ...prepared.plan, masks: { ...prepared.plan.masks, timed: [] } },
           reader,
+          tokens: prepared.sources.patient ? patientTokens(prepared.sources.patient) : [],
           signal,
           onProgress: (f) => ctx.progress(scanShare * f, 'scanning text'),
           ...(input.verifyInterval ? { maxInterval: input.verifyInterval } : {}),

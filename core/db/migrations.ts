@@ -319,6 +319,17 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    // Container/stream tags are patient data: stored sealed with the library key (core/library/sealed-tags.ts).
+    version: 53,
+    name: 'sealed container tags',
+    up: `
+      CREATE TABLE video_sealed_tags (
+        video_id INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+        tags_enc BLOB NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations): number => list.reduce((m, x) => Math.max(m, x.version), 0);

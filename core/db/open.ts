@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, migrations as coreMigrations, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
@@ -25,10 +25,34 @@ function nativeBinding(): { nativeBinding?: string } {
   return p ? { nativeBinding: p } : {};
 }
 
+/**
+ * Patient data lives in the library: its folder is 0700 and the database files (main, -wal, -shm) are 0600,
+ * created so before SQLite first opens them. Only files owned by this user are changed.
+ */
+export function restrictLibraryFiles(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const uid = process.getuid?.();
+  const fix = (p: string, mode: number) => {
+    try {
+      const st = statSync(p);
+      if ((uid === undefined || st.uid === uid) && (st.mode & 0o777) !== mode) chmodSync(p, mode);
+    } catch {
+      /* not there (yet) */
+    }
+  };
+  fix(dataDir, 0o700);
+  try {
+    closeSync(openSync(file, 'a', 0o600));
+  } catch {
+    /* read-only file system: SQLite reports it */
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fix(f, 0o600);
+}
+
 /** `migrations`: every migration of the library (the core passes its own plus each capability's). */
 export function openLibraryDb(dataDir: string, migrations: readonly Migration[] = coreMigrations): LibraryDb {
-  mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, DB_FILE_NAME);
+  restrictLibraryFiles(dataDir, file);
   const raw = new Database(file, { ...nativeBinding() });
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
@@ -41,6 +65,8 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[] 
     raw.close();
     throw err;
   }
+  // SQLite creates -wal/-shm with the main file's mode; make sure of it (older libraries were 0644).
+  restrictLibraryFiles(dataDir, file);
   const readRaw = new Database(file, { readonly: true, ...nativeBinding() });
   readRaw.pragma('busy_timeout = 10000');
   readRaw.pragma('foreign_keys = ON');

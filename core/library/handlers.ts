@@ -1,5 +1,6 @@
 import type { PartialHandlers } from '../handlers.js';
 import { expandPaths } from './expand.js';
+import { withUnsealedTags } from './show-tags.js';
 import { getVideoDetail, listFailedImports, listVideos, resolveVideoRef } from './videos.js';
 
 export const libraryHandlers: PartialHandlers<'library.info' | 'videos.import' | 'videos.list' | 'videos.get' | 'videos.resolve'> = {
@@ -33,7 +34,8 @@ export const libraryHandlers: PartialHandlers<'library.info' | 'videos.import' |
   },
   async 'videos.get'(core, input) {
     const id = await resolveVideoRef(core.services.db.reader, input.video);
-    return getVideoDetail(core.services.db.reader, id, core.services.artifactsDir);
+    const detail = await getVideoDetail(core.services.db.reader, id, core.services.artifactsDir);
+    return withUnsealedTags(core.services, detail);
   },
   async 'videos.resolve'(core, input) {
     return { videoId: await resolveVideoRef(core.services.db.reader, input.video) };

@@ -1,5 +1,5 @@
 import { constants as fsc } from 'node:fs';
-import { access, open, stat } from 'node:fs/promises';
+import { access, chmod, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
@@ -11,6 +11,9 @@ import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
+import { privatizeThumbnail } from './private-thumbnail.js';
+import { libraryKey } from '../patient/key.js';
+import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
 
 export const importInput = z.object({
   path: z.string().min(1),
@@ -31,6 +34,8 @@ export const importOutput = z.object({
       copied: z.boolean(),
       thumbnail: z.string(),
       info: z.unknown(),
+      /** Container/stream tags sealed with the library key (base64), or null when the file has none. */
+      sealedTags: z.string().nullable().optional(),
     })
     .optional(),
 });
@@ -155,6 +160,8 @@ export const importJob = defineJobKind({
       await checkTailDecodes(services.ffmpeg, file, info, signal);
       const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
       await writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal });
+      const v = info.video!;
+      await privatizeThumbnail(services.ffmpeg, file, { duration: info.duration, width: v.displayWidth, height: v.displayHeight, at }, workThumb, signal);
     } catch (err) {
       hashAbort.abort();
       throw err;
@@ -205,11 +212,26 @@ export const importJob = defineJobKind({
     ctx.progress(0.98, 'thumbnail');
     const thumbRel = path.join(artifactRelDir(sha256), 'thumbnail.jpg');
     await copyAtomically(workThumb, path.join(services.artifactsDir, thumbRel));
+    await chmod(path.join(services.artifactsDir, thumbRel), 0o600);
+    // Tags carry patient data: only sealed with the library key, never in plain text (not even in the job row).
+    const split = withoutTags(info);
+    const sealedTags = hasTags(split.tags)
+      ? sealTags(await libraryKey(services.dataDir, services.db.reader, services.db.writer), sha256, split.tags)
+      : null;
     return {
       status: 'imported' as const,
       videoId: 0,
       path: file,
-      pending: { sha256, size, mtimeMs: Math.round(st.mtimeMs), storedPath, copied: input.copy, thumbnail: thumbRel, info },
+      pending: {
+        sha256,
+        size,
+        mtimeMs: Math.round(st.mtimeMs),
+        storedPath,
+        copied: input.copy,
+        thumbnail: thumbRel,
+        info: split.info,
+        sealedTags,
+      },
     };
   },
   async commit(trx, input, output) {
@@ -267,6 +289,13 @@ export const importJob = defineJobKind({
       // Another import of the same content won the race.
       const other = await trx.selectFrom('videos').select('id').where('sha256', '=', p.sha256).executeTakeFirstOrThrow();
       return { status: 'duplicate' as const, videoId: other.id, path: file };
+    }
+    if (p.sealedTags) {
+      await trx
+        .withTables<{ video_sealed_tags: SealedTagsTable }>()
+        .insertInto('video_sealed_tags')
+        .values({ video_id: inserted.id, tags_enc: Buffer.from(p.sealedTags, 'base64') })
+        .execute();
     }
     await trx
       .insertInto('artifacts')

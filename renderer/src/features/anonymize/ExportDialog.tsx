@@ -75,6 +75,22 @@ function PlanPreview({ video, plan }: { video: VideoDetail; plan: PlanResult['pl
           strokeWidth={Math.max(1, w / 400)}
         />
       ))}
+      {(plan.masks.timed ?? []).map((m, i) => (
+        <rect
+          key={`t${i}`}
+          x={m.rect.x}
+          y={m.rect.y}
+          width={m.rect.width}
+          height={m.rect.height}
+          fill="none"
+          stroke="#c084fc"
+          strokeDasharray="6 4"
+          strokeWidth={Math.max(1, w / 400)}
+          data-testid="anon-timed-mask"
+        >
+          <title>{S.timedTitle(m.start, m.end - 1)}</title>
+        </rect>
+      ))}
       {plan.crop && (
         <rect
           x={plan.crop.x}
@@ -102,6 +118,14 @@ function SegmentsBar({ plan }: { plan: PlanResult['plan'] }) {
           className="anon-seg anon-seg-removed"
           style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
           title={`${s.label} ${s.start}–${s.end - 1}`}
+        />
+      ))}
+      {(plan.masks.timed ?? []).map((m, i) => (
+        <span
+          key={`t${i}`}
+          className="anon-seg anon-seg-timed"
+          style={{ left: `${(100 * m.start) / n}%`, width: `${Math.max(0.3, (100 * (m.end - m.start)) / n)}%` }}
+          title={S.timedTitle(m.start, m.end - 1)}
         />
       ))}
       {plan.blacked.map((s, i) => (
@@ -174,6 +198,7 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
           <SegmentsBar plan={plan.plan} />
           <ul className="anon-facts" data-testid="anon-facts">
             <li>{S.masks(plan.plan.masks.boxes.length, !!plan.plan.masks.region)}</li>
+            <li data-testid="anon-timed">{S.timed((plan.plan.masks.timed ?? []).length)}</li>
             <li>{S.removed(plan.plan.removed.length, removedSeconds)}</li>
             {plan.plan.blacked.length > 0 && <li>{S.blacked(plan.plan.blacked.length)}</li>}
             <li>{plan.plan.audio.reason}</li>
@@ -247,6 +272,19 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
       {result && (
         <section className="anon-result" data-testid="anon-result">
           <Badge tone="success">{S.verified}</Badge> {S.frames(result.verification.sampledFrames, result.verification.seconds)}
+          {(result.verification.textSeen ?? []).filter((t) => t.kind === 'other').length > 0 && (
+            <>
+              <h3>{S.otherText}</h3>
+              <ul data-testid="anon-other-text">
+                {(result.verification.textSeen ?? [])
+                  .filter((t) => t.kind === 'other')
+                  .slice(0, 20)
+                  .map((t, i) => (
+                    <li key={i}>{S.seenAt(t.frame, t.time, t.box)}</li>
+                  ))}
+              </ul>
+            </>
+          )}
           <dl>
             <dt>{S.output}</dt>
             <dd data-testid="anon-output">{result.outputPath}</dd>

@@ -31,4 +31,25 @@ export const anonymizeStrings = {
   output: 'Output',
   sha: 'SHA-256',
   frames: (n: number, s: number) => `${n} frames read by OCR in ${s.toFixed(1)} s`,
+  timed: (n: number) =>
+    n
+      ? `${n} time-ranged mask${n === 1 ? '' : 's'} over text found inside the image (edit them on the timeline's text-mask lane)`
+      : 'No time-ranged masks yet (the export first scans the image for text that appears mid-video)',
+  timedTitle: (a: number, b: number) => `Masked during frames ${a}–${b}`,
+  otherText: 'Other text seen inside the image (not matching the patient) — please look',
+  seenAt: (frame: number, time: number, b: { x: number; y: number; width: number; height: number }) =>
+    `frame ${frame} (${time.toFixed(2)} s) at x=${b.x}, y=${b.y}, ${b.width}×${b.height}`,
+};
+
+/** The timeline lane of time-ranged masks (MaskLane.tsx). */
+export const maskLaneStrings = {
+  title: 'Text masks (time ranges)',
+  notScanned: 'The image has not been scanned for text yet; the export scans it first.',
+  scanned: (n: number) => `${n} mask${n === 1 ? '' : 's'} — text found inside the image, or added by hand`,
+  add: 'Add mask at playhead',
+  moveHere: 'Move to playhead',
+  remove: 'Remove mask',
+  from: 'from frame',
+  to: 'to frame (excl.)',
+  bar: (a: number, b: number, source: string) => `frames ${a}–${b} (${source})`,
 };

@@ -7,6 +7,7 @@ import { PatientPanel } from '../patient/PatientPanel.js';
 import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
+import { MaskLane } from '../anonymize/MaskLane.js';
 import { PredictAction } from '../predict/PredictAction.js';
 
 /**
@@ -40,6 +41,7 @@ export const videoPanels: VideoPanel[] = [
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
   { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
   { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
+  { id: 'anonymize-masks', title: 'Text masks', slot: 'below', order: 20, component: MaskLane },
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
 ];
 

@@ -72,7 +72,27 @@ export async function writeRgbJpeg(
     await writeFile(raw, image.data, { mode: 0o600 });
     try {
       await ffmpeg.run(
-        ['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${image.width}x${image.height}`, '-i', raw, '-frames:v', '1', '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', tmp],
+        [
+          '-v',
+          'error',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          '-s',
+          `${image.width}x${image.height}`,
+          '-i',
+          raw,
+          '-frames:v',
+          '1',
+          '-q:v',
+          '4',
+          '-f',
+          'image2',
+          '-c:v',
+          'mjpeg',
+          tmp,
+        ],
         opts.signal ? { signal: opts.signal } : {},
       );
     } finally {

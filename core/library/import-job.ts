@@ -66,7 +66,15 @@ function requireVideo(file: string, info: MediaInfo): NonNullable<MediaInfo['vid
   if (info.video && (!info.video.codec || info.video.codec === 'unknown')) {
     throw new FramewiseError('unsupported_codec', `${file}: the video stream's codec is unknown to ffmpeg, so it cannot be decoded`);
   }
-  if (info.video) return info.video;
+  if (info.video) {
+    // A still image (PNG/JPEG/… renamed .mp4): ffmpeg reads it as a one-frame "video" of 0 s.
+    const still = /(^|,)(image2|png_pipe|jpeg_pipe|bmp_pipe|gif|webp_pipe|tiff_pipe|apng|.*_pipe)(,|$)/.test(info.formatName);
+    const stillCodec = ['png', 'mjpeg', 'bmp', 'gif', 'webp', 'tiff', 'jpeg2000', 'apng'].includes(info.video.codec ?? '');
+    if (still || (stillCodec && !(info.duration > 0))) {
+      throw new FramewiseError('not_media', `${file}: a still image (${info.video.codec ?? info.formatName}), not a video`);
+    }
+    return info.video;
+  }
   const audio = info.streams.filter((s) => s.type === 'audio').length;
   if (audio)
     throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
@@ -161,7 +169,13 @@ export const importJob = defineJobKind({
       const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
       await writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal });
       const v = info.video!;
-      await privatizeThumbnail(services.ffmpeg, file, { duration: info.duration, width: v.displayWidth, height: v.displayHeight, at }, workThumb, signal);
+      await privatizeThumbnail(
+        services.ffmpeg,
+        file,
+        { duration: info.duration, width: v.displayWidth, height: v.displayHeight, at },
+        workThumb,
+        signal,
+      );
     } catch (err) {
       hashAbort.abort();
       throw err;

@@ -12,7 +12,14 @@ import { generated } from '../helpers/media.js';
  * Recall = tokens the reader finds (same fuzzy match as verification) / tokens shown.
  */
 const DIR = '/usr/share/fonts/truetype/dejavu';
-const FONTS = ['DejaVuSans.ttf', 'DejaVuSerif.ttf', 'DejaVuSansMono.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansCondensed.ttf', 'DejaVuSerif-Bold.ttf'];
+const FONTS = [
+  'DejaVuSans.ttf',
+  'DejaVuSerif.ttf',
+  'DejaVuSansMono.ttf',
+  'DejaVuSans-Bold.ttf',
+  'DejaVuSansCondensed.ttf',
+  'DejaVuSerif-Bold.ttf',
+];
 const SIZES = [14, 16, 18, 20, 22, 24, 28, 32, 36, 40];
 const COLOURS = ['white', 'yellow', '0x80ff80', 'cyan', 'white', '0xffd0a0'];
 const PEOPLE = [

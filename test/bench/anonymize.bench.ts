@@ -12,6 +12,7 @@ import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.
 import { patientTokens } from '../../core/anonymize/tokens.js';
 import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
 import { endo, endo1080, endoscopyVideo1080 } from '../anonymize/endoscopy-media.js';
+import { measureRecall } from '../anonymize/recall-corpus.js';
 import { ratioRow, time, type BenchModule } from './types.js';
 
 const execFileAsync = promisify(execFile);
@@ -153,7 +154,16 @@ export const anonymizeBench: BenchModule = {
         ),
       ]);
       const nFrames = readdirSync(frames).length;
+      const recallReader = await createOcrFrameReader();
+      const recall = await measureRecall(recallReader, 120).finally(() => recallReader.close());
       return [
+        ratioRow(
+          'anonymize',
+          'verification reader recall, patient tokens ≥ 16 px',
+          recall.recall16,
+          { op: '>=', value: 0.99 },
+          `${recall.found16}/${recall.shown16} found (all sizes 14–40 px: ${recall.found}/${recall.shown}); generated corpus of fonts, colours, boxes, inside/outside the image; ${recall.seconds.toFixed(0)} s`,
+        ),
         ratioRow(
           'anonymize',
           'render / plain libx264 re-encode (same preset), wall',

@@ -41,7 +41,12 @@ export async function createOcrFrameReader(opts: { maxSide?: number } = {}): Pro
           text: r.text,
           confidence: r.confidence,
           detectorScore: b.score,
-          box: { x: Math.max(0, Math.round(b.x) + area.x), y: Math.max(0, Math.round(b.y) + area.y), width: Math.round(b.width), height: Math.round(b.height) },
+          box: {
+            x: Math.max(0, Math.round(b.x) + area.x),
+            y: Math.max(0, Math.round(b.y) + area.y),
+            width: Math.round(b.width),
+            height: Math.round(b.height),
+          },
         });
       }
       return out;

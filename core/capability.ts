@@ -16,10 +16,7 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, O = unknown> {
 }
 
 /** A command: its zod input schema (validated at every transport) and its handler. */
-export function command<S extends z.ZodType, O>(
-  input: S,
-  handler: (services: Services, input: z.output<S>) => Promise<O>,
-): CommandDef<S, O> {
+export function command<S extends z.ZodType, O>(input: S, handler: (services: Services, input: z.output<S>) => Promise<O>): CommandDef<S, O> {
   return { input, handler };
 }
 

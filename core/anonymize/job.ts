@@ -366,7 +366,9 @@ export const anonymizeJob = defineJobKind({
         const added = retryMasks(prepared.plan, err);
         if (!added.length || signal.aborted) throw err;
         await addTimedMasks(services.db.writer, prepared.video.id, added);
-        prepared = await prepareAnonymization(services, input, { signal, exactFrames: true });
+        // Given masks (input.timedMasks) stay given: the added ones join them.
+        const again = input.timedMasks ? { ...input, timedMasks: [...prepared.plan.masks.timed, ...added] } : input;
+        prepared = await prepareAnonymization(services, again, { signal, exactFrames: true });
         await services.db.writer
           .updateTable('anonymize_exports')
           .set({ plan_json: JSON.stringify(prepared.plan) })

@@ -64,8 +64,11 @@ test('text appearing mid-video inside the image: scanned, masked for its time ra
     const res = done.output as AnonymizeJobOutput;
     assert.equal(res.verification.ok, true);
     for (const e of adversarial.events) assert.equal(covered(res.plan, e.start, e.end), null, `${e.what} is masked over its whole range`);
-    // Time-ranged masks only: a frame without any inside text has none.
-    assert.ok(!res.plan.masks.timed.some((m) => m.start <= 1 * fps && m.end > 1 * fps), 'no mask at 1 s');
+    // Time-ranged masks, not the whole image: at 1 s (no inserted text; only texture the detector may take for
+    // text) most of the image stays visible.
+    const at1 = res.plan.masks.timed.filter((m) => m.start <= 1 * fps && m.end > 1 * fps);
+    const masked = at1.reduce((a, m) => a + m.rect.width * m.rect.height, 0);
+    assert.ok(masked < 0.15 * endo.region.rect.width * endo.region.rect.height, `masked at 1 s: ${masked} px²`);
     // The plan is listed for the export dialog / timeline, and stored in the library.
     const listed = await core.call('anonymize.masks', { video: videoId });
     assert.ok(listed.masks.length > 0 && listed.scan !== null);

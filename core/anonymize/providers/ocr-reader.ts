@@ -28,7 +28,7 @@ export async function createOcrFrameReader(opts: { maxSide?: number } = {}): Pro
       const side = Math.max(32, Math.round(Math.max(img.width, img.height) * scale));
       const boxes = await raceAbort(engine.detector.detect(img, { maxSide: side }), signal);
       const out: FrameTextLine[] = [];
-      for (const b of boxes) {
+      for (const b of joinLineParts(boxes)) {
         if (b.height < MIN_BOX_HEIGHT || b.width < MIN_BOX_WIDTH) continue;
         if (signal?.aborted) break;
         const prepared = prepareLine(img, b);
@@ -53,4 +53,33 @@ export async function createOcrFrameReader(opts: { maxSide?: number } = {}): Pro
     },
     close: () => engine.close(),
   };
+}
+
+/**
+ * The detector sometimes splits one word or line into pieces ("Jür" + "gen"): boxes on the same line (most
+ * of their height shared) with a gap smaller than about half their height are joined before recognition.
+ */
+export function joinLineParts<B extends { x: number; y: number; width: number; height: number; score: number }>(boxes: B[]): B[] {
+  const sorted = [...boxes].sort((a, b) => a.x - b.x);
+  const out: B[] = [];
+  for (const b of sorted) {
+    const host = out.find((o) => {
+      const overlap = Math.min(o.y + o.height, b.y + b.height) - Math.max(o.y, b.y);
+      const h = Math.max(o.height, b.height);
+      const gap = b.x - (o.x + o.width);
+      return overlap >= 0.6 * Math.min(o.height, b.height) && Math.abs(o.height - b.height) <= 0.5 * h && gap <= 0.6 * h && gap >= -h;
+    });
+    if (!host) {
+      out.push({ ...b });
+      continue;
+    }
+    const x = Math.min(host.x, b.x);
+    const y = Math.min(host.y, b.y);
+    host.width = Math.max(host.x + host.width, b.x + b.width) - x;
+    host.height = Math.max(host.y + host.height, b.y + b.height) - y;
+    host.x = x;
+    host.y = y;
+    host.score = Math.max(host.score, b.score);
+  }
+  return out;
 }

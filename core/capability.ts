@@ -16,7 +16,10 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, O = unknown> {
 }
 
 /** A command: its zod input schema (validated at every transport) and its handler. */
-export function command<S extends z.ZodType, O>(input: S, handler: (services: Services, input: z.output<S>) => Promise<O>): CommandDef<S, O> {
+export function command<S extends z.ZodType, O>(
+  input: S,
+  handler: (services: Services, input: z.output<S>) => Promise<O>,
+): CommandDef<S, O> {
   return { input, handler };
 }
 
@@ -37,19 +40,49 @@ export function defineCapability<C extends CommandDefs>(capability: Capability<C
   return capability;
 }
 
+/** Input/output types of a set of commands. */
+export type CommandInputs<C extends CommandDefs> = { [N in keyof C]: z.input<C[N]['input']> };
+export type CommandOutputs<C extends CommandDefs> = { [N in keyof C]: Awaited<ReturnType<C[N]['handler']>> };
+/** One entry per command: what `CommandRegistry` holds. */
+export type CommandTypes<C extends CommandDefs> = {
+  [N in keyof C]: { input: z.input<C[N]['input']>; output: Awaited<ReturnType<C[N]['handler']>> };
+};
+
 /** Input/output types of a capability's commands, for composing the client type. */
-export type CapabilityInputs<C extends Capability> = { [N in keyof C['commands']]: z.input<C['commands'][N]['input']> };
-export type CapabilityOutputs<C extends Capability> = { [N in keyof C['commands']]: Awaited<ReturnType<C['commands'][N]['handler']>> };
+export type CapabilityInputs<C extends Capability> = CommandInputs<C['commands']>;
+export type CapabilityOutputs<C extends Capability> = CommandOutputs<C['commands']>;
+
+/**
+ * Every command's input and output type, by name. Each capability adds its own commands from its `index.ts`:
+ *
+ *     declare module '../capability.js' {
+ *       interface CommandRegistry extends CommandTypes<typeof myCommands> {}
+ *     }
+ *
+ * so code below the composition (a capability's own CLI commands, the transports) can call commands by name
+ * with their types without importing the capability list (which would be an import cycle).
+ * `core/api/commands.ts` checks that this registry and the composed capability list name the same commands.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface CommandRegistry {}
+
+export type CommandName = keyof CommandRegistry & string;
+export type CommandInput<N extends CommandName> = CommandRegistry[N] extends { input: infer I } ? I : never;
+export type CommandOutput<N extends CommandName> = CommandRegistry[N] extends { output: infer O } ? O : never;
 
 /** Fails loudly when two capabilities define the same command, job kind, CLI command or migration version. */
-export function checkCapabilities(capabilities: readonly Capability[], legacyCommands: readonly string[] = []): void {
+export function checkCapabilities(
+  capabilities: readonly Capability[],
+  reserved: { commands?: readonly string[]; cli?: readonly string[] } = {},
+): void {
   const seen = new Map<string, string>();
   const claim = (what: string, owner: string) => {
     const prev = seen.get(what);
     if (prev) throw new Error(`${what} is defined by both ${prev} and ${owner}`);
     seen.set(what, owner);
   };
-  for (const n of legacyCommands) claim(`command ${n}`, 'core');
+  for (const n of reserved.commands ?? []) claim(`command ${n}`, 'core');
+  for (const n of reserved.cli ?? []) claim(`cli command ${n}`, 'core');
   for (const c of capabilities) {
     for (const n of Object.keys(c.commands)) claim(`command ${n}`, c.name);
     for (const k of c.jobKinds ?? []) claim(`job kind ${k.kind}`, c.name);

@@ -1,13 +1,6 @@
 import path from 'node:path';
-import { z } from 'zod';
-import {
-  capabilityCommand,
-  commandInputs,
-  isCommandName,
-  type CommandInput,
-  type CommandName,
-  type CommandOutput,
-} from './api/commands.js';
+import type { z } from 'zod';
+import { commandDef, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
 import type { CoreEvent } from './api/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
@@ -17,38 +10,28 @@ import { JobRegistry } from './jobs/registry.js';
 import { JobRunner, defaultConcurrency } from './jobs/runner.js';
 import { reapAbandoned } from './jobs/reaper.js';
 import { allMigrations, jobKinds } from './capabilities.js';
-import { wireCapabilities } from './integrations.js';
-import { commandHandlers, type Handlers } from './handlers.js';
-import type { Services } from './services.js';
+import type { CoreHandle, CoreOptions } from './handle.js';
+import type { MediaTarget } from './media/targets.js';
+import { slotStore, type Services } from './services.js';
 import { readSettings } from './settings/store.js';
 import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
 import { exportMediaPath } from './anonymize/media.js';
 
-export interface CoreOptions {
-  dataDir?: string;
-  /** Run queued jobs in this process (the app and `serve` do; one-shot CLI commands that wait on jobs do too). */
-  runJobs?: boolean;
-  /** With runJobs: claim only jobs this process enqueues (one-shot CLI commands). */
-  ownJobsOnly?: boolean;
-  concurrency?: number;
-  ffmpegPath?: string;
-  ffprobePath?: string;
-}
+export type { CoreOptions };
+/** Re-exported so that whoever uses `Core` also loads every capability's command types (their `declare module`). */
+export { capabilities } from './capabilities.js';
 
 /** The product's engine: one library, its jobs and events, behind one typed API. */
-export class Core {
+export class Core implements CoreHandle {
   readonly services: Services;
-  private handlers: Handlers;
   private closed = false;
 
   private constructor(services: Services) {
     this.services = services;
-    this.handlers = commandHandlers;
   }
 
   static async open(opts: CoreOptions = {}): Promise<Core> {
-    wireCapabilities();
     const dataDir = resolveDataDir(opts.dataDir);
     const db: LibraryDb = openLibraryDb(dataDir, allMigrations);
     try {
@@ -79,6 +62,7 @@ export class Core {
         registry,
         runner,
         settings: () => readSettings(db.reader),
+        ...slotStore(get),
       };
       // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).
       await reapAbandoned(services);
@@ -98,18 +82,15 @@ export class Core {
   async call(name: string, input: unknown): Promise<unknown> {
     if (this.closed) throw new FramewiseError('internal', 'The library is closed');
     if (!isCommandName(name)) throw new FramewiseError('usage', `Unknown command "${name}"`);
-    const owned = capabilityCommand(name);
-    const schema = (owned ? owned.input : commandInputs[name as keyof typeof commandInputs]) as z.ZodType;
-    const parsed = schema.safeParse(input ?? {});
+    const def = commandDef(name);
+    const parsed = (def.input as z.ZodType).safeParse(input ?? {});
     if (!parsed.success) {
       throw new FramewiseError(
         'usage',
         `Invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
       );
     }
-    if (owned) return owned.handler(this.services, parsed.data);
-    const handler = this.handlers[name as keyof Handlers] as (core: Core, input: unknown) => Promise<unknown>;
-    return handler(this, parsed.data);
+    return def.handler(this.services, parsed.data);
   }
 
   subscribe(listener: (event: CoreEvent) => void): () => void {
@@ -120,7 +101,7 @@ export class Core {
    * The file behind a media URL: only library videos and artifacts are ever served.
    * Returns the absolute path or throws not_found.
    */
-  async mediaPath(target: { kind: 'video' | 'artifact' | 'export'; id: number }): Promise<{ path: string; contentType: string }> {
+  async mediaPath(target: MediaTarget): Promise<{ path: string; contentType: string }> {
     const db = this.services.db.reader;
     if (target.kind === 'export') return exportMediaPath(this.services, target.id);
     if (target.kind === 'video') {

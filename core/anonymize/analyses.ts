@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Core } from '../core.js';
+import type { CoreHandle as Core } from '../handle.js';
 import type { JobSummary } from '../api/types.js';
 import type { Output } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';

@@ -29,15 +29,8 @@ export interface FrameTextReader {
   close(): Promise<void>;
 }
 
-/** How a reader is made; the OCR capability installs its detector-based reader (see integrations). */
-let factory: (() => Promise<FrameTextReader>) | null = null;
-
-export function setFrameReaderFactory(f: () => Promise<FrameTextReader>): void {
-  factory = f;
-}
-
+/** The default reader: the OCR capability's detector + line recogniser (replace per library with frameReaderSlot). */
 export async function createFrameReader(): Promise<FrameTextReader> {
-  if (factory) return factory();
   const { createOcrFrameReader } = await import('./providers/ocr-reader.js');
   return createOcrFrameReader();
 }

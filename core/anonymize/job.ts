@@ -7,7 +7,7 @@ import { nowIso } from '../db/open.js';
 import { defineJobKind, stableJson } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { getVideoSummary, type VideoRow } from '../library/videos.js';
-import type { Services } from '../services.js';
+import { slot, type Services } from '../services.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
 import { checkClinicalGate, type GateResult } from './gate.js';
 import { computePlan } from './plan.js';
@@ -69,6 +69,9 @@ export const anonymizeJobOutputSchema = z.object({
   renderSeconds: z.number(),
 });
 export type AnonymizeJobOutput = z.infer<typeof anonymizeJobOutputSchema>;
+
+/** How the text scan and verification read frames (per library; replace with `services.provide(frameReaderSlot, …)`). */
+export const frameReaderSlot = slot<() => Promise<FrameTextReader>>('anonymize.frameReader', () => () => createFrameReader());
 
 export interface Prepared {
   video: VideoRow;
@@ -291,7 +294,7 @@ export const anonymizeJob = defineJobKind({
       const known = await getTextScan(services.db.reader, prepared.video.id);
       if (!known || known.regionJson !== regionKey(prepared.plan.masks.region)) {
         ctx.progress(0, 'scanning text');
-        reader = await createFrameReader();
+        reader = await services.use(frameReaderSlot)();
         const scan = await scanSourceForText({
           ffmpeg: services.ffmpeg,
           file: prepared.video.path,
@@ -341,7 +344,7 @@ export const anonymizeJob = defineJobKind({
       .executeTakeFirstOrThrow();
     const tokens = prepared.sources.patient ? patientTokens(prepared.sources.patient) : [];
     try {
-      reader ??= await createFrameReader();
+      reader ??= await services.use(frameReaderSlot)();
       const workDir = await ctx.workDir();
       const attempt = (plan: AnonymizationPlan, from: number, to: number) =>
         renderAnonymized({

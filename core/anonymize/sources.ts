@@ -48,11 +48,7 @@ export interface SourceProvider {
 }
 
 /** Providers in priority order (later ones fill only what earlier ones left empty). */
-const providers: SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
-
-export function registerSourceProvider(p: SourceProvider): void {
-  if (!providers.some((x) => x.name === p.name)) providers.push(p);
-}
+const providers: readonly SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
 
 export async function loadSources(
   services: Services,

@@ -3,6 +3,7 @@
  * Only JSON-serializable values; no classes.
  */
 import type { SerializedError } from '../util/errors.js';
+import type { ReviewProgress, Segment } from '../segments/types.js';
 
 export type { SerializedError };
 
@@ -54,10 +55,7 @@ export interface VideoSummary {
   review: ReviewProgress;
 }
 
-export interface ReviewProgress {
-  validated: number;
-  total: number;
-}
+export type { ReviewProgress, Segment, SegmentSource } from '../segments/types.js';
 
 export interface ArtifactInfo {
   id: number;
@@ -160,31 +158,6 @@ export interface ModelInfo {
   thresholds: Record<string, number>;
   smoothing: { windowSeconds: number; minSegmentSeconds: number; mergeGapSeconds: number; hysteresis: number };
   addedAt: string;
-}
-
-export type SegmentSource = 'prediction' | 'reviewer';
-
-/** A time segment of a label: half-open [start, end) seconds and [startFrame, endFrame) frames. */
-export interface Segment {
-  id: number;
-  videoId: number;
-  label: string;
-  start: number;
-  end: number;
-  startFrame: number;
-  endFrame: number;
-  source: SegmentSource;
-  model: string | null;
-  modelVersion: string | null;
-  meanScore: number | null;
-  maxScore: number | null;
-  validated: boolean;
-  supersedesId: number | null;
-  deleted: boolean;
-  params: unknown;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string | null;
 }
 
 /** The latest prediction of one model on a video (its scores file is kept; re-smoothing never re-runs inference). */

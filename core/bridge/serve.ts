@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import type { Core } from '../core.js';
+import type { CoreHandle as Core } from '../handle.js';
 import { appRoot } from '../paths.js';
 import { FramewiseError } from '../util/errors.js';
 import { startBridge, type Bridge } from './server.js';

@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Core, CoreOptions } from '../core.js';
+import type { CoreHandle, CoreOptions } from '../handle.js';
 import type { Output } from './output.js';
 
 export const EXIT_OK = 0;
@@ -14,7 +14,7 @@ export interface CliContext {
   json: boolean;
   out: Output;
   /** Open the library (lazily; commands that need no library never open it). */
-  openCore(extra?: Partial<CoreOptions>): Promise<Core>;
+  openCore(extra?: Partial<CoreOptions>): Promise<CoreHandle>;
 }
 
 export interface CliCommand {

@@ -1,4 +1,4 @@
-import type { Core } from '../core.js';
+import type { CoreHandle as Core } from '../handle.js';
 import type { JobSummary } from '../api/types.js';
 import type { Output } from './output.js';
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { migrate, migrations as coreMigrations, type Migration } from './migrations.js';
+import { migrate, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
 
 export interface LibraryDb {
@@ -50,7 +50,7 @@ export function restrictLibraryFiles(dataDir: string, file: string): void {
 }
 
 /** `migrations`: every migration of the library (the core passes its own plus each capability's). */
-export function openLibraryDb(dataDir: string, migrations: readonly Migration[] = coreMigrations): LibraryDb {
+export function openLibraryDb(dataDir: string, migrations: readonly Migration[]): LibraryDb {
   const file = path.join(dataDir, DB_FILE_NAME);
   restrictLibraryFiles(dataDir, file);
   const raw = new Database(file, { ...nativeBinding() });

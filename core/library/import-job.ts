@@ -230,7 +230,7 @@ export const importJob = defineJobKind({
     // Tags carry patient data: only sealed with the library key, never in plain text (not even in the job row).
     const split = withoutTags(info);
     const sealedTags = hasTags(split.tags)
-      ? sealTags(await libraryKey(services.dataDir, services.db.reader, services.db.writer), sha256, split.tags)
+      ? sealTags(await libraryKey(services), sha256, split.tags)
       : null;
     return {
       status: 'imported' as const,

@@ -3,6 +3,7 @@ import type { Database, VideosTable } from '../db/schema.js';
 import type { ArtifactInfo, FailedImport, ReviewProgress, VideoDetail, VideoState, VideoSummary } from '../api/types.js';
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import path from 'node:path';
+import { reviewProgressOf } from '../segments/store.js';
 
 export type VideoRow = Selectable<VideosTable>;
 
@@ -95,15 +96,7 @@ async function decorations(db: Kysely<Database>, ids: number[]) {
       .execute();
     for (const t of th) thumbs.set(t.video_id, t.id);
     // Review progress: active segments (not deleted, not superseded) and how many are validated, one grouped query.
-    const rev = await db
-      .selectFrom('segments as s')
-      .select(['s.video_id', sql<number>`count(*)`.as('total'), sql<number>`sum(s.validated)`.as('validated')])
-      .where('s.video_id', 'in', chunk)
-      .where('s.deleted', '=', 0)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))))
-      .groupBy('s.video_id')
-      .execute();
-    for (const r of rev) review.set(r.video_id, { validated: r.validated ?? 0, total: r.total });
+    for (const [id, p] of await reviewProgressOf(db, chunk)) review.set(id, p);
   }
   return { active, failed, thumbs, review };
 }

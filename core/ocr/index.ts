@@ -5,7 +5,12 @@
  *   to verify the output against) and `runOcr`/`OcrEngine` to re-read any frames of any file (an anonymized
  *   output) with the same detector and recogniser.
  */
+import { defineCapability, type CommandTypes } from '../capability.js';
 import type { Services } from '../services.js';
+import { metaCommand, ocrCommand, profilesCommand } from './cli/ocr.js';
+import { ocrCommands } from './commands.js';
+import { ocrPatientMigration } from './migrations/0030-ocr-and-patient-data.js';
+import { ocrJob } from './ocr-job.js';
 import { libraryKey } from '../patient/key.js';
 import { readFields } from '../patient/store.js';
 import type { PatientField } from '../patient/fields.js';
@@ -13,6 +18,7 @@ import type { Box } from './image.js';
 import { getEndoscopeRegion, getOcrResult, type StoredEndoscopeRegion } from './store.js';
 
 export { getEndoscopeRegion, getOcrResult } from './store.js';
+export { patientData, type PatientData } from './commands.js';
 export { runOcr, runOcrOnImage, OcrEngine, sampleTimes, type OcrResult, type OcrOptions, type TextRegion } from './pipeline.js';
 export { insideMask, detectEndoscopeRegion, type EndoscopeRegion, type MaskShape } from './endoscope.js';
 export type { Box } from './image.js';
@@ -36,7 +42,7 @@ export async function getAnonymizationTargets(services: Services, videoId: numbe
   const db = services.db.reader;
   const r = await getOcrResult(db, videoId, null);
   if (!r) return null;
-  const key = await libraryKey(services.dataDir, db, services.db.writer);
+  const key = await libraryKey(services);
   const fields = await readFields(db, key, videoId);
   const grow = (b: Box): Box => {
     const x = Math.max(0, b.x - pad);
@@ -93,4 +99,17 @@ export async function ocrAnonymizationSource(services: Services, videoId: number
         }
       : null,
   };
+}
+
+/** The OCR capability: burned-in text, patient fields, device profiles, the endoscope region. */
+export const ocr = defineCapability({
+  name: 'ocr',
+  commands: ocrCommands,
+  jobKinds: [ocrJob],
+  migrations: [ocrPatientMigration],
+  cli: [ocrCommand, profilesCommand, metaCommand],
+});
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof ocrCommands> {}
 }

@@ -111,7 +111,7 @@ export const ocrJob = defineJobKind({
     const s = ctx.services;
     const row = await requireProbedVideo(s, input.videoId);
     const settings = await s.settings();
-    const key = await libraryKey(s.dataDir, s.db.reader, s.db.writer);
+    const key = await libraryKey(s);
     const layout = await layoutResolver(s, input.profile);
     ctx.progress(0, 'sampling frames');
     const result: OcrResult = await runOcr(s.ffmpeg, row.path, {
@@ -154,7 +154,7 @@ export const ocrJob = defineJobKind({
   },
   async commit(trx, input, output, services) {
     // Inside the commit transaction: every query goes through `trx` (the key is cached by run()).
-    const key = await libraryKey(services.dataDir, trx, trx);
+    const key = await libraryKey(services, trx, trx);
     const { sealed: sealedText, ...rest } = output;
     if (!sealedText) return rest;
     const sealed = JSON.parse(key.decrypt(Buffer.from(sealedText, 'base64'), sealContext(input.videoId))) as SealedResult;

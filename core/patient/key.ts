@@ -2,17 +2,24 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
 import { FramewiseError } from '../util/errors.js';
+import { slot, type Services } from '../services.js';
 import { keyFilePath, LibraryKey } from './crypto.js';
 
-const cache = new Map<string, LibraryKey>();
+/** The key, once loaded, per open library (so a swapped key file is noticed by the next open). */
+const keySlot = slot<{ key: LibraryKey | null }>('patient.key', () => ({ key: null }));
 
 /**
  * The library's patient-data key. Created with the first patient data; afterwards a missing or foreign key
  * file is an error (never silently replaced: that would orphan the encrypted data).
  */
-export async function libraryKey(dataDir: string, db: Kysely<Database>, writer: Kysely<Database>): Promise<LibraryKey> {
-  const cached = cache.get(dataDir);
-  if (cached) return cached;
+export async function libraryKey(
+  services: Pick<Services, 'dataDir' | 'db' | 'use'>,
+  db: Kysely<Database> = services.db.reader,
+  writer: Kysely<Database> = services.db.writer,
+): Promise<LibraryKey> {
+  const cached = services.use(keySlot);
+  if (cached.key) return cached.key;
+  const dataDir = services.dataDir;
   const check = await db.selectFrom('patient_key_check').select('key_id').where('id', '=', 1).executeTakeFirst();
   const key = await LibraryKey.load(dataDir, { create: !check });
   if (!key) {
@@ -34,11 +41,6 @@ export async function libraryKey(dataDir: string, db: Kysely<Database>, writer: 
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  cache.set(dataDir, key);
+  cached.key = key;
   return key;
-}
-
-/** Forget cached keys (tests that swap key files). */
-export function forgetLibraryKeys(): void {
-  cache.clear();
 }

@@ -1,9 +1,10 @@
 /**
- * What other capabilities plug into prediction, and what prediction offers them. Kept free of imports from
- * those capabilities so each builds alone; wiring is one line each where they meet (see below).
+ * What prediction takes from the capabilities below it (the endoscope region from OCR) and what it offers
+ * anonymization (its segments).
  */
-import type { Services } from '../services.js';
-import { getSegments } from './segment-store.js';
+import { getEndoscopeRegion } from '../ocr/store.js';
+import { slot, type Services } from '../services.js';
+import { getSegments } from '../segments/store.js';
 
 export interface RoiRect {
   x: number;
@@ -17,14 +18,18 @@ export interface RoiRect {
 
 export type RoiResolver = (services: Services, videoId: number) => Promise<RoiRect | null>;
 
-let roiResolver: RoiResolver | null = null;
+/** The endoscope region found (or set) by the OCR capability, in the display pixels OCR worked at. */
+const ocrRegion: RoiResolver = async (services, videoId) => {
+  const r = await getEndoscopeRegion(services.db.reader, videoId);
+  return r ? { x: r.x, y: r.y, width: r.width, height: r.height, frameWidth: r.frameWidth, frameHeight: r.frameHeight } : null;
+};
 
-/**
- * Where models with `crop: "roi"` get the endoscope region when the request names none. The OCR capability
- * wires it: `registerRoiResolver((s, id) => getEndoscopeRegion(s.db.reader, id))`.
- */
-export function registerRoiResolver(resolver: RoiResolver | null): void {
-  roiResolver = resolver;
+/** Where models with `crop: "roi"` get the endoscope region when the request names none: OCR's, unless replaced. */
+const roiResolverSlot = slot<RoiResolver | null>('predict.roi', () => ocrRegion);
+
+/** Replace where this library's prediction gets the region (null: nowhere; undefined: OCR's again). */
+export function registerRoiResolver(services: Pick<Services, 'provide'>, resolver: RoiResolver | null | undefined): void {
+  services.provide(roiResolverSlot, resolver);
 }
 
 /** The region for a video in its display pixels (even sizes, inside the frame), or null when unknown. */
@@ -33,7 +38,8 @@ export async function resolveRoi(
   videoId: number,
   display: { width: number; height: number },
 ): Promise<{ x: number; y: number; width: number; height: number } | null> {
-  const r = roiResolver ? await roiResolver(services, videoId) : null;
+  const resolver = services.use(roiResolverSlot);
+  const r = resolver ? await resolver(services, videoId) : null;
   if (!r) return null;
   const sx = r.frameWidth ? display.width / r.frameWidth : 1;
   const sy = r.frameHeight ? display.height / r.frameHeight : 1;
@@ -47,8 +53,7 @@ export async function resolveRoi(
 
 /**
  * Prediction's contribution to anonymization, in the shape of its source providers
- * (`segments: [{ start, end, label, validated }]`, half-open frame ranges). Wiring:
- * `registerSourceProvider({ name: 'prediction', load: (s, v) => predictionAnonymizationSource(s, v.id) })`.
+ * (`segments: [{ start, end, label, validated }]`, half-open frame ranges); used by `anonymize/providers/predict.ts`.
  */
 export async function predictionAnonymizationSource(
   services: Pick<Services, 'db'>,

@@ -1,73 +1,7 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Segment, SegmentSource } from '../api/types.js';
+import type { Transaction } from 'kysely';
 import { nowIso } from '../db/open.js';
-import type { Database, SegmentsTable } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import type { ComputedSegment, SegmentParams } from './segments.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
-export type SegmentRow = Selectable<SegmentsTable>;
-
-export function toSegment(r: SegmentRow): Segment {
-  let params: unknown = null;
-  try {
-    params = r.params_json ? JSON.parse(r.params_json) : null;
-  } catch {
-    params = null;
-  }
-  return {
-    id: r.id,
-    videoId: r.video_id,
-    label: r.label,
-    start: r.start_time,
-    end: r.end_time,
-    startFrame: r.start_frame,
-    endFrame: r.end_frame,
-    source: r.source,
-    model: r.model,
-    modelVersion: r.model_version,
-    meanScore: r.mean_score,
-    maxScore: r.max_score,
-    validated: r.validated === 1,
-    supersedesId: r.supersedes_id,
-    deleted: r.deleted === 1,
-    params,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    createdBy: r.created_by,
-  };
-}
-
-export interface SegmentQuery {
-  /** Only these labels (default: all). */
-  labels?: string[];
-  /** Only segments a reviewer validated. */
-  validatedOnly?: boolean;
-  sources?: SegmentSource[];
-  /** Only prediction segments of this model (reviewer segments are kept unless `sources` excludes them). */
-  model?: string;
-  /** Include rows superseded by a reviewer edit and deleted rows (history). Default false. */
-  includeInactive?: boolean;
-}
-
-/**
- * Active segments of a video, ordered by label then start: rows that are not deleted and not superseded by
- * another row. Each is a half-open range [startFrame, endFrame) / [start, end).
- * This is the API for consumers such as anonymization: `getSegments(db, id, { labels: ['outside'] })`.
- */
-export async function getSegments(db: Db, videoId: number, q: SegmentQuery = {}): Promise<Segment[]> {
-  let query = db.selectFrom('segments as s').selectAll('s').where('s.video_id', '=', videoId);
-  if (q.labels?.length) query = query.where('s.label', 'in', q.labels);
-  if (q.validatedOnly) query = query.where('s.validated', '=', 1);
-  if (q.sources?.length) query = query.where('s.source', 'in', q.sources);
-  if (q.model) query = query.where((eb) => eb.or([eb('s.source', '=', 'reviewer'), eb('s.model', '=', q.model!)]));
-  if (!q.includeInactive) {
-    query = query
-      .where('s.deleted', '=', 0)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))));
-  }
-  const rows = await query.orderBy('s.label').orderBy('s.start_frame').orderBy('s.id').execute();
-  return rows.map(toSegment);
-}
 
 /**
  * Replace one model's prediction segments on a video, in the caller's transaction. Reviewer rows are never

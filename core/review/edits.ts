@@ -12,7 +12,7 @@ import { sql, type Insertable, type Selectable, type Transaction } from 'kysely'
 import type { ReviewChange, Segment, SegmentOp } from '../api/types.js';
 import { nowIso } from '../db/open.js';
 import type { Database, SegmentsTable } from '../db/schema.js';
-import { toSegment } from '../predict/segment-store.js';
+import { activeSegments, toSegment } from '../segments/store.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
 import { getVideoSummary } from '../library/videos.js';
@@ -316,13 +316,7 @@ export async function validateSegments(s: EditServices, videoId: number, a: { id
 export async function validateAll(s: EditServices, videoId: number, a: { label?: string; validated?: boolean }): Promise<ReviewChange> {
   const value = a.validated === false ? 0 : 1;
   return edit(s, videoId, value ? 'validate' : 'unvalidate', async (trx, { g, who, now }) => {
-    let q = trx
-      .selectFrom('segments as s')
-      .selectAll('s')
-      .where('s.video_id', '=', videoId)
-      .where('s.deleted', '=', 0)
-      .where('s.validated', '!=', value)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))));
+    let q = activeSegments(trx).selectAll('s').where('s.video_id', '=', videoId).where('s.validated', '!=', value);
     if (a.label !== undefined) q = q.where('s.label', '=', a.label);
     const rows = await q.orderBy('s.id').execute();
     return { before: rows, insert: rows.map((r) => successor(g, r, who, now, { validated: value })) };
@@ -337,12 +331,9 @@ export async function addMany(
 ): Promise<ReviewChange & { added: number; skipped: number }> {
   let skipped = 0;
   const change = await edit(s, videoId, 'import', async (trx, { g, who, now }) => {
-    const active = await trx
-      .selectFrom('segments as s')
+    const active = await activeSegments(trx)
       .select(['s.label', 's.start_frame', 's.end_frame'])
       .where('s.video_id', '=', videoId)
-      .where('s.deleted', '=', 0)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))))
       .execute();
     const seen = new Set(active.map((r) => `${r.label}\u0000${r.start_frame}\u0000${r.end_frame}`));
     const insert: NewRow[] = [];

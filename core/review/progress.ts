@@ -1,17 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { ReviewProgress } from '../api/types.js';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { reviewProgressOf } from '../segments/store.js';
+import type { ReviewProgress } from '../segments/types.js';
 
 /** Validated active segments / all active segments of one video. */
-export async function reviewProgress(db: Db, videoId: number): Promise<ReviewProgress> {
-  const r = await db
-    .selectFrom('segments as s')
-    .select([sql<number>`count(*)`.as('total'), sql<number | null>`sum(s.validated)`.as('validated')])
-    .where('s.video_id', '=', videoId)
-    .where('s.deleted', '=', 0)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('segments as x').select('x.id').whereRef('x.supersedes_id', '=', 's.id'))))
-    .executeTakeFirst();
-  return { validated: r?.validated ?? 0, total: r?.total ?? 0 };
+export async function reviewProgress(db: Kysely<Database> | Transaction<Database>, videoId: number): Promise<ReviewProgress> {
+  return (await reviewProgressOf(db, [videoId])).get(videoId) ?? { validated: 0, total: 0 };
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { command, defineCapability } from '../capability.js';
+import { command, defineCapability, type CommandTypes } from '../capability.js';
 import { getVideoRow, resolveVideoRef } from '../library/videos.js';
 import { FramewiseError } from '../util/errors.js';
 import { timedMaskSchema } from '../anonymize/types.js';
-import { timedMaskMigrations } from './migrations.js';
+import { timedMaskMigrations } from './migrations/0051-timed-masks.js';
 import { getTextScan, listTimedMasks, replaceTimedMasks } from './store.js';
 
 /**
@@ -13,10 +13,7 @@ import { getTextScan, listTimedMasks, replaceTimedMasks } from './store.js';
  */
 const videoRef = z.union([z.number().int().positive(), z.string().min(1)]);
 
-export const timedMasksCapability = defineCapability({
-  name: 'timed-masks',
-  migrations: timedMaskMigrations,
-  commands: {
+const timedMaskCommands = {
     'anonymize.masks': command(z.object({ video: videoRef }).strict(), async (services, input) => {
       const videoId = await resolveVideoRef(services.db.reader, input.video);
       return { videoId, masks: await listTimedMasks(services.db.reader, videoId), scan: await getTextScan(services.db.reader, videoId) };
@@ -37,5 +34,10 @@ export const timedMasksCapability = defineCapability({
         return { videoId, masks: await listTimedMasks(services.db.reader, videoId) };
       },
     ),
-  },
-});
+};
+
+export const timedMasks = defineCapability({ name: 'timed-masks', migrations: timedMaskMigrations, commands: timedMaskCommands });
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof timedMaskCommands> {}
+}

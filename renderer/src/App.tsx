@@ -8,23 +8,26 @@ import { LibraryView } from './features/library/LibraryView.js';
 import { VideoView } from './features/video/VideoView.js';
 import { navigate, useRoute } from './lib/route.js';
 import { dismissNotice, setUi, useApp } from './state/store.js';
-import { strings } from './strings.js';
+import { useTranslation } from 'react-i18next';
+import { SettingsView } from './features/settings/SettingsView.js';
 
 function ConnectionBanner() {
+  const { t } = useTranslation();
   const connection = useApp((s) => s.connection);
   if (connection === 'open') return null;
   return (
     <div className="banner" role="status" data-testid="connection-banner">
       {connection === 'connecting'
-        ? strings.connection.connecting
+        ? t('connection.connecting')
         : connection === 'unauthorized'
-          ? strings.connection.unauthorized
-          : strings.connection.lost}
+          ? t('connection.unauthorized')
+          : t('connection.lost')}
     </div>
   );
 }
 
 function Notices() {
+  const { t } = useTranslation();
   const notices = useApp((s) => s.notices);
   if (!notices.length) return null;
   return (
@@ -34,7 +37,7 @@ function Notices() {
           <Icon name="alert" size={16} />
           <span>{n.text}</span>
           <button type="button" className="link" onClick={() => dismissNotice(n.id)}>
-            {strings.errors.dismiss}
+            {t('actions.dismiss')}
           </button>
         </div>
       ))}
@@ -43,6 +46,7 @@ function Notices() {
 }
 
 export function App() {
+  const { t } = useTranslation();
   const route = useRoute();
   const importOpen = useApp((s) => s.importOpen);
   const jobsOpen = useApp((s) => s.jobsOpen);
@@ -63,33 +67,42 @@ export function App() {
               <path d="M10 9.5v5l4.5-2.5z" fill="currentColor" />
             </svg>
           </span>
-          {strings.appName}
+          {t('appName')}
         </a>
-        <nav className="topnav" aria-label="Main">
+        <nav className="topnav" aria-label={t('nav.main')}>
           <a href="#/" aria-current={route.name === 'library' ? 'page' : undefined}>
-            {strings.nav.library}
+            {t('nav.library')}
+          </a>
+          <a href="#/settings" aria-current={route.name === 'settings' ? 'page' : undefined} data-testid="nav-settings">
+            {t('nav.settings')}
           </a>
         </nav>
         <div className="topbar-actions">
           <JobsButton />
           <Button variant="primary" icon="upload" onClick={() => setUi({ importOpen: true })} data-testid="import-button">
-            {strings.nav.import}
+            {t('nav.import')}
           </Button>
         </div>
       </header>
       <ConnectionBanner />
       <div className="workspace">
-        <ErrorBoundary name={route.name === 'video' ? strings.nav.video : strings.nav.library} key={route.name === 'video' ? route.id : 0}>
-          {route.name === 'video' ? <VideoView id={route.id} key={route.id} /> : <LibraryView />}
+        <ErrorBoundary name={t(`nav.${route.name}`)} key={route.name === 'video' ? route.id : route.name}>
+          {route.name === 'video' ? (
+            <VideoView id={route.id} key={route.id} />
+          ) : route.name === 'settings' ? (
+            <SettingsView />
+          ) : (
+            <LibraryView />
+          )}
         </ErrorBoundary>
         {jobsOpen && (
-          <ErrorBoundary name={strings.nav.jobs}>
+          <ErrorBoundary name={t('nav.jobs')}>
             <JobsPanel />
           </ErrorBoundary>
         )}
       </div>
       {importOpen && (
-        <ErrorBoundary name={strings.nav.import}>
+        <ErrorBoundary name={t('nav.import')}>
           <ImportDialog />
         </ErrorBoundary>
       )}

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openLibraryDb, DB_FILE_NAME } from '../../core/db/open.js';
-import { latestSchemaVersion } from '../../core/db/migrations.js';
+import { openLibraryDb, DB_FILE_NAME, latestSchemaVersion } from '../../core/library-db.js';
 import { tempDir } from '../helpers/library.js';
 
 describe('library database', () => {

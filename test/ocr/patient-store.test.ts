@@ -4,7 +4,6 @@ import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Core } from '../../core/core.js';
 import { keyFilePath, LibraryKey } from '../../core/patient/crypto.js';
-import { forgetLibraryKeys } from '../../core/patient/key.js';
 import { getAnonymizationTargets, getEndoscopeRegion, ocrAnonymizationSource } from '../../core/ocr/index.js';
 import { FramewiseError } from '../../core/util/errors.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
@@ -163,21 +162,18 @@ describe('patient data storage', () => {
       const foreign = LibraryKey.fromSecret(Buffer.alloc(32, 1));
       assert.throws(() => foreign.decrypt(LibraryKey.fromSecret(Buffer.alloc(32, 2)).encrypt('x', 'ctx'), 'ctx'), /authentication/);
       writeFileSync(keyFile, `framewise-library-key v1\n${Buffer.alloc(32, 9).toString('hex')}\n`);
-      forgetLibraryKeys();
       const again = await Core.open({ dataDir: dir });
       await assert.rejects(
         again.call('patient.get', { video: vid }),
         (e: FramewiseError) => e.code === 'wrong_key' && /does not belong/.test(e.message),
       );
       await again.close();
-      forgetLibraryKeys();
       // Tampered ciphertext with the right key: authentication fails too.
       writeFileSync(keyFile, original);
       const c3 = await Core.open({ dataDir: dir });
       c3.services.db.raw.prepare("UPDATE patient_fields SET value_enc = CAST(substr(value_enc, 1, 40) || X'00' AS BLOB)").run();
       await assert.rejects(c3.call('patient.get', { video: vid }), (e: FramewiseError) => e.code === 'verification_failed');
       await c3.close();
-      forgetLibraryKeys();
       const { rmSync } = await import('node:fs');
       rmSync(keyFile);
       const c4 = await Core.open({ dataDir: dir });
@@ -188,7 +184,6 @@ describe('patient data storage', () => {
       await c4.close();
       assert.ok(!existsSync(keyFile), 'no new key was made over existing data');
     } finally {
-      forgetLibraryKeys();
       cleanup();
     }
   });

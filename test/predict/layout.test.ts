@@ -166,11 +166,11 @@ test('crop "roi": the model sees only the region given', async () => {
     assert.deepEqual(await outside(), []);
     assert.deepEqual(await outside({ x: 0, y: 0, width: 40, height: 120 }), [[0, 4, { x: 0, y: 0, width: 40, height: 120 }]]);
     // The region from a registered resolver (the OCR capability's), given for a 320x240 frame: scaled to 160x120.
-    registerRoiResolver(async () => ({ x: 0, y: 0, width: 80, height: 240, frameWidth: 320, frameHeight: 240 }));
+    registerRoiResolver(lib.core.services, async () => ({ x: 0, y: 0, width: 80, height: 240, frameWidth: 320, frameHeight: 240 }));
     try {
       assert.deepEqual(await outside(), [[0, 4, { x: 0, y: 0, width: 40, height: 120 }]]);
     } finally {
-      registerRoiResolver(null);
+      registerRoiResolver(lib.core.services, undefined);
     }
     // What anonymization gets from prediction: half-open frame ranges per label.
     assert.deepEqual(await predictionAnonymizationSource(lib.core.services, videoId, { labels: ['outside'] }), {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { nowIso } from '../../core/db/open.js';
-import { getSegments } from '../../core/predict/segment-store.js';
+import { getSegments } from '../../core/segments/store.js';
 import { readScores, recordSize } from '../../core/predict/scores.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { predictAndWait, redManifest, redModelBytes, redSceneVideo, waitIdle, writeModelDir } from './helpers.js';

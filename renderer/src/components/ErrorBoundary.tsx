@@ -1,5 +1,5 @@
 import { Component, type ReactNode } from 'react';
-import { strings } from '../strings.js';
+import { i18n } from '../i18n/index.js';
 
 /** Keeps one broken part (a panel, a screen) from taking the whole window down; says what failed and why. */
 export class ErrorBoundary extends Component<{ name: string; children: ReactNode }, { error: Error | null }> {
@@ -14,9 +14,9 @@ export class ErrorBoundary extends Component<{ name: string; children: ReactNode
     if (!error) return this.props.children;
     return (
       <div className="alert alert-danger panel-error" role="alert" data-testid="panel-error">
-        <strong>{strings.errors.partFailed(this.props.name)}</strong> <span className="alert-reason">{error.message}</span>{' '}
+        <strong>{i18n.t('errors.partFailed', { name: this.props.name })}</strong> <span className="alert-reason">{error.message}</span>{' '}
         <button type="button" className="link" onClick={() => this.setState({ error: null })}>
-          {strings.errors.tryAgain}
+          {i18n.t('errors.tryAgain')}
         </button>
       </div>
     );

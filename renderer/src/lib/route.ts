@@ -1,11 +1,13 @@
 import { useSyncExternalStore } from 'react';
 
-/** Hash routes, so a reload lands on the same screen: `#/` library, `#/video/12` a video. */
-export type Route = { name: 'library' } | { name: 'video'; id: number };
+/** Hash routes, so a reload lands on the same screen: `#/` library, `#/video/12` a video, `#/settings`, `#/models`. */
+export type Route = { name: 'library' } | { name: 'video'; id: number } | { name: 'settings' } | { name: 'models' };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/video\/(\d+)$/.exec(hash);
   if (m) return { name: 'video', id: Number(m[1]) };
+  if (hash === '#/settings') return { name: 'settings' };
+  if (hash === '#/models') return { name: 'models' };
   return { name: 'library' };
 }
 
@@ -19,6 +21,10 @@ export function useRoute(): Route {
   return parseRoute(hash);
 }
 
+export function routeHash(route: Route): string {
+  return route.name === 'video' ? `#/video/${route.id}` : route.name === 'library' ? '#/' : `#/${route.name}`;
+}
+
 export function navigate(route: Route): void {
-  window.location.hash = route.name === 'video' ? `#/video/${route.id}` : '#/';
+  window.location.hash = routeHash(route);
 }

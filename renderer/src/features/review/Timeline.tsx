@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Segment, VideoDetail } from '../../../../core/api/types.js';
 import { Button, IconButton } from '../../components/ui.js';
 import { formatTimecode } from '../../lib/format.js';
@@ -90,7 +90,11 @@ export function Timeline({ video }: { video: VideoDetail }) {
     [...s.jobs.values()].find((j) => j.kind === 'predict' && j.videoId === video.id && (j.state === 'running' || j.state === 'queued')),
   );
 
-  const fps: Fps = state?.fps ?? (video.fps ? { num: video.fps.num, den: video.fps.den } : { num: 25, den: 1 });
+  const stateFps = state?.fps;
+  const fps: Fps = useMemo(
+    () => stateFps ?? (video.fps ? { num: video.fps.num, den: video.fps.den } : { num: 25, den: 1 }),
+    [stateFps, video.fps],
+  );
   const duration = state?.duration ?? video.duration;
   const frameCount = state?.frameCount ?? video.frameCount ?? Math.round((duration * fps.num) / fps.den);
 

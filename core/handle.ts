@@ -1,0 +1,28 @@
+import type { CommandInput, CommandName, CommandOutput } from './capability.js';
+import type { CoreEvent } from './api/types.js';
+import type { MediaTarget } from './media/targets.js';
+import type { Services } from './services.js';
+
+export interface CoreOptions {
+  dataDir?: string;
+  /** Run queued jobs in this process (the app and `serve` do; one-shot CLI commands that wait on jobs do too). */
+  runJobs?: boolean;
+  /** With runJobs: claim only jobs this process enqueues (one-shot CLI commands). */
+  ownJobsOnly?: boolean;
+  concurrency?: number;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}
+
+/**
+ * What an open library offers (implemented by `Core`, `core/core.ts`). Code below the capability list (a
+ * capability's CLI commands, the bridge) uses this interface, so it never imports the list it is part of.
+ */
+export interface CoreHandle {
+  readonly services: Services;
+  call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>>;
+  call(name: string, input: unknown): Promise<unknown>;
+  subscribe(listener: (event: CoreEvent) => void): () => void;
+  mediaPath(target: MediaTarget): Promise<{ path: string; contentType: string }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { command, defineCapability, type CommandTypes } from '../capability.js';
+import { idSchema as id } from '../util/schemas.js';
+import { cancelCommand, jobsCommand, retryCommand } from './cli/jobs.js';
+import { listJobEvents } from './store.js';
+import { cleanupAuditMigration } from './migrations/0052-cleanup-audit.js';
+
+export const jobsCommands = {
+  'jobs.list': command(
+    z
+      .object({
+        states: z.array(z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])).optional(),
+        videoId: id.optional(),
+        kind: z.string().max(100).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+    async (s, input) => s.jobs.list(input),
+  ),
+  'jobs.get': command(z.object({ id }).strict(), async (s, input) => s.jobs.get(input.id)),
+  'jobs.events': command(z.object({ id }).strict(), async (s, input) => {
+    await s.jobs.get(input.id);
+    return listJobEvents(s.db.reader, input.id);
+  }),
+  'jobs.enqueue': command(z.object({ kind: z.string().min(1).max(100), input: z.unknown() }).strict(), async (s, input) =>
+    s.jobs.enqueue(input.kind, input.input),
+  ),
+  'jobs.cancel': command(z.object({ id }).strict(), async (s, input) => s.jobs.cancel(input.id)),
+  'jobs.retry': command(z.object({ id }).strict(), async (s, input) => s.jobs.retry(input.id)),
+};
+
+/** Durable jobs: list, inspect, enqueue, cancel, retry (the queue and runner themselves are in `Services`). */
+export const jobs = defineCapability({
+  name: 'jobs',
+  commands: jobsCommands,
+  migrations: [cleanupAuditMigration],
+  cli: [jobsCommand, cancelCommand, retryCommand],
+});
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof jobsCommands> {}
+}

@@ -241,7 +241,8 @@ export async function reapAbandonedExports(services: Services): Promise<Removal[
 
 /**
  * After a rejection for patient text inside the kept image only: masks for where it was seen (source frames,
- * one sample interval around each sighting). Any other finding (text in a mask, tags, streams, duration)
+ * one sample interval around each sighting), and for any other readable text seen in the picture (a second
+ * patient's name must not stay either). Any other finding (text in a mask, tags, streams, duration)
  * means no second attempt.
  */
 export function retryMasks(plan: AnonymizationPlan, err: unknown): TimedMask[] {
@@ -249,7 +250,10 @@ export function retryMasks(plan: AnonymizationPlan, err: unknown): TimedMask[] {
   const v = (err.details as { verification?: VerificationResult } | undefined)?.verification;
   if (!v || v.findings.some((f) => f.check !== 'patient_text')) return [];
   const crop = plan.crop ?? { x: 0, y: 0 };
-  const sightings = [...v.findings.map((f) => ({ frame: f.frame, box: f.box })), ...v.textSeen.filter((t) => t.kind === 'patient')]
+  const sightings = [
+    ...v.findings.map((f) => ({ frame: f.frame, box: f.box })),
+    ...v.textSeen.filter((t) => t.kind === 'patient' || t.readable),
+  ]
     .filter((t): t is { frame: number; box: Rect } => t.frame !== undefined && t.box !== undefined)
     .map((t) => ({ frame: outputToSourceFrame(plan, t.frame), box: { ...t.box, x: t.box.x + crop.x, y: t.box.y + crop.y } }));
   return masksFromSightings(sightings, {

@@ -166,6 +166,8 @@ export interface TextSighting {
   time: number;
   box: Rect;
   kind: 'patient' | 'masked' | 'other';
+  /** Read as text (two or more letters/digits, recogniser confidence ≥ 0.5), not texture. */
+  readable?: boolean;
 }
 
 /** Check the lines read on one output frame. Exported for tests. */
@@ -212,7 +214,7 @@ export function checkFrameText(
       seen.push({ frame: outFrame, time, box, kind: 'masked' });
       continue;
     }
-    seen.push({ frame: outFrame, time, box, kind: 'other' });
+    seen.push({ frame: outFrame, time, box, kind: 'other', readable: line.confidence >= 0.5 && normalizeText(line.text).length >= 2 });
   }
   return { findings, seen };
 }

@@ -229,9 +229,7 @@ export const importJob = defineJobKind({
     await chmod(path.join(services.artifactsDir, thumbRel), 0o600);
     // Tags carry patient data: only sealed with the library key, never in plain text (not even in the job row).
     const split = withoutTags(info);
-    const sealedTags = hasTags(split.tags)
-      ? sealTags(await libraryKey(services), sha256, split.tags)
-      : null;
+    const sealedTags = hasTags(split.tags) ? sealTags(await libraryKey(services), sha256, split.tags) : null;
     return {
       status: 'imported' as const,
       videoId: 0,

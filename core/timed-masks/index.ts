@@ -14,26 +14,26 @@ import { getTextScan, listTimedMasks, replaceTimedMasks } from './store.js';
 const videoRef = z.union([z.number().int().positive(), z.string().min(1)]);
 
 const timedMaskCommands = {
-    'anonymize.masks': command(z.object({ video: videoRef }).strict(), async (services, input) => {
+  'anonymize.masks': command(z.object({ video: videoRef }).strict(), async (services, input) => {
+    const videoId = await resolveVideoRef(services.db.reader, input.video);
+    return { videoId, masks: await listTimedMasks(services.db.reader, videoId), scan: await getTextScan(services.db.reader, videoId) };
+  }),
+  /** Replace every mask of the video (the reviewer's edit: add, move, remove). */
+  'anonymize.masks.set': command(
+    z.object({ video: videoRef, masks: z.array(timedMaskSchema).max(100000) }).strict(),
+    async (services, input) => {
       const videoId = await resolveVideoRef(services.db.reader, input.video);
-      return { videoId, masks: await listTimedMasks(services.db.reader, videoId), scan: await getTextScan(services.db.reader, videoId) };
-    }),
-    /** Replace every mask of the video (the reviewer's edit: add, move, remove). */
-    'anonymize.masks.set': command(
-      z.object({ video: videoRef, masks: z.array(timedMaskSchema).max(100000) }).strict(),
-      async (services, input) => {
-        const videoId = await resolveVideoRef(services.db.reader, input.video);
-        const video = await getVideoRow(services.db.reader, videoId);
-        for (const m of input.masks) {
-          if (m.rect.x + m.rect.width > video.display_width || m.rect.y + m.rect.height > video.display_height) {
-            throw new FramewiseError('usage', 'A mask lies outside the video frame');
-          }
+      const video = await getVideoRow(services.db.reader, videoId);
+      for (const m of input.masks) {
+        if (m.rect.x + m.rect.width > video.display_width || m.rect.y + m.rect.height > video.display_height) {
+          throw new FramewiseError('usage', 'A mask lies outside the video frame');
         }
-        await replaceTimedMasks(services.db.writer, videoId, input.masks);
-        services.events.emit({ type: 'data.changed', videoId, topic: 'anonymize' });
-        return { videoId, masks: await listTimedMasks(services.db.reader, videoId) };
-      },
-    ),
+      }
+      await replaceTimedMasks(services.db.writer, videoId, input.masks);
+      services.events.emit({ type: 'data.changed', videoId, topic: 'anonymize' });
+      return { videoId, masks: await listTimedMasks(services.db.reader, videoId) };
+    },
+  ),
 };
 
 export const timedMasks = defineCapability({ name: 'timed-masks', migrations: timedMaskMigrations, commands: timedMaskCommands });

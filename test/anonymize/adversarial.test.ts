@@ -79,7 +79,7 @@ test('text appearing mid-video inside the image: scanned, masked for its time ra
   }
 });
 
-test('the reviewer removed every mask: verification reads the name, masks where it was seen, renders again', async () => {
+test('the reviewer removed every mask: verification reads the name, masks it and the other readable text where seen, renders again', async () => {
   const { core, videoId, close } = await library();
   const out = tempDir('framewise-anon-adv-');
   try {

@@ -49,7 +49,7 @@ test('any confident text inside a masked area is a finding; text in the kept ima
   const seen = checkFrameText(plan, hiddenMap(plan), tokens, [word('Pylorus', 420, 250)], 0).seen;
   assert.deepEqual(
     seen,
-    [{ frame: 0, time: 0, box: { x: 420, y: 250, width: 60, height: 20 }, kind: 'other' }],
+    [{ frame: 0, time: 0, box: { x: 420, y: 250, width: 60, height: 20 }, kind: 'other', readable: true }],
     'other text is listed for the reviewer',
   );
   assert.deepEqual(check(plan, [word('xx', 20, 40, 30)], 0), [], 'low-confidence noise is ignored');

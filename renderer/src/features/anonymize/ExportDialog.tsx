@@ -263,7 +263,10 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
       </fieldset>
       {job && running && (
         <div data-testid="anon-progress">
-          <ProgressBar value={job.progress} label={job.stage === 'verifying' ? S.verifying : S.rendering} />
+          <ProgressBar
+            value={job.progress}
+            label={job.stage === 'verifying' ? S.verifying : job.stage === 'scanning text' ? S.scanning : S.rendering}
+          />
           <span className="muted">
             {job.stage ?? ''} {job.etaSeconds !== null ? `ETA ${Math.ceil(job.etaSeconds)} s` : ''}
           </span>

@@ -23,6 +23,7 @@ export const anonymizeStrings = {
   gateTitle: 'The clinical gate blocks this export',
   start: 'Anonymize and verify',
   rendering: 'Rendering',
+  scanning: 'Scanning the image for text',
   verifying: 'Verifying',
   verified: 'Verified',
   rejected: 'Rejected — no file was written',

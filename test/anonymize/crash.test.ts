@@ -104,10 +104,9 @@ for (const stage of ['rendering', 'verifying'] as const) {
           kind: string;
           detail_json: string;
         }>;
-        assert.deepEqual(
-          audit.map((a) => a.kind),
-          ['job', 'partial_output', ...audit.filter((a) => a.kind === 'tmp_folder').map(() => 'tmp_folder')],
-        );
+        // The stray folder may already go when the job host starts (every start reaps); the rest at `list`.
+        const kinds = audit.map((a) => a.kind);
+        for (const k of ['job', 'partial_output', 'tmp_folder']) assert.ok(kinds.includes(k), `${k} in ${kinds.join(',')}`);
         assert.ok(audit.some((a) => a.kind === 'tmp_folder' && a.detail_json.includes('job-999-abcdef')));
         assert.ok(!audit.some((a) => a.detail_json.includes(out.dir)), 'no user path in the audit');
       } finally {

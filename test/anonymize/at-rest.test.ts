@@ -81,7 +81,11 @@ test('no patient token in any library file (database and WAL included); no image
         const big = path.join(out.dir, `${path.basename(img)}.x3.png`);
         await ff.run(['-v', 'error', '-i', img, '-vf', 'scale=iw*3:-2:flags=bicubic', '-frames:v', '1', big]);
         const { data } = await w.recognize(readFileSync(big));
-        assert.deepEqual(patientStringsIn(data.text, ['Jürgen', 'Müller', 'Weiß', '12.03.1961']), [], `${path.relative(lib.dataDir, img)} is readable`);
+        assert.deepEqual(
+          patientStringsIn(data.text, ['Jürgen', 'Müller', 'Weiß', '12.03.1961']),
+          [],
+          `${path.relative(lib.dataDir, img)} is readable`,
+        );
       }
     } finally {
       await w.terminate();

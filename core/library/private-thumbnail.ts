@@ -1,8 +1,10 @@
 import { chmod } from 'node:fs/promises';
+import path from 'node:path';
+import type { Services } from '../services.js';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { writeRgbJpeg } from '../ffmpeg/frames.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
-import { detectEndoscopeRegion, insideMask } from '../ocr/endoscope.js';
+import { detectEndoscopeRegion, insideMask, type EndoscopeRegion } from '../ocr/endoscope.js';
 
 /**
  * A clinical video's thumbnail must not show the device overlay (name, birth date) around the endoscope
@@ -37,4 +39,50 @@ export async function privatizeThumbnail(
   }
   await chmod(thumbnail, 0o600);
   return !!region;
+}
+
+/**
+ * After OCR: black out, in the video's thumbnail, everything outside the endoscope image and every text box
+ * OCR found (overlay and stamps), scaled from the OCR frame size. Failures leave the earlier (conservative)
+ * thumbnail in place.
+ */
+export async function remaskThumbnail(
+  services: Pick<Services, 'db' | 'ffmpeg' | 'artifactsDir'>,
+  videoId: number,
+  hide: {
+    frameWidth: number;
+    frameHeight: number;
+    region: (EndoscopeRegion & { frameWidth: number; frameHeight: number }) | null;
+    boxes: Array<{ x: number; y: number; width: number; height: number }>;
+  },
+): Promise<boolean> {
+  const art = await services.db.reader
+    .selectFrom('artifacts')
+    .select('path')
+    .where('video_id', '=', videoId)
+    .where('kind', '=', 'thumbnail')
+    .executeTakeFirst();
+  if (!art) return false;
+  const file = path.join(services.artifactsDir, art.path);
+  const info = await services.ffmpeg.probe(file);
+  const w = info.video?.displayWidth ?? 0;
+  const h = info.video?.displayHeight ?? 0;
+  if (!w || !h) return false;
+  const data = await readFrameRgb(services.ffmpeg, file, 0, { width: w, height: h });
+  if (!data) return false;
+  const sx = w / hide.frameWidth;
+  const sy = h / hide.frameHeight;
+  const r = hide.region;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const fx = (x + 0.5) / sx;
+      const fy = (y + 0.5) / sy;
+      const outside = r ? !insideMask(r, (fx * r.frameWidth) / hide.frameWidth, (fy * r.frameHeight) / hide.frameHeight) : false;
+      const inBox = hide.boxes.some((b) => fx >= b.x - 2 && fx < b.x + b.width + 2 && fy >= b.y - 2 && fy < b.y + b.height + 2);
+      if (outside || inBox) data.fill(0, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    }
+  }
+  await writeRgbJpeg(services.ffmpeg, { width: w, height: h, data }, file);
+  await chmod(file, 0o600);
+  return true;
 }

@@ -15,7 +15,7 @@ import { renderAnonymized } from './render.js';
 import { loadSources, sourceOverridesSchema, type AnonymizeSources } from './sources.js';
 import { createFrameReader, type FrameTextReader } from './frame-reader.js';
 import { scanSourceForText } from './source-scan.js';
-import { masksFromSightings } from './timed-masks.js';
+import { extendChosen, masksFromSightings } from './timed-masks.js';
 import { addTimedMasks, getTextScan, recordTextScan, regionKey } from '../timed-masks/store.js';
 import { verificationSampling, outputToSourceFrame } from './verify.js';
 import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
@@ -250,14 +250,19 @@ export function retryMasks(plan: AnonymizationPlan, err: unknown): TimedMask[] {
   const v = (err.details as { verification?: VerificationResult } | undefined)?.verification;
   if (!v || v.findings.some((f) => f.check !== 'patient_text')) return [];
   const crop = plan.crop ?? { x: 0, y: 0 };
-  const sightings = [
-    ...v.findings.map((f) => ({ frame: f.frame, box: f.box })),
-    ...v.textSeen.filter((t) => t.kind === 'patient' || t.readable),
-  ]
-    .filter((t): t is { frame: number; box: Rect } => t.frame !== undefined && t.box !== undefined)
-    .map((t) => ({ frame: outputToSourceFrame(plan, t.frame), box: { ...t.box, x: t.box.x + crop.x, y: t.box.y + crop.y } }));
+  const toSource = (t: { frame: number; box: Rect }) => ({
+    frame: outputToSourceFrame(plan, t.frame),
+    box: { ...t.box, x: t.box.x + crop.x, y: t.box.y + crop.y },
+  });
+  const step = verificationSampling(plan).step;
+  const all = v.textSeen.filter((t) => t.kind !== 'masked').map(toSource);
+  const chosen = [
+    ...v.findings.filter((f): f is typeof f & { frame: number; box: Rect } => f.frame !== undefined && f.box !== undefined).map(toSource),
+    ...v.textSeen.filter((t) => t.kind === 'patient' || t.readable).map(toSource),
+  ];
+  const sightings = extendChosen(all, chosen, step);
   return masksFromSightings(sightings, {
-    step: verificationSampling(plan).step,
+    step,
     frameCount: plan.input.frameCount,
     width: plan.input.width,
     height: plan.input.height,

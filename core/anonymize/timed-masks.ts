@@ -113,3 +113,30 @@ export function masksFromSightings(sightings: Sighting[], o: MaskFromSightingsOp
 export function activeMasks(masks: TimedMask[], frame: number): TimedMask[] {
   return masks.filter((m) => frame >= m.start && frame < m.end);
 }
+
+/**
+ * Sightings of text the recogniser read poorly (moving, at an edge) that continue a track of chosen ones —
+ * one sample apart, close in place — are chosen too, up to `hops` samples away from a chosen one (not further:
+ * texture next to text must not spread masks over the whole video).
+ */
+export function extendChosen(all: Sighting[], chosen: Sighting[], step: number, hops = 2): Sighting[] {
+  const picked = new Set(chosen);
+  let frontier = [...chosen];
+  for (let hop = 0; hop < hops && frontier.length; hop++) {
+    const next: Sighting[] = [];
+    for (const s of all) {
+      if (picked.has(s)) continue;
+      const reach = Math.max(s.box.height * 2, 24);
+      for (const c of frontier) {
+        if (Math.abs(c.frame - s.frame) > step || c.frame === s.frame) continue;
+        if (overlapArea(grow(c.box, reach, 1e9, 1e9), s.box) > 0) {
+          next.push(s);
+          break;
+        }
+      }
+    }
+    for (const s of next) picked.add(s);
+    frontier = next;
+  }
+  return [...picked];
+}

@@ -6,7 +6,7 @@ import { computePlan } from '../../core/anonymize/plan.js';
 import { samplingPlan } from '../../core/anonymize/sampling.js';
 import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
 import { verificationSampling } from '../../core/anonymize/verify.js';
-import { masksFromSightings } from '../../core/anonymize/timed-masks.js';
+import { extendChosen, masksFromSightings } from '../../core/anonymize/timed-masks.js';
 import { generated } from '../helpers/media.js';
 
 const fps25 = { num: 25, den: 1 };
@@ -110,4 +110,20 @@ test('sightings become timed masks: the gap between samples is covered, a margin
   // A single sighting at frame 0 does not reach before the video.
   const first = masksFromSightings([{ frame: 0, box }], { step: 10, frameCount: 300, width: 640, height: 360 });
   assert.deepEqual([first[0]!.start, first[0]!.end], [0, 10]);
+});
+
+test('a poorly read continuation of a chosen text is masked too, at most two samples away', () => {
+  const box = (x: number) => ({ x, y: 100, width: 80, height: 20 });
+  const chosen = [{ frame: 10, box: box(100) }];
+  const all = [
+    { frame: 20, box: box(130) },
+    { frame: 30, box: box(160) },
+    { frame: 40, box: box(190) },
+    { frame: 20, box: { x: 500, y: 300, width: 40, height: 20 } },
+  ];
+  const picked = extendChosen(all, chosen, 10);
+  assert.deepEqual(
+    picked.map((s) => s.frame).sort((a, b) => a - b),
+    [10, 20, 30],
+  );
 });

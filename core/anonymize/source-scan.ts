@@ -4,7 +4,7 @@ import { findTokensInLine, normalizeText, type PatientToken } from './tokens.js'
 import { maskAlpha } from './mask.js';
 import { samplingPlan } from './sampling.js';
 import { scanText, visibleBox, type ScanStats } from './text-scan.js';
-import { extendChosen, masksFromSightings, type Sighting } from './timed-masks.js';
+import { masksFromSightings, type Sighting } from './timed-masks.js';
 import type { AnonymizationPlan, TimedMask } from './types.js';
 
 /**
@@ -65,7 +65,6 @@ export async function scanSourceForText(o: {
   const roi = visibleBox(hidden, plan.input.width, plan.input.height) ?? undefined;
   const dropped = [...plan.removed, ...plan.blacked];
   const sightings: Sighting[] = [];
-  const all: Sighting[] = [];
   const stats = await scanText({
     ffmpeg: o.ffmpeg,
     file: o.file,
@@ -80,14 +79,10 @@ export async function scanSourceForText(o: {
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     onSample: (s) => {
-      for (const l of s.lines) {
-        const sight = { frame: s.frame, box: l.box };
-        all.push(sight);
-        if (looksLikeText(l, o.tokens ?? [])) sightings.push(sight);
-      }
+      for (const l of s.lines) if (looksLikeText(l, o.tokens ?? [])) sightings.push({ frame: s.frame, box: l.box });
     },
   });
-  const masks = masksFromSightings(extendChosen(all, sightings, sampling.step), {
+  const masks = masksFromSightings(sightings, {
     step: sampling.step,
     frameCount: plan.input.frameCount,
     width: plan.input.width,

@@ -4,7 +4,7 @@ import type { Removal } from '../jobs/reaper.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
-import { defineJobKind, stableJson } from '../jobs/kind.js';
+import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { getVideoSummary, type VideoRow } from '../library/videos.js';
 import { slot, type Services } from '../services.js';
@@ -28,6 +28,7 @@ import {
   type TimedMask,
 } from './types.js';
 import type { VerificationResult } from './verify.js';
+import { speechToMute } from './speech-mute.js';
 
 export const anonymizeOutputSchema = z
   .object({
@@ -101,7 +102,7 @@ export async function prepareAnonymization(
     overrides?: z.input<typeof sourceOverridesSchema>;
     timedMasks?: z.input<typeof timedMaskSchema>[];
   },
-  opts: { signal?: AbortSignal; exactFrames?: boolean } = {},
+  opts: { signal?: AbortSignal; exactFrames?: boolean; detectSpeech?: boolean } = {},
 ): Promise<Prepared> {
   const video = await requireProbedVideo(services, input.videoId);
   const settings = await services.settings();
@@ -117,7 +118,12 @@ export async function prepareAnonymization(
     ? await exactFrameCount(services, video, opts.signal)
     : (video.frame_count ?? video.frame_count_estimate ?? Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1))));
   const patient = sources.patient;
+  const speech =
+    options.muteSpeech && opts.detectSpeech && video.audio_streams > 0
+      ? await speechToMute(services.ffmpeg, video.path, video.duration, opts.signal ? { signal: opts.signal } : {})
+      : undefined;
   const plan = computePlan({
+    ...(speech ? { speech } : {}),
     video: {
       // Display orientation: the region and text boxes are in display pixels; frames are rotated upright.
       width: video.display_width,
@@ -277,7 +283,6 @@ export const anonymizeJob = defineJobKind({
   output: anonymizeJobOutputSchema,
   maxAttempts: 1,
   videoId: (i) => i.videoId,
-  dedupeKey: (i) => `anonymize:${i.videoId}:${i.output.path ?? i.output.dir}:${stableJson(i.options ?? {})}`,
   async precondition(services, input) {
     if (input.unsafeDisableMasks && process.env.FRAMEWISE_TEST_HOOKS !== '1') {
       throw new FramewiseError('usage', 'unsafeDisableMasks is a test hook and is refused outside tests');
@@ -289,7 +294,7 @@ export const anonymizeJob = defineJobKind({
   async run(ctx, input) {
     const { services, signal } = ctx;
     ctx.progress(0, 'planning');
-    let prepared = await prepareAnonymization(services, input, { signal, exactFrames: true });
+    let prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
     if (!prepared.gate.ok) throw gateError(prepared.gate);
     assertSomethingToAnonymize(prepared);
     const settings = await services.settings();
@@ -326,7 +331,7 @@ export const anonymizeJob = defineJobKind({
           },
           scan.masks,
         );
-        prepared = await prepareAnonymization(services, input, { signal, exactFrames: true });
+        prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
       }
     }
     const tempPath = path.join(path.dirname(outputPath), `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
@@ -380,7 +385,7 @@ export const anonymizeJob = defineJobKind({
         await addTimedMasks(services.db.writer, prepared.video.id, added);
         // Given masks (input.timedMasks) stay given: the added ones join them.
         const again = input.timedMasks ? { ...input, timedMasks: [...prepared.plan.masks.timed, ...added] } : input;
-        prepared = await prepareAnonymization(services, again, { signal, exactFrames: true });
+        prepared = await prepareAnonymization(services, again, { signal, exactFrames: true, detectSpeech: true });
         await services.db.writer
           .updateTable('anonymize_exports')
           .set({ plan_json: JSON.stringify(prepared.plan) })

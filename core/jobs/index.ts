@@ -4,12 +4,14 @@ import { idSchema as id } from '../util/schemas.js';
 import { cancelCommand, jobsCommand, retryCommand } from './cli/jobs.js';
 import { listJobEvents } from './store.js';
 import { cleanupAuditMigration } from './migrations/0052-cleanup-audit.js';
+import { jobOwnersMigration } from './migrations/0055-job-owners-and-runners.js';
+import { changeLogMigration } from './migrations/0056-change-log.js';
 
 export const jobsCommands = {
   'jobs.list': command(
     z
       .object({
-        states: z.array(z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])).optional(),
+        states: z.array(z.enum(['queued', 'running', 'interrupted', 'succeeded', 'failed', 'cancelled'])).optional(),
         videoId: id.optional(),
         kind: z.string().max(100).optional(),
         limit: z.number().int().min(1).max(5000).optional(),
@@ -33,8 +35,10 @@ export const jobsCommands = {
 export const jobs = defineCapability({
   name: 'jobs',
   commands: jobsCommands,
-  migrations: [cleanupAuditMigration],
   cli: [jobsCommand, cancelCommand, retryCommand],
+  // Jobs and events across processes (issue 19): owners, follow-ups, job runners; the change log.
+  // 52: what a process start removed after a crash (reaper.ts, issue 10).
+  migrations: [cleanupAuditMigration, jobOwnersMigration, changeLogMigration],
 });
 
 declare module '../capability.js' {

@@ -9,6 +9,9 @@ import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { MaskLane } from '../anonymize/MaskLane.js';
 import { PredictAction } from '../predict/PredictAction.js';
+import { ConvertAction } from '../media/ConvertAction.js';
+import { SaveFrameAction } from '../media/SaveFrameAction.js';
+import { SilenceAction } from '../media/SilenceAction.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -43,6 +46,9 @@ export const videoPanels: VideoPanel[] = [
   { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
   { id: 'anonymize-masks', title: 'Text masks', slot: 'below', order: 20, component: MaskLane },
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'silence', title: 'Silence', slot: 'actions', order: 20, component: SilenceAction },
+  { id: 'save-frame', title: 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
+  { id: 'convert', title: 'Convert', slot: 'actions', order: 40, component: ConvertAction },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

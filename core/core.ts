@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { commandDef, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
-import type { CoreEvent } from './api/types.js';
+import type { CoreEvent } from './events/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
 import { Ffmpeg } from './ffmpeg/index.js';
@@ -39,16 +39,16 @@ export class Core implements CoreHandle {
         ...((opts.ffmpegPath ?? settings.ffmpegPath) ? { ffmpeg: (opts.ffmpegPath ?? settings.ffmpegPath)! } : {}),
         ...((opts.ffprobePath ?? settings.ffprobePath) ? { ffprobe: (opts.ffprobePath ?? settings.ffprobePath)! } : {}),
       });
-      const registry = new JobRegistry();
+      const registry = new JobRegistry<Services>();
       for (const k of jobKinds) registry.register(k);
       const events = new EventBus();
       // Services refer to each other (the queue wakes the runner, the runner marks jobs through the queue).
       // eslint-disable-next-line prefer-const
       let services: Services;
       const get = () => services;
-      const jobs = new JobQueue(get, registry);
+      const jobs = new JobQueue<Services>(get, registry);
       const runner = opts.runJobs
-        ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency())
+        ? new JobRunner<Services>(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency())
         : null;
       services = {
         dataDir,

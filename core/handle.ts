@@ -1,5 +1,5 @@
-import type { CommandInput, CommandName, CommandOutput } from './capability.js';
-import type { CoreEvent } from './api/types.js';
+import type { CommandInput, CommandName, CommandOutput } from './command-registry.js';
+import type { CoreEvent } from './events/types.js';
 import type { MediaTarget } from './media/targets.js';
 import type { Services } from './services.js';
 

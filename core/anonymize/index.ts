@@ -13,6 +13,6 @@ export const anonymize = defineCapability({
   cli: [anonymizeCommand],
 });
 
-declare module '../capability.js' {
+declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof anonymizeCommands> {}
 }

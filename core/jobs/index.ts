@@ -31,6 +31,6 @@ export const jobsCommands = {
 /** Durable jobs: list, inspect, enqueue, cancel, retry (the queue and runner themselves are in `Services`). */
 export const jobs = defineCapability({ name: 'jobs', commands: jobsCommands, cli: [jobsCommand, cancelCommand, retryCommand] });
 
-declare module '../capability.js' {
+declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof jobsCommands> {}
 }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { nowIso } from '../db/open.js';
-import type { Services } from '../services.js';
-import type { JobSummary } from '../api/types.js';
+import type { JobSummary } from '../jobs/types.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
-import { stableJson } from './kind.js';
+import type { JobFinisher, JobHost } from './host.js';
+import { stableJson } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, getJobRow, toJobSummary, type JobRow } from './store.js';
 
@@ -14,10 +14,10 @@ export interface EnqueueResult {
 }
 
 /** Enqueue, cancel, retry and wait for jobs. Safe to use from any process that opened the library. */
-export class JobQueue {
+export class JobQueue<S extends JobHost = JobHost> implements JobFinisher {
   constructor(
-    private services: () => Services,
-    private registry: JobRegistry,
+    private services: () => S,
+    private registry: JobRegistry<S>,
   ) {}
 
   private get db() {

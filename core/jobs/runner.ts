@@ -4,9 +4,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { nowIso } from '../db/open.js';
-import type { Services } from '../services.js';
+import type { JobHost, RunnerControl } from './host.js';
 import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
-import type { AnyJobKind, JobContext } from './kind.js';
+import type { AnyJobKindOf, JobContextOf } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, toJobSummary, type JobRow } from './store.js';
 
@@ -36,7 +36,7 @@ interface Running {
  * Runs queued jobs of this process's registered kinds, up to a concurrency limit. Jobs do their heavy
  * work in child processes (ffmpeg) or worker threads; this loop only coordinates.
  */
-export class JobRunner {
+export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
   readonly runnerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private running = new Map<number, Running>();
   private timer: NodeJS.Timeout | undefined;
@@ -48,8 +48,8 @@ export class JobRunner {
   private restrictTo: Set<number> | null = null;
 
   constructor(
-    private services: () => Services,
-    private registry: JobRegistry,
+    private services: () => S,
+    private registry: JobRegistry<S>,
     public concurrency = defaultConcurrency(),
   ) {}
 
@@ -254,13 +254,13 @@ export class JobRunner {
 
   private async runJob(row: JobRow, controller: AbortController): Promise<void> {
     const services = this.services();
-    const kind: AnyJobKind = this.registry.get(row.kind);
+    const kind: AnyJobKindOf<S> = this.registry.get(row.kind);
     const startedAt = Date.now();
     let workDir: string | null = null;
     let lastWrite = 0;
     let milestone = 0;
     const signal = controller.signal;
-    const ctx: JobContext = {
+    const ctx: JobContextOf<S> = {
       jobId: row.id,
       services,
       signal,

@@ -15,6 +15,6 @@ export const library = defineCapability({
   cli: [importCommand, listCommand, infoCommand, statusCommand],
 });
 
-declare module '../capability.js' {
+declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof libraryCommands> {}
 }

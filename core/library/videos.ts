@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, VideosTable } from '../db/schema.js';
-import type { ArtifactInfo, FailedImport, ReviewProgress, VideoDetail, VideoState, VideoSummary } from '../api/types.js';
+import type { ArtifactInfo, FailedImport, VideoDetail, VideoState, VideoSummary } from '../library/types.js';
+import type { ReviewProgress } from '../segments/types.js';
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import path from 'node:path';
 import { reviewProgressOf } from '../segments/store.js';

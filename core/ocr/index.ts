@@ -110,6 +110,6 @@ export const ocr = defineCapability({
   cli: [ocrCommand, profilesCommand, metaCommand],
 });
 
-declare module '../capability.js' {
+declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof ocrCommands> {}
 }

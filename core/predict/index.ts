@@ -14,6 +14,6 @@ export const predict = defineCapability({
   cli: [modelsCommand, predictCommand],
 });
 
-declare module '../capability.js' {
+declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof predictCommands> {}
 }

@@ -13,6 +13,6 @@ export const review = defineCapability({
   cli: [segmentsCommand],
 });
 
-declare module '../capability.js' {
+declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof reviewCommands> {}
 }

@@ -19,6 +19,6 @@ export const settingsCommands = {
 /** Typed library settings. */
 export const settings = defineCapability({ name: 'settings', commands: settingsCommands, cli: [settingsCommand] });
 
-declare module '../capability.js' {
+declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof settingsCommands> {}
 }

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { VideoDetail } from '../../../../core/api/types.js';
 import type { CommandOutput } from '../../../../core/api/commands.js';
-import type { AnonymizeJobOutput } from '../../../../core/anonymize/job.js';
+import type { AnonymizeJobOutput } from '../../../../core/api/types.js';
 import { Modal } from '../../components/Modal.js';
 import { Badge, Button, ProgressBar } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { useApp } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { SideBySide } from './SideBySide.js';
 import { strings } from '../../strings.js';
 

@@ -4,7 +4,7 @@ import { Badge, type Tone } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { useApp } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 
 const tones: Record<AnonymizeExportRecord['state'], Tone> = {
   running: 'info',

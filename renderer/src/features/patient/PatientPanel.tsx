@@ -7,7 +7,7 @@ import { client } from '../../state/client.js';
 import { notify, useApp } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
 import { playerControls } from '../video/player.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { ProfileEditor } from './ProfileEditor.js';
 import { strings } from '../../strings.js';
 

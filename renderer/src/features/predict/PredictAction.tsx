@@ -5,7 +5,7 @@ import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
 import { strings } from '../../strings.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 
 const FPS_CHOICES = ['default', '1', '2', '5', '10', 'all'] as const;
 

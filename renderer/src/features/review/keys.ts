@@ -4,7 +4,7 @@ import { strings } from '../../strings.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import type { Fps } from './geometry.js';
 import { edit, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
-import { deleteSelected, mergeSelected, redo, relabelSelected, splitSelected, undo, validateSelected } from './Timeline.js';
+import { deleteSelected, mergeSelected, redo, relabelSelected, splitSelected, undo, validateSelected } from './actions.js';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;

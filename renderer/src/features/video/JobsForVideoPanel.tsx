@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useApp } from '../../state/store.js';
 import { strings } from '../../strings.js';
 import { JobRow } from '../jobs/JobsPanel.js';
-import type { VideoPanelProps } from './panels.js';
+import type { VideoPanelProps } from './panel-types.js';
 
 export function JobsForVideoPanel({ video }: VideoPanelProps) {
   const jobs = useApp((s) => s.jobs);

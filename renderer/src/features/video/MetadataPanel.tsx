@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { formatBytes, formatDate, formatDuration, formatFps } from '../../lib/format.js';
 import { strings } from '../../strings.js';
-import type { VideoPanelProps } from './panels.js';
+import type { VideoPanelProps } from './panel-types.js';
 
 /** A readable container name: the file's extension (ffmpeg's demuxer list, e.g. "mov,mp4,m4a…", is in the tooltip). */
 function containerLabel(file: string, demuxer: string): string {

@@ -1,5 +1,4 @@
-import type { ComponentType } from 'react';
-import type { VideoDetail } from '../../../../core/api/types.js';
+import type { VideoPanel } from './panel-types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
 import { Timeline } from '../review/Timeline.js';
@@ -21,17 +20,7 @@ import { PredictAction } from '../predict/PredictAction.js';
  * in a useEffect. Jobs: `enqueueJob(kind, input)` from ../../state/store.ts; they show in the jobs panel
  * (add a label for your job kind in strings.jobs.kinds). All text goes into ../../strings.ts.
  */
-export interface VideoPanelProps {
-  video: VideoDetail;
-}
-
-export interface VideoPanel {
-  id: string;
-  title: string;
-  slot: 'below' | 'side' | 'actions';
-  order: number;
-  component: ComponentType<VideoPanelProps>;
-}
+export type { VideoPanel, VideoPanelProps } from './panel-types.js';
 
 export const videoPanels: VideoPanel[] = [
   { id: 'timeline', title: strings.review.title, slot: 'below', order: 10, component: Timeline },

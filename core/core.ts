@@ -15,6 +15,7 @@ import { slotStore, type Services } from './services.js';
 import { readSettings } from './settings/store.js';
 import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
+import { errorForLog, openLibraryLog } from './util/log.js';
 import { exportMediaPath } from './anonymize/media.js';
 
 export type { CoreOptions };
@@ -26,13 +27,24 @@ export class Core implements CoreHandle {
   readonly services: Services;
   private closed = false;
 
-  private constructor(services: Services) {
+  private constructor(
+    services: Services,
+    private closeLog: () => Promise<void>,
+  ) {
     this.services = services;
   }
 
   static async open(opts: CoreOptions = {}): Promise<Core> {
     const dataDir = resolveDataDir(opts.dataDir);
-    const db: LibraryDb = openLibraryDb(dataDir, allMigrations);
+    const { log, close: closeLog } = await openLibraryLog(dataDir);
+    let db: LibraryDb;
+    try {
+      db = openLibraryDb(dataDir, allMigrations);
+    } catch (err) {
+      log.error({ err: errorForLog(err) }, 'library did not open');
+      await closeLog();
+      throw err;
+    }
     try {
       const settings = await readSettings(db.reader);
       const ffmpeg = await Ffmpeg.create({
@@ -51,6 +63,7 @@ export class Core implements CoreHandle {
         ? new JobRunner<Services>(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency())
         : null;
       services = {
+        log,
         dataDir,
         mediaDir: path.join(dataDir, 'media'),
         artifactsDir: path.join(dataDir, 'artifacts'),
@@ -64,11 +77,14 @@ export class Core implements CoreHandle {
         ...slotStore(get),
       };
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
-      const core = new Core(services);
+      const core = new Core(services, closeLog);
       if (runner) await runner.start();
+      log.info({ schemaVersion: db.schemaVersion, runsJobs: runner !== null }, 'library opened');
       return core;
     } catch (err) {
+      log.error({ err: errorForLog(err) }, 'library did not open');
       await db.close();
+      await closeLog();
       throw err;
     }
   }
@@ -81,13 +97,24 @@ export class Core implements CoreHandle {
     if (!isCommandName(name)) throw new FramewiseError('usage', `Unknown command "${name}"`);
     const def = commandDef(name);
     const parsed = (def.input as z.ZodType).safeParse(input ?? {});
+    const log = this.services.log;
     if (!parsed.success) {
+      log.info({ command: name, code: 'usage' }, 'command refused: invalid input');
       throw new FramewiseError(
         'usage',
         `Invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
       );
     }
-    return def.handler(this.services, parsed.data);
+    const started = performance.now();
+    try {
+      const out = await def.handler(this.services, parsed.data);
+      log.debug({ command: name, ms: Math.round(performance.now() - started) }, 'command');
+      return out;
+    } catch (err) {
+      const e = errorForLog(err);
+      log[e.code === 'internal' ? 'error' : 'info']({ command: name, ms: Math.round(performance.now() - started), err: e }, 'command failed');
+      throw err;
+    }
   }
 
   subscribe(listener: (event: CoreEvent) => void): () => void {
@@ -120,6 +147,8 @@ export class Core implements CoreHandle {
     await this.services.runner?.stop();
     this.services.events.close();
     await this.services.db.close();
+    this.services.log.info('library closed');
+    await this.closeLog();
   }
 }
 

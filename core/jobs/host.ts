@@ -1,5 +1,6 @@
 import type { LibraryDb } from '../db/open.js';
 import type { EventBus } from '../events/bus.js';
+import type { Log } from '../util/log.js';
 import type { JobSummary } from './types.js';
 
 /** What the queue needs from the runner of this process. */
@@ -29,4 +30,6 @@ export interface JobHost {
   events: EventBus;
   jobs: JobFinisher;
   runner: RunnerControl | null;
+  /** The library's log (never patient data: ids, kinds, codes, timings). */
+  log: Log;
 }

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { nowIso } from '../db/open.js';
 import type { JobHost, RunnerControl } from './host.js';
-import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
+import { FramewiseError, cancelled } from '../util/errors.js';
+import { errorForLog } from '../util/log.js';
 import type { AnyJobKindOf, JobContextOf } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, toJobSummary, type JobRow } from './store.js';
@@ -53,6 +54,10 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
     public concurrency = defaultConcurrency(),
   ) {}
 
+  private get log() {
+    return this.services().log;
+  }
+
   private get db() {
     return this.services().db.writer;
   }
@@ -79,7 +84,7 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
         .where('id', 'in', ids)
         .where('state', '=', 'running')
         .execute()
-        .catch(() => undefined);
+        .catch((err: unknown) => this.log.warn({ err: errorForLog(err), jobs: ids.length }, 'could not re-queue running jobs at stop'));
     }
   }
 
@@ -125,8 +130,9 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       }
       if (Date.now() - this.lastRecovery > 5000) await this.recover();
       this.wake();
-    } catch {
-      /* the database may be closing */
+    } catch (err) {
+      // The database may be closing (stop); anything else is a bug worth seeing.
+      if (!this.stopped) this.log.error({ err: errorForLog(err) }, 'job heartbeat failed');
     }
   }
 
@@ -193,8 +199,8 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
           this.execute(row);
         }
       } while (this.pumpAgain && !this.stopped);
-    } catch {
-      /* closing */
+    } catch (err) {
+      if (!this.stopped) this.log.error({ err: errorForLog(err) }, 'claiming jobs failed');
     } finally {
       this.pumping = false;
     }
@@ -243,7 +249,7 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
   private execute(row: JobRow): void {
     const controller = new AbortController();
     const promise = this.runJob(row, controller)
-      .catch(() => undefined)
+      .catch((err: unknown) => this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job bookkeeping failed'))
       .finally(() => {
         this.running.delete(row.id);
         this.wake();
@@ -286,10 +292,12 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
             .where('id', '=', row.id)
             .where('state', '=', 'running')
             .execute()
-            .catch(() => undefined);
+            .catch((err: unknown) => this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'progress not stored'));
           if (m > milestone && m < 4) {
             milestone = m;
-            void addJobEvent(this.db, row.id, 'progress', { progress: m / 4, stage: stage ?? null }).catch(() => undefined);
+            void addJobEvent(this.db, row.id, 'progress', { progress: m / 4, stage: stage ?? null }).catch((err: unknown) =>
+              this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'progress event not stored'),
+            );
           }
         }
       },
@@ -334,8 +342,12 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
         return updated;
       });
       // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
-      if (kind.afterCommit) await kind.afterCommit(services, input, output).catch(() => undefined);
+      if (kind.afterCommit)
+        await kind.afterCommit(services, input, output).catch((err: unknown) =>
+          this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job follow-up failed (the job itself succeeded)'),
+        );
       services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
+      this.log.info({ jobId: row.id, kind: row.kind, ms: Date.now() - startedAt }, 'job succeeded');
     } catch (err) {
       if (signal.aborted && signal.reason === 'shutdown') return; // requeued by stop()
       const isCancel = signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled');
@@ -343,9 +355,16 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
         fromStates: ['running'],
         runnerId: this.runnerId,
       });
-      if (!isCancel && process.env.FRAMEWISE_DEBUG) console.error(`job ${row.id} (${row.kind}) failed:`, serializeError(err).code);
+      const e = errorForLog(err);
+      this.log[isCancel ? 'info' : e.code === 'internal' ? 'error' : 'warn'](
+        { jobId: row.id, kind: row.kind, ms: Date.now() - startedAt, err: e },
+        isCancel ? 'job cancelled' : 'job failed',
+      );
     } finally {
-      if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+      if (workDir)
+        await rm(workDir, { recursive: true, force: true }).catch((err: unknown) =>
+          this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'job work folder not removed'),
+        );
     }
   }
 }

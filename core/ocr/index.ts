@@ -60,47 +60,6 @@ export async function getAnonymizationTargets(services: Services, videoId: numbe
   };
 }
 
-/**
- * The same targets in the shape the anonymization capability's source providers return
- * (`{ region: { rect, shape: 'rect'|'round'|'octagon', cornerCut? }, textBoxes: [{ rect, source }], patient }`),
- * so wiring it is one line: `registerSourceProvider({ name: 'ocr', load: (s, v) => ocrAnonymizationSource(s, v.id) })`.
- * Coordinates are display pixels (after rotation), as OCR sees the frames.
- */
-export async function ocrAnonymizationSource(services: Services, videoId: number) {
-  const t = await getAnonymizationTargets(services, videoId);
-  if (!t) return {};
-  const rect = (b: Box) => ({
-    x: Math.max(0, Math.round(b.x)),
-    y: Math.max(0, Math.round(b.y)),
-    width: Math.max(1, Math.round(b.width)),
-    height: Math.max(1, Math.round(b.height)),
-  });
-  const e = t.endoscope;
-  const shape = { circle: 'round', octagon: 'octagon', rectangle: 'rect' } as const;
-  const v = t.patientValues;
-  const identifying: PatientField[] = ['last_name', 'first_name', 'dob', 'examination_date', 'casenumber'];
-  const present = identifying.filter((f) => v[f]);
-  const pseudonym =
-    (await services.db.reader.selectFrom('patient_identity').select('pseudonym').where('video_id', '=', videoId).executeTakeFirst())
-      ?.pseudonym ?? null;
-  return {
-    region: e ? { rect: rect(e), shape: shape[e.shape], ...(e.cornerCut !== undefined ? { cornerCut: e.cornerCut } : {}) } : null,
-    textBoxes: t.textBoxes.map((b) => ({ rect: rect(b), source: 'ocr' })),
-    patient: present.length
-      ? {
-          firstName: v.first_name ?? null,
-          lastName: v.last_name ?? null,
-          dob: v.dob ?? null,
-          examinationDate: v.examination_date ?? null,
-          caseNumber: v.casenumber ?? null,
-          other: [],
-          verified: present.every((f) => t.verified.includes(f)),
-          pseudonym: pseudonym ? pseudonym.slice(0, 16) : null,
-        }
-      : null,
-  };
-}
-
 /** The OCR capability: burned-in text, patient fields, device profiles, the endoscope region. */
 export const ocr = defineCapability({
   name: 'ocr',

@@ -93,7 +93,7 @@ export class Core implements CoreHandle {
   async call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>>;
   async call(name: string, input: unknown): Promise<unknown>;
   async call(name: string, input: unknown): Promise<unknown> {
-    if (this.closed) throw new FramewiseError('internal', 'The library is closed');
+    if (this.closed) throw new FramewiseError('library_closed', 'The library is closed');
     if (!isCommandName(name)) throw new FramewiseError('usage', `Unknown command "${name}"`);
     const def = commandDef(name);
     const parsed = (def.input as z.ZodType).safeParse(input ?? {});

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
+import { countFrames } from '../ffmpeg/ops.js';
 import { defineJobKind, stableJson } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { getVideoSummary, type VideoRow } from '../library/videos.js';
@@ -70,11 +71,7 @@ export interface Prepared {
 /** Exact frame count of the video stream (packet count, no decode) unless the library already knows it. */
 async function exactFrameCount(services: Services, video: VideoRow, signal?: AbortSignal): Promise<number> {
   if (video.frame_count !== null && video.frame_count > 0) return video.frame_count;
-  let frames = 0;
-  await services.ffmpeg.run(['-v', 'error', '-i', video.path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], {
-    ...(signal ? { signal } : {}),
-    onProgress: (p) => (frames = p.frame || frames),
-  });
+  const { frames } = await countFrames(services.ffmpeg, video.path, signal ? { signal } : {});
   return frames || video.frame_count_estimate || Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1)));
 }
 
@@ -192,7 +189,7 @@ export async function reapAbandonedExports(services: Services): Promise<number> 
         state: 'failed',
         temp_path: null,
         error_json: JSON.stringify({
-          code: 'internal',
+          code: 'interrupted',
           message: 'Interrupted: the process stopped during the export; its partial file was deleted',
         }),
         finished_at: nowIso(),

@@ -166,7 +166,7 @@ export class JobQueue<S extends JobHost = JobHost> implements JobFinisher {
           if (final(j)) return finish(j);
           if (Date.now() > deadline) {
             unsubscribe();
-            return reject(new FramewiseError('internal', `Timed out waiting for job ${id}`));
+            return reject(new FramewiseError('timeout', `Timed out waiting for job ${id}`));
           }
           timer = setTimeout(poll, 200);
         } catch (err) {

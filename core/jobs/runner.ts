@@ -161,7 +161,7 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
                 state: 'failed',
                 finished_at: nowIso(),
                 error_json: JSON.stringify({
-                  code: 'internal',
+                  code: 'interrupted',
                   message: `The process running this job stopped ${row.attempts} times; giving up after ${row.max_attempts} attempts.`,
                 }),
               })

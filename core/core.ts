@@ -112,7 +112,10 @@ export class Core implements CoreHandle {
       return out;
     } catch (err) {
       const e = errorForLog(err);
-      log[e.code === 'internal' ? 'error' : 'info']({ command: name, ms: Math.round(performance.now() - started), err: e }, 'command failed');
+      log[e.code === 'internal' ? 'error' : 'info'](
+        { command: name, ms: Math.round(performance.now() - started), err: e },
+        'command failed',
+      );
       throw err;
     }
   }

@@ -343,9 +343,11 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       });
       // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
       if (kind.afterCommit)
-        await kind.afterCommit(services, input, output).catch((err: unknown) =>
-          this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job follow-up failed (the job itself succeeded)'),
-        );
+        await kind
+          .afterCommit(services, input, output)
+          .catch((err: unknown) =>
+            this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job follow-up failed (the job itself succeeded)'),
+          );
       services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
       this.log.info({ jobId: row.id, kind: row.kind, ms: Date.now() - startedAt }, 'job succeeded');
     } catch (err) {

@@ -1,3 +1,4 @@
+/// <reference path="./pino-roll.d.ts" />
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import pinoRoll from 'pino-roll';

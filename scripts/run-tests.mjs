@@ -1,13 +1,57 @@
 #!/usr/bin/env node
-// Runs every compiled test file (dist/test/**/*.test.js) with node's test runner and prints one closing
-// line "N passed, N failed[, N skipped]". Pass file or folder names to run a subset.
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+// `npm test` [-- <files or folders>]: bring the build up to date (tsc -b is incremental; the renderer is rebuilt
+// only when renderer/ or core/ changed since dist/renderer), then run the compiled tests (dist/test/**/*.test.js)
+// with node's test runner and print one closing line "N passed, N failed[, N skipped]".
+// `npm run test:only -- test/cli` (or --no-build) skips the build: one suite, no rebuild.
+// FRAMEWISE_TEST_SUMMARY_LABEL="x" prints "x: N passed, N failed" instead (.ci/run sums several passes).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const distTest = path.join(root, 'dist', 'test');
-const args = process.argv.slice(2);
+const noBuild = process.argv.includes('--no-build');
+const args = process.argv.slice(2).filter((a) => a !== '--no-build');
+const label = process.env.FRAMEWISE_TEST_SUMMARY_LABEL ?? '';
+const tapFile = path.join(root, 'dist', `test-results${label ? `-${label.replace(/[^a-z0-9]+/gi, '-')}` : ''}.tap`);
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function build() {
+  const require = createRequire(path.join(root, 'package.json'));
+  const step = (argv) => {
+    const r = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) {
+      console.log('\n0 passed, 1 failed');
+      process.exit(r.status ?? 1);
+    }
+  };
+  step([require.resolve('typescript/bin/tsc'), '-b']);
+  const built = path.join(root, 'dist', 'renderer', 'index.html');
+  const stale =
+    !existsSync(built) ||
+    Math.max(newestMtime(path.join(root, 'renderer')), newestMtime(path.join(root, 'core'))) > statSync(built).mtimeMs;
+  if (stale)
+    step([
+      path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ]);
+}
+
+if (!noBuild) build();
 
 function collect(p, out) {
   const st = statSync(p);
@@ -31,7 +75,7 @@ const child = spawn(
     '--test-reporter=spec',
     '--test-reporter=tap',
     '--test-reporter-destination=stdout',
-    `--test-reporter-destination=${path.join(root, 'dist', 'test-results.tap')}`,
+    `--test-reporter-destination=${tapFile}`,
     `--test-concurrency=${process.env.FRAMEWISE_TEST_CONCURRENCY ?? 2}`,
     ...targets,
   ],
@@ -43,7 +87,7 @@ child.on('close', async (code) => {
     failed = 0,
     skipped = 0;
   try {
-    const tap = readFileSync(path.join(root, 'dist', 'test-results.tap'), 'utf8');
+    const tap = readFileSync(tapFile, 'utf8');
     const num = (k) => Number((new RegExp(`^# ${k} (\\d+)`, 'm').exec(tap) ?? [])[1] ?? 0);
     passed = num('pass');
     failed = num('fail') + num('cancelled');
@@ -53,6 +97,6 @@ child.on('close', async (code) => {
     failed = Math.max(1, failed);
   }
   if (code !== 0 && failed === 0) failed = 1;
-  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(`\n${label ? `${label}: ` : ''}${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(code ?? 1);
 });

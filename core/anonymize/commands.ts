@@ -80,6 +80,8 @@ export const anonymizeCommands = {
         });
       }
       assertSomethingToAnonymize(p);
+      // An ffmpeg without the encoders/filters the render needs disables it with a clear message (core/ffmpeg/features.ts).
+      s.ffmpeg.features.require(p.plan.output.codec === 'hevc' ? 'anonymize.hevc' : 'anonymize.render');
       if (input.output.path) resolveOutputPath(input.output, p.video, p); // refuses a name that leaks the original
       const { video: _v, output, ...rest } = input;
       return s.jobs.enqueue('anonymize', { videoId, output, ...rest });

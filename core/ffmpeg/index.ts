@@ -1,14 +1,25 @@
 import { resolveFfmpegTools, type FfmpegTools } from './binaries.js';
+import type { FfmpegFeatures } from './features.js';
 import { startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
 import { probeFile, type MediaInfo } from './probe.js';
 
 export type { FfmpegTools, MediaInfo, StartOptions, RunningProcess };
+export type { ToolBinary, BinarySource } from './binaries.js';
+export type { FfmpegFeature, FeatureNeeds, FeatureStatus, FfmpegFeatures } from './features.js';
 export type { FfmpegProgress } from './process.js';
 export type { VideoStreamInfo, StreamInfo } from './probe.js';
 
 /** The one typed ffmpeg module: every ffmpeg/ffprobe call in the core goes through this. */
 export class Ffmpeg {
   constructor(readonly tools: FfmpegTools) {}
+
+  /**
+   * What the chosen ffmpeg can do: `features.hasEncoder('libvpx-vp9')`, `features.hasFilter('subtitles')`,
+   * `features.require('subtitles.burnIn')` (throws ffmpeg_feature_missing naming what is missing).
+   */
+  get features(): FfmpegFeatures {
+    return this.tools.features;
+  }
 
   static async create(opts: { ffmpeg?: string; ffprobe?: string } = {}): Promise<Ffmpeg> {
     return new Ffmpeg(await resolveFfmpegTools(opts));

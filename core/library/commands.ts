@@ -12,6 +12,8 @@ export const libraryCommands = {
     schemaVersion: s.db.schemaVersion,
     ffmpeg: s.ffmpeg.tools.ffmpeg,
     ffprobe: s.ffmpeg.tools.ffprobe,
+    ffmpegWarnings: s.ffmpeg.tools.warnings,
+    ffmpegFeatures: s.ffmpeg.features.all(),
     jobKinds: s.registry.names(),
     runsJobs: s.runner !== null,
   })),

@@ -1,4 +1,5 @@
 /** Plain data types that cross the core's boundary (JSON-serializable, no classes). */
+import type { FeatureStatus, FfmpegFeature, ToolBinary } from '../ffmpeg/index.js';
 import type { ReviewProgress } from '../segments/types.js';
 import type { SerializedError } from '../util/errors.js';
 
@@ -8,8 +9,12 @@ export interface LibraryInfo {
   dataDir: string;
   databaseFile: string;
   schemaVersion: number;
-  ffmpeg: { path: string; version: string; source: string };
-  ffprobe: { path: string; version: string; source: string };
+  /** The ffmpeg/ffprobe in use: where from, why chosen, build year (see core/ffmpeg/binaries.ts). */
+  ffmpeg: ToolBinary;
+  ffprobe: ToolBinary;
+  /** Old builds and features disabled for a missing encoder/filter, one sentence each. */
+  ffmpegWarnings: string[];
+  ffmpegFeatures: Record<FfmpegFeature, FeatureStatus>;
   jobKinds: string[];
   runsJobs: boolean;
 }

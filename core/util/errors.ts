@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'precondition'
   | 'ffmpeg_failed'
   | 'ffmpeg_missing'
+  | 'ffmpeg_feature_missing'
   | 'schema_too_new'
   | 'conflict'
   | 'verification_failed'

@@ -1,7 +1,20 @@
-/// <reference path="./pino-roll.d.ts" />
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pino, type Logger } from 'pino';
-import pinoRoll from 'pino-roll';
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/** pino-roll (the pino project's rotating file stream; it ships no types): the part used here. */
+interface RollStream extends DestinationStream {
+  flush(cb: (err?: Error) => void): void;
+  end(): void;
+  once(event: 'close', cb: () => void): void;
+}
+const pinoRoll = createRequire(import.meta.url)('pino-roll') as (options: {
+  file: string;
+  extension?: string;
+  size?: string;
+  limit?: { count: number };
+  mkdir?: boolean;
+}) => Promise<RollStream>;
 
 /** The core's logger (pino): levels, JSON lines, a rotating file in the library folder. */
 export type Log = Logger;

@@ -392,11 +392,14 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await page.screenshot({ path: path.join(SCREENSHOTS, 'library.png') });
     // The dark theme follows the OS setting.
     await page.emulateMedia({ colorScheme: 'dark' });
-    // Let the theme's colour transitions finish before taking the picture.
+    // The theme follows the OS through a media-query listener: wait for it, then for the colour transitions.
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
     const darkBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'library-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
     const lightBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(darkBg, lightBg);
     assert.deepEqual(pageErrors, []);

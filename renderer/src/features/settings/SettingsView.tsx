@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { FfmpegSettings } from '../platform/FfmpegSettings.js';
 import { AppearanceSettings } from './AppearanceSettings.js';
 import './settings.css';
 
@@ -9,6 +10,7 @@ export function SettingsView() {
     <main className="settings-view" data-testid="settings-view">
       <h1>{t('title')}</h1>
       <AppearanceSettings />
+      <FfmpegSettings />
     </main>
   );
 }

@@ -6,7 +6,7 @@
  * Capabilities are layers of their own, in the order of `core/capabilities.ts`: a capability uses those before
  * it directly, never one after it (that one uses it, or they meet through `Services`).
  * `<folder>/types.ts` files are the contract's plain data types: anyone may import them, and they import
- * nothing but other `types.ts` files and `util/`.
+ * nothing but other `types.ts` files and the layers below every capability (`util/`, `ffmpeg/`).
  */
 const capabilityOrder = ['segments', 'library', 'patient', 'ocr', 'predict', 'review', 'anonymize'];
 
@@ -51,10 +51,10 @@ module.exports = {
     ...orderRules,
     {
       name: 'contract types are leaves',
-      comment: '`types.ts` files import only other `types.ts` files and util/.',
+      comment: '`types.ts` files import only other `types.ts` files and the layers below every capability (util/, ffmpeg/).',
       severity: 'error',
       from: { path: contractTypes },
-      to: { path: '^(core|electron|renderer)/', pathNot: [contractTypes, '^core/util/'] },
+      to: { path: '^(core|electron|renderer)/', pathNot: [contractTypes, '^core/(util|ffmpeg)/'] },
     },
     {
       name: 'core stays below its hosts',

@@ -6,7 +6,7 @@ import { nowIso } from '../db/open.js';
 import { countFrames } from '../ffmpeg/ops.js';
 import { defineJobKind, stableJson } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { getVideoSummary, type VideoRow } from '../library/videos.js';
+import { bestFrameCount, getVideoSummary, type VideoRow } from '../library/videos.js';
 import { slot, type Services } from '../services.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
 import { checkClinicalGate, type GateResult } from './gate.js';
@@ -88,7 +88,7 @@ export async function prepareAnonymization(
   const gate = checkClinicalGate(settings, sources, options);
   const frameCount = opts.exactFrames
     ? await exactFrameCount(services, video, opts.signal)
-    : (video.frame_count ?? video.frame_count_estimate ?? Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1))));
+    : bestFrameCount(video, { num: video.fps_num ?? 25, den: video.fps_den ?? 1 });
   const patient = sources.patient;
   const plan = computePlan({
     video: {

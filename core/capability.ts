@@ -34,6 +34,8 @@ export interface Capability<C extends CommandDefs = CommandDefs> {
   /** Versions are unique across all capabilities (see ARCHITECTURE.md for the ranges). */
   migrations?: Migration[];
   cli?: CliCommand[];
+  /** The `type`s of the events it publishes (their shapes are in its `types.ts`, joined in `core/events/types.ts`). */
+  events?: readonly string[];
 }
 
 export function defineCapability<C extends CommandDefs>(capability: Capability<C>): Capability<C> {
@@ -54,7 +56,7 @@ export type CapabilityOutputs<C extends Capability> = CommandOutputs<C['commands
 
 export type { CommandInput, CommandName, CommandOutput, CommandRegistry } from './command-registry.js';
 
-/** Fails loudly when two capabilities define the same command, job kind, CLI command or migration version. */
+/** Fails loudly when two capabilities define the same command, job kind, CLI command, event or migration version. */
 export function checkCapabilities(
   capabilities: readonly Capability[],
   reserved: { commands?: readonly string[]; cli?: readonly string[] } = {},
@@ -72,5 +74,6 @@ export function checkCapabilities(
     for (const k of c.jobKinds ?? []) claim(`job kind ${k.kind}`, c.name);
     for (const m of c.migrations ?? []) claim(`migration ${m.version}`, c.name);
     for (const cli of c.cli ?? []) claim(`cli command ${cli.name}`, c.name);
+    for (const e of c.events ?? []) claim(`event ${e}`, c.name);
   }
 }

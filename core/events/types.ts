@@ -1,18 +1,14 @@
-import type { JobSummary } from '../jobs/types.js';
-import type { VideoSummary } from '../library/types.js';
-import type { SegmentHistoryEntry } from '../review/types.js';
+import type { JobsEvent } from '../jobs/types.js';
+import type { LibraryEvent } from '../library/types.js';
+import type { ReviewEvent } from '../review/types.js';
+import type { SettingsEvent } from '../settings/types.js';
+
+/** Something about a video changed that has no event of its own (`topic` names the capability: 'ocr', 'patient', …). */
+export type DataChangedEvent = { type: 'data.changed'; videoId: number; topic: string };
 
 /**
- * The one event stream of the core. Its members are data types of the capabilities (their `types.ts`, which
- * import nothing but other `types.ts`), so this file stays below every capability.
+ * The one event stream of the core: the union of each capability's events (declared in its `types.ts`, which
+ * imports nothing but other `types.ts`, so this file stays below every capability). A capability with events
+ * adds its type to this union and lists the event names in its `Capability.events`.
  */
-export type CoreEvent =
-  | { type: 'job.state'; job: JobSummary }
-  | { type: 'job.progress'; jobId: number; videoId: number | null; progress: number; stage: string | null; etaSeconds: number | null }
-  | { type: 'video.added'; video: VideoSummary }
-  | { type: 'video.changed'; video: VideoSummary }
-  | { type: 'video.removed'; videoId: number }
-  | { type: 'settings.changed'; key: string; value: unknown }
-  | { type: 'data.changed'; videoId: number; topic: string }
-  /** A reviewer changed a video's segments (review capability): `entry` is the history entry just written. */
-  | { type: 'segments.changed'; videoId: number; entry: SegmentHistoryEntry };
+export type CoreEvent = JobsEvent | LibraryEvent | SettingsEvent | ReviewEvent | DataChangedEvent;

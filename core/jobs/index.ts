@@ -29,7 +29,12 @@ export const jobsCommands = {
 };
 
 /** Durable jobs: list, inspect, enqueue, cancel, retry (the queue and runner themselves are in `Services`). */
-export const jobs = defineCapability({ name: 'jobs', commands: jobsCommands, cli: [jobsCommand, cancelCommand, retryCommand] });
+export const jobs = defineCapability({
+  name: 'jobs',
+  commands: jobsCommands,
+  cli: [jobsCommand, cancelCommand, retryCommand],
+  events: ['job.state', 'job.progress'],
+});
 
 declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof jobsCommands> {}

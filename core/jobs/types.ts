@@ -30,3 +30,8 @@ export interface JobEvent {
   type: string;
   data: unknown;
 }
+
+/** Events of the jobs capability. */
+export type JobsEvent =
+  | { type: 'job.state'; job: JobSummary }
+  | { type: 'job.progress'; jobId: number; videoId: number | null; progress: number; stage: string | null; etaSeconds: number | null };

@@ -13,6 +13,7 @@ export const library = defineCapability({
   commands: libraryCommands,
   jobKinds: [importJob, frameCountJob, verifyDecodeJob],
   cli: [importCommand, listCommand, infoCommand, statusCommand],
+  events: ['video.added', 'video.changed', 'video.removed'],
 });
 
 declare module '../command-registry.js' {

@@ -92,3 +92,9 @@ export interface FailedImport {
   error: SerializedError;
   at: string;
 }
+
+/** Events of the library capability. */
+export type LibraryEvent =
+  | { type: 'video.added'; video: VideoSummary }
+  | { type: 'video.changed'; video: VideoSummary }
+  | { type: 'video.removed'; videoId: number };

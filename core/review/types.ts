@@ -64,3 +64,6 @@ export interface SpriteIndex {
   /** Artifact id of each sheet, in order (the transport turns them into URLs). */
   sheets: number[];
 }
+
+/** Events of the review capability: a reviewer changed a video's segments (`entry` is the history entry just written). */
+export type ReviewEvent = { type: 'segments.changed'; videoId: number; entry: SegmentHistoryEntry };

@@ -17,7 +17,12 @@ export const settingsCommands = {
 };
 
 /** Typed library settings. */
-export const settings = defineCapability({ name: 'settings', commands: settingsCommands, cli: [settingsCommand] });
+export const settings = defineCapability({
+  name: 'settings',
+  commands: settingsCommands,
+  cli: [settingsCommand],
+  events: ['settings.changed'],
+});
 
 declare module '../command-registry.js' {
   interface CommandRegistry extends CommandTypes<typeof settingsCommands> {}

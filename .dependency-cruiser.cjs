@@ -12,9 +12,14 @@ const capabilityOrder = ['segments', 'library', 'patient', 'ocr', 'predict', 're
 
 const layers = [
   { name: 'util', path: '^core/util/' },
-  { name: 'db', path: '^core/db/' },
-  { name: 'events, ffmpeg, media', path: '^core/(events|ffmpeg|media)/' },
-  { name: 'job and settings machinery', path: '^core/(jobs/(?!index\\.ts$|cli/|kind\\.ts$)|settings/(?!index\\.ts$|cli/))' },
+  // Process liveness (a pure function also registered as SQL on every connection) sits with the database.
+  { name: 'db', path: '^core/(db/|jobs/liveness\\.ts$)' },
+  { name: 'events, ffmpeg, media', path: '^core/(events/(?!feed\\.ts$)|ffmpeg/|media/)' },
+  // The cross-process change feed re-reads job rows, so it sits with the job machinery.
+  {
+    name: 'job and settings machinery, change feed',
+    path: '^core/(jobs/(?!index\\.ts$|cli/|kind\\.ts$|liveness\\.ts$)|settings/(?!index\\.ts$|cli/)|events/feed\\.ts$)',
+  },
   {
     name: 'kernel (Services, the capability contract, CLI framework)',
     path: '^core/((services|command-registry|handle|capability|paths)\\.ts$|jobs/kind\\.ts$|cli/(command|output|wait)\\.ts$)',

@@ -4,6 +4,7 @@ import { commandDef, isCommandName, type CommandInput, type CommandName, type Co
 import type { CoreEvent } from './events/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
+import { ChangeFeed } from './events/feed.js';
 import { Ffmpeg } from './ffmpeg/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
@@ -26,6 +27,8 @@ export { capabilities } from './capabilities.js';
 export class Core implements CoreHandle {
   readonly services: Services;
   private closed = false;
+  /** Shares this process's events with the other processes that have the library open, and theirs with it. */
+  private feed: ChangeFeed | null = null;
 
   private constructor(
     services: Services,
@@ -60,7 +63,7 @@ export class Core implements CoreHandle {
       const get = () => services;
       const jobs = new JobQueue<Services>(get, registry);
       const runner = opts.runJobs
-        ? new JobRunner<Services>(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency())
+        ? new JobRunner<Services>(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency(), opts.identity)
         : null;
       services = {
         log,
@@ -78,6 +81,8 @@ export class Core implements CoreHandle {
       };
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services, closeLog);
+      core.feed = new ChangeFeed(db, events);
+      await core.feed.start();
       if (runner) await runner.start();
       log.info({ schemaVersion: db.schemaVersion, runsJobs: runner !== null }, 'library opened');
       return core;
@@ -148,6 +153,7 @@ export class Core implements CoreHandle {
     if (this.closed) return;
     this.closed = true;
     await this.services.runner?.stop();
+    await this.feed?.close();
     this.services.events.close();
     await this.services.db.close();
     this.services.log.info('library closed');

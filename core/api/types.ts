@@ -4,7 +4,7 @@
  */
 export type { SerializedError } from '../util/errors.js';
 export type { CoreEvent } from '../events/types.js';
-export type { JobEvent, JobState, JobSummary } from '../jobs/types.js';
+export type { JobEvent, JobRunnerInfo, JobState, JobSummary } from '../jobs/types.js';
 export type {
   ArtifactInfo,
   FailedImport,

@@ -63,6 +63,8 @@ export const schemaColumns: Columns = {
     created_at: true,
     started_at: true,
     finished_at: true,
+    owner_runner: true,
+    parent_id: true,
   },
   models: {
     id: true,

@@ -1,17 +1,28 @@
+import type { Transaction } from 'kysely';
 import type { LibraryDb } from '../db/open.js';
+import type { Database } from '../db/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Log } from '../util/log.js';
+import type { JobRow } from './store.js';
 import type { JobSummary } from './types.js';
 
 /** What the queue needs from the runner of this process. */
 export interface RunnerControl {
+  readonly runnerId: string;
   adopt(jobId: number): void;
   wake(): void;
   abortLocal(jobId: number): boolean;
 }
 
-/** What the runner needs from the queue. */
+/** What the runner needs from the queue (and what follow-up jobs are created with). */
 export interface JobFinisher {
+  validate(kindName: string, rawInput: unknown): { kind: unknown; input: unknown };
+  insertJob(
+    trx: Transaction<Database>,
+    kindName: string,
+    input: unknown,
+    opts: { owner: string | null; parentId: number | null },
+  ): Promise<{ row: JobRow; existing: boolean }>;
   markFinished(
     id: number,
     state: 'failed' | 'cancelled',

@@ -1,7 +1,7 @@
 import type { Services } from '../services.js';
 import type { AnyJobKindOf, JobContextOf, JobKindOf } from './kind-of.js';
 
-export { stableJson } from './kind-of.js';
+export { dedupeKeyFor, stableJson } from './kind-of.js';
 
 /** What a running job gets: its id, the library's services, an abort signal, progress and a work folder. */
 export type JobContext = JobContextOf<Services>;

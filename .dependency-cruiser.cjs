@@ -8,7 +8,7 @@
  * `<folder>/types.ts` files are the contract's plain data types: anyone may import them, and they import
  * nothing but other `types.ts` files and the layers below every capability (`util/`, `ffmpeg/`).
  */
-const capabilityOrder = ['segments', 'library', 'patient', 'ocr', 'predict', 'review', 'anonymize'];
+const capabilityOrder = ['segments', 'library', 'patient', 'ocr', 'predict', 'review', 'speech', 'anonymize', 'audio', 'convert'];
 
 const layers = [
   { name: 'util', path: '^core/util/' },

@@ -1,7 +1,7 @@
 /**
  * Every command's input and output type, by name. Each capability adds its own commands from its `index.ts`:
  *
- *     declare module '../command-registry.js' {
+ *     declare module '../capability.js' {
  *       interface CommandRegistry extends CommandTypes<typeof myCommands> {}
  *     }
  *

@@ -13,6 +13,6 @@ export const anonymize = defineCapability({
   cli: [anonymizeCommand],
 });
 
-declare module '../command-registry.js' {
+declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof anonymizeCommands> {}
 }

@@ -40,6 +40,6 @@ export const jobs = defineCapability({
   migrations: [jobOwnersMigration, changeLogMigration],
 });
 
-declare module '../command-registry.js' {
+declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof jobsCommands> {}
 }

@@ -16,6 +16,6 @@ export const library = defineCapability({
   events: ['video.added', 'video.changed', 'video.removed'],
 });
 
-declare module '../command-registry.js' {
+declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof libraryCommands> {}
 }

@@ -69,6 +69,6 @@ export const ocr = defineCapability({
   cli: [ocrCommand, profilesCommand, metaCommand],
 });
 
-declare module '../command-registry.js' {
+declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof ocrCommands> {}
 }

@@ -14,6 +14,6 @@ export const predict = defineCapability({
   cli: [modelsCommand, predictCommand],
 });
 
-declare module '../command-registry.js' {
+declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof predictCommands> {}
 }

@@ -14,6 +14,6 @@ export const review = defineCapability({
   events: ['segments.changed'],
 });
 
-declare module '../command-registry.js' {
+declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof reviewCommands> {}
 }

@@ -24,6 +24,6 @@ export const settings = defineCapability({
   events: ['settings.changed'],
 });
 
-declare module '../command-registry.js' {
+declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof settingsCommands> {}
 }

@@ -5,7 +5,19 @@ import { libraryBench } from './library.bench.js';
 import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
+import { scenesBench } from './scenes.bench.js';
 import { audioBench } from './audio.bench.js';
+import { subtitlesBench } from './subtitles.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
-export const benchModules: BenchModule[] = [importBench, libraryBench, predictBench, ocrBench, reviewBench, anonymizeBench, audioBench];
+export const benchModules: BenchModule[] = [
+  importBench,
+  libraryBench,
+  predictBench,
+  ocrBench,
+  reviewBench,
+  anonymizeBench,
+  scenesBench,
+  audioBench,
+  subtitlesBench,
+];

@@ -26,8 +26,8 @@ export const capabilities = [
   ocr,
   predict,
   review,
-  anonymize,
   timedMasks,
+  anonymize,
   scenes,
   clips,
   audioCapability,
@@ -40,8 +40,25 @@ const list: readonly Capability[] = capabilities;
 /** Every capability's job kinds. */
 export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 
+/** What crashed processes leave behind, per capability (run at every process start). */
+export const allCleanups = list.flatMap((c) => c.cleanups ?? []);
+
 /** Every migration: the core's, then each capability's. */
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, timedMasks, scenes, clips, audioCapability, convertCapability, subtitles };
+export {
+  settings,
+  jobs,
+  library,
+  ocr,
+  predict,
+  review,
+  timedMasks,
+  anonymize,
+  scenes,
+  clips,
+  audioCapability,
+  convertCapability,
+  subtitles,
+};

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { AnonymizeExportRecord } from '../api/types.js';
 import { nowIso } from '../db/open.js';
 import { z } from 'zod';
 import { command } from '../capability.js';
@@ -9,7 +8,27 @@ import { getVideoRow, getVideoSummary, resolveVideoRef } from '../library/videos
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import { anonymizeOutputSchema, assertSomethingToAnonymize, prepareAnonymization, reapAbandonedExports, resolveOutputPath } from './job.js';
 import { sourceOverridesSchema } from './sources.js';
-import { anonymizeOptionsSchema, timedMaskSchema } from './types.js';
+import { anonymizeOptionsSchema, timedMaskSchema, type AnonymizationPlan } from './types.js';
+import type { VerificationResult } from './verify.js';
+
+/** One anonymization export as recorded in the audit trail (who, when, plan, verification, output hash). */
+export interface AnonymizeExportRecord {
+  id: number;
+  videoId: number;
+  videoSha256: string;
+  jobId: number | null;
+  who: string;
+  state: 'running' | 'verified' | 'rejected' | 'failed' | 'cancelled';
+  outputPath: string;
+  outputSha256: string | null;
+  outputSize: number | null;
+  options: unknown;
+  plan: AnonymizationPlan | null;
+  verification: VerificationResult | null;
+  error: SerializedError | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
 
 function parse<T>(text: string | null): T | null {
   if (text === null) return null;

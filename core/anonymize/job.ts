@@ -4,9 +4,10 @@ import type { Removal } from '../jobs/reaper.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
+import { countFrames } from '../ffmpeg/ops.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { getVideoSummary, type VideoRow } from '../library/videos.js';
+import { bestFrameCount, getVideoSummary, type VideoRow } from '../library/videos.js';
 import { slot, type Services } from '../services.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
 import { checkClinicalGate, type GateResult } from './gate.js';
@@ -85,11 +86,7 @@ export interface Prepared {
 /** Exact frame count of the video stream (packet count, no decode) unless the library already knows it. */
 async function exactFrameCount(services: Services, video: VideoRow, signal?: AbortSignal): Promise<number> {
   if (video.frame_count !== null && video.frame_count > 0) return video.frame_count;
-  let frames = 0;
-  await services.ffmpeg.run(['-v', 'error', '-i', video.path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], {
-    ...(signal ? { signal } : {}),
-    onProgress: (p) => (frames = p.frame || frames),
-  });
+  const { frames } = await countFrames(services.ffmpeg, video.path, signal ? { signal } : {});
   return frames || video.frame_count_estimate || Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1)));
 }
 
@@ -116,7 +113,7 @@ export async function prepareAnonymization(
   const gate = checkClinicalGate(settings, sources, options);
   const frameCount = opts.exactFrames
     ? await exactFrameCount(services, video, opts.signal)
-    : (video.frame_count ?? video.frame_count_estimate ?? Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1))));
+    : bestFrameCount(video, { num: video.fps_num ?? 25, den: video.fps_den ?? 1 });
   const patient = sources.patient;
   const speech =
     options.muteSpeech && opts.detectSpeech && video.audio_streams > 0

@@ -1,36 +1,13 @@
 import { z } from 'zod';
 import type { VideoRow } from '../library/videos.js';
+import type { AnonymizeSources, SourceProvider } from './providers/provider.js';
 import { ocrSourceProvider } from './providers/ocr.js';
 import { predictSourceProvider } from './providers/predict.js';
 import type { Services } from '../services.js';
-import {
-  patientFieldsSchema,
-  regionSchema,
-  segmentSchema,
-  textBoxSchema,
-  type EndoscopeRegion,
-  type PatientFields,
-  type Segment,
-  type TextBox,
-  type TimedMask,
-} from './types.js';
+import { patientFieldsSchema, regionSchema, segmentSchema, textBoxSchema, type TimedMask } from './types.js';
 import { listTimedMasks } from '../timed-masks/store.js';
 
-/**
- * What anonymization needs to know about a video, from wherever the library has it: the endoscope region
- * and text boxes (OCR capability), the patient fields (OCR + review), the labelled segments (prediction +
- * review). Each provider contributes what it knows; explicit overrides (CLI flags, the Export dialog, tests)
- * win. `origin` says where each piece came from, for the plan shown to the user.
- */
-export interface AnonymizeSources {
-  region: EndoscopeRegion | null;
-  textBoxes: TextBox[];
-  segments: Segment[];
-  /** Time-ranged masks (text found inside the image mid-video, or drawn by the reviewer). */
-  timedMasks: TimedMask[];
-  patient: PatientFields | null;
-  origin: { region: string; textBoxes: string; segments: string; patient: string; timedMasks: string };
-}
+export type { AnonymizeSources, SourceProvider } from './providers/provider.js';
 
 export const sourceOverridesSchema = z
   .object({
@@ -41,11 +18,6 @@ export const sourceOverridesSchema = z
   })
   .strict();
 export type SourceOverrides = z.infer<typeof sourceOverridesSchema>;
-
-export interface SourceProvider {
-  name: string;
-  load(services: Services, video: VideoRow): Promise<Partial<Omit<AnonymizeSources, 'origin' | 'timedMasks'>>>;
-}
 
 /** Providers in priority order (later ones fill only what earlier ones left empty). */
 const providers: readonly SourceProvider[] = [ocrSourceProvider, predictSourceProvider];

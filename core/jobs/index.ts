@@ -36,6 +36,7 @@ export const jobs = defineCapability({
   name: 'jobs',
   commands: jobsCommands,
   cli: [jobsCommand, cancelCommand, retryCommand],
+  events: ['job.state', 'job.progress'],
   // Jobs and events across processes (issue 19): owners, follow-ups, job runners; the change log.
   // 52: what a process start removed after a crash (reaper.ts, issue 10).
   migrations: [cleanupAuditMigration, jobOwnersMigration, changeLogMigration],

@@ -1,87 +1,36 @@
 import { readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
-import { nowIso } from '../db/open.js';
-import type { Services } from '../services.js';
-import { addJobEvent } from './store.js';
+import { nowIso, type LibraryDb } from '../db/open.js';
+import { processAlive } from './liveness.js';
 
 /**
  * What a process that died leaves behind, removed by EVERY Framewise process when it starts (CLI command,
  * `serve`, the app) before it does anything else:
- *  - jobs still `running` whose runner process is gone (same host) or whose heartbeat expired: failed when
- *    their attempts are used up, queued again otherwise;
- *  - what capabilities registered (e.g. anonymization: the unverified partial output of an interrupted export);
+ *  - what capabilities declare in `Capability.cleanups` (e.g. anonymization: the unverified partial output of an interrupted export);
  *  - `tmp/job-*` folders of jobs that no live process runs.
+ * Jobs whose process died are not touched here: every listing shows them as `interrupted` at once (derived
+ * from their heartbeat, `liveness.ts`) and the next process that runs jobs re-queues them (`JobRunner.recover`).
  * Every removal is recorded in `cleanup_audit` (ids and internal folder names only, never a user's path).
  */
-export const STALE_HEARTBEAT_MS = 15_000;
 
 export interface Removal {
   kind: 'job' | 'partial_output' | 'tmp_folder';
   detail: Record<string, string | number | null>;
 }
 
-type Cleanup = (services: Services) => Promise<Removal[]>;
-const cleanups = new Map<string, Cleanup>();
-
-/** A capability's own leftovers (run after abandoned jobs were settled). */
-export function registerCleanup(name: string, fn: Cleanup): void {
-  cleanups.set(name, fn);
+/** What the reaper needs of a library; `Services` fits it. */
+export interface ReapContext {
+  dataDir: string;
+  db: LibraryDb;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** A capability's own leftovers (e.g. anonymization's partial outputs), declared in its `Capability.cleanups`. */
+export interface Cleanup<C extends ReapContext = ReapContext> {
+  name: string;
+  run(ctx: C): Promise<Removal[]>;
 }
 
-function abandoned(row: { runner_id: string | null; runner_pid: number | null; heartbeat_at: string | null }, ownRunner?: string): boolean {
-  if (ownRunner && row.runner_id === ownRunner) return false;
-  const sameHost = row.runner_id?.startsWith(`${os.hostname()}:`) ?? false;
-  if (sameHost && row.runner_pid === process.pid) return false;
-  const dead = sameHost && row.runner_pid !== null && !pidAlive(row.runner_pid);
-  const stale = !row.heartbeat_at || Date.now() - Date.parse(row.heartbeat_at) > STALE_HEARTBEAT_MS;
-  return dead || stale;
-}
-
-async function reapJobs(db: Kysely<import('../db/schema.js').Database>): Promise<Removal[]> {
-  const rows = await db.selectFrom('jobs').selectAll().where('state', '=', 'running').execute();
-  const out: Removal[] = [];
-  for (const row of rows) {
-    if (!abandoned(row)) continue;
-    const exhausted = row.attempts >= row.max_attempts;
-    const done = await db.transaction().execute(async (trx) => {
-      const r = await trx
-        .updateTable('jobs')
-        .set(
-          exhausted
-            ? {
-                state: 'failed',
-                finished_at: nowIso(),
-                eta_seconds: null,
-                error_json: JSON.stringify({
-                  code: 'interrupted',
-                  message: `Interrupted: the process running this job stopped ${row.attempts} time(s); giving up after ${row.max_attempts} attempts. What it left behind was removed.`,
-                }),
-              }
-            : { state: 'queued', runner_id: null, runner_pid: null, progress: 0, stage: null, eta_seconds: null },
-        )
-        .where('id', '=', row.id)
-        .where('state', '=', 'running')
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) > 0) await addJobEvent(trx, row.id, exhausted ? 'failed' : 'requeued', { reason: 'interrupted' });
-      return Number(r.numUpdatedRows) > 0;
-    });
-    if (done) out.push({ kind: 'job', detail: { jobId: row.id, jobKind: row.kind, now: exhausted ? 'failed' : 'queued' } });
-  }
-  return out;
-}
-
-async function reapTmpFolders(services: Services): Promise<Removal[]> {
+async function reapTmpFolders(services: ReapContext): Promise<Removal[]> {
   const dir = path.join(services.dataDir, 'tmp');
   const names = await readdir(dir).catch(() => [] as string[]);
   if (!names.length) return [];
@@ -90,7 +39,7 @@ async function reapTmpFolders(services: Services): Promise<Removal[]> {
     .select(['id', 'runner_id', 'runner_pid', 'heartbeat_at'])
     .where('state', '=', 'running')
     .execute();
-  const live = new Set(running.filter((r) => !abandoned(r)).map((r) => r.id));
+  const live = new Set(running.filter((r) => processAlive(r.runner_id, r.runner_pid, r.heartbeat_at)).map((r) => r.id));
   const out: Removal[] = [];
   for (const name of names) {
     const m = /^job-(\d+)-[0-9a-f]+$/.exec(name);
@@ -102,10 +51,13 @@ async function reapTmpFolders(services: Services): Promise<Removal[]> {
 }
 
 /** Run every step; returns what was removed (also written to `cleanup_audit`). */
-export async function reapAbandoned(services: Services, processName: string = process.title): Promise<Removal[]> {
+export async function reapAbandoned<C extends ReapContext>(
+  services: C,
+  cleanups: ReadonlyArray<Cleanup<C>>,
+  processName: string = process.title,
+): Promise<Removal[]> {
   const removed: Removal[] = [];
-  removed.push(...(await reapJobs(services.db.writer)));
-  for (const fn of cleanups.values()) removed.push(...(await fn(services)));
+  for (const c of cleanups) removed.push(...(await c.run(services)));
   removed.push(...(await reapTmpFolders(services)));
   if (removed.length) {
     const db = services.db.writer.withTables<{ cleanup_audit: CleanupAuditTable }>();

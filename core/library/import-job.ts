@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
 import { writeFrameJpeg } from '../ffmpeg/frames.js';
+import { decodeOneFrameAt } from '../ffmpeg/ops.js';
 import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { detectVariableFrameRate } from '../ffmpeg/probe.js';
@@ -113,10 +114,10 @@ async function checkTailDecodes(ffmpeg: Ffmpeg, file: string, info: MediaInfo, s
   let frames = 0;
   let stderr = '';
   try {
-    ({ stderr } = await ffmpeg.run(
-      ['-v', 'error', '-ss', (info.duration - 1.5).toFixed(3), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'],
-      { signal, onProgress: (p) => (frames = Math.max(frames, p.frame)) },
-    ));
+    ({ stderr } = await decodeOneFrameAt(ffmpeg, file, info.duration - 1.5, {
+      signal,
+      onFrame: (f) => (frames = Math.max(frames, f)),
+    }));
   } catch (err) {
     if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
     if (err instanceof FramewiseError && err.code === 'unsupported_codec') {

@@ -15,6 +15,7 @@ export const library = defineCapability({
   jobKinds: [importJob, frameCountJob, verifyDecodeJob],
   migrations: [sealedTagsMigration],
   cli: [importCommand, listCommand, infoCommand, statusCommand],
+  events: ['video.added', 'video.changed', 'video.removed'],
 });
 
 declare module '../capability.js' {

@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { writeRgbJpeg } from '../ffmpeg/frames.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
-import { detectEndoscopeRegion, insideMask, type EndoscopeRegion } from '../ocr/endoscope.js';
+import { detectEndoscopeRegion, insideMask, type EndoscopeRegion } from '../util/endoscope.js';
 
 /**
  * A clinical video's thumbnail must not show the device overlay (name, birth date) around the endoscope

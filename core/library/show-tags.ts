@@ -1,4 +1,4 @@
-import type { VideoDetail } from '../api/types.js';
+import type { VideoDetail } from './types.js';
 import { keyFilePath, LibraryKey } from '../patient/crypto.js';
 import type { Services } from '../services.js';
 import { readSealedTags, unsealTags } from './sealed-tags.js';

@@ -19,6 +19,7 @@ import {
   type DeviceProfile,
 } from './profiles.js';
 import { putEndoscopeRegion, putOcrResult } from './store.js';
+import { getAnonymizationTargets } from './targets.js';
 
 const regionSchema = z.object({
   x: z.number(),
@@ -175,7 +176,6 @@ export const ocrJob = defineJobKind({
   },
   async afterCommit(services, input) {
     // Previews must not show what OCR found: the thumbnail is masked again with the region and text boxes.
-    const { getAnonymizationTargets } = await import('./index.js'); // (index.ts lists this job: no static cycle)
     const t = await getAnonymizationTargets(services, input.videoId, 2).catch(() => null);
     if (t) {
       await remaskThumbnail(services, input.videoId, {

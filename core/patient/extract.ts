@@ -1,4 +1,4 @@
-import { coverage, type Box } from '../ocr/image.js';
+import { coverage, type Box } from '../util/box.js';
 import { findDates, yearsBetween, type FoundDate } from './dates.js';
 import type { FieldReading, FieldReadings, FieldRegionKey, FieldRegions, PatientField, TextLine } from './fields.js';
 

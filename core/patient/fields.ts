@@ -1,4 +1,4 @@
-import type { Box } from '../ocr/image.js';
+import type { Box } from '../util/box.js';
 
 /** The patient fields Framewise reads from a video's overlay. */
 export const PATIENT_FIELDS = ['last_name', 'first_name', 'dob', 'examination_date', 'examination_time', 'casenumber', 'device'] as const;

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
-import type { Box } from '../ocr/image.js';
+import type { Box } from '../util/box.js';
 import { FramewiseError } from '../util/errors.js';
 import type { LibraryKey } from './crypto.js';
 import { parseDateInput } from './dates.js';

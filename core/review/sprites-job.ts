@@ -7,7 +7,7 @@ import { chmod, readdir, rename, mkdir, writeFile, rm } from 'node:fs/promises';
 import { getEndoscopeRegion } from '../ocr/index.js';
 import path from 'node:path';
 import { z } from 'zod';
-import type { SpriteIndex } from '../api/types.js';
+import type { SpriteIndex } from '../review/types.js';
 import { nowIso } from '../db/open.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { artifactRelDir } from '../library/import-job.js';

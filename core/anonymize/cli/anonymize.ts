@@ -4,7 +4,7 @@ import type { CliCommand } from '../../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
 import { waitForJobs } from '../../cli/wait.js';
 import type { CoreHandle as Core } from '../../handle.js';
-import type { SerializedError } from '../../api/types.js';
+import type { SerializedError } from '../../util/errors.js';
 import type { AnonymizeOptionsInput } from '../../anonymize/types.js';
 import { anonymizeJobOutputSchema } from '../../anonymize/job.js';
 import { prepareAnalyses } from '../../anonymize/analyses.js';

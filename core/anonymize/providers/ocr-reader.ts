@@ -1,7 +1,7 @@
 import { LineCache, OcrEngine, raceAbort } from '../../ocr/pipeline.js';
 import { rgbCrop } from '../../ocr/image.js';
 import { prepareLine } from '../../ocr/recognize.js';
-import type { FrameTextReader, FrameTextLine } from '../frame-reader.js';
+import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
 
 /** Boxes smaller than this (frame pixels) hold no readable text (a 14 px font gives ~17 px tall boxes). */
 const MIN_BOX_HEIGHT = 12;

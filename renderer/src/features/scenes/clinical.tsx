@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { useClips } from './clipsStore.js';
 
 /**

@@ -1,10 +1,11 @@
 import type { BenchModule } from './types.js';
 import { importBench } from './import.bench.js';
 import { ocrBench } from './ocr.bench.js';
+import { ocrCorpusBench } from './ocr-corpus.bench.js';
 import { libraryBench } from './library.bench.js';
 import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
-export const benchModules: BenchModule[] = [importBench, libraryBench, predictBench, ocrBench, reviewBench, anonymizeBench];
+export const benchModules: BenchModule[] = [importBench, libraryBench, predictBench, ocrBench, ocrCorpusBench, reviewBench, anonymizeBench];

@@ -10,6 +10,7 @@ import type { Services } from '../services.js';
 import { metaCommand, ocrCommand, profilesCommand } from './cli/ocr.js';
 import { ocrCommands } from './commands.js';
 import { ocrPatientMigration } from './migrations/0030-ocr-and-patient-data.js';
+import { fieldAlternativesMigration } from './migrations/0105-field-alternatives.js';
 import { ocrJob } from './ocr-job.js';
 import { libraryKey } from '../patient/key.js';
 import { readFields } from '../patient/store.js';
@@ -106,7 +107,7 @@ export const ocr = defineCapability({
   name: 'ocr',
   commands: ocrCommands,
   jobKinds: [ocrJob],
-  migrations: [ocrPatientMigration],
+  migrations: [ocrPatientMigration, fieldAlternativesMigration],
   cli: [ocrCommand, profilesCommand, metaCommand],
 });
 

@@ -195,7 +195,11 @@ function FieldRow({
         <label htmlFor={`pf-${field}`}>{label}</label>
         <span className="badges">
           {view?.confidence !== null && view?.confidence !== undefined && (
-            <ConfidenceBadge confidence={view.confidence} testId={`patient-confidence-${field}`} />
+            <ConfidenceBadge
+              confidence={view.confidence}
+              {...(view.alternatives ? { alternatives: view.alternatives } : {})}
+              testId={`patient-confidence-${field}`}
+            />
           )}
           {view?.source === 'manual' && <Badge tone="info">{S.manual}</Badge>}
         </span>

@@ -8,12 +8,28 @@ import { ocr } from './ocr/index.js';
 import { predict } from './predict/index.js';
 import { review } from './review/index.js';
 import { anonymize } from './anonymize/index.js';
+import { scenes } from './scenes/index.js';
+import { clips } from './clips/index.js';
+import { audioCapability } from './audio/index.js';
+import { convertCapability } from './convert/index.js';
 
 /**
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
  * line here plus its own folder. Entries are `as const` so the client type knows each command.
  */
-export const capabilities = [settings, jobs, library, ocr, predict, review, anonymize] as const satisfies readonly Capability[];
+export const capabilities = [
+  settings,
+  jobs,
+  library,
+  ocr,
+  predict,
+  review,
+  anonymize,
+  scenes,
+  clips,
+  audioCapability,
+  convertCapability,
+] as const satisfies readonly Capability[];
 
 const list: readonly Capability[] = capabilities;
 
@@ -24,4 +40,4 @@ export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize };
+export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, audioCapability, convertCapability };

@@ -6,6 +6,18 @@ import { libraryBench } from './library.bench.js';
 import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
+import { scenesBench } from './scenes.bench.js';
+import { audioBench } from './audio.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
-export const benchModules: BenchModule[] = [importBench, libraryBench, predictBench, ocrBench, ocrCorpusBench, reviewBench, anonymizeBench];
+export const benchModules: BenchModule[] = [
+  importBench,
+  libraryBench,
+  predictBench,
+  ocrBench,
+  ocrCorpusBench,
+  reviewBench,
+  anonymizeBench,
+  scenesBench,
+  audioBench,
+];

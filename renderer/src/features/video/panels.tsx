@@ -8,6 +8,12 @@ import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { PredictAction } from '../predict/PredictAction.js';
+import { ScenesActions } from '../scenes/ScenesActions.js';
+import { ScenesPanel } from '../scenes/ScenesPanel.js';
+import { clinicalOnly } from '../scenes/clinical.js';
+import { ConvertAction } from '../media/ConvertAction.js';
+import { SaveFrameAction } from '../media/SaveFrameAction.js';
+import { SilenceAction } from '../media/SilenceAction.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -36,11 +42,16 @@ export interface VideoPanel {
 export const videoPanels: VideoPanel[] = [
   { id: 'timeline', title: strings.review.title, slot: 'below', order: 10, component: Timeline },
   { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
-  { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: PatientPanel },
+  { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: clinicalOnly(PatientPanel, 'side') },
   { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
-  { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: ExportAction },
-  { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: ExportsPanel },
+  { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: clinicalOnly(ExportAction, 'actions') },
+  { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: clinicalOnly(ExportsPanel, 'side') },
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
+  { id: 'scenes', title: 'Scenes', slot: 'below', order: 20, component: ScenesPanel },
+  { id: 'scenes-actions', title: 'Scenes', slot: 'actions', order: 15, component: ScenesActions },
+  { id: 'silence', title: 'Silence', slot: 'actions', order: 20, component: SilenceAction },
+  { id: 'save-frame', title: 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
+  { id: 'convert', title: 'Convert', slot: 'actions', order: 40, component: ConvertAction },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -1,0 +1,272 @@
+/**
+ * Export clips to files: `copy` (lossless stream copy from the keyframe at or before the cut; how far the start
+ * moved is reported), `accurate` (re-encoded, exact first and last frame), `smart` (lossless where the cut is on a
+ * keyframe, else re-encoded like `accurate`, with a note). Or all the clips joined into one file.
+ * Each output is written under a hidden temp name in the target folder and linked to its final name, which
+ * never replaces an existing file; a failed or cancelled export removes every file it wrote.
+ */
+import { link, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { accurateCutArgs, concatCopyArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
+import { defineJobKind, type JobContext } from '../jobs/kind.js';
+import { requireProbedVideo } from '../library/video-jobs.js';
+import { smartCut, smartCutRefusal } from './smart-cut.js';
+import { numberingFps } from '../scenes/store.js';
+import { FramewiseError, cancelled } from '../util/errors.js';
+import { frameToTime, type Fraction } from '../util/fraction.js';
+
+export const EXPORT_MODES = ['copy', 'accurate', 'smart'] as const;
+
+const input = z
+  .object({
+    videoId: z.number().int().positive(),
+    clips: z
+      .array(z.object({ n: z.number().int().positive(), startFrame: z.number().int().min(0), endFrame: z.number().int().positive() }))
+      .min(1),
+    mode: z.enum(EXPORT_MODES),
+    dir: z.string().min(1),
+    /** `{video}` (file name without extension) and `{n}` (clip number) are replaced. */
+    pattern: z.string().min(1).max(200).default('{video}-{n}'),
+    /** Join all the clips into one file named by the pattern with `{n}` = "clips". */
+    join: z.boolean().default(false),
+  })
+  .strict();
+
+const fileOut = z.object({
+  path: z.string(),
+  clip: z.number().int().nullable(),
+  startFrame: z.number().int(),
+  endFrame: z.number().int(),
+  mode: z.enum(['copy', 'accurate', 'smart']),
+  /** Copy: frames (and seconds) the start moved back to reach a keyframe; 0 when exact. */
+  movedFrames: z.number().int(),
+  movedSeconds: z.number(),
+  note: z.string().nullable(),
+});
+export type ExportedFile = z.infer<typeof fileOut>;
+
+export function outputName(pattern: string, videoFile: string, n: number | string, ext: string): string {
+  const video = path.basename(videoFile, path.extname(videoFile));
+  const name = pattern.replaceAll('{video}', video).replaceAll('{n}', String(n));
+  if (!name || name.includes('/') || name.includes('\\') || name.startsWith('.'))
+    throw new FramewiseError('usage', `The name pattern "${pattern}" gives "${name}", which is not a plain file name`);
+  return name + ext;
+}
+
+function targets(i: z.infer<typeof input>, videoFile: string): string[] {
+  const ext = i.mode === 'copy' ? path.extname(videoFile) || '.mp4' : '.mp4';
+  if (i.join) return [path.join(i.dir, outputName(i.pattern, videoFile, 'clips', ext))];
+  return i.clips.map((c) =>
+    path.join(i.dir, outputName(i.pattern, videoFile, c.n, i.mode === 'smart' ? path.extname(videoFile) || '.mp4' : ext)),
+  );
+}
+
+const taken = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+interface Plan {
+  start: number;
+  duration: number;
+  frames: number;
+  mode: 'copy' | 'accurate' | 'smart';
+  /** smart: the first keyframe after the cut (re-encode up to it, copy from it). */
+  nextKeyframe?: number;
+  movedFrames: number;
+  movedSeconds: number;
+  note: string | null;
+}
+
+function planCut(
+  c: { startFrame: number; endFrame: number },
+  mode: (typeof EXPORT_MODES)[number],
+  fps: Fraction,
+  keyframes: number[],
+  smartRefusal: string | null,
+): Plan {
+  const startT = frameToTime(c.startFrame, fps);
+  const endT = frameToTime(c.endFrame, fps);
+  const frames = c.endFrame - c.startFrame;
+  const half = frameToTime(0.5, fps);
+  const kf = keyframes.filter((k) => k <= startT + half).at(-1) ?? 0;
+  const onKeyframe = Math.abs(startT - kf) < half;
+  if (mode === 'copy' || (mode === 'smart' && onKeyframe)) {
+    const movedFrames = Math.max(0, c.startFrame - Math.round((kf * fps.num) / fps.den));
+    return { start: kf, duration: endT - kf, frames, mode: 'copy', movedFrames, movedSeconds: Math.max(0, startT - kf), note: null };
+  }
+  // -frames:v makes the video exact; the duration (half a frame more, for containers with ms timestamps) bounds audio.
+  const accurate: Plan = {
+    start: seekBefore(c.startFrame, fps),
+    duration: endT - startT + half,
+    frames,
+    mode: 'accurate',
+    movedFrames: 0,
+    movedSeconds: 0,
+    note: null,
+  };
+  if (mode !== 'smart') return accurate;
+  if (smartRefusal) return { ...accurate, note: `${smartRefusal}: re-encoded (accurate)` };
+  const next = keyframes.find((k) => k > startT + half && k < endT - half);
+  if (next === undefined) return { ...accurate, note: 'no keyframe inside the clip: re-encoded (accurate)' };
+  return { ...accurate, mode: 'smart', nextKeyframe: next };
+}
+
+/** Link a finished temp file to its final name (fails if the name exists: never overwrite) and drop the temp. */
+async function publish(temp: string, final: string): Promise<void> {
+  try {
+    await link(temp, final);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new FramewiseError('conflict', `${final} already exists; it was not overwritten`);
+    throw err;
+  }
+  await rm(temp, { force: true });
+}
+
+const tempFor = (final: string) =>
+  path.join(path.dirname(final), `.${path.basename(final)}.${randomBytes(6).toString('hex')}.partial${path.extname(final)}`);
+
+async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<ExportedFile[]> {
+  const row = await requireProbedVideo(ctx.services, i.videoId);
+  const fps = numberingFps(row);
+  const finals = targets(i, row.path);
+  const needKeyframes = i.mode !== 'accurate';
+  ctx.progress(0, needKeyframes ? 'reading keyframes' : 'exporting');
+  const keyframes = needKeyframes ? await keyframeTimes(ctx.services.ffmpeg, row.path, ctx.signal) : [];
+  const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format };
+  // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies.
+  const subs =
+    (JSON.parse(row.metadata_json) as { streams?: Array<{ type: string; codec: string | null }> }).streams?.filter(
+      (x) => x.type === 'subtitle',
+    ) ?? [];
+  const textSubtitles =
+    subs.length > 0 && subs.every((x) => ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'].includes(x.codec ?? ''));
+  const refusal = smartCutRefusal(source, path.extname(row.path));
+  const plans = i.clips.map((c) => planCut(c, i.mode, fps, keyframes, refusal));
+  const total = plans.reduce((a, p) => a + p.duration, 0) || 1;
+  let doneSeconds = 0;
+  const temps: string[] = [];
+  const written: string[] = [];
+  const run = (args: string[], p: Plan) =>
+    ctx.services.ffmpeg.run(args, {
+      signal: ctx.signal,
+      onProgress: (pr) => ctx.progress(Math.min(0.99, (doneSeconds + Math.min(pr.outTime, p.duration)) / total), 'exporting'),
+    });
+  const cut = async (p: Plan, out: string): Promise<Plan> => {
+    let used = p;
+    if (p.mode === 'smart') {
+      try {
+        await smartCut(ctx.services.ffmpeg, source, clipOf(p), fps, p.nextKeyframe!, await ctx.workDir(), out, ctx.signal);
+      } catch (err) {
+        if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
+        await rm(out, { force: true });
+        used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
+        await run(accurateCutArgs(row.path, { ...used, textSubtitles }, out), used);
+      }
+    } else await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, { ...p, textSubtitles }, out), p);
+    doneSeconds += p.duration;
+    return used;
+  };
+  const clipOf = (p: Plan) => i.clips[plans.indexOf(p)]!;
+  try {
+    await mkdir(i.dir, { recursive: true });
+    if (i.join) {
+      const final = finals[0]!;
+      const temp = tempFor(final);
+      temps.push(temp);
+      const work = await ctx.workDir();
+      const anyAccurate = plans.some((p) => p.mode !== 'copy');
+      let list: string;
+      if (!anyAccurate) {
+        list = plans
+          .map(
+            (p) =>
+              `file '${row.path.replaceAll("'", "'\\''")}'\ninpoint ${p.start.toFixed(6)}\noutpoint ${(p.start + p.duration).toFixed(6)}`,
+          )
+          .join('\n');
+      } else {
+        // Re-encode every part the same way, then join them losslessly.
+        const parts: string[] = [];
+        for (const [k, p] of plans.entries()) {
+          const part = path.join(work, `part-${k}.mp4`);
+          await cut(
+            { ...p, mode: 'accurate', start: seekBefore(i.clips[k]!.startFrame, fps), duration: p.frames * (fps.den / fps.num) },
+            part,
+          );
+          parts.push(part);
+        }
+        list = parts.map((f) => `file '${f}'`).join('\n');
+      }
+      const listFile = path.join(work, 'list.txt');
+      await writeFile(listFile, list + '\n');
+      await ctx.services.ffmpeg.run(concatCopyArgs(listFile, temp), { signal: ctx.signal });
+      if (ctx.signal.aborted) throw cancelled();
+      await publish(temp, final);
+      written.push(final);
+      const first = i.clips[0]!;
+      const last = i.clips[i.clips.length - 1]!;
+      return [
+        {
+          path: final,
+          clip: null,
+          startFrame: first.startFrame,
+          endFrame: last.endFrame,
+          mode: anyAccurate ? 'accurate' : 'copy',
+          movedFrames: Math.max(...plans.map((p) => p.movedFrames)),
+          movedSeconds: Math.max(...plans.map((p) => p.movedSeconds)),
+          note: null,
+        },
+      ];
+    }
+    const files: ExportedFile[] = [];
+    for (const [k, p] of plans.entries()) {
+      const final = finals[k]!;
+      const temp = tempFor(final);
+      temps.push(temp);
+      await cut(p, temp);
+      if (ctx.signal.aborted) throw cancelled();
+      await publish(temp, final);
+      written.push(final);
+      const c = i.clips[k]!;
+      files.push({
+        path: final,
+        clip: c.n,
+        startFrame: c.startFrame,
+        endFrame: c.endFrame,
+        mode: p.mode,
+        movedFrames: p.movedFrames,
+        movedSeconds: p.movedSeconds,
+        note: p.note,
+      });
+    }
+    return files;
+  } catch (err) {
+    // Nothing half-written, and a cancelled or failed export leaves none of its files.
+    for (const f of [...temps, ...written]) await rm(f, { force: true });
+    if (ctx.signal.aborted) throw cancelled();
+    throw err;
+  }
+}
+
+export const exportClipsJob = defineJobKind({
+  kind: 'clips-export',
+  title: 'Export clips',
+  input,
+  output: z.object({ files: z.array(fileOut) }),
+  videoId: (i) => i.videoId,
+  maxAttempts: 1,
+  async precondition(s, i) {
+    const row = await requireProbedVideo(s, i.videoId);
+    for (const c of i.clips)
+      if (c.endFrame <= c.startFrame) throw new FramewiseError('usage', `Clip ${c.n}: empty range [${c.startFrame}, ${c.endFrame})`);
+    for (const t of targets(i, row.path))
+      if (await taken(t)) throw new FramewiseError('conflict', `${t} already exists; it was not overwritten`);
+  },
+  async run(ctx, i) {
+    return { files: await runExport(ctx, i) };
+  },
+});

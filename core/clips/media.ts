@@ -1,0 +1,196 @@
+/**
+ * Keyframe images and sprite sheets of clips, made on demand and kept as artifacts (so the app loads them by
+ * artifact id). Keyframes follow PySceneDetect's save-images: one at the middle, or N spread over the clip with a
+ * one-frame margin at each end.
+ */
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { nowIso } from '../db/open.js';
+import { seekBefore, writeFrameImage, writeSpriteSheet } from '../ffmpeg/clips.js';
+import { artifactRelDir } from '../library/import-job.js';
+import { getVideoRow } from '../library/videos.js';
+import type { Services } from '../services.js';
+import { writeAtomically } from '../util/fs.js';
+import { frameToTime, type Fraction } from '../util/fraction.js';
+import { FramewiseError } from '../util/errors.js';
+import { numberingFps } from '../scenes/store.js';
+import type { Clip } from './store.js';
+
+/** The frames to show for a clip [start, end): the middle for one image, else N spread with one-frame margins. */
+export function keyframeFrames(startFrame: number, endFrame: number, count: number): number[] {
+  const last = endFrame - 1;
+  if (count <= 1 || last <= startFrame) return [startFrame + Math.floor((endFrame - startFrame - 1) / 2)];
+  const a = Math.min(startFrame + 1, last);
+  const b = Math.max(a, last - 1);
+  return Array.from({ length: count }, (_, i) => Math.round(a + ((b - a) * i) / (count - 1)));
+}
+
+/**
+ * Record a file as an artifact so the app can load it by id. Artifacts are unique per video and kind, so the kind
+ * names the file (`clip-keyframe:frame-70-w320.jpg`); asking again returns the same artifact.
+ */
+async function registerArtifact(s: Services, videoId: number, kind: string, rel: string, meta: unknown): Promise<number> {
+  const db = s.db.writer;
+  const fullKind = `${kind}:${path.basename(rel)}`;
+  const found = await db
+    .selectFrom('artifacts')
+    .select('id')
+    .where('video_id', '=', videoId)
+    .where('kind', '=', fullKind)
+    .executeTakeFirst();
+  if (found) return found.id;
+  const row = await db
+    .insertInto('artifacts')
+    .values({ video_id: videoId, kind: fullKind, path: rel, meta_json: JSON.stringify(meta), created_at: nowIso() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const exists = (p: string) =>
+  stat(p).then(
+    (x) => x.size > 0,
+    () => false,
+  );
+
+export interface KeyframeImage {
+  frame: number;
+  time: number;
+  artifactId: number;
+  path: string;
+}
+
+export async function clipKeyframes(
+  s: Services,
+  clip: Clip,
+  opts: { count: number; format: 'jpeg' | 'png'; width: number },
+): Promise<KeyframeImage[]> {
+  const row = await getVideoRow(s.db.reader, clip.videoId);
+  const fps = numberingFps(row);
+  const dir = path.join(artifactRelDir(row.sha256), 'clips');
+  await mkdir(path.join(s.artifactsDir, dir), { recursive: true });
+  const out: KeyframeImage[] = [];
+  for (const frame of keyframeFrames(clip.startFrame, clip.endFrame, opts.count)) {
+    const rel = path.join(dir, `frame-${frame}-w${opts.width}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
+    const abs = path.join(s.artifactsDir, rel);
+    if (!(await exists(abs))) {
+      await writeAtomically(abs, (tmp) =>
+        writeFrameImage(s.ffmpeg, row.path, seekBefore(frame, fps), tmp, { format: opts.format, width: opts.width }),
+      );
+      if (!(await exists(abs))) throw new FramewiseError('undecodable', `${row.path}: frame ${frame} could not be decoded`);
+    }
+    out.push({
+      frame,
+      time: frameToTime(frame, fps),
+      artifactId: await registerArtifact(s, clip.videoId, 'clip-keyframe', rel, { frame }),
+      path: abs,
+    });
+  }
+  return out;
+}
+
+export const SPRITE_TILE_WIDTH = 160;
+const COLUMNS = 10;
+
+export interface ClipSprite {
+  artifactId: number;
+  vttArtifactId: number;
+  path: string;
+  vttPath: string;
+  count: number;
+  columns: number;
+  rows: number;
+  tileWidth: number;
+  tileHeight: number;
+  /** Seconds of the video each tile stands for. */
+  interval: number;
+  start: number;
+  vtt: string;
+}
+
+function vttTime(t: number): string {
+  const ms = Math.round(t * 1000);
+  const h = Math.floor(ms / 3600000);
+  const m = Math.floor((ms % 3600000) / 60000);
+  const sec = Math.floor((ms % 60000) / 1000);
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
+}
+
+/** A WebVTT thumbnails track: one cue per tile, `image#xywh=x,y,w,h` (video times). */
+export function spriteVtt(
+  image: string,
+  a: { start: number; interval: number; count: number; columns: number; tileWidth: number; tileHeight: number },
+): string {
+  const cues = Array.from({ length: a.count }, (_, i) => {
+    const x = (i % a.columns) * a.tileWidth;
+    const y = Math.floor(i / a.columns) * a.tileHeight;
+    return `${vttTime(a.start + i * a.interval)} --> ${vttTime(a.start + (i + 1) * a.interval)}\n${image}#xywh=${x},${y},${a.tileWidth},${a.tileHeight}`;
+  });
+  return `WEBVTT\n\n${cues.join('\n\n')}\n`;
+}
+
+/** The sprite sheet of a clip (up to 100 tiles, about one per second) and its WebVTT track. */
+export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
+  const row = await getVideoRow(s.db.reader, clip.videoId);
+  const fps: Fraction = numberingFps(row);
+  const duration = clip.end - clip.start;
+  const frames = clip.endFrame - clip.startFrame;
+  const count = Math.max(1, Math.min(100, frames, Math.ceil(duration)));
+  const rows = Math.ceil(count / COLUMNS);
+  const columns = Math.min(COLUMNS, count);
+  const w = row.display_width || row.width;
+  const h = row.display_height || row.height;
+  const tileHeight = Math.max(2, Math.round((SPRITE_TILE_WIDTH * h) / w / 2) * 2);
+  const dir = path.join(artifactRelDir(row.sha256), 'clips');
+  const base = `sprite-${clip.startFrame}-${clip.endFrame}`;
+  const rel = path.join(dir, `${base}.jpg`);
+  const abs = path.join(s.artifactsDir, rel);
+  await mkdir(path.dirname(abs), { recursive: true });
+  if (!(await exists(abs)))
+    await writeAtomically(abs, (tmp) =>
+      writeSpriteSheet(
+        s.ffmpeg,
+        row.path,
+        { start: seekBefore(clip.startFrame, fps), duration, count, columns, rows, tileWidth: SPRITE_TILE_WIDTH, tileHeight },
+        tmp,
+      ),
+    );
+  const interval = duration / count;
+  const geometry = { start: clip.start, interval, count, columns, tileWidth: SPRITE_TILE_WIDTH, tileHeight };
+  const vtt = spriteVtt(`${base}.jpg`, geometry);
+  const vttRel = path.join(dir, `${base}.vtt`);
+  const vttAbs = path.join(s.artifactsDir, vttRel);
+  await writeAtomically(vttAbs, (tmp) => writeFile(tmp, vtt));
+  return {
+    artifactId: await registerArtifact(s, clip.videoId, 'clip-sprite', rel, geometry),
+    vttArtifactId: await registerArtifact(s, clip.videoId, 'clip-sprite-vtt', vttRel, {}),
+    path: abs,
+    vttPath: vttAbs,
+    count,
+    columns,
+    rows,
+    tileWidth: SPRITE_TILE_WIDTH,
+    tileHeight,
+    interval,
+    start: clip.start,
+    vtt,
+  };
+}
+
+/** One WebVTT thumbnails track for the whole video: every clip's sprite sheet, cues in video time. */
+export async function videoSpriteTrack(s: Services, clips: Clip[]): Promise<{ vttPath: string; vttArtifactId: number; cues: number }> {
+  if (!clips.length) throw new FramewiseError('precondition', 'The video has no clips yet');
+  const parts: string[] = [];
+  let cues = 0;
+  let dir = '';
+  for (const c of clips) {
+    const sp = await clipSprite(s, c);
+    dir = path.dirname(sp.vttPath);
+    parts.push(sp.vtt.replace(/^WEBVTT\n\n/, '').trimEnd());
+    cues += sp.count;
+  }
+  const vttAbs = path.join(dir, 'clips.vtt');
+  await writeAtomically(vttAbs, (tmp) => writeFile(tmp, `WEBVTT\n\n${parts.join('\n\n')}\n`));
+  const rel = path.relative(s.artifactsDir, vttAbs);
+  return { vttPath: vttAbs, vttArtifactId: await registerArtifact(s, clips[0]!.videoId, 'clip-sprite-vtt', rel, {}), cues };
+}

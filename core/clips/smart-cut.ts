@@ -1,0 +1,56 @@
+/**
+ * Smart cut (H.264): re-encode only the frames from the cut to the next keyframe, stream-copy the rest, join
+ * them, and copy the audio of the clip. The result is checked (frame count, a clean decode); when the codec does
+ * not allow it or the check fails, the caller falls back to an accurate re-encode.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Ffmpeg } from '../ffmpeg/index.js';
+import { checkDecodes, seekBefore, smartHeadArgs, smartJoinArgs, smartTailArgs } from '../ffmpeg/clips.js';
+import { FramewiseError } from '../util/errors.js';
+import { frameToTime, type Fraction } from '../util/fraction.js';
+
+export interface SmartSource {
+  path: string;
+  codec: string | null;
+  pixFmt: string | null;
+}
+
+/** Why a smart cut is not possible here, or null. */
+export function smartCutRefusal(src: SmartSource, ext: string): string | null {
+  if (src.codec !== 'h264') return `smart cutting needs H.264 video (this is ${src.codec ?? 'unknown'})`;
+  if (!['.mp4', '.m4v', '.mov', '.mkv'].includes(ext.toLowerCase())) return `smart cutting is not available for ${ext} files`;
+  return null;
+}
+
+export async function smartCut(
+  ffmpeg: Ffmpeg,
+  src: SmartSource,
+  clip: { startFrame: number; endFrame: number },
+  fps: Fraction,
+  nextKeyframe: number,
+  work: string,
+  output: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const startT = frameToTime(clip.startFrame, fps);
+  const endT = frameToTime(clip.endFrame, fps);
+  const headFrames = Math.round((nextKeyframe - startT) * (fps.num / fps.den));
+  const head = path.join(work, `head-${clip.startFrame}.ts`);
+  const tail = path.join(work, `tail-${clip.startFrame}.ts`);
+  await ffmpeg.run(
+    smartHeadArgs(src.path, { start: seekBefore(clip.startFrame, fps), frames: headFrames, pixFmt: src.pixFmt ?? 'yuv420p' }, head),
+    { signal },
+  );
+  await ffmpeg.run(smartTailArgs(src.path, { start: nextKeyframe, duration: endT - nextKeyframe }, tail), { signal });
+  const list = path.join(work, `smart-${clip.startFrame}.txt`);
+  await writeFile(list, `file '${head}'\nfile '${tail}'\n`);
+  await ffmpeg.run(smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, output), { signal });
+  const check = await checkDecodes(ffmpeg, output, signal);
+  const expected = clip.endFrame - clip.startFrame;
+  if (!check.clean || Math.abs(check.packets - expected) > 0)
+    throw new FramewiseError(
+      'verification_failed',
+      `smart cut gave ${check.packets} frames (expected ${expected})${check.clean ? '' : ' with decoding errors'}`,
+    );
+}

@@ -1,0 +1,278 @@
+/**
+ * Named ffmpeg operations for clips: a frame as an image, a clip's sprite sheet, the keyframe times of a file,
+ * and cutting a clip out (stream copy, or re-encoded with exact first and last frames).
+ */
+import type { Ffmpeg } from './index.js';
+
+const SEEK_EPSILON = 0.25;
+
+/** Input seek to just before frame `frame` (accurate seek keeps the first frame whose timestamp is ≥ the point). */
+export function seekBefore(frame: number, fps: { num: number; den: number }): number {
+  return Math.max(0, ((frame - SEEK_EPSILON) * fps.den) / fps.num);
+}
+
+export async function writeFrameImage(
+  ffmpeg: Ffmpeg,
+  input: string,
+  seconds: number,
+  output: string,
+  opts: { format: 'jpeg' | 'png'; width: number; signal?: AbortSignal },
+): Promise<void> {
+  await ffmpeg.run(
+    [
+      '-v',
+      'error',
+      ...(seconds > 0 ? ['-ss', seconds.toFixed(6)] : []),
+      '-i',
+      input,
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      '1',
+      '-vf',
+      // Square pixels first (anamorphic sources), then the requested width; rotation is already applied.
+      `scale=trunc(iw*sar/2)*2:ih,setsar=1,scale=${opts.width}:-2:flags=bicubic`,
+      ...(opts.format === 'jpeg' ? ['-q:v', '3', '-c:v', 'mjpeg'] : ['-c:v', 'png']),
+      '-f',
+      'image2',
+      output,
+    ],
+    opts.signal ? { signal: opts.signal } : {},
+  );
+}
+
+/** One JPEG of `columns × rows` tiles, `count` frames spread evenly over [start, start + duration). */
+export async function writeSpriteSheet(
+  ffmpeg: Ffmpeg,
+  input: string,
+  a: { start: number; duration: number; count: number; columns: number; rows: number; tileWidth: number; tileHeight: number },
+  output: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await ffmpeg.run(
+    [
+      '-v',
+      'error',
+      ...(a.start > 0 ? ['-ss', a.start.toFixed(6)] : []),
+      '-t',
+      a.duration.toFixed(6),
+      '-i',
+      input,
+      '-map',
+      '0:v:0',
+      '-an',
+      '-sn',
+      '-vf',
+      `fps=${(a.count / a.duration).toFixed(6)},scale=${a.tileWidth}:${a.tileHeight},setsar=1,tile=${a.columns}x${a.rows}`,
+      '-frames:v',
+      '1',
+      '-q:v',
+      '5',
+      '-f',
+      'image2',
+      output,
+    ],
+    signal ? { signal } : {},
+  );
+}
+
+/** Presentation times (seconds from the first video packet) of the video stream's keyframes; packets only. */
+export async function keyframeTimes(ffmpeg: Ffmpeg, input: string, signal?: AbortSignal): Promise<number[]> {
+  const { stdout } = await ffmpeg.ffprobe(
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', input],
+    signal ? { signal } : {},
+  );
+  const all: Array<{ t: number; key: boolean }> = [];
+  for (const line of stdout.split('\n')) {
+    const [t, flags] = line.split(',');
+    const time = Number(t);
+    if (t && Number.isFinite(time)) all.push({ t: time, key: Boolean(flags?.includes('K')) });
+  }
+  const first = Math.min(...all.map((p) => p.t));
+  return all
+    .filter((p) => p.key)
+    .map((p) => p.t - first)
+    .sort((x, y) => x - y);
+}
+
+export interface CutRange {
+  /** Seconds from the first frame. */
+  start: number;
+  duration: number;
+}
+
+/** Lossless: stream copy from the keyframe at or before `start` (the caller seeks to it). Every stream kept. */
+export function copyCutArgs(input: string, r: CutRange, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
+    '-i',
+    input,
+    '-t',
+    r.duration.toFixed(6),
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a?',
+    '-map',
+    '0:s?',
+    '-c',
+    'copy',
+    '-avoid_negative_ts',
+    'make_zero',
+    '-map_metadata',
+    '-1',
+    output,
+  ];
+}
+
+/** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles kept as text. */
+export function accurateCutArgs(input: string, r: CutRange & { frames: number; textSubtitles?: boolean }, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
+    '-i',
+    input,
+    '-t',
+    r.duration.toFixed(6),
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a?',
+    ...(r.textSubtitles ? ['-map', '0:s?', '-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'copy'] : []),
+    '-frames:v',
+    String(r.frames),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '18',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '192k',
+    '-map_metadata',
+    '-1',
+    '-movflags',
+    '+faststart',
+    output,
+  ];
+}
+
+/** Lossless concat of parts of one file (concat demuxer list with inpoint/outpoint), every stream copied. */
+export function concatCopyArgs(listFile: string, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a?',
+    '-c',
+    'copy',
+    '-map_metadata',
+    '-1',
+    output,
+  ];
+}
+
+/** Smart cut, part 1: re-encode `frames` frames from `start` as H.264 in MPEG-TS (parameter sets in-band). */
+export function smartHeadArgs(input: string, r: { start: number; frames: number; pixFmt: string }, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-frames:v',
+    String(r.frames),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '16',
+    '-pix_fmt',
+    r.pixFmt,
+    '-f',
+    'mpegts',
+    output,
+  ];
+}
+
+/** Smart cut, part 2: the video from the keyframe on, stream-copied into MPEG-TS. */
+export function smartTailArgs(input: string, r: CutRange, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
+    '-i',
+    input,
+    '-t',
+    r.duration.toFixed(6),
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-c',
+    'copy',
+    '-f',
+    'mpegts',
+    output,
+  ];
+}
+
+/** Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file. */
+export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string): string[] {
+  return [
+    '-v',
+    'error',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    ...(audio.start > 0 ? ['-ss', audio.start.toFixed(6)] : []),
+    '-t',
+    audio.duration.toFixed(6),
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    '-map',
+    '1:a?',
+    '-map',
+    '1:s?',
+    '-c',
+    'copy',
+    '-map_metadata',
+    '-1',
+    output,
+  ];
+}
+
+/** Frames of the first video stream (packets counted, no decoding) and whether it decodes without an error. */
+export async function checkDecodes(ffmpeg: Ffmpeg, file: string, signal?: AbortSignal): Promise<{ packets: number; clean: boolean }> {
+  const { stdout } = await ffmpeg.ffprobe(
+    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file],
+    signal ? { signal } : {},
+  );
+  const { stderr } = await ffmpeg.run(['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'null', '-'], signal ? { signal } : {});
+  return { packets: Number(stdout.trim()), clean: stderr.trim() === '' };
+}

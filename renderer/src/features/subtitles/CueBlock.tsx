@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CueWarning } from '../../../../core/subtitles/checks.js';
-import type { StoredCue } from '../../../../core/subtitles/types.js';
+import type { CueWarning, StoredCue } from '../../../../core/api/types.js';
 import { clock } from './time.js';
 
 export type DragPart = 'start' | 'end' | 'body';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EmbeddedStream } from '../../../../core/subtitles/io.js';
+import type { EmbeddedStream } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VideoDetail } from '../../../../core/api/types.js';
-import type { StoredCue } from '../../../../core/subtitles/types.js';
+import type { StoredCue } from '../../../../core/api/types.js';
 import { IconButton, Button } from '../../components/ui.js';
 import type { Fps } from '../../lib/frames.js';
 import { client } from '../../state/client.js';

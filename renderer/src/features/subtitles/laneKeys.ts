@@ -1,5 +1,5 @@
 import type { KeyboardEvent } from 'react';
-import type { StoredCue } from '../../../../core/subtitles/types.js';
+import type { StoredCue } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';

@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { CommandOutput } from '../../../../core/api/commands.js';
-import { checkCues, type CueWarning } from '../../../../core/subtitles/checks.js';
-import type { StoredCue } from '../../../../core/subtitles/types.js';
+import type { CueWarning, StoredCue } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
@@ -34,10 +33,22 @@ export function currentCues(s: SubtitleStore = useSubtitles.getState()): StoredC
   return (s.state && s.trackId !== null ? s.state.cues[s.trackId] : undefined) ?? NO_CUES;
 }
 
-function warningsOf(cues: StoredCue[]): Map<number, CueWarning[]> {
-  const map = new Map<number, CueWarning[]>();
-  for (const w of checkCues(cues)) if (w.id !== undefined) map.set(w.id, [...(map.get(w.id) ?? []), w]);
-  return map;
+/** Per-cue warnings come from the core (`subtitles.check`): the renderer imports only API types. */
+async function refreshWarnings(videoId: number, trackId: number | null): Promise<void> {
+  if (trackId === null) {
+    useSubtitles.setState({ warnings: new Map() });
+    return;
+  }
+  try {
+    const r = await client().call('subtitles.check', { video: videoId, track: trackId });
+    const now = useSubtitles.getState();
+    if (now.videoId !== videoId || now.trackId !== trackId) return;
+    const map = new Map<number, CueWarning[]>();
+    for (const w of r.warnings) if (w.id !== undefined) map.set(w.id, [...(map.get(w.id) ?? []), w]);
+    useSubtitles.setState({ warnings: map });
+  } catch (err) {
+    notify(errorMessage(err));
+  }
 }
 
 export async function loadSubtitles(videoId: number): Promise<void> {
@@ -54,8 +65,8 @@ export async function loadSubtitles(videoId: number): Promise<void> {
       trackId,
       selected: keep ? prev.selected.filter((id) => ids.has(id)) : [],
       editing: keep && prev.editing !== null && ids.has(prev.editing) ? prev.editing : null,
-      warnings: warningsOf(cues),
     });
+    await refreshWarnings(videoId, trackId);
   } catch (err) {
     notify(errorMessage(err));
   }
@@ -76,8 +87,8 @@ export async function edit(run: () => Promise<{ cues: StoredCue[] }>, select?: (
 export const subtitleActions = {
   setTrack(trackId: number): void {
     const s = useSubtitles.getState();
-    const cues = s.state?.cues[trackId] ?? [];
-    useSubtitles.setState({ trackId, selected: [], editing: null, warnings: warningsOf(cues) });
+    useSubtitles.setState({ trackId, selected: [], editing: null, warnings: new Map() });
+    if (s.videoId !== null) void refreshWarnings(s.videoId, trackId);
   },
   select(ids: number[]): void {
     useSubtitles.setState({ selected: ids, editing: null });

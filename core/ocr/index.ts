@@ -9,6 +9,7 @@ import { defineCapability, type CommandTypes } from '../capability.js';
 import { metaCommand, ocrCommand, profilesCommand } from './cli/ocr.js';
 import { ocrCommands } from './commands.js';
 import { ocrPatientMigration } from './migrations/0030-ocr-and-patient-data.js';
+import { fieldAlternativesMigration } from './migrations/0105-field-alternatives.js';
 import { ocrJob } from './ocr-job.js';
 
 export { getEndoscopeRegion, getOcrResult } from './store.js';
@@ -24,7 +25,7 @@ export const ocr = defineCapability({
   name: 'ocr',
   commands: ocrCommands,
   jobKinds: [ocrJob],
-  migrations: [ocrPatientMigration],
+  migrations: [ocrPatientMigration, fieldAlternativesMigration],
   cli: [ocrCommand, profilesCommand, metaCommand],
 });
 

@@ -138,7 +138,14 @@ export const ocrJob = defineJobKind({
       fields: Object.fromEntries(
         Object.entries(result.fields).map(([k, f]) => [
           k,
-          { value: f.value, confidence: f.confidence, frame: f.frame, box: f.box, crop: f.crop.toString('base64') },
+          {
+            value: f.value,
+            confidence: f.confidence,
+            frame: f.frame,
+            box: f.box,
+            crop: f.crop.toString('base64'),
+            ...(f.alternatives ? { alternatives: f.alternatives } : {}),
+          },
         ]),
       ),
     };

@@ -10,6 +10,10 @@ export interface TextLine {
   /** 0..1 recogniser confidence */
   confidence: number;
   box: Box;
+  /** Per-character recogniser scores (0..1), when the recogniser gives them. */
+  chars?: Array<{ text: string; confidence: number }>;
+  /** A competing reading of the same line, when the recogniser could not decide. */
+  alternative?: string;
 }
 
 /** One field's value read from one frame. */

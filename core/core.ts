@@ -4,6 +4,7 @@ import { commandDef, isCommandName, type CommandInput, type CommandName, type Co
 import type { CoreEvent } from './api/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
+import { ChangeFeed } from './events/feed.js';
 import { Ffmpeg } from './ffmpeg/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
@@ -25,6 +26,8 @@ export { capabilities } from './capabilities.js';
 export class Core implements CoreHandle {
   readonly services: Services;
   private closed = false;
+  /** Shares this process's events with the other processes that have the library open, and theirs with it. */
+  private feed: ChangeFeed | null = null;
 
   private constructor(services: Services) {
     this.services = services;
@@ -48,7 +51,7 @@ export class Core implements CoreHandle {
       const get = () => services;
       const jobs = new JobQueue(get, registry);
       const runner = opts.runJobs
-        ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency())
+        ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency(), opts.identity)
         : null;
       services = {
         dataDir,
@@ -65,6 +68,8 @@ export class Core implements CoreHandle {
       };
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services);
+      core.feed = new ChangeFeed(db, events);
+      await core.feed.start();
       if (runner) await runner.start();
       return core;
     } catch (err) {
@@ -118,6 +123,7 @@ export class Core implements CoreHandle {
     if (this.closed) return;
     this.closed = true;
     await this.services.runner?.stop();
+    await this.feed?.close();
     this.services.events.close();
     await this.services.db.close();
   }

@@ -1,3 +1,4 @@
+import type { RunnerIdentity } from './jobs/runner.js';
 import type { CommandInput, CommandName, CommandOutput } from './capability.js';
 import type { CoreEvent } from './api/types.js';
 import type { MediaTarget } from './media/targets.js';
@@ -10,6 +11,8 @@ export interface CoreOptions {
   /** With runJobs: claim only jobs this process enqueues (one-shot CLI commands). */
   ownJobsOnly?: boolean;
   concurrency?: number;
+  /** How `jobs` and `status` name this process when it runs jobs (default: the app). */
+  identity?: RunnerIdentity;
   ffmpegPath?: string;
   ffprobePath?: string;
 }

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
-import { defineJobKind, stableJson } from '../jobs/kind.js';
+import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { getVideoSummary, type VideoRow } from '../library/videos.js';
 import { slot, type Services } from '../services.js';
@@ -212,7 +212,6 @@ export const anonymizeJob = defineJobKind({
   output: anonymizeJobOutputSchema,
   maxAttempts: 1,
   videoId: (i) => i.videoId,
-  dedupeKey: (i) => `anonymize:${i.videoId}:${i.output.path ?? i.output.dir}:${stableJson(i.options ?? {})}`,
   async precondition(services, input) {
     if (input.unsafeDisableMasks && process.env.FRAMEWISE_TEST_HOOKS !== '1') {
       throw new FramewiseError('usage', 'unsafeDisableMasks is a test hook and is refused outside tests');

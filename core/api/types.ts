@@ -8,7 +8,20 @@ import type { ReviewProgress, Segment } from '../segments/types.js';
 export type { SerializedError };
 
 export type VideoState = 'imported' | 'reviewed' | 'anonymized' | 'missing';
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** `interrupted` is derived, never stored: a `running` job whose process died (until a runner re-queues it). */
+export type JobState = 'queued' | 'running' | 'interrupted' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A process that runs jobs on this library (the app, `framewise serve`, a one-shot CLI command). */
+export interface JobRunnerInfo {
+  id: string;
+  role: 'app' | 'serve' | 'cli';
+  /** e.g. "framewise import". */
+  label: string;
+  host: string;
+  pid: number;
+  /** 'all': runs any job no other live process owns; 'own': only its own jobs (a one-shot CLI command). */
+  scope: 'all' | 'own';
+}
 
 export interface FractionText {
   /** Exact rational as ffprobe reports it, e.g. "30000/1001". */
@@ -87,6 +100,13 @@ export interface JobSummary {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The job whose success created this one (a follow-up), if any. */
+  parentId: number | null;
+  /**
+   * Queued or running jobs (filled by `jobs.list` / `jobs.get`): the live process that runs it, or will run it;
+   * null = no live process will (it waits for the next app, `serve` or `framewise jobs --run`).
+   */
+  runBy?: JobRunnerInfo | null;
 }
 
 export interface JobEvent {

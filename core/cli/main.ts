@@ -104,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   let core: Core | null = null;
   const base: CoreOptions = {
     dataDir: resolveDataDir(values['data-dir'] as string | undefined),
+    identity: { role: command.name === 'serve' ? 'serve' : 'cli', label: `framewise ${command.name}` },
     ...(values.ffmpeg ? { ffmpegPath: values.ffmpeg as string } : {}),
     ...(values.ffprobe ? { ffprobePath: values.ffprobe as string } : {}),
   };

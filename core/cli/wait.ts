@@ -3,7 +3,8 @@ import type { JobSummary } from '../api/types.js';
 import type { Output } from './output.js';
 
 /**
- * Wait for jobs (and the follow-up jobs they enqueue in this process) while showing progress.
+ * Wait for jobs while showing progress, then for the follow-up jobs they created in this process (a one-shot
+ * command drains what it owns before it exits, so nothing it created is left queued).
  * Ctrl-C cancels the running jobs (their ffmpeg children are killed) before exiting.
  */
 export async function waitForJobs(
@@ -32,6 +33,7 @@ export async function waitForJobs(
         return job;
       }),
     );
+    await core.services.runner?.drain();
     return results;
   } finally {
     view.finish();

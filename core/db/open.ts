@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
+import { registerLivenessFunctions } from '../jobs/liveness.js';
 
 export interface LibraryDb {
   file: string;
@@ -13,6 +14,8 @@ export interface LibraryDb {
   reader: Kysely<Schema>;
   /** Raw handle of the writer, for pragmas and synchronous transactions. */
   raw: Database.Database;
+  /** Raw handle of the read-only connection (e.g. `PRAGMA data_version` to see other processes' commits). */
+  readerRaw: Database.Database;
   schemaVersion: number;
   close(): Promise<void>;
 }
@@ -23,6 +26,25 @@ export const DB_FILE_NAME = 'library.sqlite';
 function nativeBinding(): { nativeBinding?: string } {
   const p = process.env.FRAMEWISE_SQLITE_BINDING;
   return p ? { nativeBinding: p } : {};
+}
+
+/**
+ * Write transactions take the write lock when they begin (`BEGIN IMMEDIATE`). A deferred transaction that reads
+ * and then writes cannot wait for the lock when another process committed in between (SQLITE_BUSY at once,
+ * whatever the busy timeout); an immediate one waits its turn. Several processes share one library.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
 }
 
 /** `migrations`: every migration of the library (the core passes its own plus each capability's). */
@@ -44,13 +66,16 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[])
   const readRaw = new Database(file, { readonly: true, ...nativeBinding() });
   readRaw.pragma('busy_timeout = 10000');
   readRaw.pragma('foreign_keys = ON');
-  const writer = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  registerLivenessFunctions(raw);
+  registerLivenessFunctions(readRaw);
+  const writer = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
   const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: readRaw }) });
   return {
     file,
     writer,
     reader,
     raw,
+    readerRaw: readRaw,
     schemaVersion,
     async close() {
       await reader.destroy();

@@ -55,6 +55,9 @@ export interface JobsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** Migration 55 (core/jobs/migrations.ts): the runner that will run it; the job whose success created it. */
+  owner_runner: string | null;
+  parent_id: number | null;
 }
 
 export interface JobEventsTable {

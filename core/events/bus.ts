@@ -10,7 +10,18 @@ export class EventBus {
   private listeners = new Set<Listener>();
   private lastProgressAt = new Map<number, number>();
   private pending = new Map<number, { event: CoreEvent; timer: NodeJS.Timeout }>();
+  private publisher: Listener | null = null;
   static readonly PROGRESS_INTERVAL_MS = 100;
+
+  /** Events that happen in this process are also handed to `publish` (the change feed shares them with others). */
+  publishTo(publish: Listener | null): void {
+    this.publisher = publish;
+  }
+
+  /** An event that happened in another process: delivered here like a local one, never published again. */
+  emitRemote(event: CoreEvent): void {
+    this.route(event);
+  }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -18,6 +29,17 @@ export class EventBus {
   }
 
   emit(event: CoreEvent): void {
+    if (this.publisher) {
+      try {
+        this.publisher(event);
+      } catch {
+        /* publishing must not break the core */
+      }
+    }
+    this.route(event);
+  }
+
+  private route(event: CoreEvent): void {
     if (event.type === 'job.progress') return this.emitProgress(event.jobId, event);
     if (event.type === 'job.state') this.flushProgress(event.job.id);
     this.deliver(event);
@@ -75,5 +97,6 @@ export class EventBus {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     this.listeners.clear();
+    this.publisher = null;
   }
 }

@@ -3,12 +3,14 @@ import { command, defineCapability, type CommandTypes } from '../capability.js';
 import { idSchema as id } from '../util/schemas.js';
 import { cancelCommand, jobsCommand, retryCommand } from './cli/jobs.js';
 import { listJobEvents } from './store.js';
+import { jobOwnersMigration } from './migrations/0055-job-owners-and-runners.js';
+import { changeLogMigration } from './migrations/0056-change-log.js';
 
 export const jobsCommands = {
   'jobs.list': command(
     z
       .object({
-        states: z.array(z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])).optional(),
+        states: z.array(z.enum(['queued', 'running', 'interrupted', 'succeeded', 'failed', 'cancelled'])).optional(),
         videoId: id.optional(),
         kind: z.string().max(100).optional(),
         limit: z.number().int().min(1).max(5000).optional(),
@@ -29,7 +31,13 @@ export const jobsCommands = {
 };
 
 /** Durable jobs: list, inspect, enqueue, cancel, retry (the queue and runner themselves are in `Services`). */
-export const jobs = defineCapability({ name: 'jobs', commands: jobsCommands, cli: [jobsCommand, cancelCommand, retryCommand] });
+export const jobs = defineCapability({
+  name: 'jobs',
+  commands: jobsCommands,
+  cli: [jobsCommand, cancelCommand, retryCommand],
+  // Jobs and events across processes (issue 19): owners, follow-ups, job runners; the change log.
+  migrations: [jobOwnersMigration, changeLogMigration],
+});
 
 declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof jobsCommands> {}

@@ -26,8 +26,11 @@ export interface JobKind<I = unknown, O = unknown> {
   output: z.ZodType<O>;
   /** The video this job is about, if any (for listing and for cascade). */
   videoId?(input: I): number | null;
-  /** Two requests with the same key while one is queued or running share the job. Default: kind + input. */
-  dedupeKey?(input: I): string;
+  /**
+   * Jobs to run after this one succeeds, created in the same transaction that marks it succeeded (so a job is
+   * never seen finished without its follow-ups). They run in the process that ran this job.
+   */
+  followUps?(input: I, output: O): Array<{ kind: string; input: unknown }>;
   maxAttempts?: number;
   precondition?(services: Services, input: I): Promise<void>;
   run(ctx: JobContext, input: I): Promise<O>;
@@ -42,6 +45,15 @@ export type AnyJobKind = JobKind<any, any>;
 
 export function defineJobKind<I, O>(kind: JobKind<I, O>): JobKind<I, O> {
   return kind;
+}
+
+/**
+ * Two requests share a job while it is queued or running when their dedupe keys are equal. The key is the kind
+ * and the whole validated input (defaults filled in), so any input that can change the result gives a new job.
+ * No kind lists fields by hand: a field added later is covered at once.
+ */
+export function dedupeKeyFor(kind: string, validatedInput: unknown): string {
+  return `${kind}:${stableJson(validatedInput)}`;
 }
 
 /** Stable JSON (sorted keys) for dedupe keys. */

@@ -1,9 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
 import type { Services } from '../services.js';
 import type { JobSummary } from '../api/types.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
-import { stableJson } from './kind.js';
+import { dedupeKeyFor, type AnyJobKind } from './kind.js';
+import { liveStateSql } from './liveness.js';
+import { withRunBy } from './runners.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, getJobRow, toJobSummary, type JobRow } from './store.js';
 
@@ -24,7 +27,8 @@ export class JobQueue {
     return this.services().db.writer;
   }
 
-  async enqueue(kindName: string, rawInput: unknown): Promise<EnqueueResult> {
+  /** Validate input against the kind's schema (defaults filled in); a usage error names what is wrong. */
+  validate(kindName: string, rawInput: unknown): { kind: AnyJobKind; input: unknown } {
     const kind = this.registry.get(kindName);
     const parsed = kind.input.safeParse(rawInput);
     if (!parsed.success) {
@@ -33,38 +37,15 @@ export class JobQueue {
         `Invalid input for job "${kindName}": ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
       );
     }
-    const input = parsed.data;
+    return { kind, input: parsed.data };
+  }
+
+  async enqueue(kindName: string, rawInput: unknown): Promise<EnqueueResult> {
+    const { kind, input } = this.validate(kindName, rawInput);
     // Fail at once, with what is missing, rather than queue work that cannot run.
     if (kind.precondition) await kind.precondition(this.services(), input);
-    const dedupeKey = kind.dedupeKey ? kind.dedupeKey(input) : `${kindName}:${stableJson(input)}`;
-    const videoId = kind.videoId ? kind.videoId(input) : null;
-    const { row, existing } = await this.db.transaction().execute(async (trx) => {
-      const found = await trx
-        .selectFrom('jobs')
-        .selectAll()
-        .where('dedupe_key', '=', dedupeKey)
-        .where('state', 'in', ['queued', 'running'])
-        .executeTakeFirst();
-      if (found) return { row: found, existing: true };
-      const inserted = await trx
-        .insertInto('jobs')
-        .values({
-          kind: kindName,
-          video_id: videoId,
-          dedupe_key: dedupeKey,
-          input_json: JSON.stringify(input),
-          state: 'queued',
-          progress: 0,
-          attempts: 0,
-          max_attempts: kind.maxAttempts ?? 3,
-          cancel_requested: 0,
-          created_at: nowIso(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await addJobEvent(trx, inserted.id, 'created');
-      return { row: inserted, existing: false };
-    });
+    const owner = this.services().runner?.runnerId ?? null;
+    const { row, existing } = await this.db.transaction().execute((trx) => this.insertJob(trx, kindName, input, { owner, parentId: null }));
     const job = toJobSummary(row);
     this.services().runner?.adopt(job.id);
     if (!existing) this.services().events.emit({ type: 'job.state', job });
@@ -72,10 +53,53 @@ export class JobQueue {
     return { job, existing };
   }
 
+  /**
+   * Insert a job (validated input) in a transaction, or return the queued/running job with the same dedupe
+   * key. `owner`: the runner that will run it (null = any process that runs jobs).
+   */
+  async insertJob(
+    trx: Transaction<Database>,
+    kindName: string,
+    input: unknown,
+    opts: { owner: string | null; parentId: number | null },
+  ): Promise<{ row: JobRow; existing: boolean }> {
+    const kind = this.registry.get(kindName);
+    const dedupeKey = dedupeKeyFor(kindName, input);
+    const videoId = kind.videoId ? kind.videoId(input) : null;
+    const found = await trx
+      .selectFrom('jobs')
+      .selectAll()
+      .where('dedupe_key', '=', dedupeKey)
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    if (found) return { row: found, existing: true };
+    const inserted = await trx
+      .insertInto('jobs')
+      .values({
+        kind: kindName,
+        video_id: videoId,
+        dedupe_key: dedupeKey,
+        input_json: JSON.stringify(input),
+        state: 'queued',
+        progress: 0,
+        attempts: 0,
+        max_attempts: kind.maxAttempts ?? 3,
+        cancel_requested: 0,
+        created_at: nowIso(),
+        owner_runner: opts.owner,
+        parent_id: opts.parentId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await addJobEvent(trx, inserted.id, 'created', opts.parentId ? { parent: opts.parentId } : undefined);
+    return { row: inserted, existing: false };
+  }
+
   async get(id: number): Promise<JobSummary> {
     const row = await getJobRow(this.services().db.reader, id);
     if (!row) throw new FramewiseError('not_found', `No job with id ${id}`);
-    return toJobSummary(row);
+    const [job] = await withRunBy(this.services().db.reader, [toJobSummary(row)], new Map([[row.id, row]]));
+    return job!;
   }
 
   /**
@@ -178,17 +202,23 @@ export class JobQueue {
     });
   }
 
+  /** Jobs, running first, then queued, then the newest. `states` filters on the live state (`interrupted` too). */
   async list(filter: { states?: string[]; videoId?: number; kind?: string; limit?: number } = {}): Promise<JobSummary[]> {
-    let q = this.services().db.reader.selectFrom('jobs').selectAll();
-    if (filter.states?.length) q = q.where('state', 'in', filter.states);
+    const db = this.services().db.reader;
+    let q = db.selectFrom('jobs').selectAll();
+    if (filter.states?.length) {
+      // The stored state narrows the scan (an interrupted job is stored as running); the live state decides.
+      const stored = [...new Set(filter.states.map((st) => (st === 'interrupted' ? 'running' : st)))];
+      q = q.where('state', 'in', stored).where(liveStateSql(), 'in', filter.states);
+    }
     if (filter.videoId !== undefined) q = q.where('video_id', '=', filter.videoId);
     if (filter.kind) q = q.where('kind', '=', filter.kind);
     const rows = await q
-      .orderBy(sql`CASE state WHEN 'running' THEN 0 WHEN 'queued' THEN 1 ELSE 2 END`)
+      .orderBy(sql`CASE ${liveStateSql()} WHEN 'running' THEN 0 WHEN 'queued' THEN 1 WHEN 'interrupted' THEN 2 ELSE 3 END`)
       .orderBy('id', 'desc')
       .limit(filter.limit ?? 200)
       .execute();
-    return rows.map(toJobSummary);
+    return withRunBy(db, rows.map(toJobSummary), new Map(rows.map((r) => [r.id, r])));
   }
 }
 

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,22 +8,22 @@ import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
 import type { AnyJobKind, JobContext } from './kind.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, toJobSummary, type JobRow } from './store.js';
+import { claimNext, hasClaimable, ownedUnfinished } from './claim.js';
+import { processAlive } from './liveness.js';
+import { runnersOf } from './runners.js';
+import type { JobRunnerInfo } from '../api/types.js';
 
 const HEARTBEAT_MS = 500;
-const STALE_AFTER_MS = 15_000;
 const PROGRESS_WRITE_MS = 500;
+
+/** What this process is, as `jobs` and `status` name it ("framewise import", pid …). */
+export interface RunnerIdentity {
+  role: JobRunnerInfo['role'];
+  label: string;
+}
 
 export function defaultConcurrency(): number {
   return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 interface Running {
@@ -44,13 +43,15 @@ export class JobRunner {
   private pumping = false;
   private pumpAgain = false;
   private lastRecovery = 0;
-  /** When set, only these jobs are claimed (a one-shot CLI runs the jobs it created, not the whole queue). */
-  private restrictTo: Set<number> | null = null;
+  /** 'own': a one-shot CLI runs the jobs it owns (created, or followed up) and the ones it waits on, not the queue. */
+  private scope: 'all' | 'own' = 'all';
+  private adopted = new Set<number>();
 
   constructor(
     private services: () => Services,
     private registry: JobRegistry,
     public concurrency = defaultConcurrency(),
+    private identity: RunnerIdentity = { role: 'app', label: 'Framewise' },
   ) {}
 
   private get db() {
@@ -59,13 +60,30 @@ export class JobRunner {
 
   async start(): Promise<void> {
     this.stopped = false;
+    const now = nowIso();
+    await runnersOf(this.db)
+      .insertInto('job_runners')
+      .values({
+        id: this.runnerId,
+        host: os.hostname(),
+        pid: process.pid,
+        role: this.identity.role,
+        label: this.identity.label,
+        scope: this.scope,
+        started_at: now,
+        heartbeat_at: now,
+      })
+      .execute();
     await this.recover();
     this.timer = setInterval(() => void this.tick(), HEARTBEAT_MS);
     this.timer.unref?.();
     this.wake();
   }
 
-  /** Stop taking jobs; abort the running ones (they go back to the queue for the next start). */
+  /**
+   * Stop taking jobs; abort the running ones. Both they and the queued jobs this process owned are handed over:
+   * back to the queue without an owner, for the next process that runs jobs.
+   */
   async stop(opts: { requeue?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -75,21 +93,55 @@ export class JobRunner {
     if (opts.requeue !== false && ids.length) {
       await this.db
         .updateTable('jobs')
-        .set({ state: 'queued', runner_id: null, runner_pid: null, progress: 0, stage: null, eta_seconds: null })
+        .set({ state: 'queued', runner_id: null, runner_pid: null, owner_runner: null, progress: 0, stage: null, eta_seconds: null })
         .where('id', 'in', ids)
         .where('state', '=', 'running')
         .execute()
         .catch(() => undefined);
     }
+    await this.db
+      .updateTable('jobs')
+      .set({ owner_runner: null })
+      .where('owner_runner', '=', this.runnerId)
+      .where('state', '=', 'queued')
+      .execute()
+      .catch(() => undefined);
+    await runnersOf(this.db)
+      .deleteFrom('job_runners')
+      .where('id', '=', this.runnerId)
+      .execute()
+      .catch(() => undefined);
   }
 
-  /** Claim only jobs adopted with `adopt` (jobs this process enqueued). */
+  /** Run only the jobs this process owns or waits on (a one-shot CLI command); call before `start`. */
   ownJobsOnly(): void {
-    this.restrictTo ??= new Set();
+    this.scope = 'own';
   }
 
+  /** A job this process waits on: an 'own' runner runs it too if its owner is gone. */
   adopt(jobId: number): void {
-    this.restrictTo?.add(jobId);
+    this.adopted.add(jobId);
+  }
+
+  /**
+   * Resolve when no job owned by this process is queued or running (its follow-ups included): a one-shot CLI
+   * command drains what it created before it exits.
+   */
+  async drain(timeoutMs = Infinity): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = await ownedUnfinished(this.db, this.runnerId);
+      if (!left) return;
+      if (this.stopped) throw new FramewiseError('internal', 'The job runner stopped before its jobs finished');
+      if (Date.now() > deadline) throw new FramewiseError('internal', `Timed out waiting for job ${left.id}`);
+      this.wake();
+      let off: () => unknown = () => undefined;
+      await new Promise<void>((resolve) => {
+        off = this.services().events.subscribe((e) => e.type === 'job.state' && resolve());
+        setTimeout(resolve, 200);
+      });
+      off();
+    }
   }
 
   get activeCount(): number {
@@ -112,6 +164,7 @@ export class JobRunner {
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
+      await runnersOf(this.db).updateTable('job_runners').set({ heartbeat_at: nowIso() }).where('id', '=', this.runnerId).execute();
       if (this.running.size) {
         const ids = [...this.running.keys()];
         await this.db
@@ -132,19 +185,19 @@ export class JobRunner {
 
   /**
    * Jobs left `running` by a process that died go back to the queue (or fail after max attempts).
-   * A job is abandoned when its runner's pid is gone on this host or its heartbeat is stale.
+   * A job is abandoned when its runner's pid is gone on this host or its heartbeat is stale (`processAlive`).
+   * Rows of job runners that died are removed.
    */
   async recover(): Promise<number> {
     this.lastRecovery = Date.now();
+    const runners = await runnersOf(this.db).selectFrom('job_runners').select(['id', 'pid', 'heartbeat_at']).execute();
+    const deadRunners = runners.filter((r) => r.id !== this.runnerId && !processAlive(r.id, r.pid, r.heartbeat_at)).map((r) => r.id);
+    if (deadRunners.length) await runnersOf(this.db).deleteFrom('job_runners').where('id', 'in', deadRunners).execute();
     const rows = await this.db.selectFrom('jobs').selectAll().where('state', '=', 'running').execute();
-    const host = os.hostname();
     let n = 0;
     for (const row of rows) {
       if (row.runner_id === this.runnerId) continue;
-      const sameHost = row.runner_id?.startsWith(`${host}:`) ?? false;
-      const dead = sameHost && row.runner_pid !== null && !pidAlive(row.runner_pid);
-      const stale = !row.heartbeat_at || Date.now() - Date.parse(row.heartbeat_at) > STALE_AFTER_MS;
-      if (!dead && !stale) continue;
+      if (processAlive(row.runner_id, row.runner_pid, row.heartbeat_at)) continue;
       n++;
       const exhausted = row.attempts >= row.max_attempts;
       const job = await this.db.transaction().execute(async (trx) => {
@@ -165,7 +218,7 @@ export class JobRunner {
               .executeTakeFirst()
           : await trx
               .updateTable('jobs')
-              .set({ state: 'queued', runner_id: null, runner_pid: null, progress: 0, stage: null, eta_seconds: null })
+              .set({ state: 'queued', runner_id: null, runner_pid: null, owner_runner: null, progress: 0, stage: null, eta_seconds: null })
               .where('id', '=', row.id)
               .where('state', '=', 'running')
               .returningAll()
@@ -200,44 +253,22 @@ export class JobRunner {
     }
   }
 
-  private async claim(): Promise<JobRow | undefined> {
-    const kinds = this.registry.names();
-    if (!kinds.length) return undefined;
-    const only = this.restrictTo ? [...this.restrictTo] : null;
-    if (only && !only.length) return undefined;
-    const now = nowIso();
-    return this.db.transaction().execute(async (trx) => {
-      const next = await trx
-        .selectFrom('jobs')
-        .select('id')
-        .where('state', '=', 'queued')
-        .where('kind', 'in', kinds)
-        .$if(only !== null, (q) => q.where('id', 'in', only!))
-        .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-      if (!next) return undefined;
-      const row = await trx
-        .updateTable('jobs')
-        .set({
-          state: 'running',
-          runner_id: this.runnerId,
-          runner_pid: process.pid,
-          started_at: now,
-          heartbeat_at: now,
-          attempts: sql`attempts + 1`,
-          progress: 0,
-          stage: null,
-          eta_seconds: null,
-          error_json: null,
-        })
-        .where('id', '=', next.id)
-        .where('state', '=', 'queued')
-        .returningAll()
-        .executeTakeFirst();
-      if (row) await addJobEvent(trx, row.id, 'started', { attempt: row.attempts, runner: this.runnerId });
-      return row;
-    });
+  private claimScope() {
+    return { runnerId: this.runnerId, scope: this.scope, kinds: this.registry.names(), adopted: [...this.adopted] };
+  }
+
+  private claim(): Promise<JobRow | undefined> {
+    return claimNext(this.db, this.claimScope());
+  }
+
+  /** Resolve when nothing runs here and no queued job is left that this runner may claim (`jobs --run`). */
+  async runUntilIdle(): Promise<void> {
+    for (;;) {
+      this.wake();
+      await new Promise((r) => setTimeout(r, 200));
+      if (this.stopped) return;
+      if (!this.running.size && !this.pumping && !(await hasClaimable(this.db, this.claimScope()))) return;
+    }
   }
 
   private execute(row: JobRow): void {
@@ -312,6 +343,7 @@ export class JobRunner {
       const out = kind.output.safeParse(rawOutput);
       if (!out.success) throw new FramewiseError('internal', `Job ${row.kind} produced invalid output: ${out.error.message}`);
       let output = out.data;
+      const followUps: JobRow[] = [];
       const finished = await this.db.transaction().execute(async (trx) => {
         if (kind.commit) output = (await kind.commit(trx, input, output, services)) ?? output;
         const updated = await trx
@@ -331,8 +363,14 @@ export class JobRunner {
           .executeTakeFirst();
         if (!updated) throw new FramewiseError('conflict', `Job ${row.id} was taken over by another process`);
         await addJobEvent(trx, row.id, 'succeeded');
+        for (const f of kind.followUps?.(input, output) ?? []) {
+          const { input: followInput } = services.jobs.validate(f.kind, f.input);
+          const made = await services.jobs.insertJob(trx, f.kind, followInput, { owner: this.runnerId, parentId: row.id });
+          if (!made.existing) followUps.push(made.row);
+        }
         return updated;
       });
+      for (const f of followUps) services.events.emit({ type: 'job.state', job: toJobSummary(f) });
       // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
       if (kind.afterCommit) await kind.afterCommit(services, input, output).catch(() => undefined);
       services.events.emit({ type: 'job.state', job: toJobSummary(finished) });

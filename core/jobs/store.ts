@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, JobsTable } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
 import type { JobEvent, JobState, JobSummary } from '../api/types.js';
+import { liveJobState } from './liveness.js';
 import type { SerializedError } from '../util/errors.js';
 
 export type JobRow = Selectable<JobsTable>;
@@ -15,15 +16,17 @@ function parse(text: string | null): unknown {
   }
 }
 
+/** The job as the API shows it; a `running` job whose process died shows as `interrupted`, without an ETA. */
 export function toJobSummary(row: JobRow): JobSummary {
+  const state = liveJobState(row) as JobState;
   return {
     id: row.id,
     kind: row.kind,
     videoId: row.video_id,
-    state: row.state as JobState,
+    state,
     progress: row.progress,
     stage: row.stage,
-    etaSeconds: row.eta_seconds,
+    etaSeconds: state === 'running' ? row.eta_seconds : null,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     input: parse(row.input_json),
@@ -33,6 +36,7 @@ export function toJobSummary(row: JobRow): JobSummary {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    parentId: row.parent_id ?? null,
   };
 }
 

@@ -7,13 +7,18 @@ import { writeFrameJpeg } from '../ffmpeg/frames.js';
 import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { detectVariableFrameRate } from '../ffmpeg/probe.js';
+import { locateDecodeDamage } from '../ffmpeg/decode-damage.js';
 import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
 
 export const importInput = z.object({
-  path: z.string().min(1),
+  /** Made absolute when validated at enqueue, so the same file gives one dedupe key whichever folder it is named from. */
+  path: z
+    .string()
+    .min(1)
+    .transform((p) => path.resolve(p)),
   copy: z.boolean().default(false),
 });
 
@@ -110,11 +115,41 @@ async function checkTailDecodes(ffmpeg: Ffmpeg, file: string, info: MediaInfo, s
     stderr = String((err as FramewiseError).details?.stderrTail ?? '');
   }
   if (frames === 0 || /partial file|Invalid NAL|error while decoding|corrupt/i.test(stderr)) {
+    await requireStillThere(file);
+    // Say where: damage in the middle (between the last keyframe and the tail) is not a cut-short file.
+    const damage = await locateDecodeDamage(ffmpeg, file, info.duration - 1.5, signal).catch((err: unknown) => {
+      if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
+      return null;
+    });
+    await requireStillThere(file);
+    if (damage?.decodesAfter && damage.at !== null) {
+      throw new FramewiseError(
+        'undecodable',
+        `${file}: the video cannot be decoded at ${damage.at.toFixed(1)} s (its data is damaged there)`,
+        {
+          at: damage.at,
+        },
+      );
+    }
     throw new FramewiseError(
       'truncated',
-      `${file}: the file is truncated or damaged (no decodable video near its end at ${info.duration.toFixed(1)} s)`,
+      damage?.at != null
+        ? `${file}: the file is truncated (its video stops at ${damage.at.toFixed(1)} s of ${info.duration.toFixed(1)} s)`
+        : `${file}: the file is truncated or damaged (no decodable video near its end at ${info.duration.toFixed(1)} s)`,
+      damage?.at != null ? { at: damage.at } : undefined,
     );
   }
+}
+
+/** A file deleted while it is being imported: say so, rather than what reading it then looks like. */
+async function requireStillThere(file: string, size?: number): Promise<void> {
+  const st = await stat(file).catch((err: unknown) => (isNodeError(err) && err.code === 'ENOENT' ? null : undefined));
+  if (st === null) throw new FramewiseError('file_missing', `${file}: the file disappeared during import (moved or deleted)`);
+  if (st && size !== undefined && st.size !== size)
+    throw new FramewiseError(
+      'conflict',
+      `${file}: the file changed during import (size ${size} → ${st.size}); try again when it is complete`,
+    );
 }
 
 export function artifactRelDir(sha256: string): string {
@@ -126,7 +161,6 @@ export const importJob = defineJobKind({
   title: 'Import',
   input: importInput,
   output: importOutput,
-  dedupeKey: (i) => `import:${path.resolve(i.path)}`,
   maxAttempts: 2,
   async run(ctx, input) {
     const { services, signal } = ctx;
@@ -157,15 +191,19 @@ export const importJob = defineJobKind({
       await writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal });
     } catch (err) {
       hashAbort.abort();
+      // Whatever reading it reported, a file that is gone (or changed) is reported as that.
+      if (!signal.aborted && !(err instanceof FramewiseError && err.code === 'cancelled')) await requireStillThere(file, size);
       throw err;
     } finally {
       signal.removeEventListener('abort', stopHash);
     }
-    const sha256 = await hashing.catch((err: unknown) => {
-      throw signal.aborted ? cancelled() : err;
+    const sha256 = await hashing.catch(async (err: unknown) => {
+      if (signal.aborted) throw cancelled();
+      await requireStillThere(file, size);
+      throw err;
     });
     const st = await stat(file).catch(() => null);
-    if (!st) throw new FramewiseError('file_missing', `${file}: the file disappeared during import`);
+    if (!st) throw new FramewiseError('file_missing', `${file}: the file disappeared during import (moved or deleted)`);
     if (st.size !== size)
       throw new FramewiseError(
         'conflict',
@@ -274,10 +312,10 @@ export const importJob = defineJobKind({
       .execute();
     return { status: 'imported' as const, videoId: inserted.id, path: file };
   },
+  followUps: (_input, output) => (output.status === 'imported' ? [{ kind: 'frame-count', input: { videoId: output.videoId } }] : []),
   async afterCommit(services, _input, output) {
     if (output.status === 'duplicate') return;
     const video = await getVideoSummary(services.db.reader, output.videoId);
     services.events.emit({ type: output.status === 'imported' ? 'video.added' : 'video.changed', video });
-    if (output.status === 'imported') await services.jobs.enqueue('frame-count', { videoId: output.videoId });
   },
 });

@@ -1,3 +1,4 @@
+import { liveStateSql } from '../jobs/liveness.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, VideosTable } from '../db/schema.js';
 import type { ArtifactInfo, FailedImport, ReviewProgress, VideoDetail, VideoState, VideoSummary } from '../api/types.js';
@@ -73,6 +74,8 @@ async function decorations(db: Kysely<Database>, ids: number[]) {
       .select(['video_id', sql<number>`count(*)`.as('n')])
       .where('video_id', 'in', chunk)
       .where('state', 'in', ['queued', 'running'])
+      // A running job whose process died is not active (it shows as interrupted).
+      .where(liveStateSql(), 'in', ['queued', 'running'])
       .groupBy('video_id')
       .execute();
     for (const a of act) if (a.video_id !== null) active.set(a.video_id, a.n);

@@ -102,7 +102,6 @@ export const ocrJob = defineJobKind({
   input: ocrJobInput,
   output: ocrJobOutput,
   videoId: (i) => i.videoId,
-  dedupeKey: (i) => `ocr:${i.videoId}`,
   async precondition(services, input) {
     await requireProbedVideo(services, input.videoId);
     if (input.profile) await getProfile(services.db.reader, input.profile);

@@ -104,7 +104,6 @@ export const predictJob = defineJobKind({
   input: predictInput,
   output: predictOutput,
   videoId: (i) => i.videoId,
-  dedupeKey: (i) => `predict:${i.videoId}:${i.model}`,
   maxAttempts: 2,
   async precondition(services, input) {
     await requireProbedVideo(services, input.videoId);

@@ -186,7 +186,15 @@ export const strings = {
     eta: (text: string) => `${text} left`,
     etaUnknown: 'estimating…',
     waiting: 'Waiting to start',
-    states: { queued: 'Queued', running: 'Running', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
+    states: {
+      queued: 'Queued',
+      running: 'Running',
+      interrupted: 'Interrupted',
+      succeeded: 'Done',
+      failed: 'Failed',
+      cancelled: 'Cancelled',
+    },
+    interrupted: 'Its process stopped. It runs again when the app or a process that runs jobs picks it up.',
     kinds: { import: 'Import', 'frame-count': 'Count frames', 'verify-decode': 'Verify decode', predict: 'Predict' } as Record<
       string,
       string

@@ -250,9 +250,13 @@ test(
     });
 
     await t.test('a conflicting edit is refused with a message and nothing is overwritten', async () => {
-      // Another process (the CLI: no event reaches the tabs) moves the blood segment at 70–90.
+      // Another process whose change reaches no tab (one that does not publish its changes, as an older
+      // Framewise would) moves the blood segment at 70–90.
       const blood = (await segs(V)).find((s) => s.label === 'blood' && s.startFrame === 70)!;
-      await cliJson('segments', V, '--set', `${blood.id}:72f-90f`);
+      const silentEdit = await runCli(['--data-dir', lib.dir, 'segments', V, '--set', `${blood.id}:72f-90f`, '--json'], {
+        env: { FRAMEWISE_TEST_HOOKS: '1', FRAMEWISE_TEST_UNPUBLISHED: '1' },
+      });
+      assert.equal(silentEdit.code, 0, silentEdit.stderr);
       // Tab 1 still shows the old revision and drags its end.
       const yy = await y(page, 'blood');
       await page.mouse.move(await x(page, 90), yy);

@@ -136,8 +136,12 @@ describe('durable jobs', () => {
     // Kill the whole process group: the host and its ffmpeg child, as a crash or power loss would.
     process.kill(-host.pid!, 'SIGKILL');
     await new Promise((r) => host.once('close', r));
+    // Nothing has re-queued it yet (no runner runs here), but every query shows it as interrupted at once.
     const stuck = await core.call('jobs.get', { id: jobId });
-    assert.equal(stuck.state, 'running', 'still marked running right after the crash');
+    assert.equal(stuck.state, 'interrupted', 'shown as interrupted right after the crash');
+    assert.equal(stuck.etaSeconds, null);
+    const stored = await core.services.db.reader.selectFrom('jobs').select('state').where('id', '=', jobId).executeTakeFirstOrThrow();
+    assert.equal(stored.state, 'running', 'the stored state is untouched until a runner recovers it');
     // The next start recovers it.
     const recovered = await core.services.runner!.recover();
     assert.ok(recovered >= 1);

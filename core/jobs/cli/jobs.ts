@@ -4,6 +4,7 @@ import { formatEta, table } from '../../cli/output.js';
 import type { JobSummary } from '../../api/types.js';
 import type { CommandInput } from '../../capability.js';
 import { UsageError } from '../../cli/command.js';
+import { describeRunBy } from '../runners.js';
 
 function row(j: JobSummary): string[] {
   return [
@@ -14,17 +15,37 @@ function row(j: JobSummary): string[] {
     j.state === 'running' ? `${Math.floor(j.progress * 100)}%` : '',
     j.stage ?? '',
     j.state === 'running' ? formatEta(j.etaSeconds) : '',
-    j.error ? j.error.message.slice(0, 80) : '',
+    j.error
+      ? j.error.message.slice(0, 80)
+      : j.state === 'interrupted'
+        ? 'its process stopped; it runs again when a process that runs jobs starts'
+        : '',
+    describeRunBy(j),
   ];
 }
 
 export const jobsCommand: CliCommand = {
   name: 'jobs',
   summary: 'List jobs; --watch follows them live (also jobs run by another Framewise process)',
-  usage: 'jobs [--watch] [--state queued|running|succeeded|failed|cancelled] [--video <id>]',
-  help: '  --watch  redraw until no job is queued or running (with --json: one JSON line per change)',
-  options: { watch: { type: 'boolean' }, state: { type: 'string', multiple: true }, video: { type: 'string' } },
+  usage: 'jobs [--watch] [--run] [--state queued|running|interrupted|succeeded|failed|cancelled] [--video <id>]',
+  help: [
+    '  --watch  redraw until no job is queued or running (with --json: one JSON line per change)',
+    '  --run    run the queued jobs no live process will run (left by a process that stopped), then exit',
+    '"run by" names the process that runs a job, or will run it when it is queued.',
+  ].join('\n'),
+  options: { watch: { type: 'boolean' }, run: { type: 'boolean' }, state: { type: 'string', multiple: true }, video: { type: 'string' } },
   async run({ options, out, openCore, json }) {
+    if (options.run) {
+      const core = await openCore({ runJobs: true });
+      await core.services.runner!.runUntilIdle();
+      const jobs = await core.call('jobs.list', { states: ['queued', 'running', 'interrupted'] });
+      out.result({ ran: true, left: jobs }, () =>
+        jobs.length
+          ? `Still queued or running elsewhere:\n${jobs.map((j) => `#${j.id} ${j.kind}: ${j.state}, run by ${describeRunBy(j)}`).join('\n')}`
+          : 'No job left to run.',
+      );
+      return EXIT_OK;
+    }
     const core = await openCore();
     const states = (options.state as string[] | undefined) ?? undefined;
     const filter: CommandInput<'jobs.list'> = {};
@@ -33,7 +54,7 @@ export const jobsCommand: CliCommand = {
     if (!options.watch) {
       const jobs = await core.call('jobs.list', filter);
       out.result(jobs, () =>
-        jobs.length ? table(['id', 'kind', 'video', 'state', 'progress', 'stage', 'eta', 'error'], jobs.map(row)) : 'No jobs.',
+        jobs.length ? table(['id', 'kind', 'video', 'state', 'progress', 'stage', 'eta', 'error', 'run by'], jobs.map(row)) : 'No jobs.',
       );
       return EXIT_OK;
     }

@@ -38,17 +38,6 @@ export const importCommand: CliCommand = {
         return j.error?.message ?? j.state;
       },
     );
-    // Wait for the follow-up jobs (exact frame count) of what was imported, so `list` is complete.
-    const videoIds = jobs.flatMap((j) => {
-      const o = importOutput.safeParse(j.output);
-      return j.state === 'succeeded' && o.success && o.data.status === 'imported' ? [o.data.videoId] : [];
-    });
-    if (videoIds.length) {
-      const followUps = await core.services.jobs.list({ states: ['queued', 'running'], kind: 'frame-count' });
-      await Promise.all(
-        followUps.filter((f) => f.videoId !== null && videoIds.includes(f.videoId)).map((f) => core.services.jobs.waitFor(f.id)),
-      );
-    }
     const results: ImportFileResult[] = jobs.map((j) => {
       const p = (j.input as { path: string }).path;
       const o = importOutput.safeParse(j.output);

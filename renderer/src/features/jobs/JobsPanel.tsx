@@ -8,6 +8,7 @@ import { strings } from '../../strings.js';
 const stateTone: Record<JobSummary['state'], Tone> = {
   queued: 'neutral',
   running: 'accent',
+  interrupted: 'warning',
   succeeded: 'success',
   failed: 'danger',
   cancelled: 'neutral',
@@ -74,6 +75,11 @@ export function JobRow({ job }: { job: JobSummary }) {
         </>
       )}
       {job.state === 'queued' && <div className="job-meta muted">{J.waiting}</div>}
+      {job.state === 'interrupted' && (
+        <div className="job-meta muted" data-testid="job-interrupted">
+          {J.interrupted}
+        </div>
+      )}
       {job.state === 'failed' && job.error && (
         <div className="job-error" data-testid="job-error">
           {job.error.message}

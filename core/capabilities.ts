@@ -10,6 +10,7 @@ import { review } from './review/index.js';
 import { anonymize } from './anonymize/index.js';
 import { scenes } from './scenes/index.js';
 import { clips } from './clips/index.js';
+import { similar } from './similar/index.js';
 
 /**
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
@@ -25,6 +26,7 @@ export const capabilities = [
   anonymize,
   scenes,
   clips,
+  similar,
 ] as const satisfies readonly Capability[];
 
 const list: readonly Capability[] = capabilities;
@@ -36,4 +38,4 @@ export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips };
+export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, similar };

@@ -6,6 +6,16 @@ import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
 import { scenesBench } from './scenes.bench.js';
+import { similarBench } from './similar.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
-export const benchModules: BenchModule[] = [importBench, libraryBench, predictBench, ocrBench, reviewBench, anonymizeBench, scenesBench];
+export const benchModules: BenchModule[] = [
+  importBench,
+  libraryBench,
+  predictBench,
+  ocrBench,
+  reviewBench,
+  anonymizeBench,
+  scenesBench,
+  similarBench,
+];

@@ -77,18 +77,26 @@ export const similarCommand: CliCommand = {
   help:
     '  <video>:<clip>   the clip by its position (from 1); without it, the first clip\n' +
     '  --fingerprint    compare keyframe fingerprints (the default)\n' +
-    '  --model <name>   compare embeddings of an installed embedding model (not available yet)\n' +
+    '  --model <name>   compare clip embeddings of an embedding model (added with --add-model)\n' +
+    '  --add-model <manifest.json>  record an embedding model (docs/models.md); then no <video> is needed\n' +
     '  --top <n>        how many clips (default 10)\n' +
     '  --scope <s>      all (default), same (this video only), other (other videos only)\n' +
     '  --threshold <x>  only clips at least this similar (cosine, -1..1)',
   options: {
     fingerprint: { type: 'boolean' },
     model: { type: 'string' },
+    'add-model': { type: 'string' },
     top: { type: 'string' },
     scope: { type: 'string' },
     threshold: { type: 'string' },
   },
   async run({ args, options, out, openCore }) {
+    if (options['add-model'] !== undefined && !args.length) {
+      const core = await openCore();
+      const added = await core.call('similar.addModel', { manifest: String(options['add-model']) });
+      out.result(added, () => `Embedding model ${added.name} (${added.length} values) recorded.`);
+      return EXIT_OK;
+    }
     if (args.length !== 1) throw new UsageError('similar takes one <video>[:<clip>]');
     if (options.fingerprint && options.model !== undefined) throw new UsageError('--fingerprint and --model exclude each other');
     const top = options.top === undefined ? 10 : Number(options.top);

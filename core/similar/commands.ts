@@ -5,7 +5,9 @@ import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
 import { clipFingerprintVectors, ensureClipFingerprints } from './clip-fingerprints.js';
 import { decideNearDuplicate, hasFingerprint, listNearDuplicates, type NearDuplicate } from './store.js';
-import { nearest } from './vector-search.js';
+import { nearest, type VectorSet } from './vector-search.js';
+import { addEmbeddingModel, getEmbeddingModel, listEmbeddingModels } from './embedding-store.js';
+import { clipEmbeddingVectors, ensureClipEmbeddings, storedEmbedding } from './embeddings.js';
 
 const videoRef = z.union([z.number().int().positive(), z.string().min(1)]);
 export const SCOPES = ['all', 'same', 'other'] as const;
@@ -91,13 +93,13 @@ export const similarCommands = {
         top: z.number().int().min(1).max(1000).default(10),
         threshold: z.number().min(-1).max(1).optional(),
         scope: z.enum(SCOPES).default('all'),
+        /** An embedding model's name; without it, keyframe fingerprints are compared. */
         model: z.string().min(1).optional(),
       })
       .strict(),
     async (s, input): Promise<{ videoId: number; clipId: number; n: number; by: string; results: SimilarClip[] }> => {
-      if (input.model !== undefined)
-        throw new FramewiseError('precondition', `Search by embedding model ("${input.model}") is not available yet; use the fingerprint`);
       const videoId = await resolveVideoRef(s.db.reader, input.video);
+      const model = input.model !== undefined ? await getEmbeddingModel(s.db.reader, input.model) : null;
       const clips = await ensureClipFingerprints(s, videoId);
       if (!clips.length) throw new FramewiseError('precondition', 'The video has no clips yet (detect scenes and make clips first)');
       const query =
@@ -108,27 +110,32 @@ export const similarCommands = {
             : clips[0];
       if (!query)
         throw new FramewiseError('not_found', `The video has ${clips.length} clips; no clip ${input.clip ?? `at frame ${input.frame}`}`);
-      // Other videos' clips get their fingerprints too (small: one tiny frame per clip).
-      const withClips = await s.db.reader.selectFrom('videos').select('id').where('id', '<>', videoId).execute();
+      // Other videos' clips get their fingerprints (one tiny frame per clip) or embeddings first.
+      const others = await s.db.reader.selectFrom('videos').select('id').where('id', '<>', videoId).execute();
       const positions = new Map<number, { n: number; startFrame: number; endFrame: number; start: number; end: number }>();
       for (const c of clips) positions.set(c.id, c);
-      for (const v of withClips) for (const c of await ensureClipFingerprints(s, v.id)) positions.set(c.id, c);
-      const { set, refs } = await clipFingerprintVectors(s.db.reader);
+      for (const v of others) for (const c of await ensureClipFingerprints(s, v.id)) positions.set(c.id, c);
+      let found: { set: VectorSet; refs: Array<{ clipId: number; videoId: number }> };
+      if (model) {
+        await ensureClipEmbeddings(s, model, [videoId, ...others.map((v) => v.id)]);
+        found = await clipEmbeddingVectors(s.db.reader, model);
+      } else found = await clipFingerprintVectors(s.db.reader);
+      const { set, refs } = found;
       const row = refs.findIndex((r) => r.clipId === query.id);
       const q = set.data.slice(row * set.dim, (row + 1) * set.dim);
-      const found = nearest(set, q, {
+      const hits = nearest(set, q, {
         top: input.top,
         ...(input.threshold !== undefined ? { threshold: input.threshold } : {}),
         keep: (r) =>
           r !== row && (input.scope === 'all' || (input.scope === 'same' ? refs[r]!.videoId === videoId : refs[r]!.videoId !== videoId)),
       });
-      const n = await names(s, [...new Set(found.map((f) => refs[f.row]!.videoId))]);
+      const n = await names(s, [...new Set(hits.map((f) => refs[f.row]!.videoId))]);
       return {
         videoId,
         clipId: query.id,
         n: query.n,
-        by: 'fingerprint',
-        results: found.map((f) => {
+        by: model ? `model:${model.name}` : 'fingerprint',
+        results: hits.map((f) => {
           const ref = refs[f.row]!;
           const p = positions.get(ref.clipId)!;
           return {
@@ -144,6 +151,26 @@ export const similarCommands = {
           };
         }),
       };
+    },
+  ),
+  /** Record an embedding model from its manifest (docs/models.md, output kind "embedding"). */
+  'similar.addModel': command(z.object({ manifest: z.string().min(1) }).strict(), async (s, { manifest }) => {
+    const m = await addEmbeddingModel(s.db.writer, manifest);
+    return { name: m.name, modelKey: m.modelKey, length: m.manifest.output.length };
+  }),
+  'similar.models': command(z.object({}).strict(), async (s) => listEmbeddingModels(s.db.reader)),
+  /** The stored embedding of a clip (by position), made first when missing or from an older model version. */
+  'similar.embedding': command(
+    z.object({ video: videoRef, clip: z.number().int().positive(), model: z.string().min(1) }).strict(),
+    async (s, input) => {
+      const videoId = await resolveVideoRef(s.db.reader, input.video);
+      const model = await getEmbeddingModel(s.db.reader, input.model);
+      const clips = await ensureClipFingerprints(s, videoId);
+      const clip = clips[input.clip - 1];
+      if (!clip) throw new FramewiseError('not_found', `The video has ${clips.length} clips; no clip ${input.clip}`);
+      const computed = await ensureClipEmbeddings(s, model, [videoId]);
+      const v = await storedEmbedding(s.db.reader, clip.id, model.name);
+      return { clipId: clip.id, modelKey: model.modelKey, computed, vector: v ? Array.from(v) : [] };
     },
   ),
 };

@@ -3,13 +3,14 @@ import { duplicatesCommand, similarCommand } from './cli.js';
 import { similarCommands } from './commands.js';
 import { fingerprintJob } from './fingerprint-job.js';
 import { similarMigrations } from './store.js';
+import { embeddingMigrations } from './embedding-store.js';
 
 /** Similar clips and near-duplicates: fingerprints per video and clip, near-duplicate flags, search by example. */
 export const similar = defineCapability({
   name: 'similar',
   commands: similarCommands,
   jobKinds: [fingerprintJob],
-  migrations: similarMigrations,
+  migrations: [...similarMigrations, ...embeddingMigrations],
   cli: [duplicatesCommand, similarCommand],
 });
 

@@ -53,3 +53,15 @@ export const VARIANTS: Array<{ name: string; filter: string | null; extra?: stri
   { name: 'bright10', filter: 'eq=brightness=0.1', extra: ['-crf', '23'] },
   { name: 'trim2s', filter: null, extra: ['-crf', '23'], inputExtra: ['-ss', '2'] },
 ];
+
+/** Four solid-colour scenes of 2 s (25 fps): red, blue, dark red, green — for embedding neighbours. */
+export const colourScenes = () =>
+  generated('similar-colours.mp4', (out) => [
+    '-filter_complex',
+    'color=c=red:s=64x48:r=25:d=2[a];color=c=blue:s=64x48:r=25:d=2[b];color=c=0x800000:s=64x48:r=25:d=2[c];' +
+      'color=c=green:s=64x48:r=25:d=2[d];[a][b][c][d]concat=n=4:v=1:a=0[v]',
+    '-map',
+    '[v]',
+    ...x264,
+    out,
+  ]);

@@ -11,6 +11,8 @@ import { anonymize } from './anonymize/index.js';
 import { scenes } from './scenes/index.js';
 import { clips } from './clips/index.js';
 import { similar } from './similar/index.js';
+import { audioCapability } from './audio/index.js';
+import { convertCapability } from './convert/index.js';
 
 /**
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
@@ -27,6 +29,8 @@ export const capabilities = [
   scenes,
   clips,
   similar,
+  audioCapability,
+  convertCapability,
 ] as const satisfies readonly Capability[];
 
 const list: readonly Capability[] = capabilities;
@@ -38,4 +42,4 @@ export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, similar };
+export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, similar, audioCapability, convertCapability };

@@ -1,4 +1,5 @@
 import type { AnonymizationPlan, QualityPreset, Rect } from './types.js';
+import { speechMuteFilter } from './speech-mute.js';
 
 /**
  * Turn a plan into the arguments of ONE ffmpeg invocation (pure). The graph:
@@ -98,6 +99,11 @@ export function audioGraph(plan: AnonymizationPlan): string[] {
   const fps = parseFps(plan.input.fps);
   const parts: string[] = [];
   let src = '[0:a:0]';
+  const muteSpeech = speechMuteFilter(plan.audio.mutedSpeech ?? []);
+  if (muteSpeech) {
+    parts.push(`${src}${muteSpeech}[aspeechmuted]`);
+    src = '[aspeechmuted]';
+  }
   if (plan.blacked.length) {
     const cond = plan.blacked.map((b) => `between(t,${sec(b.start, fps)},${sec(b.end, fps)})`).join('+');
     parts.push(`${src}volume=0:enable='${cond}'[amuted]`);

@@ -16,6 +16,7 @@ import { createTesseractReader, type TextReader } from './text-reader.js';
 import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
 import { anonymizeOptionsSchema, type AnonymizationPlan, type AnonymizeOptions } from './types.js';
 import type { VerificationResult } from './verify.js';
+import { speechToMute } from './speech-mute.js';
 
 export const anonymizeOutputSchema = z
   .object({
@@ -82,7 +83,7 @@ async function exactFrameCount(services: Services, video: VideoRow, signal?: Abo
 export async function prepareAnonymization(
   services: Services,
   input: { videoId: number; options?: z.input<typeof anonymizeOptionsSchema>; overrides?: z.input<typeof sourceOverridesSchema> },
-  opts: { signal?: AbortSignal; exactFrames?: boolean } = {},
+  opts: { signal?: AbortSignal; exactFrames?: boolean; detectSpeech?: boolean } = {},
 ): Promise<Prepared> {
   const video = await requireProbedVideo(services, input.videoId);
   const settings = await services.settings();
@@ -93,7 +94,12 @@ export async function prepareAnonymization(
     ? await exactFrameCount(services, video, opts.signal)
     : (video.frame_count ?? video.frame_count_estimate ?? Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1))));
   const patient = sources.patient;
+  const speech =
+    options.muteSpeech && opts.detectSpeech && video.audio_streams > 0
+      ? await speechToMute(services.ffmpeg, video.path, video.duration, opts.signal ? { signal: opts.signal } : {})
+      : undefined;
   const plan = computePlan({
+    ...(speech ? { speech } : {}),
     video: {
       // Display orientation: the region and text boxes are in display pixels; frames are rotated upright.
       width: video.display_width,
@@ -223,7 +229,7 @@ export const anonymizeJob = defineJobKind({
   async run(ctx, input) {
     const { services, signal } = ctx;
     ctx.progress(0, 'planning');
-    const prepared = await prepareAnonymization(services, input, { signal, exactFrames: true });
+    const prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
     if (!prepared.gate.ok) throw gateError(prepared.gate);
     assertSomethingToAnonymize(prepared);
     const settings = await services.settings();

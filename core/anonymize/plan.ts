@@ -10,6 +10,8 @@ export interface PlanInputs {
   /** Only whether fields are known and verified matters to the plan; their values never enter it. */
   patient: Pick<PatientFields, 'verified'> & { known: boolean };
   options: AnonymizeOptions;
+  /** Speech found in the source (seconds, with margins), when the audio mode mutes speech. */
+  speech?: Array<{ start: number; end: number }>;
 }
 
 /** Clip a rectangle to the frame; null when nothing is left. */
@@ -149,12 +151,21 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   if (keptFrames <= 0) throw new FramewiseError('usage', 'Every frame would be removed: nothing is left to export');
 
   const hasAudio = video.audioStreams > 0;
-  const audio = !hasAudio
+  const audio: AnonymizationPlan['audio'] = !hasAudio
     ? { keep: false, reason: 'The video has no audio.' }
-    : options.keepAudio
-      ? { keep: true, reason: 'Audio is kept on request (cut in sync with the video).' }
-      : { keep: false, reason: 'Audio is removed: speech in the room can carry names.' };
-  if (audio.keep) warnings.push('Audio is kept: speech may contain names or other patient data; listen before sharing.');
+    : options.muteSpeech
+      ? {
+          keep: true,
+          reason: inputs.speech
+            ? `Ambient sound is kept; ${inputs.speech.length} speech segment(s) are muted and the output is checked for speech.`
+            : 'Ambient sound is kept; speech is detected and muted when the export runs, and the output is checked for speech.',
+          mutedSpeech: inputs.speech ?? [],
+        }
+      : options.keepAudio
+        ? { keep: true, reason: 'Audio is kept on request (cut in sync with the video).' }
+        : { keep: false, reason: 'Audio is removed: speech in the room can carry names.' };
+  if (audio.keep && !audio.mutedSpeech)
+    warnings.push('Audio is kept: speech may contain names or other patient data; listen before sharing.');
 
   const outSize = crop ? { width: crop.width, height: crop.height } : { width, height };
   return {

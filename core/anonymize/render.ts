@@ -11,6 +11,7 @@ import type { TextReader } from './text-reader.js';
 import type { PatientToken } from './tokens.js';
 import type { AnonymizationPlan, Rect } from './types.js';
 import { verifyOutput, type VerificationResult } from './verify.js';
+import { verifySpeechMuted } from './speech-mute.js';
 
 export interface RenderRequest {
   ffmpeg: Ffmpeg;
@@ -162,6 +163,14 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
       onProgress: (f) => progress(RENDER_SHARE + (1 - RENDER_SHARE) * f, 'verifying'),
     });
     if (req.signal?.aborted) throw cancelled();
+    if (req.plan.audio.mutedSpeech) {
+      const speech = await verifySpeechMuted(req.ffmpeg, temp, req.signal);
+      if (speech.length) {
+        verification.findings.push(...speech);
+        verification.findingCount += speech.length;
+        verification.ok = false;
+      }
+    }
     if (!verification.ok) {
       const first = verification.findings[0]!;
       throw new FramewiseError(

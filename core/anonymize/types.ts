@@ -73,6 +73,8 @@ export const anonymizeOptionsSchema = z
     labels: z.array(z.string().min(1).max(100)).min(1).max(50).default(['outside']),
     outside: z.enum(['cut', 'black']).default('cut'),
     keepAudio: z.boolean().default(false),
+    /** Keep the audio but mute every detected speech segment (with margins); checked on the output. */
+    muteSpeech: z.boolean().default(false),
     /** Crop the output to the endoscope region's rectangle instead of keeping the frame size. */
     crop: z.boolean().default(false),
     maskStyle: z.enum(['fill', 'blur']).default('fill'),
@@ -122,7 +124,8 @@ export interface AnonymizationPlan {
   keptFrames: number;
   /** Seconds. */
   expectedDuration: number;
-  audio: { keep: boolean; reason: string };
+  /** mutedSpeech: source seconds muted because speech was detected there (mode muteSpeech). */
+  audio: { keep: boolean; reason: string; mutedSpeech?: Array<{ start: number; end: number }> };
   /** Segments not used (e.g. unreviewed), for the user to see. */
   ignoredSegments: Array<{ start: number; end: number; label: string; reason: string }>;
   warnings: string[];

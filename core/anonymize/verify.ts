@@ -13,7 +13,7 @@ import type { AnonymizationPlan, Rect } from './types.js';
  * and the patient FIELD that matched — never the text read, so reports and logs carry no patient data.
  */
 export interface VerificationFinding {
-  check: 'duration' | 'streams' | 'tags' | 'size' | 'patient_text' | 'masked_text';
+  check: 'duration' | 'streams' | 'tags' | 'size' | 'patient_text' | 'masked_text' | 'speech';
   message: string;
   /** Output frame number and time (seconds) for OCR findings. */
   frame?: number;

@@ -28,7 +28,11 @@ export const FFMPEG_FEATURES = {
   'convert.webm': { encoders: ['libvpx-vp9', 'libopus'] },
   /** Burning subtitles in needs ffmpeg built with libass (the `subtitles` filter). */
   'subtitles.burnIn': { filters: ['subtitles'] },
-  'audio.silence': { filters: ['silencedetect', 'atrim'] },
+  /** Applying a silence/speech lane (core/ffmpeg/cut.ts). */
+  'audio.silence': {
+    encoders: ['libx264', 'aac'],
+    filters: ['select', 'setpts', 'asplit', 'atrim', 'asetpts', 'concat', 'atempo', 'apad', 'aresample'],
+  },
   'scenes.detect': { filters: ['select'] },
 } as const satisfies Record<string, FeatureNeeds>;
 

@@ -7,6 +7,10 @@ export type ErrorCode =
   | 'file_empty'
   | 'not_media'
   | 'no_video_stream'
+  // audio, conversion and frames (issue 13)
+  | 'no_audio_stream'
+  | 'unsupported_encoder'
+  | 'output_folder_missing'
   | 'undecodable'
   | 'unsupported_codec'
   | 'truncated'

@@ -195,10 +195,17 @@ export const strings = {
       cancelled: 'Cancelled',
     },
     interrupted: 'Its process stopped. It runs again when the app or a process that runs jobs picks it up.',
-    kinds: { import: 'Import', 'frame-count': 'Count frames', 'verify-decode': 'Verify decode', predict: 'Predict' } as Record<
-      string,
-      string
-    >,
+    kinds: {
+      import: 'Import',
+      'frame-count': 'Count frames',
+      'verify-decode': 'Verify decode',
+      predict: 'Predict',
+      'audio.detect': 'Detect silence / speech',
+      'audio.apply': 'Remove silence',
+      convert: 'Convert',
+      frames: 'Save frames',
+      merge: 'Merge',
+    } as Record<string, string>,
     forVideo: (name: string) => name,
     cancelRequested: 'Cancelling…',
     showAll: 'Show finished jobs',

@@ -59,13 +59,14 @@ export const anonymizeCommand: CliCommand = {
   name: 'anonymize',
   summary: 'Anonymize videos (mask patient text and outside the endoscope image, cut outside segments, drop audio and metadata), verified',
   usage:
-    'anonymize <video-or-path…> -o <output.mp4|outdir/> [--profile name] [--model name] [--outside cut|black] [--keep-audio] [--crop] [--allow-unreviewed] [--json]',
+    'anonymize <video-or-path…> -o <output.mp4|outdir/> [--profile name] [--model name] [--outside cut|black] [--keep-audio | --mute-speech] [--crop] [--allow-unreviewed] [--json]',
   help: [
     '  -o, --output <path>   an .mp4 file (one input) or a folder; files are named by pseudonym or a random id, never the original name',
     '  --profile <name>      OCR device profile (overlay layout) used to read the video first',
     '  --model <name>        run prediction with this model first to find outside segments',
     '  --outside cut|black   remove outside segments (default) or black them out',
     '  --keep-audio          keep the audio (cut in sync); default: removed',
+    '  --mute-speech         keep ambient/device sound but mute every detected speech segment (checked on the output)',
     '  --crop                crop to the endoscope region instead of blacking out around it',
     '  --allow-unreviewed    also remove unreviewed (predicted) segments',
     '  --preset fast|balanced|quality, --codec h264|hevc, --blur (blur text instead of filling it)',
@@ -77,6 +78,7 @@ export const anonymizeCommand: CliCommand = {
     model: { type: 'string' },
     outside: { type: 'string' },
     'keep-audio': { type: 'boolean' },
+    'mute-speech': { type: 'boolean' },
     crop: { type: 'boolean' },
     'allow-unreviewed': { type: 'boolean' },
     preset: { type: 'string' },
@@ -93,6 +95,7 @@ export const anonymizeCommand: CliCommand = {
     const opts: AnonymizeOptionsInput = {};
     if (options.outside) opts.outside = options.outside as 'cut' | 'black';
     if (options['keep-audio']) opts.keepAudio = true;
+    if (options['mute-speech']) opts.muteSpeech = true;
     if (options.crop) opts.crop = true;
     if (options['allow-unreviewed']) opts.allowUnreviewed = true;
     if (options.blur) opts.maskStyle = 'blur';

@@ -8,6 +8,7 @@ import { FailedImports } from './FailedImports.js';
 import { selectVideos } from './selectors.js';
 import { VideoGrid } from './VideoGrid.js';
 import { VideoList } from './VideoList.js';
+import { BatchAction } from '../media/BatchAction.js';
 
 const filters: LibraryFilter[] = ['all', 'imported', 'processing', 'reviewed', 'anonymized', 'failed', 'missing'];
 const sorts: LibrarySort[] = ['imported', 'name', 'duration', 'size'];
@@ -120,6 +121,7 @@ export function LibraryView() {
             label={order === 'asc' ? L.orderAsc : L.orderDesc}
             onClick={() => setUi({ order: order === 'asc' ? 'desc' : 'asc' })}
           />
+          <BatchAction videos={shown} />
           <div className="segmented" role="group">
             <IconButton icon="grid" label={L.viewGrid} aria-pressed={view === 'grid'} onClick={() => setUi({ view: 'grid' })} />
             <IconButton icon="list" label={L.viewList} aria-pressed={view === 'list'} onClick={() => setUi({ view: 'list' })} />

@@ -11,6 +11,9 @@ import { PredictAction } from '../predict/PredictAction.js';
 import { ScenesActions } from '../scenes/ScenesActions.js';
 import { ScenesPanel } from '../scenes/ScenesPanel.js';
 import { clinicalOnly } from '../scenes/clinical.js';
+import { ConvertAction } from '../media/ConvertAction.js';
+import { SaveFrameAction } from '../media/SaveFrameAction.js';
+import { SilenceAction } from '../media/SilenceAction.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -46,6 +49,9 @@ export const videoPanels: VideoPanel[] = [
   { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
   { id: 'scenes', title: 'Scenes', slot: 'below', order: 20, component: ScenesPanel },
   { id: 'scenes-actions', title: 'Scenes', slot: 'actions', order: 20, component: ScenesActions },
+  { id: 'silence', title: 'Silence', slot: 'actions', order: 20, component: SilenceAction },
+  { id: 'save-frame', title: 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
+  { id: 'convert', title: 'Convert', slot: 'actions', order: 40, component: ConvertAction },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

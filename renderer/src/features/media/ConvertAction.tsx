@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../../components/ui.js';
+import { client } from '../../state/client.js';
+import { errorMessage } from '../../transport/types.js';
+import type { VideoPanelProps } from '../video/panels.js';
+import { JobStatus, besideOriginal } from './JobStatus.js';
+import './locales/types.js';
+
+interface PresetRow {
+  name: string;
+  ext: string;
+  kind: string;
+  available: boolean;
+  description: string;
+}
+
+/** "Convert…": pick a preset (those whose encoder is missing are shown and refused), options, output; one job. */
+export function ConvertAction({ video }: VideoPanelProps) {
+  const { t } = useTranslation('media');
+  const [open, setOpen] = useState(false);
+  const [presets, setPresets] = useState<PresetRow[]>([]);
+  const [preset, setPreset] = useState('mp4-h264');
+  const [maxHeight, setMaxHeight] = useState('');
+  const [audio, setAudio] = useState(true);
+  const [output, setOutput] = useState('');
+  const [edited, setEdited] = useState(false);
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    client()
+      .call('convert.presets', {})
+      .then((list) => live && setPresets(list))
+      .catch((err: unknown) => live && setError(errorMessage(err)));
+    return () => {
+      live = false;
+    };
+  }, [open]);
+  const ext = presets.find((p) => p.name === preset)?.ext ?? '.mp4';
+  useEffect(() => {
+    if (!edited) setOutput(besideOriginal(video.path, `-${preset}`, ext));
+  }, [preset, ext, edited, video.path]);
+
+  const start = async () => {
+    setError(null);
+    try {
+      const h = Number(maxHeight);
+      const res = await client().call('convert.start', {
+        inputs: [video.id],
+        preset,
+        options: { audio, ...(maxHeight && Number.isInteger(h) && h > 0 ? { maxHeight: h } : {}) },
+        output,
+      });
+      if (res.errors.length) setError(res.errors[0]!.error.message);
+      else setJobId(res.jobs[0]!.jobId);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <div className="predict-action">
+      <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="action-convert">
+        {t('convert.action')}
+      </Button>
+      {open && (
+        <div
+          className="predict-popover"
+          role="dialog"
+          aria-label={t('convert.title')}
+          data-testid="convert-dialog"
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        >
+          <label className="field">
+            <span>{t('convert.preset')}</span>
+            <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="convert-preset">
+              {presets.map((p) => (
+                <option key={p.name} value={p.name} title={p.description}>
+                  {p.available ? p.name : t('convert.unavailable', { name: p.name })}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('convert.maxHeight')}</span>
+            <input inputMode="numeric" value={maxHeight} onChange={(e) => setMaxHeight(e.target.value)} data-testid="convert-max-height" />
+          </label>
+          <label className="field row gap-s">
+            <input type="checkbox" checked={audio} onChange={(e) => setAudio(e.target.checked)} data-testid="convert-audio" />
+            <span>{t('convert.audio')}</span>
+          </label>
+          <label className="field">
+            <span>{t('output')}</span>
+            <input
+              value={output}
+              title={t('outputHint')}
+              onChange={(e) => {
+                setEdited(true);
+                setOutput(e.target.value);
+              }}
+              data-testid="convert-output"
+            />
+          </label>
+          {error && (
+            <p className="predict-error" role="alert" data-testid="convert-error">
+              {error}
+            </p>
+          )}
+          {jobId !== null && <JobStatus jobId={jobId} doneText={(o) => t('done', { file: (o as { output: string }).output })} />}
+          <div className="row gap-s">
+            <Button variant="primary" size="sm" disabled={!output} onClick={() => void start()} data-testid="convert-start">
+              {t('start')}
+            </Button>
+            <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
+              {t('close')}
+            </Button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { useTranslation } from 'react-i18next';
+import { Button, ProgressBar } from '../../components/ui.js';
+import { cancelJob, useApp } from '../../state/store.js';
+import './locales/types.js';
+
+/** A job's progress with ETA and a Cancel button, then its outcome. */
+export function JobStatus({ jobId, doneText }: { jobId: number; doneText: (output: unknown) => string }) {
+  const { t } = useTranslation('media');
+  const job = useApp((s) => s.jobs.get(jobId));
+  if (!job) return null;
+  if (job.state === 'queued' || job.state === 'running') {
+    return (
+      <div className="media-job" data-testid="media-job" data-state={job.state}>
+        <ProgressBar value={job.progress} label={job.stage ?? job.state} />
+        {job.etaSeconds !== null && job.etaSeconds !== undefined && <small>{t('eta', { eta: `${Math.ceil(job.etaSeconds)} s` })}</small>}
+        <Button size="sm" variant="ghost" onClick={() => void cancelJob(job.id)} data-testid="media-cancel">
+          {t('cancel')}
+        </Button>
+      </div>
+    );
+  }
+  return (
+    <p className="media-job" data-testid="media-job" data-state={job.state} role={job.state === 'failed' ? 'alert' : undefined}>
+      {job.state === 'succeeded'
+        ? doneText(job.output)
+        : job.state === 'cancelled'
+          ? t('cancelled')
+          : t('failed', { reason: job.error?.message ?? job.state })}
+    </p>
+  );
+}
+
+/** `<folder of the video>/<name><suffix><ext>`: a default output beside the original. */
+export function besideOriginal(videoPath: string, suffix: string, ext: string): string {
+  const slash = Math.max(videoPath.lastIndexOf('/'), videoPath.lastIndexOf('\\'));
+  const dir = videoPath.slice(0, slash + 1);
+  const base = videoPath.slice(slash + 1).replace(/\.[^.]*$/, '');
+  return `${dir}${base}${suffix}${ext}`;
+}
+
+export function folderOf(videoPath: string): string {
+  const slash = Math.max(videoPath.lastIndexOf('/'), videoPath.lastIndexOf('\\'));
+  return videoPath.slice(0, slash) || '/';
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../../components/ui.js';
+import { client } from '../../state/client.js';
+import { errorMessage } from '../../transport/types.js';
+import { usePlayer } from '../video/player.js';
+import type { VideoPanelProps } from '../video/panels.js';
+import { JobStatus, folderOf } from './JobStatus.js';
+import './locales/types.js';
+
+/** "Save frame…": the frame on screen (exact, by frame number) or one every N seconds, into a folder. */
+export function SaveFrameAction({ video }: VideoPanelProps) {
+  const { t } = useTranslation('media');
+  const frame = usePlayer((s) => s.frame);
+  // The frame's own start time (the player sits in the middle of a frame).
+  const time = usePlayer((s) => (s.fps ? (s.frame * s.fps.den) / s.fps.num : s.currentTime));
+  const [open, setOpen] = useState(false);
+  const [mode, setMode] = useState<'current' | 'every'>('current');
+  const [every, setEvery] = useState('5');
+  const [format, setFormat] = useState<'png' | 'jpg'>('png');
+  const [sheet, setSheet] = useState(false);
+  const [folder, setFolder] = useState(() => folderOf(video.path));
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const start = async () => {
+    setError(null);
+    try {
+      const select = mode === 'current' ? { frames: [frame] } : { every: Math.max(0.04, Number(every) || 5) };
+      const res = await client().call('frames.start', {
+        inputs: [video.id],
+        select,
+        outDir: folder,
+        format,
+        ...(sheet ? { contactSheet: true } : {}),
+      });
+      if (res.errors.length) setError(res.errors[0]!.error.message);
+      else setJobId(res.jobs[0]!.jobId);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <div className="predict-action">
+      <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="action-save-frame">
+        {t('frames.action')}
+      </Button>
+      {open && (
+        <div
+          className="predict-popover"
+          role="dialog"
+          aria-label={t('frames.title')}
+          data-testid="frames-dialog"
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        >
+          <label className="field">
+            <span>{t('frames.mode')}</span>
+            <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="frames-mode">
+              <option value="current">{t('frames.current', { frame, time: time.toFixed(3) })}</option>
+              <option value="every">{t('frames.every')}</option>
+            </select>
+          </label>
+          {mode === 'every' && (
+            <label className="field">
+              <span>{t('frames.interval')}</span>
+              <input inputMode="decimal" value={every} onChange={(e) => setEvery(e.target.value)} data-testid="frames-every" />
+            </label>
+          )}
+          <label className="field">
+            <span>{t('frames.format')}</span>
+            <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)} data-testid="frames-format">
+              <option value="png">PNG</option>
+              <option value="jpg">JPEG</option>
+            </select>
+          </label>
+          <label className="field row gap-s">
+            <input type="checkbox" checked={sheet} onChange={(e) => setSheet(e.target.checked)} data-testid="frames-sheet" />
+            <span>{t('frames.sheet')}</span>
+          </label>
+          <label className="field">
+            <span>{t('frames.folder')}</span>
+            <input value={folder} onChange={(e) => setFolder(e.target.value)} data-testid="frames-folder" />
+          </label>
+          {error && (
+            <p className="predict-error" role="alert" data-testid="frames-error">
+              {error}
+            </p>
+          )}
+          {jobId !== null && (
+            <JobStatus jobId={jobId} doneText={(o) => t('frames.saved', { count: (o as { files: unknown[] }).files.length })} />
+          )}
+          <div className="row gap-s">
+            <Button variant="primary" size="sm" onClick={() => void start()} data-testid="frames-start">
+              {t('start')}
+            </Button>
+            <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
+              {t('close')}
+            </Button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

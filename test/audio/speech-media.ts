@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { MEDIA_DIR, generated } from '../helpers/media.js';
+
+const execFileAsync = promisify(execFile);
+
+export const SPEECH_TEXT = 'The patient is doing well. We will now look at the colon. Please note the small polyp on the left side.';
+
+/** espeak-ng speech (about 6 s) as a WAV file, generated once per run. */
+export async function spokenWav(): Promise<string> {
+  const out = path.join(MEDIA_DIR, 'espeak-sentence.wav');
+  if (!existsSync(out)) {
+    mkdirSync(MEDIA_DIR, { recursive: true });
+    const tmp = `${out}.tmp-${process.pid}.wav`;
+    await execFileAsync('espeak-ng', ['-w', tmp, SPEECH_TEXT]);
+    const { rename } = await import('node:fs/promises');
+    await rename(tmp, out);
+  }
+  return out;
+}
+
+/** Where the sentence is spoken in `speechOverNoise` (seconds; the sentence lasts about 6 s). */
+export const SPEECH_AT = [5, 18];
+
+/**
+ * 30 s 320x240 @ 25 fps with steady pink noise (amplitude 0.45 before amix's 1/3: loud enough that every frame is "loud" for a
+ * 0.04 threshold) and the spoken sentence at 5 s and 18 s.
+ */
+export async function speechOverNoise(): Promise<string> {
+  const wav = await spokenWav();
+  return generated('speech-over-noise-30s.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=25:duration=30',
+    '-f',
+    'lavfi',
+    '-i',
+    'anoisesrc=color=pink:amplitude=0.45:sample_rate=48000:duration=30:seed=7',
+    '-i',
+    wav,
+    '-i',
+    wav,
+    '-filter_complex',
+    // amix scales each input by 1/3 (old ffmpeg has no normalize=0); apad keeps that scale constant.
+    `[2:a]aresample=48000,adelay=${SPEECH_AT[0]! * 1000},apad[s1];[3:a]aresample=48000,adelay=${SPEECH_AT[1]! * 1000},apad[s2];[1:a][s1][s2]amix=inputs=3:duration=first[a]`,
+    '-map',
+    '0:v',
+    '-map',
+    '[a]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-ac',
+    '1',
+    '-t',
+    '30',
+    out,
+  ]);
+}
+
+/** 12 s: tone 0–3 s, silence 3–7 s, tone 7–12 s (one clear cut), 25 fps. */
+export function toneGapTone(): Promise<string> {
+  return generated('tone-gap-tone-12s.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=25:duration=12',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000:duration=12',
+    '-filter_complex',
+    "[1:a]volume=enable='between(t,3,7)':volume=0[a]",
+    '-map',
+    '0:v',
+    '-map',
+    '[a]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    out,
+  ]);
+}

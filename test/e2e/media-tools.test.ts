@@ -1,0 +1,159 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/library.js';
+import { startServe } from '../helpers/serve.js';
+import { launchChromium } from '../helpers/browser.js';
+import { toneGapTone } from '../audio/speech-media.js';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+test(
+  'video view: Silence… detects and cuts, Save frame… writes the frame on screen, Convert… converts, with progress',
+  { timeout: 300_000 },
+  async (t) => {
+    if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) {
+      throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const lib = tempDir('framewise-e2e-media-');
+    const work = tempDir('framewise-e2e-media-out-');
+    t.after(() => {
+      lib.cleanup();
+      work.cleanup();
+    });
+    // The clip lives in its own folder, so outputs written beside it are easy to list.
+    const video = path.join(work.dir, 'clip.mp4');
+    copyFileSync(await toneGapTone(), video);
+    const imported = await runCli(['--data-dir', lib.dir, 'import', video, '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    const videoId = (JSON.parse(imported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
+
+    const server = await startServe(lib.dir, ['--concurrency', '1']);
+    t.after(() => server.stop());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.setDefaultTimeout(90_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.url);
+    await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
+    await page.getByTestId('video-view').waitFor();
+
+    // Silence…: detect with the defaults, the result is a segment in the "silence" lane, then cut.
+    await page.getByTestId('action-silence').click();
+    const silence = page.getByTestId('silence-dialog');
+    await silence.waitFor();
+    await page.getByTestId('silence-detect').click();
+    await silence.locator('[data-testid=media-job][data-state=succeeded]').waitFor();
+    assert.match(await silence.innerText(), /Keeps 8\.\d\d s of 12\.\d\d s in 2 parts/);
+    await page.locator('[data-testid=lane-head][data-label=silence]').waitFor();
+    await page.getByTestId('silence-apply').click();
+    await silence.locator('[data-testid=media-job][data-state=succeeded]').nth(1).waitFor();
+    assert.ok(existsSync(path.join(work.dir, 'clip-edited.mp4')));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'media-silence.png') });
+    await page.getByTestId('action-silence').click();
+
+    // Save frame…: the frame on screen, exactly (go to frame 37 first).
+    await page.getByTestId('goto-frame').fill('37');
+    await page.getByTestId('goto-frame').press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=frame-number]')?.textContent?.trim() === '37');
+    await page.getByTestId('action-save-frame').click();
+    await page.getByTestId('frames-dialog').waitFor();
+    assert.match(await page.getByTestId('frames-mode').locator('option').first().innerText(), /frame 37, 1\.480 s/);
+    await page.getByTestId('frames-start').click();
+    await page.getByTestId('frames-dialog').locator('[data-testid=media-job][data-state=succeeded]').waitFor();
+    assert.ok(readdirSync(work.dir).includes('frame-000037-t1.480s.png'), readdirSync(work.dir).join(', '));
+    await page.getByTestId('action-save-frame').click();
+
+    // Convert…: audio-wav beside the original, with progress, then done.
+    await page.getByTestId('action-convert').click();
+    const convert = page.getByTestId('convert-dialog');
+    await convert.waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=convert-preset] option').length >= 11);
+    await page.getByTestId('convert-preset').selectOption('audio-wav');
+    assert.match(await page.getByTestId('convert-output').inputValue(), /clip-audio-wav\.wav$/);
+    await page.getByTestId('convert-start').click();
+    await convert.locator('[data-testid=media-job][data-state=succeeded]').waitFor();
+    assert.ok(existsSync(path.join(work.dir, 'clip-audio-wav.wav')));
+
+    // A missing output folder is refused with a clear message, before anything starts.
+    await page.getByTestId('convert-output').fill(path.join(work.dir, 'missing', 'x.mp4'));
+    await page.getByTestId('convert-preset').selectOption('mp4-h264');
+    await page.getByTestId('convert-start').click();
+    assert.match(await page.getByTestId('convert-error').innerText(), /output folder .*missing does not exist/);
+
+    // A slow conversion (VP9) shows its progress bar and is cancelled from the dialog: nothing is left behind.
+    await page.getByTestId('convert-output').fill(path.join(work.dir, 'slow.webm'));
+    await page.getByTestId('convert-preset').selectOption('webm-vp9');
+    await page.getByTestId('convert-start').click();
+    await convert.locator('[data-testid=media-job][data-state=running] [role=progressbar]').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'media-convert.png') });
+    await page.getByTestId('media-cancel').click();
+    await convert.locator('[data-testid=media-job][data-state=cancelled]').waitFor();
+    assert.deepEqual(
+      readdirSync(work.dir).filter((f) => f.includes('slow') || f.includes('.partial')),
+      [],
+    );
+    assert.deepEqual(pageErrors, []);
+  },
+);
+
+test(
+  'library: Batch… runs a job on every video shown, with one progress view and one summary naming failures',
+  { timeout: 300_000 },
+  async (t) => {
+    const lib = tempDir('framewise-e2e-batch-');
+    const work = tempDir('framewise-e2e-batch-out-');
+    t.after(() => {
+      lib.cleanup();
+      work.cleanup();
+    });
+    const { generated, lavfi } = await import('../helpers/media.js');
+    const silent = await generated('video-only-2s.mp4', (out) => [
+      ...lavfi.video({ duration: 2 }),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      out,
+    ]);
+    const imported = await runCli(['--data-dir', lib.dir, 'import', await toneGapTone(), silent, '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    const server = await startServe(lib.dir, ['--concurrency', '2']);
+    t.after(() => server.stop());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.setDefaultTimeout(90_000);
+    await page.goto(server.url);
+    await page.getByTestId('action-batch').waitFor();
+    assert.match(await page.getByTestId('action-batch').innerText(), /2 shown/);
+
+    await page.getByTestId('action-batch').click();
+    await page.getByTestId('batch-dialog').waitFor();
+    await page.getByTestId('batch-op').selectOption('silence');
+    await page.getByTestId('batch-start').click();
+    await page.locator('[data-testid=batch-status][data-running="0"]').waitFor();
+    assert.equal(await page.getByTestId('batch-summary').innerText(), '1 done, 1 failed, 0 still running');
+    assert.match(await page.getByTestId('batch-failures').innerText(), /video-only-2s\.mp4.*no audio stream/);
+
+    await page.getByTestId('batch-op').selectOption('convert');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=batch-preset] option').length >= 11);
+    await page.getByTestId('batch-preset').selectOption('mp4-h264');
+    await page.getByTestId('batch-folder').fill(work.dir);
+    await page.getByTestId('batch-start').click();
+    // Wait for this batch's own summary (the silence batch's status is replaced when the new one starts).
+    await page
+      .getByTestId('batch-summary')
+      .filter({ hasText: /^2 done/ })
+      .waitFor();
+    assert.equal(await page.getByTestId('batch-summary').innerText(), '2 done, 0 failed, 0 still running');
+    assert.deepEqual(readdirSync(work.dir).sort(), ['tone-gap-tone-12s.mp4', 'video-only-2s.mp4']);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'media-batch.png') });
+  },
+);

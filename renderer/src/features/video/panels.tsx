@@ -14,6 +14,7 @@ import { clinicalOnly } from '../scenes/clinical.js';
 import { ConvertAction } from '../media/ConvertAction.js';
 import { SaveFrameAction } from '../media/SaveFrameAction.js';
 import { SilenceAction } from '../media/SilenceAction.js';
+import { SimilarPanel } from '../similar/SimilarPanel.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -52,6 +53,7 @@ export const videoPanels: VideoPanel[] = [
   { id: 'silence', title: 'Silence', slot: 'actions', order: 20, component: SilenceAction },
   { id: 'save-frame', title: 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
   { id: 'convert', title: 'Convert', slot: 'actions', order: 40, component: ConvertAction },
+  { id: 'similar', title: 'Similar', slot: 'side', order: 40, component: SimilarPanel },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -205,6 +205,7 @@ export const strings = {
       convert: 'Convert',
       frames: 'Save frames',
       merge: 'Merge',
+      fingerprint: 'Fingerprint (near-duplicates)',
     } as Record<string, string>,
     forVideo: (name: string) => name,
     cancelRequested: 'Cancelling…',

@@ -80,10 +80,18 @@ export function SimilarPanel({ video }: VideoPanelProps) {
   const [scope, setScope] = useState<(typeof SCOPES)[number]>('all');
   const [results, setResults] = useState<SimilarClip[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [models, setModels] = useState<string[]>([]);
+  const [model, setModel] = useState('');
+  useEffect(() => {
+    void client()
+      .call('similar.models', {})
+      .then((m) => setModels(m.map((x) => x.name)))
+      .catch(() => setModels([]));
+  }, []);
   const find = async () => {
     setBusy(true);
     try {
-      const r = await client().call('similar.search', { video: video.id, clip, threshold, scope, top: 10 });
+      const r = await client().call('similar.search', { video: video.id, clip, threshold, scope, top: 10, ...(model ? { model } : {}) });
       setResults(r.results);
     } catch (err) {
       notify(errorMessage(err));
@@ -123,6 +131,17 @@ export function SimilarPanel({ video }: VideoPanelProps) {
           {SCOPES.map((s) => (
             <option key={s} value={s}>
               {t(`search.scopes.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('search.by')}{' '}
+        <select value={model} onChange={(e) => setModel(e.target.value)} data-testid="similar-model">
+          <option value="">{t('search.fingerprint')}</option>
+          {models.map((m) => (
+            <option key={m} value={m}>
+              {m}
             </option>
           ))}
         </select>

@@ -73,7 +73,7 @@ export function parseClipRef(ref: string): { video: string; clip?: number } {
 export const similarCommand: CliCommand = {
   name: 'similar',
   summary: 'The clips most like a clip, across the library (cosine similarity of fingerprints or embeddings)',
-  usage: 'similar <video>[:<clip>] [--fingerprint | --model name] [--top 10] [--scope all|same|other] [--threshold -1..1]',
+  usage: 'similar <video>[:<clip>] [--fingerprint | --model name] [--top 10] [--scope all|same|other] [--threshold -1..1] [--label name]',
   help:
     '  <video>:<clip>   the clip by its position (from 1); without it, the first clip\n' +
     '  --fingerprint    compare keyframe fingerprints (the default)\n' +
@@ -81,7 +81,8 @@ export const similarCommand: CliCommand = {
     '  --add-model <manifest.json>  record an embedding model (docs/models.md); then no <video> is needed\n' +
     '  --top <n>        how many clips (default 10)\n' +
     '  --scope <s>      all (default), same (this video only), other (other videos only)\n' +
-    '  --threshold <x>  only clips at least this similar (cosine, -1..1)',
+    '  --threshold <x>  only clips at least this similar (cosine, -1..1)\n' +
+    '  --label <name>   only clips overlapping a segment with this label',
   options: {
     fingerprint: { type: 'boolean' },
     model: { type: 'string' },
@@ -89,6 +90,7 @@ export const similarCommand: CliCommand = {
     top: { type: 'string' },
     scope: { type: 'string' },
     threshold: { type: 'string' },
+    label: { type: 'string' },
   },
   async run({ args, options, out, openCore }) {
     if (options['add-model'] !== undefined && !args.length) {
@@ -114,6 +116,7 @@ export const similarCommand: CliCommand = {
       scope: scope as (typeof SCOPES)[number],
       ...(threshold !== undefined ? { threshold } : {}),
       ...(options.model !== undefined ? { model: String(options.model) } : {}),
+      ...(options.label !== undefined ? { label: String(options.label) } : {}),
     });
     out.result(r, () =>
       table(

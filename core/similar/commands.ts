@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command } from '../capability.js';
 import { resolveVideoRef } from '../library/videos.js';
+import { activeSegments } from '../segments/store.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
 import { clipFingerprintVectors, ensureClipFingerprints } from './clip-fingerprints.js';
@@ -21,6 +22,17 @@ async function names(s: Services, ids: number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map();
   const rows = await s.db.reader.selectFrom('videos').select(['id', 'name']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The frame ranges of the active segments with `label`, per video. */
+async function labelledRanges(s: Services, label: string): Promise<Map<number, Array<{ start: number; end: number }>>> {
+  const rows = await activeSegments(s.db.reader)
+    .select(['s.video_id', 's.start_frame', 's.end_frame'])
+    .where('s.label', '=', label)
+    .execute();
+  const out = new Map<number, Array<{ start: number; end: number }>>();
+  for (const r of rows) out.set(r.video_id, [...(out.get(r.video_id) ?? []), { start: r.start_frame, end: r.end_frame }]);
+  return out;
 }
 
 export interface SimilarClip {
@@ -93,6 +105,8 @@ export const similarCommands = {
         top: z.number().int().min(1).max(1000).default(10),
         threshold: z.number().min(-1).max(1).optional(),
         scope: z.enum(SCOPES).default('all'),
+        /** Only clips overlapping a segment with this label (predicted or drawn). */
+        label: z.string().min(1).max(100).optional(),
         /** An embedding model's name; without it, keyframe fingerprints are compared. */
         model: z.string().min(1).optional(),
       })
@@ -121,13 +135,21 @@ export const similarCommands = {
         found = await clipEmbeddingVectors(s.db.reader, model);
       } else found = await clipFingerprintVectors(s.db.reader);
       const { set, refs } = found;
+      const labelled = input.label === undefined ? null : await labelledRanges(s, input.label);
+      const inLabel = (clipId: number, videoId: number) => {
+        if (!labelled) return true;
+        const p = positions.get(clipId);
+        return Boolean(p && labelled.get(videoId)?.some((r) => p.startFrame < r.end && r.start < p.endFrame));
+      };
       const row = refs.findIndex((r) => r.clipId === query.id);
       const q = set.data.slice(row * set.dim, (row + 1) * set.dim);
       const hits = nearest(set, q, {
         top: input.top,
         ...(input.threshold !== undefined ? { threshold: input.threshold } : {}),
         keep: (r) =>
-          r !== row && (input.scope === 'all' || (input.scope === 'same' ? refs[r]!.videoId === videoId : refs[r]!.videoId !== videoId)),
+          r !== row &&
+          inLabel(refs[r]!.clipId, refs[r]!.videoId) &&
+          (input.scope === 'all' || (input.scope === 'same' ? refs[r]!.videoId === videoId : refs[r]!.videoId !== videoId)),
       });
       const n = await names(s, [...new Set(hits.map((f) => refs[f.row]!.videoId))]);
       return {

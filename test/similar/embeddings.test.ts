@@ -87,6 +87,14 @@ test('embeddings: a test-built model, manifest normalisation and pooling, recomp
       strict.results.map((r) => r.n),
       [3],
     );
+    // Label filter: only clips overlapping a segment with that label (dark red: frames 100–150).
+    await lib.core.call('segments.add', { video, label: 'blood', startFrame: 110, endFrame: 120 });
+    const labelled = await lib.core.call('similar.search', { video, clip: 1, model: 'colour-raw', label: 'blood' });
+    assert.deepEqual(
+      labelled.results.map((r) => r.n),
+      [3],
+    );
+    assert.deepEqual((await lib.core.call('similar.search', { video, clip: 1, label: 'nbi' })).results, []);
     assert.equal(liveInferenceWorkers(), 0, 'the inference worker is closed after embedding');
     await assert.rejects(lib.core.call('similar.search', { video, clip: 1, model: 'nope' }), /No embedding model named "nope"/);
   } finally {

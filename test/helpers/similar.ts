@@ -65,3 +65,7 @@ export const colourScenes = () =>
     ...x264,
     out,
   ]);
+
+/** A longer clip (90 s, 1280×720) to cancel fingerprinting in the middle. */
+export const longerFootage = () =>
+  generated('similar-longer-90s.mp4', (out) => ['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=90', ...x264, out]);

@@ -82,6 +82,7 @@ export function SimilarPanel({ video }: VideoPanelProps) {
   const [busy, setBusy] = useState(false);
   const [models, setModels] = useState<string[]>([]);
   const [model, setModel] = useState('');
+  const [label, setLabel] = useState('');
   useEffect(() => {
     void client()
       .call('similar.models', {})
@@ -91,7 +92,15 @@ export function SimilarPanel({ video }: VideoPanelProps) {
   const find = async () => {
     setBusy(true);
     try {
-      const r = await client().call('similar.search', { video: video.id, clip, threshold, scope, top: 10, ...(model ? { model } : {}) });
+      const r = await client().call('similar.search', {
+        video: video.id,
+        clip,
+        threshold,
+        scope,
+        top: 10,
+        ...(model ? { model } : {}),
+        ...(label.trim() ? { label: label.trim() } : {}),
+      });
       setResults(r.results);
     } catch (err) {
       notify(errorMessage(err));
@@ -134,6 +143,9 @@ export function SimilarPanel({ video }: VideoPanelProps) {
             </option>
           ))}
         </select>
+      </label>
+      <label>
+        {t('search.label')} <input value={label} onChange={(e) => setLabel(e.target.value)} data-testid="similar-label" />
       </label>
       <label>
         {t('search.by')}{' '}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { importAndWait, openTempCore } from '../helpers/library.js';
+import { openTempCore } from '../helpers/library.js';
 import { longerFootage } from '../helpers/similar.js';
 import { hasFingerprint } from '../../core/similar/store.js';
 
@@ -19,8 +19,10 @@ const ffmpegChildren = () => {
 test('fingerprint job: cancelling stops ffmpeg and stores nothing; running it again stores the sequence', async () => {
   const lib = await openTempCore({ concurrency: 1 });
   try {
-    const [imp] = await importAndWait(lib.core, [await longerFootage()]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
+    // Not importAndWait: that waits for the follow-ups too, and this test cancels one.
+    const res = await lib.core.call('videos.import', { paths: [await longerFootage()], copy: false });
+    const imp = await lib.core.services.jobs.waitFor(res.jobs[0]!.jobId, 120_000);
+    const videoId = (imp.output as { videoId: number }).videoId;
     const deadline = Date.now() + 60_000;
     let job = (await lib.core.call('jobs.list', { kind: 'fingerprint' }))[0];
     while (Date.now() < deadline && !(job && job.state === 'running' && (job.progress ?? 0) > 0)) {

@@ -45,7 +45,7 @@ export interface ClipChange {
 }
 
 export async function clipGrid(db: Db, videoId: number): Promise<ClipGrid> {
-  const row = await getVideoRow(db as never, videoId);
+  const row = await getVideoRow(db, videoId);
   const fps = numberingFps(row);
   const det = await latestDetection(db, videoId);
   const last = det?.scenes[det.scenes.length - 1];

@@ -138,6 +138,13 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   ctx.progress(0, needKeyframes ? 'reading keyframes' : 'exporting');
   const keyframes = needKeyframes ? await keyframeTimes(ctx.services.ffmpeg, row.path, ctx.signal) : [];
   const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format };
+  // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies.
+  const subs =
+    (JSON.parse(row.metadata_json) as { streams?: Array<{ type: string; codec: string | null }> }).streams?.filter(
+      (x) => x.type === 'subtitle',
+    ) ?? [];
+  const textSubtitles =
+    subs.length > 0 && subs.every((x) => ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'].includes(x.codec ?? ''));
   const refusal = smartCutRefusal(source, path.extname(row.path));
   const plans = i.clips.map((c) => planCut(c, i.mode, fps, keyframes, refusal));
   const total = plans.reduce((a, p) => a + p.duration, 0) || 1;
@@ -158,9 +165,9 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
         await rm(out, { force: true });
         used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
-        await run(accurateCutArgs(row.path, used, out), used);
+        await run(accurateCutArgs(row.path, { ...used, textSubtitles }, out), used);
       }
-    } else await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, p, out), p);
+    } else await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, { ...p, textSubtitles }, out), p);
     doneSeconds += p.duration;
     return used;
   };

@@ -128,7 +128,7 @@ export function copyCutArgs(input: string, r: CutRange, output: string): string[
 }
 
 /** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles kept as text. */
-export function accurateCutArgs(input: string, r: CutRange & { frames: number }, output: string): string[] {
+export function accurateCutArgs(input: string, r: CutRange & { frames: number; textSubtitles?: boolean }, output: string): string[] {
   return [
     '-v',
     'error',
@@ -141,6 +141,7 @@ export function accurateCutArgs(input: string, r: CutRange & { frames: number },
     '0:v:0',
     '-map',
     '0:a?',
+    ...(r.textSubtitles ? ['-map', '0:s?', '-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'copy'] : []),
     '-frames:v',
     String(r.frames),
     '-c:v',
@@ -256,6 +257,8 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
     '0:v:0',
     '-map',
     '1:a?',
+    '-map',
+    '1:s?',
     '-c',
     'copy',
     '-map_metadata',

@@ -33,6 +33,7 @@ const output = z.object({
 
 export const spritesJob = defineJobKind({
   kind: 'sprites',
+  background: true,
   title: 'Preview thumbnails',
   input: z.object({ videoId: z.number().int().positive() }),
   output,
@@ -67,7 +68,10 @@ export const spritesJob = defineJobKind({
     const rel = path.join(artifactRelDir(row.sha256), `sprites-${ctx.jobId}`);
     const dest = path.join(ctx.services.artifactsDir, rel);
     await mkdir(dest, { recursive: true });
-    const count = Math.min(files.length * SPRITE_COLUMNS * SPRITE_ROWS, Math.max(1, Math.ceil(row.duration / interval)));
+    // Tiles cover the video stream, not the container (whose duration includes e.g. AAC priming).
+    const frames = row.frame_count ?? row.frame_count_estimate;
+    const videoSeconds = frames && row.fps_num && row.fps_den ? (frames * row.fps_den) / row.fps_num : row.duration;
+    const count = Math.min(files.length * SPRITE_COLUMNS * SPRITE_ROWS, Math.max(1, Math.ceil(videoSeconds / interval - 1e-9)));
     for (const f of files) await rename(path.join(work, f), path.join(dest, f));
     const index = { interval, count, tileWidth: SPRITE_WIDTH, tileHeight, columns: SPRITE_COLUMNS, rows: SPRITE_ROWS, sheets: files };
     const tmp = path.join(dest, 'index.json.tmp');

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { CliCommand } from '../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli/command.js';
 import { table } from '../cli/output.js';
@@ -55,10 +57,36 @@ export async function detectAndWait(
   return core.call('scenes.get', { video, ...params });
 }
 
+/** A folder stands for every library video inside it (an editor's folder of footage, imported before). */
+async function expandFolders(core: Core, args: string[]): Promise<{ videos: string[]; folders: boolean }> {
+  const out: string[] = [];
+  let folders = false;
+  for (const a of args) {
+    const isDir = await stat(a).then(
+      (x) => x.isDirectory(),
+      () => false,
+    );
+    if (!isDir) {
+      out.push(a);
+      continue;
+    }
+    folders = true;
+    const dir = path.resolve(a) + path.sep;
+    const { videos } = await core.call('videos.list', { limit: 100000 });
+    const inside = videos
+      .filter((v) => v.path.startsWith(dir) || v.originalPath.startsWith(dir))
+      .sort((x, y) => x.path.localeCompare(y.path));
+    if (!inside.length) throw new UsageError(`${a}: no library videos in this folder (import it first: framewise import ${a})`);
+    out.push(...inside.map((v) => String(v.id)));
+  }
+  return { videos: out, folders };
+}
+
 export const scenesCommand: CliCommand = {
   name: 'scenes',
   summary: 'Detect the scenes of videos (PySceneDetect-compatible detectors and thresholds)',
-  usage: 'scenes <video>… [--detector content|adaptive|threshold|hash|histogram] [--threshold N] [--min-scene-len 0.6s|15] [--force]',
+  usage:
+    'scenes <video|folder>… [--detector content|adaptive|threshold|hash|histogram] [--threshold N] [--min-scene-len 0.6s|15] [--force]',
   help:
     '  --detector <name>      adaptive (default), content, threshold (fades to black), hash, histogram\n' +
     '  --threshold <n>        content 27, adaptive 3 (ratio), threshold 12 (intensity), hash 0.395, histogram 0.05\n' +
@@ -77,15 +105,16 @@ export const scenesCommand: CliCommand = {
     if (!args.length) throw new UsageError('scenes takes at least one video');
     const params = detectorOptions(options);
     const core = await openCore({ runJobs: true, ownJobsOnly: true });
+    const { videos, folders } = await expandFolders(core, args);
     const results: SceneResult[] = [];
     let failed = false;
-    for (const video of args) {
+    for (const video of videos) {
       const r = await detectAndWait(core, out, video, params, Boolean(options.force));
       if (r) results.push(r);
       else failed = true;
     }
     const json = results.map(sceneJson);
-    out.result(args.length === 1 && json.length === 1 ? json[0] : { videos: json }, () =>
+    out.result(videos.length === 1 && !folders && json.length === 1 ? json[0] : { videos: json }, () =>
       results
         .map((r) =>
           table(

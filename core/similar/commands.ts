@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { command } from '../capability.js';
+import { removeVideos } from '../library/remove.js';
 import { resolveVideoRef } from '../library/videos.js';
 import { activeSegments } from '../segments/store.js';
 import type { Services } from '../services.js';
@@ -83,8 +84,7 @@ export const similarCommands = {
       if (!pairs.some((p) => p.videoId === otherId || p.otherId === otherId))
         throw new FramewiseError('not_found', `Videos ${videoId} and ${otherId} are not flagged as near-duplicates`);
       if (decision === 'remove') {
-        await s.db.writer.deleteFrom('videos').where('id', '=', videoId).execute();
-        s.events.emit({ type: 'data.changed', videoId, topic: 'library' });
+        await removeVideos(s, [videoId], false);
         return { videoId, otherId, decision };
       }
       await decideNearDuplicate(s.db.writer, videoId, otherId, decision);

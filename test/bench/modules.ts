@@ -8,6 +8,7 @@ import { anonymizeBench } from './anonymize.bench.js';
 import { scenesBench } from './scenes.bench.js';
 import { similarBench } from './similar.bench.js';
 import { audioBench } from './audio.bench.js';
+import { subtitlesBench } from './subtitles.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
 export const benchModules: BenchModule[] = [
@@ -20,4 +21,5 @@ export const benchModules: BenchModule[] = [
   scenesBench,
   similarBench,
   audioBench,
+  subtitlesBench,
 ];

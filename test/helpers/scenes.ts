@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { generated } from './media.js';
 
 /**
@@ -150,3 +151,39 @@ export const anamorphicCuts = async () => {
     out,
   ]);
 };
+
+/** 4 s H.264 + AAC + one text subtitle track (mov_text), cues at 0.5–1.5 s and 2.5–3.5 s. */
+export const subtitledMedia = () =>
+  generated('scenes-subtitled-4s.mp4', (out) => {
+    const srt = out + '.srt';
+    writeFileSync(srt, '1\n00:00:00,500 --> 00:00:01,500\nfirst\n\n2\n00:00:02,500 --> 00:00:03,500\nsecond\n');
+    return [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=320x240:r=25:d=4',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=48000:duration=4',
+      '-i',
+      srt,
+      '-map',
+      '0',
+      '-map',
+      '1',
+      '-map',
+      '2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-c:s',
+      'mov_text',
+      out,
+    ];
+  });

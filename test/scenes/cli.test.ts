@@ -39,6 +39,17 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/und
       CUTS_EXPECTED,
     );
     assert.deepEqual(scenes.scenes[1], { start: 2, end: 3.6, startFrame: 50, endFrame: 90 });
+    // A folder stands for the library videos in it (here: the one imported), answered from the store.
+    const folder = await json<{ videos: Array<{ scenes: unknown[] }> }>(
+      'scenes',
+      path.dirname(video),
+      '--detector',
+      'content',
+      '--min-scene-len',
+      '15',
+    );
+    assert.equal(folder.videos.length, 1);
+    assert.equal(folder.videos[0]!.scenes.length, 4);
     const bad = await cli('scenes', video, '--detector', 'magic');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--detector must be one of/);

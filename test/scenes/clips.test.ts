@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { ffmpegPath, ffprobePath, media } from '../helpers/media.js';
-import { CUTS_EXPECTED, anamorphicCuts, gopMedia, longerMedia, rotatedCuts, sceneMedia } from '../helpers/scenes.js';
+import { CUTS_EXPECTED, anamorphicCuts, gopMedia, longerMedia, rotatedCuts, sceneMedia, subtitledMedia } from '../helpers/scenes.js';
 import { keyframeFrames } from '../../core/clips/media.js';
 import type { Core as CoreHandle } from '../../core/core.js';
 import { FramewiseError } from '../../core/util/errors.js';
@@ -289,6 +289,27 @@ test('clips export: smart falls back to accurate, with the reason, where the cod
     assert.equal(file!.mode, 'accurate');
     assert.match(file!.note!, /needs H\.264 .*re-encoded/);
     assert.equal((await probe(file!.path)).frames, c.clips[1]!.endFrame - 40);
+  } finally {
+    await lib.close();
+    out.cleanup();
+  }
+});
+
+test('clips export: audio and text subtitles travel with copied and re-encoded clips', async () => {
+  const lib = await openTempCore();
+  const out = tempDir('framewise-clips-subs-');
+  try {
+    const video = await importOne(lib.core, await subtitledMedia());
+    let c = await clipsFromScenes(lib.core, video);
+    c = await lib.core.call('clips.split', { video, id: c.clips[0]!.id, frame: 50 });
+    for (const mode of ['copy', 'accurate'] as const) {
+      const { jobId } = await lib.core.call('clips.export', { video, dir: out.dir, ids: [c.clips[1]!.id], mode, pattern: `${mode}-{n}` });
+      const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
+      assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+      const file = (job.output as { files: Array<{ path: string }> }).files[0]!.path;
+      const { stdout } = await run(await ffprobePath(), ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', file]);
+      assert.deepEqual(stdout.trim().split('\n').sort(), ['audio', 'subtitle', 'video'], mode);
+    }
   } finally {
     await lib.close();
     out.cleanup();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Clip } from '../../../../core/clips/index.js';
+import type { Clip } from '../../../../core/api/types.js';
 import { Badge, Button, type Tone } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { playerControls, usePlayer } from '../video/player.js';
@@ -8,13 +8,31 @@ import { useClips } from './clipsStore.js';
 
 const tone: Record<Clip['state'], Tone> = { pending: 'neutral', approved: 'success', skipped: 'warning', archived: 'info' };
 
+/** At most two keyframe requests at a time (each is one ffmpeg run); a long video's list fills in order. */
+const queue: Array<() => void> = [];
+let running = 0;
+function limited<T>(task: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const start = () => {
+      running++;
+      task()
+        .then(resolve, reject)
+        .finally(() => {
+          running--;
+          queue.shift()?.();
+        });
+    };
+    if (running < 2) start();
+    else queue.push(start);
+  });
+}
+
 /** The middle keyframe of a clip (made on demand by the core, cached as an artifact). */
 function ClipThumb({ videoId, clip }: { videoId: number; clip: Clip }) {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    client()
-      .call('clips.keyframes', { video: videoId, id: clip.id, count: 1, width: 160 })
+    limited(() => (live ? client().call('clips.keyframes', { video: videoId, id: clip.id, count: 1, width: 160 }) : Promise.resolve([])))
       .then((imgs) => live && imgs[0] && setSrc(client().mediaUrl({ kind: 'artifact', id: imgs[0].artifactId })))
       .catch(() => undefined);
     return () => {

@@ -35,16 +35,18 @@ function hasOverlayText(videoId: number): Promise<boolean> {
 export function useClinicalVisible(videoId: number): boolean {
   const shown = useClinicalTools((s) => s.shown);
   const footage = useClips((s) => s.videoId === videoId && s.clips.length > 0);
-  const [text, setText] = useState(false);
+  const [text, setText] = useState<boolean | null>(null);
+  // Only ordinary footage needs the OCR check; other videos render the panel untouched.
+  const check = footage && !shown;
   useEffect(() => {
+    if (!check) return;
     let live = true;
-    overlayText.delete(videoId);
     void hasOverlayText(videoId).then((v) => live && setText(v));
     return () => {
       live = false;
     };
-  }, [videoId]);
-  return shown || !footage || text;
+  }, [videoId, check]);
+  return shown || !footage || text !== false;
 }
 
 /** Wrap a clinical panel: hidden on ordinary footage; in the side column a button brings the tools back. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SimilarClip } from '../../../../core/similar/index.js';
+import type { SimilarClip } from '../../../../core/api/types.js';
 import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { NearDuplicatePair } from '../../../../core/similar/index.js';
+import type { NearDuplicatePair } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 
 /** The library's undecided near-duplicate flags, loaded once and again whenever fingerprints change. */

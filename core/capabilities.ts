@@ -11,6 +11,7 @@ import { anonymize } from './anonymize/index.js';
 import { scenes } from './scenes/index.js';
 import { clips } from './clips/index.js';
 import { similar } from './similar/index.js';
+import { timedMasks } from './timed-masks/index.js';
 import { audioCapability } from './audio/index.js';
 import { convertCapability } from './convert/index.js';
 import { subtitles } from './subtitles/index.js';
@@ -27,6 +28,7 @@ export const capabilities = [
   predict,
   review,
   anonymize,
+  timedMasks,
   scenes,
   clips,
   similar,
@@ -44,4 +46,4 @@ export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, similar, audioCapability, convertCapability, subtitles };
+export { settings, jobs, library, ocr, predict, review, anonymize, timedMasks, scenes, clips, similar, audioCapability, convertCapability, subtitles };

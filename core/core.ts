@@ -9,6 +9,7 @@ import { Ffmpeg } from './ffmpeg/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
 import { JobRunner, defaultConcurrency } from './jobs/runner.js';
+import { reapAbandoned } from './jobs/reaper.js';
 import { allMigrations, jobKinds } from './capabilities.js';
 import type { CoreHandle, CoreOptions } from './handle.js';
 import type { MediaTarget } from './media/targets.js';
@@ -66,6 +67,8 @@ export class Core implements CoreHandle {
         settings: () => readSettings(db.reader),
         ...slotStore(get),
       };
+      // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).
+      await reapAbandoned(services);
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services);
       core.feed = new ChangeFeed(db, events);

@@ -9,7 +9,7 @@ import { getVideoRow, getVideoSummary, resolveVideoRef } from '../library/videos
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import { anonymizeOutputSchema, assertSomethingToAnonymize, prepareAnonymization, reapAbandonedExports, resolveOutputPath } from './job.js';
 import { sourceOverridesSchema } from './sources.js';
-import { anonymizeOptionsSchema } from './types.js';
+import { anonymizeOptionsSchema, timedMaskSchema } from './types.js';
 
 function parse<T>(text: string | null): T | null {
   if (text === null) return null;
@@ -24,7 +24,12 @@ function parse<T>(text: string | null): T | null {
 export const anonymizeCommands = {
   'anonymize.plan': command(
     z
-      .object({ video: videoRef, options: anonymizeOptionsSchema.partial().optional(), overrides: sourceOverridesSchema.optional() })
+      .object({
+        video: videoRef,
+        options: anonymizeOptionsSchema.partial().optional(),
+        overrides: sourceOverridesSchema.optional(),
+        timedMasks: z.array(timedMaskSchema).max(100000).optional(),
+      })
       .strict(),
     async (s, input) => {
       const videoId = await resolveVideoRef(s.db.reader, input.video);
@@ -32,6 +37,7 @@ export const anonymizeCommands = {
         videoId,
         ...(input.options ? { options: input.options } : {}),
         ...(input.overrides ? { overrides: input.overrides } : {}),
+        ...(input.timedMasks ? { timedMasks: input.timedMasks } : {}),
       });
       return { videoId, plan: p.plan, gate: p.gate, origin: p.sources.origin };
     },
@@ -44,7 +50,8 @@ export const anonymizeCommands = {
         options: anonymizeOptionsSchema.partial().optional(),
         who: z.string().min(1).max(200).optional(),
         overrides: sourceOverridesSchema.optional(),
-        verifyInterval: z.number().min(0.01).max(60).optional(),
+        timedMasks: z.array(timedMaskSchema).max(100000).optional(),
+        verifyInterval: z.number().min(0.01).max(0.5).optional(),
       })
       .strict(),
     async (s, input) => {

@@ -12,7 +12,9 @@ import {
   type PatientFields,
   type Segment,
   type TextBox,
+  type TimedMask,
 } from './types.js';
+import { listTimedMasks } from '../timed-masks/store.js';
 
 /**
  * What anonymization needs to know about a video, from wherever the library has it: the endoscope region
@@ -24,8 +26,10 @@ export interface AnonymizeSources {
   region: EndoscopeRegion | null;
   textBoxes: TextBox[];
   segments: Segment[];
+  /** Time-ranged masks (text found inside the image mid-video, or drawn by the reviewer). */
+  timedMasks: TimedMask[];
   patient: PatientFields | null;
-  origin: { region: string; textBoxes: string; segments: string; patient: string };
+  origin: { region: string; textBoxes: string; segments: string; patient: string; timedMasks: string };
 }
 
 export const sourceOverridesSchema = z
@@ -40,19 +44,25 @@ export type SourceOverrides = z.infer<typeof sourceOverridesSchema>;
 
 export interface SourceProvider {
   name: string;
-  load(services: Services, video: VideoRow): Promise<Partial<Omit<AnonymizeSources, 'origin'>>>;
+  load(services: Services, video: VideoRow): Promise<Partial<Omit<AnonymizeSources, 'origin' | 'timedMasks'>>>;
 }
 
 /** Providers in priority order (later ones fill only what earlier ones left empty). */
 const providers: readonly SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
 
-export async function loadSources(services: Services, video: VideoRow, overrides: SourceOverrides = {}): Promise<AnonymizeSources> {
+export async function loadSources(
+  services: Services,
+  video: VideoRow,
+  overrides: SourceOverrides = {},
+  timedMasks?: TimedMask[],
+): Promise<AnonymizeSources> {
   const out: AnonymizeSources = {
     region: null,
     textBoxes: [],
     segments: [],
+    timedMasks: await listTimedMasks(services.db.reader, video.id),
     patient: null,
-    origin: { region: 'none', textBoxes: 'none', segments: 'none', patient: 'none' },
+    origin: { region: 'none', textBoxes: 'none', segments: 'none', patient: 'none', timedMasks: 'library' },
   };
   for (const p of providers) {
     const got = await p.load(services, video);
@@ -64,6 +74,7 @@ export async function loadSources(services: Services, video: VideoRow, overrides
   if (overrides.region !== undefined) [out.region, out.origin.region] = [overrides.region, 'given'];
   if (overrides.textBoxes) [out.textBoxes, out.origin.textBoxes] = [overrides.textBoxes, 'given'];
   if (overrides.segments) [out.segments, out.origin.segments] = [overrides.segments, 'given'];
+  if (timedMasks) [out.timedMasks, out.origin.timedMasks] = [timedMasks, 'given'];
   if (overrides.patient) [out.patient, out.origin.patient] = [overrides.patient, 'given'];
   return out;
 }

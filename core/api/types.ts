@@ -124,7 +124,7 @@ export interface FailedImport {
   at: string;
 }
 
-export type { AnonymizationPlan, AnonymizeOptions } from '../anonymize/types.js';
+export type { AnonymizationPlan, AnonymizeOptions, TimedMask } from '../anonymize/types.js';
 export type { VerificationFinding, VerificationResult } from '../anonymize/verify.js';
 export type { GateResult as AnonymizeGate } from '../anonymize/gate.js';
 export type { AnonymizeJobOutput } from '../anonymize/job.js';

@@ -31,7 +31,7 @@ export class Ffmpeg {
 
   /** Start ffmpeg (`-hide_banner -nostdin -y` are always added). */
   start(args: string[], opts: StartOptions = {}): RunningProcess {
-    return startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...args], opts);
+    return startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...args], { lifeline: true, ...opts });
   }
 
   async run(args: string[], opts: StartOptions = {}): Promise<{ stderr: string }> {

@@ -1,5 +1,5 @@
 import { constants as fsc } from 'node:fs';
-import { access, open, stat } from 'node:fs/promises';
+import { access, chmod, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
@@ -12,6 +12,9 @@ import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
+import { privatizeThumbnail } from './private-thumbnail.js';
+import { libraryKey } from '../patient/key.js';
+import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
 
 export const importInput = z.object({
   /** Made absolute when validated at enqueue, so the same file gives one dedupe key whichever folder it is named from. */
@@ -36,6 +39,8 @@ export const importOutput = z.object({
       copied: z.boolean(),
       thumbnail: z.string(),
       info: z.unknown(),
+      /** Container/stream tags sealed with the library key (base64), or null when the file has none. */
+      sealedTags: z.string().nullable().optional(),
     })
     .optional(),
 });
@@ -66,7 +71,15 @@ function requireVideo(file: string, info: MediaInfo): NonNullable<MediaInfo['vid
   if (info.video && (!info.video.codec || info.video.codec === 'unknown')) {
     throw new FramewiseError('unsupported_codec', `${file}: the video stream's codec is unknown to ffmpeg, so it cannot be decoded`);
   }
-  if (info.video) return info.video;
+  if (info.video) {
+    // A still image (PNG/JPEG/… renamed .mp4): ffmpeg reads it as a one-frame "video" of 0 s.
+    const still = /(^|,)(image2|png_pipe|jpeg_pipe|bmp_pipe|gif|webp_pipe|tiff_pipe|apng|.*_pipe)(,|$)/.test(info.formatName);
+    const stillCodec = ['png', 'mjpeg', 'bmp', 'gif', 'webp', 'tiff', 'jpeg2000', 'apng'].includes(info.video.codec ?? '');
+    if (still || (stillCodec && !(info.duration > 0))) {
+      throw new FramewiseError('not_media', `${file}: a still image (${info.video.codec ?? info.formatName}), not a video`);
+    }
+    return info.video;
+  }
   const audio = info.streams.filter((s) => s.type === 'audio').length;
   if (audio)
     throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
@@ -189,6 +202,14 @@ export const importJob = defineJobKind({
       await checkTailDecodes(services.ffmpeg, file, info, signal);
       const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
       await writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal });
+      const v = info.video!;
+      await privatizeThumbnail(
+        services.ffmpeg,
+        file,
+        { duration: info.duration, width: v.displayWidth, height: v.displayHeight, at },
+        workThumb,
+        signal,
+      );
     } catch (err) {
       hashAbort.abort();
       // Whatever reading it reported, a file that is gone (or changed) is reported as that.
@@ -243,11 +264,24 @@ export const importJob = defineJobKind({
     ctx.progress(0.98, 'thumbnail');
     const thumbRel = path.join(artifactRelDir(sha256), 'thumbnail.jpg');
     await copyAtomically(workThumb, path.join(services.artifactsDir, thumbRel));
+    await chmod(path.join(services.artifactsDir, thumbRel), 0o600);
+    // Tags carry patient data: only sealed with the library key, never in plain text (not even in the job row).
+    const split = withoutTags(info);
+    const sealedTags = hasTags(split.tags) ? sealTags(await libraryKey(services), sha256, split.tags) : null;
     return {
       status: 'imported' as const,
       videoId: 0,
       path: file,
-      pending: { sha256, size, mtimeMs: Math.round(st.mtimeMs), storedPath, copied: input.copy, thumbnail: thumbRel, info },
+      pending: {
+        sha256,
+        size,
+        mtimeMs: Math.round(st.mtimeMs),
+        storedPath,
+        copied: input.copy,
+        thumbnail: thumbRel,
+        info: split.info,
+        sealedTags,
+      },
     };
   },
   async commit(trx, input, output) {
@@ -305,6 +339,13 @@ export const importJob = defineJobKind({
       // Another import of the same content won the race.
       const other = await trx.selectFrom('videos').select('id').where('sha256', '=', p.sha256).executeTakeFirstOrThrow();
       return { status: 'duplicate' as const, videoId: other.id, path: file };
+    }
+    if (p.sealedTags) {
+      await trx
+        .withTables<{ video_sealed_tags: SealedTagsTable }>()
+        .insertInto('video_sealed_tags')
+        .values({ video_id: inserted.id, tags_enc: Buffer.from(p.sealedTags, 'base64') })
+        .execute();
     }
     await trx
       .insertInto('artifacts')

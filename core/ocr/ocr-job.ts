@@ -7,6 +7,7 @@ import { libraryKey } from '../patient/key.js';
 import { storeOcrFields, type OcrFieldInput } from '../patient/store.js';
 import { PATIENT_FIELDS, type PatientField } from '../patient/fields.js';
 import { detectEndoscopeRegion } from './endoscope.js';
+import { remaskThumbnail } from '../library/private-thumbnail.js';
 import { runOcr, type LayoutChoice, type OcrResult, type TextRegion } from './pipeline.js';
 import {
   getProfile,
@@ -173,6 +174,17 @@ export const ocrJob = defineJobKind({
     return rest;
   },
   async afterCommit(services, input) {
+    // Previews must not show what OCR found: the thumbnail is masked again with the region and text boxes.
+    const { getAnonymizationTargets } = await import('./index.js'); // (index.ts lists this job: no static cycle)
+    const t = await getAnonymizationTargets(services, input.videoId, 2).catch(() => null);
+    if (t) {
+      await remaskThumbnail(services, input.videoId, {
+        frameWidth: t.frameWidth,
+        frameHeight: t.frameHeight,
+        region: t.endoscope,
+        boxes: t.allTextBoxes,
+      }).catch(() => false);
+    }
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'patient' });
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'ocr' });
   },

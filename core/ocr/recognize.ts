@@ -1,4 +1,5 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { FramewiseError } from '../util/errors.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Worker as TesseractWorker } from 'tesseract.js';
@@ -26,23 +27,37 @@ export const LINE_HEIGHT = 40;
 
 /**
  * Tesseract reads one `langPath` for every language; the German and English data live in two package
- * folders, so both files are copied (once, from node_modules, never downloaded) into one local folder.
+ * folders, so both files are copied (from node_modules, never downloaded) into one folder that only this
+ * user can write: `cacheDir` (inside the library) when given — created 0700 and refused unless it is a real
+ * folder owned by this user — otherwise a fresh private temp folder (mkdtemp, 0700), removed on close.
+ * A shared predictable path would let another local user block or feed every OCR run.
  */
-export async function localTessdataDir(cacheDir?: string): Promise<string> {
-  const dir = cacheDir ?? path.join(os.tmpdir(), `framewise-tessdata-${process.getuid?.() ?? 'u'}`);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+export async function localTessdataDir(cacheDir?: string): Promise<{ dir: string; temporary: boolean }> {
+  let dir: string;
+  let temporary = false;
+  if (cacheDir) {
+    dir = cacheDir;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const st = await lstat(dir);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) {
+      throw new FramewiseError('file_unreadable', `The OCR data folder ${dir} is not a private folder of this user`);
+    }
+  } else {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'framewise-tessdata-'));
+    temporary = true;
+  }
   for (const lang of ['deu', 'eng'] as const) {
     const src = tessdataFile(lang);
     const dest = path.join(dir, `${lang}.traineddata.gz`);
-    const [s, d] = await Promise.all([stat(src), stat(dest).catch(() => null)]);
-    if (!d || d.size !== s.size) {
+    const [s, d] = await Promise.all([stat(src), lstat(dest).catch(() => null)]);
+    if (!d || !d.isFile() || d.size !== s.size) {
       const tmp = `${dest}.${process.pid}.partial`;
       await copyFile(src, tmp);
-      const { rename } = await import('node:fs/promises');
       await rename(tmp, dest);
     }
   }
-  return dir;
+  return { dir, temporary };
 }
 
 /**
@@ -78,10 +93,13 @@ export function prepareLine(img: RgbImage, box: Box): GrayImage {
 
 /** Tesseract (tesseract.js 7, WebAssembly in a worker thread) with local German + English LSTM data. */
 export class LineRecognizer {
-  private constructor(private readonly worker: TesseractWorker) {}
+  private constructor(
+    private readonly worker: TesseractWorker,
+    private readonly tempDir: string | null,
+  ) {}
 
   static async create(opts: { cacheDir?: string } = {}): Promise<LineRecognizer> {
-    const langPath = await localTessdataDir(opts.cacheDir);
+    const { dir: langPath, temporary } = await localTessdataDir(opts.cacheDir);
     const tesseract = (await import('tesseract.js')).default;
     const worker = await tesseract.createWorker(['deu', 'eng'], tesseract.OEM.LSTM_ONLY, {
       langPath,
@@ -92,7 +110,7 @@ export class LineRecognizer {
       tessedit_pageseg_mode: tesseract.PSM.SINGLE_LINE,
       preserve_interword_spaces: '1',
     });
-    return new LineRecognizer(worker);
+    return new LineRecognizer(worker, temporary ? langPath : null);
   }
 
   async recognizeGray(line: GrayImage): Promise<RecognizedLine> {
@@ -110,10 +128,13 @@ export class LineRecognizer {
   private closing: Promise<void> | null = null;
 
   close(): Promise<void> {
-    this.closing ??= this.worker.terminate().then(
-      () => undefined,
-      () => undefined,
-    );
+    this.closing ??= this.worker
+      .terminate()
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => (this.tempDir ? rm(this.tempDir, { recursive: true, force: true }) : undefined));
     return this.closing;
   }
 }

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'schema_too_new'
   | 'conflict'
   | 'verification_failed'
+  | 'interrupted'
+  | 'wrong_key'
   | 'invalid_model'
   | 'internal';
 

@@ -171,7 +171,7 @@ describe('patient data storage', () => {
       const again = await Core.open({ dataDir: dir });
       await assert.rejects(
         again.call('patient.get', { video: vid }),
-        (e: FramewiseError) => e.code === 'verification_failed' && /does not belong/.test(e.message),
+        (e: FramewiseError) => e.code === 'wrong_key' && /does not belong/.test(e.message),
       );
       await again.close();
       // Tampered ciphertext with the right key: authentication fails too.

@@ -46,4 +46,19 @@ export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, timedMasks, scenes, clips, similar, audioCapability, convertCapability, subtitles };
+export {
+  settings,
+  jobs,
+  library,
+  ocr,
+  predict,
+  review,
+  anonymize,
+  timedMasks,
+  scenes,
+  clips,
+  similar,
+  audioCapability,
+  convertCapability,
+  subtitles,
+};

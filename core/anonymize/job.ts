@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import type { Removal } from '../jobs/reaper.js';
+import { processAlive } from '../jobs/liveness.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
@@ -207,12 +208,13 @@ export async function reapAbandonedExports(services: Services): Promise<Removal[
   const rows = await db
     .selectFrom('anonymize_exports as e')
     .leftJoin('jobs as j', 'j.id', 'e.job_id')
-    .select(['e.id', 'e.video_id', 'e.temp_path', 'j.state as jobState'])
+    .select(['e.id', 'e.video_id', 'e.temp_path', 'j.state as jobState', 'j.runner_id', 'j.runner_pid', 'j.heartbeat_at'])
     .where('e.state', '=', 'running')
     .execute();
   const removed: Removal[] = [];
   for (const r of rows) {
-    if (r.jobState === 'queued' || r.jobState === 'running') continue;
+    // A job whose process died is still `running` in its row (shown as interrupted): its partial file goes now.
+    if (r.jobState === 'queued' || (r.jobState === 'running' && processAlive(r.runner_id, r.runner_pid, r.heartbeat_at))) continue;
     let existed = false;
     if (r.temp_path) {
       existed = await stat(r.temp_path).then(

@@ -9,15 +9,20 @@ import { measureRecall } from './recall-corpus.js';
  * cases (the same fuzzy match verification uses).
  */
 // Measured 89.8 % (97/108) on 2026-11-30: white mono/condensed text on the texture inside the image is missed
-// most. The test runs and reports, but is marked todo until the reader reaches the target (issue 10).
-test('reader recall: ≥ 99 % of patient tokens ≥ 16 px are found', { todo: 'recall 89.8 % < 99 % (see comment)' }, async () => {
+// most. Issue 10's target is 99 %; until the reader reaches it, this test holds the measured floor (88 %) so
+// that recall cannot get worse unnoticed. Raise RECALL_FLOOR with the reader.
+const RECALL_FLOOR = 0.88;
+test('reader recall on the generated corpus: patient tokens ≥ 16 px found (floor 88 %, target 99 %)', async () => {
   const reader = await createOcrFrameReader();
   try {
     const r = await measureRecall(reader, 120);
     const missed = r.missed.map(
       (c) => `#${c.index} ${c.field} ${c.size}px ${c.font} ${c.colour}${c.box ? ' box' : ''} ${c.inside ? 'inside' : 'outside'}`,
     );
-    assert.ok(r.recall16 >= 0.99, `recall ${(r.recall16 * 100).toFixed(1)} % (${r.found16}/${r.shown16}); missed: ${missed.join('; ')}`);
+    assert.ok(
+      r.recall16 >= RECALL_FLOOR,
+      `recall ${(r.recall16 * 100).toFixed(1)} % (${r.found16}/${r.shown16}); missed: ${missed.join('; ')}`,
+    );
   } finally {
     await reader.close();
   }

@@ -34,6 +34,23 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
+      // The renderer sees the core only through its API types (core/api/*), imported as types.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)core/(?!api/)',
+              message: 'The renderer imports only the API types from core/api/.',
+            },
+            {
+              regex: '(^|/)core/api/',
+              allowTypeImports: true,
+              message: 'Import core/api only as types (import type …).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

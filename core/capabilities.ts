@@ -12,6 +12,7 @@ import { scenes } from './scenes/index.js';
 import { clips } from './clips/index.js';
 import { audioCapability } from './audio/index.js';
 import { convertCapability } from './convert/index.js';
+import { subtitles } from './subtitles/index.js';
 
 /**
  * Every capability, in dependency order (a capability may use those before it). Adding a capability is one
@@ -29,6 +30,7 @@ export const capabilities = [
   clips,
   audioCapability,
   convertCapability,
+  subtitles,
 ] as const satisfies readonly Capability[];
 
 const list: readonly Capability[] = capabilities;
@@ -40,4 +42,4 @@ export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, audioCapability, convertCapability };
+export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, audioCapability, convertCapability, subtitles };

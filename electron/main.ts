@@ -3,7 +3,18 @@
  * `framewise-media://` (Range requests, library files only), and the core in a utility process. The page
  * gets no Node; it reaches the core only through the preload's typed client, whose IPC sender is checked.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeTheme, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  protocol,
+  session,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleMediaRequest } from '../core/media/web-handler.js';
@@ -17,6 +28,7 @@ import {
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
   IPC_CALL,
+  IPC_PICK_FOLDER,
   IPC_EVENT,
   isTrustedSenderUrl,
   mainWindowOptions,
@@ -97,6 +109,14 @@ app.whenReady().then(async () => {
       return { id: null, ok: false, error: { code: 'internal', message: `The library could not be opened: ${(err as Error).message}` } };
     }
     return coreRef.call(message);
+  });
+  ipcMain.handle(IPC_PICK_FOLDER, async (e, defaultPath: unknown) => {
+    if (!trustedSender(e) || !mainWindow) return null;
+    const r = await dialog.showOpenDialog(mainWindow, {
+      properties: ['openDirectory', 'createDirectory'],
+      ...(typeof defaultPath === 'string' && defaultPath ? { defaultPath } : {}),
+    });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
   });
   coreRef.onEvent((event) => {
     const wc = mainWindow?.webContents;

@@ -8,9 +8,10 @@ import type { CoreEvent } from '../core/api/types.js';
 
 const IPC_CALL = 'framewise:call';
 const IPC_EVENT = 'framewise:event';
+const IPC_PICK_FOLDER = 'framewise:pick-folder';
 const MEDIA_SCHEME = 'framewise-media';
 
-type Response = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+type Response = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 const listeners = new Set<(e: CoreEvent) => void>();
 ipcRenderer.on(IPC_EVENT, (_e, event: CoreEvent) => {
@@ -25,7 +26,8 @@ contextBridge.exposeInMainWorld('framewise', {
     const response = (await ipcRenderer.invoke(IPC_CALL, { id: nextId++, method, params })) as Response;
     if (response.ok) return response.result;
     // Errors cross contextBridge as plain Errors: carry {code, message} as JSON in the message.
-    throw new Error(JSON.stringify({ code: response.error.code, message: response.error.message }));
+    const { code, message, details } = response.error;
+    throw new Error(JSON.stringify(details === undefined ? { code, message } : { code, message, details }));
   },
   subscribe(listener: (e: CoreEvent) => void): () => void {
     listeners.add(listener);
@@ -37,5 +39,10 @@ contextBridge.exposeInMainWorld('framewise', {
   },
   pathForFile(file: File): string {
     return webUtils.getPathForFile(file);
+  },
+  /** The system's folder picker; resolves to the chosen folder or null. */
+  async pickFolder(defaultPath?: string): Promise<string | null> {
+    const chosen = (await ipcRenderer.invoke(IPC_PICK_FOLDER, typeof defaultPath === 'string' ? defaultPath : null)) as unknown;
+    return typeof chosen === 'string' ? chosen : null;
   },
 });

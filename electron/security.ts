@@ -14,6 +14,8 @@ export const MEDIA_SCHEME = 'framewise-media';
 /** IPC channels between preload and main (mirrored as literals in preload.cts, which cannot import). */
 export const IPC_CALL = 'framewise:call';
 export const IPC_EVENT = 'framewise:event';
+/** Native folder picker (answers a path or null); only for the app's own window. */
+export const IPC_PICK_FOLDER = 'framewise:pick-folder';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",

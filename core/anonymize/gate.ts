@@ -11,7 +11,12 @@ export interface GateResult {
   ok: boolean;
   /** What is missing, in words the user can act on. */
   missing: string[];
+  /** The same as codes, for translated text and a one-click fix in the app. */
+  reasons: GateReason[];
 }
+
+export type GateReason =
+  { code: 'patient_unknown' } | { code: 'patient_unverified' } | { code: 'segments_unvalidated'; count: number; frames: string };
 
 export function gateRequired(settings: Pick<Settings, 'anonymizeClinicalGate' | 'copyIntoLibrary'>): boolean {
   return settings.anonymizeClinicalGate === 'on' || (settings.anonymizeClinicalGate === 'auto' && settings.copyIntoLibrary);
@@ -24,10 +29,16 @@ export function checkClinicalGate(
 ): GateResult {
   const required = gateRequired(settings);
   const missing: string[] = [];
+  const reasons: GateReason[] = [];
   const p = sources.patient;
   const known = !!p && !!(p.firstName || p.lastName || p.dob || p.caseNumber || p.other.length);
-  if (!known) missing.push('The patient fields are not known: run OCR on the video or enter them, then verify them.');
-  else if (!p.verified) missing.push('The patient fields have not been verified by a reviewer.');
+  if (!known) {
+    missing.push('The patient fields are not known: run OCR on the video or enter them, then verify them.');
+    reasons.push({ code: 'patient_unknown' });
+  } else if (!p.verified) {
+    missing.push('The patient fields have not been verified by a reviewer.');
+    reasons.push({ code: 'patient_unverified' });
+  }
   const labels = new Set(options.labels);
   const unvalidated = sources.segments.filter((s) => labels.has(s.label) && !s.validated);
   if (unvalidated.length) {
@@ -38,6 +49,7 @@ export function checkClinicalGate(
     missing.push(
       `${unvalidated.length} segment(s) to remove are not validated by a reviewer (frames ${list}${unvalidated.length > 5 ? ', …' : ''}).`,
     );
+    reasons.push({ code: 'segments_unvalidated', count: unvalidated.length, frames: `${list}${unvalidated.length > 5 ? ', …' : ''}` });
   }
-  return { required, ok: !required || missing.length === 0, missing };
+  return { required, ok: !required || missing.length === 0, missing, reasons };
 }

@@ -1,5 +1,15 @@
 import { FramewiseError } from '../util/errors.js';
-import type { AnonymizationPlan, AnonymizeOptions, EndoscopeRegion, PatientFields, Rect, Segment, TextBox, VideoFacts } from './types.js';
+import type {
+  AnonymizationPlan,
+  AnonymizeOptions,
+  PlanWarningCode,
+  EndoscopeRegion,
+  PatientFields,
+  Rect,
+  Segment,
+  TextBox,
+  VideoFacts,
+} from './types.js';
 
 export interface PlanInputs {
   video: VideoFacts;
@@ -83,6 +93,11 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   const frameCount = Math.max(0, Math.floor(video.frameCount));
   if (frameCount <= 0) throw new FramewiseError('usage', 'The video has no frames');
   const warnings: string[] = [];
+  const warningCodes: PlanWarningCode[] = [];
+  const warn = (code: PlanWarningCode, text: string) => {
+    warnings.push(text);
+    warningCodes.push(code);
+  };
 
   // Region: clipped to the frame. A region covering the whole frame with shape rect masks nothing outside.
   let region: EndoscopeRegion | null = null;
@@ -91,7 +106,7 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
     if (!rect) throw new FramewiseError('usage', 'The endoscope region lies outside the frame');
     region = { ...inputs.region, rect };
   } else {
-    warnings.push('No endoscope region is known: the whole frame is kept; only the listed text boxes are masked.');
+    warn('no_region', 'No endoscope region is known: the whole frame is kept; only the listed text boxes are masked.');
   }
 
   let crop: Rect | null = null;
@@ -110,12 +125,12 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
     if (!boxes.some((o) => o.x === r.x && o.y === r.y && o.width === r.width && o.height === r.height)) boxes.push(r);
   }
   if (!region && boxes.length === 0) {
-    warnings.push('Nothing is masked: no endoscope region and no text boxes. Only cuts, audio and metadata are anonymized.');
+    warn('nothing_masked', 'Nothing is masked: no endoscope region and no text boxes. Only cuts, audio and metadata are anonymized.');
   }
   if (!inputs.patient.known) {
-    warnings.push('No patient fields are known: verification can only check that masked areas show no text.');
+    warn('patient_unknown', 'No patient fields are known: verification can only check that masked areas show no text.');
   } else if (!inputs.patient.verified) {
-    warnings.push('The patient fields have not been verified by a reviewer.');
+    warn('patient_unverified', 'The patient fields have not been verified by a reviewer.');
   }
 
   // Segments.
@@ -138,11 +153,12 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   }
   used.sort((a, b) => a.start - b.start || a.end - b.end);
   if (ignoredSegments.some((s) => s.reason === 'not reviewed')) {
-    warnings.push(
+    warn(
+      'unreviewed_not_removed',
       `${ignoredSegments.filter((s) => s.reason === 'not reviewed').length} unreviewed segment(s) are NOT removed; review them or allow unreviewed segments.`,
     );
   }
-  if (used.some((s) => !s.validated)) warnings.push('Unreviewed prediction segments are used.');
+  if (used.some((s) => !s.validated)) warn('unreviewed_used', 'Unreviewed prediction segments are used.');
 
   const removed = options.outside === 'cut' ? used : [];
   const blacked = options.outside === 'black' ? used : [];
@@ -165,7 +181,7 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
         ? { keep: true, reason: 'Audio is kept on request (cut in sync with the video).' }
         : { keep: false, reason: 'Audio is removed: speech in the room can carry names.' };
   if (audio.keep && !audio.mutedSpeech)
-    warnings.push('Audio is kept: speech may contain names or other patient data; listen before sharing.');
+    warn('audio_kept', 'Audio is kept: speech may contain names or other patient data; listen before sharing.');
 
   const outSize = crop ? { width: crop.width, height: crop.height } : { width, height };
   return {
@@ -189,6 +205,7 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
     audio,
     ignoredSegments,
     warnings,
+    warningCodes,
   };
 }
 

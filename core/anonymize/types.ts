@@ -129,4 +129,10 @@ export interface AnonymizationPlan {
   /** Segments not used (e.g. unreviewed), for the user to see. */
   ignoredSegments: Array<{ start: number; end: number; label: string; reason: string }>;
   warnings: string[];
+  /** The same warnings as codes (for translated text); absent in plans stored before it existed. */
+  warningCodes?: PlanWarningCode[];
 }
+
+/** Why a plan warns (one per entry of `warnings`). */
+export type PlanWarningCode =
+  'no_region' | 'nothing_masked' | 'patient_unknown' | 'patient_unverified' | 'unreviewed_not_removed' | 'unreviewed_used' | 'audio_kept';

@@ -127,6 +127,7 @@ export interface FailedImport {
 export type { AnonymizationPlan, AnonymizeOptions } from '../anonymize/types.js';
 export type { VerificationFinding, VerificationResult } from '../anonymize/verify.js';
 export type { GateResult as AnonymizeGate } from '../anonymize/gate.js';
+export type { AnonymizeJobOutput } from '../anonymize/job.js';
 
 /** One anonymization export as recorded in the audit trail (who, when, plan, verification, output hash). */
 export interface AnonymizeExportRecord {
@@ -273,3 +274,9 @@ export interface SpriteIndex {
   /** Artifact id of each sheet, in order (the transport turns them into URLs). */
   sheets: number[];
 }
+
+// --- Types the renderer's editor screens use (the renderer imports only from core/api) ---
+export type { Clip, ClipState, ExportedFile } from '../clips/index.js';
+export type { StoredCue } from '../subtitles/types.js';
+export type { CueWarning } from '../subtitles/checks.js';
+export type { EmbeddedStream } from '../subtitles/io.js';

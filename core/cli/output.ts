@@ -127,8 +127,17 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
 }
 
-/** A plain text table. */
-export function table(headers: string[], rows: string[][]): string {
+/** A cell on one line: control characters (newlines in a file name, tabs) shown as escapes, not obeyed. */
+export function oneLine(cell: string): string {
+  // eslint-disable-next-line no-control-regex
+  return cell.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/** A plain text table (one line per row, whatever the cells contain). */
+export function table(headers: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map(oneLine));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

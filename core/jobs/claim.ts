@@ -12,6 +12,8 @@ export interface ClaimScope {
   kinds: string[];
   /** Jobs an 'own' runner waits on (it enqueued them, or joined them as duplicates). */
   adopted: number[];
+  /** Kinds claimed only when no other queued job waits (work nobody asked for: previews, frame counts). */
+  background?: string[];
 }
 
 /** A queued job's owner is gone (never set, stopped, or dead): `fw_alive` is the SQL side of `processAlive`. */
@@ -47,7 +49,13 @@ export async function claimNext(db: Kysely<Database>, s: ClaimScope): Promise<Jo
   if (!s.kinds.length) return undefined;
   const now = nowIso();
   return db.transaction().execute(async (trx) => {
-    const next = await claimable(trx, s).orderBy('id').limit(1).executeTakeFirst();
+    const background = s.background ?? [];
+    const next = await claimable(trx, s)
+      // Jobs a person asked for first; background work only when none waits.
+      .$if(background.length > 0, (q) => q.orderBy(sql`CASE WHEN kind IN (${sql.join(background)}) THEN 1 ELSE 0 END`))
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
     if (!next) return undefined;
     const row = await trx
       .updateTable('jobs')

@@ -32,6 +32,11 @@ export interface JobKind<I = unknown, O = unknown> {
    */
   followUps?(input: I, output: O): Array<{ kind: string; input: unknown }>;
   maxAttempts?: number;
+  /**
+   * Work nobody is waiting for (timeline previews, frame counts after an import): queued jobs a person
+   * started run first; these are claimed only when no such job waits.
+   */
+  background?: boolean;
   precondition?(services: Services, input: I): Promise<void>;
   run(ctx: JobContext, input: I): Promise<O>;
   /** May return a replacement output (e.g. with ids assigned by the insert). */

@@ -19,6 +19,11 @@ export class JobRegistry {
     return this.kinds.has(kind);
   }
 
+  /** Kinds marked `background` (claimed after every other queued job). */
+  backgroundNames(): string[] {
+    return [...this.kinds.values()].filter((k) => k.background).map((k) => k.kind);
+  }
+
   names(): string[] {
     return [...this.kinds.keys()];
   }

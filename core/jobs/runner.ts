@@ -254,7 +254,13 @@ export class JobRunner {
   }
 
   private claimScope() {
-    return { runnerId: this.runnerId, scope: this.scope, kinds: this.registry.names(), adopted: [...this.adopted] };
+    return {
+      runnerId: this.runnerId,
+      scope: this.scope,
+      kinds: this.registry.names(),
+      adopted: [...this.adopted],
+      background: this.registry.backgroundNames(),
+    };
   }
 
   private claim(): Promise<JobRow | undefined> {

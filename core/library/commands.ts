@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { command } from '../capability.js';
-import { videoRefSchema as videoRef } from '../util/schemas.js';
+import { idSchema as id, videoRefSchema as videoRef } from '../util/schemas.js';
 import { expandPaths } from './expand.js';
+import { dismissFailedImports, removeVideos } from './remove.js';
 import type { ImportResult, LibraryInfo } from './types.js';
 import { getVideoDetail, listFailedImports, listVideos, resolveVideoRef } from './videos.js';
 
@@ -55,4 +56,13 @@ export const libraryCommands = {
   'videos.resolve': command(z.object({ video: videoRef }).strict(), async (s, input) => ({
     videoId: await resolveVideoRef(s.db.reader, input.video),
   })),
+  /** Remove videos from the library (with deleteCopies: also the library's own copy; never an original). */
+  'videos.remove': command(
+    z.object({ ids: z.array(id).min(1).max(100000), deleteCopies: z.boolean().optional() }).strict(),
+    async (s, input) => removeVideos(s, input.ids, input.deleteCopies ?? false),
+  ),
+  /** Forget failed imports (by their job ids); the files are not touched. */
+  'imports.dismiss': command(z.object({ jobIds: z.array(id).min(1).max(100000) }).strict(), async (s, input) =>
+    dismissFailedImports(s, input.jobIds),
+  ),
 };

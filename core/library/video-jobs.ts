@@ -27,6 +27,7 @@ export async function requireProbedVideo(services: Services, videoId: number): P
 /** Count the video stream's packets exactly (stream copy to null: no decode, with progress). */
 export const frameCountJob = defineJobKind({
   kind: 'frame-count',
+  background: true,
   title: 'Count frames',
   input: videoInput,
   output: z.object({ frameCount: z.number().int().nonnegative() }),

@@ -6,7 +6,7 @@ import type { Services } from '../services.js';
 import { videoRefSchema as videoRef } from '../util/schemas.js';
 import { resolveVideoRef } from '../library/videos.js';
 import { libraryKey } from '../patient/key.js';
-import { changeFields, readAudit, readCrop, readFields, readPseudonym, videosOfPseudonym } from '../patient/store.js';
+import { changeFields, readAudit, readCrop, readFields, readPseudonym, searchFields, videosOfPseudonym } from '../patient/store.js';
 import { FramewiseError } from '../util/errors.js';
 import { getEndoscopeRegion, getOcrResult, putEndoscopeRegion, type StoredEndoscopeRegion } from './store.js';
 import { deleteProfile, getProfile, listProfiles, rankProfiles, saveProfile } from './profiles.js';
@@ -63,6 +63,10 @@ export const ocrCommands = {
     const r = await getOcrResult(db, videoId, input.includeText ? await libraryKey(s) : null);
     return r ? { ...r, endoscope: await getEndoscopeRegion(db, videoId) } : null;
   }),
+  /** Videos whose case number or exam date contains the query (decrypted here, never logged). */
+  'videos.search': command(z.object({ query: z.string().min(1).max(200) }).strict(), async (s, input) => ({
+    videoIds: await searchFields(s.db.reader, await libraryKey(s), input.query),
+  })),
   'patient.get': command(z.object({ video: videoRef }).strict(), async (s, input) => {
     return patientData(s, await resolveVideoRef(s.db.reader, input.video));
   }),

@@ -49,11 +49,12 @@ export function normalizeFieldValue(field: PatientField, value: string): string 
   if (v.length > 200) throw new FramewiseError('usage', `${field}: value too long`);
   if (field === 'dob' || field === 'examination_date') {
     const iso = parseDateInput(v);
-    if (!iso) throw new FramewiseError('usage', `${field}: not a date (use YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY)`);
+    if (!iso)
+      throw new FramewiseError('usage', `${field}: not a date (use YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY)`, { field, expected: 'date' });
     return iso;
   }
   if (field === 'examination_time' && !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v)) {
-    throw new FramewiseError('usage', `${field}: not a time (use HH:MM or HH:MM:SS)`);
+    throw new FramewiseError('usage', `${field}: not a time (use HH:MM or HH:MM:SS)`, { field, expected: 'time' });
   }
   return v;
 }
@@ -210,7 +211,8 @@ export async function changeFields(
           .onConflict((oc) => oc.columns(['video_id', 'field']).doUpdateSet({ ...row, confidence: null }))
           .execute();
       }
-      await audit(trx, key, videoId, field, 'set', who, old?.value ?? null, value);
+      // Typing the value that is already there changes only its source: nothing to log as "X → X".
+      if (old?.value !== value) await audit(trx, key, videoId, field, 'set', who, old?.value ?? null, value);
     }
     for (const field of changes.clear ?? []) {
       const old = await readValue(trx, key, videoId, field);
@@ -289,4 +291,25 @@ export async function readPseudonym(db: Db, videoId: number): Promise<string | n
 export async function videosOfPseudonym(db: Db, pseudonym: string): Promise<number[]> {
   const rows = await db.selectFrom('patient_identity').select('video_id').where('pseudonym', '=', pseudonym).orderBy('video_id').execute();
   return rows.map((r) => r.video_id);
+}
+
+/**
+ * Videos whose case number or exam date contains `query` (case-insensitive; dates also as typed in German
+ * or US order, e.g. "07.09.2024"). Values are decrypted here, compared, and dropped: nothing is logged.
+ */
+export async function searchFields(db: Db, key: LibraryKey, query: string): Promise<number[]> {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const asDate = parseDateInput(q);
+  const rows = await db
+    .selectFrom('patient_fields')
+    .select(['video_id', 'field', 'value_enc'])
+    .where('field', 'in', ['casenumber', 'examination_date'])
+    .execute();
+  const hits = new Set<number>();
+  for (const r of rows) {
+    const v = key.decrypt(r.value_enc, ctx.value(r.video_id, r.field)).toLowerCase();
+    if (v.includes(q) || (asDate !== null && r.field === 'examination_date' && v === asDate)) hits.add(r.video_id);
+  }
+  return [...hits].sort((a, b) => a - b);
 }

@@ -14,6 +14,7 @@ import {
   undo,
   updateSegment,
   validateAll,
+  relabelSegments,
   validateSegments,
 } from './edits.js';
 import { exportSegments, parseImport } from './exchange.js';
@@ -85,6 +86,13 @@ export const reviewCommands = {
     z.object({ video: videoRef, ids: z.array(id).min(1).max(100000), validated: z.boolean().optional() }).strict(),
     async (s, { video, ...a }) => {
       return validateSegments(s, await resolveVideoRef(s.db.reader, video), a);
+    },
+  ),
+  /** Move several segments to one label in one edit (one undo step). */
+  'segments.relabel': command(
+    z.object({ video: videoRef, ids: z.array(id).min(1).max(100000), label: z.string().min(1).max(100) }).strict(),
+    async (s, { video, ...a }) => {
+      return relabelSegments(s, await resolveVideoRef(s.db.reader, video), a);
     },
   ),
   'segments.validateAll': command(

@@ -312,6 +312,15 @@ export async function validateSegments(s: EditServices, videoId: number, a: { id
   });
 }
 
+/** Move the given segments to one label as ONE edit (one history entry, one undo step); same-label ones stay. */
+export async function relabelSegments(s: EditServices, videoId: number, a: { ids: number[]; label: string }): Promise<ReviewChange> {
+  const label = checkLabel(a.label);
+  return edit(s, videoId, 'update', async (trx, { g, who, now }) => {
+    const rows = (await requireActive(trx, videoId, [...new Set(a.ids)])).filter((r) => r.label !== label);
+    return { before: rows, insert: rows.map((r) => successor(g, r, who, now, { label })) };
+  });
+}
+
 /** Validate (or unvalidate) every active segment of the video, or of one label (one lane). */
 export async function validateAll(s: EditServices, videoId: number, a: { label?: string; validated?: boolean }): Promise<ReviewChange> {
   const value = a.validated === false ? 0 : 1;

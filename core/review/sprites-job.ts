@@ -33,6 +33,7 @@ const output = z.object({
 
 export const spritesJob = defineJobKind({
   kind: 'sprites',
+  background: true,
   title: 'Preview thumbnails',
   input: z.object({ videoId: z.number().int().positive() }),
   output,

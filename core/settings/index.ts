@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, defineCapability, type CommandTypes } from '../capability.js';
 import { settingsCommand } from './cli/settings.js';
+import { checkFolder } from './folders.js';
 import { readSettings, validateSetting, writeSetting } from './store.js';
 
 export const settingsCommands = {
@@ -14,6 +15,8 @@ export const settingsCommands = {
       return readSettings(s.db.writer);
     },
   ),
+  /** Whether files can be written into a folder (the export dialog's path field); nothing is created. */
+  'settings.checkFolder': command(z.object({ path: z.string().min(1).max(4096) }).strict(), async (_s, input) => checkFolder(input.path)),
 };
 
 /** Typed library settings. */

@@ -19,6 +19,10 @@ export const settingsSchema = z.object({
   ocrSamples: z.number().int().min(1).max(200).default(24),
   /** Device profile used for OCR when none is picked for a video (null = suggest the best match). */
   ocrDefaultProfile: z.string().min(1).max(200).nullable().default(null),
+  /** Anonymized exports: the folder offered first (null = the last one used). */
+  exportDefaultFolder: z.string().min(1).max(4096).nullable().default(null),
+  /** Anonymized exports: folders used recently, newest first (the export dialog offers them). */
+  exportRecentFolders: z.array(z.string().min(1).max(4096)).max(8).default([]),
   /** Prediction: samples per second; null = every frame. */
   predictSampleFps: z.number().positive().max(240).nullable().default(5),
   /** Prediction: frames per inference batch (models with a fixed batch size use theirs). */

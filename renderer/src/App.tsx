@@ -10,6 +10,7 @@ import { navigate, useRoute } from './lib/route.js';
 import { dismissNotice, setUi, useApp } from './state/store.js';
 import { useTranslation } from 'react-i18next';
 import { SettingsView } from './features/settings/SettingsView.js';
+import { ModelsView } from './features/models/ModelsView.js';
 
 function ConnectionBanner() {
   const { t } = useTranslation();
@@ -33,8 +34,8 @@ function Notices() {
   return (
     <div className="toasts" aria-live="assertive">
       {notices.slice(-4).map((n) => (
-        <div className="toast" role="alert" key={n.id} data-testid="notice">
-          <Icon name="alert" size={16} />
+        <div className={`toast toast-${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'} key={n.id} data-testid="notice">
+          <Icon name={n.tone === 'error' ? 'alert' : 'check'} size={16} />
           <span>{n.text}</span>
           <button type="button" className="link" onClick={() => dismissNotice(n.id)}>
             {t('actions.dismiss')}
@@ -73,6 +74,9 @@ export function App() {
           <a href="#/" aria-current={route.name === 'library' ? 'page' : undefined}>
             {t('nav.library')}
           </a>
+          <a href="#/models" aria-current={route.name === 'models' ? 'page' : undefined} data-testid="nav-models">
+            {t('nav.models')}
+          </a>
           <a href="#/settings" aria-current={route.name === 'settings' ? 'page' : undefined} data-testid="nav-settings">
             {t('nav.settings')}
           </a>
@@ -91,6 +95,8 @@ export function App() {
             <VideoView id={route.id} key={route.id} />
           ) : route.name === 'settings' ? (
             <SettingsView />
+          ) : route.name === 'models' ? (
+            <ModelsView />
           ) : (
             <LibraryView />
           )}

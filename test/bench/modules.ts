@@ -7,6 +7,7 @@ import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
 import { scenesBench } from './scenes.bench.js';
 import { audioBench } from './audio.bench.js';
+import { subtitlesBench } from './subtitles.bench.js';
 
 /** Every benchmark, in run order. Capabilities add theirs here. */
 export const benchModules: BenchModule[] = [
@@ -18,4 +19,5 @@ export const benchModules: BenchModule[] = [
   anonymizeBench,
   scenesBench,
   audioBench,
+  subtitlesBench,
 ];

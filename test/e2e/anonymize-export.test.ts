@@ -44,7 +44,8 @@ test('export dialog: the plan over a frame, warnings, and the refusal when nothi
     await dialog.waitFor({ state: 'visible' });
     await page.getByTestId('anon-preview').waitFor({ state: 'visible' });
     const facts = await page.getByTestId('anon-facts').innerText();
-    assert.match(facts, /No endoscope region known; 0 text boxes masked/);
+    assert.match(facts, /No endoscope region known/);
+    assert.match(facts, /No text boxes to mask/);
     assert.match(facts, /Audio is removed/);
     const warnings = await page.getByTestId('anon-warning').allInnerTexts();
     assert.ok(
@@ -53,7 +54,7 @@ test('export dialog: the plan over a frame, warnings, and the refusal when nothi
     );
     // Keeping audio changes the plan (and warns).
     await dialog.getByLabel(/Keep audio/).check();
-    await page.getByText(/Audio is kept on request/).waitFor();
+    await page.getByText(/Audio is kept \(cut in sync/).waitFor();
     await page.getByTestId('anon-dir').fill(out.dir);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'anonymize-export-dialog.png') });
     await page.getByTestId('anon-start').click();
@@ -116,7 +117,7 @@ test('export dialog after OCR: start, progress, verified report, side-by-side pl
     });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'anonymize-export-verified.png') });
     await page.getByRole('button', { name: 'Close' }).click();
-    await page.locator('[data-panel=anonymize-exports]').getByText('verified').waitFor();
+    await page.locator('[data-panel=anonymize-exports]').getByText('Verified').waitFor();
   } finally {
     await browser.close();
     await server.stop();

@@ -61,7 +61,7 @@ describe('patient-data panel', () => {
     assert.equal(await page.getByTestId('patient-input-dob').inputValue(), '1970-04-30');
     assert.equal(await page.getByTestId('patient-input-examination_date').inputValue(), '2025-03-14');
     await page.getByTestId('patient-crop-last_name').waitFor();
-    assert.match((await page.getByTestId('patient-field-last_name').textContent()) ?? '', /\d+ %/);
+    assert.match((await page.getByTestId('patient-field-last_name').textContent()) ?? '', /\d+\s?%/);
     // Correct the first name, then verify the last name.
     await page.getByTestId('patient-input-first_name').fill('Mareike Anna');
     await page.getByTestId('patient-save-first_name').click();

@@ -325,7 +325,7 @@ test(
       const r = p.videos.find((v) => v.id === smallId)!.review;
       assert.equal(await badge.textContent(), `Reviewed ${r.validated}/${r.total}`);
       const big = page.locator(`[data-testid=video-card][data-video-id="${longId}"] [data-testid=review-progress]`);
-      assert.equal(await big.textContent(), 'Reviewed 0/2000');
+      assert.equal(await big.textContent(), 'Reviewed 0/2,000', 'numbers in the language of the window');
     });
 
     await t.test('2-hour video, 2,000 segments in 6 lanes: render and drag measured (performance marks)', async (tt) => {

@@ -73,7 +73,7 @@ export async function clippedText(page: Page, root = 'body'): Promise<string[]> 
   return page.evaluate((r) => {
     const out: string[] = [];
     for (const el of Array.from(document.querySelectorAll<HTMLElement>(`${r} *`))) {
-      if (!el.offsetParent || el.closest('[data-allow-clip]')) continue;
+      if (!el.offsetParent || el.closest('[data-allow-clip]') || el.clientWidth <= 2) continue; // (screen-reader-only text is 1 px)
       const cs = getComputedStyle(el);
       const hasOwnText = Array.from(el.childNodes).some((n) => n.nodeType === 3 && (n.textContent ?? '').trim());
       if (!hasOwnText) continue;

@@ -45,7 +45,8 @@ export function sample(schema: z.ZodType, avoid?: unknown): unknown {
       return undefined;
     case 'array': {
       const el = sample(d.element as z.ZodType);
-      return pick([[el], [el, sample(d.element as z.ZodType, el)], []]);
+      // [el, el] covers elements that have no second valid value (an object of required fields).
+      return pick([[el], [el, sample(d.element as z.ZodType, el)], [el, el], []]);
     }
     case 'record':
       return pick([{ [String(sample(d.keyType as z.ZodType) ?? 'k')]: sample(d.valueType as z.ZodType) }, {}]);

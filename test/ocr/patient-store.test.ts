@@ -91,6 +91,12 @@ describe('patient data storage', () => {
       (e: FramewiseError) => e.code === 'usage',
     );
     await lib.core.call('patient.update', { video: v1, set: { dob: '4.7.1961' } });
+    // The same date typed again in another form is no change: no "1961-07-04 → 1961-07-04" in the audit.
+    await lib.core.call('patient.update', { video: v1, set: { dob: '04.07.1961' } });
+    await assert.rejects(
+      lib.core.call('patient.update', { video: v1, set: { dob: '31.02.1961' } }),
+      (e: FramewiseError) => e.code === 'usage' && (e.details as { field?: string } | undefined)?.field === 'dob',
+    );
     const audit = await lib.core.call('patient.audit', { video: v1 });
     const set = audit.filter((a) => a.action === 'set');
     assert.deepEqual(

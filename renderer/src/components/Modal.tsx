@@ -1,25 +1,35 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { IconButton } from './ui.js';
 
-/** A modal dialog: Escape closes, focus moves in on open and back on close, Tab stays inside. */
+/** A modal dialog: Escape closes, focus moves in on open and back on close, Tab stays inside; optional sticky footer. */
 export function Modal({
   title,
   onClose,
   children,
   closeLabel,
   testId,
+  footer,
+  className,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
   closeLabel: string;
   testId?: string;
+  /** Stays visible under the scrolling body (the dialog's action and progress). */
+  footer?: ReactNode;
+  className?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const el = ref.current;
-    el?.querySelector<HTMLElement>('[data-autofocus], input, button, select, textarea')?.focus();
+    // A field marked data-autofocus first, else the first field of the body, else the first control.
+    (
+      el?.querySelector<HTMLElement>('[data-autofocus]') ??
+      el?.querySelector<HTMLElement>('.modal-body input, .modal-body select, .modal-body textarea') ??
+      el?.querySelector<HTMLElement>('input, button, select, textarea')
+    )?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.stopPropagation();
@@ -51,12 +61,13 @@ export function Modal({
   }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={title} ref={ref} data-testid={testId}>
+      <div className={`modal ${className ?? ''}`} role="dialog" aria-modal="true" aria-label={title} ref={ref} data-testid={testId}>
         <header className="modal-head">
           <h2>{title}</h2>
           <IconButton icon="close" label={closeLabel} onClick={onClose} />
         </header>
         <div className="modal-body">{children}</div>
+        {footer && <footer className="modal-foot">{footer}</footer>}
       </div>
     </div>
   );

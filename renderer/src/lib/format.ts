@@ -1,4 +1,4 @@
-import { strings } from '../strings.js';
+import { formatBytes as formatBytesLocale, formatDateTime, formatNumber, formatRelative } from '../i18n/format.js';
 
 /** Formatting of numbers for display (locale-aware where it matters). */
 export function formatDuration(seconds: number): string {
@@ -24,21 +24,13 @@ export function formatTimecode(seconds: number): string {
 }
 
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toLocaleString(undefined, { maximumFractionDigits: i === 0 ? 0 : v < 10 ? 1 : 0 })} ${units[i]}`;
+  return formatBytesLocale(bytes);
 }
 
 export function formatFps(fps: { num: number; den: number; value: number } | null): string {
   if (!fps) return '–';
   const v = fps.value;
-  return `${Number.isInteger(v) ? v : v.toFixed(3).replace(/0+$/, '')} fps`;
+  return `${formatNumber(v, { maximumFractionDigits: 3 })} fps`;
 }
 
 export function formatEta(seconds: number | null): string | null {
@@ -51,26 +43,18 @@ export function formatEta(seconds: number | null): string | null {
 }
 
 export function formatPercent(fraction: number): string {
-  return `${Math.floor(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+  return formatNumber(Math.floor(Math.max(0, Math.min(1, fraction)) * 100) / 100, { style: 'percent' });
 }
 
 export function formatDate(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatDateTime(iso);
 }
 
 export function fileName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
 }
 
-/** "just now", "5 min ago", "3 h ago", else the date. */
+/** "just now", "5 min ago", "3 h ago", else the date (in the current language). */
 export function formatAgo(iso: string | null, now = Date.now()): string {
-  if (!iso) return '';
-  const t = new Date(iso).getTime();
-  if (Number.isNaN(t)) return '';
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 45) return strings.time.justNow;
-  if (s < 3600) return strings.time.minutesAgo(Math.max(1, Math.round(s / 60)));
-  if (s < 86400) return strings.time.hoursAgo(Math.round(s / 3600));
-  return formatDate(iso);
+  return formatRelative(iso, now);
 }

@@ -1,4 +1,9 @@
-import { frameToTime, timeToFrame } from '../../../core/util/fraction.js';
+/**
+ * Frame ↔ time with the exact fps fraction, as the core computes them (core/util/fraction.ts: the renderer
+ * imports only API types from core/, so the two one-line formulas are repeated here).
+ */
+const timeToFrame = (t: number, fps: Fps) => Math.max(0, Math.floor((t * fps.num) / fps.den + 1e-6));
+const frameToTime = (frame: number, fps: Fps) => (frame * fps.den) / fps.num;
 
 export interface Fps {
   num: number;

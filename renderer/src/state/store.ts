@@ -4,6 +4,8 @@ import type { CoreEvent, FailedImport, JobSummary, VideoSummary } from '../../..
 import type { ConnectionState } from '../transport/types.js';
 import { errorMessage } from '../transport/types.js';
 import { client } from './client.js';
+import { i18n } from '../i18n/index.js';
+import { errorText } from '../i18n/errors.js';
 
 export type LibraryFilter = 'all' | 'imported' | 'processing' | 'reviewed' | 'anonymized' | 'failed' | 'missing';
 export type LibrarySort = 'imported' | 'name' | 'duration' | 'size';
@@ -34,7 +36,7 @@ export interface AppState {
   jobs: Map<number, JobSummary>;
   imports: ImportItem[];
   /** Non-fatal errors to show as toasts (each names the file and reason). */
-  notices: Array<{ id: number; text: string }>;
+  notices: Array<{ id: number; text: string; tone: 'error' | 'info' }>;
   // UI state (kept here so it survives navigation; the data itself always comes from the core)
   search: string;
   filter: LibraryFilter;
@@ -45,6 +47,12 @@ export interface AppState {
   jobsOpen: boolean;
   /** Copy imported files into the library folder (null until read from the library's setting). */
   importCopy: boolean | null;
+}
+
+/** A UI choice kept in this browser profile (sort, order, view), if it is still a valid value. */
+function remembered(key: string, allowed: string[]): string | null {
+  const v = localStorage.getItem(key);
+  return v !== null && allowed.includes(v) ? v : null;
 }
 
 export const useApp = create<AppState>(() => ({
@@ -59,8 +67,8 @@ export const useApp = create<AppState>(() => ({
   notices: [],
   search: '',
   filter: 'all',
-  sort: 'imported',
-  order: 'desc',
+  sort: (remembered('framewise.sort', ['imported', 'name', 'duration', 'size']) as LibrarySort | null) ?? 'imported',
+  order: (remembered('framewise.order', ['asc', 'desc']) as 'asc' | 'desc' | null) ?? 'desc',
   view: (localStorage.getItem('framewise.view') as ViewMode | null) ?? 'grid',
   importOpen: false,
   jobsOpen: false,
@@ -71,9 +79,11 @@ const set = useApp.setState;
 const get = useApp.getState;
 
 let noticeId = 1;
-export function notify(text: string): void {
+/** A toast: an error (default, stays until dismissed) or a confirmation ('info', goes away by itself). */
+export function notify(text: string, tone: 'error' | 'info' = 'error'): void {
   const id = noticeId++;
-  set((s) => ({ notices: [...s.notices, { id, text }] }));
+  set((s) => ({ notices: [...s.notices, { id, text, tone }] }));
+  if (tone === 'info') setTimeout(() => dismissNotice(id), 6000);
 }
 export function dismissNotice(id: number): void {
   set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
@@ -83,6 +93,8 @@ export function setUi(
   patch: Partial<Pick<AppState, 'search' | 'filter' | 'sort' | 'order' | 'view' | 'importOpen' | 'jobsOpen' | 'importCopy'>>,
 ): void {
   if (patch.view) localStorage.setItem('framewise.view', patch.view);
+  if (patch.sort) localStorage.setItem('framewise.sort', patch.sort);
+  if (patch.order) localStorage.setItem('framewise.order', patch.order);
   set(patch);
 }
 
@@ -161,7 +173,7 @@ function updateImportFromJob(job: JobSummary): void {
   else if (job.state === 'running') phase = 'running';
   else if (job.state === 'failed') {
     phase = 'failed';
-    error = job.error?.message ?? 'failed';
+    error = job.error ? errorText(job.error, item.name) : i18n.t('common:errors.generic', { reason: job.state });
   } else if (job.state === 'cancelled') phase = 'cancelled';
   else if (job.state === 'succeeded') {
     const out = importOutputStatus(job);
@@ -288,7 +300,7 @@ export async function cancelJob(id: number): Promise<void> {
   try {
     putJob(await client().call('jobs.cancel', { id }));
   } catch (err) {
-    notify(errorMessage(err));
+    notify(errorText(err));
   }
 }
 
@@ -299,7 +311,7 @@ export async function retryJob(id: number): Promise<void> {
     const item = get().imports.find((it) => it.jobId === id);
     if (item) patchImportItem(item.key, { jobId: r.job.id, phase: 'queued', error: null, progress: 0 });
   } catch (err) {
-    notify(errorMessage(err));
+    notify(errorText(err));
   }
 }
 
@@ -308,7 +320,7 @@ export async function enqueueJob(kind: string, input: unknown): Promise<void> {
     const r = await client().call('jobs.enqueue', { kind, input });
     putJob(r.job);
   } catch (err) {
-    notify(errorMessage(err));
+    notify(errorText(err));
   }
 }
 
@@ -323,4 +335,26 @@ export function useVideoActivity(videoId: number): { progress: number; kind: str
     }),
   );
   return progress < 0 ? null : { progress, kind };
+}
+
+/** Remove videos from the library (optionally the library's own copies of their files). */
+export async function removeVideos(ids: number[], deleteCopies: boolean): Promise<boolean> {
+  try {
+    // The core's video.removed events update the list.
+    await client().call('videos.remove', { ids, deleteCopies });
+    return true;
+  } catch (err) {
+    notify(errorText(err));
+    return false;
+  }
+}
+
+/** Forget failed imports (the files stay where they are). */
+export async function dismissFailedImports(jobIds: number[]): Promise<void> {
+  try {
+    await client().call('imports.dismiss', { jobIds });
+    set((s) => ({ failedImports: s.failedImports.filter((f) => !jobIds.includes(f.jobId)) }));
+  } catch (err) {
+    notify(errorText(err));
+  }
 }

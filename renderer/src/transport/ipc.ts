@@ -6,6 +6,7 @@ import { ClientError } from './types.js';
 export interface DesktopApi extends FramewiseClient {
   readonly transport: 'ipc';
   pathForFile(file: File): string;
+  pickFolder?(defaultPath?: string): Promise<string | null>;
 }
 
 declare global {
@@ -28,7 +29,7 @@ export function createIpcClient(api: DesktopApi): AppClient {
         const m = /(\{.*\})\s*$/.exec(text);
         if (m) {
           try {
-            const parsed = JSON.parse(m[1]!) as { code: string; message: string };
+            const parsed = JSON.parse(m[1]!) as { code: string; message: string; details?: Record<string, unknown> };
             throw new ClientError(parsed);
           } catch (e) {
             if (e instanceof ClientError) throw e;
@@ -41,6 +42,7 @@ export function createIpcClient(api: DesktopApi): AppClient {
     mediaUrl: (target) => api.mediaUrl(target),
     connectionState: () => state,
     onConnection: () => () => undefined,
+    ...(api.pickFolder ? { pickFolder: (defaultPath?: string) => api.pickFolder!(defaultPath) } : {}),
     pathForFile: (file) => {
       try {
         return api.pathForFile(file) || null;

@@ -18,6 +18,8 @@ export interface AppClient extends FramewiseClient {
   onConnection(listener: (state: ConnectionState) => void): () => void;
   /** Desktop: the real path of a dropped/picked file. */
   pathForFile?(file: File): string | null;
+  /** Desktop: the system's folder picker (null when cancelled). */
+  pickFolder?(defaultPath?: string): Promise<string | null>;
   /** Browser: stream the file to the bridge, which stores it in the library's uploads folder and imports it. */
   upload?(file: File, onProgress: (fraction: number) => void): Promise<UploadResult>;
 }
@@ -25,10 +27,12 @@ export interface AppClient extends FramewiseClient {
 /** An error from the core, with its code (e.g. "not_found") and a message that names the file. */
 export class ClientError extends Error {
   readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
   constructor(err: RemoteError) {
     super(err.message);
     this.name = 'ClientError';
     this.code = err.code;
+    this.details = err.details;
   }
 }
 

@@ -1,15 +1,22 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { VideoDetail } from '../../../../core/api/types.js';
+import { useTranslation } from 'react-i18next';
+import type { AnonymizeJobOutput, VideoDetail } from '../../../../core/api/types.js';
 import type { CommandOutput } from '../../../../core/api/commands.js';
-import type { AnonymizeJobOutput } from '../../../../core/anonymize/job.js';
 import { Modal } from '../../components/Modal.js';
 import { Badge, Button, ProgressBar } from '../../components/ui.js';
+import { errorText } from '../../i18n/errors.js';
+import { formatNumber } from '../../i18n/format.js';
+import { formatDuration, formatPercent } from '../../lib/format.js';
 import { client } from '../../state/client.js';
 import { useApp } from '../../state/store.js';
-import { errorMessage } from '../../transport/types.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import { formatSeconds, jobStageLabel } from '../jobs/labels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
+import { FolderField } from './FolderField.js';
+import { GateNotice } from './GateNotice.js';
+import { PlanPreview, SegmentsBar } from './PlanPreview.js';
 import { SideBySide } from './SideBySide.js';
-import { strings } from '../../strings.js';
+import { AnonymizedSubtitlesNote } from '../subtitles/SubtitleShortcuts.js';
+import './anonymize.css';
 
 type PlanResult = CommandOutput<'anonymize.plan'>;
 interface Options {
@@ -21,102 +28,54 @@ interface Options {
   preset: 'fast' | 'balanced' | 'quality';
 }
 
-const S = strings.anonymize;
+const seconds = (s: number) => `${formatNumber(s, { maximumFractionDigits: 1 })} s`;
 
-/** The plan over a frame: the masked area dark, text boxes outlined, the region outlined. */
-function PlanPreview({ video, plan }: { video: VideoDetail; plan: PlanResult['plan'] }) {
-  const w = plan.input.width;
-  const h = plan.input.height;
-  const r = plan.masks.region;
-  const thumb = video.thumbnailArtifactId !== null ? client().mediaUrl({ kind: 'artifact', id: video.thumbnailArtifactId }) : null;
-  const octagon = (x: number, y: number, ww: number, hh: number, c: number) =>
-    `${x + c},${y} ${x + ww - c},${y} ${x + ww},${y + c} ${x + ww},${y + hh - c} ${x + ww - c},${y + hh} ${x + c},${y + hh} ${x},${y + hh - c} ${x},${y + c}`;
-  return (
-    <svg viewBox={`0 0 ${w} ${h}`} className="anon-preview" role="img" aria-label="Masks over a frame" data-testid="anon-preview">
-      {thumb && <image href={thumb} x={0} y={0} width={w} height={h} preserveAspectRatio="none" />}
-      <defs>
-        <mask id="anon-keep">
-          <rect x={0} y={0} width={w} height={h} fill="white" />
-          {r && r.shape === 'rect' && <rect x={r.rect.x} y={r.rect.y} width={r.rect.width} height={r.rect.height} fill="black" />}
-          {r && r.shape === 'round' && (
-            <ellipse
-              cx={r.rect.x + r.rect.width / 2}
-              cy={r.rect.y + r.rect.height / 2}
-              rx={r.rect.width / 2}
-              ry={r.rect.height / 2}
-              fill="black"
-            />
-          )}
-          {r && r.shape === 'octagon' && (
-            <polygon
-              points={octagon(
-                r.rect.x,
-                r.rect.y,
-                r.rect.width,
-                r.rect.height,
-                (r.cornerCut ?? 0.2) * Math.min(r.rect.width, r.rect.height),
-              )}
-              fill="black"
-            />
-          )}
-        </mask>
-      </defs>
-      {r && <rect x={0} y={0} width={w} height={h} fill="black" fillOpacity={0.85} mask="url(#anon-keep)" />}
-      {plan.masks.boxes.map((b, i) => (
-        <rect
-          key={i}
-          x={b.x}
-          y={b.y}
-          width={b.width}
-          height={b.height}
-          fill="black"
-          fillOpacity={0.85}
-          stroke="#f5a524"
-          strokeWidth={Math.max(1, w / 400)}
-        />
-      ))}
-      {plan.crop && (
-        <rect
-          x={plan.crop.x}
-          y={plan.crop.y}
-          width={plan.crop.width}
-          height={plan.crop.height}
-          fill="none"
-          stroke="#3b82f6"
-          strokeDasharray="8 6"
-          strokeWidth={Math.max(1, w / 300)}
-        />
-      )}
-    </svg>
-  );
+/** The export folder: the library's default, else the last one used; and the recent ones (settings). */
+function useFolders(): { dir: string; setDir: (d: string) => void; recent: string[]; remember: (d: string) => void } {
+  const [dir, setDir] = useState('');
+  const [recent, setRecent] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    client()
+      .call('settings.get', {})
+      .then((s) => {
+        if (!live) return;
+        const r = Array.isArray(s.exportRecentFolders) ? (s.exportRecentFolders as string[]) : [];
+        setRecent(r);
+        const first = typeof s.exportDefaultFolder === 'string' ? s.exportDefaultFolder : (r[0] ?? '');
+        setDir((d) => d || first);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const remember = useCallback((d: string) => {
+    setRecent((r) => {
+      const next = [d, ...r.filter((x) => x !== d)].slice(0, 8);
+      void client()
+        .call('settings.set', { key: 'exportRecentFolders', value: next })
+        .catch(() => undefined);
+      return next;
+    });
+  }, []);
+  return { dir, setDir, recent, remember };
 }
 
-/** The removed (red) and blacked (grey) segments on the video's timeline. */
-function SegmentsBar({ plan }: { plan: PlanResult['plan'] }) {
-  const n = plan.input.frameCount;
-  return (
-    <div className="anon-timeline" data-testid="anon-timeline" aria-label="Removed segments on the timeline">
-      {plan.removed.map((s, i) => (
-        <span
-          key={`r${i}`}
-          className="anon-seg anon-seg-removed"
-          style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
-          title={`${s.label} ${s.start}–${s.end - 1}`}
-        />
-      ))}
-      {plan.blacked.map((s, i) => (
-        <span
-          key={`b${i}`}
-          className="anon-seg anon-seg-blacked"
-          style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
-          title={`${s.label} ${s.start}–${s.end - 1}`}
-        />
-      ))}
-    </div>
-  );
+/** Where the user goes to fix what blocks the export: the dialog closes and that panel gets the focus. */
+function focusPanel(target: 'patient' | 'timeline'): void {
+  requestAnimationFrame(() => {
+    const el =
+      target === 'patient'
+        ? document.querySelector<HTMLElement>('[data-panel=patient] input')
+        : document.querySelector<HTMLElement>('[data-testid=timeline-canvas]');
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus();
+  });
 }
 
 export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: () => void }) {
+  const { t } = useTranslation('anonymize');
   const [opts, setOpts] = useState<Options>({
     outside: 'cut',
     keepAudio: false,
@@ -125,7 +84,8 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
     allowUnreviewed: false,
     preset: 'fast',
   });
-  const [dir, setDir] = useState('');
+  const { dir, setDir, recent, remember } = useFolders();
+  const [folderOk, setFolderOk] = useState(false);
   const [plan, setPlan] = useState<PlanResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [jobId, setJobId] = useState<number | null>(null);
@@ -136,7 +96,7 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
     client()
       .call('anonymize.plan', { video: video.id, options: opts })
       .then((p) => live && (setPlan(p), setError(null)))
-      .catch((err) => live && (setPlan(null), setError(errorMessage(err))));
+      .catch((err) => live && (setPlan(null), setError(errorText(err))));
     return () => {
       live = false;
     };
@@ -144,13 +104,14 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
 
   const start = useCallback(async () => {
     try {
-      const r = await client().call('anonymize.start', { video: video.id, output: { dir }, options: opts });
+      const r = await client().call('anonymize.start', { video: video.id, output: { dir: dir.trim() }, options: opts });
       setJobId(r.job.id);
       setError(null);
+      remember(dir.trim());
     } catch (err) {
-      setError(errorMessage(err));
+      setError(errorText(err));
     }
-  }, [video.id, dir, opts]);
+  }, [video.id, dir, opts, remember]);
 
   const removedSeconds = useMemo(() => (plan ? plan.plan.input.duration - plan.plan.expectedDuration : 0), [plan]);
   const result = job?.state === 'succeeded' ? (job.output as AnonymizeJobOutput) : null;
@@ -161,54 +122,98 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
   const set = <K extends keyof Options>(k: K, v: Options[K]) => setOpts((o) => ({ ...o, [k]: v }));
   const running = job?.state === 'queued' || job?.state === 'running';
 
+  const blocked: string | null = !plan ? error : !plan.gate.ok ? t('gateTitle') : !dir.trim() || !folderOk ? t('folderRequired') : null;
+  const masks = plan?.plan.masks;
+  const footer = (
+    <div className="export-footer">
+      {job && running && (
+        <div className="anon-progress" data-testid="anon-progress">
+          <ProgressBar value={job.progress} label={t('progress')} />
+          <span className="muted">
+            {jobStageLabel(job.stage)} · {formatPercent(job.progress)}
+            {job.etaSeconds !== null ? ` · ${t('eta', { time: formatSeconds(job.etaSeconds) })}` : ''}
+          </span>
+        </div>
+      )}
+      {!running && blocked && (
+        <span className="export-blocked" data-testid="anon-blocked">
+          {t('blockedBy', { reason: blocked })}
+        </span>
+      )}
+      <Button variant="primary" onClick={() => void start()} disabled={!!blocked || running} data-testid="anon-start">
+        {t('start')}
+      </Button>
+    </div>
+  );
+
   return (
-    <Modal title={S.title} onClose={onClose} closeLabel={S.close} testId="export-dialog">
+    <Modal title={t('title')} onClose={onClose} closeLabel={t('close')} testId="export-dialog" footer={footer} className="export-modal">
       {error && (
         <p className="error" role="alert" data-testid="anon-error">
           {error}
         </p>
       )}
-      {plan && (
-        <section aria-label={S.planTitle} className="anon-plan">
+      {plan && masks && (
+        <section aria-label={t('planTitle')} className="anon-plan">
           <PlanPreview video={video} plan={plan.plan} />
           <SegmentsBar plan={plan.plan} />
           <ul className="anon-facts" data-testid="anon-facts">
-            <li>{S.masks(plan.plan.masks.boxes.length, !!plan.plan.masks.region)}</li>
-            <li>{S.removed(plan.plan.removed.length, removedSeconds)}</li>
-            {plan.plan.blacked.length > 0 && <li>{S.blacked(plan.plan.blacked.length)}</li>}
-            <li>{plan.plan.audio.reason}</li>
-            <li>{S.duration(plan.plan.expectedDuration)}</li>
+            <li data-testid="anon-region-summary">{masks.region ? t('regionMasked') : t('noRegion')}</li>
+            <li data-testid="anon-mask-summary">{masks.boxes.length ? t('boxesMasked', { count: masks.boxes.length }) : t('noBoxes')}</li>
+            <li>
+              {plan.plan.removed.length
+                ? t('removed', { count: plan.plan.removed.length, seconds: seconds(removedSeconds) })
+                : t('noneRemoved')}
+            </li>
+            {plan.plan.blacked.length > 0 && <li>{t('blacked', { count: plan.plan.blacked.length })}</li>}
+            <li>{plan.plan.input.audioStreams === 0 ? t('audio.none') : plan.plan.audio.keep ? t('audio.kept') : t('audio.removed')}</li>
+            <li>{t('duration', { duration: `${formatDuration(plan.plan.expectedDuration)} (${seconds(plan.plan.expectedDuration)})` })}</li>
           </ul>
-          {plan.plan.warnings.map((w, i) => (
-            <p key={i} className="warning" data-testid="anon-warning">
-              <Badge tone="warning">!</Badge> {w}
+          {(plan.plan.warningCodes ?? []).map((w) => (
+            <p key={w} className="anon-warning" data-testid="anon-warning">
+              <Badge tone="warning">!</Badge> {t(`warnings.${w}`)}
             </p>
           ))}
-          {!plan.gate.ok && (
-            <div className="anon-gate" role="alert" data-testid="anon-gate">
-              <strong>{S.gateTitle}</strong>
-              <ul>
-                {plan.gate.missing.map((m, i) => (
-                  <li key={i}>{m}</li>
-                ))}
-              </ul>
-            </div>
-          )}
+          {!plan.plan.warningCodes &&
+            plan.plan.warnings.map((w) => (
+              <p key={w} className="anon-warning" data-testid="anon-warning">
+                <Badge tone="warning">!</Badge> {w}
+              </p>
+            ))}
+          <GateNotice
+            gate={plan.gate}
+            videoId={video.id}
+            onLeave={(target) => {
+              onClose();
+              focusPanel(target);
+            }}
+          />
         </section>
       )}
       <fieldset className="anon-options" disabled={running}>
         <label>
-          {S.outside}{' '}
+          {t('outside')}{' '}
           <select value={opts.outside} onChange={(e) => set('outside', e.target.value as Options['outside'])}>
-            <option value="cut">{S.cut}</option>
-            <option value="black">{S.black}</option>
+            <option value="cut">{t('cut')}</option>
+            <option value="black">{t('black')}</option>
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={opts.keepAudio} onChange={(e) => set('keepAudio', e.target.checked)} /> {S.keepAudio}
+          {t('preset')}{' '}
+          <select value={opts.preset} onChange={(e) => set('preset', e.target.value as Options['preset'])}>
+            {(['fast', 'balanced', 'quality'] as const).map((p) => (
+              <option key={p} value={p}>
+                {t(`presets.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <AnonymizedSubtitlesNote />
+        <label>
+          <input type="checkbox" checked={opts.keepAudio} onChange={(e) => set('keepAudio', e.target.checked)} /> {t('keepAudio')}
         </label>
         <label>
-          <input type="checkbox" checked={opts.crop} onChange={(e) => set('crop', e.target.checked)} /> {S.crop}
+          <input type="checkbox" checked={opts.crop} onChange={(e) => set('crop', e.target.checked)} /> {t('crop')}
         </label>
         <label>
           <input
@@ -216,41 +221,22 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
             checked={opts.maskStyle === 'blur'}
             onChange={(e) => set('maskStyle', e.target.checked ? 'blur' : 'fill')}
           />{' '}
-          {S.blur}
+          {t('blur')}
         </label>
         <label>
           <input type="checkbox" checked={opts.allowUnreviewed} onChange={(e) => set('allowUnreviewed', e.target.checked)} />{' '}
-          {S.allowUnreviewed}
+          {t('allowUnreviewed')}
         </label>
-        <label>
-          {S.preset}{' '}
-          <select value={opts.preset} onChange={(e) => set('preset', e.target.value as Options['preset'])}>
-            <option value="fast">fast</option>
-            <option value="balanced">balanced</option>
-            <option value="quality">quality</option>
-          </select>
-        </label>
-        <label>
-          {S.folder}{' '}
-          <input type="text" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/folder" data-testid="anon-dir" />
-        </label>
-        <p className="muted">{S.folderHint}</p>
       </fieldset>
-      {job && running && (
-        <div data-testid="anon-progress">
-          <ProgressBar value={job.progress} label={job.stage === 'verifying' ? S.verifying : S.rendering} />
-          <span className="muted">
-            {job.stage ?? ''} {job.etaSeconds !== null ? `ETA ${Math.ceil(job.etaSeconds)} s` : ''}
-          </span>
-        </div>
-      )}
+      <FolderField value={dir} onChange={setDir} recent={recent} onValidity={setFolderOk} disabled={running} />
       {result && (
         <section className="anon-result" data-testid="anon-result">
-          <Badge tone="success">{S.verified}</Badge> {S.frames(result.verification.sampledFrames, result.verification.seconds)}
+          <Badge tone="success">{t('verified')}</Badge>{' '}
+          {t('frames', { count: result.verification.sampledFrames, seconds: seconds(result.verification.seconds) })}
           <dl>
-            <dt>{S.output}</dt>
+            <dt>{t('output')}</dt>
             <dd data-testid="anon-output">{result.outputPath}</dd>
-            <dt>{S.sha}</dt>
+            <dt>{t('sha')}</dt>
             <dd>
               <code>{result.sha256}</code>
             </dd>
@@ -260,10 +246,11 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
       )}
       {job?.state === 'failed' && (
         <section className="anon-result" data-testid="anon-failed">
-          <Badge tone="danger">{failedVerification ? S.rejected : S.failed}</Badge> {job.error?.message}
+          <Badge tone="danger">{failedVerification ? t('rejected') : t('failed')}</Badge>{' '}
+          {job.error ? errorText(job.error, video.name) : ''}
           {failedVerification && (
             <>
-              <h3>{S.findings}</h3>
+              <h3>{t('findings')}</h3>
               <ul>
                 {failedVerification.findings.slice(0, 20).map((f, i) => (
                   <li key={i}>{f.message}</li>
@@ -273,27 +260,18 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
           )}
         </section>
       )}
-      <footer className="modal-foot">
-        <Button
-          variant="primary"
-          onClick={() => void start()}
-          disabled={!plan || !plan.gate.ok || !dir || running}
-          data-testid="anon-start"
-        >
-          {S.start}
-        </Button>
-      </footer>
     </Modal>
   );
 }
 
 /** The header action that opens the dialog (registered in video/panels.tsx, slot 'actions'). */
 export function ExportAction({ video }: VideoPanelProps) {
+  const { t } = useTranslation('anonymize');
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button size="sm" onClick={() => setOpen(true)} data-testid="action-export">
-        {S.open}
+        {t('open')}
       </Button>
       {open && <ExportDialog video={video} onClose={() => setOpen(false)} />}
     </>

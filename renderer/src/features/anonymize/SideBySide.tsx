@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AnonymizationPlan } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 
@@ -20,6 +21,7 @@ export function sourceTimeOf(plan: AnonymizationPlan, t: number): number {
  * seek, rate), mapped through the removed segments so both show the same moment.
  */
 export function SideBySide({ videoId, exportId, plan }: { videoId: number; exportId: number; plan: AnonymizationPlan }) {
+  const { t } = useTranslation('anonymize');
   const orig = useRef<HTMLVideoElement>(null);
   const out = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -58,7 +60,7 @@ export function SideBySide({ videoId, exportId, plan }: { videoId: number; expor
     <div className="anon-side-by-side" data-testid="anon-side-by-side">
       <figure>
         <video ref={orig} src={client().mediaUrl({ kind: 'video', id: videoId })} muted preload="metadata" data-testid="anon-original" />
-        <figcaption>Original</figcaption>
+        <figcaption>{t('original')}</figcaption>
       </figure>
       <figure>
         <video
@@ -68,7 +70,7 @@ export function SideBySide({ videoId, exportId, plan }: { videoId: number; expor
           preload="metadata"
           data-testid="anon-output-video"
         />
-        <figcaption>Anonymized</figcaption>
+        <figcaption>{t('anonymized')}</figcaption>
       </figure>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../../components/Icon.js';
 import { client } from '../../state/client.js';
-import { strings } from '../../strings.js';
+import { useTranslation } from 'react-i18next';
 import { filesFromDataTransfer, importFiles } from './importer.js';
 
 function hasFiles(e: DragEvent): boolean {
@@ -10,6 +10,7 @@ function hasFiles(e: DragEvent): boolean {
 
 /** Drop files or folders anywhere on the window; a clear overlay shows while dragging. */
 export function DropOverlay() {
+  const { t } = useTranslation('import');
   const [active, setActive] = useState(false);
   const depth = useRef(0);
   useEffect(() => {
@@ -54,8 +55,8 @@ export function DropOverlay() {
     <div className="drop-overlay" data-testid="drop-overlay" aria-live="assertive">
       <div className="drop-card">
         <Icon name="upload" size={36} />
-        <h2>{strings.import.dropTitle}</h2>
-        <p>{strings.import.dropBody}</p>
+        <h2>{t('dropTitle')}</h2>
+        <p>{t('dropBody')}</p>
       </div>
     </div>
   );

@@ -4,7 +4,7 @@ import { Icon } from '../../components/Icon.js';
 import { Modal } from '../../components/Modal.js';
 import { navigate } from '../../lib/route.js';
 import { clearImportItems, retryJob, setUi, useApp, type ImportItem, type ImportPhase } from '../../state/store.js';
-import { strings } from '../../strings.js';
+import { useTranslation } from 'react-i18next';
 import { filesFromDataTransfer, filesFromInput, importFiles, importPaths } from './importer.js';
 import { client } from '../../state/client.js';
 
@@ -20,18 +20,19 @@ const tone: Record<ImportPhase, Tone> = {
 };
 
 function ResultRow({ item }: { item: ImportItem }) {
+  const { t } = useTranslation('import');
   const busy = item.phase === 'uploading' || item.phase === 'running';
   return (
     <li className={`import-row import-${item.phase}`} data-testid="import-result" data-phase={item.phase}>
       <Icon name="file" size={16} />
       <div className="import-row-main">
         <div className="import-row-top">
-          <span className="import-name" title={item.path ?? item.name} data-testid="import-name">
+          <span className="import-name" title={item.path ?? item.name} data-testid="import-name" data-allow-clip>
             {item.name}
           </span>
-          <Badge tone={tone[item.phase]}>{strings.import.phases[item.phase]}</Badge>
+          <Badge tone={tone[item.phase]}>{t(`phases.${item.phase}`)}</Badge>
         </div>
-        {busy && <ProgressBar value={item.progress} label={`${strings.import.phases[item.phase]} ${item.name}`} />}
+        {busy && <ProgressBar value={item.progress} label={`${t(`phases.${item.phase}`)} ${item.name}`} />}
         {item.error && (
           <div className="import-error" data-testid="import-error">
             {item.error}
@@ -47,12 +48,12 @@ function ResultRow({ item }: { item: ImportItem }) {
             navigate({ name: 'video', id: item.videoId! });
           }}
         >
-          {strings.import.open}
+          {t('open')}
         </Button>
       )}
       {item.phase === 'failed' && item.jobId !== null && (
         <Button size="sm" variant="ghost" icon="retry" onClick={() => void retryJob(item.jobId!)}>
-          {strings.jobs.retry}
+          {t('retry')}
         </Button>
       )}
     </li>
@@ -74,7 +75,7 @@ export function ImportDialog() {
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const close = useCallback(() => setUi({ importOpen: false }), []);
-  const I = strings.import;
+  const { t } = useTranslation('import');
   const submitPath = () => {
     const paths = [byPath.trim()].filter(Boolean);
     if (!paths.length) return;
@@ -82,7 +83,7 @@ export function ImportDialog() {
     void importPaths(paths);
   };
   return (
-    <Modal title={I.title} onClose={close} closeLabel={I.close} testId="import-dialog">
+    <Modal title={t('title')} onClose={close} closeLabel={t('close')} testId="import-dialog">
       <div
         className={`drop-zone ${zoneActive ? 'drop-zone-active' : ''}`}
         data-testid="drop-zone"
@@ -99,14 +100,14 @@ export function ImportDialog() {
         }}
       >
         <Icon name="upload" size={28} />
-        <div className="drop-zone-title">{I.zoneTitle}</div>
-        <div className="muted">{I.zoneOr}</div>
+        <div className="drop-zone-title">{t('zoneTitle')}</div>
+        <div className="muted">{t('zoneOr')}</div>
         <div className="row gap-s">
           <Button icon="file" onClick={() => filesInput.current?.click()} data-autofocus>
-            {I.chooseFiles}
+            {t('chooseFiles')}
           </Button>
           <Button icon="folder" onClick={() => folderInput.current?.click()}>
-            {I.chooseFolder}
+            {t('chooseFolder')}
           </Button>
         </div>
         <input
@@ -140,23 +141,23 @@ export function ImportDialog() {
           submitPath();
         }}
       >
-        <label htmlFor="by-path-input">{I.byPathLabel}</label>
+        <label htmlFor="by-path-input">{t('byPathLabel')}</label>
         <div className="row gap-s">
           <input
             id="by-path-input"
             className="input grow"
             value={byPath}
-            placeholder={I.byPathPlaceholder}
+            placeholder={t('byPathPlaceholder')}
             onChange={(e) => setByPath(e.target.value)}
             data-testid="by-path-input"
             spellCheck={false}
             autoComplete="off"
           />
           <Button variant="primary" type="submit" data-testid="by-path-submit" disabled={!byPath.trim()}>
-            {I.byPathSubmit}
+            {t('byPathSubmit')}
           </Button>
         </div>
-        <p className="hint">{I.byPathHint}</p>
+        <p className="hint">{t('byPathHint')}</p>
       </form>
       {
         <label className="checkbox">
@@ -168,17 +169,24 @@ export function ImportDialog() {
             data-testid="import-copy"
           />
           <span>
-            <strong>{I.copyLabel}</strong>
-            <span className="hint">{client().mode === 'browser' ? I.copyHintBrowser : I.copyHint}</span>
+            <strong>{t('copyLabel')}</strong>
+            <span className="hint">{client().mode === 'browser' ? t('copyHintBrowser') : t('copyHint')}</span>
           </span>
         </label>
       }
       {items.length > 0 && (
         <section className="import-results" aria-live="polite">
           <div className="section-head">
-            <h3>{I.results}</h3>
+            <h3>{t('results')}</h3>
+            <span className="muted" data-testid="import-summary">
+              {t('summary', {
+                imported: t('summaryImported', { count: items.filter((i) => i.phase === 'imported' || i.phase === 'relinked').length }),
+                duplicate: t('summaryDuplicate', { count: items.filter((i) => i.phase === 'duplicate').length }),
+                failed: t('summaryFailed', { count: items.filter((i) => i.phase === 'failed').length }),
+              })}
+            </span>
             <Button size="sm" variant="ghost" onClick={clearImportItems}>
-              {I.clearResults}
+              {t('clearResults')}
             </Button>
           </div>
           <ul data-testid="import-results">

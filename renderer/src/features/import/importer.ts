@@ -1,7 +1,7 @@
 import { client } from '../../state/client.js';
 import { addImportItems, notify, patchImportItem, setUi, useApp, type ImportItem } from '../../state/store.js';
-import { errorMessage } from '../../transport/types.js';
-import { strings } from '../../strings.js';
+import { i18n } from '../../i18n/index.js';
+import { errorText } from '../../i18n/errors.js';
 
 /** Video extensions picked up inside dropped folders in browser mode (the core decides for the desktop). */
 const MEDIA_EXT = /\.(mp4|m4v|mov|mkv|webm|avi|mpg|mpeg|ts|mts|m2ts|wmv|flv|3gp|ogv|mxf|dv|vob|h264|hevc|y4m)$/i;
@@ -23,14 +23,18 @@ export async function importPaths(paths: string[]): Promise<void> {
     const res = await client().call('videos.import', { paths: clean, ...(copy === null ? {} : { copy }) });
     const items: ImportItem[] = [];
     for (const e of res.errors)
-      items.push({ ...baseItem(e.path.split(/[\\/]/).pop() || e.path, e.path), phase: 'failed', error: e.message });
+      items.push({
+        ...baseItem(e.path.split(/[\\/]/).pop() || e.path, e.path),
+        phase: 'failed',
+        error: errorText(e, e.path.split(/[\\/]/).pop() || e.path),
+      });
     for (const j of res.jobs) items.push({ ...baseItem(j.path.split(/[\\/]/).pop() || j.path, j.path), jobId: j.jobId });
-    if (!res.jobs.length && !res.errors.length) for (const p of clean) notify(strings.import.nothingFound(p));
+    if (!res.jobs.length && !res.errors.length) for (const p of clean) notify(i18n.t('import:nothingFound', { path: p }));
     addImportItems(items);
     // Jobs may have finished before their rows existed: sync each row with its job now.
     for (const it of items) if (it.jobId !== null) patchImportItem(it.key, {});
   } catch (err) {
-    notify(errorMessage(err));
+    notify(errorText(err));
   }
 }
 
@@ -58,14 +62,17 @@ export async function importFiles(files: File[]): Promise<void> {
       if (res.error || !res.result) {
         patchImportItem(item.key, {
           phase: 'failed',
-          error: strings.import.uploadFailed(file.name, res.error?.message ?? 'unknown error'),
+          error: i18n.t('import:uploadFailed', {
+            file: file.name,
+            reason: res.error ? errorText(res.error, file.name) : i18n.t('import:unknownError'),
+          }),
         });
         continue;
       }
       const job = res.result.jobs[0];
       if (!job) {
-        const reason = res.result.errors[0]?.message ?? 'not imported';
-        patchImportItem(item.key, { phase: 'failed', error: `${file.name}: ${reason}` });
+        const first = res.result.errors[0];
+        patchImportItem(item.key, { phase: 'failed', error: first ? errorText(first, file.name) : i18n.t('import:unknownError') });
         continue;
       }
       patchImportItem(item.key, { jobId: job.jobId, path: job.path, phase: 'queued', progress: 0 });

@@ -1,9 +1,14 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { JobSummary } from '../../../../core/api/types.js';
 import { Badge, Button, IconButton, ProgressBar, type Tone } from '../../components/ui.js';
-import { formatAgo, formatEta, formatPercent, fileName } from '../../lib/format.js';
+import { errorText } from '../../i18n/errors.js';
+import { formatAgo, formatPercent, fileName } from '../../lib/format.js';
 import { cancelJob, retryJob, setUi, useApp } from '../../state/store.js';
-import { strings } from '../../strings.js';
+import { formatSeconds, jobKindLabel, jobStageLabel } from './labels.js';
+import './jobs.css';
+
+export { jobKindLabel };
 
 const stateTone: Record<JobSummary['state'], Tone> = {
   queued: 'neutral',
@@ -14,42 +19,56 @@ const stateTone: Record<JobSummary['state'], Tone> = {
   cancelled: 'neutral',
 };
 
-export function jobKindLabel(kind: string): string {
-  return strings.jobs.kinds[kind] ?? kind;
-}
+type JobFilter = 'all' | 'active' | 'failed' | 'succeeded';
+const filters: JobFilter[] = ['all', 'active', 'failed', 'succeeded'];
+const clearedKey = 'framewise.jobsClearedThrough';
 
 /** What the job works on: the video's name, or the file an import reads. */
 function useJobSubject(job: JobSummary): string | null {
   const video = useApp((s) => (job.videoId !== null ? s.videos.get(job.videoId) : undefined));
   if (video) return video.name;
-  const input = job.input as { path?: unknown } | null;
+  const input = job.input as { path?: unknown; name?: unknown } | null;
+  if (input && typeof input.name === 'string') return input.name;
   if (input && typeof input.path === 'string') return fileName(input.path);
   return null;
 }
 
+function duration(job: JobSummary): number | null {
+  if (!job.startedAt || !job.finishedAt) return null;
+  const d = (new Date(job.finishedAt).getTime() - new Date(job.startedAt).getTime()) / 1000;
+  return Number.isFinite(d) ? d : null;
+}
+
 export function JobRow({ job }: { job: JobSummary }) {
+  const { t } = useTranslation('jobs');
   const subject = useJobSubject(job);
-  const J = strings.jobs;
-  const eta = formatEta(job.etaSeconds);
   const active = job.state === 'running' || job.state === 'queued';
+  const took = duration(job);
+  const kind = jobKindLabel(job.kind);
   return (
     <li className={`job job-${job.state}`} data-testid="job" data-job-id={job.id} data-job-kind={job.kind} data-job-state={job.state}>
       <div className="job-top">
         <div className="job-title">
-          <span className="job-kind">{jobKindLabel(job.kind)}</span>
+          <span className="job-kind">{kind}</span>
           {(subject || job.finishedAt) && (
-            <span className="job-subject" title={subject ?? undefined}>
+            <span className="job-subject" title={subject ?? undefined} data-allow-clip>
               {subject}
               {subject && job.finishedAt ? ' · ' : ''}
               {job.finishedAt ? formatAgo(job.finishedAt) : ''}
+              {took !== null && (
+                <span data-testid="job-duration">
+                  {' · '}
+                  {t('tookSeconds', { time: formatSeconds(took) })}
+                </span>
+              )}
             </span>
           )}
         </div>
-        <Badge tone={stateTone[job.state]}>{job.cancelRequested && active ? J.cancelRequested : J.states[job.state]}</Badge>
+        <Badge tone={stateTone[job.state]}>{job.cancelRequested && active ? t('cancelRequested') : t(`states.${job.state}`)}</Badge>
         {active && (
           <IconButton
             icon="cancel"
-            label={`${J.cancel} ${jobKindLabel(job.kind)}${subject ? ` ${subject}` : ''}`}
+            label={`${t('cancel')} ${kind}${subject ? ` ${subject}` : ''}`}
             onClick={() => void cancelJob(job.id)}
             data-testid="job-cancel"
           />
@@ -57,7 +76,7 @@ export function JobRow({ job }: { job: JobSummary }) {
         {(job.state === 'failed' || job.state === 'cancelled') && (
           <IconButton
             icon="retry"
-            label={`${J.retry} ${jobKindLabel(job.kind)}${subject ? ` ${subject}` : ''}`}
+            label={`${t('retry')} ${kind}${subject ? ` ${subject}` : ''}`}
             onClick={() => void retryJob(job.id)}
             data-testid="job-retry"
           />
@@ -65,24 +84,25 @@ export function JobRow({ job }: { job: JobSummary }) {
       </div>
       {job.state === 'running' && (
         <>
-          <ProgressBar value={job.progress} label={`${jobKindLabel(job.kind)} ${subject ?? ''}`} />
+          <ProgressBar value={job.progress} label={`${kind} ${subject ?? ''}`} />
           <div className="job-meta">
-            <span data-testid="job-stage">{job.stage ?? ''}</span>
+            <span data-testid="job-stage">{jobStageLabel(job.stage)}</span>
             <span className="num">
-              {formatPercent(job.progress)} · {eta ? J.eta(eta) : J.etaUnknown}
+              {formatPercent(job.progress)} ·{' '}
+              {job.etaSeconds !== null ? t('eta', { time: formatSeconds(job.etaSeconds) }) : t('etaUnknown')}
             </span>
           </div>
         </>
       )}
-      {job.state === 'queued' && <div className="job-meta muted">{J.waiting}</div>}
+      {job.state === 'queued' && <div className="job-meta muted">{t('waiting')}</div>}
       {job.state === 'interrupted' && (
         <div className="job-meta muted" data-testid="job-interrupted">
-          {J.interrupted}
+          {t('interruptedHint')}
         </div>
       )}
       {job.state === 'failed' && job.error && (
         <div className="job-error" data-testid="job-error">
-          {job.error.message}
+          {errorText(job.error, subject)}
         </div>
       )}
     </li>
@@ -102,27 +122,49 @@ export function useJobCounts(): { running: number; queued: number } {
   }, [jobs]);
 }
 
-/** Side panel: running jobs with live progress, queued jobs, recent results (failures with reasons). */
+function isDuplicateImport(j: JobSummary): boolean {
+  return j.kind === 'import' && j.state === 'succeeded' && (j.output as { status?: string } | null)?.status === 'duplicate';
+}
+
+/**
+ * Side panel: running jobs with live progress, queued jobs, finished ones (failures with reasons, durations).
+ * Filter by state; "Clear finished" hides what finished so far (kept in this window's profile); imports of
+ * files already in the library are folded into one line.
+ */
 export function JobsPanel() {
+  const { t } = useTranslation('jobs');
   const jobs = useApp((s) => s.jobs);
   const ref = useRef<HTMLElement>(null);
-  const { running, queued, recent } = useMemo(() => {
+  const [filter, setFilter] = useState<JobFilter>('all');
+  const [clearedThrough, setClearedThrough] = useState(() => Number(localStorage.getItem(clearedKey) ?? 0));
+  const { running, queued, recent, duplicates } = useMemo(() => {
     const all = [...jobs.values()].sort((a, b) => b.id - a.id);
+    const finished = all.filter((j) => j.state !== 'running' && j.state !== 'queued' && j.id > clearedThrough);
+    const keep = (j: JobSummary) =>
+      filter === 'all' ||
+      (filter === 'active' && (j.state === 'running' || j.state === 'queued')) ||
+      (filter === 'failed' && (j.state === 'failed' || j.state === 'cancelled')) ||
+      (filter === 'succeeded' && j.state === 'succeeded');
     return {
-      running: all.filter((j) => j.state === 'running'),
-      queued: all.filter((j) => j.state === 'queued').reverse(),
-      recent: all.filter((j) => j.state !== 'running' && j.state !== 'queued').slice(0, 100),
+      running: all.filter((j) => j.state === 'running' && keep(j)),
+      queued: all.filter((j) => j.state === 'queued' && keep(j)).reverse(),
+      recent: finished.filter((j) => keep(j) && !isDuplicateImport(j)).slice(0, 100),
+      duplicates: finished.filter((j) => keep(j) && isDuplicateImport(j)).length,
     };
-  }, [jobs]);
+  }, [jobs, filter, clearedThrough]);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('button')?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setUi({ jobsOpen: false });
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-  const J = strings.jobs;
-  const section = (title: string, list: JobSummary[], id: string) =>
-    list.length > 0 && (
+  const clearFinished = () => {
+    const maxFinished = Math.max(0, ...[...jobs.values()].filter((j) => j.state !== 'running' && j.state !== 'queued').map((j) => j.id));
+    localStorage.setItem(clearedKey, String(maxFinished));
+    setClearedThrough(maxFinished);
+  };
+  const section = (title: string, list: JobSummary[], id: string, extra?: ReactNode) =>
+    (list.length > 0 || extra) && (
       <section className="jobs-section" aria-label={title} data-testid={`jobs-${id}`}>
         <h3>
           {title} <span className="muted">{list.length}</span>
@@ -132,25 +174,56 @@ export function JobsPanel() {
             <JobRow key={j.id} job={j} />
           ))}
         </ul>
+        {extra}
       </section>
     );
   return (
-    <aside className="drawer" aria-label={J.title} ref={ref} data-testid="jobs-panel">
+    <aside className="drawer" aria-label={t('title')} ref={ref} data-testid="jobs-panel">
       <header className="drawer-head">
-        <h2>{J.title}</h2>
-        <IconButton icon="close" label={J.close} onClick={() => setUi({ jobsOpen: false })} />
+        <h2>{t('title')}</h2>
+        <IconButton icon="close" label={t('close')} onClick={() => setUi({ jobsOpen: false })} />
       </header>
+      <div className="jobs-tools">
+        <label>
+          <span className="sr-only">{t('filter')}</span>
+          <select
+            value={filter}
+            onChange={(e) => setFilter(e.target.value as JobFilter)}
+            data-testid="jobs-filter"
+            aria-label={t('filter')}
+          >
+            {filters.map((f) => (
+              <option key={f} value={f}>
+                {t(`filters.${f}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button size="sm" variant="ghost" onClick={clearFinished} data-testid="jobs-clear">
+          {t('clearFinished')}
+        </Button>
+      </div>
       <div className="drawer-body">
-        {jobs.size === 0 && <p className="muted pad">{J.empty}</p>}
-        {section(J.running, running, 'running')}
-        {section(J.queued, queued, 'queued')}
-        {section(J.recent, recent, 'recent')}
+        {jobs.size === 0 && <p className="muted pad">{t('empty')}</p>}
+        {section(t('running'), running, 'running')}
+        {section(t('queued'), queued, 'queued')}
+        {section(
+          t('recent'),
+          recent,
+          'recent',
+          duplicates > 0 ? (
+            <p className="muted jobs-duplicates" data-testid="jobs-duplicates">
+              {t('duplicates', { count: duplicates })}
+            </p>
+          ) : undefined,
+        )}
       </div>
     </aside>
   );
 }
 
 export function JobsButton() {
+  const { t } = useTranslation();
   const { running } = useJobCounts();
   const open = useApp((s) => s.jobsOpen);
   return (
@@ -159,12 +232,12 @@ export function JobsButton() {
       icon="jobs"
       onClick={() => setUi({ jobsOpen: !open })}
       aria-expanded={open}
-      aria-label={`${strings.nav.jobs}${running ? ` (${strings.nav.runningJobs(running)})` : ''}`}
+      aria-label={`${t('nav.jobs')}${running ? ` (${t('nav.runningJobs', { count: running })})` : ''}`}
       data-testid="jobs-button"
     >
-      {strings.nav.jobs}
+      {t('nav.jobs')}
       {running > 0 && (
-        <span className="count-badge" data-testid="jobs-running-count" title={strings.nav.runningJobs(running)}>
+        <span className="count-badge" data-testid="jobs-running-count" title={t('nav.runningJobs', { count: running })}>
           {running}
         </span>
       )}

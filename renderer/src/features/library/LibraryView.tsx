@@ -1,9 +1,10 @@
-import { useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { client } from '../../state/client.js';
 import { useShallow } from 'zustand/react/shallow';
 import { Button, EmptyState, IconButton, Spinner } from '../../components/ui.js';
 import { Icon } from '../../components/Icon.js';
 import { setUi, useApp, type LibraryFilter, type LibrarySort } from '../../state/store.js';
-import { strings } from '../../strings.js';
+import { useTranslation } from 'react-i18next';
 import { FailedImports } from './FailedImports.js';
 import { selectVideos } from './selectors.js';
 import { VideoGrid } from './VideoGrid.js';
@@ -28,34 +29,36 @@ export function LibraryView() {
     })),
   );
   const deferredSearch = useDeferredValue(search);
+  const patientHits = usePatientSearch(deferredSearch);
   const shown = useMemo(
-    () => selectVideos(videos, { search: deferredSearch, filter, sort, order }),
-    [videos, deferredSearch, filter, sort, order],
+    () => selectVideos(videos, { search: deferredSearch, filter, sort, order, alsoIds: patientHits }),
+    [videos, deferredSearch, filter, sort, order, patientHits],
   );
-  const L = strings.library;
+  const { t } = useTranslation('library');
+  const { t: tc } = useTranslation();
 
   let content;
   if (!loaded)
     content = (
       <div className="center-fill">
-        <Spinner label={strings.connection.connecting} />
+        <Spinner label={tc('connection.connecting')} />
       </div>
     );
   else if (loadError)
     content = (
       <div className="alert alert-danger" role="alert">
-        {L.loadFailed(loadError)}
+        {t('loadFailed', { reason: loadError })}
       </div>
     );
   else if (videos.size === 0)
     content = (
       <EmptyState
         icon="film"
-        title={L.emptyTitle}
-        body={L.emptyBody}
+        title={t('emptyTitle')}
+        body={t('emptyBody')}
         action={
           <Button variant="primary" icon="upload" onClick={() => setUi({ importOpen: true })}>
-            {L.emptyAction}
+            {t('emptyAction')}
           </Button>
         }
       />
@@ -64,20 +67,22 @@ export function LibraryView() {
     content = (
       <EmptyState
         icon="search"
-        title={L.noMatchTitle}
-        body={L.noMatchBody}
-        action={<Button onClick={() => setUi({ search: '', filter: 'all' })}>{L.clearFilters}</Button>}
+        title={t('noMatchTitle')}
+        body={t('noMatchBody')}
+        action={<Button onClick={() => setUi({ search: '', filter: 'all' })}>{t('clearFilters')}</Button>}
       />
     );
   else content = view === 'grid' ? <VideoGrid videos={shown} /> : <VideoList videos={shown} />;
 
   return (
-    <main className="library" aria-label={L.title}>
+    <main className="library" aria-label={t('title')}>
       <div className="toolbar">
         <div className="toolbar-title">
-          <h1>{L.title}</h1>
+          <h1>{t('title')}</h1>
           <span className="muted" data-testid="library-count">
-            {L.count(shown.length, Math.max(total, videos.size))}
+            {shown.length === Math.max(total, videos.size)
+              ? t('count', { count: shown.length })
+              : t('countFiltered', { shown: shown.length, total: Math.max(total, videos.size) })}
           </span>
         </div>
         <div className="toolbar-controls">
@@ -86,45 +91,45 @@ export function LibraryView() {
             <input
               type="search"
               value={search}
-              placeholder={L.searchPlaceholder}
-              aria-label={L.searchLabel}
+              placeholder={t('searchPlaceholder')}
+              aria-label={t('searchLabel')}
               onChange={(e) => setUi({ search: e.target.value })}
               data-testid="library-search"
             />
           </label>
           <select
-            aria-label={L.filterLabel}
+            aria-label={t('filterLabel')}
             value={filter}
             onChange={(e) => setUi({ filter: e.target.value as LibraryFilter })}
             data-testid="library-filter"
           >
             {filters.map((f) => (
               <option key={f} value={f}>
-                {L.filters[f]}
+                {t(`filters.${f}`)}
               </option>
             ))}
           </select>
           <select
-            aria-label={L.sortLabel}
+            aria-label={t('sortLabel')}
             value={sort}
             onChange={(e) => setUi({ sort: e.target.value as LibrarySort })}
             data-testid="library-sort"
           >
             {sorts.map((s) => (
               <option key={s} value={s}>
-                {L.sorts[s]}
+                {t(`sorts.${s}`)}
               </option>
             ))}
           </select>
           <IconButton
             icon={order === 'asc' ? 'sortAsc' : 'sortDesc'}
-            label={order === 'asc' ? L.orderAsc : L.orderDesc}
+            label={order === 'asc' ? t('orderAsc') : t('orderDesc')}
             onClick={() => setUi({ order: order === 'asc' ? 'desc' : 'asc' })}
           />
           <BatchAction videos={shown} />
           <div className="segmented" role="group">
-            <IconButton icon="grid" label={L.viewGrid} aria-pressed={view === 'grid'} onClick={() => setUi({ view: 'grid' })} />
-            <IconButton icon="list" label={L.viewList} aria-pressed={view === 'list'} onClick={() => setUi({ view: 'list' })} />
+            <IconButton icon="grid" label={t('viewGrid')} aria-pressed={view === 'grid'} onClick={() => setUi({ view: 'grid' })} />
+            <IconButton icon="list" label={t('viewList')} aria-pressed={view === 'list'} onClick={() => setUi({ view: 'list' })} />
           </div>
         </div>
       </div>
@@ -133,3 +138,25 @@ export function LibraryView() {
     </main>
   );
 }
+
+/** Videos whose case number or exam date match (searched in the core, where the values are decrypted). */
+function usePatientSearch(search: string): ReadonlySet<number> {
+  const [hits, setHits] = useState<{ query: string; ids: ReadonlySet<number> }>({ query: '', ids: new Set() });
+  const q = search.trim();
+  useEffect(() => {
+    if (q.length < 2) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      client()
+        .call('videos.search', { query: q })
+        .then((r) => live && setHits({ query: q, ids: new Set(r.videoIds) }))
+        .catch(() => undefined);
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [q]);
+  return hits.query === q ? hits.ids : EMPTY;
+}
+const EMPTY: ReadonlySet<number> = new Set();

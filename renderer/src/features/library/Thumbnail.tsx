@@ -2,13 +2,14 @@ import { useState } from 'react';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { Icon } from '../../components/Icon.js';
 import { client } from '../../state/client.js';
-import { strings } from '../../strings.js';
+import { useTranslation } from 'react-i18next';
 
 export function Thumbnail({ video, className }: { video: VideoSummary; className?: string }) {
+  const { t } = useTranslation('library');
   const [broken, setBroken] = useState(false);
   if (video.thumbnailArtifactId === null || broken) {
     return (
-      <div className={`thumb thumb-empty ${className ?? ''}`} aria-label={strings.library.noThumbnail}>
+      <div className={`thumb thumb-empty ${className ?? ''}`} aria-label={t('noThumbnail')}>
         <Icon name="film" size={22} />
       </div>
     );

@@ -56,7 +56,7 @@ const VideoCard = memo(function VideoCard({ video }: { video: VideoSummary }) {
         </span>
       </div>
       <div className="card-body">
-        <div className="card-name" data-testid="video-name">
+        <div className="card-name" title={video.name} data-testid="video-name" data-allow-clip>
           {video.name}
         </div>
         <div className="card-meta">

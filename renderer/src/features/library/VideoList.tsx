@@ -2,11 +2,12 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
-import { strings } from '../../strings.js';
+import { useTranslation } from 'react-i18next';
 import { setUi, useApp, type LibrarySort } from '../../state/store.js';
 
 /** A column header that sorts the library by that column (again: reverses the order). */
 function SortHeader({ column, label, numeric }: { column: LibrarySort; label: string; numeric?: boolean }) {
+  const { t } = useTranslation('library');
   const sort = useApp((s) => s.sort);
   const order = useApp((s) => s.order);
   const active = sort === column;
@@ -14,7 +15,7 @@ function SortHeader({ column, label, numeric }: { column: LibrarySort; label: st
     <button
       type="button"
       className={`sort-head ${numeric ? 'num' : ''} ${active ? 'sort-active' : ''}`}
-      aria-label={`${strings.library.sortLabel} ${label}`}
+      aria-label={t('sortBy', { column: label })}
       aria-pressed={active}
       onClick={() =>
         setUi(active ? { order: order === 'asc' ? 'desc' : 'asc' } : { sort: column, order: column === 'name' ? 'asc' : 'desc' })
@@ -39,17 +40,17 @@ export function VideoList({ videos }: { videos: VideoSummary[] }) {
     estimateSize: () => ROW,
     overscan: 8,
   });
-  const c = strings.library.columns;
+  const { t } = useTranslation('library');
   return (
     <div className="list-wrap">
       <div className="list-head">
         <span />
-        <SortHeader column="name" label={c.name} />
-        <SortHeader column="duration" label={c.duration} numeric />
-        <span>{c.resolution}</span>
-        <span className="num">{c.fps}</span>
-        <SortHeader column="size" label={c.size} numeric />
-        <span>{c.state}</span>
+        <SortHeader column="name" label={t('columns.name')} />
+        <SortHeader column="duration" label={t('columns.duration')} numeric />
+        <span>{t('columns.resolution')}</span>
+        <span className="num">{t('columns.fps')}</span>
+        <SortHeader column="size" label={t('columns.size')} numeric />
+        <span>{t('columns.state')}</span>
       </div>
       <div className="scroll-area" ref={scrollRef} data-testid="video-list">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="list">
@@ -66,7 +67,7 @@ export function VideoList({ videos }: { videos: VideoSummary[] }) {
                 style={{ transform: `translateY(${item.start}px)`, height: ROW }}
               >
                 <Thumbnail video={v} className="thumb-small" />
-                <span className="list-name" title={v.originalPath} data-testid="video-name">
+                <span className="list-name" title={v.originalPath} data-testid="video-name" data-allow-clip>
                   {v.name}
                 </span>
                 <span className="num">{formatDuration(v.duration)}</span>

@@ -9,6 +9,9 @@ export function matchesFilter(v: VideoSummary, f: LibraryFilter): boolean {
       return v.activeJobs > 0;
     case 'failed':
       return v.lastJobFailed;
+    case 'reviewed':
+      // Reviewed = every segment validated by a person (or the core says so).
+      return v.state === 'reviewed' || (v.review.total > 0 && v.review.validated === v.review.total);
     default:
       return v.state === f;
   }
@@ -19,12 +22,13 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'bas
 /** Search, filter and sort in memory: instant for tens of thousands of videos. */
 export function selectVideos(
   videos: Map<number, VideoSummary>,
-  q: { search: string; filter: LibraryFilter; sort: LibrarySort; order: 'asc' | 'desc' },
+  q: { search: string; filter: LibraryFilter; sort: LibrarySort; order: 'asc' | 'desc'; alsoIds?: ReadonlySet<number> },
 ): VideoSummary[] {
   const needle = q.search.trim().toLocaleLowerCase();
   const out: VideoSummary[] = [];
   for (const v of videos.values()) {
-    if (needle && !v.name.toLocaleLowerCase().includes(needle)) continue;
+    // Name here; case number and exam date are matched in the core (decrypted there) and arrive as ids.
+    if (needle && !v.name.toLocaleLowerCase().includes(needle) && !q.alsoIds?.has(v.id)) continue;
     if (!matchesFilter(v, q.filter)) continue;
     out.push(v);
   }

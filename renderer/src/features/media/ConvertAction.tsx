@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { errorMessage } from '../../transport/types.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { JobStatus, besideOriginal } from './JobStatus.js';
 import './locales/types.js';
 

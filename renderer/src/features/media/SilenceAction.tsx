@@ -4,7 +4,7 @@ import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { useApp } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { JobStatus, besideOriginal } from './JobStatus.js';
 import './locales/types.js';
 

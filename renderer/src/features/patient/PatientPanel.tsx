@@ -5,13 +5,14 @@ import { Badge, Button, ProgressBar, type Tone } from '../../components/ui.js';
 import { navigate } from '../../lib/route.js';
 import { client } from '../../state/client.js';
 import { notify, useApp } from '../../state/store.js';
-import { errorMessage } from '../../transport/types.js';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n/index.js';
+import { errorText } from '../../i18n/errors.js';
+import { formatDateTime, formatPercentValue } from '../../i18n/format.js';
+import { ClientError } from '../../transport/types.js';
 import { playerControls } from '../video/player.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { ProfileEditor } from './ProfileEditor.js';
-import { strings } from '../../strings.js';
-
-const S = strings.patient;
 import './patient.css';
 
 type FieldChange = Omit<CommandInput<'patient.update'>, 'video'>;
@@ -25,6 +26,7 @@ function tone(c: number | null): Tone {
 
 /** Patient data read from the overlay: each field, its confidence and crop; correct, verify, re-read. */
 export function PatientPanel({ video }: VideoPanelProps) {
+  const { t } = useTranslation('patient');
   const [data, setData] = useState<PatientData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [profiles, setProfiles] = useState<ProfileInfo[]>([]);
@@ -38,7 +40,7 @@ export function PatientPanel({ video }: VideoPanelProps) {
     client()
       .call('patient.get', { video: video.id })
       .then((d) => (setData(d), setError(null)))
-      .catch((err) => setError(errorMessage(err)));
+      .catch((err) => setError(errorText(err)));
   }, [video.id]);
   const loadProfiles = useCallback(() => {
     client()
@@ -64,7 +66,7 @@ export function PatientPanel({ video }: VideoPanelProps) {
       // The job's progress arrives through the job events the store already follows.
       await client().call('ocr.start', { video: video.id, ...(profile ? { profile } : {}) });
     } catch (err) {
-      notify(errorMessage(err));
+      notify(errorText(err));
     }
   };
   const suggest = async () => {
@@ -73,17 +75,21 @@ export function PatientPanel({ video }: VideoPanelProps) {
       const best = m[0];
       if (best && best.score >= 0.6) {
         setProfile(best.name);
-        setSuggestion(S.suggested(best.name, best.score));
-      } else setSuggestion(S.noSuggestion);
+        setSuggestion(t('suggested', { name: best.name, score: formatPercentValue(best.score) }));
+      } else setSuggestion(t('noSuggestion'));
     } catch (err) {
-      setSuggestion(errorMessage(err));
+      setSuggestion(errorText(err));
     }
   };
-  const update = async (change: FieldChange, label: string) => {
+  /** Send a change; returns the stored data (null when refused, with the reason said once, in words). */
+  const update = async (change: FieldChange, label: string): Promise<PatientData | null> => {
     try {
-      setData(await client().call('patient.update', { video: video.id, ...change }));
+      const d = await client().call('patient.update', { video: video.id, ...change });
+      setData(d);
+      return d;
     } catch (err) {
-      notify(`${label}: ${errorMessage(err)}`);
+      notify(fieldError(err, label));
+      return null;
     }
   };
 
@@ -92,9 +98,9 @@ export function PatientPanel({ video }: VideoPanelProps) {
     <div className="patient" data-testid="patient-panel">
       <div className="patient-toolbar">
         <label className="patient-profile">
-          <span>{S.profile}</span>
+          <span>{t('profile')}</span>
           <select value={profile} onChange={(e) => setProfile(e.target.value)} data-testid="patient-profile">
-            <option value="">{S.profileAuto}</option>
+            <option value="">{t('profileAuto')}</option>
             {profiles.map((p) => (
               <option key={p.profile.name} value={p.profile.name}>
                 {p.profile.name}
@@ -103,13 +109,13 @@ export function PatientPanel({ video }: VideoPanelProps) {
           </select>
         </label>
         <Button size="sm" variant="primary" disabled={Boolean(active)} onClick={() => void run()} data-testid="patient-read">
-          {data?.ocrAt ? S.reread : S.read}
+          {data?.ocrAt ? t('reread') : t('read')}
         </Button>
         <Button size="sm" variant="ghost" disabled={!data?.ocrAt} onClick={() => void suggest()} data-testid="patient-suggest">
-          {S.suggest}
+          {t('suggest')}
         </Button>
         <Button size="sm" variant="ghost" onClick={() => setEditor(true)} data-testid="patient-edit-profiles">
-          {S.editProfiles}
+          {t('editProfiles')}
         </Button>
       </div>
       {suggestion && (
@@ -117,26 +123,34 @@ export function PatientPanel({ video }: VideoPanelProps) {
           {suggestion}
         </p>
       )}
-      {active && <ProgressBar value={job.progress} label={S.reading} indeterminate={job.state === 'queued'} />}
+      {active && <ProgressBar value={job.progress} label={t('reading')} indeterminate={job.state === 'queued'} />}
       {error && <p className="patient-error">{error}</p>}
-      {data && !data.ocrAt && !active && <p className="muted">{S.notRead}</p>}
+      {data && !data.ocrAt && !active && <p className="muted">{t('notRead')}</p>}
       {data?.ocrAt && (
         <p className="muted" data-testid="patient-profile-used">
-          {S.profileUsed(data.profile)}
+          {data.profile ? t('profileUsed', { name: data.profile }) : t('profileNone')}
         </p>
       )}
       <ul className="patient-fields">
         {FIELDS.map((f) => (
-          <FieldRow key={f} videoId={video.id} field={f} view={byField.get(f) ?? null} onChange={(c) => void update(c, S.fields[f])} />
+          <FieldRow key={f} videoId={video.id} field={f} view={byField.get(f) ?? null} onChange={(c) => update(c, t(`fields.${f}`))} />
         ))}
       </ul>
-      {data?.endoscope && <p className="muted">{S.endoscope(data.endoscope.shape, data.endoscope.width, data.endoscope.height)}</p>}
+      {data?.endoscope && (
+        <p className="muted">
+          {t('endoscope', {
+            shape: t(`shapes.${data.endoscope.shape}` as 'shapes.circle', { defaultValue: data.endoscope.shape }),
+            width: data.endoscope.width,
+            height: data.endoscope.height,
+          })}
+        </p>
+      )}
       {data && data.samePatientVideos.length > 0 && (
         <p className="patient-same">
-          {S.samePatient}{' '}
+          {t('samePatient')}{' '}
           {data.samePatientVideos.map((id) => (
             <a key={id} href={`#/video/${id}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'video', id }))}>
-              {S.video(id)}
+              {t('video', { id })}
             </a>
           ))}
         </p>
@@ -167,14 +181,15 @@ function FieldRow({
   videoId: number;
   field: PatientField;
   view: PatientFieldView | null;
-  onChange: (c: FieldChange) => void;
+  onChange: (c: FieldChange) => Promise<PatientData | null>;
 }) {
-  const label = S.fields[field];
+  const { t } = useTranslation('patient');
+  const label = t(`fields.${field}`);
   const [value, setValue] = useState(view?.value ?? '');
   const [crop, setCrop] = useState<string | null>(null);
   // Shown at once when clicked; the stored state replaces it when the update returns (or reverts it on error).
   const [verified, setVerified] = useState(view?.verified ?? false);
-  useEffect(() => setValue(view?.value ?? ''), [view?.value]);
+  useEffect(() => setValue(view?.value ?? ''), [view?.value, view?.updatedAt]);
   useEffect(() => setVerified(view?.verified ?? false), [view?.verified, view?.updatedAt]);
   useEffect(() => {
     setCrop(null);
@@ -189,9 +204,10 @@ function FieldRow({
     };
   }, [videoId, field, view?.hasCrop, view?.updatedAt]);
   const dirty = value.trim() !== (view?.value ?? '');
-  const save = () => {
-    if (!value.trim()) onChange({ clear: [field] });
-    else onChange({ set: { [field]: value } });
+  const save = async () => {
+    const d = await onChange(value.trim() ? { set: { [field]: value } } : { clear: [field] });
+    // The stored (normalised) value replaces what was typed: "07.09.1951" becomes "1951-09-07", Save goes away.
+    if (d) setValue(d.fields.find((x) => x.field === field)?.value ?? '');
   };
   return (
     <li className="patient-field" data-testid={`patient-field-${field}`}>
@@ -199,11 +215,11 @@ function FieldRow({
         <label htmlFor={`pf-${field}`}>{label}</label>
         <span className="badges">
           {view?.confidence !== null && view?.confidence !== undefined && (
-            <Badge tone={tone(view.confidence)} title={S.confidenceTitle}>
-              {S.confidence(view.confidence)}
+            <Badge tone={tone(view.confidence)} title={t('confidenceTitle')}>
+              {formatPercentValue(view.confidence)}
             </Badge>
           )}
-          {view?.source === 'manual' && <Badge tone="info">{S.manual}</Badge>}
+          {view?.source === 'manual' && <Badge tone="info">{t('manual')}</Badge>}
         </span>
       </div>
       <div className="patient-field-edit">
@@ -211,29 +227,29 @@ function FieldRow({
           className="input"
           id={`pf-${field}`}
           value={value}
-          placeholder={S.empty}
+          placeholder={t('empty')}
           onChange={(e) => setValue(e.target.value)}
-          onKeyDown={(e) => e.key === 'Enter' && dirty && save()}
+          onKeyDown={(e) => e.key === 'Enter' && dirty && void save()}
           data-testid={`patient-input-${field}`}
         />
         {dirty && (
-          <Button size="sm" variant="primary" onClick={save} data-testid={`patient-save-${field}`}>
-            {value.trim() ? S.save : S.clear}
+          <Button size="sm" variant="primary" onClick={() => void save()} data-testid={`patient-save-${field}`}>
+            {value.trim() ? t('save') : t('clear')}
           </Button>
         )}
-        <label className="patient-verify" title={S.verify(label)}>
+        <label className="patient-verify" title={t('verify', { label })}>
           <input
             type="checkbox"
             checked={verified}
             disabled={!view || dirty}
             onChange={(e) => {
               setVerified(e.target.checked);
-              onChange(e.target.checked ? { verify: [field] } : { unverify: [field] });
+              void onChange(e.target.checked ? { verify: [field] } : { unverify: [field] });
             }}
-            aria-label={S.verify(label)}
+            aria-label={t('verify', { label })}
             data-testid={`patient-verify-${field}`}
           />
-          <span>{S.verified}</span>
+          <span>{t('verified')}</span>
         </label>
       </div>
       {crop && (
@@ -241,9 +257,15 @@ function FieldRow({
           type="button"
           className="patient-crop"
           onClick={() => view?.frame !== null && view?.frame !== undefined && playerControls.seekToFrame(view.frame)}
-          title={view?.frame !== null && view?.frame !== undefined ? S.showFrame(view.frame) : undefined}
+          title={view?.frame !== null && view?.frame !== undefined ? t('showFrame', { frame: view.frame }) : undefined}
         >
-          <img src={`data:image/png;base64,${crop}`} alt={S.cropAlt(label, view?.frame ?? null)} data-testid={`patient-crop-${field}`} />
+          <img
+            src={`data:image/png;base64,${crop}`}
+            alt={
+              view?.frame !== null && view?.frame !== undefined ? t('cropAltFrame', { label, frame: view.frame }) : t('cropAlt', { label })
+            }
+            data-testid={`patient-crop-${field}`}
+          />
         </button>
       )}
     </li>
@@ -251,6 +273,7 @@ function FieldRow({
 }
 
 function History({ videoId, version }: { videoId: number; version: unknown }) {
+  const { t } = useTranslation('patient');
   const [open, setOpen] = useState(false);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   useEffect(() => {
@@ -262,16 +285,27 @@ function History({ videoId, version }: { videoId: number; version: unknown }) {
   }, [open, videoId, version]);
   return (
     <details className="patient-history" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary>{S.history}</summary>
-      {entries && !entries.length && <p className="muted">{S.historyEmpty}</p>}
+      <summary>{t('history')}</summary>
+      {entries && !entries.length && <p className="muted">{t('historyEmpty')}</p>}
       <ol data-testid="patient-history">
         {[...(entries ?? [])].reverse().map((a) => (
           <li key={a.id}>
-            <span className="muted">{new Date(a.at).toLocaleString()}</span> {S.historyRow(a.who, S.actions[a.action] ?? a.action)} ·{' '}
-            {S.fields[a.field as PatientField] ?? a.field}: <s>{a.oldValue ?? S.empty}</s> → {a.newValue ?? S.empty}
+            <span className="muted">{formatDateTime(a.at)}</span>{' '}
+            {t('historyRow', { who: a.who, action: t(`actions.${a.action}` as 'actions.ocr', { defaultValue: a.action }) })} ·{' '}
+            {t(`fields.${a.field as PatientField}`, { defaultValue: a.field })}: <s>{a.oldValue ?? t('empty')}</s> →{' '}
+            {a.newValue ?? t('empty')}
           </li>
         ))}
       </ol>
     </details>
   );
+}
+
+/** A refused change said once, in words: "Date of birth: type a date such as 07.09.1951." */
+function fieldError(err: unknown, label: string): string {
+  const expected = err instanceof ClientError ? err.details?.expected : undefined;
+  if (expected === 'date')
+    return i18n.t('patient:dateInvalid', { field: label, example: i18n.language === 'de' ? '07.09.1951' : '1951-09-07' });
+  if (err instanceof ClientError && err.code === 'usage') return `${label}: ${err.message.replace(/^[a-z_]+: /, '')}`;
+  return `${label}: ${errorText(err)}`;
 }

@@ -4,15 +4,12 @@ import { Modal } from '../../components/Modal.js';
 import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
-import { errorMessage } from '../../transport/types.js';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../i18n/errors.js';
 import { usePlayer } from '../video/player.js';
-import { strings } from '../../strings.js';
-
-const S = strings.patient;
-
-type RegionKey = keyof typeof S.regions;
+type RegionKey = 'name' | 'last_name' | 'first_name' | 'dob' | 'examination_date' | 'casenumber' | 'device' | 'endoscope';
 type Rect = { x: number; y: number; width: number; height: number };
-const KEYS = Object.keys(S.regions) as RegionKey[];
+const KEYS: RegionKey[] = ['name', 'last_name', 'first_name', 'dob', 'examination_date', 'casenumber', 'device', 'endoscope'];
 const COLORS: Record<RegionKey, string> = {
   name: '#3b82f6',
   last_name: '#06b6d4',
@@ -54,6 +51,7 @@ export function ProfileEditor({
   onClose: () => void;
   onSaved: (name: string) => void;
 }) {
+  const { t } = useTranslation('patient');
   const W = video.displayWidth;
   const H = video.displayHeight;
   const [base, setBase] = useState('');
@@ -117,18 +115,18 @@ export function ProfileEditor({
       const saved = await client().call('profiles.save', { profile });
       onSaved(saved.name);
     } catch (err) {
-      notify(errorMessage(err));
+      notify(errorText(err));
     }
   };
 
   return (
-    <Modal title={S.editorTitle} onClose={onClose} closeLabel={S.close} testId="profile-editor">
-      <p className="muted">{S.editorHint}</p>
+    <Modal title={t('editorTitle')} onClose={onClose} closeLabel={t('close')} testId="profile-editor">
+      <p className="muted">{t('editorHint')}</p>
       <div className="profile-editor-form">
         <label>
-          <span>{S.baseOn}</span>
+          <span>{t('baseOn')}</span>
           <select value={base} onChange={(e) => pick(e.target.value)} data-testid="profile-base">
-            <option value="">{S.baseNew}</option>
+            <option value="">{t('baseNew')}</option>
             {profiles.map((p) => (
               <option key={p.profile.name} value={p.profile.name}>
                 {p.profile.name}
@@ -137,35 +135,35 @@ export function ProfileEditor({
           </select>
         </label>
         <label>
-          <span>{S.name}</span>
+          <span>{t('name')}</span>
           <input className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="profile-name" />
         </label>
         <label>
-          <span>{S.dateOrder}</span>
+          <span>{t('dateOrder')}</span>
           <select value={dateOrder} onChange={(e) => setDateOrder(e.target.value as 'dmy' | 'mdy')}>
             {(['dmy', 'mdy'] as const).map((o) => (
               <option key={o} value={o}>
-                {S.dateOrders[o]}
+                {t(`dateOrders.${o}`)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          <span>{S.shape}</span>
+          <span>{t('shape')}</span>
           <select value={shape} onChange={(e) => setShape(e.target.value as typeof shape)}>
             {(['circle', 'octagon', 'rectangle'] as const).map((o) => (
               <option key={o} value={o}>
-                {S.shapes[o]}
+                {t(`shapes.${o}`)}
               </option>
             ))}
           </select>
         </label>
       </div>
-      <div className="profile-editor-regions" role="radiogroup" aria-label={S.region}>
+      <div className="profile-editor-regions" role="radiogroup" aria-label={t('region')}>
         {KEYS.map((k) => (
           <label key={k} className={`profile-region ${active === k ? 'active' : ''}`} style={{ borderColor: COLORS[k] }}>
             <input type="radio" name="region" checked={active === k} onChange={() => setActive(k)} data-testid={`profile-region-${k}`} />
-            <span>{S.regions[k]}</span>
+            <span>{t(`regions.${k}`)}</span>
             {regions[k] && (
               <button
                 type="button"
@@ -174,7 +172,7 @@ export function ProfileEditor({
                   const { [k]: _removed, ...rest } = regions;
                   setRegions(rest);
                 }}
-                aria-label={`${S.clearRegion}: ${S.regions[k]}`}
+                aria-label={`${t('clearRegion')}: ${t(`regions.${k}`)}`}
               >
                 ×
               </button>
@@ -209,7 +207,7 @@ export function ProfileEditor({
                   data-testid={`profile-rect-${k}`}
                 />
                 <text x={r.x + 4} y={r.y + Math.max(14, H / 40)} fill={COLORS[k]} fontSize={Math.max(12, H / 40)}>
-                  {S.regions[k]}
+                  {t(`regions.${k}`)}
                 </text>
               </g>
             ) : null;
@@ -229,9 +227,9 @@ export function ProfileEditor({
         </svg>
       </div>
       <div className="profile-editor-actions">
-        <Button onClick={onClose}>{S.close}</Button>
+        <Button onClick={onClose}>{t('close')}</Button>
         <Button variant="primary" disabled={!name.trim()} onClick={() => void save()} data-testid="profile-save">
-          {S.saveProfile}
+          {t('saveProfile')}
         </Button>
       </div>
     </Modal>

@@ -1,17 +1,18 @@
+import './predict.css';
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../../../core/api/types.js';
 import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
-import { errorMessage } from '../../transport/types.js';
-import { strings } from '../../strings.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../i18n/errors.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 
 const FPS_CHOICES = ['default', '1', '2', '5', '10', 'all'] as const;
 
 /** Header action of the video view: "Predict…" opens a small form with the model picker and sampling rate. */
 export function PredictAction({ video }: VideoPanelProps) {
-  const P = strings.predict;
+  const { t } = useTranslation('predict');
   const [open, setOpen] = useState(false);
   const [models, setModels] = useState<ModelInfo[] | null>(null);
   const [model, setModel] = useState('');
@@ -29,7 +30,7 @@ export function PredictAction({ video }: VideoPanelProps) {
         setModels(list);
         setModel((m) => m || list.find((x) => x.isDefault)?.name || list[0]?.name || '');
       })
-      .catch((err) => live && setError(errorMessage(err)));
+      .catch((err) => live && setError(errorText(err)));
     return () => {
       live = false;
     };
@@ -48,8 +49,8 @@ export function PredictAction({ video }: VideoPanelProps) {
       });
       setOpen(false);
     } catch (err) {
-      setError(errorMessage(err));
-      notify(P.failed(video.name, errorMessage(err)));
+      setError(errorText(err));
+      notify(t('failed', { file: video.name, reason: errorText(err) }));
     } finally {
       setBusy(false);
     }
@@ -58,33 +59,33 @@ export function PredictAction({ video }: VideoPanelProps) {
   return (
     <div className="predict-action">
       <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="action-predict">
-        {P.action}
+        {t('action')}
       </Button>
       {open && (
         <div
           className="predict-popover"
           role="dialog"
-          aria-label={P.dialogTitle}
+          aria-label={t('dialogTitle')}
           data-testid="predict-dialog"
           onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
         >
           <label className="field">
-            <span>{P.model}</span>
+            <span>{t('model')}</span>
             <select value={model} onChange={(e) => setModel(e.target.value)} disabled={!models} data-testid="predict-model">
               {(models ?? []).map((m) => (
                 <option key={m.name} value={m.name}>
-                  {P.modelOption(m.name, m.version, m.builtin)}
+                  {t(m.builtin ? 'modelOptionBuiltin' : 'modelOption', { name: m.name, version: m.version })}
                 </option>
               ))}
             </select>
           </label>
-          {selected && <p className="hint">{P.labels(selected.labels.join(', '))}</p>}
+          {selected && <p className="hint">{t('labels', { labels: selected.labels.join(', ') })}</p>}
           <label className="field">
-            <span>{P.sampling}</span>
+            <span>{t('sampling')}</span>
             <select value={fps} onChange={(e) => setFps(e.target.value as typeof fps)} data-testid="predict-fps">
               {FPS_CHOICES.map((f) => (
                 <option key={f} value={f}>
-                  {P.fpsChoice(f)}
+                  {f === 'default' ? t('fpsDefault') : f === 'all' ? t('fpsAll') : t('fpsPerSecond', { fps: f })}
                 </option>
               ))}
             </select>
@@ -96,10 +97,10 @@ export function PredictAction({ video }: VideoPanelProps) {
           )}
           <div className="row gap-s">
             <Button variant="primary" size="sm" disabled={!model || busy} onClick={() => void run()} data-testid="predict-run">
-              {P.run}
+              {t('run')}
             </Button>
             <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
-              {P.cancel}
+              {t('cancel')}
             </Button>
           </div>
         </div>

@@ -1,12 +1,10 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Segment, VideoDetail } from '../../../../core/api/types.js';
-import { Button, IconButton } from '../../components/ui.js';
+import { useTranslation } from 'react-i18next';
+import type { VideoDetail } from '../../../../core/api/types.js';
 import { formatTimecode } from '../../lib/format.js';
 import { client } from '../../state/client.js';
-import { notify } from '../../state/store.js';
-import { strings } from '../../strings.js';
 import { playerControls, usePlayer } from '../video/player.js';
-import { drawTimeline, laneColor, type DrawModel } from './draw.js';
+import { drawTimeline, type DrawModel } from './draw.js';
 import {
   LANE_H,
   RULER_H,
@@ -16,40 +14,26 @@ import {
   laneAt,
   maxPps,
   minPps,
-  xToBoundary,
   xToFrame,
   xToSec,
   type Fps,
   type View,
 } from './geometry.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import {
-  edit,
-  loadReview,
-  onCoreEvent,
-  onDataChanged,
-  reviewActions,
-  select,
-  selectedSegments,
-  showScoresOf,
-  useReview,
-} from './reviewStore.js';
-import { ProgressBar } from '../../components/ui.js';
-import { formatEta, formatPercent } from '../../lib/format.js';
-import { useApp } from '../../state/store.js';
+import { HistoryList } from './HistoryList.js';
 import { useReviewKeys } from './keys.js';
-
-type Drag =
-  | { kind: 'start' | 'end' | 'move'; seg: Segment; lane: string; x0: number; b0: number; moved: boolean; shift: boolean }
-  | { kind: 'draw'; lane: string; x0: number; b0: number; moved: boolean }
-  | { kind: 'scrub' };
+import { LaneHeads } from './LaneHeads.js';
+import { createPointerMachine } from './pointer.js';
+import { PredictionInfo } from './PredictionInfo.js';
+import { loadReview, onCoreEvent, onDataChanged, reviewActions, useReview } from './reviewStore.js';
+import { SelectionEditor } from './SelectionEditor.js';
+import { TimelineToolbar } from './TimelineToolbar.js';
+import './review.css';
 
 /** The timeline view model that is not React state (changes at pointer speed). */
 interface Live {
   view: View;
-  drag: Drag | null;
   draft: DrawModel['draft'];
-  hover: { x: number; y: number } | null;
   follow: boolean;
 }
 
@@ -65,30 +49,28 @@ declare global {
   }
 }
 
+/**
+ * The segment timeline of one video: a canvas with one lane per label (drawn by draw.ts), its view (scroll and
+ * zoom), the pointer state machine (pointer.ts), the toolbar, lane heads, selection editor and history.
+ */
 export function Timeline({ video }: { video: VideoDetail }) {
-  const R = strings.review;
+  const { t } = useTranslation('review');
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const tipRef = useRef<HTMLDivElement>(null);
   const previewRef = useRef<HTMLDivElement>(null);
-  const live = useRef<Live>({ view: { start: 0, pps: 1, width: 800 }, drag: null, draft: null, hover: null, follow: true });
+  const live = useRef<Live>({ view: { start: 0, pps: 1, width: 800 }, draft: null, follow: true });
   const raf = useRef(0);
+  const pointer = useRef<ReturnType<typeof createPointerMachine> | null>(null);
   const [width, setWidth] = useState(800);
   const [, setZoomTick] = useState(0);
   const state = useReview((s) => s.state);
   const lanes = useReview((s) => s.lanes);
-  const byLane = useReview((s) => s.byLane);
   const selected = useReview((s) => s.selected);
-  const currentLabel = useReview((s) => s.currentLabel);
-  const history = useReview((s) => s.history);
   const helpOpen = useReview((s) => s.helpOpen);
   const loadError = useReview((s) => s.error);
   const loading = useReview((s) => s.loading);
-  const runs = useReview((s) => s.runs);
   const scores = useReview((s) => s.scores);
-  const predicting = useApp((s) =>
-    [...s.jobs.values()].find((j) => j.kind === 'predict' && j.videoId === video.id && (j.state === 'running' || j.state === 'queued')),
-  );
 
   const stateFps = state?.fps;
   const fps: Fps = useMemo(
@@ -156,7 +138,7 @@ export function Timeline({ video }: { video: VideoDetail }) {
     if (raf.current) return;
     raf.current = requestAnimationFrame(() => {
       raf.current = 0;
-      drawNow(live.current.drag ? 'timeline-drag-frame' : 'timeline-draw');
+      drawNow(pointer.current?.dragging() ? 'timeline-drag-frame' : 'timeline-draw');
     });
   }, [drawNow]);
 
@@ -221,7 +203,7 @@ export function Timeline({ video }: { video: VideoDetail }) {
         if (p.frame === prev.frame) return;
         const v = live.current.view;
         const x = frameToX(p.frame, fps, v);
-        if (live.current.follow && !live.current.drag && (x < 0 || x > v.width)) {
+        if (live.current.follow && !pointer.current?.dragging() && (x < 0 || x > v.width)) {
           setView(p.playing ? frameToSec(p.frame, fps) - (v.width * 0.1) / v.pps : frameToSec(p.frame, fps) - v.width / 2 / v.pps, v.pps);
         }
         redraw();
@@ -264,18 +246,17 @@ export function Timeline({ video }: { video: VideoDetail }) {
     tip.textContent = text;
     tip.style.transform = `translate(${Math.round(x + 12)}px, ${Math.round(y - 30)}px)`;
   };
-  const boundaryText = (which: string, f: number) => `${which} ${formatTimecode(frameToSec(f, fps))} · ${R.frame} ${f}`;
 
   const showPreview = (x: number | null) => {
     const el = previewRef.current;
     const sp = useReview.getState().state?.sprites;
     if (!el) return;
-    if (x === null || !sp || live.current.drag) {
+    if (x === null || !sp || pointer.current?.dragging()) {
       el.hidden = true;
       return;
     }
-    const t = Math.max(0, Math.min(duration, xToSec(x, live.current.view)));
-    const idx = Math.min(sp.count - 1, Math.floor(t / sp.interval));
+    const at = Math.max(0, Math.min(duration, xToSec(x, live.current.view)));
+    const idx = Math.min(sp.count - 1, Math.floor(at / sp.interval));
     const perSheet = sp.columns * sp.rows;
     const sheet = sp.sheets[Math.floor(idx / perSheet)];
     if (sheet === undefined) {
@@ -288,135 +269,39 @@ export function Timeline({ video }: { video: VideoDetail }) {
     img.style.height = `${sp.tileHeight}px`;
     img.style.backgroundImage = `url("${client().mediaUrl({ kind: 'artifact', id: sheet })}")`;
     img.style.backgroundPosition = `-${(cell % sp.columns) * sp.tileWidth}px -${Math.floor(cell / sp.columns) * sp.tileHeight}px`;
-    (el.lastElementChild as HTMLElement).textContent = `${formatTimecode(t)} · ${R.frame} ${Math.floor((t * fps.num) / fps.den)}`;
+    const f = xToFrame(x, fps, live.current.view);
+    (el.lastElementChild as HTMLElement).textContent = `${formatTimecode(frameToSec(f, fps))} · ${t('frame')} ${f}`;
     el.hidden = false;
     el.style.transform = `translateX(${Math.round(Math.max(0, Math.min(live.current.view.width - sp.tileWidth, x - sp.tileWidth / 2)))}px)`;
   };
 
-  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    if (e.button !== 0 || !state) return;
-    const { x, y } = local(e);
-    const v = live.current.view;
-    const li = laneAt(y, lanes.length);
-    (e.target as HTMLElement).setPointerCapture(e.pointerId);
-    canvasRef.current?.focus({ preventScroll: true });
-    if (li === -1) {
-      live.current.drag = { kind: 'scrub' };
-      playerControls.seekToFrame(xToFrame(x, fps, v));
-      return;
-    }
-    if (li < 0) return;
-    const lane = lanes[li]!;
-    const hit = hitTest(byLane.get(lane) ?? [], x, fps, v, useReview.getState().selected);
-    const b0 = xToBoundary(x, fps, v);
-    if (hit) {
-      live.current.drag = { kind: hit.part === 'body' ? 'move' : hit.part, seg: hit.seg, lane, x0: x, b0, moved: false, shift: e.shiftKey };
-      performance.clearMeasures('timeline-drag-frame');
-    } else {
-      live.current.drag = { kind: 'draw', lane, x0: x, b0, moved: false };
-      reviewActions.setLabel(lane);
-    }
-  };
-
-  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    if (!state) return;
-    const { x, y } = local(e);
-    const v = live.current.view;
-    const d = live.current.drag;
-    if (!d) {
-      const li = laneAt(y, lanes.length);
-      const hit = li >= 0 ? hitTest(byLane.get(lanes[li]!) ?? [], x, fps, v, selected) : null;
-      canvasRef.current!.style.cursor = hit
-        ? hit.part === 'body'
-          ? 'grab'
-          : 'ew-resize'
-        : li === -1
-          ? 'pointer'
-          : li >= 0
-            ? 'crosshair'
-            : 'default';
-      showPreview(x);
-      if (hit) {
-        const sg = hit.seg;
-        showTip(
-          strings.predict.segmentTooltip({
-            label: sg.label,
-            start: formatTimecode(sg.start),
-            end: formatTimecode(sg.end),
-            startFrame: sg.startFrame,
-            endFrame: sg.endFrame,
-            mean: sg.meanScore,
-            max: sg.maxScore,
-            source: sg.source,
-          }),
-          x,
-          y,
-        );
-      } else showTip(null);
-      return;
-    }
-    showPreview(null);
-    if (d.kind === 'scrub') {
-      playerControls.seekToFrame(xToFrame(x, fps, v));
-      return;
-    }
-    if (!d.moved && Math.abs(x - d.x0) < 3) return;
-    d.moved = true;
-    const b = Math.max(0, Math.min(frameCount, xToBoundary(x, fps, v)));
-    if (d.kind === 'draw') {
-      const s = Math.min(d.b0, b);
-      const en = Math.max(d.b0, b);
-      live.current.draft = { id: null, label: d.lane, startFrame: s, endFrame: Math.max(s + 1, en) };
-      showTip(`${boundaryText(R.dragStart, s)} — ${boundaryText(R.dragEnd, Math.max(s + 1, en))}`, x, y);
-    } else {
-      const seg = d.seg;
-      let startFrame = seg.startFrame;
-      let endFrame = seg.endFrame;
-      if (d.kind === 'start') startFrame = Math.min(seg.endFrame - 1, b);
-      else if (d.kind === 'end') endFrame = Math.max(seg.startFrame + 1, b);
-      else {
-        const len = seg.endFrame - seg.startFrame;
-        startFrame = Math.max(0, Math.min(frameCount - len, seg.startFrame + (b - d.b0)));
-        endFrame = startFrame + len;
-      }
-      live.current.draft = { id: seg.id, label: seg.label, startFrame, endFrame };
-      showTip(d.kind === 'end' ? boundaryText(R.dragEnd, endFrame) : boundaryText(R.dragStart, startFrame), x, y);
-    }
-    // Draw this frame right away (measured as a drag frame) rather than waiting for the next animation frame.
-    drawNow('timeline-drag-frame');
-  };
-
-  const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const d = live.current.drag;
-    const draft = live.current.draft;
-    live.current.drag = null;
-    showTip(null);
-    if (!d || d.kind === 'scrub') return;
-    if (!d.moved) {
-      live.current.draft = null;
-      if (d.kind === 'draw') {
-        select([]);
-        playerControls.seekToFrame(xToFrame(local(e).x, fps, live.current.view));
-      } else {
-        const cur = useReview.getState().selected;
-        select(d.shift ? (cur.includes(d.seg.id) ? cur.filter((i) => i !== d.seg.id) : [...cur, d.seg.id]) : [d.seg.id]);
-      }
-      redraw();
-      return;
-    }
-    if (!draft) return;
-    void (async () => {
-      if (d.kind === 'draw') {
-        const c = await edit('segments.add', { label: d.lane, startFrame: draft.startFrame, endFrame: draft.endFrame });
-        if (c?.entry?.after[0]) select([c.entry.after[0].id]);
-      } else if (draft.startFrame !== d.seg.startFrame || draft.endFrame !== d.seg.endFrame) {
-        const c = await edit('segments.update', { id: d.seg.id, startFrame: draft.startFrame, endFrame: draft.endFrame });
-        if (c?.entry?.after[0]) select([c.entry.after[0].id]);
-      }
-      live.current.draft = null;
-      redraw();
-    })();
-  };
+  // The pointer state machine reads the latest view and draws through these callbacks (stable refs).
+  const hostRef = useRef({ fps, frameCount, showTip, showPreview, drawNow, redraw });
+  useEffect(() => {
+    hostRef.current = { fps, frameCount, showTip, showPreview, drawNow, redraw };
+  });
+  if (!pointer.current)
+    pointer.current = createPointerMachine({
+      view: () => live.current.view,
+      fps: () => hostRef.current.fps,
+      frameCount: () => hostRef.current.frameCount,
+      local: (e) => {
+        const r = canvasRef.current?.getBoundingClientRect();
+        return { x: e.clientX - (r?.left ?? 0), y: e.clientY - (r?.top ?? 0) };
+      },
+      setCursor: (c) => {
+        if (canvasRef.current) canvasRef.current.style.cursor = c;
+      },
+      showTip: (text, x, y) => hostRef.current.showTip(text, x, y),
+      showPreview: (x) => hostRef.current.showPreview(x),
+      setDraft: (d) => {
+        live.current.draft = d;
+      },
+      draft: () => live.current.draft,
+      drawNow: () => hostRef.current.drawNow('timeline-drag-frame'),
+      redraw: () => hostRef.current.redraw(),
+      focus: () => canvasRef.current?.focus({ preventScroll: true }),
+    });
 
   const onWheel = useCallback(
     (e: WheelEvent) => {
@@ -441,11 +326,9 @@ export function Timeline({ video }: { video: VideoDetail }) {
 
   useReviewKeys({ fps, frameCount, zoomAt, fit });
 
-  if (loadError && !state) return <p className="error-text">{R.loadFailed(loadError)}</p>;
-  if (!state) return <p className="muted">{R.loading}</p>;
+  if (loadError && !state) return <p className="error-text">{t('loadFailed', { reason: loadError })}</p>;
+  if (!state) return <p className="muted">{t('loading')}</p>;
 
-  const sel = selectedSegments();
-  const progress = state.progress;
   return (
     <div
       className="timeline"
@@ -453,139 +336,11 @@ export function Timeline({ video }: { video: VideoDetail }) {
       data-loading={loading ? 'true' : 'false'}
       data-score-samples={scores?.times.length ?? 0}
     >
-      {predicting && (
-        <div className="predict-progress" data-testid="predict-progress">
-          <ProgressBar value={predicting.progress} label={strings.predict.running} indeterminate={predicting.state === 'queued'} />
-          <span className="hint">{strings.predict.runningText(formatPercent(predicting.progress), formatEta(predicting.etaSeconds))}</span>
-        </div>
-      )}
-      {runs.length > 1 && (
-        <div className="segmented" role="tablist" aria-label={strings.predict.modelTabs}>
-          {runs.map((r) => (
-            <button
-              key={r.model}
-              type="button"
-              role="tab"
-              aria-selected={r.model === scores?.model}
-              className="tab"
-              onClick={() => showScoresOf(r.model)}
-            >
-              {r.model}
-            </button>
-          ))}
-        </div>
-      )}
-      {scores && <p className="hint">{strings.predict.runInfo(scores.model, scores.modelVersion, scores.samples, scores.sampleFps)}</p>}
-      {!runs.length && !predicting && !lanes.length && <p className="muted">{strings.predict.none}</p>}
-      <div className="tl-toolbar" role="toolbar" aria-label={R.title}>
-        <IconButton icon="minus" label={R.zoomOut} onClick={() => zoomAt(1 / 1.6)} data-testid="tl-zoom-out" />
-        <IconButton icon="plus" label={R.zoomIn} onClick={() => zoomAt(1.6)} data-testid="tl-zoom-in" />
-        <Button size="sm" variant="ghost" onClick={fit} data-testid="tl-zoom-fit" title={R.zoomFit}>
-          {R.zoomFit.replace(/ \(.*\)$/, '')}
-        </Button>
-        <span className="tl-sep" />
-        <label className="tl-label-pick">
-          <span className="readout-label">{R.label}</span>
-          <select
-            className="input input-sm"
-            value={currentLabel ?? ''}
-            onChange={(e) => {
-              if (e.target.value === '\u0000new') {
-                const name = window.prompt(R.newLabelPrompt)?.trim();
-                if (name) {
-                  useReview.setState((s) => ({
-                    lanes: s.lanes.includes(name) ? s.lanes : [...s.lanes, name],
-                    currentLabel: name,
-                    byLane: new Map(s.byLane).set(name, s.byLane.get(name) ?? []),
-                  }));
-                }
-                return;
-              }
-              void relabelSelected(e.target.value);
-            }}
-            data-testid="tl-label"
-          >
-            {lanes.map((l, i) => (
-              <option key={l} value={l}>
-                {i < 9 ? `${i + 1}. ` : ''}
-                {l}
-              </option>
-            ))}
-            <option value={'\u0000new'}>{R.newLabel}…</option>
-          </select>
-        </label>
-        <span className="tl-sep" />
-        <Button size="sm" onClick={() => void splitSelected()} disabled={sel.length !== 1} title={R.split} data-testid="tl-split">
-          {R.split.replace(/ \(.*\)$/, '')}
-        </Button>
-        <Button size="sm" onClick={() => void mergeSelected()} disabled={!sel.length} title={R.merge} data-testid="tl-merge">
-          {R.merge.replace(/ \(.*\)$/, '').replace(' with the next segment', '')}
-        </Button>
-        <Button size="sm" onClick={() => void deleteSelected()} disabled={!sel.length} title={R.delete} data-testid="tl-delete">
-          {R.delete.replace(/ \(.*\)$/, '')}
-        </Button>
-        <Button size="sm" onClick={() => void validateSelected(true)} disabled={!sel.length} title={R.validate} data-testid="tl-validate">
-          {R.validate.replace(/ \(.*\)$/, '')}
-        </Button>
-        <Button size="sm" onClick={() => void edit('segments.validateAll', {})} title={R.validateAll} data-testid="tl-validate-all">
-          {R.validateAll}
-        </Button>
-        <span className="tl-sep" />
-        <IconButton
-          icon="undo"
-          label={R.undo(state.undoOp)}
-          disabled={!state.undoEntryId}
-          onClick={() => void undo()}
-          data-testid="tl-undo"
-        />
-        <IconButton
-          icon="redo"
-          label={R.redo(state.redoOp)}
-          disabled={!state.redoEntryId}
-          onClick={() => void redo()}
-          data-testid="tl-redo"
-        />
-        <span className="tl-spacer" />
-        <span className="tl-progress num" data-testid="tl-progress" data-validated={progress.validated} data-total={progress.total}>
-          {R.progress(progress.validated, progress.total)}
-        </span>
-        <IconButton icon="help" label={R.help} onClick={() => reviewActions.toggleHelp()} data-testid="tl-help" />
-      </div>
+      <PredictionInfo videoId={video.id} />
+      <TimelineToolbar zoomAt={zoomAt} fit={fit} />
+      <SelectionEditor fps={fps} />
       <div className="tl-body">
-        <div className="tl-heads" style={{ paddingTop: RULER_H }}>
-          {lanes.map((l, i) => {
-            const segs = byLane.get(l) ?? [];
-            const done = segs.filter((s) => s.validated).length;
-            return (
-              <div
-                key={l}
-                className={`tl-head${l === currentLabel ? ' current' : ''}`}
-                style={{ height: LANE_H }}
-                data-testid="lane-head"
-                data-label={l}
-              >
-                <span className="tl-swatch" style={{ background: laneColor(i) }} />
-                <button type="button" className="tl-lane-name" onClick={() => reviewActions.setLabel(l)} title={l}>
-                  {i < 9 ? <kbd>{i + 1}</kbd> : null} {l}
-                </button>
-                <span className="muted num tl-lane-count">
-                  {done}/{segs.length}
-                </span>
-                <button
-                  type="button"
-                  className="tl-lane-validate"
-                  title={R.validateLane(l)}
-                  aria-label={R.validateLane(l)}
-                  disabled={!segs.length || done === segs.length}
-                  onClick={() => void edit('segments.validateAll', { label: l })}
-                  data-testid="lane-validate"
-                >
-                  ✓
-                </button>
-              </div>
-            );
-          })}
-        </div>
+        <LaneHeads />
         <div
           className="tl-scroll"
           ref={scrollRef}
@@ -604,27 +359,24 @@ export function Timeline({ video }: { video: VideoDetail }) {
             className="tl-canvas"
             tabIndex={0}
             role="img"
-            aria-label={R.canvasLabel}
+            aria-label={t('canvasLabel')}
             data-testid="timeline-canvas"
             data-selected={selected.join(',')}
-            onPointerDown={onPointerDown}
-            onPointerMove={onPointerMove}
-            onPointerUp={onPointerUp}
-            onPointerCancel={() => {
-              live.current.drag = null;
-              live.current.draft = null;
-              showTip(null);
-              redraw();
+            onPointerDown={(e) => {
+              if (pointer.current?.down(e)) (e.target as HTMLElement).setPointerCapture(e.pointerId);
             }}
+            onPointerMove={(e) => pointer.current?.move(e)}
+            onPointerUp={(e) => pointer.current?.up(e)}
+            onPointerCancel={() => pointer.current?.cancel()}
             onPointerLeave={() => {
               showPreview(null);
-              if (!live.current.drag) showTip(null);
+              if (!pointer.current?.dragging()) showTip(null);
             }}
             onDoubleClick={(e) => {
               const { x, y } = local(e);
               const li = laneAt(y, lanes.length);
               if (li < 0) return;
-              const hit = hitTest(byLane.get(lanes[li]!) ?? [], x, fps, live.current.view, selected);
+              const hit = hitTest(useReview.getState().byLane.get(lanes[li]!) ?? [], x, fps, live.current.view, selected);
               if (hit) playerControls.seekToFrame(hit.seg.startFrame);
             }}
           />
@@ -635,103 +387,9 @@ export function Timeline({ video }: { video: VideoDetail }) {
           </div>
         </div>
       </div>
-      {!lanes.length && <p className="muted">{R.empty}</p>}
-      <HistoryList entries={history} />
+      {!lanes.length && <p className="muted">{t('empty')}</p>}
+      <HistoryList />
       {helpOpen && <HelpOverlay onClose={() => reviewActions.toggleHelp(false)} />}
     </div>
   );
-}
-
-function HistoryList({ entries }: { entries: ReturnType<typeof useReview.getState>['history'] }) {
-  const R = strings.review;
-  return (
-    <details className="tl-history" data-testid="tl-history">
-      <summary>
-        {R.history} ({entries.length})
-      </summary>
-      {entries.length === 0 ? (
-        <p className="muted">{R.historyEmpty}</p>
-      ) : (
-        <ol>
-          {[...entries].reverse().map((e) => (
-            <li key={e.id} data-testid="history-entry" data-op={e.op}>
-              <span className="num muted">#{e.id}</span> {R.historyEntry(R.ops[e.op] ?? e.op, e.who)} ·{' '}
-              <span className="muted">{new Date(e.at).toLocaleTimeString()}</span>
-              <span className="tl-history-change">
-                {e.before.map((s) => `${s.label} ${s.startFrame}–${s.endFrame}${s.validated ? ' ✓' : ''}`).join(', ') || '—'} →{' '}
-                {e.after.map((s) => `${s.label} ${s.startFrame}–${s.endFrame}${s.validated ? ' ✓' : ''}`).join(', ') || '—'}
-              </span>
-            </li>
-          ))}
-        </ol>
-      )}
-    </details>
-  );
-}
-
-// Actions shared by the toolbar and the keyboard.
-
-/** Pick the current label; the selected segments move to it (a label change is an edit). */
-export async function relabelSelected(label: string): Promise<void> {
-  reviewActions.setLabel(label);
-  const moved: number[] = [];
-  for (const s of selectedSegments()) {
-    if (s.label === label) {
-      moved.push(s.id);
-      continue;
-    }
-    const c = await edit('segments.update', { id: s.id, label });
-    if (c?.entry?.after[0]) moved.push(c.entry.after[0].id);
-  }
-  if (moved.length) select(moved);
-  reviewActions.setLabel(label);
-}
-export async function splitSelected(): Promise<void> {
-  const [s] = selectedSegments();
-  if (!s) return notify(strings.review.noSelection);
-  const f = usePlayer.getState().frame;
-  const c = await edit('segments.split', { id: s.id, frame: f });
-  const right = c?.entry?.after.find((x) => x.startFrame === f);
-  if (right) select([right.id]);
-}
-
-export async function mergeSelected(): Promise<void> {
-  const sel = selectedSegments();
-  if (!sel.length) return notify(strings.review.noSelection);
-  let ids = sel.map((s) => s.id);
-  if (sel.length === 1) {
-    const s = sel[0]!;
-    const lane = useReview.getState().byLane.get(s.label) ?? [];
-    const next = lane.find((x) => x.id !== s.id && x.startFrame >= s.startFrame && (x.startFrame > s.startFrame || x.id > s.id));
-    if (!next) return;
-    ids = [s.id, next.id];
-  }
-  const c = await edit('segments.merge', { ids });
-  if (c?.entry?.after[0]) select([c.entry.after[0].id]);
-}
-
-export async function deleteSelected(): Promise<void> {
-  const sel = selectedSegments();
-  if (!sel.length) return notify(strings.review.noSelection);
-  await edit('segments.delete', { ids: sel.map((s) => s.id) });
-  select([]);
-}
-
-export async function validateSelected(validated: boolean): Promise<void> {
-  const sel = selectedSegments();
-  if (!sel.length) return notify(strings.review.noSelection);
-  const c = await edit('segments.validate', { ids: sel.map((s) => s.id), validated });
-  if (c?.entry) select(c.entry.after.map((s) => s.id));
-}
-
-export async function undo(): Promise<void> {
-  const st = useReview.getState().state;
-  if (!st?.undoEntryId) return;
-  await edit('segments.undo', { expectedEntryId: st.undoEntryId });
-}
-
-export async function redo(): Promise<void> {
-  const st = useReview.getState().state;
-  if (!st?.redoEntryId) return;
-  await edit('segments.redo', { expectedEntryId: st.redoEntryId });
 }

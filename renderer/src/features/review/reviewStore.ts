@@ -12,7 +12,8 @@ import type {
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { ClientError, errorMessage } from '../../transport/types.js';
-import { strings } from '../../strings.js';
+import { i18n } from '../../i18n/index.js';
+import { errorText } from '../../i18n/errors.js';
 
 /**
  * The review session of the open video: its active segments (by id and per lane), the selection, in/out marks,
@@ -186,18 +187,26 @@ export function applyEntry(entry: SegmentHistoryEntry, undo?: Partial<ReviewChan
   });
 }
 
+/** Entries this window made (their answers were applied already, with the undo state). */
+const ownEntries = new Set<number>();
+
 function applyChange(change: ReviewChange): void {
   const { entry, progress, undoEntryId, undoOp, redoEntryId, redoOp, lastEntryId } = change;
   const s = get();
   if (!s.state) return;
+  if (entry) ownEntries.add(entry.id);
   if (entry) applyEntry(entry, { progress, undoEntryId, undoOp, redoEntryId, redoOp, lastEntryId });
   else set({ state: { ...s.state, progress, undoEntryId, undoOp, redoEntryId, redoOp } });
 }
 
 let refetch: ReturnType<typeof setTimeout> | undefined;
-/** Another window changed this video: apply its entry now, refresh undo state and progress shortly after. */
+/**
+ * Another window changed this video: apply its entry now, refresh undo state and progress shortly after.
+ * The echo of this window's own edit is ignored (its answer carried everything).
+ */
 export function onCoreEvent(e: CoreEvent): void {
   if (e.type !== 'segments.changed' || e.videoId !== get().videoId) return;
+  if (ownEntries.has(e.entry.id)) return;
   applyEntry(e.entry);
   clearTimeout(refetch);
   refetch = setTimeout(() => {
@@ -232,6 +241,7 @@ type EditCommand =
   | 'segments.merge'
   | 'segments.delete'
   | 'segments.validate'
+  | 'segments.relabel'
   | 'segments.validateAll'
   | 'segments.undo'
   | 'segments.redo';
@@ -249,7 +259,7 @@ export async function edit<N extends EditCommand & CommandName>(
     return change;
   } catch (err) {
     const code = err instanceof ClientError ? err.code : '';
-    notify(code === 'conflict' ? strings.review.conflict(errorMessage(err)) : errorMessage(err));
+    notify(code === 'conflict' ? i18n.t('review:conflict', { reason: errorMessage(err) }) : errorText(err));
     set({ error: code === 'conflict' ? errorMessage(err) : null });
     if (code === 'conflict') await loadReview(videoId);
     else set((s) => ({ version: s.version + 1 }));

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Clip } from '../../../../core/clips/index.js';
+import type { Clip } from '../../../../core/api/types.js';
 import { Badge, Button, type Tone } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { playerControls, usePlayer } from '../video/player.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ExportedFile } from '../../../../core/clips/index.js';
+import type { ExportedFile } from '../../../../core/api/types.js';
 import { Button, ProgressBar } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { errorMessage } from '../../transport/types.js';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Clip } from '../../../../core/clips/index.js';
+import type { Clip } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 
 interface Sprite {

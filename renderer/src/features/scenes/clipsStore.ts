@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Clip, ClipState } from '../../../../core/clips/index.js';
+import type { Clip, ClipState } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
 import { useApp } from '../../state/store.js';
-import { strings } from '../../strings.js';
+import { useTranslation } from 'react-i18next';
 import { JobRow } from '../jobs/JobsPanel.js';
-import type { VideoPanelProps } from './panels.js';
+import type { VideoPanelProps } from './panel-types.js';
 
 export function JobsForVideoPanel({ video }: VideoPanelProps) {
+  const { t } = useTranslation('video');
   const jobs = useApp((s) => s.jobs);
   const mine = useMemo(
     () =>
@@ -14,7 +15,7 @@ export function JobsForVideoPanel({ video }: VideoPanelProps) {
         .slice(0, 20),
     [jobs, video.id],
   );
-  if (!mine.length) return <p className="muted">{strings.video.noJobs}</p>;
+  if (!mine.length) return <p className="muted">{t('noJobs')}</p>;
   return (
     <ul className="jobs-inline" data-testid="video-jobs">
       {mine.map((j) => (

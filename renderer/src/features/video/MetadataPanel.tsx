@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { formatBytes, formatDate, formatDuration, formatFps } from '../../lib/format.js';
-import { strings } from '../../strings.js';
-import type { VideoPanelProps } from './panels.js';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format.js';
+import type { VideoPanelProps } from './panel-types.js';
 
 /** A readable container name: the file's extension (ffmpeg's demuxer list, e.g. "mov,mp4,m4a…", is in the tooltip). */
 function containerLabel(file: string, demuxer: string): string {
@@ -10,39 +11,45 @@ function containerLabel(file: string, demuxer: string): string {
 }
 
 export function MetadataPanel({ video }: VideoPanelProps) {
-  const F = strings.video.fields;
+  const { t } = useTranslation('video');
   const rows: Array<[string, ReactNode, string?]> = [
-    [F.file, video.path, 'meta-path'],
-    ...(video.originalPath !== video.path ? ([[F.originalPath, video.originalPath]] as Array<[string, ReactNode]>) : []),
-    [F.size, formatBytes(video.size), 'meta-size'],
-    [F.duration, `${formatDuration(video.duration)} (${video.duration.toFixed(3)} s)`, 'meta-duration'],
-    [F.resolution, `${video.width}×${video.height}`, 'meta-resolution'],
+    [t('fields.file'), video.path, 'meta-path'],
+    ...(video.originalPath !== video.path ? ([[t('fields.originalPath'), video.originalPath]] as Array<[string, ReactNode]>) : []),
+    [t('fields.size'), formatBytes(video.size), 'meta-size'],
+    [
+      t('fields.duration'),
+      `${formatDuration(video.duration)} (${formatNumber(video.duration, { minimumFractionDigits: 3, maximumFractionDigits: 3 })} s)`,
+      'meta-duration',
+    ],
+    [t('fields.resolution'), `${video.width}×${video.height}`, 'meta-resolution'],
     ...(video.rotation
       ? ([
-          [F.display, `${video.displayWidth}×${video.displayHeight}`],
-          [F.rotation, `${video.rotation}°`],
+          [t('fields.display'), `${video.displayWidth}×${video.displayHeight}`],
+          [t('fields.rotation'), `${video.rotation}°`],
         ] as Array<[string, ReactNode]>)
       : []),
-    [F.fps, video.fps ? `${formatFps(video.fps)} (${video.fps.text})` : '–', 'meta-fps'],
+    [t('fields.fps'), video.fps ? `${formatFps(video.fps)} (${video.fps.text})` : '–', 'meta-fps'],
     [
-      F.frames,
-      video.frameCount === null ? '–' : `${video.frameCount.toLocaleString()}${video.frameCountExact ? '' : ` (${F.framesEstimated})`}`,
+      t('fields.frames'),
+      video.frameCount === null
+        ? '–'
+        : `${formatNumber(video.frameCount)}${video.frameCountExact ? '' : ` (${t('fields.framesEstimated')})`}`,
       'meta-frames',
     ],
-    [F.codec, video.videoCodec ?? '–'],
-    [F.pixelFormat, video.pixelFormat ?? '–'],
+    [t('fields.codec'), video.videoCodec ?? '–'],
+    [t('fields.pixelFormat'), video.pixelFormat ?? '–'],
     [
-      F.container,
+      t('fields.container'),
       <span key="c" title={video.container}>
         {containerLabel(video.path, video.container)}
       </span>,
     ],
-    [F.audio, String(video.audioStreams)],
-    [F.subtitles, String(video.subtitleStreams)],
-    [F.vfr, video.variableFrameRate ? F.yes : F.no],
-    [F.copied, video.copied ? F.yes : F.no],
-    [F.imported, formatDate(video.importedAt)],
-    [F.sha256, <code key="sha">{video.sha256.slice(0, 16)}…</code>],
+    [t('fields.audio'), String(video.audioStreams)],
+    [t('fields.subtitles'), String(video.subtitleStreams)],
+    [t('fields.vfr'), video.variableFrameRate ? t('fields.yes') : t('fields.no')],
+    [t('fields.copied'), video.copied ? t('fields.yes') : t('fields.no')],
+    [t('fields.imported'), formatDate(video.importedAt)],
+    [t('fields.sha256'), <code key="sha">{video.sha256.slice(0, 16)}…</code>],
   ];
   return (
     <dl className="meta" data-testid="video-metadata">

@@ -3,7 +3,8 @@ import type { VideoDetail } from '../../../../core/api/types.js';
 import { IconButton } from '../../components/ui.js';
 import { formatTimecode } from '../../lib/format.js';
 import { client } from '../../state/client.js';
-import { strings } from '../../strings.js';
+import { useTranslation } from 'react-i18next';
+import { startOfFrame } from '../../lib/frames.js';
 import { attachVideoElement, playerControls, syncTime, usePlayer } from './player.js';
 
 function lastFrameOf(video: VideoDetail): number {
@@ -26,7 +27,8 @@ export function Player({ video }: { video: VideoDetail }) {
   const [frameInput, setFrameInput] = useState('');
   const [muted, setMuted] = useState(false);
   const [rate, setRate] = useState(1);
-  const V = strings.video;
+  const { t } = useTranslation('video');
+  const fps = usePlayer((s) => s.fps);
 
   useEffect(() => {
     usePlayer.setState({
@@ -62,7 +64,9 @@ export function Player({ video }: { video: VideoDetail }) {
     };
     const onError = () => {
       const err = el.error;
-      usePlayer.setState({ error: V.playbackFailed(video.name, err?.message || `media error ${err?.code ?? ''}`.trim()) });
+      usePlayer.setState({
+        error: t('playbackFailed', { file: video.name, reason: err?.message || `media error ${err?.code ?? ''}`.trim() }),
+      });
     };
     el.addEventListener('play', onPlay);
     el.addEventListener('pause', onPause);
@@ -78,7 +82,7 @@ export function Player({ video }: { video: VideoDetail }) {
       el.removeEventListener('error', onError);
       attachVideoElement(null);
     };
-  }, [video.id, video.name, V]);
+  }, [video.id, video.name, t]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -102,7 +106,13 @@ export function Player({ video }: { video: VideoDetail }) {
   const src = client().mediaUrl({ kind: 'video', id: video.id });
   return (
     <div className="player" data-testid="player">
-      <div className="player-stage" ref={stageRef} tabIndex={0} aria-label={`${video.name}: ${V.keyboardHint}`} data-testid="player-stage">
+      <div
+        className="player-stage"
+        ref={stageRef}
+        tabIndex={0}
+        aria-label={`${video.name}: ${t('keyboardHint')}`}
+        data-testid="player-stage"
+      >
         <video ref={ref} src={src} preload="auto" playsInline data-testid="video-element" onClick={() => playerControls.togglePlay()} />
         {error && (
           <div className="player-error" role="alert" data-testid="player-error">
@@ -118,19 +128,19 @@ export function Player({ video }: { video: VideoDetail }) {
           max={lastFrame}
           step={1}
           value={frame}
-          aria-label={V.seek}
-          aria-valuetext={`${V.frame} ${frame}`}
+          aria-label={t('seek')}
+          aria-valuetext={`${t('frame')} ${frame}`}
           onChange={(e) => playerControls.seekToFrame(Number(e.target.value))}
           data-testid="seek-bar"
         />
         <div className="player-row">
           <div className="row gap-xs">
-            <IconButton icon="stepBack" label={V.stepBack} onClick={() => playerControls.step(-1)} data-testid="step-back" />
+            <IconButton icon="stepBack" label={t('stepBack')} onClick={() => playerControls.step(-1)} data-testid="step-back" />
             <button
               type="button"
               className="play-btn"
-              aria-label={playing ? V.pause : V.play}
-              title={playing ? V.pause : V.play}
+              aria-label={playing ? t('pause') : t('play')}
+              title={playing ? t('pause') : t('play')}
               onClick={() => playerControls.togglePlay()}
               data-testid="play"
             >
@@ -138,32 +148,32 @@ export function Player({ video }: { video: VideoDetail }) {
                 <path d={playing ? 'M7 5h3.5v14H7zM13.5 5H17v14h-3.5z' : 'M7 4.5v15l12-7.5z'} />
               </svg>
             </button>
-            <IconButton icon="stepForward" label={V.stepForward} onClick={() => playerControls.step(1)} data-testid="step-forward" />
+            <IconButton icon="stepForward" label={t('stepForward')} onClick={() => playerControls.step(1)} data-testid="step-forward" />
           </div>
           <div className="readout">
             <span className="readout-item">
-              <span className="readout-label">{V.time}</span>
+              <span className="readout-label">{t('time')}</span>
               <span className="num" data-testid="current-time">
-                {formatTimecode(currentTime)}
+                {formatTimecode(fps ? startOfFrame(frame, fps) : currentTime)}
               </span>
             </span>
             <span className="readout-item">
-              <span className="readout-label">{V.frame}</span>
+              <span className="readout-label">{t('frame')}</span>
               <span className="num strong" data-testid="frame-number">
                 {frame}
               </span>
-              <span className="muted num">{V.frameOf(lastFrame + 1)}</span>
+              <span className="muted num">{t('frameOf', { count: lastFrame + 1 })}</span>
             </span>
             {video.variableFrameRate && (
-              <span className="badge badge-warning" title={V.vfrNote}>
-                {V.vfr}
+              <span className="badge badge-warning" title={t('vfrNote')}>
+                {t('vfr')}
               </span>
             )}
           </div>
           <div className="row gap-s player-options">
             <IconButton
               icon={muted ? 'volumeOff' : 'volume'}
-              label={muted ? V.unmute : V.mute}
+              label={muted ? t('unmute') : t('mute')}
               aria-pressed={muted}
               onClick={() => {
                 const el = ref.current;
@@ -173,7 +183,7 @@ export function Player({ video }: { video: VideoDetail }) {
               data-testid="mute"
             />
             <select
-              aria-label={V.speed}
+              aria-label={t('speed')}
               className="input-sm"
               value={rate}
               onChange={(e) => {
@@ -202,7 +212,7 @@ export function Player({ video }: { video: VideoDetail }) {
             }}
           >
             <label htmlFor="goto-frame" className="readout-label">
-              {V.goToFrame}
+              {t('goToFrame')}
             </label>
             <input
               id="goto-frame"
@@ -214,7 +224,6 @@ export function Player({ video }: { video: VideoDetail }) {
             />
           </form>
         </div>
-        <p className="hint">{V.keyboardHint}</p>
       </div>
     </div>
   );

@@ -1,19 +1,20 @@
-import type { ComponentType } from 'react';
-import type { VideoDetail } from '../../../../core/api/types.js';
+import { i18n } from '../../i18n/index.js';
+import type { VideoPanel } from './panel-types.js';
 import { JobsForVideoPanel } from './JobsForVideoPanel.js';
 import { MetadataPanel } from './MetadataPanel.js';
 import { Timeline } from '../review/Timeline.js';
 import { PatientPanel } from '../patient/PatientPanel.js';
-import { strings } from '../../strings.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
 import { PredictAction } from '../predict/PredictAction.js';
 import { ScenesActions } from '../scenes/ScenesActions.js';
 import { ScenesPanel } from '../scenes/ScenesPanel.js';
 import { clinicalOnly } from '../scenes/clinical.js';
+import { RemoveVideoAction } from '../library/RemoveVideoAction.js';
 import { ConvertAction } from '../media/ConvertAction.js';
 import { SaveFrameAction } from '../media/SaveFrameAction.js';
 import { SilenceAction } from '../media/SilenceAction.js';
+import { SubtitleLane } from '../subtitles/SubtitleLane.js';
 
 /**
  * Panels of the video view. THIS is where features add their UI to a video (prediction lanes, patient
@@ -25,33 +26,38 @@ import { SilenceAction } from '../media/SilenceAction.js';
  * Data: call the core with `client().call(...)` (../../state/client.ts); to refresh when your data changes,
  * subscribe with `client().subscribe(e => e.type === 'data.changed' && e.videoId === video.id && e.topic === '…')`
  * in a useEffect. Jobs: `enqueueJob(kind, input)` from ../../state/store.ts; they show in the jobs panel
- * (add a label for your job kind in strings.jobs.kinds). All text goes into ../../strings.ts.
+ * (add a label for your job kind in features/jobs/locales/*.json `kinds`). Text: your feature's
+ * locales/ (see src/i18n/README.md); panel types live in ./panel-types.ts (import them from there).
  */
-export interface VideoPanelProps {
-  video: VideoDetail;
-}
-
-export interface VideoPanel {
-  id: string;
-  title: string;
-  slot: 'below' | 'side' | 'actions';
-  order: number;
-  component: ComponentType<VideoPanelProps>;
-}
+export type { VideoPanel, VideoPanelProps } from './panel-types.js';
 
 export const videoPanels: VideoPanel[] = [
-  { id: 'timeline', title: strings.review.title, slot: 'below', order: 10, component: Timeline },
-  { id: 'metadata', title: strings.video.metadata, slot: 'side', order: 10, component: MetadataPanel },
-  { id: 'patient', title: strings.patient.title, slot: 'side', order: 5, component: clinicalOnly(PatientPanel, 'side') },
-  { id: 'video-jobs', title: strings.video.jobsTitle, slot: 'side', order: 20, component: JobsForVideoPanel },
-  { id: 'anonymize-export', title: 'Export anonymized', slot: 'actions', order: 50, component: clinicalOnly(ExportAction, 'actions') },
-  { id: 'anonymize-exports', title: 'Anonymized exports', slot: 'side', order: 30, component: clinicalOnly(ExportsPanel, 'side') },
-  { id: 'predict', title: strings.predict.action, slot: 'actions', order: 10, component: PredictAction },
-  { id: 'scenes', title: 'Scenes', slot: 'below', order: 20, component: ScenesPanel },
-  { id: 'scenes-actions', title: 'Scenes', slot: 'actions', order: 15, component: ScenesActions },
-  { id: 'silence', title: 'Silence', slot: 'actions', order: 20, component: SilenceAction },
-  { id: 'save-frame', title: 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
-  { id: 'convert', title: 'Convert', slot: 'actions', order: 40, component: ConvertAction },
+  { id: 'timeline', title: () => i18n.t('review:title'), slot: 'below', order: 10, component: Timeline },
+  { id: 'metadata', title: () => i18n.t('video:metadata'), slot: 'side', order: 10, component: MetadataPanel },
+  { id: 'patient', title: () => i18n.t('patient:title'), slot: 'side', order: 5, component: clinicalOnly(PatientPanel, 'side') },
+  { id: 'video-jobs', title: () => i18n.t('video:jobsTitle'), slot: 'side', order: 20, component: JobsForVideoPanel },
+  {
+    id: 'anonymize-export',
+    title: () => i18n.t('anonymize:open'),
+    slot: 'actions',
+    order: 50,
+    component: clinicalOnly(ExportAction, 'actions'),
+  },
+  {
+    id: 'anonymize-exports',
+    title: () => i18n.t('anonymize:exportsTitle'),
+    slot: 'side',
+    order: 30,
+    component: clinicalOnly(ExportsPanel, 'side'),
+  },
+  { id: 'predict', title: () => i18n.t('predict:action'), slot: 'actions', order: 10, component: PredictAction },
+  { id: 'remove-video', title: () => i18n.t('library:title'), slot: 'side', order: 90, component: RemoveVideoAction },
+  { id: 'silence', title: () => 'Silence', slot: 'actions', order: 20, component: SilenceAction },
+  { id: 'save-frame', title: () => 'Save frame', slot: 'actions', order: 30, component: SaveFrameAction },
+  { id: 'convert', title: () => 'Convert', slot: 'actions', order: 40, component: ConvertAction },
+  { id: 'scenes', title: () => i18n.t('scenes:title'), slot: 'below', order: 20, component: ScenesPanel },
+  { id: 'scenes-actions', title: () => i18n.t('scenes:title'), slot: 'actions', order: 15, component: ScenesActions },
+  { id: 'subtitles', title: () => i18n.t('subtitles:title'), slot: 'below', order: 20, component: SubtitleLane },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -75,4 +75,15 @@ export const playerControls = {
   pause(): void {
     element?.pause();
   },
+  /** Play forward (no-op while playing). */
+  play(): void {
+    if (element?.paused) playerControls.togglePlay();
+  },
+  /** Playback speed (1 = normal); the J/K/L shuttle and the speed menu use it. */
+  setRate(rate: number): void {
+    if (element) element.playbackRate = rate;
+  },
+  setMuted(muted: boolean): void {
+    if (element) element.muted = muted;
+  },
 };

@@ -1,0 +1,39 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { renderSubtitlePreview } from '../ffmpeg/subtitles.js';
+import { requireProbedVideo } from '../library/video-jobs.js';
+import type { Services } from '../services.js';
+import { getCues } from './store.js';
+import { burnAss, burnStyles, fontsDir, type BurnStyleName } from './styles.js';
+
+/**
+ * Render one frame with the track burned in a style: at `timeMs`, else the middle of the first cue (so the
+ * preview shows text). Returns the PNG as a data URL; nothing is kept on disk.
+ */
+export async function renderPreview(
+  s: Services,
+  videoId: number,
+  trackId: number,
+  style: BurnStyleName,
+  timeMs?: number,
+): Promise<{ timeMs: number; width: number; height: number; png: string }> {
+  const video = await requireProbedVideo(s, videoId);
+  s.ffmpeg.features.require('subtitles.burnIn');
+  const cues = await getCues(s.db.reader, trackId);
+  const durationMs = Math.round(video.duration * 1000);
+  const first = cues[0];
+  const at = Math.max(0, Math.min(durationMs - 1, timeMs ?? (first ? Math.floor((first.startMs + first.endMs) / 2) : 0)));
+  const w = video.display_width || video.width;
+  const h = video.display_height || video.height;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'framewise-subpreview-'));
+  try {
+    const ass = path.join(dir, 'preview.ass');
+    const png = path.join(dir, 'preview.png');
+    await writeFile(ass, burnAss(cues, burnStyles[style], w, h));
+    await renderSubtitlePreview(s.ffmpeg, { input: video.path, assFile: ass, fontsDir: fontsDir(), timeMs: at, output: png });
+    return { timeMs: at, width: w, height: h, png: `data:image/png;base64,${(await readFile(png)).toString('base64')}` };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,98 @@
+import { useTranslation } from 'react-i18next';
+import type { AnonymizationPlan, VideoDetail } from '../../../../core/api/types.js';
+import { client } from '../../state/client.js';
+
+/** The plan over a frame: the masked area dark, text boxes outlined, the region outlined. */
+export function PlanPreview({ video, plan }: { video: VideoDetail; plan: AnonymizationPlan }) {
+  const { t } = useTranslation('anonymize');
+  const w = plan.input.width;
+  const h = plan.input.height;
+  const r = plan.masks.region;
+  const thumb = video.thumbnailArtifactId !== null ? client().mediaUrl({ kind: 'artifact', id: video.thumbnailArtifactId }) : null;
+  const octagon = (x: number, y: number, ww: number, hh: number, c: number) =>
+    `${x + c},${y} ${x + ww - c},${y} ${x + ww},${y + c} ${x + ww},${y + hh - c} ${x + ww - c},${y + hh} ${x + c},${y + hh} ${x},${y + hh - c} ${x},${y + c}`;
+  return (
+    <svg viewBox={`0 0 ${w} ${h}`} className="anon-preview" role="img" aria-label={t('previewLabel')} data-testid="anon-preview">
+      {thumb && <image href={thumb} x={0} y={0} width={w} height={h} preserveAspectRatio="none" />}
+      <defs>
+        <mask id="anon-keep">
+          <rect x={0} y={0} width={w} height={h} fill="white" />
+          {r && r.shape === 'rect' && <rect x={r.rect.x} y={r.rect.y} width={r.rect.width} height={r.rect.height} fill="black" />}
+          {r && r.shape === 'round' && (
+            <ellipse
+              cx={r.rect.x + r.rect.width / 2}
+              cy={r.rect.y + r.rect.height / 2}
+              rx={r.rect.width / 2}
+              ry={r.rect.height / 2}
+              fill="black"
+            />
+          )}
+          {r && r.shape === 'octagon' && (
+            <polygon
+              points={octagon(
+                r.rect.x,
+                r.rect.y,
+                r.rect.width,
+                r.rect.height,
+                (r.cornerCut ?? 0.2) * Math.min(r.rect.width, r.rect.height),
+              )}
+              fill="black"
+            />
+          )}
+        </mask>
+      </defs>
+      {r && <rect x={0} y={0} width={w} height={h} fill="black" fillOpacity={0.85} mask="url(#anon-keep)" />}
+      {plan.masks.boxes.map((b, i) => (
+        <rect
+          key={i}
+          x={b.x}
+          y={b.y}
+          width={b.width}
+          height={b.height}
+          fill="black"
+          fillOpacity={0.85}
+          className="anon-box"
+          strokeWidth={Math.max(1, w / 400)}
+        />
+      ))}
+      {plan.crop && (
+        <rect
+          x={plan.crop.x}
+          y={plan.crop.y}
+          width={plan.crop.width}
+          height={plan.crop.height}
+          fill="none"
+          className="anon-crop"
+          strokeDasharray="8 6"
+          strokeWidth={Math.max(1, w / 300)}
+        />
+      )}
+    </svg>
+  );
+}
+
+/** The removed (red) and blacked (grey) segments on the video's timeline. */
+export function SegmentsBar({ plan }: { plan: AnonymizationPlan }) {
+  const { t } = useTranslation('anonymize');
+  const n = plan.input.frameCount;
+  return (
+    <div className="anon-timeline" data-testid="anon-timeline" aria-label={t('timelineLabel')}>
+      {plan.removed.map((s, i) => (
+        <span
+          key={`r${i}`}
+          className="anon-seg anon-seg-removed"
+          style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
+          title={`${s.label} ${s.start}–${s.end - 1}`}
+        />
+      ))}
+      {plan.blacked.map((s, i) => (
+        <span
+          key={`b${i}`}
+          className="anon-seg anon-seg-blacked"
+          style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
+          title={`${s.label} ${s.start}–${s.end - 1}`}
+        />
+      ))}
+    </div>
+  );
+}

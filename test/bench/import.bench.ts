@@ -18,7 +18,7 @@ export const importBench: BenchModule = {
     const lib = await openTempCore();
     try {
       const { monitorEventLoopDelay } = await import('node:perf_hooks');
-      let maxStallMs = 0;
+      const stalls: number[] = [];
       // Interleaved: sha256sum, import, sha256sum, import (a fresh library each import, so nothing is a duplicate).
       const bases: number[] = [];
       const imports: number[] = [];
@@ -30,7 +30,7 @@ export const importBench: BenchModule = {
           loop.enable();
           const imp = await time(() => importAndWait(fresh.core, [file]));
           loop.disable();
-          maxStallMs = Math.max(maxStallMs, loop.max / 1e6);
+          stalls.push(loop.max / 1e6);
           const job = imp.result[0];
           if (job?.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(job?.error)}`);
           imports.push(imp.seconds);
@@ -38,6 +38,7 @@ export const importBench: BenchModule = {
           if (fresh !== lib) await fresh.close();
         }
       }
+      const maxStallMs = Math.max(...stalls);
       return [
         ratioOfRuns(
           'import',
@@ -54,6 +55,7 @@ export const importBench: BenchModule = {
           unit: 'ms',
           target: '<= 50',
           pass: maxStallMs <= 50,
+          notes: `per import: ${stalls.map((x) => x.toFixed(0)).join(' ms, ')} ms (the first import in the process also loads the import code)`,
         },
       ];
     } finally {

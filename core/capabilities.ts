@@ -10,6 +10,7 @@ import { review } from './review/index.js';
 import { anonymize } from './anonymize/index.js';
 import { scenes } from './scenes/index.js';
 import { clips } from './clips/index.js';
+import { timedMasks } from './timed-masks/index.js';
 import { audioCapability } from './audio/index.js';
 import { convertCapability } from './convert/index.js';
 import { subtitles } from './subtitles/index.js';
@@ -25,6 +26,7 @@ export const capabilities = [
   ocr,
   predict,
   review,
+  timedMasks,
   anonymize,
   scenes,
   clips,
@@ -38,8 +40,25 @@ const list: readonly Capability[] = capabilities;
 /** Every capability's job kinds. */
 export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
 
+/** What crashed processes leave behind, per capability (run at every process start). */
+export const allCleanups = list.flatMap((c) => c.cleanups ?? []);
+
 /** Every migration: the core's, then each capability's. */
 export const allMigrations: Migration[] = [...coreMigrations, ...list.flatMap((c) => c.migrations ?? [])];
 
 /** Each capability by name (also makes every user of this list load each capability's command types). */
-export { settings, jobs, library, ocr, predict, review, anonymize, scenes, clips, audioCapability, convertCapability, subtitles };
+export {
+  settings,
+  jobs,
+  library,
+  ocr,
+  predict,
+  review,
+  timedMasks,
+  anonymize,
+  scenes,
+  clips,
+  audioCapability,
+  convertCapability,
+  subtitles,
+};

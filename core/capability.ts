@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CliCommand } from './cli/command.js';
 import type { Migration } from './db/migrations.js';
 import type { AnyJobKind } from './jobs/kind.js';
+import type { Cleanup } from './jobs/reaper.js';
 import type { Services } from './services.js';
 
 /**
@@ -34,6 +35,10 @@ export interface Capability<C extends CommandDefs = CommandDefs> {
   /** Versions are unique across all capabilities (see ARCHITECTURE.md for the ranges). */
   migrations?: Migration[];
   cli?: CliCommand[];
+  /** What a crashed process of this capability leaves behind, removed at every process start (`jobs/reaper.ts`). */
+  cleanups?: Array<Cleanup<Services>>;
+  /** The `type`s of the events it publishes (their shapes are in its `types.ts`, joined in `core/events/types.ts`). */
+  events?: readonly string[];
 }
 
 export function defineCapability<C extends CommandDefs>(capability: Capability<C>): Capability<C> {
@@ -52,25 +57,9 @@ export type CommandTypes<C extends CommandDefs> = {
 export type CapabilityInputs<C extends Capability> = CommandInputs<C['commands']>;
 export type CapabilityOutputs<C extends Capability> = CommandOutputs<C['commands']>;
 
-/**
- * Every command's input and output type, by name. Each capability adds its own commands from its `index.ts`:
- *
- *     declare module '../capability.js' {
- *       interface CommandRegistry extends CommandTypes<typeof myCommands> {}
- *     }
- *
- * so code below the composition (a capability's own CLI commands, the transports) can call commands by name
- * with their types without importing the capability list (which would be an import cycle).
- * `core/api/commands.ts` checks that this registry and the composed capability list name the same commands.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface CommandRegistry {}
+export type { CommandInput, CommandName, CommandOutput, CommandRegistry } from './command-registry.js';
 
-export type CommandName = keyof CommandRegistry & string;
-export type CommandInput<N extends CommandName> = CommandRegistry[N] extends { input: infer I } ? I : never;
-export type CommandOutput<N extends CommandName> = CommandRegistry[N] extends { output: infer O } ? O : never;
-
-/** Fails loudly when two capabilities define the same command, job kind, CLI command or migration version. */
+/** Fails loudly when two capabilities define the same command, job kind, CLI command, event or migration version. */
 export function checkCapabilities(
   capabilities: readonly Capability[],
   reserved: { commands?: readonly string[]; cli?: readonly string[] } = {},
@@ -88,5 +77,6 @@ export function checkCapabilities(
     for (const k of c.jobKinds ?? []) claim(`job kind ${k.kind}`, c.name);
     for (const m of c.migrations ?? []) claim(`migration ${m.version}`, c.name);
     for (const cli of c.cli ?? []) claim(`cli command ${cli.name}`, c.name);
+    for (const e of c.events ?? []) claim(`event ${e}`, c.name);
   }
 }

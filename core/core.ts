@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { commandDef, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
-import type { CoreEvent } from './api/types.js';
+import type { CoreEvent } from './events/types.js';
 import { openLibraryDb, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
 import { ChangeFeed } from './events/feed.js';
@@ -9,13 +9,15 @@ import { Ffmpeg } from './ffmpeg/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
 import { JobRunner, defaultConcurrency } from './jobs/runner.js';
-import { allMigrations, jobKinds } from './capabilities.js';
+import { reapAbandoned } from './jobs/reaper.js';
+import { allCleanups, allMigrations, jobKinds } from './capabilities.js';
 import type { CoreHandle, CoreOptions } from './handle.js';
 import type { MediaTarget } from './media/targets.js';
 import { slotStore, type Services } from './services.js';
 import { readSettings } from './settings/store.js';
 import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
+import { errorForLog, openLibraryLog } from './util/log.js';
 import { exportMediaPath } from './anonymize/media.js';
 
 export type { CoreOptions };
@@ -29,31 +31,43 @@ export class Core implements CoreHandle {
   /** Shares this process's events with the other processes that have the library open, and theirs with it. */
   private feed: ChangeFeed | null = null;
 
-  private constructor(services: Services) {
+  private constructor(
+    services: Services,
+    private closeLog: () => Promise<void>,
+  ) {
     this.services = services;
   }
 
   static async open(opts: CoreOptions = {}): Promise<Core> {
     const dataDir = resolveDataDir(opts.dataDir);
-    const db: LibraryDb = openLibraryDb(dataDir, allMigrations);
+    const { log, close: closeLog } = await openLibraryLog(dataDir);
+    let db: LibraryDb;
+    try {
+      db = openLibraryDb(dataDir, allMigrations);
+    } catch (err) {
+      log.error({ err: errorForLog(err) }, 'library did not open');
+      await closeLog();
+      throw err;
+    }
     try {
       const settings = await readSettings(db.reader);
       const ffmpeg = await Ffmpeg.create({
         ...((opts.ffmpegPath ?? settings.ffmpegPath) ? { ffmpeg: (opts.ffmpegPath ?? settings.ffmpegPath)! } : {}),
         ...((opts.ffprobePath ?? settings.ffprobePath) ? { ffprobe: (opts.ffprobePath ?? settings.ffprobePath)! } : {}),
       });
-      const registry = new JobRegistry();
+      const registry = new JobRegistry<Services>();
       for (const k of jobKinds) registry.register(k);
       const events = new EventBus();
       // Services refer to each other (the queue wakes the runner, the runner marks jobs through the queue).
       // eslint-disable-next-line prefer-const
       let services: Services;
       const get = () => services;
-      const jobs = new JobQueue(get, registry);
+      const jobs = new JobQueue<Services>(get, registry);
       const runner = opts.runJobs
-        ? new JobRunner(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency(), opts.identity)
+        ? new JobRunner<Services>(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency(), opts.identity)
         : null;
       services = {
+        log,
         dataDir,
         mediaDir: path.join(dataDir, 'media'),
         artifactsDir: path.join(dataDir, 'artifacts'),
@@ -66,14 +80,19 @@ export class Core implements CoreHandle {
         settings: () => readSettings(db.reader),
         ...slotStore(get),
       };
+      // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).
+      await reapAbandoned(services, allCleanups);
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
-      const core = new Core(services);
+      const core = new Core(services, closeLog);
       core.feed = new ChangeFeed(db, events);
       await core.feed.start();
       if (runner) await runner.start();
+      log.info({ schemaVersion: db.schemaVersion, runsJobs: runner !== null }, 'library opened');
       return core;
     } catch (err) {
+      log.error({ err: errorForLog(err) }, 'library did not open');
       await db.close();
+      await closeLog();
       throw err;
     }
   }
@@ -82,17 +101,31 @@ export class Core implements CoreHandle {
   async call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>>;
   async call(name: string, input: unknown): Promise<unknown>;
   async call(name: string, input: unknown): Promise<unknown> {
-    if (this.closed) throw new FramewiseError('internal', 'The library is closed');
+    if (this.closed) throw new FramewiseError('library_closed', 'The library is closed');
     if (!isCommandName(name)) throw new FramewiseError('usage', `Unknown command "${name}"`);
     const def = commandDef(name);
     const parsed = (def.input as z.ZodType).safeParse(input ?? {});
+    const log = this.services.log;
     if (!parsed.success) {
+      log.info({ command: name, code: 'usage' }, 'command refused: invalid input');
       throw new FramewiseError(
         'usage',
         `Invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
       );
     }
-    return def.handler(this.services, parsed.data);
+    const started = performance.now();
+    try {
+      const out = await def.handler(this.services, parsed.data);
+      log.debug({ command: name, ms: Math.round(performance.now() - started) }, 'command');
+      return out;
+    } catch (err) {
+      const e = errorForLog(err);
+      log[e.code === 'internal' ? 'error' : 'info'](
+        { command: name, ms: Math.round(performance.now() - started), err: e },
+        'command failed',
+      );
+      throw err;
+    }
   }
 
   subscribe(listener: (event: CoreEvent) => void): () => void {
@@ -126,6 +159,8 @@ export class Core implements CoreHandle {
     await this.feed?.close();
     this.services.events.close();
     await this.services.db.close();
+    this.services.log.info('library closed');
+    await this.closeLog();
   }
 }
 

@@ -1,6 +1,6 @@
+import type { CommandInput, CommandName, CommandOutput } from './command-registry.js';
+import type { CoreEvent } from './events/types.js';
 import type { RunnerIdentity } from './jobs/runner.js';
-import type { CommandInput, CommandName, CommandOutput } from './capability.js';
-import type { CoreEvent } from './api/types.js';
 import type { MediaTarget } from './media/targets.js';
 import type { Services } from './services.js';
 

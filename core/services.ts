@@ -1,6 +1,7 @@
 import type { LibraryDb } from './db/open.js';
 import type { EventBus } from './events/bus.js';
 import type { Ffmpeg } from './ffmpeg/index.js';
+import type { JobHost } from './jobs/host.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { JobRegistry } from './jobs/registry.js';
@@ -21,7 +22,7 @@ export function slot<T>(name: string, initial: (services: Services) => T): Slot<
 }
 
 /** What a capability gets to do its work: the library's database and folders, ffmpeg, jobs and events. */
-export interface Services {
+export interface Services extends JobHost {
   dataDir: string;
   /** Folder for files Framewise owns: copied media, artifacts. */
   mediaDir: string;
@@ -29,10 +30,10 @@ export interface Services {
   db: LibraryDb;
   ffmpeg: Ffmpeg;
   events: EventBus;
-  jobs: JobQueue;
-  registry: JobRegistry;
+  jobs: JobQueue<Services>;
+  registry: JobRegistry<Services>;
   /** Present only in processes that run jobs. */
-  runner: JobRunner | null;
+  runner: JobRunner<Services> | null;
   settings(): Promise<Settings>;
   /** The value of a slot for this library (made by the slot's `initial` on first use). */
   use<T>(slot: Slot<T>): T;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CoreHandle as Core } from '../handle.js';
-import type { JobSummary } from '../api/types.js';
+import type { JobSummary } from '../jobs/types.js';
 import type { Output } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';
 import { FramewiseError } from '../util/errors.js';

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { AnonymizeExportRecord } from '../api/types.js';
 import { nowIso } from '../db/open.js';
 import { z } from 'zod';
 import { command } from '../capability.js';
@@ -9,7 +8,27 @@ import { getVideoRow, getVideoSummary, resolveVideoRef } from '../library/videos
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import { anonymizeOutputSchema, assertSomethingToAnonymize, prepareAnonymization, reapAbandonedExports, resolveOutputPath } from './job.js';
 import { sourceOverridesSchema } from './sources.js';
-import { anonymizeOptionsSchema } from './types.js';
+import { anonymizeOptionsSchema, timedMaskSchema, type AnonymizationPlan } from './types.js';
+import type { VerificationResult } from './verify.js';
+
+/** One anonymization export as recorded in the audit trail (who, when, plan, verification, output hash). */
+export interface AnonymizeExportRecord {
+  id: number;
+  videoId: number;
+  videoSha256: string;
+  jobId: number | null;
+  who: string;
+  state: 'running' | 'verified' | 'rejected' | 'failed' | 'cancelled';
+  outputPath: string;
+  outputSha256: string | null;
+  outputSize: number | null;
+  options: unknown;
+  plan: AnonymizationPlan | null;
+  verification: VerificationResult | null;
+  error: SerializedError | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
 
 function parse<T>(text: string | null): T | null {
   if (text === null) return null;
@@ -24,7 +43,12 @@ function parse<T>(text: string | null): T | null {
 export const anonymizeCommands = {
   'anonymize.plan': command(
     z
-      .object({ video: videoRef, options: anonymizeOptionsSchema.partial().optional(), overrides: sourceOverridesSchema.optional() })
+      .object({
+        video: videoRef,
+        options: anonymizeOptionsSchema.partial().optional(),
+        overrides: sourceOverridesSchema.optional(),
+        timedMasks: z.array(timedMaskSchema).max(100000).optional(),
+      })
       .strict(),
     async (s, input) => {
       const videoId = await resolveVideoRef(s.db.reader, input.video);
@@ -32,6 +56,7 @@ export const anonymizeCommands = {
         videoId,
         ...(input.options ? { options: input.options } : {}),
         ...(input.overrides ? { overrides: input.overrides } : {}),
+        ...(input.timedMasks ? { timedMasks: input.timedMasks } : {}),
       });
       return { videoId, plan: p.plan, gate: p.gate, origin: p.sources.origin };
     },
@@ -44,7 +69,8 @@ export const anonymizeCommands = {
         options: anonymizeOptionsSchema.partial().optional(),
         who: z.string().min(1).max(200).optional(),
         overrides: sourceOverridesSchema.optional(),
-        verifyInterval: z.number().min(0.01).max(60).optional(),
+        timedMasks: z.array(timedMaskSchema).max(100000).optional(),
+        verifyInterval: z.number().min(0.01).max(0.5).optional(),
       })
       .strict(),
     async (s, input) => {

@@ -51,6 +51,13 @@ export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'
   for (const b of plan.blacked) {
     chain.push(`drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,${b.start},${b.end - 1})'`);
   }
+  // Timed masks (text that appears mid-video): filled boxes for their source frame range, before any cut.
+  if (!opts.unsafeDisableMasks) {
+    for (const m of plan.masks.timed ?? []) {
+      const r = m.rect;
+      chain.push(`drawbox=x=${r.x}:y=${r.y}:w=${r.width}:h=${r.height}:color=black:t=fill:enable='between(n,${m.start},${m.end - 1})'`);
+    }
+  }
   if (plan.removed.length) {
     const cond = plan.removed.map((r) => `between(n,${r.start},${r.end - 1})`).join('+');
     chain.push(`select='not(${cond})'`);

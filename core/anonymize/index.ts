@@ -1,7 +1,7 @@
 import { defineCapability, type CommandTypes } from '../capability.js';
 import { anonymizeCommand } from './cli/anonymize.js';
 import { anonymizeCommands } from './commands.js';
-import { anonymizeJob } from './job.js';
+import { anonymizeJob, reapAbandonedExports } from './job.js';
 import { anonymizeExportsMigration } from './migrations/0040-anonymization-exports.js';
 
 /** Anonymization: plan, mask, one-pass render to a temp file, verify, export audit. */
@@ -11,6 +11,8 @@ export const anonymize = defineCapability({
   jobKinds: [anonymizeJob],
   migrations: [anonymizeExportsMigration],
   cli: [anonymizeCommand],
+  // A crashed export's unverified partial output is removed at the next start of any Framewise process.
+  cleanups: [{ name: 'anonymize partial outputs', run: reapAbandonedExports }],
 });
 
 declare module '../capability.js' {

@@ -1,20 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import type { Removal } from '../jobs/reaper.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
+import { countFrames } from '../ffmpeg/ops.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { getVideoSummary, type VideoRow } from '../library/videos.js';
+import { bestFrameCount, getVideoSummary, type VideoRow } from '../library/videos.js';
 import { slot, type Services } from '../services.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
 import { checkClinicalGate, type GateResult } from './gate.js';
 import { computePlan } from './plan.js';
 import { renderAnonymized } from './render.js';
 import { loadSources, sourceOverridesSchema, type AnonymizeSources } from './sources.js';
-import { createTesseractReader, type TextReader } from './text-reader.js';
+import { createFrameReader, type FrameTextReader } from './frame-reader.js';
+import { scanSourceForText } from './source-scan.js';
+import { extendChosen, masksFromSightings } from './timed-masks.js';
+import { addTimedMasks, getTextScan, recordTextScan, regionKey } from '../timed-masks/store.js';
+import { verificationSampling, outputToSourceFrame } from './verify.js';
 import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
-import { anonymizeOptionsSchema, type AnonymizationPlan, type AnonymizeOptions } from './types.js';
+import {
+  anonymizeOptionsSchema,
+  timedMaskSchema,
+  type AnonymizationPlan,
+  type AnonymizeOptions,
+  type Rect,
+  type TimedMask,
+} from './types.js';
 import type { VerificationResult } from './verify.js';
 import { speechToMute } from './speech-mute.js';
 
@@ -35,8 +48,10 @@ export const anonymizeJobInputSchema = z
     options: anonymizeOptionsSchema.optional(),
     who: z.string().min(1).max(200).optional(),
     overrides: sourceOverridesSchema.optional(),
-    /** Seconds between verification samples (default 1; at least 24 frames are always read). */
-    verifyInterval: z.number().min(0.01).max(60).optional(),
+    /** Time-ranged masks to use instead of the library's (no text scan is run then). */
+    timedMasks: z.array(timedMaskSchema).max(100000).optional(),
+    /** Longest gap between text samples in seconds (default 0.4; at least 24 frames are always read). */
+    verifyInterval: z.number().min(0.01).max(0.5).optional(),
     /** Test hook, honoured only with FRAMEWISE_TEST_HOOKS=1: render without masks. */
     unsafeDisableMasks: z.boolean().optional(),
   })
@@ -57,8 +72,8 @@ export const anonymizeJobOutputSchema = z.object({
 });
 export type AnonymizeJobOutput = z.infer<typeof anonymizeJobOutputSchema>;
 
-/** How verification reads text (per library; replace with `services.provide(textReaderSlot, …)`). */
-export const textReaderSlot = slot<() => Promise<TextReader>>('anonymize.textReader', () => () => createTesseractReader({ workers: 2 }));
+/** How the text scan and verification read frames (per library; replace with `services.provide(frameReaderSlot, …)`). */
+export const frameReaderSlot = slot<() => Promise<FrameTextReader>>('anonymize.frameReader', () => () => createFrameReader());
 
 export interface Prepared {
   video: VideoRow;
@@ -71,28 +86,34 @@ export interface Prepared {
 /** Exact frame count of the video stream (packet count, no decode) unless the library already knows it. */
 async function exactFrameCount(services: Services, video: VideoRow, signal?: AbortSignal): Promise<number> {
   if (video.frame_count !== null && video.frame_count > 0) return video.frame_count;
-  let frames = 0;
-  await services.ffmpeg.run(['-v', 'error', '-i', video.path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], {
-    ...(signal ? { signal } : {}),
-    onProgress: (p) => (frames = p.frame || frames),
-  });
+  const { frames } = await countFrames(services.ffmpeg, video.path, signal ? { signal } : {});
   return frames || video.frame_count_estimate || Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1)));
 }
 
 /** Everything up to the plan: sources, options, gate. Shared by the plan preview and the job. */
 export async function prepareAnonymization(
   services: Services,
-  input: { videoId: number; options?: z.input<typeof anonymizeOptionsSchema>; overrides?: z.input<typeof sourceOverridesSchema> },
+  input: {
+    videoId: number;
+    options?: z.input<typeof anonymizeOptionsSchema>;
+    overrides?: z.input<typeof sourceOverridesSchema>;
+    timedMasks?: z.input<typeof timedMaskSchema>[];
+  },
   opts: { signal?: AbortSignal; exactFrames?: boolean; detectSpeech?: boolean } = {},
 ): Promise<Prepared> {
   const video = await requireProbedVideo(services, input.videoId);
   const settings = await services.settings();
   const options = anonymizeOptionsSchema.parse(input.options ?? {});
-  const sources = await loadSources(services, video, sourceOverridesSchema.parse(input.overrides ?? {}));
+  const sources = await loadSources(
+    services,
+    video,
+    sourceOverridesSchema.parse(input.overrides ?? {}),
+    input.timedMasks ? z.array(timedMaskSchema).parse(input.timedMasks) : undefined,
+  );
   const gate = checkClinicalGate(settings, sources, options);
   const frameCount = opts.exactFrames
     ? await exactFrameCount(services, video, opts.signal)
-    : (video.frame_count ?? video.frame_count_estimate ?? Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1))));
+    : bestFrameCount(video, { num: video.fps_num ?? 25, den: video.fps_den ?? 1 });
   const patient = sources.patient;
   const speech =
     options.muteSpeech && opts.detectSpeech && video.audio_streams > 0
@@ -111,6 +132,7 @@ export async function prepareAnonymization(
     },
     region: sources.region,
     textBoxes: sources.textBoxes,
+    timedMasks: sources.timedMasks,
     segments: sources.segments,
     patient: { known: !!patient && patientTokens(patient).length > 0, verified: patient?.verified ?? false },
     options,
@@ -178,37 +200,77 @@ export function resolveOutputPath(
 
 /**
  * Exports left 'running' by a process that died mid-render: their job is no longer queued or running.
- * Their partial (unverified) file is deleted and the export is recorded as failed.
+ * Their partial (unverified) file is deleted and the export is recorded as failed (the export's own audit).
  */
-export async function reapAbandonedExports(services: Services): Promise<number> {
+export async function reapAbandonedExports(services: Services): Promise<Removal[]> {
   const db = services.db.writer;
   const rows = await db
     .selectFrom('anonymize_exports as e')
     .leftJoin('jobs as j', 'j.id', 'e.job_id')
-    .select(['e.id', 'e.temp_path', 'j.state as jobState'])
+    .select(['e.id', 'e.video_id', 'e.temp_path', 'j.state as jobState'])
     .where('e.state', '=', 'running')
     .execute();
-  let n = 0;
+  const removed: Removal[] = [];
   for (const r of rows) {
     if (r.jobState === 'queued' || r.jobState === 'running') continue;
-    if (r.temp_path) await rm(r.temp_path, { force: true }).catch(() => undefined);
+    let existed = false;
+    if (r.temp_path) {
+      existed = await stat(r.temp_path).then(
+        () => true,
+        () => false,
+      );
+      await rm(r.temp_path, { force: true });
+    }
     await db
       .updateTable('anonymize_exports')
       .set({
         state: 'failed',
         temp_path: null,
         error_json: JSON.stringify({
-          code: 'internal',
-          message: 'Interrupted: the process stopped during the export; its partial file was deleted',
+          code: 'interrupted',
+          message: existed
+            ? 'Interrupted: the process stopped during the export; its partial (unverified) file was deleted'
+            : 'Interrupted: the process stopped during the export; no partial file was left',
         }),
         finished_at: nowIso(),
       })
       .where('id', '=', r.id)
       .where('state', '=', 'running')
       .execute();
-    n++;
+    removed.push({ kind: 'partial_output', detail: { exportId: r.id, videoId: r.video_id, fileRemoved: existed ? 1 : 0 } });
   }
-  return n;
+  return removed;
+}
+
+/**
+ * After a rejection for patient text inside the kept image only: masks for where it was seen (source frames,
+ * one sample interval around each sighting), and for any other readable text seen in the picture (a second
+ * patient's name must not stay either). Any other finding (text in a mask, tags, streams, duration)
+ * means no second attempt.
+ */
+export function retryMasks(plan: AnonymizationPlan, err: unknown): TimedMask[] {
+  if (!(err instanceof FramewiseError) || err.code !== 'verification_failed') return [];
+  const v = (err.details as { verification?: VerificationResult } | undefined)?.verification;
+  if (!v || v.findings.some((f) => f.check !== 'patient_text')) return [];
+  const crop = plan.crop ?? { x: 0, y: 0 };
+  const toSource = (t: { frame: number; box: Rect }) => ({
+    frame: outputToSourceFrame(plan, t.frame),
+    box: { ...t.box, x: t.box.x + crop.x, y: t.box.y + crop.y },
+  });
+  const step = verificationSampling(plan).step;
+  const all = v.textSeen.filter((t) => t.kind !== 'masked').map(toSource);
+  const chosen = [
+    ...v.findings.filter((f): f is typeof f & { frame: number; box: Rect } => f.frame !== undefined && f.box !== undefined).map(toSource),
+    ...v.textSeen.filter((t) => t.kind === 'patient' || t.readable).map(toSource),
+  ];
+  const sightings = extendChosen(all, chosen, step);
+  return masksFromSightings(sightings, {
+    step,
+    frameCount: plan.input.frameCount,
+    width: plan.input.width,
+    height: plan.input.height,
+    source: 'verify',
+  });
 }
 
 export const anonymizeJob = defineJobKind({
@@ -229,13 +291,46 @@ export const anonymizeJob = defineJobKind({
   async run(ctx, input) {
     const { services, signal } = ctx;
     ctx.progress(0, 'planning');
-    const prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
+    let prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
     if (!prepared.gate.ok) throw gateError(prepared.gate);
     assertSomethingToAnonymize(prepared);
     const settings = await services.settings();
     const who = input.who ?? settings.reviewerName;
     const outputPath = resolveOutputPath(input.output, prepared.video, prepared);
     await reapAbandonedExports(services);
+    let reader: FrameTextReader | null = null;
+    // Text inside the kept image that appears mid-video: scan once per video (and region), mask per range.
+    const scanShare = input.timedMasks ? 0 : 0.35;
+    if (!input.timedMasks) {
+      const known = await getTextScan(services.db.reader, prepared.video.id);
+      if (!known || known.regionJson !== regionKey(prepared.plan.masks.region)) {
+        ctx.progress(0, 'scanning text');
+        reader = await services.use(frameReaderSlot)();
+        const scan = await scanSourceForText({
+          ffmpeg: services.ffmpeg,
+          file: prepared.video.path,
+          plan: { ...prepared.plan, masks: { ...prepared.plan.masks, timed: [] } },
+          reader,
+          tokens: prepared.sources.patient ? patientTokens(prepared.sources.patient) : [],
+          signal,
+          onProgress: (f) => ctx.progress(scanShare * f, 'scanning text'),
+          ...(input.verifyInterval ? { maxInterval: input.verifyInterval } : {}),
+        });
+        await recordTextScan(
+          services.db.writer,
+          prepared.video.id,
+          {
+            regionJson: regionKey(prepared.plan.masks.region),
+            step: scan.step,
+            samples: scan.stats.samples,
+            framesRead: scan.stats.read,
+            masks: scan.masks.length,
+          },
+          scan.masks,
+        );
+        prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
+      }
+    }
     const tempPath = path.join(path.dirname(outputPath), `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
     const exportRow = await services.db.writer
       .insertInto('anonymize_exports')
@@ -259,24 +354,42 @@ export const anonymizeJob = defineJobKind({
       .returning('id')
       .executeTakeFirstOrThrow();
     const tokens = prepared.sources.patient ? patientTokens(prepared.sources.patient) : [];
-    let reader: TextReader | null = null;
     try {
-      reader = await services.use(textReaderSlot)();
-      const res = await renderAnonymized({
-        ffmpeg: services.ffmpeg,
-        input: prepared.video.path,
-        plan: prepared.plan,
-        outputPath,
-        tempPath,
-        workDir: await ctx.workDir(),
-        tokens,
-        reader,
-        signal,
-        onProgress: (f, stage) => ctx.progress(f, stage),
-        ...(input.verifyInterval ? { verifyInterval: input.verifyInterval } : {}),
-        verifyParallel: 2,
-        unsafeDisableMasks: input.unsafeDisableMasks === true && process.env.FRAMEWISE_TEST_HOOKS === '1',
-      });
+      reader ??= await services.use(frameReaderSlot)();
+      const workDir = await ctx.workDir();
+      const attempt = (plan: AnonymizationPlan, from: number, to: number) =>
+        renderAnonymized({
+          ffmpeg: services.ffmpeg,
+          input: prepared.video.path,
+          plan,
+          outputPath,
+          tempPath,
+          workDir,
+          tokens,
+          reader: reader!,
+          signal,
+          onProgress: (f, stage) => ctx.progress(from + (to - from) * f, stage),
+          ...(input.verifyInterval ? { verifyInterval: input.verifyInterval } : {}),
+          unsafeDisableMasks: input.unsafeDisableMasks === true && process.env.FRAMEWISE_TEST_HOOKS === '1',
+        });
+      let res: Awaited<ReturnType<typeof renderAnonymized>>;
+      try {
+        res = await attempt(prepared.plan, scanShare, 1);
+      } catch (err) {
+        // Patient text read inside the kept image: mask it where it was seen, render and verify once more.
+        const added = retryMasks(prepared.plan, err);
+        if (!added.length || signal.aborted) throw err;
+        await addTimedMasks(services.db.writer, prepared.video.id, added);
+        // Given masks (input.timedMasks) stay given: the added ones join them.
+        const again = input.timedMasks ? { ...input, timedMasks: [...prepared.plan.masks.timed, ...added] } : input;
+        prepared = await prepareAnonymization(services, again, { signal, exactFrames: true, detectSpeech: true });
+        await services.db.writer
+          .updateTable('anonymize_exports')
+          .set({ plan_json: JSON.stringify(prepared.plan) })
+          .where('id', '=', exportRow.id)
+          .execute();
+        res = await attempt(prepared.plan, scanShare, 1);
+      }
       return {
         exportId: exportRow.id,
         outputPath: res.outputPath,

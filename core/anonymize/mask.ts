@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { encodePng } from '../util/png.js';
 import { insideRegion } from './plan.js';
 import type { AnonymizationPlan, Rect } from './types.js';
 
@@ -65,55 +65,11 @@ export function buildMaskImage(plan: AnonymizationPlan): MaskImage | null {
   if (w % 2 && x0 + w < width) w++;
   if (h % 2 && y0 + h < height) h++;
   const rect = { x: x0, y: y0, width: w, height: h };
-  // PNG scanlines: filter byte 0, then (grey, alpha) pairs. Grey is 0 (black).
-  const raw = Buffer.alloc(h * (1 + w * 2));
+  // (grey, alpha) pairs; grey is 0 (black).
+  const pixels = new Uint8Array(h * w * 2);
   for (let y = 0; y < h; y++) {
-    const off = y * (1 + w * 2);
     const src = (y0 + y) * width + x0;
-    for (let x = 0; x < w; x++) raw[off + 1 + x * 2 + 1] = alpha[src + x] ?? 0;
+    for (let x = 0; x < w; x++) pixels[(y * w + x) * 2 + 1] = alpha[src + x] ?? 0;
   }
-  return { rect, png: encodePng(w, h, 4, raw), opaquePixels: opaque };
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-
-/** Minimal PNG encoder (8-bit, given colour type, pre-filtered scanlines). */
-export function encodePng(width: number, height: number, colorType: 0 | 2 | 4 | 6, scanlines: Buffer): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = colorType;
-  ihdr[10] = 0;
-  ihdr[11] = 0;
-  ihdr[12] = 0;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(scanlines, { level: 6 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return { rect, png: encodePng({ width: w, height: h, data: pixels }, 2), opaquePixels: opaque };
 }

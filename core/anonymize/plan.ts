@@ -8,6 +8,7 @@ import type {
   Rect,
   Segment,
   TextBox,
+  TimedMask,
   VideoFacts,
 } from './types.js';
 
@@ -16,6 +17,8 @@ export interface PlanInputs {
   /** The endoscope image; null = unknown (the whole frame is kept, text boxes are still masked). */
   region: EndoscopeRegion | null;
   textBoxes: TextBox[];
+  /** Masks for a frame range only (text that appears mid-video inside the image). */
+  timedMasks?: TimedMask[];
   segments: Segment[];
   /** Only whether fields are known and verified matters to the plan; their values never enter it. */
   patient: Pick<PatientFields, 'verified'> & { known: boolean };
@@ -124,7 +127,16 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
     if (region && !intersects(r, keptArea)) continue;
     if (!boxes.some((o) => o.x === r.x && o.y === r.y && o.width === r.width && o.height === r.height)) boxes.push(r);
   }
-  if (!region && boxes.length === 0) {
+  const timed: TimedMask[] = [];
+  for (const m of inputs.timedMasks ?? []) {
+    const rect = clipRect(m.rect, width, height);
+    const start = Math.max(0, Math.min(frameCount, m.start));
+    const end = Math.max(0, Math.min(frameCount, m.end));
+    if (!rect || end <= start) continue;
+    timed.push({ start, end, rect, source: m.source });
+  }
+  timed.sort((a, b) => a.start - b.start || a.end - b.end || a.rect.y - b.rect.y || a.rect.x - b.rect.x);
+  if (!region && boxes.length === 0 && timed.length === 0) {
     warn('nothing_masked', 'Nothing is masked: no endoscope region and no text boxes. Only cuts, audio and metadata are anonymized.');
   }
   if (!inputs.patient.known) {
@@ -194,7 +206,7 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
       frameCount,
       audioStreams: video.audioStreams,
     },
-    masks: { region, boxes, style: options.maskStyle },
+    masks: { region, boxes, style: options.maskStyle, timed },
     crop,
     output: { ...outSize, codec: options.codec, preset: options.preset },
     removed,

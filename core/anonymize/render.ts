@@ -7,7 +7,7 @@ import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { sha256File } from '../util/fs.js';
 import { buildRenderArgs } from './filtergraph.js';
 import { buildMaskImage } from './mask.js';
-import type { TextReader } from './text-reader.js';
+import type { FrameTextReader } from './frame-reader.js';
 import type { PatientToken } from './tokens.js';
 import type { AnonymizationPlan, Rect } from './types.js';
 import { verifyOutput, type VerificationResult } from './verify.js';
@@ -25,11 +25,11 @@ export interface RenderRequest {
   /** A private folder for the mask image (not the output folder). */
   workDir: string;
   tokens: PatientToken[];
-  reader: TextReader;
+  reader: FrameTextReader;
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
+  /** Longest gap between verification samples, seconds (default 0.4). */
   verifyInterval?: number;
-  verifyParallel?: number;
   /** Test hook: render without masks so verification must reject the output. */
   unsafeDisableMasks?: boolean;
 }
@@ -157,8 +157,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
       plan: req.plan,
       tokens: req.tokens,
       reader: req.reader,
-      ...(req.verifyInterval ? { interval: req.verifyInterval } : {}),
-      ...(req.verifyParallel ? { parallel: req.verifyParallel } : {}),
+      ...(req.verifyInterval ? { maxInterval: req.verifyInterval } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
       onProgress: (f) => progress(RENDER_SHARE + (1 - RENDER_SHARE) * f, 'verifying'),
     });

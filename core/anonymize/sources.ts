@@ -1,32 +1,13 @@
 import { z } from 'zod';
 import type { VideoRow } from '../library/videos.js';
+import type { AnonymizeSources, SourceProvider } from './providers/provider.js';
 import { ocrSourceProvider } from './providers/ocr.js';
 import { predictSourceProvider } from './providers/predict.js';
 import type { Services } from '../services.js';
-import {
-  patientFieldsSchema,
-  regionSchema,
-  segmentSchema,
-  textBoxSchema,
-  type EndoscopeRegion,
-  type PatientFields,
-  type Segment,
-  type TextBox,
-} from './types.js';
+import { patientFieldsSchema, regionSchema, segmentSchema, textBoxSchema, type TimedMask } from './types.js';
+import { listTimedMasks } from '../timed-masks/store.js';
 
-/**
- * What anonymization needs to know about a video, from wherever the library has it: the endoscope region
- * and text boxes (OCR capability), the patient fields (OCR + review), the labelled segments (prediction +
- * review). Each provider contributes what it knows; explicit overrides (CLI flags, the Export dialog, tests)
- * win. `origin` says where each piece came from, for the plan shown to the user.
- */
-export interface AnonymizeSources {
-  region: EndoscopeRegion | null;
-  textBoxes: TextBox[];
-  segments: Segment[];
-  patient: PatientFields | null;
-  origin: { region: string; textBoxes: string; segments: string; patient: string };
-}
+export type { AnonymizeSources, SourceProvider } from './providers/provider.js';
 
 export const sourceOverridesSchema = z
   .object({
@@ -38,21 +19,22 @@ export const sourceOverridesSchema = z
   .strict();
 export type SourceOverrides = z.infer<typeof sourceOverridesSchema>;
 
-export interface SourceProvider {
-  name: string;
-  load(services: Services, video: VideoRow): Promise<Partial<Omit<AnonymizeSources, 'origin'>>>;
-}
-
 /** Providers in priority order (later ones fill only what earlier ones left empty). */
 const providers: readonly SourceProvider[] = [ocrSourceProvider, predictSourceProvider];
 
-export async function loadSources(services: Services, video: VideoRow, overrides: SourceOverrides = {}): Promise<AnonymizeSources> {
+export async function loadSources(
+  services: Services,
+  video: VideoRow,
+  overrides: SourceOverrides = {},
+  timedMasks?: TimedMask[],
+): Promise<AnonymizeSources> {
   const out: AnonymizeSources = {
     region: null,
     textBoxes: [],
     segments: [],
+    timedMasks: await listTimedMasks(services.db.reader, video.id),
     patient: null,
-    origin: { region: 'none', textBoxes: 'none', segments: 'none', patient: 'none' },
+    origin: { region: 'none', textBoxes: 'none', segments: 'none', patient: 'none', timedMasks: 'library' },
   };
   for (const p of providers) {
     const got = await p.load(services, video);
@@ -64,6 +46,7 @@ export async function loadSources(services: Services, video: VideoRow, overrides
   if (overrides.region !== undefined) [out.region, out.origin.region] = [overrides.region, 'given'];
   if (overrides.textBoxes) [out.textBoxes, out.origin.textBoxes] = [overrides.textBoxes, 'given'];
   if (overrides.segments) [out.segments, out.origin.segments] = [overrides.segments, 'given'];
+  if (timedMasks) [out.timedMasks, out.origin.timedMasks] = [timedMasks, 'given'];
   if (overrides.patient) [out.patient, out.origin.patient] = [overrides.patient, 'given'];
   return out;
 }

@@ -122,7 +122,9 @@ export function findTokensInLine(words: string[], tokens: PatientToken[]): Token
   const wordTokens = tokens.filter((t) => t.kind === 'word');
   const digitTokens = tokens.filter((t) => t.kind === 'digits');
   words.forEach((w, i) => {
-    const candidates = new Set([normalizeText(w), ...normalizedWords(w)]);
+    // A word OCR split in two ("Jür gen") is also tried joined with the next one.
+    const next = words[i + 1];
+    const candidates = new Set([normalizeText(w), ...normalizedWords(w), ...(next ? [normalizeText(w + next)] : [])]);
     for (const t of wordTokens) {
       if ([...candidates].some((c) => tokenMatches(c, t))) hits.push({ field: t.field, wordIndex: i, wordCount: 1 });
     }

@@ -46,6 +46,21 @@ export const segmentSchema = z
   .refine((s) => s.end > s.start, 'segment end must be after start');
 export type Segment = z.infer<typeof segmentSchema>;
 
+/**
+ * A mask shown only during a frame range (half-open, source frame numbers): text that appears inside the
+ * kept image mid-video (found by the text scan, by verification, or drawn by the reviewer). Always filled.
+ */
+export const timedMaskSchema = z
+  .object({
+    start: z.number().int().nonnegative(),
+    end: z.number().int().positive(),
+    rect: rectSchema,
+    source: z.enum(['scan', 'verify', 'manual']),
+  })
+  .strict()
+  .refine((m) => m.end > m.start, 'mask end must be after start');
+export type TimedMask = z.infer<typeof timedMaskSchema>;
+
 export const patientFieldsSchema = z
   .object({
     firstName: z.string().max(200).nullable().default(null),
@@ -106,6 +121,8 @@ export interface MaskPlan {
   /** Filled (or blurred) text boxes, clipped to the frame and the kept area, padded. */
   boxes: Rect[];
   style: 'fill' | 'blur';
+  /** Filled boxes for a frame range only (source frames, half-open), clipped to the frame. */
+  timed: TimedMask[];
 }
 
 export interface AnonymizationPlan {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { cancelled } from '../util/errors.js';
+import type { FrameTextLine, FrameTextReader } from './frame-reader.js';
 import { maskAlpha } from './mask.js';
-import { sampleFrames } from './sample-frames.js';
-import { linesOf, type TextReader, type TextWord } from './text-reader.js';
+import { samplingPlan, type SamplingPlan } from './sampling.js';
+import { hiddenAreaDark, scanText, visibleBox, type ScanStats } from './text-scan.js';
+import { activeMasks } from './timed-masks.js';
 import { fieldLabels, findTokensInLine, normalizeText, type PatientToken } from './tokens.js';
 import type { AnonymizationPlan, Rect } from './types.js';
 
@@ -29,7 +31,15 @@ export interface VerificationResult {
   expectedDuration: number;
   outputDuration: number;
   sampledFrames: number;
+  /** Seconds between samples. */
   interval: number;
+  /** Frames between samples. */
+  step: number;
+  /** How many samples were read, found unchanged, blank. */
+  screening: ScanStats;
+  /** Every place text was seen (first 500), in time order: patient text, text in masks, other text for the reviewer. */
+  textSeen: TextSighting[];
+  textSeenCount: number;
   streams: Array<{ type: string; codec: string | null }>;
   /** The first findings (at most 100), in time order. */
   findings: VerificationFinding[];
@@ -128,58 +138,85 @@ function hiddenFraction(map: ReturnType<typeof hiddenMap>, box: Rect): number {
   return n ? h / n : 0;
 }
 
-function unionBox(words: TextWord[]): Rect {
-  const x0 = Math.min(...words.map((w) => w.box.x));
-  const y0 = Math.min(...words.map((w) => w.box.y));
-  const x1 = Math.max(...words.map((w) => w.box.x + w.box.width));
-  const y1 = Math.max(...words.map((w) => w.box.y + w.box.height));
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+/** The share of `box` hidden on output frame `outFrame` (static mask, timed masks, blacked-out segments). */
+export function hiddenShare(plan: AnonymizationPlan, map: ReturnType<typeof hiddenMap>, box: Rect, outFrame: number): number {
+  const srcFrame = outputToSourceFrame(plan, outFrame);
+  if (plan.blacked.some((b) => srcFrame >= b.start && srcFrame < b.end)) return 1;
+  const timed = activeMasks(plan.masks.timed ?? [], srcFrame).map((m) => {
+    const c = plan.crop ?? { x: 0, y: 0 };
+    return { x: m.rect.x - c.x, y: m.rect.y - c.y, width: m.rect.width, height: m.rect.height };
+  });
+  if (!timed.length) return hiddenFraction(map, box);
+  let n = 0;
+  let h = 0;
+  const x1 = Math.min(map.width, box.x + box.width);
+  const y1 = Math.min(map.height, box.y + box.height);
+  for (let y = Math.max(0, box.y); y < y1; y++) {
+    for (let x = Math.max(0, box.x); x < x1; x++) {
+      n++;
+      if (map.hidden[y * map.width + x] || timed.some((t) => x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height)) h++;
+    }
+  }
+  return n ? h / n : 0;
 }
 
-/** Check OCR words of one output frame. Exported for tests. */
+/** Text seen by verification, for the report: where, and what kind — never the text itself. */
+export interface TextSighting {
+  frame: number;
+  time: number;
+  box: Rect;
+  kind: 'patient' | 'masked' | 'other';
+  /** Read as text (two or more letters/digits, recogniser confidence ≥ 0.5), not texture. */
+  readable?: boolean;
+}
+
+/** Check the lines read on one output frame. Exported for tests. */
 export function checkFrameText(
   plan: AnonymizationPlan,
   map: ReturnType<typeof hiddenMap>,
   tokens: PatientToken[],
-  words: TextWord[],
-  frame: { index: number; time: number },
-): VerificationFinding[] {
+  lines: FrameTextLine[],
+  outFrame: number,
+): { findings: VerificationFinding[]; seen: TextSighting[] } {
   const findings: VerificationFinding[] = [];
+  const seen: TextSighting[] = [];
   const fps = plan.input.fps.split('/').map(Number) as [number, number];
-  const outFrame = Math.round((frame.time * fps[0]) / fps[1]);
-  const srcFrame = outputToSourceFrame(plan, outFrame);
-  const wholeFrameHidden = plan.blacked.some((b) => srcFrame >= b.start && srcFrame < b.end);
-  const where = `frame ${outFrame} (${frame.time.toFixed(2)} s)`;
-  for (const line of linesOf(words)) {
-    for (const hit of findTokensInLine(
-      line.map((w) => w.text),
-      tokens,
-    )) {
-      const box = unionBox(line.slice(hit.wordIndex, hit.wordIndex + hit.wordCount));
-      findings.push({
-        check: 'patient_text',
-        frame: outFrame,
-        time: frame.time,
-        box,
-        field: hit.field,
-        message: `Text matching the patient's ${fieldLabels[hit.field]} is readable in ${where} at x=${box.x}, y=${box.y}, ${box.width}×${box.height}`,
-      });
+  const time = (outFrame * fps[1]) / fps[0];
+  const where = `frame ${outFrame} (${time.toFixed(2)} s)`;
+  for (const line of lines) {
+    const box = line.box;
+    const hits = findTokensInLine(line.text.split(/\s+/).filter(Boolean), tokens);
+    const place = `at x=${box.x}, y=${box.y}, ${box.width}×${box.height}`;
+    if (hits.length) {
+      const fields = [...new Set(hits.map((h) => h.field))];
+      for (const field of fields) {
+        findings.push({
+          check: 'patient_text',
+          frame: outFrame,
+          time,
+          box,
+          field,
+          message: `Text matching the patient's ${fieldLabels[field]} is readable in ${where} ${place}`,
+        });
+      }
+      seen.push({ frame: outFrame, time, box, kind: 'patient' });
+      continue;
     }
-  }
-  for (const w of words) {
-    if (w.confidence < 60 || normalizeText(w.text).length < 2) continue;
-    const inside = wholeFrameHidden ? 1 : hiddenFraction(map, w.box);
-    if (inside >= 0.5) {
+    const readable = line.confidence >= 0.6 && normalizeText(line.text).length >= 2;
+    if (readable && hiddenShare(plan, map, box, outFrame) >= 0.5) {
       findings.push({
         check: 'masked_text',
         frame: outFrame,
-        time: frame.time,
-        box: w.box,
-        message: `Text was read inside a masked area in ${where} at x=${w.box.x}, y=${w.box.y}, ${w.box.width}×${w.box.height}`,
+        time,
+        box,
+        message: `Text was read inside a masked area in ${where} ${place}`,
       });
+      seen.push({ frame: outFrame, time, box, kind: 'masked' });
+      continue;
     }
+    seen.push({ frame: outFrame, time, box, kind: 'other', readable: line.confidence >= 0.5 && normalizeText(line.text).length >= 2 });
   }
-  return findings;
+  return { findings, seen };
 }
 
 export interface VerifyOptions {
@@ -187,21 +224,18 @@ export interface VerifyOptions {
   file: string;
   plan: AnonymizationPlan;
   tokens: PatientToken[];
-  reader: TextReader;
-  /** Seconds between OCR samples (default 1; lowered so at least 24 frames are read). */
-  interval?: number;
+  reader: FrameTextReader;
+  /** Longest gap between samples in seconds (default 0.4: text shown for 0.5 s is always sampled). */
+  maxInterval?: number;
   minFrames?: number;
-  /** Readers run this many frames at once. */
-  parallel?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
 
-export function sampleInterval(plan: AnonymizationPlan, interval = 1, minFrames = 24): number {
+/** The sampling of an output of this plan. */
+export function verificationSampling(plan: AnonymizationPlan, opts: { maxInterval?: number; minFrames?: number } = {}): SamplingPlan {
   const [num, den] = plan.input.fps.split('/').map(Number) as [number, number];
-  const frameDur = den / num;
-  const want = Math.min(interval, plan.expectedDuration / minFrames);
-  return Math.max(frameDur, want);
+  return samplingPlan(plan.keptFrames, { num, den }, opts);
 }
 
 export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult> {
@@ -265,39 +299,39 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
     }
   }
 
-  // OCR of sampled frames.
-  const interval = sampleInterval(plan, o.interval ?? 1, o.minFrames ?? 24);
-  const expectedSamples = Math.max(1, Math.floor(plan.expectedDuration / interval));
+  // Read the text of sampled frames over the whole picture (detector + line recogniser), screened.
+  const sampling = verificationSampling(plan, {
+    ...(o.maxInterval ? { maxInterval: o.maxInterval } : {}),
+    ...(o.minFrames ? { minFrames: o.minFrames } : {}),
+  });
   const map = hiddenMap(plan);
-  const parallel = Math.max(1, o.parallel ?? 1);
-  const inflight = new Set<Promise<void>>();
-  let done = 0;
-  let failure: unknown = null;
-  const sampled = await sampleFrames(o.ffmpeg, o.file, {
-    interval,
+  const visible = visibleBox(map.hidden, map.width, map.height) ?? undefined;
+  const seen: TextSighting[] = [];
+  const stats = await scanText({
+    ffmpeg: o.ffmpeg,
+    file: o.file,
+    width: plan.output.width,
+    height: plan.output.height,
+    step: sampling.step,
+    frameCount: plan.keptFrames,
+    reader: o.reader,
+    // Only the visible area is read while the masked area is dark; a lit masked area means a failed mask:
+    // then the whole frame is read.
+    roi: (f) => (visible && hiddenAreaDark(f, map.hidden) ? visible : undefined),
     ...(o.signal ? { signal: o.signal } : {}),
-    onFrame: async (f) => {
-      if (failure) throw failure;
-      const p: Promise<void> = o.reader
-        .read(f.png)
-        .then((words) => {
-          findings.push(...checkFrameText(plan, map, o.tokens, words, f));
-          done++;
-          o.onProgress?.(Math.min(1, done / expectedSamples));
-        })
-        .catch((err: unknown) => {
-          failure ??= err;
-        })
-        .finally(() => inflight.delete(p));
-      inflight.add(p);
-      if (inflight.size >= parallel) await Promise.race(inflight);
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    onSample: (s) => {
+      const r = checkFrameText(plan, map, o.tokens, s.lines, s.frame);
+      findings.push(...r.findings);
+      seen.push(...r.seen);
     },
   });
-  await Promise.all(inflight);
-  if (failure) throw failure;
   if (o.signal?.aborted) throw cancelled();
-  if (sampled < Math.min(24, Math.floor(plan.expectedDuration / frameDur))) {
-    findings.push({ check: 'duration', message: `Only ${sampled} frames could be sampled from the output` });
+  if (stats.samples < Math.min(sampling.promisedSamples, plan.keptFrames)) {
+    findings.push({
+      check: 'duration',
+      message: `Only ${stats.samples} frames could be sampled from the output (at least ${sampling.promisedSamples} were expected)`,
+    });
   }
   findings.sort((a, b) => (a.time ?? -1) - (b.time ?? -1));
   return {
@@ -306,8 +340,12 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
     checkedAt: new Date().toISOString(),
     expectedDuration: plan.expectedDuration,
     outputDuration,
-    sampledFrames: sampled,
-    interval,
+    sampledFrames: stats.samples,
+    interval: sampling.interval,
+    step: sampling.step,
+    screening: stats,
+    textSeen: seen.slice(0, 500),
+    textSeenCount: seen.length,
     streams,
     findings: findings.slice(0, 100),
     findingCount: findings.length,

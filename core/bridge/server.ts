@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ImportResult } from '../api/commands.js';
-import type { CoreEvent } from '../api/types.js';
+import type { CoreEvent } from '../events/types.js';
 import { createRouter, parseWireMessage, toRemoteError, type CallTarget } from '../api/router.js';
 import { planMediaResponse } from '../media/range.js';
 import { parseMediaTarget, type MediaTarget } from '../media/targets.js';

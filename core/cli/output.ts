@@ -1,4 +1,4 @@
-import type { JobSummary } from '../api/types.js';
+import type { JobSummary } from '../jobs/types.js';
 
 /**
  * Everything the CLI prints goes through here. With --json, stdout carries exactly one JSON document (or

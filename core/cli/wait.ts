@@ -1,5 +1,5 @@
 import type { CoreHandle as Core } from '../handle.js';
-import type { JobSummary } from '../api/types.js';
+import type { JobSummary } from '../jobs/types.js';
 import type { Output } from './output.js';
 
 /**

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
@@ -29,6 +29,30 @@ function nativeBinding(): { nativeBinding?: string } {
 }
 
 /**
+ * Patient data lives in the library: its folder is 0700 and the database files (main, -wal, -shm) are 0600,
+ * created so before SQLite first opens them. Only files owned by this user are changed.
+ */
+export function restrictLibraryFiles(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const uid = process.getuid?.();
+  const fix = (p: string, mode: number) => {
+    try {
+      const st = statSync(p);
+      if ((uid === undefined || st.uid === uid) && (st.mode & 0o777) !== mode) chmodSync(p, mode);
+    } catch {
+      /* not there (yet) */
+    }
+  };
+  fix(dataDir, 0o700);
+  try {
+    closeSync(openSync(file, 'a', 0o600));
+  } catch {
+    /* read-only file system: SQLite reports it */
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fix(f, 0o600);
+}
+
+/**
  * Write transactions take the write lock when they begin (`BEGIN IMMEDIATE`). A deferred transaction that reads
  * and then writes cannot wait for the lock when another process committed in between (SQLITE_BUSY at once,
  * whatever the busy timeout); an immediate one waits its turn. Several processes share one library.
@@ -49,8 +73,8 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
 /** `migrations`: every migration of the library (the core passes its own plus each capability's). */
 export function openLibraryDb(dataDir: string, migrations: readonly Migration[]): LibraryDb {
-  mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, DB_FILE_NAME);
+  restrictLibraryFiles(dataDir, file);
   const raw = new Database(file, { ...nativeBinding() });
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
@@ -63,6 +87,8 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[])
     raw.close();
     throw err;
   }
+  // SQLite creates -wal/-shm with the main file's mode; make sure of it (older libraries were 0644).
+  restrictLibraryFiles(dataDir, file);
   const readRaw = new Database(file, { readonly: true, ...nativeBinding() });
   readRaw.pragma('busy_timeout = 10000');
   readRaw.pragma('foreign_keys = ON');

@@ -1,4 +1,4 @@
-import type { CoreEvent } from '../api/types.js';
+import type { CoreEvent } from '../events/types.js';
 
 export type Listener = (event: CoreEvent) => void;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { CoreEvent } from '../api/types.js';
+import type { CoreEvent } from './types.js';
 import { nowIso, type LibraryDb } from '../db/open.js';
 import type { Database } from '../db/schema.js';
 import { liveStateSql } from '../jobs/liveness.js';

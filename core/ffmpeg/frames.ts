@@ -62,3 +62,45 @@ export async function writeFrameJpeg(
     if (!ok) throw new FramewiseError('undecodable', `${input}: no video frame could be decoded`);
   });
 }
+
+/** Encode one packed RGB image as a JPEG file (atomically; through a raw temp file beside it). */
+export async function writeRgbJpeg(
+  ffmpeg: Ffmpeg,
+  image: { width: number; height: number; data: Uint8Array },
+  output: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<void> {
+  const { writeFile, rm } = await import('node:fs/promises');
+  await writeAtomically(output, async (tmp) => {
+    const raw = `${tmp}.rgb`;
+    await writeFile(raw, image.data, { mode: 0o600 });
+    try {
+      await ffmpeg.run(
+        [
+          '-v',
+          'error',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          '-s',
+          `${image.width}x${image.height}`,
+          '-i',
+          raw,
+          '-frames:v',
+          '1',
+          '-q:v',
+          '4',
+          '-f',
+          'image2',
+          '-c:v',
+          'mjpeg',
+          tmp,
+        ],
+        opts.signal ? { signal: opts.signal } : {},
+      );
+    } finally {
+      await rm(raw, { force: true });
+    }
+  });
+}

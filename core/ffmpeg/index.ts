@@ -31,7 +31,19 @@ export class Ffmpeg {
 
   /** Start ffmpeg (`-hide_banner -nostdin -y` are always added). */
   start(args: string[], opts: StartOptions = {}): RunningProcess {
-    return startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...args], opts);
+    return startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...args], { lifeline: true, ...opts });
+  }
+
+  /** The command line `start` runs for these arguments (with `-progress` when `withProgress`). */
+  commandLine(args: string[], withProgress = false): string[] {
+    return [
+      this.tools.ffmpeg.path,
+      ...(withProgress ? ['-progress', 'pipe:3', '-nostats'] : []),
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      ...args,
+    ];
   }
 
   async run(args: string[], opts: StartOptions = {}): Promise<{ stderr: string }> {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { FramewiseError, cancelled, type ErrorCode } from '../util/errors.js';
 
@@ -17,6 +18,21 @@ export function liveChildPids(): number[] {
   return [...live].map((c) => c.pid).filter((p): p is number => typeof p === 'number');
 }
 
+let guardPath: string | null | undefined;
+/** `setpriv` (util-linux) when it can set a parent-death signal; null elsewhere. */
+function deathGuard(): string | null {
+  if (guardPath !== undefined) return guardPath;
+  guardPath = null;
+  if (process.platform !== 'linux') return guardPath;
+  for (const p of ['/usr/bin/setpriv', '/bin/setpriv']) {
+    if (existsSync(p)) {
+      guardPath = p;
+      break;
+    }
+  }
+  return guardPath;
+}
+
 export interface FfmpegProgress {
   /** Output time reached, seconds. */
   outTime: number;
@@ -33,6 +49,13 @@ export interface StartOptions {
   /** Receive stderr line by line (e.g. per-frame `showinfo` lines). The error tail is kept either way. */
   onStderrLine?: (line: string) => void;
   cwd?: string;
+  /**
+   * Tie the child's life to this process without relying on any cleanup here: ffmpeg writes `-progress` to a
+   * pipe we hold every ~0.5 s, and (ffmpeg ignores SIGPIPE and carries on after a failed progress write) on
+   * Linux it is started through `setpriv --pdeathsig KILL`, so the kernel kills it the moment this process dies,
+   * even by SIGKILL. Frame pipes (stdout) end it by themselves (a write error is fatal). On for ffmpeg.
+   */
+  lifeline?: boolean;
 }
 
 export interface RunningProcess {
@@ -84,9 +107,11 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
   if (opts.signal?.aborted) {
     return { child: null as unknown as ChildProcess, stdout: null, done: Promise.reject(cancelled()) };
   }
-  const fullArgs = opts.onProgress ? ['-progress', 'pipe:3', '-nostats', ...args] : args;
-  const child = spawn(binary, fullArgs, {
-    stdio: ['ignore', opts.pipeStdout ? 'pipe' : 'ignore', 'pipe', opts.onProgress ? 'pipe' : 'ignore'],
+  const progressPipe = !!opts.onProgress || !!opts.lifeline;
+  const fullArgs = progressPipe ? ['-progress', 'pipe:3', '-nostats', ...args] : args;
+  const guard = opts.lifeline ? deathGuard() : null;
+  const child = spawn(guard ?? binary, guard ? ['--pdeathsig', 'KILL', '--', binary, ...fullArgs] : fullArgs, {
+    stdio: ['ignore', opts.pipeStdout ? 'pipe' : 'ignore', 'pipe', progressPipe ? 'pipe' : 'ignore'],
     cwd: opts.cwd,
     windowsHide: true,
   });
@@ -107,6 +132,8 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
     }
   });
   const progressStream = child.stdio[3] as Readable | null | undefined;
+  // Without a listener the lifeline pipe is drained and discarded (a full pipe would stall ffmpeg).
+  if (!opts.onProgress && progressStream) progressStream.resume();
   if (opts.onProgress && progressStream) {
     let buf = '';
     let block = new Map<string, string>();
@@ -146,6 +173,9 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
       opts.signal?.removeEventListener('abort', onAbort);
       if (aborted) return reject(cancelled());
       if (code === 0) return resolve({ stderr });
+      if (guard && code === 127 && /setpriv: failed to execute/.test(stderr)) {
+        return reject(new FramewiseError('ffmpeg_missing', `Could not start ${binary}: ${stderr.trim().split('\n').pop() ?? ''}`));
+      }
       const { code: errCode, reason } = classifyFfmpegError(stderr);
       reject(new FramewiseError(errCode, reason, { exitCode: code, signal: sig, stderrTail: stderr.slice(-2000) }));
     });

@@ -3,6 +3,7 @@ import { command, defineCapability, type CommandTypes } from '../capability.js';
 import { idSchema as id } from '../util/schemas.js';
 import { cancelCommand, jobsCommand, retryCommand } from './cli/jobs.js';
 import { listJobEvents } from './store.js';
+import { cleanupAuditMigration } from './migrations/0052-cleanup-audit.js';
 import { jobOwnersMigration } from './migrations/0055-job-owners-and-runners.js';
 import { changeLogMigration } from './migrations/0056-change-log.js';
 
@@ -35,8 +36,10 @@ export const jobs = defineCapability({
   name: 'jobs',
   commands: jobsCommands,
   cli: [jobsCommand, cancelCommand, retryCommand],
+  events: ['job.state', 'job.progress'],
   // Jobs and events across processes (issue 19): owners, follow-ups, job runners; the change log.
-  migrations: [jobOwnersMigration, changeLogMigration],
+  // 52: what a process start removed after a crash (reaper.ts, issue 10).
+  migrations: [cleanupAuditMigration, jobOwnersMigration, changeLogMigration],
 });
 
 declare module '../capability.js' {

@@ -1,10 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
-import type { Services } from '../services.js';
-import type { JobSummary } from '../api/types.js';
+import type { JobSummary } from '../jobs/types.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
-import { dedupeKeyFor, type AnyJobKind } from './kind.js';
+import type { JobFinisher, JobHost } from './host.js';
+import { dedupeKeyFor, type AnyJobKindOf } from './kind-of.js';
 import { liveStateSql } from './liveness.js';
 import { withRunBy } from './runners.js';
 import type { JobRegistry } from './registry.js';
@@ -17,10 +17,10 @@ export interface EnqueueResult {
 }
 
 /** Enqueue, cancel, retry and wait for jobs. Safe to use from any process that opened the library. */
-export class JobQueue {
+export class JobQueue<S extends JobHost = JobHost> implements JobFinisher {
   constructor(
-    private services: () => Services,
-    private registry: JobRegistry,
+    private services: () => S,
+    private registry: JobRegistry<S>,
   ) {}
 
   private get db() {
@@ -28,7 +28,7 @@ export class JobQueue {
   }
 
   /** Validate input against the kind's schema (defaults filled in); a usage error names what is wrong. */
-  validate(kindName: string, rawInput: unknown): { kind: AnyJobKind; input: unknown } {
+  validate(kindName: string, rawInput: unknown): { kind: AnyJobKindOf<S>; input: unknown } {
     const kind = this.registry.get(kindName);
     const parsed = kind.input.safeParse(rawInput);
     if (!parsed.success) {
@@ -190,7 +190,7 @@ export class JobQueue {
           if (final(j)) return finish(j);
           if (Date.now() > deadline) {
             unsubscribe();
-            return reject(new FramewiseError('internal', `Timed out waiting for job ${id}`));
+            return reject(new FramewiseError('timeout', `Timed out waiting for job ${id}`));
           }
           timer = setTimeout(poll, 200);
         } catch (err) {

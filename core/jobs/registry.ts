@@ -1,15 +1,16 @@
 import { FramewiseError } from '../util/errors.js';
-import type { AnyJobKind } from './kind.js';
+import type { JobHost } from './host.js';
+import type { AnyJobKindOf } from './kind-of.js';
 
-export class JobRegistry {
-  private kinds = new Map<string, AnyJobKind>();
+export class JobRegistry<S extends JobHost = JobHost> {
+  private kinds = new Map<string, AnyJobKindOf<S>>();
 
-  register(kind: AnyJobKind): void {
+  register(kind: AnyJobKindOf<S>): void {
     if (this.kinds.has(kind.kind)) throw new Error(`Job kind ${kind.kind} registered twice`);
     this.kinds.set(kind.kind, kind);
   }
 
-  get(kind: string): AnyJobKind {
+  get(kind: string): AnyJobKindOf<S> {
     const k = this.kinds.get(kind);
     if (!k) throw new FramewiseError('usage', `Unknown job kind "${kind}". Known: ${[...this.kinds.keys()].join(', ')}`);
     return k;

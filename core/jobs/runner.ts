@@ -3,15 +3,16 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { nowIso } from '../db/open.js';
-import type { Services } from '../services.js';
-import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
-import type { AnyJobKind, JobContext } from './kind.js';
+import type { JobHost, RunnerControl } from './host.js';
+import { FramewiseError, cancelled } from '../util/errors.js';
+import { errorForLog } from '../util/log.js';
+import type { AnyJobKindOf, JobContextOf } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, toJobSummary, type JobRow } from './store.js';
 import { claimNext, hasClaimable, ownedUnfinished } from './claim.js';
 import { processAlive } from './liveness.js';
 import { runnersOf } from './runners.js';
-import type { JobRunnerInfo } from '../api/types.js';
+import type { JobRunnerInfo } from './types.js';
 
 const HEARTBEAT_MS = 500;
 const PROGRESS_WRITE_MS = 500;
@@ -35,7 +36,7 @@ interface Running {
  * Runs queued jobs of this process's registered kinds, up to a concurrency limit. Jobs do their heavy
  * work in child processes (ffmpeg) or worker threads; this loop only coordinates.
  */
-export class JobRunner {
+export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
   readonly runnerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private running = new Map<number, Running>();
   private timer: NodeJS.Timeout | undefined;
@@ -48,11 +49,15 @@ export class JobRunner {
   private adopted = new Set<number>();
 
   constructor(
-    private services: () => Services,
-    private registry: JobRegistry,
+    private services: () => S,
+    private registry: JobRegistry<S>,
     public concurrency = defaultConcurrency(),
     private identity: RunnerIdentity = { role: 'app', label: 'Framewise' },
   ) {}
+
+  private get log() {
+    return this.services().log;
+  }
 
   private get db() {
     return this.services().db.writer;
@@ -97,7 +102,7 @@ export class JobRunner {
         .where('id', 'in', ids)
         .where('state', '=', 'running')
         .execute()
-        .catch(() => undefined);
+        .catch((err: unknown) => this.log.warn({ err: errorForLog(err), jobs: ids.length }, 'could not re-queue running jobs at stop'));
     }
     await this.db
       .updateTable('jobs')
@@ -178,8 +183,9 @@ export class JobRunner {
       }
       if (Date.now() - this.lastRecovery > 5000) await this.recover();
       this.wake();
-    } catch {
-      /* the database may be closing */
+    } catch (err) {
+      // The database may be closing (stop); anything else is a bug worth seeing.
+      if (!this.stopped) this.log.error({ err: errorForLog(err) }, 'job heartbeat failed');
     }
   }
 
@@ -208,7 +214,7 @@ export class JobRunner {
                 state: 'failed',
                 finished_at: nowIso(),
                 error_json: JSON.stringify({
-                  code: 'internal',
+                  code: 'interrupted',
                   message: `The process running this job stopped ${row.attempts} times; giving up after ${row.max_attempts} attempts.`,
                 }),
               })
@@ -246,8 +252,8 @@ export class JobRunner {
           this.execute(row);
         }
       } while (this.pumpAgain && !this.stopped);
-    } catch {
-      /* closing */
+    } catch (err) {
+      if (!this.stopped) this.log.error({ err: errorForLog(err) }, 'claiming jobs failed');
     } finally {
       this.pumping = false;
     }
@@ -280,7 +286,7 @@ export class JobRunner {
   private execute(row: JobRow): void {
     const controller = new AbortController();
     const promise = this.runJob(row, controller)
-      .catch(() => undefined)
+      .catch((err: unknown) => this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job bookkeeping failed'))
       .finally(() => {
         this.running.delete(row.id);
         this.wake();
@@ -291,13 +297,13 @@ export class JobRunner {
 
   private async runJob(row: JobRow, controller: AbortController): Promise<void> {
     const services = this.services();
-    const kind: AnyJobKind = this.registry.get(row.kind);
+    const kind: AnyJobKindOf<S> = this.registry.get(row.kind);
     const startedAt = Date.now();
     let workDir: string | null = null;
     let lastWrite = 0;
     let milestone = 0;
     const signal = controller.signal;
-    const ctx: JobContext = {
+    const ctx: JobContextOf<S> = {
       jobId: row.id,
       services,
       signal,
@@ -323,10 +329,12 @@ export class JobRunner {
             .where('id', '=', row.id)
             .where('state', '=', 'running')
             .execute()
-            .catch(() => undefined);
+            .catch((err: unknown) => this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'progress not stored'));
           if (m > milestone && m < 4) {
             milestone = m;
-            void addJobEvent(this.db, row.id, 'progress', { progress: m / 4, stage: stage ?? null }).catch(() => undefined);
+            void addJobEvent(this.db, row.id, 'progress', { progress: m / 4, stage: stage ?? null }).catch((err: unknown) =>
+              this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'progress event not stored'),
+            );
           }
         }
       },
@@ -378,8 +386,14 @@ export class JobRunner {
       });
       for (const f of followUps) services.events.emit({ type: 'job.state', job: toJobSummary(f) });
       // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
-      if (kind.afterCommit) await kind.afterCommit(services, input, output).catch(() => undefined);
+      if (kind.afterCommit)
+        await kind
+          .afterCommit(services, input, output)
+          .catch((err: unknown) =>
+            this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job follow-up failed (the job itself succeeded)'),
+          );
       services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
+      this.log.info({ jobId: row.id, kind: row.kind, ms: Date.now() - startedAt }, 'job succeeded');
     } catch (err) {
       if (signal.aborted && signal.reason === 'shutdown') return; // requeued by stop()
       const isCancel = signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled');
@@ -387,9 +401,16 @@ export class JobRunner {
         fromStates: ['running'],
         runnerId: this.runnerId,
       });
-      if (!isCancel && process.env.FRAMEWISE_DEBUG) console.error(`job ${row.id} (${row.kind}) failed:`, serializeError(err).code);
+      const e = errorForLog(err);
+      this.log[isCancel ? 'info' : e.code === 'internal' ? 'error' : 'warn'](
+        { jobId: row.id, kind: row.kind, ms: Date.now() - startedAt, err: e },
+        isCancel ? 'job cancelled' : 'job failed',
+      );
     } finally {
-      if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+      if (workDir)
+        await rm(workDir, { recursive: true, force: true }).catch((err: unknown) =>
+          this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'job work folder not removed'),
+        );
     }
   }
 }

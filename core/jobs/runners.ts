@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { JobRunnerInfo, JobSummary } from '../api/types.js';
+import type { JobRunnerInfo, JobSummary } from './types.js';
 import { processAlive } from './liveness.js';
 
 /** The `job_runners` table (migration 55): one row per live process that runs jobs. */

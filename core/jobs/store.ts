@@ -1,7 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, JobsTable } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
-import type { JobEvent, JobState, JobSummary } from '../api/types.js';
+import type { JobEvent, JobState, JobSummary } from './types.js';
 import { liveJobState } from './liveness.js';
 import type { SerializedError } from '../util/errors.js';
 

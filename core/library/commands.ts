@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command } from '../capability.js';
 import { idSchema as id, videoRefSchema as videoRef } from '../util/schemas.js';
+import { withUnsealedTags } from './show-tags.js';
 import { expandPaths } from './expand.js';
 import { dismissFailedImports, removeVideos } from './remove.js';
 import type { ImportResult, LibraryInfo } from './types.js';
@@ -51,7 +52,7 @@ export const libraryCommands = {
   ),
   'videos.get': command(z.object({ video: videoRef }).strict(), async (s, input) => {
     const id = await resolveVideoRef(s.db.reader, input.video);
-    return getVideoDetail(s.db.reader, id, s.artifactsDir);
+    return withUnsealedTags(s, await getVideoDetail(s.db.reader, id, s.artifactsDir));
   }),
   'videos.resolve': command(z.object({ video: videoRef }).strict(), async (s, input) => ({
     videoId: await resolveVideoRef(s.db.reader, input.video),

@@ -1,9 +1,10 @@
 import { constants as fsc } from 'node:fs';
-import { access, open, stat } from 'node:fs/promises';
+import { access, chmod, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
 import { writeFrameJpeg } from '../ffmpeg/frames.js';
+import { decodeOneFrameAt } from '../ffmpeg/ops.js';
 import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { detectVariableFrameRate } from '../ffmpeg/probe.js';
@@ -12,6 +13,9 @@ import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
+import { privatizeThumbnail } from './private-thumbnail.js';
+import { libraryKey } from '../patient/key.js';
+import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
 
 export const importInput = z.object({
   /** Made absolute when validated at enqueue, so the same file gives one dedupe key whichever folder it is named from. */
@@ -36,6 +40,8 @@ export const importOutput = z.object({
       copied: z.boolean(),
       thumbnail: z.string(),
       info: z.unknown(),
+      /** Container/stream tags sealed with the library key (base64), or null when the file has none. */
+      sealedTags: z.string().nullable().optional(),
     })
     .optional(),
 });
@@ -66,7 +72,15 @@ function requireVideo(file: string, info: MediaInfo): NonNullable<MediaInfo['vid
   if (info.video && (!info.video.codec || info.video.codec === 'unknown')) {
     throw new FramewiseError('unsupported_codec', `${file}: the video stream's codec is unknown to ffmpeg, so it cannot be decoded`);
   }
-  if (info.video) return info.video;
+  if (info.video) {
+    // A still image (PNG/JPEG/… renamed .mp4): ffmpeg reads it as a one-frame "video" of 0 s.
+    const still = /(^|,)(image2|png_pipe|jpeg_pipe|bmp_pipe|gif|webp_pipe|tiff_pipe|apng|.*_pipe)(,|$)/.test(info.formatName);
+    const stillCodec = ['png', 'mjpeg', 'bmp', 'gif', 'webp', 'tiff', 'jpeg2000', 'apng'].includes(info.video.codec ?? '');
+    if (still || (stillCodec && !(info.duration > 0))) {
+      throw new FramewiseError('not_media', `${file}: a still image (${info.video.codec ?? info.formatName}), not a video`);
+    }
+    return info.video;
+  }
   const audio = info.streams.filter((s) => s.type === 'audio').length;
   if (audio)
     throw new FramewiseError('no_video_stream', `${file}: audio-only file (${audio} audio stream${audio > 1 ? 's' : ''}, no video stream)`);
@@ -100,10 +114,10 @@ async function checkTailDecodes(ffmpeg: Ffmpeg, file: string, info: MediaInfo, s
   let frames = 0;
   let stderr = '';
   try {
-    ({ stderr } = await ffmpeg.run(
-      ['-v', 'error', '-ss', (info.duration - 1.5).toFixed(3), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'],
-      { signal, onProgress: (p) => (frames = Math.max(frames, p.frame)) },
-    ));
+    ({ stderr } = await decodeOneFrameAt(ffmpeg, file, info.duration - 1.5, {
+      signal,
+      onFrame: (f) => (frames = Math.max(frames, f)),
+    }));
   } catch (err) {
     if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
     if (err instanceof FramewiseError && err.code === 'unsupported_codec') {
@@ -196,6 +210,14 @@ export const importJob = defineJobKind({
       ]);
       for (const c of checks) if (c.status === 'rejected') throw c.reason;
       if (checks[0].status === 'fulfilled') info.variableFrameRate = checks[0].value;
+      const v = info.video!;
+      await privatizeThumbnail(
+        services.ffmpeg,
+        file,
+        { duration: info.duration, width: v.displayWidth, height: v.displayHeight, at },
+        workThumb,
+        signal,
+      );
     } catch (err) {
       hashAbort.abort();
       // Whatever reading it reported, a file that is gone (or changed) is reported as that.
@@ -250,11 +272,24 @@ export const importJob = defineJobKind({
     ctx.progress(0.98, 'thumbnail');
     const thumbRel = path.join(artifactRelDir(sha256), 'thumbnail.jpg');
     await copyAtomically(workThumb, path.join(services.artifactsDir, thumbRel));
+    await chmod(path.join(services.artifactsDir, thumbRel), 0o600);
+    // Tags carry patient data: only sealed with the library key, never in plain text (not even in the job row).
+    const split = withoutTags(info);
+    const sealedTags = hasTags(split.tags) ? sealTags(await libraryKey(services), sha256, split.tags) : null;
     return {
       status: 'imported' as const,
       videoId: 0,
       path: file,
-      pending: { sha256, size, mtimeMs: Math.round(st.mtimeMs), storedPath, copied: input.copy, thumbnail: thumbRel, info },
+      pending: {
+        sha256,
+        size,
+        mtimeMs: Math.round(st.mtimeMs),
+        storedPath,
+        copied: input.copy,
+        thumbnail: thumbRel,
+        info: split.info,
+        sealedTags,
+      },
     };
   },
   async commit(trx, input, output) {
@@ -312,6 +347,13 @@ export const importJob = defineJobKind({
       // Another import of the same content won the race.
       const other = await trx.selectFrom('videos').select('id').where('sha256', '=', p.sha256).executeTakeFirstOrThrow();
       return { status: 'duplicate' as const, videoId: other.id, path: file };
+    }
+    if (p.sealedTags) {
+      await trx
+        .withTables<{ video_sealed_tags: SealedTagsTable }>()
+        .insertInto('video_sealed_tags')
+        .values({ video_id: inserted.id, tags_enc: Buffer.from(p.sealedTags, 'base64') })
+        .execute();
     }
     await trx
       .insertInto('artifacts')

@@ -5,6 +5,7 @@ import { listCommand } from './cli/list.js';
 import { statusCommand } from './cli/status.js';
 import { libraryCommands } from './commands.js';
 import { importJob } from './import-job.js';
+import { sealedTagsMigration } from './migrations/0053-sealed-container-tags.js';
 import { frameCountJob, verifyDecodeJob } from './video-jobs.js';
 
 /** The video library: import (probe, hash, dedupe, copy, thumbnail) and video queries. */
@@ -12,7 +13,9 @@ export const library = defineCapability({
   name: 'library',
   commands: libraryCommands,
   jobKinds: [importJob, frameCountJob, verifyDecodeJob],
+  migrations: [sealedTagsMigration],
   cli: [importCommand, listCommand, infoCommand, statusCommand],
+  events: ['video.added', 'video.changed', 'video.removed'],
 });
 
 declare module '../capability.js' {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countFrames, decodeAll } from '../ffmpeg/ops.js';
 import { access } from 'node:fs/promises';
 import { nowIso } from '../db/open.js';
 import { defineJobKind } from '../jobs/kind.js';
@@ -35,13 +36,10 @@ export const frameCountJob = defineJobKind({
   precondition: async (s, i) => void (await requireProbedVideo(s, i.videoId)),
   async run(ctx, input) {
     const row = await requireProbedVideo(ctx.services, input.videoId);
-    let frames = 0;
-    await ctx.services.ffmpeg.run(['-v', 'error', '-i', row.path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], {
+    const { frames } = await countFrames(ctx.services.ffmpeg, row.path, {
       signal: ctx.signal,
-      onProgress: (p) => {
-        frames = p.frame || frames;
-        ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'counting frames');
-      },
+      duration: row.duration,
+      onProgress: (f) => ctx.progress(f, 'counting frames'),
     });
     return { frameCount: frames };
   },
@@ -63,19 +61,11 @@ export const verifyDecodeJob = defineJobKind({
   precondition: async (s, i) => void (await requireProbedVideo(s, i.videoId)),
   async run(ctx, input) {
     const row = await requireProbedVideo(ctx.services, input.videoId);
-    let frames = 0;
-    const { stderr } = await ctx.services.ffmpeg.run(['-v', 'error', '-threads', '1', '-i', row.path, '-map', '0:v:0', '-f', 'null', '-'], {
+    const { frames, errors } = await decodeAll(ctx.services.ffmpeg, row.path, {
       signal: ctx.signal,
-      onProgress: (p) => {
-        frames = p.frame || frames;
-        ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'decoding');
-      },
+      duration: row.duration,
+      onProgress: (f) => ctx.progress(f, 'decoding'),
     });
-    const errors = stderr
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(0, 50);
     return { decodedFrames: frames, errors };
   },
 });

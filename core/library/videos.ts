@@ -1,7 +1,8 @@
 import { liveStateSql } from '../jobs/liveness.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, VideosTable } from '../db/schema.js';
-import type { ArtifactInfo, FailedImport, ReviewProgress, VideoDetail, VideoState, VideoSummary } from '../api/types.js';
+import type { ArtifactInfo, FailedImport, VideoDetail, VideoState, VideoSummary } from '../library/types.js';
+import type { ReviewProgress } from '../segments/types.js';
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import path from 'node:path';
 import { reviewProgressOf } from '../segments/store.js';
@@ -207,4 +208,16 @@ export async function listFailedImports(db: Kysely<Database>): Promise<FailedImp
       });
   }
   return [...byPath.values()].filter((x): x is FailedImport => x !== null);
+}
+
+/**
+ * The frame count the library knows for a video: counted exactly (`frame-count` job), else ffprobe's estimate,
+ * else duration × fps (rounded, at least `min`). The one place this fallback is written.
+ */
+export function bestFrameCount(
+  v: { frame_count: number | null; frame_count_estimate: number | null; duration: number },
+  fps: { num: number; den: number },
+  min = 0,
+): number {
+  return v.frame_count ?? v.frame_count_estimate ?? Math.max(min, Math.round((v.duration * fps.num) / fps.den));
 }

@@ -16,7 +16,7 @@ export class DetectorThread {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      if (m.error !== undefined) p.reject(new FramewiseError('internal', `Text detection failed: ${m.error}`));
+      if (m.error !== undefined) p.reject(new FramewiseError('worker_failed', `Text detection failed: ${m.error}`));
       else p.resolve(m.boxes ?? []);
     });
     const failAll = (err: Error) => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -21,4 +22,32 @@ export function tessdataFile(lang: 'deu' | 'eng'): string {
 
 export function tessdataDir(lang: 'deu' | 'eng'): string {
   return path.dirname(tessdataFile(lang));
+}
+
+/**
+ * Folders searched for Tesseract's Latin-script model `Latin.traineddata` (Debian package
+ * `tesseract-ocr-script-latn`, Apache-2.0, from the tesseract-ocr tessdata repository): every letter of the
+ * Latin-script languages (ş ğ ı İ ł ą ę ż ř š ě ñ …). `FRAMEWISE_TESSDATA_DIR` comes first (a packaged app
+ * points it at its own resources).
+ */
+export function latinModelCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs = [
+    env.FRAMEWISE_TESSDATA_DIR,
+    '/usr/share/tesseract-ocr/5/tessdata',
+    '/usr/share/tesseract-ocr/4.00/tessdata',
+    '/usr/share/tessdata',
+  ].filter((d): d is string => !!d);
+  return dirs.flatMap((d) => [path.join(d, 'Latin.traineddata'), path.join(d, 'script', 'Latin.traineddata')]);
+}
+
+/** The recognition model in use: the Latin script model when installed, else German + English from npm. */
+export type RecognitionModel =
+  { kind: 'latin'; langPath: string; langs: ['Latin']; file: string } | { kind: 'deu+eng'; langs: ['deu', 'eng'] };
+
+export function recognitionModel(env: NodeJS.ProcessEnv = process.env): RecognitionModel {
+  if (env.FRAMEWISE_OCR_MODEL !== 'deu+eng') {
+    const file = latinModelCandidates(env).find((f) => existsSync(f));
+    if (file) return { kind: 'latin', langPath: path.dirname(file), langs: ['Latin'], file };
+  }
+  return { kind: 'deu+eng', langs: ['deu', 'eng'] };
 }

@@ -7,6 +7,7 @@ import { libraryKey } from '../patient/key.js';
 import { storeOcrFields, type OcrFieldInput } from '../patient/store.js';
 import { PATIENT_FIELDS, type PatientField } from '../patient/fields.js';
 import { detectEndoscopeRegion } from './endoscope.js';
+import { remaskThumbnail } from '../library/private-thumbnail.js';
 import { runOcr, type LayoutChoice, type OcrResult, type TextRegion } from './pipeline.js';
 import {
   getProfile,
@@ -18,6 +19,7 @@ import {
   type DeviceProfile,
 } from './profiles.js';
 import { putEndoscopeRegion, putOcrResult } from './store.js';
+import { getAnonymizationTargets } from './targets.js';
 
 const regionSchema = z.object({
   x: z.number(),
@@ -136,7 +138,14 @@ export const ocrJob = defineJobKind({
       fields: Object.fromEntries(
         Object.entries(result.fields).map(([k, f]) => [
           k,
-          { value: f.value, confidence: f.confidence, frame: f.frame, box: f.box, crop: f.crop.toString('base64') },
+          {
+            value: f.value,
+            confidence: f.confidence,
+            frame: f.frame,
+            box: f.box,
+            crop: f.crop.toString('base64'),
+            ...(f.alternatives ? { alternatives: f.alternatives } : {}),
+          },
         ]),
       ),
     };
@@ -173,6 +182,16 @@ export const ocrJob = defineJobKind({
     return rest;
   },
   async afterCommit(services, input) {
+    // Previews must not show what OCR found: the thumbnail is masked again with the region and text boxes.
+    const t = await getAnonymizationTargets(services, input.videoId, 2).catch(() => null);
+    if (t) {
+      await remaskThumbnail(services, input.videoId, {
+        frameWidth: t.frameWidth,
+        frameHeight: t.frameHeight,
+        region: t.endoscope,
+        boxes: t.allTextBoxes,
+      }).catch(() => false);
+    }
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'patient' });
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'ocr' });
   },

@@ -7,7 +7,11 @@ import type { DetectedBox } from './detect.js';
 import { DetectorThread } from './detector-thread.js';
 import { EndoscopeAccumulator, insideMask, type EndoscopeRegion } from './endoscope.js';
 import { encodePng, iou, resizeGray, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
+import { scoreReading, voteField, type FrameReading } from './field-vote.js';
 import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
+
+/** The second reading's line height (the first is `LINE_HEIGHT`). */
+const SECOND_LINE_HEIGHT = 56;
 
 /** Settle with `cancelled` as soon as the signal aborts, even if `p` never settles (terminated worker). */
 export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -64,16 +68,37 @@ export class OcrEngine {
       const prepared = prepareLine(img, b);
       let r = opts.cache?.lookup(b, prepared);
       if (!r) {
-        r = await raceAbort(this.recognizer.recognizeGray(prepared), opts.signal);
+        r = await raceAbort(this.readTwice(img, b, prepared), opts.signal);
         opts.cache?.remember(b, prepared, r);
       }
-      lines.push({ text: r.text, confidence: r.confidence, box: roundBox(b), detectorScore: b.score });
+      lines.push({
+        text: r.text,
+        confidence: r.confidence,
+        ...(r.chars ? { chars: r.chars } : {}),
+        ...(r.alternative !== undefined ? { alternative: r.alternative } : {}),
+        box: roundBox(b),
+        detectorScore: b.score,
+      });
     }
     if (opts.timings) {
       opts.timings.detectMs += t1 - t0;
       opts.timings.recognizeMs += performance.now() - t1;
     }
     return lines;
+  }
+
+  /**
+   * Read a line at two scales. Small glyphs (14 px) lose the dot of an i or the tail of an ę at one scale
+   * and not the other; when the readings differ the line keeps both (the one with the stronger weakest
+   * character first) and its field confidence drops below "likely".
+   */
+  private async readTwice(img: RgbImage, box: Box, prepared: GrayImage): Promise<RecognizedLine> {
+    const a = await this.recognizer.recognizeGray(prepared);
+    const b = await this.recognizer.recognizeGray(prepareLine(img, box, SECOND_LINE_HEIGHT));
+    if (a.text === b.text) return a;
+    const weakest = (r: RecognizedLine) => Math.min(1, ...(r.chars ?? []).map((c) => c.confidence));
+    const [best, other] = weakest(b) > weakest(a) ? [b, a] : [a, b];
+    return { ...best, alternative: other.text };
   }
 
   async close(): Promise<void> {
@@ -169,6 +194,8 @@ export interface FieldResult extends FieldReading {
   frame: number;
   /** How many samples agreed on this value. */
   votes: number;
+  /** Competing values (other frames or another reading scale), when OCR could not decide. */
+  alternatives?: string[];
   /** PNG of the crop it was read from (patient data: stored encrypted). */
   crop: Buffer;
 }
@@ -243,28 +270,6 @@ export async function* sampleFrames(
   }
 }
 
-/** Combine per-frame readings of a field: vote by value (sum of confidences over the number of frames read). */
-function voteField(
-  readings: Array<FieldReading & { frame: number; crop: Buffer }>,
-  framesRead: number,
-  earliest: boolean,
-): FieldResult | undefined {
-  if (!readings.length) return undefined;
-  if (earliest) {
-    const r = [...readings].sort((a, b) => a.frame - b.frame)[0]!;
-    return { ...r, votes: 1, confidence: r.confidence * Math.min(1, readings.length / Math.max(1, framesRead)) };
-  }
-  const byValue = new Map<string, typeof readings>();
-  for (const r of readings) byValue.set(r.value, [...(byValue.get(r.value) ?? []), r]);
-  let best: { value: string; score: number; rs: typeof readings } | null = null;
-  for (const [value, rs] of byValue) {
-    const score = rs.reduce((s, r) => s + r.confidence, 0);
-    if (!best || score > best.score) best = { value, score, rs };
-  }
-  const top = [...best!.rs].sort((a, b) => b.confidence - a.confidence)[0]!;
-  return { ...top, votes: best!.rs.length, confidence: best!.score / Math.max(1, framesRead) };
-}
-
 /** Cluster the boxes of all frames by overlap; a region seen in most samples is overlay. */
 function clusterRegions(perFrame: ReadLine[][], endoscope: EndoscopeRegion | null): TextRegion[] {
   const clusters: Array<{ box: Box; members: ReadLine[]; frames: Set<number> }> = [];
@@ -310,7 +315,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const endoscopeAcc = new EndoscopeAccumulator();
     const cache = new LineCache();
     const frames: number[] = [];
-    const readings = new Map<PatientField, Array<FieldReading & { frame: number; crop: Buffer }>>();
+    const readings = new Map<PatientField, FrameReading[]>();
     let skipped = 0;
     let layout: LayoutChoice | undefined = opts.layout;
     let size = { width: 0, height: 0 };
@@ -336,11 +341,12 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       endoscopeAcc.add(s.image);
       timings.endoscopeMs += performance.now() - te;
       if (!layout) layout = opts.resolveLayout ? await opts.resolveLayout(lines, s.image) : { profile: null };
-      const fields = extractFields(lines, {
+      const extractOpts = {
         ...(layout.regions ? { regions: layout.regions } : {}),
         ...(layout.dateOrder ? { dateOrder: layout.dateOrder } : {}),
         ...(opts.today ? { today: opts.today } : {}),
-      });
+      };
+      const fields = extractFields(lines, extractOpts);
       for (const key of PATIENT_FIELDS) {
         const r = fields[key];
         if (!r) continue;
@@ -349,7 +355,8 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
           rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad }),
           3,
         );
-        readings.set(key, [...(readings.get(key) ?? []), { ...r, frame: s.frame, crop }]);
+        const scored = scoreReading(key, r, lines, (ls) => extractFields(ls, extractOpts));
+        readings.set(key, [...(readings.get(key) ?? []), { ...r, ...scored, frame: s.frame, crop }]);
       }
       tDecode = performance.now();
     }
@@ -391,3 +398,4 @@ export function runOcrOnImage(ffmpeg: Ffmpeg, file: string, opts: Omit<OcrOption
 }
 
 export type { DetectedBox };
+export { scoreReading };

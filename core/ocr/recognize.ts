@@ -1,4 +1,5 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { FramewiseError } from '../util/errors.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Worker as TesseractWorker } from 'tesseract.js';
@@ -13,36 +14,81 @@ import {
   type GrayImage,
   type RgbImage,
 } from './image.js';
-import { tessdataFile } from './models.js';
+import { recognitionModel, tessdataFile, type RecognitionModel } from './models.js';
+
+export interface RecognizedChar {
+  text: string;
+  /** 0..1 recogniser score of this character */
+  confidence: number;
+}
 
 export interface RecognizedLine {
   text: string;
-  /** 0..1 */
+  /** 0..1 (Tesseract's mean word confidence) */
   confidence: number;
+  /** Per-character scores (absent from lines read before this field existed). */
+  chars?: RecognizedChar[];
+  /** A competing reading of the same line (another scale read it differently). */
+  alternative?: string;
 }
+
+function clamp01(v: number): number {
+  return Math.max(0, Math.min(1, Number.isFinite(v) ? v : 0));
+}
+
+/**
+ * The characters overlays print: ASCII, Latin-1 letters, Latin Extended-A (ı İ ł ą ę ś ź ż č ř š ž ě ğ ş ő ű …)
+ * and Romanian ș ț. Restricting the Latin model to these keeps it from answering with letters no European
+ * name has (ẹ, ŀ, ǵ …), which were its wrong guesses on the corpus.
+ */
+export const OVERLAY_CHARSET = (() => {
+  const ranges: Array<[number, number]> = [
+    [0x20, 0x7e],
+    [0xc0, 0xff],
+    [0x100, 0x17f],
+    [0x218, 0x21b],
+  ];
+  let s = '';
+  for (const [a, b] of ranges) for (let c = a; c <= b; c++) if (c !== 0xd7 && c !== 0xf7) s += String.fromCharCode(c);
+  return s + '°’';
+})();
 
 /** Target height in pixels of a text line handed to Tesseract. */
 export const LINE_HEIGHT = 40;
 
 /**
  * Tesseract reads one `langPath` for every language; the German and English data live in two package
- * folders, so both files are copied (once, from node_modules, never downloaded) into one local folder.
+ * folders, so both files are copied (from node_modules, never downloaded) into one folder that only this
+ * user can write: `cacheDir` (inside the library) when given — created 0700 and refused unless it is a real
+ * folder owned by this user — otherwise a fresh private temp folder (mkdtemp, 0700), removed on close.
+ * A shared predictable path would let another local user block or feed every OCR run.
  */
-export async function localTessdataDir(cacheDir?: string): Promise<string> {
-  const dir = cacheDir ?? path.join(os.tmpdir(), `framewise-tessdata-${process.getuid?.() ?? 'u'}`);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+export async function localTessdataDir(cacheDir?: string): Promise<{ dir: string; temporary: boolean }> {
+  let dir: string;
+  let temporary = false;
+  if (cacheDir) {
+    dir = cacheDir;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const st = await lstat(dir);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) {
+      throw new FramewiseError('file_unreadable', `The OCR data folder ${dir} is not a private folder of this user`);
+    }
+  } else {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'framewise-tessdata-'));
+    temporary = true;
+  }
   for (const lang of ['deu', 'eng'] as const) {
     const src = tessdataFile(lang);
     const dest = path.join(dir, `${lang}.traineddata.gz`);
-    const [s, d] = await Promise.all([stat(src), stat(dest).catch(() => null)]);
-    if (!d || d.size !== s.size) {
+    const [s, d] = await Promise.all([stat(src), lstat(dest).catch(() => null)]);
+    if (!d || !d.isFile() || d.size !== s.size) {
       const tmp = `${dest}.${process.pid}.partial`;
       await copyFile(src, tmp);
-      const { rename } = await import('node:fs/promises');
       await rename(tmp, dest);
     }
   }
-  return dir;
+  return { dir, temporary };
 }
 
 /**
@@ -50,7 +96,7 @@ export async function localTessdataDir(cacheDir?: string): Promise<string> {
  * overlays), inverted when the text is bright on a dark ground so it becomes dark on light, contrast
  * stretched, scaled to about LINE_HEIGHT px, padded.
  */
-export function prepareLine(img: RgbImage, box: Box): GrayImage {
+export function prepareLine(img: RgbImage, box: Box, lineHeight = LINE_HEIGHT): GrayImage {
   const b = clampBox(box, img.width, img.height);
   let g = channelCrop(img, b, 1, false);
   // Polarity: the border pixels are background.
@@ -70,36 +116,51 @@ export function prepareLine(img: RgbImage, box: Box): GrayImage {
   if (border / Math.max(1, count) < mean) g = channelCrop(img, b, 1, true);
   g = normalizeContrast(g);
   // The detector's box is about 1.6× the glyph height (unclip); scale so glyphs are ~LINE_HEIGHT·0.75.
-  const scale = (LINE_HEIGHT * 1.25) / Math.max(1, b.height);
+  const scale = (lineHeight * 1.25) / Math.max(1, b.height);
   const w = Math.max(8, Math.round(g.width * scale));
   const h = Math.max(8, Math.round(g.height * scale));
   return padGray(resizeGray(g, w, h), 12, 255);
 }
 
-/** Tesseract (tesseract.js 7, WebAssembly in a worker thread) with local German + English LSTM data. */
+/**
+ * Tesseract (tesseract.js 7, WebAssembly in a worker thread) with the local Latin-script model (see
+ * `recognitionModel`), or German + English LSTM data from npm when that model is not installed.
+ */
 export class LineRecognizer {
-  private constructor(private readonly worker: TesseractWorker) {}
+  private constructor(
+    private readonly worker: TesseractWorker,
+    private readonly tempDir: string | null,
+    readonly model: RecognitionModel['kind'],
+  ) {}
 
-  static async create(opts: { cacheDir?: string } = {}): Promise<LineRecognizer> {
-    const langPath = await localTessdataDir(opts.cacheDir);
+  static async create(opts: { cacheDir?: string; model?: RecognitionModel } = {}): Promise<LineRecognizer> {
+    const model = opts.model ?? recognitionModel();
+    const local = model.kind === 'latin' ? { dir: model.langPath, temporary: false } : await localTessdataDir(opts.cacheDir);
+    const langPath = local.dir;
     const tesseract = (await import('tesseract.js')).default;
-    const worker = await tesseract.createWorker(['deu', 'eng'], tesseract.OEM.LSTM_ONLY, {
+    const worker = await tesseract.createWorker([...model.langs], tesseract.OEM.LSTM_ONLY, {
       langPath,
       cacheMethod: 'none',
-      gzip: true,
+      gzip: model.kind !== 'latin',
     });
     await worker.setParameters({
       tessedit_pageseg_mode: tesseract.PSM.SINGLE_LINE,
       preserve_interword_spaces: '1',
+      ...(model.kind === 'latin' ? { tessedit_char_whitelist: OVERLAY_CHARSET } : {}),
     });
-    return new LineRecognizer(worker);
+    return new LineRecognizer(worker, local.temporary ? langPath : null, model.kind);
   }
 
   async recognizeGray(line: GrayImage): Promise<RecognizedLine> {
     const png = encodePng(line, 1);
-    const { data } = await this.worker.recognize(png);
+    const { data } = await this.worker.recognize(png, {}, { text: true, blocks: true });
     const text = data.text.replace(/\s+/g, ' ').trim();
-    return { text, confidence: Math.max(0, Math.min(1, (data.confidence ?? 0) / 100)) };
+    const chars: RecognizedChar[] = [];
+    for (const b of data.blocks ?? [])
+      for (const p of b.paragraphs)
+        for (const l of p.lines)
+          for (const w of l.words) for (const c of w.symbols) chars.push({ text: c.text, confidence: clamp01(c.confidence / 100) });
+    return { text, confidence: clamp01((data.confidence ?? 0) / 100), chars };
   }
 
   async recognize(img: RgbImage, box: Box): Promise<RecognizedLine> {
@@ -110,10 +171,13 @@ export class LineRecognizer {
   private closing: Promise<void> | null = null;
 
   close(): Promise<void> {
-    this.closing ??= this.worker.terminate().then(
-      () => undefined,
-      () => undefined,
-    );
+    this.closing ??= this.worker
+      .terminate()
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => (this.tempDir ? rm(this.tempDir, { recursive: true, force: true }) : undefined));
     return this.closing;
   }
 }

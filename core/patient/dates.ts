@@ -28,10 +28,32 @@ function expandYear(yy: number, today: Date): number {
 
 const YMD = /(?<![\d])(\d{4})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?(\d{1,2})(?![\d])/g;
 const DMY = /(?<![\d])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])/g;
+/** German and English month names and their usual abbreviations. */
+const MON =
+  '(jan(?:uar|uary)?|feb(?:ruar|ruary)?|m(?:ä|ae|a)r(?:z|ch)?|mrz|apr(?:il)?|ma[iy]|jun[ie]?|jul[iy]?|aug(?:ust)?|sep(?:t(?:ember)?)?|o[ck]t(?:ober)?|nov(?:ember)?|de[cz](?:ember)?)\\.?(?![\\p{L}])';
+/** "3. März 2023", "03 Mar 2023" */
+const D_MON_Y = new RegExp(`(?<![\\d\\p{L}])(\\d{1,2})\\.?\\s*${MON}\\s*(\\d{4})(?!\\d)`, 'giu');
+/** "Mar 3, 2023" */
+const MON_D_Y = new RegExp(`(?<![\\p{L}])${MON}\\s*(\\d{1,2})(?:st|nd|rd|th)?,?\\s*(\\d{4})(?!\\d)`, 'giu');
+
+function monthNumber(name: string): number {
+  const k = name
+    .toLowerCase()
+    .replace('ä', 'a')
+    .replace('ae', 'a')
+    .replace(/^mrz/, 'mar')
+    .replace(/^dez/, 'dec')
+    .replace(/^okt/, 'oct')
+    .replace(/^mai/, 'may')
+    .slice(0, 3);
+  return ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(k) + 1;
+}
+
 const TIME = /(?<![\d])([01]?\d|2[0-3])[:.]([0-5]\d)(?:[:.]([0-5]\d))?(?![\d])/;
 
 /**
- * Find dates in a line: yyyy-mm-dd, yyyy/mm/dd, dd.mm.yyyy, dd/mm/yyyy, dd.mm.yy (and - separators).
+ * Find dates in a line: yyyy-mm-dd, yyyy/mm/dd, dd.mm.yyyy, dd/mm/yyyy, dd.mm.yy (and - separators), and with
+ * German or English month names ("3. März 2023", "03 Mar 2023", "Mar 3, 2023").
  * Day/month order for d/m/y forms: a part above 12 decides; otherwise `order` (default day first).
  */
 export function findDates(text: string, opts: { today?: Date; order?: 'dmy' | 'mdy' } = {}): FoundDate[] {
@@ -67,9 +89,24 @@ export function findDates(text: string, opts: { today?: Date; order?: 'dmy' | 'm
     if (!isValidDate(y, month, day)) continue;
     out.push({ iso: `${y}-${pad(month)}-${pad(day)}`, time: null, ambiguous, start, end: start + m[0].length });
   }
+  const named: Array<[RegExp, (m: RegExpMatchArray) => [number, number, number]]> = [
+    [D_MON_Y, (m) => [Number(m[3]), monthNumber(m[2]!), Number(m[1])]],
+    [MON_D_Y, (m) => [Number(m[3]), monthNumber(m[1]!), Number(m[2])]],
+  ];
+  for (const [re, parts] of named) {
+    for (const m of text.matchAll(re)) {
+      const start = m.index ?? 0;
+      if (taken.some(([a, b]) => start < b && start + m[0].length > a)) continue;
+      const [y, mo, d] = parts(m);
+      if (!isValidDate(y, mo, d)) continue;
+      out.push({ iso: `${y}-${pad(mo)}-${pad(d)}`, time: null, ambiguous: false, start, end: start + m[0].length });
+      taken.push([start, start + m[0].length]);
+    }
+  }
   out.sort((x, y) => x.start - y.start);
   // A time on the line belongs to the date before it (or the only date).
-  const t = TIME.exec(text.replace(DMY, (s) => ' '.repeat(s.length)).replace(YMD, (s) => ' '.repeat(s.length)));
+  const blanked = [DMY, YMD, D_MON_Y, MON_D_Y].reduce((t, re) => t.replace(re, (s) => ' '.repeat(s.length)), text);
+  const t = TIME.exec(blanked);
   if (t && out.length) {
     const time = `${pad(Number(t[1]))}:${t[2]}${t[3] ? `:${t[3]}` : ''}`;
     const before = out.filter((d) => d.end <= (t.index ?? 0));

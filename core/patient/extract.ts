@@ -1,4 +1,4 @@
-import { coverage, type Box } from '../ocr/image.js';
+import { coverage, type Box } from '../util/box.js';
 import { findDates, yearsBetween, type FoundDate } from './dates.js';
 import type { FieldReading, FieldReadings, FieldRegionKey, FieldRegions, PatientField, TextLine } from './fields.js';
 
@@ -51,10 +51,14 @@ const NOT_NAMES = new Set(
 );
 
 function clean(text: string): string {
-  return text
-    .replace(/[|©®«»"“”]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/[|©®«»"“”]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      // An icon before a name is read as one letter ("S Lux,"): no name part is a single letter there.
+      .replace(/^[^\p{L}\d]*\p{L}[^\p{L}\d\s]*\s+(?=\p{Lu}\p{Ll})/u, '')
+  );
 }
 
 function isNameLike(s: string): boolean {
@@ -67,9 +71,24 @@ function isNameLike(s: string): boolean {
   );
 }
 
+const PARTICLE_WORDS = new Set(PARTICLES.replace(/[^a-z|]/g, '').split('|'));
+
+/**
+ * Name words start with a capital. The recogniser sometimes reads a small-looking capital as lower case
+ * ("şükrü") and, in fonts where they are the same glyph, a capital I as l ("lsmail"): fix the initial of the
+ * word after the comma of "Last, First" (l before a consonant is I, before a vowel L; particles stay).
+ */
+export function fixNameInitials(text: string): string {
+  return text.replace(/([,;]\s*)(\p{Ll})(\p{Ll}*)/gu, (m, pre: string, c: string, rest: string) =>
+    PARTICLE_WORDS.has(c + rest)
+      ? m
+      : pre + (c === 'l' && /^[^aeiouyäöüáéíóúàèìòùâêîôûąęőűůěåæø]/u.test(rest) ? 'I' : c.toUpperCase()) + rest,
+  );
+}
+
 /** Split "Last, First" / "First Last" after a name label. */
 function splitName(value: string): { last: string; first: string } | null {
-  const v = clean(value)
+  const v = fixNameInitials(clean(value))
     .replace(/\s*[*].*$/, '')
     .replace(/\s+(?:geb|dob|\d).*$/iu, '')
     .trim();
@@ -255,7 +274,7 @@ export function extractFields(rawLines: TextLine[], opts: ExtractOptions = {}): 
   // 3. Unlabelled "Last, First".
   if (!out.last_name && !out.first_name) {
     const candidates = lines
-      .map((l) => ({ l, m: COMMA_NAME.exec(l.text) }))
+      .map((l) => ({ l, m: COMMA_NAME.exec(fixNameInitials(l.text)) }))
       .filter((x) => x.m && isNameLike(x.m[1]!) && isNameLike(x.m[2]!) && findDates(x.l.text, dateOpts).length === 0);
     const best = candidates.sort((a, b) => b.l.confidence - a.l.confidence)[0];
     if (best) {

@@ -1,4 +1,4 @@
-import type { Box } from '../ocr/image.js';
+import type { Box } from '../util/box.js';
 
 /** The patient fields Framewise reads from a video's overlay. */
 export const PATIENT_FIELDS = ['last_name', 'first_name', 'dob', 'examination_date', 'examination_time', 'casenumber', 'device'] as const;
@@ -10,6 +10,10 @@ export interface TextLine {
   /** 0..1 recogniser confidence */
   confidence: number;
   box: Box;
+  /** Per-character recogniser scores (0..1), when the recogniser gives them. */
+  chars?: Array<{ text: string; confidence: number }>;
+  /** A competing reading of the same line, when the recogniser could not decide. */
+  alternative?: string;
 }
 
 /** One field's value read from one frame. */

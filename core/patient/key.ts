@@ -24,13 +24,13 @@ export async function libraryKey(
   const key = await LibraryKey.load(dataDir, { create: !check });
   if (!key) {
     throw new FramewiseError(
-      'verification_failed',
+      'wrong_key',
       `The library's key file ${keyFilePath(dataDir)} is missing: its patient data cannot be decrypted. Restore the key file from a backup.`,
     );
   }
   if (check && !key.matchesId(check.key_id)) {
     throw new FramewiseError(
-      'verification_failed',
+      'wrong_key',
       `The key file ${key.file} does not belong to this library: its patient data cannot be decrypted.`,
     );
   }

@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
-import type { Box } from '../ocr/image.js';
+import type { Box } from '../util/box.js';
 import { FramewiseError } from '../util/errors.js';
 import type { LibraryKey } from './crypto.js';
+import { readAlternatives, writeAlternatives } from './alternatives.js';
 import { parseDateInput } from './dates.js';
 import { PATIENT_FIELDS, type PatientField } from './fields.js';
 
@@ -20,6 +21,8 @@ export interface PatientFieldView {
   verified: boolean;
   hasCrop: boolean;
   updatedAt: string;
+  /** Competing OCR readings the reviewer should compare (absent when OCR was sure or the field was corrected). */
+  alternatives?: string[];
 }
 
 export interface AuditEntry {
@@ -119,6 +122,7 @@ export interface OcrFieldInput {
   frame: number;
   box: Box;
   crop: Buffer | null;
+  alternatives?: string[];
 }
 
 /**
@@ -145,6 +149,7 @@ export async function storeOcrFields(
     if (!f) {
       if (existing) {
         await trx.deleteFrom('patient_fields').where('video_id', '=', videoId).where('field', '=', field).execute();
+        await writeAlternatives(trx, key, videoId, field, undefined);
         await audit(trx, key, videoId, field, 'clear', who, old, null);
       }
       continue;
@@ -164,6 +169,7 @@ export async function storeOcrFields(
       .values({ video_id: videoId, field, ...row })
       .onConflict((oc) => oc.columns(['video_id', 'field']).doUpdateSet(row))
       .execute();
+    await writeAlternatives(trx, key, videoId, field, f.alternatives);
     if (old !== f.value) await audit(trx, key, videoId, field, 'ocr', who, old, f.value);
   }
   await updatePseudonym(trx, key, videoId);
@@ -243,6 +249,7 @@ export async function changeFields(
 
 export async function readFields(db: Db, key: LibraryKey, videoId: number): Promise<PatientFieldView[]> {
   const rows = await db.selectFrom('patient_fields').selectAll().where('video_id', '=', videoId).execute();
+  const alternatives = await readAlternatives(db, key, videoId);
   const order = (f: string) => PATIENT_FIELDS.indexOf(f as PatientField);
   return rows
     .sort((a, b) => order(a.field) - order(b.field))
@@ -256,6 +263,7 @@ export async function readFields(db: Db, key: LibraryKey, videoId: number): Prom
       verified: r.verified === 1,
       hasCrop: r.crop_enc !== null,
       updatedAt: r.updated_at,
+      ...(alternatives.get(r.field) && r.source === 'ocr' ? { alternatives: alternatives.get(r.field)! } : {}),
     }));
 }
 

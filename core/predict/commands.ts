@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PredictionScores } from '../api/types.js';
+import type { PredictionScores } from '../predict/types.js';
 import { z } from 'zod';
 import { command } from '../capability.js';
 import { videoRefSchema as videoRef } from '../util/schemas.js';

@@ -49,7 +49,7 @@ export class InferenceWorker {
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
-    worker.on('error', (err) => fail(new FramewiseError('internal', `Inference worker crashed: ${err.message}`)));
+    worker.on('error', (err) => fail(new FramewiseError('worker_failed', `Inference worker crashed: ${err.message}`)));
     worker.on('exit', () => fail(this.dead ?? cancelled()));
   }
 
@@ -64,7 +64,7 @@ export class InferenceWorker {
           else if (msg.type === 'error' && msg.id === null)
             done(new FramewiseError('invalid_model', `${modelPath}: cannot load the model: ${msg.message}`));
         };
-        const onExit = () => done(new FramewiseError('internal', 'The inference worker exited while loading the model'));
+        const onExit = () => done(new FramewiseError('worker_failed', 'The inference worker exited while loading the model'));
         const done = (err: unknown) => {
           worker.off('message', onMsg);
           worker.off('exit', onExit);

@@ -2,7 +2,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { ModelInfo } from '../api/types.js';
+import type { ModelInfo } from '../predict/types.js';
 import { nowIso } from '../db/open.js';
 import type { Database, ModelsTable } from '../db/schema.js';
 import type { Services } from '../services.js';

@@ -7,7 +7,7 @@ import { nowIso } from '../db/open.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { getVideoSummary } from '../library/videos.js';
+import { bestFrameCount, getVideoSummary } from '../library/videos.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { defaultIntraOpThreads } from './inference-pool.js';
@@ -185,7 +185,7 @@ export const predictJob = defineJobKind({
     ctx.progress(0.98, 'segments');
     const stored = await readScores(tmpScores);
     const params = segmentParamsOf(m);
-    const frameCount = video.frame_count ?? video.frame_count_estimate ?? Math.round((video.duration * fps.num) / fps.den);
+    const frameCount = bestFrameCount(video, fps);
     const segments = computeSegments(stored, params, { duration: video.duration, frameCount, frameDuration: fps.den / fps.num });
     const rel = path.join(artifactRelDir(video.sha256), 'predictions', `${safeName(m.name)}-job${ctx.jobId}.fwscores`);
     const dest = path.join(services.artifactsDir, rel);

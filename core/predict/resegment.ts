@@ -4,6 +4,7 @@ import { FramewiseError } from '../util/errors.js';
 import { readScores } from './scores.js';
 import { replacePredictionSegments } from './segment-store.js';
 import { computeSegments, type SegmentParams } from './segments.js';
+import { bestFrameCount } from '../library/videos.js';
 
 export interface ResegmentOverrides {
   thresholds?: Record<string, number>;
@@ -54,7 +55,7 @@ export async function resegment(
   };
   const fpsNum = video.fps_num ?? 25;
   const fpsDen = video.fps_den ?? 1;
-  const frameCount = video.frame_count ?? video.frame_count_estimate ?? Math.round((video.duration * fpsNum) / fpsDen);
+  const frameCount = bestFrameCount(video, { num: fpsNum, den: fpsDen });
   const segments = computeSegments(stored, params, { duration: video.duration, frameCount, frameDuration: fpsDen / fpsNum });
   const storedCount = await db.transaction().execute(async (trx) => {
     await trx

@@ -99,7 +99,7 @@ export async function readScores(file: string): Promise<StoredScores> {
     throw new FramewiseError('file_missing', `Scores file ${file} cannot be read (${(err as Error).message}); run the prediction again`);
   }
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC)
-    throw new FramewiseError('internal', `${file}: not a Framewise scores file`);
+    throw new FramewiseError('artifact_damaged', `${file}: not a Framewise scores file`);
   const h = buf.readUInt32LE(8);
   const header = JSON.parse(buf.toString('utf8', 12, 12 + h)) as ScoresHeader;
   const L = header.labels.length;

@@ -1,4 +1,4 @@
-import type { ReviewState } from '../api/types.js';
+import type { ReviewState } from '../review/types.js';
 import { z } from 'zod';
 import { command } from '../capability.js';
 import { idSchema as id, frameSchema as frame, videoRefSchema as videoRef } from '../util/schemas.js';

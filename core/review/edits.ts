@@ -9,7 +9,8 @@
  *  - Bounds are whole frames, half-open [startFrame, endFrame), on the video's exact fps fraction.
  */
 import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
-import type { ReviewChange, Segment, SegmentOp } from '../api/types.js';
+import type { ReviewChange, SegmentOp } from '../review/types.js';
+import type { Segment } from '../segments/types.js';
 import { nowIso } from '../db/open.js';
 import type { Database, SegmentsTable } from '../db/schema.js';
 import { activeSegments, toSegment } from '../segments/store.js';

@@ -4,7 +4,7 @@
  * present (exact); otherwise seconds snap to this video's frame grid. Imported segments become reviewer segments.
  */
 import { z } from 'zod';
-import type { Segment } from '../api/types.js';
+import type { Segment } from '../segments/types.js';
 import { FramewiseError } from '../util/errors.js';
 import { nearestFrame, type FrameGrid } from './grid.js';
 

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { FramewiseError } from '../util/errors.js';
+import { bestFrameCount } from '../library/videos.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -24,7 +25,7 @@ export async function loadGrid(db: Db, videoId: number): Promise<FrameGrid> {
   if (!v) throw new FramewiseError('not_found', `No video with id ${videoId}`);
   const num = v.fps_num ?? 25;
   const den = v.fps_den ?? 1;
-  const frameCount = v.frame_count ?? v.frame_count_estimate ?? Math.max(1, Math.round((v.duration * num) / den));
+  const frameCount = bestFrameCount(v, { num, den }, 1);
   return { num, den, frameCount, duration: v.duration };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Segment, SegmentHistoryEntry, SegmentOp, ReviewUndoState } from '../api/types.js';
+import type { Segment } from '../segments/types.js';
+import type { SegmentHistoryEntry, SegmentOp, ReviewUndoState } from '../review/types.js';
 import type { Database, SegmentHistoryTable } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

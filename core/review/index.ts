@@ -11,6 +11,7 @@ export const review = defineCapability({
   jobKinds: [spritesJob],
   migrations: [segmentHistoryMigration],
   cli: [segmentsCommand],
+  events: ['segments.changed'],
 });
 
 declare module '../capability.js' {

@@ -3,10 +3,11 @@
  * 100 thumbnails each; stored as artifacts (kind 'sprite-sheet') plus an index (kind 'sprite-index') in JSON.
  * The interval keeps a long video at about 1,000 thumbnails (≤ 10 sheets) and a short one at 1 per second.
  */
-import { readdir, rename, mkdir, writeFile, rm } from 'node:fs/promises';
+import { chmod, readdir, rename, mkdir, writeFile, rm } from 'node:fs/promises';
+import { getEndoscopeRegion } from '../ocr/index.js';
 import path from 'node:path';
 import { z } from 'zod';
-import type { SpriteIndex } from '../api/types.js';
+import type { SpriteIndex } from '../review/types.js';
 import { nowIso } from '../db/open.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { artifactRelDir } from '../library/import-job.js';
@@ -46,6 +47,12 @@ export const spritesJob = defineJobKind({
     const w = row.display_width || row.width;
     const h = row.display_height || row.height;
     const tileHeight = Math.max(2, Math.round((SPRITE_WIDTH * h) / w / 2) * 2);
+    // A clinical video's previews must not show the overlay: outside the endoscope image (when OCR found it)
+    // everything is black.
+    const region = await getEndoscopeRegion(ctx.services.db.reader, input.videoId);
+    const hide = region
+      ? outsideBoxes(region, SPRITE_WIDTH / region.frameWidth, tileHeight / region.frameHeight, SPRITE_WIDTH, tileHeight)
+      : [];
     await ctx.services.ffmpeg.run(
       [
         '-v',
@@ -57,7 +64,7 @@ export const spritesJob = defineJobKind({
         '-an',
         '-sn',
         '-vf',
-        `fps=1/${interval},scale=${SPRITE_WIDTH}:${tileHeight},tile=${SPRITE_COLUMNS}x${SPRITE_ROWS}`,
+        [`fps=1/${interval}`, `scale=${SPRITE_WIDTH}:${tileHeight}`, ...hide, `tile=${SPRITE_COLUMNS}x${SPRITE_ROWS}`].join(','),
         '-q:v',
         '5',
         path.join(work, 'sheet-%03d.jpg'),
@@ -68,8 +75,14 @@ export const spritesJob = defineJobKind({
     const rel = path.join(artifactRelDir(row.sha256), `sprites-${ctx.jobId}`);
     const dest = path.join(ctx.services.artifactsDir, rel);
     await mkdir(dest, { recursive: true });
-    const count = Math.min(files.length * SPRITE_COLUMNS * SPRITE_ROWS, Math.max(1, Math.ceil(row.duration / interval)));
-    for (const f of files) await rename(path.join(work, f), path.join(dest, f));
+    // Tiles cover the video stream, not the container (whose duration includes e.g. AAC priming).
+    const frames = row.frame_count ?? row.frame_count_estimate;
+    const videoSeconds = frames && row.fps_num && row.fps_den ? (frames * row.fps_den) / row.fps_num : row.duration;
+    const count = Math.min(files.length * SPRITE_COLUMNS * SPRITE_ROWS, Math.max(1, Math.ceil(videoSeconds / interval - 1e-9)));
+    for (const f of files) {
+      await chmod(path.join(work, f), 0o600);
+      await rename(path.join(work, f), path.join(dest, f));
+    }
     const index = { interval, count, tileWidth: SPRITE_WIDTH, tileHeight, columns: SPRITE_COLUMNS, rows: SPRITE_ROWS, sheets: files };
     const tmp = path.join(dest, 'index.json.tmp');
     await writeFile(tmp, JSON.stringify(index));
@@ -144,4 +157,21 @@ export async function spriteIndex(db: Kysely<Database>, videoId: number): Promis
   if (!idx?.meta_json) return null;
   const meta = JSON.parse(idx.meta_json) as Omit<SpriteIndex, 'sheets'>;
   return { ...meta, sheets: rows.filter((r) => r.kind === 'sprite-sheet').map((r) => r.id) };
+}
+
+/** drawbox filters blacking out everything outside a rectangle (scaled to the sprite tile). */
+export function outsideBoxes(
+  r: { x: number; y: number; width: number; height: number },
+  sx: number,
+  sy: number,
+  W: number,
+  H: number,
+): string[] {
+  const x0 = Math.max(0, Math.floor(r.x * sx));
+  const y0 = Math.max(0, Math.floor(r.y * sy));
+  const x1 = Math.min(W, Math.ceil((r.x + r.width) * sx));
+  const y1 = Math.min(H, Math.ceil((r.y + r.height) * sy));
+  const box = (x: number, y: number, w: number, h: number) =>
+    w > 0 && h > 0 ? [`drawbox=x=${x}:y=${y}:w=${w}:h=${h}:color=black:t=fill`] : [];
+  return [...box(0, 0, W, y0), ...box(0, y1, W, H - y1), ...box(0, y0, x0, y1 - y0), ...box(x1, y0, W - x1, y1 - y0)];
 }

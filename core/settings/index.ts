@@ -20,7 +20,12 @@ export const settingsCommands = {
 };
 
 /** Typed library settings. */
-export const settings = defineCapability({ name: 'settings', commands: settingsCommands, cli: [settingsCommand] });
+export const settings = defineCapability({
+  name: 'settings',
+  commands: settingsCommands,
+  cli: [settingsCommand],
+  events: ['settings.changed'],
+});
 
 declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof settingsCommands> {}

@@ -23,7 +23,20 @@ export type ErrorCode =
   | 'schema_too_new'
   | 'conflict'
   | 'verification_failed'
+  | 'interrupted'
+  | 'wrong_key'
   | 'invalid_model'
+  /** Waited longer than allowed (for a job, a worker). */
+  | 'timeout'
+  /** The library was closed while a call was made. */
+  | 'library_closed'
+  /** A worker thread (inference, text detection) crashed or exited. */
+  | 'worker_failed'
+  /** A file Framewise wrote itself (scores, sprites) is not what it should be. */
+  | 'artifact_damaged'
+  /** The process doing the work stopped (crash, power loss) and the work could not be finished. */
+  | 'interrupted'
+  /** A bug: never expected; the log has the stack. */
   | 'internal';
 
 export class FramewiseError extends Error {

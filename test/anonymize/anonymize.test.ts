@@ -169,7 +169,7 @@ test('an output name carrying the original name or a patient detail is refused',
       output: { path: path.join(out.dir, 'Jurgen.mp4') },
       overrides,
     });
-    const done = await core.services.jobs.waitFor(job.id, 60_000);
+    const done = await core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'failed');
     assert.match(done.error?.message ?? '', /contains a patient detail/);
     assert.deepEqual(readdirSync(out.dir), []);
@@ -260,7 +260,7 @@ test('a rotated (phone) video: masks are in display pixels, the output is uprigh
       output: { dir: out.dir },
       overrides: { region: { rect: { x: 20, y: 40, width: 200, height: 240 }, shape: 'round' } },
     });
-    const done = await lib.core.services.jobs.waitFor(job.id, 120_000);
+    const done = await lib.core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
     const res = done.output as AnonymizeJobOutput;
     const probe = await probeJson(res.outputPath);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { computePlan } from '../../core/anonymize/plan.js';
 import { anonymizeOptionsSchema, patientFieldsSchema } from '../../core/anonymize/types.js';
 import { patientTokens } from '../../core/anonymize/tokens.js';
-import { checkFrameText, hiddenMap, outputToSourceFrame, sampleInterval } from '../../core/anonymize/verify.js';
-import type { TextWord } from '../../core/anonymize/text-reader.js';
+import { checkFrameText, hiddenMap, outputToSourceFrame } from '../../core/anonymize/verify.js';
+import type { FrameTextLine } from '../../core/anonymize/frame-reader.js';
 
 const plan = computePlan({
   video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
@@ -15,12 +15,13 @@ const plan = computePlan({
   options: anonymizeOptionsSchema.parse({}),
 });
 const tokens = patientTokens(patientFieldsSchema.parse({ firstName: 'Jürgen', lastName: 'Müller', dob: '1961-03-12' }));
-const word = (text: string, x: number, y: number, line = 0, confidence = 90): TextWord => ({
+const word = (text: string, x: number, y: number, confidence = 90): FrameTextLine => ({
   text,
-  confidence,
+  confidence: confidence / 100,
   box: { x, y, width: 60, height: 20 },
-  line,
+  detectorScore: 0.8,
 });
+const check = (p: typeof plan, lines: FrameTextLine[], frame: number) => checkFrameText(p, hiddenMap(p), tokens, lines, frame).findings;
 
 test('output frames map back to source frames across cuts', () => {
   assert.equal(outputToSourceFrame(plan, 0), 0);
@@ -29,16 +30,8 @@ test('output frames map back to source frames across cuts', () => {
   assert.equal(outputToSourceFrame(plan, 249), 299);
 });
 
-test('sampling: every second, but at least 24 frames (never finer than one frame)', () => {
-  assert.equal(sampleInterval(plan), 10 / 24);
-  const long = { ...plan, expectedDuration: 600 };
-  assert.equal(sampleInterval(long), 1);
-  const tiny = { ...plan, expectedDuration: 0.4 };
-  assert.equal(sampleInterval(tiny), 1 / 25);
-});
-
 test('a patient token anywhere is a finding naming the field, frame and place, not the value', () => {
-  const f = checkFrameText(plan, hiddenMap(plan), tokens, [word('Dr.', 420, 300), word('MULLER', 480, 300)], { index: 3, time: 6 });
+  const f = check(plan, [word('Dr. MULLER', 480, 300)], 150);
   assert.equal(f.length, 1);
   assert.equal(f[0]!.check, 'patient_text');
   assert.equal(f[0]!.field, 'lastName');
@@ -48,17 +41,18 @@ test('a patient token anywhere is a finding naming the field, frame and place, n
 });
 
 test('any confident text inside a masked area is a finding; text in the kept image is not', () => {
-  const map = hiddenMap(plan);
-  const outside = checkFrameText(plan, map, tokens, [word('Standbild', 20, 40)], { index: 0, time: 0 });
+  const outside = check(plan, [word('Standbild', 20, 40)], 0);
   assert.equal(outside[0]?.check, 'masked_text');
-  const inBox = checkFrameText(plan, map, tokens, [word('Stempel', 390, 165)], { index: 0, time: 0 });
+  const inBox = check(plan, [word('Stempel', 390, 165)], 0);
   assert.equal(inBox[0]?.check, 'masked_text');
-  assert.deepEqual(checkFrameText(plan, map, tokens, [word('Pylorus', 420, 250)], { index: 0, time: 0 }), []);
+  assert.deepEqual(check(plan, [word('Pylorus', 420, 250)], 0), []);
+  const seen = checkFrameText(plan, hiddenMap(plan), tokens, [word('Pylorus', 420, 250)], 0).seen;
   assert.deepEqual(
-    checkFrameText(plan, map, tokens, [word('xx', 20, 40, 0, 30)], { index: 0, time: 0 }),
-    [],
-    'low-confidence noise is ignored',
+    seen,
+    [{ frame: 0, time: 0, box: { x: 420, y: 250, width: 60, height: 20 }, kind: 'other', readable: true }],
+    'other text is listed for the reviewer',
   );
+  assert.deepEqual(check(plan, [word('xx', 20, 40, 30)], 0), [], 'low-confidence noise is ignored');
 });
 
 test('in a blacked-out segment the whole frame is masked', () => {
@@ -70,7 +64,23 @@ test('in a blacked-out segment the whole frame is masked', () => {
     patient: { known: true, verified: true },
     options: anonymizeOptionsSchema.parse({ outside: 'black' }),
   });
-  const map = hiddenMap(black);
-  assert.equal(checkFrameText(black, map, tokens, [word('Pylorus', 420, 250)], { index: 0, time: 6 })[0]?.check, 'masked_text');
-  assert.deepEqual(checkFrameText(black, map, tokens, [word('Pylorus', 420, 250)], { index: 0, time: 2 }), []);
+  assert.equal(check(black, [word('Pylorus', 420, 250)], 150)[0]?.check, 'masked_text');
+  assert.deepEqual(check(black, [word('Pylorus', 420, 250)], 50), []);
+});
+
+test('a timed mask hides its box only during its frame range (source frames, across cuts)', () => {
+  const timed = computePlan({
+    video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
+    region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 },
+    textBoxes: [],
+    timedMasks: [{ start: 200, end: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' }],
+    segments: [{ start: 125, end: 175, label: 'outside', validated: true }],
+    patient: { known: true, verified: true },
+    options: anonymizeOptionsSchema.parse({}),
+  });
+  assert.deepEqual(timed.masks.timed, [{ start: 200, end: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' }]);
+  // Output frame 160 shows source frame 210 (50 frames cut before it): inside the mask's range.
+  assert.equal(check(timed, [word('Stempel', 420, 250)], 160)[0]?.check, 'masked_text');
+  // Output frame 200 shows source frame 250: after the range, so the same text is only listed.
+  assert.deepEqual(check(timed, [word('Stempel', 420, 250)], 200), []);
 });

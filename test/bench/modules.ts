@@ -1,6 +1,7 @@
 import type { BenchModule } from './types.js';
 import { importBench } from './import.bench.js';
 import { ocrBench } from './ocr.bench.js';
+import { ocrCorpusBench } from './ocr-corpus.bench.js';
 import { libraryBench } from './library.bench.js';
 import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
@@ -15,6 +16,7 @@ export const benchModules: BenchModule[] = [
   libraryBench,
   predictBench,
   ocrBench,
+  ocrCorpusBench,
   reviewBench,
   anonymizeBench,
   scenesBench,

@@ -5,6 +5,7 @@ import { coverage } from '../../core/ocr/image.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { detectEndoscopeRegion } from '../../core/ocr/endoscope.js';
+import { recognitionModel } from '../../core/ocr/models.js';
 import { OcrEngine, runOcr, runOcrOnImage, sampleTimes } from '../../core/ocr/pipeline.js';
 import { overlayMedia } from '../ocr/overlay-media.js';
 import { layoutCases } from '../ocr/layout-cases.js';
@@ -66,14 +67,14 @@ export const ocrBench: BenchModule = {
           metric: 'recognition per sampled frame',
           value: round(r.timings.recognizeMs / n),
           unit: 'ms',
-          notes: `tesseract.js deu+eng; ${r.regions.length} text regions; ${r.linesRead} lines read, ${r.linesReused} reused (same place, same pixels)`,
+          notes: `tesseract.js ${recognitionModel().kind} model; ${r.regions.length} text regions; ${r.linesRead} lines read, ${r.linesReused} reused (same place, same pixels)`,
         },
         {
           area: 'ocr',
           metric: 'recognition per line read',
           value: round(r.timings.recognizeMs / Math.max(1, r.linesRead)),
           unit: 'ms',
-          notes: 'green channel, ~40 px line height, PSM single line',
+          notes: 'green channel, read at ~40 and ~56 px line height (two readings), PSM single line',
         },
         {
           area: 'ocr',

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractFields } from '../../core/patient/extract.js';
+import { extractFields, fixNameInitials } from '../../core/patient/extract.js';
 import { findDates, parseDateInput } from '../../core/patient/dates.js';
 import type { TextLine } from '../../core/patient/fields.js';
 
@@ -34,6 +34,33 @@ describe('date parsing', () => {
     assert.equal(d.time, '09:52:17');
     assert.equal(parseDateInput('1.2.2003'), '2003-02-01');
     assert.equal(parseDateInput('hello'), null);
+  });
+});
+
+describe('dates with month names and two-digit years', () => {
+  const today = new Date('2026-01-01T00:00:00Z');
+  test('German and English month names, with and without a time', () => {
+    const iso = (t: string) => findDates(t, { today }).map((d) => `${d.iso}${d.time ? ` ${d.time}` : ''}`);
+    assert.deepEqual(iso('3. März 2023 14:05'), ['2023-03-03 14:05']);
+    assert.deepEqual(iso('15. Dezember 1954'), ['1954-12-15']);
+    assert.deepEqual(iso('08 Oct 2009 08:22'), ['2009-10-08 08:22']);
+    assert.deepEqual(iso('Mar 3, 2023'), ['2023-03-03']);
+    assert.deepEqual(iso('Mai 2023'), [], 'no day: not a date');
+    assert.deepEqual(iso('31. Februar 2023'), [], 'invalid day');
+  });
+  test('dd/mm/yy: the century is inferred from today', () => {
+    assert.equal(findDates('28/02/22', { today })[0]?.iso, '2022-02-28');
+    assert.equal(findDates('07.03.58', { today })[0]?.iso, '1958-03-07');
+  });
+});
+
+describe('name initials', () => {
+  test('the first name after the comma gets its capital back; particles stay', () => {
+    assert.equal(fixNameInitials('Kılıç, şükrü'), 'Kılıç, Şükrü');
+    assert.equal(fixNameInitials('Yılmaz, lsmail'), 'Yılmaz, Ismail');
+    assert.equal(fixNameInitials('Nowak, łukasz'), 'Nowak, Łukasz');
+    assert.equal(fixNameInitials('Bülow, von Anna'), 'Bülow, von Anna');
+    assert.equal(fixNameInitials('a Lux, Thomas'), 'a Lux, Thomas');
   });
 });
 

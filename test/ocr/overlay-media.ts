@@ -8,6 +8,7 @@ export function fontFile(): string {
   const candidates = [
     '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
     '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+    '/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf',
     '/System/Library/Fonts/Supplemental/Arial.ttf',
     'C:\\Windows\\Fonts\\arial.ttf',
   ];
@@ -23,6 +24,8 @@ export interface OverlayLine {
   size?: number;
   /** drawtext color, e.g. 'white', '0x707070' */
   color?: string;
+  /** TrueType file (default: `fontFile()`). */
+  font?: string;
 }
 
 export interface OverlaySpec {
@@ -59,7 +62,7 @@ export function overlayMedia(name: string, spec: OverlaySpec): Promise<string> {
   const draws = spec.lines.map((l, i) => {
     const f = path.join(textDir, `${key}-${i}.txt`);
     writeFileSync(f, l.text);
-    return `drawtext=fontfile='${font}':textfile='${esc(f)}':x=${l.x}:y=${l.y}:fontsize=${l.size ?? 28}:fontcolor=${l.color ?? 'white'}`;
+    return `drawtext=fontfile='${l.font ? esc(l.font) : font}':textfile='${esc(f)}':x=${l.x}:y=${l.y}:fontsize=${l.size ?? 28}:fontcolor=${l.color ?? 'white'}`;
   });
   const e = spec.endoscope;
   const inputs = ['-f', 'lavfi', '-i', `color=c=${spec.background ?? 'black'}:s=${w}x${h}:r=5:d=${Math.max(dur, 0.2)}`];

@@ -6,6 +6,7 @@ import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { LineCache, OcrEngine, runOcrOnImage, type OcrResult } from '../../core/ocr/pipeline.js';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { coverage } from '../../core/ocr/image.js';
+import { confidenceLevel } from '../../core/ocr/confidence.js';
 import { builtinProfiles, profileRegions } from '../../core/ocr/profiles.js';
 import { peerFixture } from '../helpers/fixtures.js';
 
@@ -33,6 +34,8 @@ function assertFields(r: OcrResult, g: GoldenRow, how: string) {
   const t = g.ground_truth;
   for (const k of ['first_name', 'last_name', 'dob', 'examination_date'] as const) {
     assert.equal(r.fields[k]?.value, t[k], `${g.sample_id} (${how}): ${k}`);
+    // Right and sure: the badge must not send the reviewer to check a field that is right (issue 20).
+    assert.equal(confidenceLevel(r.fields[k]!.confidence), 'sure', `${g.sample_id} (${how}): ${k} confidence ${r.fields[k]!.confidence}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createTesseractReader } from '../../core/anonymize/text-reader.js';
+import { createTesseractReader } from '../helpers/tesseract-reader.js';
 import { parseSubtitleFile } from '../../core/subtitles/parse.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { ffmpeg, ffmpegPath, ffprobePath, generated, lavfi, media } from '../helpers/media.js';

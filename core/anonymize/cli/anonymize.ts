@@ -4,12 +4,13 @@ import type { CliCommand } from '../../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
 import { waitForJobs } from '../../cli/wait.js';
 import type { CoreHandle as Core } from '../../handle.js';
-import type { SerializedError } from '../../api/types.js';
+import type { SerializedError } from '../../util/errors.js';
 import type { AnonymizeOptionsInput } from '../../anonymize/types.js';
 import { anonymizeJobOutputSchema } from '../../anonymize/job.js';
 import { prepareAnalyses } from '../../anonymize/analyses.js';
 import { importOutput } from '../../library/import-job.js';
 import { serializeError } from '../../util/errors.js';
+import { normalizeText } from '../../anonymize/tokens.js';
 
 export interface AnonymizeCliResult {
   input: string;
@@ -91,6 +92,22 @@ export const anonymizeCommand: CliCommand = {
     if (!target) throw new UsageError('anonymize needs -o <output.mp4|outdir/>');
     if (options.outside !== undefined && options.outside !== 'cut' && options.outside !== 'black')
       throw new UsageError('--outside must be cut or black');
+    // Usage errors are reported before anything is imported, read or predicted.
+    const ext = path.extname(target).toLowerCase();
+    const isDir = existsSync(target) && statSync(target).isDirectory();
+    if (ext && ext !== '.mp4' && !isDir) {
+      throw new UsageError(`-o ${target}: the output must be an .mp4 file or a folder (not ${ext})`);
+    }
+    if (ext === '.mp4' && !isDir) {
+      if (args.length > 1) throw new UsageError('with several inputs, -o must be a folder');
+      const base = normalizeText(path.basename(target, ext));
+      const original = normalizeText(path.basename(args[0]!, path.extname(args[0]!)));
+      if (!/^\d+$/.test(args[0]!) && original.length >= 3 && base.includes(original)) {
+        throw new UsageError(
+          'The output name must not carry the original file name (it may identify the patient); use a folder to get a pseudonymous name',
+        );
+      }
+    }
     const core = await openCore({ runJobs: true, ownJobsOnly: true });
     const opts: AnonymizeOptionsInput = {};
     if (options.outside) opts.outside = options.outside as 'cut' | 'black';

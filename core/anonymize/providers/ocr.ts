@@ -1,6 +1,6 @@
 import { getAnonymizationTargets } from '../../ocr/index.js';
 import { readPseudonym } from '../../patient/store.js';
-import type { SourceProvider } from '../sources.js';
+import type { SourceProvider } from './provider.js';
 import type { EndoscopeRegion, PatientFields, Rect } from '../types.js';
 
 const shapes = { circle: 'round', octagon: 'octagon', rectangle: 'rect' } as const;

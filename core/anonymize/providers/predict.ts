@@ -1,5 +1,5 @@
 import { predictionAnonymizationSource } from '../../predict/integration.js';
-import type { SourceProvider } from '../sources.js';
+import type { SourceProvider } from './provider.js';
 
 /**
  * The prediction capability as a source: the video's active segments (reviewer edits win over predictions)

@@ -1,8 +1,8 @@
 import type { CliCommand } from '../../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../cli/command.js';
 import { formatEta, table } from '../../cli/output.js';
-import type { JobSummary } from '../../api/types.js';
-import type { CommandInput } from '../../capability.js';
+import type { JobSummary } from '../../jobs/types.js';
+import type { CommandInput } from '../../command-registry.js';
 import { UsageError } from '../../cli/command.js';
 import { describeRunBy } from '../runners.js';
 

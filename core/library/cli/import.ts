@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CliCommand } from '../../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
 import { waitForJobs } from '../../cli/wait.js';
-import type { SerializedError } from '../../api/types.js';
+import type { SerializedError } from '../../util/errors.js';
 import { importOutput } from '../../library/import-job.js';
 
 export interface ImportFileResult {

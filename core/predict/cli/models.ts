@@ -1,7 +1,7 @@
 import type { CliCommand } from '../../cli/command.js';
 import { EXIT_OK, UsageError } from '../../cli/command.js';
 import { formatBytes, table } from '../../cli/output.js';
-import type { ModelInfo } from '../../api/types.js';
+import type { ModelInfo } from '../../predict/types.js';
 
 function describe(m: ModelInfo): string {
   return `${m.name}@${m.version}${m.isDefault ? ' (default)' : ''}: ${m.task}, labels ${m.labels.join(', ')}; input ${m.input.width}x${m.input.height} ${m.input.layout} ${m.input.colorOrder} ${m.input.resize}; sha256 ${m.sha256.slice(0, 16)}…`;

@@ -2,7 +2,7 @@ import type { CliCommand } from '../../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
 import { formatDuration, table } from '../../cli/output.js';
 import { waitForJobs } from '../../cli/wait.js';
-import type { Segment } from '../../api/types.js';
+import type { Segment } from '../../segments/types.js';
 import { predictOutput } from '../../predict/predict-job.js';
 
 /** The CLI's shape of a segment (stable for scripts). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CliCommand } from '../../cli/command.js';
 import { EXIT_OK, UsageError } from '../../cli/command.js';
 import { table } from '../../cli/output.js';
-import type { ReviewChange, SegmentHistoryEntry } from '../../api/types.js';
+import type { ReviewChange, SegmentHistoryEntry } from '../../review/types.js';
 import type { CoreHandle as Core } from '../../handle.js';
 import { segmentJson, segmentsTable } from '../../predict/cli/predict.js';
 

@@ -166,6 +166,9 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
                 : t('noneRemoved')}
             </li>
             {plan.plan.blacked.length > 0 && <li>{t('blacked', { count: plan.plan.blacked.length })}</li>}
+            <li data-testid="anon-timed">
+              {(masks.timed ?? []).length ? t('timed', { count: (masks.timed ?? []).length }) : t('noTimed')}
+            </li>
             <li>{plan.plan.input.audioStreams === 0 ? t('audio.none') : plan.plan.audio.keep ? t('audio.kept') : t('audio.removed')}</li>
             <li>{t('duration', { duration: `${formatDuration(plan.plan.expectedDuration)} (${seconds(plan.plan.expectedDuration)})` })}</li>
           </ul>
@@ -233,6 +236,28 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
         <section className="anon-result" data-testid="anon-result">
           <Badge tone="success">{t('verified')}</Badge>{' '}
           {t('frames', { count: result.verification.sampledFrames, seconds: seconds(result.verification.seconds) })}
+          {(result.verification.textSeen ?? []).filter((x) => x.kind === 'other').length > 0 && (
+            <>
+              <h3>{t('otherText')}</h3>
+              <ul data-testid="anon-other-text">
+                {(result.verification.textSeen ?? [])
+                  .filter((x) => x.kind === 'other')
+                  .slice(0, 20)
+                  .map((x, i) => (
+                    <li key={i}>
+                      {t('seenAt', {
+                        frame: x.frame,
+                        time: seconds(x.time),
+                        x: x.box.x,
+                        y: x.box.y,
+                        width: x.box.width,
+                        height: x.box.height,
+                      })}
+                    </li>
+                  ))}
+              </ul>
+            </>
+          )}
           <dl>
             <dt>{t('output')}</dt>
             <dd data-testid="anon-output">{result.outputPath}</dd>

@@ -55,6 +55,22 @@ export function PlanPreview({ video, plan }: { video: VideoDetail; plan: Anonymi
           strokeWidth={Math.max(1, w / 400)}
         />
       ))}
+      {(plan.masks.timed ?? []).map((m, i) => (
+        <rect
+          key={`t${i}`}
+          x={m.rect.x}
+          y={m.rect.y}
+          width={m.rect.width}
+          height={m.rect.height}
+          fill="none"
+          className="anon-timed-box"
+          strokeDasharray="6 4"
+          strokeWidth={Math.max(1, w / 400)}
+          data-testid="anon-timed-mask"
+        >
+          <title>{t('timedTitle', { from: m.start, to: m.end - 1 })}</title>
+        </rect>
+      ))}
       {plan.crop && (
         <rect
           x={plan.crop.x}
@@ -83,6 +99,14 @@ export function SegmentsBar({ plan }: { plan: AnonymizationPlan }) {
           className="anon-seg anon-seg-removed"
           style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
           title={`${s.label} ${s.start}–${s.end - 1}`}
+        />
+      ))}
+      {(plan.masks.timed ?? []).map((m, i) => (
+        <span
+          key={`t${i}`}
+          className="anon-seg anon-seg-timed"
+          style={{ left: `${(100 * m.start) / n}%`, width: `${Math.max(0.3, (100 * (m.end - m.start)) / n)}%` }}
+          title={t('timedTitle', { from: m.start, to: m.end - 1 })}
         />
       ))}
       {plan.blacked.map((s, i) => (

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CommandInput, PatientData } from '../../../../core/api/commands.js';
 import type { AuditEntry, PatientField, PatientFieldView, ProfileInfo } from '../../../../core/api/types.js';
-import { Badge, Button, ProgressBar, type Tone } from '../../components/ui.js';
+import { Badge, Button, ProgressBar } from '../../components/ui.js';
+import { ConfidenceBadge } from '../confidence/ConfidenceBadge.js';
 import { navigate } from '../../lib/route.js';
 import { client } from '../../state/client.js';
 import { notify, useApp } from '../../state/store.js';
@@ -18,11 +19,6 @@ import './patient.css';
 type FieldChange = Omit<CommandInput<'patient.update'>, 'video'>;
 
 const FIELDS: PatientField[] = ['last_name', 'first_name', 'dob', 'examination_date', 'examination_time', 'casenumber', 'device'];
-
-function tone(c: number | null): Tone {
-  if (c === null) return 'neutral';
-  return c >= 0.85 ? 'success' : c >= 0.6 ? 'warning' : 'danger';
-}
 
 /** Patient data read from the overlay: each field, its confidence and crop; correct, verify, re-read. */
 export function PatientPanel({ video }: VideoPanelProps) {
@@ -215,9 +211,11 @@ function FieldRow({
         <label htmlFor={`pf-${field}`}>{label}</label>
         <span className="badges">
           {view?.confidence !== null && view?.confidence !== undefined && (
-            <Badge tone={tone(view.confidence)} title={t('confidenceTitle')}>
-              {formatPercentValue(view.confidence)}
-            </Badge>
+            <ConfidenceBadge
+              confidence={view.confidence}
+              {...(view.alternatives ? { alternatives: view.alternatives } : {})}
+              testId={`patient-confidence-${field}`}
+            />
           )}
           {view?.source === 'manual' && <Badge tone="info">{t('manual')}</Badge>}
         </span>

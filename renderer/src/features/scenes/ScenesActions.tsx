@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/ui.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { useClips } from './clipsStore.js';
 import { DetectDialog } from './DetectDialog.js';
 import { ExportClipsDialog } from './ExportClipsDialog.js';

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client } from '../../state/client.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { ClipList } from './ClipList.js';
 import { loadClips, useClips } from './clipsStore.js';
 import { ScenesLane } from './ScenesLane.js';

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
-import type { VideoPanelProps } from '../video/panels.js';
+import type { VideoPanelProps } from '../video/panel-types.js';
 import { useClips } from './clipsStore.js';
 
 /**
@@ -50,12 +50,12 @@ export function useClinicalVisible(videoId: number): boolean {
 }
 
 /** Wrap a clinical panel: hidden on ordinary footage; in the side column a button brings the tools back. */
-export function clinicalOnly(Panel: ComponentType<VideoPanelProps>, slot: 'side' | 'actions'): ComponentType<VideoPanelProps> {
+export function clinicalOnly(Panel: ComponentType<VideoPanelProps>, slot: 'side' | 'actions' | 'below'): ComponentType<VideoPanelProps> {
   function ClinicalPanel(props: VideoPanelProps) {
     const { t } = useTranslation('scenes');
     const visible = useClinicalVisible(props.video.id);
     if (visible) return <Panel {...props} />;
-    if (slot === 'actions') return null;
+    if (slot !== 'side') return null;
     return (
       <p className="muted clinical-hidden" data-testid="clinical-hidden">
         {t('clinicalHidden')}{' '}

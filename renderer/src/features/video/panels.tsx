@@ -6,6 +6,7 @@ import { Timeline } from '../review/Timeline.js';
 import { PatientPanel } from '../patient/PatientPanel.js';
 import { ExportAction } from '../anonymize/ExportDialog.js';
 import { ExportsPanel } from '../anonymize/ExportsPanel.js';
+import { MaskLane } from '../anonymize/MaskLane.js';
 import { PredictAction } from '../predict/PredictAction.js';
 import { ScenesActions } from '../scenes/ScenesActions.js';
 import { ScenesPanel } from '../scenes/ScenesPanel.js';
@@ -58,6 +59,13 @@ export const videoPanels: VideoPanel[] = [
   { id: 'scenes', title: () => i18n.t('scenes:title'), slot: 'below', order: 20, component: ScenesPanel },
   { id: 'scenes-actions', title: () => i18n.t('scenes:title'), slot: 'actions', order: 15, component: ScenesActions },
   { id: 'subtitles', title: () => i18n.t('subtitles:title'), slot: 'below', order: 20, component: SubtitleLane },
+  {
+    id: 'anonymize-masks',
+    title: () => i18n.t('anonymize:maskLane.title'),
+    slot: 'below',
+    order: 20,
+    component: clinicalOnly(MaskLane, 'below'),
+  },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

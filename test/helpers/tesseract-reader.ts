@@ -1,8 +1,9 @@
-import { mkdir, readlink, rm, symlink } from 'node:fs/promises';
+/** An independent whole-image Tesseract reader for tests (reading burned-in text back). */
+import { mkdtemp, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { Rect } from './types.js';
+import type { Rect } from '../../core/anonymize/types.js';
 
 /** One word read from an image, with its box in image pixels. */
 export interface TextWord {
@@ -31,19 +32,10 @@ const require = createRequire(import.meta.url);
  * symlinks (in the OS temp folder) joins them without copying or downloading anything.
  */
 async function languageFolder(langs: Array<'eng' | 'deu'>): Promise<string> {
-  const dir = path.join(os.tmpdir(), `framewise-tessdata-${process.getuid?.() ?? 0}`);
-  await mkdir(dir, { recursive: true });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'framewise-test-tessdata-'));
   for (const lang of langs) {
     const pkg = require(`@tesseract.js-data/${lang}`) as { langPath: string };
-    const src = path.join(pkg.langPath, `${lang}.traineddata.gz`);
-    const link = path.join(dir, `${lang}.traineddata.gz`);
-    const current = await readlink(link).catch(() => null);
-    if (current !== src) {
-      await rm(link, { force: true });
-      await symlink(src, link).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-    }
+    await symlink(path.join(pkg.langPath, `${lang}.traineddata.gz`), path.join(dir, `${lang}.traineddata.gz`));
   }
   return dir;
 }

@@ -1,0 +1,30 @@
+import type { Rect } from './types.js';
+
+/** A decoded frame: packed RGB, 3 bytes per pixel. */
+export interface RgbFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** One text line found in a frame: its box (frame pixels) and what was read there. Patient data: never log. */
+export interface FrameTextLine {
+  text: string;
+  /** 0..1 */
+  confidence: number;
+  box: Rect;
+  /** The detector's mean probability for the box (0..1). */
+  detectorScore: number;
+}
+
+/**
+ * Reads every text line of a frame: a text detector finds the lines anywhere in the image, then each line is
+ * recognised on its own (the OCR capability's engine; see providers/ocr.ts). Scan and verification depend
+ * only on this interface.
+ */
+export interface FrameTextReader {
+  readonly name: string;
+  /** `roi`: read only this part of the frame (boxes are still in frame pixels). */
+  read(frame: RgbFrame, signal?: AbortSignal, roi?: Rect): Promise<FrameTextLine[]>;
+  close(): Promise<void>;
+}

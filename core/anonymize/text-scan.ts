@@ -1,0 +1,192 @@
+import type { Ffmpeg } from '../ffmpeg/index.js';
+import { streamFrames } from '../ffmpeg/frame-stream.js';
+import { cancelled } from '../util/errors.js';
+import type { FrameTextLine, FrameTextReader, RgbFrame } from './frame-reader.js';
+import type { Rect } from './types.js';
+
+/**
+ * Read the text of a video densely and cheaply: every `step`-th frame is decoded (one ffmpeg process), then
+ * screened before the detector runs —
+ *   - blank: a frame whose pixels are all nearly the same (black scene) has no text;
+ *   - unchanged: a frame whose coarse picture (16 × 16 px cells) matches the last frame READ in every cell
+ *     has the same text, so that frame's lines are reused.
+ * Every other frame is read by the detector + line recogniser over the whole picture.
+ */
+export interface ScanSample {
+  /** Frame number in the scanned file. */
+  frame: number;
+  index: number;
+  how: 'read' | 'unchanged' | 'blank' | 'skipped';
+  lines: FrameTextLine[];
+}
+
+export interface ScanOptions {
+  ffmpeg: Ffmpeg;
+  file: string;
+  width: number;
+  height: number;
+  step: number;
+  /** Frames in the file (for progress). */
+  frameCount: number;
+  reader: FrameTextReader;
+  /** Frames not to read at all (e.g. frames the output drops). */
+  skip?: (frame: number) => boolean;
+  /** Change the frame before it is screened and read (e.g. black out what the output hides). */
+  prepare?: (frame: RgbFrame, frameNumber: number) => void;
+  /** The part of the frame to read (e.g. the visible area when everything else is black); whole frame when undefined. */
+  roi?: (frame: RgbFrame) => Rect | undefined;
+  signal?: AbortSignal;
+  onSample: (s: ScanSample) => void;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface ScanStats {
+  samples: number;
+  read: number;
+  unchanged: number;
+  blank: number;
+  skipped: number;
+}
+
+const CELL = 16;
+/** Largest change of a cell's mean luma (0..255) still counted as "unchanged". */
+const CHANGE_THRESHOLD = 3;
+/** Largest spread of luma still counted as a blank picture. */
+const BLANK_SPREAD = 10;
+
+/** Mean luma per CELL×CELL cell. */
+export function cellMeans(f: RgbFrame): Float32Array {
+  const cw = Math.ceil(f.width / CELL);
+  const ch = Math.ceil(f.height / CELL);
+  const sum = new Float32Array(cw * ch);
+  const cnt = new Uint16Array(cw * ch);
+  for (let y = 0; y < f.height; y += 2) {
+    const cy = (y / CELL) | 0;
+    for (let x = 0; x < f.width; x += 2) {
+      const i = (y * f.width + x) * 3;
+      const c = cy * cw + ((x / CELL) | 0);
+      sum[c]! += (f.data[i]! * 77 + f.data[i + 1]! * 150 + f.data[i + 2]! * 29) >> 8;
+      cnt[c]!++;
+    }
+  }
+  for (let c = 0; c < sum.length; c++) sum[c] = cnt[c]! ? sum[c]! / cnt[c]! : 0;
+  return sum;
+}
+
+/** Whether every pixel (on a 2-px grid) is within BLANK_SPREAD of the others. */
+export function isBlank(f: RgbFrame): boolean {
+  let lo = 255;
+  let hi = 0;
+  for (let y = 0; y < f.height; y += 2) {
+    for (let x = 0; x < f.width; x += 2) {
+      const i = (y * f.width + x) * 3;
+      const l = (f.data[i]! * 77 + f.data[i + 1]! * 150 + f.data[i + 2]! * 29) >> 8;
+      if (l < lo) lo = l;
+      if (l > hi) hi = l;
+      if (hi - lo > BLANK_SPREAD) return false;
+    }
+  }
+  return true;
+}
+
+function sameCells(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > CHANGE_THRESHOLD) return false;
+  return true;
+}
+
+/** Frames read at once: the next frame's detection overlaps this frame's line recognition. */
+const IN_FLIGHT = 2;
+
+export async function scanText(o: ScanOptions): Promise<ScanStats> {
+  const stats: ScanStats = { samples: 0, read: 0, unchanged: 0, blank: 0, skipped: 0 };
+  let last: { cells: Float32Array; lines: Promise<FrameTextLine[]> } | null = null;
+  const total = Math.max(1, Math.ceil(o.frameCount / Math.max(1, o.step)));
+  // Samples in order; each settles to its lines. Emitted in order once settled.
+  const queue: Array<{ frame: number; index: number; how: ScanSample['how']; lines: Promise<FrameTextLine[]> }> = [];
+  const emitFirst = async () => {
+    const e = queue.shift()!;
+    const lines = await e.lines;
+    stats[e.how === 'read' ? 'read' : e.how]++;
+    o.onSample({ frame: e.frame, index: e.index, how: e.how, lines });
+    o.onProgress?.(Math.min(1, (e.index + 1) / total));
+  };
+  const reading = () => queue.filter((e) => e.how === 'read').length;
+  try {
+    await streamFrames(o.ffmpeg, o.file, {
+      step: o.step,
+      width: o.width,
+      height: o.height,
+      ...(o.signal ? { signal: o.signal } : {}),
+      onFrame: async (f) => {
+        if (o.signal?.aborted) throw cancelled();
+        stats.samples++;
+        const push = (how: ScanSample['how'], lines: Promise<FrameTextLine[]>) => {
+          lines.catch(() => undefined);
+          queue.push({ frame: f.frame, index: f.index, how, lines });
+        };
+        if (o.skip?.(f.frame)) push('skipped', Promise.resolve([]));
+        else {
+          o.prepare?.(f, f.frame);
+          if (isBlank(f)) {
+            last = null;
+            push('blank', Promise.resolve([]));
+          } else {
+            const cells = cellMeans(f);
+            if (last && sameCells(cells, last.cells)) push('unchanged', last.lines);
+            else {
+              const roi = o.roi?.(f);
+              const lines = o.reader.read(f, o.signal, roi);
+              last = { cells, lines };
+              push('read', lines);
+            }
+          }
+        }
+        while (reading() >= IN_FLIGHT || (queue.length && queue[0]!.how !== 'read' && reading() === 0)) await emitFirst();
+      },
+    });
+    while (queue.length) await emitFirst();
+  } finally {
+    // Settle what is still in flight before the caller closes the reader.
+    await Promise.allSettled(queue.map((e) => e.lines));
+  }
+  if (o.signal?.aborted) throw cancelled();
+  return stats;
+}
+
+/** The bounding box of the pixels a hidden-map leaves visible (0 = visible), grown by `margin`; null if none. */
+export function visibleBox(hidden: Uint8Array, width: number, height: number, margin = 16): Rect | null {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (!hidden[row + x]) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return null;
+  const x = Math.max(0, x0 - margin);
+  const y = Math.max(0, y0 - margin);
+  return { x, y, width: Math.min(width, x1 + 1 + margin) - x, height: Math.min(height, y1 + 1 + margin) - y };
+}
+
+/** Whether every hidden pixel (on a 2-px grid) of the frame is dark: the masks hold, nothing to read there. */
+export function hiddenAreaDark(frame: RgbFrame, hidden: Uint8Array, maxLuma = 40): boolean {
+  const d = frame.data;
+  for (let y = 0; y < frame.height; y += 2) {
+    const row = y * frame.width;
+    for (let x = 0; x < frame.width; x += 2) {
+      if (!hidden[row + x]) continue;
+      const i = (row + x) * 3;
+      if ((d[i]! * 77 + d[i + 1]! * 150 + d[i + 2]! * 29) >> 8 > maxLuma) return false;
+    }
+  }
+  return true;
+}

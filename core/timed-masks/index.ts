@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { command, defineCapability, type CommandTypes } from '../capability.js';
+import { getVideoRow, resolveVideoRef } from '../library/videos.js';
+import { FramewiseError } from '../util/errors.js';
+import { timedMaskSchema } from '../anonymize/types.js';
+import { timedMaskMigrations } from './migrations/0051-timed-masks.js';
+import { getTextScan, listTimedMasks, replaceTimedMasks } from './store.js';
+
+/**
+ * Time-ranged masks of a video: text found inside the endoscope image for part of the video (by the text
+ * scan that runs before an export, or by verification) and masks the reviewer adds, moves or removes by hand
+ * (export dialog, timeline lane). Geometry and frame ranges only.
+ */
+const videoRef = z.union([z.number().int().positive(), z.string().min(1)]);
+
+const timedMaskCommands = {
+  'anonymize.masks': command(z.object({ video: videoRef }).strict(), async (services, input) => {
+    const videoId = await resolveVideoRef(services.db.reader, input.video);
+    return { videoId, masks: await listTimedMasks(services.db.reader, videoId), scan: await getTextScan(services.db.reader, videoId) };
+  }),
+  /** Replace every mask of the video (the reviewer's edit: add, move, remove). */
+  'anonymize.masks.set': command(
+    z.object({ video: videoRef, masks: z.array(timedMaskSchema).max(100000) }).strict(),
+    async (services, input) => {
+      const videoId = await resolveVideoRef(services.db.reader, input.video);
+      const video = await getVideoRow(services.db.reader, videoId);
+      for (const m of input.masks) {
+        if (m.rect.x + m.rect.width > video.display_width || m.rect.y + m.rect.height > video.display_height) {
+          throw new FramewiseError('usage', 'A mask lies outside the video frame');
+        }
+      }
+      await replaceTimedMasks(services.db.writer, videoId, input.masks);
+      services.events.emit({ type: 'data.changed', videoId, topic: 'anonymize' });
+      return { videoId, masks: await listTimedMasks(services.db.reader, videoId) };
+    },
+  ),
+};
+
+export const timedMasks = defineCapability({ name: 'timed-masks', migrations: timedMaskMigrations, commands: timedMaskCommands });
+
+declare module '../capability.js' {
+  interface CommandRegistry extends CommandTypes<typeof timedMaskCommands> {}
+}

@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
+import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
+import { endo, endoscopyVideo } from './endoscopy-media.js';
+import { patientStringsIn } from './independent-ocr.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Patient data at rest: after import, OCR, prediction and an export, EVERY file of the library (database, its
+ * WAL and shared memory, artifacts, tmp, keys excepted) is searched for the patient's tokens as bytes (UTF-8,
+ * case-insensitive), and every image artifact is read by an independent OCR. The clip carries the name in its
+ * overlay, inside the image, in its container and stream tags and in a subtitle track. Its file name is
+ * neutral: original file names and paths are NOT encrypted yet (see README), so a patient-named file would
+ * show up here.
+ */
+const needles = ['Müller', 'Jürgen', 'Mueller', 'Juergen', 'Weiß', '12.03.1961', '1961-03-12', '05.11.2024'];
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...files(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+test('no patient token in any library file (database and WAL included); no image artifact readable', async () => {
+  const file = await endoscopyVideo();
+  const lib = await openTempCore({ concurrency: 1 });
+  const out = tempDir('framewise-at-rest-');
+  try {
+    const [imp] = await importAndWait(lib.core, [file]);
+    assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    // The tags are still shown where the key is present.
+    const detail = await lib.core.call('videos.get', { video: videoId });
+    assert.match(JSON.stringify(detail.metadata), /Müller-Weiß/);
+    const ocr = await lib.core.call('ocr.start', { video: videoId });
+    assert.equal((await lib.core.services.jobs.waitFor(ocr.job.id, 600_000)).state, 'succeeded');
+    const pred = await lib.core.call('predict.run', { video: videoId, fps: 2 });
+    assert.equal((await lib.core.services.jobs.waitFor(pred.job.id, 600_000)).state, 'succeeded');
+    const sprites = await lib.core.services.jobs.enqueue('sprites', { videoId });
+    await lib.core.services.jobs.waitFor(sprites.job.id, 600_000);
+    const { job } = await lib.core.call<'anonymize.start'>('anonymize.start', {
+      video: videoId,
+      output: { dir: out.dir },
+      // The patient comes from OCR (given patient overrides are kept in the job's input in plain text: see README).
+      overrides: { region: endo.region, textBoxes: [{ rect: endo.insideBox, source: 'manual' }] },
+    });
+    const done = await lib.core.services.jobs.waitFor(job.id, 600_000);
+    assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+    assert.ok((done.output as AnonymizeJobOutput).verification.ok);
+
+    // Jobs publish their last files after they are marked done (e.g. the thumbnail masked again after OCR).
+    await new Promise((r) => setTimeout(r, 3000));
+    // Every byte of every file (the key file holds only the key; temp files of a write in flight are skipped).
+    const all = files(lib.dataDir).filter((f) => !f.includes(`${path.sep}keys${path.sep}`) && !/\.partial/.test(f));
+    assert.ok(all.some((f) => f.endsWith('library.sqlite-wal')) || all.some((f) => f.endsWith('library.sqlite')));
+    for (const f of all) {
+      if (!existsSync(f)) continue;
+      const bytes = readFileSync(f);
+      const text = bytes.toString('latin1').toLowerCase();
+      const utf8 = bytes.toString('utf8').toLowerCase();
+      for (const n of needles) {
+        const hit = utf8.includes(n.toLowerCase()) || text.includes(n.toLowerCase());
+        assert.ok(!hit, `${path.relative(lib.dataDir, f)} (${statSync(f).size} bytes) contains "${n}"`);
+      }
+    }
+    // Every image artifact, read by Tesseract (upscaled ×3: thumbnails and sprite tiles are small).
+    const images = all.filter((f) => /\.(jpe?g|png)$/i.test(f));
+    assert.ok(images.length >= 2, `image artifacts: ${images.length}`);
+    const Tesseract = (await import('tesseract.js')).default;
+    const eng = (require('@tesseract.js-data/eng') as { langPath: string }).langPath;
+    const w = await Tesseract.createWorker('eng', 1, { langPath: eng, cacheMethod: 'none', gzip: true });
+    try {
+      const { Ffmpeg } = await import('../../core/ffmpeg/index.js');
+      const ff = await Ffmpeg.create();
+      for (const img of images) {
+        const big = path.join(out.dir, `${path.basename(img)}.x3.png`);
+        await ff.run(['-v', 'error', '-i', img, '-vf', 'scale=iw*3:-2:flags=bicubic', '-frames:v', '1', big]);
+        const { data } = await w.recognize(readFileSync(big));
+        assert.deepEqual(
+          patientStringsIn(data.text, ['Jürgen', 'Müller', 'Weiß', '12.03.1961']),
+          [],
+          `${path.relative(lib.dataDir, img)} is readable`,
+        );
+      }
+    } finally {
+      await w.terminate();
+    }
+  } finally {
+    out.cleanup();
+    await lib.close();
+  }
+});

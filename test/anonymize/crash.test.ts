@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Core } from '../../core/core.js';
+import { importAndWait, tempDir } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
+import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+
+/**
+ * kill -9 of the process running an export — during the render and during verification. Only that process
+ * is killed (not its process group): ffmpeg must end by itself (its progress pipe breaks), and the next
+ * start of ANY Framewise process (here `framewise list`) removes the partial output and the job's tmp
+ * folder, settles the job, and records what it removed.
+ */
+const bigRegion = { region: { rect: { x: 420, y: 0, width: 1080, height: 1080 }, shape: 'round' as const } };
+
+function ffmpegWriting(name: string): boolean {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .some((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes('ffmpeg') && cmd.includes(name);
+      } catch {
+        return false;
+      }
+    });
+}
+
+function stageOf(dataDir: string, jobId: number): string | null {
+  const db = new Database(path.join(dataDir, 'library.sqlite'), { readonly: true });
+  try {
+    return (db.prepare('SELECT stage FROM jobs WHERE id = ?').get(jobId) as { stage: string | null } | undefined)?.stage ?? null;
+  } finally {
+    db.close();
+  }
+}
+
+for (const stage of ['rendering', 'verifying'] as const) {
+  test(`kill -9 during ${stage}: ffmpeg ends by itself; the next \`list\` leaves the output folder empty and nothing running`, async () => {
+    const file = await media.long1080(60);
+    const lib = tempDir();
+    const out = tempDir('framewise-anon-crash-');
+    try {
+      const core1 = await Core.open({ dataDir: lib.dir, runJobs: true, concurrency: 1 });
+      const [imp] = await importAndWait(core1, [file]);
+      const videoId = (imp!.output as { videoId: number }).videoId;
+      await core1.close();
+      // A stray tmp folder of a job long gone, as a crash leaves it.
+      mkdirSync(path.join(lib.dir, 'tmp', 'job-999-abcdef'), { recursive: true });
+      writeFileSync(path.join(lib.dir, 'tmp', 'job-999-abcdef', 'mask.png'), 'x');
+      const host = spawn(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'job-host.js'),
+          lib.dir,
+          'anonymize',
+          JSON.stringify({ videoId, output: { dir: out.dir }, options: { preset: 'fast' }, overrides: bigRegion, timedMasks: [] }),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const exited = new Promise((r) => host.once('exit', r));
+      let jobId = 0;
+      host.stdout.on('data', (d: Buffer) => {
+        const m = /RUNNING (\d+)/.exec(d.toString());
+        if (m) jobId = Number(m[1]);
+      });
+      await new Promise<void>((resolve, reject) => {
+        host.once('exit', () => reject(new Error('the job host exited early')));
+        const poll = setInterval(() => {
+          const partial = readdirSync(out.dir).some((f) => f.endsWith('.partial.mp4'));
+          if (partial && jobId && (stage === 'rendering' || stageOf(lib.dir, jobId) === 'verifying')) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 50);
+      });
+      const partial = readdirSync(out.dir).find((f) => f.endsWith('.partial.mp4'))!;
+      process.kill(host.pid!, 'SIGKILL');
+      await exited;
+      // ffmpeg notices within about a second (its next progress write or frame write fails).
+      const deadline = Date.now() + 10_000;
+      while (ffmpegWriting(partial) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(ffmpegWriting(partial), false, 'ffmpeg ended with its parent');
+      assert.ok(readdirSync(out.dir).includes(partial), 'the partial file is there after the crash');
+      assert.ok(readdirSync(path.join(lib.dir, 'tmp')).some((n) => n.startsWith(`job-${jobId}-`)) || stage === 'verifying');
+
+      const list = await runCli(['--data-dir', lib.dir, 'list', '--json']);
+      assert.equal(list.code, 0, list.stderr);
+      assert.deepEqual(readdirSync(out.dir), [], 'the partial output was removed');
+      assert.deepEqual(readdirSync(path.join(lib.dir, 'tmp')), [], 'tmp/job-* folders were removed');
+      const db = new Database(path.join(lib.dir, 'library.sqlite'), { readonly: true });
+      try {
+        // The dead job is shown as interrupted (derived from its expired heartbeat), never as running.
+        const jobs = JSON.parse((await runCli(['--data-dir', lib.dir, 'jobs', '--json'])).stdout) as Array<{ state: string }>;
+        assert.ok(jobs.length > 0);
+        assert.ok(!jobs.some((j) => j.state === 'running'), 'nothing is shown as running');
+        const exp = db.prepare('SELECT state, error_json FROM anonymize_exports').get() as { state: string; error_json: string };
+        assert.equal(exp.state, 'failed');
+        assert.match(exp.error_json, /partial \(unverified\) file was deleted/);
+        const audit = db.prepare('SELECT kind, detail_json FROM cleanup_audit ORDER BY id').all() as Array<{
+          kind: string;
+          detail_json: string;
+        }>;
+        // The stray folder may already go when the job host starts (every start reaps); the rest at `list`.
+        const kinds = audit.map((a) => a.kind);
+        for (const k of ['partial_output', 'tmp_folder']) assert.ok(kinds.includes(k), `${k} in ${kinds.join(',')}`);
+        assert.ok(audit.some((a) => a.kind === 'tmp_folder' && a.detail_json.includes('job-999-abcdef')));
+        assert.ok(!audit.some((a) => a.detail_json.includes(out.dir)), 'no user path in the audit');
+      } finally {
+        db.close();
+      }
+    } finally {
+      out.cleanup();
+      lib.cleanup();
+    }
+  });
+}

@@ -1,0 +1,160 @@
+import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
+import type { FrameTextReader } from '../../core/anonymize/frame-reader.js';
+import { findTokensInLine, patientTokens } from '../../core/anonymize/tokens.js';
+import { patientFieldsSchema } from '../../core/anonymize/types.js';
+import { generated } from '../helpers/media.js';
+
+/**
+ * A generated corpus for the verification reader's recall: one patient token per frame (last name, first
+ * name or birth date) in fonts (sans, serif, mono, bold, condensed), sizes 14–40 px, colours, with or without
+ * a box, inside the endoscope-like image (on moving texture) or outside it (on black). Deterministic.
+ * Recall = tokens the reader finds (same fuzzy match as verification) / tokens shown.
+ */
+const DIR = '/usr/share/fonts/truetype/dejavu';
+const FONTS = [
+  'DejaVuSans.ttf',
+  'DejaVuSerif.ttf',
+  'DejaVuSansMono.ttf',
+  'DejaVuSans-Bold.ttf',
+  'DejaVuSansCondensed.ttf',
+  'DejaVuSerif-Bold.ttf',
+];
+const SIZES = [14, 16, 18, 20, 22, 24, 28, 32, 36, 40];
+const COLOURS = ['white', 'yellow', '0x80ff80', 'cyan', 'white', '0xffd0a0'];
+const PEOPLE = [
+  { lastName: 'Müller-Weiß', firstName: 'Jürgen', dob: '1961-03-12' },
+  { lastName: 'Schneider', firstName: 'Annabell', dob: '1978-11-30' },
+  { lastName: 'Okonkwo', firstName: 'Chidera', dob: '2001-07-04' },
+  { lastName: 'Hoffmann', firstName: 'Lukas', dob: '1955-01-23' },
+  { lastName: 'Nguyen', firstName: 'Thanh', dob: '1990-09-17' },
+];
+
+export interface CorpusCase {
+  index: number;
+  person: number;
+  field: 'lastName' | 'firstName' | 'dob';
+  text: string;
+  font: string;
+  size: number;
+  colour: string;
+  box: boolean;
+  inside: boolean;
+  x: number;
+  y: number;
+}
+
+export const CORPUS = { width: 1280, height: 720, region: { x: 440, y: 0, width: 720, height: 720 } };
+
+export function corpusCases(n = 120): CorpusCase[] {
+  const out: CorpusCase[] = [];
+  for (let i = 0; i < n; i++) {
+    const person = i % PEOPLE.length;
+    const p = PEOPLE[person]!;
+    const field = (['lastName', 'firstName', 'dob'] as const)[i % 3]!;
+    const [y, m, d] = p.dob.split('-');
+    const text = field === 'dob' ? `${d}.${m}.${y}` : p[field];
+    const inside = i % 2 === 0;
+    const size = SIZES[(i * 7) % SIZES.length]!;
+    // Inside: somewhere in the image (away from its round edge); outside: the overlay strip on the left.
+    const x = inside ? 520 + ((i * 53) % 300) : 20 + ((i * 31) % 120);
+    const y0 = inside ? 120 + ((i * 97) % 440) : 30 + ((i * 89) % 620);
+    out.push({
+      index: i,
+      person,
+      field,
+      text,
+      font: FONTS[(i * 5) % FONTS.length]!,
+      size,
+      colour: COLOURS[(i * 3) % COLOURS.length]!,
+      box: i % 4 === 1 || i % 4 === 2,
+      inside,
+      x,
+      y: y0,
+    });
+  }
+  return out;
+}
+
+function esc(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'").replace(/,/g, '\\,');
+}
+
+/** One frame per case (25 fps), one ffmpeg run; cached by the media helper. */
+export async function corpusVideo(cases: CorpusCase[]): Promise<string> {
+  const { width: W, height: H, region: R } = CORPUS;
+  const draws = cases.map(
+    (c) =>
+      `drawtext=fontfile=${DIR}/${c.font}:text='${esc(c.text)}':x=${c.x}:y=${c.y}:fontsize=${c.size}:fontcolor=${c.colour}` +
+      `${c.box ? ':box=1:boxcolor=black@0.55:boxborderw=4' : ''}:enable='eq(n,${c.index})'`,
+  );
+  return generated(`recall-corpus-v1-${cases.length}.mp4`, (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    `color=black:s=${W}x${H}:r=25:d=${cases.length / 25}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=s=${R.width}x${R.height}:r=25:d=${cases.length / 25}`,
+    '-filter_complex',
+    `[1:v]hue=s=0.4,geq=r='r(X,Y)*0.8+40':g='g(X,Y)*0.6+20':b='b(X,Y)*0.6+20'[img];[0:v][img]overlay=${R.x}:${R.y}[a];[a]${draws.join(',')}[v]`,
+    '-map',
+    '[v]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '14',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+}
+
+export interface RecallResult {
+  shown: number;
+  found: number;
+  recall: number;
+  /** Recall over tokens of at least 16 px. */
+  recall16: number;
+  shown16: number;
+  found16: number;
+  missed: CorpusCase[];
+  seconds: number;
+}
+
+export async function measureRecall(reader: FrameTextReader, n = 120): Promise<RecallResult> {
+  const cases = corpusCases(n);
+  const file = await corpusVideo(cases);
+  const ffmpeg = await Ffmpeg.create();
+  const t0 = Date.now();
+  const hits = new Set<number>();
+  await streamFrames(ffmpeg, file, {
+    step: 1,
+    width: CORPUS.width,
+    height: CORPUS.height,
+    onFrame: async (f) => {
+      const c = cases[f.frame];
+      if (!c) return;
+      const tokens = patientTokens(patientFieldsSchema.parse({ ...PEOPLE[c.person]!, examinationDate: null })).filter(
+        (t) => t.field === c.field,
+      );
+      const lines = await reader.read(f);
+      if (lines.some((l) => findTokensInLine(l.text.split(/\s+/).filter(Boolean), tokens).length)) hits.add(c.index);
+    },
+  });
+  const big = cases.filter((c) => c.size >= 16);
+  const found16 = big.filter((c) => hits.has(c.index)).length;
+  return {
+    shown: cases.length,
+    found: hits.size,
+    recall: hits.size / cases.length,
+    shown16: big.length,
+    found16,
+    recall16: found16 / Math.max(1, big.length),
+    missed: cases.filter((c) => !hits.has(c.index)),
+    seconds: (Date.now() - t0) / 1000,
+  };
+}

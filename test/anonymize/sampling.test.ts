@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
+import { computePlan } from '../../core/anonymize/plan.js';
+import { samplingPlan } from '../../core/anonymize/sampling.js';
+import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
+import { verificationSampling } from '../../core/anonymize/verify.js';
+import { extendChosen, masksFromSightings } from '../../core/anonymize/timed-masks.js';
+import { generated } from '../helpers/media.js';
+
+const fps25 = { num: 25, den: 1 };
+const fps30 = { num: 30000, den: 1001 };
+
+test('sampling arithmetic: at least 24 samples (or every frame), never more than 0.4 s apart', () => {
+  for (const fps of [fps25, fps30, { num: 60, den: 1 }, { num: 24, den: 1 }]) {
+    const rate = fps.num / fps.den;
+    for (const seconds of [0.04, 0.5, 1, 10, 15, 20, 24, 25, 9.6, 1800]) {
+      const frames = Math.max(1, Math.round(seconds * rate));
+      const s = samplingPlan(frames, fps);
+      assert.ok(s.interval <= 0.4 + 1e-9, `${seconds} s @ ${rate}: interval ${s.interval}`);
+      assert.equal(s.expectedSamples, Math.ceil(frames / s.step));
+      assert.ok(s.expectedSamples >= Math.min(24, frames), `${seconds} s @ ${rate}: ${s.expectedSamples} samples`);
+      assert.ok(s.promisedSamples <= s.expectedSamples && s.promisedSamples >= Math.min(24, frames) - 1);
+      // A flash of 0.5 s spans at least step + 1 frames, so it always holds a sample.
+      assert.ok(Math.floor(0.5 * rate) >= s.step + 1 || s.step === 1, `${seconds} s @ ${rate}: step ${s.step}`);
+    }
+  }
+});
+
+test('the 30-minute plan: 4500 samples at 25 fps, 4905 at 29.97 fps (plan only, no render)', () => {
+  const plan = computePlan({
+    video: { width: 1920, height: 1080, fps: fps25, duration: 1800, frameCount: 45000, audioStreams: 0 },
+    region: null,
+    textBoxes: [{ rect: { x: 0, y: 0, width: 100, height: 40 }, source: 'ocr' }],
+    segments: [],
+    patient: { known: true, verified: true },
+    options: anonymizeOptionsSchema.parse({}),
+  });
+  const s = verificationSampling(plan);
+  assert.deepEqual(s, { step: 10, interval: 0.4, expectedSamples: 4500, promisedSamples: 4500 });
+  const ntsc = samplingPlan(53946, fps30);
+  assert.equal(ntsc.step, 11);
+  assert.equal(ntsc.expectedSamples, 4905);
+});
+
+/** Real outputs of each length: the streamed sample count reaches the promise (the bug: 23 of 24). */
+for (const seconds of [1, 10, 20, 24, 25, 15]) {
+  test(`sampling a real ${seconds} s file yields at least the promised samples`, async () => {
+    const file = await generated(`sampling-${seconds}s.mp4`, (out) => [
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=160x90:r=25:d=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      out,
+    ]);
+    const ffmpeg = await Ffmpeg.create();
+    const info = await ffmpeg.probe(file);
+    const frames = Math.round(seconds * 25);
+    const s = samplingPlan(frames, fps25);
+    const seen: number[] = [];
+    const n = await streamFrames(ffmpeg, file, {
+      step: s.step,
+      width: info.video!.displayWidth,
+      height: info.video!.displayHeight,
+      onFrame: async (f) => {
+        seen.push(f.frame);
+        assert.equal(f.data.length, 160 * 90 * 3);
+      },
+    });
+    assert.equal(n, s.expectedSamples);
+    assert.ok(n >= s.promisedSamples && n >= Math.min(24, frames));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: n }, (_, i) => i * s.step),
+    );
+  });
+}
+
+test('sightings become timed masks: the gap between samples is covered, a margin is added, moving text is followed', () => {
+  const box = { x: 100, y: 100, width: 80, height: 20 };
+  // Static text seen at samples 100, 110, 120 (step 10): one mask from 91 to 130, padded.
+  const still = masksFromSightings(
+    [100, 110, 120].map((frame) => ({ frame, box })),
+    { step: 10, frameCount: 300, width: 640, height: 360 },
+  );
+  assert.equal(still.length, 1);
+  assert.equal(still[0]!.start, 91);
+  assert.equal(still[0]!.end, 130);
+  assert.ok(still[0]!.rect.x <= 94 && still[0]!.rect.x + still[0]!.rect.width >= 186);
+  // Text moving 30 px per sample: every stretch between two samples covers both places.
+  const moving = masksFromSightings(
+    [0, 1, 2, 3].map((i) => ({ frame: 50 + i * 10, box: { ...box, x: 100 + i * 30 } })),
+    { step: 10, frameCount: 300, width: 640, height: 360 },
+  );
+  for (let f = 41; f < 90; f++) {
+    const i = Math.min(3, Math.max(0, (f - 50) / 10));
+    const x = 100 + i * 30;
+    assert.ok(
+      moving.some((m) => f >= m.start && f < m.end && m.rect.x <= x && m.rect.x + m.rect.width >= x + 80),
+      `frame ${f}: the text at x=${x} is covered`,
+    );
+  }
+  // A single sighting at frame 0 does not reach before the video.
+  const first = masksFromSightings([{ frame: 0, box }], { step: 10, frameCount: 300, width: 640, height: 360 });
+  assert.deepEqual([first[0]!.start, first[0]!.end], [0, 10]);
+});
+
+test('a poorly read continuation of a chosen text is masked too, at most two samples away', () => {
+  const box = (x: number) => ({ x, y: 100, width: 80, height: 20 });
+  const chosen = [{ frame: 10, box: box(100) }];
+  const all = [
+    { frame: 20, box: box(130) },
+    { frame: 30, box: box(160) },
+    { frame: 40, box: box(190) },
+    { frame: 20, box: { x: 500, y: 300, width: 40, height: 20 } },
+  ];
+  const picked = extendChosen(all, chosen, 10);
+  assert.deepEqual(
+    picked.map((s) => s.frame).sort((a, b) => a - b),
+    [10, 20, 30],
+  );
+});

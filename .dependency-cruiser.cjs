@@ -22,6 +22,7 @@ const capabilityOrder = [
   'convert',
   'scenes',
   'clips',
+  'similar',
   'subtitles',
 ];
 

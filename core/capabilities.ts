@@ -10,6 +10,7 @@ import { review } from './review/index.js';
 import { anonymize } from './anonymize/index.js';
 import { scenes } from './scenes/index.js';
 import { clips } from './clips/index.js';
+import { similar } from './similar/index.js';
 import { timedMasks } from './timed-masks/index.js';
 import { audioCapability } from './audio/index.js';
 import { convertCapability } from './convert/index.js';
@@ -30,6 +31,7 @@ export const capabilities = [
   anonymize,
   scenes,
   clips,
+  similar,
   audioCapability,
   convertCapability,
   subtitles,
@@ -58,6 +60,7 @@ export {
   anonymize,
   scenes,
   clips,
+  similar,
   audioCapability,
   convertCapability,
   subtitles,

@@ -361,7 +361,14 @@ export const importJob = defineJobKind({
       .execute();
     return { status: 'imported' as const, videoId: inserted.id, path: file };
   },
-  followUps: (_input, output) => (output.status === 'imported' ? [{ kind: 'frame-count', input: { videoId: output.videoId } }] : []),
+  followUps: (_input, output) =>
+    output.status === 'imported'
+      ? [
+          { kind: 'frame-count', input: { videoId: output.videoId } },
+          // Near-duplicate detection (core/similar).
+          { kind: 'fingerprint', input: { videoId: output.videoId } },
+        ]
+      : [],
   async afterCommit(services, _input, output) {
     if (output.status === 'duplicate') return;
     const video = await getVideoSummary(services.db.reader, output.videoId);

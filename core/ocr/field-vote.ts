@@ -1,8 +1,22 @@
-import type { FieldReading, PatientField } from '../patient/fields.js';
+import type { FieldReading, PatientField, TextLine } from '../patient/fields.js';
 import { fieldConfidence, type FieldKind } from './confidence.js';
 import { coverage } from './image.js';
-import type { FieldResult, ReadLine } from './pipeline.js';
 import type { RecognizedChar } from './recognize.js';
+
+export interface ReadLine extends TextLine {
+  detectorScore: number;
+}
+
+export interface FieldResult extends FieldReading {
+  /** Frame number the value was read from. */
+  frame: number;
+  /** How many samples agreed on this value. */
+  votes: number;
+  /** Competing values (other frames or another reading scale), when OCR could not decide. */
+  alternatives?: string[];
+  /** PNG of the crop it was read from (patient data: stored encrypted). */
+  crop: Buffer;
+}
 
 /** One frame's reading of a field, with its calibrated confidence and a competing value, if any. */
 export type FrameReading = FieldReading & { frame: number; crop: Buffer; alternative?: string };

@@ -1,13 +1,15 @@
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
 import { extractFields, bounding } from '../patient/extract.js';
-import { PATIENT_FIELDS, type FieldReading, type FieldRegions, type PatientField, type TextLine } from '../patient/fields.js';
+import { PATIENT_FIELDS, type FieldRegions, type PatientField } from '../patient/fields.js';
 import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
 import type { DetectedBox } from './detect.js';
 import { DetectorThread } from './detector-thread.js';
 import { EndoscopeAccumulator, insideMask, type EndoscopeRegion } from './endoscope.js';
 import { encodePng, iou, resizeGray, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
-import { scoreReading, voteField, type FrameReading } from './field-vote.js';
+import { scoreReading, voteField, type FieldResult, type FrameReading, type ReadLine } from './field-vote.js';
+
+export type { FieldResult, ReadLine } from './field-vote.js';
 import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
 
 /** The second reading's line height (the first is `LINE_HEIGHT`). */
@@ -139,10 +141,6 @@ export class LineCache {
   }
 }
 
-export interface ReadLine extends TextLine {
-  detectorScore: number;
-}
-
 /** Mean and spread of luma at a coarse grid: black or flat frames carry no overlay worth reading. */
 export function isBlankFrame(img: RgbImage): boolean {
   let sum = 0,
@@ -187,17 +185,6 @@ export interface TextRegion {
   /** The most voted text and its share of the votes (0..1). Patient data: never log. */
   text: string;
   confidence: number;
-}
-
-export interface FieldResult extends FieldReading {
-  /** Frame number the value was read from. */
-  frame: number;
-  /** How many samples agreed on this value. */
-  votes: number;
-  /** Competing values (other frames or another reading scale), when OCR could not decide. */
-  alternatives?: string[];
-  /** PNG of the crop it was read from (patient data: stored encrypted). */
-  crop: Buffer;
 }
 
 export interface OcrResult {

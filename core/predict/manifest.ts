@@ -10,6 +10,22 @@ import { FramewiseError, isNodeError } from '../util/errors.js';
 const label = z.string().min(1).max(100);
 const rgb = z.tuple([z.number(), z.number(), z.number()]);
 
+/** The input spec (size, layout, colour, normalisation), shared by classifiers and embedding models. */
+export const modelInputSchema = z
+  .object({
+    name: z.string().min(1),
+    layout: z.enum(['NCHW', 'NHWC']).default('NCHW'),
+    width: z.number().int().min(1).max(4096),
+    height: z.number().int().min(1).max(4096),
+    colorOrder: z.enum(['RGB', 'BGR']).default('RGB'),
+    scale: z.number().positive().default(255),
+    mean: rgb.default([0, 0, 0]),
+    std: rgb.refine((s) => s.every((x) => x !== 0), 'std values must not be 0').default([1, 1, 1]),
+    resize: z.enum(['stretch', 'letterbox']).default('stretch'),
+    crop: z.enum(['roi', 'none']).optional(),
+  })
+  .loose();
+
 export const manifestSchema = z
   .object({
     name: z
@@ -25,20 +41,7 @@ export const manifestSchema = z
       .min(1)
       .max(1000)
       .refine((l) => new Set(l).size === l.length, 'labels must be unique'),
-    input: z
-      .object({
-        name: z.string().min(1),
-        layout: z.enum(['NCHW', 'NHWC']).default('NCHW'),
-        width: z.number().int().min(1).max(4096),
-        height: z.number().int().min(1).max(4096),
-        colorOrder: z.enum(['RGB', 'BGR']).default('RGB'),
-        scale: z.number().positive().default(255),
-        mean: rgb.default([0, 0, 0]),
-        std: rgb.refine((s) => s.every((x) => x !== 0), 'std values must not be 0').default([1, 1, 1]),
-        resize: z.enum(['stretch', 'letterbox']).default('stretch'),
-        crop: z.enum(['roi', 'none']).optional(),
-      })
-      .loose(),
+    input: modelInputSchema,
     output: z
       .object({
         name: z.string().min(1),
@@ -71,6 +74,34 @@ export const manifestSchema = z
   });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
+
+/**
+ * An embedding model (docs/models.md): the same input spec, and an output of kind `embedding`: a vector of
+ * `length` values per frame, or `tokens` × `length` values averaged over the tokens (`pooling: "mean"`), then
+ * L2-normalised (`normalisation: "l2"`, the default) or left as they are.
+ */
+export const embeddingManifestSchema = z
+  .object({
+    name: manifestSchema.shape.name,
+    version: z.string().min(1).max(100),
+    file: z.string().min(1).max(1000),
+    task: z.literal('embedding'),
+    input: modelInputSchema,
+    output: z
+      .object({
+        name: z.string().min(1),
+        kind: z.literal('embedding'),
+        length: z.number().int().min(1).max(65536),
+        pooling: z.enum(['none', 'mean']).default('none'),
+        tokens: z.number().int().min(1).max(65536).optional(),
+        normalisation: z.enum(['l2', 'none']).default('l2'),
+      })
+      .loose()
+      .refine((o) => o.pooling === 'none' || o.tokens !== undefined, { message: 'pooling "mean" needs "tokens"', path: ['tokens'] }),
+  })
+  .loose();
+
+export type EmbeddingManifest = z.infer<typeof embeddingManifestSchema>;
 
 /** Crop to the endoscope region before resizing? */
 export function wantsRoi(m: ModelManifest): boolean {

@@ -7,6 +7,7 @@ import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
 import { scenesBench } from './scenes.bench.js';
+import { similarBench } from './similar.bench.js';
 import { audioBench } from './audio.bench.js';
 import { subtitlesBench } from './subtitles.bench.js';
 
@@ -20,6 +21,7 @@ export const benchModules: BenchModule[] = [
   reviewBench,
   anonymizeBench,
   scenesBench,
+  similarBench,
   audioBench,
   subtitlesBench,
 ];

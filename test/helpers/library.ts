@@ -23,8 +23,18 @@ export async function openTempCore(opts: CoreOptions = {}): Promise<{ core: Core
   };
 }
 
-/** Import paths and wait for every import job; returns the finished jobs in order. */
+/**
+ * Import paths and wait for every import job and the follow-ups it queued (frame count, fingerprint), so no
+ * ffmpeg of the import is still running when the test goes on; returns the finished import jobs in order.
+ */
 export async function importAndWait(core: Core, paths: string[], copy = false) {
   const res = await core.call('videos.import', { paths, copy });
-  return Promise.all(res.jobs.map((j) => core.services.jobs.waitFor(j.jobId, 120_000)));
+  const done = await Promise.all(res.jobs.map((j) => core.services.jobs.waitFor(j.jobId, 120_000)));
+  for (const job of done) {
+    const videoId = (job.output as { videoId?: number } | null)?.videoId;
+    if (job.state !== 'succeeded' || videoId === undefined) continue;
+    for (const f of await core.call('jobs.list', { videoId, states: ['queued', 'running'] }))
+      if (f.kind === 'frame-count' || f.kind === 'fingerprint') await core.services.jobs.waitFor(f.id, 120_000);
+  }
+  return done;
 }

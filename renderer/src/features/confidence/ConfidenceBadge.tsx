@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { CONFIDENCE_THRESHOLDS, confidenceLevel, type ConfidenceLevel } from '../../../../core/ocr/confidence.js';
+import { CONFIDENCE_THRESHOLDS, confidenceLevel, type ConfidenceLevel } from './levels.js';
 import type { Tone } from '../../components/ui.js';
 import './locales/types.js';
 

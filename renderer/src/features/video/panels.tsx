@@ -15,6 +15,7 @@ import { RemoveVideoAction } from '../library/RemoveVideoAction.js';
 import { ConvertAction } from '../media/ConvertAction.js';
 import { SaveFrameAction } from '../media/SaveFrameAction.js';
 import { SilenceAction } from '../media/SilenceAction.js';
+import { SimilarPanel } from '../similar/SimilarPanel.js';
 import { SubtitleLane } from '../subtitles/SubtitleLane.js';
 
 /**
@@ -66,6 +67,7 @@ export const videoPanels: VideoPanel[] = [
     order: 20,
     component: clinicalOnly(MaskLane, 'below'),
   },
+  { id: 'similar', title: () => i18n.t('similar:title'), slot: 'side', order: 40, component: SimilarPanel },
 ];
 
 export function panelsFor(slot: VideoPanel['slot']): VideoPanel[] {

@@ -6,19 +6,23 @@ import { stat } from 'node:fs/promises';
 /**
  * Decode one frame at `time` seconds into a JPEG of the given width (display orientation, aspect kept).
  * Written atomically. Throws 'undecodable' when no frame could be decoded.
+ * `keyframe`: take the first keyframe at or after `time` instead (the decoder skips every other frame, so it
+ * decodes one frame instead of up to a whole GOP: on a 40 Mbit/s 1080p file with 8 s GOPs, 0.1 s CPU instead of
+ * 0.9 s for a thumbnail at 5 s). Falls back to the first frame when no keyframe follows.
  */
 export async function writeFrameJpeg(
   ffmpeg: Ffmpeg,
   input: string,
   time: number,
   output: string,
-  opts: { width?: number; signal?: AbortSignal } = {},
+  opts: { width?: number; signal?: AbortSignal; keyframe?: boolean } = {},
 ): Promise<void> {
   const width = opts.width ?? 320;
   await writeAtomically(output, async (tmp) => {
     const args = (seek: number) => [
       '-v',
       'error',
+      ...(opts.keyframe ? ['-skip_frame', 'nokey'] : []),
       ...(seek > 0 ? ['-ss', seek.toFixed(3)] : []),
       '-i',
       input,

@@ -12,6 +12,8 @@ export async function readFrameRgb(
   time: number,
   size: { width: number; height: number },
   signal?: AbortSignal,
+  /** Take the first keyframe at or after `time` (decodes one frame instead of up to a whole GOP). */
+  keyframe = false,
 ): Promise<Uint8Array | null> {
   const { width, height } = size;
   const expected = width * height * 3;
@@ -19,6 +21,7 @@ export async function readFrameRgb(
     [
       '-v',
       'error',
+      ...(keyframe ? ['-skip_frame', 'nokey'] : []),
       ...(time > 0 ? ['-ss', time.toFixed(3)] : []),
       '-i',
       input,

@@ -199,10 +199,17 @@ export const importJob = defineJobKind({
       });
       requireVideo(file, info);
       if (!info.fps) throw new FramewiseError('unsupported_codec', `${file}: the video stream has no frame rate`);
-      if (!info.variableFrameRate) info.variableFrameRate = await detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal);
-      await checkTailDecodes(services.ffmpeg, file, info, signal);
-      const at = info.duration > 0 ? Math.min(info.duration * 0.1, 5) : 0;
-      await writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal });
+      // The frame-rate check, the tail check and the thumbnail are independent short ffmpeg runs (mostly start-up
+      // and seeking): run them together, then report failures in this order as before.
+      const probed = info;
+      const at = probed.duration > 0 ? Math.min(probed.duration * 0.1, 5) : 0;
+      const checks = await Promise.allSettled([
+        probed.variableFrameRate ? Promise.resolve(true) : detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal),
+        checkTailDecodes(services.ffmpeg, file, probed, signal),
+        writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal, keyframe: true }),
+      ]);
+      for (const c of checks) if (c.status === 'rejected') throw c.reason;
+      if (checks[0].status === 'fulfilled') info.variableFrameRate = checks[0].value;
       const v = info.video!;
       await privatizeThumbnail(
         services.ffmpeg,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { media } from '../helpers/media.js';
 import { importAndWait, openTempCore } from '../helpers/library.js';
-import { ratioRow, time, type BenchModule } from './types.js';
+import { ratioOfRuns, time, type BenchModule } from './types.js';
 import { statSync } from 'node:fs';
 
 const execFileAsync = promisify(execFile);
@@ -15,24 +15,38 @@ export const importBench: BenchModule = {
     const size = statSync(file).size;
     // Warm the page cache so both sides read from memory.
     await execFileAsync('sha256sum', [file]);
-    const base = await time(() => execFileAsync('sha256sum', [file]));
     const lib = await openTempCore();
     try {
       const { monitorEventLoopDelay } = await import('node:perf_hooks');
-      const loop = monitorEventLoopDelay({ resolution: 5 });
-      loop.enable();
-      const imp = await time(() => importAndWait(lib.core, [file]));
-      loop.disable();
-      const maxStallMs = loop.max / 1e6;
-      const job = imp.result[0];
-      if (job?.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(job?.error)}`);
+      const stalls: number[] = [];
+      // Interleaved: sha256sum, import, sha256sum, import (a fresh library each import, so nothing is a duplicate).
+      const bases: number[] = [];
+      const imports: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        bases.push((await time(() => execFileAsync('sha256sum', [file]))).seconds);
+        const fresh = i === 0 ? lib : await openTempCore();
+        try {
+          const loop = monitorEventLoopDelay({ resolution: 5 });
+          loop.enable();
+          const imp = await time(() => importAndWait(fresh.core, [file]));
+          loop.disable();
+          stalls.push(loop.max / 1e6);
+          const job = imp.result[0];
+          if (job?.state !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(job?.error)}`);
+          imports.push(imp.seconds);
+        } finally {
+          if (fresh !== lib) await fresh.close();
+        }
+      }
+      const maxStallMs = Math.max(...stalls);
       return [
-        ratioRow(
+        ratioOfRuns(
           'import',
           'probe+hash+thumbnail / sha256sum',
-          imp.seconds / base.seconds,
+          imports,
+          bases,
           { op: '<=', value: 1.5 },
-          `${(size / 1e6).toFixed(0)} MB file; sha256sum ${base.seconds.toFixed(2)} s, import ${imp.seconds.toFixed(2)} s`,
+          `${(size / 1e6).toFixed(0)} MB file; fastest of 2: sha256sum ${Math.min(...bases).toFixed(2)} s, import ${Math.min(...imports).toFixed(2)} s`,
         ),
         {
           area: 'import',
@@ -41,6 +55,7 @@ export const importBench: BenchModule = {
           unit: 'ms',
           target: '<= 50',
           pass: maxStallMs <= 50,
+          notes: `per import: ${stalls.map((x) => x.toFixed(0)).join(' ms, ')} ms (the first import in the process also loads the import code)`,
         },
       ];
     } finally {

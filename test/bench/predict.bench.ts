@@ -18,13 +18,21 @@ const BATCH = 8;
 /** Runs per measurement; the fastest counts (the machine is shared: the minimum is the least disturbed). */
 const RUNS = 2;
 
-async function fastest<T>(fn: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+async function fastest<T>(fn: () => Promise<T>): Promise<{ seconds: number; result: T; all: number[] }> {
   let best: { seconds: number; result: T } | null = null;
+  const all: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const r = await time(fn);
+    all.push(r.seconds);
     if (!best || r.seconds < best.seconds) best = r;
   }
-  return best!;
+  return { ...best!, all };
+}
+
+/** Run i's own ratio (a, b and c are each measured RUNS times; run i of each side by side). */
+function withSpread(row: BenchRow, each: number[]): BenchRow {
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return { ...row, spread: [r3(Math.min(...each)), r3(Math.max(...each))] };
 }
 
 function rssOf(pid: number): number {
@@ -117,7 +125,7 @@ export const predictBench: BenchModule = {
 
       // (c) the full prediction job (decode, inference, score file, segments, commit).
       const lib = await openTempCore();
-      let c: { seconds: number };
+      let c: { seconds: number; all: number[] };
       let peaks: { node: number; ffmpeg: number };
       let samples = 0;
       let baseline = 0;
@@ -162,12 +170,15 @@ export const predictBench: BenchModule = {
       await rm(jpegDir, { recursive: true, force: true });
 
       const rows: BenchRow[] = [
-        ratioRow(
-          'predict',
-          'full job / max(decode alone, inference alone)',
-          c.seconds / Math.max(a.seconds, b.seconds),
-          { op: '<=', value: 1.25 },
-          `1080p 60 s, every frame (${samples} samples), built-in model ${m.input.width}x${m.input.height}, fastest of ${RUNS}; a ${a.seconds.toFixed(2)} s, b ${b.seconds.toFixed(2)} s, c ${c.seconds.toFixed(2)} s`,
+        withSpread(
+          ratioRow(
+            'predict',
+            'full job / max(decode alone, inference alone)',
+            c.seconds / Math.max(a.seconds, b.seconds),
+            { op: '<=', value: 1.25 },
+            `1080p 60 s, every frame (${samples} samples), built-in model ${m.input.width}x${m.input.height}, fastest of ${RUNS}; a ${a.seconds.toFixed(2)} s, b ${b.seconds.toFixed(2)} s, c ${c.seconds.toFixed(2)} s`,
+          ),
+          c.all.map((ci, i) => ci / Math.max(a.all[i]!, b.all[i]!)),
         ),
         ratioRow(
           'predict',

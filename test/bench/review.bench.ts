@@ -50,8 +50,26 @@ export const reviewBench: BenchModule = {
         const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
         await page.goto(bridge.url);
         await page.evaluate((v) => (window.location.hash = `#/video/${v}`), videoId);
-        await page.waitForFunction(() => performance.getEntriesByName('timeline-render').length > 0, undefined, { timeout: 60_000 });
-        const render = await page.evaluate(() => performance.getEntriesByName('timeline-render')[0]!.duration);
+        // Three loads (the page reloaded between them): the median counts, the spread shows the noise. Each split
+        // into the request (load start → data in the store) and the rest (React render + first canvas draw).
+        const renders: number[] = [];
+        const requests: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          if (i > 0) {
+            await page.reload();
+            await page.evaluate((v) => (window.location.hash = `#/video/${v}`), videoId);
+          }
+          await page.waitForFunction(() => performance.getEntriesByName('timeline-render').length > 0, undefined, { timeout: 60_000 });
+          renders.push(await page.evaluate(() => performance.getEntriesByName('timeline-render')[0]!.duration));
+          requests.push(
+            await page.evaluate(() => {
+              const a = performance.getEntriesByName('timeline-load-start')[0]!.startTime;
+              return performance.getEntriesByName('timeline-data')[0]!.startTime - a;
+            }),
+          );
+        }
+        const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+        const render = mid(renders);
         const fullDraws = await page.evaluate(() => performance.getEntriesByName('timeline-draw').map((e) => e.duration));
         // Drag the end handle of the first "outside" segment 300 px with 120 pointer moves.
         await page.getByTestId('timeline').evaluate((el) => el.scrollIntoView({ block: 'end' }));
@@ -111,7 +129,8 @@ export const reviewBench: BenchModule = {
             unit: 'ms',
             target: '<= 200',
             pass: render <= 200,
-            notes: 'includes fetching state, scores and runs over the bridge (preview sheets made beforehand)',
+            spread: [Math.round(Math.min(...renders)), Math.round(Math.max(...renders))],
+            notes: `median of 3 loads; of it the request (review.state over the bridge) ${Math.round(mid(requests))} ms; scores, runs, history and sprites load after the first draw (preview sheets made beforehand)`,
           },
           { area: 'review', metric: 'one full draw (slowest)', value: r1(Math.max(...fullDraws)), unit: 'ms' },
           {

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { benchModules } from './modules.js';
-import type { BenchRow } from './types.js';
+import { formatValue, type BenchRow } from './types.js';
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];
@@ -19,7 +19,7 @@ for (const m of benchModules) {
     rows.push(...r);
     for (const row of r)
       process.stdout.write(
-        `  ${row.metric}: ${row.value}${row.unit === 'x' ? '×' : ' ' + row.unit}${row.target ? ` (target ${row.target}: ${row.pass ? 'ok' : 'MISSED'})` : ''}\n`,
+        `  ${row.metric}: ${formatValue(row)}${row.target ? ` (target ${row.target}: ${row.pass ? 'ok' : 'MISSED'})` : ''}\n`,
       );
   } catch (err) {
     rows.push({ area: m.name, metric: 'error', value: NaN, unit: '', notes: (err as Error).message });
@@ -37,7 +37,7 @@ const md = [
   '|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.area} | ${r.metric} | ${Number.isFinite(r.value) ? r.value : 'n/a'}${r.unit === 'x' ? '×' : ' ' + r.unit} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'no'} | ${r.notes ?? ''} |`,
+      `| ${r.area} | ${r.metric} | ${formatValue(r)} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'no'} | ${r.notes ?? ''} |`,
   ),
   '',
 ].join('\n');

@@ -5,7 +5,7 @@ import { detectScenes } from '../../core/scenes/detect.js';
 import { resolveParams, type SceneParamsInput } from '../../core/scenes/params.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 import { CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
-import { ratioRow, time, type BenchModule, type BenchRow } from './types.js';
+import { ratioOfRuns, ratioRow, time, type BenchModule, type BenchRow } from './types.js';
 
 const SECONDS = 120;
 
@@ -30,17 +30,24 @@ export const scenesBench: BenchModule = {
     const ffmpeg = await Ffmpeg.create();
     const rows: BenchRow[] = [];
     const long = await sceneMedia.long1080p(SECONDS);
-    const decode = await time(() => ffmpeg.run(['-v', 'error', '-i', long, '-map', '0:v:0', '-f', 'null', '-']));
-    const detected = await time(() => detect(ffmpeg, long));
-    const decode2 = await time(() => ffmpeg.run(['-v', 'error', '-i', long, '-map', '0:v:0', '-f', 'null', '-']));
-    const decodeSeconds = Math.min(decode.seconds, decode2.seconds);
+    // Interleaved: decode, detect, decode, detect; the ratio is fastest ÷ fastest, the spread each pair's own.
+    const decodes: number[] = [];
+    const detects: number[] = [];
+    let detected: Awaited<ReturnType<typeof detect>> | null = null;
+    for (let i = 0; i < 2; i++) {
+      decodes.push((await time(() => ffmpeg.run(['-v', 'error', '-i', long, '-map', '0:v:0', '-f', 'null', '-']))).seconds);
+      const d = await time(() => detect(ffmpeg, long));
+      detects.push(d.seconds);
+      detected = d.result;
+    }
     rows.push(
-      ratioRow(
+      ratioOfRuns(
         'scenes',
         `detect (adaptive) ÷ ffmpeg decode-only, ${SECONDS} s 1080p`,
-        detected.seconds / decodeSeconds,
+        detects,
+        decodes,
         { op: '<=', value: 1.3 },
-        `${detected.seconds.toFixed(1)} s vs ${decodeSeconds.toFixed(1)} s; PySceneDetect needs about 2×`,
+        `fastest of 2: ${Math.min(...detects).toFixed(1)} s vs ${Math.min(...decodes).toFixed(1)} s; PySceneDetect needs about 2×`,
       ),
     );
     const longExpected = Array.from({ length: SECONDS / 10 }, (_, i) => i * 300);
@@ -59,7 +66,7 @@ export const scenesBench: BenchModule = {
     for (const detector of ['adaptive', 'content', 'histogram', 'hash'] as const) {
       for (const c of cases) {
         if (!c.file) continue;
-        const d = c.file === long && detector === 'adaptive' ? detected.result : await detect(ffmpeg, c.file, { detector });
+        const d = c.file === long && detector === 'adaptive' && detected ? detected : await detect(ffmpeg, c.file, { detector });
         const f1 = cutF1(
           c.expected,
           d.scenes.map((s) => s.startFrame),

@@ -9,6 +9,8 @@ export interface BenchRow {
   target?: string;
   pass?: boolean;
   notes?: string;
+  /** min–max of the ratio over the runs the bench made (each run's own ratio), so a noisy run is visible. */
+  spread?: [number, number];
 }
 
 export interface BenchModule {
@@ -37,4 +39,30 @@ export function ratioRow(
   }
   if (notes) row.notes = notes;
   return row;
+}
+
+/**
+ * A ratio measured over several runs: the value is fastest ÷ fastest (the least disturbed runs on a shared
+ * machine); the spread is the min–max of each run's own ratio (run i of the numerator ÷ run i of the
+ * denominator, the two measured side by side).
+ */
+export function ratioOfRuns(
+  area: string,
+  metric: string,
+  numerator: number[],
+  denominator: number[],
+  target?: { op: '<=' | '>='; value: number },
+  notes?: string,
+): BenchRow {
+  const row = ratioRow(area, metric, Math.min(...numerator) / Math.min(...denominator), target, notes);
+  const each = numerator.map((n, i) => n / denominator[Math.min(i, denominator.length - 1)]!);
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  row.spread = [r3(Math.min(...each)), r3(Math.max(...each))];
+  return row;
+}
+
+/** "1.234×" or "1.234× (1.20–1.31)" when the row has a spread. */
+export function formatValue(r: BenchRow): string {
+  const v = Number.isFinite(r.value) ? `${r.value}${r.unit === 'x' ? '×' : ' ' + r.unit}` : 'n/a';
+  return r.spread ? `${v} (runs ${r.spread[0]}–${r.spread[1]})` : v;
 }

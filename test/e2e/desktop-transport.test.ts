@@ -109,10 +109,10 @@ test('desktop transport: window.framewise is used, drops import by path, errors 
   // Imported in place: the library references the original file, nothing was uploaded.
   await card.click();
   await page.getByTestId('meta-path').filter({ hasText: file }).waitFor();
-  // A core error crosses the IPC transport with its own message.
+  // A core error crosses the IPC transport with its code: the UI words it from the code (not_found).
   await page.goto(`${server.origin}/#/video/999`);
   const title = page.locator('.empty-state h2');
   await title.waitFor();
-  assert.equal(await title.textContent(), 'The video could not be loaded: No video with id 999');
+  assert.equal(await title.textContent(), 'The video could not be loaded: It was not found.');
   assert.deepEqual(pageErrors, []);
 });

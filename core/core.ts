@@ -40,13 +40,15 @@ export class Core implements CoreHandle {
 
   static async open(opts: CoreOptions = {}): Promise<Core> {
     const dataDir = resolveDataDir(opts.dataDir);
-    const { log, close: closeLog } = await openLibraryLog(dataDir);
-    let db: LibraryDb;
+    // The database first: a library folder that cannot be opened (a file, no permission) fails here with its
+    // reason, before the log (which lives inside that folder) is started.
+    const db: LibraryDb = openLibraryDb(dataDir, allMigrations);
+    let log: Awaited<ReturnType<typeof openLibraryLog>>['log'];
+    let closeLog: () => Promise<void>;
     try {
-      db = openLibraryDb(dataDir, allMigrations);
+      ({ log, close: closeLog } = await openLibraryLog(dataDir));
     } catch (err) {
-      log.error({ err: errorForLog(err) }, 'library did not open');
-      await closeLog();
+      await db.close();
       throw err;
     }
     try {

@@ -188,7 +188,7 @@ describe('patient data storage', () => {
       const c4 = await Core.open({ dataDir: dir });
       await assert.rejects(
         c4.call('patient.get', { video: vid }),
-        (e: FramewiseError) => e.code === 'verification_failed' && /missing/.test(e.message),
+        (e: FramewiseError) => e.code === 'wrong_key' && /missing/.test(e.message),
       );
       await c4.close();
       assert.ok(!existsSync(keyFile), 'no new key was made over existing data');

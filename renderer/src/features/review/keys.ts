@@ -81,6 +81,12 @@ export function useReviewKeys(opts: { fps: Fps; frameCount: number; zoomAt: (fac
   const { fps, frameCount, zoomAt, fit } = opts;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // `?` shows every shortcut from anywhere on the video page (the lanes below the timeline too).
+      if (e.key === '?' && !isTyping(e.target) && !useReview.getState().helpOpen && !document.querySelector('[role="dialog"]')) {
+        e.preventDefault();
+        reviewActions.toggleHelp(true);
+        return;
+      }
       if (isTyping(e.target) || !inReviewSurface(e.target)) return;
       const r = useReview.getState();
       if (r.helpOpen) return; // the dialog handles Escape

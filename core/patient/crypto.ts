@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FramewiseError, isNodeError } from '../util/errors.js';
 
@@ -46,12 +46,18 @@ export class LibraryKey {
     if (!opts.create) return null;
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const secret = randomBytes(32);
+    // Written whole to a private temporary name, then hard-linked into place: the link either appears complete or
+    // fails with EEXIST, so a process opening the same new library at the same moment never reads a half-written key.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, `${HEADER}${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
     try {
-      await writeFile(file, `${HEADER}${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+      await link(tmp, file);
     } catch (err) {
       // Another process created it first: use theirs.
       if (isNodeError(err) && err.code === 'EEXIST') return LibraryKey.load(dataDir, { create: false });
       throw err;
+    } finally {
+      await unlink(tmp).catch(() => undefined);
     }
     return LibraryKey.fromSecret(secret, file);
   }

@@ -196,4 +196,33 @@ describe('patient data storage', () => {
       cleanup();
     }
   });
+
+  test('processes creating a new library key at the same moment all get the same complete key', async () => {
+    const { spawn } = await import('node:child_process');
+    const { readdirSync } = await import('node:fs');
+    const { pathToFileURL } = await import('node:url');
+    const cryptoModule = pathToFileURL(path.resolve('dist/core/patient/crypto.js')).href;
+    const script = `const { LibraryKey } = await import(${JSON.stringify(cryptoModule)});
+      const k = await LibraryKey.load(process.argv[1], { create: true }); process.stdout.write(k.keyId);`;
+    const open = (dir: string) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err.split('\n').find((l) => /Error/.test(l)) ?? err))));
+      });
+    for (let round = 0; round < 8; round++) {
+      const { dir, cleanup } = tempDir();
+      try {
+        const ids = new Set(await Promise.all(Array.from({ length: 6 }, () => open(dir))));
+        assert.equal(ids.size, 1, `round ${round}: every process reads the one key written`);
+        assert.deepEqual(readdirSync(path.dirname(keyFilePath(dir))), ['library.key'], 'no temporary key file is left');
+      } finally {
+        cleanup();
+      }
+    }
+  });
 });

@@ -15,6 +15,8 @@ export interface FrameTextLine {
   box: Rect;
   /** The detector's mean probability for the box (0..1). */
   detectorScore: number;
+  /** Other readings of the same line (another recogniser read it differently); patient tokens are looked for in all. */
+  alternatives?: string[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import type { FrameTextLine, FrameTextReader, RgbFrame } from './frame-reader.js';
-import { findTokensInLine, normalizeText, type PatientToken } from './tokens.js';
+import { findTokensInReadings, normalizeText, type PatientToken } from './tokens.js';
 import { maskAlpha } from './mask.js';
 import { samplingPlan } from './sampling.js';
 import { scanText, visibleBox, type ScanStats } from './text-scan.js';
@@ -41,8 +41,7 @@ export function blackOut(frame: RgbFrame, hidden: Uint8Array): void {
  * letter or with low confidence) is not masked; verification reads the output again anyway.
  */
 export function looksLikeText(l: FrameTextLine, tokens: PatientToken[]): boolean {
-  const words = l.text.split(/\s+/).filter(Boolean);
-  if (tokens.length && findTokensInLine(words, tokens).length) return true;
+  if (tokens.length && findTokensInReadings([l.text, ...(l.alternatives ?? [])], tokens).length) return true;
   return l.confidence >= 0.5 && normalizeText(l.text).length >= 2;
 }
 

@@ -145,3 +145,12 @@ export function findTokensInLine(words: string[], tokens: PatientToken[]): Token
   }
   return hits;
 }
+
+/** Patient tokens in any of several readings of one line (e.g. two recognisers): one hit per field. */
+export function findTokensInReadings(readings: string[], tokens: PatientToken[]): TokenHit[] {
+  const hits: TokenHit[] = [];
+  for (const r of readings) {
+    for (const h of findTokensInLine(r.split(/\s+/).filter(Boolean), tokens)) if (!hits.some((x) => x.field === h.field)) hits.push(h);
+  }
+  return hits;
+}

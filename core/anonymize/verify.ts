@@ -6,7 +6,7 @@ import { maskAlpha } from './mask.js';
 import { samplingPlan, type SamplingPlan } from './sampling.js';
 import { hiddenAreaDark, scanText, visibleBox, type ScanStats } from './text-scan.js';
 import { activeMasks } from './timed-masks.js';
-import { fieldLabels, findTokensInLine, normalizeText, type PatientToken } from './tokens.js';
+import { fieldLabels, findTokensInLine, findTokensInReadings, normalizeText, type PatientToken } from './tokens.js';
 import type { AnonymizationPlan, Rect } from './types.js';
 
 /**
@@ -185,7 +185,7 @@ export function checkFrameText(
   const where = `frame ${outFrame} (${time.toFixed(2)} s)`;
   for (const line of lines) {
     const box = line.box;
-    const hits = findTokensInLine(line.text.split(/\s+/).filter(Boolean), tokens);
+    const hits = findTokensInReadings([line.text, ...(line.alternatives ?? [])], tokens);
     const place = `at x=${box.x}, y=${box.y}, ${box.width}×${box.height}`;
     if (hits.length) {
       const fields = [...new Set(hits.map((h) => h.field))];

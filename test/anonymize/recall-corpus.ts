@@ -1,7 +1,7 @@
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
 import type { FrameTextReader } from '../../core/anonymize/frame-reader.js';
-import { findTokensInLine, patientTokens } from '../../core/anonymize/tokens.js';
+import { findTokensInReadings, patientTokens } from '../../core/anonymize/tokens.js';
 import { patientFieldsSchema } from '../../core/anonymize/types.js';
 import { generated } from '../helpers/media.js';
 
@@ -21,7 +21,7 @@ const FONTS = [
   'DejaVuSerif-Bold.ttf',
 ];
 const SIZES = [14, 16, 18, 20, 22, 24, 28, 32, 36, 40];
-const COLOURS = ['white', 'yellow', '0x80ff80', 'cyan', 'white', '0xffd0a0'];
+const COLOURS = ['white', 'yellow', '0x80ff80', 'cyan', '0xffd0a0', '0xff8080'];
 const PEOPLE = [
   { lastName: 'Müller-Weiß', firstName: 'Jürgen', dob: '1961-03-12' },
   { lastName: 'Schneider', firstName: 'Annabell', dob: '1978-11-30' },
@@ -66,7 +66,8 @@ export function corpusCases(n = 120): CorpusCase[] {
       text,
       font: FONTS[(i * 5) % FONTS.length]!,
       size,
-      colour: COLOURS[(i * 3) % COLOURS.length]!,
+      // Per block of 4 cases (inside/outside × box/none) one colour, so each colour meets every condition.
+      colour: COLOURS[Math.floor(i / 4) % COLOURS.length]!,
       box: i % 4 === 1 || i % 4 === 2,
       inside,
       x,
@@ -88,7 +89,7 @@ export async function corpusVideo(cases: CorpusCase[]): Promise<string> {
       `drawtext=fontfile=${DIR}/${c.font}:text='${esc(c.text)}':x=${c.x}:y=${c.y}:fontsize=${c.size}:fontcolor=${c.colour}` +
       `${c.box ? ':box=1:boxcolor=black@0.55:boxborderw=4' : ''}:enable='eq(n,${c.index})'`,
   );
-  return generated(`recall-corpus-v1-${cases.length}.mp4`, (out) => [
+  return generated(`recall-corpus-v2-${cases.length}.mp4`, (out) => [
     '-f',
     'lavfi',
     '-i',
@@ -125,6 +126,30 @@ export interface RecallResult {
   seconds: number;
 }
 
+/** Recall (tokens ≥ 16 px) per condition — size, font, colour, box, position, field — as report lines. */
+export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown)): string[] {
+  const missed = new Set(r.missed.map((c) => c.index));
+  const big = cases.filter((c) => c.size >= 16);
+  const keys: Array<[string, (c: CorpusCase) => string]> = [
+    ['size', (c) => `${c.size}px`],
+    ['font', (c) => c.font.replace(/\.ttf$/, '')],
+    ['colour', (c) => c.colour],
+    ['box', (c) => (c.box ? 'box' : 'no box')],
+    ['position', (c) => (c.inside ? 'inside' : 'outside')],
+    ['field', (c) => c.field],
+  ];
+  return keys.map(([name, key]) => {
+    const groups = new Map<string, [number, number]>();
+    for (const c of big) {
+      const g = groups.get(key(c)) ?? [0, 0];
+      g[1]++;
+      if (!missed.has(c.index)) g[0]++;
+      groups.set(key(c), g);
+    }
+    return `${name}: ${[...groups].map(([k, [f, n]]) => `${k} ${f}/${n}`).join(', ')}`;
+  });
+}
+
 export async function measureRecall(reader: FrameTextReader, n = 120): Promise<RecallResult> {
   const cases = corpusCases(n);
   const file = await corpusVideo(cases);
@@ -142,7 +167,7 @@ export async function measureRecall(reader: FrameTextReader, n = 120): Promise<R
         (t) => t.field === c.field,
       );
       const lines = await reader.read(f);
-      if (lines.some((l) => findTokensInLine(l.text.split(/\s+/).filter(Boolean), tokens).length)) hits.add(c.index);
+      if (lines.some((l) => findTokensInReadings([l.text, ...(l.alternatives ?? [])], tokens).length)) hits.add(c.index);
     },
   });
   const big = cases.filter((c) => c.size >= 16);

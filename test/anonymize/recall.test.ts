@@ -1,21 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
-import { measureRecall } from './recall-corpus.js';
+import { measureRecall, recallBreakdown } from './recall-corpus.js';
 
 /**
  * The verification reader's recall on a generated corpus (recall-corpus.ts): fonts, sizes 14–40 px, colours,
  * boxes, inside and outside the image. Every patient token of at least 16 px must be found in ≥ 99 % of
  * cases (the same fuzzy match verification uses).
  */
-// Measured 89.8 % (97/108) on 2026-11-30: white mono/condensed text on the texture inside the image is missed
-// most. Issue 10's target is 99 %; until the reader reaches it, this test holds the measured floor (88 %) so
-// that recall cannot get worse unnoticed. Raise RECALL_FLOOR with the reader.
-const RECALL_FLOOR = 0.88;
-test('reader recall on the generated corpus: patient tokens ≥ 16 px found (floor 88 %, target 99 %)', async () => {
+// Tesseract alone found 89.8 % (97/108 on 2026-11-30): light text on the coloured texture inside the image was
+// lost at binarisation. With PP-OCR's scene-text line recogniser (Tesseract too where PP-OCR is unsure) the
+// reader found 106/108 = 98.1 % on 2026-12-01 (corpus v2, six colours): missed were a 28 px name in a box
+// next to a grey bar (the detector finds it at full scale, not at 960 px) and an 18 px pink date on orange
+// stripes that people barely see. Issue 10's target is 99 %; the floor holds what the reader reaches.
+const RECALL_FLOOR = 0.98;
+test('reader recall on the generated corpus: patient tokens ≥ 16 px found (floor 98 %, target 99 %)', async (t) => {
   const reader = await createOcrFrameReader();
   try {
     const r = await measureRecall(reader, 120);
+    for (const line of recallBreakdown(r)) t.diagnostic(line);
     const missed = r.missed.map(
       (c) => `#${c.index} ${c.field} ${c.size}px ${c.font} ${c.colour}${c.box ? ' box' : ''} ${c.inside ? 'inside' : 'outside'}`,
     );

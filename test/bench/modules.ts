@@ -6,6 +6,7 @@ import { libraryBench } from './library.bench.js';
 import { predictBench } from './predict.bench.js';
 import { reviewBench } from './review.bench.js';
 import { anonymizeBench } from './anonymize.bench.js';
+import { anonymizeVerifyBench } from './anonymize-verify.bench.js';
 import { scenesBench } from './scenes.bench.js';
 import { similarBench } from './similar.bench.js';
 import { audioBench } from './audio.bench.js';
@@ -20,6 +21,7 @@ export const benchModules: BenchModule[] = [
   ocrCorpusBench,
   reviewBench,
   anonymizeBench,
+  anonymizeVerifyBench,
   scenesBench,
   similarBench,
   audioBench,

@@ -75,11 +75,9 @@ test(
 
     // Find similar to the frame the player shows (the copy's first frame = the original at 2 s, in its clip 1).
     await page.getByTestId('similar-run-frame').click();
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid=similar-result]')?.getAttribute('data-clip') === '1',
-      undefined,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction(() => document.querySelector('[data-testid=similar-result]')?.getAttribute('data-clip') === '1', undefined, {
+      timeout: 60_000,
+    });
     const byFrame = page.getByTestId('similar-result').first();
     assert.equal(await byFrame.getAttribute('data-video'), '1');
 

@@ -34,8 +34,8 @@ contextBridge.exposeInMainWorld('framewise', {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  mediaUrl(target: { kind: 'video' | 'artifact' | 'export'; id: number }): string {
-    const kind = target.kind === 'artifact' ? 'artifact' : target.kind === 'export' ? 'export' : 'video';
+  mediaUrl(target: { kind: 'video' | 'artifact' | 'export' | 'clip'; id: number }): string {
+    const kind = target.kind === 'artifact' || target.kind === 'export' || target.kind === 'clip' ? target.kind : 'video';
     return `${MEDIA_SCHEME}://${kind}/${Math.trunc(Number(target.id))}`;
   },
   pathForFile(file: File): string {

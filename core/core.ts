@@ -19,6 +19,7 @@ import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
 import { errorForLog, openLibraryLog } from './util/log.js';
 import { exportMediaPath } from './anonymize/media.js';
+import { unlockLibraryText } from './patient/key.js';
 
 export type { CoreOptions };
 /** Re-exported so that whoever uses `Core` also loads every capability's command types (their `declare module`). */
@@ -82,6 +83,8 @@ export class Core implements CoreHandle {
         settings: () => readSettings(db.reader),
         ...slotStore(get),
       };
+      // The key first: file names, paths and job data are stored sealed with it (core/db/sealed-text.ts).
+      await unlockLibraryText(services);
       // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).
       await reapAbandoned(services, allCleanups);
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();

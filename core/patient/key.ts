@@ -4,6 +4,7 @@ import { nowIso } from '../db/open.js';
 import { FramewiseError } from '../util/errors.js';
 import { slot, type Services } from '../services.js';
 import { keyFilePath, LibraryKey } from './crypto.js';
+import { sealPlainRows } from '../db/sealed-text.js';
 
 /** The key, once loaded, per open library (so a swapped key file is noticed by the next open). */
 const keySlot = slot<{ key: LibraryKey | null }>('patient.key', () => ({ key: null }));
@@ -42,5 +43,24 @@ export async function libraryKey(
       .execute();
   }
   cached.key = key;
+  services.db.sealed.unlock(key);
   return key;
+}
+
+/**
+ * At every open: load the key (creating it for a new library) so that file names, paths and job data are sealed
+ * on write and opened on read. A missing or foreign key file leaves them sealed (shown so) and refuses to write
+ * new ones, with the reason; the library still opens (listing and ids work without the key).
+ */
+export async function unlockLibraryText(services: Pick<Services, 'dataDir' | 'db' | 'use'>): Promise<void> {
+  try {
+    await libraryKey(services);
+  } catch (err) {
+    if (err instanceof FramewiseError && (err.code === 'wrong_key' || err.code === 'verification_failed')) {
+      services.db.sealed.lock(err);
+      return;
+    }
+    throw err;
+  }
+  sealPlainRows(services.db.raw, services.db.sealed);
 }

@@ -91,7 +91,8 @@ export class Core implements CoreHandle {
       const core = new Core(services, closeLog);
       core.feed = new ChangeFeed(db, events);
       await core.feed.start();
-      if (runner) await runner.start();
+      // Without the library key nothing that names a file can be stored: this process runs no jobs.
+      if (runner && db.sealed.unlocked) await runner.start();
       log.info({ schemaVersion: db.schemaVersion, runsJobs: runner !== null }, 'library opened');
       return core;
     } catch (err) {

@@ -18,6 +18,7 @@ import {
   type UnknownRow,
   type UpdateQueryNode,
 } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import { FramewiseError } from '../util/errors.js';
 
 /**
@@ -32,7 +33,9 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   jobs: ['input_json', 'output_json', 'error_json'],
   job_events: ['data_json'],
   change_log: ['event_json'],
-  exports: ['error_json'],
+  anonymize_exports: ['error_json'],
+  // The file name of an imported subtitle file.
+  subtitle_tracks: ['origin'],
 };
 
 /** `fw-sealed:1:<table.column>:<base64 of LibraryKey.encrypt>`: text, so the shipped TEXT NOT NULL columns keep working. */
@@ -197,9 +200,12 @@ class SealedTextPlugin implements KyselyPlugin {
     if (!rows?.length) return args.result;
     const open = this.sealed.unlocked ? (v: string) => this.sealed.open(v) : (v: string) => this.sealed.placeholder(v);
     let changed = false;
+    // Every row of every result is looked at (joins and aliases included); a string that does not start with the
+    // prefix costs one comparison.
     const opened = rows.map((row) => {
       let copy: UnknownRow | null = null;
-      for (const [k, v] of Object.entries(row)) {
+      for (const k in row) {
+        const v = row[k];
         if (typeof v === 'string' && v.startsWith(SEALED_PREFIX)) {
           copy ??= { ...row };
           copy[k] = open(v);
@@ -218,7 +224,7 @@ class SealedTextPlugin implements KyselyPlugin {
  * in one write transaction; `secure_delete` (set at open) zeroes the old plain text in the database pages, and
  * the WAL is checkpointed and truncated afterwards so no old page stays there either.
  */
-export function sealPlainRows(raw: import('better-sqlite3').Database, sealed: SealedText): number {
+export function sealPlainRows(raw: BetterSqlite3.Database, sealed: SealedText): number {
   if (!sealed.unlocked) return 0;
   const pendingTable = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sealing_pending'").get();
   if (!pendingTable) return 0;

@@ -19,6 +19,7 @@ import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
 import { errorForLog, openLibraryLog } from './util/log.js';
 import { exportMediaPath } from './anonymize/media.js';
+import { unlockLibraryText } from './patient/key.js';
 import { clipMediaPath } from './clips/exported.js';
 
 export type { CoreOptions };
@@ -83,13 +84,16 @@ export class Core implements CoreHandle {
         settings: () => readSettings(db.reader),
         ...slotStore(get),
       };
+      // The key first: file names, paths and job data are stored sealed with it (core/db/sealed-text.ts).
+      await unlockLibraryText(services);
       // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).
       await reapAbandoned(services, allCleanups);
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services, closeLog);
       core.feed = new ChangeFeed(db, events);
       await core.feed.start();
-      if (runner) await runner.start();
+      // Without the library key nothing that names a file can be stored: this process runs no jobs.
+      if (runner && db.sealed.unlocked) await runner.start();
       log.info({ schemaVersion: db.schemaVersion, runsJobs: runner !== null }, 'library opened');
       return core;
     } catch (err) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { migrate, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
 import { registerLivenessFunctions } from '../jobs/liveness.js';
+import { SealedText } from './sealed-text.js';
 
 export interface LibraryDb {
   file: string;
@@ -17,6 +18,8 @@ export interface LibraryDb {
   /** Raw handle of the read-only connection (e.g. `PRAGMA data_version` to see other processes' commits). */
   readerRaw: Database.Database;
   schemaVersion: number;
+  /** File names, paths and job data are sealed with the library key on write and opened on read (sealed-text.ts). */
+  sealed: SealedText;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,9 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[])
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 10000');
   raw.pragma('synchronous = NORMAL');
+  // Deleted and overwritten rows are zeroed in the file: pruned change-feed rows and values replaced by their
+  // sealed form leave no readable copy behind.
+  raw.pragma('secure_delete = ON');
   let schemaVersion: number;
   try {
     schemaVersion = migrate(raw, file, migrations);
@@ -94,8 +100,9 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[])
   readRaw.pragma('foreign_keys = ON');
   registerLivenessFunctions(raw);
   registerLivenessFunctions(readRaw);
-  const writer = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
-  const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: readRaw }) });
+  const sealed = new SealedText();
+  const writer = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: raw }), plugins: [sealed.plugin()] });
+  const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: readRaw }), plugins: [sealed.plugin()] });
   return {
     file,
     writer,
@@ -103,6 +110,7 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[])
     raw,
     readerRaw: readRaw,
     schemaVersion,
+    sealed,
     async close() {
       await reader.destroy();
       await writer.destroy();

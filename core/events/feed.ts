@@ -130,7 +130,9 @@ export class ChangeFeed {
         this.lastId = r.id;
         if (r.origin === this.origin || this.closed) continue;
         try {
-          this.bus.emitRemote(JSON.parse(r.event_json) as CoreEvent);
+          const event = JSON.parse(r.event_json) as CoreEvent | null;
+          // null: a sealed row this process cannot open (no library key here).
+          if (event) this.bus.emitRemote(event);
         } catch {
           /* a row this version cannot read */
         }

@@ -64,7 +64,8 @@ export class JobQueue<S extends JobHost = JobHost> implements JobFinisher {
     opts: { owner: string | null; parentId: number | null },
   ): Promise<{ row: JobRow; existing: boolean }> {
     const kind = this.registry.get(kindName);
-    const dedupeKey = dedupeKeyFor(kindName, input);
+    // The input may name a patient's file: the key is compared as a keyed tag, never stored as it is.
+    const dedupeKey = this.services().db.sealed.tag(dedupeKeyFor(kindName, input), 'job-dedupe-key');
     const videoId = kind.videoId ? kind.videoId(input) : null;
     const found = await trx
       .selectFrom('jobs')

@@ -107,23 +107,45 @@ async function decorations(db: Kysely<Database>, ids: number[]) {
 
 export async function listVideos(db: Kysely<Database>, q: ListVideosQuery = {}): Promise<{ videos: VideoSummary[]; total: number }> {
   let base = db.selectFrom('videos');
-  if (q.search) base = base.where('name', 'like', `%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
   if (q.state) base = base.where('state', '=', q.state);
-  const totalRow = await base.select(sql<number>`count(*)`.as('n')).executeTakeFirst();
-  const sortCol = { name: 'name', imported: 'id', duration: 'duration', size: 'size' } as const;
-  const rows = await base
-    .selectAll()
-    .orderBy(sortCol[q.sort ?? 'imported'], q.order ?? (q.sort === 'name' ? 'asc' : 'desc'))
-    .orderBy('id', 'desc')
-    .limit(q.limit ?? 100000)
-    .offset(q.offset ?? 0)
-    .execute();
+  const order = q.order ?? (q.sort === 'name' ? 'asc' : 'desc');
+  let rows: VideoRow[];
+  let total: number;
+  if (q.search || q.sort === 'name') {
+    // Names are stored sealed (core/db/sealed-text.ts): SQL sees only ciphertext, so searching and sorting by
+    // name happen here on the opened names (one pass over the rows; decrypting is microseconds each).
+    const needle = q.search?.toLocaleLowerCase();
+    let all = (await base.selectAll().orderBy('id', 'desc').execute()).filter(
+      (r) => !needle || r.name.toLocaleLowerCase().includes(needle),
+    );
+    if (q.sort === 'name') {
+      const cmp = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+      all = all.sort((a, b) => (order === 'asc' ? cmp.compare(a.name, b.name) : cmp.compare(b.name, a.name)) || b.id - a.id);
+    } else {
+      const col = { imported: 'id', duration: 'duration', size: 'size' } as const;
+      const key = col[q.sort ?? 'imported'];
+      all = all.sort((a, b) => (order === 'asc' ? a[key] - b[key] : b[key] - a[key]) || b.id - a.id);
+    }
+    total = all.length;
+    rows = all.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100000));
+  } else {
+    const totalRow = await base.select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+    total = totalRow?.n ?? 0;
+    const sortCol = { imported: 'id', duration: 'duration', size: 'size' } as const;
+    rows = await base
+      .selectAll()
+      .orderBy(sortCol[q.sort ?? 'imported'], order)
+      .orderBy('id', 'desc')
+      .limit(q.limit ?? 100000)
+      .offset(q.offset ?? 0)
+      .execute();
+  }
   const d = await decorations(
     db,
     rows.map((r) => r.id),
   );
   return {
-    total: totalRow?.n ?? 0,
+    total,
     videos: rows.map((r) =>
       toVideoSummary(r, {
         activeJobs: d.active.get(r.id) ?? 0,
@@ -175,12 +197,9 @@ export async function resolveVideoRef(db: Kysely<Database>, ref: string | number
     if (typeof ref === 'number') throw new FramewiseError('not_found', `No video with id ${id}`);
   }
   const abs = path.resolve(String(ref));
-  const row = await db
-    .selectFrom('videos')
-    .select('id')
-    .where((eb) => eb.or([eb('path', '=', abs), eb('original_path', '=', abs)]))
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
+  // Paths are stored sealed: compare the opened paths (newest first), not in SQL.
+  const rows = await db.selectFrom('videos').select(['id', 'path', 'original_path']).orderBy('id', 'desc').execute();
+  const row = rows.find((r) => r.path === abs || r.original_path === abs);
   if (!row)
     throw new FramewiseError('not_found', `No video in the library for "${ref}" (give an id from \`framewise list\` or the imported path)`);
   return row.id;

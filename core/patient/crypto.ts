@@ -99,6 +99,11 @@ export class LibraryKey {
       .digest('hex');
   }
 
+  /** Keyed tag (HMAC-SHA256) of a text that is only compared, never read back, e.g. a job's dedupe key. */
+  tag(text: string, context: string): string {
+    return createHmac('sha256', this.macKey).update(`${context}\n${text}`).digest('hex');
+  }
+
   matchesId(keyId: string): boolean {
     const a = Buffer.from(this.keyId);
     const b = Buffer.from(keyId);

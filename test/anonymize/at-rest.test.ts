@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
@@ -14,9 +14,9 @@ const require = createRequire(import.meta.url);
  * Patient data at rest: after import, OCR, prediction and an export, EVERY file of the library (database, its
  * WAL and shared memory, artifacts, tmp, keys excepted) is searched for the patient's tokens as bytes (UTF-8,
  * case-insensitive), and every image artifact is read by an independent OCR. The clip carries the name in its
- * overlay, inside the image, in its container and stream tags and in a subtitle track. Its file name is
- * neutral: original file names and paths are NOT encrypted yet (see README), so a patient-named file would
- * show up here.
+ * overlay, inside the image, in its container and stream tags and in a subtitle track; it is imported from a
+ * folder named after the patient under a file name that is the patient's name and birth date (as clinics name
+ * them), and the export is given the patient by hand (anonymize overrides, kept in the job's input).
  */
 const needles = ['Müller', 'Jürgen', 'Mueller', 'Juergen', 'Weiß', '12.03.1961', '1961-03-12', '05.11.2024'];
 
@@ -31,16 +31,23 @@ function files(dir: string): string[] {
 }
 
 test('no patient token in any library file (database and WAL included); no image artifact readable', async () => {
-  const file = await endoscopyVideo();
   const lib = await openTempCore({ concurrency: 1 });
   const out = tempDir('framewise-at-rest-');
+  const src = tempDir('framewise-at-rest-src-');
   try {
+    const folder = path.join(src.dir, 'Müller-Weiß Jürgen 12.03.1961');
+    mkdirSync(folder);
+    const file = path.join(folder, 'Müller-Weiß_Jürgen_1961-03-12.mp4');
+    copyFileSync(await endoscopyVideo(), file);
     const [imp] = await importAndWait(lib.core, [file]);
     assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
     const videoId = (imp!.output as { videoId: number }).videoId;
-    // The tags are still shown where the key is present.
+    // The tags, the file name and its path are still shown where the key is present.
     const detail = await lib.core.call('videos.get', { video: videoId });
     assert.match(JSON.stringify(detail.metadata), /Müller-Weiß/);
+    assert.equal(detail.name, 'Müller-Weiß_Jürgen_1961-03-12.mp4');
+    assert.equal(detail.path, file);
+    assert.equal((await lib.core.call('videos.list', { search: 'müller-weiß' })).videos[0]?.id, videoId);
     const ocr = await lib.core.call('ocr.start', { video: videoId });
     assert.equal((await lib.core.services.jobs.waitFor(ocr.job.id, 600_000)).state, 'succeeded');
     const pred = await lib.core.call('predict.run', { video: videoId, fps: 2 });
@@ -50,8 +57,12 @@ test('no patient token in any library file (database and WAL included); no image
     const { job } = await lib.core.call<'anonymize.start'>('anonymize.start', {
       video: videoId,
       output: { dir: out.dir },
-      // The patient comes from OCR (given patient overrides are kept in the job's input in plain text: see README).
-      overrides: { region: endo.region, textBoxes: [{ rect: endo.insideBox, source: 'manual' }] },
+      // The patient as a reviewer typed it: kept in the job's input, which is stored sealed.
+      overrides: {
+        region: endo.region,
+        textBoxes: [{ rect: endo.insideBox, source: 'manual' }],
+        patient: { lastName: 'Müller-Weiß', firstName: 'Jürgen', dob: '1961-03-12', other: ['Mueller-Weiss Juergen'] },
+      },
     });
     const done = await lib.core.services.jobs.waitFor(job.id, 600_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
@@ -96,6 +107,7 @@ test('no patient token in any library file (database and WAL included); no image
     }
   } finally {
     out.cleanup();
+    src.cleanup();
     await lib.close();
   }
 });

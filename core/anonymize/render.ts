@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { sha256File } from '../util/fs.js';
-import { buildRenderArgs } from './filtergraph.js';
+import { renderAnonymizedVideo } from '../ffmpeg/anonymize-render.js';
 import { buildMaskImage } from './mask.js';
 import type { FrameTextReader } from './frame-reader.js';
 import type { PatientToken } from './tokens.js';
@@ -133,29 +133,26 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
       });
       maskArg = { path: maskPath, rect: mask.rect };
     }
-    const args = buildRenderArgs(req.plan, {
-      input: req.input,
-      mask: maskArg,
-      output: temp,
-      unsafeDisableMasks: req.unsafeDisableMasks ?? false,
-    });
     progress(0, 'rendering');
     const t0 = Date.now();
-    await req.ffmpeg
-      .run(args, {
+    await renderAnonymizedVideo(
+      req.ffmpeg,
+      req.plan,
+      { input: req.input, mask: maskArg, output: temp, unsafeDisableMasks: req.unsafeDisableMasks ?? false },
+      {
         ...(req.signal ? { signal: req.signal } : {}),
-        onProgress: (p) => progress(RENDER_SHARE * Math.min(1, p.outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof FramewiseError) || err.code === 'cancelled') throw err;
-        if (err.code === 'disk_full') throw diskFull(outDir, 'rendering the anonymized video stopped. No output was written.');
-        const sig = typeof err.details?.signal === 'string' ? ` (ffmpeg was stopped by ${err.details.signal})` : '';
-        throw new FramewiseError(
-          err.code,
-          `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`,
-          err.details,
-        );
-      });
+        onProgress: (outTime) => progress(RENDER_SHARE * Math.min(1, outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
+      },
+    ).catch((err: unknown) => {
+      if (!(err instanceof FramewiseError) || err.code === 'cancelled') throw err;
+      if (err.code === 'disk_full') throw diskFull(outDir, 'rendering the anonymized video stopped. No output was written.');
+      const sig = typeof err.details?.signal === 'string' ? ` (ffmpeg was stopped by ${err.details.signal})` : '';
+      throw new FramewiseError(
+        err.code,
+        `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`,
+        err.details,
+      );
+    });
     const renderSeconds = (Date.now() - t0) / 1000;
     // Make the bytes durable before they are checked and published.
     const fh = await open(temp, 'r+');

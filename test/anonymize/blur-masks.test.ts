@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
-import { evenCover, videoGraph } from '../../core/anonymize/filtergraph.js';
+import { evenCover, videoGraph } from '../../core/ffmpeg/anonymize-render.js';
 import { computePlan } from '../../core/anonymize/plan.js';
 import { patientTokens } from '../../core/anonymize/tokens.js';
 import { anonymizeOptionsSchema, patientFieldsSchema, type AnonymizeOptionsInput } from '../../core/anonymize/types.js';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { computePlan } from '../../core/anonymize/plan.js';
 import { buildMaskImage } from '../../core/anonymize/mask.js';
-import { buildRenderArgs, encoderArgs } from '../../core/anonymize/filtergraph.js';
+import { buildRenderArgs, encoderArgs } from '../../core/ffmpeg/anonymize-render.js';
 import { renderAnonymized } from '../../core/anonymize/render.js';
 import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
 import { patientTokens } from '../../core/anonymize/tokens.js';

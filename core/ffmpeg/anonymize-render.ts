@@ -1,5 +1,6 @@
-import type { AnonymizationPlan, QualityPreset, Rect } from './types.js';
-import { speechMuteFilter } from './speech-mute.js';
+import type { AnonymizationPlan, QualityPreset, Rect } from '../anonymize/types.js';
+import type { Ffmpeg } from './index.js';
+import type { Ran } from './ops.js';
 
 /**
  * Turn a plan into the arguments of ONE ffmpeg invocation (pure). The graph:
@@ -147,6 +148,12 @@ export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'
   return parts;
 }
 
+/** Silence the speech ranges (source seconds) of the audio; null when there are none. */
+export function speechMuteFilter(ranges: Array<{ start: number; end: number }>): string | null {
+  if (!ranges.length) return null;
+  return `volume=0:enable='${ranges.map((r) => `between(t,${r.start.toFixed(6)},${r.end.toFixed(6)})`).join('+')}'`;
+}
+
 /** The audio chain from [0:a:0] to [aout] (only when the plan keeps audio). */
 export function audioGraph(plan: AnonymizationPlan): string[] {
   const fps = parseFps(plan.input.fps);
@@ -228,4 +235,22 @@ export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): st
     r.output,
   );
   return args;
+}
+
+/**
+ * The named operation: render an anonymization plan in one ffmpeg run (`buildRenderArgs`); returns the command
+ * line it ran. Errors are ffmpeg's (`disk_full`, `ffmpeg_failed`, …) or `cancelled`.
+ */
+export async function renderAnonymizedVideo(
+  ffmpeg: Ffmpeg,
+  plan: AnonymizationPlan,
+  r: RenderArgsInput,
+  opts: { signal?: AbortSignal; onProgress?: (outTime: number) => void } = {},
+): Promise<Ran> {
+  const args = buildRenderArgs(plan, r);
+  await ffmpeg.run(args, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: (p: { outTime: number }) => opts.onProgress!(p.outTime) } : {}),
+  });
+  return { command: ffmpeg.commandLine(args, true) };
 }

@@ -33,4 +33,4 @@ export type { Clip, ClipState, ExportedFile } from '../clips/index.js';
 export type { StoredCue } from '../subtitles/types.js';
 export type { CueWarning } from '../subtitles/checks.js';
 export type { EmbeddedStream } from '../subtitles/io.js';
-export type { NearDuplicatePair, SimilarClip } from '../similar/index.js';
+export type { NearDuplicatePair, SimilarClip, SimilarSearch } from '../similar/index.js';

@@ -66,12 +66,13 @@ export function frameFilter(g: FrameGeometry, s: Sampling): string {
   return parts.join(',');
 }
 
-export function decodeArgs(input: string, g: FrameGeometry, s: Sampling, threads?: number): string[] {
+export function decodeArgs(input: string, g: FrameGeometry, s: Sampling, threads?: number, decoderOptions: string[] = []): string[] {
   return [
     '-v',
     'info',
     '-nostats',
     ...(threads ? ['-threads', String(threads)] : []),
+    ...decoderOptions,
     '-i',
     input,
     '-map',
@@ -114,7 +115,13 @@ export async function* decodeFrames(
   input: string,
   g: FrameGeometry,
   s: Sampling,
-  opts: { signal?: AbortSignal; threads?: number; onStart?: (pid: number | undefined) => void } = {},
+  opts: {
+    signal?: AbortSignal;
+    threads?: number;
+    onStart?: (pid: number | undefined) => void;
+    /** Input options for the decoder (before `-i`), e.g. `-skip_loop_filter all`. */
+    decoderOptions?: string[];
+  } = {},
 ): AsyncGenerator<DecodedFrame> {
   const frameBytes = g.width * g.height * 3;
   const times: number[] = [];
@@ -124,7 +131,7 @@ export async function* decodeFrames(
     wake = null;
     w?.();
   };
-  const proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads), {
+  const proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions), {
     pipeStdout: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onStderrLine: (line) => {

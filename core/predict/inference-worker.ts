@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import '../util/onnx-runtime.js';
 import * as ort from 'onnxruntime-node';
 import type { FromWorker, TensorSpec, ToWorker } from './inference-protocol.js';
+import { fromHalfBits, toHalfBits } from './half.js';
 import { activate, toTensorData } from './tensor.js';
 
 if (!parentPort) throw new Error('inference-worker must run as a worker thread');
@@ -14,6 +15,8 @@ const port = parentPort;
 let session: ort.InferenceSession | null = null;
 let spec: TensorSpec | null = null;
 let lut: Float32Array[] = [];
+/** The model takes float16 input (fed as half-precision bits converted from the float32 tensor). */
+let halfInput = false;
 
 function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
@@ -47,10 +50,11 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
       data = padded;
     }
     const dims = s.layout === 'NCHW' ? [batch, 3, s.height, s.width] : [batch, s.height, s.width, 3];
-    const out = await session.run({ [s.inputName]: new ort.Tensor('float32', data, dims) });
+    const input = halfInput ? new ort.Tensor('float16', toHalfBits(data), dims) : new ort.Tensor('float32', data, dims);
+    const out = await session.run({ [s.inputName]: input });
     const t = out[s.outputName];
     if (!t) throw new Error(`the model returned no output "${s.outputName}"`);
-    const values = t.data as Float32Array;
+    const values = t.type === 'float16' ? fromHalfBits(t.data as Uint16Array) : (t.data as Float32Array);
     if (values.length !== batch * s.labels)
       throw new Error(`output "${s.outputName}" has ${values.length} values for ${batch} frames; expected ${batch * s.labels}`);
     result.set(values.subarray(0, n * s.labels), start * s.labels);
@@ -73,6 +77,7 @@ async function handle(msg: ToWorker): Promise<void> {
       // A fixed (numeric) batch dimension in the model overrides the batch size we were given.
       const meta = session.inputMetadata.find((m) => m.name === msg.spec.inputName);
       const n = meta && meta.isTensor ? meta.shape[0] : undefined;
+      halfInput = Boolean(meta && meta.isTensor && meta.type === 'float16');
       if (typeof n === 'number' && n > 0) spec = { ...msg.spec, maxBatch: n };
       send({ type: 'loaded' });
     } else if (msg.type === 'run') {

@@ -117,6 +117,11 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('; ');
 }
 
+/** Any manifest the model store takes: a classifier or an embedding model. */
+export type AnyManifest = ModelManifest | EmbeddingManifest;
+
+export const isEmbeddingManifest = (m: AnyManifest): m is EmbeddingManifest => m.task === 'embedding';
+
 /** Validate manifest JSON (already parsed). `source` names the file in messages. */
 export function parseManifest(json: unknown, source: string): ModelManifest {
   const parsed = manifestSchema.safeParse(json);
@@ -124,8 +129,19 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
   return parsed.data;
 }
 
+/** A classifier's or an embedding model's manifest (by its `task`). */
+export function parseAnyManifest(json: unknown, source: string): AnyManifest {
+  if (json !== null && typeof json === 'object' && (json as { task?: unknown }).task === 'embedding') {
+    const parsed = embeddingManifestSchema.safeParse(json);
+    if (!parsed.success)
+      throw new FramewiseError('invalid_model', `${source}: invalid embedding model manifest: ${describeIssues(parsed.error)}`);
+    return parsed.data;
+  }
+  return parseManifest(json, source);
+}
+
 /** Read and validate a manifest file; returns the manifest and the absolute path of its .onnx file. */
-export async function readManifest(manifestPath: string): Promise<{ manifest: ModelManifest; modelFile: string }> {
+export async function readManifest(manifestPath: string): Promise<{ manifest: AnyManifest; modelFile: string }> {
   const abs = path.resolve(manifestPath);
   let text: string;
   try {
@@ -140,7 +156,7 @@ export async function readManifest(manifestPath: string): Promise<{ manifest: Mo
   } catch (err) {
     throw new FramewiseError('invalid_model', `${abs}: the manifest is not valid JSON (${(err as Error).message})`);
   }
-  const manifest = parseManifest(json, abs);
+  const manifest = parseAnyManifest(json, abs);
   if (path.isAbsolute(manifest.file)) {
     throw new FramewiseError('invalid_model', `${abs}: "file" must be relative to the manifest's folder, got an absolute path`);
   }

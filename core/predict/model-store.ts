@@ -9,12 +9,21 @@ import type { Services } from '../services.js';
 import { FramewiseError, isNodeError } from '../util/errors.js';
 import { writeAtomically } from '../util/fs.js';
 import { BUILTIN_MODEL_NAME, buildBuiltinModel, builtinManifest } from './builtin-model.js';
-import { parseManifest, readManifest, type ModelManifest } from './manifest.js';
+import {
+  isEmbeddingManifest,
+  parseAnyManifest,
+  readManifest,
+  type AnyManifest,
+  type EmbeddingManifest,
+  type ModelManifest,
+} from './manifest.js';
 import { validateModel } from './model-validate.js';
 
 /**
  * The model registry: models live in the library (a row with the manifest and sha256) and their `.onnx` files
  * are copied into `<dataDir>/models/<sha256>.onnx`, so a model keeps working when its source folder goes away.
+ * Classifiers (prediction) and embedding models (similar clips, task "embedding") share it; only classifiers
+ * can be the default model or run as predictions.
  */
 type Db = Kysely<Database> | Transaction<Database>;
 export type ModelRow = Selectable<ModelsTable>;
@@ -30,18 +39,43 @@ export const modelsDir = (services: Pick<Services, 'dataDir'>): string => path.j
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** An embedding model from the store, with its parsed manifest and file path. */
+export interface StoredEmbeddingModel {
+  row: ModelRow;
+  manifest: EmbeddingManifest;
+  file: string;
+}
+
+const NO_SMOOTHING = { windowSeconds: 0, minSegmentSeconds: 0, mergeGapSeconds: 0, hysteresis: 0 };
+
 export function toModelInfo(row: ModelRow): ModelInfo {
-  const m = parseManifest(JSON.parse(row.manifest_json), `model ${row.name}`);
-  return {
+  const m = parseAnyManifest(JSON.parse(row.manifest_json), `model ${row.name}`);
+  const base = {
     name: row.name,
     version: row.version,
-    task: m.task,
-    labels: m.labels,
     sha256: row.sha256,
     size: row.size,
     builtin: row.builtin === 1,
     isDefault: row.is_default === 1,
     input: { width: m.input.width, height: m.input.height, layout: m.input.layout, colorOrder: m.input.colorOrder, resize: m.input.resize },
+    addedAt: row.added_at,
+  };
+  if (isEmbeddingManifest(m)) {
+    const o = m.output;
+    return {
+      ...base,
+      task: 'embedding',
+      labels: [],
+      thresholds: {},
+      smoothing: NO_SMOOTHING,
+      embedding: { length: o.length, pooling: o.pooling, tokens: o.tokens ?? null, normalisation: o.normalisation },
+    };
+  }
+  return {
+    ...base,
+    task: m.task,
+    labels: m.labels,
+    embedding: null,
     thresholds: { ...m.thresholds },
     smoothing: {
       windowSeconds: m.smoothing.windowSeconds,
@@ -49,7 +83,6 @@ export function toModelInfo(row: ModelRow): ModelInfo {
       mergeGapSeconds: m.smoothing.mergeGapSeconds,
       hysteresis: m.smoothing.hysteresis,
     },
-    addedAt: row.added_at,
   };
 }
 
@@ -64,12 +97,12 @@ async function storeBytes(services: Pick<Services, 'dataDir'>, bytes: Uint8Array
   return name;
 }
 
-async function upsertModel(db: Db, manifest: ModelManifest, file: string, digest: string, size: number, builtin: boolean): Promise<void> {
+async function upsertModel(db: Db, manifest: AnyManifest, file: string, digest: string, size: number, builtin: boolean): Promise<void> {
   const now = nowIso();
   const values = {
     version: manifest.version,
     task: manifest.task,
-    labels_json: JSON.stringify(manifest.labels),
+    labels_json: JSON.stringify(isEmbeddingManifest(manifest) ? [] : manifest.labels),
     manifest_json: JSON.stringify(manifest),
     file,
     sha256: digest,
@@ -82,6 +115,7 @@ async function upsertModel(db: Db, manifest: ModelManifest, file: string, digest
     .values({ name: manifest.name, ...values, is_default: 0, added_at: now })
     .onConflict((oc) => oc.column('name').doUpdateSet(values))
     .execute();
+  if (isEmbeddingManifest(manifest)) return;
   const hasDefault = await db.selectFrom('models').select('id').where('is_default', '=', 1).executeTakeFirst();
   if (!hasDefault) await db.updateTable('models').set({ is_default: 1 }).where('name', '=', manifest.name).execute();
 }
@@ -152,7 +186,9 @@ export async function listModels(db: Db): Promise<ModelInfo[]> {
 }
 
 export async function getModelInfo(db: Db, name: string): Promise<ModelInfo> {
-  return toModelInfo((await getStoredModel(db, '', name)).row);
+  const row = await db.selectFrom('models').selectAll().where('name', '=', name).executeTakeFirst();
+  if (!row) return toModelInfo((await getStoredModel(db, '', name)).row); // fails naming the models there are
+  return toModelInfo(row);
 }
 
 /** A model by name, with its parsed manifest and file path. */
@@ -165,20 +201,47 @@ export async function getStoredModel(db: Db, dataDir: string, name: string): Pro
       `No model named "${name}" (models: ${names.join(', ') || 'none'}); add one with \`framewise models add <manifest.json>\``,
     );
   }
-  return { row, manifest: parseManifest(JSON.parse(row.manifest_json), `model ${name}`), file: path.join(dataDir, 'models', row.file) };
+  const manifest = parseAnyManifest(JSON.parse(row.manifest_json), `model ${name}`);
+  if (isEmbeddingManifest(manifest))
+    throw new FramewiseError('invalid_model', `"${name}" is an embedding model (for similar clips); predictions need a classifier`);
+  return { row, manifest, file: path.join(dataDir, 'models', row.file) };
+}
+
+/** An embedding model by name (task "embedding"), with its parsed manifest and file path. */
+export async function getStoredEmbeddingModel(db: Db, dataDir: string, name: string): Promise<StoredEmbeddingModel> {
+  const row = await db.selectFrom('models').selectAll().where('name', '=', name).executeTakeFirst();
+  if (!row)
+    throw new FramewiseError('not_found', `No embedding model named "${name}"; add one with \`framewise models add <manifest.json>\``);
+  const manifest = parseAnyManifest(JSON.parse(row.manifest_json), `model ${name}`);
+  if (!isEmbeddingManifest(manifest))
+    throw new FramewiseError('invalid_model', `"${name}" is a ${manifest.task} classifier, not an embedding model (task "embedding")`);
+  return { row, manifest, file: path.join(dataDir, 'models', row.file) };
+}
+
+/** The embedding models of the library, by name. */
+export async function listEmbeddingModelRows(db: Db): Promise<ModelRow[]> {
+  return db.selectFrom('models').selectAll().where('task', '=', 'embedding').orderBy('name').execute();
 }
 
 export async function defaultModelName(db: Db): Promise<string> {
   const row = await db.selectFrom('models').select('name').where('is_default', '=', 1).executeTakeFirst();
   if (row) return row.name;
-  const any = await db.selectFrom('models').select('name').orderBy('builtin', 'desc').orderBy('id').executeTakeFirst();
+  const any = await db
+    .selectFrom('models')
+    .select('name')
+    .where('task', '<>', 'embedding')
+    .orderBy('builtin', 'desc')
+    .orderBy('id')
+    .executeTakeFirst();
   if (!any) throw new FramewiseError('not_found', 'No model in the library; add one with `framewise models add <manifest.json>`');
   return any.name;
 }
 
 async function setDefault(db: Db, name: string): Promise<void> {
-  const found = await db.selectFrom('models').select('id').where('name', '=', name).executeTakeFirst();
+  const found = await db.selectFrom('models').select(['id', 'task']).where('name', '=', name).executeTakeFirst();
   if (!found) throw new FramewiseError('not_found', `No model named "${name}"`);
+  if (found.task === 'embedding')
+    throw new FramewiseError('usage', `"${name}" is an embedding model (for similar clips); the default model must be a classifier`);
   await db.updateTable('models').set({ is_default: 0 }).where('is_default', '=', 1).execute();
   await db.updateTable('models').set({ is_default: 1 }).where('name', '=', name).execute();
 }
@@ -198,7 +261,13 @@ export async function removeModel(services: Pick<Services, 'dataDir' | 'db'>, na
   await services.db.writer.transaction().execute(async (trx) => {
     await trx.deleteFrom('models').where('id', '=', row.id).execute();
     if (row.is_default === 1) {
-      const next = await trx.selectFrom('models').select('name').orderBy('builtin', 'desc').orderBy('id').executeTakeFirst();
+      const next = await trx
+        .selectFrom('models')
+        .select('name')
+        .where('task', '<>', 'embedding')
+        .orderBy('builtin', 'desc')
+        .orderBy('id')
+        .executeTakeFirst();
       if (next) await trx.updateTable('models').set({ is_default: 1 }).where('name', '=', next.name).execute();
     }
   });

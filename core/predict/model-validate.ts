@@ -1,7 +1,8 @@
 import '../util/onnx-runtime.js';
 import * as ort from 'onnxruntime-node';
 import { FramewiseError } from '../util/errors.js';
-import type { ModelManifest } from './manifest.js';
+import { isEmbeddingManifest, type AnyManifest } from './manifest.js';
+import { toHalfBits } from './half.js';
 
 /** What the pipeline needs to know about a validated model's tensors. */
 export interface ModelShape {
@@ -15,12 +16,16 @@ function fmtShape(shape: ReadonlyArray<number | string>): string {
 
 const isDynamic = (d: number | string | undefined): boolean => typeof d === 'string' || d === undefined || d < 0;
 
+/** Tensor element types Framewise feeds and reads (float16 is converted from and to float32 in the worker). */
+const FLOAT_TYPES = ['float32', 'float16'];
+
 /**
  * Load `bytes` with onnxruntime and check them against the manifest: input and output names exist, the
- * input is float32 [N, 3, H, W] (NCHW) or [N, H, W, 3] (NHWC) matching width/height, the output is
- * [N, labels]. Errors say exactly what differs.
+ * input is float32 or float16 [N, 3, H, W] (NCHW) or [N, H, W, 3] (NHWC) matching width/height, the output is
+ * float32 or float16 [N, labels] (a classifier) or [N, length] / [N, tokens, length] (an embedding model).
+ * Errors say exactly what differs.
  */
-export async function validateModel(bytes: Uint8Array, m: ModelManifest, source: string): Promise<ModelShape> {
+export async function validateModel(bytes: Uint8Array, m: AnyManifest, source: string): Promise<ModelShape> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
@@ -47,8 +52,8 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
     if (!input!.isTensor || !output!.isTensor) fail('input and output must be tensors');
     const inMeta = input as ort.InferenceSession.TensorValueMetadata;
     const outMeta = output as ort.InferenceSession.TensorValueMetadata;
-    if (inMeta.type !== 'float32') fail(`input "${m.input.name}" has type ${inMeta.type}; Framewise feeds float32`);
-    if (outMeta.type !== 'float32') fail(`output "${m.output.name}" has type ${outMeta.type}; expected float32`);
+    if (!FLOAT_TYPES.includes(inMeta.type)) fail(`input "${m.input.name}" has type ${inMeta.type}; Framewise feeds float32 or float16`);
+    if (!FLOAT_TYPES.includes(outMeta.type)) fail(`output "${m.output.name}" has type ${outMeta.type}; expected float32 or float16`);
     const s = inMeta.shape;
     const expected = m.input.layout === 'NCHW' ? ['N', 3, m.input.height, m.input.width] : ['N', m.input.height, m.input.width, 3];
     if (s.length !== 4)
@@ -64,14 +69,25 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
         );
       }
     }
+    // The values per frame: one per label, or the embedding (× tokens when they are averaged).
+    const emb = isEmbeddingManifest(m) ? m.output : null;
+    const labels = isEmbeddingManifest(m) ? [] : m.labels;
+    const columns = emb ? [...(emb.pooling === 'mean' ? [emb.tokens!] : []), emb.length] : [labels.length];
+    const what = emb
+      ? emb.pooling === 'mean'
+        ? `[N, ${emb.tokens}, ${emb.length}] (tokens × embedding length)`
+        : `[N, ${emb.length}] (the embedding length)`
+      : `[N, ${columns[0]}] (one column per label)`;
     const o = outMeta.shape;
-    if (o.length !== 2) fail(`output "${m.output.name}" has shape ${fmtShape(o)}; expected [N, ${m.labels.length}] (one column per label)`);
-    const width = o[1];
-    if (!isDynamic(width) && width !== m.labels.length) {
+    if (o.length !== columns.length + 1) fail(`output "${m.output.name}" has shape ${fmtShape(o)}; expected ${what}`);
+    columns.forEach((c, i) => {
+      const d = o[i + 1];
+      if (isDynamic(d) || d === c) return;
+      if (emb) fail(`output "${m.output.name}" has shape ${fmtShape(o)}; the manifest says ${what}`);
       fail(
-        `output "${m.output.name}" has ${width} columns but the manifest lists ${m.labels.length} labels (${m.labels.join(', ')}); labels must match the output columns in order`,
+        `output "${m.output.name}" has ${d} columns but the manifest lists ${c} labels (${labels.join(', ')}); labels must match the output columns in order`,
       );
-    }
+    });
     const batch = s[0];
     const maxBatch = isDynamic(batch) ? null : (batch as number);
     // Run once on a blank input to catch models that load but cannot execute, and dynamic output widths.
@@ -79,7 +95,10 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
     const dims = m.input.layout === 'NCHW' ? [n, 3, m.input.height, m.input.width] : [n, m.input.height, m.input.width, 3];
     let result: ort.InferenceSession.ReturnType;
     try {
-      result = await session.run({ [m.input.name]: new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims) });
+      const blank = new Float32Array(dims.reduce((a, b) => a * b, 1));
+      const tensor =
+        inMeta.type === 'float16' ? new ort.Tensor('float16', toHalfBits(blank), dims) : new ort.Tensor('float32', blank, dims);
+      result = await session.run({ [m.input.name]: tensor });
     } catch (err) {
       throw new FramewiseError(
         'invalid_model',
@@ -88,9 +107,11 @@ export async function validateModel(bytes: Uint8Array, m: ModelManifest, source:
     }
     const out = result[m.output.name];
     const dimsOut = out?.dims ?? [];
-    if (dimsOut.length !== 2 || dimsOut[0] !== n || dimsOut[1] !== m.labels.length) {
+    const expectedOut = [n, ...columns];
+    if (dimsOut.length !== expectedOut.length || dimsOut.some((d, i) => d !== expectedOut[i])) {
       fail(
-        `output "${m.output.name}" is ${fmtShape(dimsOut)} for a batch of ${n}; expected [${n}, ${m.labels.length}] (one column per label: ${m.labels.join(', ')})`,
+        `output "${m.output.name}" is ${fmtShape(dimsOut)} for a batch of ${n}; expected ${fmtShape(expectedOut)}` +
+          (emb ? '' : ` (one column per label: ${labels.join(', ')})`),
       );
     }
     return { maxBatch };

@@ -2,20 +2,25 @@ import onnxProto from 'onnx-proto';
 
 /**
  * A tiny builder for ONNX graphs written in code (the built-in model, and test models).
- * Only float32 tensors; opset 13 (ReduceMean takes `axes` as an attribute there).
+ * float32 tensors (float16 graph inputs, outputs and initializers too); opset 13 (ReduceMean takes `axes` as an
+ * attribute there).
  */
 const { onnx } = onnxProto;
 
 export const OPSET = 13;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
+const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
 
 export type Dim = number | string;
+export type ElemType = 'float32' | 'float16';
+/** ONNX's TensorProto data type numbers, for a Cast node's `to`. */
+export const DATA_TYPE = { float32: FLOAT, float16: FLOAT16 } as const;
 
 export interface GraphSpec {
   name: string;
-  inputs: Array<{ name: string; shape: Dim[] }>;
-  outputs: Array<{ name: string; shape: Dim[] }>;
+  inputs: Array<{ name: string; shape: Dim[]; type?: ElemType }>;
+  outputs: Array<{ name: string; shape: Dim[]; type?: ElemType }>;
   nodes: onnxProto.onnx.INodeProto[];
   initializers: onnxProto.onnx.ITensorProto[];
   docString?: string;
@@ -23,12 +28,12 @@ export interface GraphSpec {
   metadata?: Record<string, string>;
 }
 
-function valueInfo(name: string, shape: Dim[]): onnxProto.onnx.IValueInfoProto {
+function valueInfo(name: string, shape: Dim[], type: ElemType = 'float32'): onnxProto.onnx.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: FLOAT,
+        elemType: DATA_TYPE[type],
         shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },
@@ -38,6 +43,11 @@ function valueInfo(name: string, shape: Dim[]): onnxProto.onnx.IValueInfoProto {
 /** A float32 initializer (constant weights). */
 export function floatTensor(name: string, dims: number[], values: number[]): onnxProto.onnx.ITensorProto {
   return { name, dims, dataType: FLOAT, floatData: values };
+}
+
+/** A float16 initializer: `bits` are the IEEE half-precision bit patterns (ONNX keeps them in int32_data). */
+export function float16Tensor(name: string, dims: number[], bits: ArrayLike<number>): onnxProto.onnx.ITensorProto {
+  return { name, dims, dataType: FLOAT16, int32Data: Array.from(bits) };
 }
 
 /** An int64 initializer (shapes, axes, indices). */
@@ -80,8 +90,8 @@ export function buildModel(spec: GraphSpec): Uint8Array {
       name: spec.name,
       node: spec.nodes,
       initializer: spec.initializers,
-      input: spec.inputs.map((i) => valueInfo(i.name, i.shape)),
-      output: spec.outputs.map((o) => valueInfo(o.name, o.shape)),
+      input: spec.inputs.map((i) => valueInfo(i.name, i.shape, i.type)),
+      output: spec.outputs.map((o) => valueInfo(o.name, o.shape, o.type)),
     },
   });
   return onnx.ModelProto.encode(model).finish();

@@ -1,11 +1,15 @@
 /** Plain data types that cross the core's boundary (JSON-serializable, no classes). */
 
-/** A prediction model in the library (prediction capability). */
+/**
+ * A model in the library: a classifier (prediction) or an embedding model (similar clips; `task` "embedding",
+ * no labels, `embedding` describes its vector).
+ */
 export interface ModelInfo {
   name: string;
   version: string;
-  task: 'multilabel' | 'multiclass';
+  task: 'multilabel' | 'multiclass' | 'embedding';
   labels: string[];
+  embedding: { length: number; pooling: 'none' | 'mean'; tokens: number | null; normalisation: 'l2' | 'none' } | null;
   sha256: string;
   size: number;
   builtin: boolean;

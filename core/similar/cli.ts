@@ -72,50 +72,71 @@ export function parseClipRef(ref: string): { video: string; clip?: number } {
 
 export const similarCommand: CliCommand = {
   name: 'similar',
-  summary: 'The clips most like a clip, across the library (cosine similarity of fingerprints or embeddings)',
-  usage: 'similar <video>[:<clip>] [--fingerprint | --model name] [--top 10] [--scope all|same|other] [--threshold -1..1] [--label name]',
+  summary: 'The clips most like a clip, a frame or an image, across the library (cosine similarity of fingerprints or embeddings)',
+  usage:
+    'similar <video>[:<clip>] | <video> --at <seconds> | <video> --frame <n> | --image <file>  [--fingerprint | --model name] [--top 10] [--scope all|same|other] [--threshold -1..1] [--label name]',
   help:
     '  <video>:<clip>   the clip by its position (from 1); without it, the first clip\n' +
+    '  --at <seconds>   the single frame at this time of <video> (that picture, not its clip)\n' +
+    '  --frame <n>      the single frame number n (from 0) of <video>\n' +
+    '  --image <file>   a picture file (PNG, JPEG, …) instead of a video\n' +
     '  --fingerprint    compare keyframe fingerprints (the default)\n' +
-    '  --model <name>   compare clip embeddings of an embedding model (added with --add-model)\n' +
-    '  --add-model <manifest.json>  record an embedding model (docs/models.md); then no <video> is needed\n' +
+    '  --model <name>   compare clip embeddings of an embedding model (add it with `framewise models add`)\n' +
     '  --top <n>        how many clips (default 10)\n' +
     '  --scope <s>      all (default), same (this video only), other (other videos only)\n' +
     '  --threshold <x>  only clips at least this similar (cosine, -1..1)\n' +
-    '  --label <name>   only clips overlapping a segment with this label',
+    '  --label <name>   only clips overlapping a segment with this label\n' +
+    'Clips without a fingerprint (or embedding) get one first; Ctrl-C cancels that.',
   options: {
     fingerprint: { type: 'boolean' },
     model: { type: 'string' },
-    'add-model': { type: 'string' },
+    at: { type: 'string' },
+    frame: { type: 'string' },
+    image: { type: 'string' },
     top: { type: 'string' },
     scope: { type: 'string' },
     threshold: { type: 'string' },
     label: { type: 'string' },
   },
   async run({ args, options, out, openCore }) {
-    if (options['add-model'] !== undefined && !args.length) {
-      const core = await openCore();
-      const added = await core.call('similar.addModel', { manifest: String(options['add-model']) });
-      out.result(added, () => `Embedding model ${added.name} (${added.length} values) recorded.`);
-      return EXIT_OK;
-    }
-    if (args.length !== 1) throw new UsageError('similar takes one <video>[:<clip>]');
+    const image = options.image === undefined ? undefined : String(options.image);
+    if (image !== undefined ? args.length !== 0 : args.length !== 1)
+      throw new UsageError('similar takes one <video>[:<clip>], or --image <file> without a video');
     if (options.fingerprint && options.model !== undefined) throw new UsageError('--fingerprint and --model exclude each other');
+    if ([options.at, options.frame, image].filter((x) => x !== undefined).length > 1)
+      throw new UsageError('--at, --frame and --image exclude each other');
+    const at = options.at === undefined ? undefined : Number(options.at);
+    if (at !== undefined && !(Number.isFinite(at) && at >= 0)) throw new UsageError('--at must be seconds from 0');
+    const frame = options.frame === undefined ? undefined : Number(options.frame);
+    if (frame !== undefined && !(Number.isInteger(frame) && frame >= 0)) throw new UsageError('--frame must be a whole number from 0');
     const top = options.top === undefined ? 10 : Number(options.top);
     if (!Number.isInteger(top) || top < 1 || top > 1000) throw new UsageError(`--top must be a whole number from 1 to 1000`);
     const scope = options.scope === undefined ? 'all' : String(options.scope);
     if (!SCOPES.includes(scope as (typeof SCOPES)[number])) throw new UsageError(`--scope must be one of ${SCOPES.join(', ')}`);
     const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
     if (threshold !== undefined && !(threshold >= -1 && threshold <= 1)) throw new UsageError('--threshold must be from -1 to 1');
-    const ref = parseClipRef(args[0]!);
-    const core = await openCore();
+    const ref = image === undefined ? parseClipRef(args[0]!) : null;
+    if (ref?.clip !== undefined && (at !== undefined || frame !== undefined))
+      throw new UsageError('give a clip (<video>:<clip>) or a frame (--at, --frame), not both');
+    const model = options.model !== undefined ? String(options.model) : undefined;
+    // This process runs the clip jobs the search needs (progress shown, Ctrl-C cancels them), then searches.
+    const core = await openCore({ runJobs: true, ownJobsOnly: true });
+    const { jobIds } = await core.call('similar.prepare', model !== undefined ? { model } : {});
+    if (jobIds.length) {
+      const done = await waitForJobs(core, out, jobIds, (j) => `${j.kind} video ${j.videoId ?? ''}`);
+      const failed = done.filter((j) => j.state !== 'succeeded');
+      for (const j of failed) out.error(`video ${j.videoId ?? '?'}: ${j.error?.message ?? `${j.kind} did not finish`}`);
+      if (failed.length) return EXIT_FAILURE;
+    }
     const r = await core.call('similar.search', {
-      video: ref.video,
-      ...(ref.clip !== undefined ? { clip: ref.clip } : {}),
+      ...(image !== undefined ? { image } : { video: ref!.video }),
+      ...(ref?.clip !== undefined ? { clip: ref.clip } : {}),
+      ...(at !== undefined ? { time: at } : {}),
+      ...(frame !== undefined ? { frame } : {}),
       top,
       scope: scope as (typeof SCOPES)[number],
       ...(threshold !== undefined ? { threshold } : {}),
-      ...(options.model !== undefined ? { model: String(options.model) } : {}),
+      ...(model !== undefined ? { model } : {}),
       ...(options.label !== undefined ? { label: String(options.label) } : {}),
     });
     out.result(r, () =>

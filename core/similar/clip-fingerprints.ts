@@ -1,49 +1,118 @@
 /**
  * Fingerprints of clips: the middle keyframe (as the clips' keyframe images pick it), decoded as 32×32 RGB
- * through a pipe (`readFrameRgb`), hashed, stored per clip revision. Made on demand for clips that have none.
+ * through a pipe (`readFrameRgb`), hashed, stored per clip revision. Made by the `clip-fingerprints` job for the
+ * clips that have none; everything is written in one transaction at the end, so a cancelled job stores nothing.
  */
+import type { Kysely } from 'kysely';
 import { keyframeFrames } from '../clips/media.js';
+import type { Database } from '../db/schema.js';
 import { activeRows, toClips, type Clip } from '../clips/store.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
 import { getVideoRow } from '../library/videos.js';
 import { numberingFps } from '../scenes/store.js';
 import type { Services } from '../services.js';
-import { FramewiseError } from '../util/errors.js';
+import { cancelled, FramewiseError } from '../util/errors.js';
 import { frameToTime } from '../util/fraction.js';
 import { frameFingerprint } from './fingerprint.js';
 import { HASH_SIZE, hashVector, hashWords } from './phash.js';
 import { similarTables, toBlob, type Db } from './store.js';
 import { normalise, type VectorSet } from './vector-search.js';
 
-export async function ensureClipFingerprints(s: Services, videoId: number, signal?: AbortSignal): Promise<Clip[]> {
+export interface ClipFingerprintRow {
+  clip_id: number;
+  video_id: number;
+  frame: number;
+  hash_hi: number;
+  hash_lo: number;
+  histogram: Uint8Array;
+}
+
+/** The active clips of a video (in order, numbered from 1). */
+export async function activeClips(db: Kysely<Database>, videoId: number): Promise<Clip[]> {
+  const row = await getVideoRow(db, videoId);
+  return toClips(await activeRows(db, videoId), numberingFps(row));
+}
+
+/** Videos with at least one active clip that has no fingerprint yet. */
+export async function videosMissingClipFingerprints(db: Db): Promise<number[]> {
+  const rows = await similarTables(db)
+    .selectFrom('clips')
+    .leftJoin('clip_fingerprints', 'clip_fingerprints.clip_id', 'clips.id')
+    .select('clips.video_id')
+    .distinct()
+    .where('clips.retired_by', 'is', null)
+    .where('clip_fingerprints.clip_id', 'is', null)
+    .orderBy('clips.video_id')
+    .execute();
+  return rows.map((r) => r.video_id);
+}
+
+/** Fingerprint the active clips of a video that have none (nothing is written here). */
+export async function computeClipFingerprints(
+  s: Services,
+  videoId: number,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ClipFingerprintRow[]> {
   const row = await getVideoRow(s.db.reader, videoId);
   const fps = numberingFps(row);
-  const clips = toClips(await activeRows(s.db.reader, videoId), fps);
   const have = new Set(
     (await similarTables(s.db.reader).selectFrom('clip_fingerprints').select('clip_id').where('video_id', '=', videoId).execute()).map(
       (r) => r.clip_id,
     ),
   );
-  for (const c of clips) {
-    if (have.has(c.id)) continue;
+  const todo = toClips(await activeRows(s.db.reader, videoId), fps).filter((c) => !have.has(c.id));
+  const out: ClipFingerprintRow[] = [];
+  for (const [i, c] of todo.entries()) {
+    if (opts.signal?.aborted) throw cancelled();
     const frame = keyframeFrames(c.startFrame, c.endFrame, 1)[0]!;
-    const rgb = await readFrameRgb(s.ffmpeg, row.path, frameToTime(frame, fps), { width: HASH_SIZE, height: HASH_SIZE }, signal);
+    const rgb = await readFrameRgb(s.ffmpeg, row.path, frameToTime(frame, fps), { width: HASH_SIZE, height: HASH_SIZE }, opts.signal);
     if (!rgb) throw new FramewiseError('undecodable', `${row.path}: frame ${frame} could not be decoded`);
     const fp = frameFingerprint(rgb);
     const w = hashWords([fp.hash]);
-    await similarTables(s.db.writer)
+    out.push({ clip_id: c.id, video_id: videoId, frame, hash_hi: w[0]!, hash_lo: w[1]!, histogram: toBlob(fp.histogram) });
+    opts.onProgress?.(i + 1, todo.length);
+  }
+  return out;
+}
+
+/** Store fingerprints (inside the job's transaction); clips removed meanwhile are skipped. */
+export async function saveClipFingerprints(db: Db, rows: ClipFingerprintRow[]): Promise<number> {
+  if (!rows.length) return 0;
+  const live = new Set(
+    (
+      await similarTables(db)
+        .selectFrom('clips')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.clip_id),
+        )
+        .execute()
+    ).map((r) => r.id),
+  );
+  let saved = 0;
+  for (const r of rows) {
+    if (!live.has(r.clip_id)) continue;
+    await similarTables(db)
       .insertInto('clip_fingerprints')
-      .values({ clip_id: c.id, video_id: videoId, frame, hash_hi: w[0]!, hash_lo: w[1]!, histogram: toBlob(fp.histogram) })
+      .values(r)
       .onConflict((oc) => oc.column('clip_id').doNothing())
       .execute();
+    saved++;
   }
-  return clips;
+  return saved;
 }
 
 export interface ClipRef {
   clipId: number;
   videoId: number;
   frame: number;
+}
+
+/** The hash of one picture as the unit vector clip fingerprints are searched with. */
+export function fingerprintQuery(rgb: Uint8Array): Float32Array {
+  return normalise(hashVector(frameFingerprint(rgb).hash));
 }
 
 /** Every active clip's fingerprint as a unit vector (the hash as ±1/8: cosine = 1 − hamming / 32). */

@@ -5,11 +5,14 @@ import { resolveVideoRef } from '../library/videos.js';
 import { activeSegments } from '../segments/store.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
-import { clipFingerprintVectors, ensureClipFingerprints } from './clip-fingerprints.js';
+import type { Clip } from '../clips/store.js';
+import { activeClips, clipFingerprintVectors } from './clip-fingerprints.js';
+import { awaitClipJobs, queueClipJobs } from './clip-jobs.js';
+import { resolveExample } from './example.js';
 import { decideNearDuplicate, hasFingerprint, listNearDuplicates, type NearDuplicate } from './store.js';
-import { nearest, type VectorSet } from './vector-search.js';
-import { addEmbeddingModel, getEmbeddingModel, listEmbeddingModels } from './embedding-store.js';
-import { clipEmbeddingVectors, ensureClipEmbeddings, storedEmbedding } from './embeddings.js';
+import { nearest } from './vector-search.js';
+import { getEmbeddingModel, listEmbeddingModels } from './embedding-store.js';
+import { clipEmbeddingVectors, storedEmbedding } from './embeddings.js';
 
 const videoRef = z.union([z.number().int().positive(), z.string().min(1)]);
 export const SCOPES = ['all', 'same', 'other'] as const;
@@ -47,6 +50,20 @@ export interface SimilarClip {
   start: number;
   end: number;
   similarity: number;
+}
+
+/** A search's answer: the example (a clip, a frame of a video, or an image) and the clips most like it. */
+export interface SimilarSearch {
+  /** The example's video (null for an image). */
+  videoId: number | null;
+  /** The example clip (null for a single frame or an image). */
+  clipId: number | null;
+  n: number | null;
+  /** The single frame's time in seconds (null for a clip or an image). */
+  time: number | null;
+  image: string | null;
+  by: string;
+  results: SimilarClip[];
 }
 
 export const similarCommands = {
@@ -93,15 +110,32 @@ export const similarCommands = {
     },
   ),
   /**
-   * The clips most similar to a clip (by its position `clip`, or the clip holding `frame`) across the library,
-   * by cosine similarity of their keyframe fingerprints. Clips without a fingerprint get one first.
+   * Queue the clip jobs a search needs (fingerprints, or `model`'s embeddings, for every video with clips that
+   * lack them) and return them: callers that show progress wait for these, then search.
+   */
+  'similar.prepare': command(
+    z.object({ model: z.string().min(1).max(100).optional(), video: videoRef.optional() }).strict(),
+    async (s, input) => {
+      const model = input.model !== undefined ? await getEmbeddingModel(s, input.model) : null;
+      const videoIds = input.video !== undefined ? [await resolveVideoRef(s.db.reader, input.video)] : undefined;
+      return { jobIds: await queueClipJobs(s, { model, ...(videoIds ? { videoIds } : {}) }) };
+    },
+  ),
+  /**
+   * The clips most similar to an example across the library, by cosine similarity of keyframe fingerprints or
+   * of a model's embeddings. The example is a clip (by its position `clip`; the first without one), a single
+   * frame of a video (`frame`, or `time` in seconds: that picture alone, not its clip), or an image file
+   * (`image`). Clips without a fingerprint or embedding get one first: the jobs are queued (visible in the jobs
+   * list, cancellable) and awaited.
    */
   'similar.search': command(
     z
       .object({
-        video: videoRef,
+        video: videoRef.optional(),
         clip: z.number().int().positive().optional(),
         frame: z.number().int().min(0).optional(),
+        time: z.number().min(0).optional(),
+        image: z.string().min(1).max(4096).optional(),
         top: z.number().int().min(1).max(1000).default(10),
         threshold: z.number().min(-1).max(1).optional(),
         scope: z.enum(SCOPES).default('all'),
@@ -110,52 +144,59 @@ export const similarCommands = {
         /** An embedding model's name; without it, keyframe fingerprints are compared. */
         model: z.string().min(1).optional(),
       })
-      .strict(),
-    async (s, input): Promise<{ videoId: number; clipId: number; n: number; by: string; results: SimilarClip[] }> => {
-      const videoId = await resolveVideoRef(s.db.reader, input.video);
-      const model = input.model !== undefined ? await getEmbeddingModel(s.db.reader, input.model) : null;
-      const clips = await ensureClipFingerprints(s, videoId);
-      if (!clips.length) throw new FramewiseError('precondition', 'The video has no clips yet (detect scenes and make clips first)');
-      const query =
-        input.clip !== undefined
-          ? clips[input.clip - 1]
-          : input.frame !== undefined
-            ? clips.find((c) => c.startFrame <= input.frame! && input.frame! < c.endFrame)
-            : clips[0];
-      if (!query)
-        throw new FramewiseError('not_found', `The video has ${clips.length} clips; no clip ${input.clip ?? `at frame ${input.frame}`}`);
-      // Other videos' clips get their fingerprints (one tiny frame per clip) or embeddings first.
-      const others = await s.db.reader.selectFrom('videos').select('id').where('id', '<>', videoId).execute();
-      const positions = new Map<number, { n: number; startFrame: number; endFrame: number; start: number; end: number }>();
-      for (const c of clips) positions.set(c.id, c);
-      for (const v of others) for (const c of await ensureClipFingerprints(s, v.id)) positions.set(c.id, c);
-      let found: { set: VectorSet; refs: Array<{ clipId: number; videoId: number }> };
-      if (model) {
-        await ensureClipEmbeddings(s, model, [videoId, ...others.map((v) => v.id)]);
-        found = await clipEmbeddingVectors(s.db.reader, model);
-      } else found = await clipFingerprintVectors(s.db.reader);
-      const { set, refs } = found;
+      .strict()
+      .refine((i) => (i.video === undefined) !== (i.image === undefined), { message: 'give either a video or an image', path: ['video'] })
+      .refine((i) => [i.clip, i.frame, i.time].filter((x) => x !== undefined).length <= 1, {
+        message: 'give at most one of clip, frame and time',
+        path: ['clip'],
+      })
+      .refine((i) => i.image === undefined || (i.clip === undefined && i.frame === undefined && i.time === undefined), {
+        message: 'clip, frame and time belong to a video, not an image',
+        path: ['image'],
+      })
+      .refine((i) => i.image === undefined || i.scope !== 'same', { message: 'an image has no video of its own', path: ['scope'] }),
+    async (s, input): Promise<SimilarSearch> => {
+      const model = input.model !== undefined ? await getEmbeddingModel(s, input.model) : null;
+      const videoId = input.video !== undefined ? await resolveVideoRef(s.db.reader, input.video) : null;
+      const example = await resolveExample(s, { ...input, videoId }, model);
+      await awaitClipJobs(s, await queueClipJobs(s, { model }));
+      const positions = new Map<number, Clip>();
+      for (const v of await s.db.reader.selectFrom('videos').select('id').execute())
+        for (const c of await activeClips(s.db.reader, v.id)) positions.set(c.id, c);
+      const { set, refs } = model ? await clipEmbeddingVectors(s.db.reader, model) : await clipFingerprintVectors(s.db.reader);
+      let query = example.vector;
+      let self = -1;
+      if (!query) {
+        self = refs.findIndex((r) => r.clipId === example.clipId);
+        if (self < 0)
+          throw new FramewiseError(
+            'precondition',
+            `Clip ${example.n} of video ${videoId} has no ${model ? 'embedding' : 'fingerprint'}: its file cannot be read`,
+          );
+        query = set.data.slice(self * set.dim, (self + 1) * set.dim);
+      }
       const labelled = input.label === undefined ? null : await labelledRanges(s, input.label);
-      const inLabel = (clipId: number, videoId: number) => {
+      const inLabel = (clipId: number, vid: number) => {
         if (!labelled) return true;
         const p = positions.get(clipId);
-        return Boolean(p && labelled.get(videoId)?.some((r) => p.startFrame < r.end && r.start < p.endFrame));
+        return Boolean(p && labelled.get(vid)?.some((r) => p.startFrame < r.end && r.start < p.endFrame));
       };
-      const row = refs.findIndex((r) => r.clipId === query.id);
-      const q = set.data.slice(row * set.dim, (row + 1) * set.dim);
-      const hits = nearest(set, q, {
+      const hits = nearest(set, query, {
         top: input.top,
         ...(input.threshold !== undefined ? { threshold: input.threshold } : {}),
         keep: (r) =>
-          r !== row &&
+          r !== self &&
+          positions.has(refs[r]!.clipId) &&
           inLabel(refs[r]!.clipId, refs[r]!.videoId) &&
           (input.scope === 'all' || (input.scope === 'same' ? refs[r]!.videoId === videoId : refs[r]!.videoId !== videoId)),
       });
       const n = await names(s, [...new Set(hits.map((f) => refs[f.row]!.videoId))]);
       return {
         videoId,
-        clipId: query.id,
-        n: query.n,
+        clipId: example.clipId,
+        n: example.n,
+        time: example.time,
+        image: input.image ?? null,
         by: model ? `model:${model.name}` : 'fingerprint',
         results: hits.map((f) => {
           const ref = refs[f.row]!;
@@ -175,24 +216,21 @@ export const similarCommands = {
       };
     },
   ),
-  /** Record an embedding model from its manifest (docs/models.md, output kind "embedding"). */
-  'similar.addModel': command(z.object({ manifest: z.string().min(1) }).strict(), async (s, { manifest }) => {
-    const m = await addEmbeddingModel(s.db.writer, manifest);
-    return { name: m.name, modelKey: m.modelKey, length: m.manifest.output.length };
-  }),
+  /** The embedding models of the model store (task "embedding"; added with `models.add`). */
   'similar.models': command(z.object({}).strict(), async (s) => listEmbeddingModels(s.db.reader)),
-  /** The stored embedding of a clip (by position), made first when missing or from an older model version. */
+  /** The stored embedding of a clip (by position), made first (a `clip-embeddings` job) when missing or outdated. */
   'similar.embedding': command(
     z.object({ video: videoRef, clip: z.number().int().positive(), model: z.string().min(1) }).strict(),
     async (s, input) => {
       const videoId = await resolveVideoRef(s.db.reader, input.video);
-      const model = await getEmbeddingModel(s.db.reader, input.model);
-      const clips = await ensureClipFingerprints(s, videoId);
+      const model = await getEmbeddingModel(s, input.model);
+      const clips = await activeClips(s.db.reader, videoId);
       const clip = clips[input.clip - 1];
       if (!clip) throw new FramewiseError('not_found', `The video has ${clips.length} clips; no clip ${input.clip}`);
-      const computed = await ensureClipEmbeddings(s, model, [videoId]);
+      const jobs = await awaitClipJobs(s, await queueClipJobs(s, { model, videoIds: [videoId] }));
+      const computed = jobs.reduce((a, j) => a + ((j.output as { clips?: number } | null)?.clips ?? 0), 0);
       const v = await storedEmbedding(s.db.reader, clip.id, model.name);
-      return { clipId: clip.id, modelKey: model.modelKey, computed, vector: v ? Array.from(v) : [] };
+      return { clipId: clip.id, modelKey: model.modelKey, computed, jobIds: jobs.map((j) => j.id), vector: v ? Array.from(v) : [] };
     },
   ),
 };

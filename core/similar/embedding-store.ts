@@ -1,22 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Migration } from '../db/migrations.js';
-import { nowIso } from '../db/open.js';
 import { embeddingManifestSchema, type EmbeddingManifest } from '../predict/manifest.js';
-import { FramewiseError, isNodeError } from '../util/errors.js';
+import { getStoredEmbeddingModel, listEmbeddingModelRows } from '../predict/model-store.js';
+import type { Services } from '../services.js';
 import type { ClipTables } from '../clips/store.js';
 import type { Db } from './store.js';
 
-/** An embedding model: its manifest and .onnx file (referenced where they are), keyed by their content. */
-export interface EmbeddingModelsTable {
-  name: string;
-  manifest_json: string;
-  model_path: string;
-  /** sha256 of the manifest and the .onnx file: a clip's embedding is recomputed when this changes. */
-  model_key: string;
-  added_at: string;
-}
+/**
+ * Embedding models live in the model store of the prediction models (`framewise models add`, task
+ * "embedding": validated, copied into the library, listed with the others). Here: the clips' embeddings.
+ */
 
 /** One clip's embedding (the mean of its keyframes' vectors), float32 little-endian. */
 export interface ClipEmbeddingsTable {
@@ -28,7 +21,7 @@ export interface ClipEmbeddingsTable {
   vector: Uint8Array;
 }
 
-export type EmbeddingTables = { embedding_models: EmbeddingModelsTable; clip_embeddings: ClipEmbeddingsTable } & ClipTables;
+export type EmbeddingTables = { clip_embeddings: ClipEmbeddingsTable } & ClipTables;
 export const embeddingTables = (db: Db) => db.withTables<EmbeddingTables>();
 
 export const embeddingMigrations: Migration[] = [
@@ -54,75 +47,47 @@ export const embeddingMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Embedding models moved into the model store (`models`, task "embedding"): the separate list of models
+    // referenced outside the library goes; clip embeddings (recomputable) follow the store's models.
+    version: 92,
+    name: 'clip embeddings of models in the model store',
+    up: `
+      DROP TABLE clip_embeddings;
+      DROP TABLE embedding_models;
+      CREATE TABLE clip_embeddings (
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        model_name TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+        model_key TEXT NOT NULL,
+        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        keyframes INTEGER NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (clip_id, model_name)
+      );
+      CREATE INDEX clip_embeddings_video ON clip_embeddings(video_id, model_name);
+    `,
+  },
 ];
 
 export interface EmbeddingModel {
   name: string;
   manifest: EmbeddingManifest;
+  /** The .onnx file in the library's model store. */
   modelPath: string;
+  /** Manifest and file content: a clip's embedding is recomputed when this changes. */
   modelKey: string;
 }
 
-async function readOrFail(file: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    if (isNodeError(err) && err.code === 'ENOENT') throw new FramewiseError('file_missing', `${file}: the ${what} does not exist`);
-    throw new FramewiseError('file_unreadable', `${file}: cannot read the ${what} (${(err as Error).message})`);
-  }
-}
+const keyOf = (manifestJson: string, sha256: string) => createHash('sha256').update(manifestJson).update(sha256).digest('hex');
 
-/** Validate an embedding model's manifest and file and record it (again, when either changed). */
-export async function addEmbeddingModel(db: Db, manifestPath: string): Promise<EmbeddingModel> {
-  const abs = path.resolve(manifestPath);
-  const text = await readOrFail(abs, 'manifest');
-  let json: unknown;
-  try {
-    json = JSON.parse(text.toString('utf8'));
-  } catch (err) {
-    throw new FramewiseError('invalid_model', `${abs}: the manifest is not valid JSON (${(err as Error).message})`);
-  }
-  const parsed = embeddingManifestSchema.safeParse(json);
-  if (!parsed.success)
-    throw new FramewiseError(
-      'invalid_model',
-      `${abs}: invalid embedding model manifest: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`,
-    );
-  const manifest = parsed.data;
-  if (path.isAbsolute(manifest.file)) throw new FramewiseError('invalid_model', `${abs}: "file" must be relative to the manifest's folder`);
-  const modelPath = path.resolve(path.dirname(abs), manifest.file);
-  const bytes = await readOrFail(modelPath, 'model file');
-  const modelKey = createHash('sha256').update(JSON.stringify(manifest)).update(bytes).digest('hex');
-  const row = {
-    name: manifest.name,
-    manifest_json: JSON.stringify(manifest),
-    model_path: modelPath,
-    model_key: modelKey,
-    added_at: nowIso(),
-  };
-  await embeddingTables(db)
-    .insertInto('embedding_models')
-    .values(row)
-    .onConflict((oc) => oc.column('name').doUpdateSet(row))
-    .execute();
-  return { name: manifest.name, manifest, modelPath, modelKey };
-}
-
-export async function getEmbeddingModel(db: Db, name: string): Promise<EmbeddingModel> {
-  const r = await embeddingTables(db).selectFrom('embedding_models').selectAll().where('name', '=', name).executeTakeFirst();
-  if (!r) throw new FramewiseError('not_found', `No embedding model named "${name}" (add one with its manifest first)`);
-  return {
-    name: r.name,
-    manifest: embeddingManifestSchema.parse(JSON.parse(r.manifest_json)),
-    modelPath: r.model_path,
-    modelKey: r.model_key,
-  };
+export async function getEmbeddingModel(s: Pick<Services, 'db' | 'dataDir'>, name: string): Promise<EmbeddingModel> {
+  const m = await getStoredEmbeddingModel(s.db.reader, s.dataDir, name);
+  return { name: m.row.name, manifest: m.manifest, modelPath: m.file, modelKey: keyOf(m.row.manifest_json, m.row.sha256) };
 }
 
 export async function listEmbeddingModels(db: Db): Promise<Array<{ name: string; version: string; length: number; modelKey: string }>> {
-  const rows = await embeddingTables(db).selectFrom('embedding_models').selectAll().orderBy('name').execute();
-  return rows.map((r) => {
+  return (await listEmbeddingModelRows(db)).map((r) => {
     const m = embeddingManifestSchema.parse(JSON.parse(r.manifest_json));
-    return { name: r.name, version: m.version, length: m.output.length, modelKey: r.model_key };
+    return { name: r.name, version: m.version, length: m.output.length, modelKey: keyOf(r.manifest_json, r.sha256) };
   });
 }

@@ -1,8 +1,8 @@
 /**
  * Clip embeddings: each clip's keyframes (three, spread as the clips' keyframe images are) decoded at the model's
  * input size through a pipe, run through the model in the inference worker (the one predictions use), pooled and
- * normalised as the manifest says, averaged per clip and stored as float32. A clip is embedded again only when
- * the model (manifest or .onnx file) changed.
+ * normalised as the manifest says, averaged per clip and stored as float32 by the `clip-embeddings` job (in one
+ * transaction at its end). A clip is embedded again only when the model (manifest or .onnx file) changed.
  */
 import { keyframeFrames } from '../clips/media.js';
 import { activeRows, toClips, type Clip } from '../clips/store.js';
@@ -12,7 +12,7 @@ import { InferenceWorker } from '../predict/inference-pool.js';
 import type { EmbeddingManifest } from '../predict/manifest.js';
 import { numberingFps } from '../scenes/store.js';
 import type { Services } from '../services.js';
-import { FramewiseError } from '../util/errors.js';
+import { cancelled, FramewiseError } from '../util/errors.js';
 import { frameToTime } from '../util/fraction.js';
 import { embeddingTables, type EmbeddingModel } from './embedding-store.js';
 import { floatsOf, toBlob, type Db } from './store.js';
@@ -36,87 +36,175 @@ export function meanVector(vectors: Float32Array[], m: EmbeddingManifest): Float
   return m.output.normalisation === 'l2' ? normalise(out) : out;
 }
 
-async function keyframePixels(s: Services, file: string, times: number[], m: EmbeddingManifest): Promise<ArrayBuffer> {
+async function framePixels(s: Services, file: string, times: number[], m: EmbeddingManifest, signal?: AbortSignal): Promise<ArrayBuffer> {
   const { width, height } = m.input;
   const frameBytes = width * height * 3;
   const all = new Uint8Array(times.length * frameBytes);
   for (const [i, t] of times.entries()) {
-    const rgb = await readFrameRgb(s.ffmpeg, file, t, { width, height });
+    const rgb = await readFrameRgb(s.ffmpeg, file, t, { width, height }, signal);
     if (!rgb) throw new FramewiseError('undecodable', `${file}: the frame at ${t.toFixed(3)} s could not be decoded`);
-    if (m.input.colorOrder === 'BGR') for (let p = 0; p < rgb.length; p += 3) [rgb[p], rgb[p + 2]] = [rgb[p + 2]!, rgb[p]!];
     all.set(rgb, i * frameBytes);
   }
   return all.buffer;
 }
 
-/** Embed every active clip of `videoIds` that has no embedding from this version of the model. */
-export async function ensureClipEmbeddings(s: Services, model: EmbeddingModel, videoIds: number[]): Promise<number> {
-  const m = model.manifest;
-  if (m.input.resize !== 'stretch')
+/** Packed RGB frames at the model's input size → the channel order the model takes (in place). */
+function toModelOrder(pixels: Uint8Array, m: EmbeddingManifest): void {
+  if (m.input.colorOrder === 'BGR') for (let p = 0; p < pixels.length; p += 3) [pixels[p], pixels[p + 2]] = [pixels[p + 2]!, pixels[p]!];
+}
+
+function requireStretch(model: EmbeddingModel): void {
+  if (model.manifest.input.resize !== 'stretch')
     throw new FramewiseError('invalid_model', `${model.name}: embedding models take "resize": "stretch" for now`);
+}
+
+const valuesPerFrame = (m: EmbeddingManifest) => m.output.length * (m.output.pooling === 'mean' ? m.output.tokens! : 1);
+
+/** The model's inference worker (the one predictions use), for raw vectors: no activation. */
+function startWorker(model: EmbeddingModel): Promise<InferenceWorker> {
+  const m = model.manifest;
+  return InferenceWorker.start(model.modelPath, {
+    inputName: m.input.name,
+    outputName: m.output.name,
+    layout: m.input.layout,
+    width: m.input.width,
+    height: m.input.height,
+    scale: m.input.scale,
+    mean: m.input.mean,
+    std: m.input.std,
+    labels: valuesPerFrame(m),
+    activation: 'none',
+    maxBatch: null,
+  });
+}
+
+export interface ClipEmbeddingRow {
+  clip_id: number;
+  model_name: string;
+  model_key: string;
+  video_id: number;
+  keyframes: number;
+  vector: Uint8Array;
+}
+
+/** Videos with at least one active clip without an embedding from this version of the model. */
+export async function videosMissingClipEmbeddings(db: Db, model: EmbeddingModel): Promise<number[]> {
+  const rows = await embeddingTables(db)
+    .selectFrom('clips')
+    .leftJoin('clip_embeddings', (j) =>
+      j
+        .onRef('clip_embeddings.clip_id', '=', 'clips.id')
+        .on('clip_embeddings.model_name', '=', model.name)
+        .on('clip_embeddings.model_key', '=', model.modelKey),
+    )
+    .select('clips.video_id')
+    .distinct()
+    .where('clips.retired_by', 'is', null)
+    .where('clip_embeddings.clip_id', 'is', null)
+    .orderBy('clips.video_id')
+    .execute();
+  return rows.map((r) => r.video_id);
+}
+
+/** Embed the active clips of a video that have no embedding from this model version (nothing is written here). */
+export async function computeClipEmbeddings(
+  s: Services,
+  model: EmbeddingModel,
+  videoId: number,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ClipEmbeddingRow[]> {
+  requireStretch(model);
+  const m = model.manifest;
   const current = new Set(
     (
       await embeddingTables(s.db.reader)
         .selectFrom('clip_embeddings')
         .select('clip_id')
+        .where('video_id', '=', videoId)
         .where('model_name', '=', model.name)
         .where('model_key', '=', model.modelKey)
         .execute()
     ).map((r) => r.clip_id),
   );
-  const perFrame = m.output.length * (m.output.pooling === 'mean' ? m.output.tokens! : 1);
-  let worker: InferenceWorker | null = null;
-  let embedded = 0;
+  const row = await getVideoRow(s.db.reader, videoId);
+  const fps = numberingFps(row);
+  const clips: Clip[] = toClips(await activeRows(s.db.reader, videoId), fps).filter((c) => !current.has(c.id));
+  if (!clips.length) return [];
+  const perFrame = valuesPerFrame(m);
+  const out: ClipEmbeddingRow[] = [];
+  const worker = await startWorker(model);
   try {
-    for (const videoId of videoIds) {
-      const row = await getVideoRow(s.db.reader, videoId);
-      const fps = numberingFps(row);
-      const clips: Clip[] = toClips(await activeRows(s.db.reader, videoId), fps).filter((c) => !current.has(c.id));
-      for (const c of clips) {
-        worker ??= await InferenceWorker.start(model.modelPath, {
-          inputName: m.input.name,
-          outputName: m.output.name,
-          layout: m.input.layout,
-          width: m.input.width,
-          height: m.input.height,
-          scale: m.input.scale,
-          mean: m.input.mean,
-          std: m.input.std,
-          labels: perFrame,
-          activation: 'none',
-          maxBatch: null,
-        });
-        const frames = [...new Set(keyframeFrames(c.startFrame, c.endFrame, KEYFRAMES_PER_CLIP))];
-        const out = await worker.infer(
-          await keyframePixels(
-            s,
-            row.path,
-            frames.map((f) => frameToTime(f, fps)),
-            m,
-          ),
-          frames.length,
-        );
-        const vectors = frames.map((_, i) => poolAndNormalise(out.subarray(i * perFrame, (i + 1) * perFrame), m));
-        const values = {
-          clip_id: c.id,
-          model_name: model.name,
-          model_key: model.modelKey,
-          video_id: videoId,
-          keyframes: frames.length,
-          vector: toBlob(meanVector(vectors, m)),
-        };
-        await embeddingTables(s.db.writer)
-          .insertInto('clip_embeddings')
-          .values(values)
-          .onConflict((oc) => oc.columns(['clip_id', 'model_name']).doUpdateSet(values))
-          .execute();
-        embedded++;
-      }
+    for (const [i, c] of clips.entries()) {
+      if (opts.signal?.aborted) throw cancelled();
+      const frames = [...new Set(keyframeFrames(c.startFrame, c.endFrame, KEYFRAMES_PER_CLIP))];
+      const pixels = await framePixels(
+        s,
+        row.path,
+        frames.map((f) => frameToTime(f, fps)),
+        m,
+        opts.signal,
+      );
+      toModelOrder(new Uint8Array(pixels), m);
+      const values = await worker.infer(pixels, frames.length);
+      const vectors = frames.map((_, k) => poolAndNormalise(values.subarray(k * perFrame, (k + 1) * perFrame), m));
+      out.push({
+        clip_id: c.id,
+        model_name: model.name,
+        model_key: model.modelKey,
+        video_id: videoId,
+        keyframes: frames.length,
+        vector: toBlob(meanVector(vectors, m)),
+      });
+      opts.onProgress?.(i + 1, clips.length);
     }
   } finally {
-    await worker?.close();
+    await worker.close();
   }
-  return embedded;
+  return out;
+}
+
+/** Store clip embeddings (inside the job's transaction); clips removed meanwhile are skipped. */
+export async function saveClipEmbeddings(db: Db, rows: ClipEmbeddingRow[]): Promise<number> {
+  if (!rows.length) return 0;
+  const live = new Set(
+    (
+      await embeddingTables(db)
+        .selectFrom('clips')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.clip_id),
+        )
+        .execute()
+    ).map((r) => r.id),
+  );
+  let saved = 0;
+  for (const values of rows) {
+    if (!live.has(values.clip_id)) continue;
+    await embeddingTables(db)
+      .insertInto('clip_embeddings')
+      .values(values)
+      .onConflict((oc) => oc.columns(['clip_id', 'model_name']).doUpdateSet(values))
+      .execute();
+    saved++;
+  }
+  return saved;
+}
+
+/** The embedding of one picture (packed RGB at the model's input size), as a unit vector for the search. */
+export async function embedPicture(model: EmbeddingModel, rgb: Uint8Array): Promise<Float32Array> {
+  requireStretch(model);
+  const m = model.manifest;
+  const pixels = new Uint8Array(rgb);
+  toModelOrder(pixels, m);
+  const worker = await startWorker(model);
+  try {
+    const values = await worker.infer(pixels.buffer, 1);
+    return normalise(poolAndNormalise(values, m));
+  } finally {
+    await worker.close();
+  }
 }
 
 /** The active clips' embeddings from this model version, as unit vectors for cosine search. */

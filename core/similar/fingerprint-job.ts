@@ -11,7 +11,8 @@ import { allSequences, saveNearDuplicates, saveVideoFingerprint } from './store.
 export const FLAG_THRESHOLD = 0.8;
 
 /**
- * The `fingerprint` job (a follow-up of every import): the video's fingerprint sequence, then a comparison with
+ * The `fingerprint` job (a background follow-up of every import): the video's fingerprint sequence (decoded the
+ * cheap way, see fingerprint.ts), then a comparison with
  * every other video's, flagging near-duplicates ("looks like video N (94 %)"). Sequence and flags are written in
  * one transaction.
  */
@@ -24,6 +25,8 @@ export const fingerprintJob = defineJobKind({
     nearDuplicates: z.array(z.object({ otherId: z.number().int(), score: z.number() })),
   }),
   videoId: (i) => i.videoId,
+  // Nobody waits for it at import: jobs a person started run first.
+  background: true,
   precondition: async (s, i) => void (await requireProbedVideo(s, i.videoId)),
   async run(ctx, input) {
     const row = await requireProbedVideo(ctx.services, input.videoId);

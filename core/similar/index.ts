@@ -1,6 +1,7 @@
 import { defineCapability, type CommandTypes } from '../capability.js';
 import { duplicatesCommand, similarCommand } from './cli.js';
 import { similarCommands } from './commands.js';
+import { clipEmbeddingsJob, clipFingerprintsJob } from './clip-jobs.js';
 import { fingerprintJob } from './fingerprint-job.js';
 import { similarMigrations } from './store.js';
 import { embeddingMigrations } from './embedding-store.js';
@@ -9,7 +10,7 @@ import { embeddingMigrations } from './embedding-store.js';
 export const similar = defineCapability({
   name: 'similar',
   commands: similarCommands,
-  jobKinds: [fingerprintJob],
+  jobKinds: [fingerprintJob, clipFingerprintsJob, clipEmbeddingsJob],
   migrations: [...similarMigrations, ...embeddingMigrations],
   cli: [duplicatesCommand, similarCommand],
 });
@@ -18,4 +19,4 @@ declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof similarCommands> {}
 }
 
-export type { NearDuplicatePair, SimilarClip } from './commands.js';
+export type { NearDuplicatePair, SimilarClip, SimilarSearch } from './commands.js';

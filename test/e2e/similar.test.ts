@@ -73,6 +73,14 @@ test(
     const videos = await page.getByTestId('similar-result').evaluateAll((els) => els.map((e) => e.getAttribute('data-video')));
     assert.ok(!videos.includes('2'), 'other videos only');
 
+    // Find similar to the frame the player shows (the copy's first frame = the original at 2 s, in its clip 1).
+    await page.getByTestId('similar-run-frame').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=similar-result]')?.getAttribute('data-clip') === '1', undefined, {
+      timeout: 60_000,
+    });
+    const byFrame = page.getByTestId('similar-result').first();
+    assert.equal(await byFrame.getAttribute('data-video'), '1');
+
     // Back in the library the badge is gone (the pair is decided).
     await page.evaluate(() => (window.location.hash = '#/'));
     await page.getByTestId('video-badges').first().waitFor();

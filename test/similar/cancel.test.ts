@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openTempCore } from '../helpers/library.js';
+import { importAndWait, openTempCore } from '../helpers/library.js';
 import { longerFootage } from '../helpers/similar.js';
-import { hasFingerprint } from '../../core/similar/store.js';
+import { replaceClips } from '../../core/clips/edits.js';
+import { hasFingerprint, type SimilarTables } from '../../core/similar/store.js';
 
 const ffmpegChildren = () => {
   try {
@@ -41,6 +42,49 @@ test('fingerprint job: cancelling stops ffmpeg and stores nothing; running it ag
     assert.equal((await lib.core.services.jobs.waitFor(again.jobId, 120_000)).state, 'succeeded');
     assert.equal(await hasFingerprint(lib.core.services.db.reader, videoId), true);
     assert.equal((await lib.core.call('similar.fingerprint', { video: videoId })).jobId, null, 'stored: not again');
+  } finally {
+    await lib.close();
+  }
+});
+
+test('clip-fingerprints job: progress and ETA in the jobs list; cancelling stops ffmpeg and stores nothing; a search queues and awaits it', async () => {
+  const lib = await openTempCore({ concurrency: 1 });
+  try {
+    const [imp] = await importAndWait(lib.core, [await longerFootage()]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    // 60 clips of 1.5 s: one small frame decoded per clip.
+    const ranges = Array.from({ length: 60 }, (_, i) => ({ startFrame: i * 45, endFrame: (i + 1) * 45 }));
+    await replaceClips(lib.core.services, videoId, ranges);
+    const stored = async () =>
+      (await lib.core.services.db.reader.withTables<SimilarTables>().selectFrom('clip_fingerprints').select('clip_id').execute()).length;
+
+    const { jobIds } = await lib.core.call('similar.prepare', {});
+    assert.equal(jobIds.length, 1);
+    const deadline = Date.now() + 60_000;
+    let job = await lib.core.call('jobs.get', { id: jobIds[0]! });
+    while (Date.now() < deadline && !(job.state === 'running' && job.progress > 0 && job.etaSeconds !== null)) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = await lib.core.call('jobs.get', { id: jobIds[0]! });
+    }
+    assert.equal(job.kind, 'clip-fingerprints');
+    assert.equal(job.state, 'running', 'the job reports progress while it runs');
+    assert.ok(job.etaSeconds !== null && job.etaSeconds >= 0, `an ETA: ${job.etaSeconds}`);
+    assert.ok(
+      (await lib.core.call('jobs.list', { kind: 'clip-fingerprints' })).some((j) => j.id === job.id),
+      'in the jobs list',
+    );
+    await lib.core.call('jobs.cancel', { id: job.id });
+    assert.equal((await lib.core.services.jobs.waitFor(job.id, 30_000)).state, 'cancelled');
+    assert.equal(await stored(), 0, 'a cancelled job stores nothing');
+    assert.equal(ffmpegChildren(), 0, 'ffmpeg was stopped');
+
+    // A search needs the fingerprints: it queues the job again and waits for it.
+    const found = await lib.core.call('similar.search', { video: videoId, clip: 1, top: 3 });
+    assert.equal(found.results.length, 3);
+    assert.equal(await stored(), 60);
+    const jobs = await lib.core.call('jobs.list', { kind: 'clip-fingerprints' });
+    assert.deepEqual(jobs.map((j) => j.state).sort(), ['cancelled', 'succeeded']);
+    assert.deepEqual((await lib.core.call('similar.prepare', {})).jobIds, [], 'all stored: nothing to queue');
   } finally {
     await lib.close();
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
+import { generated } from '../helpers/media.js';
 import { similarMedia, VARIANTS } from '../helpers/similar.js';
 
 interface Pair {
@@ -69,6 +70,27 @@ test('CLI: framewise duplicates --json; framewise similar <video>:<clip> --json 
     assert.ok(thresholded.results.every((r) => r.similarity >= 0.8));
     assert.ok(thresholded.results.some((r) => r.videoId === 2));
     assert.ok(!thresholded.results.some((r) => r.videoId === 3), JSON.stringify(thresholded.results));
+
+    // A single frame (the original at 6 s: mandelbrot) and the same picture as an image file.
+    const atSix = await json<Found & { time: number; clipId: number | null }>(
+      'similar',
+      '1',
+      '--at',
+      '6',
+      '--scope',
+      'other',
+      '--top',
+      '1',
+    );
+    assert.equal(atSix.time, 6);
+    assert.equal(atSix.clipId, null);
+    assert.deepEqual([atSix.results[0]!.videoId, atSix.results[0]!.n], [2, 2], JSON.stringify(atSix.results));
+    assert.ok(atSix.results[0]!.similarity > 0.8, JSON.stringify(atSix.results));
+    const picture = await generated('similar-original-6s.png', (out) => ['-ss', '6', '-i', original, '-frames:v', '1', out]);
+    const byImage = await json<Found>('similar', '--image', picture, '--top', '2');
+    assert.deepEqual(byImage.results.map((r) => `${r.videoId}:${r.n}`).sort(), ['1:2', '2:2'], JSON.stringify(byImage.results));
+    assert.equal((await cli('similar', '1', '--at', '6', '--image', picture)).code, 2);
+    assert.equal((await cli('similar', '1:2', '--at', '6')).code, 2);
 
     const bad = await cli('similar', '1:99');
     assert.notEqual(bad.code, 0);

@@ -27,11 +27,33 @@ test('embeddings: a test-built model, manifest normalisation and pooling, recomp
     const manifest = JSON.parse(readFileSync(l2, 'utf8')) as { output: Record<string, unknown> };
     writeFileSync(bad, JSON.stringify({ ...manifest, file: 'l2/colour.onnx', output: { ...manifest.output, pooling: 'mean' } }));
     await assert.rejects(
-      lib.core.call('similar.addModel', { manifest: bad }),
+      lib.core.call('models.add', { manifestPath: bad }),
       /invalid embedding model manifest: output.tokens: pooling "mean" needs "tokens"/,
     );
-    const added = await lib.core.call('similar.addModel', { manifest: l2 });
-    assert.equal(added.length, 4);
+    // Embedding models go through the model store: validated, copied in, listed with the classifiers.
+    const addModel = async (manifestPath: string) => {
+      const info = await lib.core.call('models.add', { manifestPath });
+      const listed = (await lib.core.call('similar.models', {})).find((m) => m.name === info.name)!;
+      return { ...info, modelKey: listed.modelKey };
+    };
+    const added = await addModel(l2);
+    assert.equal(added.task, 'embedding');
+    assert.deepEqual(added.embedding, { length: 4, pooling: 'none', tokens: null, normalisation: 'l2' });
+    assert.equal(added.isDefault, false, 'an embedding model never becomes the default (prediction) model');
+    const listed = await lib.core.call('models.list', {});
+    assert.ok(listed.some((m) => m.name === 'colour' && m.task === 'embedding'));
+    await assert.rejects(lib.core.call('predict.run', { video, model: 'colour' }), /is an embedding model/);
+    await assert.rejects(lib.core.call('models.setDefault', { name: 'colour' }), /is an embedding model/);
+    // The store refuses a file whose output does not match the manifest's embedding length.
+    const wrongLength = path.join(models.dir, 'wrong.json');
+    writeFileSync(
+      wrongLength,
+      JSON.stringify({ ...manifest, name: 'wrong', file: 'l2/colour.onnx', output: { ...manifest.output, length: 5 } }),
+    );
+    await assert.rejects(
+      lib.core.call('models.add', { manifestPath: wrongLength }),
+      /output "embedding" has shape \[N, 4\]; the manifest says \[N, 5\]/,
+    );
 
     // Same input → same vector: asking again computes nothing and returns the stored vector.
     const first = await lib.core.call('similar.embedding', { video, clip: 1, model: 'colour' });
@@ -44,27 +66,27 @@ test('embeddings: a test-built model, manifest normalisation and pooling, recomp
     assert.equal(again.computed, 0, 'unchanged model: nothing recomputed');
     assert.deepEqual(again.vector, first.vector);
     // Re-adding the identical model keeps its key; a new version recomputes and gives the same vector again.
-    assert.equal((await lib.core.call('similar.addModel', { manifest: l2 })).modelKey, added.modelKey);
+    assert.equal((await addModel(l2)).modelKey, added.modelKey);
     writeEmbeddingModel(path.join(models.dir, 'l2'), { name: 'colour', version: '2' });
-    const v2 = await lib.core.call('similar.addModel', { manifest: l2 });
+    const v2 = await addModel(l2);
     assert.notEqual(v2.modelKey, added.modelKey);
     const recomputed = await lib.core.call('similar.embedding', { video, clip: 1, model: 'colour' });
     assert.equal(recomputed.computed, 4);
     assert.deepEqual(recomputed.vector, first.vector, 'same model weights, same input → same vector');
     // Changed weights: recomputed, and the vector follows them.
     writeEmbeddingModel(path.join(models.dir, 'l2'), { name: 'colour', version: '3', weights: [0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1] });
-    await lib.core.call('similar.addModel', { manifest: l2 });
+    await addModel(l2);
     const changed = await lib.core.call('similar.embedding', { video, clip: 1, model: 'colour' });
     assert.equal(changed.computed, 4);
     assert.ok(Math.abs(changed.vector[0]!) < 0.03 && Math.abs(changed.vector[3]! - 1) < 0.03, `${changed.vector}`);
 
     // normalisation "none": the raw vector; pooling "mean" over two tokens gives the same back.
     const raw = writeEmbeddingModel(path.join(models.dir, 'raw'), { name: 'colour-raw', normalisation: 'none' });
-    await lib.core.call('similar.addModel', { manifest: raw });
+    await addModel(raw);
     const rawRed = (await lib.core.call('similar.embedding', { video, clip: 1, model: 'colour-raw' })).vector;
     assert.ok(Math.abs(norm(rawRed) - Math.SQRT2) < 0.05, `not normalised: ${rawRed}`);
     const pooled = writeEmbeddingModel(path.join(models.dir, 'tokens'), { name: 'colour-tokens', normalisation: 'none', tokens: true });
-    await lib.core.call('similar.addModel', { manifest: pooled });
+    await addModel(pooled);
     const pooledRed = (await lib.core.call('similar.embedding', { video, clip: 1, model: 'colour-tokens' })).vector;
     pooledRed.forEach((x, i) => assert.ok(Math.abs(x - rawRed[i]!) < 1e-5, `mean over tokens: ${pooledRed} vs ${rawRed}`));
 
@@ -97,6 +119,13 @@ test('embeddings: a test-built model, manifest normalisation and pooling, recomp
     assert.deepEqual((await lib.core.call('similar.search', { video, clip: 1, label: 'nbi' })).results, []);
     assert.equal(liveInferenceWorkers(), 0, 'the inference worker is closed after embedding');
     await assert.rejects(lib.core.call('similar.search', { video, clip: 1, model: 'nope' }), /No embedding model named "nope"/);
+    await assert.rejects(lib.core.call('similar.search', { video, clip: 1, model: 'frame-quality' }), /not an embedding model/);
+    // The clip embeddings ran as jobs, visible in the jobs list.
+    const jobs = await lib.core.call('jobs.list', { kind: 'clip-embeddings' });
+    assert.ok(
+      jobs.length >= 4 && jobs.every((j) => j.state === 'succeeded' && j.videoId === video),
+      JSON.stringify(jobs.map((j) => j.state)),
+    );
   } finally {
     await lib.close();
     models.cleanup();

@@ -3,16 +3,21 @@ import { EXIT_OK, UsageError } from '../../cli/command.js';
 import { formatBytes, table } from '../../cli/output.js';
 import type { ModelInfo } from '../../predict/types.js';
 
+/** "labels a, b" for a classifier, "vector of 512 (l2)" for an embedding model. */
+const outputOf = (m: ModelInfo) =>
+  m.embedding ? `vector of ${m.embedding.length} (${m.embedding.normalisation})` : `labels ${m.labels.join(', ')}`;
+
 function describe(m: ModelInfo): string {
-  return `${m.name}@${m.version}${m.isDefault ? ' (default)' : ''}: ${m.task}, labels ${m.labels.join(', ')}; input ${m.input.width}x${m.input.height} ${m.input.layout} ${m.input.colorOrder} ${m.input.resize}; sha256 ${m.sha256.slice(0, 16)}…`;
+  return `${m.name}@${m.version}${m.isDefault ? ' (default)' : ''}: ${m.task}, ${outputOf(m)}; input ${m.input.width}x${m.input.height} ${m.input.layout} ${m.input.colorOrder} ${m.input.resize}; sha256 ${m.sha256.slice(0, 16)}…`;
 }
 
 export const modelsCommand: CliCommand = {
   name: 'models',
-  summary: 'Manage prediction models: add <manifest.json>, list, remove <name>, default <name>',
+  summary: 'Manage models (prediction classifiers and embedding models): add <manifest.json>, list, remove <name>, default <name>',
   usage: 'models add <manifest.json> [--default] | models list | models remove <name> | models default <name>',
   help:
-    '  add <manifest.json>  validate the model (names, shapes, label count) and copy it into the library\n' +
+    '  add <manifest.json>  validate the model (names, shapes, label count or embedding length; float32 or float16)\n' +
+    '                       and copy it into the library\n' +
     '    --default          also make it the default model\n' +
     '  list                 the models in the library (the built-in frame-quality model is always there)\n' +
     '  remove <name>        remove a model (segments it produced stay)\n' +
@@ -34,12 +39,12 @@ export const modelsCommand: CliCommand = {
       const models = await core.call('models.list', {});
       out.result(models, () =>
         table(
-          ['name', 'version', 'task', 'labels', 'input', 'size', 'default', 'builtin'],
+          ['name', 'version', 'task', 'labels / vector', 'input', 'size', 'default', 'builtin'],
           models.map((m) => [
             m.name,
             m.version,
             m.task,
-            m.labels.join(','),
+            m.embedding ? `${m.embedding.length} values` : m.labels.join(','),
             `${m.input.width}x${m.input.height} ${m.input.layout}`,
             formatBytes(m.size),
             m.isDefault ? 'yes' : '',

@@ -25,8 +25,10 @@ export function PredictAction({ video }: VideoPanelProps) {
     let live = true;
     client()
       .call('models.list', {})
-      .then((list) => {
+      .then((all) => {
         if (!live) return;
+        // Embedding models (similar clips) share the model store but predict nothing.
+        const list = all.filter((x) => x.task !== 'embedding');
         setModels(list);
         setModel((m) => m || list.find((x) => x.isDefault)?.name || list[0]?.name || '');
       })

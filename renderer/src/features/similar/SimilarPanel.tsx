@@ -6,6 +6,7 @@ import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
+import { usePlayer } from '../video/player.js';
 import { loadDuplicates, useDuplicates, watchDuplicates } from './duplicatesStore.js';
 import './locales/types.js';
 
@@ -89,12 +90,13 @@ export function SimilarPanel({ video }: VideoPanelProps) {
       .then((m) => setModels(m.map((x) => x.name)))
       .catch(() => setModels([]));
   }, []);
-  const find = async () => {
+  /** By the clip number, or by the picture the player shows now (that frame alone). */
+  const find = async (by: 'clip' | 'frame') => {
     setBusy(true);
     try {
       const r = await client().call('similar.search', {
         video: video.id,
-        clip,
+        ...(by === 'clip' ? { clip } : { time: usePlayer.getState().currentTime }),
         threshold,
         scope,
         top: 10,
@@ -158,8 +160,11 @@ export function SimilarPanel({ video }: VideoPanelProps) {
           ))}
         </select>
       </label>
-      <Button size="sm" onClick={() => void find()} disabled={busy} data-testid="similar-run">
+      <Button size="sm" onClick={() => void find('clip')} disabled={busy} data-testid="similar-run">
         {t('search.run')}
+      </Button>
+      <Button size="sm" onClick={() => void find('frame')} disabled={busy} data-testid="similar-run-frame">
+        {t('search.runFrame')}
       </Button>
       {results && (
         <ol data-testid="similar-results">

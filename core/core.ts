@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { commandDef, isCommandName, type CommandInput, type CommandName, type CommandOutput } from './api/commands.js';
 import type { CoreEvent } from './events/types.js';
-import { openLibraryDb, type LibraryDb } from './db/open.js';
+import { diskFullError, openLibraryDb, openLibraryDbReadOnly, type LibraryDb } from './db/open.js';
 import { EventBus } from './events/bus.js';
 import { ChangeFeed } from './events/feed.js';
 import { Ffmpeg } from './ffmpeg/index.js';
@@ -17,7 +17,7 @@ import { slotStore, type Services } from './services.js';
 import { readSettings } from './settings/store.js';
 import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
-import { errorForLog, openLibraryLog } from './util/log.js';
+import { errorForLog, openLibraryLog, silentLog } from './util/log.js';
 import { exportMediaPath } from './anonymize/media.js';
 import { unlockLibraryText } from './patient/key.js';
 import { clipMediaPath } from './clips/exported.js';
@@ -44,11 +44,13 @@ export class Core implements CoreHandle {
     const dataDir = resolveDataDir(opts.dataDir);
     // The database first: a library folder that cannot be opened (a file, no permission) fails here with its
     // reason, before the log (which lives inside that folder) is started.
-    const db: LibraryDb = openLibraryDb(dataDir, allMigrations);
+    const readOnly = opts.readOnly === true;
+    const db: LibraryDb = readOnly ? openLibraryDbReadOnly(dataDir, allMigrations) : openLibraryDb(dataDir, allMigrations);
     let log: Awaited<ReturnType<typeof openLibraryLog>>['log'];
     let closeLog: () => Promise<void>;
     try {
-      ({ log, close: closeLog } = await openLibraryLog(dataDir));
+      // Read-only (a full disk): a log file could not be written either.
+      ({ log, close: closeLog } = readOnly ? { log: silentLog, close: () => Promise.resolve() } : await openLibraryLog(dataDir));
     } catch (err) {
       await db.close();
       throw err;
@@ -67,9 +69,10 @@ export class Core implements CoreHandle {
       let services: Services;
       const get = () => services;
       const jobs = new JobQueue<Services>(get, registry);
-      const runner = opts.runJobs
-        ? new JobRunner<Services>(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency(), opts.identity)
-        : null;
+      const runner =
+        opts.runJobs && !readOnly
+          ? new JobRunner<Services>(get, registry, opts.concurrency ?? settings.jobConcurrency ?? defaultConcurrency(), opts.identity)
+          : null;
       services = {
         log,
         dataDir,
@@ -87,11 +90,14 @@ export class Core implements CoreHandle {
       // The key first: file names, paths and job data are stored sealed with it (core/db/sealed-text.ts).
       await unlockLibraryText(services);
       // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).
-      await reapAbandoned(services, allCleanups);
+      // Read-only, nothing can be removed or recorded: the next writable start does it.
+      if (!readOnly) await reapAbandoned(services, allCleanups);
       if (runner && opts.ownJobsOnly) runner.ownJobsOnly();
       const core = new Core(services, closeLog);
-      core.feed = new ChangeFeed(db, events);
-      await core.feed.start();
+      if (!readOnly) {
+        core.feed = new ChangeFeed(db, events);
+        await core.feed.start();
+      }
       // Without the library key nothing that names a file can be stored: this process runs no jobs.
       if (runner && db.sealed.unlocked) await runner.start();
       log.info({ schemaVersion: db.schemaVersion, runsJobs: runner !== null }, 'library opened');
@@ -100,7 +106,7 @@ export class Core implements CoreHandle {
       log.error({ err: errorForLog(err) }, 'library did not open');
       await db.close();
       await closeLog();
-      throw err;
+      throw diskFullError(dataDir, err) ?? err;
     }
   }
 
@@ -131,7 +137,8 @@ export class Core implements CoreHandle {
         { command: name, ms: Math.round(performance.now() - started), err: e },
         'command failed',
       );
-      throw err;
+      // The library's disk is full: say so, naming the folder (SQLite only says "database or disk is full").
+      throw diskFullError(this.services.dataDir, err, { databaseOnly: true }) ?? err;
     }
   }
 

@@ -15,6 +15,11 @@ export interface CoreOptions {
   identity?: RunnerIdentity;
   ffmpegPath?: string;
   ffprobePath?: string;
+  /**
+   * Open the library for reading only (its disk is full): no migration, no reaping, no jobs, no change feed, no
+   * log file; every write fails. Only commands that read (`list`, `info`) fall back to it.
+   */
+  readOnly?: boolean;
 }
 
 /**

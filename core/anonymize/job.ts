@@ -4,7 +4,7 @@ import type { Removal } from '../jobs/reaper.js';
 import { processAlive } from '../jobs/liveness.js';
 import path from 'node:path';
 import { z } from 'zod';
-import { nowIso } from '../db/open.js';
+import { diskFullError, nowIso } from '../db/open.js';
 import { countFrames } from '../ffmpeg/ops.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
@@ -401,7 +401,8 @@ export const anonymizeJob = defineJobKind({
         verification: res.verification,
         renderSeconds: res.renderSeconds,
       };
-    } catch (err) {
+    } catch (thrown) {
+      const err = diskFullError(services.dataDir, thrown, { databaseOnly: true }) ?? thrown;
       const e = serializeError(signal.aborted ? new FramewiseError('cancelled', 'Cancelled') : err);
       const verification = (e.details as { verification?: VerificationResult } | undefined)?.verification ?? null;
       const state = e.code === 'cancelled' ? 'cancelled' : e.code === 'verification_failed' ? 'rejected' : 'failed';
@@ -437,6 +438,26 @@ export const anonymizeJob = defineJobKind({
       .where('id', '=', output.exportId)
       .execute();
     await trx.updateTable('videos').set({ state: 'anonymized', updated_at: nowIso() }).where('id', '=', input.videoId).execute();
+  },
+  async commitFailed(services, _input, output, err) {
+    // Verified and published, but the library cannot record it (e.g. its disk is full): no file may exist that
+    // the audit does not show as verified. publish() made sure nothing was at this path before.
+    await rm(output.outputPath, { force: true });
+    const e = diskFullError(services.dataDir, err, { databaseOnly: true }) ?? err;
+    await services.db.writer
+      .updateTable('anonymize_exports')
+      .set({
+        state: 'failed',
+        temp_path: null,
+        error_json: JSON.stringify({
+          code: serializeError(e).code,
+          message: `The verified output could not be recorded in the library, so it was deleted: ${serializeError(e).message}`,
+        }),
+        finished_at: nowIso(),
+      })
+      .where('id', '=', output.exportId)
+      .execute()
+      .catch(() => undefined);
   },
   async afterCommit(services, input) {
     services.events.emit({ type: 'video.changed', video: await getVideoSummary(services.db.reader, input.videoId) });

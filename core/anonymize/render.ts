@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, link, mkdir, open, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, link, mkdir, open, realpath, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { sha256File } from '../util/fs.js';
-import { buildRenderArgs } from './filtergraph.js';
+import { renderAnonymizedVideo } from '../ffmpeg/anonymize-render.js';
 import { buildMaskImage } from './mask.js';
 import type { FrameTextReader } from './frame-reader.js';
 import type { PatientToken } from './tokens.js';
@@ -40,6 +40,19 @@ export interface RenderResult {
   size: number;
   verification: VerificationResult;
   renderSeconds: number;
+}
+
+/** Below this much free space an output folder is refused before rendering. */
+const MIN_FREE_BYTES = 64 * 1024;
+
+function diskFull(folder: string, what: string): FramewiseError {
+  return new FramewiseError('disk_full', `disk full in ${folder}: ${what}`, { folder });
+}
+
+/** ENOSPC while writing in `folder` (the temp file, its sync, the hard link) as a `disk_full` naming it. */
+function noRoom(err: unknown, folder: string): FramewiseError | null {
+  if (!isNodeError(err) || (err.code !== 'ENOSPC' && err.code !== 'EDQUOT')) return null;
+  return diskFull(folder, 'the anonymized video could not be written. No output was written.');
 }
 
 /** The share of progress the render takes; verification takes the rest. */
@@ -97,15 +110,13 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
   } catch (err) {
     const code = isNodeError(err) ? err.code : undefined;
     const why =
-      code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'EROFS'
-          ? 'read-only file system'
-          : code === 'ENOSPC'
-            ? 'the disk is full'
-            : (err as Error).message;
-    throw new FramewiseError(code === 'ENOSPC' ? 'disk_full' : 'file_unreadable', `Cannot write to the output folder ${outDir}: ${why}`);
+      code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (err as Error).message;
+    if (code === 'ENOSPC') throw diskFull(outDir, 'the output folder cannot be written');
+    throw new FramewiseError('file_unreadable', `Cannot write to the output folder ${outDir}: ${why}`);
   }
+  // Fail fast: a folder without room for even the file's header is not rendered into.
+  const room = await statfs(outDir).catch(() => null);
+  if (room && room.bavail * room.bsize < MIN_FREE_BYTES) throw diskFull(outDir, 'no space is left for the anonymized video');
   await mkdir(req.workDir, { recursive: true });
   const temp = req.tempPath ? path.resolve(req.tempPath) : path.join(outDir, `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
   if (path.dirname(temp) !== outDir) throw new FramewiseError('internal', 'The temp file must be in the output folder');
@@ -117,31 +128,31 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     let maskArg: { path: string; rect: Rect } | null = null;
     if (mask) {
       const maskPath = path.join(req.workDir, 'mask.png');
-      await writeFile(maskPath, mask.png);
+      await writeFile(maskPath, mask.png).catch((err: unknown) => {
+        throw noRoom(err, req.workDir) ?? err;
+      });
       maskArg = { path: maskPath, rect: mask.rect };
     }
-    const args = buildRenderArgs(req.plan, {
-      input: req.input,
-      mask: maskArg,
-      output: temp,
-      unsafeDisableMasks: req.unsafeDisableMasks ?? false,
-    });
     progress(0, 'rendering');
     const t0 = Date.now();
-    await req.ffmpeg
-      .run(args, {
+    await renderAnonymizedVideo(
+      req.ffmpeg,
+      req.plan,
+      { input: req.input, mask: maskArg, output: temp, unsafeDisableMasks: req.unsafeDisableMasks ?? false },
+      {
         ...(req.signal ? { signal: req.signal } : {}),
-        onProgress: (p) => progress(RENDER_SHARE * Math.min(1, p.outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof FramewiseError) || err.code === 'cancelled') throw err;
-        const sig = typeof err.details?.signal === 'string' ? ` (ffmpeg was stopped by ${err.details.signal})` : '';
-        throw new FramewiseError(
-          err.code,
-          `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`,
-          err.details,
-        );
-      });
+        onProgress: (outTime) => progress(RENDER_SHARE * Math.min(1, outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
+      },
+    ).catch((err: unknown) => {
+      if (!(err instanceof FramewiseError) || err.code === 'cancelled') throw err;
+      if (err.code === 'disk_full') throw diskFull(outDir, 'rendering the anonymized video stopped. No output was written.');
+      const sig = typeof err.details?.signal === 'string' ? ` (ffmpeg was stopped by ${err.details.signal})` : '';
+      throw new FramewiseError(
+        err.code,
+        `Rendering the anonymized video failed: ${err.message}${sig}. No output was written.`,
+        err.details,
+      );
+    });
     const renderSeconds = (Date.now() - t0) / 1000;
     // Make the bytes durable before they are checked and published.
     const fh = await open(temp, 'r+');
@@ -186,7 +197,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     return { outputPath: finalPath, sha256, size, verification, renderSeconds };
   } catch (err) {
     if (req.signal?.aborted && !(err instanceof FramewiseError && err.code === 'cancelled')) throw cancelled();
-    throw err;
+    throw noRoom(err, outDir) ?? err;
   } finally {
     if (!published) await rm(temp, { force: true }).catch(() => undefined);
   }

@@ -36,11 +36,7 @@ export async function speechToMute(
   }));
 }
 
-/** `volume=0` over the ranges (source seconds), or null when there is nothing to mute. */
-export function speechMuteFilter(ranges: TimeRange[]): string | null {
-  if (!ranges.length) return null;
-  return `volume=0:enable='${ranges.map((r) => `between(t,${r.start.toFixed(6)},${r.end.toFixed(6)})`).join('+')}'`;
-}
+export { speechMuteFilter } from '../ffmpeg/anonymize-render.js';
 
 /** Findings for every speech segment still audible in the output. */
 export async function verifySpeechMuted(ffmpeg: Ffmpeg, file: string, signal?: AbortSignal): Promise<VerificationFinding[]> {

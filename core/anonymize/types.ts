@@ -48,7 +48,8 @@ export type Segment = z.infer<typeof segmentSchema>;
 
 /**
  * A mask shown only during a frame range (half-open, source frame numbers): text that appears inside the
- * kept image mid-video (found by the text scan, by verification, or drawn by the reviewer). Always filled.
+ * kept image mid-video (found by the text scan, by verification, or drawn by the reviewer). Filled or strongly
+ * blurred, as the plan's mask style says; their rectangles carry a margin around the text.
  */
 export const timedMaskSchema = z
   .object({
@@ -92,6 +93,7 @@ export const anonymizeOptionsSchema = z
     muteSpeech: z.boolean().default(false),
     /** Crop the output to the endoscope region's rectangle instead of keeping the frame size. */
     crop: z.boolean().default(false),
+    /** Text boxes and time-ranged masks: filled black, or strongly blurred (the picture keeps its colours). */
     maskStyle: z.enum(['fill', 'blur']).default('fill'),
     codec: z.enum(['h264', 'hevc']).default('h264'),
     preset: presetSchema.default('fast'),
@@ -121,7 +123,7 @@ export interface MaskPlan {
   /** Filled (or blurred) text boxes, clipped to the frame and the kept area, padded. */
   boxes: Rect[];
   style: 'fill' | 'blur';
-  /** Filled boxes for a frame range only (source frames, half-open), clipped to the frame. */
+  /** Boxes for a frame range only (source frames, half-open), clipped to the frame; filled or blurred by `style`. */
   timed: TimedMask[];
 }
 

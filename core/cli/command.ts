@@ -26,6 +26,8 @@ export interface CliCommand {
   /** Extra help text (options). */
   help?: string;
   options?: ParseArgsConfig['options'];
+  /** The command only reads the library: on a full disk it opens it read-only instead of failing. */
+  readsOnly?: boolean;
   run(ctx: CliContext): Promise<number>;
 }
 

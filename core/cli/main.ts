@@ -115,7 +115,12 @@ export async function main(argv: string[]): Promise<number> {
       json: Boolean(values.json),
       out,
       openCore: async (extra = {}) => {
-        core ??= await Core.open({ ...base, ...extra });
+        core ??= await Core.open({ ...base, ...extra }).catch((err: unknown) => {
+          if (!command.readsOnly || !(err instanceof FramewiseError) || err.code !== 'disk_full') throw err;
+          // A full library disk: reading still works (nothing is reaped, no job runs, nothing is written).
+          out.info(`warning: ${err.message}; the library is opened read-only`);
+          return Core.open({ ...base, ...extra, runJobs: false, readOnly: true });
+        });
         return core;
       },
     });

@@ -44,6 +44,12 @@ export interface JobKindOf<S, I = unknown, O = unknown> {
   run(ctx: JobContextOf<S>, input: I): Promise<O>;
   /** May return a replacement output (e.g. with ids assigned by the insert). */
   commit?(trx: Transaction<Database>, input: I, output: O, services: S): Promise<O | void>;
+  /**
+   * The run succeeded but its success could not be recorded (the commit failed, e.g. the library's disk is
+   * full): undo what `run` made visible outside the database (a published file), so nothing exists that the
+   * library does not know. Best effort; the job is then marked failed with the commit's error.
+   */
+  commitFailed?(services: S, input: I, output: O, err: unknown): Promise<void>;
   /** Events to publish after a successful commit (e.g. video.changed). */
   afterCommit?(services: S, input: I, output: O): Promise<void>;
 }

@@ -3,9 +3,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { nowIso } from '../db/open.js';
+import { diskFullError, nowIso } from '../db/open.js';
 import type { JobHost, RunnerControl } from './host.js';
-import { FramewiseError, cancelled } from '../util/errors.js';
+import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
 import { errorForLog } from '../util/log.js';
 import type { AnyJobKindOf, JobContextOf } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
@@ -407,33 +407,43 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       const out = kind.output.safeParse(rawOutput);
       if (!out.success) throw new FramewiseError('internal', `Job ${row.kind} produced invalid output: ${out.error.message}`);
       let output = out.data;
+      const ran = output;
       const followUps: JobRow[] = [];
-      const finished = await this.db.transaction().execute(async (trx) => {
-        if (kind.commit) output = (await kind.commit(trx, input, output, services)) ?? output;
-        const updated = await trx
-          .updateTable('jobs')
-          .set({
-            state: 'succeeded',
-            progress: 1,
-            output_json: JSON.stringify(output),
-            finished_at: nowIso(),
-            eta_seconds: null,
-            stage: null,
-          })
-          .where('id', '=', row.id)
-          .where('state', '=', 'running')
-          .where('runner_id', '=', this.runnerId)
-          .returningAll()
-          .executeTakeFirst();
-        if (!updated) throw new FramewiseError('conflict', `Job ${row.id} was taken over by another process`);
-        await addJobEvent(trx, row.id, 'succeeded');
-        for (const f of kind.followUps?.(input, output) ?? []) {
-          const { input: followInput } = services.jobs.validate(f.kind, f.input);
-          const made = await services.jobs.insertJob(trx, f.kind, followInput, { owner: this.runnerId, parentId: row.id });
-          if (!made.existing) followUps.push(made.row);
-        }
-        return updated;
-      });
+      const finished = await this.db
+        .transaction()
+        .execute(async (trx) => {
+          if (kind.commit) output = (await kind.commit(trx, input, output, services)) ?? output;
+          const updated = await trx
+            .updateTable('jobs')
+            .set({
+              state: 'succeeded',
+              progress: 1,
+              output_json: JSON.stringify(output),
+              finished_at: nowIso(),
+              eta_seconds: null,
+              stage: null,
+            })
+            .where('id', '=', row.id)
+            .where('state', '=', 'running')
+            .where('runner_id', '=', this.runnerId)
+            .returningAll()
+            .executeTakeFirst();
+          if (!updated) throw new FramewiseError('conflict', `Job ${row.id} was taken over by another process`);
+          await addJobEvent(trx, row.id, 'succeeded');
+          for (const f of kind.followUps?.(input, output) ?? []) {
+            const { input: followInput } = services.jobs.validate(f.kind, f.input);
+            const made = await services.jobs.insertJob(trx, f.kind, followInput, { owner: this.runnerId, parentId: row.id });
+            if (!made.existing) followUps.push(made.row);
+          }
+          return updated;
+        })
+        .catch(async (err: unknown) => {
+          if (kind.commitFailed)
+            await kind
+              .commitFailed(services, input, ran, err)
+              .catch((e: unknown) => this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(e) }, 'undoing a job failed'));
+          throw err;
+        });
       for (const f of followUps) services.events.emit({ type: 'job.state', job: toJobSummary(f) });
       // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
       if (kind.afterCommit)
@@ -444,15 +454,28 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
           );
       services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
       this.log.info({ jobId: row.id, kind: row.kind, ms: Date.now() - startedAt }, 'job succeeded');
-    } catch (err) {
+    } catch (thrown) {
       if (signal.aborted && signal.reason === 'shutdown') return; // requeued by stop()
       // A cancel that arrived while yielding wins (the flag is read from the row).
       if (signal.aborted && signal.reason === 'yield' && !(await this.cancelRequested(row.id))) return this.requeueYielded(row);
-      const isCancel = signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled');
-      await services.jobs.markFinished(row.id, isCancel ? 'cancelled' : 'failed', isCancel ? null : err, {
-        fromStates: ['running'],
-        runnerId: this.runnerId,
-      });
+      const isCancel = signal.aborted || (thrown instanceof FramewiseError && thrown.code === 'cancelled');
+      // SQLite says only "database or disk is full": name the library folder.
+      const err = diskFullError(services.dataDir, thrown, { databaseOnly: true }) ?? thrown;
+      await services.jobs
+        .markFinished(row.id, isCancel ? 'cancelled' : 'failed', isCancel ? null : err, {
+          fromStates: ['running'],
+          runnerId: this.runnerId,
+        })
+        .catch((e: unknown) => {
+          // The end cannot be recorded (a full disk): waiters in this process still learn it; the row stays
+          // running until this process's heartbeat stops and the next start reaps it as interrupted.
+          this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(e) }, 'job end not stored');
+          const error = serializeError(isCancel ? cancelled() : err);
+          services.events.emit({
+            type: 'job.state',
+            job: { ...toJobSummary(row), state: isCancel ? 'cancelled' : 'failed', error, finishedAt: nowIso() },
+          });
+        });
       const e = errorForLog(err);
       this.log[isCancel ? 'info' : e.code === 'internal' ? 'error' : 'warn'](
         { jobId: row.id, kind: row.kind, ms: Date.now() - startedAt, err: e },

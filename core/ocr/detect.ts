@@ -1,3 +1,4 @@
+import { loadOnnxRuntime } from '../util/onnx-runtime.js';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import type { Box, RgbImage } from './image.js';
 import { detectionModelPath } from './models.js';
@@ -133,7 +134,7 @@ export class TextDetector {
   ) {}
 
   static async create(opts: { threads?: number } = {}): Promise<TextDetector> {
-    const ort = await import('onnxruntime-node');
+    const ort = await loadOnnxRuntime();
     const session = await ort.InferenceSession.create(detectionModelPath(), {
       executionProviders: ['cpu'],
       intraOpNumThreads: opts.threads ?? 2,

@@ -1,3 +1,4 @@
+import { disableOnnxTelemetry } from '../util/onnx-runtime.js';
 import { Worker } from 'node:worker_threads';
 import type { DetectedBox, DetectOptions } from './detect.js';
 import type { Box, RgbImage } from './image.js';
@@ -19,6 +20,7 @@ export class DetectorThread {
   private closed = false;
 
   constructor() {
+    disableOnnxTelemetry();
     this.worker = new Worker(new URL('./detect-worker.js', import.meta.url));
     this.worker.on('message', (m: WorkerReply) => {
       const p = this.pending.get(m.id);

@@ -1,3 +1,4 @@
+import { disableOnnxTelemetry } from '../util/onnx-runtime.js';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FramewiseError, cancelled } from '../util/errors.js';
@@ -54,6 +55,7 @@ export class InferenceWorker {
   }
 
   static async start(modelPath: string, spec: TensorSpec, intraOpThreads = defaultIntraOpThreads()): Promise<InferenceWorker> {
+    disableOnnxTelemetry();
     const worker = new Worker(new URL('./inference-worker.js', import.meta.url));
     live.add(worker);
     const w = new InferenceWorker(worker);

@@ -3,6 +3,7 @@
  * runs it in batches and applies the output activation. One job, one worker, one session.
  */
 import { parentPort } from 'node:worker_threads';
+import '../util/onnx-runtime.js';
 import * as ort from 'onnxruntime-node';
 import type { FromWorker, TensorSpec, ToWorker } from './inference-protocol.js';
 import { fromHalfBits, toHalfBits } from './half.js';

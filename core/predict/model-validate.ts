@@ -1,3 +1,4 @@
+import '../util/onnx-runtime.js';
 import * as ort from 'onnxruntime-node';
 import { FramewiseError } from '../util/errors.js';
 import { isEmbeddingManifest, type AnyManifest } from './manifest.js';

@@ -1,3 +1,4 @@
+import { loadOnnxRuntime } from '../util/onnx-runtime.js';
 import { readFile } from 'node:fs/promises';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Ffmpeg } from '../ffmpeg/index.js';
@@ -25,7 +26,7 @@ export class VoiceActivityDetector {
   }
 
   static async create(): Promise<VoiceActivityDetector> {
-    const ort = await import('onnxruntime-node');
+    const ort = await loadOnnxRuntime();
     const bytes = await readFile(sileroModelPath());
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],

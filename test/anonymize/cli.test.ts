@@ -17,6 +17,10 @@ test('cli anonymize: usage errors exit 2', async () => {
     const badOutside = await runCli(['--data-dir', lib.dir, 'anonymize', 'x.mp4', '-o', lib.dir, '--outside', 'blur']);
     assert.equal(badOutside.code, 2);
     assert.match(badOutside.stderr, /--outside must be cut or black/);
+    const badStyle = await runCli(['--data-dir', lib.dir, 'anonymize', 'x.mp4', '-o', lib.dir, '--mask-style', 'pixelate']);
+    assert.equal(badStyle.code, 2);
+    assert.match(badStyle.stderr, /--mask-style must be fill or blur/);
+    assert.match(badStyle.stderr, /--mask-style fill\|blur/, 'the help names the choice');
   } finally {
     lib.cleanup();
   }

@@ -124,8 +124,11 @@ test('full output disk (200 kB tmpfs): disk_full error, no output file', async (
     const done = await core.services.jobs.waitFor(job.id, 120_000);
     assert.equal(done.state, 'failed');
     assert.equal(done.error?.code, 'disk_full', JSON.stringify(done.error));
-    assert.match(done.error?.message ?? '', /Rendering the anonymized video failed: the disk is full/);
+    assert.ok(done.error?.message.startsWith(`disk full in ${out.dir}: rendering the anonymized video stopped`), done.error?.message);
     assert.deepEqual(readdirSync(out.dir), []);
+    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    assert.equal(rec?.state, 'failed');
+    assert.equal(rec?.error?.code, 'disk_full');
   } finally {
     unmount();
     out.cleanup();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { computePlan, complementRanges, insideRegion, mergeRanges, type PlanInputs } from '../../core/anonymize/plan.js';
 import { anonymizeOptionsSchema, type AnonymizeOptionsInput } from '../../core/anonymize/types.js';
 import { buildMaskImage, maskAlpha } from '../../core/anonymize/mask.js';
-import { audioGraph, buildRenderArgs, videoGraph } from '../../core/anonymize/filtergraph.js';
+import { audioGraph, buildRenderArgs, videoGraph } from '../../core/ffmpeg/anonymize-render.js';
 
 const video = { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 1 };
 const region = { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon' as const, cornerCut: 0.2 };

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { computePlan } from '../../core/anonymize/plan.js';
 import { buildMaskImage } from '../../core/anonymize/mask.js';
-import { buildRenderArgs, encoderArgs } from '../../core/anonymize/filtergraph.js';
+import { buildRenderArgs, encoderArgs } from '../../core/ffmpeg/anonymize-render.js';
 import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
 import { endo1080, endoscopyVideo1080 } from '../anonymize/endoscopy-media.js';
 import { ratioRow, time, type BenchModule } from './types.js';

@@ -60,7 +60,7 @@ export const anonymizeCommand: CliCommand = {
   name: 'anonymize',
   summary: 'Anonymize videos (mask patient text and outside the endoscope image, cut outside segments, drop audio and metadata), verified',
   usage:
-    'anonymize <video-or-path…> -o <output.mp4|outdir/> [--profile name] [--model name] [--outside cut|black] [--keep-audio | --mute-speech] [--crop] [--allow-unreviewed] [--json]',
+    'anonymize <video-or-path…> -o <output.mp4|outdir/> [--profile name] [--model name] [--outside cut|black] [--keep-audio | --mute-speech] [--crop] [--mask-style fill|blur] [--allow-unreviewed] [--json]',
   help: [
     '  -o, --output <path>   an .mp4 file (one input) or a folder; files are named by pseudonym or a random id, never the original name',
     '  --profile <name>      OCR device profile (overlay layout) used to read the video first',
@@ -70,7 +70,9 @@ export const anonymizeCommand: CliCommand = {
     '  --mute-speech         keep ambient/device sound but mute every detected speech segment (checked on the output)',
     '  --crop                crop to the endoscope region instead of blacking out around it',
     '  --allow-unreviewed    also remove unreviewed (predicted) segments',
-    '  --preset fast|balanced|quality, --codec h264|hevc, --blur (blur text instead of filling it)',
+    '  --mask-style fill|blur  text boxes and time-ranged masks (text seen inside the image) filled black (default)',
+    '                          or strongly blurred; verification checks both the same way (--blur = --mask-style blur)',
+    '  --preset fast|balanced|quality, --codec h264|hevc',
     'Paths not yet in the library are imported and analysed first. Exit code 0 only when every output is verified.',
   ].join('\n'),
   options: {
@@ -85,6 +87,7 @@ export const anonymizeCommand: CliCommand = {
     preset: { type: 'string' },
     codec: { type: 'string' },
     blur: { type: 'boolean' },
+    'mask-style': { type: 'string' },
   },
   async run({ args, options, out, openCore }) {
     if (!args.length) throw new UsageError('anonymize needs at least one video (id or path)');
@@ -92,6 +95,9 @@ export const anonymizeCommand: CliCommand = {
     if (!target) throw new UsageError('anonymize needs -o <output.mp4|outdir/>');
     if (options.outside !== undefined && options.outside !== 'cut' && options.outside !== 'black')
       throw new UsageError('--outside must be cut or black');
+    const maskStyle = options['mask-style'] as string | undefined;
+    if (maskStyle !== undefined && maskStyle !== 'fill' && maskStyle !== 'blur') throw new UsageError('--mask-style must be fill or blur');
+    if (maskStyle === 'fill' && options.blur) throw new UsageError('--blur contradicts --mask-style fill');
     // Usage errors are reported before anything is imported, read or predicted.
     const ext = path.extname(target).toLowerCase();
     const isDir = existsSync(target) && statSync(target).isDirectory();
@@ -115,7 +121,7 @@ export const anonymizeCommand: CliCommand = {
     if (options['mute-speech']) opts.muteSpeech = true;
     if (options.crop) opts.crop = true;
     if (options['allow-unreviewed']) opts.allowUnreviewed = true;
-    if (options.blur) opts.maskStyle = 'blur';
+    if (options.blur || maskStyle === 'blur') opts.maskStyle = 'blur';
     if (options.preset) opts.preset = options.preset as 'fast';
     if (options.codec) opts.codec = options.codec as 'h264';
 

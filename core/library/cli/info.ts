@@ -5,6 +5,7 @@ import { UsageError } from '../../cli/command.js';
 
 export const infoCommand: CliCommand = {
   name: 'info',
+  readsOnly: true,
   summary: 'Show one video: metadata, streams, artifacts',
   usage: 'info <video>   (an id or a path)',
   async run({ args, out, openCore }) {

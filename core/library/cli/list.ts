@@ -4,6 +4,7 @@ import { formatBytes, formatDuration, table } from '../../cli/output.js';
 
 export const listCommand: CliCommand = {
   name: 'list',
+  readsOnly: true,
   summary: 'List the videos in the library, and files that failed to import',
   usage: 'list [--search text] [--state imported|reviewed|anonymized|missing] [--sort name|imported|duration|size]',
   options: { search: { type: 'string' }, state: { type: 'string' }, sort: { type: 'string' } },

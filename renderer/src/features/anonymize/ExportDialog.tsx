@@ -213,6 +213,13 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
           </select>
         </label>
         <label>
+          {t('maskStyle')}{' '}
+          <select value={opts.maskStyle} onChange={(e) => set('maskStyle', e.target.value as Options['maskStyle'])}>
+            <option value="fill">{t('maskFill')}</option>
+            <option value="blur">{t('maskBlur')}</option>
+          </select>
+        </label>
+        <label>
           {t('preset')}{' '}
           <select value={opts.preset} onChange={(e) => set('preset', e.target.value as Options['preset'])}>
             {(['fast', 'balanced', 'quality'] as const).map((p) => (
@@ -230,14 +237,6 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
         />
         <label>
           <input type="checkbox" checked={opts.crop} onChange={(e) => set('crop', e.target.checked)} /> {t('crop')}
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={opts.maskStyle === 'blur'}
-            onChange={(e) => set('maskStyle', e.target.checked ? 'blur' : 'fill')}
-          />{' '}
-          {t('blur')}
         </label>
         <label>
           <input type="checkbox" checked={opts.allowUnreviewed} onChange={(e) => set('allowUnreviewed', e.target.checked)} />{' '}

@@ -1,10 +1,12 @@
-import type { AnonymizationPlan, QualityPreset, Rect } from './types.js';
-import { speechMuteFilter } from './speech-mute.js';
+import type { AnonymizationPlan, QualityPreset, Rect } from '../anonymize/types.js';
+import type { Ffmpeg } from './index.js';
+import type { Ran } from './ops.js';
 
 /**
  * Turn a plan into the arguments of ONE ffmpeg invocation (pure). The graph:
- *   video: [blackout segments (drawbox, timeline by frame number)] → [select kept frames + setpts]
- *          → [overlay of the static mask image] → [blur boxes] → [crop] → yuv420p
+ *   video: [blackout segments (drawbox, timeline by frame number)] → [timed masks: filled or blurred, by frame
+ *          number] → [select kept frames + setpts] → [overlay of the static mask image] → [blur boxes] → [crop]
+ *          → yuv420p
  *   audio (only when kept): atrim per kept range + concat (sample-accurate, in sync with the cuts),
  *          muted during blacked-out segments.
  * Metadata, chapters, subtitles, data streams and attachments are never mapped; bitexact flags keep the
@@ -39,6 +41,45 @@ function parseFps(text: string): { num: number; den: number } {
   return { num: n ?? 25, den: d ?? 1 };
 }
 
+/** The smallest even-aligned rectangle (yuv420 chroma) that covers `r`, inside the frame. */
+export function evenCover(r: Rect, frame: { width: number; height: number }): Rect {
+  const x = Math.max(0, r.x & ~1);
+  const y = Math.max(0, r.y & ~1);
+  const x1 = Math.min(frame.width & ~1 || frame.width, (r.x + r.width + 1) & ~1);
+  const y1 = Math.min(frame.height & ~1 || frame.height, (r.y + r.height + 1) & ~1);
+  return { x, y, width: Math.max(2, x1 - x), height: Math.max(2, y1 - y) };
+}
+
+/**
+ * A strong blur of each box: cropped out, box-blurred three times with the largest radius the box allows (about
+ * half its smaller side: letters melt into the background, the area keeps its colour) and laid back over the
+ * frame, optionally only while `enable` holds. Returns the label of the result.
+ */
+function blurBoxes(
+  parts: string[],
+  from: string,
+  boxes: Array<{ rect: Rect; enable?: string }>,
+  frame: { width: number; height: number },
+  next: () => string,
+  tag: string,
+): string {
+  const labels = boxes.map((_, i) => `[${tag}src${i}]`);
+  const base = `[${tag}base]`;
+  parts.push(`${from}split=${boxes.length + 1}${base}${labels.join('')}`);
+  let acc = base;
+  boxes.forEach((b, i) => {
+    const { x, y, width: w, height: h } = evenCover(b.rect, frame);
+    const lr = Math.max(1, Math.floor(Math.min(w, h) / 2) - 1);
+    const cr = Math.max(1, Math.floor(Math.min(w, h) / 4) - 1);
+    const when = b.enable ? `:enable='${b.enable}'` : '';
+    parts.push(`${labels[i]}crop=${w}:${h}:${x}:${y},boxblur=${lr}:3:${cr}:3${when}[${tag}b${i}]`);
+    const out = next();
+    parts.push(`${acc}[${tag}b${i}]overlay=x=${x}:y=${y}${when}${out}`);
+    acc = out;
+  });
+  return acc;
+}
+
 /** The video filter chain from [0:v] to [vout]. */
 export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'], opts: { unsafeDisableMasks?: boolean } = {}): string[] {
   const fps = parseFps(plan.input.fps);
@@ -52,11 +93,28 @@ export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'
     chain.push(`drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,${b.start},${b.end - 1})'`);
   }
   // Timed masks (text that appears mid-video): filled boxes for their source frame range, before any cut.
-  if (!opts.unsafeDisableMasks) {
-    for (const m of plan.masks.timed ?? []) {
+  const timed = opts.unsafeDisableMasks ? [] : (plan.masks.timed ?? []);
+  if (plan.masks.style === 'fill') {
+    for (const m of timed) {
       const r = m.rect;
       chain.push(`drawbox=x=${r.x}:y=${r.y}:w=${r.width}:h=${r.height}:color=black:t=fill:enable='between(n,${m.start},${m.end - 1})'`);
     }
+  } else if (timed.length) {
+    // Strongly blurred instead, each for its range (n is still the source frame number: before any cut).
+    if (chain.length) {
+      const out = next();
+      parts.push(`${cur}${chain.join(',')}${out}`);
+      cur = out;
+      chain.length = 0;
+    }
+    cur = blurBoxes(
+      parts,
+      cur,
+      timed.map((m) => ({ rect: m.rect, enable: `between(n,${m.start},${m.end - 1})` })),
+      { width: plan.input.width, height: plan.input.height },
+      next,
+      't',
+    );
   }
   if (plan.removed.length) {
     const cond = plan.removed.map((r) => `between(n,${r.start},${r.end - 1})`).join('+');
@@ -74,31 +132,26 @@ export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'
     cur = out;
   }
   if (plan.masks.style === 'blur' && plan.masks.boxes.length && !opts.unsafeDisableMasks) {
-    const boxes = plan.masks.boxes;
-    const labels = boxes.map((_, i) => `[bsrc${i}]`);
-    const base = `[bbase]`;
-    parts.push(`${cur}split=${boxes.length + 1}${base}${labels.join('')}`);
-    let acc = base;
-    boxes.forEach((b, i) => {
-      // Even sizes keep chroma aligned; the radius is limited by the box's chroma plane size.
-      const w = Math.max(2, b.width & ~1);
-      const h = Math.max(2, b.height & ~1);
-      const x = b.x & ~1;
-      const y = b.y & ~1;
-      const lr = Math.max(1, Math.floor(Math.min(w, h) / 2) - 1);
-      const cr = Math.max(1, Math.floor(Math.min(w, h) / 4) - 1);
-      parts.push(`${labels[i]}crop=${w}:${h}:${x}:${y},boxblur=${lr}:3:${cr}:3[bb${i}]`);
-      const out = next();
-      parts.push(`${acc}[bb${i}]overlay=x=${x}:y=${y}${out}`);
-      acc = out;
-    });
-    cur = acc;
+    cur = blurBoxes(
+      parts,
+      cur,
+      plan.masks.boxes.map((rect) => ({ rect })),
+      { width: plan.input.width, height: plan.input.height },
+      next,
+      'b',
+    );
   }
   const tail: string[] = [];
   if (plan.crop) tail.push(`crop=${plan.crop.width}:${plan.crop.height}:${plan.crop.x}:${plan.crop.y}`);
   tail.push('format=yuv420p');
   parts.push(`${cur}${tail.join(',')}[vout]`);
   return parts;
+}
+
+/** Silence the speech ranges (source seconds) of the audio; null when there are none. */
+export function speechMuteFilter(ranges: Array<{ start: number; end: number }>): string | null {
+  if (!ranges.length) return null;
+  return `volume=0:enable='${ranges.map((r) => `between(t,${r.start.toFixed(6)},${r.end.toFixed(6)})`).join('+')}'`;
 }
 
 /** The audio chain from [0:a:0] to [aout] (only when the plan keeps audio). */
@@ -182,4 +235,22 @@ export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): st
     r.output,
   );
   return args;
+}
+
+/**
+ * The named operation: render an anonymization plan in one ffmpeg run (`buildRenderArgs`); returns the command
+ * line it ran. Errors are ffmpeg's (`disk_full`, `ffmpeg_failed`, …) or `cancelled`.
+ */
+export async function renderAnonymizedVideo(
+  ffmpeg: Ffmpeg,
+  plan: AnonymizationPlan,
+  r: RenderArgsInput,
+  opts: { signal?: AbortSignal; onProgress?: (outTime: number) => void } = {},
+): Promise<Ran> {
+  const args = buildRenderArgs(plan, r);
+  await ffmpeg.run(args, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: (p: { outTime: number }) => opts.onProgress!(p.outTime) } : {}),
+  });
+  return { command: ffmpeg.commandLine(args, true) };
 }

@@ -88,6 +88,9 @@ export async function readKeyframesRgb(
       graph,
       '-map',
       '[out]',
+      // Every frame through as it is: the default frame-rate sync dropped frames whose times collide.
+      '-vsync',
+      '0',
       '-frames:v',
       String(times.length),
       '-f',

@@ -3,7 +3,6 @@ import { access, chmod, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { nowIso } from '../db/open.js';
-import { writeFrameJpeg } from '../ffmpeg/frames.js';
 import { decodeOneFrameAt } from '../ffmpeg/ops.js';
 import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { defineJobKind } from '../jobs/kind.js';
@@ -13,7 +12,7 @@ import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
-import { privatizeThumbnail } from './private-thumbnail.js';
+import { writePrivateThumbnail } from './private-thumbnail.js';
 import { libraryKey } from '../patient/key.js';
 import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
 
@@ -199,25 +198,24 @@ export const importJob = defineJobKind({
       });
       requireVideo(file, info);
       if (!info.fps) throw new FramewiseError('unsupported_codec', `${file}: the video stream has no frame rate`);
-      // The frame-rate check, the tail check and the thumbnail are independent short ffmpeg runs (mostly start-up
-      // and seeking): run them together, then report failures in this order as before.
+      // The frame-rate check, the tail check and the (masked) thumbnail are independent short ffmpeg runs (mostly
+      // start-up and seeking): run them together, then report failures in this order as before.
       const probed = info;
+      const v = probed.video!;
       const at = probed.duration > 0 ? Math.min(probed.duration * 0.1, 5) : 0;
       const checks = await Promise.allSettled([
         probed.variableFrameRate ? Promise.resolve(true) : detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal),
         checkTailDecodes(services.ffmpeg, file, probed, signal),
-        writeFrameJpeg(services.ffmpeg, file, at, workThumb, { width: 320, signal, keyframe: true }),
+        writePrivateThumbnail(
+          services.ffmpeg,
+          file,
+          { duration: probed.duration, width: v.displayWidth, height: v.displayHeight, at },
+          workThumb,
+          signal,
+        ),
       ]);
       for (const c of checks) if (c.status === 'rejected') throw c.reason;
       if (checks[0].status === 'fulfilled') info.variableFrameRate = checks[0].value;
-      const v = info.video!;
-      await privatizeThumbnail(
-        services.ffmpeg,
-        file,
-        { duration: info.duration, width: v.displayWidth, height: v.displayHeight, at },
-        workThumb,
-        signal,
-      );
     } catch (err) {
       hashAbort.abort();
       // Whatever reading it reported, a file that is gone (or changed) is reported as that.

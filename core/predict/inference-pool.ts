@@ -20,8 +20,14 @@ export function defaultIntraOpThreads(): number {
   return Math.max(1, Math.min(4, cores - 1));
 }
 
+export interface InferResult {
+  scores: Float32Array;
+  /** The frame buffer sent with the batch, back for reuse. */
+  pixels: ArrayBuffer;
+}
+
 interface Pending {
-  resolve: (scores: Float32Array) => void;
+  resolve: (r: InferResult) => void;
   reject: (err: unknown) => void;
 }
 
@@ -37,7 +43,7 @@ export class InferenceWorker {
       if (msg.type === 'result') {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        p?.resolve(new Float32Array(msg.scores));
+        p?.resolve({ scores: new Float32Array(msg.scores), pixels: msg.pixels });
       } else if (msg.type === 'error' && msg.id !== null) {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
@@ -89,11 +95,19 @@ export class InferenceWorker {
   }
 
   /** Infer `count` packed frames. The buffer is transferred (unusable afterwards). */
-  infer(pixels: ArrayBuffer, count: number): Promise<Float32Array> {
+  async infer(pixels: ArrayBuffer, count: number): Promise<Float32Array> {
+    return (await this.inferReturning(pixels, count)).scores;
+  }
+
+  /**
+   * As `infer`, and the frame buffer comes back with the scores (transferred both ways, never copied), so a
+   * caller can fill it again: a pipeline needs only as many buffers as batches in flight.
+   */
+  inferReturning(pixels: ArrayBuffer, count: number): Promise<InferResult> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.closing) return Promise.reject(cancelled());
     const id = this.nextId++;
-    return new Promise<Float32Array>((resolve, reject) => {
+    return new Promise<InferResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.post({ type: 'run', id, count, pixels }, [pixels]);
     });

@@ -23,6 +23,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'loaded' }
-  /** Row-major [count × labels] after the activation. */
-  | { type: 'result'; id: number; count: number; scores: ArrayBuffer }
+  /** Row-major [count × labels] after the activation; `pixels` is the batch's frame buffer, handed back for reuse. */
+  | { type: 'result'; id: number; count: number; scores: ArrayBuffer; pixels: ArrayBuffer }
   | { type: 'error'; id: number | null; message: string };

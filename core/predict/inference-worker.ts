@@ -17,6 +17,8 @@ let spec: TensorSpec | null = null;
 let lut: Float32Array[] = [];
 /** The model takes float16 input (fed as half-precision bits converted from the float32 tensor). */
 let halfInput = false;
+/** The float input tensor's storage, reused from batch to batch (grown when a batch needs more). */
+let tensorStore = new Float32Array(0);
 
 function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
@@ -43,12 +45,11 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
   for (let start = 0; start < count; start += step) {
     const n = Math.min(step, count - start);
     const batch = fixed ?? n;
-    let data = toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut);
-    if (batch > n) {
-      const padded = new Float32Array(batch * frameBytes);
-      padded.set(data);
-      data = padded;
-    }
+    if (tensorStore.length < batch * frameBytes) tensorStore = new Float32Array(batch * frameBytes);
+    const data = tensorStore.subarray(0, batch * frameBytes);
+    toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut, data);
+    // A fixed-size batch is padded with zeros.
+    if (batch > n) data.fill(0, n * frameBytes);
     const dims = s.layout === 'NCHW' ? [batch, 3, s.height, s.width] : [batch, s.height, s.width, 3];
     const input = halfInput ? new ort.Tensor('float16', toHalfBits(data), dims) : new ort.Tensor('float32', data, dims);
     const out = await session.run({ [s.inputName]: input });
@@ -60,7 +61,7 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
     result.set(values.subarray(0, n * s.labels), start * s.labels);
   }
   activate(result, count, s);
-  send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer }, [result.buffer as ArrayBuffer]);
+  send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer, pixels: buffer }, [result.buffer as ArrayBuffer, buffer]);
 }
 
 async function handle(msg: ToWorker): Promise<void> {

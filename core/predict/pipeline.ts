@@ -1,7 +1,7 @@
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { cancelled } from '../util/errors.js';
 import { decodeFrames, type FrameGeometry, type Sampling } from './frames.js';
-import { InferenceWorker } from './inference-pool.js';
+import { InferenceWorker, type InferResult } from './inference-pool.js';
 import type { TensorSpec } from './inference-protocol.js';
 
 export interface PipelineOptions {
@@ -27,13 +27,16 @@ interface Batch {
   times: Float64Array;
   frames: Uint32Array;
   count: number;
-  result: Promise<Float32Array>;
+  result: Promise<InferResult>;
 }
 
 /**
  * Decode → batch → infer, overlapped: ffmpeg decodes the next frames while the worker thread runs the current
  * batch. At most `maxInFlight` batches wait for the worker; beyond that we stop pulling frames, the pipe fills
  * and ffmpeg blocks. On abort, ffmpeg is killed and the worker stops after its current batch.
+ * Frame buffers are a pool: a batch's buffer is transferred to the worker and comes back with its scores, so
+ * the whole job allocates at most `maxInFlight + 1` of them (and the times/frame-number arrays likewise),
+ * whatever the video's length; frames are copied once, from ffmpeg's pipe into the batch.
  */
 export async function runPipeline(o: PipelineOptions): Promise<{ samples: number }> {
   // Load the model while ffmpeg starts and decodes the first frames: neither waits for the other.
@@ -50,27 +53,35 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
   let samples = 0;
   let ok = false;
 
+  /** Buffers back from the worker, ready to be filled again. */
+  const free: Array<{ pixels: ArrayBuffer; times: Float64Array; frames: Uint32Array }> = [];
+  const take = () =>
+    free.pop() ?? {
+      pixels: new ArrayBuffer(frameBytes * batchSize),
+      times: new Float64Array(batchSize),
+      frames: new Uint32Array(batchSize),
+    };
   const drainOne = async () => {
     const b = inFlight.shift()!;
-    const scores = await b.result;
+    const { scores, pixels: back } = await b.result;
     await o.onScores(b.times, b.frames, scores, b.count);
     samples += b.count;
+    if (back.byteLength === frameBytes * batchSize) free.push({ pixels: back, times: b.times, frames: b.frames });
   };
-  let pixels = new Uint8Array(new ArrayBuffer(frameBytes * batchSize));
-  let times = new Float64Array(batchSize);
-  let frames = new Uint32Array(batchSize);
+  let slot = take();
+  let pixels = new Uint8Array(slot.pixels);
   let n = 0;
   const flush = () => {
     if (!n) return;
-    const buffer = n === batchSize ? pixels.buffer : pixels.slice(0, n * frameBytes).buffer;
+    const buffer = n === batchSize ? slot.pixels : pixels.slice(0, n * frameBytes).buffer;
     const count = n;
-    const result = worker ? worker.infer(buffer as ArrayBuffer, count) : starting.then((w) => w.infer(buffer as ArrayBuffer, count));
-    inFlight.push({ times: times.subarray(0, n), frames: frames.subarray(0, n), count, result });
+    const result = worker ? worker.inferReturning(buffer, count) : starting.then((w) => w.inferReturning(buffer, count));
+    // The arrays are handed on whole (the last batch's count says how much is filled) so they can be reused.
+    inFlight.push({ times: slot.times, frames: slot.frames, count, result });
     // Avoid unhandled rejections while a batch waits its turn.
     inFlight[inFlight.length - 1]!.result.catch(() => undefined);
-    pixels = new Uint8Array(new ArrayBuffer(frameBytes * batchSize));
-    times = new Float64Array(batchSize);
-    frames = new Uint32Array(batchSize);
+    slot = take();
+    pixels = new Uint8Array(slot.pixels);
     n = 0;
   };
   try {
@@ -79,8 +90,8 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
       ...(o.onFfmpegStart ? { onStart: o.onFfmpegStart } : {}),
     })) {
       pixels.set(f.data, n * frameBytes);
-      times[n] = f.time;
-      frames[n] = f.frame;
+      slot.times[n] = f.time;
+      slot.frames[n] = f.frame;
       n++;
       if (n === batchSize) {
         if (!worker && inFlight.length >= maxInFlight) worker = await starting;

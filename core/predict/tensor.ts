@@ -1,9 +1,17 @@
 import type { TensorSpec } from './inference-protocol.js';
 
-/** Packed 8-bit frames (H×W×3 each) → the model's float32 input in its layout, through per-channel lookup tables. */
-export function toTensorData(pixels: Uint8Array, count: number, s: TensorSpec, tables: Float32Array[]): Float32Array {
+/**
+ * Packed 8-bit frames (H×W×3 each) → the model's float32 input in its layout, through per-channel lookup tables.
+ * Written into `out` when given (at least count × H × W × 3 long: the worker reuses one), else a new array.
+ */
+export function toTensorData(
+  pixels: Uint8Array,
+  count: number,
+  s: TensorSpec,
+  tables: Float32Array[],
+  out: Float32Array = new Float32Array(count * s.width * s.height * 3),
+): Float32Array {
   const hw = s.width * s.height;
-  const out = new Float32Array(count * hw * 3);
   const [l0, l1, l2] = tables as [Float32Array, Float32Array, Float32Array];
   if (s.layout === 'NHWC') {
     for (let i = 0, n = count * hw; i < n; i++) {

@@ -167,26 +167,31 @@ class ThresholdDetector implements Detector {
   }
 }
 
-/** A compact signature per frame (perceptual hash or luma histogram); a cut where it changes by ≥ threshold. */
+/**
+ * A compact signature per frame (perceptual hash or luma histogram); a cut where it changes by ≥ threshold.
+ * The minimum scene length is PySceneDetect's rule for these two detectors: a frame over the threshold is a
+ * cut when at least that long has passed since the last cut (or the first frame), otherwise it is ignored.
+ * (The content detector's flash filter merges instead: on bikes.mp4 it carried cuts to the end of a burst of
+ * motion and missed others.)
+ */
 class SignatureDetector<S> implements Detector {
   score = 0;
   private prev: S | null = null;
-  private flash: FlashFilter;
+  private filter: SuppressFilter;
   constructor(
     private sign: (rgb: Uint8Array) => S,
     private distance: (a: S, b: S) => number,
     private threshold: number,
     minSeconds: number,
   ) {
-    this.flash = new FlashFilter(minSeconds);
+    this.filter = new SuppressFilter(minSeconds);
   }
   push(f: FrameRef, rgb: Uint8Array): FrameRef[] {
     const s = this.sign(rgb);
     this.score = this.prev === null ? 0 : this.distance(s, this.prev);
     const first = this.prev === null;
     this.prev = s;
-    if (first) return [];
-    return this.flash.filter(f, this.score >= this.threshold);
+    return this.filter.filter(f, !first && this.score >= this.threshold);
   }
   finish(): FrameRef[] {
     return [];

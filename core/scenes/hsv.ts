@@ -79,7 +79,7 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
 
 /** Luma (BT.601, as OpenCV's BGR2GRAY and BGR2YUV): one byte per pixel. */
 export function rgbToGray(rgb: Uint8Array, out: Uint8Array): void {
-  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = (77 * rgb[j]! + 150 * rgb[j + 1]! + 29 * rgb[j + 2]! + 128) >> 8;
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = (4899 * rgb[j]! + 9617 * rgb[j + 1]! + 1868 * rgb[j + 2]! + 8192) >> 14;
 }
 
 /** Mean of every channel byte (ThresholdDetector's frame average). */

@@ -4,31 +4,52 @@ const HASH_SIZE = 16;
 const LOWPASS = 2;
 const SIDE = HASH_SIZE * LOWPASS;
 
-/** Area-average a gray image down to side × side. */
+/**
+ * Area-average a gray image down to side × side with fractional pixel weights at cell borders (OpenCV's
+ * INTER_AREA, which PySceneDetect's hash uses): separable, rows first.
+ */
 function shrink(gray: Uint8Array, width: number, height: number, side: number): Float64Array {
-  const out = new Float64Array(side * side);
-  const count = new Float64Array(side * side);
+  const cols = areaWeights(width, side);
+  const rows = areaWeights(height, side);
+  const tmp = new Float64Array(height * side);
   for (let y = 0; y < height; y++) {
-    const oy = Math.min(side - 1, Math.floor((y * side) / height));
-    for (let x = 0; x < width; x++) {
-      const o = oy * side + Math.min(side - 1, Math.floor((x * side) / width));
-      out[o]! += gray[y * width + x]!;
-      count[o]!++;
-    }
+    const line = y * width;
+    for (const { out, src, w } of cols) tmp[y * side + out]! += gray[line + src]! * w;
   }
-  for (let i = 0; i < out.length; i++) out[i] = count[i] ? out[i]! / count[i]! : 0;
+  const out = new Float64Array(side * side);
+  for (const { out: oy, src: sy, w } of rows) for (let x = 0; x < side; x++) out[oy * side + x]! += tmp[sy * side + x]! * w;
   return out;
 }
 
+/** For each source index, its share of each output cell it overlaps (weights of one cell sum to 1). */
+function areaWeights(n: number, side: number): Array<{ out: number; src: number; w: number }> {
+  const scale = n / side;
+  const list: Array<{ out: number; src: number; w: number }> = [];
+  for (let o = 0; o < side; o++) {
+    const a = o * scale;
+    const b = (o + 1) * scale;
+    for (let src = Math.floor(a); src < Math.min(n, Math.ceil(b)); src++) {
+      const overlap = Math.min(b, src + 1) - Math.max(a, src);
+      if (overlap > 1e-12) list.push({ out: o, src, w: overlap / scale });
+    }
+  }
+  return list;
+}
+
+/** Orthonormal DCT-II basis (OpenCV's cv2.dct): the k = 0 row is scaled by √(1/N), the others by √(2/N). */
 const cosTable = (() => {
   const t = new Float64Array(SIDE * SIDE);
-  for (let k = 0; k < SIDE; k++) for (let n = 0; n < SIDE; n++) t[k * SIDE + n] = Math.cos((Math.PI * (2 * n + 1) * k) / (2 * SIDE));
+  for (let k = 0; k < SIDE; k++) {
+    const norm = Math.sqrt((k === 0 ? 1 : 2) / SIDE);
+    for (let n = 0; n < SIDE; n++) t[k * SIDE + n] = norm * Math.cos((Math.PI * (2 * n + 1) * k) / (2 * SIDE));
+  }
   return t;
 })();
 
 /**
- * Perceptual hash: the gray frame shrunk to 32×32, its 2-D DCT, the 16×16 lowest frequencies compared with
- * their median → 256 bits.
+ * Perceptual hash (PySceneDetect's HashDetector, size 16, lowpass 2): the gray frame area-shrunk to 32×32, its
+ * orthonormal 2-D DCT, the 16×16 lowest frequencies compared with their median → 256 bits. (PySceneDetect
+ * also divides the image by its maximum first: a positive scale, which changes no bit.)
  */
 export function perceptualHash(gray: Uint8Array, width: number, height: number): Uint8Array {
   const img = shrink(gray, width, height, SIDE);

@@ -26,6 +26,9 @@ export class EndoscopeAccumulator {
   private acc: { w: number; h: number; count: Uint16Array; frames: number; sx: number; sy: number; fw: number; fh: number } | null = null;
   private luma = new Uint8Array(0);
 
+  /** `litShare`: the share of frames a pixel must be lit in to count as image (see `result`). */
+  constructor(private readonly litShare = 0.3) {}
+
   add(f: RgbImage): void {
     if (!this.acc || this.acc.fw !== f.width || this.acc.fh !== f.height) {
       const w = Math.min(WORK_WIDTH, f.width);
@@ -56,13 +59,14 @@ export class EndoscopeAccumulator {
   }
 
   /**
-   * A pixel is image when it is lit in at least 30 % of the frames: a white-out or a view of the room
-   * (scope outside the patient) in a few samples does not turn the whole frame into "image".
+   * A pixel is image when it is lit in at least 30 % of the frames (`litShare`): a white-out or a view of the
+   * room (scope outside the patient) in a few samples does not turn the whole frame into "image". With only a
+   * few samples the share must be a majority: 30 % of three frames is one.
    */
   result(): EndoscopeRegion | null {
     if (!this.acc || !this.acc.frames) return null;
     const { w, h, count, frames, sx, sy, fw, fh } = this.acc;
-    const need = Math.max(1, Math.ceil(frames * 0.3));
+    const need = Math.max(1, Math.ceil(frames * this.litShare - 1e-9));
     const mask = new Uint8Array(w * h);
     for (let p = 0; p < mask.length; p++) mask[p] = count[p]! >= need ? 1 : 0;
     return regionFromMask({ w, h, mask, sx, sy, fw, fh });
@@ -74,8 +78,8 @@ export class EndoscopeAccumulator {
  * are small separate blobs), its rows filled from leftmost to rightmost pixel (dark lumen inside is still
  * image), classified by how much of its rectangle it fills. Null when the frames are black.
  */
-export function detectEndoscopeRegion(frames: RgbImage[]): EndoscopeRegion | null {
-  const acc = new EndoscopeAccumulator();
+export function detectEndoscopeRegion(frames: RgbImage[], opts: { litShare?: number } = {}): EndoscopeRegion | null {
+  const acc = new EndoscopeAccumulator(opts.litShare);
   for (const f of frames) acc.add(f);
   return acc.result();
 }

@@ -30,11 +30,14 @@ export async function openTempCore(opts: CoreOptions = {}): Promise<{ core: Core
 export async function importAndWait(core: Core, paths: string[], copy = false) {
   const res = await core.call('videos.import', { paths, copy });
   const done = await Promise.all(res.jobs.map((j) => core.services.jobs.waitFor(j.jobId, 120_000)));
-  for (const job of done) {
-    const videoId = (job.output as { videoId?: number } | null)?.videoId;
-    if (job.state !== 'succeeded' || videoId === undefined) continue;
-    for (const f of await core.call('jobs.list', { videoId, states: ['queued', 'running'] }))
-      if (f.kind === 'frame-count' || f.kind === 'fingerprint') await core.services.jobs.waitFor(f.id, 120_000);
-  }
+  for (const job of done) await waitForFollowUps(core, job);
   return done;
+}
+
+/** Wait for the follow-ups (frame count, fingerprint) a finished import job queued. */
+export async function waitForFollowUps(core: Core, job: { state: string; output: unknown }): Promise<void> {
+  const videoId = (job.output as { videoId?: number } | null)?.videoId;
+  if (job.state !== 'succeeded' || videoId === undefined) return;
+  for (const f of await core.call('jobs.list', { videoId, states: ['queued', 'running'] }))
+    if (f.kind === 'frame-count' || f.kind === 'fingerprint') await core.services.jobs.waitFor(f.id, 120_000);
 }

@@ -32,6 +32,8 @@ export interface RenderRequest {
   verifyInterval?: number;
   /** Test hook: render without masks so verification must reject the output. */
   unsafeDisableMasks?: boolean;
+  /** Told the exact command line once the render ran (before verification: the audit keeps it either way). */
+  onRendered?: (command: string[]) => Promise<void>;
 }
 
 export interface RenderResult {
@@ -40,6 +42,8 @@ export interface RenderResult {
   size: number;
   verification: VerificationResult;
   renderSeconds: number;
+  /** The render's command line: the ffmpeg binary and its arguments exactly as run. */
+  command: string[];
 }
 
 /** The share of progress the render takes; verification takes the rest. */
@@ -128,7 +132,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     });
     progress(0, 'rendering');
     const t0 = Date.now();
-    await req.ffmpeg
+    const { command } = await req.ffmpeg
       .run(args, {
         ...(req.signal ? { signal: req.signal } : {}),
         onProgress: (p) => progress(RENDER_SHARE * Math.min(1, p.outTime / Math.max(0.001, req.plan.expectedDuration)), 'rendering'),
@@ -143,6 +147,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
         );
       });
     const renderSeconds = (Date.now() - t0) / 1000;
+    await req.onRendered?.(command);
     // Make the bytes durable before they are checked and published.
     const fh = await open(temp, 'r+');
     try {
@@ -183,7 +188,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     await publish(temp, finalPath);
     published = true;
     progress(1, 'done');
-    return { outputPath: finalPath, sha256, size, verification, renderSeconds };
+    return { outputPath: finalPath, sha256, size, verification, renderSeconds, command };
   } catch (err) {
     if (req.signal?.aborted && !(err instanceof FramewiseError && err.code === 'cancelled')) throw cancelled();
     throw err;

@@ -3,7 +3,7 @@
  * 32×32 RGB straight into a pipe; each frame is hashed and dropped, so memory stays flat whatever the length.
  */
 import type { Ffmpeg } from '../ffmpeg/index.js';
-import { decodeFrames } from '../predict/frames.js';
+import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { colourHistogram, HASH_SIZE, hashWords, HISTOGRAM_LENGTH, perceptualHash } from './phash.js';

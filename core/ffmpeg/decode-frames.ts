@@ -1,4 +1,4 @@
-import type { Ffmpeg } from '../ffmpeg/index.js';
+import type { Ffmpeg } from './index.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 

@@ -4,6 +4,7 @@
  */
 import type { Ffmpeg } from './index.js';
 import { concatInput } from './concat.js';
+import { firstVideoOnly } from './args.js';
 
 const SEEK_EPSILON = 0.25;
 
@@ -116,24 +117,12 @@ export function accurateCutArgs(input: string, r: CutRange & { frames: number; t
 
 /** Smart cut, part 1: re-encode `frames` frames from `start` as H.264 in MPEG-TS (parameter sets in-band). */
 export function smartHeadArgs(input: string, r: { start: number; frames: number; pixFmt: string }, output: string): string[] {
-  return [
-    ...from(input, r.start),
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-frames:v',
-    String(r.frames),
-    ...x264(16, r.pixFmt),
-    '-f',
-    'mpegts',
-    output,
-  ];
+  return [...from(input, r.start), ...firstVideoOnly(), '-frames:v', String(r.frames), ...x264(16, r.pixFmt), '-f', 'mpegts', output];
 }
 
 /** Smart cut, part 2: the video from the keyframe on, stream-copied into MPEG-TS. */
 export function smartTailArgs(input: string, r: CutRange, output: string): string[] {
-  return [...from(input, r.start), ...span(r.duration), '-map', '0:v:0', '-an', '-sn', '-c', 'copy', '-f', 'mpegts', output];
+  return [...from(input, r.start), ...span(r.duration), ...firstVideoOnly(), '-c', 'copy', '-f', 'mpegts', output];
 }
 
 /** Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file. */

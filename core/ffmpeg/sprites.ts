@@ -4,6 +4,7 @@
  */
 import type { Ffmpeg } from './index.js';
 import type { FfmpegProgress } from './process.js';
+import { firstVideoOnly } from './args.js';
 
 /** One JPEG of `columns × rows` tiles, `count` frames spread evenly over [start, start + duration). */
 export async function writeSpriteSheet(
@@ -22,10 +23,7 @@ export async function writeSpriteSheet(
       a.duration.toFixed(6),
       '-i',
       input,
-      '-map',
-      '0:v:0',
-      '-an',
-      '-sn',
+      ...firstVideoOnly(),
       '-vf',
       `fps=${(a.count / a.duration).toFixed(6)},scale=${a.tileWidth}:${a.tileHeight},setsar=1,tile=${a.columns}x${a.rows}`,
       '-frames:v',
@@ -69,10 +67,7 @@ export async function writePreviewSheets(
       'error',
       '-i',
       input,
-      '-map',
-      '0:v:0',
-      '-an',
-      '-sn',
+      ...firstVideoOnly(),
       '-vf',
       [`fps=1/${a.interval}`, `scale=${a.tileWidth}:${a.tileHeight}`, ...hide, `tile=${a.columns}x${a.rows}`].join(','),
       '-q:v',

@@ -25,6 +25,8 @@ export interface AnonymizeExportRecord {
   options: unknown;
   plan: AnonymizationPlan | null;
   verification: VerificationResult | null;
+  /** The render's ffmpeg command line (binary + arguments as run; patient values withheld); null before it ran. */
+  command: string[] | null;
   error: SerializedError | null;
   startedAt: string;
   finishedAt: string | null;
@@ -118,6 +120,7 @@ export const anonymizeCommands = {
         options: parse(r.options_json),
         plan: parse(r.plan_json),
         verification: parse(r.verification_json),
+        command: parse<string[]>(r.command_json),
         error: parse<SerializedError>(r.error_json),
         startedAt: r.started_at,
         finishedAt: r.finished_at,

@@ -31,7 +31,7 @@ export function checkClinicalGate(
   const missing: string[] = [];
   const reasons: GateReason[] = [];
   const p = sources.patient;
-  const known = !!p && !!(p.firstName || p.lastName || p.dob || p.caseNumber || p.other.length);
+  const known = !!p && !!(p.first_name || p.last_name || p.dob || p.casenumber || p.other.length);
   if (!known) {
     missing.push('The patient fields are not known: run OCR on the video or enter them, then verify them.');
     reasons.push({ code: 'patient_unknown' });
@@ -44,7 +44,7 @@ export function checkClinicalGate(
   if (unvalidated.length) {
     const list = unvalidated
       .slice(0, 5)
-      .map((s) => `${s.label} ${s.start}–${s.end - 1}`)
+      .map((s) => `${s.label} ${s.startFrame}–${s.endFrame - 1}`)
       .join(', ');
     missing.push(
       `${unvalidated.length} segment(s) to remove are not validated by a reviewer (frames ${list}${unvalidated.length > 5 ? ', …' : ''}).`,

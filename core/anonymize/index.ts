@@ -1,16 +1,18 @@
 import { defineCapability, type CommandTypes } from '../capability.js';
 import { anonymizeCommand } from './cli/anonymize.js';
+import { exportsCommand } from './cli/exports.js';
 import { anonymizeCommands } from './commands.js';
 import { anonymizeJob, reapAbandonedExports } from './job.js';
 import { anonymizeExportsMigration } from './migrations/0040-anonymization-exports.js';
+import { exportCommandMigration } from './migrations/0041-export-command.js';
 
 /** Anonymization: plan, mask, one-pass render to a temp file, verify, export audit. */
 export const anonymize = defineCapability({
   name: 'anonymize',
   commands: anonymizeCommands,
   jobKinds: [anonymizeJob],
-  migrations: [anonymizeExportsMigration],
-  cli: [anonymizeCommand],
+  migrations: [anonymizeExportsMigration, exportCommandMigration],
+  cli: [anonymizeCommand, exportsCommand],
   // A crashed export's unverified partial output is removed at the next start of any Framewise process.
   cleanups: [{ name: 'anonymize partial outputs', run: reapAbandonedExports }],
 });

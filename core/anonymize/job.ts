@@ -31,6 +31,7 @@ import {
 } from './types.js';
 import type { VerificationResult } from './verify.js';
 import { speechToMute } from './speech-mute.js';
+import { auditedCommand } from './audit-command.js';
 
 export const anonymizeOutputSchema = z
   .object({
@@ -70,6 +71,8 @@ export const anonymizeJobOutputSchema = z.object({
   plan: planSchema,
   verification: verificationSchema,
   renderSeconds: z.number(),
+  /** The render's ffmpeg command line as the export audit keeps it (patient values withheld). */
+  command: z.array(z.string()),
 });
 export type AnonymizeJobOutput = z.infer<typeof anonymizeJobOutputSchema>;
 
@@ -350,6 +353,7 @@ export const anonymizeJob = defineJobKind({
         plan_json: JSON.stringify(prepared.plan),
         verification_json: null,
         error_json: null,
+        command_json: null,
         started_at: nowIso(),
         finished_at: null,
       })
@@ -373,6 +377,13 @@ export const anonymizeJob = defineJobKind({
           onProgress: (f, stage) => ctx.progress(from + (to - from) * f, stage),
           ...(input.verifyInterval ? { verifyInterval: input.verifyInterval } : {}),
           unsafeDisableMasks: input.unsafeDisableMasks === true && process.env.FRAMEWISE_TEST_HOOKS === '1',
+          onRendered: async (command) => {
+            await services.db.writer
+              .updateTable('anonymize_exports')
+              .set({ command_json: JSON.stringify(auditedCommand(command, tokens)) })
+              .where('id', '=', exportRow.id)
+              .execute();
+          },
         });
       let res: Awaited<ReturnType<typeof renderAnonymized>>;
       try {
@@ -400,6 +411,7 @@ export const anonymizeJob = defineJobKind({
         plan: prepared.plan,
         verification: res.verification,
         renderSeconds: res.renderSeconds,
+        command: auditedCommand(res.command, tokens),
       };
     } catch (thrown) {
       const err = diskFullError(services.dataDir, thrown, { databaseOnly: true }) ?? thrown;

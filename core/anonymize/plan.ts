@@ -6,7 +6,7 @@ import type {
   EndoscopeRegion,
   PatientFields,
   Rect,
-  Segment,
+  PlanSegment,
   TextBox,
   TimedMask,
   VideoFacts,
@@ -19,7 +19,7 @@ export interface PlanInputs {
   textBoxes: TextBox[];
   /** Masks for a frame range only (text that appears mid-video inside the image). */
   timedMasks?: TimedMask[];
-  segments: Segment[];
+  segments: PlanSegment[];
   /** Only whether fields are known and verified matters to the plan; their values never enter it. */
   patient: Pick<PatientFields, 'verified'> & { known: boolean };
   options: AnonymizeOptions;
@@ -151,10 +151,10 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   const ignoredSegments: AnonymizationPlan['ignoredSegments'] = [];
   for (const s of inputs.segments) {
     if (!labels.has(s.label)) continue;
-    const start = Math.max(0, Math.min(frameCount, s.start));
-    const end = Math.max(0, Math.min(frameCount, s.end));
+    const start = Math.max(0, Math.min(frameCount, s.startFrame));
+    const end = Math.max(0, Math.min(frameCount, s.endFrame));
     if (end <= start) {
-      ignoredSegments.push({ start: s.start, end: s.end, label: s.label, reason: 'outside the video' });
+      ignoredSegments.push({ start: s.startFrame, end: s.endFrame, label: s.label, reason: 'outside the video' });
       continue;
     }
     if (!s.validated && !options.allowUnreviewed) {

@@ -32,6 +32,8 @@ export interface RenderRequest {
   verifyInterval?: number;
   /** Test hook: render without masks so verification must reject the output. */
   unsafeDisableMasks?: boolean;
+  /** Told the exact command line once the render ran (before verification: the audit keeps it either way). */
+  onRendered?: (command: string[]) => Promise<void>;
 }
 
 export interface RenderResult {
@@ -40,6 +42,8 @@ export interface RenderResult {
   size: number;
   verification: VerificationResult;
   renderSeconds: number;
+  /** The render's command line: the ffmpeg binary and its arguments exactly as run. */
+  command: string[];
 }
 
 /** Below this much free space an output folder is refused before rendering. */
@@ -135,7 +139,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     }
     progress(0, 'rendering');
     const t0 = Date.now();
-    await renderAnonymizedVideo(
+    const { command } = await renderAnonymizedVideo(
       req.ffmpeg,
       req.plan,
       { input: req.input, mask: maskArg, output: temp, unsafeDisableMasks: req.unsafeDisableMasks ?? false },
@@ -154,6 +158,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
       );
     });
     const renderSeconds = (Date.now() - t0) / 1000;
+    await req.onRendered?.(command);
     // Make the bytes durable before they are checked and published.
     const fh = await open(temp, 'r+');
     try {
@@ -194,7 +199,7 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
     await publish(temp, finalPath);
     published = true;
     progress(1, 'done');
-    return { outputPath: finalPath, sha256, size, verification, renderSeconds };
+    return { outputPath: finalPath, sha256, size, verification, renderSeconds, command };
   } catch (err) {
     if (req.signal?.aborted && !(err instanceof FramewiseError && err.code === 'cancelled')) throw cancelled();
     throw noRoom(err, outDir) ?? err;

@@ -1,3 +1,4 @@
+import type { PatientField } from '../patient/fields.js';
 import type { PatientFields } from './types.js';
 
 /**
@@ -6,7 +7,8 @@ import type { PatientFields } from './types.js';
  * digit layouts (dd.mm.yyyy, dd/mm/yy, yyyy-mm-dd, …) even when OCR splits them over words.
  * Token values stay in memory: reports name the field, never the value.
  */
-export type TokenField = 'firstName' | 'lastName' | 'dob' | 'examinationDate' | 'caseNumber' | 'other';
+/** The patient field a token comes from: the patient vocabulary's names (`core/patient/fields.ts`), or other text. */
+export type TokenField = Extract<PatientField, 'first_name' | 'last_name' | 'dob' | 'examination_date' | 'casenumber'> | 'other';
 
 export interface PatientToken {
   field: TokenField;
@@ -16,11 +18,11 @@ export interface PatientToken {
 }
 
 export const fieldLabels: Record<TokenField, string> = {
-  firstName: 'first name',
-  lastName: 'last name',
+  first_name: 'first name',
+  last_name: 'last name',
   dob: 'date of birth',
-  examinationDate: 'examination date',
-  caseNumber: 'case number',
+  examination_date: 'examination date',
+  casenumber: 'case number',
   other: 'identifying text',
 };
 
@@ -58,14 +60,14 @@ export function patientTokens(p: PatientFields): PatientToken[] {
     if (value.length < 2) return;
     if (!out.some((t) => t.value === value && t.field === field)) out.push({ field, value, kind });
   };
-  for (const w of normalizedWords(p.firstName ?? '')) add('firstName', w, 'word');
-  for (const w of normalizedWords(p.lastName ?? '')) add('lastName', w, 'word');
+  for (const w of normalizedWords(p.first_name ?? '')) add('first_name', w, 'word');
+  for (const w of normalizedWords(p.last_name ?? '')) add('last_name', w, 'word');
   for (const o of p.other) for (const w of normalizedWords(o)) add('other', w, /^\d+$/.test(w) ? 'digits' : 'word');
   if (p.dob) for (const v of dateVariants(p.dob)) add('dob', v, 'digits');
-  if (p.examinationDate) for (const v of dateVariants(p.examinationDate)) add('examinationDate', v, 'digits');
-  if (p.caseNumber) {
-    const n = normalizeText(p.caseNumber);
-    if (n) add('caseNumber', n, /^\d+$/.test(n) ? 'digits' : 'word');
+  if (p.examination_date) for (const v of dateVariants(p.examination_date)) add('examination_date', v, 'digits');
+  if (p.casenumber) {
+    const n = normalizeText(p.casenumber);
+    if (n) add('casenumber', n, /^\d+$/.test(n) ? 'digits' : 'word');
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Segment } from '../segments/types.js';
 
 /**
  * Inputs and results of anonymization as data (validated at the boundary, stored with every export).
@@ -34,17 +35,21 @@ export const textBoxSchema = z
   .strict();
 export type TextBox = z.infer<typeof textBoxSchema>;
 
+/**
+ * A labelled segment as the plan uses it: the shared segment vocabulary (`core/segments`), frames half-open
+ * [startFrame, endFrame).
+ */
+export type PlanSegment = Pick<Segment, 'startFrame' | 'endFrame' | 'label' | 'validated'>;
 export const segmentSchema = z
   .object({
-    start: z.number().int().nonnegative(),
-    end: z.number().int().positive(),
+    startFrame: z.number().int().nonnegative(),
+    endFrame: z.number().int().positive(),
     label: z.string().min(1).max(100),
     /** Validated by a reviewer (true) or an unreviewed prediction (false). */
     validated: z.boolean(),
   })
   .strict()
-  .refine((s) => s.end > s.start, 'segment end must be after start');
-export type Segment = z.infer<typeof segmentSchema>;
+  .refine((s) => s.endFrame > s.startFrame, 'segment end must be after start') satisfies z.ZodType<PlanSegment>;
 
 /**
  * A mask shown only during a frame range (half-open, source frame numbers): text that appears inside the
@@ -62,14 +67,15 @@ export const timedMaskSchema = z
   .refine((m) => m.end > m.start, 'mask end must be after start');
 export type TimedMask = z.infer<typeof timedMaskSchema>;
 
+/** Patient values, named as everywhere (`PATIENT_FIELDS` in core/patient/fields.ts: snake_case identifiers). */
 export const patientFieldsSchema = z
   .object({
-    firstName: z.string().max(200).nullable().default(null),
-    lastName: z.string().max(200).nullable().default(null),
+    first_name: z.string().max(200).nullable().default(null),
+    last_name: z.string().max(200).nullable().default(null),
     /** ISO dates (yyyy-mm-dd). */
     dob: z.string().max(40).nullable().default(null),
-    examinationDate: z.string().max(40).nullable().default(null),
-    caseNumber: z.string().max(200).nullable().default(null),
+    examination_date: z.string().max(40).nullable().default(null),
+    casenumber: z.string().max(200).nullable().default(null),
     /** Any further identifying strings (other names, ids). */
     other: z.array(z.string().max(200)).max(100).default([]),
     /** A reviewer confirmed these values. */

@@ -47,8 +47,16 @@ export interface ResolvedInput {
   error?: SerializedError;
 }
 
-/** Library video ids for inputs: ids or library paths as they are, other files imported first (one batch). */
-export async function resolveLibraryVideos(core: Core, args: string[], out: Output): Promise<ResolvedInput[]> {
+/**
+ * Library video ids for inputs: ids or library paths as they are, other files imported first (one batch).
+ * An imported file is reported by the path as it was given (default) or as the import resolved it (absolute).
+ */
+export async function resolveLibraryVideos(
+  core: Core,
+  args: string[],
+  out: Output,
+  opts: { report?: 'given' | 'resolved' } = {},
+): Promise<ResolvedInput[]> {
   const resolved: ResolvedInput[] = [];
   const toImport: string[] = [];
   for (const a of args) {
@@ -71,7 +79,8 @@ export async function resolveLibraryVideos(core: Core, args: string[], out: Outp
     );
     for (const j of jobs) {
       const o = importOutput.safeParse(j.output);
-      const input = toImport.find((p) => path.resolve(p) === (j.input as { path: string }).path) ?? (j.input as { path: string }).path;
+      const imported = (j.input as { path: string }).path;
+      const input = opts.report === 'resolved' ? imported : (toImport.find((p) => path.resolve(p) === imported) ?? imported);
       if (j.state === 'succeeded' && o.success) resolved.push({ input, videoId: o.data.videoId });
       else resolved.push({ input, videoId: null, error: j.error ?? { code: 'internal', message: `import ${j.state}` } });
     }

@@ -9,7 +9,8 @@ import { link, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { accurateCutArgs, concatCopyArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
+import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
+import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { smartCut, smartCutRefusal } from './smart-cut.js';
@@ -44,6 +45,8 @@ const fileOut = z.object({
   movedFrames: z.number().int(),
   movedSeconds: z.number(),
   note: z.string().nullable(),
+  /** The exact ffmpeg command lines (binary + arguments) that wrote this file, in order: the export's audit. */
+  commands: z.array(z.array(z.string())),
 });
 export type ExportedFile = z.infer<typeof fileOut>;
 
@@ -151,23 +154,31 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   let doneSeconds = 0;
   const temps: string[] = [];
   const written: string[] = [];
-  const run = (args: string[], p: Plan) =>
-    ctx.services.ffmpeg.run(args, {
-      signal: ctx.signal,
-      onProgress: (pr) => ctx.progress(Math.min(0.99, (doneSeconds + Math.min(pr.outTime, p.duration)) / total), 'exporting'),
-    });
-  const cut = async (p: Plan, out: string): Promise<Plan> => {
+  const run = async (args: string[], p: Plan) =>
+    (
+      await ctx.services.ffmpeg.run(args, {
+        signal: ctx.signal,
+        onProgress: (pr) => ctx.progress(Math.min(0.99, (doneSeconds + Math.min(pr.outTime, p.duration)) / total), 'exporting'),
+      })
+    ).command;
+  /** Cut one plan into `out`; the commands that wrote it are appended to `commands`. */
+  const cut = async (p: Plan, out: string, commands: string[][]): Promise<Plan> => {
     let used = p;
     if (p.mode === 'smart') {
       try {
-        await smartCut(ctx.services.ffmpeg, source, clipOf(p), fps, p.nextKeyframe!, await ctx.workDir(), out, ctx.signal);
+        commands.push(
+          ...(await smartCut(ctx.services.ffmpeg, source, clipOf(p), fps, p.nextKeyframe!, await ctx.workDir(), out, ctx.signal)),
+        );
       } catch (err) {
         if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
         await rm(out, { force: true });
         used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
-        await run(accurateCutArgs(row.path, { ...used, textSubtitles }, out), used);
+        commands.push(await run(accurateCutArgs(row.path, { ...used, textSubtitles }, out), used));
       }
-    } else await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, { ...p, textSubtitles }, out), p);
+    } else
+      commands.push(
+        await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, { ...p, textSubtitles }, out), p),
+      );
     doneSeconds += p.duration;
     return used;
   };
@@ -180,14 +191,10 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       temps.push(temp);
       const work = await ctx.workDir();
       const anyAccurate = plans.some((p) => p.mode !== 'copy');
+      const commands: string[][] = [];
       let list: string;
       if (!anyAccurate) {
-        list = plans
-          .map(
-            (p) =>
-              `file '${row.path.replaceAll("'", "'\\''")}'\ninpoint ${p.start.toFixed(6)}\noutpoint ${(p.start + p.duration).toFixed(6)}`,
-          )
-          .join('\n');
+        list = concatList(plans.map((p) => ({ file: row.path, inpoint: p.start, outpoint: p.start + p.duration })));
       } else {
         // Re-encode every part the same way, then join them losslessly.
         const parts: string[] = [];
@@ -196,14 +203,15 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
           await cut(
             { ...p, mode: 'accurate', start: seekBefore(i.clips[k]!.startFrame, fps), duration: p.frames * (fps.den / fps.num) },
             part,
+            commands,
           );
           parts.push(part);
         }
-        list = parts.map((f) => `file '${f}'`).join('\n');
+        list = concatList(parts);
       }
       const listFile = path.join(work, 'list.txt');
-      await writeFile(listFile, list + '\n');
-      await ctx.services.ffmpeg.run(concatCopyArgs(listFile, temp), { signal: ctx.signal });
+      await writeFile(listFile, list);
+      commands.push((await ctx.services.ffmpeg.run(concatCopyArgs(listFile, temp, { metadata: 'drop' }), { signal: ctx.signal })).command);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);
@@ -219,6 +227,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
           movedFrames: Math.max(...plans.map((p) => p.movedFrames)),
           movedSeconds: Math.max(...plans.map((p) => p.movedSeconds)),
           note: null,
+          commands,
         },
       ];
     }
@@ -227,7 +236,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const final = finals[k]!;
       const temp = tempFor(final);
       temps.push(temp);
-      await cut(p, temp);
+      const commands: string[][] = [];
+      await cut(p, temp, commands);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);
@@ -241,6 +251,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         movedFrames: p.movedFrames,
         movedSeconds: p.movedSeconds,
         note: p.note,
+        commands,
       });
     }
     return files;

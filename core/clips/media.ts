@@ -6,7 +6,8 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nowIso } from '../db/open.js';
-import { seekBefore, writeFrameImage, writeSpriteSheet } from '../ffmpeg/clips.js';
+import { seekBefore, writeFrameImage } from '../ffmpeg/clips.js';
+import { writeSpriteSheet } from '../ffmpeg/sprites.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { getVideoRow } from '../library/videos.js';
 import type { Services } from '../services.js';

@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from '../ffmpeg/index.js';
+import { concatList } from '../ffmpeg/concat.js';
 import { checkDecodes, seekBefore, smartHeadArgs, smartJoinArgs, smartTailArgs } from '../ffmpeg/clips.js';
 import { FramewiseError } from '../util/errors.js';
 import { frameToTime, type Fraction } from '../util/fraction.js';
@@ -32,20 +33,21 @@ export async function smartCut(
   work: string,
   output: string,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<string[][]> {
   const startT = frameToTime(clip.startFrame, fps);
   const endT = frameToTime(clip.endFrame, fps);
   const headFrames = Math.round((nextKeyframe - startT) * (fps.num / fps.den));
   const head = path.join(work, `head-${clip.startFrame}.ts`);
   const tail = path.join(work, `tail-${clip.startFrame}.ts`);
-  await ffmpeg.run(
+  const commands: string[][] = [];
+  const run = async (args: string[]) => void commands.push((await ffmpeg.run(args, { signal })).command);
+  await run(
     smartHeadArgs(src.path, { start: seekBefore(clip.startFrame, fps), frames: headFrames, pixFmt: src.pixFmt ?? 'yuv420p' }, head),
-    { signal },
   );
-  await ffmpeg.run(smartTailArgs(src.path, { start: nextKeyframe, duration: endT - nextKeyframe }, tail), { signal });
+  await run(smartTailArgs(src.path, { start: nextKeyframe, duration: endT - nextKeyframe }, tail));
   const list = path.join(work, `smart-${clip.startFrame}.txt`);
-  await writeFile(list, `file '${head}'\nfile '${tail}'\n`);
-  await ffmpeg.run(smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, output), { signal });
+  await writeFile(list, concatList([head, tail]));
+  await run(smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, output));
   const check = await checkDecodes(ffmpeg, output, signal);
   const expected = clip.endFrame - clip.startFrame;
   if (!check.clean || Math.abs(check.packets - expected) > 0)
@@ -53,4 +55,5 @@ export async function smartCut(
       'verification_failed',
       `smart cut gave ${check.packets} frames (expected ${expected})${check.clean ? '' : ' with decoding errors'}`,
     );
+  return commands;
 }

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
-import { concatCopyArgs, concatList, concatReencodeArgs, copyIncompatibility, type MergeInput } from '../ffmpeg/merge.js';
+import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
+import { concatReencodeArgs, copyIncompatibility, type MergeInput } from '../ffmpeg/merge.js';
 import { FramewiseError } from '../util/errors.js';
 import { checkOutputFile, produceOutputFile } from '../util/output-file.js';
 
@@ -42,7 +43,7 @@ export const mergeJob = defineJobKind({
       if (!incompatible) {
         const list = path.join(await ctx.workDir(), 'list.txt');
         await writeFile(list, concatList(inputs.map((x) => x.file)));
-        await ctx.services.ffmpeg.run(concatCopyArgs(list, tmp), { signal: ctx.signal, onProgress });
+        await ctx.services.ffmpeg.run(concatCopyArgs(list, tmp, { metadata: 'keep', faststart: true }), { signal: ctx.signal, onProgress });
       } else {
         await ctx.services.ffmpeg.run(concatReencodeArgs(inputs, tmp).args, { signal: ctx.signal, onProgress });
       }

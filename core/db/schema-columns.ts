@@ -23,6 +23,7 @@ export const schemaColumns: Columns = {
     plan_json: true,
     verification_json: true,
     error_json: true,
+    command_json: true,
     started_at: true,
     finished_at: true,
   },

@@ -98,6 +98,8 @@ export interface AnonymizeExportsTable {
   plan_json: string | null;
   verification_json: string | null;
   error_json: string | null;
+  /** JSON string[]: the render's ffmpeg command line (migration 54). */
+  command_json: string | null;
   started_at: string;
   finished_at: string | null;
 }

@@ -248,9 +248,9 @@ export async function renderAnonymizedVideo(
   opts: { signal?: AbortSignal; onProgress?: (outTime: number) => void } = {},
 ): Promise<Ran> {
   const args = buildRenderArgs(plan, r);
-  await ffmpeg.run(args, {
+  const { command } = await ffmpeg.run(args, {
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: (p: { outTime: number }) => opts.onProgress!(p.outTime) } : {}),
   });
-  return { command: ffmpeg.commandLine(args, true) };
+  return { command };
 }

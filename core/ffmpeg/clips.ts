@@ -1,8 +1,10 @@
 /**
- * Named ffmpeg operations for clips: a frame as an image, a clip's sprite sheet, the keyframe times of a file,
+ * Named ffmpeg operations for clips: a frame as an image, the keyframe times of a file,
  * and cutting a clip out (stream copy, or re-encoded with exact first and last frames).
  */
 import type { Ffmpeg } from './index.js';
+import { concatInput } from './concat.js';
+import { firstVideoOnly } from './args.js';
 
 const SEEK_EPSILON = 0.25;
 
@@ -10,6 +12,13 @@ const SEEK_EPSILON = 0.25;
 export function seekBefore(frame: number, fps: { num: number; den: number }): number {
   return Math.max(0, ((frame - SEEK_EPSILON) * fps.den) / fps.num);
 }
+
+/** Quiet ffmpeg reading `input` from `start` seconds on (input seek; none at 0). */
+const from = (input: string, start: number): string[] => ['-v', 'error', ...(start > 0 ? ['-ss', start.toFixed(6)] : []), '-i', input];
+const span = (duration: number): string[] => ['-t', duration.toFixed(6)];
+/** x264 at the given quality, fast (clips are exported interactively). */
+const x264 = (crf: number, pixFmt: string): string[] => ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf), '-pix_fmt', pixFmt];
+const noMetadata = ['-map_metadata', '-1'];
 
 export async function writeFrameImage(
   ffmpeg: Ffmpeg,
@@ -20,11 +29,7 @@ export async function writeFrameImage(
 ): Promise<void> {
   await ffmpeg.run(
     [
-      '-v',
-      'error',
-      ...(seconds > 0 ? ['-ss', seconds.toFixed(6)] : []),
-      '-i',
-      input,
+      ...from(input, seconds),
       '-map',
       '0:v:0',
       '-frames:v',
@@ -38,41 +43,6 @@ export async function writeFrameImage(
       output,
     ],
     opts.signal ? { signal: opts.signal } : {},
-  );
-}
-
-/** One JPEG of `columns × rows` tiles, `count` frames spread evenly over [start, start + duration). */
-export async function writeSpriteSheet(
-  ffmpeg: Ffmpeg,
-  input: string,
-  a: { start: number; duration: number; count: number; columns: number; rows: number; tileWidth: number; tileHeight: number },
-  output: string,
-  signal?: AbortSignal,
-): Promise<void> {
-  await ffmpeg.run(
-    [
-      '-v',
-      'error',
-      ...(a.start > 0 ? ['-ss', a.start.toFixed(6)] : []),
-      '-t',
-      a.duration.toFixed(6),
-      '-i',
-      input,
-      '-map',
-      '0:v:0',
-      '-an',
-      '-sn',
-      '-vf',
-      `fps=${(a.count / a.duration).toFixed(6)},scale=${a.tileWidth}:${a.tileHeight},setsar=1,tile=${a.columns}x${a.rows}`,
-      '-frames:v',
-      '1',
-      '-q:v',
-      '5',
-      '-f',
-      'image2',
-      output,
-    ],
-    signal ? { signal } : {},
   );
 }
 
@@ -104,13 +74,8 @@ export interface CutRange {
 /** Lossless: stream copy from the keyframe at or before `start` (the caller seeks to it). Every stream kept. */
 export function copyCutArgs(input: string, r: CutRange, output: string): string[] {
   return [
-    '-v',
-    'error',
-    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
-    '-i',
-    input,
-    '-t',
-    r.duration.toFixed(6),
+    ...from(input, r.start),
+    ...span(r.duration),
     '-map',
     '0:v:0',
     '-map',
@@ -121,8 +86,7 @@ export function copyCutArgs(input: string, r: CutRange, output: string): string[
     'copy',
     '-avoid_negative_ts',
     'make_zero',
-    '-map_metadata',
-    '-1',
+    ...noMetadata,
     output,
   ];
 }
@@ -130,13 +94,8 @@ export function copyCutArgs(input: string, r: CutRange, output: string): string[
 /** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles kept as text. */
 export function accurateCutArgs(input: string, r: CutRange & { frames: number; textSubtitles?: boolean }, output: string): string[] {
   return [
-    '-v',
-    'error',
-    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
-    '-i',
-    input,
-    '-t',
-    r.duration.toFixed(6),
+    ...from(input, r.start),
+    ...span(r.duration),
     '-map',
     '0:v:0',
     '-map',
@@ -144,97 +103,26 @@ export function accurateCutArgs(input: string, r: CutRange & { frames: number; t
     ...(r.textSubtitles ? ['-map', '0:s?', '-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'copy'] : []),
     '-frames:v',
     String(r.frames),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '18',
-    '-pix_fmt',
-    'yuv420p',
+    ...x264(18, 'yuv420p'),
     '-c:a',
     'aac',
     '-b:a',
     '192k',
-    '-map_metadata',
-    '-1',
+    ...noMetadata,
     '-movflags',
     '+faststart',
     output,
   ];
 }
 
-/** Lossless concat of parts of one file (concat demuxer list with inpoint/outpoint), every stream copied. */
-export function concatCopyArgs(listFile: string, output: string): string[] {
-  return [
-    '-v',
-    'error',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    listFile,
-    '-map',
-    '0:v:0',
-    '-map',
-    '0:a?',
-    '-c',
-    'copy',
-    '-map_metadata',
-    '-1',
-    output,
-  ];
-}
-
 /** Smart cut, part 1: re-encode `frames` frames from `start` as H.264 in MPEG-TS (parameter sets in-band). */
 export function smartHeadArgs(input: string, r: { start: number; frames: number; pixFmt: string }, output: string): string[] {
-  return [
-    '-v',
-    'error',
-    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
-    '-i',
-    input,
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-frames:v',
-    String(r.frames),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '16',
-    '-pix_fmt',
-    r.pixFmt,
-    '-f',
-    'mpegts',
-    output,
-  ];
+  return [...from(input, r.start), ...firstVideoOnly(), '-frames:v', String(r.frames), ...x264(16, r.pixFmt), '-f', 'mpegts', output];
 }
 
 /** Smart cut, part 2: the video from the keyframe on, stream-copied into MPEG-TS. */
 export function smartTailArgs(input: string, r: CutRange, output: string): string[] {
-  return [
-    '-v',
-    'error',
-    ...(r.start > 0 ? ['-ss', r.start.toFixed(6)] : []),
-    '-i',
-    input,
-    '-t',
-    r.duration.toFixed(6),
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-c',
-    'copy',
-    '-f',
-    'mpegts',
-    output,
-  ];
+  return [...from(input, r.start), ...span(r.duration), ...firstVideoOnly(), '-c', 'copy', '-f', 'mpegts', output];
 }
 
 /** Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file. */
@@ -242,15 +130,9 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
   return [
     '-v',
     'error',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    listFile,
+    ...concatInput(listFile),
     ...(audio.start > 0 ? ['-ss', audio.start.toFixed(6)] : []),
-    '-t',
-    audio.duration.toFixed(6),
+    ...span(audio.duration),
     '-i',
     input,
     '-map',
@@ -261,8 +143,7 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
     '1:s?',
     '-c',
     'copy',
-    '-map_metadata',
-    '-1',
+    ...noMetadata,
     output,
   ];
 }

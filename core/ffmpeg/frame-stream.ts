@@ -1,5 +1,6 @@
 import type { Ffmpeg } from './index.js';
 import { FramewiseError } from '../util/errors.js';
+import { firstVideoOnly } from './args.js';
 
 /**
  * Stream every `step`-th frame of a video (frames 0, step, 2·step, …, by frame number as decoded, so the
@@ -33,11 +34,7 @@ export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step'
     'error',
     '-i',
     file,
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-dn',
+    ...firstVideoOnly({ data: true }),
     '-vf',
     `select='not(mod(n\\,${step}))',scale=${o.width}:${o.height}:flags=bilinear,format=rgb24`,
     // One output frame per selected frame: no duplication or dropping by a frame-rate conversion.

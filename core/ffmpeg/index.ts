@@ -46,9 +46,11 @@ export class Ffmpeg {
     ];
   }
 
-  async run(args: string[], opts: StartOptions = {}): Promise<{ stderr: string }> {
+  /** Run ffmpeg to its end; with its stderr comes the exact command line it ran (for audits). */
+  async run(args: string[], opts: StartOptions = {}): Promise<{ stderr: string; command: string[] }> {
     const p = this.start(args, opts);
-    return p.done;
+    const { stderr } = await p.done;
+    return { stderr, command: this.commandLine(args, (opts.lifeline ?? true) || !!opts.onProgress) };
   }
 
   ffprobe(args: string[], opts: StartOptions = {}): Promise<{ stderr: string; stdout: string }> {

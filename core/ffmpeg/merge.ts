@@ -38,33 +38,6 @@ export function copyIncompatibility(inputs: MergeInput[]): string | null {
   return other ? `${other.file} differs from ${inputs[0]!.file} in codec or parameters` : null;
 }
 
-/** The concat demuxer's list file (paths quoted for its syntax). */
-export function concatList(files: string[]): string {
-  return files.map((f) => `file '${f.replace(/'/g, "'\\''")}'`).join('\n') + '\n';
-}
-
-export function concatCopyArgs(listFile: string, output: string): string[] {
-  return [
-    '-v',
-    'error',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    listFile,
-    '-map',
-    '0:v:0',
-    '-map',
-    '0:a?',
-    '-c',
-    'copy',
-    '-movflags',
-    '+faststart',
-    output,
-  ];
-}
-
 const secs = (n: number) => n.toFixed(6);
 
 export function concatReencodeArgs(inputs: MergeInput[], output: string): { args: string[]; width: number; height: number; fps: Fraction } {

@@ -25,7 +25,7 @@ async function runOp(
   opts: OpOptions,
   onFrame: (frame: number) => void,
 ): Promise<{ stderr: string; command: string[] }> {
-  const { stderr } = await ffmpeg.run(args, {
+  return ffmpeg.run(args, {
     ...(opts.signal ? { signal: opts.signal } : {}),
     onProgress: (p) => {
       onFrame(p.frame);
@@ -33,7 +33,6 @@ async function runOp(
       if (opts.onProgress && opts.duration && opts.duration > 0) opts.onProgress(Math.min(1, p.outTime / opts.duration));
     },
   });
-  return { stderr, command: ffmpeg.commandLine(args, true) };
 }
 
 /** THE frame count of a file's first video stream: its packets, counted by a stream copy to null (no decode). */

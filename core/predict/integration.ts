@@ -5,6 +5,7 @@
 import { getEndoscopeRegion } from '../ocr/store.js';
 import { slot, type Services } from '../services.js';
 import { getSegments } from '../segments/store.js';
+import type { Segment } from '../segments/types.js';
 
 export interface RoiRect {
   x: number;
@@ -59,7 +60,7 @@ export async function predictionAnonymizationSource(
   services: Pick<Services, 'db'>,
   videoId: number,
   opts: { labels?: string[] } = {},
-): Promise<{ segments: Array<{ start: number; end: number; label: string; validated: boolean }> }> {
+): Promise<{ segments: Array<Pick<Segment, 'startFrame' | 'endFrame' | 'label' | 'validated'>> }> {
   const segs = await getSegments(services.db.reader, videoId, opts.labels ? { labels: opts.labels } : {});
-  return { segments: segs.map((s) => ({ start: s.startFrame, end: s.endFrame, label: s.label, validated: s.validated })) };
+  return { segments: segs.map((s) => ({ startFrame: s.startFrame, endFrame: s.endFrame, label: s.label, validated: s.validated })) };
 }

@@ -1,6 +1,6 @@
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { cancelled } from '../util/errors.js';
-import { decodeFrames, type FrameGeometry, type Sampling } from './frames.js';
+import { decodeFrames, type FrameGeometry, type Sampling } from '../ffmpeg/decode-frames.js';
 import { InferenceWorker, type InferResult } from './inference-pool.js';
 import type { TensorSpec } from './inference-protocol.js';
 

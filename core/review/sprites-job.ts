@@ -5,6 +5,7 @@
  */
 import { chmod, readdir, rename, mkdir, writeFile, rm } from 'node:fs/promises';
 import { getEndoscopeRegion } from '../ocr/index.js';
+import { writePreviewSheets } from '../ffmpeg/sprites.js';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SpriteIndex } from '../review/types.js';
@@ -50,25 +51,18 @@ export const spritesJob = defineJobKind({
     // A clinical video's previews must not show the overlay: outside the endoscope image (when OCR found it)
     // everything is black.
     const region = await getEndoscopeRegion(ctx.services.db.reader, input.videoId);
-    const hide = region
-      ? outsideBoxes(region, SPRITE_WIDTH / region.frameWidth, tileHeight / region.frameHeight, SPRITE_WIDTH, tileHeight)
-      : [];
-    await ctx.services.ffmpeg.run(
-      [
-        '-v',
-        'error',
-        '-i',
-        row.path,
-        '-map',
-        '0:v:0',
-        '-an',
-        '-sn',
-        '-vf',
-        [`fps=1/${interval}`, `scale=${SPRITE_WIDTH}:${tileHeight}`, ...hide, `tile=${SPRITE_COLUMNS}x${SPRITE_ROWS}`].join(','),
-        '-q:v',
-        '5',
-        path.join(work, 'sheet-%03d.jpg'),
-      ],
+    await writePreviewSheets(
+      ctx.services.ffmpeg,
+      row.path,
+      {
+        interval,
+        tileWidth: SPRITE_WIDTH,
+        tileHeight,
+        columns: SPRITE_COLUMNS,
+        rows: SPRITE_ROWS,
+        keep: region ? scaledRect(region, SPRITE_WIDTH / region.frameWidth, tileHeight / region.frameHeight) : null,
+      },
+      path.join(work, 'sheet-%03d.jpg'),
       { signal: ctx.signal, onProgress: (p) => ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'thumbnails') },
     );
     const files = (await readdir(work)).filter((f) => /^sheet-\d+\.jpg$/.test(f)).sort();
@@ -174,19 +168,9 @@ function sheetKind(index: number): string {
 const isSpriteArtifact = (eb: ExpressionBuilder<Database, 'artifacts'>) =>
   eb.or([eb('kind', 'in', ['sprite-sheet', 'sprite-index']), eb('kind', 'like', 'sprite-sheet:%')]);
 
-/** drawbox filters blacking out everything outside a rectangle (scaled to the sprite tile). */
-export function outsideBoxes(
-  r: { x: number; y: number; width: number; height: number },
-  sx: number,
-  sy: number,
-  W: number,
-  H: number,
-): string[] {
-  const x0 = Math.max(0, Math.floor(r.x * sx));
-  const y0 = Math.max(0, Math.floor(r.y * sy));
-  const x1 = Math.min(W, Math.ceil((r.x + r.width) * sx));
-  const y1 = Math.min(H, Math.ceil((r.y + r.height) * sy));
-  const box = (x: number, y: number, w: number, h: number) =>
-    w > 0 && h > 0 ? [`drawbox=x=${x}:y=${y}:w=${w}:h=${h}:color=black:t=fill`] : [];
-  return [...box(0, 0, W, y0), ...box(0, y1, W, H - y1), ...box(0, y0, x0, y1 - y0), ...box(x1, y0, W - x1, y1 - y0)];
+/** A rectangle scaled by (sx, sy), grown outward to whole pixels (nothing of it is cut off). */
+function scaledRect(r: { x: number; y: number; width: number; height: number }, sx: number, sy: number) {
+  const x = Math.floor(r.x * sx);
+  const y = Math.floor(r.y * sy);
+  return { x, y, width: Math.ceil((r.x + r.width) * sx) - x, height: Math.ceil((r.y + r.height) * sy) - y };
 }

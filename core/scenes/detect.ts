@@ -5,7 +5,7 @@
  * resize PySceneDetect uses): the antialiased resize cost ffmpeg about 60 % more CPU than decoding alone. Frame numbers and times are the frames' presentation timestamps.
  */
 import type { Ffmpeg } from '../ffmpeg/index.js';
-import { decodeFrames } from '../predict/frames.js';
+import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { createDetector, type FrameSize } from './detectors.js';

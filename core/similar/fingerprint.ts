@@ -9,7 +9,7 @@
  * On a 1080p x264 "veryfast" file ffmpeg alone measured 2.47 → 1.34 user-s for 20 s with -skip_frame noref.
  */
 import type { Ffmpeg } from '../ffmpeg/index.js';
-import { decodeFrames } from '../predict/frames.js';
+import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { colourHistogram, HASH_SIZE, hashWords, HISTOGRAM_LENGTH, perceptualHash } from './phash.js';

@@ -6,6 +6,8 @@ import type { Core } from '../../core/core.js';
 import { sha256File } from '../../core/util/fs.js';
 import { parseMediaTarget } from '../../core/media/targets.js';
 import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
+import { buildRenderArgs } from '../../core/ffmpeg/anonymize-render.js';
+import { buildMaskImage } from '../../core/anonymize/mask.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { endo, endoscopyVideo, patientStrings } from './endoscopy-media.js';
 import { ocrEverySecond, patientStringsIn, probeJson, ssim } from './independent-ocr.js';
@@ -77,7 +79,7 @@ test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR 
     const pad = 4;
     const inner = `crop=192:300:364:30`;
     const box = `drawbox=x=${b.x - pad}:y=${b.y - pad}:w=${b.width + 2 * pad}:h=${b.height + 2 * pad}:color=black:t=fill`;
-    const keep = `select='not(between(n,${endo.outside.start},${endo.outside.end - 1}))',setpts=N/(25*TB)`;
+    const keep = `select='not(between(n,${endo.outside.startFrame},${endo.outside.endFrame - 1}))',setpts=N/(25*TB)`;
     const score = await ssim({ file, chain: `${keep},${box},${inner}` }, { file: res.outputPath, chain: `${box},${inner}` });
     assert.ok(score > 0.9, `SSIM inside the region ${score}`);
 
@@ -86,9 +88,23 @@ test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR 
     assert.equal(rec?.state, 'verified');
     assert.equal(rec?.who, 'dr-test');
     assert.equal(rec?.outputSha256, res.sha256);
-    assert.equal(rec?.plan?.removed[0]?.start, endo.outside.start);
+    assert.equal(rec?.plan?.removed[0]?.start, endo.outside.startFrame);
     assert.equal(rec?.verification?.ok, true);
     assert.ok(!JSON.stringify(rec).includes('Müller'), 'the audit trail carries no patient value');
+    // The audit keeps the render's command line exactly as run: the binary, the start options, then the
+    // arguments the plan gives (rebuilt here from the stored plan, the input, the mask and the temp output).
+    const cmd = rec!.command!;
+    assert.ok(Array.isArray(cmd), 'the export audit has the command line');
+    assert.deepEqual(res.command, cmd);
+    assert.equal(cmd[0], core.services.ffmpeg.tools.ffmpeg.path);
+    const inputs = cmd.flatMap((arg, i) => (cmd[i - 1] === '-i' ? [arg] : []));
+    assert.equal(inputs[0], file);
+    assert.match(path.basename(cmd.at(-1)!), /^\.framewise-[0-9a-f]+\.partial\.mp4$/, JSON.stringify(cmd));
+    const mask = buildMaskImage(rec!.plan!);
+    assert.ok(mask, 'this plan has a static mask image');
+    const expected = buildRenderArgs(rec!.plan!, { input: file, mask: { path: inputs[1]!, rect: mask.rect }, output: cmd.at(-1)! });
+    assert.deepEqual(cmd.slice(1, cmd.length - expected.length), ['-progress', 'pipe:3', '-nostats', '-hide_banner', '-nostdin', '-y']);
+    assert.deepEqual(cmd.slice(cmd.length - expected.length), expected);
     assert.equal((await core.call('videos.get', { video: videoId })).state, 'anonymized');
     // Verified exports are served for side-by-side playback (media URL kind 'export'), by id only.
     assert.deepEqual(parseMediaTarget('export/' + rec!.id), { kind: 'export', id: rec!.id });
@@ -187,7 +203,7 @@ test('clinical gate: refuses until patient fields are verified and outside segme
     const bad = {
       ...overrides,
       patient: { ...endo.patient, verified: false },
-      segments: [{ start: 125, end: 175, label: 'outside', validated: false }],
+      segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: false }],
     };
     await assert.rejects(core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides: bad }), (err: Error) => {
       assert.match(err.message, /not been verified by a reviewer/);

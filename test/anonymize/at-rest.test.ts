@@ -61,7 +61,7 @@ test('no patient token in any library file (database and WAL included); no image
       overrides: {
         region: endo.region,
         textBoxes: [{ rect: endo.insideBox, source: 'manual' }],
-        patient: { lastName: 'Müller-Weiß', firstName: 'Jürgen', dob: '1961-03-12', other: ['Mueller-Weiss Juergen'] },
+        patient: { last_name: 'Müller-Weiß', first_name: 'Jürgen', dob: '1961-03-12', other: ['Mueller-Weiss Juergen'] },
       },
     });
     const done = await lib.core.services.jobs.waitFor(job.id, 600_000);

@@ -28,7 +28,7 @@ function planWith(options: AnonymizeOptionsInput) {
     region: endo.region,
     textBoxes: [],
     timedMasks: [timedMask],
-    segments: [{ start: 125, end: 175, label: 'outside', validated: true }],
+    segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],
     patient: { known: true, verified: true },
     options: anonymizeOptionsSchema.parse(options),
   });

@@ -17,15 +17,15 @@ export const endo = {
   duration: 12,
   region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 } as EndoscopeRegion,
   /** Frames of the inserted outside scene, half-open. */
-  outside: { start: 125, end: 175 },
+  outside: { startFrame: 125, endFrame: 175 },
   /** The name stamped inside the endoscope image (must be masked by a text box). */
   insideBox: { x: 380, y: 160, width: 110, height: 34 } as Rect,
   patient: {
-    firstName: 'Jürgen',
-    lastName: 'Müller-Weiß',
+    first_name: 'Jürgen',
+    last_name: 'Müller-Weiß',
     dob: '1961-03-12',
-    examinationDate: '2024-11-05',
-    caseNumber: null,
+    examination_date: '2024-11-05',
+    casenumber: null,
     other: [],
     verified: true,
     pseudonym: null,
@@ -70,7 +70,7 @@ export async function endoscopyVideo(): Promise<string> {
     `[1:v]scale=${rect.width}:${rect.height}[scope]`,
     `[0:v][scope]overlay=${rect.x}:${rect.y}[a]`,
     `[a][4:v]overlay=${rect.x}:${rect.y}[b]`,
-    `[b][2:v]overlay=0:0:enable='gte(n,${endo.outside.start})*lt(n,${endo.outside.end})'[c]`,
+    `[b][2:v]overlay=0:0:enable='gte(n,${endo.outside.startFrame})*lt(n,${endo.outside.endFrame})'[c]`,
     `[c]${[
       text('Müller-Weiß, Jürgen', 12, 30),
       text('*12.03.1961', 12, 80),

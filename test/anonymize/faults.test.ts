@@ -168,7 +168,7 @@ test('verification failure (masks disabled by the test hook): output rejected an
     assert.equal(rec?.state, 'rejected');
     const v = rec?.verification as VerificationResult;
     assert.equal(v.ok, false);
-    assert.ok(v.findings.some((f) => f.check === 'patient_text' && f.field === 'lastName'));
+    assert.ok(v.findings.some((f) => f.check === 'patient_text' && f.field === 'last_name'));
     assert.ok(v.findings.some((f) => f.check === 'masked_text'));
     assert.ok(!JSON.stringify(rec).includes('Müller'));
   } finally {

@@ -69,7 +69,7 @@ test('peer fixture lx-anonymizer: a video of the four real frames is anonymized;
       overrides: {
         region,
         textBoxes: boxes,
-        patient: { firstName: gt.first_name, lastName: gt.last_name, dob: gt.dob, examinationDate: gt.examination_date, verified: true },
+        patient: { first_name: gt.first_name, last_name: gt.last_name, dob: gt.dob, examination_date: gt.examination_date, verified: true },
       },
     });
     const done = await lib.core.services.jobs.waitFor(job.id, 600_000);

@@ -13,7 +13,7 @@ function inputs(over: Partial<PlanInputs> = {}, opts: AnonymizeOptionsInput = {}
     video,
     region,
     textBoxes: [{ rect: { x: 380, y: 160, width: 100, height: 30 }, source: 'ocr' }],
-    segments: [{ start: 125, end: 175, label: 'outside', validated: true }],
+    segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],
     patient: { known: true, verified: true },
     options: anonymizeOptionsSchema.parse(opts),
     ...over,
@@ -64,7 +64,7 @@ test('plan: validated outside segment is cut; duration = original − removed', 
 });
 
 test('plan: unreviewed segments are not used unless allowed, and the plan says so', () => {
-  const seg = [{ start: 10, end: 20, label: 'outside', validated: false }];
+  const seg = [{ startFrame: 10, endFrame: 20, label: 'outside', validated: false }];
   const plan = computePlan(inputs({ segments: seg }));
   assert.deepEqual(plan.removed, []);
   assert.equal(plan.ignoredSegments[0]?.reason, 'not reviewed');
@@ -104,7 +104,7 @@ test('plan fails closed: nothing known → warns that nothing is masked and that
 test('plan refuses impossible requests: crop without region, everything removed', () => {
   assert.throws(() => computePlan(inputs({ region: null }, { crop: true })), /Cropping needs an endoscope region/);
   assert.throws(
-    () => computePlan(inputs({ segments: [{ start: 0, end: 300, label: 'outside', validated: true }] })),
+    () => computePlan(inputs({ segments: [{ startFrame: 0, endFrame: 300, label: 'outside', validated: true }] })),
     /Every frame would be removed/,
   );
   assert.throws(() => computePlan(inputs({ region: { ...region, rect: { x: 700, y: 0, width: 10, height: 10 } } })), /outside the frame/);

@@ -23,17 +23,17 @@ const FONTS = [
 const SIZES = [14, 16, 18, 20, 22, 24, 28, 32, 36, 40];
 const COLOURS = ['white', 'yellow', '0x80ff80', 'cyan', '0xffd0a0', '0xff8080'];
 const PEOPLE = [
-  { lastName: 'Müller-Weiß', firstName: 'Jürgen', dob: '1961-03-12' },
-  { lastName: 'Schneider', firstName: 'Annabell', dob: '1978-11-30' },
-  { lastName: 'Okonkwo', firstName: 'Chidera', dob: '2001-07-04' },
-  { lastName: 'Hoffmann', firstName: 'Lukas', dob: '1955-01-23' },
-  { lastName: 'Nguyen', firstName: 'Thanh', dob: '1990-09-17' },
+  { last_name: 'Müller-Weiß', first_name: 'Jürgen', dob: '1961-03-12' },
+  { last_name: 'Schneider', first_name: 'Annabell', dob: '1978-11-30' },
+  { last_name: 'Okonkwo', first_name: 'Chidera', dob: '2001-07-04' },
+  { last_name: 'Hoffmann', first_name: 'Lukas', dob: '1955-01-23' },
+  { last_name: 'Nguyen', first_name: 'Thanh', dob: '1990-09-17' },
 ];
 
 export interface CorpusCase {
   index: number;
   person: number;
-  field: 'lastName' | 'firstName' | 'dob';
+  field: 'last_name' | 'first_name' | 'dob';
   text: string;
   font: string;
   size: number;
@@ -51,7 +51,7 @@ export function corpusCases(n = 120): CorpusCase[] {
   for (let i = 0; i < n; i++) {
     const person = i % PEOPLE.length;
     const p = PEOPLE[person]!;
-    const field = (['lastName', 'firstName', 'dob'] as const)[i % 3]!;
+    const field = (['last_name', 'first_name', 'dob'] as const)[i % 3]!;
     const [y, m, d] = p.dob.split('-');
     const text = field === 'dob' ? `${d}.${m}.${y}` : p[field];
     const inside = i % 2 === 0;
@@ -163,7 +163,7 @@ export async function measureRecall(reader: FrameTextReader, n = 120): Promise<R
     onFrame: async (f) => {
       const c = cases[f.frame];
       if (!c) return;
-      const tokens = patientTokens(patientFieldsSchema.parse({ ...PEOPLE[c.person]!, examinationDate: null })).filter(
+      const tokens = patientTokens(patientFieldsSchema.parse({ ...PEOPLE[c.person]!, examination_date: null })).filter(
         (t) => t.field === c.field,
       );
       const lines = await reader.read(f);

@@ -10,11 +10,11 @@ const plan = computePlan({
   video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
   region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 },
   textBoxes: [{ rect: { x: 380, y: 160, width: 100, height: 30 }, source: 'ocr' }],
-  segments: [{ start: 125, end: 175, label: 'outside', validated: true }],
+  segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],
   patient: { known: true, verified: true },
   options: anonymizeOptionsSchema.parse({}),
 });
-const tokens = patientTokens(patientFieldsSchema.parse({ firstName: 'Jürgen', lastName: 'Müller', dob: '1961-03-12' }));
+const tokens = patientTokens(patientFieldsSchema.parse({ first_name: 'Jürgen', last_name: 'Müller', dob: '1961-03-12' }));
 const word = (text: string, x: number, y: number, confidence = 90): FrameTextLine => ({
   text,
   confidence: confidence / 100,
@@ -34,7 +34,7 @@ test('a patient token anywhere is a finding naming the field, frame and place, n
   const f = check(plan, [word('Dr. MULLER', 480, 300)], 150);
   assert.equal(f.length, 1);
   assert.equal(f[0]!.check, 'patient_text');
-  assert.equal(f[0]!.field, 'lastName');
+  assert.equal(f[0]!.field, 'last_name');
   assert.equal(f[0]!.frame, 150);
   assert.match(f[0]!.message, /patient's last name is readable in frame 150 \(6\.00 s\) at x=480, y=300/);
   assert.doesNotMatch(f[0]!.message, /MULLER|Müller/i);
@@ -60,7 +60,7 @@ test('in a blacked-out segment the whole frame is masked', () => {
     video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
     region: null,
     textBoxes: [],
-    segments: [{ start: 125, end: 175, label: 'outside', validated: true }],
+    segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],
     patient: { known: true, verified: true },
     options: anonymizeOptionsSchema.parse({ outside: 'black' }),
   });
@@ -74,7 +74,7 @@ test('a timed mask hides its box only during its frame range (source frames, acr
     region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 },
     textBoxes: [],
     timedMasks: [{ start: 200, end: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' }],
-    segments: [{ start: 125, end: 175, label: 'outside', validated: true }],
+    segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],
     patient: { known: true, verified: true },
     options: anonymizeOptionsSchema.parse({}),
   });

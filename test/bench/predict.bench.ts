@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { liveChildPids } from '../../core/ffmpeg/process.js';
 import { BUILTIN_MODEL_NAME, buildBuiltinModel, builtinManifest } from '../../core/predict/builtin-model.js';
-import { decodeFrames, type FrameGeometry, type Sampling } from '../../core/predict/frames.js';
+import { decodeFrames, type FrameGeometry, type Sampling } from '../../core/ffmpeg/decode-frames.js';
 import { InferenceWorker, defaultIntraOpThreads } from '../../core/predict/inference-pool.js';
 import type { TensorSpec } from '../../core/predict/inference-protocol.js';
 import { media } from '../helpers/media.js';

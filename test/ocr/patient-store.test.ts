@@ -152,7 +152,7 @@ describe('patient data storage', () => {
     const src = await ocrSourceProvider.load(lib.core.services, await getVideoRow(lib.core.services.db.reader, v3));
     assert.equal(src.region?.shape, 'round');
     assert.ok((src.textBoxes?.length ?? 0) >= t.textBoxes.length);
-    assert.equal(src.patient?.lastName, 'Schäfer');
+    assert.equal(src.patient?.last_name, 'Schäfer');
     assert.equal(src.patient?.dob, '1985-11-23');
     assert.equal(src.patient?.verified, false);
     assert.equal(await getAnonymizationTargets(lib.core.services, 999), null);

@@ -174,7 +174,7 @@ test('crop "roi": the model sees only the region given', async () => {
     }
     // What anonymization gets from prediction: half-open frame ranges per label.
     assert.deepEqual(await predictionAnonymizationSource(lib.core.services, videoId, { labels: ['outside'] }), {
-      segments: [{ start: 0, end: 100, label: 'outside', validated: false }],
+      segments: [{ startFrame: 0, endFrame: 100, label: 'outside', validated: false }],
     });
   } finally {
     dir.cleanup();

@@ -160,7 +160,8 @@ test('clips export: copy moves the start back to the keyframe (reported), accura
   const lib = await openTempCore();
   const out = tempDir('framewise-clips-out-');
   try {
-    const video = await importOne(lib.core, await gopMedia());
+    const source = await gopMedia();
+    const video = await importOne(lib.core, source);
     // One clip over the whole video; split at 60 (keyframes every 25 frames: 50 is the one before) and 150.
     await lib.core.call('clips.fromScenes', { video }).catch(() => undefined);
     let c = await clipsFromScenes(lib.core, video);
@@ -173,7 +174,15 @@ test('clips export: copy moves the start back to the keyframe (reported), accura
       assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
       return (
         job.output as {
-          files: Array<{ path: string; clip: number; startFrame: number; movedFrames: number; mode: string; note: string | null }>;
+          files: Array<{
+            path: string;
+            clip: number;
+            startFrame: number;
+            movedFrames: number;
+            mode: string;
+            note: string | null;
+            commands: string[][];
+          }>;
         }
       ).files;
     };
@@ -185,11 +194,21 @@ test('clips export: copy moves the start back to the keyframe (reported), accura
         ['copy-3.mp4', 150, 0],
       ],
     );
+    // The job's record keeps the exact ffmpeg command lines that wrote each file (binary first, temp output last).
+    const ffmpegPath = lib.core.services.ffmpeg.tools.ffmpeg.path;
+    const after = (cmd: string[], flag: string) => (cmd.includes(flag) ? cmd[cmd.indexOf(flag) + 1] : undefined);
+    const shape = (cmds: string[][]) => cmds.map((cmd) => [cmd[0], after(cmd, '-i'), after(cmd, '-c:v') ?? after(cmd, '-c')]);
+    for (const f of copy) {
+      assert.deepEqual(shape(f.commands), [[ffmpegPath, source, 'copy']]);
+      assert.match(path.basename(f.commands[0]!.at(-1)!), new RegExp(`^\\.${path.basename(f.path)}\\.[0-9a-f]+\\.partial\\.mp4$`));
+    }
     const p2 = await probe(copy[0]!.path);
     assert.ok(Math.abs(p2.frames - 100) <= 1, `copy of [60,150) from keyframe 50: ${p2.frames} frames`);
     assert.equal(p2.audio, 1);
     const accurate = await exportAndWait({ ids: [c.clips[1]!.id], mode: 'accurate', pattern: 'acc-{n}' });
     assert.equal((await probe(accurate[0]!.path)).frames, 90);
+    assert.deepEqual(shape(accurate[0]!.commands), [[ffmpegPath, source, 'libx264']]);
+    assert.equal(accurate[0]!.commands[0]![accurate[0]!.commands[0]!.indexOf('-frames:v') + 1], '90');
     const smart = await exportAndWait({ ids: [c.clips[1]!.id, c.clips[2]!.id], mode: 'smart', pattern: 'smart-{n}' });
     // Clip 2 starts at 60: frames 60–74 re-encoded, 75–149 copied; clip 3 starts on a keyframe: copied.
     assert.deepEqual(
@@ -199,6 +218,15 @@ test('clips export: copy moves the start back to the keyframe (reported), accura
         ['copy', null],
       ],
     );
+    // Smart: re-encoded head, copied tail, both joined with the clip's audio; a clip on a keyframe is one copy.
+    const [head, tail, join] = smart[0]!.commands;
+    assert.equal(smart[0]!.commands.length, 3);
+    assert.deepEqual(shape([head!, tail!]), [
+      [ffmpegPath, source, 'libx264'],
+      [ffmpegPath, source, 'copy'],
+    ]);
+    assert.deepEqual(join!.slice(join!.indexOf('-f'), join!.indexOf('-f') + 4), ['-f', 'concat', '-safe', '0']);
+    assert.equal(smart[1]!.commands.length, 1);
     const ps = await probe(smart[0]!.path);
     assert.equal(ps.frames, 90);
     assert.equal(ps.audio, 1);
@@ -219,6 +247,10 @@ test('clips export: copy moves the start back to the keyframe (reported), accura
     await lib.core.call('clips.setState', { video, ids: [c.clips[1]!.id, c.clips[2]!.id], state: 'approved' });
     const joined = await exportAndWait({ mode: 'copy', join: true });
     assert.equal(path.basename(joined[0]!.path), 'scenes-gop25-8s-clips.mp4');
+    assert.deepEqual(
+      joined[0]!.commands.map((cmd) => cmd.slice(cmd.indexOf('-f'), cmd.indexOf('-f') + 2)),
+      [['-f', 'concat']],
+    );
     const pj = await probe(joined[0]!.path);
     assert.ok(Math.abs(pj.frames - 150) <= 2, `joined ${pj.frames} frames`);
     assert.ok(!readdirSync(out.dir).some((f) => f.startsWith('.')), 'no temp files left');

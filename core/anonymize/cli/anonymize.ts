@@ -3,12 +3,11 @@ import path from 'node:path';
 import type { CliCommand } from '../../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../../cli/command.js';
 import { waitForJobs } from '../../cli/wait.js';
-import type { CoreHandle as Core } from '../../handle.js';
+import { resolveLibraryVideos } from '../../cli/inputs.js';
 import type { SerializedError } from '../../util/errors.js';
 import type { AnonymizeOptionsInput } from '../../anonymize/types.js';
 import { anonymizeJobOutputSchema } from '../../anonymize/job.js';
 import { prepareAnalyses } from '../../anonymize/analyses.js';
-import { importOutput } from '../../library/import-job.js';
 import { serializeError } from '../../util/errors.js';
 import { normalizeText } from '../../anonymize/tokens.js';
 
@@ -21,39 +20,9 @@ export interface AnonymizeCliResult {
   jobId?: number;
   warnings?: string[];
   verification?: { ok: boolean; sampledFrames: number; findings: number; seconds: number };
+  /** The render's ffmpeg command line, as the export audit keeps it. */
+  command?: string[];
   error?: SerializedError;
-}
-
-/** Library video ids for the arguments: ids or library paths as they are, other files imported first. */
-async function resolveInputs(core: Core, args: string[], out: Parameters<CliCommand['run']>[0]['out']) {
-  const resolved: Array<{ input: string; videoId: number | null; error?: SerializedError }> = [];
-  const toImport: string[] = [];
-  for (const a of args) {
-    try {
-      resolved.push({ input: a, videoId: (await core.call('videos.resolve', { video: a })).videoId });
-    } catch (err) {
-      if (existsSync(a)) toImport.push(a);
-      else resolved.push({ input: a, videoId: null, error: serializeError(err) });
-    }
-  }
-  if (toImport.length) {
-    out.info(`importing ${toImport.length} path(s)…`);
-    const res = await core.call('videos.import', { paths: toImport });
-    for (const e of res.errors) resolved.push({ input: e.path, videoId: null, error: { code: 'file_unreadable', message: e.message } });
-    const jobs = await waitForJobs(
-      core,
-      out,
-      res.jobs.map((j) => j.jobId),
-      (j) => `import ${path.basename((j.input as { path: string }).path)}`,
-    );
-    for (const j of jobs) {
-      const input = (j.input as { path: string }).path;
-      const o = importOutput.safeParse(j.output);
-      if (j.state === 'succeeded' && o.success) resolved.push({ input, videoId: o.data.videoId });
-      else resolved.push({ input, videoId: null, error: j.error ?? { code: 'internal', message: `import ${j.state}` } });
-    }
-  }
-  return resolved;
 }
 
 export const anonymizeCommand: CliCommand = {
@@ -125,7 +94,7 @@ export const anonymizeCommand: CliCommand = {
     if (options.preset) opts.preset = options.preset as 'fast';
     if (options.codec) opts.codec = options.codec as 'h264';
 
-    const inputs = await resolveInputs(core, args, out);
+    const inputs = await resolveLibraryVideos(core, args, out, { report: 'resolved' });
     const isFile = path.extname(target).toLowerCase() === '.mp4' && !(existsSync(target) && statSync(target).isDirectory());
     if (isFile && inputs.length > 1) throw new UsageError('with several inputs, -o must be a folder');
     const results: AnonymizeCliResult[] = [];
@@ -177,6 +146,7 @@ export const anonymizeCommand: CliCommand = {
           jobId: j.id,
           warnings: s.warnings,
           verification: { ok: v.ok, sampledFrames: v.sampledFrames, findings: v.findingCount, seconds: v.seconds },
+          command: o.data.command,
         });
       } else {
         const status = j.state === 'cancelled' ? 'cancelled' : j.error?.code === 'verification_failed' ? 'rejected' : 'failed';

@@ -32,11 +32,11 @@ export const ocrSourceProvider: SourceProvider = {
     const identity = (['last_name', 'first_name', 'dob', 'examination_date', 'casenumber'] as const).filter((f) => v[f]);
     const patient: PatientFields | null = identity.length
       ? {
-          firstName: v.first_name ?? null,
-          lastName: v.last_name ?? null,
+          first_name: v.first_name ?? null,
+          last_name: v.last_name ?? null,
           dob: v.dob ?? null,
-          examinationDate: v.examination_date ?? null,
-          caseNumber: v.casenumber ?? null,
+          examination_date: v.examination_date ?? null,
+          casenumber: v.casenumber ?? null,
           other: v.examination_time ? [v.examination_time] : [],
           verified: identity.every((f) => t.verified.includes(f)),
           pseudonym: await readPseudonym(services.db.reader, video.id),

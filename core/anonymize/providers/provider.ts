@@ -1,6 +1,6 @@
 import type { VideoRow } from '../../library/videos.js';
 import type { Services } from '../../services.js';
-import type { EndoscopeRegion, PatientFields, Segment, TextBox, TimedMask } from '../types.js';
+import type { EndoscopeRegion, PatientFields, PlanSegment, TextBox, TimedMask } from '../types.js';
 
 /**
  * What anonymization needs to know about a video, from wherever the library has it: the endoscope region
@@ -11,7 +11,7 @@ import type { EndoscopeRegion, PatientFields, Segment, TextBox, TimedMask } from
 export interface AnonymizeSources {
   region: EndoscopeRegion | null;
   textBoxes: TextBox[];
-  segments: Segment[];
+  segments: PlanSegment[];
   /** Time-ranged masks (text found inside the image mid-video, or drawn by the reviewer). */
   timedMasks: TimedMask[];
   patient: PatientFields | null;

@@ -1,6 +1,7 @@
-import type { Ffmpeg } from '../ffmpeg/index.js';
+import type { Ffmpeg } from './index.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
+import { firstVideoOnly } from './args.js';
 
 /**
  * Decode a video with ffmpeg straight to a model's input: cropped, resized (stretch or letterbox) and converted
@@ -75,11 +76,7 @@ export function decodeArgs(input: string, g: FrameGeometry, s: Sampling, threads
     ...decoderOptions,
     '-i',
     input,
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-dn',
+    ...firstVideoOnly({ data: true }),
     '-vf',
     frameFilter(g, s),
     '-vsync',

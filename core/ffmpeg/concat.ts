@@ -1,0 +1,53 @@
+/**
+ * The concat demuxer, shared by joining whole files (convert's merge) and parts of one file (clip export, smart
+ * cut): its list file and a lossless stream-copy join.
+ */
+
+/** One list entry: a file, optionally only from `inpoint` to `outpoint` (seconds of that file). */
+export interface ConcatEntry {
+  file: string;
+  inpoint?: number;
+  outpoint?: number;
+}
+
+const quoted = (file: string) => `'${file.replace(/'/g, "'\\''")}'`;
+
+/** The concat demuxer's list file (paths quoted for its syntax). */
+export function concatList(entries: ReadonlyArray<string | ConcatEntry>): string {
+  return (
+    entries
+      .map((e) => (typeof e === 'string' ? { file: e } : e))
+      .map((e) =>
+        [
+          `file ${quoted(e.file)}`,
+          ...(e.inpoint !== undefined ? [`inpoint ${e.inpoint.toFixed(6)}`] : []),
+          ...(e.outpoint !== undefined ? [`outpoint ${e.outpoint.toFixed(6)}`] : []),
+        ].join('\n'),
+      )
+      .join('\n') + '\n'
+  );
+}
+
+/** A list file as an input (any path allowed: the lists are written by Framewise). */
+export const concatInput = (listFile: string): string[] => ['-f', 'concat', '-safe', '0', '-i', listFile];
+
+/**
+ * Lossless join of the list's first video and its audio streams (stream copy). `metadata: 'drop'` writes none of
+ * the inputs' metadata (clips of a possibly clinical video); `faststart` moves the index to the front.
+ */
+export function concatCopyArgs(listFile: string, output: string, opts: { metadata: 'keep' | 'drop'; faststart?: boolean }): string[] {
+  return [
+    '-v',
+    'error',
+    ...concatInput(listFile),
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a?',
+    '-c',
+    'copy',
+    ...(opts.metadata === 'drop' ? ['-map_metadata', '-1'] : []),
+    ...(opts.faststart ? ['-movflags', '+faststart'] : []),
+    output,
+  ];
+}

@@ -19,6 +19,7 @@ import { resolveDataDir } from './paths.js';
 import { FramewiseError } from './util/errors.js';
 import { errorForLog, openLibraryLog } from './util/log.js';
 import { exportMediaPath } from './anonymize/media.js';
+import { clipMediaPath } from './clips/exported.js';
 
 export type { CoreOptions };
 /** Re-exported so that whoever uses `Core` also loads every capability's command types (their `declare module`). */
@@ -141,6 +142,10 @@ export class Core implements CoreHandle {
   async mediaPath(target: MediaTarget): Promise<{ path: string; contentType: string }> {
     const db = this.services.db.reader;
     if (target.kind === 'export') return exportMediaPath(this.services, target.id);
+    if (target.kind === 'clip') {
+      const file = await clipMediaPath(this.services, target.id);
+      return { path: file, contentType: contentTypeFor(file) };
+    }
     if (target.kind === 'video') {
       const row = await db.selectFrom('videos').select(['path', 'container']).where('id', '=', target.id).executeTakeFirst();
       if (!row) throw new FramewiseError('not_found', `No video ${target.id}`);

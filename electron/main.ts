@@ -28,8 +28,10 @@ import {
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
   IPC_CALL,
+  IPC_PICK_FILE,
   IPC_PICK_FOLDER,
   IPC_EVENT,
+  PICK_FILE_KINDS,
   isTrustedSenderUrl,
   mainWindowOptions,
   MEDIA_SCHEME,
@@ -115,6 +117,15 @@ app.whenReady().then(async () => {
     const r = await dialog.showOpenDialog(mainWindow, {
       properties: ['openDirectory', 'createDirectory'],
       ...(typeof defaultPath === 'string' && defaultPath ? { defaultPath } : {}),
+    });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  });
+  ipcMain.handle(IPC_PICK_FILE, async (e, kind: unknown) => {
+    if (!trustedSender(e) || !mainWindow) return null;
+    if (typeof kind !== 'string' || !Object.hasOwn(PICK_FILE_KINDS, kind)) return null;
+    const r = await dialog.showOpenDialog(mainWindow, {
+      properties: ['openFile'],
+      filters: PICK_FILE_KINDS[kind as keyof typeof PICK_FILE_KINDS].map((f) => ({ name: f.name, extensions: [...f.extensions] })),
     });
     return r.canceled ? null : (r.filePaths[0] ?? null);
   });

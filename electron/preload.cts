@@ -9,6 +9,7 @@ import type { CoreEvent } from '../core/api/types.js';
 const IPC_CALL = 'framewise:call';
 const IPC_EVENT = 'framewise:event';
 const IPC_PICK_FOLDER = 'framewise:pick-folder';
+const IPC_PICK_FILE = 'framewise:pick-file';
 const MEDIA_SCHEME = 'framewise-media';
 
 type Response = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
@@ -33,8 +34,8 @@ contextBridge.exposeInMainWorld('framewise', {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  mediaUrl(target: { kind: 'video' | 'artifact' | 'export'; id: number }): string {
-    const kind = target.kind === 'artifact' ? 'artifact' : target.kind === 'export' ? 'export' : 'video';
+  mediaUrl(target: { kind: 'video' | 'artifact' | 'export' | 'clip'; id: number }): string {
+    const kind = target.kind === 'artifact' || target.kind === 'export' || target.kind === 'clip' ? target.kind : 'video';
     return `${MEDIA_SCHEME}://${kind}/${Math.trunc(Number(target.id))}`;
   },
   pathForFile(file: File): string {
@@ -43,6 +44,11 @@ contextBridge.exposeInMainWorld('framewise', {
   /** The system's folder picker; resolves to the chosen folder or null. */
   async pickFolder(defaultPath?: string): Promise<string | null> {
     const chosen = (await ipcRenderer.invoke(IPC_PICK_FOLDER, typeof defaultPath === 'string' ? defaultPath : null)) as unknown;
+    return typeof chosen === 'string' ? chosen : null;
+  },
+  /** The system's file picker for one kind of file (main sets the filters); resolves to the path or null. */
+  async pickFile(kind: 'model-manifest'): Promise<string | null> {
+    const chosen = (await ipcRenderer.invoke(IPC_PICK_FILE, String(kind))) as unknown;
     return typeof chosen === 'string' ? chosen : null;
   },
 });

@@ -16,6 +16,13 @@ export const IPC_CALL = 'framewise:call';
 export const IPC_EVENT = 'framewise:event';
 /** Native folder picker (answers a path or null); only for the app's own window. */
 export const IPC_PICK_FOLDER = 'framewise:pick-folder';
+/** Native file picker for one kind of file (answers a path or null); only for the app's own window. */
+export const IPC_PICK_FILE = 'framewise:pick-file';
+/** The kinds of file the renderer may ask the picker for, with the filters main applies (no free-form filters). */
+export const PICK_FILE_KINDS = {
+  'model-manifest': [{ name: 'Model manifest (JSON)', extensions: ['json'] }],
+} as const;
+export type PickFileKind = keyof typeof PICK_FILE_KINDS;
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",

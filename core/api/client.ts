@@ -9,7 +9,10 @@ export interface FramewiseClient {
   call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>>;
   subscribe(listener: (event: CoreEvent) => void): () => void;
   /** URL the renderer can put in <video>/<img> for a library video or artifact (Range requests supported). */
-  mediaUrl(target: { kind: 'video'; id: number } | { kind: 'artifact'; id: number } | { kind: 'export'; id: number }): string;
+  mediaUrl(
+    target:
+      { kind: 'video'; id: number } | { kind: 'artifact'; id: number } | { kind: 'export'; id: number } | { kind: 'clip'; id: number },
+  ): string;
 }
 
 /** Errors cross transports as this shape. */

@@ -5,6 +5,7 @@ import { detectionById, latestDetection } from '../scenes/store.js';
 import { FramewiseError } from '../util/errors.js';
 import { clipHistory, clipState, mergeClips, moveCut, redoClips, replaceClips, setClipStates, splitClip, undoClips } from './edits.js';
 import { EXPORT_MODES } from './export-job.js';
+import { exportedClips } from './exported.js';
 import { clipKeyframes, clipSprite, videoSpriteTrack } from './media.js';
 import { CLIP_STATES, type Clip } from './store.js';
 import type { Services } from '../services.js';
@@ -72,6 +73,8 @@ export const clipsCommands = {
     return videoSpriteTrack(s, (await clipState(s.db.reader, videoId)).clips);
   }),
   /** Export clips (by id; default: the approved ones) as files: a `clips-export` job. */
+  /** Clips whose exported file still holds their current frames (playable as media `clip/<id>`). */
+  'clips.exported': command(v({}), async (s, { video }) => exportedClips(s, await resolve(s, video))),
   'clips.export': command(
     v({
       ids: z.array(id).min(1).optional(),

@@ -36,6 +36,7 @@ const rawProbe = z.object({
       format_name: z.string().optional(),
       format_long_name: z.string().optional(),
       duration: z.string().optional(),
+      start_time: z.string().optional(),
       size: z.string().optional(),
       bit_rate: z.string().optional(),
       nb_streams: z.number().optional(),
@@ -89,6 +90,11 @@ export interface MediaInfo {
   variableFrameRate: boolean;
   frameCountEstimate: number | null;
   streams: StreamInfo[];
+  /**
+   * Seconds from the start of the file's timeline to the video stream's first frame (0 when the picture starts
+   * with the file). A player's clock runs on the file's timeline, so frame n shows at videoStart + n / fps.
+   */
+  videoStart?: number;
 }
 
 function num(s: string | undefined): number | null {
@@ -112,6 +118,12 @@ function rotationOf(s: z.infer<typeof rawStream>): number {
 function streamType(t: string | undefined): StreamInfo['type'] {
   if (t === 'video' || t === 'audio' || t === 'subtitle' || t === 'data' || t === 'attachment') return t;
   return 'unknown';
+}
+
+function videoStartOf(stream: number | null, file: number | null): number {
+  if (stream === null) return 0;
+  const d = stream - (file ?? 0);
+  return d > 1e-6 ? Math.round(d * 1e6) / 1e6 : 0;
 }
 
 /** Turn ffprobe's JSON into our typed metadata. Exported for tests. */
@@ -183,6 +195,7 @@ export function interpretProbe(json: unknown, file: string): MediaInfo {
     variableFrameRate: vfr,
     frameCountEstimate,
     streams: infos,
+    videoStart: videoStartOf(num(vRaw?.start_time), num(format?.start_time)),
   };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { nowIso } from '../db/open.js';
 import type { JobHost, RunnerControl } from './host.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
@@ -30,6 +31,7 @@ export function defaultConcurrency(): number {
 interface Running {
   controller: AbortController;
   promise: Promise<void>;
+  kind: string;
 }
 
 /**
@@ -251,12 +253,55 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
           if (!row) break;
           this.execute(row);
         }
+        if (!this.stopped && this.running.size >= this.concurrency) await this.yieldBackground();
       } while (this.pumpAgain && !this.stopped);
     } catch (err) {
       if (!this.stopped) this.log.error({ err: errorForLog(err) }, 'claiming jobs failed');
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Every slot is busy and a job a person asked for waits: one running background job (previews, frame counts)
+   * gives its slot up. It is stopped like a cancel and put back in the queue, where it is claimed again after
+   * the person's jobs (its attempt does not count).
+   */
+  private async yieldBackground(): Promise<void> {
+    const background = this.registry.backgroundNames();
+    if (!background.length) return;
+    const yielding = [...this.running.values()].some((r) => r.controller.signal.reason === 'yield');
+    const victim = [...this.running.entries()].find(([, r]) => background.includes(r.kind) && !r.controller.signal.aborted);
+    if (yielding || !victim) return;
+    const foreground = this.registry.names().filter((k) => !background.includes(k));
+    if (!(await hasClaimable(this.db, { ...this.claimScope(), kinds: foreground }))) return;
+    this.log.info({ jobId: victim[0], kind: victim[1].kind }, 'background job yields its slot');
+    victim[1].controller.abort('yield');
+  }
+
+  /** A background job that yielded goes back to the queue, as it was before it started. */
+  private async requeueYielded(row: JobRow): Promise<void> {
+    const job = await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('jobs')
+        .set({
+          state: 'queued',
+          runner_id: null,
+          runner_pid: null,
+          progress: 0,
+          stage: null,
+          eta_seconds: null,
+          attempts: sql`max(attempts - 1, 0)`,
+        })
+        .where('id', '=', row.id)
+        .where('state', '=', 'running')
+        .where('runner_id', '=', this.runnerId)
+        .returningAll()
+        .executeTakeFirst();
+      if (updated) await addJobEvent(trx, row.id, 'requeued', { reason: 'yield' });
+      return updated;
+    });
+    if (job) this.services().events.emit({ type: 'job.state', job: toJobSummary(job) });
   }
 
   private claimScope() {
@@ -267,6 +312,11 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       adopted: [...this.adopted],
       background: this.registry.backgroundNames(),
     };
+  }
+
+  private async cancelRequested(id: number): Promise<boolean> {
+    const r = await this.db.selectFrom('jobs').select('cancel_requested').where('id', '=', id).executeTakeFirst();
+    return r?.cancel_requested === 1;
   }
 
   private claim(): Promise<JobRow | undefined> {
@@ -291,7 +341,7 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
         this.running.delete(row.id);
         this.wake();
       });
-    this.running.set(row.id, { controller, promise });
+    this.running.set(row.id, { controller, promise, kind: row.kind });
     this.services().events.emit({ type: 'job.state', job: toJobSummary(row) });
   }
 
@@ -396,6 +446,8 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       this.log.info({ jobId: row.id, kind: row.kind, ms: Date.now() - startedAt }, 'job succeeded');
     } catch (err) {
       if (signal.aborted && signal.reason === 'shutdown') return; // requeued by stop()
+      // A cancel that arrived while yielding wins (the flag is read from the row).
+      if (signal.aborted && signal.reason === 'yield' && !(await this.cancelRequested(row.id))) return this.requeueYielded(row);
       const isCancel = signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled');
       await services.jobs.markFinished(row.id, isCancel ? 'cancelled' : 'failed', isCancel ? null : err, {
         fromStates: ['running'],

@@ -12,7 +12,7 @@ import { nowIso } from '../db/open.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 export const SPRITE_COLUMNS = 10;
@@ -101,7 +101,7 @@ export const spritesJob = defineJobKind({
       .selectFrom('artifacts')
       .select(['id', 'path'])
       .where('video_id', '=', input.videoId)
-      .where('kind', 'in', ['sprite-sheet', 'sprite-index'])
+      .where(isSpriteArtifact)
       .execute();
     if (old.length)
       await trx
@@ -116,7 +116,7 @@ export const spritesJob = defineJobKind({
     for (const [i, p] of out.sheets.entries())
       await trx
         .insertInto('artifacts')
-        .values({ video_id: input.videoId, kind: 'sprite-sheet', path: p, meta_json: JSON.stringify({ index: i }), created_at: now })
+        .values({ video_id: input.videoId, kind: sheetKind(i), path: p, meta_json: JSON.stringify({ index: i }), created_at: now })
         .execute();
     await trx
       .insertInto('artifacts')
@@ -150,14 +150,29 @@ export async function spriteIndex(db: Kysely<Database>, videoId: number): Promis
     .selectFrom('artifacts')
     .select(['id', 'kind', 'meta_json'])
     .where('video_id', '=', videoId)
-    .where('kind', 'in', ['sprite-sheet', 'sprite-index'])
+    .where(isSpriteArtifact)
     .orderBy('id')
     .execute();
   const idx = rows.find((r) => r.kind === 'sprite-index');
   if (!idx?.meta_json) return null;
   const meta = JSON.parse(idx.meta_json) as Omit<SpriteIndex, 'sheets'>;
-  return { ...meta, sheets: rows.filter((r) => r.kind === 'sprite-sheet').map((r) => r.id) };
+  const sheets = rows
+    .filter((r) => r.kind === 'sprite-sheet' || r.kind.startsWith('sprite-sheet:'))
+    .map((r) => ({ id: r.id, index: (JSON.parse(r.meta_json ?? '{}') as { index?: number }).index ?? 0 }))
+    .sort((a, b) => a.index - b.index);
+  return { ...meta, sheets: sheets.map((r) => r.id) };
 }
+
+/**
+ * Artifacts are unique per video and kind: the first sheet is 'sprite-sheet' (as before), the next ones
+ * 'sprite-sheet:<n>' (a video over 100 seconds has several sheets).
+ */
+function sheetKind(index: number): string {
+  return index === 0 ? 'sprite-sheet' : `sprite-sheet:${index}`;
+}
+
+const isSpriteArtifact = (eb: ExpressionBuilder<Database, 'artifacts'>) =>
+  eb.or([eb('kind', 'in', ['sprite-sheet', 'sprite-index']), eb('kind', 'like', 'sprite-sheet:%')]);
 
 /** drawbox filters blacking out everything outside a rectangle (scaled to the sprite tile). */
 export function outsideBoxes(

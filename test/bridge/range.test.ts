@@ -68,7 +68,7 @@ test(
     assert.equal(job!.state, 'succeeded');
     const videoId = (job!.output as { videoId: number }).videoId;
     const bytes = await readFile(file);
-    const lookup = (target: { kind: 'video' | 'artifact' | 'export'; id: number }) => lib.core.mediaPath(target);
+    const lookup = (target: { kind: 'video' | 'artifact' | 'export' | 'clip'; id: number }) => lib.core.mediaPath(target);
 
     const whole = await handleMediaRequest(new Request(`framewise-media://video/${videoId}`), lookup);
     assert.equal(whole.status, 200);

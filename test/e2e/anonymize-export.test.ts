@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { ffprobePath } from '../helpers/media.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
 import { startServe } from '../helpers/serve.js';
@@ -47,6 +50,8 @@ test('export dialog: the plan over a frame, warnings, and the refusal when nothi
     assert.match(facts, /No endoscope region known/);
     assert.match(facts, /No text boxes to mask/);
     assert.match(facts, /Audio is removed/);
+    // The sound: removed by default; kept; or kept with speech muted (the core's voice activity detector).
+    assert.equal(await page.getByTestId('anon-audio-drop').isChecked(), true);
     const warnings = await page.getByTestId('anon-warning').allInnerTexts();
     assert.ok(
       warnings.some((w) => /Nothing is masked/.test(w)),
@@ -55,6 +60,21 @@ test('export dialog: the plan over a frame, warnings, and the refusal when nothi
     // Keeping audio changes the plan (and warns).
     await dialog.getByLabel(/Keep audio/).check();
     await page.getByText(/Audio is kept \(cut in sync/).waitFor();
+    await page.getByTestId('anon-audio-mute').check();
+    await page
+      .getByTestId('anon-audio-summary')
+      .filter({ hasText: /Ambient sound is kept; speech is found when the export runs/ })
+      .waitFor();
+    assert.equal(
+      (await page.getByTestId('anon-warning').allInnerTexts()).some((w) => /Audio is kept: speech may contain names/.test(w)),
+      false,
+      'muting speech is not the unguarded "audio kept" case',
+    );
+    await page.getByTestId('anon-audio-keep').check();
+    await page
+      .getByTestId('anon-audio-summary')
+      .filter({ hasText: /Audio is kept \(cut in sync/ })
+      .waitFor();
     await page.getByTestId('anon-dir').fill(out.dir);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'anonymize-export-dialog.png') });
     await page.getByTestId('anon-start').click();
@@ -95,12 +115,31 @@ test('export dialog after OCR: start, progress, verified report, side-by-side pl
     await page.getByTestId('action-export').click();
     await page.getByTestId('anon-preview').waitFor({ state: 'visible' });
     assert.match(await page.getByTestId('anon-facts').innerText(), /Everything outside the endoscope image is black/);
+    // Keep the sound but mute speech: the export detects speech, mutes it and checks the copy.
+    await page.getByTestId('anon-audio-mute').check();
+    await page
+      .getByTestId('anon-audio-summary')
+      .filter({ hasText: /speech is found when the export runs/ })
+      .waitFor();
     await page.getByTestId('anon-dir').fill(out.dir);
     await page.getByTestId('anon-start').click();
     await page.getByTestId('anon-result').waitFor({ state: 'visible', timeout: 300_000 });
     const output = await page.getByTestId('anon-output').innerText();
     assert.equal(path.dirname(output), out.dir);
     assert.ok(existsSync(output));
+    // The recording's sound is a steady tone, no speech: nothing muted, and the copy keeps its audio stream.
+    assert.equal(await page.getByTestId('anon-speech-muted').innerText(), 'Speech muted in 0 places.');
+    const probe = await promisify(execFile)(await ffprobePath(), [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_type',
+      '-of',
+      'csv=p=0',
+      output,
+    ]);
+    const streams = probe.stdout.trim().split('\n');
+    assert.ok(streams.includes('audio') && streams.includes('video'), streams.join());
     // Both players load; seeking the output moves the original to the same moment.
     await page.waitForFunction(() => {
       const o = document.querySelector<HTMLVideoElement>('[data-testid=anon-output-video]');

@@ -98,11 +98,17 @@ test(
       await page.getByTestId('jobs-button').click();
       await page.getByTestId('jobs-panel').waitFor();
       await page.locator('[data-testid=job-duration]').first().waitFor();
-      // Failed and cancelled only (the dismissed import is gone; removing a video cancels its queued jobs).
+      // "Failed" shows failed jobs only; cancelled ones (removing a video cancels its queued jobs) have their own filter.
       await page.getByTestId('jobs-filter').selectOption('failed');
       await page.waitForFunction(() =>
-        Array.from(document.querySelectorAll('[data-testid=jobs-panel] [data-testid=job]')).every((j) =>
-          ['failed', 'cancelled'].includes(j.getAttribute('data-job-state') ?? ''),
+        Array.from(document.querySelectorAll('[data-testid=jobs-panel] [data-testid=job]')).every(
+          (j) => j.getAttribute('data-job-state') === 'failed',
+        ),
+      );
+      await page.getByTestId('jobs-filter').selectOption('cancelled');
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('[data-testid=jobs-panel] [data-testid=job]')).every(
+          (j) => j.getAttribute('data-job-state') === 'cancelled',
         ),
       );
       await page.getByTestId('jobs-filter').selectOption('succeeded');

@@ -80,15 +80,23 @@ test('video view: detect scenes, move a cut by keyboard, approve, export two cli
   assert.deepEqual(readdirSync(path.join(out.dir, 'clips')).sort(), ['scenes-cuts-25fps-1.mp4', 'scenes-cuts-25fps-2.mp4']);
   await page.getByTestId('export-close').click();
 
-  // Play clip 1: it plays from its start and stops at its end (2.08 s: the cut moved to frame 52).
+  // Play clip 1: it was exported, so its file plays (2.08 s long: the cut moved to frame 52), to its end.
+  await page.locator('[data-testid=clip-play-1][data-exported=true]').waitFor();
   await page.getByTestId('clip-play-1').click();
+  await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid=clip-exported-video-1]')?.ended === true);
+  const fileLength = await page.getByTestId('clip-exported-video-1').evaluate((v: HTMLVideoElement) => v.duration);
+  assert.ok(Math.abs(fileLength - 2.08) < 0.05, `the exported file of clip 1 lasts ${fileLength} s`);
+  await page.getByTestId('clip-exported-close').click();
+  // Clip 3 has no file: it plays in the player from its start (3.6 s) and stops at its end (6 s).
+  assert.equal(await page.getByTestId('clip-play-3').getAttribute('data-exported'), 'false');
+  await page.getByTestId('clip-play-3').click();
   const video = page.getByTestId('video-element');
   await page.waitForFunction(() => {
     const v = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
-    return v !== null && v.currentTime > 1 && v.paused;
+    return v !== null && v.currentTime > 4 && v.paused;
   });
   const end = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-  assert.ok(end > 1.9 && end < 2.3, `clip 1 stopped at ${end}`);
+  assert.ok(end > 5.8 && end < 6.2, `clip 3 stopped at ${end}`);
   // Ordinary footage (clips, no overlay text): the clinical panels stay out of the way until asked for.
   assert.equal(await page.getByTestId('patient-panel').count(), 0);
   assert.equal(await page.getByTestId('action-export').count(), 0);

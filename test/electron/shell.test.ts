@@ -134,7 +134,7 @@ test(
       mediaUrl(t: { kind: string; id: number }): string;
       pathForFile(f: unknown): string;
     };
-    assert.deepEqual(Object.keys(api).sort(), ['call', 'mediaUrl', 'pathForFile', 'pickFolder', 'subscribe', 'transport']);
+    assert.deepEqual(Object.keys(api).sort(), ['call', 'mediaUrl', 'pathForFile', 'pickFile', 'pickFolder', 'subscribe', 'transport']);
     assert.deepEqual([...rendererListeners.keys()], [IPC_EVENT]);
 
     const file = await media.mp4(2);

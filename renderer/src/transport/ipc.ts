@@ -1,5 +1,5 @@
 import type { FramewiseClient } from '../../../core/api/client.js';
-import type { AppClient, ConnectionState } from './types.js';
+import type { AppClient, ConnectionState, PickFileKind } from './types.js';
 import { ClientError } from './types.js';
 
 /** What Electron's preload exposes as `window.framewise` (see electron/preload.cts). */
@@ -7,6 +7,7 @@ export interface DesktopApi extends FramewiseClient {
   readonly transport: 'ipc';
   pathForFile(file: File): string;
   pickFolder?(defaultPath?: string): Promise<string | null>;
+  pickFile?(kind: PickFileKind): Promise<string | null>;
 }
 
 declare global {
@@ -43,6 +44,7 @@ export function createIpcClient(api: DesktopApi): AppClient {
     connectionState: () => state,
     onConnection: () => () => undefined,
     ...(api.pickFolder ? { pickFolder: (defaultPath?: string) => api.pickFolder!(defaultPath) } : {}),
+    ...(api.pickFile ? { pickFile: (kind: PickFileKind) => api.pickFile!(kind) } : {}),
     pathForFile: (file) => {
       try {
         return api.pathForFile(file) || null;

@@ -11,6 +11,9 @@ export interface UploadResult {
   error?: RemoteError;
 }
 
+/** Kinds of file the desktop picker is asked for (electron/security.ts PICK_FILE_KINDS holds their filters). */
+export type PickFileKind = 'model-manifest';
+
 /** The typed client plus what differs between the two transports (how dropped files reach the core). */
 export interface AppClient extends FramewiseClient {
   readonly mode: 'browser' | 'desktop';
@@ -20,6 +23,8 @@ export interface AppClient extends FramewiseClient {
   pathForFile?(file: File): string | null;
   /** Desktop: the system's folder picker (null when cancelled). */
   pickFolder?(defaultPath?: string): Promise<string | null>;
+  /** Desktop: the system's file picker for one kind of file (null when cancelled). */
+  pickFile?(kind: PickFileKind): Promise<string | null>;
   /** Browser: stream the file to the bridge, which stores it in the library's uploads folder and imports it. */
   upload?(file: File, onProgress: (fraction: number) => void): Promise<UploadResult>;
 }

@@ -22,6 +22,8 @@ type PlanResult = CommandOutput<'anonymize.plan'>;
 interface Options {
   outside: 'cut' | 'black';
   keepAudio: boolean;
+  /** Keep the sound but mute detected speech (the core's voice activity detector; checked on the output). */
+  muteSpeech: boolean;
   crop: boolean;
   maskStyle: 'fill' | 'blur';
   allowUnreviewed: boolean;
@@ -79,6 +81,7 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
   const [opts, setOpts] = useState<Options>({
     outside: 'cut',
     keepAudio: false,
+    muteSpeech: false,
     crop: false,
     maskStyle: 'fill',
     allowUnreviewed: false,
@@ -169,7 +172,15 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
             <li data-testid="anon-timed">
               {(masks.timed ?? []).length ? t('timed', { count: (masks.timed ?? []).length }) : t('noTimed')}
             </li>
-            <li>{plan.plan.input.audioStreams === 0 ? t('audio.none') : plan.plan.audio.keep ? t('audio.kept') : t('audio.removed')}</li>
+            <li data-testid="anon-audio-summary">
+              {plan.plan.input.audioStreams === 0
+                ? t('audio.none')
+                : plan.plan.audio.mutedSpeech
+                  ? t('audio.speechMuted')
+                  : plan.plan.audio.keep
+                    ? t('audio.kept')
+                    : t('audio.removed')}
+            </li>
             <li>{t('duration', { duration: `${formatDuration(plan.plan.expectedDuration)} (${seconds(plan.plan.expectedDuration)})` })}</li>
           </ul>
           {(plan.plan.warningCodes ?? []).map((w) => (
@@ -212,9 +223,11 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
           </select>
         </label>
         <AnonymizedSubtitlesNote />
-        <label>
-          <input type="checkbox" checked={opts.keepAudio} onChange={(e) => set('keepAudio', e.target.checked)} /> {t('keepAudio')}
-        </label>
+        <AudioMode
+          opts={opts}
+          hasAudio={(plan?.plan.input.audioStreams ?? 1) > 0}
+          onChange={(keepAudio, muteSpeech) => setOpts((o) => ({ ...o, keepAudio, muteSpeech }))}
+        />
         <label>
           <input type="checkbox" checked={opts.crop} onChange={(e) => set('crop', e.target.checked)} /> {t('crop')}
         </label>
@@ -236,6 +249,9 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
         <section className="anon-result" data-testid="anon-result">
           <Badge tone="success">{t('verified')}</Badge>{' '}
           {t('frames', { count: result.verification.sampledFrames, seconds: seconds(result.verification.seconds) })}
+          {result.plan.audio.mutedSpeech && (
+            <p data-testid="anon-speech-muted">{t('audio.mutedCount', { count: result.plan.audio.mutedSpeech.length })}</p>
+          )}
           {(result.verification.textSeen ?? []).filter((x) => x.kind === 'other').length > 0 && (
             <>
               <h3>{t('otherText')}</h3>
@@ -286,6 +302,43 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
         </section>
       )}
     </Modal>
+  );
+}
+
+/** What happens to the sound: dropped (the default: speech can carry names), kept, or kept with speech muted. */
+function AudioMode({
+  opts,
+  hasAudio,
+  onChange,
+}: {
+  opts: Options;
+  hasAudio: boolean;
+  onChange: (keepAudio: boolean, muteSpeech: boolean) => void;
+}) {
+  const { t } = useTranslation('anonymize');
+  const mode = opts.muteSpeech ? 'mute' : opts.keepAudio ? 'keep' : 'drop';
+  const choices = [
+    { value: 'drop', label: t('audioMode.drop'), keep: false, mute: false },
+    { value: 'keep', label: t('keepAudio'), keep: true, mute: false },
+    { value: 'mute', label: t('audioMode.mute'), keep: false, mute: true },
+  ] as const;
+  return (
+    <fieldset className="anon-audio" disabled={!hasAudio} data-testid="anon-audio-mode">
+      <legend>{t('audioMode.title')}</legend>
+      {choices.map((c) => (
+        <label key={c.value}>
+          <input
+            type="radio"
+            name="anon-audio"
+            value={c.value}
+            checked={mode === c.value}
+            onChange={() => onChange(c.keep, c.mute)}
+            data-testid={`anon-audio-${c.value}`}
+          />{' '}
+          {c.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../../components/Icon.js';
 import { client } from '../../state/client.js';
 import { useTranslation } from 'react-i18next';
+import './import.css';
 import { filesFromDataTransfer, importFiles } from './importer.js';
 
 function hasFiles(e: DragEvent): boolean {

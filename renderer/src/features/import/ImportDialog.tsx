@@ -5,6 +5,7 @@ import { Modal } from '../../components/Modal.js';
 import { navigate } from '../../lib/route.js';
 import { clearImportItems, retryJob, setUi, useApp, type ImportItem, type ImportPhase } from '../../state/store.js';
 import { useTranslation } from 'react-i18next';
+import './import.css';
 import { filesFromDataTransfer, filesFromInput, importFiles, importPaths } from './importer.js';
 import { client } from '../../state/client.js';
 

@@ -19,8 +19,8 @@ const stateTone: Record<JobSummary['state'], Tone> = {
   cancelled: 'neutral',
 };
 
-type JobFilter = 'all' | 'active' | 'failed' | 'succeeded';
-const filters: JobFilter[] = ['all', 'active', 'failed', 'succeeded'];
+type JobFilter = 'all' | 'active' | 'failed' | 'cancelled' | 'succeeded';
+const filters: JobFilter[] = ['all', 'active', 'failed', 'cancelled', 'succeeded'];
 const clearedKey = 'framewise.jobsClearedThrough';
 
 /** What the job works on: the video's name, or the file an import reads. */
@@ -143,7 +143,9 @@ export function JobsPanel() {
     const keep = (j: JobSummary) =>
       filter === 'all' ||
       (filter === 'active' && (j.state === 'running' || j.state === 'queued')) ||
-      (filter === 'failed' && (j.state === 'failed' || j.state === 'cancelled')) ||
+      // "Failed" is what failed; a job the user cancelled did not fail and has its own filter.
+      (filter === 'failed' && j.state === 'failed') ||
+      (filter === 'cancelled' && j.state === 'cancelled') ||
       (filter === 'succeeded' && j.state === 'succeeded');
     return {
       running: all.filter((j) => j.state === 'running' && keep(j)),

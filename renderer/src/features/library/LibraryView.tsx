@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { client } from '../../state/client.js';
 import { useShallow } from 'zustand/react/shallow';
 import { Button, EmptyState, IconButton, Spinner } from '../../components/ui.js';
@@ -10,6 +10,10 @@ import { selectVideos } from './selectors.js';
 import { VideoGrid } from './VideoGrid.js';
 import { VideoList } from './VideoList.js';
 import { BatchAction } from '../media/BatchAction.js';
+import { ShownOrder } from './SelectBox.js';
+import { SelectionBar } from './SelectionBar.js';
+import { clearSelection, selectAll, useSelection } from './selection.js';
+import './library.css';
 
 const filters: LibraryFilter[] = ['all', 'imported', 'processing', 'reviewed', 'anonymized', 'failed', 'missing'];
 const sorts: LibrarySort[] = ['imported', 'name', 'duration', 'size'];
@@ -36,6 +40,22 @@ export function LibraryView() {
   );
   const { t } = useTranslation('library');
   const { t: tc } = useTranslation();
+  const shownIds = useMemo(() => shown.map((v) => v.id), [shown]);
+  const chosen = useSelection((s) => s.ids);
+  // Actions reach only what is selected AND shown: a filter never lets a batch touch videos out of sight.
+  const selected = useMemo(() => shown.filter((v) => chosen.has(v.id)), [shown, chosen]);
+  const allShownSelected = shown.length > 0 && selected.length === shown.length;
+  const onKeys = (e: KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    if (target.closest('input, select, textarea, [role=dialog]')) return;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      selectAll(shownIds);
+    } else if (e.key === 'Escape' && chosen.size) {
+      e.preventDefault();
+      clearSelection();
+    }
+  };
 
   let content;
   if (!loaded)
@@ -126,7 +146,20 @@ export function LibraryView() {
             label={order === 'asc' ? t('orderAsc') : t('orderDesc')}
             onClick={() => setUi({ order: order === 'asc' ? 'desc' : 'asc' })}
           />
-          <BatchAction videos={shown} />
+          <label className="checkbox select-all">
+            <input
+              type="checkbox"
+              checked={allShownSelected}
+              ref={(el) => {
+                if (el) el.indeterminate = selected.length > 0 && !allShownSelected;
+              }}
+              disabled={!shown.length}
+              onChange={() => (allShownSelected ? clearSelection() : selectAll(shownIds))}
+              data-testid="select-all-shown"
+            />
+            <span>{t('selection.allShort')}</span>
+          </label>
+          <BatchAction videos={selected.length ? selected : shown} scope={selected.length ? 'selected' : 'shown'} />
           <div className="segmented" role="group">
             <IconButton icon="grid" label={t('viewGrid')} aria-pressed={view === 'grid'} onClick={() => setUi({ view: 'grid' })} />
             <IconButton icon="list" label={t('viewList')} aria-pressed={view === 'list'} onClick={() => setUi({ view: 'list' })} />
@@ -134,7 +167,10 @@ export function LibraryView() {
         </div>
       </div>
       <FailedImports />
-      <div className="library-content">{content}</div>
+      <SelectionBar selected={selected} shown={shown} />
+      <div className="library-content" onKeyDown={onKeys}>
+        <ShownOrder.Provider value={shownIds}>{content}</ShownOrder.Provider>
+      </div>
     </main>
   );
 }

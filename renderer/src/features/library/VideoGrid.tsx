@@ -7,6 +7,8 @@ import { useVideoActivity } from '../../state/store.js';
 import { jobKindLabel } from '../jobs/JobsPanel.js';
 import { formatPercent } from '../../lib/format.js';
 import { VideoBadges } from './VideoBadges.js';
+import { SelectBox, useSelectGestures } from './SelectBox.js';
+import { useIsSelected } from './selection.js';
 
 const MIN_CARD = 232;
 const GAP = 16;
@@ -46,8 +48,18 @@ function CardActivity({ videoId }: { videoId: number }) {
 }
 
 const VideoCard = memo(function VideoCard({ video }: { video: VideoSummary }) {
+  const gestures = useSelectGestures(video.id);
+  const selected = useIsSelected(video.id);
   return (
-    <a className="card" href={`#/video/${video.id}`} data-testid="video-card" data-video-id={video.id} title={video.name}>
+    <a
+      className={selected ? 'card selected' : 'card'}
+      href={`#/video/${video.id}`}
+      data-testid="video-card"
+      data-video-id={video.id}
+      data-selected={selected}
+      title={video.name}
+      {...gestures}
+    >
       <div className="card-thumb">
         <Thumbnail video={video} />
         <CardActivity videoId={video.id} />
@@ -110,6 +122,7 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
             {videos.slice(row.index * columns, row.index * columns + columns).map((v) => (
               <div role="listitem" key={v.id} className="grid-cell">
                 <VideoCard video={v} />
+                <SelectBox video={v} />
               </div>
             ))}
           </div>

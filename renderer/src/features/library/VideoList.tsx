@@ -28,6 +28,8 @@ function SortHeader({ column, label, numeric }: { column: LibrarySort; label: st
 }
 import { Thumbnail } from './Thumbnail.js';
 import { VideoBadges } from './VideoBadges.js';
+import { SelectBox, useSelectGestures } from './SelectBox.js';
+import { useIsSelected } from './selection.js';
 
 const ROW = 60;
 
@@ -57,31 +59,41 @@ export function VideoList({ videos }: { videos: VideoSummary[] }) {
           {virtualizer.getVirtualItems().map((item) => {
             const v = videos[item.index]!;
             return (
-              <a
-                role="listitem"
-                key={v.id}
-                href={`#/video/${v.id}`}
-                className="list-row"
-                data-testid="video-row"
-                data-video-id={v.id}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW }}
-              >
-                <Thumbnail video={v} className="thumb-small" />
-                <span className="list-name" title={v.originalPath} data-testid="video-name" data-allow-clip>
-                  {v.name}
-                </span>
-                <span className="num">{formatDuration(v.duration)}</span>
-                <span>
-                  {v.displayWidth}×{v.displayHeight}
-                </span>
-                <span className="num">{formatFps(v.fps)}</span>
-                <span className="num">{formatBytes(v.size)}</span>
-                <VideoBadges video={v} />
-              </a>
+              <div role="listitem" key={v.id} className="list-item" style={{ transform: `translateY(${item.start}px)`, height: ROW }}>
+                <SelectBox video={v} />
+                <ListRow video={v} />
+              </div>
             );
           })}
         </div>
       </div>
     </div>
+  );
+}
+
+function ListRow({ video: v }: { video: VideoSummary }) {
+  const gestures = useSelectGestures(v.id);
+  const selected = useIsSelected(v.id);
+  return (
+    <a
+      href={`#/video/${v.id}`}
+      className={selected ? 'list-row selected' : 'list-row'}
+      data-testid="video-row"
+      data-video-id={v.id}
+      data-selected={selected}
+      {...gestures}
+    >
+      <Thumbnail video={v} className="thumb-small" />
+      <span className="list-name" title={v.originalPath} data-testid="video-name" data-allow-clip>
+        {v.name}
+      </span>
+      <span className="num">{formatDuration(v.duration)}</span>
+      <span>
+        {v.displayWidth}×{v.displayHeight}
+      </span>
+      <span className="num">{formatFps(v.fps)}</span>
+      <span className="num">{formatBytes(v.size)}</span>
+      <VideoBadges video={v} />
+    </a>
   );
 }

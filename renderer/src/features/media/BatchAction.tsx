@@ -5,30 +5,46 @@ import type { VideoSummary } from '../../../../core/api/types.js';
 import { Button, ProgressBar } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { cancelJob, useApp } from '../../state/store.js';
+import { errorText } from '../../i18n/errors.js';
 import { errorMessage } from '../../transport/types.js';
+import { detectScenesBatch } from '../scenes/batch.js';
 import './locales/types.js';
 
 interface Started {
   jobs: Array<{ input: string; jobId: number }>;
+  /** Finished without a job (answered from the store). */
+  done?: string[];
   errors: Array<{ input: string; error: { message: string } }>;
+  /** Inputs whose job succeeded but whose follow-up (clips from scenes) has not finished: null = done, text = why not. */
+  followUps?: Map<string, string | null>;
+  needsFollowUp?: boolean;
+  token?: object;
 }
 
 /** One progress view and one summary (done / failed with reasons) for the jobs of a batch. */
 function BatchStatus({ started, names }: { started: Started; names: Map<string, string> }) {
   const { t } = useTranslation('media');
   const jobs = useApp(useShallow((s) => started.jobs.map((j) => s.jobs.get(j.jobId))));
-  const running = jobs.filter((j) => !j || j.state === 'queued' || j.state === 'running').length;
-  const done = jobs.filter((j) => j?.state === 'succeeded').length;
+  const followedUp = (i: number) => !started.needsFollowUp || started.followUps?.has(started.jobs[i]!.input);
+  const running = jobs.filter(
+    (j, i) => !j || j.state === 'queued' || j.state === 'running' || (j.state === 'succeeded' && !followedUp(i)),
+  ).length;
+  const followUpError = (i: number) => started.followUps?.get(started.jobs[i]!.input) ?? null;
+  const done = jobs.filter((j, i) => j?.state === 'succeeded' && followedUp(i) && !followUpError(i)).length + (started.done?.length ?? 0);
   const failures = [
     ...started.errors.map((e) => ({ input: e.input, reason: e.error.message })),
     ...started.jobs.flatMap((j, i) => {
       const job = jobs[i];
+      if (job?.state === 'succeeded' && followUpError(i)) return [{ input: j.input, reason: followUpError(i)! }];
       return job && (job.state === 'failed' || job.state === 'cancelled')
-        ? [{ input: j.input, reason: job.error?.message ?? job.state }]
+        ? [{ input: j.input, reason: job.error ? errorText(job.error, names.get(j.input)) : t('cancelled') }]
         : [];
     }),
   ];
-  const progress = jobs.length ? jobs.reduce((a, j) => a + (j?.state === 'succeeded' ? 1 : (j?.progress ?? 0)), 0) / jobs.length : 1;
+  const total = jobs.length + (started.done?.length ?? 0);
+  const progress = total
+    ? (jobs.reduce((a, j) => a + (j?.state === 'succeeded' ? 1 : (j?.progress ?? 0)), 0) + (started.done?.length ?? 0)) / total
+    : 1;
   return (
     <div className="media-job" data-testid="batch-status" data-running={running}>
       {running > 0 && <ProgressBar value={progress} label={t('batch.title')} />}
@@ -51,11 +67,14 @@ function BatchStatus({ started, names }: { started: Started; names: Map<string, 
   );
 }
 
-/** "Batch…" in the library: convert, save frames or detect silence for every video shown, as queued jobs. */
-export function BatchAction({ videos }: { videos: VideoSummary[] }) {
+/**
+ * "Batch…" in the library: convert, save frames, detect silence or detect scenes for the selected videos
+ * (or every video shown when none is selected), as queued jobs with one progress view and one summary.
+ */
+export function BatchAction({ videos, scope }: { videos: VideoSummary[]; scope: 'selected' | 'shown' }) {
   const { t } = useTranslation('media');
   const [open, setOpen] = useState(false);
-  const [op, setOp] = useState<'convert' | 'frames' | 'silence'>('convert');
+  const [op, setOp] = useState<'convert' | 'frames' | 'silence' | 'scenes'>('convert');
   const [presets, setPresets] = useState<Array<{ name: string; available: boolean }>>([]);
   const [preset, setPreset] = useState('mp4-h264');
   const [count, setCount] = useState('6');
@@ -81,7 +100,20 @@ export function BatchAction({ videos }: { videos: VideoSummary[] }) {
         setStarted(
           await client().call('frames.start', { inputs: ids, select: { count: Math.max(1, Number(count) || 6) }, outDir: folder }),
         );
-      else {
+      else if (op === 'scenes') {
+        const followUps = new Map<string, string | null>();
+        const token = {};
+        const res: Started = {
+          ...(await detectScenesBatch(ids, (input, err) => {
+            followUps.set(input, err);
+            setStarted((s) => (s && s.token === token ? { ...s, followUps: new Map(followUps) } : s));
+          })),
+          needsFollowUp: true,
+          followUps,
+          token,
+        };
+        setStarted(res);
+      } else {
         const res: Started = { jobs: [], errors: [] };
         for (const id of ids) {
           try {
@@ -100,13 +132,13 @@ export function BatchAction({ videos }: { videos: VideoSummary[] }) {
   return (
     <div className="predict-action">
       <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} disabled={!videos.length} data-testid="action-batch">
-        {t('batch.action', { count: videos.length })}
+        {scope === 'selected' ? t('batch.actionSelected', { count: videos.length }) : t('batch.action', { count: videos.length })}
       </Button>
       {open && (
         <div
           className="predict-popover"
           role="dialog"
-          aria-label={t('batch.title')}
+          aria-label={scope === 'selected' ? t('batch.titleSelected') : t('batch.title')}
           data-testid="batch-dialog"
           onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
         >
@@ -116,6 +148,7 @@ export function BatchAction({ videos }: { videos: VideoSummary[] }) {
               <option value="convert">{t('batch.convert')}</option>
               <option value="frames">{t('batch.frames')}</option>
               <option value="silence">{t('batch.silence')}</option>
+              <option value="scenes">{t('batch.scenes')}</option>
             </select>
           </label>
           {op === 'convert' && (
@@ -136,7 +169,7 @@ export function BatchAction({ videos }: { videos: VideoSummary[] }) {
               <input inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} data-testid="batch-count" />
             </label>
           )}
-          {op !== 'silence' && (
+          {(op === 'convert' || op === 'frames') && (
             <label className="field">
               <span>{t('batch.folder')}</span>
               <input value={folder} onChange={(e) => setFolder(e.target.value)} data-testid="batch-folder" />
@@ -152,7 +185,7 @@ export function BatchAction({ videos }: { videos: VideoSummary[] }) {
             <Button
               variant="primary"
               size="sm"
-              disabled={op !== 'silence' && !folder}
+              disabled={(op === 'convert' || op === 'frames') && !folder}
               onClick={() => void start()}
               data-testid="batch-start"
             >

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { Button, ProgressBar } from '../../components/ui.js';
+import { errorText } from '../../i18n/errors.js';
 import { cancelJob, useApp } from '../../state/store.js';
+import { jobKindLabel, jobStageLabel } from '../jobs/labels.js';
 import './locales/types.js';
 
 /** A job's progress with ETA and a Cancel button, then its outcome. */
@@ -11,7 +13,7 @@ export function JobStatus({ jobId, doneText }: { jobId: number; doneText: (outpu
   if (job.state === 'queued' || job.state === 'running') {
     return (
       <div className="media-job" data-testid="media-job" data-state={job.state}>
-        <ProgressBar value={job.progress} label={job.stage ?? job.state} />
+        <ProgressBar value={job.progress} label={jobStageLabel(job.stage) || jobKindLabel(job.kind)} />
         {job.etaSeconds !== null && job.etaSeconds !== undefined && <small>{t('eta', { eta: `${Math.ceil(job.etaSeconds)} s` })}</small>}
         <Button size="sm" variant="ghost" onClick={() => void cancelJob(job.id)} data-testid="media-cancel">
           {t('cancel')}
@@ -25,7 +27,7 @@ export function JobStatus({ jobId, doneText }: { jobId: number; doneText: (outpu
         ? doneText(job.output)
         : job.state === 'cancelled'
           ? t('cancelled')
-          : t('failed', { reason: job.error?.message ?? job.state })}
+          : t('failed', { reason: job.error ? errorText(job.error) : job.state })}
     </p>
   );
 }

@@ -31,6 +31,20 @@ export function ModelsView() {
       setError(errorText(err));
     }
   };
+  // The core reads and validates the manifest and its .onnx file; its reason is shown under the field.
+  const add = (manifestPath: string) =>
+    act(async () => {
+      const m = await client().call('models.add', { manifestPath, setDefault: makeDefault });
+      notify(t('addedOk', { name: m.name }), 'info');
+      setManifest('');
+    });
+  const picker = client().pickFile;
+  const choose = async () => {
+    const chosen = await picker?.('model-manifest');
+    if (!chosen) return;
+    setManifest(chosen);
+    await add(chosen);
+  };
   return (
     <main className="settings-view" data-testid="models-view">
       <h1>{t('title')}</h1>
@@ -43,11 +57,7 @@ export function ModelsView() {
             e.preventDefault();
             const p = manifest.trim();
             if (!p) return;
-            void act(async () => {
-              const m = await client().call('models.add', { manifestPath: p, setDefault: makeDefault });
-              notify(t('addedOk', { name: m.name }), 'info');
-              setManifest('');
-            });
+            void add(p);
           }}
         >
           <label htmlFor="model-manifest">{t('manifestPath')}</label>
@@ -59,8 +69,15 @@ export function ModelsView() {
               placeholder={t('manifestPlaceholder')}
               spellCheck={false}
               onChange={(e) => setManifest(e.target.value)}
+              aria-describedby={error ? 'models-error' : undefined}
+              aria-invalid={!!error}
               data-testid="model-manifest"
             />
+            {picker && (
+              <Button onClick={() => void choose()} data-testid="model-choose">
+                {t('choose')}
+              </Button>
+            )}
             <Button variant="primary" type="submit" disabled={!manifest.trim()} data-testid="model-add">
               {t('addButton')}
             </Button>
@@ -71,7 +88,7 @@ export function ModelsView() {
           </label>
         </form>
         {error && (
-          <p className="error-text" role="alert" data-testid="models-error">
+          <p className="error-text" role="alert" id="models-error" data-testid="models-error">
             {error}
           </p>
         )}

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../core/api/types.js';
 import { Badge, Button, type Tone } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { playerControls, usePlayer } from '../video/player.js';
-import { useClips } from './clipsStore.js';
+import { loadExported, useClips, type ExportedClip } from './clipsStore.js';
 
 const tone: Record<Clip['state'], Tone> = { pending: 'neutral', approved: 'success', skipped: 'warning', archived: 'info' };
 
@@ -57,9 +57,42 @@ function playClip(c: Clip) {
   playerControls.togglePlay();
 }
 
+/** The exported file of a clip, played where the clip is listed (the file itself, not the source's range). */
+function ExportedPlayer({ file, onClose }: { file: ExportedClip; onClose: () => void }) {
+  const { t } = useTranslation('scenes');
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    // Started by the user's click on Play (a user gesture, so the browser lets it play with sound).
+    void ref.current?.play().catch(() => undefined);
+  }, [file.clipId]);
+  return (
+    <div className="clip-exported" onClick={(e) => e.stopPropagation()}>
+      <video
+        ref={ref}
+        src={client().mediaUrl({ kind: 'clip', id: file.clipId })}
+        controls
+        preload="auto"
+        aria-label={t('exportedFile', { n: file.n })}
+        data-testid={`clip-exported-video-${file.n}`}
+      />
+      <span className="muted clip-exported-path" title={file.path} data-allow-clip>
+        {file.path}
+      </span>
+      <Button size="sm" variant="ghost" onClick={onClose} data-testid="clip-exported-close">
+        {t('close')}
+      </Button>
+    </div>
+  );
+}
+
 export function ClipList({ videoId }: { videoId: number }) {
   const { t } = useTranslation('scenes');
-  const { clips, selected } = useClips();
+  const { clips, selected, exported } = useClips();
+  const [playing, setPlaying] = useState<number | null>(null);
+  // Edits change clip ids and frames: which clips still have their exported file is asked again.
+  useEffect(() => {
+    void loadExported(videoId).catch(() => undefined);
+  }, [videoId, clips]);
   const fmt = (s: number) => s.toFixed(2);
   return (
     <ol className="clip-list" data-testid="clip-list">
@@ -85,12 +118,16 @@ export function ClipList({ videoId }: { videoId: number }) {
             variant="ghost"
             onClick={(e) => {
               e.stopPropagation();
-              playClip(c);
+              if (exported.has(c.id)) setPlaying(c.id);
+              else playClip(c);
             }}
+            title={exported.get(c.id)?.path}
+            data-exported={exported.has(c.id)}
             data-testid={`clip-play-${c.n}`}
           >
-            {t('play')}
+            {exported.has(c.id) ? t('playExported') : t('play')}
           </Button>
+          {playing === c.id && exported.get(c.id) && <ExportedPlayer file={exported.get(c.id)!} onClose={() => setPlaying(null)} />}
         </li>
       ))}
     </ol>

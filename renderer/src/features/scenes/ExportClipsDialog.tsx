@@ -4,7 +4,7 @@ import type { ExportedFile } from '../../../../core/api/types.js';
 import { Button, ProgressBar } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { errorMessage } from '../../transport/types.js';
-import { useClips } from './clipsStore.js';
+import { loadExported, useClips } from './clipsStore.js';
 import { watchJob } from './jobWatch.js';
 
 const MODES = ['copy', 'accurate', 'smart'] as const;
@@ -39,8 +39,10 @@ export function ExportClipsDialog({ videoId, videoPath, onClose }: { videoId: nu
       setProgress({ p: 0, eta: null });
       const job = await watchJob(id, (p, eta) => setProgress({ p, eta }));
       setJobId(null);
-      if (job.state === 'succeeded') setFiles((job.output as { files: ExportedFile[] }).files);
-      else setMessage(job.state === 'cancelled' ? t('cancelled') : (job.error?.message ?? job.state));
+      if (job.state === 'succeeded') {
+        setFiles((job.output as { files: ExportedFile[] }).files);
+        await loadExported(videoId).catch(() => undefined);
+      } else setMessage(job.state === 'cancelled' ? t('cancelled') : (job.error?.message ?? job.state));
     } catch (err) {
       setJobId(null);
       setMessage(errorMessage(err));

@@ -1,5 +1,8 @@
 import { create } from 'zustand';
 import type { Clip, ClipState } from '../../../../core/api/types.js';
+import type { CommandOutput } from '../../../../core/api/commands.js';
+
+export type ExportedClip = CommandOutput<'clips.exported'>[number];
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
@@ -13,6 +16,8 @@ export interface ClipsView {
   selected: number;
   /** Index of the clip whose start cut is selected (≥ 1), or null. */
   cut: number | null;
+  /** Clips (by id) whose exported file still holds their frames: "Play" plays that file. */
+  exported: ReadonlyMap<number, ExportedClip>;
 }
 
 export const useClips = create<ClipsView>(() => ({
@@ -22,6 +27,7 @@ export const useClips = create<ClipsView>(() => ({
   redoEntryId: null,
   selected: 0,
   cut: null,
+  exported: new Map(),
 }));
 
 type ListResult = { clips: Clip[]; undoEntryId: number | null; redoEntryId: number | null };
@@ -33,8 +39,14 @@ function apply(videoId: number, r: ListResult): void {
   useClips.setState({ videoId, clips: r.clips, undoEntryId: r.undoEntryId, redoEntryId: r.redoEntryId, selected, cut });
 }
 
+/** Which clips have an exported file with their current frames (after loading, editing or exporting). */
+export async function loadExported(videoId: number): Promise<void> {
+  const list = await client().call('clips.exported', { video: videoId });
+  if (useClips.getState().videoId === videoId) useClips.setState({ exported: new Map(list.map((e) => [e.clipId, e])) });
+}
+
 export async function loadClips(videoId: number): Promise<void> {
-  if (useClips.getState().videoId !== videoId) useClips.setState({ videoId, clips: [], selected: 0, cut: null });
+  if (useClips.getState().videoId !== videoId) useClips.setState({ videoId, clips: [], selected: 0, cut: null, exported: new Map() });
   apply(videoId, await client().call('clips.list', { video: videoId }));
 }
 

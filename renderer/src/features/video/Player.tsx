@@ -5,11 +5,17 @@ import { formatTimecode } from '../../lib/format.js';
 import { client } from '../../state/client.js';
 import { useTranslation } from 'react-i18next';
 import { startOfFrame } from '../../lib/frames.js';
-import { attachVideoElement, playerControls, syncTime, usePlayer } from './player.js';
+import { attachVideoElement, playerControls, setStreamOffset, syncTime, usePlayer } from './player.js';
+
+/** Seconds the picture starts after the file does (from the probe; 0 for videos probed before it was kept). */
+function videoStartOf(video: VideoDetail): number {
+  const start = (video.metadata as { videoStart?: unknown } | null)?.videoStart;
+  return typeof start === 'number' && start > 0 ? start : 0;
+}
 
 function lastFrameOf(video: VideoDetail): number {
   if (video.frameCount && video.frameCount > 0) return video.frameCount - 1;
-  if (video.fps) return Math.max(0, Math.floor((video.duration * video.fps.num) / video.fps.den) - 1);
+  if (video.fps) return Math.max(0, Math.floor(((video.duration - videoStartOf(video)) * video.fps.num) / video.fps.den) - 1);
   return 0;
 }
 
@@ -31,6 +37,7 @@ export function Player({ video }: { video: VideoDetail }) {
   const fps = usePlayer((s) => s.fps);
 
   useEffect(() => {
+    setStreamOffset(videoStartOf(video));
     usePlayer.setState({
       videoId: video.id,
       fps: video.fps ? { num: video.fps.num, den: video.fps.den } : null,

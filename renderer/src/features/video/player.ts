@@ -29,6 +29,15 @@ export const usePlayer = create<PlayerState>(() => ({
 }));
 
 let element: HTMLVideoElement | null = null;
+/**
+ * Seconds from the file's start to the video stream's first frame: the element's clock runs on the file's
+ * timeline, the app's times and frames on the picture's (frame 0 at 0 s), so the two differ by this offset.
+ */
+let streamOffset = 0;
+
+export function setStreamOffset(seconds: number): void {
+  streamOffset = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+}
 
 export function attachVideoElement(el: HTMLVideoElement | null): void {
   element = el;
@@ -40,8 +49,9 @@ function clampFrame(n: number): number {
 }
 
 /** Report the element's time to the store (called on seeked/timeupdate and per painted frame). */
-export function syncTime(t: number): void {
+export function syncTime(elementTime: number): void {
   const { fps } = usePlayer.getState();
+  const t = Math.max(0, elementTime - streamOffset);
   usePlayer.setState({ currentTime: t, frame: fps ? clampFrame(frameAt(t, fps)) : 0 });
 }
 
@@ -52,7 +62,7 @@ export const playerControls = {
     element.pause();
     const f = clampFrame(n);
     const t = timeForFrame(f, fps);
-    element.currentTime = t;
+    element.currentTime = t + streamOffset;
     usePlayer.setState({ currentTime: t, frame: f });
   },
   seekToTime(t: number): void {
@@ -60,7 +70,7 @@ export const playerControls = {
     const { fps } = usePlayer.getState();
     // Land inside the frame that shows at t, so the shown frame and the frame number agree.
     if (fps) return playerControls.seekToFrame(frameAt(Math.max(0, t), fps));
-    element.currentTime = t;
+    element.currentTime = t + streamOffset;
   },
   step(delta: number): void {
     playerControls.seekToFrame(usePlayer.getState().frame + delta);

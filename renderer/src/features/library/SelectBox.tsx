@@ -1,0 +1,45 @@
+import { createContext, useContext, type KeyboardEvent, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { VideoSummary } from '../../../../core/api/types.js';
+import { pickVideo, useIsSelected } from './selection.js';
+
+/** The ids of the videos shown, in their order on screen (shift-ranges follow it). */
+export const ShownOrder = createContext<readonly number[]>([]);
+
+/** The checkbox on a card or row: click toggles, shift-click selects the range from the last one picked. */
+export function SelectBox({ video }: { video: VideoSummary }) {
+  const { t } = useTranslation('library');
+  const order = useContext(ShownOrder);
+  const selected = useIsSelected(video.id);
+  return (
+    <input
+      type="checkbox"
+      className="select-box"
+      checked={selected}
+      aria-label={t('selection.one', { name: video.name })}
+      data-testid="video-select"
+      onChange={() => undefined}
+      onClick={(e) => pickVideo(video.id, order, { range: e.shiftKey })}
+    />
+  );
+}
+
+/**
+ * Selection gestures on the link of a card or row: ctrl/cmd-click toggles, shift-click extends the range,
+ * Space toggles (shift+Space extends); a plain click or Enter still opens the video.
+ */
+export function useSelectGestures(videoId: number) {
+  const order = useContext(ShownOrder);
+  return {
+    onClick: (e: MouseEvent) => {
+      if (!(e.ctrlKey || e.metaKey || e.shiftKey)) return;
+      e.preventDefault();
+      pickVideo(videoId, order, { range: e.shiftKey });
+    },
+    onKeyDown: (e: KeyboardEvent) => {
+      if (e.key !== ' ') return;
+      e.preventDefault();
+      pickVideo(videoId, order, { range: e.shiftKey });
+    },
+  };
+}

@@ -3,7 +3,8 @@
 // @electron/rebuild, @electron/fuses; they need Node >= 22.12) on first use, build, make sure the Electron binary
 // is there, rebuild better-sqlite3 for Electron's ABI into a SEPARATE folder (.electron-native/, so node_modules
 // keeps the Node build the CLI and tests use), and launch the app with FRAMEWISE_SQLITE_BINDING pointing at it.
-// `npm run dist` (--package): the same checks, fetch and verify ffmpeg (scripts/fetch-ffmpeg.mjs), package with
+// `npm run dist` (--package): the same checks, fetch and verify ffmpeg (scripts/fetch-ffmpeg.mjs), stage the OCR model
+// (scripts/stage-tessdata.mjs), package with
 // electron-builder (packaging/electron-builder.json, fuses included), verify the fuses of the packaged binary with
 // @electron/fuses, then restore the Node build of better-sqlite3.
 // Needs internet the first time (desktop tooling, Electron binary and headers); `npm ci` itself stays offline-safe.
@@ -150,6 +151,7 @@ async function main() {
   if (args.has('--package')) {
     const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
     run(process.execPath, [path.join(root, 'scripts', 'fetch-ffmpeg.mjs')]);
+    run(process.execPath, [path.join(root, 'scripts', 'stage-tessdata.mjs')]);
     try {
       run(
         process.execPath,

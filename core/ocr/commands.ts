@@ -8,13 +8,22 @@ import { resolveVideoRef } from '../library/videos.js';
 import { libraryKey } from '../patient/key.js';
 import { changeFields, readAudit, readCrop, readFields, readPseudonym, searchFields, videosOfPseudonym } from '../patient/store.js';
 import { FramewiseError } from '../util/errors.js';
+import { CONFIDENCE_THRESHOLDS, confidenceLevel, type ConfidenceLevel } from './confidence.js';
 import { getEndoscopeRegion, getOcrResult, putEndoscopeRegion, type StoredEndoscopeRegion } from './store.js';
 import { deleteProfile, getProfile, listProfiles, rankProfiles, saveProfile } from './profiles.js';
+
+/**
+ * A stored field with the level the reviewer sees (thresholds from the corpus' reliability table, decided
+ * here so the UI never repeats them): null for a value a person typed.
+ */
+export type PatientFieldWithLevel = PatientFieldView & { level: ConfidenceLevel | null };
 
 /** What the patient-data panel shows for a video. Values are decrypted patient data: never log them. */
 export interface PatientData {
   videoId: number;
-  fields: PatientFieldView[];
+  fields: PatientFieldWithLevel[];
+  /** The thresholds behind the levels, for the badge's explanation. */
+  confidenceThresholds: { sure: number; likely: number };
   /** Keyed pseudonym (HMAC) of last|first|dob; null until all three are known. */
   pseudonym: string | null;
   /** Other videos of the same patient (same pseudonym). */
@@ -31,7 +40,11 @@ export async function patientData(s: Services, videoId: number): Promise<Patient
   const ocr = await db.selectFrom('ocr_results').select(['profile', 'created_at']).where('video_id', '=', videoId).executeTakeFirst();
   return {
     videoId,
-    fields: await readFields(db, key, videoId),
+    fields: (await readFields(db, key, videoId)).map((f) => ({
+      ...f,
+      level: f.source === 'ocr' && f.confidence !== null ? confidenceLevel(f.confidence) : null,
+    })),
+    confidenceThresholds: { ...CONFIDENCE_THRESHOLDS },
     pseudonym,
     samePatientVideos: pseudonym ? (await videosOfPseudonym(db, pseudonym)).filter((v) => v !== videoId) : [],
     profile: ocr?.profile ?? null,

@@ -24,7 +24,9 @@ export function confidenceLevel(confidence: number): ConfidenceLevel {
 }
 
 const NAME_FORMAT = /^\p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}?[\p{L}'’-]*)*(?:, \p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}[\p{L}'’-]*)*)?$/u;
-const CASE_FORMAT = /^[A-Z0-9][A-Z0-9/_.-]*\d[A-Z0-9/_.-]*$/i;
+/** Case numbers as `caseNumberAt` reads them: prefix, separators, digit groups split by single spaces. */
+const CASE_FORMAT = /^[A-Z0-9][A-Z0-9/_. -]*\d[A-Z0-9/_.-]*$/i;
+const INNER_CAPITAL = /[\p{Ll}ß]\p{Lu}/u;
 
 export function formatOk(value: string, kind: FieldKind): boolean {
   if (!value) return false;
@@ -75,5 +77,8 @@ export function fieldConfidence(input: ConfidenceInput): number {
   let c = Math.min(charPart, confusablePart) * (0.4 + 0.6 * Math.max(0, Math.min(1, input.agreement)));
   // Two scales read the line differently: the reviewer must check (both readings are shown).
   if (input.line.alternative !== undefined) c = Math.min(c, 0.5);
+  // A capital inside a name word ("NüßBlein") is how a split glyph reads; the rare real ones (McDonald)
+  // are worth a look too.
+  if (input.kind === 'name' && INNER_CAPITAL.test(input.text)) c = Math.min(c, 0.6);
   return Math.round(Math.max(0, Math.min(1, c)) * 1000) / 1000;
 }

@@ -33,15 +33,27 @@ export function tessdataDir(lang: 'deu' | 'eng'): string {
   return path.dirname(tessdataFile(lang));
 }
 
+/** The packaged app's resources folder (Electron processes), or null outside a packaged app. */
+export function packagedResourcesDir(): string | null {
+  if (!process.versions.electron) return null;
+  const exeDir = path.dirname(process.execPath);
+  return (
+    (process as { resourcesPath?: string }).resourcesPath ??
+    (process.platform === 'darwin' ? path.join(exeDir, '..', 'Resources') : path.join(exeDir, 'resources'))
+  );
+}
+
 /**
  * Folders searched for Tesseract's Latin-script model `Latin.traineddata` (Debian package
  * `tesseract-ocr-script-latn`, Apache-2.0, from the tesseract-ocr tessdata repository): every letter of the
- * Latin-script languages (ş ğ ı İ ł ą ę ż ř š ě ñ …). `FRAMEWISE_TESSDATA_DIR` comes first (a packaged app
- * points it at its own resources).
+ * Latin-script languages (ş ğ ı İ ł ą ę ż ř š ě ñ …). `FRAMEWISE_TESSDATA_DIR` comes first, then the packaged
+ * app's own copy (`<resources>/tessdata`, staged by scripts/stage-tessdata.mjs, see packaging/tessdata.json),
+ * then the system's.
  */
-export function latinModelCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+export function latinModelCandidates(env: NodeJS.ProcessEnv = process.env, resources: string | null = packagedResourcesDir()): string[] {
   const dirs = [
     env.FRAMEWISE_TESSDATA_DIR,
+    resources ? path.join(resources, 'tessdata') : undefined,
     '/usr/share/tesseract-ocr/5/tessdata',
     '/usr/share/tesseract-ocr/4.00/tessdata',
     '/usr/share/tessdata',

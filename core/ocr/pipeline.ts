@@ -1,5 +1,6 @@
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
+import { sampleFramesRgb } from '../ffmpeg/sample-frames.js';
 import { extractFields, bounding } from '../patient/extract.js';
 import { PATIENT_FIELDS, type FieldRegions, type PatientField } from '../patient/fields.js';
 import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
@@ -229,7 +230,19 @@ export interface OcrOptions {
   today?: Date;
 }
 
-/** Decode the sample frames of a file (video or image) as RGB, skipping blank ones. */
+/** Slice of a sample time: index of the last slice start (halfway from the previous time) at or before `t`. */
+function sliceOf(t: number, times: number[]): number {
+  let i = 0;
+  for (let k = 1; k < times.length; k++) if (t >= (times[k - 1]! + times[k]!) / 2) i = k;
+  return i;
+}
+
+/**
+ * Decode the sample frames of a file (video or image) as RGB, skipping blank ones. One ffmpeg pass reads the
+ * keyframes near the wanted times (an overlay is the same on a keyframe as on the frame beside it); slices
+ * the keyframes do not reach (long GOPs, short videos) are decoded exactly: a few by a seek each, more by
+ * one full-decode pass.
+ */
 export async function* sampleFrames(
   ffmpeg: Ffmpeg,
   file: string,
@@ -239,21 +252,42 @@ export async function* sampleFrames(
   if (!info.video) throw new FramewiseError('no_video_stream', `${file} has no video stream`);
   const size = { width: info.video.displayWidth, height: info.video.displayHeight };
   const fps = info.fps ? info.fps.num / info.fps.den : 25;
-  const times = opts.times ?? sampleTimes(info.duration, opts.samples ?? 24);
-  for (let i = 0; i < times.length; i++) {
-    throwIfAborted(opts.signal);
-    const t = times[i]!;
-    const data = await readFrameRgb(ffmpeg, file, t, size, opts.signal);
+  const times = [...(opts.times ?? sampleTimes(info.duration, opts.samples ?? 24))].sort((a, b) => a - b);
+  let index = 0;
+  const covered = new Set<number>();
+  const take = (t: number, data: Uint8Array | null): (SampledFrame & { index: number; total: number }) | null => {
+    const i = index++;
     if (!data) {
       opts.onSkip?.();
-      continue;
+      return null;
     }
     const image = { ...size, data };
     if (isBlankFrame(image)) {
       opts.onSkip?.();
-      continue;
+      return null;
     }
-    yield { frame: Math.round(t * fps), time: t, image, index: i, total: times.length };
+    return { frame: Math.round(t * fps), time: t, image, index: Math.min(i, times.length - 1), total: times.length };
+  };
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const still = times.length === 1;
+  for await (const f of sampleFramesRgb(ffmpeg, file, times, size, { ...signal, keyframesOnly: !still })) {
+    covered.add(sliceOf(f.time, times));
+    const s = take(f.time, f.data);
+    if (s) yield s;
+  }
+  const missing = times.filter((_, i) => !covered.has(i));
+  if (!missing.length) return;
+  if (missing.length <= 3) {
+    for (const t of missing) {
+      throwIfAborted(opts.signal);
+      const s = take(t, await readFrameRgb(ffmpeg, file, t, size, opts.signal));
+      if (s) yield s;
+    }
+    return;
+  }
+  for await (const f of sampleFramesRgb(ffmpeg, file, missing, size, signal)) {
+    const s = take(f.time, f.data);
+    if (s) yield s;
   }
 }
 

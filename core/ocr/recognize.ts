@@ -14,6 +14,7 @@ import {
   type GrayImage,
   type RgbImage,
 } from './image.js';
+import { dotsAgree } from './glyph-check.js';
 import { recognitionModel, tessdataFile, type RecognitionModel } from './models.js';
 
 export interface RecognizedChar {
@@ -122,6 +123,9 @@ export function prepareLine(img: RgbImage, box: Box, lineHeight = LINE_HEIGHT): 
   return padGray(resizeGray(g, w, h), 12, 255);
 }
 
+/** Letters whose score drops when the dots of the line disagree with the reading. */
+const DOT_LETTERS = new Set([...'iıíìîïjİÍÌÎÏ']);
+
 /**
  * Tesseract (tesseract.js 7, WebAssembly in a worker thread) with the local Latin-script model (see
  * `recognitionModel`), or German + English LSTM data from npm when that model is not installed.
@@ -160,6 +164,8 @@ export class LineRecognizer {
       for (const p of b.paragraphs)
         for (const l of p.lines)
           for (const w of l.words) for (const c of w.symbols) chars.push({ text: c.text, confidence: clamp01(c.confidence / 100) });
+    // An i read for a ı (or the reverse) scores high at small sizes; the pixels' dots decide (glyph-check.ts).
+    if (dotsAgree(line, text) === false) for (const c of chars) if (DOT_LETTERS.has(c.text)) c.confidence = Math.min(c.confidence, 0.5);
     return { text, confidence: clamp01((data.confidence ?? 0) / 100), chars };
   }
 

@@ -49,7 +49,18 @@ function monthNumber(name: string): number {
   return ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(k) + 1;
 }
 
-const TIME = /(?<![\d])([01]?\d|2[0-3])[:.]([0-5]\d)(?:[:.]([0-5]\d))?(?![\d])/;
+/** hh:mm[:ss] (or with dots), optionally 12-hour with am/pm ("2:31 PM"). */
+const TIME = /(?<![\d])([01]?\d|2[0-3])([:.])([0-5]\d)(?:\2([0-5]\d))?(?![\d])(?:\s?([ap])\.?m\b\.?)?/i;
+
+/** 24-hour hh:mm[:ss] of a TIME match. */
+function time24(t: RegExpExecArray): string | null {
+  let h = Number(t[1]);
+  if (t[5]) {
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (t[5].toLowerCase() === 'p' ? 12 : 0);
+  }
+  return `${pad(h)}:${t[3]}${t[4] ? `:${t[4]}` : ''}`;
+}
 
 /**
  * Find dates in a line: yyyy-mm-dd, yyyy/mm/dd, dd.mm.yyyy, dd/mm/yyyy, dd.mm.yy (and - separators), and with
@@ -107,8 +118,8 @@ export function findDates(text: string, opts: { today?: Date; order?: 'dmy' | 'm
   // A time on the line belongs to the date before it (or the only date).
   const blanked = [DMY, YMD, D_MON_Y, MON_D_Y].reduce((t, re) => t.replace(re, (s) => ' '.repeat(s.length)), text);
   const t = TIME.exec(blanked);
-  if (t && out.length) {
-    const time = `${pad(Number(t[1]))}:${t[2]}${t[3] ? `:${t[3]}` : ''}`;
+  const time = t ? time24(t) : null;
+  if (t && time && out.length) {
     const before = out.filter((d) => d.end <= (t.index ?? 0));
     (before[before.length - 1] ?? out[0]!).time = time;
   }

@@ -15,8 +15,28 @@ const EXAM_LABEL = /(?:\bunters(?:uchung)?(?:s?[- ]?dat(?:um)?)?\b\.?|\bexam(?:i
 const NAME_LABEL = /(?:^|\s)(?:name|pat(?:ient(?:in)?)?\.?)\s*[:.]\s*(.+)$/iu;
 const LAST_LABEL = /(?:^|\s)(?:nachname|last\s?name|surname|familienname)\s*[:.]?\s*(.+)$/iu;
 const FIRST_LABEL = /(?:^|\s)(?:vorname|first\s?name|given\s?name)\s*[:.]?\s*(.+)$/iu;
+/** A case-number label and what follows it ("Fall-Nr.:", "Case #", "Aufn.-Nr.", "Auftrags-Nr.", "MRN", …). */
 const CASE_LABEL =
-  /(?:^|\s)(?:fall(?:[- ]?nr\.?|nummer)?|case(?:\s?(?:no\.?|id|#))?|pat(?:ient)?\.?[- ]?(?:id|nr\.?)|pid|id|aufn(?:ahme)?[- ]?nr\.?)\s*[:.#]?\s*([A-Z0-9][A-Z0-9/_-]*\d[A-Z0-9/_-]*)/iu;
+  /(?:^|\s)(?:fall(?:[- ]?nr\.?|nummer)?|case(?:\s?(?:no\.?|nr\.?|id|#))?|pat(?:ient(?:en)?)?\.?[- ]?(?:id|nr\.?|nummer)|pid|mrn|id|aufn(?:ahme)?\.?[- ]?nr\.?|auftrag(?:s)?[- ]?nr\.?|unters(?:uchungs)?\.?[- ]?nr\.?|befund[- ]?nr\.?|acc(?:ession)?\.?(?:\s?no\.?|#)?|visit(?:\s?(?:no\.?|id))?|episode)\s*[:.#]?\s*(.+)$/iu;
+/**
+ * A case number: an optional upper-case prefix of up to four letters ("KH 2024-000815", "E-77812"), then a
+ * token with at least one digit and the separators devices print (- / . _), then digit groups split by single
+ * spaces ("2024 000815"). A following date or time is not part of it.
+ */
+const CASE_VALUE = /^(?:[A-Z]{1,4}[ -]?)?[A-Z0-9][A-Z0-9/_.-]*\d[A-Z0-9/_.-]*(?: \d{2,}(?![\d/.:-]))*/u;
+
+/** The case number at the start of `text` (after a label), without trailing separators; null if none. */
+export function caseNumberAt(text: string): string | null {
+  const m = CASE_VALUE.exec(text.trim());
+  const v = m?.[0].replace(/[/_.-]+$/, '');
+  return v && /\d/.test(v) ? v : null;
+}
+
+/** The case number after a case-number label in `text`, or null. */
+function labelledCaseNumber(text: string): string | null {
+  const m = CASE_LABEL.exec(text);
+  return m ? caseNumberAt(m[1]!) : null;
+}
 const DEVICE_LABEL = /(?:^|\s)(?:gerät|device|prozessor|processor|endoskop|scope|system)\s*[:.]\s*(.+)$/iu;
 const DEVICE_MODEL =
   /\b((?:CV|CLV|GIF|CF|PCF|TJF|BF|EG|EC|EPK|VP|EVIS|ELUXEO|EB|EU)[- ]?[A-Z]*\d{2,}[A-Z0-9]*(?:\s?(?:EXERA|LUCERA)\b[A-Z ]*)?)\b/u;
@@ -75,14 +95,13 @@ const PARTICLE_WORDS = new Set(PARTICLES.replace(/[^a-z|]/g, '').split('|'));
 
 /**
  * Name words start with a capital. The recogniser sometimes reads a small-looking capital as lower case
- * ("şükrü") and, in fonts where they are the same glyph, a capital I as l ("lsmail"): fix the initial of the
- * word after the comma of "Last, First" (l before a consonant is I, before a vowel L; particles stay).
+ * ("şükrü") and, in fonts where they are the same glyph, a capital I as l ("lsmail", "loana"): fix the
+ * initial of the word after the comma of "Last, First" (an l there is I: a capital L has a foot the recogniser
+ * does not read as l; particles stay).
  */
 export function fixNameInitials(text: string): string {
   return text.replace(/([,;]\s*)(\p{Ll})(\p{Ll}*)/gu, (m, pre: string, c: string, rest: string) =>
-    PARTICLE_WORDS.has(c + rest)
-      ? m
-      : pre + (c === 'l' && /^[^aeiouyäöüáéíóúàèìòùâêîôûąęőűůěåæø]/u.test(rest) ? 'I' : c.toUpperCase()) + rest,
+    PARTICLE_WORDS.has(c + rest) ? m : pre + (c === 'l' ? 'I' : c.toUpperCase()) + rest,
   );
 }
 
@@ -224,12 +243,15 @@ export function extractFields(rawLines: TextLine[], opts: ExtractOptions = {}): 
   for (const key of ['casenumber', 'device'] as const) {
     const r = joinRegion(regionLines(key));
     if (r && r.text) {
-      const m = key === 'casenumber' ? CASE_LABEL.exec(r.text) : DEVICE_LABEL.exec(r.text);
-      const v = m
-        ? clean(m[1]!)
-        : key === 'casenumber'
-          ? (/[A-Z0-9][A-Z0-9/_-]*\d[A-Z0-9/_-]*/i.exec(r.text)?.[0] ?? null)
-          : (DEVICE_MODEL.exec(r.text)?.[1]?.trim() ?? (r.text.replace(/^[^\p{L}\p{N}]+/u, '').trim() || null));
+      let v: string | null;
+      if (key === 'casenumber') {
+        // Without a label the region holds the number itself; its first token with a digit starts it.
+        const at = /[A-Z]{1,4}[ -]?\d|[A-Z0-9]*\d/u.exec(r.text);
+        v = labelledCaseNumber(r.text) ?? (at ? caseNumberAt(r.text.slice(at.index)) : null);
+      } else {
+        const m = DEVICE_LABEL.exec(r.text);
+        v = m ? clean(m[1]!) : (DEVICE_MODEL.exec(r.text)?.[1]?.trim() ?? (r.text.replace(/^[^\p{L}\p{N}]+/u, '').trim() || null));
+      }
       if (v) out[key] = reading(v, r.confidence, r.box);
     }
   }
@@ -261,8 +283,8 @@ export function extractFields(rawLines: TextLine[], opts: ExtractOptions = {}): 
         out.first_name = reading(n.first, l.confidence, l.box);
       }
     }
-    const c = CASE_LABEL.exec(t);
-    if (c) setIfAbsent('casenumber', reading(c[1]!, l.confidence, l.box));
+    const c = labelledCaseNumber(t);
+    if (c) setIfAbsent('casenumber', reading(c, l.confidence, l.box));
     const dv = DEVICE_LABEL.exec(t);
     if (dv) setIfAbsent('device', reading(clean(dv[1]!), l.confidence, l.box));
     else {
@@ -330,7 +352,41 @@ export function extractFields(rawLines: TextLine[], opts: ExtractOptions = {}): 
       }
     }
   }
+  if (!out.examination_time) {
+    const t = timeBesideDate(lines, out.examination_date?.box ?? null);
+    if (t) out.examination_time = t;
+  }
   return out;
+}
+
+/** A line that is only a time ("14:31", "14:31:08 Uhr"), or a labelled one ("Zeit: 14.31"). */
+const TIME_ONLY = /^(?:(uhrzeit|zeit|time|um|at)\s*[:.]?\s*)?([01]?\d|2[0-3])([:.])([0-5]\d)(?:\3([0-5]\d))?(?:\s*(?:uhr|h))?$/iu;
+
+/**
+ * The examination time printed apart from its date: a line holding only a time on the same row right of
+ * the exam date (the detector splits a line at a wide gap) or just below it; a labelled time anywhere.
+ * Unlabelled times need a colon (12.05 could be part of a date).
+ */
+function timeBesideDate(lines: TextLine[], dateBox: Box | null): FieldReading | null {
+  let best: { r: FieldReading; rank: number } | null = null;
+  for (const l of lines) {
+    const m = TIME_ONLY.exec(l.text.trim());
+    if (!m || (!m[1] && m[3] !== ':')) continue;
+    const time = `${m[2]!.padStart(2, '0')}:${m[4]}${m[5] ? `:${m[5]}` : ''}`;
+    let rank = m[1] ? 2 : 0;
+    if (dateBox) {
+      const h = dateBox.height;
+      const dy = l.box.y + l.box.height / 2 - (dateBox.y + dateBox.height / 2);
+      const gapRight = l.box.x - (dateBox.x + dateBox.width);
+      const below = l.box.y - (dateBox.y + dateBox.height * 0.5);
+      const overlapX = Math.min(l.box.x + l.box.width, dateBox.x + dateBox.width) - Math.max(l.box.x, dateBox.x);
+      if (Math.abs(dy) < h * 0.6 && gapRight > -h && gapRight < h * 8) rank += 4;
+      else if (below > 0 && below < h * 1.6 && overlapX > -h) rank += 3;
+    }
+    if (rank === 0) continue;
+    if (!best || rank > best.rank) best = { r: reading(time, l.confidence * (rank >= 4 ? 1 : 0.9), l.box), rank };
+  }
+  return best?.r ?? null;
 }
 
 export function bounding(boxes: Box[]): Box {

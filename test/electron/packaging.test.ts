@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ffmpegBinariesConfigSchema, PACKAGED_TARGETS, REQUIRED_FUSES } from '../../electron/packaging.js';
+import { latinModelCandidates } from '../../core/ocr/models.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
+import { requireEnvironment } from '../helpers/environment.js';
+import { tempDir } from '../helpers/library.js';
 
 const readJson = (rel: string): unknown => JSON.parse(readFileSync(path.join(REPO_ROOT, rel), 'utf8'));
 interface BuilderConfig {
@@ -41,6 +45,7 @@ test('native modules are unpacked from the asar and rebuilt for Electron; models
   assert.equal(builder.npmRebuild, true, "native modules are rebuilt for Electron's ABI");
   assert.deepEqual(builder.extraResources, [
     { from: 'build/ffmpeg/${platform}-${arch}', to: 'ffmpeg', filter: ['ffmpeg', 'ffprobe', 'ffmpeg.exe', 'ffprobe.exe'] },
+    { from: 'build/tessdata', to: 'tessdata', filter: ['Latin.traineddata', 'LICENSE.txt'] },
   ]);
   assert.ok(builder.files.includes('!**/node_modules/@ffmpeg-installer/**'), 'the 2018 npm ffmpeg is not shipped: the app has its own');
   assert.ok(builder.files.includes('resources/profiles/**'));
@@ -141,5 +146,45 @@ test('npm start and npm run dist check the Node version first, with one clear li
       );
       assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
     }
+  }
+});
+
+test('the OCR model ships in the app: staged with its pinned sha256 and licence, found in <resources>/tessdata first', async (t) => {
+  const pin = readJson('packaging/tessdata.json') as { file: string; sha256: string; size: number; licence: string };
+  assert.equal(pin.file, 'Latin.traineddata');
+  assert.match(pin.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(pin.licence, 'Apache-2.0');
+  const start = readFileSync(path.join(REPO_ROOT, 'scripts', 'start.mjs'), 'utf8');
+  assert.ok(start.includes("'stage-tessdata.mjs'"), 'npm run dist stages the model');
+  // The packaged app looks in its own resources right after an explicit FRAMEWISE_TESSDATA_DIR.
+  const resources = path.join(REPO_ROOT, 'release', 'resources');
+  const candidates = latinModelCandidates({ FRAMEWISE_TESSDATA_DIR: '/x' }, resources);
+  assert.equal(candidates[0], path.join('/x', 'Latin.traineddata'));
+  assert.equal(candidates[2], path.join(resources, 'tessdata', 'Latin.traineddata'));
+  assert.ok(!latinModelCandidates({}, null).some((c) => c.startsWith(resources)));
+  // Staging copies the machine's model only when it is the pinned one, with the licence note beside it.
+  const source = latinModelCandidates({}, null).find((f) => existsSync(f));
+  if (!requireEnvironment(t, !!source, 'Tesseract Latin model (Debian tesseract-ocr-script-latn)')) return;
+  const out = tempDir('framewise-tessdata-');
+  try {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'stage-tessdata.mjs'), '--out', out.dir], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const staged = path.join(out.dir, 'Latin.traineddata');
+    assert.equal(statSync(staged).size, pin.size);
+    assert.equal(createHash('sha256').update(readFileSync(staged)).digest('hex'), pin.sha256);
+    assert.match(readFileSync(path.join(out.dir, 'LICENSE.txt'), 'utf8'), /Apache-2\.0/);
+    // A different file under the pinned name is refused.
+    const other = path.join(out.dir, 'other');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'Latin.traineddata'), 'not the model');
+    const bad = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'stage-tessdata.mjs'), '--out', path.join(out.dir, 'bad')], {
+      encoding: 'utf8',
+      env: { ...process.env, FRAMEWISE_TESSDATA_DIR: other },
+    });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /pins/);
+    assert.ok(!existsSync(path.join(out.dir, 'bad', 'Latin.traineddata')));
+  } finally {
+    out.cleanup();
   }
 });

@@ -59,14 +59,20 @@ describe('OCR corpus: Latin-script names and dates', () => {
     t.diagnostic(`reliability: ${table.map((r) => `${r.range}: ${r.right}/${r.fields}`).join(', ')}`);
     assert.ok(names.length >= 80 && dates.length >= 80);
     assert.equal(dates.filter((r) => !r.correct).length, 0, 'every date (all formats, with times) exact');
-    // Measured 94.8 % on this subset (issue 20's target is 98 %: small dotless ı and I/l in sans fonts remain).
-    assert.ok(nameRate >= 0.93, `names exact ${nameRate}`);
+    // Measured 96.9 % on this subset (3 of 96 wrong: a dotless ı read as i at 14 px, ß read as ßB) and 98.0 %
+    // on the whole corpus (`npm run bench`, issue 20's target 98 %).
+    assert.ok(nameRate >= 0.96, `names exact ${nameRate}`);
     const sure = results.filter((r) => r.confidence >= CONFIDENCE_THRESHOLDS.sure);
     const sureRight = sure.filter((r) => r.correct).length / Math.max(1, sure.length);
     assert.ok(sureRight >= 0.98, `fields at ≥ ${CONFIDENCE_THRESHOLDS.sure} right ${sureRight}`);
     const wrong = results.filter((r) => !r.correct);
     const wrongFlagged = wrong.filter((r) => r.confidence < CONFIDENCE_THRESHOLDS.likely).length;
-    // Measured 3 of 5 wrong fields below 0.7 (target 90 %): the two misses read a dotless ı as i at 14 px with full scores.
-    assert.ok(wrongFlagged >= wrong.length - 2, `${wrongFlagged} of ${wrong.length} wrong fields below ${CONFIDENCE_THRESHOLDS.likely}`);
+    // Issue 20's target: ≥ 90 % of wrong fields below 0.7. Measured 3 of 3 on this subset (the pixels' i dots
+    // disagree with an i read for a ı; a capital inside a name word), 6 of 7 on the whole corpus (the miss: ł read
+    // as t at 14 px).
+    assert.ok(
+      wrongFlagged >= Math.ceil(wrong.length * 0.9),
+      `${wrongFlagged} of ${wrong.length} wrong fields below ${CONFIDENCE_THRESHOLDS.likely}`,
+    );
   });
 });

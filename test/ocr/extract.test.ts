@@ -58,6 +58,7 @@ describe('name initials', () => {
   test('the first name after the comma gets its capital back; particles stay', () => {
     assert.equal(fixNameInitials('Kılıç, şükrü'), 'Kılıç, Şükrü');
     assert.equal(fixNameInitials('Yılmaz, lsmail'), 'Yılmaz, Ismail');
+    assert.equal(fixNameInitials('Nagy, loana'), 'Nagy, Ioana', 'a sans-serif I before a vowel too (L has a foot)');
     assert.equal(fixNameInitials('Nowak, łukasz'), 'Nowak, Łukasz');
     assert.equal(fixNameInitials('Bülow, von Anna'), 'Bülow, von Anna');
     assert.equal(fixNameInitials('a Lux, Thomas'), 'a Lux, Thomas');
@@ -121,5 +122,65 @@ describe('field extraction', () => {
       last_name: 'Meier',
       first_name: 'Paul',
     });
+  });
+});
+
+describe('case numbers with prefixes and separators', () => {
+  const at = (text: string, x: number, yy: number, width = 200): TextLine => ({
+    text,
+    confidence: 0.9,
+    box: { x, y: yy, width, height: 30 },
+  });
+  test('labels devices print, prefixes, and separators; a date after the number is not part of it', () => {
+    const cases: Array<[string, string]> = [
+      ['Fall-Nr.: KH-2024/000815', 'KH-2024/000815'],
+      ['Fallnummer: KH 2024-000815', 'KH 2024-000815'],
+      ['Case #: E-77812', 'E-77812'],
+      ['Case No. 2024.00815', '2024.00815'],
+      ['Aufn.-Nr. 2024 000815', '2024 000815'],
+      ['Auftrags-Nr: A2024_0815', 'A2024_0815'],
+      ['Unters.-Nr.: U-12/345', 'U-12/345'],
+      ['MRN 004711', '004711'],
+      ['Acc. No.: ACC-99821', 'ACC-99821'],
+      ['Fall: 20231234 Datum: 2024/01/09 08:15', '20231234'],
+      ['Fall: 123456 12.05.2023', '123456'],
+      ['Fall-Nr.: 2024-000815.', '2024-000815'],
+    ];
+    for (const [text, want] of cases) assert.equal(values([line(text)]).casenumber, want, text);
+  });
+  test('label words and lower-case words are not case numbers', () => {
+    assert.equal(values([line('Temp. Pat.-ID ausgeben')]).casenumber, undefined);
+    assert.equal(values([line('Fall: offen')]).casenumber, undefined);
+  });
+  test('a profile region holding only the number (with its prefix)', () => {
+    const r = at('KH 2024-000815', 500, 500);
+    assert.equal(values([r], { regions: { casenumber: { x: 480, y: 480, width: 300, height: 80 } } }).casenumber, 'KH 2024-000815');
+  });
+});
+
+describe('examination date and time', () => {
+  const at = (text: string, x: number, yy: number, width = 160): TextLine => ({
+    text,
+    confidence: 0.9,
+    box: { x, y: yy, width, height: 30 },
+  });
+  test('a time printed beside the exam date (split into its own line) is the exam time', () => {
+    assert.deepEqual(values([at('Müller, Jürgen', 10, 10), at('12.05.2023', 10, 60), at('14:31:08', 260, 62, 110)]), {
+      last_name: 'Müller',
+      first_name: 'Jürgen',
+      examination_date: '2023-05-12',
+      examination_time: '14:31:08',
+    });
+  });
+  test('a time on the line below the exam date; a labelled time; 12-hour times', () => {
+    assert.equal(values([at('Datum: 12.05.2023', 10, 60), at('09:05', 10, 95, 80)]).examination_time, '09:05');
+    assert.equal(values([at('Datum: 12.05.2023', 10, 60), at('Zeit: 9.05 Uhr', 600, 400)]).examination_time, '09:05');
+    assert.equal(values([at('May 12, 2023 2:31 PM', 10, 60)]).examination_time, '14:31');
+    assert.equal(values([at('12/05/2023 12:10 am', 10, 60)]).examination_time, '00:10');
+  });
+  test('a time far from the date, or a dotted number without a label, is not the exam time', () => {
+    assert.equal(values([at('Datum: 12.05.2023', 10, 60), at('14:31', 900, 600, 80)]).examination_time, undefined);
+    assert.equal(values([at('Datum: 12.05.2023', 10, 60), at('14.31', 200, 60, 80)]).examination_time, undefined);
+    assert.equal(values([at('14:31', 10, 60, 80)]).examination_time, undefined, 'no date, no label: a clock');
   });
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CommandInput, PatientData } from '../../../../core/api/commands.js';
-import type { AuditEntry, PatientField, PatientFieldView, ProfileInfo } from '../../../../core/api/types.js';
+import type { AuditEntry, PatientField, ProfileInfo } from '../../../../core/api/types.js';
 import { Badge, Button, ProgressBar } from '../../components/ui.js';
 import { ConfidenceBadge } from '../confidence/ConfidenceBadge.js';
 import { navigate } from '../../lib/route.js';
@@ -129,7 +129,14 @@ export function PatientPanel({ video }: VideoPanelProps) {
       )}
       <ul className="patient-fields">
         {FIELDS.map((f) => (
-          <FieldRow key={f} videoId={video.id} field={f} view={byField.get(f) ?? null} onChange={(c) => update(c, t(`fields.${f}`))} />
+          <FieldRow
+            key={f}
+            videoId={video.id}
+            field={f}
+            view={byField.get(f) ?? null}
+            thresholds={data?.confidenceThresholds ?? null}
+            onChange={(c) => update(c, t(`fields.${f}`))}
+          />
         ))}
       </ul>
       {data?.endoscope && (
@@ -172,11 +179,13 @@ function FieldRow({
   videoId,
   field,
   view,
+  thresholds,
   onChange,
 }: {
   videoId: number;
   field: PatientField;
-  view: PatientFieldView | null;
+  view: PatientData['fields'][number] | null;
+  thresholds: PatientData['confidenceThresholds'] | null;
   onChange: (c: FieldChange) => Promise<PatientData | null>;
 }) {
   const { t } = useTranslation('patient');
@@ -210,9 +219,11 @@ function FieldRow({
       <div className="patient-field-head">
         <label htmlFor={`pf-${field}`}>{label}</label>
         <span className="badges">
-          {view?.confidence !== null && view?.confidence !== undefined && (
+          {view?.confidence !== null && view?.confidence !== undefined && view.level && thresholds && (
             <ConfidenceBadge
               confidence={view.confidence}
+              level={view.level}
+              thresholds={thresholds}
               {...(view.alternatives ? { alternatives: view.alternatives } : {})}
               testId={`patient-confidence-${field}`}
             />

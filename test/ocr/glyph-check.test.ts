@@ -1,0 +1,50 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
+import { dotsAgree, dottedStrokes } from '../../core/ocr/glyph-check.js';
+import { prepareLine } from '../../core/ocr/recognize.js';
+import { CORPUS_FONTS, missingCorpusFonts } from './corpus/corpus.js';
+import { overlayMedia } from './overlay-media.js';
+import { requireEnvironment } from '../helpers/environment.js';
+
+/** One line of text at 14 px (where the recogniser loses the dots), prepared as the recogniser sees it. */
+async function line(ffmpeg: Ffmpeg, text: string, font: string) {
+  const width = 260;
+  const height = 26;
+  const file = await overlayMedia(
+    `glyph-${Buffer.from(text + font)
+      .toString('hex')
+      .slice(0, 40)}`,
+    {
+      width,
+      height,
+      background: '0x101010',
+      lines: [{ text, x: 6, y: 5, size: 14, color: 'white', font }],
+    },
+  );
+  const data = await readFrameRgb(ffmpeg, file, 0, { width, height });
+  assert.ok(data);
+  return prepareLine({ width, height, data }, { x: 0, y: 0, width, height });
+}
+
+describe('glyph check: the dots of i and ı counted in the pixels', () => {
+  let ffmpeg: Ffmpeg;
+  before(async () => {
+    ffmpeg = await Ffmpeg.create();
+  });
+  test('dotless ı has no dot, i has one, in all three corpus fonts at 14 px', async (t) => {
+    const missing = missingCorpusFonts();
+    if (!requireEnvironment(t, missing.length === 0, `fonts ${missing.join(', ')}`)) return;
+    for (const font of CORPUS_FONTS) {
+      const dotless = await line(ffmpeg, 'Kılıç, Ilgın', font);
+      const dotted = await line(ffmpeg, 'Kilic, Ilgin', font);
+      assert.equal(dottedStrokes(dotless), 0, `${font}: no dotted stroke in "Kılıç, Ilgın"`);
+      assert.equal(dottedStrokes(dotted), 3, `${font}: three dotted strokes in "Kilic, Ilgin"`);
+      assert.equal(dotsAgree(dotless, 'Kiliç, Ilgin'), false, 'an i read for a ı disagrees with the pixels');
+      assert.equal(dotsAgree(dotless, 'Kılıç, Ilgın'), true);
+      assert.equal(dotsAgree(dotted, 'Kilic, Ilgin'), true);
+      assert.equal(dotsAgree(dotted, 'Kılıc, Ilgın'), false);
+    }
+  });
+});

@@ -14,7 +14,7 @@ import { FramewiseError } from '../util/errors.js';
 import { authorize, cookieName, newToken, TOKEN_HEADER, TOKEN_QUERY, type AuthResult } from './auth.js';
 import { htmlSecurityHeaders } from './csp.js';
 import { resolveStatic } from './static.js';
-import { receiveUpload } from './upload.js';
+import { receiveUpload, uploadGroupDir } from './upload.js';
 
 /** What the bridge needs from the core. `Core` satisfies it. */
 export interface BridgeCore extends CallTarget {
@@ -142,6 +142,31 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     }
   }
 
+  /**
+   * A bring-your-own model from the browser: its files are uploaded one by one into one group folder (the .onnx
+   * first); the upload marked `add=1` is the manifest, which is then added through `models.add` (the model store
+   * copies what it keeps). The group folder is removed afterwards, and on any failure; errors name the file the
+   * user picked, not the upload folder.
+   */
+  async function handleModelUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const name = url.searchParams.get('name');
+    const dir = uploadGroupDir(core.services.dataDir, url.searchParams.get('group'));
+    if (!name || !dir) return sendJson(res, 400, { error: { code: 'usage', message: 'Model upload needs ?name=<file>&group=<16 hex>' } });
+    const add = url.searchParams.get('add') === '1';
+    try {
+      const stored = await receiveUpload(req, core.services.dataDir, name, dir);
+      if (!add) return sendJson(res, 200, { name });
+      const model = await core.call('models.add', { manifestPath: stored, setDefault: url.searchParams.get('default') === '1' });
+      sendJson(res, 200, { name, model });
+    } catch (err) {
+      const remote = toRemoteError(err);
+      sendJson(res, 400, { name, error: { ...remote, message: remote.message.split(dir + path.sep).join('') } });
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      return;
+    }
+    if (add) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     const auth = authOf(req, url);
@@ -151,6 +176,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (url.pathname === '/api/upload') {
       if (method !== 'POST') return sendJson(res, 405, { error: { code: 'usage', message: 'POST only' } });
       return handleUpload(req, res, url);
+    }
+    if (url.pathname === '/api/upload-model') {
+      if (method !== 'POST') return sendJson(res, 405, { error: { code: 'usage', message: 'POST only' } });
+      return handleModelUpload(req, res, url);
     }
     if (method !== 'GET' && method !== 'HEAD') {
       res.writeHead(405);

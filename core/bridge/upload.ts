@@ -26,8 +26,8 @@ export function safeUploadName(raw: string): string {
  * Stream a request body into `<dataDir>/uploads/<random>/<name>` (temp file, then rename): the body is
  * never held in memory, so multi-GB uploads are fine. Returns the final path.
  */
-export async function receiveUpload(req: IncomingMessage, dataDir: string, rawName: string): Promise<string> {
-  const dir = path.join(dataDir, 'uploads', randomBytes(8).toString('hex'));
+export async function receiveUpload(req: IncomingMessage, dataDir: string, rawName: string, dir?: string): Promise<string> {
+  dir ??= path.join(dataDir, 'uploads', randomBytes(8).toString('hex'));
   await mkdir(dir, { recursive: true });
   const final = path.join(dir, safeUploadName(rawName));
   const temp = path.join(dir, `.${path.basename(final)}.partial`);
@@ -41,4 +41,9 @@ export async function receiveUpload(req: IncomingMessage, dataDir: string, rawNa
     if (err instanceof FramewiseError) throw err;
     throw new FramewiseError('truncated', `${path.basename(final)}: the upload failed (${(err as Error).message})`);
   }
+}
+
+/** The folder of a group of files uploaded together (a model's manifest and its .onnx); null for a bad group id. */
+export function uploadGroupDir(dataDir: string, group: string | null): string | null {
+  return group && /^[0-9a-f]{16}$/.test(group) ? path.join(dataDir, 'uploads', `group-${group}`) : null;
 }

@@ -50,7 +50,7 @@ test('filtergraph: a blurred time-ranged mask is a strong box blur for its sourc
 });
 
 test('verification treats a blurred time-ranged mask like a filled one: text read inside it is a finding', () => {
-  const tokens = patientTokens(patientFieldsSchema.parse({ firstName: 'Jürgen', lastName: 'Müller' }));
+  const tokens = patientTokens(patientFieldsSchema.parse({ first_name: 'Jürgen', last_name: 'Müller' }));
   const line = { text: 'Kolon', confidence: 0.9, box: { x: 350, y: 170, width: 80, height: 22 }, detectorScore: 0.8 };
   for (const style of ['fill', 'blur'] as const) {
     const plan = planWith({ maskStyle: style });

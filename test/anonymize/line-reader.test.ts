@@ -38,17 +38,17 @@ test('Tesseract reads a line too only when PP-OCR read Latin text unsurely', () 
 
 test('a patient token in either reading of a line is found', () => {
   const tokens = patientTokens(
-    patientFieldsSchema.parse({ firstName: 'Jürgen', lastName: 'Müller', dob: '1961-03-12', examinationDate: null }),
+    patientFieldsSchema.parse({ first_name: 'Jürgen', last_name: 'Müller', dob: '1961-03-12', examination_date: null }),
   );
   assert.deepEqual(
     findTokensInReadings(['Banel', 'Jurgen'], tokens).map((h) => h.field),
-    ['firstName'],
+    ['first_name'],
   );
   assert.deepEqual(
     findTokensInReadings(['12.03.1961 Muller', 'x'], tokens)
       .map((h) => h.field)
       .sort(),
-    ['dob', 'lastName'],
+    ['dob', 'last_name'],
   );
   assert.equal(findTokensInReadings(['Anna', 'Berg'], tokens).length, 0);
 });

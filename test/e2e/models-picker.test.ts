@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SCREENSHOTS, startAppSession } from '../helpers/app-page.js';
 import { installDesktopApi } from '../helpers/desktop-stub.js';
@@ -19,11 +19,31 @@ test(
     writeModelDir(path.dirname(noOnnx), redManifest({ name: 'broken-model' }), redModelBytes());
     writeFileSync(noOnnx, JSON.stringify(redManifest({ name: 'broken-model', file: 'missing.onnx' })));
 
-    // Browser mode has no native picker: the path field only.
+    // Browser mode has no native picker: the path field, and an upload of the manifest with its .onnx file.
     const browser = await app.open();
-    await browser.page.getByTestId('nav-models').click();
-    await browser.page.getByTestId('model').first().waitFor();
-    assert.equal(await browser.page.getByTestId('model-choose').count(), 0);
+    const bp = browser.page;
+    await bp.getByTestId('nav-models').click();
+    await bp.getByTestId('model').first().waitFor();
+    assert.equal(await bp.getByTestId('model-choose').count(), 0);
+    const uploadInput = bp.getByTestId('model-upload');
+    // The manifest alone: the core's reason names the file the user picked, not the bridge's upload folder.
+    await uploadInput.setInputFiles([noOnnx]);
+    const uploadErr = bp.getByTestId('models-error');
+    await uploadErr.waitFor();
+    const uploadMessage = await uploadErr.innerText();
+    assert.match(uploadMessage, /manifest\.json: the model file "missing\.onnx" does not exist/);
+    assert.doesNotMatch(uploadMessage, /uploads/);
+    // Manifest and model together: added, listed; the uploaded copies are gone afterwards.
+    const uploadedDir = writeModelDir(path.join(dir.dir, 'uploaded'), redManifest({ name: 'uploaded-model' }), redModelBytes());
+    await uploadInput.setInputFiles([uploadedDir, path.join(path.dirname(uploadedDir), 'outside.onnx')]);
+    const uploaded = bp.locator('[data-testid=model][data-model=uploaded-model]');
+    await uploaded.waitFor();
+    await uploadErr.waitFor({ state: 'detached' });
+    assert.equal(await uploaded.getByTestId('model-labels').innerText(), 'outside, dark');
+    const uploadsLeft = readdirSync(path.join(app.libraryDir, 'uploads'), { withFileTypes: true }).filter((e) =>
+      e.name.startsWith('group-'),
+    );
+    assert.deepEqual(uploadsLeft, [], 'no uploaded model file is kept outside the model store');
     await browser.context.close();
 
     const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });

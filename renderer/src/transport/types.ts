@@ -1,5 +1,6 @@
 import type { FramewiseClient, RemoteError } from '../../../core/api/client.js';
 import type { ImportResult } from '../../../core/api/commands.js';
+import type { ModelInfo } from '../../../core/api/types.js';
 
 /** 'unauthorized': the server no longer accepts this page's token (it was restarted with a new one). */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
@@ -8,6 +9,11 @@ export interface UploadResult {
   name: string;
   storedPath?: string;
   result?: ImportResult;
+  error?: RemoteError;
+}
+
+export interface ModelUploadResult {
+  model?: ModelInfo;
   error?: RemoteError;
 }
 
@@ -25,6 +31,11 @@ export interface AppClient extends FramewiseClient {
   pickFolder?(defaultPath?: string): Promise<string | null>;
   /** Desktop: the system's file picker for one kind of file (null when cancelled). */
   pickFile?(kind: PickFileKind): Promise<string | null>;
+  /**
+   * Browser: upload a model's manifest and its .onnx file (picked together) and add it to the model store; the
+   * bridge removes the uploaded copies afterwards.
+   */
+  uploadModel?(files: File[], setDefault: boolean): Promise<ModelUploadResult>;
   /** Browser: stream the file to the bridge, which stores it in the library's uploads folder and imports it. */
   upload?(file: File, onProgress: (fraction: number) => void): Promise<UploadResult>;
 }

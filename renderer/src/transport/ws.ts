@@ -1,5 +1,6 @@
 import type { CommandInput, CommandName, CommandOutput } from '../../../core/api/commands.js';
-import type { CoreEvent } from '../../../core/api/types.js';
+import type { CoreEvent, ModelInfo } from '../../../core/api/types.js';
+import type { RemoteError } from '../../../core/api/client.js';
 import { ClientError, type AppClient, type ConnectionState, type UploadResult } from './types.js';
 
 type ServerMessage =
@@ -100,6 +101,32 @@ export function createWsClient(base: URL = new URL(window.location.href)): AppCl
     onConnection(listener) {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);
+    },
+    async uploadModel(files, setDefault) {
+      const manifests = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+      if (manifests.length !== 1) {
+        return { error: { code: 'usage', message: 'Choose one model manifest (.json) together with its .onnx file' } };
+      }
+      const group = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+      // The model files first, the manifest last: its upload adds the model.
+      for (const file of [...files.filter((f) => f !== manifests[0]), manifests[0]!]) {
+        const last = file === manifests[0];
+        const query = new URLSearchParams({ name: file.name, group, ...(last ? { add: '1', default: setDefault ? '1' : '0' } : {}) });
+        let answer: { model?: ModelInfo; error?: RemoteError };
+        try {
+          const res = await fetch(`/api/upload-model?${query.toString()}`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/octet-stream' },
+            body: file,
+          });
+          answer = (await res.json()) as { model?: ModelInfo; error?: RemoteError };
+        } catch {
+          return { error: { code: 'disconnected', message: 'the connection was lost during the upload' } };
+        }
+        if (answer.error) return { error: answer.error };
+        if (last) return answer.model ? { model: answer.model } : { error: { code: 'internal', message: 'no model in the answer' } };
+      }
+      return { error: { code: 'internal', message: 'nothing was uploaded' } };
     },
     upload(file, onProgress) {
       // XHR rather than fetch: it streams the File from disk and reports upload progress.

@@ -5,6 +5,7 @@ import { Badge, Button } from '../../components/ui.js';
 import { errorText } from '../../i18n/errors.js';
 import { formatBytes, formatDateTime } from '../../i18n/format.js';
 import { client } from '../../state/client.js';
+import { ClientError } from '../../transport/types.js';
 import { notify } from '../../state/store.js';
 import '../settings/settings.css';
 
@@ -45,6 +46,15 @@ export function ModelsView() {
     setManifest(chosen);
     await add(chosen);
   };
+  const uploader = client().uploadModel;
+  const upload = async (files: File[]) => {
+    if (!uploader || files.length === 0) return;
+    await act(async () => {
+      const r = await uploader(files, makeDefault);
+      if (r.error) throw new ClientError(r.error);
+      if (r.model) notify(t('addedOk', { name: r.model.name }), 'info');
+    });
+  };
   return (
     <main className="settings-view" data-testid="models-view">
       <h1>{t('title')}</h1>
@@ -73,6 +83,23 @@ export function ModelsView() {
               aria-invalid={!!error}
               data-testid="model-manifest"
             />
+            {uploader && (
+              <label className="btn btn-secondary btn-md" title={t('uploadHint')}>
+                {t('upload')}
+                <input
+                  type="file"
+                  multiple
+                  accept=".json,.onnx"
+                  className="sr-only"
+                  data-testid="model-upload"
+                  onChange={(e) => {
+                    const files = Array.from(e.target.files ?? []);
+                    e.target.value = '';
+                    void upload(files);
+                  }}
+                />
+              </label>
+            )}
             {picker && (
               <Button onClick={() => void choose()} data-testid="model-choose">
                 {t('choose')}

@@ -15,7 +15,7 @@ import { cancelled, FramewiseError } from '../util/errors.js';
 import { frameToTime } from '../util/fraction.js';
 import { frameFingerprint } from './fingerprint.js';
 import { HASH_SIZE, hashVector, hashWords } from './phash.js';
-import { similarTables, toBlob, type Db } from './store.js';
+import { liveClipIds, similarTables, toBlob, type Db } from './store.js';
 import { normalise, type VectorSet } from './vector-search.js';
 
 export interface ClipFingerprintRow {
@@ -78,18 +78,9 @@ export async function computeClipFingerprints(
 /** Store fingerprints (inside the job's transaction); clips removed meanwhile are skipped. */
 export async function saveClipFingerprints(db: Db, rows: ClipFingerprintRow[]): Promise<number> {
   if (!rows.length) return 0;
-  const live = new Set(
-    (
-      await similarTables(db)
-        .selectFrom('clips')
-        .select('id')
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.clip_id),
-        )
-        .execute()
-    ).map((r) => r.id),
+  const live = await liveClipIds(
+    db,
+    rows.map((r) => r.clip_id),
   );
   let saved = 0;
   for (const r of rows) {

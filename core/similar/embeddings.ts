@@ -15,7 +15,7 @@ import type { Services } from '../services.js';
 import { cancelled, FramewiseError } from '../util/errors.js';
 import { frameToTime } from '../util/fraction.js';
 import { embeddingTables, type EmbeddingModel } from './embedding-store.js';
-import { floatsOf, toBlob, type Db } from './store.js';
+import { floatsOf, liveClipIds, toBlob, type Db } from './store.js';
 import { normalise, type VectorSet } from './vector-search.js';
 
 export const KEYFRAMES_PER_CLIP = 3;
@@ -166,18 +166,9 @@ export async function computeClipEmbeddings(
 /** Store clip embeddings (inside the job's transaction); clips removed meanwhile are skipped. */
 export async function saveClipEmbeddings(db: Db, rows: ClipEmbeddingRow[]): Promise<number> {
   if (!rows.length) return 0;
-  const live = new Set(
-    (
-      await embeddingTables(db)
-        .selectFrom('clips')
-        .select('id')
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.clip_id),
-        )
-        .execute()
-    ).map((r) => r.id),
+  const live = await liveClipIds(
+    db,
+    rows.map((r) => r.clip_id),
   );
   let saved = 0;
   for (const values of rows) {

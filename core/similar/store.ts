@@ -88,6 +88,13 @@ export const similarMigrations: Migration[] = [
 export type Db = Kysely<Database> | Transaction<Database>;
 export const similarTables = (db: Db) => db.withTables<SimilarTables & ClipTables>();
 
+/** Which of these clips still exist (a job's results are stored at its end; clips removed meanwhile are skipped). */
+export async function liveClipIds(db: Db, ids: number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await similarTables(db).selectFrom('clips').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 export const toBlob = (a: Float32Array | Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 function copyOf(blob: Uint8Array): ArrayBuffer {
   const b = Buffer.from(blob);

@@ -131,7 +131,8 @@ test(
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.setDefaultTimeout(90_000);
     await page.goto(server.url);
-    await page.getByTestId('action-batch').waitFor();
+    // The button is there before the library list has loaded ("0 shown", disabled): wait for the list.
+    await page.locator('[data-testid=action-batch]', { hasText: /2 shown/ }).waitFor();
     assert.match(await page.getByTestId('action-batch').innerText(), /2 shown/);
 
     await page.getByTestId('action-batch').click();

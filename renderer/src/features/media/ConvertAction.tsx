@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { errorMessage } from '../../transport/types.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
+import { MediaDialog } from './MediaDialog.js';
 import { JobStatus, besideOriginal } from './JobStatus.js';
 import './locales/types.js';
 
@@ -62,64 +62,47 @@ export function ConvertAction({ video }: VideoPanelProps) {
   };
 
   return (
-    <div className="predict-action">
-      <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="action-convert">
-        {t('convert.action')}
-      </Button>
-      {open && (
-        <div
-          className="predict-popover"
-          role="dialog"
-          aria-label={t('convert.title')}
-          data-testid="convert-dialog"
-          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
-        >
-          <label className="field">
-            <span>{t('convert.preset')}</span>
-            <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="convert-preset">
-              {presets.map((p) => (
-                <option key={p.name} value={p.name} title={p.description}>
-                  {p.available ? p.name : t('convert.unavailable', { name: p.name })}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('convert.maxHeight')}</span>
-            <input inputMode="numeric" value={maxHeight} onChange={(e) => setMaxHeight(e.target.value)} data-testid="convert-max-height" />
-          </label>
-          <label className="field row gap-s">
-            <input type="checkbox" checked={audio} onChange={(e) => setAudio(e.target.checked)} data-testid="convert-audio" />
-            <span>{t('convert.audio')}</span>
-          </label>
-          <label className="field">
-            <span>{t('output')}</span>
-            <input
-              value={output}
-              title={t('outputHint')}
-              onChange={(e) => {
-                setEdited(true);
-                setOutput(e.target.value);
-              }}
-              data-testid="convert-output"
-            />
-          </label>
-          {error && (
-            <p className="predict-error" role="alert" data-testid="convert-error">
-              {error}
-            </p>
-          )}
-          {jobId !== null && <JobStatus jobId={jobId} doneText={(o) => t('done', { file: (o as { output: string }).output })} />}
-          <div className="row gap-s">
-            <Button variant="primary" size="sm" disabled={!output} onClick={() => void start()} data-testid="convert-start">
-              {t('start')}
-            </Button>
-            <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
-              {t('close')}
-            </Button>
-          </div>
-        </div>
-      )}
-    </div>
+    <MediaDialog
+      id="convert"
+      label={t('convert.action')}
+      title={t('convert.title')}
+      open={open}
+      setOpen={setOpen}
+      error={error}
+      status={jobId !== null && <JobStatus jobId={jobId} doneText={(o) => t('done', { file: (o as { output: string }).output })} />}
+      onStart={() => void start()}
+      startDisabled={!output}
+    >
+      <label className="field">
+        <span>{t('convert.preset')}</span>
+        <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="convert-preset">
+          {presets.map((p) => (
+            <option key={p.name} value={p.name} title={p.description}>
+              {p.available ? p.name : t('convert.unavailable', { name: p.name })}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('convert.maxHeight')}</span>
+        <input inputMode="numeric" value={maxHeight} onChange={(e) => setMaxHeight(e.target.value)} data-testid="convert-max-height" />
+      </label>
+      <label className="field row gap-s">
+        <input type="checkbox" checked={audio} onChange={(e) => setAudio(e.target.checked)} data-testid="convert-audio" />
+        <span>{t('convert.audio')}</span>
+      </label>
+      <label className="field">
+        <span>{t('output')}</span>
+        <input
+          value={output}
+          title={t('outputHint')}
+          onChange={(e) => {
+            setEdited(true);
+            setOutput(e.target.value);
+          }}
+          data-testid="convert-output"
+        />
+      </label>
+    </MediaDialog>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { errorMessage } from '../../transport/types.js';
 import { usePlayer } from '../video/player.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
+import { MediaDialog } from './MediaDialog.js';
 import { JobStatus, folderOf } from './JobStatus.js';
 import './locales/types.js';
 
@@ -42,64 +42,49 @@ export function SaveFrameAction({ video }: VideoPanelProps) {
   };
 
   return (
-    <div className="predict-action">
-      <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="action-save-frame">
-        {t('frames.action')}
-      </Button>
-      {open && (
-        <div
-          className="predict-popover"
-          role="dialog"
-          aria-label={t('frames.title')}
-          data-testid="frames-dialog"
-          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
-        >
-          <label className="field">
-            <span>{t('frames.mode')}</span>
-            <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="frames-mode">
-              <option value="current">{t('frames.current', { frame, time: time.toFixed(3) })}</option>
-              <option value="every">{t('frames.every')}</option>
-            </select>
-          </label>
-          {mode === 'every' && (
-            <label className="field">
-              <span>{t('frames.interval')}</span>
-              <input inputMode="decimal" value={every} onChange={(e) => setEvery(e.target.value)} data-testid="frames-every" />
-            </label>
-          )}
-          <label className="field">
-            <span>{t('frames.format')}</span>
-            <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)} data-testid="frames-format">
-              <option value="png">PNG</option>
-              <option value="jpg">JPEG</option>
-            </select>
-          </label>
-          <label className="field row gap-s">
-            <input type="checkbox" checked={sheet} onChange={(e) => setSheet(e.target.checked)} data-testid="frames-sheet" />
-            <span>{t('frames.sheet')}</span>
-          </label>
-          <label className="field">
-            <span>{t('frames.folder')}</span>
-            <input value={folder} onChange={(e) => setFolder(e.target.value)} data-testid="frames-folder" />
-          </label>
-          {error && (
-            <p className="predict-error" role="alert" data-testid="frames-error">
-              {error}
-            </p>
-          )}
-          {jobId !== null && (
-            <JobStatus jobId={jobId} doneText={(o) => t('frames.saved', { count: (o as { files: unknown[] }).files.length })} />
-          )}
-          <div className="row gap-s">
-            <Button variant="primary" size="sm" onClick={() => void start()} data-testid="frames-start">
-              {t('start')}
-            </Button>
-            <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
-              {t('close')}
-            </Button>
-          </div>
-        </div>
+    <MediaDialog
+      id="frames"
+      buttonTestId="action-save-frame"
+      label={t('frames.action')}
+      title={t('frames.title')}
+      open={open}
+      setOpen={setOpen}
+      error={error}
+      status={
+        jobId !== null && (
+          <JobStatus jobId={jobId} doneText={(o) => t('frames.saved', { count: (o as { files: unknown[] }).files.length })} />
+        )
+      }
+      onStart={() => void start()}
+    >
+      <label className="field">
+        <span>{t('frames.mode')}</span>
+        <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="frames-mode">
+          <option value="current">{t('frames.current', { frame, time: time.toFixed(3) })}</option>
+          <option value="every">{t('frames.every')}</option>
+        </select>
+      </label>
+      {mode === 'every' && (
+        <label className="field">
+          <span>{t('frames.interval')}</span>
+          <input inputMode="decimal" value={every} onChange={(e) => setEvery(e.target.value)} data-testid="frames-every" />
+        </label>
       )}
-    </div>
+      <label className="field">
+        <span>{t('frames.format')}</span>
+        <select value={format} onChange={(e) => setFormat(e.target.value as typeof format)} data-testid="frames-format">
+          <option value="png">PNG</option>
+          <option value="jpg">JPEG</option>
+        </select>
+      </label>
+      <label className="field row gap-s">
+        <input type="checkbox" checked={sheet} onChange={(e) => setSheet(e.target.checked)} data-testid="frames-sheet" />
+        <span>{t('frames.sheet')}</span>
+      </label>
+      <label className="field">
+        <span>{t('frames.folder')}</span>
+        <input value={folder} onChange={(e) => setFolder(e.target.value)} data-testid="frames-folder" />
+      </label>
+    </MediaDialog>
   );
 }

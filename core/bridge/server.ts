@@ -14,7 +14,7 @@ import { FramewiseError } from '../util/errors.js';
 import { authorize, cookieName, newToken, TOKEN_HEADER, TOKEN_QUERY, type AuthResult } from './auth.js';
 import { htmlSecurityHeaders } from './csp.js';
 import { resolveStatic } from './static.js';
-import { receiveUpload, uploadGroupDir } from './upload.js';
+import { receiveUpload, removeAbandonedUploadGroups, uploadGroupDir } from './upload.js';
 
 /** What the bridge needs from the core. `Core` satisfies it. */
 export interface BridgeCore extends CallTarget {
@@ -76,6 +76,7 @@ function refuse(res: ServerResponse, auth: Extract<AuthResult, { ok: false }>): 
  */
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const { core } = opts;
+  await removeAbandonedUploadGroups(core.services.dataDir);
   const token = opts.token ?? newToken();
   const router = createRouter(core);
   let port = 0;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -46,4 +46,24 @@ export async function receiveUpload(req: IncomingMessage, dataDir: string, rawNa
 /** The folder of a group of files uploaded together (a model's manifest and its .onnx); null for a bad group id. */
 export function uploadGroupDir(dataDir: string, group: string | null): string | null {
   return group && /^[0-9a-f]{16}$/.test(group) ? path.join(dataDir, 'uploads', `group-${group}`) : null;
+}
+
+/**
+ * Model upload groups whose manifest never arrived (the page was closed between the two files) hold a copy of a
+ * model outside the model store: removed when the bridge starts, once an hour old (so another bridge's upload in
+ * progress on the same library is left alone).
+ */
+export async function removeAbandonedUploadGroups(dataDir: string, olderThanMs = 60 * 60 * 1000): Promise<number> {
+  const root = path.join(dataDir, 'uploads');
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  let removed = 0;
+  for (const e of entries) {
+    if (!e.isDirectory() || !/^group-[0-9a-f]{16}$/.test(e.name)) continue;
+    const dir = path.join(root, e.name);
+    const st = await stat(dir).catch(() => null);
+    if (!st || Date.now() - st.mtimeMs < olderThanMs) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }

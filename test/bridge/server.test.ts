@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync, existsSync, utimesSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -204,4 +204,30 @@ test('bridge: uploads are streamed into <dataDir>/uploads and imported', { timeo
   assert.ok(existsSync(out.storedPath), 'the first upload (the library copy) stays');
   const noName = await rawRequest({ port: bridge.port, path: '/api/upload', method: 'POST', headers: { cookie }, body: 'x' });
   assert.equal(noName.status, 400);
+});
+
+test('bridge: a model upload whose manifest never came is removed at the next start, once an hour old', { timeout: 120_000 }, async (t) => {
+  const lib = await openTempCore();
+  t.after(() => lib.close());
+  const uploads = path.join(lib.dataDir, 'uploads');
+  const stale = path.join(uploads, 'group-0123456789abcdef');
+  const fresh = path.join(uploads, 'group-fedcba9876543210');
+  const other = path.join(uploads, 'a1b2c3d4e5f60718');
+  for (const d of [stale, fresh, other]) {
+    mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(d, 'model.onnx'), 'x');
+  }
+  const hourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+  utimesSync(stale, hourAgo, hourAgo);
+  utimesSync(other, hourAgo, hourAgo);
+  const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'framewise-renderer-'));
+  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Framewise</title>');
+  const bridge = await startBridge({ core: lib.core, rendererDir });
+  t.after(async () => {
+    await bridge.close();
+    rmSync(rendererDir, { recursive: true, force: true });
+  });
+  assert.equal(existsSync(stale), false, 'the abandoned model upload is gone');
+  assert.equal(existsSync(fresh), true, 'an upload that may still be in progress stays');
+  assert.equal(existsSync(other), true, 'imported uploads (library files) are never touched');
 });

@@ -5,6 +5,7 @@ import { withUnsealedTags } from './show-tags.js';
 import { expandPaths } from './expand.js';
 import { dismissFailedImports, removeVideos } from './remove.js';
 import type { ImportResult, LibraryInfo } from './types.js';
+import { nameIndexOf } from './name-index.js';
 import { getVideoDetail, listFailedImports, listVideos, resolveVideoRef } from './videos.js';
 
 export const libraryCommands = {
@@ -46,7 +47,7 @@ export const libraryCommands = {
       .strict(),
     async (s, input) => {
       const db = s.db.reader;
-      const { videos, total } = await listVideos(db, input);
+      const { videos, total } = await listVideos(db, nameIndexOf(s.db), input);
       return { videos, total, failedImports: await listFailedImports(db) };
     },
   ),

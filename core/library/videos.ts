@@ -6,6 +6,7 @@ import type { ReviewProgress } from '../segments/types.js';
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import path from 'node:path';
 import { reviewProgressOf } from '../segments/store.js';
+import type { NameIndex, NamedVideo } from './name-index.js';
 
 export type VideoRow = Selectable<VideosTable>;
 
@@ -105,7 +106,26 @@ async function decorations(db: Kysely<Database>, ids: number[]) {
   return { active, failed, thumbs, review };
 }
 
-export async function listVideos(db: Kysely<Database>, q: ListVideosQuery = {}): Promise<{ videos: VideoSummary[]; total: number }> {
+/** Full rows of `ids`, in that order (500 per query). */
+async function rowsByIds(db: Kysely<Database>, ids: number[]): Promise<VideoRow[]> {
+  const byId = new Map<number, VideoRow>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const r of await db
+      .selectFrom('videos')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute())
+      byId.set(r.id, r);
+  }
+  return ids.map((id) => byId.get(id)).filter((r): r is VideoRow => r !== undefined);
+}
+
+/** `names`: the library's name index (`nameIndexOf(services.db)`), used to search and sort by the sealed names. */
+export async function listVideos(
+  db: Kysely<Database>,
+  names: NameIndex,
+  q: ListVideosQuery = {},
+): Promise<{ videos: VideoSummary[]; total: number }> {
   let base = db.selectFrom('videos');
   if (q.state) base = base.where('state', '=', q.state);
   const order = q.order ?? (q.sort === 'name' ? 'asc' : 'desc');
@@ -113,21 +133,26 @@ export async function listVideos(db: Kysely<Database>, q: ListVideosQuery = {}):
   let total: number;
   if (q.search || q.sort === 'name') {
     // Names are stored sealed (core/db/sealed-text.ts): SQL sees only ciphertext, so searching and sorting by
-    // name happen here on the opened names (one pass over the rows; decrypting is microseconds each).
+    // name use the opened names kept in memory (name-index.ts); only the page's rows are read in full.
     const needle = q.search?.toLocaleLowerCase();
-    let all = (await base.selectAll().orderBy('id', 'desc').execute()).filter(
-      (r) => !needle || r.name.toLocaleLowerCase().includes(needle),
-    );
+    const all = names.videos();
+    const keep = (v: NamedVideo) => (!q.state || v.state === q.state) && (!needle || v.lower.includes(needle));
+    let ordered: NamedVideo[];
     if (q.sort === 'name') {
-      const cmp = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-      all = all.sort((a, b) => (order === 'asc' ? cmp.compare(a.name, b.name) : cmp.compare(b.name, a.name)) || b.id - a.id);
+      const byId = new Map(all.map((v) => [v.id, v]));
+      ordered = names
+        .idsByName(all, order)
+        .map((id) => byId.get(id)!)
+        .filter(keep);
     } else {
-      const col = { imported: 'id', duration: 'duration', size: 'size' } as const;
-      const key = col[q.sort ?? 'imported'];
-      all = all.sort((a, b) => (order === 'asc' ? a[key] - b[key] : b[key] - a[key]) || b.id - a.id);
+      ordered = all.filter(keep);
+      const key = ({ imported: 'id', duration: 'duration', size: 'size' } as const)[q.sort ?? 'imported'];
+      // `all` is newest first already: only another order needs a sort.
+      if (!(key === 'id' && order === 'desc')) ordered.sort((a, b) => (order === 'asc' ? a[key] - b[key] : b[key] - a[key]) || b.id - a.id);
     }
-    total = all.length;
-    rows = all.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100000));
+    total = ordered.length;
+    const page = ordered.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100000)).map((v) => v.id);
+    rows = await rowsByIds(db, page);
   } else {
     const totalRow = await base.select(sql<number>`count(*)`.as('n')).executeTakeFirst();
     total = totalRow?.n ?? 0;

@@ -4,16 +4,26 @@
  * Pass names to run a subset: `npm run bench -- import predict`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { benchModules } from './modules.js';
 import { formatValue, type BenchRow } from './types.js';
 
+function formatSeconds(s: number): string {
+  return s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`;
+}
+
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];
+/** Wall time of each module (seconds), so a developer can plan a full run (and see which module a slow run lost time in). */
+const durations: Array<{ name: string; seconds: number; load: string }> = [];
+const loadAvg = () => (os.loadavg()[0] ?? 0).toFixed(1);
+const started = process.hrtime.bigint();
 for (const m of benchModules) {
   if (only.length && !only.includes(m.name)) continue;
-  process.stdout.write(`bench ${m.name} …\n`);
+  process.stdout.write(`bench ${m.name} … (${new Date().toISOString()}, load average ${loadAvg()})\n`);
+  const t0 = process.hrtime.bigint();
   try {
     const r = await m.run();
     rows.push(...r);
@@ -25,13 +35,17 @@ for (const m of benchModules) {
     rows.push({ area: m.name, metric: 'error', value: NaN, unit: '', notes: (err as Error).message });
     process.stdout.write(`  error: ${(err as Error).message}\n`);
   }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  durations.push({ name: m.name, seconds, load: loadAvg() });
+  process.stdout.write(`  (${m.name} took ${seconds.toFixed(1)} s; load average ${loadAvg()})\n`);
 }
+const totalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 const outDir = path.join(REPO_ROOT, 'bench-results');
 mkdirSync(outDir, { recursive: true });
 const md = [
   `# Framewise benchmark (${new Date().toISOString()})`,
   '',
-  `Machine: ${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores, node ${process.version}`,
+  `Machine: ${process.platform} ${process.arch}, ${os.cpus().length} cores, node ${process.version}`,
   '',
   '| area | metric | value | target | ok | notes |',
   '|---|---|---|---|---|---|',
@@ -40,7 +54,16 @@ const md = [
       `| ${r.area} | ${r.metric} | ${formatValue(r)} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'no'} | ${r.notes ?? ''} |`,
   ),
   '',
+  `Module wall times (total ${formatSeconds(totalSeconds)}):`,
+  '',
+  '| module | wall time | load average after |',
+  '|---|---|---|',
+  ...durations.map((d) => `| ${d.name} | ${formatSeconds(d.seconds)} | ${d.load} |`),
+  '',
 ].join('\n');
 writeFileSync(path.join(outDir, 'bench.md'), md);
-writeFileSync(path.join(outDir, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+writeFileSync(
+  path.join(outDir, 'bench.json'),
+  JSON.stringify({ at: new Date().toISOString(), totalSeconds, modules: durations, rows }, null, 2),
+);
 process.stdout.write(`\n${md}\nWritten to ${path.relative(process.cwd(), outDir)}/bench.md and bench.json\n`);

@@ -19,9 +19,16 @@ test(
     const core = lib.core;
     const [a, b] = [await media.mp4(2), await media.webm(2)];
     const [copiedJob] = await importAndWait(core, [a], true);
-    const [referencedJob] = await importAndWait(core, [b], false);
     const copied = importOutput.parse(copiedJob!.output).videoId;
+    // Searching and sorting by the sealed names use an in-memory index of the opened names (name-index.ts): it
+    // must follow every import and removal.
+    const byName = async (q: { search?: string } = {}) => (await core.call('videos.list', { sort: 'name', ...q })).videos.map((v) => v.id);
+    assert.deepEqual(await byName(), [copied]);
+    const [referencedJob] = await importAndWait(core, [b], false);
     const referenced = importOutput.parse(referencedJob!.output).videoId;
+    const nameB = path.basename(b);
+    assert.deepEqual(await byName({ search: nameB.toUpperCase() }), [referenced], 'the new import is found by name');
+    assert.deepEqual(await byName(), path.basename(a).localeCompare(nameB) < 0 ? [copied, referenced] : [referenced, copied]);
     const copiedPath = (await core.call('videos.get', { video: copied })).path;
     assert.notEqual(copiedPath, a, 'the library holds its own copy');
     assert.ok(existsSync(copiedPath));
@@ -40,6 +47,7 @@ test(
       const r1 = await core.call('videos.remove', { ids: [referenced], deleteCopies: true });
       assert.deepEqual(r1, { removed: [referenced], deletedFiles: 0 }, 'a referenced original is never deleted');
       assert.ok(existsSync(b), 'the original stays');
+      assert.deepEqual(await byName(), [copied], 'the removed video leaves the name order');
       const r2 = await core.call('videos.remove', { ids: [copied], deleteCopies: true });
       assert.deepEqual(r2, { removed: [copied], deletedFiles: 1 });
       assert.ok(!existsSync(copiedPath), 'the library copy is gone');
@@ -48,6 +56,8 @@ test(
       assert.deepEqual(events, [referenced, copied]);
       const list = await core.call('videos.list', {});
       assert.equal(list.total, 0);
+      assert.deepEqual(await byName({ search: nameB }), [], 'a removed video is not found by name');
+      assert.deepEqual(await byName(), []);
       assert.deepEqual((await core.call('videos.search', { query: '0815' })).videoIds, [], 'patient data went with the video');
       await assert.rejects(core.call('videos.remove', { ids: [copied] }), (e: { code: string }) => e.code === 'not_found');
     });

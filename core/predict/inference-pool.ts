@@ -24,6 +24,8 @@ export interface InferResult {
   scores: Float32Array;
   /** The frame buffer sent with the batch, back for reuse. */
   pixels: ArrayBuffer;
+  /** Time the worker spent on the batch (ms). */
+  ms: number;
 }
 
 interface Pending {
@@ -43,7 +45,7 @@ export class InferenceWorker {
       if (msg.type === 'result') {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        p?.resolve({ scores: new Float32Array(msg.scores), pixels: msg.pixels });
+        p?.resolve({ scores: new Float32Array(msg.scores), pixels: msg.pixels, ms: msg.ms });
       } else if (msg.type === 'error' && msg.id !== null) {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);

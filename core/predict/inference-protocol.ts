@@ -24,5 +24,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'loaded' }
   /** Row-major [count × labels] after the activation; `pixels` is the batch's frame buffer, handed back for reuse. */
-  | { type: 'result'; id: number; count: number; scores: ArrayBuffer; pixels: ArrayBuffer }
+  | { type: 'result'; id: number; count: number; scores: ArrayBuffer; pixels: ArrayBuffer; /** Worker time on the batch. */ ms: number }
   | { type: 'error'; id: number | null; message: string };

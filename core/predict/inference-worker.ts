@@ -35,6 +35,7 @@ function buildLut(s: TensorSpec): Float32Array[] {
 
 async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void> {
   if (!session || !spec) throw new Error('model not loaded');
+  const t0 = performance.now();
   const s = spec;
   const pixels = new Uint8Array(buffer);
   const frameBytes = s.width * s.height * 3;
@@ -61,7 +62,10 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
     result.set(values.subarray(0, n * s.labels), start * s.labels);
   }
   activate(result, count, s);
-  send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer, pixels: buffer }, [result.buffer as ArrayBuffer, buffer]);
+  send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer, pixels: buffer, ms: performance.now() - t0 }, [
+    result.buffer as ArrayBuffer,
+    buffer,
+  ]);
 }
 
 async function handle(msg: ToWorker): Promise<void> {

@@ -3,6 +3,15 @@ import { cancelled } from '../util/errors.js';
 import { decodeFrames, type FrameGeometry, type Sampling } from '../ffmpeg/decode-frames.js';
 import { InferenceWorker, type InferResult } from './inference-pool.js';
 import type { TensorSpec } from './inference-protocol.js';
+import { QueueSizer } from './queue-sizer.js';
+
+export interface QueueStats {
+  /** Mean wall time to decode one batch / worker time to infer one (ms, exponentially weighted). */
+  decodeMs: number | null;
+  inferMs: number | null;
+  /** Largest number of batches allowed in flight during the job. */
+  maxSize: number;
+}
 
 export interface PipelineOptions {
   ffmpeg: Ffmpeg;
@@ -13,8 +22,13 @@ export interface PipelineOptions {
   spec: TensorSpec;
   batchSize: number;
   intraOpThreads?: number;
-  /** Batches sent to the worker and not yet answered (bounded: memory stays flat). */
+  /**
+   * Batches sent to the worker and not yet answered: a fixed bound, or (by default) sized from the measured decode
+   * and inference rates (queue-sizer.ts), bounded by memory either way.
+   */
   maxInFlight?: number;
+  /** Called once at the end with the measured rates and the largest queue size used (logs, bench). */
+  onQueueStats?: (stats: QueueStats) => void;
   signal?: AbortSignal;
   /** Called with the time of the latest decoded sample. */
   onProgress?: (time: number) => void;
@@ -32,10 +46,10 @@ interface Batch {
 
 /**
  * Decode → batch → infer, overlapped: ffmpeg decodes the next frames while the worker thread runs the current
- * batch. At most `maxInFlight` batches wait for the worker; beyond that we stop pulling frames, the pipe fills
- * and ffmpeg blocks. On abort, ffmpeg is killed and the worker stops after its current batch.
+ * batch. At most so many batches wait for the worker (sized from the measured rates, see queue-sizer.ts, unless
+ * `maxInFlight` fixes it); beyond that we stop pulling frames, the pipe fills and ffmpeg blocks. On abort, ffmpeg is killed and the worker stops after its current batch.
  * Frame buffers are a pool: a batch's buffer is transferred to the worker and comes back with its scores, so
- * the whole job allocates at most `maxInFlight + 1` of them (and the times/frame-number arrays likewise),
+ * the whole job allocates at most one more of them than the largest queue size (and the times/frame-number arrays likewise),
  * whatever the video's length; frames are copied once, from ffmpeg's pipe into the batch.
  */
 export async function runPipeline(o: PipelineOptions): Promise<{ samples: number }> {
@@ -48,7 +62,13 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
   );
   const frameBytes = o.geometry.width * o.geometry.height * 3;
   const batchSize = Math.max(1, o.batchSize);
-  const maxInFlight = Math.max(1, o.maxInFlight ?? 2);
+  const sizer = new QueueSizer({ batchBytes: frameBytes * batchSize });
+  let maxSize = 0;
+  const limit = () => {
+    const n = o.maxInFlight !== undefined ? Math.max(1, o.maxInFlight) : sizer.size;
+    maxSize = Math.max(maxSize, n);
+    return n;
+  };
   const inFlight: Batch[] = [];
   let samples = 0;
   let ok = false;
@@ -63,7 +83,8 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
     };
   const drainOne = async () => {
     const b = inFlight.shift()!;
-    const { scores, pixels: back } = await b.result;
+    const { scores, pixels: back, ms } = await b.result;
+    sizer.inferred(ms);
     await o.onScores(b.times, b.frames, scores, b.count);
     samples += b.count;
     if (back.byteLength === frameBytes * batchSize) free.push({ pixels: back, times: b.times, frames: b.frames });
@@ -71,6 +92,10 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
   let slot = take();
   let pixels = new Uint8Array(slot.pixels);
   let n = 0;
+  /** When the batch being filled started (after any wait for the queue): its decode time excludes back-pressure. */
+  let fillStart = performance.now();
+  /** The first batch's time is mostly ffmpeg starting and seeking, not its decode rate. */
+  let firstBatch = true;
   const flush = () => {
     if (!n) return;
     const buffer = n === batchSize ? slot.pixels : pixels.slice(0, n * frameBytes).buffer;
@@ -94,17 +119,20 @@ export async function runPipeline(o: PipelineOptions): Promise<{ samples: number
       slot.frames[n] = f.frame;
       n++;
       if (n === batchSize) {
-        if (!worker && inFlight.length >= maxInFlight) worker = await starting;
+        if (!firstBatch) sizer.decoded(performance.now() - fillStart);
+        firstBatch = false;
+        if (!worker && inFlight.length >= limit()) worker = await starting;
         flush();
         o.onProgress?.(f.time);
-        while (inFlight.length > maxInFlight) await drainOne();
-        // Collect finished batches without waiting.
+        while (inFlight.length > limit()) await drainOne();
+        fillStart = performance.now();
       }
       if (o.signal?.aborted) throw cancelled();
     }
     flush();
     while (inFlight.length) await drainOne();
     ok = true;
+    o.onQueueStats?.({ ...sizer.rates, maxSize });
   } finally {
     // Always a graceful stop: the worker finishes the batch in hand (milliseconds), releases its session and
     // exits. Terminating a thread inside a native ONNX Runtime call can abort the whole process.

@@ -60,6 +60,8 @@ export const predictOutput = z.object({
   scoresPath: z.string(),
   /** The previous run's scores file, removed after commit. */
   replacedScoresPath: z.string().nullable().default(null),
+  /** Measured decode and inference time per batch (ms) and the largest queue between them (batches). */
+  pipeline: z.object({ decodeMs: z.number().nullable(), inferMs: z.number().nullable(), maxQueue: z.number().int() }).optional(),
   /** Set while running; moved into the database at commit. */
   pending: z
     .object({
@@ -162,6 +164,7 @@ export const predictJob = defineJobKind({
     });
     const duration = video.duration > 0 ? video.duration : 1;
     ctx.progress(0.01, 'predicting');
+    let pipeline: PredictOutput['pipeline'];
     try {
       await runPipeline({
         ffmpeg: services.ffmpeg,
@@ -175,6 +178,10 @@ export const predictJob = defineJobKind({
         signal,
         onProgress: (t) => ctx.progress(0.01 + 0.96 * Math.min(1, t / duration), 'predicting'),
         onScores: (times, frames, scores, count) => writer.append(times, frames, scores, count),
+        onQueueStats: (q) => {
+          const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+          pipeline = { decodeMs: r1(q.decodeMs), inferMs: r1(q.inferMs), maxQueue: q.maxSize };
+        },
       });
       await writer.close();
     } catch (err) {
@@ -202,6 +209,7 @@ export const predictJob = defineJobKind({
       segmentCounts: counts,
       scoresPath: rel,
       replacedScoresPath: null,
+      ...(pipeline ? { pipeline } : {}),
       pending: {
         modelSha256: model.row.sha256,
         jobId: ctx.jobId,

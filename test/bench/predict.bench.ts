@@ -129,6 +129,7 @@ export const predictBench: BenchModule = {
       let peaks: { node: number; ffmpeg: number };
       let samples = 0;
       let baseline = 0;
+      let queue = '';
       try {
         const [imp] = await importAndWait(lib.core, [file]);
         const videoId = (imp!.output as { videoId: number }).videoId;
@@ -139,6 +140,10 @@ export const predictBench: BenchModule = {
         peaks = mem.stop();
         if (run.result.state !== 'succeeded') throw new Error(`prediction failed: ${JSON.stringify(run.result.error)}`);
         samples = (run.result.output as { samples: number }).samples;
+        const q = (run.result.output as { pipeline?: { decodeMs: number | null; inferMs: number | null; maxQueue: number } }).pipeline;
+        queue = q
+          ? `queue sized from measured rates: decode ${q.decodeMs} ms / inference ${q.inferMs} ms per batch of ${BATCH}, at most ${q.maxQueue} batches (${q.maxQueue * BATCH} frames) in flight`
+          : 'queue size not reported';
         c = run;
       } finally {
         await lib.close();
@@ -192,7 +197,7 @@ export const predictBench: BenchModule = {
           metric: 'peak memory during the job',
           value: Math.round(peaks.node / 1e6),
           unit: 'MB',
-          notes: `node process RSS (core + worker) ${mb(peaks.node)}, ${mb(baseline)} before the job; ffmpeg RSS ${mb(peaks.ffmpeg)}; bounded queue: at most ${BATCH * 3} frames in flight whatever the length`,
+          notes: `node process RSS (core + worker) ${mb(peaks.node)}, ${mb(baseline)} before the job; ffmpeg RSS ${mb(peaks.ffmpeg)}; ${queue} whatever the length`,
         },
       ];
       if (frames !== samples)

@@ -24,8 +24,17 @@ test('predict: a red scene at 12–18 s becomes an `outside` segment within one 
 
     const job = await predictAndWait(lib.core, { video: videoId, model: 'colour-outside', fps: 5 });
     assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
-    const out = job.output as { samples: number; segmentCounts: Record<string, number>; scoresPath: string; runId: number };
+    const out = job.output as {
+      samples: number;
+      segmentCounts: Record<string, number>;
+      scoresPath: string;
+      runId: number;
+      pipeline?: { decodeMs: number | null; inferMs: number | null; maxQueue: number };
+    };
     assert.equal(out.samples, 150); // 30 s at 5 samples per second
+    // The queue between decoding and inference was sized from rates measured on this job (queue-sizer.ts).
+    assert.ok(out.pipeline && out.pipeline.decodeMs! > 0 && out.pipeline.inferMs! > 0, JSON.stringify(out.pipeline));
+    assert.ok(out.pipeline.maxQueue >= 2 && out.pipeline.maxQueue <= 16, JSON.stringify(out.pipeline));
     assert.deepEqual(out.segmentCounts, { outside: 1, dark: 2 });
 
     // Scores are one compact file: header + one fixed-size record per sample, not rows.

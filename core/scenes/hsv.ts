@@ -66,8 +66,9 @@ for (let sector = 0; sector < 3; sector++) {
 
 /**
  * One pass per frame for the content score: converts `rgb` into `cur` (as `rgbToHsv`, bit for bit) and returns
- * the mean |Δ| of each plane against `prev` (as `planesAbsDiff`). Fusing the two and reading the tables above
- * instead of dividing per pixel is what keeps detection near decode-only speed (docs/benchmarks.md).
+ * the mean |Δ| of each plane against `prev` (as `planesAbsDiff`): one pass over memory instead of two, table
+ * reads instead of float arithmetic per pixel. (About 5 % less CPU than the two passes on a loaded machine;
+ * `rgbToHsv` and `planesAbsDiff` stay as the readable definition the tests compare with.)
  */
 export function hsvStep(rgb: Uint8Array, cur: Planes, prev: Planes): { hue: number; sat: number; lum: number } {
   const ch = cur.hue;

@@ -2,7 +2,7 @@ import { LineCache, OcrEngine, raceAbort } from '../../ocr/pipeline.js';
 import { rgbCrop } from '../../ocr/image.js';
 import { prepareLine, type RecognizedLine } from '../../ocr/recognize.js';
 import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
-import { mergeZoomed, zoomCrops, zoomedCrop } from './zoom.js';
+import { mergeZoomed, ZoomCache, zoomCrops, zoomedCrop } from './zoom.js';
 
 /** Boxes smaller than this (frame pixels) hold no readable text (a 14 px font gives ~17 px tall boxes). */
 const MIN_BOX_HEIGHT = 12;
@@ -42,6 +42,7 @@ export async function createOcrFrameReader(
 ): Promise<FrameTextReader> {
   const engine = await OcrEngine.create();
   const cache = new LineCache();
+  const zoomCache = new ZoomCache();
   const maxSide = opts.maxSide ?? 960;
   const second = opts.second ?? 'unsure';
   const zoom = opts.zoom ?? true;
@@ -58,9 +59,17 @@ export async function createOcrFrameReader(
         // Weak fragments get a closer look (zoom.ts): lines the scaled-down frame only half showed.
         const found: typeof boxes = [];
         for (const crop of zoomCrops(boxes, img.width, img.height, MIN_BOX_HEIGHT)) {
+          const { hit, print } = zoomCache.lookup(img, crop);
+          if (hit) {
+            found.push(...hit);
+            continue;
+          }
           const z = zoomedCrop(img, crop);
-          const more = await raceAbort(engine.detector.detect(z.image, { maxSide: Math.max(z.image.width, z.image.height) }), signal);
-          found.push(...more.map(z.back));
+          const more = (await raceAbort(engine.detector.detect(z.image, { maxSide: Math.max(z.image.width, z.image.height) }), signal)).map(
+            z.back,
+          );
+          zoomCache.remember(crop, print, more);
+          found.push(...more);
         }
         boxes = mergeZoomed(boxes, found);
       }

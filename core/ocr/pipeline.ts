@@ -22,6 +22,17 @@ const SMALL_LINE_PX = 26;
 const SWAPS: ReadonlyArray<readonly [string, string]> = [['t', 'ł']];
 
 /**
+ * Does some word of the second reading differ from the same word of the first only by `SWAPS` (same number of
+ * words)? A real t elsewhere in the line turns into another letter or nothing without the t and must not hide
+ * the word where the model's next choice was ł. Exported for tests.
+ */
+export function swappedWord(a: string, b: string): boolean {
+  const x = a.split(' ');
+  const y = b.split(' ');
+  return x.length === y.length && x.some((w, i) => confusableSwapsOnly(w, y[i]!));
+}
+
+/**
  * Do two readings of a line differ only where one has a letter and the other its near twin from `SWAPS`
  * (same length, every other character equal)? Exported for tests.
  */
@@ -147,7 +158,7 @@ export class OcrEngine {
     // Lines with digits (dates: "Oct") are not names and skip the extra reading.
     if (box.height <= SMALL_LINE_PX && read.text.includes('t') && !/\d/.test(read.text)) {
       const next = await this.recognizer.recognizeWithout(prepared, 't');
-      if (next && confusableSwapsOnly(read.text, next.text)) read = { ...read, alternative: next.text };
+      if (next && swappedWord(read.text, next.text)) read = { ...read, alternative: next.text };
     }
     return read;
   }

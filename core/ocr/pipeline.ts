@@ -7,47 +7,21 @@ import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
 import type { DetectedBox } from './detect.js';
 import { DetectorThread } from './detector-thread.js';
 import { EndoscopeAccumulator, insideMask, type EndoscopeRegion } from './endoscope.js';
-import { encodePng, iou, resizeGray, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
+import { encodePng, iou, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
 import { scoreReading, voteField, type FieldResult, type FrameReading, type ReadLine } from './field-vote.js';
 
 export type { FieldResult, ReadLine } from './field-vote.js';
 import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
+import { swappedWord } from './confusables.js';
+import { LineCache } from './line-cache.js';
+
+export { confusableSwapsOnly, swappedWord } from './confusables.js';
+export { LineCache } from './line-cache.js';
 
 /** The second reading's line height (the first is `LINE_HEIGHT`). */
 const SECOND_LINE_HEIGHT = 56;
 /** Detected boxes this high or lower hold glyphs of about 14–18 px, where t and ł read alike. */
 const SMALL_LINE_PX = 26;
-
-/** Letter pairs the recogniser swaps at small sizes with full scores (the corpus's misses). */
-const SWAPS: ReadonlyArray<readonly [string, string]> = [['t', 'ł']];
-
-/**
- * Does some word of the second reading differ from the same word of the first only by `SWAPS` (same number of
- * words)? A real t elsewhere in the line turns into another letter or nothing without the t and must not hide
- * the word where the model's next choice was ł. Exported for tests.
- */
-export function swappedWord(a: string, b: string): boolean {
-  const x = a.split(' ');
-  const y = b.split(' ');
-  return x.length === y.length && x.some((w, i) => confusableSwapsOnly(w, y[i]!));
-}
-
-/**
- * Do two readings of a line differ only where one has a letter and the other its near twin from `SWAPS`
- * (same length, every other character equal)? Exported for tests.
- */
-export function confusableSwapsOnly(a: string, b: string): boolean {
-  const x = [...a];
-  const y = [...b];
-  if (x.length !== y.length) return false;
-  let swaps = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] === y[i]) continue;
-    if (!SWAPS.some(([p, q]) => (x[i] === p && y[i] === q) || (x[i] === q && y[i] === p))) return false;
-    swaps++;
-  }
-  return swaps > 0;
-}
 
 /** Settle with `cancelled` as soon as the signal aborts, even if `p` never settles (terminated worker). */
 export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -165,43 +139,6 @@ export class OcrEngine {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.recognizer.close(), this.detector.close()]);
-  }
-}
-
-/** Lines already read in this video: same place and (nearly) the same pixels give the same text. */
-export class LineCache {
-  private entries: Array<{ box: Box; print: Uint8Array; line: RecognizedLine }> = [];
-  hits = 0;
-  /** Lines read by the recogniser. */
-  reads = 0;
-
-  private static fingerprint(g: GrayImage): Uint8Array {
-    return resizeGray(g, 96, 16).data;
-  }
-
-  lookup(box: Box, prepared: GrayImage): RecognizedLine | undefined {
-    const line = this.peek(box, prepared);
-    if (line) this.hits++;
-    return line;
-  }
-
-  /** The line read before at this place with these pixels, without counting a hit. */
-  peek(box: Box, prepared: GrayImage): RecognizedLine | undefined {
-    const print = LineCache.fingerprint(prepared);
-    for (const e of this.entries) {
-      if (iou(e.box, box) < 0.9) continue;
-      // Compare in 4-px column blocks: one changed character (a clock's seconds) must not hide in the mean.
-      const blocks = new Float64Array(24);
-      for (let i = 0; i < print.length; i++) blocks[((i % 96) / 4) | 0]! += Math.abs(print[i]! - e.print[i]!);
-      if (Math.max(...blocks) / 64 < 6) return e.line;
-    }
-    return undefined;
-  }
-
-  remember(box: Box, prepared: GrayImage, line: RecognizedLine): void {
-    this.reads++;
-    this.entries.push({ box: { ...box }, print: LineCache.fingerprint(prepared), line });
-    if (this.entries.length > 400) this.entries.shift();
   }
 }
 

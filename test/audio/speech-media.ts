@@ -94,3 +94,44 @@ export function toneGapTone(): Promise<string> {
     out,
   ]);
 }
+
+/** Source frames of `vfrToneGap`: 25 fps numbering, every 3rd frame dropped before 6 s. */
+export const VFR_SOURCE_FRAMES = Array.from({ length: 300 }, (_, n) => n).filter((n) => !(n < 150 && n % 3 === 2));
+
+/** Stripes that spell a frame's source number in binary (9 bits, bit i = stripe i, white = 1). */
+export const FRAME_CODE_BITS = 9;
+
+/**
+ * 12 s variable-frame-rate clip (frames at n/25 s for `VFR_SOURCE_FRAMES`: 16.7 fps before 6 s, 25 fps after)
+ * whose pictures spell their source frame number, so a test can tell exactly which frames an edit kept; audio
+ * as `toneGapTone` (tone 0–3 s, silence 3–7 s, tone 7–12 s). 144x16, a second to make.
+ */
+export function vfrToneGap(): Promise<string> {
+  return generated('vfr-code-tone-gap-12s.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=black:size=144x16:rate=25:duration=12,format=gray,geq=lum='if(gt(bitand(N,pow(2,floor(${FRAME_CODE_BITS}*X/W))),0),235,16)'`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000:duration=12',
+    '-filter_complex',
+    "[0:v]select='not(lt(t,6)*eq(mod(n,3),2))',format=yuv420p[v];[1:a]volume=enable='between(t,3,7)':volume=0[a]",
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
+    '-vsync',
+    'vfr',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '18',
+    '-c:a',
+    'aac',
+    out,
+  ]);
+}

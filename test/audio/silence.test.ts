@@ -297,14 +297,12 @@ describe('speech detection (Silero VAD) and the silence/speech lanes', () => {
       assert.ok(covered > 4.5, `sentence at ${at}s covered ${covered.toFixed(2)} s`);
     }
     assert.ok(sres.keptDuration > 10 && sres.keptDuration < 15, `kept ${sres.keptDuration}`);
-    // Real-time factor of the detector (decode + VAD over the whole file, model loaded once): ≤ 0.05.
+    // The detector runs over the whole file (its speed, real-time factor ≤ 0.05, is measured by `npm run bench`,
+    // not here: a timed assertion fails on a loaded machine).
     const vad = await VoiceActivityDetector.create();
     try {
-      const t0 = performance.now();
       const probs = await vad.probabilities(env.core.services.ffmpeg, file);
-      const rtf = (performance.now() - t0) / 1000 / 30;
       assert.ok(probs.length >= 930, `${probs.length} windows`);
-      assert.ok(rtf <= 0.05, `real-time factor ${rtf.toFixed(3)}`);
     } finally {
       await vad.close();
     }

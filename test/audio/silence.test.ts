@@ -5,10 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { peerFixture } from '../helpers/fixtures.js';
 import { tempDir, openTempCore, importAndWait } from '../helpers/library.js';
-import { generated, lavfi, ffmpegPath, ffprobePath } from '../helpers/media.js';
+import { generated, lavfi, ffprobePath } from '../helpers/media.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { speechOverNoise, toneGapTone, vfrToneGap, FRAME_CODE_BITS, SPEECH_AT, VFR_SOURCE_FRAMES } from './speech-media.js';
+import { readFrameCodes, speechOverNoise, toneGapTone, vfrToneGap, SPEECH_AT, VFR_SOURCE_FRAMES } from './speech-media.js';
 import { VoiceActivityDetector } from '../../core/speech/vad.js';
 
 const execFileAsync = promisify(execFile);
@@ -32,11 +32,7 @@ async function streamDurations(file: string): Promise<{ video: number; audio: nu
 
 /** Each frame's source number (spelled by its stripes, see vfrToneGap) and presentation time, in order. */
 async function codedFrames(file: string): Promise<Array<{ source: number; time: number }>> {
-  const { stdout: raw } = await execFileAsync(
-    await ffmpegPath(),
-    ['-v', 'fatal', '-i', file, '-vf', `scale=${FRAME_CODE_BITS}:1:flags=area,format=gray`, '-vsync', 'passthrough', '-f', 'rawvideo', '-'],
-    { encoding: 'buffer', maxBuffer: 1 << 24 },
-  );
+  const codes = await readFrameCodes(file);
   const { stdout: pts } = await execFileAsync(await ffprobePath(), [
     '-v',
     'error',
@@ -53,14 +49,8 @@ async function codedFrames(file: string): Promise<Array<{ source: number; time: 
     .filter((l) => l.trim())
     .map((l) => Number(l.split(',')[0]))
     .sort((a, b) => a - b);
-  const frames: Array<{ source: number; time: number }> = [];
-  for (let i = 0; i + FRAME_CODE_BITS <= raw.length; i += FRAME_CODE_BITS) {
-    let source = 0;
-    for (let b = 0; b < FRAME_CODE_BITS; b++) if (raw[i + b]! > 128) source |= 1 << b;
-    frames.push({ source, time: times[frames.length]! });
-  }
-  assert.equal(frames.length, times.length);
-  return frames;
+  assert.equal(codes.length, times.length);
+  return codes.map((source, i) => ({ source, time: times[i]! }));
 }
 
 interface SilenceJson {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { MEDIA_DIR, generated } from '../helpers/media.js';
+import { MEDIA_DIR, ffmpegPath, generated } from '../helpers/media.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -100,6 +100,22 @@ export const VFR_SOURCE_FRAMES = Array.from({ length: 300 }, (_, n) => n).filter
 
 /** Stripes that spell a frame's source number in binary (9 bits, bit i = stripe i, white = 1). */
 export const FRAME_CODE_BITS = 9;
+
+/** The source frame number each picture of `file` (video or image) spells, in presentation order. */
+export async function readFrameCodes(file: string): Promise<number[]> {
+  const { stdout: raw } = await execFileAsync(
+    await ffmpegPath(),
+    ['-v', 'fatal', '-i', file, '-vf', `scale=${FRAME_CODE_BITS}:1:flags=area,format=gray`, '-vsync', 'passthrough', '-f', 'rawvideo', '-'],
+    { encoding: 'buffer', maxBuffer: 1 << 24 },
+  );
+  const codes: number[] = [];
+  for (let i = 0; i + FRAME_CODE_BITS <= raw.length; i += FRAME_CODE_BITS) {
+    let source = 0;
+    for (let b = 0; b < FRAME_CODE_BITS; b++) if (raw[i + b]! > 128) source |= 1 << b;
+    codes.push(source);
+  }
+  return codes;
+}
 
 /**
  * 12 s variable-frame-rate clip (frames at n/25 s for `VFR_SOURCE_FRAMES`: 16.7 fps before 6 s, 25 fps after)

@@ -5,7 +5,11 @@ import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { getSegments } from '../segments/store.js';
 import { loadGrid, type FrameGrid } from '../review/grid.js';
-import { keptRangesArgs, outputFrames, type OutputRange } from '../ffmpeg/cut.js';
+import { keptRangesArgs, outputFrames, type OutputRange, type VfrCut } from '../ffmpeg/cut.js';
+import { vfrKeptFrames, vfrRanges } from '../ffmpeg/cut-vfr.js';
+import { framePresentationTimes } from '../ffmpeg/frame-export.js';
+import { parseFraction, type Fraction } from '../util/fraction.js';
+import type { VideoRow } from '../library/videos.js';
 import { FramewiseError } from '../util/errors.js';
 import { checkOutputFile, produceOutputFile } from '../util/output-file.js';
 import type { Services } from '../services.js';
@@ -82,6 +86,13 @@ async function plan(services: Services, input: ApplyInput) {
   return { row, grid, ranges };
 }
 
+/** Sped-up parts of a VFR video get at most its nominal rate (capped: some files claim 1000 fps). */
+function vfrCut(row: VideoRow, fps: Fraction): VfrCut | undefined {
+  if (!row.variable_frame_rate) return undefined;
+  const nominal = parseFraction(row.r_frame_rate);
+  return { slotRate: nominal && nominal.num / nominal.den <= 120 ? nominal : fps };
+}
+
 /** Apply the silence/speech lane: one ffmpeg pass writing a new file (never over the original). */
 export const audioApplyJob = defineJobKind({
   kind: 'audio.apply',
@@ -98,13 +109,25 @@ export const audioApplyJob = defineJobKind({
     const { row, grid, ranges } = await plan(ctx.services, input);
     const output = await checkOutputFile(input.output, [row.path, row.original_path], row.size);
     const fps = { num: grid.num, den: grid.den };
-    const frames = ranges.reduce((a, r) => a + outputFrames(r), 0);
-    const duration = (frames * fps.den) / fps.num;
+    const vfr = vfrCut(row, fps);
+    let frames = ranges.reduce((a, r) => a + outputFrames(r), 0);
+    let duration = (frames * fps.den) / fps.num;
+    if (vfr) {
+      // Cut by presentation time: the frames kept are those whose time lies in a kept range.
+      const timed = vfrRanges(ranges, fps);
+      const times = await framePresentationTimes(ctx.services.ffmpeg, row.path, ctx.signal);
+      frames = vfrKeptFrames(times, timed, vfr.slotRate).length;
+      duration = timed.reduce((a, r) => a + r.length, 0);
+    }
     const withAudio = row.audio_streams > 0;
     const work = await ctx.workDir();
     const graphFile = ranges.length > 400 ? path.join(work, 'graph.txt') : undefined;
     await produceOutputFile(output, async (tmp) => {
-      const { args, graph } = keptRangesArgs(row.path, tmp, ranges, fps, { withAudio, ...(graphFile ? { graphFile } : {}) });
+      const { args, graph } = keptRangesArgs(row.path, tmp, ranges, fps, {
+        withAudio,
+        ...(graphFile ? { graphFile } : {}),
+        ...(vfr ? { vfr } : {}),
+      });
       if (graphFile) await writeFile(graphFile, graph);
       await ctx.services.ffmpeg.run(args, {
         signal: ctx.signal,

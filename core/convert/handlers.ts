@@ -44,7 +44,16 @@ export const convertStartInput = z.object({
 /** Check the preset's encoders once, then queue one job per input (a batch shares one output folder). */
 export async function startConvert(s: Services, input: z.output<typeof convertStartInput>): Promise<BatchStart> {
   const preset = await resolvePreset(s, input.preset, input.options ?? {});
-  await requireEncoders(s, preset);
+  try {
+    await requireEncoders(s, preset);
+  } catch (err) {
+    // Say which file(s) could not be converted, not only why.
+    if (!(err instanceof FramewiseError)) throw err;
+    const names = input.inputs.map((r) => (typeof r === 'number' ? `video ${r}` : path.basename(r)));
+    const which =
+      names.length === 1 ? names[0] : `${names.length} videos (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
+    throw new FramewiseError(err.code, `Cannot convert ${which}: ${err.message}`, err.details);
+  }
   const folder = input.inputs.length > 1 || (await isFolder(input.output));
   if (folder) await checkOutputFolder(input.output);
   const res: BatchStart = { jobs: [], errors: [] };

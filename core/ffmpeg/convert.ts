@@ -5,16 +5,9 @@
  * kept; tags, chapters and subtitles are copied where the container can hold them, minus stripped keys.
  */
 import type { Ffmpeg } from './index.js';
-import type { MediaInfo } from './probe.js';
+import { colourFacts, type ColourFacts, type MediaInfo } from './probe.js';
 
-export interface ColourFacts {
-  range: string | null;
-  space: string | null;
-  primaries: string | null;
-  transfer: string | null;
-  /** Sample aspect ratio as a number (1 = square pixels). */
-  sar: number;
-}
+export type { ColourFacts };
 
 /** Colour tags and pixel aspect of the first video stream (ffprobe). */
 export async function probeColour(ffmpeg: Ffmpeg, file: string, signal?: AbortSignal): Promise<ColourFacts> {
@@ -32,18 +25,7 @@ export async function probeColour(ffmpeg: Ffmpeg, file: string, signal?: AbortSi
     ],
     signal ? { signal } : {},
   );
-  const s = ((JSON.parse(stdout) as { streams?: Array<Record<string, string>> }).streams ?? [])[0] ?? {};
-  const known = (v: string | undefined) => (v && v !== 'unknown' && v !== 'reserved' ? v : null);
-  const sarText = s.sample_aspect_ratio;
-  const m = sarText ? /^(\d+):(\d+)$/.exec(sarText) : null;
-  const sar = m && Number(m[1]) > 0 && Number(m[2]) > 0 ? Number(m[1]) / Number(m[2]) : 1;
-  return {
-    range: known(s.color_range),
-    space: known(s.color_space),
-    primaries: known(s.color_primaries),
-    transfer: known(s.color_transfer),
-    sar,
-  };
+  return colourFacts(((JSON.parse(stdout) as { streams?: Array<Record<string, unknown>> }).streams ?? [])[0] ?? {});
 }
 
 export interface ConvertSpec {

@@ -6,8 +6,10 @@
  *  - audio: `asplit` → one `atrim` per range (sample-exact) → `concat`. A sped-up range is played F times faster
  *    with `atempo` (pitch kept) and then padded/trimmed to exactly its frames' length, so both streams have the
  *    same length range by range and stay in sync within one sample.
+ * A variable-frame-rate source is cut by presentation time instead of frame number (cut-vfr.ts).
  */
 import type { Fraction } from '../util/fraction.js';
+import { vfrRanges, vfrVideoGraph } from './cut-vfr.js';
 
 export interface OutputRange {
   /** Source frames, half-open. */
@@ -43,17 +45,26 @@ export function atempoChain(speed: number): string {
   return parts.join(',');
 }
 
+/** A variable-frame-rate source is cut by presentation time (core/ffmpeg/cut-vfr.ts). */
+export interface VfrCut {
+  /** At most this many output frames per second in sped-up ranges (the source's nominal rate). */
+  slotRate: Fraction;
+}
+
 /** The filter graph (labels [vout] and, with audio, [aout]). */
-export function keptRangesGraph(ranges: OutputRange[], fps: Fraction, withAudio: boolean): string {
+export function keptRangesGraph(ranges: OutputRange[], fps: Fraction, withAudio: boolean, vfr?: VfrCut): string {
   const parts: string[] = [];
-  parts.push(`[0:v:0]select='${ranges.map(videoCondition).join('+')}',setpts=N*${fps.den}/(${fps.num}*TB)[vout]`);
+  const timed = vfr ? vfrRanges(ranges, fps) : null;
+  if (timed) parts.push(vfrVideoGraph(timed, vfr!.slotRate));
+  else parts.push(`[0:v:0]select='${ranges.map(videoCondition).join('+')}',setpts=N*${fps.den}/(${fps.num}*TB)[vout]`);
   if (withAudio) {
     const labels = ranges.map((_, i) => `[as${i}]`);
     parts.push(`[0:a:0]aresample=async=0,asplit=${ranges.length}${labels.join('')}`);
     ranges.forEach((r, i) => {
       const trim = `${labels[i]}atrim=start=${secs(r.startFrame, fps)}:end=${secs(r.endFrame, fps)},asetpts=PTS-STARTPTS`;
+      const length = timed ? timed[i]!.length.toFixed(6) : secs(outputFrames(r), fps);
       if (r.speed === 1) parts.push(`${trim}[ak${i}]`);
-      else parts.push(`${trim},${atempoChain(r.speed)},apad,atrim=end=${secs(outputFrames(r), fps)}[ak${i}]`);
+      else parts.push(`${trim},${atempoChain(r.speed)},apad,atrim=end=${length}[ak${i}]`);
     });
     parts.push(`${ranges.map((_, i) => `[ak${i}]`).join('')}concat=n=${ranges.length}:v=0:a=1[aout]`);
   }
@@ -84,9 +95,9 @@ export function keptRangesArgs(
   output: string,
   ranges: OutputRange[],
   fps: Fraction,
-  opts: { withAudio: boolean; encode?: EncodeChoice; graphFile?: string },
+  opts: { withAudio: boolean; encode?: EncodeChoice; graphFile?: string; vfr?: VfrCut },
 ): { args: string[]; graph: string } {
-  const graph = keptRangesGraph(ranges, fps, opts.withAudio);
+  const graph = keptRangesGraph(ranges, fps, opts.withAudio, opts.vfr);
   const enc = opts.encode ?? DEFAULT_EDIT_ENCODE;
   const args = [
     '-v',
@@ -99,8 +110,10 @@ export function keptRangesArgs(
     ...(opts.withAudio ? ['-map', '[aout]'] : []),
     '-map_metadata',
     '-1',
-    '-r',
-    `${fps.num}/${fps.den}`,
+    // Constant rate: the selected frames at the source rate. Variable rate: the re-timed frames as they are, on
+    // a fine clock (the default one ticks at the nominal rate: times rounded by up to half a frame, and two
+    // frames rounded onto one tick would be dropped).
+    ...(opts.vfr ? ['-vsync', 'vfr', '-enc_time_base:v', '1:90000'] : ['-r', `${fps.num}/${fps.den}`]),
     '-c:v',
     enc.videoCodec,
     ...enc.videoArgs,

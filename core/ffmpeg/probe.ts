@@ -74,6 +74,36 @@ export interface VideoStreamInfo extends StreamInfo {
   rFrameRate: Fraction | null;
   timeBase: Fraction | null;
   bitRate: number | null;
+  /** Colour tags and sample aspect ratio (what a conversion keeps), read in the same ffprobe call. */
+  colour?: ColourFacts;
+}
+
+/** A video stream's colour range/space/primaries/transfer (null = not tagged) and sample aspect ratio. */
+export interface ColourFacts {
+  range: string | null;
+  space: string | null;
+  primaries: string | null;
+  transfer: string | null;
+  /** Sample (pixel) aspect ratio as a number (1 = square pixels). */
+  sar: number;
+}
+
+/** ColourFacts from ffprobe's stream fields (`color_range`, …, `sample_aspect_ratio`). Pure. */
+export function colourFacts(s: Record<string, unknown>): ColourFacts {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const known = (v: unknown) => {
+    const t = text(v);
+    return t && t !== 'unknown' && t !== 'reserved' ? t : null;
+  };
+  const m = /^(\d+):(\d+)$/.exec(text(s.sample_aspect_ratio) ?? '');
+  const sar = m && Number(m[1]) > 0 && Number(m[2]) > 0 ? Number(m[1]) / Number(m[2]) : 1;
+  return {
+    range: known(s.color_range),
+    space: known(s.color_space),
+    primaries: known(s.color_primaries),
+    transfer: known(s.color_transfer),
+    sar,
+  };
 }
 
 export interface MediaInfo {
@@ -168,6 +198,7 @@ export function interpretProbe(json: unknown, file: string): MediaInfo {
         rFrameRate: parseFraction(s.r_frame_rate),
         timeBase: parseFraction(s.time_base),
         bitRate: num(s.bit_rate),
+        colour: colourFacts(s),
       };
       infos.push(video);
     } else {

@@ -10,6 +10,7 @@ import {
   loudnessOptionsSchema,
 } from '../../core/audio/loudness.js';
 import { atempoChain, outputFrames } from '../../core/ffmpeg/cut.js';
+import { vfrKeptFrames, vfrRanges } from '../../core/ffmpeg/cut-vfr.js';
 import { planRanges } from '../../core/audio/apply-job.js';
 import { speechSegments, widenRanges } from '../../core/speech/segments.js';
 
@@ -70,6 +71,30 @@ test('apply plan: silence lane removed, speech lane kept, speed mode keeps every
   );
   assert.equal(atempoChain(4), 'atempo=2,atempo=2.000000');
   assert.equal(atempoChain(3), 'atempo=2,atempo=1.500000');
+});
+
+test('VFR plan: ranges in seconds with their output place; kept frames by time, one per nominal slot when sped up', () => {
+  // Grid 10 fps; frames at 0, 0.05, 0.1, … (20 fps) for 2 s. Keep [0, 0.5), speed [0.5, 1.5) by 4, keep [1.5, 2).
+  const ranges = vfrRanges(
+    [
+      { startFrame: 0, endFrame: 5, speed: 1 },
+      { startFrame: 5, endFrame: 15, speed: 4 },
+      { startFrame: 15, endFrame: 20, speed: 1 },
+    ],
+    { num: 10, den: 1 },
+  );
+  assert.deepEqual(
+    ranges.map((r) => [r.start, r.end, r.offset, r.length]),
+    [
+      [0, 0.5, 0, 0.5],
+      [0.5, 1.5, 0.5, 0.25],
+      [1.5, 2, 0.75, 0.5],
+    ],
+  );
+  const times = Array.from({ length: 40 }, (_, i) => i * 0.05);
+  // Nominal 20 fps sped up 4×: a slot is 0.2 s of source, so every 4th frame of the middle range.
+  const kept = vfrKeptFrames(times, ranges, { num: 20, den: 1 });
+  assert.deepEqual(kept, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 18, 22, 26, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
 });
 
 test('speech segments: hysteresis, minimum length, padding; margins merge', () => {

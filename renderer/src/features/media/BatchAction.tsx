@@ -8,6 +8,7 @@ import { cancelJob, useApp } from '../../state/store.js';
 import { errorText } from '../../i18n/errors.js';
 import { errorMessage } from '../../transport/types.js';
 import { detectScenesBatch } from '../scenes/batch.js';
+import { MediaDialog } from './MediaDialog.js';
 import './locales/types.js';
 
 interface Started {
@@ -130,73 +131,51 @@ export function BatchAction({ videos, scope }: { videos: VideoSummary[]; scope: 
   };
 
   return (
-    <div className="predict-action">
-      <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} disabled={!videos.length} data-testid="action-batch">
-        {scope === 'selected' ? t('batch.actionSelected', { count: videos.length }) : t('batch.action', { count: videos.length })}
-      </Button>
-      {open && (
-        <div
-          className="predict-popover"
-          role="dialog"
-          aria-label={scope === 'selected' ? t('batch.titleSelected') : t('batch.title')}
-          data-testid="batch-dialog"
-          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
-        >
-          <label className="field">
-            <span>{t('batch.operation')}</span>
-            <select value={op} onChange={(e) => setOp(e.target.value as typeof op)} data-testid="batch-op">
-              <option value="convert">{t('batch.convert')}</option>
-              <option value="frames">{t('batch.frames')}</option>
-              <option value="silence">{t('batch.silence')}</option>
-              <option value="scenes">{t('batch.scenes')}</option>
-            </select>
-          </label>
-          {op === 'convert' && (
-            <label className="field">
-              <span>{t('convert.preset')}</span>
-              <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="batch-preset">
-                {presets.map((p) => (
-                  <option key={p.name} value={p.name}>
-                    {p.available ? p.name : t('convert.unavailable', { name: p.name })}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          {op === 'frames' && (
-            <label className="field">
-              <span>{t('batch.count')}</span>
-              <input inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} data-testid="batch-count" />
-            </label>
-          )}
-          {(op === 'convert' || op === 'frames') && (
-            <label className="field">
-              <span>{t('batch.folder')}</span>
-              <input value={folder} onChange={(e) => setFolder(e.target.value)} data-testid="batch-folder" />
-            </label>
-          )}
-          {error && (
-            <p className="predict-error" role="alert" data-testid="batch-error">
-              {error}
-            </p>
-          )}
-          {started && <BatchStatus started={started} names={names} />}
-          <div className="row gap-s">
-            <Button
-              variant="primary"
-              size="sm"
-              disabled={(op === 'convert' || op === 'frames') && !folder}
-              onClick={() => void start()}
-              data-testid="batch-start"
-            >
-              {t('start')}
-            </Button>
-            <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
-              {t('close')}
-            </Button>
-          </div>
-        </div>
+    <MediaDialog
+      id="batch"
+      label={scope === 'selected' ? t('batch.actionSelected', { count: videos.length }) : t('batch.action', { count: videos.length })}
+      buttonDisabled={!videos.length}
+      title={scope === 'selected' ? t('batch.titleSelected') : t('batch.title')}
+      open={open}
+      setOpen={setOpen}
+      error={error}
+      status={started && <BatchStatus started={started} names={names} />}
+      onStart={() => void start()}
+      startDisabled={(op === 'convert' || op === 'frames') && !folder}
+    >
+      <label className="field">
+        <span>{t('batch.operation')}</span>
+        <select value={op} onChange={(e) => setOp(e.target.value as typeof op)} data-testid="batch-op">
+          <option value="convert">{t('batch.convert')}</option>
+          <option value="frames">{t('batch.frames')}</option>
+          <option value="silence">{t('batch.silence')}</option>
+          <option value="scenes">{t('batch.scenes')}</option>
+        </select>
+      </label>
+      {op === 'convert' && (
+        <label className="field">
+          <span>{t('convert.preset')}</span>
+          <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="batch-preset">
+            {presets.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.available ? p.name : t('convert.unavailable', { name: p.name })}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
-    </div>
+      {op === 'frames' && (
+        <label className="field">
+          <span>{t('batch.count')}</span>
+          <input inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} data-testid="batch-count" />
+        </label>
+      )}
+      {(op === 'convert' || op === 'frames') && (
+        <label className="field">
+          <span>{t('batch.folder')}</span>
+          <input value={folder} onChange={(e) => setFolder(e.target.value)} data-testid="batch-folder" />
+        </label>
+      )}
+    </MediaDialog>
   );
 }

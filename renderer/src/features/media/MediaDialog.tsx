@@ -5,7 +5,8 @@ import './locales/types.js';
 
 /**
  * The shape every media action shares: a button that opens a small dialog (Escape closes it) holding the
- * action's fields, its error, the started job's status and Start / Close.
+ * action's fields, its error, the started job's status and Start / Close. An action with steps of its own
+ * (Silence: detect, then apply) leaves out `onStart` and puts its step buttons among its fields.
  */
 export function MediaDialog(props: {
   /** Test id prefix: `action-<id>` for the button, `<id>-dialog`, `<id>-error`, `<id>-start`. */
@@ -13,12 +14,13 @@ export function MediaDialog(props: {
   /** The button's test id when it differs from `action-<id>`. */
   buttonTestId?: string;
   label: string;
+  buttonDisabled?: boolean;
   title: string;
   open: boolean;
   setOpen: (open: boolean | ((o: boolean) => boolean)) => void;
   error: string | null;
   status: ReactNode;
-  onStart: () => void;
+  onStart?: () => void;
   startDisabled?: boolean;
   children: ReactNode;
 }) {
@@ -26,7 +28,13 @@ export function MediaDialog(props: {
   const { id, open, setOpen } = props;
   return (
     <div className="predict-action">
-      <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid={props.buttonTestId ?? `action-${id}`}>
+      <Button
+        size="sm"
+        onClick={() => setOpen((o) => !o)}
+        aria-expanded={open}
+        disabled={props.buttonDisabled}
+        data-testid={props.buttonTestId ?? `action-${id}`}
+      >
         {props.label}
       </Button>
       {open && (
@@ -45,9 +53,11 @@ export function MediaDialog(props: {
           )}
           {props.status}
           <div className="row gap-s">
-            <Button variant="primary" size="sm" disabled={props.startDisabled} onClick={props.onStart} data-testid={`${id}-start`}>
-              {t('start')}
-            </Button>
+            {props.onStart && (
+              <Button variant="primary" size="sm" disabled={props.startDisabled} onClick={props.onStart} data-testid={`${id}-start`}>
+                {t('start')}
+              </Button>
+            )}
             <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
               {t('close')}
             </Button>

@@ -12,8 +12,12 @@ import './locales/types.js';
 export function SaveFrameAction({ video }: VideoPanelProps) {
   const { t } = useTranslation('media');
   const frame = usePlayer((s) => s.frame);
+  const currentTime = usePlayer((s) => s.currentTime);
+  // On a variable-frame-rate video the player's frame number is a tick of the average rate, not the n-th
+  // decoded frame: the frame on screen is the one shown at the player's time.
+  const vfr = video.variableFrameRate;
   // The frame's own start time (the player sits in the middle of a frame).
-  const time = usePlayer((s) => (s.fps ? (s.frame * s.fps.den) / s.fps.num : s.currentTime));
+  const time = usePlayer((s) => (s.fps && !vfr ? (s.frame * s.fps.den) / s.fps.num : s.currentTime));
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<'current' | 'every'>('current');
   const [every, setEvery] = useState('5');
@@ -26,7 +30,8 @@ export function SaveFrameAction({ video }: VideoPanelProps) {
   const start = async () => {
     setError(null);
     try {
-      const select = mode === 'current' ? { frames: [frame] } : { every: Math.max(0.04, Number(every) || 5) };
+      const current = vfr ? { at: [currentTime] } : { frames: [frame] };
+      const select = mode === 'current' ? current : { every: Math.max(0.04, Number(every) || 5) };
       const res = await client().call('frames.start', {
         inputs: [video.id],
         select,

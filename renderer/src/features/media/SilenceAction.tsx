@@ -5,6 +5,7 @@ import { client } from '../../state/client.js';
 import { useApp } from '../../state/store.js';
 import { errorMessage } from '../../transport/types.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
+import { MediaDialog } from './MediaDialog.js';
 import { JobStatus, besideOriginal } from './JobStatus.js';
 import './locales/types.js';
 
@@ -67,86 +68,72 @@ export function SilenceAction({ video }: VideoPanelProps) {
   };
 
   return (
-    <div className="predict-action">
-      <Button size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="action-silence">
-        {t('silence.action')}
+    <MediaDialog
+      id="silence"
+      label={t('silence.action')}
+      title={t('silence.title')}
+      open={open}
+      setOpen={setOpen}
+      error={error}
+      status={applyJob !== null && <JobStatus jobId={applyJob} doneText={(o) => t('done', { file: (o as { output: string }).output })} />}
+    >
+      <label className="field">
+        <span>{t('silence.method')}</span>
+        <select value={method} onChange={(e) => setMethod(e.target.value as typeof method)} data-testid="silence-method">
+          <option value="loudness">{t('silence.loudness')}</option>
+          <option value="speech">{t('silence.speech')}</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('silence.threshold')}</span>
+        <input
+          inputMode="decimal"
+          placeholder={method === 'speech' ? '0.5' : '0.04'}
+          value={threshold}
+          onChange={(e) => setThreshold(e.target.value)}
+          data-testid="silence-threshold"
+        />
+      </label>
+      <label className="field">
+        <span>{t('silence.margin')}</span>
+        <input inputMode="decimal" value={margin} onChange={(e) => setMargin(e.target.value)} data-testid="silence-margin" />
+      </label>
+      <Button size="sm" onClick={() => void detect()} data-testid="silence-detect">
+        {t('silence.detect')}
       </Button>
-      {open && (
-        <div
-          className="predict-popover"
-          role="dialog"
-          aria-label={t('silence.title')}
-          data-testid="silence-dialog"
-          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
-        >
+      {detectJob !== null && (
+        <JobStatus
+          jobId={detectJob}
+          doneText={(o) => {
+            const r = o as DetectResult;
+            return t('silence.result', { kept: r.keptDuration.toFixed(2), total: r.duration.toFixed(2), parts: r.keep.length, lane });
+          }}
+        />
+      )}
+      {result && (
+        <>
           <label className="field">
-            <span>{t('silence.method')}</span>
-            <select value={method} onChange={(e) => setMethod(e.target.value as typeof method)} data-testid="silence-method">
-              <option value="loudness">{t('silence.loudness')}</option>
-              <option value="speech">{t('silence.speech')}</option>
+            <span>{t('silence.mode')}</span>
+            <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="silence-mode">
+              <option value="cut">{t('silence.cut')}</option>
+              <option value="speed">{t('silence.speed')}</option>
             </select>
           </label>
+          {mode === 'speed' && (
+            <label className="field">
+              <span>{t('silence.speedFactor')}</span>
+              <input inputMode="decimal" value={speed} onChange={(e) => setSpeed(e.target.value)} data-testid="silence-speed" />
+            </label>
+          )}
           <label className="field">
-            <span>{t('silence.threshold')}</span>
-            <input
-              inputMode="decimal"
-              placeholder={method === 'speech' ? '0.5' : '0.04'}
-              value={threshold}
-              onChange={(e) => setThreshold(e.target.value)}
-              data-testid="silence-threshold"
-            />
+            <span>{t('output')}</span>
+            <input value={output} onChange={(e) => setOutput(e.target.value)} data-testid="silence-output" />
           </label>
-          <label className="field">
-            <span>{t('silence.margin')}</span>
-            <input inputMode="decimal" value={margin} onChange={(e) => setMargin(e.target.value)} data-testid="silence-margin" />
-          </label>
-          <Button size="sm" onClick={() => void detect()} data-testid="silence-detect">
-            {t('silence.detect')}
+          <Button variant="primary" size="sm" onClick={() => void apply()} data-testid="silence-apply">
+            {t('silence.apply')}
           </Button>
-          {detectJob !== null && (
-            <JobStatus
-              jobId={detectJob}
-              doneText={(o) => {
-                const r = o as DetectResult;
-                return t('silence.result', { kept: r.keptDuration.toFixed(2), total: r.duration.toFixed(2), parts: r.keep.length, lane });
-              }}
-            />
-          )}
-          {result && (
-            <>
-              <label className="field">
-                <span>{t('silence.mode')}</span>
-                <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="silence-mode">
-                  <option value="cut">{t('silence.cut')}</option>
-                  <option value="speed">{t('silence.speed')}</option>
-                </select>
-              </label>
-              {mode === 'speed' && (
-                <label className="field">
-                  <span>{t('silence.speedFactor')}</span>
-                  <input inputMode="decimal" value={speed} onChange={(e) => setSpeed(e.target.value)} data-testid="silence-speed" />
-                </label>
-              )}
-              <label className="field">
-                <span>{t('output')}</span>
-                <input value={output} onChange={(e) => setOutput(e.target.value)} data-testid="silence-output" />
-              </label>
-              <Button variant="primary" size="sm" onClick={() => void apply()} data-testid="silence-apply">
-                {t('silence.apply')}
-              </Button>
-            </>
-          )}
-          {applyJob !== null && <JobStatus jobId={applyJob} doneText={(o) => t('done', { file: (o as { output: string }).output })} />}
-          {error && (
-            <p className="predict-error" role="alert" data-testid="silence-error">
-              {error}
-            </p>
-          )}
-          <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
-            {t('close')}
-          </Button>
-        </div>
+        </>
       )}
-    </div>
+    </MediaDialog>
   );
 }

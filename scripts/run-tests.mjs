@@ -4,8 +4,12 @@
 // with node's test runner and print one closing line "N passed, N failed[, N skipped]".
 // `npm run test:only -- test/cli` (or --no-build) skips the build: one suite, no rebuild.
 // FRAMEWISE_TEST_SUMMARY_LABEL="x" prints "x: N passed, N failed" instead (.ci/run sums several passes).
+// Files start slowest first (longest-processing-time order), so that at concurrency 2 the run does not end with
+// one long file running alone: durations come from this tree's last runs (dist/test-durations.json, written by
+// scripts/test-durations-reporter.mjs after every run) over the committed seed (test/durations.json, seconds
+// measured on the shared 2-core machine; refresh it from dist/test-durations.json after a full run).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -60,29 +64,52 @@ function collect(p, out) {
   return out;
 }
 
-const targets = args.length
+const found = args.length
   ? args.flatMap((a) => collect(path.resolve(a.replace(/^test\//, 'dist/test/').replace(/\.ts$/, '.js')), []))
   : collect(distTest, []);
-if (!targets.length) {
+if (!found.length) {
   console.error('No test files found. Run `npm run build` first.');
   process.exit(1);
 }
+
+const durationsFile = path.join(root, 'dist', 'test-durations.json');
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+};
+const durations = { ...readJson(path.join(root, 'test', 'durations.json')), ...readJson(durationsFile) };
+const keyOf = (file) =>
+  path
+    .relative(root, file)
+    .replace(/^dist\//, '')
+    .replace(/\.js$/, '.ts');
+// A file never timed counts as a typical one (30 s), not as the quickest: a new slow file is not left to the end.
+const typical = 30;
+const expected = (file) => (typeof durations[keyOf(file)] === 'number' ? durations[keyOf(file)] : typical);
+const targets = [...found].sort((a, b) => expected(b) - expected(a));
+const lastRun = path.join(root, 'dist', `test-durations-last${label ? `-${label.replace(/[^a-z0-9]+/gi, '-')}` : ''}.json`);
 
 const child = spawn(
   process.execPath,
   [
     '--test',
     '--test-reporter=spec',
-    '--test-reporter=tap',
+    `--test-reporter=${path.join(root, 'scripts', 'test-durations-reporter.mjs')}`,
     '--test-reporter-destination=stdout',
     `--test-reporter-destination=${tapFile}`,
     `--test-concurrency=${process.env.FRAMEWISE_TEST_CONCURRENCY ?? 2}`,
     ...targets,
   ],
-  { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
+  { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0', FRAMEWISE_TEST_DURATIONS_FILE: lastRun } },
 );
 child.on('close', async (code) => {
-  const { readFileSync } = await import('node:fs');
+  // Remember this run's durations (files it did not run keep theirs).
+  const measured = readJson(lastRun);
+  if (Object.keys(measured).length)
+    writeFileSync(durationsFile, `${JSON.stringify({ ...readJson(durationsFile), ...measured }, null, 1)}\n`);
   let passed = 0,
     failed = 0,
     skipped = 0;

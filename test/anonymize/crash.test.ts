@@ -42,7 +42,10 @@ function stageOf(dataDir: string, jobId: number): string | null {
 
 for (const stage of ['rendering', 'verifying'] as const) {
   test(`kill -9 during ${stage}: ffmpeg ends by itself; the next \`list\` leaves the output folder empty and nothing running`, async () => {
-    const file = await media.long1080(60);
+    // 12 s is enough to catch either stage (the render and the verification each last seconds even on an
+    // idle machine; the poll below looks every 50 ms); 60 s made the verifying case scan, render and half
+    // verify a minute of 1080p first.
+    const file = await media.long1080(12);
     const lib = tempDir();
     const out = tempDir('framewise-anon-crash-');
     try {

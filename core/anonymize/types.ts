@@ -183,7 +183,7 @@ export type PlanWarningCode =
 
 /**
  * A plan as stored (export audit, job outputs): plans stored before frame ranges were named
- * `startFrame`/`endFrame` (migration 42 rewrites the export audit; sealed job outputs are upgraded here) are
+ * `startFrame`/`endFrame` (migration 43 rewrites the export audit; sealed job outputs are upgraded here) are
  * read in today's shape. Speech seconds (`audio.mutedSpeech`) keep `start`/`end`.
  */
 export function upgradeStoredPlan(raw: unknown): unknown {

@@ -11,7 +11,7 @@ import { sql, type Transaction } from 'kysely';
 import { nowIso } from '../db/open.js';
 import type { Database } from '../db/schema.js';
 import { getVideoRow } from '../library/videos.js';
-import { stacks } from '../review/history.js';
+import { stacks, undoTarget } from '../util/undo-history.js';
 import { latestDetection, numberingFps } from '../scenes/store.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
@@ -300,15 +300,7 @@ async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo'
       .where('video_id', '=', videoId)
       .orderBy('id')
       .execute();
-    const st = stacks(rows);
-    const target = (which === 'undo' ? st.undo : st.redo).at(-1);
-    if (target === undefined) throw new FramewiseError('precondition', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
-    if (expected !== undefined && expected !== target)
-      throw new FramewiseError(
-        'conflict',
-        `The clips of this video changed elsewhere since (the next ${which} is change ${target}, not ${expected}); nothing was changed. Reload and try again.`,
-        { expected, actual: target },
-      );
+    const target = undoTarget(rows, which, expected, 'clips');
     const t = await clipTables(trx).selectFrom('clip_history').selectAll().where('id', '=', target).executeTakeFirstOrThrow();
     const inserted = JSON.parse(t.inserted_json) as number[];
     const removed = JSON.parse(t.removed_json) as number[];

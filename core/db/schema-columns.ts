@@ -159,6 +159,7 @@ export const schemaColumns: Columns = {
     created_by: true,
   },
   settings: { key: true, value_json: true, updated_at: true },
+  sealed_settings: { key: true, value_json: true, updated_at: true },
   videos: {
     id: true,
     path: true,

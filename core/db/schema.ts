@@ -83,6 +83,13 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** Settings that name a patient's folders (migration 42): like `settings`, but `value_json` is stored sealed. */
+export interface SealedSettingsTable {
+  key: string;
+  value_json: string;
+  updated_at: string;
+}
+
 export interface AnonymizeExportsTable {
   id: Generated<number>;
   video_id: number;
@@ -251,6 +258,7 @@ export interface Database {
   job_events: JobEventsTable;
   artifacts: ArtifactsTable;
   settings: SettingsTable;
+  sealed_settings: SealedSettingsTable;
   anonymize_exports: AnonymizeExportsTable;
   models: ModelsTable;
   prediction_runs: PredictionRunsTable;

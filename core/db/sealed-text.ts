@@ -33,10 +33,20 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   jobs: ['input_json', 'output_json', 'error_json'],
   job_events: ['data_json'],
   change_log: ['event_json'],
-  anonymize_exports: ['error_json'],
-  // The file name of an imported subtitle file.
-  subtitle_tracks: ['origin'],
+  // Where an export went (folders named after the patient), its plan, report (text read in the image) and the
+  // render's command line (the original's path).
+  anonymize_exports: ['error_json', 'output_path', 'temp_path', 'options_json', 'plan_json', 'verification_json', 'command_json'],
+  // The file name of an imported subtitle file, a track's title and ASS header, every cue's text (speech says
+  // names) and the edit history's copies of cues (migration 42).
+  subtitle_tracks: ['origin', 'title', 'ass_header'],
+  subtitle_cues: ['text', 'words_json'],
+  subtitle_history: ['before_json', 'after_json', 'inserted_json', 'removed_json'],
+  // The export folders the dialog remembers (core/settings/store.ts).
+  sealed_settings: ['value_json'],
 };
+
+/** The tables whose rows mark a library as holding plain text to seal (migrations 54 and 42). */
+const PENDING_TABLES = ['sealing_pending', 'sealing_pending_2'];
 
 /** `fw-sealed:1:<table.column>:<base64 of LibraryKey.encrypt>`: text, so the shipped TEXT NOT NULL columns keep working. */
 export const SEALED_PREFIX = 'fw-sealed:1:';
@@ -219,18 +229,19 @@ class SealedTextPlugin implements KyselyPlugin {
 }
 
 /**
- * Seal what an older Framewise stored in plain text (migration 54 leaves a row in `sealing_pending`): every listed
+ * Seal what an older Framewise stored in plain text (migrations 54 and 42 leave a row in `sealing_pending`,
+ * `sealing_pending_2`): every listed
  * column's plain values, and job dedupe keys turned into tags. Runs once, at the first open that has the key,
  * in one write transaction; `secure_delete` (set at open) zeroes the old plain text in the database pages, and
  * the WAL is checkpointed and truncated afterwards so no old page stays there either.
  */
 export function sealPlainRows(raw: BetterSqlite3.Database, sealed: SealedText): number {
   if (!sealed.unlocked) return 0;
-  const pendingTable = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sealing_pending'").get();
-  if (!pendingTable) return 0;
+  const pendingTables = PENDING_TABLES.filter((t) => raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t));
+  if (!pendingTables.length) return 0;
   let count = 0;
   raw.transaction(() => {
-    if (!raw.prepare('SELECT 1 FROM sealing_pending LIMIT 1').get()) return;
+    if (!pendingTables.some((t) => raw.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get())) return;
     for (const [table, columns] of Object.entries(SEALED_COLUMNS)) {
       if (!raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) continue;
       for (const column of columns) {
@@ -253,7 +264,7 @@ export function sealPlainRows(raw: BetterSqlite3.Database, sealed: SealedText): 
       setKey.run(sealed.tag(r.k, 'job-dedupe-key'), r.id);
       count++;
     }
-    raw.prepare('DELETE FROM sealing_pending').run();
+    for (const t of pendingTables) raw.prepare(`DELETE FROM "${t}"`).run();
   })();
   try {
     raw.pragma('wal_checkpoint(TRUNCATE)');

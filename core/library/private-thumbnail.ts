@@ -38,11 +38,7 @@ export async function writePrivateThumbnail(
   const frames = read.flatMap((data) => (data ? [{ width: w, height: h, data }] : []));
   const thumb = read[0];
   if (!thumb) throw new FramewiseError('undecodable', `${file}: no video frame could be decoded`);
-  // Only frames with a dark surround say where the image is, and a pixel is image when it is lit in most of
-  // them: a frame lit edge to edge (the scope outside the patient, colour bars) made the whole frame "image"
-  // (lit in 30 % of three samples: one) and left the overlay of the others unmasked.
-  const framed = frames.filter(hasDarkSurround);
-  const region = framed.length ? detectEndoscopeRegion(framed, { litShare: 0.5 }) : null;
+  const region = imageArea(frames);
   if (region) {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -53,6 +49,37 @@ export async function writePrivateThumbnail(
   await writeRgbJpeg(ffmpeg, { width: w, height: h, data: thumb }, thumbnail, signal ? { signal } : {});
   await chmod(thumbnail, 0o600);
   return !!region;
+}
+
+/**
+ * The endoscope image in a few frames, or null (no dark surround: a phone video). Only frames with a dark
+ * surround say where the image is, and a pixel is image when it is lit in most of them: a frame lit edge to
+ * edge (the scope outside the patient, colour bars) made the whole frame "image" (lit in 30 % of three
+ * samples: one) and left the overlay of the others unmasked.
+ */
+function imageArea(frames: Array<{ width: number; height: number; data: Uint8Array }>): EndoscopeRegion | null {
+  const framed = frames.filter(hasDarkSurround);
+  return framed.length ? detectEndoscopeRegion(framed, { litShare: 0.5 }) : null;
+}
+
+/**
+ * The conservative mask for previews made before OCR has found the endoscope image (sprite sheets): the image
+ * area found from frames at the thumbnail's sample times, as the thumbnail finds it. Null when the video has no
+ * such area (its previews keep the whole picture) or no frame decodes.
+ */
+export async function previewImageArea(
+  ffmpeg: Ffmpeg,
+  file: string,
+  facts: { duration: number; width: number; height: number },
+  signal?: AbortSignal,
+): Promise<EndoscopeRegion | null> {
+  const w = 320;
+  const h = Math.max(2, Math.round((facts.height * w) / facts.width / 2) * 2);
+  const times = REGION_SAMPLES.map((share) => facts.duration * share).filter((t) => t < facts.duration);
+  const read =
+    (await readKeyframesRgb(ffmpeg, file, times, { width: w, height: h }, signal)) ??
+    (await readOneByOne(ffmpeg, file, times, w, h, signal));
+  return imageArea(read.flatMap((data) => (data ? [{ width: w, height: h, data }] : [])));
 }
 
 /** At least a tenth of the frame is black or near-black (the ground an endoscope image sits on). */

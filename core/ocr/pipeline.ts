@@ -12,9 +12,14 @@ import { scoreReading, voteField, type FieldResult, type FrameReading, type Read
 
 export type { FieldResult, ReadLine } from './field-vote.js';
 import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
+import { swappedWord } from './confusables.js';
+
+export { confusableSwapsOnly, swappedWord } from './confusables.js';
 
 /** The second reading's line height (the first is `LINE_HEIGHT`). */
 const SECOND_LINE_HEIGHT = 56;
+/** Detected boxes this high or lower hold glyphs of about 14–18 px, where t and ł read alike. */
+const SMALL_LINE_PX = 26;
 
 /** Settle with `cancelled` as soon as the signal aborts, even if `p` never settles (terminated worker). */
 export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -62,8 +67,27 @@ export class OcrEngine {
     img: RgbImage,
     opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number }; cache?: LineCache } = {},
   ): Promise<ReadLine[]> {
+    const boxes = await this.detect(img, opts);
+    return this.readBoxes(img, boxes, opts);
+  }
+
+  /** Find the text lines of a frame (detector thread). */
+  async detect(
+    img: RgbImage,
+    opts: { maxSide?: number; signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number } } = {},
+  ): Promise<DetectedBox[]> {
     const t0 = performance.now();
     const boxes = await raceAbort(this.detector.detect(img, opts.maxSide ? { maxSide: opts.maxSide } : {}), opts.signal);
+    if (opts.timings) opts.timings.detectMs += performance.now() - t0;
+    return boxes;
+  }
+
+  /** Read the given line boxes of a frame (boxes found in this frame or, for a burned-in overlay, in another sample). */
+  async readBoxes(
+    img: RgbImage,
+    boxes: DetectedBox[],
+    opts: { signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number }; cache?: LineCache } = {},
+  ): Promise<ReadLine[]> {
     const t1 = performance.now();
     const lines: ReadLine[] = [];
     for (const b of boxes) {
@@ -83,10 +107,7 @@ export class OcrEngine {
         detectorScore: b.score,
       });
     }
-    if (opts.timings) {
-      opts.timings.detectMs += t1 - t0;
-      opts.timings.recognizeMs += performance.now() - t1;
-    }
+    if (opts.timings) opts.timings.recognizeMs += performance.now() - t1;
     return lines;
   }
 
@@ -98,10 +119,20 @@ export class OcrEngine {
   private async readTwice(img: RgbImage, box: Box, prepared: GrayImage): Promise<RecognizedLine> {
     const a = await this.recognizer.recognizeGray(prepared);
     const b = await this.recognizer.recognizeGray(prepareLine(img, box, SECOND_LINE_HEIGHT));
-    if (a.text === b.text) return a;
-    const weakest = (r: RecognizedLine) => Math.min(1, ...(r.chars ?? []).map((c) => c.confidence));
-    const [best, other] = weakest(b) > weakest(a) ? [b, a] : [a, b];
-    return { ...best, alternative: other.text };
+    let read: RecognizedLine = a;
+    if (a.text !== b.text) {
+      const weakest = (r: RecognizedLine) => Math.min(1, ...(r.chars ?? []).map((c) => c.confidence));
+      const [best, other] = weakest(b) > weakest(a) ? [b, a] : [a, b];
+      read = { ...best, alternative: other.text };
+    }
+    // At 14 px the slash of an ł blurs into a t's crossbar: every scale reads "t" with full scores. The model's
+    // next choice at each t tells: ł there (and nothing else changed) means it was unsure between the two.
+    // Lines with digits (dates: "Oct") are not names and skip the extra reading.
+    if (box.height <= SMALL_LINE_PX && read.text.includes('t') && !/\d/.test(read.text)) {
+      const next = await this.recognizer.recognizeWithout(prepared, 't');
+      if (next && swappedWord(read.text, next.text)) read = { ...read, alternative: next.text };
+    }
+    return read;
   }
 
   async close(): Promise<void> {
@@ -121,16 +152,20 @@ export class LineCache {
   }
 
   lookup(box: Box, prepared: GrayImage): RecognizedLine | undefined {
+    const line = this.peek(box, prepared);
+    if (line) this.hits++;
+    return line;
+  }
+
+  /** The line read before at this place with these pixels, without counting a hit. */
+  peek(box: Box, prepared: GrayImage): RecognizedLine | undefined {
     const print = LineCache.fingerprint(prepared);
     for (const e of this.entries) {
       if (iou(e.box, box) < 0.9) continue;
       // Compare in 4-px column blocks: one changed character (a clock's seconds) must not hide in the mean.
       const blocks = new Float64Array(24);
       for (let i = 0; i < print.length; i++) blocks[((i % 96) / 4) | 0]! += Math.abs(print[i]! - e.print[i]!);
-      if (Math.max(...blocks) / 64 < 6) {
-        this.hits++;
-        return e.line;
-      }
+      if (Math.max(...blocks) / 64 < 6) return e.line;
     }
     return undefined;
   }
@@ -140,6 +175,11 @@ export class LineCache {
     this.entries.push({ box: { ...box }, print: LineCache.fingerprint(prepared), line });
     if (this.entries.length > 400) this.entries.shift();
   }
+}
+
+/** Does at least one line at the reused boxes show the pixels read there before (the overlay is still there)? */
+function overlayUnchanged(img: RgbImage, boxes: Box[], cache: LineCache): boolean {
+  return boxes.some((b) => cache.peek(b, prepareLine(img, b)) !== undefined);
 }
 
 /** Mean and spread of luma at a coarse grid: black or flat frames carry no overlay worth reading. */
@@ -204,6 +244,8 @@ export interface OcrResult {
   linesReused: number;
   /** Lines read by the recogniser. */
   linesRead: number;
+  /** Samples the text detector ran on (the others reused the boxes found last). */
+  detections: number;
 }
 
 /** The device layout used to read fields: a profile's regions win over free detection. */
@@ -225,6 +267,13 @@ export interface OcrOptions {
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
   engine?: OcrEngine;
+  /**
+   * Samples between two runs of the text detector (default: half of the samples, so 2 detections). The
+   * overlay is burned in: the other samples read the lines at the boxes found last, and detect again only
+   * when none of those lines shows the pixels read before (the overlay changed) or no line was found.
+   * 1 = detect on every sample.
+   */
+  detectEvery?: number;
   /** Folder for the local copy of the Tesseract data when no engine is passed (default: a per-user temp folder). */
   cacheDir?: string;
   today?: Date;
@@ -339,6 +388,9 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const readings = new Map<PatientField, FrameReading[]>();
     let skipped = 0;
     let layout: LayoutChoice | undefined = opts.layout;
+    let boxes: DetectedBox[] | undefined;
+    let sinceDetect = 0;
+    let detections = 0;
     let size = { width: 0, height: 0 };
     let tDecode = performance.now();
     for await (const s of sampleFrames(ffmpeg, file, {
@@ -350,12 +402,20 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       timings.decodeMs += performance.now() - tDecode;
       size = { width: s.image.width, height: s.image.height };
       opts.onProgress?.((s.index + 0.5) / s.total, 'reading text');
-      const lines = await engine.readFrame(s.image, {
+      const readOpts = {
         cache,
         ...(opts.maxSide ? { maxSide: opts.maxSide } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         timings,
-      });
+      };
+      const every = Math.max(1, opts.detectEvery ?? Math.ceil(s.total / 2));
+      if (!boxes?.length || sinceDetect >= every || !overlayUnchanged(s.image, boxes, cache)) {
+        boxes = await engine.detect(s.image, readOpts);
+        sinceDetect = 0;
+        detections++;
+      }
+      sinceDetect++;
+      const lines = await engine.readBoxes(s.image, boxes, readOpts);
       perFrame.push(lines);
       frames.push(s.frame);
       const te = performance.now();
@@ -403,6 +463,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
       timings,
       linesReused: cache.hits,
       linesRead: cache.reads,
+      detections,
     };
   } catch (err) {
     if (opts.signal?.aborted) throw cancelled();

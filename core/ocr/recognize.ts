@@ -169,6 +169,22 @@ export class LineRecognizer {
     return { text, confidence: clamp01((data.confidence ?? 0) / 100), chars };
   }
 
+  /**
+   * Read a line with some letters forbidden (Latin model only; null otherwise): what the model reads in their
+   * place is its next choice there — Tesseract's per-symbol choices are not in tesseract.js's output. A line
+   * read "Wiestaw" with full scores reads "Wiesław" without the t, while a real t turns into nothing or ț.
+   */
+  async recognizeWithout(line: GrayImage, letters: string): Promise<RecognizedLine | null> {
+    if (this.model !== 'latin') return null;
+    const allowed = [...OVERLAY_CHARSET].filter((c) => !letters.includes(c)).join('');
+    await this.worker.setParameters({ tessedit_char_whitelist: allowed });
+    try {
+      return await this.recognizeGray(line);
+    } finally {
+      await this.worker.setParameters({ tessedit_char_whitelist: OVERLAY_CHARSET });
+    }
+  }
+
   async recognize(img: RgbImage, box: Box): Promise<RecognizedLine> {
     return this.recognizeGray(prepareLine(img, box));
   }

@@ -18,7 +18,8 @@ import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
 import { getVideoSummary } from '../library/videos.js';
 import { checkRange, frameTime, loadGrid, type FrameGrid } from './grid.js';
-import { stacks, toHistoryEntry, undoState } from './history.js';
+import { toHistoryEntry, undoState } from './history.js';
+import { undoTarget } from '../util/undo-history.js';
 import { reviewProgress } from './progress.js';
 
 type Row = Selectable<SegmentsTable>;
@@ -448,16 +449,7 @@ async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo'
       .where('video_id', '=', videoId)
       .orderBy('id')
       .execute();
-    const st = stacks(rows);
-    const stack = which === 'undo' ? st.undo : st.redo;
-    const targetId = stack[stack.length - 1];
-    if (targetId === undefined) throw new FramewiseError('precondition', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
-    if (expectedEntryId !== undefined && expectedEntryId !== targetId)
-      throw new FramewiseError(
-        'conflict',
-        `The review of this video changed elsewhere since (the next ${which} is now change ${targetId}, not ${expectedEntryId}); nothing was ${which === 'undo' ? 'undone' : 'redone'}. Reload and try again.`,
-        { expected: expectedEntryId, actual: targetId },
-      );
+    const targetId = undoTarget(rows, which, expectedEntryId, 'review');
     const target = await trx.selectFrom('segment_history').selectAll().where('id', '=', targetId).executeTakeFirstOrThrow();
     const inserted = JSON.parse(target.inserted_json) as Row[];
     const removed = JSON.parse(target.removed_json) as Row[];

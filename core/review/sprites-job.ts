@@ -12,6 +12,7 @@ import type { SpriteIndex } from '../review/types.js';
 import { nowIso } from '../db/open.js';
 import { defineJobKind } from '../jobs/kind.js';
 import { artifactRelDir } from '../library/import-job.js';
+import { previewImageArea } from '../library/private-thumbnail.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -48,9 +49,11 @@ export const spritesJob = defineJobKind({
     const w = row.display_width || row.width;
     const h = row.display_height || row.height;
     const tileHeight = Math.max(2, Math.round((SPRITE_WIDTH * h) / w / 2) * 2);
-    // A clinical video's previews must not show the overlay: outside the endoscope image (when OCR found it)
-    // everything is black.
-    const region = await getEndoscopeRegion(ctx.services.db.reader, input.videoId);
+    // A clinical video's previews must not show the overlay: outside the endoscope image everything is black —
+    // the image OCR found, or before OCR the area the thumbnail is masked to (conservative: all outside it).
+    const region =
+      (await getEndoscopeRegion(ctx.services.db.reader, input.videoId)) ??
+      (await previewImageArea(ctx.services.ffmpeg, row.path, { duration: row.duration, width: w, height: h }, ctx.signal));
     await writePreviewSheets(
       ctx.services.ffmpeg,
       row.path,

@@ -3,7 +3,7 @@
  * returns the cuts it found so far; `score` is the per-frame value its threshold is compared with (for the
  * score curve). Semantics follow PySceneDetect's detectors of the same names.
  */
-import { allocPlanes, edgeMap, meanAbsDiff, planesAbsDiff, meanIntensity, rgbToGray, rgbToHsv, type Planes } from './hsv.js';
+import { allocPlanes, edgeMap, hsvStep, meanAbsDiff, meanIntensity, rgbToGray, type Planes } from './hsv.js';
 import { FlashFilter, SuppressFilter, type FrameRef } from './flash-filter.js';
 import { perceptualHash, hammingFraction, histogramDistance, lumaHistogram } from './signatures.js';
 import type { SceneParams } from './params.js';
@@ -44,11 +44,10 @@ class ContentScore {
   }
 
   next(rgb: Uint8Array): number {
-    rgbToHsv(rgb, this.cur);
+    const { hue: h, sat: s, lum: v } = hsvStep(rgb, this.cur, this.prev);
     if (this.edges) edgeMap(this.cur.lum, this.size.width, this.size.height, this.edges, this.scratch!);
     let score = 0;
     if (!this.first) {
-      const { hue: h, sat: s, lum: v } = planesAbsDiff(this.cur, this.prev);
       const e = this.edges ? meanAbsDiff(this.edges, this.prevEdges!) : 0;
       score = (h + s + v + this.edgeWeight * e) / (3 + this.edgeWeight);
     }

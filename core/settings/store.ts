@@ -4,8 +4,25 @@ import { nowIso } from '../db/open.js';
 import { FramewiseError } from '../util/errors.js';
 import { settingsSchema, settingKeys, type SettingKey, type Settings } from './schema.js';
 
+/**
+ * Settings that name folders a user may have named after a patient (the export folders): stored in
+ * `sealed_settings`, whose values are sealed with the library key (core/db/sealed-text.ts). Without the key
+ * they read as their defaults.
+ */
+export const SEALED_SETTING_KEYS: readonly SettingKey[] = ['exportDefaultFolder', 'exportRecentFolders'];
+
+const tableOf = (key: string) => ((SEALED_SETTING_KEYS as readonly string[]).includes(key) ? 'sealed_settings' : 'settings');
+
 export async function readSettings(db: Kysely<Database>): Promise<Settings> {
-  const rows = await db.selectFrom('settings').selectAll().execute();
+  const rows = [
+    ...(await db.selectFrom('settings').selectAll().execute()),
+    // Missing only in a library opened read-only before migration 42 could run (a full disk): defaults apply.
+    ...(await db
+      .selectFrom('sealed_settings')
+      .selectAll()
+      .execute()
+      .catch(() => [])),
+  ];
   const raw: Record<string, unknown> = {};
   for (const r of rows) {
     if (!(settingKeys as string[]).includes(r.key)) continue;
@@ -37,7 +54,7 @@ export function validateSetting<K extends SettingKey>(key: string, value: unknow
 
 export async function writeSetting(db: Kysely<Database>, key: string, value: unknown): Promise<void> {
   await db
-    .insertInto('settings')
+    .insertInto(tableOf(key))
     .values({ key, value_json: JSON.stringify(value), updated_at: nowIso() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(value), updated_at: nowIso() }))
     .execute();

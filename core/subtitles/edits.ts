@@ -5,11 +5,11 @@
  *    and is refused with a `conflict` error;
  *  - every change writes one append-only history entry in the same transaction; undo/redo reverse an entry
  *    by removing the rows it inserted and re-inserting the rows it removed (same ids). The undo/redo stacks
- *    are derived from the history exactly as for segments (`stacks` from core/review/history.ts).
+ *    are derived from the history exactly as for segments (core/util/undo-history.ts).
  */
 import { sql } from 'kysely';
 import { nowIso } from '../db/open.js';
-import { stacks } from '../review/history.js';
+import { undoStateOf, undoTarget, type UndoState } from '../util/undo-history.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
 import { subDb, type CueRow, type HistoryRow, type SubDb, type SubTrx } from './tables.js';
@@ -34,13 +34,7 @@ export interface SubtitleHistoryEntry {
   redoOf: number | null;
 }
 
-export interface SubtitleUndoState {
-  undoEntryId: number | null;
-  undoOp: SubtitleOp | null;
-  redoEntryId: number | null;
-  redoOp: SubtitleOp | null;
-  lastEntryId: number | null;
-}
+export type SubtitleUndoState = UndoState<SubtitleOp>;
 
 export interface SubtitleChange extends SubtitleUndoState {
   entry: SubtitleHistoryEntry | null;
@@ -163,17 +157,7 @@ export async function undoState(db: SubDb | SubTrx, videoId: number): Promise<Su
     .where('video_id', '=', videoId)
     .orderBy('id')
     .execute();
-  const { undo, redo } = stacks(rows);
-  const opOf = new Map(rows.map((r) => [r.id, r.op as SubtitleOp]));
-  const u = undo[undo.length - 1] ?? null;
-  const r = redo[redo.length - 1] ?? null;
-  return {
-    undoEntryId: u,
-    undoOp: u === null ? null : (opOf.get(u) ?? null),
-    redoEntryId: r,
-    redoOp: r === null ? null : (opOf.get(r) ?? null),
-    lastEntryId: rows[rows.length - 1]?.id ?? null,
-  };
+  return undoStateOf<SubtitleOp>(rows);
 }
 
 export async function listHistory(db: SubDb, videoId: number, limit = 1000): Promise<SubtitleHistoryEntry[]> {
@@ -285,16 +269,7 @@ async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo'
         .where('video_id', '=', videoId)
         .orderBy('id')
         .execute();
-      const st = stacks(rows);
-      const stack = which === 'undo' ? st.undo : st.redo;
-      const targetId = stack[stack.length - 1];
-      if (targetId === undefined) throw new FramewiseError('precondition', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
-      if (expectedEntryId !== undefined && expectedEntryId !== targetId)
-        throw new FramewiseError(
-          'conflict',
-          `The subtitles of this video changed elsewhere since (the next ${which} is change ${targetId}, not ${expectedEntryId}); nothing was changed. Reload and try again.`,
-          { expected: expectedEntryId, actual: targetId },
-        );
+      const targetId = undoTarget(rows, which, expectedEntryId, 'subtitles');
       const target = await trx.selectFrom('subtitle_history').selectAll().where('id', '=', targetId).executeTakeFirstOrThrow();
       await getTrackRow(trx, videoId, target.track_id);
       const inserted = JSON.parse(target.inserted_json) as CueRow[];

@@ -16,7 +16,9 @@ const require = createRequire(import.meta.url);
  * case-insensitive), and every image artifact is read by an independent OCR. The clip carries the name in its
  * overlay, inside the image, in its container and stream tags and in a subtitle track; it is imported from a
  * folder named after the patient under a file name that is the patient's name and birth date (as clinics name
- * them), and the export is given the patient by hand (anonymize overrides, kept in the job's input).
+ * them), and the export is given the patient by hand (anonymize overrides, kept in the job's input). Its
+ * subtitles are imported and edited (cue texts, history, track title), and it is exported into a folder named
+ * after the patient that the export dialog remembers (export paths, plan, command line, settings).
  */
 const needles = ['Müller', 'Jürgen', 'Mueller', 'Juergen', 'Weiß', '12.03.1961', '1961-03-12', '05.11.2024'];
 
@@ -54,9 +56,31 @@ test('no patient token in any library file (database and WAL included); no image
     assert.equal((await lib.core.services.jobs.waitFor(pred.job.id, 600_000)).state, 'succeeded');
     const sprites = await lib.core.services.jobs.enqueue('sprites', { videoId });
     await lib.core.services.jobs.waitFor(sprites.job.id, 600_000);
+    // Subtitles: the clip's own track (its cue names the patient), a cue typed here and edited (edit history),
+    // a track titled after the patient.
+    const embedded = (await lib.core.call('subtitles.list', { video: videoId })).embedded.find((e) => e.importable);
+    assert.ok(embedded, 'the clip has a text subtitle track');
+    const track = await lib.core.call('subtitles.importStream', { video: videoId, stream: embedded.index, title: 'Müller-Weiß, Jürgen' });
+    const trackId = (track as { track: { id: number } }).track.id;
+    const added = await lib.core.call('subtitles.add', { video: videoId, track: trackId, startMs: 11000, endMs: 12000, text: 'Jürgen' });
+    const cueId = (added as { cues: Array<{ id: number; text: string }> }).cues.find((c) => c.text === 'Jürgen')!.id;
+    await lib.core.call('subtitles.update', { video: videoId, track: trackId, id: cueId, text: 'Herr Müller-Weiß, geb. 12.03.1961' });
+    const cues = (await lib.core.call('subtitles.cues', { video: videoId, track: trackId })) as { cues: Array<{ text: string }> };
+    assert.ok(
+      cues.cues.some((c) => c.text === 'Herr Müller-Weiß, geb. 12.03.1961'),
+      'cue texts are shown where the key is',
+    );
+    // The export goes to a folder named after the patient, which the export dialog remembers.
+    const exportDir = path.join(out.dir, 'Müller-Weiß Jürgen 12.03.1961');
+    mkdirSync(exportDir);
+    await lib.core.call('settings.set', { key: 'exportRecentFolders', value: [exportDir] });
+    await lib.core.call('settings.set', { key: 'exportDefaultFolder', value: exportDir });
+    const settings = await lib.core.call('settings.get', {});
+    assert.deepEqual(settings.exportRecentFolders, [exportDir]);
+    assert.equal(settings.exportDefaultFolder, exportDir);
     const { job } = await lib.core.call<'anonymize.start'>('anonymize.start', {
       video: videoId,
-      output: { dir: out.dir },
+      output: { dir: exportDir },
       // The patient as a reviewer typed it: kept in the job's input, which is stored sealed.
       overrides: {
         region: endo.region,
@@ -67,6 +91,8 @@ test('no patient token in any library file (database and WAL included); no image
     const done = await lib.core.services.jobs.waitFor(job.id, 600_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
     assert.ok((done.output as AnonymizeJobOutput).verification.ok);
+    const [exp] = await lib.core.call('anonymize.exports', { video: videoId });
+    assert.equal(path.dirname(exp!.outputPath), exportDir, 'the export list shows where the output went');
 
     // Jobs publish their last files after they are marked done (e.g. the thumbnail masked again after OCR).
     await new Promise((r) => setTimeout(r, 3000));

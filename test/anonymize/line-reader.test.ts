@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ctcDecode, PpOcrLineRecognizer } from '../../core/ocr/ppocr-recognize.js';
 import { unsureReading } from '../../core/anonymize/providers/ocr-reader.js';
+import { MAX_ZOOMS, mergeZoomed, ZoomCache, zoomCrops, zoomedCrop } from '../../core/anonymize/providers/zoom.js';
 import { findTokensInReadings, patientTokens } from '../../core/anonymize/tokens.js';
 import { patientFieldsSchema } from '../../core/anonymize/types.js';
 
@@ -51,4 +52,41 @@ test('a patient token in either reading of a line is found', () => {
     ['dob', 'last_name'],
   );
   assert.equal(findTokensInReadings(['Anna', 'Berg'], tokens).length, 0);
+});
+
+test('weak fragments get a closer look: crops around them (merged, at most MAX_ZOOMS), sure lines none', () => {
+  const sure = { x: 100, y: 100, width: 200, height: 30, score: 0.97 };
+  assert.deepEqual(zoomCrops([sure], 1280, 720, 12), []);
+  // The 28 px name beside the grey bar came back as two 9 px pieces: one crop for both, wide enough for the line.
+  const crops = zoomCrops(
+    [sure, { x: 659, y: 555, width: 17, height: 9, score: 0.67 }, { x: 683, y: 555, width: 11, height: 8, score: 0.65 }],
+    1280,
+    720,
+    12,
+  );
+  assert.equal(crops.length, 1);
+  const c = crops[0]!;
+  assert.ok(c.x <= 574 && c.x + c.width >= 720 && c.y <= 546 && c.y + c.height >= 574, JSON.stringify(c));
+  const many = Array.from({ length: 20 }, (_, i) => ({ x: (i % 5) * 250, y: Math.floor(i / 5) * 180, width: 20, height: 14, score: 0.7 }));
+  assert.ok(zoomCrops(many, 1280, 720, 12).length <= MAX_ZOOMS);
+  // What a closer look found replaces the fragments it covers; other boxes stay.
+  const line = { x: 573, y: 546, width: 142, height: 25, score: 0.99 };
+  const merged = mergeZoomed([sure, { x: 659, y: 555, width: 17, height: 9, score: 0.67 }], [line, { ...line, width: 140 }]);
+  assert.deepEqual(merged, [sure, line]);
+});
+
+test('zoomed crops map back to frame pixels; an unchanged crop is not looked at again, a changed one is', () => {
+  const img = { width: 64, height: 48, data: new Uint8Array(64 * 48 * 3).fill(90) };
+  const crop = { x: 8, y: 4, width: 40, height: 20 };
+  const z = zoomedCrop(img, crop);
+  assert.deepEqual([z.image.width, z.image.height], [80, 40]);
+  assert.deepEqual(z.back({ x: 10, y: 20, width: 30, height: 10, score: 1 }), { x: 13, y: 14, width: 15, height: 5, score: 1 });
+  const cache = new ZoomCache();
+  const first = cache.lookup(img, crop);
+  assert.equal(first.hit, undefined);
+  cache.remember(crop, first.print, []);
+  assert.deepEqual(cache.lookup(img, crop).hit, []);
+  // A pink line on the same ground: only the red channel barely changes, green and blue do.
+  for (let y = 10; y < 16; y++) for (let x = 12; x < 40; x++) img.data.set([100, 40, 40], (y * 64 + x) * 3);
+  assert.equal(cache.lookup(img, crop).hit, undefined);
 });

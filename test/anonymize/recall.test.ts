@@ -12,9 +12,12 @@ import { measureRecall, recallBreakdown } from './recall-corpus.js';
 // lost at binarisation. With PP-OCR's scene-text line recogniser (Tesseract too where PP-OCR is unsure) the
 // reader found 106/108 = 98.1 % on 2026-12-01 (corpus v2, six colours): missed were a 28 px name in a box
 // next to a grey bar (the detector finds it at full scale, not at 960 px) and an 18 px pink date on orange
-// stripes that people barely see. Issue 10's target is 99 %; the floor holds what the reader reaches.
-const RECALL_FLOOR = 0.98;
-test('reader recall on the generated corpus: patient tokens ≥ 16 px found (floor 98 %, target 99 %)', async (t) => {
+// stripes that people barely see. Both came back from the 960 px detection as weak fragments (the name: two
+// 9 px pieces, the bright bar beside it outshone it; the date: its middle, 0.82): detected again in a crop
+// around the fragment scaled up ×2 (providers/zoom.ts) both are found whole and read, 108/108 on 2026-12-01.
+// Issue 10's target is 99 %.
+const RECALL_FLOOR = 0.99;
+test('reader recall on the generated corpus: patient tokens ≥ 16 px found (≥ 99 %)', async (t) => {
   const reader = await createOcrFrameReader();
   try {
     const r = await measureRecall(reader, 120);

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/library.js';
 
 /**
  * Frame ranges are `startFrame`/`endFrame` (seconds `start`/`end`). Plans stored before the rename named frame
- * ranges `start`/`end`: migration 42 rewrites the export audit, and every reader of stored plans and masks
+ * ranges `start`/`end`: migration 43 rewrites the export audit, and every reader of stored plans and masks
  * (export audit, sealed job outputs and inputs, subtitles onto an anonymized export) accepts the old shape.
  */
 const oldPlan = {
@@ -61,14 +61,14 @@ function insertExport(raw: Database.Database, plan: unknown): number {
   );
 }
 
-test('migration 42 renames the frame ranges of stored export plans; readers accept plans it could not reach', async () => {
+test('migration 43 renames the frame ranges of stored export plans; readers accept plans it could not reach', async () => {
   const t = tempDir();
   try {
     await (await Core.open({ dataDir: t.dir })).close();
-    // A library from before the rename: migration 42 not applied, an export audited with the old plan shape.
+    // A library from before the rename: migration 43 not applied, an export audited with the old plan shape.
     const raw = new Database(path.join(t.dir, DB_FILE_NAME));
-    raw.prepare('DELETE FROM schema_migrations WHERE version = 42').run();
-    raw.pragma('user_version = 41');
+    raw.prepare('DELETE FROM schema_migrations WHERE version = 43').run();
+    raw.pragma('user_version = 42');
     const migrated = insertExport(raw, oldPlan);
     raw.close();
 

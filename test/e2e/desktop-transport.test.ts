@@ -7,6 +7,7 @@ import { media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { rawRequest } from '../helpers/http.js';
 import { launchChromium } from '../helpers/browser.js';
+import { installDesktopApi } from '../helpers/desktop-stub.js';
 
 /**
  * The renderer's desktop path (transport/ipc.ts) in real Chromium. Electron cannot run here, so the page gets a
@@ -26,58 +27,7 @@ test('desktop transport: window.framewise is used, drops import by path, errors 
   page.setDefaultTimeout(90_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript((realPath: string) => {
-    const listeners = new Set<(e: unknown) => void>();
-    const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-    const calls: string[] = [];
-    const ready = new Promise<WebSocket>((resolve) => {
-      const open = () => {
-        const s = new WebSocket(`ws://${location.host}/ws`);
-        s.onopen = () => resolve(s);
-        s.onmessage = (ev) => {
-          const m = JSON.parse(String(ev.data)) as {
-            type: string;
-            id: number;
-            ok: boolean;
-            result?: unknown;
-            error?: { code: string; message: string };
-            event?: unknown;
-          };
-          if (m.type === 'event') return listeners.forEach((l) => l(m.event));
-          const p = pending.get(m.id);
-          pending.delete(m.id);
-          if (m.ok) p?.resolve(m.result);
-          else p?.reject(new Error(JSON.stringify({ code: m.error!.code, message: m.error!.message })));
-        };
-      };
-      open();
-    });
-    let id = 1;
-    (window as unknown as { framewise: unknown; __calls: string[] }).__calls = calls;
-    (window as unknown as { framewise: unknown }).framewise = {
-      transport: 'ipc',
-      async call(method: string, params: unknown) {
-        calls.push(method);
-        const s = await ready;
-        const n = id++;
-        return new Promise((resolve, reject) => {
-          pending.set(n, { resolve, reject });
-          s.send(JSON.stringify({ id: n, method, params }));
-        });
-      },
-      subscribe(l: (e: unknown) => void) {
-        listeners.add(l);
-        return () => listeners.delete(l);
-      },
-      mediaUrl(target: { kind: string; id: number }) {
-        return `/media/${target.kind === 'artifact' ? 'artifact' : 'video'}/${Math.trunc(target.id)}`;
-      },
-      // Electron's webUtils.getPathForFile: the file's real path on disk.
-      pathForFile(f: File) {
-        return f.name === realPath.split('/').pop() ? realPath : '';
-      },
-    };
-  }, file);
+  await installDesktopApi(page, { realPath: file });
 
   await page.goto(server.url);
   await page.getByText('Your library is empty').waitFor();

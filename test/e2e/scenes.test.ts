@@ -77,6 +77,11 @@ test('video view: detect scenes, move a cut by keyboard, approve, export two cli
   await page.getByTestId('export-start').click();
   await page.getByTestId('export-done').waitFor();
   assert.equal(await page.getByTestId('export-file').count(), 2);
+  // Copy mode says how far each cut moved: clip 2 starts at 52, the file at the keyframe before it (frame 0,
+  // x264's only IDR frame in this clip); clip 1 starts on a keyframe and says nothing.
+  const listed = await page.getByTestId('export-file').allInnerTexts();
+  assert.doesNotMatch(listed[0]!, /moved/, listed[0]);
+  assert.match(listed[1]!, /start moved back 52 frame/, listed[1]);
   assert.deepEqual(readdirSync(path.join(out.dir, 'clips')).sort(), ['scenes-cuts-25fps-1.mp4', 'scenes-cuts-25fps-2.mp4']);
   await page.getByTestId('export-close').click();
 

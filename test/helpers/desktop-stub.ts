@@ -4,15 +4,18 @@ import type { Page } from 'playwright-core';
  * Give the page a `window.framewise` with the preload's contract (electron/preload.cts: call / subscribe /
  * mediaUrl / pathForFile / pickFolder / pickFile; errors as Error(JSON {code, message})), carried over the
  * bridge's WebSocket to the real core: the renderer's desktop path in Chromium, where Electron cannot run.
- * The native pickers answer what the test put in `window.__nextPick` (a path, or null for "cancelled").
+ * The native pickers answer what the test put in `window.__nextPick` (a path, or null for "cancelled"); the
+ * methods called are listed in `window.__calls`; `pathForFile` (Electron's webUtils.getPathForFile) answers
+ * `realPath` for a dropped file of that name.
  */
-export async function installDesktopApi(page: Page): Promise<void> {
-  await page.addInitScript(() => {
+export async function installDesktopApi(page: Page, opts: { realPath?: string } = {}): Promise<void> {
+  await page.addInitScript((realPath: string) => {
     const listeners = new Set<(e: unknown) => void>();
     const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-    const w = window as unknown as { framewise: unknown; __nextPick: string | null; __picks: string[] };
+    const w = window as unknown as { framewise: unknown; __nextPick: string | null; __picks: string[]; __calls: string[] };
     w.__nextPick = null;
     w.__picks = [];
+    w.__calls = [];
     const ready = new Promise<WebSocket>((resolve) => {
       const s = new WebSocket(`ws://${location.host}/ws`);
       s.onopen = () => resolve(s);
@@ -40,6 +43,7 @@ export async function installDesktopApi(page: Page): Promise<void> {
     w.framewise = {
       transport: 'ipc',
       async call(method: string, params: unknown) {
+        w.__calls.push(method);
         const s = await ready;
         const n = id++;
         return new Promise((resolve, reject) => {
@@ -54,9 +58,9 @@ export async function installDesktopApi(page: Page): Promise<void> {
       mediaUrl(target: { kind: string; id: number }) {
         return `/media/${target.kind === 'artifact' ? 'artifact' : 'video'}/${Math.trunc(target.id)}`;
       },
-      pathForFile: () => '',
+      pathForFile: (f: File) => (realPath && f.name === realPath.split('/').pop() ? realPath : ''),
       pickFolder: () => pick('folder'),
       pickFile: (kind: string) => pick(`file:${kind}`),
     };
-  });
+  }, opts.realPath ?? '');
 }

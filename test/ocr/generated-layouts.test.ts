@@ -44,6 +44,7 @@ describe('OCR on generated layouts', () => {
     assert.deepEqual(r.fields, {});
     assert.equal(r.regions.filter((g) => !g.insideEndoscope).length, 0);
     assert.equal(r.endoscope?.shape, 'circle');
+    assert.equal(r.detections, 4, 'no overlay line found yet: the detector runs on every sample');
   });
 
   test('a black video is skipped as blank: nothing read, nothing invented', async () => {
@@ -90,6 +91,7 @@ describe('OCR on generated layouts', () => {
     assert.equal(r.fields.examination_date?.value, '2025-03-14');
     assert.equal(r.fields.last_name?.votes, 4);
     assert.ok(r.linesReused >= 6, 'the still overlay is read once per line, then recognised by its pixels');
+    assert.equal(r.detections, 2, 'the burned-in overlay: boxes found on samples 1 and 3 serve the others');
     assert.ok(r.fields.dob!.crop.subarray(1, 4).toString() === 'PNG', 'crop is a PNG');
     const overlay = r.regions.filter((g) => !g.insideEndoscope);
     assert.ok(overlay.length >= 3 && overlay.every((g) => g.stable && g.frames === 4));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { dotsAgree, dottedStrokes } from '../../core/ocr/glyph-check.js';
+import { confusableSwapsOnly, swappedWord } from '../../core/ocr/pipeline.js';
 import { prepareLine } from '../../core/ocr/recognize.js';
 import { CORPUS_FONTS, missingCorpusFonts } from './corpus/corpus.js';
 import { overlayMedia } from './overlay-media.js';
@@ -46,5 +47,16 @@ describe('glyph check: the dots of i and ı counted in the pixels', () => {
       assert.equal(dotsAgree(dotted, 'Kilic, Ilgin'), true);
       assert.equal(dotsAgree(dotted, 'Kılıc, Ilgın'), false);
     }
+  });
+
+  test('a third reading counts only where it swaps t and ł', () => {
+    assert.equal(confusableSwapsOnly('Lewandowski, Wiestaw', 'Lewandowski, Wiesław'), true);
+    assert.equal(confusableSwapsOnly('Małecka', 'Matecka'), true);
+    assert.equal(confusableSwapsOnly('Walter', 'Walter'), false, 'no difference');
+    assert.equal(confusableSwapsOnly('Walter', 'Walker'), false, 'another letter changed');
+    assert.equal(confusableSwapsOnly('Wiestaw', 'Wiesław.'), false, 'another length');
+    // A real t elsewhere in the line (gone without the t) does not hide the word with the swap.
+    assert.equal(swappedWord('Pietrzak, Stanistaw', 'Pierzak, Stanisław'), true);
+    assert.equal(swappedWord('Pietrzak, Walter', 'Pierzak, Walrer'), false);
   });
 });

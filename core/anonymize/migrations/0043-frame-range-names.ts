@@ -12,10 +12,10 @@ const renamed = (from: string) => `json((
 /**
  * Shipped: never edit; add a new migration instead.
  * Frame ranges are `startFrame`/`endFrame` everywhere (seconds stay `start`/`end`): the plans in the export audit
- * are rewritten. Sealed copies in job outputs cannot be read here; `upgradeStoredPlan` renames those when read.
+ * are rewritten. Sealed copies (job outputs; export plans sealed since migration 42) cannot be read here; `upgradeStoredPlan` renames those when read.
  */
 export const frameRangeNamesMigration: Migration = {
-  version: 42,
+  version: 43,
   name: 'export plans name frame ranges startFrame/endFrame',
   up: `
       UPDATE anonymize_exports SET plan_json = json_set(plan_json, '$.masks.timed', ${renamed('$.masks.timed')})

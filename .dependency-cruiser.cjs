@@ -86,12 +86,10 @@ module.exports = {
     },
     {
       name: 'renderer talks to the core only through the API',
-      comment:
-        'The renderer imports the API types (core/api/) and pure helpers, never the engine. A warning until the ' +
-        'scenes/clips and subtitles panels stop importing core/clips/index.ts and core/subtitles/{checks,io}.ts (issue 14).',
-      severity: 'warn',
+      comment: 'The renderer imports the API types (core/api/) only, never the engine (eslint also requires `import type`).',
+      severity: 'error',
       from: { path: '^renderer/' },
-      to: { path: '^(core|electron)/', pathNot: ['^core/api/', contractTypes, '^core/util/fraction\\.ts$', '^core/media/targets\\.ts$'] },
+      to: { path: '^(core|electron)/', pathNot: ['^core/api/'] },
     },
   ],
   options: {

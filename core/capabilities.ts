@@ -29,11 +29,11 @@ export const capabilities = [
   review,
   timedMasks,
   anonymize,
+  audioCapability,
+  convertCapability,
   scenes,
   clips,
   similar,
-  audioCapability,
-  convertCapability,
   subtitles,
 ] as const satisfies readonly Capability[];
 

@@ -8,7 +8,7 @@ import { getVideoRow, getVideoSummary, resolveVideoRef } from '../library/videos
 import { FramewiseError, type SerializedError } from '../util/errors.js';
 import { anonymizeOutputSchema, assertSomethingToAnonymize, prepareAnonymization, reapAbandonedExports, resolveOutputPath } from './job.js';
 import { sourceOverridesSchema } from './sources.js';
-import { anonymizeOptionsSchema, timedMaskSchema, type AnonymizationPlan } from './types.js';
+import { anonymizeOptionsSchema, timedMaskSchema, upgradeStoredPlan, type AnonymizationPlan } from './types.js';
 import type { VerificationResult } from './verify.js';
 
 /** One anonymization export as recorded in the audit trail (who, when, plan, verification, output hash). */
@@ -118,7 +118,7 @@ export const anonymizeCommands = {
         outputSha256: r.output_sha256,
         outputSize: r.output_size,
         options: parse(r.options_json),
-        plan: parse(r.plan_json),
+        plan: upgradeStoredPlan(parse(r.plan_json)) as AnonymizationPlan | null,
         verification: parse(r.verification_json),
         command: parse<string[]>(r.command_json),
         error: parse<SerializedError>(r.error_json),

@@ -6,13 +6,14 @@ import { anonymizeJob, reapAbandonedExports } from './job.js';
 import { anonymizeExportsMigration } from './migrations/0040-anonymization-exports.js';
 import { exportCommandMigration } from './migrations/0041-export-command.js';
 import { sealedExportsSubtitlesFoldersMigration } from './migrations/0042-sealed-exports-subtitles-folders.js';
+import { frameRangeNamesMigration } from './migrations/0043-frame-range-names.js';
 
 /** Anonymization: plan, mask, one-pass render to a temp file, verify, export audit. */
 export const anonymize = defineCapability({
   name: 'anonymize',
   commands: anonymizeCommands,
   jobKinds: [anonymizeJob],
-  migrations: [anonymizeExportsMigration, exportCommandMigration, sealedExportsSubtitlesFoldersMigration],
+  migrations: [anonymizeExportsMigration, exportCommandMigration, sealedExportsSubtitlesFoldersMigration, frameRangeNamesMigration],
   cli: [anonymizeCommand, exportsCommand],
   // A crashed export's unverified partial output is removed at the next start of any Framewise process.
   cleanups: [{ name: 'anonymize partial outputs', run: reapAbandonedExports }],

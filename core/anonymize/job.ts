@@ -24,6 +24,7 @@ import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
 import {
   anonymizeOptionsSchema,
   timedMaskSchema,
+  upgradeStoredPlan,
   type AnonymizationPlan,
   type AnonymizeOptions,
   type Rect,
@@ -61,7 +62,11 @@ export const anonymizeJobInputSchema = z
 export type AnonymizeJobInput = z.infer<typeof anonymizeJobInputSchema>;
 
 const verificationSchema = z.custom<VerificationResult>((v) => typeof v === 'object' && v !== null && 'ok' in v);
-const planSchema = z.custom<AnonymizationPlan>((v) => typeof v === 'object' && v !== null && 'version' in v);
+// Job outputs stored before frame ranges were named startFrame/endFrame are read in today's shape.
+const planSchema = z.preprocess(
+  upgradeStoredPlan,
+  z.custom<AnonymizationPlan>((v) => typeof v === 'object' && v !== null && 'version' in v),
+) as unknown as z.ZodType<AnonymizationPlan, AnonymizationPlan>;
 
 export const anonymizeJobOutputSchema = z.object({
   exportId: z.number().int(),
@@ -91,7 +96,7 @@ export interface Prepared {
 async function exactFrameCount(services: Services, video: VideoRow, signal?: AbortSignal): Promise<number> {
   if (video.frame_count !== null && video.frame_count > 0) return video.frame_count;
   const { frames } = await countFrames(services.ffmpeg, video.path, signal ? { signal } : {});
-  return frames || video.frame_count_estimate || Math.round(video.duration * ((video.fps_num ?? 25) / (video.fps_den ?? 1)));
+  return frames || bestFrameCount({ ...video, frame_count: null }, { num: video.fps_num ?? 25, den: video.fps_den ?? 1 });
 }
 
 /** Everything up to the plan: sources, options, gate. Shared by the plan preview and the job. */

@@ -4,6 +4,7 @@ import type {
   AnonymizeOptions,
   PlanWarningCode,
   EndoscopeRegion,
+  FrameRange,
   PatientFields,
   Rect,
   PlanSegment,
@@ -58,29 +59,29 @@ function evenInside(r: Rect): Rect {
   return { x, y, width, height };
 }
 
-/** Merge half-open ranges (sorted, overlapping or touching ranges joined). */
-export function mergeRanges(ranges: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
-  const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
-  const out: Array<{ start: number; end: number }> = [];
+/** Merge half-open frame ranges (sorted, overlapping or touching ranges joined). */
+export function mergeRanges(ranges: FrameRange[]): FrameRange[] {
+  const sorted = ranges.filter((r) => r.endFrame > r.startFrame).sort((a, b) => a.startFrame - b.startFrame);
+  const out: FrameRange[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
-    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
-    else out.push({ start: r.start, end: r.end });
+    if (last && r.startFrame <= last.endFrame) last.endFrame = Math.max(last.endFrame, r.endFrame);
+    else out.push({ startFrame: r.startFrame, endFrame: r.endFrame });
   }
   return out;
 }
 
-/** The complement of merged ranges within [0, total). */
-export function complementRanges(removed: Array<{ start: number; end: number }>, total: number): Array<{ start: number; end: number }> {
-  const kept: Array<{ start: number; end: number }> = [];
+/** The complement of merged frame ranges within [0, total). */
+export function complementRanges(removed: FrameRange[], total: number): FrameRange[] {
+  const kept: FrameRange[] = [];
   let at = 0;
   for (const r of mergeRanges(removed)) {
-    if (r.start > at) kept.push({ start: at, end: Math.min(r.start, total) });
-    at = Math.max(at, r.end);
+    if (r.startFrame > at) kept.push({ startFrame: at, endFrame: Math.min(r.startFrame, total) });
+    at = Math.max(at, r.endFrame);
     if (at >= total) break;
   }
-  if (at < total) kept.push({ start: at, end: total });
-  return kept.filter((k) => k.end > k.start);
+  if (at < total) kept.push({ startFrame: at, endFrame: total });
+  return kept.filter((k) => k.endFrame > k.startFrame);
 }
 
 /**
@@ -130,12 +131,12 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   const timed: TimedMask[] = [];
   for (const m of inputs.timedMasks ?? []) {
     const rect = clipRect(m.rect, width, height);
-    const start = Math.max(0, Math.min(frameCount, m.start));
-    const end = Math.max(0, Math.min(frameCount, m.end));
-    if (!rect || end <= start) continue;
-    timed.push({ start, end, rect, source: m.source });
+    const startFrame = Math.max(0, Math.min(frameCount, m.startFrame));
+    const endFrame = Math.max(0, Math.min(frameCount, m.endFrame));
+    if (!rect || endFrame <= startFrame) continue;
+    timed.push({ startFrame, endFrame, rect, source: m.source });
   }
-  timed.sort((a, b) => a.start - b.start || a.end - b.end || a.rect.y - b.rect.y || a.rect.x - b.rect.x);
+  timed.sort((a, b) => a.startFrame - b.startFrame || a.endFrame - b.endFrame || a.rect.y - b.rect.y || a.rect.x - b.rect.x);
   if (!region && boxes.length === 0 && timed.length === 0) {
     warn('nothing_masked', 'Nothing is masked: no endoscope region and no text boxes. Only cuts, audio and metadata are anonymized.');
   }
@@ -151,19 +152,19 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   const ignoredSegments: AnonymizationPlan['ignoredSegments'] = [];
   for (const s of inputs.segments) {
     if (!labels.has(s.label)) continue;
-    const start = Math.max(0, Math.min(frameCount, s.startFrame));
-    const end = Math.max(0, Math.min(frameCount, s.endFrame));
-    if (end <= start) {
-      ignoredSegments.push({ start: s.startFrame, end: s.endFrame, label: s.label, reason: 'outside the video' });
+    const startFrame = Math.max(0, Math.min(frameCount, s.startFrame));
+    const endFrame = Math.max(0, Math.min(frameCount, s.endFrame));
+    if (endFrame <= startFrame) {
+      ignoredSegments.push({ startFrame: s.startFrame, endFrame: s.endFrame, label: s.label, reason: 'outside the video' });
       continue;
     }
     if (!s.validated && !options.allowUnreviewed) {
-      ignoredSegments.push({ start, end, label: s.label, reason: 'not reviewed' });
+      ignoredSegments.push({ startFrame, endFrame, label: s.label, reason: 'not reviewed' });
       continue;
     }
-    used.push({ start, end, label: s.label, validated: s.validated });
+    used.push({ startFrame, endFrame, label: s.label, validated: s.validated });
   }
-  used.sort((a, b) => a.start - b.start || a.end - b.end);
+  used.sort((a, b) => a.startFrame - b.startFrame || a.endFrame - b.endFrame);
   if (ignoredSegments.some((s) => s.reason === 'not reviewed')) {
     warn(
       'unreviewed_not_removed',
@@ -175,7 +176,7 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   const removed = options.outside === 'cut' ? used : [];
   const blacked = options.outside === 'black' ? used : [];
   const kept = complementRanges(removed, frameCount);
-  const keptFrames = kept.reduce((n, k) => n + (k.end - k.start), 0);
+  const keptFrames = kept.reduce((n, k) => n + (k.endFrame - k.startFrame), 0);
   if (keptFrames <= 0) throw new FramewiseError('usage', 'Every frame would be removed: nothing is left to export');
 
   const hasAudio = video.audioStreams > 0;

@@ -72,7 +72,7 @@ export async function scanSourceForText(o: {
     step: sampling.step,
     frameCount: plan.input.frameCount,
     reader: o.reader,
-    skip: (f) => dropped.some((r) => f >= r.start && f < r.end),
+    skip: (f) => dropped.some((r) => f >= r.startFrame && f < r.endFrame),
     prepare: (f) => blackOut(f, hidden),
     roi: () => roi,
     ...(o.signal ? { signal: o.signal } : {}),

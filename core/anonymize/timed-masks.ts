@@ -84,7 +84,7 @@ export function masksFromSightings(sightings: Sighting[], o: MaskFromSightingsOp
   const source = o.source ?? 'scan';
   const out: TimedMask[] = [];
   const pad = (r: Rect) => grow(r, o.margin ?? Math.max(6, Math.round(r.height * 0.3)), o.width, o.height);
-  const clip = (start: number, end: number) => ({ start: Math.max(0, start), end: Math.min(o.frameCount, end) });
+  const clip = (start: number, end: number) => ({ startFrame: Math.max(0, start), endFrame: Math.min(o.frameCount, end) });
   for (const track of tracksOf(sightings, step)) {
     const parts: TimedMask[] = [];
     const first = track[0]!;
@@ -98,20 +98,20 @@ export function masksFromSightings(sightings: Sighting[], o: MaskFromSightingsOp
     parts.push({ ...clip(last.frame, last.frame + step), rect: pad(last.box), source });
     // Join parts that stay (nearly) in place.
     for (const p of parts) {
-      if (p.end <= p.start) continue;
+      if (p.endFrame <= p.startFrame) continue;
       const prev = out[out.length - 1];
-      if (prev && prev.source === source && p.start <= prev.end && rectIou(prev.rect, p.rect) >= 0.7) {
-        prev.end = Math.max(prev.end, p.end);
+      if (prev && prev.source === source && p.startFrame <= prev.endFrame && rectIou(prev.rect, p.rect) >= 0.7) {
+        prev.endFrame = Math.max(prev.endFrame, p.endFrame);
         prev.rect = unionRect(prev.rect, p.rect);
       } else out.push({ ...p, rect: { ...p.rect } });
     }
   }
-  return out.sort((a, b) => a.start - b.start || a.rect.y - b.rect.y || a.rect.x - b.rect.x);
+  return out.sort((a, b) => a.startFrame - b.startFrame || a.rect.y - b.rect.y || a.rect.x - b.rect.x);
 }
 
 /** The timed masks active on a source frame. */
 export function activeMasks(masks: TimedMask[], frame: number): TimedMask[] {
-  return masks.filter((m) => frame >= m.start && frame < m.end);
+  return masks.filter((m) => frame >= m.startFrame && frame < m.endFrame);
 }
 
 /**

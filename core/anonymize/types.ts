@@ -3,7 +3,8 @@ import type { Segment } from '../segments/types.js';
 
 /**
  * Inputs and results of anonymization as data (validated at the boundary, stored with every export).
- * Coordinates are in pixels of the decoded (stored) frame; frame ranges are half-open [start, end).
+ * Coordinates are in pixels of the decoded (stored) frame; frame ranges are half-open [startFrame, endFrame)
+ * (source frame numbers), seconds are `start`/`end` (as everywhere in Framewise).
  */
 export const rectSchema = z
   .object({
@@ -52,20 +53,32 @@ export const segmentSchema = z
   .refine((s) => s.endFrame > s.startFrame, 'segment end must be after start') satisfies z.ZodType<PlanSegment>;
 
 /**
+ * Plans, masks and job inputs stored before frame ranges were named `startFrame`/`endFrame` used `start`/`end`
+ * (frame numbers): rename them when read. A value that already has `startFrame` is left as it is.
+ */
+export function upgradeFrameRange(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || 'startFrame' in v || !('start' in v)) return v;
+  const { start, end, ...rest } = v as { start: unknown; end?: unknown } & Record<string, unknown>;
+  return { startFrame: start, endFrame: end, ...rest };
+}
+
+/**
  * A mask shown only during a frame range (half-open, source frame numbers): text that appears inside the
  * kept image mid-video (found by the text scan, by verification, or drawn by the reviewer). Filled or strongly
  * blurred, as the plan's mask style says; their rectangles carry a margin around the text.
  */
-export const timedMaskSchema = z
+const timedMaskObject = z
   .object({
-    start: z.number().int().nonnegative(),
-    end: z.number().int().positive(),
+    startFrame: z.number().int().nonnegative(),
+    endFrame: z.number().int().positive(),
     rect: rectSchema,
     source: z.enum(['scan', 'verify', 'manual']),
   })
   .strict()
-  .refine((m) => m.end > m.start, 'mask end must be after start');
-export type TimedMask = z.infer<typeof timedMaskSchema>;
+  .refine((m) => m.endFrame > m.startFrame, 'mask end must be after start');
+export type TimedMask = z.infer<typeof timedMaskObject>;
+/** Also reads the `start`/`end` shape of masks in job inputs stored before the rename (`upgradeFrameRange`). */
+export const timedMaskSchema = z.preprocess(upgradeFrameRange, timedMaskObject) as unknown as z.ZodType<TimedMask, TimedMask>;
 
 /** Patient values, named as everywhere (`PATIENT_FIELDS` in core/patient/fields.ts: snake_case identifiers). */
 export const patientFieldsSchema = z
@@ -123,6 +136,12 @@ export interface VideoFacts {
   audioStreams: number;
 }
 
+/** Source frames [startFrame, endFrame), half-open. */
+export interface FrameRange {
+  startFrame: number;
+  endFrame: number;
+}
+
 export interface MaskPlan {
   /** Everything outside the region is black (null = no region known: the whole frame is kept). */
   region: EndoscopeRegion | null;
@@ -141,18 +160,18 @@ export interface AnonymizationPlan {
   crop: Rect | null;
   output: { width: number; height: number; codec: 'h264' | 'hevc'; preset: QualityPreset };
   /** Half-open frame ranges removed from the output (outside = cut). */
-  removed: Array<{ start: number; end: number; label: string; validated: boolean }>;
+  removed: Array<FrameRange & { label: string; validated: boolean }>;
   /** Half-open frame ranges turned black (outside = black). */
-  blacked: Array<{ start: number; end: number; label: string; validated: boolean }>;
+  blacked: Array<FrameRange & { label: string; validated: boolean }>;
   /** Half-open frame ranges kept, in order. */
-  kept: Array<{ start: number; end: number }>;
+  kept: FrameRange[];
   keptFrames: number;
   /** Seconds. */
   expectedDuration: number;
   /** mutedSpeech: source seconds muted because speech was detected there (mode muteSpeech). */
   audio: { keep: boolean; reason: string; mutedSpeech?: Array<{ start: number; end: number }> };
   /** Segments not used (e.g. unreviewed), for the user to see. */
-  ignoredSegments: Array<{ start: number; end: number; label: string; reason: string }>;
+  ignoredSegments: Array<FrameRange & { label: string; reason: string }>;
   warnings: string[];
   /** The same warnings as codes (for translated text); absent in plans stored before it existed. */
   warningCodes?: PlanWarningCode[];
@@ -161,3 +180,21 @@ export interface AnonymizationPlan {
 /** Why a plan warns (one per entry of `warnings`). */
 export type PlanWarningCode =
   'no_region' | 'nothing_masked' | 'patient_unknown' | 'patient_unverified' | 'unreviewed_not_removed' | 'unreviewed_used' | 'audio_kept';
+
+/**
+ * A plan as stored (export audit, job outputs): plans stored before frame ranges were named
+ * `startFrame`/`endFrame` (migration 43 rewrites the export audit; sealed job outputs are upgraded here) are
+ * read in today's shape. Speech seconds (`audio.mutedSpeech`) keep `start`/`end`.
+ */
+export function upgradeStoredPlan(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const p = raw as Record<string, unknown>;
+  const ranges = (v: unknown) => (Array.isArray(v) ? v.map(upgradeFrameRange) : v);
+  const out: Record<string, unknown> = { ...p };
+  for (const key of ['removed', 'blacked', 'kept', 'ignoredSegments']) if (key in p) out[key] = ranges(p[key]);
+  const masks = p['masks'];
+  if (typeof masks === 'object' && masks !== null && 'timed' in masks) {
+    out['masks'] = { ...masks, timed: ranges((masks as { timed: unknown }).timed) };
+  }
+  return out;
+}

@@ -101,12 +101,12 @@ function tagValueAllowed(key: string, value: string): boolean {
 export function outputToSourceFrame(plan: AnonymizationPlan, outFrame: number): number {
   let left = outFrame;
   for (const k of plan.kept) {
-    const len = k.end - k.start;
-    if (left < len) return k.start + left;
+    const len = k.endFrame - k.startFrame;
+    if (left < len) return k.startFrame + left;
     left -= len;
   }
   const last = plan.kept[plan.kept.length - 1];
-  return last ? last.end - 1 : outFrame;
+  return last ? last.endFrame - 1 : outFrame;
 }
 
 /** Per output pixel: hidden (1) or not (0) — the static mask plus blurred boxes, in output coordinates. */
@@ -141,7 +141,7 @@ function hiddenFraction(map: ReturnType<typeof hiddenMap>, box: Rect): number {
 /** The share of `box` hidden on output frame `outFrame` (static mask, timed masks, blacked-out segments). */
 export function hiddenShare(plan: AnonymizationPlan, map: ReturnType<typeof hiddenMap>, box: Rect, outFrame: number): number {
   const srcFrame = outputToSourceFrame(plan, outFrame);
-  if (plan.blacked.some((b) => srcFrame >= b.start && srcFrame < b.end)) return 1;
+  if (plan.blacked.some((b) => srcFrame >= b.startFrame && srcFrame < b.endFrame)) return 1;
   const timed = activeMasks(plan.masks.timed ?? [], srcFrame).map((m) => {
     const c = plan.crop ?? { x: 0, y: 0 };
     return { x: m.rect.x - c.x, y: m.rect.y - c.y, width: m.rect.width, height: m.rect.height };
@@ -242,11 +242,7 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
   const t0 = Date.now();
   const plan = o.plan;
   const findings: VerificationFinding[] = [];
-  const { stdout } = await o.ffmpeg.ffprobe(
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', o.file],
-    o.signal ? { signal: o.signal } : {},
-  );
-  const probe = probeSchema.parse(JSON.parse(stdout));
+  const probe = probeSchema.parse(await o.ffmpeg.probeJson(o.file, o.signal));
   const streams = probe.streams.map((s) => ({ type: s.codec_type ?? 'unknown', codec: s.codec_name ?? null }));
   const videos = probe.streams.filter((s) => s.codec_type === 'video');
   const audios = probe.streams.filter((s) => s.codec_type === 'audio');

@@ -2,6 +2,7 @@ import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { streamAudioPcm } from '../ffmpeg/audio-pcm.js';
 import { detectSpeech } from '../speech/vad.js';
 import { speechOptionsSchema, type SpeechOptions } from '../speech/segments.js';
+import { bestFrameCount } from '../library/videos.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { loudTicks, runsOf, TickPeakMeter, type LoudnessOptions } from './loudness.js';
@@ -34,8 +35,8 @@ const AUDIO_ONLY_FPS: Fraction = { num: 30, den: 1 };
 
 export function gridOf(info: MediaInfo): { fps: Fraction; frameCount: number } {
   const fps = info.video && info.fps && info.fps.num > 0 ? info.fps : AUDIO_ONLY_FPS;
-  const frameCount =
-    info.video && info.frameCountEstimate ? info.frameCountEstimate : Math.max(1, Math.round((info.duration * fps.num) / fps.den));
+  const estimate = info.video ? info.frameCountEstimate || null : null;
+  const frameCount = bestFrameCount({ frame_count: null, frame_count_estimate: estimate, duration: info.duration }, fps, 1);
   return { fps, frameCount };
 }
 

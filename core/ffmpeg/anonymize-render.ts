@@ -90,14 +90,16 @@ export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'
   const chain: string[] = [];
   // Black-out segments: decided on the original frame numbers, so before any frame is dropped.
   for (const b of plan.blacked) {
-    chain.push(`drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,${b.start},${b.end - 1})'`);
+    chain.push(`drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,${b.startFrame},${b.endFrame - 1})'`);
   }
   // Timed masks (text that appears mid-video): filled boxes for their source frame range, before any cut.
   const timed = opts.unsafeDisableMasks ? [] : (plan.masks.timed ?? []);
   if (plan.masks.style === 'fill') {
     for (const m of timed) {
       const r = m.rect;
-      chain.push(`drawbox=x=${r.x}:y=${r.y}:w=${r.width}:h=${r.height}:color=black:t=fill:enable='between(n,${m.start},${m.end - 1})'`);
+      chain.push(
+        `drawbox=x=${r.x}:y=${r.y}:w=${r.width}:h=${r.height}:color=black:t=fill:enable='between(n,${m.startFrame},${m.endFrame - 1})'`,
+      );
     }
   } else if (timed.length) {
     // Strongly blurred instead, each for its range (n is still the source frame number: before any cut).
@@ -110,14 +112,14 @@ export function videoGraph(plan: AnonymizationPlan, mask: RenderArgsInput['mask'
     cur = blurBoxes(
       parts,
       cur,
-      timed.map((m) => ({ rect: m.rect, enable: `between(n,${m.start},${m.end - 1})` })),
+      timed.map((m) => ({ rect: m.rect, enable: `between(n,${m.startFrame},${m.endFrame - 1})` })),
       { width: plan.input.width, height: plan.input.height },
       next,
       't',
     );
   }
   if (plan.removed.length) {
-    const cond = plan.removed.map((r) => `between(n,${r.start},${r.end - 1})`).join('+');
+    const cond = plan.removed.map((r) => `between(n,${r.startFrame},${r.endFrame - 1})`).join('+');
     chain.push(`select='not(${cond})'`);
     chain.push(`setpts=N*${fps.den}/(${fps.num}*TB)`);
   }
@@ -165,7 +167,7 @@ export function audioGraph(plan: AnonymizationPlan): string[] {
     src = '[aspeechmuted]';
   }
   if (plan.blacked.length) {
-    const cond = plan.blacked.map((b) => `between(t,${sec(b.start, fps)},${sec(b.end, fps)})`).join('+');
+    const cond = plan.blacked.map((b) => `between(t,${sec(b.startFrame, fps)},${sec(b.endFrame, fps)})`).join('+');
     parts.push(`${src}volume=0:enable='${cond}'[amuted]`);
     src = '[amuted]';
   }
@@ -176,12 +178,14 @@ export function audioGraph(plan: AnonymizationPlan): string[] {
   const kept = plan.kept;
   if (kept.length === 1) {
     const k = kept[0]!;
-    parts.push(`${src}atrim=start=${sec(k.start, fps)}:end=${sec(k.end, fps)},asetpts=PTS-STARTPTS[aout]`);
+    parts.push(`${src}atrim=start=${sec(k.startFrame, fps)}:end=${sec(k.endFrame, fps)},asetpts=PTS-STARTPTS[aout]`);
     return parts;
   }
   const labels = kept.map((_, i) => `[as${i}]`);
   parts.push(`${src}asplit=${kept.length}${labels.join('')}`);
-  kept.forEach((k, i) => parts.push(`${labels[i]}atrim=start=${sec(k.start, fps)}:end=${sec(k.end, fps)},asetpts=PTS-STARTPTS[ak${i}]`));
+  kept.forEach((k, i) =>
+    parts.push(`${labels[i]}atrim=start=${sec(k.startFrame, fps)}:end=${sec(k.endFrame, fps)},asetpts=PTS-STARTPTS[ak${i}]`),
+  );
   parts.push(`${kept.map((_, i) => `[ak${i}]`).join('')}concat=n=${kept.length}:v=0:a=1[aout]`);
   return parts;
 }

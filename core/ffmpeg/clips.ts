@@ -5,6 +5,7 @@
 import type { Ffmpeg } from './index.js';
 import { concatInput } from './concat.js';
 import { firstVideoOnly } from './args.js';
+import { countFrames } from './ops.js';
 
 const SEEK_EPSILON = 0.25;
 
@@ -148,12 +149,9 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
   ];
 }
 
-/** Frames of the first video stream (packets counted, no decoding) and whether it decodes without an error. */
+/** Frames of the first video stream (THE frame count: `countFrames`) and whether it decodes without an error. */
 export async function checkDecodes(ffmpeg: Ffmpeg, file: string, signal?: AbortSignal): Promise<{ packets: number; clean: boolean }> {
-  const { stdout } = await ffmpeg.ffprobe(
-    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file],
-    signal ? { signal } : {},
-  );
+  const { frames } = await countFrames(ffmpeg, file, signal ? { signal } : {});
   const { stderr } = await ffmpeg.run(['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'null', '-'], signal ? { signal } : {});
-  return { packets: Number(stdout.trim()), clean: stderr.trim() === '' };
+  return { packets: frames, clean: stderr.trim() === '' };
 }

@@ -1,7 +1,7 @@
 import { resolveFfmpegTools, type FfmpegTools } from './binaries.js';
 import type { FfmpegFeatures } from './features.js';
 import { startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
-import { probeFile, type MediaInfo } from './probe.js';
+import { probeFile, probeFileJson, type MediaInfo } from './probe.js';
 
 export type { FfmpegTools, MediaInfo, StartOptions, RunningProcess };
 export type { ToolBinary, BinarySource } from './binaries.js';
@@ -27,6 +27,11 @@ export class Ffmpeg {
 
   probe(file: string, signal?: AbortSignal): Promise<MediaInfo> {
     return probeFile(this.tools.ffprobe.path, file, signal);
+  }
+
+  /** ffprobe's own JSON of the file: format, streams and chapters, unparsed. */
+  probeJson(file: string, signal?: AbortSignal): Promise<unknown> {
+    return probeFileJson(this.tools.ffprobe.path, file, signal);
   }
 
   /** Start ffmpeg (`-hide_banner -nostdin -y` are always added). */

@@ -254,6 +254,23 @@ export async function probeFile(ffprobe: string, file: string, signal?: AbortSig
 }
 
 /**
+ * The container, its streams (with dispositions and tags) and its chapters as ffprobe reports them, unparsed:
+ * for checks that look at what `probeFile` leaves out (the anonymization's verification of its output).
+ */
+export async function probeFileJson(ffprobe: string, file: string, signal?: AbortSignal): Promise<unknown> {
+  const { stdout } = await runProcess(
+    ffprobe,
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', file],
+    signal ? { signal } : {},
+  );
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new FramewiseError('not_media', `${file}: ffprobe returned no readable metadata`);
+  }
+}
+
+/**
  * Containers such as Matroska report no average frame rate of their own, so ffprobe's avg/r rates agree even
  * for variable-frame-rate video. Read the first packets' timestamps (no decoding) and look at the spacing.
  */

@@ -112,12 +112,13 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       .where('owner_runner', '=', this.runnerId)
       .where('state', '=', 'queued')
       .execute()
-      .catch(() => undefined);
+      .catch((err: unknown) => this.log.warn({ err: errorForLog(err) }, 'could not release queued jobs at stop'));
+    // A row left behind is harmless (its heartbeat expires and other runners ignore it), but never silently.
     await runnersOf(this.db)
       .deleteFrom('job_runners')
       .where('id', '=', this.runnerId)
       .execute()
-      .catch(() => undefined);
+      .catch((err: unknown) => this.log.warn({ err: errorForLog(err) }, 'could not remove this runner at stop'));
   }
 
   /** Run only the jobs this process owns or waits on (a one-shot CLI command); call before `start`. */

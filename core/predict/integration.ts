@@ -54,7 +54,7 @@ export async function resolveRoi(
 
 /**
  * Prediction's contribution to anonymization, in the shape of its source providers
- * (`segments: [{ start, end, label, validated }]`, half-open frame ranges); used by `anonymize/providers/predict.ts`.
+ * (`segments: [{ startFrame, endFrame, label, validated }]`, half-open frame ranges); used by `anonymize/providers/predict.ts`.
  */
 export async function predictionAnonymizationSource(
   services: Pick<Services, 'db'>,

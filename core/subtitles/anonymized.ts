@@ -7,15 +7,23 @@
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
+import { upgradeStoredPlan, type FrameRange } from '../anonymize/types.js';
 import type { Cue } from './types.js';
 
-const planShape = z
-  .object({ input: z.object({ fps: z.string() }).loose(), kept: z.array(z.object({ start: z.number(), end: z.number() })) })
-  .loose();
+const planShape = z.preprocess(
+  upgradeStoredPlan,
+  z
+    .object({
+      input: z.object({ fps: z.string() }).loose(),
+      kept: z.array(z.object({ startFrame: z.number().int().nonnegative(), endFrame: z.number().int().nonnegative() })),
+    })
+    .loose(),
+);
 
 export interface AnonymizedSource {
   path: string;
-  kept: Array<{ start: number; end: number }>;
+  /** Source frames [startFrame, endFrame) the export kept, in order. */
+  kept: FrameRange[];
   fps: { num: number; den: number };
 }
 
@@ -32,17 +40,13 @@ export async function anonymizedSource(s: Pick<Services, 'db'>, videoId: number,
 }
 
 /** Map cues onto the output timeline of kept frame ranges: cut parts disappear, a cue across a cut splits. */
-export function mapThroughKept(
-  cues: readonly Cue[],
-  kept: ReadonlyArray<{ start: number; end: number }>,
-  fps: { num: number; den: number },
-): Cue[] {
+export function mapThroughKept(cues: readonly Cue[], kept: readonly FrameRange[], fps: { num: number; den: number }): Cue[] {
   const ms = (frame: number) => Math.floor((frame * 1000 * fps.den) / fps.num);
   const out: Cue[] = [];
   let offset = 0;
   for (const k of kept) {
-    const a = ms(k.start);
-    const b = ms(k.end);
+    const a = ms(k.startFrame);
+    const b = ms(k.endFrame);
     for (const c of cues) {
       const s = Math.max(c.startMs, a);
       const e = Math.min(c.endMs, b);

@@ -54,8 +54,8 @@ export async function listTimedMasks(db: AnyDb, videoId: number): Promise<TimedM
     .orderBy('id')
     .execute();
   return rows.map((r) => ({
-    start: r.start_frame,
-    end: r.end_frame,
+    startFrame: r.start_frame,
+    endFrame: r.end_frame,
     rect: { x: r.x, y: r.y, width: r.width, height: r.height },
     source: r.source,
   }));
@@ -96,8 +96,8 @@ export async function replaceTimedMasks(
         .values({
           id: null,
           video_id: videoId,
-          start_frame: m.start,
-          end_frame: m.end,
+          start_frame: m.startFrame,
+          end_frame: m.endFrame,
           x: m.rect.x,
           y: m.rect.y,
           width: m.rect.width,

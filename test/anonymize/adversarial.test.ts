@@ -30,7 +30,7 @@ const fps = adversarial.fps;
 const covered = (plan: AnonymizationPlan, t0: number, t1: number) => {
   // Every frame of the event has at least one timed mask.
   for (let f = Math.ceil(t0 * fps); f < Math.floor(t1 * fps); f++) {
-    if (!plan.masks.timed.some((m) => f >= m.start && f < m.end)) return `frame ${f} has no timed mask`;
+    if (!plan.masks.timed.some((m) => f >= m.startFrame && f < m.endFrame)) return `frame ${f} has no timed mask`;
   }
   return null;
 };
@@ -66,7 +66,7 @@ test('text appearing mid-video inside the image: scanned, masked for its time ra
     for (const e of adversarial.events) assert.equal(covered(res.plan, e.start, e.end), null, `${e.what} is masked over its whole range`);
     // Time-ranged masks, not the whole image: at 1 s (no inserted text; only texture the detector may take for
     // text) most of the image stays visible.
-    const at1 = res.plan.masks.timed.filter((m) => m.start <= 1 * fps && m.end > 1 * fps);
+    const at1 = res.plan.masks.timed.filter((m) => m.startFrame <= 1 * fps && m.endFrame > 1 * fps);
     const masked = at1.reduce((a, m) => a + m.rect.width * m.rect.height, 0);
     assert.ok(masked < 0.15 * endo.region.rect.width * endo.region.rect.height, `masked at 1 s: ${masked} px²`);
     // The plan is listed for the export dialog / timeline, and stored in the library.

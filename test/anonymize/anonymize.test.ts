@@ -88,7 +88,7 @@ test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR 
     assert.equal(rec?.state, 'verified');
     assert.equal(rec?.who, 'dr-test');
     assert.equal(rec?.outputSha256, res.sha256);
-    assert.equal(rec?.plan?.removed[0]?.start, endo.outside.startFrame);
+    assert.equal(rec?.plan?.removed[0]?.startFrame, endo.outside.startFrame);
     assert.equal(rec?.verification?.ok, true);
     assert.ok(!JSON.stringify(rec).includes('Müller'), 'the audit trail carries no patient value');
     // The audit keeps the render's command line exactly as run: the binary, the start options, then the
@@ -363,11 +363,11 @@ test('segments come from the library (prediction/review): validated ones are cut
     const p = await core.call<'anonymize.plan'>('anonymize.plan', { video: videoId, overrides: noSegments });
     assert.equal(p.origin.segments, 'segments');
     assert.deepEqual(
-      p.plan.removed.map((r) => [r.start, r.end]),
+      p.plan.removed.map((r) => [r.startFrame, r.endFrame]),
       [[125, 175]],
     );
     assert.deepEqual(
-      p.plan.ignoredSegments.map((r) => [r.start, r.end, r.reason]),
+      p.plan.ignoredSegments.map((r) => [r.startFrame, r.endFrame, r.reason]),
       [[250, 275, 'not reviewed']],
     );
     const all = await core.call<'anonymize.plan'>('anonymize.plan', {
@@ -376,7 +376,7 @@ test('segments come from the library (prediction/review): validated ones are cut
       options: { allowUnreviewed: true },
     });
     assert.deepEqual(
-      all.plan.removed.map((r) => [r.start, r.end]),
+      all.plan.removed.map((r) => [r.startFrame, r.endFrame]),
       [
         [125, 175],
         [250, 275],

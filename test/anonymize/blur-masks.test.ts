@@ -20,7 +20,7 @@ import { ocrEverySecond, patientStringsIn } from './independent-ocr.js';
  * treats a blurred mask exactly as a filled one (text read inside it is a finding).
  */
 const execFileAsync = promisify(execFile);
-const timedMask = { start: 50, end: 88, rect: { x: 333, y: 161, width: 241, height: 41 }, source: 'scan' as const };
+const timedMask = { startFrame: 50, endFrame: 88, rect: { x: 333, y: 161, width: 241, height: 41 }, source: 'scan' as const };
 
 function planWith(options: AnonymizeOptionsInput) {
   return computePlan({
@@ -110,7 +110,7 @@ test('adversarial clip with --mask-style blur: masked by blurring for each text 
     const fps = adversarial.fps;
     const annotation = adversarial.events[0]!;
     const mid = (annotation.start + annotation.end) / 2;
-    const masks = res.plan.masks.timed.filter((m) => m.start <= mid * fps && m.end > mid * fps);
+    const masks = res.plan.masks.timed.filter((m) => m.startFrame <= mid * fps && m.endFrame > mid * fps);
     assert.ok(masks.length > 0, 'the annotation has a time-ranged mask');
     // Blurred, not filled: the area under the mask still shows the (lit) picture.
     const biggest = masks.reduce((a, m) => (m.rect.width * m.rect.height > a.rect.width * a.rect.height ? m : a));

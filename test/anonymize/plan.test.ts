@@ -23,38 +23,38 @@ function inputs(over: Partial<PlanInputs> = {}, opts: AnonymizeOptionsInput = {}
 test('ranges: merge and complement are half-open and exact', () => {
   assert.deepEqual(
     mergeRanges([
-      { start: 5, end: 10 },
-      { start: 0, end: 2 },
-      { start: 10, end: 12 },
-      { start: 11, end: 11 },
+      { startFrame: 5, endFrame: 10 },
+      { startFrame: 0, endFrame: 2 },
+      { startFrame: 10, endFrame: 12 },
+      { startFrame: 11, endFrame: 11 },
     ]),
     [
-      { start: 0, end: 2 },
-      { start: 5, end: 12 },
+      { startFrame: 0, endFrame: 2 },
+      { startFrame: 5, endFrame: 12 },
     ],
   );
   assert.deepEqual(
     complementRanges(
       [
-        { start: 0, end: 2 },
-        { start: 5, end: 12 },
+        { startFrame: 0, endFrame: 2 },
+        { startFrame: 5, endFrame: 12 },
       ],
       20,
     ),
     [
-      { start: 2, end: 5 },
-      { start: 12, end: 20 },
+      { startFrame: 2, endFrame: 5 },
+      { startFrame: 12, endFrame: 20 },
     ],
   );
-  assert.deepEqual(complementRanges([{ start: 18, end: 40 }], 20), [{ start: 0, end: 18 }]);
+  assert.deepEqual(complementRanges([{ startFrame: 18, endFrame: 40 }], 20), [{ startFrame: 0, endFrame: 18 }]);
 });
 
 test('plan: validated outside segment is cut; duration = original − removed', () => {
   const plan = computePlan(inputs());
-  assert.deepEqual(plan.removed, [{ start: 125, end: 175, label: 'outside', validated: true }]);
+  assert.deepEqual(plan.removed, [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }]);
   assert.deepEqual(plan.kept, [
-    { start: 0, end: 125 },
-    { start: 175, end: 300 },
+    { startFrame: 0, endFrame: 125 },
+    { startFrame: 175, endFrame: 300 },
   ]);
   assert.equal(plan.keptFrames, 250);
   assert.equal(plan.expectedDuration, 10);
@@ -70,7 +70,7 @@ test('plan: unreviewed segments are not used unless allowed, and the plan says s
   assert.equal(plan.ignoredSegments[0]?.reason, 'not reviewed');
   assert.ok(plan.warnings.some((w) => /unreviewed segment/.test(w)));
   const allowed = computePlan(inputs({ segments: seg }, { allowUnreviewed: true }));
-  assert.deepEqual(allowed.removed, [{ start: 10, end: 20, label: 'outside', validated: false }]);
+  assert.deepEqual(allowed.removed, [{ startFrame: 10, endFrame: 20, label: 'outside', validated: false }]);
   assert.ok(allowed.warnings.some((w) => /Unreviewed prediction segments are used/.test(w)));
 });
 

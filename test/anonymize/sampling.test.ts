@@ -91,8 +91,8 @@ test('sightings become timed masks: the gap between samples is covered, a margin
     { step: 10, frameCount: 300, width: 640, height: 360 },
   );
   assert.equal(still.length, 1);
-  assert.equal(still[0]!.start, 91);
-  assert.equal(still[0]!.end, 130);
+  assert.equal(still[0]!.startFrame, 91);
+  assert.equal(still[0]!.endFrame, 130);
   assert.ok(still[0]!.rect.x <= 94 && still[0]!.rect.x + still[0]!.rect.width >= 186);
   // Text moving 30 px per sample: every stretch between two samples covers both places.
   const moving = masksFromSightings(
@@ -103,13 +103,13 @@ test('sightings become timed masks: the gap between samples is covered, a margin
     const i = Math.min(3, Math.max(0, (f - 50) / 10));
     const x = 100 + i * 30;
     assert.ok(
-      moving.some((m) => f >= m.start && f < m.end && m.rect.x <= x && m.rect.x + m.rect.width >= x + 80),
+      moving.some((m) => f >= m.startFrame && f < m.endFrame && m.rect.x <= x && m.rect.x + m.rect.width >= x + 80),
       `frame ${f}: the text at x=${x} is covered`,
     );
   }
   // A single sighting at frame 0 does not reach before the video.
   const first = masksFromSightings([{ frame: 0, box }], { step: 10, frameCount: 300, width: 640, height: 360 });
-  assert.deepEqual([first[0]!.start, first[0]!.end], [0, 10]);
+  assert.deepEqual([first[0]!.startFrame, first[0]!.endFrame], [0, 10]);
 });
 
 test('a poorly read continuation of a chosen text is masked too, at most two samples away', () => {

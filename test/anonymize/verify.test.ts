@@ -73,12 +73,14 @@ test('a timed mask hides its box only during its frame range (source frames, acr
     video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
     region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 },
     textBoxes: [],
-    timedMasks: [{ start: 200, end: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' }],
+    timedMasks: [{ startFrame: 200, endFrame: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' }],
     segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],
     patient: { known: true, verified: true },
     options: anonymizeOptionsSchema.parse({}),
   });
-  assert.deepEqual(timed.masks.timed, [{ start: 200, end: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' }]);
+  assert.deepEqual(timed.masks.timed, [
+    { startFrame: 200, endFrame: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' },
+  ]);
   // Output frame 160 shows source frame 210 (50 frames cut before it): inside the mask's range.
   assert.equal(check(timed, [word('Stempel', 420, 250)], 160)[0]?.check, 'masked_text');
   // Output frame 200 shows source frame 250: after the range, so the same text is only listed.

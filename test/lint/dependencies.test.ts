@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -50,4 +50,18 @@ test('the check fails on an arrow against the order and on a type-only cycle', a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('core/capabilities.ts lists the capabilities in the declared dependency order', async () => {
+  const { capabilities } = await import('../../core/capabilities.js');
+  const config = readFileSync(path.join(root, '.dependency-cruiser.cjs'), 'utf8');
+  const declared = [.../const capabilityOrder = \[([^\]]*)\]/.exec(config)![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+  // settings and jobs come first (their own layer); every other capability is a layer of the declared order.
+  const listed = capabilities.map((c) => c.name);
+  assert.deepEqual(listed.slice(0, 2), ['settings', 'jobs']);
+  for (const name of listed.slice(2)) assert.ok(declared.includes(name), `${name} is missing from capabilityOrder`);
+  assert.deepEqual(
+    listed.slice(2),
+    declared.filter((d) => listed.includes(d)),
+  );
 });

@@ -15,8 +15,8 @@ const run = promisify(execFile);
 test('mapping cues through kept ranges: cut parts vanish, a cue across a cut is split, later cues move up', () => {
   const cue = (startMs: number, endMs: number, text: string) => ({ startMs, endMs, text, align: null, style: null });
   const kept = [
-    { start: 0, end: 125 },
-    { start: 175, end: 300 },
+    { startFrame: 0, endFrame: 125 },
+    { startFrame: 175, endFrame: 300 },
   ];
   const out = mapThroughKept([cue(1000, 6000, 'a'), cue(5200, 6800, 'cut'), cue(8000, 9000, 'b')], kept, { num: 25, den: 1 });
   assert.deepEqual(

@@ -56,8 +56,8 @@ export function MaskLane({ video }: VideoPanelProps) {
     const height = Math.round(H / 8);
     const len = Math.max(1, Math.round(total / 20));
     const m: TimedMask = {
-      start: frame,
-      end: Math.min(total, frame + len),
+      startFrame: frame,
+      endFrame: Math.min(total, frame + len),
       rect: { x: Math.round((W - width) / 2), y: Math.round((H - height) / 2), width, height },
       source: 'manual',
     };
@@ -70,9 +70,9 @@ export function MaskLane({ video }: VideoPanelProps) {
   };
   const moveHere = () => {
     if (!sel) return;
-    const len = sel.end - sel.start;
-    const start = Math.min(frame, total - len);
-    update({ start, end: start + len });
+    const len = sel.endFrame - sel.startFrame;
+    const startFrame = Math.min(frame, total - len);
+    update({ startFrame, endFrame: startFrame + len });
   };
   const remove = () => {
     if (selected === null) return;
@@ -110,15 +110,15 @@ export function MaskLane({ video }: VideoPanelProps) {
             key={i}
             type="button"
             className={`mask-bar mask-${m.source}${i === selected ? ' selected' : ''}`}
-            title={t('bar', { from: m.start, to: m.end - 1, source: m.source })}
+            title={t('bar', { from: m.startFrame, to: m.endFrame - 1, source: m.source })}
             style={{
               position: 'absolute',
-              left: `${(100 * m.start) / total}%`,
-              width: `${Math.max(0.3, (100 * (m.end - m.start)) / total)}%`,
+              left: `${(100 * m.startFrame) / total}%`,
+              width: `${Math.max(0.3, (100 * (m.endFrame - m.startFrame)) / total)}%`,
             }}
             onClick={() => {
               setSelected(i);
-              playerControls.seekToFrame(m.start);
+              playerControls.seekToFrame(m.startFrame);
             }}
             data-testid="mask-bar"
           />
@@ -147,15 +147,20 @@ export function MaskLane({ video }: VideoPanelProps) {
           ))}
           <label>
             {t('from')}{' '}
-            <input type="number" value={sel.start} min={0} onChange={(e) => update({ start: num(e.target.value, 0, sel.end - 1) })} />
+            <input
+              type="number"
+              value={sel.startFrame}
+              min={0}
+              onChange={(e) => update({ startFrame: num(e.target.value, 0, sel.endFrame - 1) })}
+            />
           </label>
           <label>
             {t('to')}{' '}
             <input
               type="number"
-              value={sel.end}
-              min={sel.start + 1}
-              onChange={(e) => update({ end: num(e.target.value, sel.start + 1, total) })}
+              value={sel.endFrame}
+              min={sel.startFrame + 1}
+              onChange={(e) => update({ endFrame: num(e.target.value, sel.startFrame + 1, total) })}
             />
           </label>
         </div>

@@ -68,7 +68,7 @@ export function PlanPreview({ video, plan }: { video: VideoDetail; plan: Anonymi
           strokeWidth={Math.max(1, w / 400)}
           data-testid="anon-timed-mask"
         >
-          <title>{t('timedTitle', { from: m.start, to: m.end - 1 })}</title>
+          <title>{t('timedTitle', { from: m.startFrame, to: m.endFrame - 1 })}</title>
         </rect>
       ))}
       {plan.crop && (
@@ -97,24 +97,24 @@ export function SegmentsBar({ plan }: { plan: AnonymizationPlan }) {
         <span
           key={`r${i}`}
           className="anon-seg anon-seg-removed"
-          style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
-          title={`${s.label} ${s.start}–${s.end - 1}`}
+          style={{ left: `${(100 * s.startFrame) / n}%`, width: `${(100 * (s.endFrame - s.startFrame)) / n}%` }}
+          title={`${s.label} ${s.startFrame}–${s.endFrame - 1}`}
         />
       ))}
       {(plan.masks.timed ?? []).map((m, i) => (
         <span
           key={`t${i}`}
           className="anon-seg anon-seg-timed"
-          style={{ left: `${(100 * m.start) / n}%`, width: `${Math.max(0.3, (100 * (m.end - m.start)) / n)}%` }}
-          title={t('timedTitle', { from: m.start, to: m.end - 1 })}
+          style={{ left: `${(100 * m.startFrame) / n}%`, width: `${Math.max(0.3, (100 * (m.endFrame - m.startFrame)) / n)}%` }}
+          title={t('timedTitle', { from: m.startFrame, to: m.endFrame - 1 })}
         />
       ))}
       {plan.blacked.map((s, i) => (
         <span
           key={`b${i}`}
           className="anon-seg anon-seg-blacked"
-          style={{ left: `${(100 * s.start) / n}%`, width: `${(100 * (s.end - s.start)) / n}%` }}
-          title={`${s.label} ${s.start}–${s.end - 1}`}
+          style={{ left: `${(100 * s.startFrame) / n}%`, width: `${(100 * (s.endFrame - s.startFrame)) / n}%` }}
+          title={`${s.label} ${s.startFrame}–${s.endFrame - 1}`}
         />
       ))}
     </div>

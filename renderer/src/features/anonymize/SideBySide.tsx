@@ -9,8 +9,8 @@ export function sourceTimeOf(plan: AnonymizationPlan, t: number): number {
   let left = Math.floor((t * num) / den + 1e-6);
   const frac = t - (left * den) / num;
   for (const k of plan.kept) {
-    const len = k.end - k.start;
-    if (left < len) return ((k.start + left) * den) / num + frac;
+    const len = k.endFrame - k.startFrame;
+    if (left < len) return ((k.startFrame + left) * den) / num + frac;
     left -= len;
   }
   return plan.input.duration;

@@ -1,4 +1,5 @@
 import { FramewiseError } from '../util/errors.js';
+import { regionBox } from '../util/endoscope-region.js';
 import type {
   AnonymizationPlan,
   AnonymizeOptions,
@@ -106,9 +107,9 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   // Region: clipped to the frame. A region covering the whole frame with shape rect masks nothing outside.
   let region: EndoscopeRegion | null = null;
   if (inputs.region) {
-    const rect = clipRect(inputs.region.rect, width, height);
+    const rect = clipRect(regionBox(inputs.region), width, height);
     if (!rect) throw new FramewiseError('usage', 'The endoscope region lies outside the frame');
-    region = { ...inputs.region, rect };
+    region = { ...inputs.region, ...rect };
   } else {
     warn('no_region', 'No endoscope region is known: the whole frame is kept; only the listed text boxes are masked.');
   }
@@ -116,11 +117,11 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
   let crop: Rect | null = null;
   if (options.crop) {
     if (!region) throw new FramewiseError('usage', 'Cropping needs an endoscope region, and none is known for this video');
-    crop = evenInside(region.rect);
+    crop = evenInside(regionBox(region));
   }
 
   // Text boxes: padded, clipped; those entirely outside the region are already black (kept anyway when no region).
-  const keptArea = region ? region.rect : { x: 0, y: 0, width, height };
+  const keptArea = region ? regionBox(region) : { x: 0, y: 0, width, height };
   const boxes: Rect[] = [];
   for (const b of inputs.textBoxes) {
     const r = padRect(b.rect, options.boxPadding, width, height);
@@ -224,7 +225,8 @@ export function computePlan(inputs: PlanInputs): AnonymizationPlan {
 
 /** Whether pixel (x, y) (its centre) is inside the region's visible shape. */
 export function insideRegion(region: EndoscopeRegion, x: number, y: number): boolean {
-  const { rect, shape } = region;
+  const { shape } = region;
+  const rect = region;
   const px = x + 0.5;
   const py = y + 0.5;
   const l = px - rect.x;
@@ -232,8 +234,8 @@ export function insideRegion(region: EndoscopeRegion, x: number, y: number): boo
   const t = py - rect.y;
   const b = rect.y + rect.height - py;
   if (l < 0 || r < 0 || t < 0 || b < 0) return false;
-  if (shape === 'rect') return true;
-  if (shape === 'round') {
+  if (shape === 'rectangle') return true;
+  if (shape === 'circle') {
     const rx = rect.width / 2;
     const ry = rect.height / 2;
     const dx = (px - rect.x - rx) / rx;

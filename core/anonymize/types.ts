@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import type { Segment } from '../segments/types.js';
+import { endoscopeRegionSchema, upgradeEndoscopeRegion, type EndoscopeRegion } from '../util/endoscope-region.js';
+
+export type { EndoscopeRegion, MaskShape } from '../util/endoscope-region.js';
+export { upgradeEndoscopeRegion } from '../util/endoscope-region.js';
 
 /**
  * Inputs and results of anonymization as data (validated at the boundary, stored with every export).
@@ -16,16 +20,11 @@ export const rectSchema = z
   .strict();
 export type Rect = z.infer<typeof rectSchema>;
 
-export const regionSchema = z
-  .object({
-    rect: rectSchema,
-    /** The visible endoscope image: a rectangle, an ellipse inscribed in it, or an octagon with cut corners. */
-    shape: z.enum(['rect', 'round', 'octagon']),
-    /** Octagon only: the corner cut as a fraction of min(width, height) (default 0.2). */
-    cornerCut: z.number().min(0).max(0.5).optional(),
-  })
-  .strict();
-export type EndoscopeRegion = z.infer<typeof regionSchema>;
+/** The endoscope region as input (also read in its old shape, `upgradeEndoscopeRegion`). */
+export const regionSchema = z.preprocess(upgradeEndoscopeRegion, endoscopeRegionSchema) as unknown as z.ZodType<
+  EndoscopeRegion,
+  EndoscopeRegion
+>;
 
 export const textBoxSchema = z
   .object({
@@ -183,8 +182,9 @@ export type PlanWarningCode =
 
 /**
  * A plan as stored (export audit, job outputs): plans stored before frame ranges were named
- * `startFrame`/`endFrame` (migration 43 rewrites the export audit; sealed job outputs are upgraded here) are
- * read in today's shape. Speech seconds (`audio.mutedSpeech`) keep `start`/`end`.
+ * `startFrame`/`endFrame` (migration 43 rewrites the export audit; sealed job outputs are upgraded here) and
+ * before the one region type (`masks.region` as `{rect, shape: rect|round|octagon}`: upgraded here only, also
+ * in sealed rows) are read in today's shape. Speech seconds (`audio.mutedSpeech`) keep `start`/`end`.
  */
 export function upgradeStoredPlan(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null) return raw;
@@ -193,8 +193,11 @@ export function upgradeStoredPlan(raw: unknown): unknown {
   const out: Record<string, unknown> = { ...p };
   for (const key of ['removed', 'blacked', 'kept', 'ignoredSegments']) if (key in p) out[key] = ranges(p[key]);
   const masks = p['masks'];
-  if (typeof masks === 'object' && masks !== null && 'timed' in masks) {
-    out['masks'] = { ...masks, timed: ranges((masks as { timed: unknown }).timed) };
+  if (typeof masks === 'object' && masks !== null) {
+    const m: Record<string, unknown> = { ...(masks as Record<string, unknown>) };
+    if ('timed' in m) m['timed'] = ranges(m['timed']);
+    if ('region' in m) m['region'] = upgradeEndoscopeRegion(m['region']);
+    out['masks'] = m;
   }
   return out;
 }

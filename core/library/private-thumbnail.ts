@@ -5,7 +5,7 @@ import type { Ffmpeg } from '../ffmpeg/index.js';
 import { writeRgbJpeg } from '../ffmpeg/frames.js';
 import { readFrameRgb, readKeyframesRgb } from '../ffmpeg/raw-frame.js';
 import { FramewiseError } from '../util/errors.js';
-import { detectEndoscopeRegion, insideMask, type EndoscopeRegion } from '../util/endoscope.js';
+import { detectEndoscopeRegion, insideMask, type MeasuredEndoscopeRegion } from '../util/endoscope.js';
 
 /**
  * Write the video's thumbnail (320 px wide, display orientation) without ever putting the device overlay on
@@ -57,7 +57,7 @@ export async function writePrivateThumbnail(
  * edge (the scope outside the patient, colour bars) made the whole frame "image" (lit in 30 % of three
  * samples: one) and left the overlay of the others unmasked.
  */
-function imageArea(frames: Array<{ width: number; height: number; data: Uint8Array }>): EndoscopeRegion | null {
+function imageArea(frames: Array<{ width: number; height: number; data: Uint8Array }>): MeasuredEndoscopeRegion | null {
   const framed = frames.filter(hasDarkSurround);
   return framed.length ? detectEndoscopeRegion(framed, { litShare: 0.5 }) : null;
 }
@@ -72,7 +72,7 @@ export async function previewImageArea(
   file: string,
   facts: { duration: number; width: number; height: number },
   signal?: AbortSignal,
-): Promise<EndoscopeRegion | null> {
+): Promise<MeasuredEndoscopeRegion | null> {
   const w = 320;
   const h = Math.max(2, Math.round((facts.height * w) / facts.width / 2) * 2);
   const times = REGION_SAMPLES.map((share) => facts.duration * share).filter((t) => t < facts.duration);
@@ -115,7 +115,7 @@ export async function remaskThumbnail(
   hide: {
     frameWidth: number;
     frameHeight: number;
-    region: (EndoscopeRegion & { frameWidth: number; frameHeight: number }) | null;
+    region: MeasuredEndoscopeRegion | null;
     boxes: Array<{ x: number; y: number; width: number; height: number }>;
   },
 ): Promise<boolean> {

@@ -15,7 +15,7 @@ import { ocrJob } from './ocr-job.js';
 export { getEndoscopeRegion, getOcrResult } from './store.js';
 export { patientData, type PatientData } from './commands.js';
 export { runOcr, runOcrOnImage, OcrEngine, sampleTimes, type OcrResult, type OcrOptions, type TextRegion } from './pipeline.js';
-export { insideMask, detectEndoscopeRegion, type EndoscopeRegion, type MaskShape } from './endoscope.js';
+export { insideMask, detectEndoscopeRegion, type EndoscopeRegion, type MaskShape, type MeasuredEndoscopeRegion } from './endoscope.js';
 export type { Box } from './image.js';
 
 export { getAnonymizationTargets, type AnonymizationTargets } from './targets.js';

@@ -6,7 +6,7 @@ import { PATIENT_FIELDS, type FieldRegions, type PatientField } from '../patient
 import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
 import type { DetectedBox } from './detect.js';
 import { DetectorThread } from './detector-thread.js';
-import { EndoscopeAccumulator, insideMask, type EndoscopeRegion } from './endoscope.js';
+import { EndoscopeAccumulator, insideMask, type EndoscopeRegion, type MeasuredEndoscopeRegion } from './endoscope.js';
 import { encodePng, iou, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
 import { scoreReading, voteField, type FieldResult, type FrameReading, type ReadLine } from './field-vote.js';
 
@@ -203,7 +203,7 @@ export interface OcrResult {
   /** The profile whose regions were used, if any. */
   profile: string | null;
   fields: Partial<Record<PatientField, FieldResult>>;
-  endoscope: EndoscopeRegion | null;
+  endoscope: MeasuredEndoscopeRegion | null;
   timings: { detectMs: number; recognizeMs: number; decodeMs: number; endoscopeMs: number };
   /** Lines not read again because the same pixels were read at the same place in an earlier sample. */
   linesReused: number;

@@ -7,7 +7,7 @@ import { nowIso } from '../db/open.js';
 import { resourcesDir } from '../paths.js';
 import type { FieldRegions } from '../patient/fields.js';
 import { FramewiseError } from '../util/errors.js';
-import type { EndoscopeRegion } from './endoscope.js';
+import type { EndoscopeRegion, MeasuredEndoscopeRegion } from './endoscope.js';
 import { coverage, intersection, boxArea, type Box } from './image.js';
 
 const rect = z.object({
@@ -117,7 +117,7 @@ export function profileRegions(p: DeviceProfile, width: number, height: number):
   return out;
 }
 
-export function profileEndoscope(p: DeviceProfile, width: number, height: number): EndoscopeRegion | null {
+export function profileEndoscope(p: DeviceProfile, width: number, height: number): MeasuredEndoscopeRegion | null {
   if (!p.endoscope) return null;
   const sx = width / p.referenceWidth;
   const sy = height / p.referenceHeight;

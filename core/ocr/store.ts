@@ -3,13 +3,13 @@ import type { Database } from '../db/schema.js';
 import { nowIso } from '../db/open.js';
 import type { LibraryKey } from '../patient/crypto.js';
 import { textsContext } from '../patient/store.js';
-import type { EndoscopeRegion, MaskShape } from './endoscope.js';
+import type { MaskShape, MeasuredEndoscopeRegion } from './endoscope.js';
 import type { Box } from './image.js';
 import type { TextRegion } from './pipeline.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface StoredEndoscopeRegion extends EndoscopeRegion {
+export interface StoredEndoscopeRegion extends MeasuredEndoscopeRegion {
   source: 'detected' | 'profile' | 'manual';
   updatedAt: string;
 }
@@ -41,7 +41,7 @@ export async function getEndoscopeRegion(db: Db, videoId: number): Promise<Store
 export async function putEndoscopeRegion(
   db: Db,
   videoId: number,
-  region: EndoscopeRegion,
+  region: MeasuredEndoscopeRegion,
   source: StoredEndoscopeRegion['source'],
 ): Promise<void> {
   if (source !== 'manual') {

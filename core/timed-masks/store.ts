@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../db/open.js';
-import type { EndoscopeRegion, TimedMask } from '../anonymize/types.js';
+import type { TimedMask } from '../anonymize/types.js';
+import { upgradeEndoscopeRegion, type EndoscopeRegion } from '../util/endoscope-region.js';
 
 /** Tables of time-ranged masks (migration 51). Geometry and frame numbers only: never any text read. */
 export type TimedMasksTable = {
@@ -69,12 +70,38 @@ export async function getTextScan(db: AnyDb, videoId: number): Promise<TextScanR
     .where('video_id', '=', videoId)
     .executeTakeFirst();
   return r
-    ? { regionJson: r.region_json, step: r.step, samples: r.samples, framesRead: r.frames_read, masks: r.masks, scannedAt: r.scanned_at }
+    ? {
+        regionJson: storedRegionKey(r.region_json),
+        step: r.step,
+        samples: r.samples,
+        framesRead: r.frames_read,
+        masks: r.masks,
+        scannedAt: r.scanned_at,
+      }
     : null;
 }
 
+/** A recorded scan's region key in today's shape (keys recorded before the one region type used `{rect, shape: round…}`). */
+function storedRegionKey(json: string | null): string | null {
+  if (json === null) return null;
+  try {
+    return regionKey(upgradeEndoscopeRegion(JSON.parse(json)) as EndoscopeRegion);
+  } catch {
+    return json;
+  }
+}
+
 export function regionKey(region: EndoscopeRegion | null): string | null {
-  return region ? JSON.stringify({ rect: region.rect, shape: region.shape, cornerCut: region.cornerCut ?? null }) : null;
+  return region
+    ? JSON.stringify({
+        x: region.x,
+        y: region.y,
+        width: region.width,
+        height: region.height,
+        shape: region.shape,
+        cornerCut: region.cornerCut ?? null,
+      })
+    : null;
 }
 
 /** Replace the masks of the given sources (all when omitted) in one transaction. */

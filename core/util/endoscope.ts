@@ -1,19 +1,7 @@
-import type { Box } from './box.js';
 import type { RgbImage } from './rgb-image.js';
+import type { EndoscopeRegion, MaskShape, MeasuredEndoscopeRegion } from './endoscope-region.js';
 
-export type MaskShape = 'circle' | 'octagon' | 'rectangle';
-
-/** Where the endoscope image sits in the frame: its bounding rectangle and the mask shape around it. */
-export interface EndoscopeRegion extends Box {
-  shape: MaskShape;
-  /** Frame size the rectangle refers to. */
-  frameWidth: number;
-  frameHeight: number;
-  /** Share of the rectangle covered by the image (π/4 ≈ 0.785 for a circle, 1 for a rectangle). */
-  fill: number;
-  /** For an octagon: how far the corners are cut, as a share of the shorter side. */
-  cornerCut?: number;
-}
+export * from './endoscope-region.js';
 
 const WORK_WIDTH = 320;
 const BLACK_THRESHOLD = 24;
@@ -63,7 +51,7 @@ export class EndoscopeAccumulator {
    * room (scope outside the patient) in a few samples does not turn the whole frame into "image". With only a
    * few samples the share must be a majority: 30 % of three frames is one.
    */
-  result(): EndoscopeRegion | null {
+  result(): MeasuredEndoscopeRegion | null {
     if (!this.acc || !this.acc.frames) return null;
     const { w, h, count, frames, sx, sy, fw, fh } = this.acc;
     const need = Math.max(1, Math.ceil(frames * this.litShare - 1e-9));
@@ -78,7 +66,7 @@ export class EndoscopeAccumulator {
  * are small separate blobs), its rows filled from leftmost to rightmost pixel (dark lumen inside is still
  * image), classified by how much of its rectangle it fills. Null when the frames are black.
  */
-export function detectEndoscopeRegion(frames: RgbImage[], opts: { litShare?: number } = {}): EndoscopeRegion | null {
+export function detectEndoscopeRegion(frames: RgbImage[], opts: { litShare?: number } = {}): MeasuredEndoscopeRegion | null {
   const acc = new EndoscopeAccumulator(opts.litShare);
   for (const f of frames) acc.add(f);
   return acc.result();
@@ -92,7 +80,7 @@ function regionFromMask(l: {
   sy: number;
   fw: number;
   fh: number;
-}): EndoscopeRegion | null {
+}): MeasuredEndoscopeRegion | null {
   const { w, h, mask, sx, sy } = l;
   const labels = new Int32Array(w * h);
   const stack = new Int32Array(w * h);
@@ -161,7 +149,7 @@ function regionFromMask(l: {
     shape = 'octagon';
     cornerCut = Math.round(((1 - topWidth) / 2) * (rw / Math.min(rw, rh)) * 1000) / 1000;
   } else shape = 'circle';
-  const region: EndoscopeRegion = {
+  const region: MeasuredEndoscopeRegion = {
     x: Math.round(minX * sx),
     y: Math.round(minY * sy),
     width: Math.round(rw * sx),

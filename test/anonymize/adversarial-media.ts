@@ -34,7 +34,7 @@ const draw = (t: string, x: string | number, y: number, size: number, color: str
 
 export async function adversarialVideo(): Promise<string> {
   const mask = await endoscopyMask();
-  const { rect } = endo.region;
+  const rect = endo.region;
   const { fps, duration: D } = adversarial;
   const inside = [
     draw('Müller-Weiß, Jürgen', 340, 170, 22, 'white', 2.0, 3.5, true),

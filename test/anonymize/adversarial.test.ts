@@ -68,7 +68,7 @@ test('text appearing mid-video inside the image: scanned, masked for its time ra
     // text) most of the image stays visible.
     const at1 = res.plan.masks.timed.filter((m) => m.startFrame <= 1 * fps && m.endFrame > 1 * fps);
     const masked = at1.reduce((a, m) => a + m.rect.width * m.rect.height, 0);
-    assert.ok(masked < 0.15 * endo.region.rect.width * endo.region.rect.height, `masked at 1 s: ${masked} px²`);
+    assert.ok(masked < 0.15 * endo.region.width * endo.region.height, `masked at 1 s: ${masked} px²`);
     // The plan is listed for the export dialog / timeline, and stored in the library.
     const listed = await core.call('anonymize.masks', { video: videoId });
     assert.ok(listed.masks.length > 0 && listed.scan !== null);
@@ -122,7 +122,7 @@ test('masks disabled (test hook): refused, naming the frame inside the text rang
     assert.deepEqual(readdirSync(out.dir), []);
     const [rec] = await core.call('anonymize.exports', { video: videoId });
     const v = rec?.verification as VerificationResult;
-    const inside = v.findings.filter((f) => f.check === 'patient_text' && f.box && f.box.x >= endo.region.rect.x);
+    const inside = v.findings.filter((f) => f.check === 'patient_text' && f.box && f.box.x >= endo.region.x);
     assert.ok(inside.length > 0, 'text inside the image is named');
     for (const f of inside) {
       const t = f.time!;

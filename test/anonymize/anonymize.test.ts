@@ -9,6 +9,7 @@ import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
 import { buildRenderArgs } from '../../core/ffmpeg/anonymize-render.js';
 import { buildMaskImage } from '../../core/anonymize/mask.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
+import { regionBox } from '../../core/util/endoscope-region.js';
 import { endo, endoscopyVideo, patientStrings } from './endoscopy-media.js';
 import { ocrEverySecond, patientStringsIn, probeJson, ssim } from './independent-ocr.js';
 
@@ -248,7 +249,7 @@ test('anonymize options: crop to the region, blurred text box, HEVC — verified
     const done = await core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
     const res = done.output as AnonymizeJobOutput;
-    assert.deepEqual(res.plan.crop, endo.region.rect);
+    assert.deepEqual(res.plan.crop, regionBox(endo.region));
     const probe = await probeJson(res.outputPath);
     const v = probe.streams[0] as { codec_type: string; codec_name?: string; width?: number; height?: number };
     assert.equal(v.codec_name, 'hevc');
@@ -274,7 +275,7 @@ test('a rotated (phone) video: masks are in display pixels, the output is uprigh
     const { job } = await lib.core.call('anonymize.start', {
       video: videoId,
       output: { dir: out.dir },
-      overrides: { region: { rect: { x: 20, y: 40, width: 200, height: 240 }, shape: 'round' } },
+      overrides: { region: { x: 20, y: 40, width: 200, height: 240, shape: 'circle' } },
     });
     const done = await lib.core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));

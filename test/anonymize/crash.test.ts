@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
  * start of ANY Framewise process (here `framewise list`) removes the partial output and the job's tmp
  * folder, settles the job, and records what it removed.
  */
-const bigRegion = { region: { rect: { x: 420, y: 0, width: 1080, height: 1080 }, shape: 'round' as const } };
+const bigRegion = { region: { x: 420, y: 0, width: 1080, height: 1080, shape: 'circle' as const } };
 
 function ffmpegWriting(name: string): boolean {
   return readdirSync('/proc')

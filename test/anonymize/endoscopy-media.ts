@@ -15,7 +15,7 @@ export const endo = {
   height: 360,
   fps: 25,
   duration: 12,
-  region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 } as EndoscopeRegion,
+  region: { x: 300, y: 20, width: 320, height: 320, shape: 'octagon', cornerCut: 0.2 } as EndoscopeRegion,
   /** Frames of the inserted outside scene, half-open. */
   outside: { startFrame: 125, endFrame: 175 },
   /** The name stamped inside the endoscope image (must be masked by a text box). */
@@ -40,7 +40,7 @@ function esc(s: string): string {
 }
 
 export async function endoscopyMask(): Promise<string> {
-  const { rect } = endo.region;
+  const rect = endo.region;
   const c = Math.round(0.2 * Math.min(rect.width, rect.height));
   const inside = `gte(X+Y,${c})*gte(${rect.width - 1}-X+Y,${c})*gte(X+${rect.height - 1}-Y,${c})*gte(${rect.width - 1}-X+${rect.height - 1}-Y,${c})`;
   return generated(`endo-octagon-${rect.width}x${rect.height}.png`, (out) => [
@@ -63,7 +63,7 @@ export async function endoscopyVideo(): Promise<string> {
   const srt = path.join(MEDIA_DIR, 'endo-subs.srt');
   writeFileSync(srt, '1\n00:00:00,000 --> 00:00:10,000\nPatient Jürgen Müller-Weiß\n');
   const { width: W, height: H, fps, duration: D } = endo;
-  const { rect } = endo.region;
+  const rect = endo.region;
   const text = (t: string, x: number, y: number, size = 22, box = false) =>
     `drawtext=fontfile=${FONT}:text='${esc(t)}':x=${x}:y=${y}:fontsize=${size}:fontcolor=white${box ? ':box=1:boxcolor=black@0.7:boxborderw=4' : ''}`;
   const graph = [
@@ -135,7 +135,7 @@ export async function endoscopyVideo(): Promise<string> {
 
 /** A 1080p endoscopy-like recording for the benchmark (octagon image, overlays), no audio. */
 export const endo1080 = {
-  region: { rect: { x: 560, y: 0, width: 1340, height: 1080 }, shape: 'octagon', cornerCut: 0.2 } as EndoscopeRegion,
+  region: { x: 560, y: 0, width: 1340, height: 1080, shape: 'octagon', cornerCut: 0.2 } as EndoscopeRegion,
   boxes: [
     { x: 30, y: 30, width: 420, height: 40 },
     { x: 30, y: 100, width: 300, height: 40 },
@@ -145,7 +145,7 @@ export const endo1080 = {
 };
 
 export async function endoscopyVideo1080(duration = 60): Promise<string> {
-  const { rect } = endo1080.region;
+  const rect = endo1080.region;
   const c = Math.round(0.2 * Math.min(rect.width, rect.height));
   const inside = `gte(X+Y,${c})*gte(${rect.width - 1}-X+Y,${c})*gte(X+${rect.height - 1}-Y,${c})*gte(${rect.width - 1}-X+${rect.height - 1}-Y,${c})`;
   const mask = await generated(`endo-octagon-${rect.width}x${rect.height}.png`, (out) => [

@@ -22,7 +22,7 @@ const overrides = {
   patient: endo.patient,
 };
 
-const bigRegion = { region: { rect: { x: 420, y: 0, width: 1080, height: 1080 }, shape: 'round' as const } };
+const bigRegion = { region: { x: 420, y: 0, width: 1080, height: 1080, shape: 'circle' as const } };
 
 async function openTempCoreAt(dataDir: string): Promise<Core> {
   const { Core: CoreClass } = await import('../../core/core.js');

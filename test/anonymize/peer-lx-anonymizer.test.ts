@@ -20,7 +20,7 @@ interface GoldenRow {
 }
 
 /** The octagonal endoscope image of this processor layout (measured on the four frames). */
-const region = { rect: { x: 550, y: 0, width: 1350, height: 1080 }, shape: 'octagon' as const, cornerCut: 0.24 };
+const region = { x: 550, y: 0, width: 1350, height: 1080, shape: 'octagon' as const, cornerCut: 0.24 };
 
 test('peer fixture lx-anonymizer: a video of the four real frames is anonymized; no patient text readable, image kept', async (t) => {
   const dir = peerFixture(t, 'lx-anonymizer');

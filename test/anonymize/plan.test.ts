@@ -6,7 +6,7 @@ import { buildMaskImage, maskAlpha } from '../../core/anonymize/mask.js';
 import { audioGraph, buildRenderArgs, videoGraph } from '../../core/ffmpeg/anonymize-render.js';
 
 const video = { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 1 };
-const region = { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon' as const, cornerCut: 0.2 };
+const region = { x: 300, y: 20, width: 320, height: 320, shape: 'octagon' as const, cornerCut: 0.2 };
 
 function inputs(over: Partial<PlanInputs> = {}, opts: AnonymizeOptionsInput = {}): PlanInputs {
   return {
@@ -107,11 +107,11 @@ test('plan refuses impossible requests: crop without region, everything removed'
     () => computePlan(inputs({ segments: [{ startFrame: 0, endFrame: 300, label: 'outside', validated: true }] })),
     /Every frame would be removed/,
   );
-  assert.throws(() => computePlan(inputs({ region: { ...region, rect: { x: 700, y: 0, width: 10, height: 10 } } })), /outside the frame/);
+  assert.throws(() => computePlan(inputs({ region: { ...region, x: 700, y: 0, width: 10, height: 10 } })), /outside the frame/);
 });
 
 test('plan: crop is the even-aligned region rectangle', () => {
-  const plan = computePlan(inputs({ region: { ...region, rect: { x: 301, y: 21, width: 319, height: 319 } } }, { crop: true }));
+  const plan = computePlan(inputs({ region: { ...region, x: 301, y: 21, width: 319, height: 319 } }, { crop: true }));
   assert.deepEqual(plan.crop, { x: 302, y: 22, width: 318, height: 318 });
   assert.deepEqual([plan.output.width, plan.output.height], [318, 318]);
 });
@@ -120,7 +120,7 @@ test('octagon and round shapes: corners outside, centre inside', () => {
   assert.equal(insideRegion(region, 460, 180), true);
   assert.equal(insideRegion(region, 301, 21), false, 'cut corner');
   assert.equal(insideRegion(region, 299, 180), false, 'left of the rectangle');
-  const round = { rect: { x: 0, y: 0, width: 100, height: 100 }, shape: 'round' as const };
+  const round = { x: 0, y: 0, width: 100, height: 100, shape: 'circle' as const };
   assert.equal(insideRegion(round, 50, 50), true);
   assert.equal(insideRegion(round, 5, 5), false);
 });

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { Core } from '../../core/core.js';
 import { DB_FILE_NAME } from '../../core/library-db.js';
 import { anonymizeJobOutputSchema } from '../../core/anonymize/job.js';
-import { timedMaskSchema } from '../../core/anonymize/types.js';
+import { regionSchema, timedMaskSchema, type AnonymizationPlan } from '../../core/anonymize/types.js';
+import { sourceOverridesSchema } from '../../core/anonymize/sources.js';
+import { maskAlpha } from '../../core/anonymize/mask.js';
 import { anonymizedSource } from '../../core/subtitles/anonymized.js';
 import { tempDir } from '../helpers/library.js';
 
@@ -13,12 +15,15 @@ import { tempDir } from '../helpers/library.js';
  * Frame ranges are `startFrame`/`endFrame` (seconds `start`/`end`). Plans stored before the rename named frame
  * ranges `start`/`end`: migration 43 rewrites the export audit, and every reader of stored plans and masks
  * (export audit, sealed job outputs and inputs, subtitles onto an anonymized export) accepts the old shape.
+ * The endoscope region is one flat type (`core/util/endoscope-region.ts`, shapes circle/octagon/rectangle);
+ * plans stored before it held `{rect, shape: rect|round|octagon}`, upgraded when read (no migration: most
+ * stored plans are sealed).
  */
 const oldPlan = {
   version: 1,
   input: { width: 640, height: 360, fps: '25/1', duration: 12, frameCount: 300, audioStreams: 1 },
   masks: {
-    region: null,
+    region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'round' },
     boxes: [],
     style: 'fill',
     timed: [{ start: 200, end: 240, rect: { x: 1, y: 2, width: 3, height: 4 }, source: 'scan' }],
@@ -48,6 +53,7 @@ const newRanges = {
   timed: [{ startFrame: 200, endFrame: 240, rect: { x: 1, y: 2, width: 3, height: 4 }, source: 'scan' }],
   // Seconds keep start/end.
   mutedSpeech: [{ start: 0.5, end: 1.25 }],
+  region: { x: 300, y: 20, width: 320, height: 320, shape: 'circle' },
 };
 
 function insertExport(raw: Database.Database, plan: unknown): number {
@@ -85,8 +91,10 @@ test('migration 43 renames the frame ranges of stored export plans; readers acce
           ignoredSegments: plan.ignoredSegments,
           timed: plan.masks.timed,
           mutedSpeech: plan.audio.mutedSpeech,
+          region: plan.masks.region,
         },
-        newRanges,
+        { ...newRanges, region: oldPlan.masks.region },
+        'migration 43 leaves the region to the read-time upgrade',
       );
       assert.deepEqual(plan.input, oldPlan.input, 'the rest of the plan is untouched');
 
@@ -96,7 +104,14 @@ test('migration 43 renames the frame ranges of stored export plans; readers acce
       for (const id of [migrated, late]) {
         const p = all.find((r) => r.id === id)!.plan!;
         assert.deepEqual(
-          { removed: p.removed, kept: p.kept, ignoredSegments: p.ignoredSegments, timed: p.masks.timed, mutedSpeech: p.audio.mutedSpeech },
+          {
+            removed: p.removed,
+            kept: p.kept,
+            ignoredSegments: p.ignoredSegments,
+            timed: p.masks.timed,
+            mutedSpeech: p.audio.mutedSpeech,
+            region: p.masks.region,
+          },
           newRanges,
           `export ${id}`,
         );
@@ -128,4 +143,47 @@ test('old-shape masks in stored job inputs and plans in stored job outputs parse
   assert.deepEqual(out.plan.kept, newRanges.kept);
   assert.deepEqual(out.plan.masks.timed, newRanges.timed);
   assert.deepEqual(out.plan.audio.mutedSpeech, newRanges.mutedSpeech);
+  assert.deepEqual(out.plan.masks.region, newRanges.region);
+});
+
+test('an old-shape endoscope region reads as today’s region and masks the same pixels', () => {
+  const shapes = [
+    [
+      { rect: { x: 1, y: 2, width: 30, height: 40 }, shape: 'rect' },
+      { x: 1, y: 2, width: 30, height: 40, shape: 'rectangle' },
+    ],
+    [
+      { rect: { x: 1, y: 2, width: 30, height: 40 }, shape: 'round' },
+      { x: 1, y: 2, width: 30, height: 40, shape: 'circle' },
+    ],
+    [
+      { rect: { x: 1, y: 2, width: 30, height: 40 }, shape: 'octagon', cornerCut: 0.3 },
+      { x: 1, y: 2, width: 30, height: 40, shape: 'octagon', cornerCut: 0.3 },
+    ],
+  ] as const;
+  for (const [old, now] of shapes) {
+    // The overrides input (IPC, bridge, stored job inputs) accepts both shapes.
+    assert.deepEqual(regionSchema.parse(old), now);
+    assert.deepEqual(regionSchema.parse(now), now);
+    assert.deepEqual(sourceOverridesSchema.parse({ region: old }).region, now);
+  }
+  assert.throws(() => regionSchema.parse({ rect: { x: 1, y: 2, width: 30, height: 40 }, shape: 'ellipse' }));
+  assert.throws(() => regionSchema.parse({ x: 1, y: 2, width: 30, height: 40, shape: 'round' }));
+
+  // The stored old plan masks the same pixels as the plan written today (a circle: some kept, some hidden).
+  const stored = anonymizeJobOutputSchema.parse({
+    exportId: 1,
+    outputPath: '/o.mp4',
+    sha256: 'x',
+    size: 1,
+    plan: oldPlan,
+    verification: { ok: true },
+    renderSeconds: 1,
+    command: [],
+  }).plan;
+  const today = { ...stored, masks: { ...stored.masks, region: { ...newRanges.region } } } as AnonymizationPlan;
+  const a = maskAlpha(stored);
+  const kept = a.reduce((n, v) => n + (v ? 0 : 1), 0);
+  assert.ok(kept > 0.7 * 320 * 320 && kept < 0.8 * 320 * 320, `the circle is kept (${kept} px)`);
+  assert.deepEqual(a, maskAlpha(today));
 });

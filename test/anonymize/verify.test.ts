@@ -8,7 +8,7 @@ import type { FrameTextLine } from '../../core/anonymize/frame-reader.js';
 
 const plan = computePlan({
   video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
-  region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 },
+  region: { x: 300, y: 20, width: 320, height: 320, shape: 'octagon', cornerCut: 0.2 },
   textBoxes: [{ rect: { x: 380, y: 160, width: 100, height: 30 }, source: 'ocr' }],
   segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],
   patient: { known: true, verified: true },
@@ -71,7 +71,7 @@ test('in a blacked-out segment the whole frame is masked', () => {
 test('a timed mask hides its box only during its frame range (source frames, across cuts)', () => {
   const timed = computePlan({
     video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
-    region: { rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'octagon', cornerCut: 0.2 },
+    region: { x: 300, y: 20, width: 320, height: 320, shape: 'octagon', cornerCut: 0.2 },
     textBoxes: [],
     timedMasks: [{ startFrame: 200, endFrame: 240, rect: { x: 400, y: 240, width: 120, height: 40 }, source: 'scan' }],
     segments: [{ startFrame: 125, endFrame: 175, label: 'outside', validated: true }],

@@ -44,7 +44,7 @@ test('import thumbnail and sprite sheets: a clinical video is masked to its endo
     const overlay = { x: Math.round(12 * s), y: Math.round(30 * s), width: Math.round(230 * s), height: Math.round(125 * s) };
     assert.ok(maxIn(rgb, size.width, overlay) <= 24, `overlay area is black in the thumbnail (max ${maxIn(rgb, size.width, overlay)})`);
     // The endoscope image itself is kept (its centre is lit).
-    const { rect } = endo.region;
+    const rect = endo.region;
     const centre = {
       x: Math.round((rect.x + rect.width * 0.3) * s),
       y: Math.round((rect.y + rect.height * 0.3) * s),

@@ -3,8 +3,6 @@ import { readPseudonym } from '../../patient/store.js';
 import type { SourceProvider } from './provider.js';
 import type { EndoscopeRegion, PatientFields, Rect } from '../types.js';
 
-const shapes = { circle: 'round', octagon: 'octagon', rectangle: 'rect' } as const;
-
 /**
  * The OCR capability as a source: the endoscope region, the text boxes it found (outside the image: all of
  * them, the plan drops those the region already hides; inside: the stable ones) and the decrypted patient
@@ -26,7 +24,7 @@ export const ocrSourceProvider: SourceProvider = {
     let region: EndoscopeRegion | null = null;
     if (t.endoscope) {
       const e = t.endoscope;
-      region = { rect: scale(e), shape: shapes[e.shape], ...(e.cornerCut !== undefined ? { cornerCut: e.cornerCut } : {}) };
+      region = { ...scale(e), shape: e.shape, ...(e.cornerCut !== undefined ? { cornerCut: e.cornerCut } : {}) };
     }
     const v = t.patientValues;
     const identity = (['last_name', 'first_name', 'dob', 'examination_date', 'casenumber'] as const).filter((f) => v[f]);

@@ -17,27 +17,12 @@ export function PlanPreview({ video, plan }: { video: VideoDetail; plan: Anonymi
       <defs>
         <mask id="anon-keep">
           <rect x={0} y={0} width={w} height={h} fill="white" />
-          {r && r.shape === 'rect' && <rect x={r.rect.x} y={r.rect.y} width={r.rect.width} height={r.rect.height} fill="black" />}
-          {r && r.shape === 'round' && (
-            <ellipse
-              cx={r.rect.x + r.rect.width / 2}
-              cy={r.rect.y + r.rect.height / 2}
-              rx={r.rect.width / 2}
-              ry={r.rect.height / 2}
-              fill="black"
-            />
+          {r && r.shape === 'rectangle' && <rect x={r.x} y={r.y} width={r.width} height={r.height} fill="black" />}
+          {r && r.shape === 'circle' && (
+            <ellipse cx={r.x + r.width / 2} cy={r.y + r.height / 2} rx={r.width / 2} ry={r.height / 2} fill="black" />
           )}
           {r && r.shape === 'octagon' && (
-            <polygon
-              points={octagon(
-                r.rect.x,
-                r.rect.y,
-                r.rect.width,
-                r.rect.height,
-                (r.cornerCut ?? 0.2) * Math.min(r.rect.width, r.rect.height),
-              )}
-              fill="black"
-            />
+            <polygon points={octagon(r.x, r.y, r.width, r.height, (r.cornerCut ?? 0.2) * Math.min(r.width, r.height))} fill="black" />
           )}
         </mask>
       </defs>

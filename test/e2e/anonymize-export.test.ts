@@ -115,6 +115,9 @@ test('export dialog after OCR: start, progress, verified report, side-by-side pl
     await page.getByTestId('action-export').click();
     await page.getByTestId('anon-preview').waitFor({ state: 'visible' });
     assert.match(await page.getByTestId('anon-facts').innerText(), /Everything outside the endoscope image is black/);
+    // The detected region is drawn in its shape (one vocabulary from OCR to the preview: an unknown shape draws nothing).
+    const kept = page.locator('[data-testid="anon-preview"] mask :is(ellipse, polygon, rect[fill="black"])');
+    assert.equal(await kept.count(), 1, 'the region is drawn in the preview');
     // Keep the sound but mute speech: the export detects speech, mutes it and checks the copy.
     await page.getByTestId('anon-audio-mute').check();
     await page

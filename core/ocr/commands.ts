@@ -10,6 +10,7 @@ import { changeFields, readAudit, readCrop, readFields, readPseudonym, searchFie
 import { FramewiseError } from '../util/errors.js';
 import { CONFIDENCE_THRESHOLDS, confidenceLevel, type ConfidenceLevel } from './confidence.js';
 import { getEndoscopeRegion, getOcrResult, putEndoscopeRegion, type StoredEndoscopeRegion } from './store.js';
+import { endoscopeRegionSchema } from './endoscope.js';
 import { deleteProfile, getProfile, listProfiles, rankProfiles, saveProfile } from './profiles.js';
 
 /**
@@ -152,16 +153,7 @@ export const ocrCommands = {
     z
       .object({
         video: videoRef,
-        region: z
-          .object({
-            x: z.number().int().min(0),
-            y: z.number().int().min(0),
-            width: z.number().int().positive(),
-            height: z.number().int().positive(),
-            shape: z.enum(['circle', 'octagon', 'rectangle']),
-            cornerCut: z.number().min(0).max(0.5).optional(),
-          })
-          .strict(),
+        region: endoscopeRegionSchema,
       })
       .strict(),
     async (s, input) => {

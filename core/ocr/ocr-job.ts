@@ -6,7 +6,7 @@ import type { Services } from '../services.js';
 import { libraryKey } from '../patient/key.js';
 import { storeOcrFields, type OcrFieldInput } from '../patient/store.js';
 import { PATIENT_FIELDS, type PatientField } from '../patient/fields.js';
-import { detectEndoscopeRegion } from './endoscope.js';
+import { detectEndoscopeRegion, maskShapeSchema } from './endoscope.js';
 import { remaskThumbnail } from '../library/private-thumbnail.js';
 import { runOcr, type LayoutChoice, type OcrResult, type TextRegion } from './pipeline.js';
 import {
@@ -26,7 +26,7 @@ const regionSchema = z.object({
   y: z.number(),
   width: z.number(),
   height: z.number(),
-  shape: z.enum(['circle', 'octagon', 'rectangle']),
+  shape: maskShapeSchema,
   frameWidth: z.number(),
   frameHeight: z.number(),
   fill: z.number(),

@@ -7,7 +7,7 @@ import { nowIso } from '../db/open.js';
 import { resourcesDir } from '../paths.js';
 import type { FieldRegions } from '../patient/fields.js';
 import { FramewiseError } from '../util/errors.js';
-import type { EndoscopeRegion, MeasuredEndoscopeRegion } from './endoscope.js';
+import { maskShapeSchema, type EndoscopeRegion, type MeasuredEndoscopeRegion } from './endoscope.js';
 import { coverage, intersection, boxArea, type Box } from './image.js';
 
 const rect = z.object({
@@ -30,7 +30,7 @@ export const deviceProfileSchema = z
     referenceHeight: z.number().int().positive().max(16384),
     dateOrder: z.enum(['dmy', 'mdy']).optional(),
     endoscope: rect
-      .extend({ shape: z.enum(['circle', 'octagon', 'rectangle']), cornerCut: z.number().min(0).max(0.5).optional() })
+      .extend({ shape: maskShapeSchema, cornerCut: z.number().min(0).max(0.5).optional() })
       .strict()
       .optional(),
     fields: z

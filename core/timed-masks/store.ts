@@ -82,7 +82,7 @@ export async function getTextScan(db: AnyDb, videoId: number): Promise<TextScanR
 }
 
 /** A recorded scan's region key in today's shape (keys recorded before the one region type used `{rect, shape: round…}`). */
-function storedRegionKey(json: string | null): string | null {
+export function storedRegionKey(json: string | null): string | null {
   if (json === null) return null;
   try {
     return regionKey(upgradeEndoscopeRegion(JSON.parse(json)) as EndoscopeRegion);

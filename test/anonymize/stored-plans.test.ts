@@ -8,6 +8,7 @@ import { anonymizeJobOutputSchema } from '../../core/anonymize/job.js';
 import { regionSchema, timedMaskSchema, type AnonymizationPlan } from '../../core/anonymize/types.js';
 import { sourceOverridesSchema } from '../../core/anonymize/sources.js';
 import { maskAlpha } from '../../core/anonymize/mask.js';
+import { regionKey, storedRegionKey } from '../../core/timed-masks/store.js';
 import { anonymizedSource } from '../../core/subtitles/anonymized.js';
 import { tempDir } from '../helpers/library.js';
 
@@ -186,4 +187,10 @@ test('an old-shape endoscope region reads as today’s region and masks the same
   const kept = a.reduce((n, v) => n + (v ? 0 : 1), 0);
   assert.ok(kept > 0.7 * 320 * 320 && kept < 0.8 * 320 * 320, `the circle is kept (${kept} px)`);
   assert.deepEqual(a, maskAlpha(today));
+
+  // A text scan recorded for the old-shape region still counts as made for that region (no needless re-scan).
+  const oldKey = JSON.stringify({ rect: { x: 300, y: 20, width: 320, height: 320 }, shape: 'round', cornerCut: null });
+  assert.equal(storedRegionKey(oldKey), regionKey(today.masks.region));
+  assert.equal(storedRegionKey(regionKey(today.masks.region)), regionKey(today.masks.region));
+  assert.notEqual(storedRegionKey(oldKey), regionKey({ ...newRanges.region, shape: 'rectangle' }));
 });

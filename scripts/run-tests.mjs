@@ -94,15 +94,7 @@ const lastRun = path.join(root, 'dist', `test-durations-last${label ? `-${label.
 
 const child = spawn(
   process.execPath,
-  [
-    '--test',
-    '--test-reporter=spec',
-    `--test-reporter=${path.join(root, 'scripts', 'test-durations-reporter.mjs')}`,
-    '--test-reporter-destination=stdout',
-    `--test-reporter-destination=${tapFile}`,
-    `--test-concurrency=${process.env.FRAMEWISE_TEST_CONCURRENCY ?? 2}`,
-    ...targets,
-  ],
+  [path.join(root, 'scripts', 'run-tests-ordered.mjs'), tapFile, String(process.env.FRAMEWISE_TEST_CONCURRENCY ?? 2), ...targets],
   { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0', FRAMEWISE_TEST_DURATIONS_FILE: lastRun } },
 );
 child.on('close', async (code) => {

@@ -90,3 +90,32 @@ export function rgbCrop(img: RgbImage, box: Box): RgbImage {
   }
   return { width: b.width, height: b.height, data: out };
 }
+
+/** `img` resized to width × height, bilinear with pixel centres aligned (as `resizeGray`, three channels). */
+export function resizeRgb(img: RgbImage, width: number, height: number): RgbImage {
+  const out = new Uint8Array(width * height * 3);
+  const sx = img.width / width;
+  const sy = img.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
+    const y0 = Math.min(img.height - 1, Math.floor(fy));
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
+      const x0 = Math.min(img.width - 1, Math.floor(fx));
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const wx = fx - x0;
+      const a = (y0 * img.width + x0) * 3;
+      const b = (y0 * img.width + x1) * 3;
+      const c = (y1 * img.width + x0) * 3;
+      const d = (y1 * img.width + x1) * 3;
+      const o = (y * width + x) * 3;
+      for (let k = 0; k < 3; k++)
+        out[o + k] = Math.round(
+          (img.data[a + k]! * (1 - wx) + img.data[b + k]! * wx) * (1 - wy) + (img.data[c + k]! * (1 - wx) + img.data[d + k]! * wx) * wy,
+        );
+    }
+  }
+  return { width, height, data: out };
+}

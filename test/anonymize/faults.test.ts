@@ -23,6 +23,8 @@ const overrides = {
 };
 
 const bigRegion = { region: { x: 420, y: 0, width: 1080, height: 1080, shape: 'circle' as const } };
+/** The render faults below need a long render, not the text scan before it: no time-ranged masks, no scan. */
+const noScan = { timedMasks: [] };
 
 async function openTempCoreAt(dataDir: string): Promise<Core> {
   const { Core: CoreClass } = await import('../../core/core.js');
@@ -69,6 +71,7 @@ test('cancel mid-render: ffmpeg is killed, no output file, export recorded as ca
       output: { dir: out.dir },
       options: { preset: 'balanced' },
       overrides: bigRegion,
+      ...noScan,
     });
     await whenRendering(core, job.id);
     assert.equal(renderPids().length, 1, 'the render is running');
@@ -95,6 +98,7 @@ test('ffmpeg killed from outside mid-render: the job fails with a clear error, n
       output: { dir: out.dir },
       options: { preset: 'balanced' },
       overrides: bigRegion,
+      ...noScan,
     });
     await whenRendering(core, job.id);
     const [pid] = renderPids();
@@ -216,7 +220,7 @@ test('the app dies mid-render (process group killed): the next open removes the 
         path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'job-host.js'),
         lib.dir,
         'anonymize',
-        JSON.stringify({ videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion }),
+        JSON.stringify({ videoId, output: { dir: out.dir }, options: { preset: 'balanced' }, overrides: bigRegion, ...noScan }),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
     );

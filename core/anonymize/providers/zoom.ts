@@ -1,5 +1,5 @@
 import type { Box, RgbImage } from '../../ocr/image.js';
-import { channelCrop, clampBox, intersection, iou, resizeGray, rgbCrop } from '../../ocr/image.js';
+import { channelCrop, clampBox, intersection, iou, resizeGray, resizeRgb, rgbCrop } from '../../ocr/image.js';
 
 /**
  * A second, closer look at what the whole-frame detection only half saw. The detector reads the whole frame
@@ -57,33 +57,9 @@ export function zoomCrops(boxes: readonly ScoredBox[], width: number, height: nu
 /** `crop` of `img` scaled up ×ZOOM (bilinear), and how to map its boxes back to `img`. */
 export function zoomedCrop(img: RgbImage, crop: Box): { image: RgbImage; back: (b: ScoredBox) => ScoredBox } {
   const src = rgbCrop(img, crop);
-  const w = src.width * ZOOM;
-  const h = src.height * ZOOM;
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    const fy = Math.max(0, (y + 0.5) / ZOOM - 0.5);
-    const y0 = Math.min(src.height - 1, Math.floor(fy));
-    const y1 = Math.min(src.height - 1, y0 + 1);
-    const wy = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.max(0, (x + 0.5) / ZOOM - 0.5);
-      const x0 = Math.min(src.width - 1, Math.floor(fx));
-      const x1 = Math.min(src.width - 1, x0 + 1);
-      const wx = fx - x0;
-      const a = (y0 * src.width + x0) * 3;
-      const b = (y0 * src.width + x1) * 3;
-      const c = (y1 * src.width + x0) * 3;
-      const d = (y1 * src.width + x1) * 3;
-      const o = (y * w + x) * 3;
-      for (let k = 0; k < 3; k++) {
-        out[o + k] = Math.round(
-          (src.data[a + k]! * (1 - wx) + src.data[b + k]! * wx) * (1 - wy) + (src.data[c + k]! * (1 - wx) + src.data[d + k]! * wx) * wy,
-        );
-      }
-    }
-  }
+  const image = resizeRgb(src, src.width * ZOOM, src.height * ZOOM);
   return {
-    image: { width: w, height: h, data: out },
+    image,
     back: (b) => ({
       ...b,
       x: Math.round(crop.x + b.x / ZOOM),

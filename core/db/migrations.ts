@@ -40,9 +40,13 @@ export function migrate(db: BetterSqlite3.Database, file: string, list: readonly
       applied.add(m.version);
     }
   }
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   for (const m of [...list].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
+    // Several processes may open a new library at once: each migration takes the write lock first (IMMEDIATE)
+    // and checks again under it, so a migration another process applied meanwhile is not run a second time.
     db.transaction(() => {
+      if (isApplied.get(m.version)) return;
       db.exec(m.up);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,
@@ -50,7 +54,7 @@ export function migrate(db: BetterSqlite3.Database, file: string, list: readonly
         new Date().toISOString(),
       );
       db.pragma(`user_version = ${Math.max(m.version, db.pragma('user_version', { simple: true }) as number)}`);
-    })();
+    }).immediate();
   }
   return latest;
 }

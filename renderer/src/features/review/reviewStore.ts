@@ -189,9 +189,6 @@ export function applyEntry(entry: SegmentHistoryEntry, undo?: Partial<ReviewChan
 
 /** Entries this window made (their answers were applied already, with the undo state). */
 const ownEntries = new Set<number>();
-/** Edits sent and not yet answered, and the events that arrived meanwhile (see `onCoreEvent`). */
-let editsInFlight = 0;
-let heldEvents: CoreEvent[] = [];
 
 function applyChange(change: ReviewChange): void {
   const { entry, progress, undoEntryId, undoOp, redoEntryId, redoOp, lastEntryId } = change;
@@ -209,11 +206,6 @@ let refetch: ReturnType<typeof setTimeout> | undefined;
  */
 export function onCoreEvent(e: CoreEvent): void {
   if (e.type !== 'segments.changed' || e.videoId !== get().videoId) return;
-  // The echo of an edit can arrive before that edit's answer: hold events until the answers are in.
-  if (editsInFlight > 0) {
-    heldEvents.push(e);
-    return;
-  }
   if (ownEntries.has(e.entry.id)) return;
   applyEntry(e.entry);
   clearTimeout(refetch);
@@ -261,7 +253,6 @@ export async function edit<N extends EditCommand & CommandName>(
 ): Promise<ReviewChange | null> {
   const videoId = get().videoId;
   if (videoId === null) return null;
-  editsInFlight++;
   try {
     const change = (await client().call(name, { video: videoId, ...input } as CommandInput<N>)) as ReviewChange;
     applyChange(change);
@@ -273,12 +264,6 @@ export async function edit<N extends EditCommand & CommandName>(
     if (code === 'conflict') await loadReview(videoId);
     else set((s) => ({ version: s.version + 1 }));
     return null;
-  } finally {
-    if (--editsInFlight === 0 && heldEvents.length) {
-      const held = heldEvents;
-      heldEvents = [];
-      held.forEach(onCoreEvent);
-    }
   }
 }
 

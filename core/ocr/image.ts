@@ -28,29 +28,39 @@ export function channelCrop(img: RgbImage, box: Box, channel: 0 | 1 | 2, invert:
   return { width: b.width, height: b.height, data: out };
 }
 
-/** Bilinear resize of a gray image. */
-export function resizeGray(img: GrayImage, width: number, height: number): GrayImage {
-  const out = new Uint8Array(width * height);
-  const sx = img.width / width;
-  const sy = img.height / height;
+/**
+ * Bilinear resize with pixel centres aligned, for interleaved 8-bit images of `channels` channels (gray 1, RGB 3).
+ * (The detector's own loop in detect.ts writes normalised float planes instead and stays separate.)
+ */
+function resizeBilinear(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height * channels);
+  const sx = srcWidth / width;
+  const sy = srcHeight / height;
   for (let y = 0; y < height; y++) {
     const fy = Math.max(0, (y + 0.5) * sy - 0.5);
-    const y0 = Math.min(img.height - 1, Math.floor(fy));
-    const y1 = Math.min(img.height - 1, y0 + 1);
+    const y0 = Math.min(srcHeight - 1, Math.floor(fy));
+    const y1 = Math.min(srcHeight - 1, y0 + 1);
     const wy = fy - y0;
     for (let x = 0; x < width; x++) {
       const fx = Math.max(0, (x + 0.5) * sx - 0.5);
-      const x0 = Math.min(img.width - 1, Math.floor(fx));
-      const x1 = Math.min(img.width - 1, x0 + 1);
+      const x0 = Math.min(srcWidth - 1, Math.floor(fx));
+      const x1 = Math.min(srcWidth - 1, x0 + 1);
       const wx = fx - x0;
-      const a = img.data[y0 * img.width + x0]!;
-      const b = img.data[y0 * img.width + x1]!;
-      const c = img.data[y1 * img.width + x0]!;
-      const d = img.data[y1 * img.width + x1]!;
-      out[y * width + x] = Math.round((a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy);
+      const a = (y0 * srcWidth + x0) * channels;
+      const b = (y0 * srcWidth + x1) * channels;
+      const c = (y1 * srcWidth + x0) * channels;
+      const d = (y1 * srcWidth + x1) * channels;
+      const o = (y * width + x) * channels;
+      for (let k = 0; k < channels; k++)
+        out[o + k] = Math.round((src[a + k]! * (1 - wx) + src[b + k]! * wx) * (1 - wy) + (src[c + k]! * (1 - wx) + src[d + k]! * wx) * wy);
     }
   }
-  return { width, height, data: out };
+  return out;
+}
+
+/** Bilinear resize of a gray image. */
+export function resizeGray(img: GrayImage, width: number, height: number): GrayImage {
+  return { width, height, data: resizeBilinear(img.data, img.width, img.height, 1, width, height) };
 }
 
 /** Add a border of `pad` pixels filled with `value`. */
@@ -93,29 +103,5 @@ export function rgbCrop(img: RgbImage, box: Box): RgbImage {
 
 /** `img` resized to width × height, bilinear with pixel centres aligned (as `resizeGray`, three channels). */
 export function resizeRgb(img: RgbImage, width: number, height: number): RgbImage {
-  const out = new Uint8Array(width * height * 3);
-  const sx = img.width / width;
-  const sy = img.height / height;
-  for (let y = 0; y < height; y++) {
-    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
-    const y0 = Math.min(img.height - 1, Math.floor(fy));
-    const y1 = Math.min(img.height - 1, y0 + 1);
-    const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
-      const x0 = Math.min(img.width - 1, Math.floor(fx));
-      const x1 = Math.min(img.width - 1, x0 + 1);
-      const wx = fx - x0;
-      const a = (y0 * img.width + x0) * 3;
-      const b = (y0 * img.width + x1) * 3;
-      const c = (y1 * img.width + x0) * 3;
-      const d = (y1 * img.width + x1) * 3;
-      const o = (y * width + x) * 3;
-      for (let k = 0; k < 3; k++)
-        out[o + k] = Math.round(
-          (img.data[a + k]! * (1 - wx) + img.data[b + k]! * wx) * (1 - wy) + (img.data[c + k]! * (1 - wx) + img.data[d + k]! * wx) * wy,
-        );
-    }
-  }
-  return { width, height, data: out };
+  return { width, height, data: resizeBilinear(img.data, img.width, img.height, 3, width, height) };
 }

@@ -154,18 +154,23 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const dir = uploadGroupDir(core.services.dataDir, url.searchParams.get('group'));
     if (!name || !dir) return sendJson(res, 400, { error: { code: 'usage', message: 'Model upload needs ?name=<file>&group=<16 hex>' } });
     const add = url.searchParams.get('add') === '1';
+    // The group folder is gone before the answer leaves: a client (or test) that sees the model listed never
+    // finds a stray copy of it outside the model store.
     try {
       const stored = await receiveUpload(req, core.services.dataDir, name, dir);
       if (!add) return sendJson(res, 200, { name });
-      const model = await core.call('models.add', { manifestPath: stored, setDefault: url.searchParams.get('default') === '1' });
+      let model: unknown;
+      try {
+        model = await core.call('models.add', { manifestPath: stored, setDefault: url.searchParams.get('default') === '1' });
+      } finally {
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      }
       sendJson(res, 200, { name, model });
     } catch (err) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       const remote = toRemoteError(err);
       sendJson(res, 400, { name, error: { ...remote, message: remote.message.split(dir + path.sep).join('') } });
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      return;
     }
-    if (add) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

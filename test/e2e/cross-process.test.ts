@@ -64,6 +64,32 @@ test('segment edits made with the CLI reach a page open on `framewise serve` wit
   page.setDefaultTimeout(60_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The bridge traffic: which commands the page sends, when `segments.changed` events reach it.
+  const sent: Array<{ at: number; method: string }> = [];
+  const changedAt: number[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => {
+      const m = typeof f.payload === 'string' ? /"method":"([^"]+)"/.exec(f.payload) : null;
+      if (m) sent.push({ at: Date.now(), method: m[1]! });
+    });
+    ws.on('framereceived', (f) => {
+      if (typeof f.payload === 'string' && f.payload.includes('"segments.changed"')) changedAt.push(Date.now());
+    });
+  });
+  const stateCalls = (since: number) => sent.filter((c) => c.method === 'review.state' && c.at >= since).length;
+  const until = async (what: string, ok: () => boolean) => {
+    const start = Date.now();
+    while (!ok()) {
+      if (Date.now() - start > 30_000)
+        throw new Error(
+          `timed out waiting for ${what} (last commands sent: ${sent
+            .slice(-8)
+            .map((c) => c.method)
+            .join(', ')})`,
+        );
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   await page.goto(server.url);
   await page.evaluate((id) => (window.location.hash = `#/video/${id}`), V);
   await page.getByTestId('timeline-canvas').waitFor();
@@ -85,13 +111,16 @@ test('segment edits made with the CLI reach a page open on `framewise serve` wit
 
   // The page works on the current picture: its own edit of the segment the CLI changed is not a conflict.
   const blood = ((await cli('segments', V)) as typeof segs).find((s) => s.label === 'blood')!;
+  const movedAt = Date.now();
   await cli('segments', V, '--set', `${blood.id}:110f-150f`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-entry]').length >= 5);
+  await until('the re-read after the CLI’s move', () => stateCalls(movedAt) >= 1);
   await page.evaluate(() => window.__fwTimeline!.setView(0, 80));
   await page.getByTestId('timeline').evaluate((el) => el.scrollIntoView({ block: 'end' }));
   const x = await page.evaluate(() => window.__fwTimeline!.frameToClientX(130));
   const y = await page.evaluate(() => window.__fwTimeline!.laneCenterY('blood'));
   await page.mouse.click(x, y);
+  const deletedAt = Date.now();
   await page.keyboard.press('Delete');
   await msUntil(page, { total: 0, validated: 0 }).catch(async (err) => {
     await page.screenshot({ path: '/tmp/xproc-fail.png' });
@@ -100,6 +129,16 @@ test('segment edits made with the CLI reach a page open on `framewise serve` wit
   });
   assert.equal(await page.getByTestId('notice').filter({ hasText: 'Not saved' }).count(), 0, 'no conflict');
   assert.deepEqual(await cli('segments', V), [], 'the page deleted the segment the CLI had moved');
+
+  // The page's own edit comes back as an event too: it is ignored (the answer carried everything), while
+  // another process's edit makes the page re-read the review state (undo state, progress) once.
+  await until('the echo of the page’s own edit', () => changedAt.some((at) => at >= deletedAt));
+  const cliAt = Date.now();
+  await cli('segments', V, '--add', 'smoke:10f-20f');
+  await msUntil(page, { total: 1, validated: 0 });
+  const cliEventAt = changedAt.find((at) => at >= cliAt)!;
+  await until('the re-read after the other process’s edit', () => stateCalls(cliEventAt) >= 1);
+  assert.equal(stateCalls(deletedAt), 1, 'one re-read: for the other process’s edit, none for the echo of the page’s own');
   assert.deepEqual(pageErrors, []);
 });
 

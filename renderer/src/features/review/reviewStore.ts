@@ -108,6 +108,9 @@ export async function loadReview(videoId: number): Promise<void> {
     const keptScores = known && !fresh ? known : null;
     const base = [...state.labels];
     for (const l of keptScores?.labels ?? []) if (!base.includes(l)) base.push(l);
+    // A reload of the same video (sprites ready, another process's re-segmenting) keeps the lanes the reviewer
+    // added in this window and has not drawn a segment on yet.
+    if (!fresh) for (const l of get().lanes) if (!base.includes(l)) base.push(l);
     const { byLane, lanes } = rebuild(segments, base);
     performance.mark('timeline-data');
     set((s) => ({
@@ -200,38 +203,51 @@ function applyChange(change: ReviewChange): void {
 }
 
 let refetch: ReturnType<typeof setTimeout> | undefined;
+/** Edits sent and not yet answered: the echo of one can arrive before its answer. */
+const inflight = new Set<Promise<void>>();
+/** Entries received as events since the last re-read, not (yet) known to be this window's own. */
+const unexplained = new Set<number>();
+
 /**
  * Another window changed this video: apply its entry now, refresh undo state and progress shortly after.
- * The echo of this window's own edit is ignored (its answer carried everything).
+ * The echo of this window's own edit is ignored (its answer carried everything); when the echo arrives before
+ * the answer it is applied (idempotent), and the re-read is skipped once the answer shows it was our own.
  */
 export function onCoreEvent(e: CoreEvent): void {
   if (e.type !== 'segments.changed' || e.videoId !== get().videoId) return;
   if (ownEntries.has(e.entry.id)) return;
   applyEntry(e.entry);
+  unexplained.add(e.entry.id);
   clearTimeout(refetch);
-  refetch = setTimeout(() => {
-    const id = get().videoId;
-    if (id === null) return;
-    void client()
-      .call('review.state', { video: id })
-      .then((st) => {
-        const cur = get().state;
-        if (cur && get().videoId === st.videoId)
-          set({
-            state: {
-              ...cur,
-              progress: st.progress,
-              undoEntryId: st.undoEntryId,
-              undoOp: st.undoOp,
-              redoEntryId: st.redoEntryId,
-              redoOp: st.redoOp,
-              lastEntryId: st.lastEntryId,
-              sprites: st.sprites,
-            },
-          });
-      })
-      .catch(() => undefined);
-  }, 150);
+  refetch = setTimeout(() => void reReadAfterForeignEdit(), 150);
+}
+
+async function reReadAfterForeignEdit(): Promise<void> {
+  await Promise.allSettled([...inflight]);
+  for (const id of unexplained) if (ownEntries.has(id)) unexplained.delete(id);
+  if (unexplained.size === 0) return;
+  unexplained.clear();
+  const id = get().videoId;
+  if (id === null) return;
+  try {
+    const st = await client().call('review.state', { video: id });
+    const cur = get().state;
+    if (cur && get().videoId === st.videoId)
+      set({
+        state: {
+          ...cur,
+          progress: st.progress,
+          undoEntryId: st.undoEntryId,
+          undoOp: st.undoOp,
+          redoEntryId: st.redoEntryId,
+          redoOp: st.redoOp,
+          lastEntryId: st.lastEntryId,
+          sprites: st.sprites,
+        },
+      });
+  } catch {
+    // A failed refresh leaves the applied entry; the next event or load brings the undo state.
+  }
 }
 
 type EditCommand =
@@ -254,8 +270,18 @@ export async function edit<N extends EditCommand & CommandName>(
   const videoId = get().videoId;
   if (videoId === null) return null;
   try {
-    const change = (await client().call(name, { video: videoId, ...input } as CommandInput<N>)) as ReviewChange;
-    applyChange(change);
+    // Settles once the answer is applied, so an early echo's re-read decision sees this edit's entry id.
+    let settle = () => {};
+    const settled = new Promise<void>((r) => (settle = r));
+    inflight.add(settled);
+    let change: ReviewChange;
+    try {
+      change = (await client().call(name, { video: videoId, ...input } as CommandInput<N>)) as ReviewChange;
+      applyChange(change);
+    } finally {
+      inflight.delete(settled);
+      settle();
+    }
     return change;
   } catch (err) {
     const code = err instanceof ClientError ? err.code : '';

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { renderSubtitlePreview } from '../ffmpeg/subtitles.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
+import { previewMask, previewMaskAt } from '../ocr/index.js';
 import type { Services } from '../services.js';
 import { getCues } from './store.js';
 import { burnAss, burnStyles, fontsDir, type BurnStyleName } from './styles.js';
@@ -31,7 +32,16 @@ export async function renderPreview(
     const ass = path.join(dir, 'preview.ass');
     const png = path.join(dir, 'preview.png');
     await writeFile(ass, burnAss(cues, burnStyles[style], w, h));
-    await renderSubtitlePreview(s.ffmpeg, { input: video.path, assFile: ass, fontsDir: fontsDir(), timeMs: at, output: png });
+    // A clinical video's preview hides what OCR found (outside the endoscope image, every text box).
+    const mask = await previewMask(s.db.reader, videoId);
+    await renderSubtitlePreview(s.ffmpeg, {
+      input: video.path,
+      assFile: ass,
+      fontsDir: fontsDir(),
+      timeMs: at,
+      output: png,
+      ...(mask ? { mask: { ...previewMaskAt(mask, w, h), width: w, height: h } } : {}),
+    });
     return { timeMs: at, width: w, height: h, png: `data:image/png;base64,${(await readFile(png)).toString('base64')}` };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -66,20 +66,34 @@ const exists = (p: string) =>
 async function clipMask(
   s: Services,
   row: { id: number; path: string; duration: number; width: number; height: number; display_width: number; display_height: number },
-): Promise<{ tag: string; displayWidth: number; displayHeight: number; at: (w: number, h: number) => PreviewMaskBoxes }> {
+): Promise<{ tag: string; displayWidth: number; displayHeight: number; at: (w: number, h: number) => PreviewMaskBoxes | undefined }> {
   const displayWidth = row.display_width || row.width;
   const displayHeight = row.display_height || row.height;
   const mask = await previewMask(s.db.reader, row.id);
-  const region =
-    mask?.region ??
-    (await previewImageArea(s.ffmpeg, row.path, { duration: row.duration, width: displayWidth, height: displayHeight }).catch(() => null));
+  const region = mask?.region ?? (await conservativeArea(s, row, displayWidth, displayHeight));
   const full = mask ? { ...mask, region } : { region, frameWidth: displayWidth, frameHeight: displayHeight, boxes: [] };
   return {
-    tag: mask ? `m${mask.fingerprint}` : region ? 'm0' : 'm-',
+    tag: mask ? `-m${mask.fingerprint}` : region ? '-m0' : '',
     displayWidth,
     displayHeight,
-    at: (w, h) => previewMaskAt(full, w, h),
+    at: (w, h) => (mask || region ? previewMaskAt(full, w, h) : undefined),
   };
+}
+
+/**
+ * The conservative area of a video before OCR, remembered per video and file (reading it decodes four frames;
+ * a scene list asks for a keyframe of every clip). A handful of videos is enough: the list shows one at a time.
+ */
+const areas = new Map<string, ReturnType<typeof previewImageArea>>();
+function conservativeArea(s: Services, row: { id: number; path: string; duration: number }, width: number, height: number) {
+  const key = `${s.dataDir}\0${row.id}\0${row.path}`;
+  let found = areas.get(key);
+  if (!found) {
+    found = previewImageArea(s.ffmpeg, row.path, { duration: row.duration, width, height }).catch(() => null);
+    if (areas.size >= 16) areas.delete(areas.keys().next().value!);
+    areas.set(key, found);
+  }
+  return found;
 }
 
 export interface KeyframeImage {
@@ -100,20 +114,17 @@ export async function clipKeyframes(
   await mkdir(path.join(s.artifactsDir, dir), { recursive: true });
   const out: KeyframeImage[] = [];
   const mask = await clipMask(s, row);
-  const displayMask = {
-    ...mask.at(mask.displayWidth, mask.displayHeight),
-    displayWidth: mask.displayWidth,
-    displayHeight: mask.displayHeight,
-  };
+  const atDisplay = mask.at(mask.displayWidth, mask.displayHeight);
+  const displayMask = atDisplay && { ...atDisplay, displayWidth: mask.displayWidth, displayHeight: mask.displayHeight };
   for (const frame of keyframeFrames(clip.startFrame, clip.endFrame, opts.count)) {
-    const rel = path.join(dir, `frame-${frame}-w${opts.width}-${mask.tag}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
+    const rel = path.join(dir, `frame-${frame}-w${opts.width}${mask.tag}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
     const abs = path.join(s.artifactsDir, rel);
     if (!(await exists(abs))) {
       await writeAtomically(abs, async (tmp) => {
         await writeFrameImage(s.ffmpeg, row.path, seekBefore(frame, fps), tmp, {
           format: opts.format,
           width: opts.width,
-          mask: displayMask,
+          ...(displayMask ? { mask: displayMask } : {}),
         });
         await chmod(tmp, 0o600);
       });
@@ -183,10 +194,11 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
   const tileHeight = Math.max(2, Math.round((SPRITE_TILE_WIDTH * h) / w / 2) * 2);
   const dir = path.join(artifactRelDir(row.sha256), 'clips');
   const mask = await clipMask(s, row);
-  const base = `sprite-${clip.startFrame}-${clip.endFrame}-${mask.tag}`;
+  const base = `sprite-${clip.startFrame}-${clip.endFrame}${mask.tag}`;
   const rel = path.join(dir, `${base}.jpg`);
   const abs = path.join(s.artifactsDir, rel);
   await mkdir(path.dirname(abs), { recursive: true });
+  const tileMask = mask.at(SPRITE_TILE_WIDTH, tileHeight);
   if (!(await exists(abs)))
     await writeAtomically(abs, async (tmp) => {
       await writeSpriteSheet(
@@ -200,7 +212,7 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
           rows,
           tileWidth: SPRITE_TILE_WIDTH,
           tileHeight,
-          mask: mask.at(SPRITE_TILE_WIDTH, tileHeight),
+          ...(tileMask ? { mask: tileMask } : {}),
         },
         tmp,
       );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -62,7 +62,7 @@ async function sheetPaths(lib: Lib, videoId: number): Promise<string[]> {
  * preview made before OCR (a clip keyframe at full width, the hover sprite tile) — so the check below can fail —
  * and after OCR every preview of the video hides every text box OCR found: the sprite sheets made before are
  * replaced by masked ones (a sprites job is queued by OCR), clip keyframes and sprites are made again with the
- * mask, the thumbnail is masked again. An independent OCR (Tesseract, upscaled ×3) reads no patient token in any
+ * mask, the thumbnail is masked again, the subtitle preview hides them under its cue. An independent OCR (Tesseract, upscaled ×3) reads no patient token in any
  * of them, and every file is owner-only.
  */
 test('previews after OCR hide the text boxes OCR found inside the image; stale previews are replaced; files 0600', async () => {
@@ -133,6 +133,16 @@ test('previews after OCR hide the text boxes OCR found inside the image; stale p
       .where('video_id', '=', videoId)
       .where('kind', '=', 'thumbnail')
       .executeTakeFirstOrThrow();
+    // The subtitle preview (a PNG data URL, not stored) hides the same boxes under the cue it draws.
+    const trackId = (await lib.core.call('subtitles.create', { video: videoId })).id;
+    await lib.core.call('subtitles.add', { video: videoId, track: trackId, startMs: 1000, endMs: 3000, text: 'Befund' });
+    const sub = await lib.core.call('subtitles.preview', { video: videoId, track: trackId, timeMs: 2000 });
+    const subPng = path.join(scratch.dir, 'subtitle-preview.png');
+    writeFileSync(subPng, Buffer.from(sub.png.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    const subImage = await decode(lib, subPng);
+    const inSub = maxIn(subImage.rgb, subImage.width, insideName(subImage.width / endo.width));
+    assert.ok(inSub <= 40, `the name inside the image is black in the subtitle preview (max luma ${inSub})`);
+    assert.deepEqual(await readable(subPng), [], 'the subtitle preview is readable');
     const previews = [...sheets, key!.path, sprite.path, path.join(lib.core.services.artifactsDir, thumb.path)];
     for (const img of previews) {
       assert.equal(statSync(img).mode & 0o777, 0o600, `${path.basename(img)} is owner-only`);

@@ -46,6 +46,9 @@ export interface ScanStats {
   unchanged: number;
   blank: number;
   skipped: number;
+  /** Milliseconds the scan waited for decoded frames, and spent screening them (main thread). */
+  waitMs: number;
+  screenMs: number;
 }
 
 const CELL = 16;
@@ -99,7 +102,8 @@ function sameCells(a: Float32Array, b: Float32Array): boolean {
 const IN_FLIGHT = 2;
 
 export async function scanText(o: ScanOptions): Promise<ScanStats> {
-  const stats: ScanStats = { samples: 0, read: 0, unchanged: 0, blank: 0, skipped: 0 };
+  const stats: ScanStats = { samples: 0, read: 0, unchanged: 0, blank: 0, skipped: 0, waitMs: 0, screenMs: 0 };
+  let idleSince = performance.now();
   let last: { cells: Float32Array; lines: Promise<FrameTextLine[]> } | null = null;
   const total = Math.max(1, Math.ceil(o.frameCount / Math.max(1, o.step)));
   // Samples in order; each settles to its lines. Emitted in order once settled.
@@ -120,6 +124,8 @@ export async function scanText(o: ScanOptions): Promise<ScanStats> {
       ...(o.signal ? { signal: o.signal } : {}),
       onFrame: async (f) => {
         if (o.signal?.aborted) throw cancelled();
+        const ts = performance.now();
+        stats.waitMs += ts - idleSince;
         stats.samples++;
         const push = (how: ScanSample['how'], lines: Promise<FrameTextLine[]>) => {
           lines.catch(() => undefined);
@@ -142,7 +148,9 @@ export async function scanText(o: ScanOptions): Promise<ScanStats> {
             }
           }
         }
+        stats.screenMs += performance.now() - ts;
         while (reading() >= IN_FLIGHT || (queue.length && queue[0]!.how !== 'read' && reading() === 0)) await emitFirst();
+        idleSince = performance.now();
       },
     });
     while (queue.length) await emitFirst();

@@ -45,6 +45,10 @@ export const anonymizeVerifyBench: BenchModule = {
       }).finally(() => reader.close());
       if (!full.verification.ok) throw new Error(`verification rejected the bench output: ${full.verification.findings[0]?.message}`);
       const v = full.verification;
+      const st = reader.stats;
+      const stages = (['detect', 'zoom', 'recognize', 'tesseract'] as const)
+        .map((k) => `${k} ${(st.ms[k] / 1000).toFixed(1)} s`)
+        .join(', ');
       const recallReader = await createOcrFrameReader();
       const recall = await measureRecall(recallReader, 120).finally(() => recallReader.close());
       return [
@@ -53,7 +57,7 @@ export const anonymizeVerifyBench: BenchModule = {
           'verification / render, wall (same export)',
           v.seconds / full.renderSeconds,
           { op: '<=', value: 0.5 },
-          `1080p ${info.duration.toFixed(0)} s; verification ${v.seconds.toFixed(1)} s (every ${v.step} frames = ${v.interval.toFixed(2)} s: ${v.sampledFrames} samples, ${v.screening.read} read by detector + line OCR, ${v.screening.unchanged} unchanged, ${v.screening.blank} blank; ${v.reader}), render ${full.renderSeconds.toFixed(1)} s`,
+          `1080p ${info.duration.toFixed(0)} s; verification ${v.seconds.toFixed(1)} s (every ${v.step} frames = ${v.interval.toFixed(2)} s: ${v.sampledFrames} samples, ${v.screening.read} read by detector + line OCR, ${v.screening.unchanged} unchanged, ${v.screening.blank} blank; ${v.reader}), render ${full.renderSeconds.toFixed(1)} s; reader waits (2 frames in flight): ${stages}; ${st.zoomDetects} zoom detections, ${st.linesRecognized} lines recognised, ${st.linesTesseract} by Tesseract; decode wait ${(v.screening.waitMs / 1000).toFixed(1)} s, screening ${(v.screening.screenMs / 1000).toFixed(1)} s`,
         ),
         ratioRow(
           'anonymize',

@@ -37,16 +37,64 @@ export function unsureReading(r: RecognizedLine): boolean {
  * `maxSide`: the longest side the picture is scaled to for detection (default 960); `zoom`: weak fragments of
  * that detection are detected again in a crop scaled up (zoom.ts; default on).
  */
+/**
+ * Where the reader's time went, per stage: wall milliseconds waited and process CPU milliseconds over the same
+ * span (exact only while one frame is read at a time), with counts. For the bench and profiling.
+ */
+export interface ReaderStats {
+  frames: number;
+  detectPixels: number;
+  zoomDetects: number;
+  linesFound: number;
+  linesCached: number;
+  linesRecognized: number;
+  linesTesseract: number;
+  ms: Record<ReaderStage, number>;
+  cpuMs: Record<ReaderStage, number>;
+}
+
+export type ReaderStage = 'prepare' | 'detect' | 'zoom' | 'recognize' | 'tesseract';
+
+export function emptyReaderStats(): ReaderStats {
+  const zero = (): Record<ReaderStage, number> => ({ prepare: 0, detect: 0, zoom: 0, recognize: 0, tesseract: 0 });
+  return {
+    frames: 0,
+    detectPixels: 0,
+    zoomDetects: 0,
+    linesFound: 0,
+    linesCached: 0,
+    linesRecognized: 0,
+    linesTesseract: 0,
+    ms: zero(),
+    cpuMs: zero(),
+  };
+}
+
+/** Time `p` (wall and process CPU) into `stats` under `stage`. */
+async function timed<T>(stats: ReaderStats, stage: ReaderStage, p: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  try {
+    return await p();
+  } finally {
+    const d = process.cpuUsage(c);
+    stats.ms[stage] += performance.now() - t;
+    stats.cpuMs[stage] += (d.user + d.system) / 1000;
+  }
+}
+
 export async function createOcrFrameReader(
   opts: { maxSide?: number; second?: SecondReading; zoom?: boolean } = {},
-): Promise<FrameTextReader> {
+): Promise<FrameTextReader & { stats: ReaderStats }> {
   const engine = await OcrEngine.create();
   const cache = new LineCache();
   const zoomCache = new ZoomCache();
   const maxSide = opts.maxSide ?? 960;
   const second = opts.second ?? 'unsure';
   const zoom = opts.zoom ?? true;
+  const stats = emptyReaderStats();
   return {
+    stats,
     name: `ocr-detector+ppocr-lines${second === 'never' ? '' : `+tesseract-${second}`}`,
     async read(frame, signal, roi): Promise<FrameTextLine[]> {
       const area = roi ?? { x: 0, y: 0, width: frame.width, height: frame.height };
@@ -54,7 +102,9 @@ export async function createOcrFrameReader(
       // The same scale as for the whole frame: a smaller area costs less, text is not shrunk more.
       const scale = Math.min(1, maxSide / Math.max(frame.width, frame.height));
       const side = Math.max(32, Math.round(Math.max(img.width, img.height) * scale));
-      let boxes = await raceAbort(engine.detector.detect(img, { maxSide: side }), signal);
+      stats.frames++;
+      let boxes = await timed(stats, 'detect', () => raceAbort(engine.detector.detect(img, { maxSide: side }), signal));
+      stats.detectPixels += img.width * img.height;
       if (zoom) {
         // Weak fragments get a closer look (zoom.ts): lines the scaled-down frame only half showed.
         const found: typeof boxes = [];
@@ -64,10 +114,13 @@ export async function createOcrFrameReader(
             found.push(...hit);
             continue;
           }
-          const z = zoomedCrop(img, crop);
-          const more = (await raceAbort(engine.detector.detect(z.image, { maxSide: Math.max(z.image.width, z.image.height) }), signal)).map(
-            z.back,
-          );
+          const more = await timed(stats, 'zoom', async () => {
+            const z = zoomedCrop(img, crop);
+            return (await raceAbort(engine.detector.detect(z.image, { maxSide: Math.max(z.image.width, z.image.height) }), signal)).map(
+              z.back,
+            );
+          });
+          stats.zoomDetects++;
           zoomCache.remember(crop, print, more);
           found.push(...more);
         }
@@ -80,13 +133,18 @@ export async function createOcrFrameReader(
           return { box: b, prepared, known: cache.lookup(b, prepared) };
         });
       const fresh = lines.filter((l) => !l.known);
-      const pp = await raceAbort(
-        engine.detector.recognizeLines(
-          img,
-          fresh.map((l) => l.box),
+      stats.linesFound += lines.length;
+      stats.linesCached += lines.length - fresh.length;
+      const pp = await timed(stats, 'recognize', () =>
+        raceAbort(
+          engine.detector.recognizeLines(
+            img,
+            fresh.map((l) => l.box),
+          ),
+          signal,
         ),
-        signal,
       );
+      stats.linesRecognized += fresh.length;
       const out: FrameTextLine[] = [];
       for (const l of lines) {
         if (signal?.aborted) break;
@@ -95,7 +153,8 @@ export async function createOcrFrameReader(
           const a = pp[fresh.indexOf(l)] ?? { text: '', confidence: 0 };
           r = a;
           if (second === 'always' || (second === 'unsure' && unsureReading(a))) {
-            const t = await raceAbort(engine.recognizer.recognizeGray(l.prepared), signal);
+            const t = await timed(stats, 'tesseract', () => raceAbort(engine.recognizer.recognizeGray(l.prepared), signal));
+            stats.linesTesseract++;
             if (t.text !== a.text) r = t.confidence > a.confidence ? { ...t, alternative: a.text } : { ...a, alternative: t.text };
           }
           cache.remember(l.box, l.prepared, r);

@@ -15,8 +15,9 @@ import type { FrameRef } from './flash-filter.js';
 import { minSceneSeconds, type SceneParams } from './params.js';
 
 /**
- * Frames ffmpeg may decode ahead while the detector works on one (≈ 4 MB at 274×154): without it ffmpeg stalls on
- * the full pipe during every frame's HSV pass, and detection ran about 1.5× as long as decoding alone.
+ * Frames ffmpeg may decode ahead while the detector works on one (≈ 4 MB at 274×154). Without it the pipe holds
+ * about one frame, so ffmpeg's main thread (and with it the decoder threads it feeds) stalls during every frame's
+ * HSV pass: decoding and detection ran one after the other instead of side by side (docs/benchmarks.md).
  */
 const DECODE_AHEAD = 32;
 

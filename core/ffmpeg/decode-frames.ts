@@ -74,7 +74,21 @@ export function frameFilter(g: FrameGeometry, s: Sampling): string {
   return parts.join(',');
 }
 
-export function decodeArgs(input: string, g: FrameGeometry, s: Sampling, threads?: number, decoderOptions: string[] = []): string[] {
+export function decodeArgs(
+  input: string,
+  g: FrameGeometry,
+  s: Sampling,
+  threads?: number,
+  decoderOptions: string[] = [],
+  queueFrames = 0,
+): string[] {
+  const pix = g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24';
+  // With a queue, ffmpeg's fifo pseudo-muxer writes the pipe from its own thread: while the reader is busy with
+  // a frame, decoding goes on into the queue instead of stalling on a full pipe (the pipe holds about one frame).
+  const output =
+    queueFrames > 0
+      ? ['-c:v', 'rawvideo', '-pix_fmt', pix, '-f', 'fifo', '-fifo_format', 'rawvideo', '-queue_size', String(queueFrames)]
+      : ['-f', 'rawvideo', '-pix_fmt', pix];
   return [
     '-v',
     'info',
@@ -88,10 +102,7 @@ export function decodeArgs(input: string, g: FrameGeometry, s: Sampling, threads
     frameFilter(g, s),
     '-vsync',
     '0',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24',
+    ...output,
     'pipe:1',
   ];
 }
@@ -125,6 +136,11 @@ export async function* decodeFrames(
     onStart?: (pid: number | undefined) => void;
     /** Input options for the decoder (before `-i`), e.g. `-skip_loop_filter all`. */
     decoderOptions?: string[];
+    /**
+     * Frames ffmpeg may decode ahead of the reader (0 = none beyond the pipe). For consumers that spend real CPU
+     * per frame: the decoder keeps working while they do. Memory: this many frames.
+     */
+    queueFrames?: number;
   } = {},
 ): AsyncGenerator<DecodedFrame> {
   const frameBytes = g.width * g.height * 3;
@@ -135,7 +151,7 @@ export async function* decodeFrames(
     wake = null;
     w?.();
   };
-  const proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions), {
+  const proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions, opts.queueFrames), {
     pipeStdout: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onStderrLine: (line) => {

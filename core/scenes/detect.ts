@@ -14,6 +14,13 @@ import { createDetector, type FrameSize } from './detectors.js';
 import type { FrameRef } from './flash-filter.js';
 import { minSceneSeconds, type SceneParams } from './params.js';
 
+/**
+ * Frames ffmpeg may decode ahead while the detector works on one (≈ 4 MB at 274×154). Without it the pipe holds
+ * about one frame, so ffmpeg's main thread (and with it the decoder threads it feeds) stalls during every frame's
+ * HSV pass: decoding and detection ran one after the other instead of side by side (docs/benchmarks.md).
+ */
+const DECODE_AHEAD = 32;
+
 export interface Scene {
   /** Seconds, half-open [start, end). */
   start: number;
@@ -69,7 +76,7 @@ export async function detectScenes(
     v.file,
     { ...size, colorOrder: 'RGB', resize: 'stretch', scaler: 'point' },
     { fps: v.fps, sampleFps: null },
-    opts.signal ? { signal: opts.signal } : {},
+    { queueFrames: DECODE_AHEAD, ...(opts.signal ? { signal: opts.signal } : {}) },
   )) {
     const found = detector.push({ index, time: f.time }, f.data);
     cuts.push(...found);

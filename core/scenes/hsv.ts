@@ -18,37 +18,13 @@ const INV = (() => {
   return t;
 })();
 
-export function rgbToHsv(rgb: Uint8Array, out: Planes): void {
-  const { hue, sat, lum } = out;
-  const n = hue.length;
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    const r = rgb[j]!;
-    const g = rgb[j + 1]!;
-    const b = rgb[j + 2]!;
-    const v = r > g ? (r > b ? r : b) : g > b ? g : b;
-    const m = r < g ? (r < b ? r : b) : g < b ? g : b;
-    const d = v - m;
-    lum[i] = v;
-    if (d === 0) {
-      sat[i] = 0;
-      hue[i] = 0;
-      continue;
-    }
-    sat[i] = (255 * d * INV[v]! + 0.5) | 0;
-    const k = 30 * INV[d]!;
-    // Half-degrees (OpenCV's 8-bit hue): 0–180.
-    let h = v === r ? (g - b) * k : v === g ? 60 + (b - r) * k : 120 + (r - g) * k;
-    if (h < 0) h += 180;
-    const q = (h + 0.5) | 0;
-    hue[i] = q >= 180 ? q - 180 : q;
-  }
-}
-
 /**
- * Tables that give `rgbToHsv`'s exact bytes without arithmetic per pixel: SAT[v << 8 | d] is the saturation of
- * a pixel whose max channel is v and max − min is d; HUE[(sector · 512 + 256 + numerator) << 8 | d] its hue,
- * where the sector is the max channel (0 R, 1 G, 2 B) and the numerator the difference of the other two in
- * OpenCV's order. 64 KiB + 384 KiB, built once.
+ * OpenCV's 8-bit HSV without arithmetic per pixel. With v the max channel and d = max − min:
+ * S = round(255·d / v), H = round(60·sector + 30·numerator / d) mod 180 (half-degrees), where the sector is the
+ * max channel (0 R, 1 G, 2 B; ties R before G before B) and the numerator the difference of the other two in
+ * OpenCV's order (g − b, b − r, r − g); H = 0 where d = 0. SAT[v << 8 | d] and
+ * HUE[(sector · 512 + 256 + numerator) << 8 | d] hold those bytes (HUE's d = 0 entries stay 0). 64 KiB + 384 KiB,
+ * built once. (The test checks every 24-bit colour against the float formula.)
  */
 const SAT = new Uint8Array(256 * 256);
 const HUE = new Uint8Array(3 * 512 * 256);
@@ -65,10 +41,8 @@ for (let sector = 0; sector < 3; sector++) {
 }
 
 /**
- * One pass per frame for the content score: converts `rgb` into `cur` (as `rgbToHsv`, bit for bit) and returns
- * the mean |Δ| of each plane against `prev` (as `planesAbsDiff`): one pass over memory instead of two, table
- * reads instead of float arithmetic per pixel. (About 5 % less CPU than the two passes on a loaded machine;
- * `rgbToHsv` and `planesAbsDiff` stay as the readable definition the tests compare with.)
+ * One pass per frame for the content score: converts `rgb` into HSV planes `cur` and returns the mean |Δ| of
+ * each plane against `prev` — one pass over memory, table reads instead of float arithmetic per pixel.
  */
 export function hsvStep(rgb: Uint8Array, cur: Planes, prev: Planes): { hue: number; sat: number; lum: number } {
   const ch = cur.hue;
@@ -88,7 +62,7 @@ export function hsvStep(rgb: Uint8Array, cur: Planes, prev: Planes): { hue: numb
     let v: number;
     let m: number;
     let key: number;
-    // Ties pick the sector as rgbToHsv does: R before G before B.
+    // Ties pick the sector R before G before B.
     if (r >= g && r >= b) {
       v = r;
       m = g < b ? g : b;
@@ -104,7 +78,7 @@ export function hsvStep(rgb: Uint8Array, cur: Planes, prev: Planes): { hue: numb
     }
     const d = v - m;
     const sat = SAT[(v << 8) | d]!;
-    const hue = d === 0 ? 0 : HUE[key | d]!;
+    const hue = HUE[key | d]!;
     let x = hue - ph[i]!;
     sh += x < 0 ? -x : x;
     x = sat - ps[i]!;
@@ -115,29 +89,6 @@ export function hsvStep(rgb: Uint8Array, cur: Planes, prev: Planes): { hue: numb
     cs[i] = sat;
     cl[i] = v;
   }
-  return { hue: sh / n, sat: ss / n, lum: sl / n };
-}
-
-/** Sum of |Δ| of the three planes at once (one pass). */
-export function planesAbsDiff(a: Planes, b: Planes): { hue: number; sat: number; lum: number } {
-  const ah = a.hue;
-  const as = a.sat;
-  const al = a.lum;
-  const bh = b.hue;
-  const bs = b.sat;
-  const bl = b.lum;
-  let sh = 0;
-  let ss = 0;
-  let sl = 0;
-  for (let i = 0; i < ah.length; i++) {
-    const dh = ah[i]! - bh[i]!;
-    const ds = as[i]! - bs[i]!;
-    const dl = al[i]! - bl[i]!;
-    sh += dh < 0 ? -dh : dh;
-    ss += ds < 0 ? -ds : ds;
-    sl += dl < 0 ? -dl : dl;
-  }
-  const n = ah.length;
   return { hue: sh / n, sat: ss / n, lum: sl / n };
 }
 

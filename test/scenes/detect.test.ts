@@ -5,7 +5,7 @@ import { importAndWait, openTempCore } from '../helpers/library.js';
 import { peerFixture } from '../helpers/fixtures.js';
 import { BIKES_EXPECTED, BIKES_PYSCENEDETECT, CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
 import { FlashFilter } from '../../core/scenes/flash-filter.js';
-import { allocPlanes, hsvStep, planesAbsDiff, rgbToHsv } from '../../core/scenes/hsv.js';
+import { allocPlanes, hsvStep, type Planes } from '../../core/scenes/hsv.js';
 import type { Core } from '../../core/core.js';
 
 async function detect(core: Core, video: number, params: Record<string, unknown> = {}) {
@@ -168,6 +168,39 @@ test('scenes: minimum scene length merges a burst of cuts (PySceneDetect merge s
   // until a frame above the threshold lies ≥ 0.6 s after its start (100), emitted once 0.6 s below follow.
   assert.deepEqual(cuts, [30, 100]);
 });
+
+/** The readable definition `hsvStep` must match: OpenCV's 8-bit RGB→HSV in float arithmetic. */
+function rgbToHsv(rgb: Uint8Array, out: Planes): void {
+  for (let i = 0, j = 0; i < out.hue.length; i++, j += 3) {
+    const r = rgb[j]!;
+    const g = rgb[j + 1]!;
+    const b = rgb[j + 2]!;
+    const v = Math.max(r, g, b);
+    const d = v - Math.min(r, g, b);
+    out.lum[i] = v;
+    out.sat[i] = d === 0 ? 0 : (255 * d * (1 / v) + 0.5) | 0;
+    if (d === 0) {
+      out.hue[i] = 0;
+      continue;
+    }
+    const k = 30 * (1 / d);
+    // Half-degrees (OpenCV's 8-bit hue): 0–180.
+    let h = v === r ? (g - b) * k : v === g ? 60 + (b - r) * k : 120 + (r - g) * k;
+    if (h < 0) h += 180;
+    const q = (h + 0.5) | 0;
+    out.hue[i] = q >= 180 ? q - 180 : q;
+  }
+}
+
+/** Mean |Δ| of each plane. */
+function planesAbsDiff(a: Planes, b: Planes): { hue: number; sat: number; lum: number } {
+  const mean = (x: Uint8Array, y: Uint8Array) => {
+    let sum = 0;
+    for (let i = 0; i < x.length; i++) sum += Math.abs(x[i]! - y[i]!);
+    return sum / x.length;
+  };
+  return { hue: mean(a.hue, b.hue), sat: mean(a.sat, b.sat), lum: mean(a.lum, b.lum) };
+}
 
 test('scenes: the table-driven HSV step gives rgbToHsv’s bytes and planesAbsDiff’s means for every 24-bit colour', () => {
   // One chunk per red value: all 65,536 green × blue pairs, compared with the previous chunk.

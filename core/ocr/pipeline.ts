@@ -12,10 +12,10 @@ import { scoreReading, voteField, type FieldResult, type FrameReading, type Read
 
 export type { FieldResult, ReadLine } from './field-vote.js';
 import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
-import { swappedWord } from './confusables.js';
+import { swappedReading } from './confusables.js';
 import { LineCache } from './line-cache.js';
 
-export { confusableSwapsOnly, swappedWord } from './confusables.js';
+export { confusableSwapsOnly, swappedReading, swappedWord } from './confusables.js';
 export { LineCache } from './line-cache.js';
 
 /** The second reading's line height (the first is `LINE_HEIGHT`). */
@@ -130,9 +130,17 @@ export class OcrEngine {
     // At 14 px the slash of an ł blurs into a t's crossbar: every scale reads "t" with full scores. The model's
     // next choice at each t tells: ł there (and nothing else changed) means it was unsure between the two.
     // Lines with digits (dates: "Oct") are not names and skip the extra reading.
+    // The second scale's t-less reading decides when the first lost every t (a real one and the ł alike).
     if (box.height <= SMALL_LINE_PX && read.text.includes('t') && !/\d/.test(read.text)) {
-      const next = await this.recognizer.recognizeWithout(prepared, 't');
-      if (next && swappedWord(read.text, next.text)) read = { ...read, alternative: next.text };
+      for (const line of [prepared, () => prepareLine(img, box, SECOND_LINE_HEIGHT)]) {
+        const next = await this.recognizer.recognizeWithout(typeof line === 'function' ? line() : line, 't');
+        if (!next) break;
+        const swapped = swappedReading(read.text, next.text);
+        if (swapped !== null) {
+          read = { ...read, alternative: swapped };
+          break;
+        }
+      }
     }
     return read;
   }
@@ -350,7 +358,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const endoscopeAcc = new EndoscopeAccumulator();
     const cache = new LineCache();
     const frames: number[] = [];
-    const readings = new Map<PatientField, FrameReading[]>();
+    const readings = new Map<PatientField, Array<FrameReading<RgbImage>>>();
     let skipped = 0;
     let layout: LayoutChoice | undefined = opts.layout;
     let boxes: DetectedBox[] | undefined;
@@ -397,10 +405,9 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
         const r = fields[key];
         if (!r) continue;
         const pad = Math.round(r.box.height * 0.3);
-        const crop = encodePng(
-          rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad }),
-          3,
-        );
+        // Raw pixels: only the winning reading's crop is encoded (PNG per field per sample was a third of the
+        // main thread's time).
+        const crop = rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad });
         const scored = scoreReading(key, r, lines, (ls) => extractFields(ls, extractOpts));
         readings.set(key, [...(readings.get(key) ?? []), { ...r, ...scored, frame: s.frame, crop }]);
       }
@@ -413,7 +420,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const fields: OcrResult['fields'] = {};
     for (const key of PATIENT_FIELDS) {
       const v = voteField(readings.get(key) ?? [], perFrame.length, key === 'examination_time');
-      if (v) fields[key] = { ...v, confidence: Math.round(v.confidence * 1000) / 1000 };
+      if (v) fields[key] = { ...v, crop: encodePng(v.crop, 3), confidence: Math.round(v.confidence * 1000) / 1000 };
     }
     opts.onProgress?.(1, 'done');
     return {

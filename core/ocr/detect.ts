@@ -1,6 +1,6 @@
 import { loadOnnxRuntime } from '../util/onnx-runtime.js';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
-import type { Box, RgbImage } from './image.js';
+import { bilinearTaps, type Box, type RgbImage } from './image.js';
 import { detectionModelPath } from './models.js';
 
 /** A text line found by the detector, in frame pixels, with the detector's mean probability. */
@@ -22,36 +22,38 @@ export interface DetectOptions {
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
-/** Resize (bilinear) and normalise an RGB frame into the detector's NCHW BGR float tensor. */
+/**
+ * Resize (bilinear, the taps of `resizeBilinear` in image.ts) and normalise an RGB frame into the detector's NCHW
+ * BGR float tensor. The resize writes floats straight into the planes: rounding to 8 bits first would change what
+ * the detector sees.
+ */
 export function detectionTensor(img: RgbImage, maxSide: number): { data: Float32Array; width: number; height: number } {
   const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
   const width = Math.max(32, Math.round((img.width * scale) / 32) * 32);
   const height = Math.max(32, Math.round((img.height * scale) / 32) * 32);
   const plane = width * height;
   const data = new Float32Array(plane * 3);
-  const sx = img.width / width;
-  const sy = img.height / height;
+  const xs = bilinearTaps(img.width, width);
+  const ys = bilinearTaps(img.height, height);
+  const x0 = xs.i0.map((v) => v * 3);
+  const x1 = xs.i1.map((v) => v * 3);
+  const src = img.data;
   for (let y = 0; y < height; y++) {
-    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
-    const y0 = Math.min(img.height - 1, Math.floor(fy));
-    const y1 = Math.min(img.height - 1, y0 + 1);
-    const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
-      const x0 = Math.min(img.width - 1, Math.floor(fx));
-      const x1 = Math.min(img.width - 1, x0 + 1);
-      const wx = fx - x0;
-      const i00 = (y0 * img.width + x0) * 3;
-      const i01 = (y0 * img.width + x1) * 3;
-      const i10 = (y1 * img.width + x0) * 3;
-      const i11 = (y1 * img.width + x1) * 3;
-      for (let c = 0; c < 3; c++) {
-        const v =
-          (img.data[i00 + c]! * (1 - wx) + img.data[i01 + c]! * wx) * (1 - wy) +
-          (img.data[i10 + c]! * (1 - wx) + img.data[i11 + c]! * wx) * wy;
+    const r0 = ys.i0[y]! * img.width * 3;
+    const r1 = ys.i1[y]! * img.width * 3;
+    const wy = ys.w[y]!;
+    let o = y * width;
+    for (let x = 0; x < width; x++, o++) {
+      const wx = xs.w[x]!;
+      const a = r0 + x0[x]!;
+      const b = r0 + x1[x]!;
+      const c = r1 + x0[x]!;
+      const d = r1 + x1[x]!;
+      for (let ch = 0; ch < 3; ch++) {
+        const v = (src[a + ch]! * (1 - wx) + src[b + ch]! * wx) * (1 - wy) + (src[c + ch]! * (1 - wx) + src[d + ch]! * wx) * wy;
         // Paddle models expect BGR: channel 0 of the tensor is blue.
-        const t = 2 - c;
-        data[t * plane + y * width + x] = (v / 255 - MEAN[t]!) / STD[t]!;
+        const t = 2 - ch;
+        data[t * plane + o] = (v / 255 - MEAN[t]!) / STD[t]!;
       }
     }
   }

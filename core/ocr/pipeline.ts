@@ -88,17 +88,26 @@ export class OcrEngine {
   async readBoxes(
     img: RgbImage,
     boxes: DetectedBox[],
-    opts: { signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number }; cache?: LineCache } = {},
+    opts: {
+      signal?: AbortSignal;
+      timings?: { detectMs: number; recognizeMs: number };
+      cache?: LineCache;
+      /** The boxes were found in another sample: a box that read empty there is taken as empty again. */
+      reused?: boolean;
+    } = {},
   ): Promise<ReadLine[]> {
     const t1 = performance.now();
     const lines: ReadLine[] = [];
     for (const b of boxes) {
       throwIfAborted(opts.signal);
-      const prepared = prepareLine(img, b);
-      let r = opts.cache?.lookup(b, prepared);
+      let r = opts.reused ? opts.cache?.emptyAt(b) : undefined;
       if (!r) {
-        r = await raceAbort(this.readTwice(img, b, prepared), opts.signal);
-        opts.cache?.remember(b, prepared, r);
+        const prepared = prepareLine(img, b);
+        r = opts.cache?.lookup(b, prepared);
+        if (!r) {
+          r = await raceAbort(this.readTwice(img, b, prepared), opts.signal);
+          opts.cache?.remember(b, prepared, r);
+        }
       }
       lines.push({
         text: r.text,
@@ -382,13 +391,14 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
         timings,
       };
       const every = Math.max(1, opts.detectEvery ?? Math.ceil(s.total / 2));
-      if (!boxes?.length || sinceDetect >= every || !overlayUnchanged(s.image, boxes, cache)) {
+      const fresh = !boxes?.length || sinceDetect >= every || !overlayUnchanged(s.image, boxes, cache);
+      if (fresh) {
         boxes = await engine.detect(s.image, readOpts);
         sinceDetect = 0;
         detections++;
       }
       sinceDetect++;
-      const lines = await engine.readBoxes(s.image, boxes, readOpts);
+      const lines = await engine.readBoxes(s.image, boxes!, { ...readOpts, reused: !fresh });
       perFrame.push(lines);
       frames.push(s.frame);
       const te = performance.now();

@@ -164,6 +164,17 @@ function overlayUnchanged(img: RgbImage, boxes: Box[], cache: LineCache): boolea
   return boxes.some((b) => cache.peek(b, prepareLine(img, b)) !== undefined);
 }
 
+/** `make()` once per key (a few distinct keys per video: the overlay's lines and their second readings). */
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size >= 64) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
 /** Mean and spread of luma at a coarse grid: black or flat frames carry no overlay worth reading. */
 export function isBlankFrame(img: RgbImage): boolean {
   let sum = 0,
@@ -368,6 +379,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const cache = new LineCache();
     const frames: number[] = [];
     const readings = new Map<PatientField, Array<FrameReading<RgbImage>>>();
+    const extracted = new Map<string, ReturnType<typeof extractFields>>();
     let skipped = 0;
     let layout: LayoutChoice | undefined = opts.layout;
     let boxes: DetectedBox[] | undefined;
@@ -410,7 +422,9 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
         ...(layout.dateOrder ? { dateOrder: layout.dateOrder } : {}),
         ...(opts.today ? { today: opts.today } : {}),
       };
-      const fields = extractFields(lines, extractOpts);
+      // The overlay repeats: most samples give the same lines (cache hits), so their fields are extracted once.
+      const extract = (ls: ReadLine[]) => memo(extracted, JSON.stringify([ls, extractOpts]), () => extractFields(ls, extractOpts));
+      const fields = extract(lines);
       for (const key of PATIENT_FIELDS) {
         const r = fields[key];
         if (!r) continue;
@@ -418,7 +432,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
         // Raw pixels: only the winning reading's crop is encoded (PNG per field per sample was a third of the
         // main thread's time).
         const crop = rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad });
-        const scored = scoreReading(key, r, lines, (ls) => extractFields(ls, extractOpts));
+        const scored = scoreReading(key, r, lines, extract);
         readings.set(key, [...(readings.get(key) ?? []), { ...r, ...scored, frame: s.frame, crop }]);
       }
       tDecode = performance.now();

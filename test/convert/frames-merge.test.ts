@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
 import { ffmpegPath, ffprobePath } from '../helpers/media.js';
 import { anamorphicSilent, numberedFrames, rotatedTagged, short } from './media.js';
+import { VFR_SOURCE_FRAMES, readFrameCodes, vfrToneGap } from '../audio/speech-media.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -85,6 +86,50 @@ describe('framewise frames', () => {
     assert.equal(a.code, 0, a.stderr);
     assert.deepEqual(readdirSync(at), ['frame-000037-t1.480s.jpg']);
     assert.ok(Math.abs((await meanLuma(path.join(at, 'frame-000037-t1.480s.jpg'))) - levelOf(37)) <= 3);
+  });
+
+  test('--every exports the frame shown at each multiple of the interval (presentation times, frames from 0), CFR and VFR', async () => {
+    // CFR, 25 fps: at 0.5 s the frame on screen is frame 12 (0.48 s), not a rounded tick (12.5 → 13).
+    const dir = path.join(out.dir, 'every');
+    mkdirSync(dir);
+    const r = await cli(['frames', await numberedFrames(), '--every', '0.5', '-o', dir, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const expected = [
+      [0, 0],
+      [12, 0.48],
+      [25, 1],
+      [37, 1.48],
+    ] as const;
+    const names = expected.map(([n, t]) => `frame-${String(n).padStart(6, '0')}-t${t.toFixed(3)}s.png`);
+    assert.deepEqual(readdirSync(dir).sort(), names);
+    const res = JSON.parse(r.stdout) as { files: Array<{ frame: number; time: number; file: string }> };
+    assert.deepEqual(
+      res.files.map((f) => [f.frame, Math.round(f.time * 1000) / 1000, path.basename(f.file)]),
+      expected.map(([n, t], i) => [n, t, names[i]]),
+    );
+    for (const [n, t] of expected)
+      assert.ok(
+        Math.abs((await meanLuma(path.join(dir, `frame-${String(n).padStart(6, '0')}-t${t.toFixed(3)}s.png`))) - levelOf(n)) <= 2,
+        `frame ${n} shows frame ${n}`,
+      );
+
+    // VFR (every third source frame missing before 6 s): the frame number is the decoded frame's index, the
+    // time its own presentation time, and the picture the source frame shown at each multiple of 2.5 s.
+    const vdir = path.join(out.dir, 'every-vfr');
+    mkdirSync(vdir);
+    const v = await cli(['frames', await vfrToneGap(), '--every', '2.5', '-o', vdir, '--json']);
+    assert.equal(v.code, 0, v.stderr);
+    const shown = [0, 2.5, 5, 7.5, 10].map((t) => VFR_SOURCE_FRAMES.filter((n) => n / 25 <= t + 1e-9).pop()!);
+    assert.deepEqual(shown, [0, 61, 124, 187, 250]);
+    const vres = JSON.parse(v.stdout) as { files: Array<{ frame: number; time: number; file: string }> };
+    assert.deepEqual(
+      vres.files.map((f) => [f.frame, Math.round(f.time * 1000) / 1000]),
+      shown.map((s) => [VFR_SOURCE_FRAMES.indexOf(s), s / 25]),
+    );
+    assert.deepEqual(readdirSync(vdir).sort(), vres.files.map((f) => path.basename(f.file)).sort());
+    const codes = [];
+    for (const f of vres.files) codes.push(...(await readFrameCodes(f.file)));
+    assert.deepEqual(codes, shown);
   });
 
   test('images are upright; --count with a contact sheet (grid with timecodes)', async () => {

@@ -7,12 +7,12 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
 import { startServe } from '../helpers/serve.js';
 import { launchChromium } from '../helpers/browser.js';
-import { readFrameCodes, toneGapTone, vfrToneGap } from '../audio/speech-media.js';
+import { VFR_SOURCE_FRAMES, readFrameCodes, toneGapTone, vfrToneGap } from '../audio/speech-media.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
 test(
-  'video view: Silence… detects and cuts, Save frame… writes the frame on screen, Convert… converts, with progress',
+  'video view: Silence… detects and cuts, Save frame… writes the frame on screen and one every N seconds, Convert… converts, with progress',
   { timeout: 300_000 },
   async (t) => {
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) {
@@ -120,6 +120,25 @@ test(
     const saved = readdirSync(path.join(work.dir, 'vfr')).filter((f) => f.startsWith('frame-'));
     assert.deepEqual(saved, ['frame-000080-t4.800s.png']);
     assert.deepEqual(await readFrameCodes(path.join(work.dir, 'vfr', saved[0]!)), [120]);
+
+    // The same dialog in interval mode: one frame every 2.5 s into another folder, each the frame shown at that
+    // time (presentation times on this VFR clip), named by its decoded frame number (from 0) and its own time.
+    const everyDir = path.join(work.dir, 'vfr', 'every');
+    mkdirSync(everyDir);
+    await page.getByTestId('frames-mode').selectOption('every');
+    await page.getByTestId('frames-every').fill('2.5');
+    await page.getByTestId('frames-folder').fill(everyDir);
+    await page.getByTestId('frames-start').click();
+    await page.getByTestId('frames-dialog').locator('[data-testid=media-job][data-state=succeeded]', { hasText: '5 images' }).waitFor();
+    const shown = [0, 2.5, 5, 7.5, 10].map((s) => VFR_SOURCE_FRAMES.filter((n) => n / 25 <= s + 1e-9).pop()!);
+    const everySaved = readdirSync(everyDir).sort();
+    assert.deepEqual(
+      everySaved,
+      shown.map((n) => `frame-${String(VFR_SOURCE_FRAMES.indexOf(n)).padStart(6, '0')}-t${(n / 25).toFixed(3)}s.png`),
+    );
+    const codes = [];
+    for (const f of everySaved) codes.push(...(await readFrameCodes(path.join(everyDir, f))));
+    assert.deepEqual(codes, shown);
     assert.deepEqual(pageErrors, []);
   },
 );

@@ -3,12 +3,15 @@
  * artifact id). Keyframes follow PySceneDetect's save-images: one at the middle, or N spread over the clip with a
  * one-frame margin at each end.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nowIso } from '../db/open.js';
 import { seekBefore, writeFrameImage } from '../ffmpeg/clips.js';
 import { writeSpriteSheet } from '../ffmpeg/sprites.js';
 import { artifactRelDir } from '../library/import-job.js';
+import { previewImageArea } from '../library/private-thumbnail.js';
+import { previewMask, previewMaskAt } from '../ocr/index.js';
+import type { PreviewMaskBoxes } from '../ffmpeg/sprites.js';
 import { getVideoRow } from '../library/videos.js';
 import type { Services } from '../services.js';
 import { writeAtomically } from '../util/fs.js';
@@ -54,6 +57,45 @@ const exists = (p: string) =>
     () => false,
   );
 
+/**
+ * What a clip's previews hide: after OCR, everything outside the endoscope image and every text box found;
+ * before it, everything outside the area the thumbnail is masked to (conservative; a video without a dark
+ * surround keeps its whole picture). `tag` goes into file names, so a file made with another mask is never
+ * returned as this one (a change of OCR results also removes them: `refreshPreviews`).
+ */
+async function clipMask(
+  s: Services,
+  row: { id: number; path: string; duration: number; width: number; height: number; display_width: number; display_height: number },
+): Promise<{ tag: string; displayWidth: number; displayHeight: number; at: (w: number, h: number) => PreviewMaskBoxes | undefined }> {
+  const displayWidth = row.display_width || row.width;
+  const displayHeight = row.display_height || row.height;
+  const mask = await previewMask(s.db.reader, row.id);
+  const region = mask?.region ?? (await conservativeArea(s, row, displayWidth, displayHeight));
+  const full = mask ? { ...mask, region } : { region, frameWidth: displayWidth, frameHeight: displayHeight, boxes: [] };
+  return {
+    tag: mask ? `-m${mask.fingerprint}` : region ? '-m0' : '',
+    displayWidth,
+    displayHeight,
+    at: (w, h) => (mask || region ? previewMaskAt(full, w, h) : undefined),
+  };
+}
+
+/**
+ * The conservative area of a video before OCR, remembered per video and file (reading it decodes four frames;
+ * a scene list asks for a keyframe of every clip). A handful of videos is enough: the list shows one at a time.
+ */
+const areas = new Map<string, ReturnType<typeof previewImageArea>>();
+function conservativeArea(s: Services, row: { id: number; path: string; duration: number }, width: number, height: number) {
+  const key = `${s.dataDir}\0${row.id}\0${row.path}`;
+  let found = areas.get(key);
+  if (!found) {
+    found = previewImageArea(s.ffmpeg, row.path, { duration: row.duration, width, height }).catch(() => null);
+    if (areas.size >= 16) areas.delete(areas.keys().next().value!);
+    areas.set(key, found);
+  }
+  return found;
+}
+
 export interface KeyframeImage {
   frame: number;
   time: number;
@@ -71,13 +113,21 @@ export async function clipKeyframes(
   const dir = path.join(artifactRelDir(row.sha256), 'clips');
   await mkdir(path.join(s.artifactsDir, dir), { recursive: true });
   const out: KeyframeImage[] = [];
+  const mask = await clipMask(s, row);
+  const atDisplay = mask.at(mask.displayWidth, mask.displayHeight);
+  const displayMask = atDisplay && { ...atDisplay, displayWidth: mask.displayWidth, displayHeight: mask.displayHeight };
   for (const frame of keyframeFrames(clip.startFrame, clip.endFrame, opts.count)) {
-    const rel = path.join(dir, `frame-${frame}-w${opts.width}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
+    const rel = path.join(dir, `frame-${frame}-w${opts.width}${mask.tag}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
     const abs = path.join(s.artifactsDir, rel);
     if (!(await exists(abs))) {
-      await writeAtomically(abs, (tmp) =>
-        writeFrameImage(s.ffmpeg, row.path, seekBefore(frame, fps), tmp, { format: opts.format, width: opts.width }),
-      );
+      await writeAtomically(abs, async (tmp) => {
+        await writeFrameImage(s.ffmpeg, row.path, seekBefore(frame, fps), tmp, {
+          format: opts.format,
+          width: opts.width,
+          ...(displayMask ? { mask: displayMask } : {}),
+        });
+        await chmod(tmp, 0o600);
+      });
       if (!(await exists(abs))) throw new FramewiseError('undecodable', `${row.path}: frame ${frame} could not be decoded`);
     }
     out.push({
@@ -143,19 +193,31 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
   const h = row.display_height || row.height;
   const tileHeight = Math.max(2, Math.round((SPRITE_TILE_WIDTH * h) / w / 2) * 2);
   const dir = path.join(artifactRelDir(row.sha256), 'clips');
-  const base = `sprite-${clip.startFrame}-${clip.endFrame}`;
+  const mask = await clipMask(s, row);
+  const base = `sprite-${clip.startFrame}-${clip.endFrame}${mask.tag}`;
   const rel = path.join(dir, `${base}.jpg`);
   const abs = path.join(s.artifactsDir, rel);
   await mkdir(path.dirname(abs), { recursive: true });
+  const tileMask = mask.at(SPRITE_TILE_WIDTH, tileHeight);
   if (!(await exists(abs)))
-    await writeAtomically(abs, (tmp) =>
-      writeSpriteSheet(
+    await writeAtomically(abs, async (tmp) => {
+      await writeSpriteSheet(
         s.ffmpeg,
         row.path,
-        { start: seekBefore(clip.startFrame, fps), duration, count, columns, rows, tileWidth: SPRITE_TILE_WIDTH, tileHeight },
+        {
+          start: seekBefore(clip.startFrame, fps),
+          duration,
+          count,
+          columns,
+          rows,
+          tileWidth: SPRITE_TILE_WIDTH,
+          tileHeight,
+          ...(tileMask ? { mask: tileMask } : {}),
+        },
         tmp,
-      ),
-    );
+      );
+      await chmod(tmp, 0o600);
+    });
   const interval = duration / count;
   const geometry = { start: clip.start, interval, count, columns, tileWidth: SPRITE_TILE_WIDTH, tileHeight };
   const vtt = spriteVtt(`${base}.jpg`, geometry);

@@ -6,6 +6,7 @@ import type { Ffmpeg } from './index.js';
 import { concatInput } from './concat.js';
 import { firstVideoOnly } from './args.js';
 import { countFrames } from './ops.js';
+import { maskFilters, type PreviewMaskBoxes } from './sprites.js';
 
 const SEEK_EPSILON = 0.25;
 
@@ -26,7 +27,13 @@ export async function writeFrameImage(
   input: string,
   seconds: number,
   output: string,
-  opts: { format: 'jpeg' | 'png'; width: number; signal?: AbortSignal },
+  opts: {
+    format: 'jpeg' | 'png';
+    width: number;
+    signal?: AbortSignal;
+    /** What to black out, in display pixels (displayWidth × displayHeight, after rotation and square pixels). */
+    mask?: PreviewMaskBoxes & { displayWidth: number; displayHeight: number };
+  },
 ): Promise<void> {
   await ffmpeg.run(
     [
@@ -37,7 +44,13 @@ export async function writeFrameImage(
       '1',
       '-vf',
       // Square pixels first (anamorphic sources), then the requested width; rotation is already applied.
-      `scale=trunc(iw*sar/2)*2:ih,setsar=1,scale=${opts.width}:-2:flags=bicubic`,
+      // The mask is drawn at display size, before the last scale, so its boxes cover exactly what they should.
+      [
+        'scale=trunc(iw*sar/2)*2:ih,setsar=1',
+        ...(opts.mask ? [`scale=${opts.mask.displayWidth}:${opts.mask.displayHeight}`] : []),
+        ...maskFilters(opts.mask, opts.mask?.displayWidth ?? 0, opts.mask?.displayHeight ?? 0),
+        `scale=${opts.width}:-2:flags=bicubic`,
+      ].join(','),
       ...(opts.format === 'jpeg' ? ['-q:v', '3', '-c:v', 'mjpeg'] : ['-c:v', 'png']),
       '-f',
       'image2',

@@ -1,6 +1,7 @@
 /**
  * Named ffmpeg operations for sprite sheets (JPEG grids of small thumbnails): a clip's single sheet, and a whole
- * video's hover-preview sheets in one pass with everything outside the endoscope image blacked out.
+ * video's hover-preview sheets in one pass with everything outside the endoscope image and every text box found
+ * blacked out.
  */
 import type { Ffmpeg } from './index.js';
 import type { FfmpegProgress } from './process.js';
@@ -10,7 +11,17 @@ import { firstVideoOnly } from './args.js';
 export async function writeSpriteSheet(
   ffmpeg: Ffmpeg,
   input: string,
-  a: { start: number; duration: number; count: number; columns: number; rows: number; tileWidth: number; tileHeight: number },
+  a: {
+    start: number;
+    duration: number;
+    count: number;
+    columns: number;
+    rows: number;
+    tileWidth: number;
+    tileHeight: number;
+    /** What to black out in each tile (tile pixels). */
+    mask?: PreviewMaskBoxes;
+  },
   output: string,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -25,7 +36,13 @@ export async function writeSpriteSheet(
       input,
       ...firstVideoOnly(),
       '-vf',
-      `fps=${(a.count / a.duration).toFixed(6)},scale=${a.tileWidth}:${a.tileHeight},setsar=1,tile=${a.columns}x${a.rows}`,
+      [
+        `fps=${(a.count / a.duration).toFixed(6)}`,
+        `scale=${a.tileWidth}:${a.tileHeight}`,
+        'setsar=1',
+        ...maskFilters(a.mask, a.tileWidth, a.tileHeight),
+        `tile=${a.columns}x${a.rows}`,
+      ].join(','),
       '-frames:v',
       '1',
       '-q:v',
@@ -46,7 +63,26 @@ export interface PreviewSheets {
   columns: number;
   rows: number;
   /** The rectangle to keep in tile pixels (the endoscope image); everything outside it is black. Null: keep all. */
-  keep: { x: number; y: number; width: number; height: number } | null;
+  keep: Rect | null;
+  /** Boxes to black out in tile pixels (text OCR found, inside the image too). */
+  hide?: Rect[];
+}
+
+type Rect = { x: number; y: number; width: number; height: number };
+
+/** What a preview hides, in its own pixels: all outside `keep` (null: nothing) and every box of `hide`. */
+export interface PreviewMaskBoxes {
+  keep: Rect | null;
+  hide: Rect[];
+}
+
+/** drawbox filters for a W×H picture: black outside `keep`, black boxes over `hide`. None without a mask. */
+export function maskFilters(mask: PreviewMaskBoxes | undefined, W: number, H: number): string[] {
+  if (!mask) return [];
+  return [
+    ...(mask.keep ? outsideBoxes(mask.keep, W, H) : []),
+    ...mask.hide.map((b) => `drawbox=x=${b.x}:y=${b.y}:w=${b.width}:h=${b.height}:color=black:t=fill`),
+  ];
 }
 
 /**
@@ -60,7 +96,7 @@ export async function writePreviewSheets(
   outputPattern: string,
   opts: { signal?: AbortSignal; onProgress?: (p: FfmpegProgress) => void } = {},
 ): Promise<{ command: string[] }> {
-  const hide = a.keep ? outsideBoxes(a.keep, a.tileWidth, a.tileHeight) : [];
+  const hide = maskFilters({ keep: a.keep, hide: a.hide ?? [] }, a.tileWidth, a.tileHeight);
   const { command } = await ffmpeg.run(
     [
       '-v',

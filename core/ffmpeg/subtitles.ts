@@ -3,6 +3,7 @@
  * re-encoding, burn subtitles in with libass (one pass) and render one preview frame.
  */
 import type { Ffmpeg, FfmpegProgress } from './index.js';
+import { maskFilters, type PreviewMaskBoxes } from './sprites.js';
 
 /**
  * Escape a value for a filter option inside a filter graph: first the option level (`\ ' :`), then the graph
@@ -141,9 +142,19 @@ export async function burnSubtitles(
 /** One PNG frame at `timeMs` with the subtitles drawn (timestamps kept, so the right cue shows). */
 export async function renderSubtitlePreview(
   ff: Ffmpeg,
-  a: { input: string; assFile: string; fontsDir: string | null; timeMs: number; output: string; signal?: AbortSignal },
+  a: {
+    input: string;
+    assFile: string;
+    fontsDir: string | null;
+    timeMs: number;
+    output: string;
+    signal?: AbortSignal;
+    /** What to black out under the subtitles, in display pixels (width × height of the picture). */
+    mask?: PreviewMaskBoxes & { width: number; height: number };
+  },
 ): Promise<void> {
   const t = (a.timeMs / 1000).toFixed(3);
+  const hide = a.mask ? [`scale=${a.mask.width}:${a.mask.height}`, ...maskFilters(a.mask, a.mask.width, a.mask.height)] : [];
   await ff.run(
     [
       '-v',
@@ -155,7 +166,7 @@ export async function renderSubtitlePreview(
       '-map',
       '0:v:0',
       '-vf',
-      `setpts=PTS+${t}/TB,${subtitlesFilter(a.assFile, a.fontsDir)}`,
+      [`setpts=PTS+${t}/TB`, ...hide, subtitlesFilter(a.assFile, a.fontsDir)].join(','),
       '-frames:v',
       '1',
       '-f',

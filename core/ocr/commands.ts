@@ -10,6 +10,7 @@ import { changeFields, readAudit, readCrop, readFields, readPseudonym, searchFie
 import { FramewiseError } from '../util/errors.js';
 import { CONFIDENCE_THRESHOLDS, confidenceLevel, type ConfidenceLevel } from './confidence.js';
 import { getEndoscopeRegion, getOcrResult, putEndoscopeRegion, type StoredEndoscopeRegion } from './store.js';
+import { refreshPreviews } from './preview-mask.js';
 import { endoscopeRegionSchema } from './endoscope.js';
 import { deleteProfile, getProfile, listProfiles, rankProfiles, saveProfile } from './profiles.js';
 
@@ -175,6 +176,7 @@ export const ocrCommands = {
         { ...region, frameWidth: v.display_width, frameHeight: v.display_height, fill },
         'manual',
       );
+      await refreshPreviews(s, videoId).catch(() => undefined);
       s.events.emit({ type: 'data.changed', videoId, topic: 'ocr' });
       return (await getEndoscopeRegion(s.db.reader, videoId))!;
     },

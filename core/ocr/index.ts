@@ -18,6 +18,7 @@ export { runOcr, runOcrOnImage, OcrEngine, sampleTimes, type OcrResult, type Ocr
 export { insideMask, detectEndoscopeRegion, type EndoscopeRegion, type MaskShape, type MeasuredEndoscopeRegion } from './endoscope.js';
 export type { Box } from './image.js';
 
+export { previewMask, previewMaskAt, refreshPreviews, type PreviewMask } from './preview-mask.js';
 export { getAnonymizationTargets, type AnonymizationTargets } from './targets.js';
 
 /** The OCR capability: burned-in text, patient fields, device profiles, the endoscope region. */

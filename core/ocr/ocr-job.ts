@@ -7,7 +7,7 @@ import { libraryKey } from '../patient/key.js';
 import { storeOcrFields, type OcrFieldInput } from '../patient/store.js';
 import { PATIENT_FIELDS, type PatientField } from '../patient/fields.js';
 import { detectEndoscopeRegion, maskShapeSchema } from './endoscope.js';
-import { remaskThumbnail } from '../library/private-thumbnail.js';
+import { refreshPreviews } from './preview-mask.js';
 import { runOcr, type LayoutChoice, type OcrResult, type TextRegion } from './pipeline.js';
 import {
   getProfile,
@@ -19,7 +19,6 @@ import {
   type DeviceProfile,
 } from './profiles.js';
 import { putEndoscopeRegion, putOcrResult } from './store.js';
-import { getAnonymizationTargets } from './targets.js';
 
 const regionSchema = z.object({
   x: z.number(),
@@ -182,16 +181,9 @@ export const ocrJob = defineJobKind({
     return rest;
   },
   async afterCommit(services, input) {
-    // Previews must not show what OCR found: the thumbnail is masked again with the region and text boxes.
-    const t = await getAnonymizationTargets(services, input.videoId, 2).catch(() => null);
-    if (t) {
-      await remaskThumbnail(services, input.videoId, {
-        frameWidth: t.frameWidth,
-        frameHeight: t.frameHeight,
-        region: t.endoscope,
-        boxes: t.allTextBoxes,
-      }).catch(() => false);
-    }
+    // Previews must not show what OCR found: the thumbnail is masked again with the region and every text box,
+    // sprite sheets and clip previews made with another mask are replaced.
+    await refreshPreviews(services, input.videoId).catch(() => undefined);
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'patient' });
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'ocr' });
   },

@@ -4,7 +4,7 @@
  * The interval keeps a long video at about 1,000 thumbnails (≤ 10 sheets) and a short one at 1 per second.
  */
 import { chmod, readdir, rename, mkdir, writeFile, rm } from 'node:fs/promises';
-import { getEndoscopeRegion } from '../ocr/index.js';
+import { previewMask, previewMaskAt, refreshPreviews } from '../ocr/index.js';
 import { writePreviewSheets } from '../ffmpeg/sprites.js';
 import path from 'node:path';
 import { z } from 'zod';
@@ -32,6 +32,8 @@ const output = z.object({
   tileHeight: z.number().int().positive(),
   sheets: z.array(z.string()),
   indexPath: z.string(),
+  /** The fingerprint of the OCR mask the sheets hide (null: made before OCR, with the conservative mask). */
+  mask: z.string().nullable().default(null),
 });
 
 export const spritesJob = defineJobKind({
@@ -49,22 +51,21 @@ export const spritesJob = defineJobKind({
     const w = row.display_width || row.width;
     const h = row.display_height || row.height;
     const tileHeight = Math.max(2, Math.round((SPRITE_WIDTH * h) / w / 2) * 2);
-    // A clinical video's previews must not show the overlay: outside the endoscope image everything is black —
-    // the image OCR found, or before OCR the area the thumbnail is masked to (conservative: all outside it).
+    // A clinical video's previews must not show the overlay nor any text OCR found: after OCR everything outside
+    // the endoscope image and every text box (with a margin) is black; before OCR, everything outside the area
+    // the thumbnail is masked to (conservative). The mask's fingerprint is kept to tell stale sheets.
+    const mask = await previewMask(ctx.services.db.reader, input.videoId);
     const region =
-      (await getEndoscopeRegion(ctx.services.db.reader, input.videoId)) ??
-      (await previewImageArea(ctx.services.ffmpeg, row.path, { duration: row.duration, width: w, height: h }, ctx.signal));
+      mask?.region ?? (await previewImageArea(ctx.services.ffmpeg, row.path, { duration: row.duration, width: w, height: h }, ctx.signal));
+    const inTile = previewMaskAt(
+      mask ? { ...mask, region } : { region, frameWidth: w, frameHeight: h, boxes: [] },
+      SPRITE_WIDTH,
+      tileHeight,
+    );
     await writePreviewSheets(
       ctx.services.ffmpeg,
       row.path,
-      {
-        interval,
-        tileWidth: SPRITE_WIDTH,
-        tileHeight,
-        columns: SPRITE_COLUMNS,
-        rows: SPRITE_ROWS,
-        keep: region ? scaledRect(region, SPRITE_WIDTH / region.frameWidth, tileHeight / region.frameHeight) : null,
-      },
+      { interval, tileWidth: SPRITE_WIDTH, tileHeight, columns: SPRITE_COLUMNS, rows: SPRITE_ROWS, keep: inTile.keep, hide: inTile.hide },
       path.join(work, 'sheet-%03d.jpg'),
       { signal: ctx.signal, onProgress: (p) => ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'thumbnails') },
     );
@@ -87,6 +88,7 @@ export const spritesJob = defineJobKind({
     return {
       interval,
       count,
+      mask: mask?.fingerprint ?? null,
       tileWidth: SPRITE_WIDTH,
       tileHeight,
       sheets: files.map((f) => path.join(rel, f)),
@@ -128,6 +130,7 @@ export const spritesJob = defineJobKind({
           tileHeight: out.tileHeight,
           columns: SPRITE_COLUMNS,
           rows: SPRITE_ROWS,
+          mask: out.mask,
         }),
         created_at: now,
       })
@@ -136,8 +139,11 @@ export const spritesJob = defineJobKind({
     const dirs = new Set(old.map((o) => path.dirname(o.path)).filter((d) => d !== path.dirname(out.indexPath)));
     for (const d of dirs) await rm(path.join(services.artifactsDir, d), { recursive: true, force: true }).catch(() => undefined);
   },
-  async afterCommit(services, input) {
+  async afterCommit(services, input, out) {
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'sprites' });
+    // OCR finished while these sheets were made (its refresh found none to replace): replace them now.
+    const mask = await previewMask(services.db.reader, input.videoId);
+    if (mask && mask.fingerprint !== out.mask) await refreshPreviews(services, input.videoId);
   },
 });
 
@@ -170,10 +176,3 @@ function sheetKind(index: number): string {
 
 const isSpriteArtifact = (eb: ExpressionBuilder<Database, 'artifacts'>) =>
   eb.or([eb('kind', 'in', ['sprite-sheet', 'sprite-index']), eb('kind', 'like', 'sprite-sheet:%')]);
-
-/** A rectangle scaled by (sx, sy), grown outward to whole pixels (nothing of it is cut off). */
-function scaledRect(r: { x: number; y: number; width: number; height: number }, sx: number, sy: number) {
-  const x = Math.floor(r.x * sx);
-  const y = Math.floor(r.y * sy);
-  return { x, y, width: Math.ceil((r.x + r.width) * sx) - x, height: Math.ceil((r.y + r.height) * sy) - y };
-}

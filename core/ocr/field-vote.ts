@@ -18,8 +18,14 @@ export interface FieldResult extends FieldReading {
   crop: Buffer;
 }
 
-/** One frame's reading of a field, with its calibrated confidence and a competing value, if any. */
-export type FrameReading = FieldReading & { frame: number; crop: Buffer; alternative?: string };
+/**
+ * One frame's reading of a field, with its calibrated confidence and a competing value, if any. `C` is the
+ * crop: the pipeline keeps raw pixels per frame and encodes the PNG of the winning reading only.
+ */
+export type FrameReading<C = Buffer> = FieldReading & { frame: number; crop: C; alternative?: string };
+
+/** A voted field whose crop is still `C` (raw pixels until the winner's PNG is encoded). */
+export type VotedField<C = Buffer> = Omit<FieldResult, 'crop'> & { crop: C };
 
 const FIELD_KINDS: Record<PatientField, FieldKind> = {
   last_name: 'name',
@@ -36,14 +42,14 @@ const FIELD_KINDS: Record<PatientField, FieldKind> = {
  * the calibrated `fieldConfidence` of the winning value with the share of frames that agree; other values
  * with a real share of the votes, or a competing reading of the same line, become `alternatives`.
  */
-export function voteField(readings: FrameReading[], framesRead: number, earliest: boolean): FieldResult | undefined {
+export function voteField<C = Buffer>(readings: Array<FrameReading<C>>, framesRead: number, earliest: boolean): VotedField<C> | undefined {
   if (!readings.length) return undefined;
   if (earliest) {
     const r = [...readings].sort((a, b) => a.frame - b.frame)[0]!;
     const { alternative, ...rest } = r;
     return { ...rest, votes: 1, confidence: r.confidence, ...(alternative ? { alternatives: [alternative] } : {}) };
   }
-  const byValue = new Map<string, FrameReading[]>();
+  const byValue = new Map<string, Array<FrameReading<C>>>();
   for (const r of readings) byValue.set(r.value, [...(byValue.get(r.value) ?? []), r]);
   const ranked = [...byValue]
     .map(([value, rs]) => ({ value, rs, score: rs.reduce((s, r) => s + r.confidence, 0) }))

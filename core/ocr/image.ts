@@ -29,30 +29,51 @@ export function channelCrop(img: RgbImage, box: Box, channel: 0 | 1 | 2, invert:
 }
 
 /**
- * Bilinear resize with pixel centres aligned, for interleaved 8-bit images of `channels` channels (gray 1, RGB 3).
- * (The detector's own loop in detect.ts writes normalised float planes instead and stays separate.)
+ * Where each output pixel of a bilinear resize along one axis reads (pixel centres aligned): the two source
+ * indices and the weight of the second. Computed once per axis so the pixel loops hold no Math calls; shared by
+ * the 8-bit resizes here and the detector's float planes (detect.ts).
  */
+export interface BilinearTaps {
+  i0: Int32Array;
+  i1: Int32Array;
+  w: Float64Array;
+}
+
+export function bilinearTaps(srcLength: number, length: number): BilinearTaps {
+  const i0 = new Int32Array(length);
+  const i1 = new Int32Array(length);
+  const w = new Float64Array(length);
+  const s = srcLength / length;
+  for (let i = 0; i < length; i++) {
+    const f = Math.max(0, (i + 0.5) * s - 0.5);
+    const a = Math.min(srcLength - 1, Math.floor(f));
+    i0[i] = a;
+    i1[i] = Math.min(srcLength - 1, a + 1);
+    w[i] = f - a;
+  }
+  return { i0, i1, w };
+}
+
+/** Bilinear resize with pixel centres aligned, for interleaved 8-bit images of `channels` channels (gray 1, RGB 3). */
 function resizeBilinear(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, width: number, height: number): Uint8Array {
   const out = new Uint8Array(width * height * channels);
-  const sx = srcWidth / width;
-  const sy = srcHeight / height;
+  const xs = bilinearTaps(srcWidth, width);
+  const ys = bilinearTaps(srcHeight, height);
+  const x0 = xs.i0.map((v) => v * channels);
+  const x1 = xs.i1.map((v) => v * channels);
+  let o = 0;
   for (let y = 0; y < height; y++) {
-    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
-    const y0 = Math.min(srcHeight - 1, Math.floor(fy));
-    const y1 = Math.min(srcHeight - 1, y0 + 1);
-    const wy = fy - y0;
+    const r0 = ys.i0[y]! * srcWidth * channels;
+    const r1 = ys.i1[y]! * srcWidth * channels;
+    const wy = ys.w[y]!;
     for (let x = 0; x < width; x++) {
-      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
-      const x0 = Math.min(srcWidth - 1, Math.floor(fx));
-      const x1 = Math.min(srcWidth - 1, x0 + 1);
-      const wx = fx - x0;
-      const a = (y0 * srcWidth + x0) * channels;
-      const b = (y0 * srcWidth + x1) * channels;
-      const c = (y1 * srcWidth + x0) * channels;
-      const d = (y1 * srcWidth + x1) * channels;
-      const o = (y * width + x) * channels;
-      for (let k = 0; k < channels; k++)
-        out[o + k] = Math.round((src[a + k]! * (1 - wx) + src[b + k]! * wx) * (1 - wy) + (src[c + k]! * (1 - wx) + src[d + k]! * wx) * wy);
+      const wx = xs.w[x]!;
+      const a = r0 + x0[x]!;
+      const b = r0 + x1[x]!;
+      const c = r1 + x0[x]!;
+      const d = r1 + x1[x]!;
+      for (let k = 0; k < channels; k++, o++)
+        out[o] = Math.round((src[a + k]! * (1 - wx) + src[b + k]! * wx) * (1 - wy) + (src[c + k]! * (1 - wx) + src[d + k]! * wx) * wy);
     }
   }
   return out;

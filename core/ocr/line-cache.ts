@@ -31,6 +31,22 @@ export class LineCache {
     return undefined;
   }
 
+  /**
+   * The empty reading last made at this place, if the last reading there was empty: a box kept from another
+   * sample's detection that showed no text (a blob of tissue texture inside the endoscope image) is not read
+   * again in every sample although its pixels change. Counts as a hit.
+   */
+  emptyAt(box: Box): RecognizedLine | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i]!;
+      if (iou(e.box, box) < 0.9) continue;
+      if (e.line.text !== '') return undefined;
+      this.hits++;
+      return e.line;
+    }
+    return undefined;
+  }
+
   remember(box: Box, prepared: GrayImage, line: RecognizedLine): void {
     this.reads++;
     this.entries.push({ box: { ...box }, print: LineCache.fingerprint(prepared), line });

@@ -12,10 +12,10 @@ import { scoreReading, voteField, type FieldResult, type FrameReading, type Read
 
 export type { FieldResult, ReadLine } from './field-vote.js';
 import { LineRecognizer, prepareLine, type RecognizedLine } from './recognize.js';
-import { swappedWord } from './confusables.js';
+import { swappedReading } from './confusables.js';
 import { LineCache } from './line-cache.js';
 
-export { confusableSwapsOnly, swappedWord } from './confusables.js';
+export { confusableSwapsOnly, swappedReading, swappedWord } from './confusables.js';
 export { LineCache } from './line-cache.js';
 
 /** The second reading's line height (the first is `LINE_HEIGHT`). */
@@ -88,17 +88,26 @@ export class OcrEngine {
   async readBoxes(
     img: RgbImage,
     boxes: DetectedBox[],
-    opts: { signal?: AbortSignal; timings?: { detectMs: number; recognizeMs: number }; cache?: LineCache } = {},
+    opts: {
+      signal?: AbortSignal;
+      timings?: { detectMs: number; recognizeMs: number };
+      cache?: LineCache;
+      /** The boxes were found in another sample: a box that read empty there is taken as empty again. */
+      reused?: boolean;
+    } = {},
   ): Promise<ReadLine[]> {
     const t1 = performance.now();
     const lines: ReadLine[] = [];
     for (const b of boxes) {
       throwIfAborted(opts.signal);
-      const prepared = prepareLine(img, b);
-      let r = opts.cache?.lookup(b, prepared);
+      let r = opts.reused ? opts.cache?.emptyAt(b) : undefined;
       if (!r) {
-        r = await raceAbort(this.readTwice(img, b, prepared), opts.signal);
-        opts.cache?.remember(b, prepared, r);
+        const prepared = prepareLine(img, b);
+        r = opts.cache?.lookup(b, prepared);
+        if (!r) {
+          r = await raceAbort(this.readTwice(img, b, prepared), opts.signal);
+          opts.cache?.remember(b, prepared, r);
+        }
       }
       lines.push({
         text: r.text,
@@ -130,9 +139,17 @@ export class OcrEngine {
     // At 14 px the slash of an ł blurs into a t's crossbar: every scale reads "t" with full scores. The model's
     // next choice at each t tells: ł there (and nothing else changed) means it was unsure between the two.
     // Lines with digits (dates: "Oct") are not names and skip the extra reading.
+    // The second scale's t-less reading decides when the first lost every t (a real one and the ł alike).
     if (box.height <= SMALL_LINE_PX && read.text.includes('t') && !/\d/.test(read.text)) {
-      const next = await this.recognizer.recognizeWithout(prepared, 't');
-      if (next && swappedWord(read.text, next.text)) read = { ...read, alternative: next.text };
+      for (const line of [prepared, () => prepareLine(img, box, SECOND_LINE_HEIGHT)]) {
+        const next = await this.recognizer.recognizeWithout(typeof line === 'function' ? line() : line, 't');
+        if (!next) break;
+        const swapped = swappedReading(read.text, next.text);
+        if (swapped !== null) {
+          read = { ...read, alternative: swapped };
+          break;
+        }
+      }
     }
     return read;
   }
@@ -145,6 +162,17 @@ export class OcrEngine {
 /** Does at least one line at the reused boxes show the pixels read there before (the overlay is still there)? */
 function overlayUnchanged(img: RgbImage, boxes: Box[], cache: LineCache): boolean {
   return boxes.some((b) => cache.peek(b, prepareLine(img, b)) !== undefined);
+}
+
+/** `make()` once per key (a few distinct keys per video: the overlay's lines and their second readings). */
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size >= 64) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
 }
 
 /** Mean and spread of luma at a coarse grid: black or flat frames carry no overlay worth reading. */
@@ -350,7 +378,8 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const endoscopeAcc = new EndoscopeAccumulator();
     const cache = new LineCache();
     const frames: number[] = [];
-    const readings = new Map<PatientField, FrameReading[]>();
+    const readings = new Map<PatientField, Array<FrameReading<RgbImage>>>();
+    const extracted = new Map<string, ReturnType<typeof extractFields>>();
     let skipped = 0;
     let layout: LayoutChoice | undefined = opts.layout;
     let boxes: DetectedBox[] | undefined;
@@ -374,13 +403,14 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
         timings,
       };
       const every = Math.max(1, opts.detectEvery ?? Math.ceil(s.total / 2));
-      if (!boxes?.length || sinceDetect >= every || !overlayUnchanged(s.image, boxes, cache)) {
+      const fresh = !boxes?.length || sinceDetect >= every || !overlayUnchanged(s.image, boxes, cache);
+      if (fresh) {
         boxes = await engine.detect(s.image, readOpts);
         sinceDetect = 0;
         detections++;
       }
       sinceDetect++;
-      const lines = await engine.readBoxes(s.image, boxes, readOpts);
+      const lines = await engine.readBoxes(s.image, boxes!, { ...readOpts, reused: !fresh });
       perFrame.push(lines);
       frames.push(s.frame);
       const te = performance.now();
@@ -392,16 +422,17 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
         ...(layout.dateOrder ? { dateOrder: layout.dateOrder } : {}),
         ...(opts.today ? { today: opts.today } : {}),
       };
-      const fields = extractFields(lines, extractOpts);
+      // The overlay repeats: most samples give the same lines (cache hits), so their fields are extracted once.
+      const extract = (ls: ReadLine[]) => memo(extracted, JSON.stringify([ls, extractOpts]), () => extractFields(ls, extractOpts));
+      const fields = extract(lines);
       for (const key of PATIENT_FIELDS) {
         const r = fields[key];
         if (!r) continue;
         const pad = Math.round(r.box.height * 0.3);
-        const crop = encodePng(
-          rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad }),
-          3,
-        );
-        const scored = scoreReading(key, r, lines, (ls) => extractFields(ls, extractOpts));
+        // Raw pixels: only the winning reading's crop is encoded (PNG per field per sample was a third of the
+        // main thread's time).
+        const crop = rgbCrop(s.image, { x: r.box.x - pad, y: r.box.y - pad, width: r.box.width + 2 * pad, height: r.box.height + 2 * pad });
+        const scored = scoreReading(key, r, lines, extract);
         readings.set(key, [...(readings.get(key) ?? []), { ...r, ...scored, frame: s.frame, crop }]);
       }
       tDecode = performance.now();
@@ -413,7 +444,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
     const fields: OcrResult['fields'] = {};
     for (const key of PATIENT_FIELDS) {
       const v = voteField(readings.get(key) ?? [], perFrame.length, key === 'examination_time');
-      if (v) fields[key] = { ...v, confidence: Math.round(v.confidence * 1000) / 1000 };
+      if (v) fields[key] = { ...v, crop: encodePng(v.crop, 3), confidence: Math.round(v.confidence * 1000) / 1000 };
     }
     opts.onProgress?.(1, 'done');
     return {

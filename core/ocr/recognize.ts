@@ -114,7 +114,7 @@ export function prepareLine(img: RgbImage, box: Box, lineHeight = LINE_HEIGHT): 
   let mean = 0;
   for (const v of g.data) mean += v;
   mean /= Math.max(1, g.data.length);
-  if (border / Math.max(1, count) < mean) g = channelCrop(img, b, 1, true);
+  if (border / Math.max(1, count) < mean) for (let i = 0; i < g.data.length; i++) g.data[i] = 255 - g.data[i]!;
   g = normalizeContrast(g);
   // The detector's box is about 1.6× the glyph height (unclip); scale so glyphs are ~LINE_HEIGHT·0.75.
   const scale = (lineHeight * 1.25) / Math.max(1, b.height);

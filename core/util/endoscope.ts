@@ -13,6 +13,8 @@ const BLACK_THRESHOLD = 24;
 export class EndoscopeAccumulator {
   private acc: { w: number; h: number; count: Uint16Array; frames: number; sx: number; sy: number; fw: number; fh: number } | null = null;
   private luma = new Uint8Array(0);
+  /** Byte offset of each working column's source pixel in a frame row. */
+  private columns = new Int32Array(0);
 
   /** `litShare`: the share of frames a pixel must be lit in to count as image (see `result`). */
   constructor(private readonly litShare = 0.3) {}
@@ -23,15 +25,20 @@ export class EndoscopeAccumulator {
       const h = Math.max(1, Math.round((f.height * w) / f.width));
       this.acc = { w, h, count: new Uint16Array(w * h), frames: 0, sx: f.width / w, sy: f.height / h, fw: f.width, fh: f.height };
       this.luma = new Uint8Array(w * h);
+      this.columns = new Int32Array(0);
     }
     const { w, h, count, sx, sy } = this.acc;
     const luma = this.luma;
     const hist = new Uint32Array(256);
+    if (this.columns.length !== w) {
+      this.columns = new Int32Array(w);
+      for (let x = 0; x < w; x++) this.columns[x] = Math.min(f.width - 1, Math.floor((x + 0.5) * sx)) * 3;
+    }
+    const columns = this.columns;
     for (let y = 0; y < h; y++) {
-      const fy = Math.min(f.height - 1, Math.floor((y + 0.5) * sy));
+      const row = Math.min(f.height - 1, Math.floor((y + 0.5) * sy)) * f.width * 3;
       for (let x = 0; x < w; x++) {
-        const fx = Math.min(f.width - 1, Math.floor((x + 0.5) * sx));
-        const i = (fy * f.width + fx) * 3;
+        const i = row + columns[x]!;
         const l = (f.data[i]! * 77 + f.data[i + 1]! * 150 + f.data[i + 2]! * 29) >> 8;
         luma[y * w + x] = l;
         hist[l]!++;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { dotsAgree, dottedStrokes } from '../../core/ocr/glyph-check.js';
-import { confusableSwapsOnly, swappedWord } from '../../core/ocr/pipeline.js';
+import { confusableSwapsOnly, swappedReading, swappedWord } from '../../core/ocr/pipeline.js';
 import { prepareLine } from '../../core/ocr/recognize.js';
 import { CORPUS_FONTS, missingCorpusFonts } from './corpus/corpus.js';
 import { overlayMedia } from './overlay-media.js';
@@ -58,5 +58,12 @@ describe('glyph check: the dots of i and ı counted in the pixels', () => {
     // A real t elsewhere in the line (gone without the t) does not hide the word with the swap.
     assert.equal(swappedWord('Pietrzak, Stanistaw', 'Pierzak, Stanisław'), true);
     assert.equal(swappedWord('Pietrzak, Walter', 'Pierzak, Walrer'), false);
+    // The real t of the same word lost too (white "Pietrzak, Stanisław" at 14 px in FreeSans), or marked (ť).
+    assert.equal(swappedReading('Pietrzak, Stanistaw', 'Pierzak, Sanisław'), 'Pietrzak, Stanisław');
+    assert.equal(swappedReading('Pietrzak, Stanistaw', 'Piețrzak, Sťanisław'), 'Pietrzak, Stanisław');
+    assert.equal(swappedReading('Pietrzak, Stanistaw', 'Pierzak, Sanisaw'), null, 'every t lost: no swap shown');
+    assert.equal(swappedReading('Stal, Walter', 'Sal, Waler'), null);
+    assert.equal(swappedReading('Stal, Walter', 'Sal, Walțer'), null);
+    assert.equal(swappedReading('Stal, Walter', 'Sal, Walker'), null, 'another letter changed');
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Segment } from '../segments/types.js';
-import { endoscopeRegionSchema, upgradeEndoscopeRegion, type EndoscopeRegion } from '../util/endoscope-region.js';
+import { endoscopeRegionSchema, pixelRectSchema, upgradeEndoscopeRegion, type EndoscopeRegion } from '../util/endoscope-region.js';
 
 export type { EndoscopeRegion, MaskShape } from '../util/endoscope-region.js';
 export { upgradeEndoscopeRegion } from '../util/endoscope-region.js';
@@ -10,14 +10,7 @@ export { upgradeEndoscopeRegion } from '../util/endoscope-region.js';
  * Coordinates are in pixels of the decoded (stored) frame; frame ranges are half-open [startFrame, endFrame)
  * (source frame numbers), seconds are `start`/`end` (as everywhere in Framewise).
  */
-export const rectSchema = z
-  .object({
-    x: z.number().int().nonnegative(),
-    y: z.number().int().nonnegative(),
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
-  })
-  .strict();
+export const rectSchema = pixelRectSchema;
 export type Rect = z.infer<typeof rectSchema>;
 
 /** The endoscope region as input (also read in its old shape, `upgradeEndoscopeRegion`). */

@@ -5,6 +5,17 @@ import type { Box } from './box.js';
 export const maskShapeSchema = z.enum(['circle', 'octagon', 'rectangle']);
 export type MaskShape = z.infer<typeof maskShapeSchema>;
 
+/** The fields of a rectangle in whole pixels of a frame (x/y = top-left), shared by every pixel-rect schema. */
+const pixelRectShape = {
+  x: z.number().int().nonnegative(),
+  y: z.number().int().nonnegative(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+};
+
+/** A rectangle in whole pixels of a frame. */
+export const pixelRectSchema = z.object(pixelRectShape).strict();
+
 /**
  * Where the endoscope image sits in a frame: its bounding rectangle (pixels of that frame, x/y = top-left) and
  * the mask shape around it. The one region type of Framewise: OCR detects and stores it, prediction crops to
@@ -12,10 +23,7 @@ export type MaskShape = z.infer<typeof maskShapeSchema>;
  */
 export const endoscopeRegionSchema = z
   .object({
-    x: z.number().int().nonnegative(),
-    y: z.number().int().nonnegative(),
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
+    ...pixelRectShape,
     shape: maskShapeSchema,
     /** Octagon only: the corner cut as a share of min(width, height) (default 0.2). */
     cornerCut: z.number().min(0).max(0.5).optional(),

@@ -127,11 +127,9 @@ test('migration 43 renames the frame ranges of stored export plans; readers acce
   }
 });
 
-test('old-shape masks in stored job inputs and plans in stored job outputs parse in today’s shape', () => {
-  assert.deepEqual(timedMaskSchema.parse(oldPlan.masks.timed[0]), newRanges.timed[0]);
-  assert.deepEqual(timedMaskSchema.parse(newRanges.timed[0]), newRanges.timed[0]);
-  assert.throws(() => timedMaskSchema.parse({ ...newRanges.timed[0], endFrame: 200 }), /mask end must be after start/);
-  const out = anonymizeJobOutputSchema.parse({
+/** A job output stored before the frame ranges were renamed, read with today's schema. */
+const storedOldJobOutput = () =>
+  anonymizeJobOutputSchema.parse({
     exportId: 1,
     outputPath: '/o.mp4',
     sha256: 'x',
@@ -141,6 +139,12 @@ test('old-shape masks in stored job inputs and plans in stored job outputs parse
     renderSeconds: 1,
     command: [],
   });
+
+test('old-shape masks in stored job inputs and plans in stored job outputs parse in today’s shape', () => {
+  assert.deepEqual(timedMaskSchema.parse(oldPlan.masks.timed[0]), newRanges.timed[0]);
+  assert.deepEqual(timedMaskSchema.parse(newRanges.timed[0]), newRanges.timed[0]);
+  assert.throws(() => timedMaskSchema.parse({ ...newRanges.timed[0], endFrame: 200 }), /mask end must be after start/);
+  const out = storedOldJobOutput();
   assert.deepEqual(out.plan.kept, newRanges.kept);
   assert.deepEqual(out.plan.masks.timed, newRanges.timed);
   assert.deepEqual(out.plan.audio.mutedSpeech, newRanges.mutedSpeech);
@@ -172,16 +176,7 @@ test('an old-shape endoscope region reads as today’s region and masks the same
   assert.throws(() => regionSchema.parse({ x: 1, y: 2, width: 30, height: 40, shape: 'round' }));
 
   // The stored old plan masks the same pixels as the plan written today (a circle: some kept, some hidden).
-  const stored = anonymizeJobOutputSchema.parse({
-    exportId: 1,
-    outputPath: '/o.mp4',
-    sha256: 'x',
-    size: 1,
-    plan: oldPlan,
-    verification: { ok: true },
-    renderSeconds: 1,
-    command: [],
-  }).plan;
+  const stored = storedOldJobOutput().plan;
   const today = { ...stored, masks: { ...stored.masks, region: { ...newRanges.region } } } as AnonymizationPlan;
   const a = maskAlpha(stored);
   const kept = a.reduce((n, v) => n + (v ? 0 : 1), 0);

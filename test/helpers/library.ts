@@ -41,3 +41,14 @@ export async function waitForFollowUps(core: Core, job: { state: string; output:
   for (const f of await core.call('jobs.list', { videoId, states: ['queued', 'running'] }))
     if (f.kind === 'frame-count' || f.kind === 'fingerprint') await core.services.jobs.waitFor(f.id, 120_000);
 }
+
+/** The absolute path of a video's thumbnail file (its artifact row must exist). */
+export async function thumbnailPath(core: Core, videoId: number): Promise<string> {
+  const art = await core.services.db.reader
+    .selectFrom('artifacts')
+    .select('path')
+    .where('video_id', '=', videoId)
+    .where('kind', '=', 'thumbnail')
+    .executeTakeFirstOrThrow();
+  return path.join(core.services.artifactsDir, art.path);
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { endo, endoscopyVideo } from '../anonymize/endoscopy-media.js';
 import { patientStringsIn } from '../anonymize/independent-ocr.js';
-import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
+import { importAndWait, openTempCore, tempDir, thumbnailPath } from '../helpers/library.js';
 
 const require = createRequire(import.meta.url);
 type Lib = Awaited<ReturnType<typeof openTempCore>>;
@@ -127,12 +127,7 @@ test('previews after OCR hide the text boxes OCR found inside the image; stale p
     const inKey = maxIn(keyImage.rgb, keyImage.width, insideName(1));
     assert.ok(inKey <= 40, `the name inside the image is black in the keyframe (max luma ${inKey})`);
     const sprite = await lib.core.call('clips.sprite', { video: videoId, id: clip.id });
-    const thumb = await lib.core.services.db.reader
-      .selectFrom('artifacts')
-      .select('path')
-      .where('video_id', '=', videoId)
-      .where('kind', '=', 'thumbnail')
-      .executeTakeFirstOrThrow();
+    const thumb = await thumbnailPath(lib.core, videoId);
     // The subtitle preview (a PNG data URL, not stored) hides the same boxes under the cue it draws.
     const trackId = (await lib.core.call('subtitles.create', { video: videoId })).id;
     await lib.core.call('subtitles.add', { video: videoId, track: trackId, startMs: 1000, endMs: 3000, text: 'Befund' });
@@ -143,7 +138,7 @@ test('previews after OCR hide the text boxes OCR found inside the image; stale p
     const inSub = maxIn(subImage.rgb, subImage.width, insideName(subImage.width / endo.width));
     assert.ok(inSub <= 40, `the name inside the image is black in the subtitle preview (max luma ${inSub})`);
     assert.deepEqual(await readable(subPng), [], 'the subtitle preview is readable');
-    const previews = [...sheets, key!.path, sprite.path, path.join(lib.core.services.artifactsDir, thumb.path)];
+    const previews = [...sheets, key!.path, sprite.path, thumb];
     for (const img of previews) {
       assert.equal(statSync(img).mode & 0o777, 0o600, `${path.basename(img)} is owner-only`);
       assert.deepEqual(await readable(img), [], `${path.basename(img)} is readable`);

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { endo, endoscopyVideo } from '../anonymize/endoscopy-media.js';
-import { importAndWait, openTempCore } from '../helpers/library.js';
+import { importAndWait, openTempCore, thumbnailPath } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 
 async function thumbnailOf(lib: Awaited<ReturnType<typeof openTempCore>>, file: string) {
   const [job] = await importAndWait(lib.core, [file]);
   assert.equal(job?.state, 'succeeded', JSON.stringify(job?.error));
   const videoId = (job!.output as { videoId: number }).videoId;
-  const art = await lib.core.services.db.reader
-    .selectFrom('artifacts')
-    .select('path')
-    .where('video_id', '=', videoId)
-    .where('kind', '=', 'thumbnail')
-    .executeTakeFirstOrThrow();
-  const thumb = path.join(lib.core.services.artifactsDir, art.path);
+  const thumb = await thumbnailPath(lib.core, videoId);
   const info = await lib.core.services.ffmpeg.probe(thumb);
   const size = { width: info.video!.displayWidth, height: info.video!.displayHeight };
   const rgb = await readFrameRgb(lib.core.services.ffmpeg, thumb, 0, size);

@@ -1,20 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { computePlan } from '../../core/anonymize/plan.js';
-import { renderAnonymized } from '../../core/anonymize/render.js';
-import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
+import { renderAnonymized, type RenderResult } from '../../core/anonymize/render.js';
+import { createOcrFrameReader, type ReaderStats } from '../../core/anonymize/providers/ocr-reader.js';
 import { patientTokens } from '../../core/anonymize/tokens.js';
 import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
 import { endo, endo1080, endoscopyVideo1080 } from '../anonymize/endoscopy-media.js';
 import { measureRecall, recallBreakdown } from '../anonymize/recall-corpus.js';
-import { ratioRow, type BenchModule } from './types.js';
+import { ratioOfRuns, ratioRow, type BenchModule } from './types.js';
+
+/** Whole exports made (render then verification, so the two sides interleave); FRAMEWISE_BENCH_VERIFY_RUNS overrides. */
+const RUNS = Math.max(1, Number(process.env.FRAMEWISE_BENCH_VERIFY_RUNS) || 2);
+
+/** user+sys CPU seconds of this process (its worker threads included) and of the children it has reaped (ffmpeg). */
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (own.user + own.system) / 1e6 + (Number(f[13]) + Number(f[14])) / 100;
+}
 
 /**
- * The verification reader (issue 10): on the generated 1080p 60 s endoscopy-like clip, one whole export
- * (render, verification, publish) — verification wall time as a ratio of the render's in the same export
- * (target ≤ 0.5) — and the reader's recall on the generated corpus (target ≥ 99 % of tokens ≥ 16 px).
+ * The verification reader (issue 10): on the generated 1080p 60 s endoscopy-like clip, whole exports (render,
+ * verification, publish) — verification as a ratio of the render in the same export (target ≤ 0.5), in CPU
+ * seconds (this process and its children: what a loaded machine distorts least) and in wall time — and the
+ * reader's recall on the generated corpus (target ≥ 99 % of tokens ≥ 16 px).
  * Run alone with `npm run bench -- anonymize-verify`.
  */
 export const anonymizeVerifyBench: BenchModule = {
@@ -33,31 +44,60 @@ export const anonymizeVerifyBench: BenchModule = {
     });
     const work = mkdtempSync(path.join(os.tmpdir(), 'framewise-bench-verify-'));
     try {
-      const reader = await createOcrFrameReader();
-      const full = await renderAnonymized({
-        ffmpeg,
-        input: file,
-        plan,
-        outputPath: path.join(work, 'out', 'anon.mp4'),
-        workDir: path.join(work, 'mask-dir'),
-        tokens: patientTokens(endo.patient),
-        reader,
-      }).finally(() => reader.close());
-      if (!full.verification.ok) throw new Error(`verification rejected the bench output: ${full.verification.findings[0]?.message}`);
-      const v = full.verification;
-      const st = reader.stats;
+      const runs: Array<{ full: RenderResult; st: ReaderStats; renderCpu: number; verifyCpu: number; load: number }> = [];
+      for (let i = 0; i < RUNS; i++) {
+        // A fresh reader per export: its caches must not carry over from the previous export.
+        const reader = await createOcrFrameReader();
+        const load = os.loadavg()[0]!;
+        const c0 = cpuSeconds();
+        let c1 = NaN;
+        const full = await renderAnonymized({
+          ffmpeg,
+          input: file,
+          plan,
+          outputPath: path.join(work, `out-${i}`, 'anon.mp4'),
+          workDir: path.join(work, `mask-dir-${i}`),
+          tokens: patientTokens(endo.patient),
+          reader,
+          onRendered: async () => {
+            c1 = cpuSeconds();
+            await Promise.resolve();
+          },
+        }).finally(() => reader.close());
+        const c2 = cpuSeconds();
+        if (!full.verification.ok) throw new Error(`verification rejected the bench output: ${full.verification.findings[0]?.message}`);
+        runs.push({ full, st: reader.stats, renderCpu: c1 - c0, verifyCpu: c2 - c1, load: Math.max(load, os.loadavg()[0]!) });
+      }
+      const best = runs.reduce((a, r) => (r.full.verification.seconds < a.full.verification.seconds ? r : a));
+      const v = best.full.verification;
+      const st = best.st;
       const stages = (['detect', 'zoom', 'recognize', 'tesseract'] as const)
         .map((k) => `${k} ${(st.ms[k] / 1000).toFixed(1)} s`)
         .join(', ');
+      const each = runs
+        .map(
+          (r, i) =>
+            `run ${i + 1}: verification ${r.verifyCpu.toFixed(1)} s CPU / ${r.full.verification.seconds.toFixed(1)} s wall, render ${r.renderCpu.toFixed(1)} s CPU / ${r.full.renderSeconds.toFixed(1)} s wall, load ${r.load.toFixed(1)}`,
+        )
+        .join('; ');
       const recallReader = await createOcrFrameReader();
       const recall = await measureRecall(recallReader, 120).finally(() => recallReader.close());
       return [
-        ratioRow(
+        ratioOfRuns(
+          'anonymize',
+          'verification / render, CPU seconds (same export)',
+          runs.map((r) => r.verifyCpu),
+          runs.map((r) => r.renderCpu),
+          { op: '<=', value: 0.5 },
+          `user+sys of the process (worker threads included) and its children (ffmpeg); ${each}`,
+        ),
+        ratioOfRuns(
           'anonymize',
           'verification / render, wall (same export)',
-          v.seconds / full.renderSeconds,
+          runs.map((r) => r.full.verification.seconds),
+          runs.map((r) => r.full.renderSeconds),
           { op: '<=', value: 0.5 },
-          `1080p ${info.duration.toFixed(0)} s; verification ${v.seconds.toFixed(1)} s (every ${v.step} frames = ${v.interval.toFixed(2)} s: ${v.sampledFrames} samples, ${v.screening.read} read by detector + line OCR, ${v.screening.unchanged} unchanged, ${v.screening.blank} blank; ${v.reader}), render ${full.renderSeconds.toFixed(1)} s; reader waits (2 frames in flight): ${stages}; ${st.zoomDetects} zoom detections, ${st.linesRecognized} lines recognised, ${st.linesTesseract} by Tesseract; decode wait ${(v.screening.waitMs / 1000).toFixed(1)} s, screening ${(v.screening.screenMs / 1000).toFixed(1)} s`,
+          `1080p ${info.duration.toFixed(0)} s; fastest verification ${v.seconds.toFixed(1)} s (every ${v.step} frames = ${v.interval.toFixed(2)} s: ${v.sampledFrames} samples, ${v.screening.read} read by detector + line OCR, ${v.screening.unchanged} unchanged, ${v.screening.blank} blank; ${v.reader}); reader waits (2 frames in flight): ${stages}; ${st.frames} detector reads over ${(st.detectPixels / 1e6).toFixed(1)} Mpx, ${st.zoomDetects} zoom detections, ${st.linesRecognized} lines recognised, ${st.linesTesseract} by Tesseract; decode wait ${(v.screening.waitMs / 1000).toFixed(1)} s, screening ${(v.screening.screenMs / 1000).toFixed(1)} s`,
         ),
         ratioRow(
           'anonymize',

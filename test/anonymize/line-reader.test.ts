@@ -69,6 +69,10 @@ test('weak fragments get a closer look: crops around them (merged, at most MAX_Z
   assert.ok(c.x <= 574 && c.x + c.width >= 720 && c.y <= 546 && c.y + c.height >= 574, JSON.stringify(c));
   const many = Array.from({ length: 20 }, (_, i) => ({ x: (i % 5) * 250, y: Math.floor(i / 5) * 180, width: 20, height: 14, score: 0.7 }));
   assert.ok(zoomCrops(many, 1280, 720, 12).length <= MAX_ZOOMS);
+  // A weak blob taller than small text (a checkerboard's edge on moving texture) gets no closer look.
+  const blob = { x: 600, y: 300, width: 47, height: 115, score: 0.79 };
+  assert.equal(zoomCrops([blob], 1280, 720, 12).length, 1);
+  assert.deepEqual(zoomCrops([blob], 1280, 720, 12, 40), []);
   // What a closer look found replaces the fragments it covers; other boxes stay.
   const line = { x: 573, y: 546, width: 142, height: 25, score: 0.99 };
   const merged = mergeZoomed([sure, { x: 659, y: 555, width: 17, height: 9, score: 0.67 }], [line, { ...line, width: 140 }]);

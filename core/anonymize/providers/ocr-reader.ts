@@ -2,7 +2,7 @@ import { LineCache, OcrEngine, raceAbort } from '../../ocr/pipeline.js';
 import { rgbCrop } from '../../ocr/image.js';
 import { prepareLine, type RecognizedLine } from '../../ocr/recognize.js';
 import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
-import { mergeZoomed, ZoomCache, zoomCrops, zoomedCrop } from './zoom.js';
+import { mergeZoomed, ZOOM_MAX_DETECTOR_HEIGHT, ZoomCache, zoomCrops, zoomedCrop } from './zoom.js';
 
 /** Boxes smaller than this (frame pixels) hold no readable text (a 14 px font gives ~17 px tall boxes). */
 const MIN_BOX_HEIGHT = 12;
@@ -108,7 +108,7 @@ export async function createOcrFrameReader(
       if (zoom) {
         // Weak fragments get a closer look (zoom.ts): lines the scaled-down frame only half showed.
         const found: typeof boxes = [];
-        for (const crop of zoomCrops(boxes, img.width, img.height, MIN_BOX_HEIGHT)) {
+        for (const crop of zoomCrops(boxes, img.width, img.height, MIN_BOX_HEIGHT, ZOOM_MAX_DETECTOR_HEIGHT / scale)) {
           const { hit, print } = zoomCache.lookup(img, crop);
           if (hit) {
             found.push(...hit);

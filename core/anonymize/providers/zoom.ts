@@ -21,10 +21,23 @@ export interface ScoredBox extends Box {
   score: number;
 }
 
-/** The crops (frame pixels) to detect again: around weak or tiny boxes, wide enough for the rest of their line. */
-export function zoomCrops(boxes: readonly ScoredBox[], width: number, height: number, minHeight: number): Box[] {
+/**
+ * The tallest box (in the detector's pixels: frame pixels × its scale) still looked at again. Zoom recovers
+ * lines the scaled-down detection half saw: small or faint text, whose fragments come back a few pixels tall
+ * (recall corpus: the 28 px name as two 9 px pieces, the 18 px date as a 0.82 fragment, in frame pixels at
+ * scale 0.5: 4–11 px). A box taller than this is resolved well enough already; it is still read as a line. On
+ * moving texture the weak boxes are blobs (a checkerboard's edge, 40×80 to 50×120 frame px), and their crops,
+ * 8 heights to either side, covered up to the whole frame at ×2: 2.5 Mpx, six times the frame's own detection.
+ */
+export const ZOOM_MAX_DETECTOR_HEIGHT = 20;
+
+/**
+ * The crops (frame pixels) to detect again: around weak or tiny boxes, wide enough for the rest of their line.
+ * `maxHeight`: taller boxes (frame pixels) get no closer look (see ZOOM_MAX_DETECTOR_HEIGHT).
+ */
+export function zoomCrops(boxes: readonly ScoredBox[], width: number, height: number, minHeight: number, maxHeight = Infinity): Box[] {
   const weak = boxes
-    .filter((b) => b.score < ZOOM_BELOW_SCORE || b.height < minHeight)
+    .filter((b) => (b.score < ZOOM_BELOW_SCORE || b.height < minHeight) && b.height <= maxHeight)
     .sort((a, b) => a.score - b.score)
     .slice(0, MAX_ZOOMS * 2);
   const crops: Box[] = [];

@@ -3,7 +3,7 @@
  * returns the cuts it found so far; `score` is the per-frame value its threshold is compared with (for the
  * score curve). Semantics follow PySceneDetect's detectors of the same names.
  */
-import { allocPlanes, edgeMap, hsvStep, meanAbsDiff, meanIntensity, rgbToGray, type Planes } from './hsv.js';
+import { allocHsv, edgeMap, hsvStep, meanAbsDiff, meanIntensity, rgbToGray, valuePlane, type HsvFrame } from './hsv.js';
 import { FlashFilter, SuppressFilter, type FrameRef } from './flash-filter.js';
 import { perceptualHash, hammingFraction, histogramDistance, lumaHistogram } from './signatures.js';
 import type { SceneParams } from './params.js';
@@ -24,8 +24,10 @@ export interface FrameSize {
 
 /** The content score: weighted mean |Δ| of H, S, V (and optionally edges) between consecutive frames. */
 class ContentScore {
-  private cur: Planes;
-  private prev: Planes;
+  private cur: HsvFrame;
+  private prev: HsvFrame;
+  /** The V plane, for the edge term only. */
+  private lum: Uint8Array | null;
   private edges: Uint8Array | null;
   private prevEdges: Uint8Array | null;
   private scratch: Uint8Array | null;
@@ -36,8 +38,9 @@ class ContentScore {
     private edgeWeight: number,
   ) {
     const n = size.width * size.height;
-    this.cur = allocPlanes(n);
-    this.prev = allocPlanes(n);
+    this.cur = allocHsv(n);
+    this.prev = allocHsv(n);
+    this.lum = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.edges = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.prevEdges = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.scratch = edgeWeight > 0 ? new Uint8Array(n) : null;
@@ -45,7 +48,10 @@ class ContentScore {
 
   next(rgb: Uint8Array): number {
     const { hue: h, sat: s, lum: v } = hsvStep(rgb, this.cur, this.prev);
-    if (this.edges) edgeMap(this.cur.lum, this.size.width, this.size.height, this.edges, this.scratch!);
+    if (this.edges) {
+      valuePlane(this.cur, this.lum!);
+      edgeMap(this.lum!, this.size.width, this.size.height, this.edges, this.scratch!);
+    }
     let score = 0;
     if (!this.first) {
       const e = this.edges ? meanAbsDiff(this.edges, this.prevEdges!) : 0;

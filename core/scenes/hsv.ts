@@ -1,15 +1,21 @@
 /**
- * Per-frame image planes the detectors work on, from packed RGB (rgb24). HSV follows OpenCV's 8-bit
- * convention (H 0–179, S and V 0–255), as PySceneDetect's content score is defined on it.
+ * Per-frame HSV for the content score, from packed RGB (rgb24). HSV follows OpenCV's 8-bit convention (H 0–179,
+ * S and V 0–255), as PySceneDetect's content score is defined on it. One Uint32 per pixel, H | S << 8 | V << 16:
+ * one load of the previous frame's pixel and one store instead of three of each.
  */
-export interface Planes {
-  hue: Uint8Array;
-  sat: Uint8Array;
-  lum: Uint8Array;
+export type HsvFrame = Uint32Array;
+
+export function allocHsv(pixels: number): HsvFrame {
+  return new Uint32Array(pixels);
 }
 
-export function allocPlanes(pixels: number): Planes {
-  return { hue: new Uint8Array(pixels), sat: new Uint8Array(pixels), lum: new Uint8Array(pixels) };
+export const hueOf = (p: number): number => p & 255;
+export const satOf = (p: number): number => (p >> 8) & 255;
+export const valOf = (p: number): number => p >>> 16;
+
+/** The V plane of a frame (for the edge term). */
+export function valuePlane(hsv: HsvFrame, out: Uint8Array): void {
+  for (let i = 0; i < hsv.length; i++) out[i] = hsv[i]! >>> 16;
 }
 
 const INV = (() => {
@@ -19,75 +25,68 @@ const INV = (() => {
 })();
 
 /**
- * OpenCV's 8-bit HSV without arithmetic per pixel. With v the max channel and d = max − min:
- * S = round(255·d / v), H = round(60·sector + 30·numerator / d) mod 180 (half-degrees), where the sector is the
- * max channel (0 R, 1 G, 2 B; ties R before G before B) and the numerator the difference of the other two in
- * OpenCV's order (g − b, b − r, r − g); H = 0 where d = 0. SAT[v << 8 | d] and
- * HUE[(sector · 512 + 256 + numerator) << 8 | d] hold those bytes (HUE's d = 0 entries stay 0). 64 KiB + 384 KiB,
- * built once. (The test checks every 24-bit colour against the float formula.)
+ * OpenCV's 8-bit HSV without arithmetic or branches per pixel. Every quantity but V depends only on the two
+ * channel differences a = r − g and c = g − b (b − r = −a − c): which channel is the maximum (ties R before G
+ * before B, OpenCV's order), d = max − min, the hue H = round(60·sector + 30·numerator / d) mod 180 (half-degrees;
+ * numerator g − b, b − r or r − g by sector; H = 0 where d = 0) and the maximum's offset from R. So
+ * DIFF[(a + 255) · 512 + c + 255] holds H | d << 8 | (V − r) << 16, and SAT[V << 8 | d] = round(255·d / V).
+ * 1 MiB + 64 KiB, built once. On real footage the maximum channel changes from pixel to pixel, and the three-way
+ * branch that picked it was mispredicted often enough to cost about half of the pass. (The test checks every
+ * 24-bit colour against the float formula.)
  */
 const SAT = new Uint8Array(256 * 256);
-const HUE = new Uint8Array(3 * 512 * 256);
 for (let v = 1; v < 256; v++) for (let d = 0; d <= v; d++) SAT[(v << 8) | d] = (255 * d * INV[v]! + 0.5) | 0;
-for (let sector = 0; sector < 3; sector++) {
-  for (let num = -255; num <= 255; num++) {
-    for (let d = 1; d < 256; d++) {
-      let h = 60 * sector + num * (30 * INV[d]!);
+const DIFF = new Uint32Array(511 * 512);
+for (let a = -255; a <= 255; a++) {
+  for (let c = -255; c <= 255; c++) {
+    // Only the differences matter: take r = 0, so g = −a and b = −a − c.
+    const g = -a;
+    const b = -a - c;
+    let v: number;
+    let m: number;
+    let h0: number;
+    let num: number;
+    if (0 >= g && 0 >= b) [v, m, h0, num] = [0, Math.min(g, b), 0, g - b];
+    else if (g >= b) [v, m, h0, num] = [g, Math.min(0, b), 60, b];
+    else [v, m, h0, num] = [b, Math.min(0, g), 120, -g];
+    const d = v - m;
+    if (d > 255) continue; // no 8-bit colour has these differences
+    let hue = 0;
+    if (d > 0) {
+      let h = h0 + num * (30 * INV[d]!);
       if (h < 0) h += 180;
       const q = (h + 0.5) | 0;
-      HUE[((sector * 512 + 256 + num) << 8) | d] = q >= 180 ? q - 180 : q;
+      hue = q >= 180 ? q - 180 : q;
     }
+    DIFF[(a + 255) * 512 + c + 255] = hue | (d << 8) | (v << 16);
   }
 }
 
 /**
- * One pass per frame for the content score: converts `rgb` into HSV planes `cur` and returns the mean |Δ| of
- * each plane against `prev` — one pass over memory, table reads instead of float arithmetic per pixel.
+ * One pass per frame for the content score: converts `rgb` into `cur` and returns the mean |Δ| of H, S and V
+ * against `prev` (PySceneDetect's per-channel `_mean_pixel_distance`).
  */
-export function hsvStep(rgb: Uint8Array, cur: Planes, prev: Planes): { hue: number; sat: number; lum: number } {
-  const ch = cur.hue;
-  const cs = cur.sat;
-  const cl = cur.lum;
-  const ph = prev.hue;
-  const ps = prev.sat;
-  const pl = prev.lum;
-  const n = ch.length;
+export function hsvStep(rgb: Uint8Array, cur: HsvFrame, prev: HsvFrame): { hue: number; sat: number; lum: number } {
+  const n = cur.length;
   let sh = 0;
   let ss = 0;
   let sl = 0;
   for (let i = 0, j = 0; i < n; i++, j += 3) {
     const r = rgb[j]!;
     const g = rgb[j + 1]!;
-    const b = rgb[j + 2]!;
-    let v: number;
-    let m: number;
-    let key: number;
-    // Ties pick the sector R before G before B.
-    if (r >= g && r >= b) {
-      v = r;
-      m = g < b ? g : b;
-      key = (256 + g - b) << 8;
-    } else if (g >= b) {
-      v = g;
-      m = r < b ? r : b;
-      key = (512 + 256 + b - r) << 8;
-    } else {
-      v = b;
-      m = r < g ? r : g;
-      key = (1024 + 256 + r - g) << 8;
-    }
-    const d = v - m;
-    const sat = SAT[(v << 8) | d]!;
-    const hue = HUE[key | d]!;
-    let x = hue - ph[i]!;
-    sh += x < 0 ? -x : x;
-    x = sat - ps[i]!;
-    ss += x < 0 ? -x : x;
-    x = v - pl[i]!;
-    sl += x < 0 ? -x : x;
-    ch[i] = hue;
-    cs[i] = sat;
-    cl[i] = v;
+    const t = DIFF[(r - g + 255) * 512 + g - rgb[j + 2]! + 255]!;
+    const hue = t & 255;
+    const v = r + (t >>> 16);
+    const sat = SAT[(v << 8) | ((t >> 8) & 255)]!;
+    const p = prev[i]!;
+    // |x| without a branch: x ^ (x >> 31) − (x >> 31).
+    let x = hue - (p & 255);
+    sh += (x ^ (x >> 31)) - (x >> 31);
+    x = sat - ((p >> 8) & 255);
+    ss += (x ^ (x >> 31)) - (x >> 31);
+    x = v - (p >>> 16);
+    sl += (x ^ (x >> 31)) - (x >> 31);
+    cur[i] = hue | (sat << 8) | (v << 16);
   }
   return { hue: sh / n, sat: ss / n, lum: sl / n };
 }

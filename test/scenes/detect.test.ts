@@ -5,7 +5,7 @@ import { importAndWait, openTempCore } from '../helpers/library.js';
 import { peerFixture } from '../helpers/fixtures.js';
 import { BIKES_EXPECTED, BIKES_PYSCENEDETECT, CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
 import { FlashFilter } from '../../core/scenes/flash-filter.js';
-import { allocPlanes, hsvStep, type Planes } from '../../core/scenes/hsv.js';
+import { allocHsv, hsvStep, hueOf, satOf, valOf } from '../../core/scenes/hsv.js';
 import type { Core } from '../../core/core.js';
 
 async function detect(core: Core, video: number, params: Record<string, unknown> = {}) {
@@ -169,6 +169,13 @@ test('scenes: minimum scene length merges a burst of cuts (PySceneDetect merge s
   assert.deepEqual(cuts, [30, 100]);
 });
 
+interface Planes {
+  hue: Uint8Array;
+  sat: Uint8Array;
+  lum: Uint8Array;
+}
+const allocPlanes = (n: number): Planes => ({ hue: new Uint8Array(n), sat: new Uint8Array(n), lum: new Uint8Array(n) });
+
 /** The readable definition `hsvStep` must match: OpenCV's 8-bit RGB→HSV in float arithmetic. */
 function rgbToHsv(rgb: Uint8Array, out: Planes): void {
   for (let i = 0, j = 0; i < out.hue.length; i++, j += 3) {
@@ -206,7 +213,9 @@ test('scenes: the table-driven HSV step gives rgbToHsv’s bytes and planesAbsDi
   // One chunk per red value: all 65,536 green × blue pairs, compared with the previous chunk.
   const n = 256 * 256;
   const rgb = new Uint8Array(n * 3);
-  let [expCur, expPrev, cur, prev] = [allocPlanes(n), allocPlanes(n), allocPlanes(n), allocPlanes(n)];
+  let [expCur, expPrev] = [allocPlanes(n), allocPlanes(n)];
+  let [cur, prev] = [allocHsv(n), allocHsv(n)];
+  const gotPlanes = allocPlanes(n);
   for (let r = 0; r < 256; r++) {
     for (let i = 0; i < n; i++) {
       rgb[3 * i] = r;
@@ -217,10 +226,15 @@ test('scenes: the table-driven HSV step gives rgbToHsv’s bytes and planesAbsDi
     const expected = planesAbsDiff(expCur, expPrev);
     const got = hsvStep(rgb, cur, prev);
     assert.deepEqual(got, expected, `means for r=${r}`);
+    for (let i = 0; i < n; i++) {
+      gotPlanes.hue[i] = hueOf(cur[i]!);
+      gotPlanes.sat[i] = satOf(cur[i]!);
+      gotPlanes.lum[i] = valOf(cur[i]!);
+    }
     for (const plane of ['hue', 'sat', 'lum'] as const) {
-      if (Buffer.compare(cur[plane], expCur[plane]) !== 0) {
-        const i = cur[plane].findIndex((x, k) => x !== expCur[plane][k]);
-        assert.fail(`${plane} of rgb(${r}, ${i >> 8}, ${i & 255}): ${cur[plane][i]} ≠ ${expCur[plane][i]}`);
+      if (Buffer.compare(gotPlanes[plane], expCur[plane]) !== 0) {
+        const i = gotPlanes[plane].findIndex((x, k) => x !== expCur[plane][k]);
+        assert.fail(`${plane} of rgb(${r}, ${i >> 8}, ${i & 255}): ${gotPlanes[plane][i]} ≠ ${expCur[plane][i]}`);
       }
     }
     [expCur, expPrev] = [expPrev, expCur];

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
@@ -10,16 +10,10 @@ import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
 import { endo, endo1080, endoscopyVideo1080 } from '../anonymize/endoscopy-media.js';
 import { measureRecall, recallBreakdown } from '../anonymize/recall-corpus.js';
 import { ratioOfRuns, ratioRow, type BenchModule } from './types.js';
+import { cpuSeconds } from './cpu-seconds.js';
 
 /** Whole exports made (render then verification, so the two sides interleave); FRAMEWISE_BENCH_VERIFY_RUNS overrides. */
 const RUNS = Math.max(1, Number(process.env.FRAMEWISE_BENCH_VERIFY_RUNS) || 2);
-
-/** user+sys CPU seconds of this process (its worker threads included) and of the children it has reaped (ffmpeg). */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (own.user + own.system) / 1e6 + (Number(f[13]) + Number(f[14])) / 100;
-}
 
 /**
  * The verification reader (issue 10): on the generated 1080p 60 s endoscopy-like clip, whole exports (render,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { detectByLoudness, detectBySpeech } from '../../core/audio/detect.js';
@@ -10,16 +9,10 @@ import { openTempCore } from '../helpers/library.js';
 import { generated } from '../helpers/media.js';
 import { speechOverNoise } from '../audio/speech-media.js';
 import { ratioOfRuns, ratioRow, time, type BenchModule, type BenchRow } from './types.js';
+import { cpuSeconds } from './cpu-seconds.js';
 
 /** Interleaved runs of each conversion side. */
 const RUNS = 3;
-
-/** user+sys CPU seconds of this process and of the children it has reaped (Linux /proc). */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (own.user + own.system) / 1e6 + (Number(f[13]) + Number(f[14])) / 100;
-}
 
 /** 5 minutes: the 30 s speech-over-noise clip looped ten times (stream copy). */
 const fiveMinutes = async () => {

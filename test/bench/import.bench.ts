@@ -4,7 +4,8 @@ import { media } from '../helpers/media.js';
 import { importAndWait, openTempCore, waitForFollowUps } from '../helpers/library.js';
 import { ratioOfRuns, time, type BenchModule } from './types.js';
 import { startStallMonitor, type Stall } from './stall-monitor.js';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { childCpuSeconds, ownCpuSeconds } from './cpu-seconds.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -19,14 +20,8 @@ export const importBench: BenchModule = {
     const lib = await openTempCore();
     // CPU seconds: this process (the core, its hashing thread) plus the children it has reaped (ffmpeg, ffprobe,
     // sha256sum): a ratio that a loaded machine distorts far less than wall-clock time.
-    const childCpu = () => {
-      const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-      return (Number(f[13]) + Number(f[14])) / 100;
-    };
-    const ownCpu = () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1e6;
-    };
+    const childCpu = childCpuSeconds;
+    const ownCpu = ownCpuSeconds;
     try {
       // Warm-up: the first import in a process also loads the import code; that is not the import's stall.
       // Its stall is still reported (in the notes), split like the others.

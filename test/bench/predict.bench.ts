@@ -13,6 +13,7 @@ import { importAndWait, openTempCore } from '../helpers/library.js';
 import { predictAndWait, waitIdle } from '../predict/helpers.js';
 import { ratioRow, time, type BenchModule, type BenchRow } from './types.js';
 import { writeFile } from 'node:fs/promises';
+import { cpuSeconds } from './cpu-seconds.js';
 
 const BATCH = 8;
 /**
@@ -20,13 +21,6 @@ const BATCH = 8;
  * (the machine may be shared: the minimum is the least disturbed), and each run's own ratio gives the spread.
  */
 const RUNS = 3;
-
-/** user+sys CPU seconds of this process (all its threads: the core, the inference worker) and of the children it has reaped (ffmpeg). */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (own.user + own.system) / 1e6 + (Number(f[13]) + Number(f[14])) / 100;
-}
 
 interface Measured<T> {
   wall: number;

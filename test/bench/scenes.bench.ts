@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
@@ -7,20 +7,11 @@ import { resolveParams, type SceneParamsInput } from '../../core/scenes/params.j
 import { fixturesDir } from '../helpers/fixtures.js';
 import { BIKES_EXPECTED, BIKES_PYSCENEDETECT, CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
 import { ratioOfRuns, ratioRow, time, type BenchModule, type BenchRow } from './types.js';
+import { cpuSeconds } from './cpu-seconds.js';
 
 const SECONDS = 120;
 /** Interleaved rounds of decode-only and detection (best of each counts). */
 const ROUNDS = 3;
-
-/**
- * user+sys CPU seconds of this process (all its threads) and of the children it has reaped (ffmpeg), from Linux
- * /proc: a ratio a loaded machine distorts far less than wall-clock time.
- */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (own.user + own.system) / 1e6 + (Number(f[13]) + Number(f[14])) / 100;
-}
 
 /** Wall and CPU seconds of one run. */
 async function measure<T>(fn: () => Promise<T>): Promise<{ wall: number; cpu: number; result: T }> {

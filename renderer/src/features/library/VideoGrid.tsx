@@ -160,12 +160,13 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   const last = items.at(-1)?.index ?? -1;
   // While scrolling, the overscan rows are already there when a row comes into view: mount the next ones in a
   // deferred (time-sliced) render between frames instead of inside the scroll event's frame. Only when a row
-  // that must be on screen now is missing (a jump, a resize, new videos) render it at once.
+  // that must be on screen now is missing (a jump, a resize, new videos) render at once, and then only the rows
+  // on screen: the overscan around them follows in the deferred render.
   const deferredFirst = useDeferredValue(first);
   const deferredLast = useDeferredValue(last);
   const visible = virtualizer.range;
   const covered = !visible || (deferredFirst <= visible.startIndex && deferredLast >= visible.endIndex && deferredLast < rows);
-  const [from, to] = covered ? [deferredFirst, deferredLast] : [first, last];
+  const [from, to] = covered ? [deferredFirst, deferredLast] : [visible.startIndex, Math.min(visible.endIndex, rows - 1)];
   return (
     <div className="scroll-area" ref={scrollRef} data-testid="video-grid">
       <div className="grid-inner" style={{ height: virtualizer.getTotalSize() + GAP }} role="list">

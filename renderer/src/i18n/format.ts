@@ -1,8 +1,23 @@
 import { currentLanguage } from './index.js';
 
+/**
+ * One Intl.NumberFormat per (language, options): building one costs far more than formatting with it (the
+ * library grid formats sizes and frame rates for every card it mounts while scrolling).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${currentLanguage()}|${options ? JSON.stringify(options) : ''}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(currentLanguage(), options);
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
 /** Dates, times and numbers in the user's language (Intl, so the CLDR conventions of each locale). */
 export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
-  return Number.isFinite(n) ? new Intl.NumberFormat(currentLanguage(), options).format(n) : '–';
+  return Number.isFinite(n) ? numberFormat(options).format(n) : '–';
 }
 
 export function formatPercentValue(fraction: number, digits = 0): string {

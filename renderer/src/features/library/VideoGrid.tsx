@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
 import { Thumbnail } from './Thumbnail.js';
@@ -90,6 +90,52 @@ const VideoCard = memo(function VideoCard({ video }: { video: VideoSummary }) {
   );
 });
 
+/** One cell: the card and its checkbox. Memoized: a cell renders when it mounts or its video changes. */
+const GridCell = memo(function GridCell({ video }: { video: VideoSummary }) {
+  return (
+    <div role="listitem" className="grid-cell">
+      <VideoCard video={video} />
+      <SelectBox video={video} />
+    </div>
+  );
+});
+
+interface RowsProps {
+  videos: VideoSummary[];
+  /** First and last row in the window (overscan included). */
+  first: number;
+  last: number;
+  columns: number;
+  rowHeight: number;
+}
+
+/**
+ * The rows of the window. Row positions follow from the index alone (every row has the same height), so the
+ * rows only render again when the window moves by a row, not on every scroll event: the virtualizer re-renders
+ * the grid (synchronously) on each of them.
+ */
+const GridRows = memo(function GridRows({ videos, first, last, columns, rowHeight }: RowsProps) {
+  const rows: React.ReactNode[] = [];
+  for (let index = first; index <= last; index++) {
+    rows.push(
+      <div
+        key={index}
+        className="grid-row"
+        style={{
+          transform: `translateY(${index * rowHeight + GAP}px)`,
+          gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+          height: rowHeight - GAP,
+        }}
+      >
+        {videos.slice(index * columns, index * columns + columns).map((v) => (
+          <GridCell key={v.id} video={v} />
+        ))}
+      </div>,
+    );
+  }
+  return rows;
+});
+
 /** Virtualized grid: only the rows on screen exist in the DOM (10,000 videos stay fast). */
 export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -104,29 +150,27 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 3,
+    // Re-render only when the window of rows changes (or scrolling starts/stops), not on every scroll event:
+    // rows are placed from their index (GridRows), so nothing else depends on the scroll offset.
+    directDomUpdates: true,
   });
   useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  // While scrolling, the overscan rows are already there when a row comes into view: mount the next ones in a
+  // deferred (time-sliced) render between frames instead of inside the scroll event's frame. Only when a row
+  // that must be on screen now is missing (a jump, a resize, new videos) render at once, and then only the rows
+  // on screen: the overscan around them follows in the deferred render.
+  const deferredFirst = useDeferredValue(first);
+  const deferredLast = useDeferredValue(last);
+  const visible = virtualizer.range;
+  const covered = !visible || (deferredFirst <= visible.startIndex && deferredLast >= visible.endIndex && deferredLast < rows);
+  const [from, to] = covered ? [deferredFirst, deferredLast] : [visible.startIndex, Math.min(visible.endIndex, rows - 1)];
   return (
     <div className="scroll-area" ref={scrollRef} data-testid="video-grid">
       <div className="grid-inner" style={{ height: virtualizer.getTotalSize() + GAP }} role="list">
-        {virtualizer.getVirtualItems().map((row) => (
-          <div
-            key={row.key}
-            className="grid-row"
-            style={{
-              transform: `translateY(${row.start + GAP}px)`,
-              gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-              height: rowHeight - GAP,
-            }}
-          >
-            {videos.slice(row.index * columns, row.index * columns + columns).map((v) => (
-              <div role="listitem" key={v.id} className="grid-cell">
-                <VideoCard video={v} />
-                <SelectBox video={v} />
-              </div>
-            ))}
-          </div>
-        ))}
+        {to >= from && <GridRows videos={videos} first={from} last={to} columns={columns} rowHeight={rowHeight} />}
       </div>
     </div>
   );

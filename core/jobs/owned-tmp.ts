@@ -16,10 +16,15 @@ const OWNED = /^([a-z][a-z0-9-]*?)-p(\d+)-h([0-9a-f]{8})-[0-9a-f]+$/;
 /** A library on a shared disk may hold folders of another machine's processes: gone when older than this. */
 export const FOREIGN_TMP_MAX_AGE_MS = 60 * 60 * 1000;
 
+/** The name of a folder owned by process `pid` of this host. */
+export function ownedTmpName(purpose: string, pid = process.pid): string {
+  return `${purpose}-p${pid}-h${HOST_TAG}-${randomBytes(4).toString('hex')}`;
+}
+
 export async function makeOwnedTmpDir(dataDir: string, purpose: string): Promise<string> {
   const parent = path.join(dataDir, 'tmp');
   await mkdir(parent, { recursive: true, mode: 0o700 });
-  const dir = path.join(parent, `${purpose}-p${process.pid}-h${HOST_TAG}-${randomBytes(4).toString('hex')}`);
+  const dir = path.join(parent, ownedTmpName(purpose));
   await mkdir(dir, { mode: 0o700 });
   return dir;
 }

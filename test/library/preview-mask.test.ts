@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
+import { scaledRect } from '../../core/ocr/preview-mask.js';
+import { outsideShapeBoxes } from '../../core/ocr/preview-shape.js';
+import { insideMask } from '../../core/util/endoscope.js';
 import { endo, endoscopyVideo, previewExtras } from '../anonymize/endoscopy-media.js';
 import { patientStringsIn } from '../anonymize/independent-ocr.js';
 import { importAndWait, openTempCore, tempDir, thumbnailPath } from '../helpers/library.js';
@@ -225,5 +228,43 @@ test('previews hide OCR text boxes, time-ranged masks on their frames and the co
     await reader.terminate();
     scratch.cleanup();
     await lib.close();
+  }
+});
+
+/**
+ * The corners of a round and an octagonal image, at a tile's and a full frame's size: every pixel whose centre
+ * lies outside the shape (inside its bounding rectangle) is under a box, pixels well inside are not, and the
+ * chain stays short (row bands).
+ */
+test('outsideShapeBoxes: circle and octagon corners covered, the image kept, at most ~130 boxes', () => {
+  for (const [W, H] of [
+    [160, 90],
+    [1920, 1080],
+  ] as const) {
+    for (const shape of ['circle', 'octagon'] as const) {
+      const region = { x: W * 0.3, y: H * 0.02, width: H * 0.96, height: H * 0.96, shape, cornerCut: 0.2 };
+      const keep = scaledRect(region, 1, 1);
+      const boxes = outsideShapeBoxes(region, keep);
+      assert.ok(boxes.length <= 130, `${shape} ${W}x${H}: ${boxes.length} boxes`);
+      const covered = (x: number, y: number) => boxes.some((b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height);
+      let kept = 0;
+      let inside = 0;
+      for (let y = keep.y; y < keep.y + keep.height; y++)
+        for (let x = keep.x; x < keep.x + keep.width; x++) {
+          if (!insideMask(region, x + 0.5, y + 0.5))
+            assert.ok(covered(x, y), `${shape} ${W}x${H}: (${x},${y}) outside the shape is hidden`);
+          else if (
+            insideMask(
+              { ...region, x: region.x + 8, y: region.y + 8, width: region.width - 16, height: region.height - 16 },
+              x + 0.5,
+              y + 0.5,
+            )
+          ) {
+            inside++;
+            if (!covered(x, y)) kept++;
+          }
+        }
+      if (W > 1000) assert.ok(kept > inside * 0.97, `${shape}: the image itself is kept (${kept}/${inside})`);
+    }
   }
 });

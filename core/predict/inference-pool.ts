@@ -2,7 +2,7 @@ import { disableOnnxTelemetry } from '../util/onnx-runtime.js';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FramewiseError, cancelled } from '../util/errors.js';
-import type { FromWorker, TensorSpec, ToWorker } from './inference-protocol.js';
+import type { FromWorker, GraphOptimization, TensorSpec, ToWorker } from './inference-protocol.js';
 
 const live = new Set<Worker>();
 
@@ -62,7 +62,12 @@ export class InferenceWorker {
     worker.on('exit', () => fail(this.dead ?? cancelled()));
   }
 
-  static async start(modelPath: string, spec: TensorSpec, intraOpThreads = defaultIntraOpThreads()): Promise<InferenceWorker> {
+  static async start(
+    modelPath: string,
+    spec: TensorSpec,
+    intraOpThreads = defaultIntraOpThreads(),
+    graphOptimization: GraphOptimization = 'all',
+  ): Promise<InferenceWorker> {
     disableOnnxTelemetry();
     const worker = new Worker(new URL('./inference-worker.js', import.meta.url));
     live.add(worker);
@@ -83,7 +88,7 @@ export class InferenceWorker {
         };
         worker.on('message', onMsg);
         worker.on('exit', onExit);
-        w.post({ type: 'load', modelPath, spec, intraOpThreads });
+        w.post({ type: 'load', modelPath, spec, intraOpThreads, graphOptimization });
       });
     } catch (err) {
       await w.terminate();

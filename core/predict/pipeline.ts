@@ -2,7 +2,7 @@ import type { Ffmpeg } from '../ffmpeg/index.js';
 import { cancelled } from '../util/errors.js';
 import { decodeFrames, type FrameGeometry, type Sampling } from '../ffmpeg/decode-frames.js';
 import { InferenceWorker, type InferResult } from './inference-pool.js';
-import type { TensorSpec } from './inference-protocol.js';
+import type { GraphOptimization, TensorSpec } from './inference-protocol.js';
 import { QueueSizer } from './queue-sizer.js';
 
 export interface QueueStats {
@@ -22,6 +22,8 @@ export interface PipelineOptions {
   spec: TensorSpec;
   batchSize: number;
   intraOpThreads?: number;
+  /** ONNX Runtime's graph optimisation level for this model (default 'all'; see inference-protocol.ts). */
+  graphOptimization?: GraphOptimization;
   /**
    * Batches sent to the worker and not yet answered: a fixed bound, or (by default) sized from the measured decode
    * and inference rates (queue-sizer.ts), bounded by memory either way.
@@ -54,7 +56,7 @@ interface Batch {
  */
 export async function runPipeline(o: PipelineOptions): Promise<{ samples: number }> {
   // Load the model while ffmpeg starts and decodes the first frames: neither waits for the other.
-  const starting = InferenceWorker.start(o.modelPath, o.spec, o.intraOpThreads);
+  const starting = InferenceWorker.start(o.modelPath, o.spec, o.intraOpThreads, o.graphOptimization);
   let worker: InferenceWorker | null = null;
   starting.then(
     (w) => (worker = w),

@@ -14,6 +14,7 @@ import { defaultIntraOpThreads } from './inference-pool.js';
 import type { TensorSpec } from './inference-protocol.js';
 import { wantsRoi } from './manifest.js';
 import { resolveRoi } from './integration.js';
+import { BUILTIN_GRAPH_OPTIMIZATION } from './builtin-model.js';
 import { ensureBuiltinModel, getStoredModel } from './model-store.js';
 import { runPipeline } from './pipeline.js';
 import { ScoresWriter, readScores } from './scores.js';
@@ -175,6 +176,7 @@ export const predictJob = defineJobKind({
         spec,
         batchSize: input.batchSize,
         intraOpThreads: input.threads ?? defaultIntraOpThreads(),
+        graphOptimization: model.row.builtin === 1 ? BUILTIN_GRAPH_OPTIMIZATION : 'all',
         signal,
         onProgress: (t) => ctx.progress(0.01 + 0.96 * Math.min(1, t / duration), 'predicting'),
         onScores: (times, frames, scores, count) => writer.append(times, frames, scores, count),

@@ -118,6 +118,33 @@ test('tensor conversion: normalisation per channel in NCHW and NHWC; activations
   assert.deepEqual(Array.from(toTensorData(px, 1, spec('NCHW'), tables)), [1, -1, 0, 1, 0.5, 0]);
   assert.deepEqual(Array.from(toTensorData(px, 1, spec('NHWC'), tables)), [1, 0, 0.5, -1, 1, 0]);
 
+  // Frames whose pixel count is a multiple of 4 are read four bytes at a time: same values as pixel by pixel,
+  // in both layouts, for every byte value and channel; also from a 4-aligned offset inside a larger buffer.
+  const big = (layout: 'NCHW' | 'NHWC'): TensorSpec => ({ ...spec(layout), width: 8, height: 4 });
+  const frames = 3;
+  const bytes = new Uint8Array(4 + frames * 8 * 4 * 3);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 167 + 13) & 255;
+  const slow = (p: Uint8Array, layout: 'NCHW' | 'NHWC'): number[] => {
+    const hw = 32;
+    const o = new Array<number>(frames * hw * 3);
+    for (let k = 0; k < frames; k++)
+      for (let i = 0; i < hw; i++)
+        for (let c = 0; c < 3; c++) {
+          const v = Math.fround(tables[c]![p[k * hw * 3 + i * 3 + c]!]!);
+          o[layout === 'NCHW' ? k * hw * 3 + c * hw + i : k * hw * 3 + i * 3 + c] = v;
+        }
+    return o;
+  };
+  for (const layout of ['NCHW', 'NHWC'] as const) {
+    for (const view of [bytes.subarray(4), bytes.subarray(0, bytes.length - 4), bytes.subarray(1, bytes.length - 3)]) {
+      assert.deepEqual(
+        Array.from(toTensorData(view, frames, big(layout), tables)),
+        slow(view, layout),
+        `${layout}, offset ${view.byteOffset}`,
+      );
+    }
+  }
+
   const logits = new Float32Array([0, Math.log(3), 2, 2]);
   const sig = logits.slice();
   activate(sig, 2, spec('NCHW', 'sigmoid'));

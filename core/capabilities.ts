@@ -1,5 +1,6 @@
 import type { Capability } from './capability.js';
 import type { AnyJobKind } from './jobs/kind.js';
+import type { Services } from './services.js';
 import { coreMigrations, type Migration } from './db/migrations.js';
 import { settings } from './settings/index.js';
 import { jobs } from './jobs/index.js';
@@ -41,6 +42,11 @@ const list: readonly Capability[] = capabilities;
 
 /** Every capability's job kinds. */
 export const jobKinds: AnyJobKind[] = list.flatMap((c) => c.jobKinds ?? []);
+
+/** Put what each capability hands to those before it into the library's `Services` slots (at every open). */
+export function wireCapabilities(services: Services): void {
+  for (const c of list) c.provides?.(services);
+}
 
 /** What crashed processes leave behind, per capability (run at every process start). */
 export const allCleanups = list.flatMap((c) => c.cleanups ?? []);

@@ -35,6 +35,12 @@ export interface Capability<C extends CommandDefs = CommandDefs> {
   /** Versions are unique across all capabilities (see ARCHITECTURE.md for the ranges). */
   migrations?: Migration[];
   cli?: CliCommand[];
+  /**
+   * What it hands to capabilities before it (which may not import it): values put into their `Services` slots
+   * when the library opens (e.g. the time-ranged masks that previews hide, owned by `timed-masks`, used by OCR's
+   * preview mask).
+   */
+  provides?: (services: Services) => void;
   /** What a crashed process of this capability leaves behind, removed at every process start (`jobs/reaper.ts`). */
   cleanups?: Array<Cleanup<Services>>;
   /** The `type`s of the events it publishes (their shapes are in its `types.ts`, joined in `core/events/types.ts`). */

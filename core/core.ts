@@ -10,7 +10,7 @@ import { JobQueue } from './jobs/queue.js';
 import { JobRegistry } from './jobs/registry.js';
 import { JobRunner, defaultConcurrency } from './jobs/runner.js';
 import { reapAbandoned } from './jobs/reaper.js';
-import { allCleanups, allMigrations, jobKinds } from './capabilities.js';
+import { allCleanups, allMigrations, jobKinds, wireCapabilities } from './capabilities.js';
 import type { CoreHandle, CoreOptions } from './handle.js';
 import type { MediaTarget } from './media/targets.js';
 import { slotStore, type Services } from './services.js';
@@ -87,6 +87,7 @@ export class Core implements CoreHandle {
         settings: () => readSettings(db.reader),
         ...slotStore(get),
       };
+      wireCapabilities(services);
       // The key first: file names, paths and job data are stored sealed with it (core/db/sealed-text.ts).
       await unlockLibraryText(services);
       // Before anything else: what a crashed process left behind (jobs, partial outputs, tmp folders).

@@ -19,6 +19,7 @@ import { createFrameReader, type FrameTextReader } from './frame-reader.js';
 import { scanSourceForText } from './source-scan.js';
 import { extendChosen, masksFromSightings } from './timed-masks.js';
 import { addTimedMasks, getTextScan, recordTextScan, regionKey } from '../timed-masks/store.js';
+import { refreshPreviews } from '../ocr/index.js';
 import { verificationSampling, outputToSourceFrame } from './verify.js';
 import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
 import {
@@ -338,6 +339,8 @@ export const anonymizeJob = defineJobKind({
           },
           scan.masks,
         );
+        // Previews must hide what the scan found on their frames too (thumbnail, sprite sheets, clip previews).
+        await refreshPreviews(services, prepared.video.id).catch(() => undefined);
         prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
       }
     }
@@ -398,6 +401,7 @@ export const anonymizeJob = defineJobKind({
         const added = retryMasks(prepared.plan, err);
         if (!added.length || signal.aborted) throw err;
         await addTimedMasks(services.db.writer, prepared.video.id, added);
+        await refreshPreviews(services, prepared.video.id).catch(() => undefined);
         // Given masks (input.timedMasks) stay given: the added ones join them.
         const again = input.timedMasks ? { ...input, timedMasks: [...prepared.plan.masks.timed, ...added] } : input;
         prepared = await prepareAnonymization(services, again, { signal, exactFrames: true, detectSpeech: true });

@@ -10,8 +10,8 @@ import { seekBefore, writeFrameImage } from '../ffmpeg/clips.js';
 import { writeSpriteSheet } from '../ffmpeg/sprites.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { previewImageArea } from '../library/private-thumbnail.js';
-import { previewMask, previewMaskAt } from '../ocr/index.js';
-import type { PreviewMaskBoxes } from '../ffmpeg/sprites.js';
+import { previewMask, previewMaskAt, previewTag, timedMaskRanges, type FrameWindow } from '../ocr/index.js';
+import type { PreviewMaskBoxes, TimedMaskBoxes } from '../ffmpeg/sprites.js';
 import { getVideoRow } from '../library/videos.js';
 import type { Services } from '../services.js';
 import { writeAtomically } from '../util/fs.js';
@@ -58,25 +58,33 @@ const exists = (p: string) =>
   );
 
 /**
- * What a clip's previews hide: after OCR, everything outside the endoscope image and every text box found;
- * before it, everything outside the area the thumbnail is masked to (conservative; a video without a dark
- * surround keeps its whole picture). `tag` goes into file names, so a file made with another mask is never
- * returned as this one (a change of OCR results also removes them: `refreshPreviews`).
+ * What a clip's previews hide: after OCR, everything outside the endoscope image (its shape) and every text box
+ * found; before it, everything outside the area the thumbnail is masked to (conservative; a video without a dark
+ * surround keeps its whole picture); either way the time-ranged masks on the frames a preview shows. `tag(frames)`
+ * goes into file names, so a file made with another mask is never returned as this one (a change of masks also
+ * removes those whose frames it touches: `refreshPreviews`, which reads the tag and frames from the artifact meta).
  */
 async function clipMask(
   s: Services,
   row: { id: number; path: string; duration: number; width: number; height: number; display_width: number; display_height: number },
-): Promise<{ tag: string; displayWidth: number; displayHeight: number; at: (w: number, h: number) => PreviewMaskBoxes | undefined }> {
+): Promise<{
+  tag: (frames: FrameWindow) => string;
+  displayWidth: number;
+  displayHeight: number;
+  at: (w: number, h: number, frames?: FrameWindow) => PreviewMaskBoxes | undefined;
+  timed: (frames: FrameWindow, firstFrame: number) => TimedMaskBoxes | undefined;
+}> {
   const displayWidth = row.display_width || row.width;
   const displayHeight = row.display_height || row.height;
-  const mask = await previewMask(s.db.reader, row.id);
+  const mask = await previewMask(s, row.id);
   const region = mask?.region ?? (await conservativeArea(s, row, displayWidth, displayHeight));
   const full = mask ? { ...mask, region } : { region, frameWidth: displayWidth, frameHeight: displayHeight, boxes: [] };
   return {
-    tag: mask ? `-m${mask.fingerprint}` : region ? '-m0' : '',
+    tag: (frames) => previewTag(mask, frames, !!region),
     displayWidth,
     displayHeight,
-    at: (w, h) => (mask || region ? previewMaskAt(full, w, h) : undefined),
+    at: (w, h, frames) => (mask || region ? previewMaskAt(full, w, h, frames) : undefined),
+    timed: (frames, firstFrame) => timedMaskRanges(mask?.timed, frames, firstFrame),
   };
 }
 
@@ -114,10 +122,12 @@ export async function clipKeyframes(
   await mkdir(path.join(s.artifactsDir, dir), { recursive: true });
   const out: KeyframeImage[] = [];
   const mask = await clipMask(s, row);
-  const atDisplay = mask.at(mask.displayWidth, mask.displayHeight);
-  const displayMask = atDisplay && { ...atDisplay, displayWidth: mask.displayWidth, displayHeight: mask.displayHeight };
   for (const frame of keyframeFrames(clip.startFrame, clip.endFrame, opts.count)) {
-    const rel = path.join(dir, `frame-${frame}-w${opts.width}${mask.tag}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
+    const frames = { start: frame, end: frame + 1 };
+    const atDisplay = mask.at(mask.displayWidth, mask.displayHeight, frames);
+    const displayMask = atDisplay && { ...atDisplay, displayWidth: mask.displayWidth, displayHeight: mask.displayHeight };
+    const tag = mask.tag(frames);
+    const rel = path.join(dir, `frame-${frame}-w${opts.width}${tag}.${opts.format === 'jpeg' ? 'jpg' : 'png'}`);
     const abs = path.join(s.artifactsDir, rel);
     if (!(await exists(abs))) {
       await writeAtomically(abs, async (tmp) => {
@@ -133,7 +143,7 @@ export async function clipKeyframes(
     out.push({
       frame,
       time: frameToTime(frame, fps),
-      artifactId: await registerArtifact(s, clip.videoId, 'clip-keyframe', rel, { frame }),
+      artifactId: await registerArtifact(s, clip.videoId, 'clip-keyframe', rel, { frame, mask: tag, frames }),
       path: abs,
     });
   }
@@ -194,11 +204,15 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
   const tileHeight = Math.max(2, Math.round((SPRITE_TILE_WIDTH * h) / w / 2) * 2);
   const dir = path.join(artifactRelDir(row.sha256), 'clips');
   const mask = await clipMask(s, row);
-  const base = `sprite-${clip.startFrame}-${clip.endFrame}${mask.tag}`;
+  const shown = { start: clip.startFrame, end: clip.endFrame };
+  const tag = mask.tag(shown);
+  const base = `sprite-${clip.startFrame}-${clip.endFrame}${tag}`;
   const rel = path.join(dir, `${base}.jpg`);
   const abs = path.join(s.artifactsDir, rel);
   await mkdir(path.dirname(abs), { recursive: true });
   const tileMask = mask.at(SPRITE_TILE_WIDTH, tileHeight);
+  // Tiles show different frames: each hides the time-ranged masks on its own frame (counted from the clip's first).
+  const timed = mask.timed(shown, clip.startFrame);
   if (!(await exists(abs)))
     await writeAtomically(abs, async (tmp) => {
       await writeSpriteSheet(
@@ -213,6 +227,7 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
           tileWidth: SPRITE_TILE_WIDTH,
           tileHeight,
           ...(tileMask ? { mask: tileMask } : {}),
+          ...(timed ? { timed } : {}),
         },
         tmp,
       );
@@ -225,8 +240,8 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
   const vttAbs = path.join(s.artifactsDir, vttRel);
   await writeAtomically(vttAbs, (tmp) => writeFile(tmp, vtt));
   return {
-    artifactId: await registerArtifact(s, clip.videoId, 'clip-sprite', rel, geometry),
-    vttArtifactId: await registerArtifact(s, clip.videoId, 'clip-sprite-vtt', vttRel, {}),
+    artifactId: await registerArtifact(s, clip.videoId, 'clip-sprite', rel, { ...geometry, mask: tag, frames: shown }),
+    vttArtifactId: await registerArtifact(s, clip.videoId, 'clip-sprite-vtt', vttRel, { mask: tag, frames: shown }),
     path: abs,
     vttPath: vttAbs,
     count,

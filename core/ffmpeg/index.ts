@@ -2,6 +2,7 @@ import { resolveFfmpegTools, type FfmpegTools } from './binaries.js';
 import type { FfmpegFeatures } from './features.js';
 import { startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
 import { probeFile, probeFileJson, type MediaInfo } from './probe.js';
+import { longFiltersInFiles } from './long-filters.js';
 
 export type { FfmpegTools, MediaInfo, StartOptions, RunningProcess };
 export type { ToolBinary, BinarySource } from './binaries.js';
@@ -34,9 +35,15 @@ export class Ffmpeg {
     return probeFileJson(this.tools.ffprobe.path, file, signal);
   }
 
-  /** Start ffmpeg (`-hide_banner -nostdin -y` are always added). */
+  /**
+   * Start ffmpeg (`-hide_banner -nostdin -y` are always added). A filter graph too long for one argument is
+   * passed in a temporary file (long-filters.ts), removed when the process ends.
+   */
   start(args: string[], opts: StartOptions = {}): RunningProcess {
-    return startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...args], { lifeline: true, ...opts });
+    const long = longFiltersInFiles(args);
+    const p = startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...long.args], { lifeline: true, ...opts });
+    p.done.then(long.cleanup, long.cleanup);
+    return p;
   }
 
   /** The command line `start` runs for these arguments (with `-progress` when `withProgress`). */

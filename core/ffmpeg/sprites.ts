@@ -21,6 +21,8 @@ export async function writeSpriteSheet(
     tileHeight: number;
     /** What to black out in each tile (tile pixels). */
     mask?: PreviewMaskBoxes;
+    /** Time-ranged boxes, by the frame counter of this pass (0 = the first frame after the seek). */
+    timed?: TimedMaskBoxes;
   },
   output: string,
   signal?: AbortSignal,
@@ -37,6 +39,7 @@ export async function writeSpriteSheet(
       ...firstVideoOnly(),
       '-vf',
       [
+        ...timedMaskFilters(a.timed),
         `fps=${(a.count / a.duration).toFixed(6)}`,
         `scale=${a.tileWidth}:${a.tileHeight}`,
         'setsar=1',
@@ -66,6 +69,35 @@ export interface PreviewSheets {
   keep: Rect | null;
   /** Boxes to black out in tile pixels (text OCR found, inside the image too). */
   hide?: Rect[];
+  /** Time-ranged boxes, by source frame number (the pass starts at frame 0). */
+  timed?: TimedMaskBoxes;
+}
+
+/**
+ * Boxes hidden only on some frames, measured in a `frameWidth × frameHeight` picture: each on the frames whose
+ * counter `n` (in the pass, from 0) lies in [first, last].
+ */
+export interface TimedMaskBoxes {
+  frameWidth: number;
+  frameHeight: number;
+  masks: Array<{ rect: Rect; first: number; last: number }>;
+}
+
+/**
+ * drawbox filters for time-ranged boxes, placed BEFORE frames are picked and scaled: `n` is then the decoded
+ * frame's number, so a tile (whatever frame the fps filter picks for it) hides exactly the masks on that frame.
+ * The frame there is upright but may have non-square pixels, so boxes are scaled by `iw`/`ih` expressions,
+ * grown outward to whole pixels.
+ */
+export function timedMaskFilters(t: TimedMaskBoxes | undefined): string[] {
+  if (!t) return [];
+  return t.masks.map(({ rect: r, first, last }) => {
+    const x0 = `floor(iw*${r.x}/${t.frameWidth})`;
+    const y0 = `floor(ih*${r.y}/${t.frameHeight})`;
+    const x1 = `ceil(iw*${r.x + r.width}/${t.frameWidth})`;
+    const y1 = `ceil(ih*${r.y + r.height}/${t.frameHeight})`;
+    return `drawbox=x='${x0}':y='${y0}':w='${x1}-${x0}':h='${y1}-${y0}':color=black:t=fill:enable='between(n,${first},${last})'`;
+  });
 }
 
 type Rect = { x: number; y: number; width: number; height: number };
@@ -105,7 +137,13 @@ export async function writePreviewSheets(
       input,
       ...firstVideoOnly(),
       '-vf',
-      [`fps=1/${a.interval}`, `scale=${a.tileWidth}:${a.tileHeight}`, ...hide, `tile=${a.columns}x${a.rows}`].join(','),
+      [
+        ...timedMaskFilters(a.timed),
+        `fps=1/${a.interval}`,
+        `scale=${a.tileWidth}:${a.tileHeight}`,
+        ...hide,
+        `tile=${a.columns}x${a.rows}`,
+      ].join(','),
       '-q:v',
       '5',
       outputPattern,

@@ -7,7 +7,8 @@ export const STALE_AFTER_MS = 15_000;
 
 const HOST = os.hostname();
 
-function pidAlive(pid: number): boolean {
+/** Does a process with this pid exist on this host? */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

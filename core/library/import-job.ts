@@ -12,7 +12,7 @@ import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
-import { writePrivateThumbnail } from './private-thumbnail.js';
+import { thumbnailTime, writePrivateThumbnail } from './private-thumbnail.js';
 import { libraryKey } from '../patient/key.js';
 import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
 
@@ -202,7 +202,7 @@ export const importJob = defineJobKind({
       // start-up and seeking): run them together, then report failures in this order as before.
       const probed = info;
       const v = probed.video!;
-      const at = probed.duration > 0 ? Math.min(probed.duration * 0.1, 5) : 0;
+      const at = thumbnailTime(probed.duration);
       const checks = await Promise.allSettled([
         probed.variableFrameRate ? Promise.resolve(true) : detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal),
         checkTailDecodes(services.ffmpeg, file, probed, signal),

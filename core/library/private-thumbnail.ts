@@ -19,6 +19,11 @@ import { detectEndoscopeRegion, insideMask, type MeasuredEndoscopeRegion } from 
  * another, decoded up to a GOP each and made the import 5× `sha256sum` on the bench's 304 MB file.
  * Returns whether a mask was applied. Throws 'undecodable' when no frame at all can be decoded.
  */
+/** The time the thumbnail is taken at (the keyframe at or before it is shown): a tenth in, at most 5 s. */
+export function thumbnailTime(duration: number): number {
+  return duration > 0 ? Math.min(duration * 0.1, 5) : 0;
+}
+
 /** Where, as shares of the duration, the frames for finding the endoscope image are taken (besides the thumbnail's). */
 const REGION_SAMPLES = [0.3, 0.5, 0.7, 0.85];
 

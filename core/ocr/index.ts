@@ -18,7 +18,19 @@ export { runOcr, runOcrOnImage, OcrEngine, sampleTimes, type OcrResult, type Ocr
 export { insideMask, detectEndoscopeRegion, type EndoscopeRegion, type MaskShape, type MeasuredEndoscopeRegion } from './endoscope.js';
 export type { Box } from './image.js';
 
-export { previewMask, previewMaskAt, refreshPreviews, type PreviewMask } from './preview-mask.js';
+export {
+  frameWindowAt,
+  previewMask,
+  previewMaskAt,
+  previewTag,
+  refreshPreviews,
+  registerTimedPreviewMasks,
+  timedMaskRanges,
+  type FrameWindow,
+  type PreviewMask,
+  type TimedMaskProvider,
+  type TimedPreviewMasks,
+} from './preview-mask.js';
 export { getAnonymizationTargets, type AnonymizationTargets } from './targets.js';
 
 /** The OCR capability: burned-in text, patient fields, device profiles, the endoscope region. */

@@ -4,7 +4,7 @@
  * The interval keeps a long video at about 1,000 thumbnails (≤ 10 sheets) and a short one at 1 per second.
  */
 import { chmod, readdir, rename, mkdir, writeFile, rm } from 'node:fs/promises';
-import { previewMask, previewMaskAt, refreshPreviews } from '../ocr/index.js';
+import { previewMask, previewMaskAt, refreshPreviews, timedMaskRanges } from '../ocr/index.js';
 import { writePreviewSheets } from '../ffmpeg/sprites.js';
 import path from 'node:path';
 import { z } from 'zod';
@@ -52,9 +52,10 @@ export const spritesJob = defineJobKind({
     const h = row.display_height || row.height;
     const tileHeight = Math.max(2, Math.round((SPRITE_WIDTH * h) / w / 2) * 2);
     // A clinical video's previews must not show the overlay nor any text OCR found: after OCR everything outside
-    // the endoscope image and every text box (with a margin) is black; before OCR, everything outside the area
-    // the thumbnail is masked to (conservative). The mask's fingerprint is kept to tell stale sheets.
-    const mask = await previewMask(ctx.services.db.reader, input.videoId);
+    // the endoscope image (its shape) and every text box (with a margin) is black; before OCR, everything outside
+    // the area the thumbnail is masked to (conservative). Each tile also hides the time-ranged masks on the frame
+    // it shows. The mask's fingerprint is kept to tell stale sheets.
+    const mask = await previewMask(ctx.services, input.videoId);
     const region =
       mask?.region ?? (await previewImageArea(ctx.services.ffmpeg, row.path, { duration: row.duration, width: w, height: h }, ctx.signal));
     const inTile = previewMaskAt(
@@ -62,10 +63,20 @@ export const spritesJob = defineJobKind({
       SPRITE_WIDTH,
       tileHeight,
     );
+    const timed = timedMaskRanges(mask?.timed, { start: 0, end: Number.MAX_SAFE_INTEGER });
     await writePreviewSheets(
       ctx.services.ffmpeg,
       row.path,
-      { interval, tileWidth: SPRITE_WIDTH, tileHeight, columns: SPRITE_COLUMNS, rows: SPRITE_ROWS, keep: inTile.keep, hide: inTile.hide },
+      {
+        interval,
+        tileWidth: SPRITE_WIDTH,
+        tileHeight,
+        columns: SPRITE_COLUMNS,
+        rows: SPRITE_ROWS,
+        keep: inTile.keep,
+        hide: inTile.hide,
+        ...(timed ? { timed } : {}),
+      },
       path.join(work, 'sheet-%03d.jpg'),
       { signal: ctx.signal, onProgress: (p) => ctx.progress(row.duration > 0 ? p.outTime / row.duration : 0, 'thumbnails') },
     );
@@ -142,7 +153,7 @@ export const spritesJob = defineJobKind({
   async afterCommit(services, input, out) {
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'sprites' });
     // OCR finished while these sheets were made (its refresh found none to replace): replace them now.
-    const mask = await previewMask(services.db.reader, input.videoId);
+    const mask = await previewMask(services, input.videoId);
     if (mask && mask.fingerprint !== out.mask) await refreshPreviews(services, input.videoId);
   },
 });

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { makeOwnedTmpDir } from '../jobs/owned-tmp.js';
 import path from 'node:path';
 import { renderSubtitlePreview } from '../ffmpeg/subtitles.js';
 import { previewImageArea } from '../library/private-thumbnail.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { previewMask, previewMaskAt } from '../ocr/index.js';
+import { frameWindowAt, previewMask, previewMaskAt } from '../ocr/index.js';
 import type { Services } from '../services.js';
 import { getCues } from './store.js';
 import { burnAss, burnStyles, fontsDir, type BurnStyleName } from './styles.js';
@@ -28,25 +29,27 @@ export async function renderPreview(
   const at = Math.max(0, Math.min(durationMs - 1, timeMs ?? (first ? Math.floor((first.startMs + first.endMs) / 2) : 0)));
   const w = video.display_width || video.width;
   const h = video.display_height || video.height;
-  // The ASS file holds the cue texts (patient data): written inside the owner-only library, never the OS temp folder.
-  await mkdir(path.join(s.dataDir, 'tmp'), { recursive: true, mode: 0o700 });
-  const dir = await mkdtemp(path.join(s.dataDir, 'tmp', 'subtitle-preview-'));
+  // The ASS file holds the cue texts (patient data): written inside the owner-only library, never the OS temp
+  // folder, in a folder named after this process so the next start removes it if this process dies meanwhile.
+  const dir = await makeOwnedTmpDir(s.dataDir, 'subtitle-preview');
   try {
     const ass = path.join(dir, 'preview.ass');
     const png = path.join(dir, 'preview.png');
     await writeFile(ass, burnAss(cues, burnStyles[style], w, h));
-    // A clinical video's preview hides what OCR found (outside the endoscope image, every text box).
-    // Before OCR: everything outside the area the thumbnail is masked to (conservative).
-    const mask = await previewMask(s.db.reader, videoId);
+    // A clinical video's preview hides what OCR found (outside the endoscope image and its shape, every text
+    // box) and the time-ranged masks on the frame shown. Before OCR: everything outside the area the thumbnail
+    // is masked to (conservative).
+    const mask = await previewMask(s, videoId);
     const region = mask?.region ?? (await previewImageArea(s.ffmpeg, video.path, { duration: video.duration, width: w, height: h }));
     const hide = mask ? { ...mask, region } : region ? { region, frameWidth: w, frameHeight: h, boxes: [] } : null;
+    const frames = frameWindowAt(mask?.timed, at / 1000);
     await renderSubtitlePreview(s.ffmpeg, {
       input: video.path,
       assFile: ass,
       fontsDir: fontsDir(),
       timeMs: at,
       output: png,
-      ...(hide ? { mask: { ...previewMaskAt(hide, w, h), width: w, height: h } } : {}),
+      ...(hide ? { mask: { ...previewMaskAt(hide, w, h, frames), width: w, height: h } } : {}),
     });
     return { timeMs: at, width: w, height: h, png: `data:image/png;base64,${(await readFile(png)).toString('base64')}` };
   } finally {

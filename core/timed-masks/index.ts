@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { command, defineCapability, type CommandTypes } from '../capability.js';
 import { getVideoRow, resolveVideoRef } from '../library/videos.js';
+import { refreshPreviews, registerTimedPreviewMasks } from '../ocr/index.js';
 import { FramewiseError } from '../util/errors.js';
 import { timedMaskSchema } from '../anonymize/types.js';
 import { timedMaskMigrations } from './migrations/0051-timed-masks.js';
-import { getTextScan, listTimedMasks, replaceTimedMasks } from './store.js';
+import { getTextScan, listTimedMasks, replaceTimedMasks, timedPreviewMasks } from './store.js';
 
 /**
  * Time-ranged masks of a video: text found inside the endoscope image for part of the video (by the text
@@ -30,13 +31,21 @@ const timedMaskCommands = {
         }
       }
       await replaceTimedMasks(services.db.writer, videoId, input.masks);
+      // Previews of the frames whose masks changed are made again (sprite sheets: all of them).
+      await refreshPreviews(services, videoId).catch(() => undefined);
       services.events.emit({ type: 'data.changed', videoId, topic: 'anonymize' });
       return { videoId, masks: await listTimedMasks(services.db.reader, videoId) };
     },
   ),
 };
 
-export const timedMasks = defineCapability({ name: 'timed-masks', migrations: timedMaskMigrations, commands: timedMaskCommands });
+export const timedMasks = defineCapability({
+  name: 'timed-masks',
+  migrations: timedMaskMigrations,
+  commands: timedMaskCommands,
+  // Every preview of a video (OCR's preview mask, a capability before this one) hides the masks on its frames.
+  provides: (services) => registerTimedPreviewMasks(services, timedPreviewMasks),
+});
 
 declare module '../capability.js' {
   interface CommandRegistry extends CommandTypes<typeof timedMaskCommands> {}

@@ -174,3 +174,21 @@ export async function recordTextScan(
     )
     .execute();
 }
+
+/** A video's masks as previews hide them: display pixels, source frames counted at the video's frame rate (as the plan does). */
+export async function timedPreviewMasks(services: { db: { reader: AnyDb } }, videoId: number) {
+  const masks = await listTimedMasks(services.db.reader, videoId);
+  if (!masks.length) return null;
+  const video = await services.db.reader
+    .selectFrom('videos')
+    .select(['display_width', 'display_height', 'fps_num', 'fps_den'])
+    .where('id', '=', videoId)
+    .executeTakeFirst();
+  if (!video) return null;
+  return {
+    frameWidth: video.display_width as number,
+    frameHeight: video.display_height as number,
+    fps: { num: (video.fps_num as number | null) ?? 25, den: (video.fps_den as number | null) ?? 1 },
+    masks: masks.map(({ startFrame, endFrame, rect }) => ({ startFrame, endFrame, rect })),
+  };
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,12 +9,14 @@ import { importAndWait, tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
+import { ownedTmpName } from '../../core/jobs/owned-tmp.js';
 
 /**
  * kill -9 of the process running an export — during the render and during verification. Only that process
  * is killed (not its process group): ffmpeg must end by itself (its progress pipe breaks), and the next
  * start of ANY Framewise process (here `framewise list`) removes the partial output and the job's tmp
- * folder, settles the job, and records what it removed.
+ * folder, settles the job, and records what it removed. A subtitle preview's folder (it holds the cue texts)
+ * left by a process that died is removed too; one of a live process (this test's) is kept.
  */
 const bigRegion = { region: { x: 420, y: 0, width: 1080, height: 1080, shape: 'circle' as const } };
 
@@ -56,6 +58,14 @@ for (const stage of ['rendering', 'verifying'] as const) {
       // A stray tmp folder of a job long gone, as a crash leaves it.
       mkdirSync(path.join(lib.dir, 'tmp', 'job-999-abcdef'), { recursive: true });
       writeFileSync(path.join(lib.dir, 'tmp', 'job-999-abcdef', 'mask.png'), 'x');
+      // A subtitle preview's folder of a process killed while rendering it, and one of a live process.
+      const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+      const deadPreview = ownedTmpName('subtitle-preview', deadPid);
+      const livePreview = ownedTmpName('subtitle-preview');
+      for (const name of [deadPreview, livePreview]) {
+        mkdirSync(path.join(lib.dir, 'tmp', name));
+        writeFileSync(path.join(lib.dir, 'tmp', name, 'preview.ass'), 'Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,Befund');
+      }
       const host = spawn(
         process.execPath,
         [
@@ -95,7 +105,11 @@ for (const stage of ['rendering', 'verifying'] as const) {
       const list = await runCli(['--data-dir', lib.dir, 'list', '--json']);
       assert.equal(list.code, 0, list.stderr);
       assert.deepEqual(readdirSync(out.dir), [], 'the partial output was removed');
-      assert.deepEqual(readdirSync(path.join(lib.dir, 'tmp')), [], 'tmp/job-* folders were removed');
+      assert.deepEqual(
+        readdirSync(path.join(lib.dir, 'tmp')),
+        [livePreview],
+        'tmp/job-* folders and the subtitle preview of the dead process were removed, the live one kept',
+      );
       const db = new Database(path.join(lib.dir, 'library.sqlite'), { readonly: true });
       try {
         // The dead job is shown as interrupted (derived from its expired heartbeat), never as running.
@@ -117,6 +131,10 @@ for (const stage of ['rendering', 'verifying'] as const) {
         const kinds = audit.map((a) => a.kind);
         for (const k of ['partial_output', 'tmp_folder']) assert.ok(kinds.includes(k), `${k} in ${kinds.join(',')}`);
         assert.ok(audit.some((a) => a.kind === 'tmp_folder' && a.detail_json.includes('job-999-abcdef')));
+        assert.ok(
+          audit.some((a) => a.kind === 'tmp_folder' && a.detail_json.includes(deadPreview)),
+          'the subtitle preview folder is in the audit',
+        );
         assert.ok(!audit.some((a) => a.detail_json.includes(out.dir)), 'no user path in the audit');
       } finally {
         db.close();

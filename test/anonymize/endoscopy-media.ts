@@ -58,7 +58,24 @@ export async function endoscopyMask(): Promise<string> {
   ]);
 }
 
-export async function endoscopyVideo(): Promise<string> {
+/**
+ * What `endoscopyVideo({ previewExtras: true })` adds (test/library/preview-mask.test.ts): a name drawn INSIDE the
+ * image for frames [40, 70) only (between OCR's samples at 3 s and 9 s, so OCR does not find it; a time-ranged
+ * mask must hide it), and overlay text in the top-left CORNER of the image's bounding rectangle, outside the
+ * octagon (only the shape hides it).
+ */
+export const previewExtras = {
+  timed: { text: 'Jürgen', x: 430, y: 250, startFrame: 40, endFrame: 70 },
+  /** The glyphs of the timed name (20 px DejaVu Sans with a box). */
+  timedGlyphs: { x: 432, y: 252, width: 60, height: 18 } as Rect,
+  /** A mask over the timed name with a margin, as a reviewer draws it on the timeline's mask lane. */
+  timedMask: { x: 420, y: 240, width: 90, height: 44 } as Rect,
+  corner: { text: 'Weiß', x: 303, y: 22 },
+  /** The corner text's glyphs (12 px): X+Y inside the region's rectangle stays under 50 (the octagon starts at 64). */
+  cornerGlyphs: { x: 303, y: 22, width: 28, height: 13 } as Rect,
+};
+
+export async function endoscopyVideo(opts: { previewExtras?: boolean } = {}): Promise<string> {
   const mask = await endoscopyMask();
   const srt = path.join(MEDIA_DIR, 'endo-subs.srt');
   writeFileSync(srt, '1\n00:00:00,000 --> 00:00:10,000\nPatient Jürgen Müller-Weiß\n');
@@ -76,9 +93,15 @@ export async function endoscopyVideo(): Promise<string> {
       text('*12.03.1961', 12, 80),
       text('05.11.2024', 12, 130),
       text('Müller', endo.insideBox.x + 10, endo.insideBox.y + 6, 20, true),
+      ...(opts.previewExtras
+        ? [
+            `${text(previewExtras.timed.text, previewExtras.timed.x, previewExtras.timed.y, 20, true)}:enable='between(n,${previewExtras.timed.startFrame},${previewExtras.timed.endFrame - 1})'`,
+            text(previewExtras.corner.text, previewExtras.corner.x, previewExtras.corner.y, 12),
+          ]
+        : []),
     ].join(',')}[v]`,
   ].join(';');
-  return generated('endoscopy-like-v2.mp4', (out) => [
+  return generated(opts.previewExtras ? 'endoscopy-like-v2-preview-extras.mp4' : 'endoscopy-like-v2.mp4', (out) => [
     '-f',
     'lavfi',
     '-i',

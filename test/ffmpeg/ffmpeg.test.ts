@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { describe, it } from 'node:test';
 import { resolveFfmpegTools } from '../../core/ffmpeg/binaries.js';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
@@ -85,5 +86,21 @@ describe('ffmpeg module', () => {
     });
     await assert.rejects(run, /Cancelled/);
     assert.ok(progressed > 0);
+  });
+
+  it('runs a filter graph longer than one argument may be (passed in a file, removed afterwards)', async () => {
+    const ff = await Ffmpeg.create();
+    // 2,000 time-ranged boxes ≈ 190 KB of -vf: above Linux's 128 KiB limit for one argument (spawn: E2BIG).
+    const boxes = Array.from(
+      { length: 2000 },
+      (_, i) => `drawbox=x=${i % 300}:y=${i % 200}:w=20:h=10:color=black:t=fill:enable='between(n,${i},${i + 3})'`,
+    );
+    const graph = boxes.join(',');
+    assert.ok(graph.length > 128 * 1024);
+    const before = readdirSync(os.tmpdir()).filter((f) => f.startsWith('framewise-graph-')).length;
+    const { stderr } = await ff.run(['-f', 'lavfi', '-i', 'color=c=white:s=320x240:r=25:d=0.2', '-vf', graph, '-f', 'null', '-']);
+    assert.doesNotMatch(stderr, /error/i);
+    const after = readdirSync(os.tmpdir()).filter((f) => f.startsWith('framewise-graph-')).length;
+    assert.equal(after, before, 'the graph file is removed when ffmpeg ends');
   });
 });

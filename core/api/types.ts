@@ -17,7 +17,15 @@ export type {
 } from '../library/types.js';
 export type { ReviewProgress, Segment, SegmentSource } from '../segments/types.js';
 export type { ModelInfo, PredictionRun, PredictionScores } from '../predict/types.js';
-export type { ReviewChange, ReviewState, ReviewUndoState, SegmentHistoryEntry, SegmentOp, SpriteIndex } from '../review/types.js';
+export type {
+  ReviewChange,
+  ReviewState,
+  ReviewUndoState,
+  SegmentHistoryEntry,
+  SegmentOp,
+  SpriteIndex,
+  TimelineSegment,
+} from '../review/types.js';
 export type { AnonymizationPlan, AnonymizeOptions, TimedMask } from '../anonymize/types.js';
 export type { VerificationFinding, VerificationResult } from '../anonymize/verify.js';
 export type { GateResult as AnonymizeGate } from '../anonymize/gate.js';

@@ -20,7 +20,7 @@ import {
 import { exportSegments, parseImport } from './exchange.js';
 import { loadGrid } from './grid.js';
 import { listHistory, undoState } from './history.js';
-import { reviewProgress } from './progress.js';
+import { activeSegmentsSnapshot } from './active-segments.js';
 import { spriteIndex } from './sprites-job.js';
 
 /**
@@ -144,14 +144,18 @@ export const reviewCommands = {
   'review.state': command(z.object({ video: videoRef }).strict(), async (s, { video }) => {
     const db = s.db.reader;
     const videoId = await resolveVideoRef(db, video);
-    const [g, segments, progress, undo, runs, sprites] = await Promise.all([
+    const [g, undo, runs, sprites] = await Promise.all([
       loadGrid(db, videoId),
-      getSegments(db, videoId),
-      reviewProgress(db, videoId),
       undoState(db, videoId),
       db.selectFrom('prediction_runs').select('labels_json').where('video_id', '=', videoId).orderBy('id', 'desc').execute(),
       spriteIndex(db, videoId),
     ]);
+    // The list getSegments returns, read cheaply and kept while the library is unchanged (active-segments.ts); a
+    // copy of the array, so a caller in this process may sort it. Progress counts the same active rows.
+    const segments = [...activeSegmentsSnapshot(s.db, videoId)];
+    let validated = 0;
+    for (const seg of segments) if (seg.validated) validated++;
+    const progress = { validated, total: segments.length };
     const labels: string[] = [];
     for (const r of runs) for (const l of JSON.parse(r.labels_json) as string[]) if (!labels.includes(l)) labels.push(l);
     for (const s of segments) if (!labels.includes(s.label)) labels.push(s.label);

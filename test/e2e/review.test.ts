@@ -105,7 +105,36 @@ test(
     page.setDefaultTimeout(60_000);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The bridge traffic of the first load: which requests the page sends, and when each answer arrives.
+    const sent: Array<{ id: unknown; method: string; at: number }> = [];
+    const answered = new Map<unknown, number>();
+    let seq = 0;
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => {
+        if (typeof f.payload !== 'string') return;
+        const m = JSON.parse(f.payload) as { id?: unknown; method?: string };
+        if (m.method) sent.push({ id: m.id, method: m.method, at: seq++ });
+      });
+      ws.on('framereceived', (f) => {
+        const m = typeof f.payload === 'string' ? /^\{"type":"response","id":("[^"]*"|\d+)/.exec(f.payload) : null;
+        if (m && !answered.has(JSON.parse(m[1]!))) answered.set(JSON.parse(m[1]!), seq++);
+      });
+    });
     await openVideo(page, server.url, smallId);
+    await t.test('the timeline asks first: the other panels request their data after its answer', async () => {
+      const panels = ['clips.list', 'subtitles.list'];
+      for (const started = Date.now(); !panels.every((p) => sent.some((c) => c.method === p));) {
+        assert.ok(Date.now() - started < 60_000, `panels never asked: ${sent.map((x) => x.method).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const state = sent.find((c) => c.method === 'review.state')!;
+      const stateAnswer = answered.get(state.id);
+      assert.ok(stateAnswer !== undefined, 'review.state answered');
+      for (const p of panels) {
+        const c = sent.find((x) => x.method === p)!;
+        assert.ok(c.at > stateAnswer, `${p} was sent after the review.state answer (${sent.map((x) => x.method).join(', ')})`);
+      }
+    });
     // 8 px per frame (200 px/s): the whole 8 s video fits in 1,600 px; start at 0.
     await page.evaluate(() => window.__fwTimeline!.setView(0, 200));
 

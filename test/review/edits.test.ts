@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { replacePredictionSegments } from '../../core/predict/segment-store.js';
 import type { Core } from '../../core/core.js';
 import type { CoreEvent } from '../../core/api/types.js';
 import { FramewiseError } from '../../core/util/errors.js';
+import { DB_FILE_NAME } from '../../core/db/open.js';
 
 /** A library with one 8 s 25 fps video (200 frames) and two predicted segments of "tool". */
 async function setup() {
@@ -330,6 +332,54 @@ test('sprite sheets: one ffmpeg pass into 10x10 JPEG sheets with an index, store
     const info = await core.services.ffmpeg.probe(file);
     assert.equal(info.video?.width, 1600);
     assert.equal(info.video?.height, 1200);
+  } finally {
+    await close();
+  }
+});
+
+test('review.state lists the active segments as segments.list does, with the timeline fields, fresh after every commit', async () => {
+  const { core, videoId, dataDir, close } = await setup();
+  const timelineFields = async () =>
+    (await core.call('segments.list', { video: videoId })).map((s) => ({
+      id: s.id,
+      label: s.label,
+      start: s.start,
+      end: s.end,
+      startFrame: s.startFrame,
+      endFrame: s.endFrame,
+      source: s.source,
+      meanScore: s.meanScore,
+      maxScore: s.maxScore,
+      validated: s.validated,
+    }));
+  const same = async () => {
+    const st = await core.call('review.state', { video: videoId });
+    const list = await timelineFields();
+    assert.deepEqual(st.segments, list);
+    assert.deepEqual(st.progress, { validated: list.filter((s) => s.validated).length, total: list.length });
+    return st;
+  };
+  try {
+    const first = await same();
+    assert.equal(first.segments.length, 2);
+    assert.equal(first.segments[0]!.meanScore, 0.8);
+    // Unchanged library: the same answer again (kept in memory), still a list the caller may sort.
+    (await same()).segments.reverse();
+    await same();
+    // An edit through this core.
+    await core.call('segments.add', { video: videoId, label: 'blood', startFrame: 0, endFrame: 5 });
+    assert.equal((await same()).segments.length, 3);
+    // A commit by another connection (another process sharing the library, e.g. the CLI) is seen at once.
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(path.join(dataDir, DB_FILE_NAME));
+    try {
+      // (A raw write only to make a commit from another connection; the app itself never changes rows in place.)
+      other.prepare('UPDATE segments SET validated = 1 WHERE video_id = ? AND label = ?').run(videoId, 'blood');
+    } finally {
+      other.close();
+    }
+    const st = await same();
+    assert.deepEqual(st.progress, { validated: 1, total: 3 });
   } finally {
     await close();
   }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Segment } from '../../../../core/api/types.js';
+import type { TimelineSegment } from '../../../../core/api/types.js';
 import { Button } from '../../components/ui.js';
 import { formatTimecode } from '../../lib/format.js';
 import { frameToSec, type Fps } from './geometry.js';
@@ -28,7 +28,7 @@ export function SelectionEditor({ fps }: { fps: Fps }) {
   return <RangeForm key={`${s.id}:${s.startFrame}:${s.endFrame}`} seg={s} fps={fps} />;
 }
 
-function RangeForm({ seg, fps }: { seg: Segment; fps: Fps }) {
+function RangeForm({ seg, fps }: { seg: TimelineSegment; fps: Fps }) {
   const { t } = useTranslation('review');
   const [first, setFirst] = useState(String(seg.startFrame));
   const [last, setLast] = useState(String(seg.endFrame - 1));

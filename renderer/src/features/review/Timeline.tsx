@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { VideoDetail } from '../../../../core/api/types.js';
 import { formatTimecode } from '../../lib/format.js';
 import { client } from '../../state/client.js';
+import { markTimelineDrawn } from '../video/firstDraw.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import { drawTimeline, type DrawModel } from './draw.js';
 import {
@@ -61,6 +62,8 @@ export function Timeline({ video }: { video: VideoDetail }) {
   const previewRef = useRef<HTMLDivElement>(null);
   const live = useRef<Live>({ view: { start: 0, pps: 1, width: 800 }, draft: null, follow: true });
   const raf = useRef(0);
+  /** The scroller's scrollLeft as last set or scrolled: reading it from the element would force a layout. */
+  const scrollLeft = useRef(0);
   const pointer = useRef<ReturnType<typeof createPointerMachine> | null>(null);
   const [width, setWidth] = useState(800);
   const [, setZoomTick] = useState(0);
@@ -133,6 +136,8 @@ export function Timeline({ video }: { video: VideoDetail }) {
     if (performance.getEntriesByName('timeline-data').length && !performance.getEntriesByName('timeline-render').length) {
       performance.measure('timeline-render', 'timeline-load-start', `${measure}-end`);
     }
+    // The rest of the video view mounts now (firstDraw.ts).
+    markTimelineDrawn(s.state.videoId);
   }, []);
   const redraw = useCallback(() => {
     if (raf.current) return;
@@ -155,7 +160,7 @@ export function Timeline({ video }: { video: VideoDetail }) {
         const spacer = sc.firstElementChild as HTMLElement | null;
         if (spacer) spacer.style.width = `${Math.max(v.width, duration * p)}px`;
         const left = live.current.view.start * p;
-        if (Math.abs(sc.scrollLeft - left) > 1) sc.scrollLeft = left;
+        if (Math.abs(scrollLeft.current - left) > 1) sc.scrollLeft = scrollLeft.current = left;
       }
       setZoomTick((n) => n + 1);
       redraw();
@@ -326,6 +331,10 @@ export function Timeline({ video }: { video: VideoDetail }) {
 
   useReviewKeys({ fps, frameCount, zoomAt, fit });
 
+  useEffect(() => {
+    if (loadError) markTimelineDrawn(video.id);
+  }, [loadError, video.id]);
+
   if (loadError && !state) return <p className="error-text">{t('loadFailed', { reason: loadError })}</p>;
   if (!state) return <p className="muted">{t('loading')}</p>;
 
@@ -346,7 +355,8 @@ export function Timeline({ video }: { video: VideoDetail }) {
           ref={scrollRef}
           onScroll={(e) => {
             const v = live.current.view;
-            const start = e.currentTarget.scrollLeft / v.pps;
+            scrollLeft.current = e.currentTarget.scrollLeft;
+            const start = scrollLeft.current / v.pps;
             if (Math.abs(start - v.start) * v.pps > 0.5) {
               live.current.view = { ...v, start };
               redraw();

@@ -1,4 +1,4 @@
-import type { PredictionScores, Segment } from '../../../../core/api/types.js';
+import type { PredictionScores, TimelineSegment } from '../../../../core/api/types.js';
 import { formatTimecode } from '../../lib/format.js';
 import {
   BAR_H,
@@ -25,7 +25,7 @@ export interface DrawModel {
   duration: number;
   frameCount: number;
   lanes: string[];
-  byLane: Map<string, Segment[]>;
+  byLane: Map<string, TimelineSegment[]>;
   selected: number[];
   scores: PredictionScores | null;
   playheadFrame: number;

@@ -1,4 +1,4 @@
-import type { Segment } from '../../../../core/api/types.js';
+import type { TimelineSegment } from '../../../../core/api/types.js';
 
 /** Layout of the timeline canvas (CSS pixels). */
 export const RULER_H = 28;
@@ -49,7 +49,7 @@ export function maxPps(fps: Fps, duration: number): number {
 }
 
 /** Index of the first segment whose start is ≥ frame (segments sorted by start). */
-export function lowerBound(segs: Segment[], frame: number): number {
+export function lowerBound(segs: TimelineSegment[], frame: number): number {
   let lo = 0;
   let hi = segs.length;
   while (lo < hi) {
@@ -60,10 +60,10 @@ export function lowerBound(segs: Segment[], frame: number): number {
   return lo;
 }
 
-export type Hit = { seg: Segment; part: 'start' | 'end' | 'body' } | null;
+export type Hit = { seg: TimelineSegment; part: 'start' | 'end' | 'body' } | null;
 
 /** The segment (and which part: a handle or the body) under x in one lane; selected segments' handles win. */
-export function hitTest(segs: Segment[], x: number, fps: Fps, v: View, selected: number[]): Hit {
+export function hitTest(segs: TimelineSegment[], x: number, fps: Fps, v: View, selected: number[]): Hit {
   let best: Hit = null;
   const t = xToSec(x, v);
   const slack = (HANDLE_PX + 1) / v.pps;

@@ -1,4 +1,4 @@
-import type { Segment } from '../../../../core/api/types.js';
+import type { TimelineSegment } from '../../../../core/api/types.js';
 import { formatTimecode } from '../../lib/format.js';
 import { i18n } from '../../i18n/index.js';
 import { playerControls } from '../video/player.js';
@@ -12,7 +12,7 @@ import { edit, reviewActions, select, useReview } from './reviewStore.js';
  * movement). Pointer-speed state lives here, not in React; the host draws and shows tips.
  */
 export type Drag =
-  | { kind: 'start' | 'end' | 'move'; seg: Segment; lane: string; x0: number; b0: number; moved: boolean; shift: boolean }
+  | { kind: 'start' | 'end' | 'move'; seg: TimelineSegment; lane: string; x0: number; b0: number; moved: boolean; shift: boolean }
   | { kind: 'draw'; lane: string; x0: number; b0: number; moved: boolean }
   | { kind: 'scrub' };
 
@@ -40,7 +40,7 @@ function boundaryText(which: string, f: number, fps: Fps): string {
 }
 
 /** "tool · 0:00:01.280 – 0:00:02.200 (frames 32–54)": the last frame, not the exclusive end. */
-export function segmentTip(sg: Segment): string {
+export function segmentTip(sg: TimelineSegment): string {
   let text = i18n.t('predict:segmentTooltip', {
     label: sg.label,
     start: formatTimecode(sg.start),

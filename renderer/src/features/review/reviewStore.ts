@@ -6,7 +6,7 @@ import type {
   PredictionScores,
   ReviewChange,
   ReviewState,
-  Segment,
+  TimelineSegment,
   SegmentHistoryEntry,
 } from '../../../../core/api/types.js';
 import { client } from '../../state/client.js';
@@ -24,11 +24,11 @@ import { errorText } from '../../i18n/errors.js';
 export interface ReviewStore {
   videoId: number | null;
   state: ReviewState | null;
-  segments: Map<number, Segment>;
+  segments: Map<number, TimelineSegment>;
   /** Lane order (labels). */
   lanes: string[];
   /** Segments per lane, sorted by start (rebuilt on change). */
-  byLane: Map<string, Segment[]>;
+  byLane: Map<string, TimelineSegment[]>;
   /** Bumped on every data change (the canvas redraws on it). */
   version: number;
   selected: number[];
@@ -68,9 +68,9 @@ export const useReview = create<ReviewStore>(() => ({
 const set = useReview.setState;
 const get = useReview.getState;
 
-function rebuild(segments: Map<number, Segment>, baseLanes: string[]): Pick<ReviewStore, 'byLane' | 'lanes'> {
+function rebuild(segments: Map<number, TimelineSegment>, baseLanes: string[]): Pick<ReviewStore, 'byLane' | 'lanes'> {
   const lanes = [...baseLanes];
-  const byLane = new Map<string, Segment[]>();
+  const byLane = new Map<string, TimelineSegment[]>();
   for (const l of lanes) byLane.set(l, []);
   for (const s of segments.values()) {
     let lane = byLane.get(s.label);
@@ -299,9 +299,9 @@ export function select(ids: number[]): void {
   if (first) set({ currentLabel: first.label });
 }
 
-export function selectedSegments(): Segment[] {
+export function selectedSegments(): TimelineSegment[] {
   const s = get();
-  return s.selected.map((id) => s.segments.get(id)).filter((x): x is Segment => !!x);
+  return s.selected.map((id) => s.segments.get(id)).filter((x): x is TimelineSegment => !!x);
 }
 
 /** Show another model's score curves. */

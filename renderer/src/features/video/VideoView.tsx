@@ -12,6 +12,7 @@ import { panelsFor } from './panels.js';
 import { SplitHandle, usePlayerShare } from './SplitHandle.js';
 import './video.css';
 import { Player } from './Player.js';
+import { useSecondaryPanelsReady } from './firstDraw.js';
 
 function useVideoDetail(id: number): { video: VideoDetail | null; error: string | null } {
   const [video, setVideo] = useState<VideoDetail | null>(null);
@@ -41,6 +42,8 @@ export function VideoView({ id }: { id: number }) {
   const { video, error } = useVideoDetail(id);
   const mainRef = useRef<HTMLDivElement>(null);
   const [share, setShare] = usePlayerShare();
+  // The timeline draws first; every other panel mounts after it (firstDraw.ts). Their frames are laid out already.
+  const secondary = useSecondaryPanelsReady(id);
   if (error && !video)
     return (
       <main className="video-view">
@@ -71,11 +74,13 @@ export function VideoView({ id }: { id: number }) {
           <VideoBadges video={video} />
         </div>
         <div className="video-actions" role="toolbar" aria-label={t('actions')}>
-          {panelsFor('actions').map((p) => (
-            <ErrorBoundary key={p.id} name={p.title()}>
-              <p.component video={video} />
-            </ErrorBoundary>
-          ))}
+          {panelsFor('actions').map((p) =>
+            secondary ? (
+              <ErrorBoundary key={p.id} name={p.title()}>
+                <p.component video={video} />
+              </ErrorBoundary>
+            ) : null,
+          )}
           <Button size="sm" onClick={() => void enqueueJob('frame-count', { videoId: video.id })} data-testid="action-count-frames">
             {t('countFrames')}
           </Button>
@@ -99,9 +104,7 @@ export function VideoView({ id }: { id: number }) {
             {panelsFor('below').map((p) => (
               <section key={p.id} className="panel" aria-label={p.title()} data-panel={p.id}>
                 <h2 className="panel-title">{p.title()}</h2>
-                <ErrorBoundary name={p.title()}>
-                  <p.component video={video} />
-                </ErrorBoundary>
+                <ErrorBoundary name={p.title()}>{secondary || p.id === 'timeline' ? <p.component video={video} /> : null}</ErrorBoundary>
               </section>
             ))}
           </div>
@@ -110,9 +113,7 @@ export function VideoView({ id }: { id: number }) {
           {panelsFor('side').map((p) => (
             <section key={p.id} className="panel" aria-label={p.title()} data-panel={p.id}>
               <h2 className="panel-title">{p.title()}</h2>
-              <ErrorBoundary name={p.title()}>
-                <p.component video={video} />
-              </ErrorBoundary>
+              <ErrorBoundary name={p.title()}>{secondary ? <p.component video={video} /> : null}</ErrorBoundary>
             </section>
           ))}
         </div>

@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: runs every benchmark module in one process, one after another, and writes a table of the
- * measured ratios to bench-results/bench.md and bench-results/bench.json. Modules are listed in `modules.ts`.
+ * `npm run bench`: runs every benchmark module one after another, each in a fresh process (run-module.ts), and
+ * writes a table of the measured ratios to bench-results/bench.md and bench-results/bench.json. Modules are listed in `modules.ts`.
  * Pass names to run a subset: `npm run bench -- import predict`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { benchModules } from './modules.js';
 import { formatValue, type BenchRow } from './types.js';
@@ -20,21 +22,30 @@ const rows: BenchRow[] = [];
 const durations: Array<{ name: string; seconds: number; load: string }> = [];
 const loadAvg = () => (os.loadavg()[0] ?? 0).toFixed(1);
 const started = process.hrtime.bigint();
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function runModuleInItsOwnProcess(name: string): Promise<BenchRow[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-bench-rows-'));
+  const out = path.join(dir, 'rows.json');
+  try {
+    const child = spawn(process.execPath, [path.join(here, 'run-module.js'), name, out], { stdio: 'inherit' });
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      // JSON has no NaN: an error row's value comes back as null.
+      return (JSON.parse(readFileSync(out, 'utf8')) as BenchRow[]).map((r) => ({ ...r, value: r.value ?? NaN }));
+    } catch {
+      return [{ area: name, metric: 'error', value: NaN, unit: '', notes: `the module's process ended with code ${code} and no result` }];
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 for (const m of benchModules) {
   if (only.length && !only.includes(m.name)) continue;
   process.stdout.write(`bench ${m.name} … (${new Date().toISOString()}, load average ${loadAvg()})\n`);
   const t0 = process.hrtime.bigint();
-  try {
-    const r = await m.run();
-    rows.push(...r);
-    for (const row of r)
-      process.stdout.write(
-        `  ${row.metric}: ${formatValue(row)}${row.target ? ` (target ${row.target}: ${row.pass ? 'ok' : 'MISSED'})` : ''}\n`,
-      );
-  } catch (err) {
-    rows.push({ area: m.name, metric: 'error', value: NaN, unit: '', notes: (err as Error).message });
-    process.stdout.write(`  error: ${(err as Error).message}\n`);
-  }
+  const r = await runModuleInItsOwnProcess(m.name);
+  rows.push(...r);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   durations.push({ name: m.name, seconds, load: loadAvg() });
   process.stdout.write(`  (${m.name} took ${seconds.toFixed(1)} s; load average ${loadAvg()})\n`);

@@ -44,9 +44,31 @@ export interface CorpusCase {
   y: number;
 }
 
-export const CORPUS = { width: 1280, height: 720, region: { x: 440, y: 0, width: 720, height: 720 } };
+export interface CorpusLayout {
+  name: string;
+  width: number;
+  height: number;
+  region: { x: number; y: number; width: number; height: number };
+  /** Positions (not text sizes) relative to the 720p layout. */
+  scale: number;
+}
 
-export function corpusCases(n = 120): CorpusCase[] {
+export const CORPUS: CorpusLayout = { name: '720p', width: 1280, height: 720, region: { x: 440, y: 0, width: 720, height: 720 }, scale: 1 };
+/**
+ * The same corpus at 1080p: the same text in the same pixel sizes (14–40 px), positions and the image region
+ * scaled ×1.5. The reader scales a 1080p frame by 0.5 for detection (0.75 at 720p), so small text is smaller
+ * for the detector here.
+ */
+export const CORPUS_1080: CorpusLayout = {
+  name: '1080p',
+  width: 1920,
+  height: 1080,
+  region: { x: 660, y: 0, width: 1080, height: 1080 },
+  scale: 1.5,
+};
+
+export function corpusCases(n = 120, layout: CorpusLayout = CORPUS): CorpusCase[] {
+  const k = layout.scale;
   const out: CorpusCase[] = [];
   for (let i = 0; i < n; i++) {
     const person = i % PEOPLE.length;
@@ -70,8 +92,8 @@ export function corpusCases(n = 120): CorpusCase[] {
       colour: COLOURS[Math.floor(i / 4) % COLOURS.length]!,
       box: i % 4 === 1 || i % 4 === 2,
       inside,
-      x,
-      y: y0,
+      x: Math.round(x * k),
+      y: Math.round(y0 * k),
     });
   }
   return out;
@@ -82,14 +104,14 @@ function esc(s: string): string {
 }
 
 /** One frame per case (25 fps), one ffmpeg run; cached by the media helper. */
-export async function corpusVideo(cases: CorpusCase[]): Promise<string> {
-  const { width: W, height: H, region: R } = CORPUS;
+export async function corpusVideo(cases: CorpusCase[], layout: CorpusLayout = CORPUS): Promise<string> {
+  const { width: W, height: H, region: R } = layout;
   const draws = cases.map(
     (c) =>
       `drawtext=fontfile=${DIR}/${c.font}:text='${esc(c.text)}':x=${c.x}:y=${c.y}:fontsize=${c.size}:fontcolor=${c.colour}` +
       `${c.box ? ':box=1:boxcolor=black@0.55:boxborderw=4' : ''}:enable='eq(n,${c.index})'`,
   );
-  return generated(`recall-corpus-v2-${cases.length}.mp4`, (out) => [
+  return generated(`recall-corpus-v2-${layout.scale === 1 ? '' : `${layout.name}-`}${cases.length}.mp4`, (out) => [
     '-f',
     'lavfi',
     '-i',
@@ -124,10 +146,11 @@ export interface RecallResult {
   found16: number;
   missed: CorpusCase[];
   seconds: number;
+  layout: CorpusLayout;
 }
 
 /** Recall (tokens ≥ 16 px) per condition — size, font, colour, box, position, field — as report lines. */
-export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown)): string[] {
+export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown, r.layout)): string[] {
   const missed = new Set(r.missed.map((c) => c.index));
   const big = cases.filter((c) => c.size >= 16);
   const keys: Array<[string, (c: CorpusCase) => string]> = [
@@ -150,16 +173,28 @@ export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCas
   });
 }
 
-export async function measureRecall(reader: FrameTextReader, n = 120): Promise<RecallResult> {
-  const cases = corpusCases(n);
-  const file = await corpusVideo(cases);
+/** Found/shown per text size, 14 px included (the promise covers ≥ 16 px; 14 px shows the margin). */
+export function recallBySize(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown, r.layout)): string {
+  const missed = new Set(r.missed.map((c) => c.index));
+  const sizes = [...new Set(cases.map((c) => c.size))].sort((a, b) => a - b);
+  return sizes
+    .map((s) => {
+      const of = cases.filter((c) => c.size === s);
+      return `${s}px ${of.filter((c) => !missed.has(c.index)).length}/${of.length}`;
+    })
+    .join(', ');
+}
+
+export async function measureRecall(reader: FrameTextReader, n = 120, layout: CorpusLayout = CORPUS): Promise<RecallResult> {
+  const cases = corpusCases(n, layout);
+  const file = await corpusVideo(cases, layout);
   const ffmpeg = await Ffmpeg.create();
   const t0 = Date.now();
   const hits = new Set<number>();
   await streamFrames(ffmpeg, file, {
     step: 1,
-    width: CORPUS.width,
-    height: CORPUS.height,
+    width: layout.width,
+    height: layout.height,
     onFrame: async (f) => {
       const c = cases[f.frame];
       if (!c) return;
@@ -181,5 +216,6 @@ export async function measureRecall(reader: FrameTextReader, n = 120): Promise<R
     recall16: found16 / Math.max(1, big.length),
     missed: cases.filter((c) => !hits.has(c.index)),
     seconds: (Date.now() - t0) / 1000,
+    layout,
   };
 }

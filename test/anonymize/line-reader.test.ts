@@ -77,6 +77,13 @@ test('weak fragments get a closer look: crops around them (merged, at most MAX_Z
   const line = { x: 573, y: 546, width: 142, height: 25, score: 0.99 };
   const merged = mergeZoomed([sure, { x: 659, y: 555, width: 17, height: 9, score: 0.67 }], [line, { ...line, width: 140 }]);
   assert.deepEqual(merged, [sure, line]);
+  // A sure line that a crop taken for a fragment nearby cut at its edge stays whole beside the cut piece (the
+  // 36 px date at 720p read "09.1990" after the closer look); one that the closer look found whole is replaced.
+  const date = { x: 778, y: 554, width: 198, height: 39, score: 0.98 };
+  const cut = { x: 845, y: 557, width: 190, height: 38, score: 0.99 };
+  assert.deepEqual(mergeZoomed([date], [cut], 12), [date, cut]);
+  const whole = { x: 776, y: 553, width: 201, height: 41, score: 0.99 };
+  assert.deepEqual(mergeZoomed([date], [whole], 12), [whole]);
 });
 
 test('zoomed crops map back to frame pixels; an unchanged crop is not looked at again, a changed one is', () => {

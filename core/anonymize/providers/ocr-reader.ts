@@ -124,7 +124,7 @@ export async function createOcrFrameReader(
           zoomCache.remember(crop, print, more);
           found.push(...more);
         }
-        boxes = mergeZoomed(boxes, found);
+        boxes = mergeZoomed(boxes, found, MIN_BOX_HEIGHT);
       }
       const lines = joinLineParts(boxes)
         .filter((b) => b.height >= MIN_BOX_HEIGHT && b.width >= MIN_BOX_WIDTH)

@@ -71,7 +71,8 @@ export async function openLibraryLog(dataDir: string, level = logLevel()): Promi
 }
 
 /** A logger that writes nothing (code that runs without a library). */
-export const silentLog: Log = pino({ level: 'silent' });
+// A no-op destination: pino's default would open a stream on stdout in every process that imports this module.
+export const silentLog: Log = pino({ level: 'silent' }, { write: () => undefined });
 
 /** What may be logged about an error: its code and, for programming errors, name, message and stack. */
 export function errorForLog(err: unknown): Record<string, unknown> {

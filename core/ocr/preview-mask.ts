@@ -14,7 +14,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { slot, type Services } from '../services.js';
 import type { Box } from '../util/box.js';
-import { remaskThumbnail, thumbnailTime } from '../library/private-thumbnail.js';
+import { remakeThumbnail, thumbnailTime } from '../library/private-thumbnail.js';
+import { FramewiseError } from '../util/errors.js';
 import type { MeasuredEndoscopeRegion } from './endoscope.js';
 import { outsideShapeBoxes } from './preview-shape.js';
 import { getEndoscopeRegion, getOcrResult } from './store.js';
@@ -223,31 +224,147 @@ export interface PreviewArtifactMask {
 }
 
 /**
- * After OCR results, the endoscope region or the time-ranged masks changed: mask the thumbnail again, remove
- * previews made on demand whose frames now get another mask and hover sprite sheets made with another mask
- * (their files first, so none is served again), and queue new sprite sheets when the video had some. Best
- * effort: a failure leaves the earlier previews, never fewer masks than before (the thumbnail only gets
- * darker; files go before their rows).
+ * A preview could not be made again with the current masks. By the time this is thrown, every such preview has
+ * been withdrawn where the library allowed (its row deleted, so it is no longer served, and its file removed
+ * where the disk allowed; a sprite sheet or clip preview is made again when next asked for, the thumbnail only
+ * by a new import), and the library's log says which kinds and why (codes only). No file name, no patient data.
+ */
+export class PreviewRefreshError extends FramewiseError {
+  constructor(
+    readonly videoId: number,
+    readonly withdrawn: string[],
+    readonly reasons: string[],
+  ) {
+    super(
+      'preview_failed',
+      `The previews of video ${videoId} could not be made again with the current masks (${reasons.join(', ')}); ` +
+        (withdrawn.length ? `withdrawn so they are not shown any more: ${withdrawn.join(', ')}` : 'none could be withdrawn'),
+    );
+  }
+}
+
+/** Why something failed, fit for the log and for messages: an error code, never a message (which may name a file). */
+function reasonOf(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+    return (err as { code: string }).code;
+  }
+  return 'internal';
+}
+
+/**
+ * After OCR results, the endoscope region or the time-ranged masks changed: make the thumbnail again from the
+ * source with the current mask (`remakeThumbnail`), remove previews made on demand whose frames now get another
+ * mask and hover sprite sheets made with another mask (their files first, so none is served again), and queue
+ * new sprite sheets when the video had some.
+ *
+ * Fails closed: a preview that cannot be made current is never left showing what a mask now hides. The thumbnail
+ * that cannot be made again (nor darkened) is withdrawn — its row deleted (it is served by artifact id, so it is
+ * no longer shown) and its file removed where the disk allows; a stale preview whose file cannot be removed loses
+ * its row all the same. Then a `PreviewRefreshError` is thrown (after logging what was withdrawn and why, codes
+ * only), for the caller to surface where the user acts.
  */
 export async function refreshPreviews(services: Services, videoId: number): Promise<void> {
-  const mask = await previewMask(services, videoId);
-  if (!mask) return;
-  await remaskThumbnail(services, videoId, {
-    ...mask,
-    boxes: [...mask.boxes, ...(await thumbnailTimedBoxes(services, videoId, mask))],
-  }).catch(() => false);
+  const reasons: string[] = [];
+  const withdrawn: string[] = [];
+  const failed = (what: string, err: unknown) => reasons.push(`${what}: ${reasonOf(err)}`);
+  let mask: PreviewMask | null;
+  try {
+    mask = await previewMask(services, videoId);
+  } catch (err) {
+    // What the previews must hide is unknown: none of them may be served until made again (fail closed).
+    failed('mask', err);
+    if (await withdrawArtifacts(services, videoId, (eb) => eb.or([eb('kind', '=', 'thumbnail'), ...previewKinds(eb)]), failed)) {
+      withdrawn.push('thumbnail', 'sprite sheets', 'clip previews');
+    }
+    services.log.warn({ videoId, withdrawn, reasons }, 'previews could not be made again with the current masks: withdrawn');
+    throw new PreviewRefreshError(videoId, withdrawn, reasons);
+  }
+  try {
+    const timed = mask ? await thumbnailTimedBoxes(services, videoId, mask) : [];
+    await remakeThumbnail(
+      services,
+      videoId,
+      mask && { frameWidth: mask.frameWidth, frameHeight: mask.frameHeight, region: mask.region, boxes: [...mask.boxes, ...timed] },
+    );
+  } catch (err) {
+    failed('thumbnail', err);
+    if (await withdrawArtifacts(services, videoId, (eb) => eb('kind', '=', 'thumbnail'), failed)) withdrawn.push('thumbnail');
+  }
+  if (mask) {
+    try {
+      await dropStalePreviews(services, videoId, mask, failed);
+    } catch (err) {
+      // Which previews are stale could not even be read: withdraw every preview made with a mask (fail closed).
+      failed('previews', err);
+      const all = await withdrawArtifacts(services, videoId, (eb) => eb.or(previewKinds(eb)), failed);
+      if (all) withdrawn.push('sprite sheets', 'clip previews');
+    }
+  }
+  if (!reasons.length) return;
+  services.log.warn({ videoId, withdrawn, reasons }, 'previews could not be made again with the current masks: withdrawn');
+  throw new PreviewRefreshError(videoId, withdrawn, reasons);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ArtifactWhere = (eb: any) => any;
+
+/** The artifact kinds of previews other than the thumbnail. */
+function previewKinds(eb: Parameters<ArtifactWhere>[0]) {
+  return [
+    ...ON_DEMAND_PREVIEWS.map((k) => eb('kind', 'like', k)),
+    eb('kind', 'in', ['sprite-sheet', 'sprite-index']),
+    eb('kind', 'like', 'sprite-sheet:%'),
+  ];
+}
+
+/**
+ * Withdraw previews: their rows go first (nothing serves them any more, even when the disk refuses to delete the
+ * file), then their files. True when no row is left; failures are reported through `failed`.
+ */
+async function withdrawArtifacts(
+  services: Services,
+  videoId: number,
+  where: ArtifactWhere,
+  failed: (what: string, err: unknown) => void,
+): Promise<boolean> {
+  let rows: Array<{ id: number; path: string }> = [];
+  try {
+    rows = await services.db.writer.selectFrom('artifacts').select(['id', 'path']).where('video_id', '=', videoId).where(where).execute();
+    if (rows.length) {
+      await services.db.writer
+        .deleteFrom('artifacts')
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+    }
+  } catch (err) {
+    failed('withdraw rows', err);
+    for (const r of rows)
+      await rm(path.join(services.artifactsDir, r.path), { force: true }).catch((e: unknown) => failed('withdraw file', e));
+    return false;
+  }
+  for (const r of rows)
+    await rm(path.join(services.artifactsDir, r.path), { force: true }).catch((e: unknown) => failed('withdraw file', e));
+  services.events.emit({ type: 'data.changed', videoId, topic: 'previews' });
+  return true;
+}
+
+/** Remove previews made with another mask than `mask` (files first); queue new sprite sheets when there were some. */
+async function dropStalePreviews(
+  services: Services,
+  videoId: number,
+  mask: PreviewMask,
+  failed: (what: string, err: unknown) => void,
+): Promise<void> {
   const db = services.db.writer;
   const stale = await db
     .selectFrom('artifacts')
     .select(['id', 'kind', 'path', 'meta_json'])
     .where('video_id', '=', videoId)
-    .where((eb) =>
-      eb.or([
-        ...ON_DEMAND_PREVIEWS.map((k) => eb('kind', 'like', k)),
-        eb('kind', 'in', ['sprite-sheet', 'sprite-index']),
-        eb('kind', 'like', 'sprite-sheet:%'),
-      ]),
-    )
+    .where((eb) => eb.or(previewKinds(eb)))
     .execute();
   const index = stale.find((a) => a.kind === 'sprite-index');
   const spritesCurrent = !!index && (JSON.parse(index.meta_json ?? '{}') as { mask?: string }).mask === mask.fingerprint;
@@ -258,7 +375,8 @@ export async function refreshPreviews(services: Services, videoId: number): Prom
   };
   const drop = stale.filter((a) => !current(a));
   if (!drop.length) return;
-  for (const a of drop) await rm(path.join(services.artifactsDir, a.path), { force: true }).catch(() => undefined);
+  // A file that cannot be removed (a read-only or failing disk) is reported; its row goes all the same.
+  for (const a of drop) await rm(path.join(services.artifactsDir, a.path), { force: true }).catch((e: unknown) => failed('stale file', e));
   await db
     .deleteFrom('artifacts')
     .where(
@@ -268,7 +386,8 @@ export async function refreshPreviews(services: Services, videoId: number): Prom
     )
     .execute();
   if (index && !spritesCurrent) {
-    await services.jobs.enqueue('sprites', { videoId }).catch(() => undefined);
+    // The old sheets are gone already: a failure to queue new ones leaves none (safe), and is reported.
+    await services.jobs.enqueue('sprites', { videoId }).catch((e: unknown) => failed('sprites job', e));
     services.events.emit({ type: 'data.changed', videoId, topic: 'sprites' });
   }
   if (drop.some((a) => a.kind.startsWith('clip-'))) services.events.emit({ type: 'data.changed', videoId, topic: 'clips' });

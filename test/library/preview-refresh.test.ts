@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
+import { importAndWait, openTempCore, thumbnailPath } from '../helpers/library.js';
+import { isRoot, mountReadOnly, requireEnvironment } from '../helpers/environment.js';
+import { media } from '../helpers/media.js';
+
+type Lib = Awaited<ReturnType<typeof openTempCore>>;
+
+/** A rectangle of the 320×240 test video (display pixels), and the frames a time-ranged mask hides it on. */
+const rect = { x: 96, y: 72, width: 128, height: 96 };
+const mask = { startFrame: 0, endFrame: 50, rect, source: 'manual' as const };
+/** The same rectangle in the thumbnail (320 px wide: the same size), 4 px inside (JPEG edges). */
+const inner = { x: rect.x + 4, y: rect.y + 4, width: rect.width - 8, height: rect.height - 8 };
+
+/** Mean luma (0–255) of a rectangle of the video's thumbnail. */
+async function thumbLuma(lib: Lib, videoId: number): Promise<number> {
+  const file = await thumbnailPath(lib.core, videoId);
+  const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
+  assert.ok(rgb, 'the thumbnail decodes');
+  let sum = 0;
+  for (let y = inner.y; y < inner.y + inner.height; y++)
+    for (let x = inner.x; x < inner.x + inner.width; x++) {
+      const i = (y * 320 + x) * 3;
+      sum += (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
+    }
+  return sum / (inner.width * inner.height);
+}
+
+const thumbnailId = async (lib: Lib, videoId: number) => (await lib.core.call('videos.get', { video: videoId })).thumbnailArtifactId;
+
+/**
+ * Point 2 of the preview gaps (issue 10): the thumbnail is made again from the SOURCE with the current masks —
+ * a time-ranged mask on its frame blacks it out, and removing the mask shows the picture again (it used to be
+ * darkened again from itself, so it stayed black).
+ * Point 1: when the thumbnail cannot be made again (its folder is read-only: a disk remounted after I/O errors),
+ * it is withdrawn — no longer served (its artifact row is gone), never left showing what the new mask hides —
+ * the command's result says so (the masks are saved), and the library's log records it without any file name.
+ */
+test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot be made again is withdrawn and reported', async (t) => {
+  const lib = await openTempCore();
+  try {
+    const [imp] = await importAndWait(lib.core, [await media.mp4(4)]);
+    assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    const bright = await thumbLuma(lib, videoId);
+    assert.ok(bright > 60, `the rectangle shows the picture in the thumbnail at import (mean luma ${bright})`);
+
+    const set = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [mask] });
+    assert.equal(set.previewError, undefined);
+    const masked = await thumbLuma(lib, videoId);
+    assert.ok(masked < 12, `the masked rectangle is black in the thumbnail (mean luma ${masked})`);
+
+    const cleared = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [] });
+    assert.equal(cleared.previewError, undefined);
+    const again = await thumbLuma(lib, videoId);
+    assert.ok(Math.abs(again - bright) < 8, `without the mask the thumbnail shows the picture again (mean luma ${again}, was ${bright})`);
+
+    if (!requireEnvironment(t, isRoot, 'a read-only bind mount needs root')) return;
+    const thumb = await thumbnailPath(lib.core, videoId);
+    assert.ok(await thumbnailId(lib, videoId));
+    const undo = mountReadOnly(path.dirname(thumb));
+    const failed = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [mask] }).finally(undo);
+    assert.deepEqual(failed.masks.length, 1, 'the masks are saved');
+    assert.equal(failed.previewError?.code, 'preview_failed', JSON.stringify(failed));
+    assert.match(failed.previewError?.message ?? '', /thumbnail/);
+    assert.equal(await thumbnailId(lib, videoId), null, 'the stale thumbnail is not served any more');
+    assert.ok(existsSync(thumb), 'its file could not be removed (read-only): withdrawn by its row');
+    // The log is written by a stream: wait until the line is there.
+    const logs = path.join(lib.dataDir, 'logs');
+    const logLine = () =>
+      readdirSync(logs)
+        .map((f) => readFileSync(path.join(logs, f), 'utf8'))
+        .join('')
+        .split('\n')
+        .find((l) => l.includes('previews could not be made again'));
+    for (const until = Date.now() + 10_000; !logLine() && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+    const line = logLine();
+    assert.ok(line, 'the withdrawal is logged');
+    assert.match(line, /EROFS/);
+    assert.ok(!line.includes('.mp4') && !line.includes('.jpg') && !line.includes(lib.dataDir), `no file names in the log: ${line}`);
+  } finally {
+    await lib.close();
+  }
+});

@@ -19,6 +19,7 @@ import { FramewiseError } from '../util/errors.js';
 import type { MeasuredEndoscopeRegion } from './endoscope.js';
 import { outsideShapeBoxes } from './preview-shape.js';
 import { getEndoscopeRegion, getOcrResult } from './store.js';
+import { framePresentationTimes, frameShownAt } from '../ffmpeg/frame-export.js';
 
 /** One time-ranged mask: a rectangle hidden on source frames [startFrame, endFrame). */
 export interface TimedPreviewMask {
@@ -110,11 +111,47 @@ export function timedMasksIn(timed: TimedPreviewMasks | null | undefined, window
   return timed.masks.filter((m) => m.startFrame <= window.end && m.endFrame >= window.start);
 }
 
-/** The frames a preview at `seconds` may show (an accurate seek lands on the first frame at or after it). */
+/**
+ * The frames a preview at `seconds` may show (an accurate seek lands on the first frame at or after it), from the
+ * nominal frame rate: right for a constant-frame-rate video only (see `previewFrameWindowAt`).
+ */
 export function frameWindowAt(timed: TimedPreviewMasks | null | undefined, seconds: number): FrameWindow {
   const f = timed ? (seconds * timed.fps.num) / timed.fps.den : 0;
   return { start: Math.floor(f), end: Math.ceil(f) + 1 };
 }
+
+/**
+ * The frames a preview of the video at `seconds` may show, numbered as time-ranged masks are (decoded frames in
+ * presentation order: the render's `n`). A variable-frame-rate video's frame at a time comes from the frames'
+ * presentation timestamps — frame index × nominal rate puts a mask on other frames than those it was made for
+ * (seconds off, after a slower or faster stretch). The frame shown at `seconds` and the next (the seek may land
+ * on either); timestamps are read from packets (no decoding) once per file and kept for a few files.
+ */
+export async function previewFrameWindowAt(
+  services: Pick<Services, 'db' | 'ffmpeg'>,
+  videoId: number,
+  timed: TimedPreviewMasks | null | undefined,
+  seconds: number,
+): Promise<FrameWindow> {
+  if (!timed) return frameWindowAt(timed, seconds);
+  const video = await services.db.reader
+    .selectFrom('videos')
+    .select(['path', 'variable_frame_rate'])
+    .where('id', '=', videoId)
+    .executeTakeFirst();
+  if (!video?.variable_frame_rate) return frameWindowAt(timed, seconds);
+  const key = `${video.path}\0${videoId}`;
+  let times = frameTimes.get(key);
+  if (!times) {
+    times = framePresentationTimes(services.ffmpeg, video.path);
+    times.catch(() => frameTimes.delete(key));
+    if (frameTimes.size >= 8) frameTimes.delete(frameTimes.keys().next().value!);
+    frameTimes.set(key, times);
+  }
+  const f = frameShownAt(await times, seconds);
+  return { start: f, end: f + 2 };
+}
+const frameTimes = new Map<string, Promise<number[]>>();
 
 /**
  * A tag for a preview's file name: the fingerprint of the static mask and of the time-ranged masks on the frames
@@ -397,12 +434,12 @@ async function dropStalePreviews(
  * The time-ranged masks the thumbnail must hide, in the mask's frame size: the thumbnail is the keyframe at or
  * before its time, so every mask on a frame up to that time.
  */
-async function thumbnailTimedBoxes(services: Pick<Services, 'db'>, videoId: number, mask: PreviewMask): Promise<Box[]> {
+async function thumbnailTimedBoxes(services: Pick<Services, 'db' | 'ffmpeg'>, videoId: number, mask: PreviewMask): Promise<Box[]> {
   const timed = mask.timed;
   if (!timed) return [];
   const video = await services.db.reader.selectFrom('videos').select('duration').where('id', '=', videoId).executeTakeFirst();
   if (!video) return [];
-  const window = { start: 0, end: frameWindowAt(timed, thumbnailTime(video.duration)).end };
+  const window = { start: 0, end: (await previewFrameWindowAt(services, videoId, timed, thumbnailTime(video.duration))).end };
   const sx = mask.frameWidth / timed.frameWidth;
   const sy = mask.frameHeight / timed.frameHeight;
   return timedMasksIn(timed, window).map((m) => scaledRect(m.rect, sx, sy));

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
-import { importAndWait, openTempCore, thumbnailPath } from '../helpers/library.js';
+import { importAndWait, openTempCore, tempDir, thumbnailPath } from '../helpers/library.js';
 import { isRoot, mountReadOnly, requireEnvironment } from '../helpers/environment.js';
 import { media } from '../helpers/media.js';
 
@@ -82,6 +82,56 @@ test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot
     assert.match(line, /EROFS/);
     assert.ok(!line.includes('.mp4') && !line.includes('.jpg') && !line.includes(lib.dataDir), `no file names in the log: ${line}`);
   } finally {
+    await lib.close();
+  }
+});
+
+/** Mean luma of `rect` (inset 4 px) in a subtitle preview (a PNG data URL) of the 320×240 test video. */
+async function previewLuma(lib: Lib, png: string, scratch: string): Promise<number> {
+  const file = path.join(scratch, `preview-${Math.random().toString(16).slice(2)}.png`);
+  writeFileSync(file, Buffer.from(png.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
+  assert.ok(rgb, 'the preview decodes');
+  let sum = 0;
+  for (let y = inner.y; y < inner.y + inner.height; y++)
+    for (let x = inner.x; x < inner.x + inner.width; x++) {
+      const i = (y * 320 + x) * 3;
+      sum += (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
+    }
+  return sum / (inner.width * inner.height);
+}
+
+/**
+ * A variable-frame-rate video (test/helpers/media.ts `vfr`: frames 0–29 at 30 fps, then frames 30–39 at 10 fps,
+ * nominal rate 30): a time-ranged mask on frames [34, 37) — presented at 1.4–1.6 s — hides its rectangle in a
+ * preview at 1.5 s (frame 35), and not in one at 1.15 s (frame 31) nor at 1.9 s (frame 39). Frame index × nominal
+ * rate would put 1.5 s at frame 45 (the mask missed: its text shown) and 1.15 s at frame 34 (masked there).
+ */
+test('time-ranged masks on previews of a variable-frame-rate video follow presentation timestamps', async () => {
+  const lib = await openTempCore();
+  const scratch = tempDir('framewise-preview-vfr-');
+  try {
+    const [imp] = await importAndWait(lib.core, [await media.vfr()]);
+    assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    assert.equal((await lib.core.call('videos.get', { video: videoId })).variableFrameRate, true);
+    const track = (await lib.core.call('subtitles.create', { video: videoId })).id;
+    await lib.core.call('subtitles.add', { video: videoId, track, startMs: 100, endMs: 300, text: 'Befund' });
+    const at = async (timeMs: number) =>
+      previewLuma(lib, (await lib.core.call('subtitles.preview', { video: videoId, track, timeMs })).png, scratch.dir);
+    const shown = await at(1500);
+    assert.ok(shown > 40, `the rectangle shows the picture at 1.5 s before any mask (mean luma ${shown})`);
+
+    const set = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [{ ...mask, startFrame: 34, endFrame: 37 }] });
+    assert.equal(set.previewError, undefined);
+    const masked = await at(1500);
+    assert.ok(masked < 12, `the mask hides its rectangle at 1.5 s, frame 35 (mean luma ${masked})`);
+    for (const t of [1150, 1900]) {
+      const other = await at(t);
+      assert.ok(other > 40, `no mask at ${t / 1000} s, a frame outside [34, 37) (mean luma ${other})`);
+    }
+  } finally {
+    scratch.cleanup();
     await lib.close();
   }
 });

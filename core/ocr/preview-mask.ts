@@ -327,15 +327,13 @@ export async function refreshPreviews(services: Services, videoId: number): Prom
     failed('thumbnail', err);
     if (await withdrawArtifacts(services, videoId, (eb) => eb('kind', '=', 'thumbnail'), failed)) withdrawn.push('thumbnail');
   }
-  if (mask) {
-    try {
-      await dropStalePreviews(services, videoId, mask, failed);
-    } catch (err) {
-      // Which previews are stale could not even be read: withdraw every preview made with a mask (fail closed).
-      failed('previews', err);
-      const all = await withdrawArtifacts(services, videoId, (eb) => eb.or(previewKinds(eb)), failed);
-      if (all) withdrawn.push('sprite sheets', 'clip previews');
-    }
+  try {
+    await dropStalePreviews(services, videoId, mask, failed);
+  } catch (err) {
+    // Which previews are stale could not even be read: withdraw every preview made with a mask (fail closed).
+    failed('previews', err);
+    const all = await withdrawArtifacts(services, videoId, (eb) => eb.or(previewKinds(eb)), failed);
+    if (all) withdrawn.push('sprite sheets', 'clip previews');
   }
   if (!reasons.length) return;
   services.log.warn({ videoId, withdrawn, reasons }, 'previews could not be made again with the current masks: withdrawn');
@@ -389,11 +387,15 @@ async function withdrawArtifacts(
   return true;
 }
 
-/** Remove previews made with another mask than `mask` (files first); queue new sprite sheets when there were some. */
+/**
+ * Remove previews made with another mask than `mask` (files first); queue new sprite sheets when there were some.
+ * `mask` null (the last time-ranged mask removed, no OCR): previews made with a mask go too, so they are made again
+ * from the source without it (as the thumbnail is).
+ */
 async function dropStalePreviews(
   services: Services,
   videoId: number,
-  mask: PreviewMask,
+  mask: PreviewMask | null,
   failed: (what: string, err: unknown) => void,
 ): Promise<void> {
   const db = services.db.writer;
@@ -404,10 +406,13 @@ async function dropStalePreviews(
     .where((eb) => eb.or(previewKinds(eb)))
     .execute();
   const index = stale.find((a) => a.kind === 'sprite-index');
-  const spritesCurrent = !!index && (JSON.parse(index.meta_json ?? '{}') as { mask?: string }).mask === mask.fingerprint;
+  const spritesCurrent =
+    !!index && ((JSON.parse(index.meta_json ?? '{}') as { mask?: string | null }).mask ?? null) === (mask?.fingerprint ?? null);
   const current = (a: { kind: string; meta_json: string | null }) => {
     if (a.kind === 'sprite-index' || a.kind.startsWith('sprite-sheet')) return spritesCurrent;
     const meta = JSON.parse(a.meta_json ?? '{}') as PreviewArtifactMask;
+    if (!mask)
+      return !!meta.frames && (meta.mask === previewTag(null, meta.frames, true) || meta.mask === previewTag(null, meta.frames, false));
     return !!meta.mask && !!meta.frames && meta.mask === previewTag(mask, meta.frames, true);
   };
   const drop = stale.filter((a) => !current(a));

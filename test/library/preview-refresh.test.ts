@@ -34,7 +34,8 @@ const thumbnailId = async (lib: Lib, videoId: number) => (await lib.core.call('v
 /**
  * Point 2 of the preview gaps (issue 10): the thumbnail is made again from the SOURCE with the current masks —
  * a time-ranged mask on its frame blacks it out, and removing the mask shows the picture again (it used to be
- * darkened again from itself, so it stayed black).
+ * darkened again from itself, so it stayed black). Sprite sheets are made again both times too (removing the last
+ * mask used to leave the masked ones).
  * Point 1: when the thumbnail cannot be made again (its folder is read-only: a disk remounted after I/O errors),
  * it is withdrawn — no longer served (its artifact row is gone), never left showing what the new mask hides —
  * the command's result says so (the masks are saved), and the library's log records it without any file name.
@@ -47,16 +48,27 @@ test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot
     const videoId = (imp!.output as { videoId: number }).videoId;
     const bright = await thumbLuma(lib, videoId);
     assert.ok(bright > 60, `the rectangle shows the picture in the thumbnail at import (mean luma ${bright})`);
+    // Hover sprite sheets, made again with each change of masks (also when the last mask goes).
+    const sprites = await lib.core.call('review.sprites', { video: videoId });
+    assert.equal((await lib.core.services.jobs.waitFor(sprites.job.id, 120_000)).state, 'succeeded');
+    const spritesJobs = async () => (await lib.core.call('jobs.list', { videoId, kind: 'sprites', limit: 10 })).map((j) => j.id);
+    const sheetsMade = await spritesJobs();
 
     const set = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [mask] });
     assert.equal(set.previewError, undefined);
     const masked = await thumbLuma(lib, videoId);
     assert.ok(masked < 12, `the masked rectangle is black in the thumbnail (mean luma ${masked})`);
+    const maskedSheets = (await spritesJobs()).filter((id) => !sheetsMade.includes(id));
+    assert.equal(maskedSheets.length, 1, 'the mask queued new sprite sheets');
+    assert.equal((await lib.core.services.jobs.waitFor(maskedSheets[0]!, 120_000)).state, 'succeeded');
 
     const cleared = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [] });
     assert.equal(cleared.previewError, undefined);
     const again = await thumbLuma(lib, videoId);
     assert.ok(Math.abs(again - bright) < 8, `without the mask the thumbnail shows the picture again (mean luma ${again}, was ${bright})`);
+    const clearedSheets = (await spritesJobs()).filter((id) => !sheetsMade.includes(id) && !maskedSheets.includes(id));
+    assert.equal(clearedSheets.length, 1, 'removing the last mask queued sprite sheets without it');
+    assert.equal((await lib.core.services.jobs.waitFor(clearedSheets[0]!, 120_000)).state, 'succeeded');
 
     if (!requireEnvironment(t, isRoot, 'a read-only bind mount needs root')) return;
     const thumb = await thumbnailPath(lib.core, videoId);

@@ -194,7 +194,10 @@ export async function remakeThumbnail(
       ),
     );
   } catch (err) {
-    if (!hide || !(await remaskThumbnail(services, videoId, hide))) throw err;
+    // Nothing more to hide than the import did: the existing thumbnail (made with more masks) may stay; its tag
+    // is kept, so the next refresh tries the source again.
+    if (!hide) return 'current';
+    if (!(await remaskThumbnail(services, videoId, hide))) throw err;
     how = 'darkened';
   }
   await services.db.writer

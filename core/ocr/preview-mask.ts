@@ -274,8 +274,8 @@ export class PreviewRefreshError extends FramewiseError {
   ) {
     super(
       'preview_failed',
-      `The previews of video ${videoId} could not be made again with the current masks (${reasons.join(', ')}); ` +
-        (withdrawn.length ? `withdrawn so they are not shown any more: ${withdrawn.join(', ')}` : 'none could be withdrawn'),
+      `The previews of video ${videoId} could not be made again with the current masks (${reasons.join(', ')})` +
+        (withdrawn.length ? `; withdrawn so they are not shown any more: ${withdrawn.join(', ')}` : ''),
     );
   }
 }
@@ -428,8 +428,11 @@ async function dropStalePreviews(
     )
     .execute();
   if (index && !spritesCurrent) {
-    // The old sheets are gone already: a failure to queue new ones leaves none (safe), and is reported.
-    await services.jobs.enqueue('sprites', { videoId }).catch((e: unknown) => failed('sprites job', e));
+    // The old sheets are gone already: a failure to queue new ones (e.g. the source is offline) leaves none — safe;
+    // the review asks for them again when it opens. Logged, not an error of the refresh.
+    await services.jobs
+      .enqueue('sprites', { videoId })
+      .catch((e: unknown) => services.log.info({ videoId, code: reasonOf(e) }, 'sprite sheets not queued again'));
     services.events.emit({ type: 'data.changed', videoId, topic: 'sprites' });
   }
   if (drop.some((a) => a.kind.startsWith('clip-'))) services.events.emit({ type: 'data.changed', videoId, topic: 'clips' });

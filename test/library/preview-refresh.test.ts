@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
@@ -43,7 +43,8 @@ const thumbnailId = async (lib: Lib, videoId: number) => (await lib.core.call('v
 test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot be made again is withdrawn and reported', async (t) => {
   const lib = await openTempCore();
   try {
-    const [imp] = await importAndWait(lib.core, [await media.mp4(4)]);
+    // Copied into the library, so the test may take the source away.
+    const [imp] = await importAndWait(lib.core, [await media.mp4(4)], true);
     assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
     const videoId = (imp!.output as { videoId: number }).videoId;
     const bright = await thumbLuma(lib, videoId);
@@ -69,6 +70,21 @@ test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot
     const clearedSheets = (await spritesJobs()).filter((id) => !sheetsMade.includes(id) && !maskedSheets.includes(id));
     assert.equal(clearedSheets.length, 1, 'removing the last mask queued sprite sheets without it');
     assert.equal((await lib.core.services.jobs.waitFor(clearedSheets[0]!, 120_000)).state, 'succeeded');
+
+    // The source cannot be read (offline): the thumbnail is darkened from itself instead — never left unmasked.
+    const source = (
+      await lib.core.services.db.reader.selectFrom('videos').select('path').where('id', '=', videoId).executeTakeFirstOrThrow()
+    ).path;
+    renameSync(source, `${source}.away`);
+    try {
+      const offline = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [mask] });
+      assert.equal(offline.previewError, undefined);
+      const darkened = await thumbLuma(lib, videoId);
+      assert.ok(darkened < 12, `without the source the thumbnail is darkened with the mask (mean luma ${darkened})`);
+    } finally {
+      renameSync(`${source}.away`, source);
+    }
+    await lib.core.call('anonymize.masks.set', { video: videoId, masks: [] });
 
     if (!requireEnvironment(t, isRoot, 'a read-only bind mount needs root')) return;
     const thumb = await thumbnailPath(lib.core, videoId);

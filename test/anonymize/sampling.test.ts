@@ -59,7 +59,7 @@ function flashSampled(fps: { num: number; den: number }, Q: number, A: number, s
 }
 
 test('a flash of exactly 0.5 s is sampled at every phase; one frame more between samples misses one', () => {
-  const Q = 4;
+  const Q = 2;
   for (const fps of common) {
     const { step } = samplingPlan(Math.round((60 * fps.num) / fps.den), fps);
     // Every phase against the sampling grid: starts over step whole frames at a resolution of 1/(2·Q·den) frame.

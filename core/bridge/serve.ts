@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { CoreHandle as Core } from '../handle.js';
 import { appRoot } from '../paths.js';
 import { FramewiseError } from '../util/errors.js';
-import { startBridge, type Bridge } from './server.js';
+import type { Bridge } from './server.js';
 
 export function defaultRendererDir(): string {
   return path.join(appRoot(), 'dist', 'renderer');
@@ -18,5 +18,7 @@ export async function serveCore(core: Core, opts: { port?: number; rendererDir?:
       `The app is not built: ${path.join(rendererDir, 'index.html')} is missing (run \`npm run build\`)`,
     );
   }
+  // The WebSocket server (ws) is loaded only by `serve`, not by every other `framewise` command.
+  const { startBridge } = await import('./server.js');
   return startBridge({ core, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,7 +21,8 @@ export const binaryCapabilitiesSchema = z.object({
 });
 export type BinaryCapabilities = z.infer<typeof binaryCapabilitiesSchema>;
 
-const cacheFileSchema = z.record(z.string(), z.object({ mtimeMs: z.number(), size: z.number(), caps: binaryCapabilitiesSchema }));
+const cacheEntrySchema = z.object({ mtimeMs: z.number(), size: z.number(), caps: binaryCapabilitiesSchema });
+const cacheFileSchema = z.record(z.string(), cacheEntrySchema);
 
 /** libavcodec major.minor of each ffmpeg release, to place git builds (`N-12345-g…`) on the release line. */
 const LIBAVCODEC_RELEASES: Array<[number, number, [number, number]]> = [
@@ -114,10 +115,27 @@ function readCache(file: string): z.infer<typeof cacheFileSchema> {
   }
 }
 
-function writeCache(file: string, key: string, entry: z.infer<typeof cacheFileSchema>[string]): void {
+/**
+ * One binary's entry. Only that entry is validated: every process reads it at start, and the file holds an entry
+ * for each ffmpeg ever run (~1,300 names each), so validating all of it cost tens of ms per `framewise` start.
+ */
+function readCacheEntry(file: string, key: string): z.infer<typeof cacheEntrySchema> | undefined {
+  try {
+    const all = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (!all || typeof all !== 'object' || !Object.hasOwn(all, key)) return undefined;
+    const parsed = cacheEntrySchema.safeParse((all as Record<string, unknown>)[key]);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, key: string, entry: z.infer<typeof cacheEntrySchema>): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const all = { ...readCache(file), [key]: entry };
+    // Entries of binaries that are gone (temporary copies) are dropped, so the file does not grow without end.
+    const kept = Object.entries(readCache(file)).filter(([k]) => existsSync(k.slice(k.indexOf('|') + 1)));
+    const all = { ...Object.fromEntries(kept), [key]: entry };
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(tmp, JSON.stringify(all));
     renameSync(tmp, file);
@@ -136,7 +154,7 @@ export function binaryCapabilities(binary: string, tool: 'ffmpeg' | 'ffprobe'): 
   let found = memory.get(key);
   if (found) return found;
   const file = path.join(cacheDir(), 'ffmpeg-capabilities.json');
-  const cached = readCache(file)[`${tool}|${binary}`];
+  const cached = readCacheEntry(file, `${tool}|${binary}`);
   if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) found = Promise.resolve(cached.caps);
   else {
     found = inspectBinary(binary, tool).then((caps) => {

@@ -1,5 +1,5 @@
-import '../util/onnx-runtime.js';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { loadOnnxRuntime } from '../util/onnx-runtime.js';
 import { FramewiseError } from '../util/errors.js';
 import { isEmbeddingManifest, type AnyManifest } from './manifest.js';
 import { toHalfBits } from './half.js';
@@ -26,7 +26,9 @@ const FLOAT_TYPES = ['float32', 'float16'];
  * Errors say exactly what differs.
  */
 export async function validateModel(bytes: Uint8Array, m: AnyManifest, source: string): Promise<ModelShape> {
-  let session: ort.InferenceSession;
+  // Loaded here, not at import: every `framewise` process imports this module, few validate a model.
+  const ort = await loadOnnxRuntime();
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (err) {
@@ -50,8 +52,8 @@ export async function validateModel(bytes: Uint8Array, m: AnyManifest, source: s
         `the model has no output named "${m.output.name}" (its outputs: ${session.outputNames.join(', ') || 'none'}); set output.name in the manifest`,
       );
     if (!input!.isTensor || !output!.isTensor) fail('input and output must be tensors');
-    const inMeta = input as ort.InferenceSession.TensorValueMetadata;
-    const outMeta = output as ort.InferenceSession.TensorValueMetadata;
+    const inMeta = input as Ort.InferenceSession.TensorValueMetadata;
+    const outMeta = output as Ort.InferenceSession.TensorValueMetadata;
     if (!FLOAT_TYPES.includes(inMeta.type)) fail(`input "${m.input.name}" has type ${inMeta.type}; Framewise feeds float32 or float16`);
     if (!FLOAT_TYPES.includes(outMeta.type)) fail(`output "${m.output.name}" has type ${outMeta.type}; expected float32 or float16`);
     const s = inMeta.shape;
@@ -93,7 +95,7 @@ export async function validateModel(bytes: Uint8Array, m: AnyManifest, source: s
     // Run once on a blank input to catch models that load but cannot execute, and dynamic output widths.
     const n = maxBatch ?? 1;
     const dims = m.input.layout === 'NCHW' ? [n, 3, m.input.height, m.input.width] : [n, m.input.height, m.input.width, 3];
-    let result: ort.InferenceSession.ReturnType;
+    let result: Ort.InferenceSession.ReturnType;
     try {
       const blank = new Float32Array(dims.reduce((a, b) => a * b, 1));
       const tensor =

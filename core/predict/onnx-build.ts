@@ -1,21 +1,31 @@
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type onnxProto from 'onnx-proto';
 
 /**
  * A tiny builder for ONNX graphs written in code (the built-in model, and test models).
  * float32 tensors (float16 graph inputs, outputs and initializers too); opset 13 (ReduceMean takes `axes` as an
  * attribute there).
  */
-const { onnx } = onnxProto;
+
+/**
+ * onnx-proto (protobufjs and the generated ONNX schema) costs ~0.15 CPU-s to load, and every `framewise` process
+ * imports this module (through the built-in model) while only one that builds a model uses it: loaded on first use.
+ */
+let loaded: typeof onnxProto.onnx | undefined;
+function proto(): typeof onnxProto.onnx {
+  loaded ??= (createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx;
+  return loaded;
+}
 
 export const OPSET = 13;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
-const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
+const FLOAT = () => proto().TensorProto.DataType.FLOAT;
+const INT64 = () => proto().TensorProto.DataType.INT64;
+const FLOAT16 = () => proto().TensorProto.DataType.FLOAT16;
 
 export type Dim = number | string;
 export type ElemType = 'float32' | 'float16';
 /** ONNX's TensorProto data type numbers, for a Cast node's `to`. */
-export const DATA_TYPE = { float32: FLOAT, float16: FLOAT16 } as const;
+export const DATA_TYPE = (type: ElemType): number => (type === 'float16' ? FLOAT16() : FLOAT());
 
 export interface GraphSpec {
   name: string;
@@ -33,7 +43,7 @@ function valueInfo(name: string, shape: Dim[], type: ElemType = 'float32'): onnx
     name,
     type: {
       tensorType: {
-        elemType: DATA_TYPE[type],
+        elemType: DATA_TYPE(type),
         shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },
@@ -42,17 +52,17 @@ function valueInfo(name: string, shape: Dim[], type: ElemType = 'float32'): onnx
 
 /** A float32 initializer (constant weights). */
 export function floatTensor(name: string, dims: number[], values: number[]): onnxProto.onnx.ITensorProto {
-  return { name, dims, dataType: FLOAT, floatData: values };
+  return { name, dims, dataType: FLOAT(), floatData: values };
 }
 
 /** A float16 initializer: `bits` are the IEEE half-precision bit patterns (ONNX keeps them in int32_data). */
 export function float16Tensor(name: string, dims: number[], bits: ArrayLike<number>): onnxProto.onnx.ITensorProto {
-  return { name, dims, dataType: FLOAT16, int32Data: Array.from(bits) };
+  return { name, dims, dataType: FLOAT16(), int32Data: Array.from(bits) };
 }
 
 /** An int64 initializer (shapes, axes, indices). */
 export function int64Tensor(name: string, dims: number[], values: number[]): onnxProto.onnx.ITensorProto {
-  return { name, dims, dataType: INT64, int64Data: values };
+  return { name, dims, dataType: INT64(), int64Data: values };
 }
 
 /** Attribute values: integers and integer lists as INT(S), `{ float }`/`{ floats }` as FLOAT(S), strings as STRING. */
@@ -66,7 +76,7 @@ export function node(
   attrs: Record<string, Attr> = {},
   name?: string,
 ): onnxProto.onnx.INodeProto {
-  const A = onnx.AttributeProto.AttributeType;
+  const A = proto().AttributeProto.AttributeType;
   const attribute: onnxProto.onnx.IAttributeProto[] = Object.entries(attrs).map(([key, v]) => {
     if (typeof v === 'string') return { name: key, type: A.STRING, s: new TextEncoder().encode(v) };
     if (typeof v === 'number') return { name: key, type: A.INT, i: v };
@@ -79,6 +89,7 @@ export function node(
 
 /** Serialize a graph to .onnx bytes. */
 export function buildModel(spec: GraphSpec): Uint8Array {
+  const onnx = proto();
   const model = onnx.ModelProto.create({
     irVersion: 7,
     producerName: spec.producer ?? 'framewise',

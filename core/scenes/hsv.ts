@@ -30,36 +30,43 @@ const INV = (() => {
  * before B, OpenCV's order), d = max − min, the hue H = round(60·sector + 30·numerator / d) mod 180 (half-degrees;
  * numerator g − b, b − r or r − g by sector; H = 0 where d = 0) and the maximum's offset from R. So
  * DIFF[(a + 255) · 512 + c + 255] holds H | d << 8 | (V − r) << 16, and SAT[V << 8 | d] = round(255·d / V).
- * 1 MiB + 64 KiB, built once. On real footage the maximum channel changes from pixel to pixel, and the three-way
+ * 1 MiB + 64 KiB, built once, on first use. On real footage the maximum channel changes from pixel to pixel, and the three-way
  * branch that picked it was mispredicted often enough to cost about half of the pass. (The test checks every
  * 24-bit colour against the float formula.)
  */
-const SAT = new Uint8Array(256 * 256);
-for (let v = 1; v < 256; v++) for (let d = 0; d <= v; d++) SAT[(v << 8) | d] = (255 * d * INV[v]! + 0.5) | 0;
-const DIFF = new Uint32Array(511 * 512);
-for (let a = -255; a <= 255; a++) {
-  for (let c = -255; c <= 255; c++) {
-    // Only the differences matter: take r = 0, so g = −a and b = −a − c.
-    const g = -a;
-    const b = -a - c;
-    let v: number;
-    let m: number;
-    let h0: number;
-    let num: number;
-    if (0 >= g && 0 >= b) [v, m, h0, num] = [0, Math.min(g, b), 0, g - b];
-    else if (g >= b) [v, m, h0, num] = [g, Math.min(0, b), 60, b];
-    else [v, m, h0, num] = [b, Math.min(0, g), 120, -g];
-    const d = v - m;
-    if (d > 255) continue; // no 8-bit colour has these differences
-    let hue = 0;
-    if (d > 0) {
-      let h = h0 + num * (30 * INV[d]!);
-      if (h < 0) h += 180;
-      const q = (h + 0.5) | 0;
-      hue = q >= 180 ? q - 180 : q;
+let tables: { SAT: Uint8Array; DIFF: Uint32Array } | undefined;
+// Built on first use, not at import (~40 ms): every `framewise` process imports this module, few detect scenes.
+function hsvTables(): { SAT: Uint8Array; DIFF: Uint32Array } {
+  if (tables) return tables;
+  const SAT = new Uint8Array(256 * 256);
+  for (let v = 1; v < 256; v++) for (let d = 0; d <= v; d++) SAT[(v << 8) | d] = (255 * d * INV[v]! + 0.5) | 0;
+  const DIFF = new Uint32Array(511 * 512);
+  for (let a = -255; a <= 255; a++) {
+    for (let c = -255; c <= 255; c++) {
+      // Only the differences matter: take r = 0, so g = −a and b = −a − c.
+      const g = -a;
+      const b = -a - c;
+      let v: number;
+      let m: number;
+      let h0: number;
+      let num: number;
+      if (0 >= g && 0 >= b) [v, m, h0, num] = [0, Math.min(g, b), 0, g - b];
+      else if (g >= b) [v, m, h0, num] = [g, Math.min(0, b), 60, b];
+      else [v, m, h0, num] = [b, Math.min(0, g), 120, -g];
+      const d = v - m;
+      if (d > 255) continue; // no 8-bit colour has these differences
+      let hue = 0;
+      if (d > 0) {
+        let h = h0 + num * (30 * INV[d]!);
+        if (h < 0) h += 180;
+        const q = (h + 0.5) | 0;
+        hue = q >= 180 ? q - 180 : q;
+      }
+      DIFF[(a + 255) * 512 + c + 255] = hue | (d << 8) | (v << 16);
     }
-    DIFF[(a + 255) * 512 + c + 255] = hue | (d << 8) | (v << 16);
   }
+  tables = { SAT, DIFF };
+  return tables;
 }
 
 /**
@@ -67,6 +74,7 @@ for (let a = -255; a <= 255; a++) {
  * against `prev` (PySceneDetect's per-channel `_mean_pixel_distance`).
  */
 export function hsvStep(rgb: Uint8Array, cur: HsvFrame, prev: HsvFrame): { hue: number; sat: number; lum: number } {
+  const { SAT, DIFF } = hsvTables();
   const n = cur.length;
   let sh = 0;
   let ss = 0;

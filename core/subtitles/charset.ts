@@ -1,6 +1,12 @@
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type chardetModule from 'chardet';
+import type iconvModule from 'iconv-lite';
 import { FramewiseError } from '../util/errors.js';
+
+// Loaded on first use: every `framewise` process imports this module, few read a subtitle file that is not UTF.
+const lazyRequire = createRequire(import.meta.url);
+const chardet = () => lazyRequire('chardet') as typeof chardetModule;
+const iconv = () => lazyRequire('iconv-lite') as typeof iconvModule;
 
 /**
  * Subtitle files come in many character sets. Byte order marks decide first (UTF-8, UTF-16 LE/BE); then valid
@@ -21,7 +27,7 @@ export function decodeSubtitleBytes(bytes: Uint8Array, file: string): { text: st
     /* not UTF-8: detect below */
   }
   // The first 64 KB tell the character set; detecting over a whole film's subtitles would take most of a second.
-  const guess = (chardet.detect(bytes.subarray(0, 65_536)) ?? 'windows-1252').toLowerCase();
+  const guess = (chardet().detect(bytes.subarray(0, 65_536)) ?? 'windows-1252').toLowerCase();
   const encoding = guess === 'iso-8859-1' || guess === 'ascii' || guess.startsWith('utf') ? 'windows-1252' : guess;
   return { text: decode(encoding, bytes, file), encoding };
 }
@@ -43,6 +49,6 @@ function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
 }
 
 function decode(encoding: string, bytes: Uint8Array, file: string): string {
-  if (!iconv.encodingExists(encoding)) throw new FramewiseError('usage', `${file}: its character set (${encoding}) cannot be read`);
-  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
+  if (!iconv().encodingExists(encoding)) throw new FramewiseError('usage', `${file}: its character set (${encoding}) cannot be read`);
+  return iconv().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
 }

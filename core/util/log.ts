@@ -1,20 +1,6 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pino, type DestinationStream, type Logger } from 'pino';
-
-/** pino-roll (the pino project's rotating file stream; it ships no types): the part used here. */
-interface RollStream extends DestinationStream {
-  flush(cb: (err?: Error) => void): void;
-  end(): void;
-  once(event: 'close', cb: () => void): void;
-}
-const pinoRoll = createRequire(import.meta.url)('pino-roll') as (options: {
-  file: string;
-  extension?: string;
-  size?: string;
-  limit?: { count: number };
-  mkdir?: boolean;
-}) => Promise<RollStream>;
+import { pino, type Logger } from 'pino';
+import { openRollingFile } from './rolling-file.js';
 
 /** The core's logger (pino): levels, JSON lines, a rotating file in the library folder. */
 export type Log = Logger;
@@ -63,13 +49,7 @@ export const LOG_FILE_BASE = 'framewise';
  * `close` flushes and closes the file.
  */
 export async function openLibraryLog(dataDir: string, level = logLevel()): Promise<{ log: Log; close(): Promise<void> }> {
-  const stream = await pinoRoll({
-    file: path.join(dataDir, 'logs', LOG_FILE_BASE),
-    extension: '.log',
-    size: '5m',
-    limit: { count: 5 },
-    mkdir: true,
-  });
+  const stream = await openRollingFile({ dir: path.join(dataDir, 'logs'), base: LOG_FILE_BASE, maxBytes: 5 * 1024 * 1024, keep: 5 });
   const log = pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { pid: process.pid } }, stream);
   return {
     log,
@@ -91,7 +71,8 @@ export async function openLibraryLog(dataDir: string, level = logLevel()): Promi
 }
 
 /** A logger that writes nothing (code that runs without a library). */
-export const silentLog: Log = pino({ level: 'silent' });
+// A no-op destination: pino's default would open a stream on stdout in every process that imports this module.
+export const silentLog: Log = pino({ level: 'silent' }, { write: () => undefined });
 
 /** What may be logged about an error: its code and, for programming errors, name, message and stack. */
 export function errorForLog(err: unknown): Record<string, unknown> {

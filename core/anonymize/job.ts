@@ -54,7 +54,7 @@ export const anonymizeJobInputSchema = z
     overrides: sourceOverridesSchema.optional(),
     /** Time-ranged masks to use instead of the library's (no text scan is run then). */
     timedMasks: z.array(timedMaskSchema).max(100000).optional(),
-    /** Longest gap between text samples in seconds (default 0.4; at least 24 frames are always read). */
+    /** Longest gap between text samples in seconds (default 0.5; at least 24 frames are always read). */
     verifyInterval: z.number().min(0.01).max(0.5).optional(),
     /** Test hook, honoured only with FRAMEWISE_TEST_HOOKS=1: render without masks. */
     unsafeDisableMasks: z.boolean().optional(),

@@ -19,7 +19,7 @@ import { createFrameReader, type FrameTextReader } from './frame-reader.js';
 import { scanSourceForText } from './source-scan.js';
 import { extendChosen, masksFromSightings } from './timed-masks.js';
 import { addTimedMasks, getTextScan, recordTextScan, regionKey } from '../timed-masks/store.js';
-import { refreshPreviews } from '../ocr/index.js';
+import { refreshPreviewsOrWarn } from './preview-refresh.js';
 import { verificationSampling, outputToSourceFrame } from './verify.js';
 import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
 import {
@@ -54,7 +54,7 @@ export const anonymizeJobInputSchema = z
     overrides: sourceOverridesSchema.optional(),
     /** Time-ranged masks to use instead of the library's (no text scan is run then). */
     timedMasks: z.array(timedMaskSchema).max(100000).optional(),
-    /** Longest gap between text samples in seconds (default 0.4; at least 24 frames are always read). */
+    /** Longest gap between text samples in seconds (default 0.5; at least 24 frames are always read). */
     verifyInterval: z.number().min(0.01).max(0.5).optional(),
     /** Test hook, honoured only with FRAMEWISE_TEST_HOOKS=1: render without masks. */
     unsafeDisableMasks: z.boolean().optional(),
@@ -79,6 +79,8 @@ export const anonymizeJobOutputSchema = z.object({
   renderSeconds: z.number(),
   /** The render's ffmpeg command line as the export audit keeps it (patient values withheld). */
   command: z.array(z.string()),
+  /** What went wrong besides the export (previews that could not be made again and were withdrawn); no patient data. */
+  warnings: z.array(z.string()).optional(),
 });
 export type AnonymizeJobOutput = z.infer<typeof anonymizeJobOutputSchema>;
 
@@ -310,6 +312,7 @@ export const anonymizeJob = defineJobKind({
     const outputPath = resolveOutputPath(input.output, prepared.video, prepared);
     await reapAbandonedExports(services);
     let reader: FrameTextReader | null = null;
+    const previewWarnings: string[] = [];
     // Text inside the kept image that appears mid-video: scan once per video (and region), mask per range.
     const scanShare = input.timedMasks ? 0 : 0.35;
     if (!input.timedMasks) {
@@ -340,7 +343,7 @@ export const anonymizeJob = defineJobKind({
           scan.masks,
         );
         // Previews must hide what the scan found on their frames too (thumbnail, sprite sheets, clip previews).
-        await refreshPreviews(services, prepared.video.id).catch(() => undefined);
+        await refreshPreviewsOrWarn(services, prepared.video.id, previewWarnings);
         prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
       }
     }
@@ -401,7 +404,7 @@ export const anonymizeJob = defineJobKind({
         const added = retryMasks(prepared.plan, err);
         if (!added.length || signal.aborted) throw err;
         await addTimedMasks(services.db.writer, prepared.video.id, added);
-        await refreshPreviews(services, prepared.video.id).catch(() => undefined);
+        await refreshPreviewsOrWarn(services, prepared.video.id, previewWarnings);
         // Given masks (input.timedMasks) stay given: the added ones join them.
         const again = input.timedMasks ? { ...input, timedMasks: [...prepared.plan.masks.timed, ...added] } : input;
         prepared = await prepareAnonymization(services, again, { signal, exactFrames: true, detectSpeech: true });
@@ -421,6 +424,7 @@ export const anonymizeJob = defineJobKind({
         verification: res.verification,
         renderSeconds: res.renderSeconds,
         command: auditedCommand(res.command, tokens),
+        ...(previewWarnings.length ? { warnings: previewWarnings } : {}),
       };
     } catch (thrown) {
       const err = diskFullError(services.dataDir, thrown, { databaseOnly: true }) ?? thrown;

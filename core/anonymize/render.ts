@@ -28,7 +28,7 @@ export interface RenderRequest {
   reader: FrameTextReader;
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
-  /** Longest gap between verification samples, seconds (default 0.4). */
+  /** Longest gap between verification samples, seconds (default 0.5: a 0.5 s flash is always sampled). */
   verifyInterval?: number;
   /** Test hook: render without masks so verification must reject the output. */
   unsafeDisableMasks?: boolean;

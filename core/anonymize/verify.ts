@@ -225,7 +225,7 @@ export interface VerifyOptions {
   plan: AnonymizationPlan;
   tokens: PatientToken[];
   reader: FrameTextReader;
-  /** Longest gap between samples in seconds (default 0.4: text shown for 0.5 s is always sampled). */
+  /** Longest gap between samples in seconds (default 0.5: text shown for 0.5 s is always sampled, sampling.ts). */
   maxInterval?: number;
   minFrames?: number;
   signal?: AbortSignal;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import type { Services } from '../services.js';
@@ -5,6 +6,7 @@ import type { Ffmpeg } from '../ffmpeg/index.js';
 import { writeRgbJpeg } from '../ffmpeg/frames.js';
 import { readFrameRgb, readKeyframesRgb } from '../ffmpeg/raw-frame.js';
 import { FramewiseError } from '../util/errors.js';
+import { writeAtomically } from '../util/fs.js';
 import { detectEndoscopeRegion, insideMask, type MeasuredEndoscopeRegion } from '../util/endoscope.js';
 
 /**
@@ -33,6 +35,7 @@ export async function writePrivateThumbnail(
   facts: { duration: number; width: number; height: number; at: number },
   thumbnail: string,
   signal?: AbortSignal,
+  hide?: ThumbnailHide | null,
 ): Promise<boolean> {
   const w = 320;
   const h = Math.max(2, Math.round((facts.height * w) / facts.width / 2) * 2);
@@ -51,6 +54,7 @@ export async function writePrivateThumbnail(
       }
     }
   }
+  if (hide) blackOut(thumb, w, h, hide);
   await writeRgbJpeg(ffmpeg, { width: w, height: h, data: thumb }, thumbnail, signal ? { signal } : {});
   await chmod(thumbnail, 0o600);
   return !!region;
@@ -109,20 +113,109 @@ async function readOneByOne(
   return read;
 }
 
+/** What a thumbnail must hide besides the conservative area: the preview mask (OCR's frame size) and its boxes. */
+export interface ThumbnailHide {
+  frameWidth: number;
+  frameHeight: number;
+  region: MeasuredEndoscopeRegion | null;
+  boxes: Array<{ x: number; y: number; width: number; height: number }>;
+}
+
+/** Black out, in a W×H RGB picture, everything outside `hide.region` and inside any of `hide.boxes` (2 px margin). */
+function blackOut(data: Uint8Array, w: number, h: number, hide: ThumbnailHide): void {
+  const sx = w / hide.frameWidth;
+  const sy = h / hide.frameHeight;
+  const r = hide.region;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const fx = (x + 0.5) / sx;
+      const fy = (y + 0.5) / sy;
+      const outside = r ? !insideMask(r, (fx * r.frameWidth) / hide.frameWidth, (fy * r.frameHeight) / hide.frameHeight) : false;
+      const inBox = hide.boxes.some((b) => fx >= b.x - 2 && fx < b.x + b.width + 2 && fy >= b.y - 2 && fy < b.y + b.height + 2);
+      if (outside || inBox) data.fill(0, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    }
+  }
+}
+
+/** A tag of what a thumbnail hides (kept in its artifact meta): '' for the conservative mask of the import alone. */
+export function thumbnailMaskTag(hide: ThumbnailHide | null): string {
+  return hide ? createHash('sha256').update(JSON.stringify(hide)).digest('hex').slice(0, 12) : '';
+}
+
 /**
- * After OCR: black out, in the video's thumbnail, everything outside the endoscope image and every text box
- * OCR found (overlay and stamps), scaled from the OCR frame size. Failures leave the earlier (conservative)
- * thumbnail in place.
+ * Make the video's thumbnail again FROM THE SOURCE with the conservative mask of the import plus `hide` (OCR's
+ * region and text boxes, the time-ranged masks on its frames), replacing the file atomically. From the source,
+ * not from the thumbnail itself: a mask the reviewer removed must show its pixels again (a thumbnail only ever
+ * darkened again stays black where no mask is any more). Nothing is done when the thumbnail was made with this
+ * mask already (its artifact meta says so).
+ *
+ * When the source cannot be read (the file is offline, damaged), the existing thumbnail is darkened with `hide`
+ * instead (`remaskThumbnail`): it then hides at least what the masks hide, and its tag says it must be made from
+ * the source again next time. Throws when neither works: the caller must then withdraw it (fail closed).
+ * Returns 'remade', 'darkened', 'current' or 'none' (no thumbnail).
+ */
+export async function remakeThumbnail(
+  services: Pick<Services, 'db' | 'ffmpeg' | 'artifactsDir'>,
+  videoId: number,
+  hide: ThumbnailHide | null,
+): Promise<'remade' | 'darkened' | 'current' | 'none'> {
+  const art = await services.db.reader
+    .selectFrom('artifacts')
+    .select(['id', 'path', 'meta_json'])
+    .where('video_id', '=', videoId)
+    .where('kind', '=', 'thumbnail')
+    .executeTakeFirst();
+  if (!art) return 'none';
+  const meta = JSON.parse(art.meta_json ?? '{}') as { width?: number; mask?: string };
+  const tag = thumbnailMaskTag(hide);
+  if ((meta.mask ?? '') === tag) return 'current';
+  const video = await services.db.reader
+    .selectFrom('videos')
+    .select(['path', 'duration', 'display_width', 'display_height', 'width', 'height'])
+    .where('id', '=', videoId)
+    .executeTakeFirst();
+  if (!video) return 'none';
+  const file = path.join(services.artifactsDir, art.path);
+  let how: 'remade' | 'darkened' = 'remade';
+  try {
+    await writeAtomically(file, (tmp) =>
+      writePrivateThumbnail(
+        services.ffmpeg,
+        video.path,
+        {
+          duration: video.duration,
+          width: video.display_width || video.width,
+          height: video.display_height || video.height,
+          at: thumbnailTime(video.duration),
+        },
+        tmp,
+        undefined,
+        hide,
+      ),
+    );
+  } catch (err) {
+    // Nothing more to hide than the import did: the existing thumbnail (made with more masks) may stay; its tag
+    // is kept, so the next refresh tries the source again.
+    if (!hide) return 'current';
+    if (!(await remaskThumbnail(services, videoId, hide))) throw err;
+    how = 'darkened';
+  }
+  await services.db.writer
+    .updateTable('artifacts')
+    .set({ meta_json: JSON.stringify({ ...meta, mask: how === 'remade' ? tag : `darkened-${tag}` }) })
+    .where('id', '=', art.id)
+    .execute();
+  return how;
+}
+
+/**
+ * Black out, in the video's existing thumbnail, what `hide` hides (only ever darker: the fallback of
+ * `remakeThumbnail` when the source cannot be read). Written atomically; false when there is no readable thumbnail.
  */
 export async function remaskThumbnail(
   services: Pick<Services, 'db' | 'ffmpeg' | 'artifactsDir'>,
   videoId: number,
-  hide: {
-    frameWidth: number;
-    frameHeight: number;
-    region: MeasuredEndoscopeRegion | null;
-    boxes: Array<{ x: number; y: number; width: number; height: number }>;
-  },
+  hide: ThumbnailHide,
 ): Promise<boolean> {
   const art = await services.db.reader
     .selectFrom('artifacts')
@@ -138,19 +231,10 @@ export async function remaskThumbnail(
   if (!w || !h) return false;
   const data = await readFrameRgb(services.ffmpeg, file, 0, { width: w, height: h });
   if (!data) return false;
-  const sx = w / hide.frameWidth;
-  const sy = h / hide.frameHeight;
-  const r = hide.region;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const fx = (x + 0.5) / sx;
-      const fy = (y + 0.5) / sy;
-      const outside = r ? !insideMask(r, (fx * r.frameWidth) / hide.frameWidth, (fy * r.frameHeight) / hide.frameHeight) : false;
-      const inBox = hide.boxes.some((b) => fx >= b.x - 2 && fx < b.x + b.width + 2 && fy >= b.y - 2 && fy < b.y + b.height + 2);
-      if (outside || inBox) data.fill(0, (y * w + x) * 3, (y * w + x) * 3 + 3);
-    }
-  }
-  await writeRgbJpeg(services.ffmpeg, { width: w, height: h, data }, file);
-  await chmod(file, 0o600);
+  blackOut(data, w, h, hide);
+  await writeAtomically(file, async (tmp) => {
+    await writeRgbJpeg(services.ffmpeg, { width: w, height: h, data }, tmp);
+    await chmod(tmp, 0o600);
+  });
   return true;
 }

@@ -37,27 +37,37 @@ export function detectionTensor(img: RgbImage, maxSide: number): { data: Float32
   const ys = bilinearTaps(img.height, height);
   const x0 = xs.i0.map((v) => v * 3);
   const x1 = xs.i1.map((v) => v * 3);
+  const wx1 = xs.w;
+  const wx0 = wx1.map((w) => 1 - w);
   const src = img.data;
-  // Per channel: (v / 255 - mean) / std as one multiply-add.
-  const gain = [0, 1, 2].map((t) => 1 / 255 / STD[t]!);
-  const shift = [0, 1, 2].map((t) => MEAN[t]! / STD[t]!);
+  // Per channel: (v / 255 - mean) / std as one multiply-add. Paddle models expect BGR: plane 0 is blue. The channels
+  // are unrolled (the same arithmetic, in the same order, as one loop over them: bit-identical, ≈ 2× faster).
+  // Plane t holds channel 2 − t, normalised with MEAN[t] and STD[t] (as before the unrolling).
+  const gain0 = 1 / 255 / STD[0]!;
+  const gain1 = 1 / 255 / STD[1]!;
+  const gain2 = 1 / 255 / STD[2]!;
+  const shift0 = MEAN[0]! / STD[0]!;
+  const shift1 = MEAN[1]! / STD[1]!;
+  const shift2 = MEAN[2]! / STD[2]!;
   for (let y = 0; y < height; y++) {
     const r0 = ys.i0[y]! * img.width * 3;
     const r1 = ys.i1[y]! * img.width * 3;
     const wy = ys.w[y]!;
+    const vy = 1 - wy;
     let o = y * width;
     for (let x = 0; x < width; x++, o++) {
-      const wx = xs.w[x]!;
+      const wx = wx1[x]!;
+      const vx = wx0[x]!;
       const a = r0 + x0[x]!;
       const b = r0 + x1[x]!;
       const c = r1 + x0[x]!;
       const d = r1 + x1[x]!;
-      for (let ch = 0; ch < 3; ch++) {
-        const v = (src[a + ch]! * (1 - wx) + src[b + ch]! * wx) * (1 - wy) + (src[c + ch]! * (1 - wx) + src[d + ch]! * wx) * wy;
-        // Paddle models expect BGR: channel 0 of the tensor is blue.
-        const t = 2 - ch;
-        data[t * plane + o] = v * gain[t]! - shift[t]!;
-      }
+      const r = (src[a]! * vx + src[b]! * wx) * vy + (src[c]! * vx + src[d]! * wx) * wy;
+      const g = (src[a + 1]! * vx + src[b + 1]! * wx) * vy + (src[c + 1]! * vx + src[d + 1]! * wx) * wy;
+      const bl = (src[a + 2]! * vx + src[b + 2]! * wx) * vy + (src[c + 2]! * vx + src[d + 2]! * wx) * wy;
+      data[o] = bl * gain0 - shift0;
+      data[plane + o] = g * gain1 - shift1;
+      data[2 * plane + o] = r * gain2 - shift2;
     }
   }
   return { data, width, height };

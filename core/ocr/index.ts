@@ -20,6 +20,7 @@ export type { Box } from './image.js';
 
 export {
   frameWindowAt,
+  previewFrameWindowAt,
   previewMask,
   previewMaskAt,
   previewTag,

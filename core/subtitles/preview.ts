@@ -4,7 +4,7 @@ import path from 'node:path';
 import { renderSubtitlePreview } from '../ffmpeg/subtitles.js';
 import { previewImageArea } from '../library/private-thumbnail.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { frameWindowAt, previewMask, previewMaskAt } from '../ocr/index.js';
+import { previewFrameWindowAt, previewMask, previewMaskAt } from '../ocr/index.js';
 import type { Services } from '../services.js';
 import { getCues } from './store.js';
 import { burnAss, burnStyles, fontsDir, type BurnStyleName } from './styles.js';
@@ -42,7 +42,8 @@ export async function renderPreview(
     const mask = await previewMask(s, videoId);
     const region = mask?.region ?? (await previewImageArea(s.ffmpeg, video.path, { duration: video.duration, width: w, height: h }));
     const hide = mask ? { ...mask, region } : region ? { region, frameWidth: w, frameHeight: h, boxes: [] } : null;
-    const frames = frameWindowAt(mask?.timed, at / 1000);
+    // The frames shown at that time, from presentation timestamps on a variable-frame-rate video.
+    const frames = await previewFrameWindowAt(s, videoId, mask?.timed, at / 1000);
     await renderSubtitlePreview(s.ffmpeg, {
       input: video.path,
       assFile: ass,

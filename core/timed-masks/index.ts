@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { command, defineCapability, type CommandTypes } from '../capability.js';
 import { getVideoRow, resolveVideoRef } from '../library/videos.js';
 import { refreshPreviews, registerTimedPreviewMasks } from '../ocr/index.js';
-import { FramewiseError } from '../util/errors.js';
+import { FramewiseError, serializeError } from '../util/errors.js';
 import { timedMaskSchema } from '../anonymize/types.js';
 import { timedMaskMigrations } from './migrations/0051-timed-masks.js';
 import { getTextScan, listTimedMasks, replaceTimedMasks, timedPreviewMasks } from './store.js';
@@ -31,10 +31,20 @@ const timedMaskCommands = {
         }
       }
       await replaceTimedMasks(services.db.writer, videoId, input.masks);
-      // Previews of the frames whose masks changed are made again (sprite sheets: all of them).
-      await refreshPreviews(services, videoId).catch(() => undefined);
+      // Previews of the frames whose masks changed are made again (sprite sheets: all of them). Fail closed: a
+      // preview that cannot be made again has been withdrawn by `refreshPreviews` (never left showing what a
+      // mask now hides). The masks themselves are stored, so the edit is not refused (the reviewer's timeline
+      // must show what is saved): the failure comes back in the result, where the reviewer acts.
+      const previews = await refreshPreviews(services, videoId).then(
+        () => null,
+        (err: unknown) => serializeError(err),
+      );
       services.events.emit({ type: 'data.changed', videoId, topic: 'anonymize' });
-      return { videoId, masks: await listTimedMasks(services.db.reader, videoId) };
+      return {
+        videoId,
+        masks: await listTimedMasks(services.db.reader, videoId),
+        ...(previews ? { previewError: { code: previews.code, message: previews.message } } : {}),
+      };
     },
   ),
 };

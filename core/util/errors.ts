@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'worker_failed'
   /** A file Framewise wrote itself (scores, sprites) is not what it should be. */
   | 'artifact_damaged'
+  /** A preview (thumbnail, sprite sheet) could not be made again with the current masks: it was withdrawn. */
+  | 'preview_failed'
   /** The process doing the work stopped (crash, power loss) and the work could not be finished. */
   | 'interrupted'
   /** A bug: never expected; the log has the stack. */

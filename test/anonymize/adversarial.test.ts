@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { Core } from '../../core/core.js';
 import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
 import type { VerificationResult } from '../../core/anonymize/verify.js';
@@ -8,7 +8,7 @@ import type { AnonymizationPlan } from '../../core/anonymize/types.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { endo } from './endoscopy-media.js';
 import { adversarial, adversarialVideo } from './adversarial-media.js';
-import { ocrEverySecond, patientStringsIn } from './independent-ocr.js';
+import { ocrEverySecond, patientStringsIn, patientStringsInImages } from './independent-ocr.js';
 
 /**
  * The "Done when" suite: text burned into the endoscope image for part of the video (an annotation, a 0.5 s
@@ -53,6 +53,21 @@ test('text appearing mid-video inside the image: scanned, masked for its time ra
   const { core, videoId, close } = await library();
   const out = tempDir('framewise-anon-adv-');
   try {
+    // Full-size clip keyframes made before the export show the annotation (so the check after it can fail).
+    const det = await core.call('scenes.detect', { video: videoId });
+    if (det.jobId) assert.equal((await core.services.jobs.waitFor(det.jobId, 120_000)).state, 'succeeded');
+    await core.call('clips.fromScenes', { video: videoId });
+    const annotation = adversarial.events[0]!;
+    const inAnnotation = (k: { frame: number }) => k.frame >= annotation.start * fps && k.frame < annotation.end * fps;
+    const keyframes = async () => {
+      const mid = ((annotation.start + annotation.end) / 2) * fps;
+      const clip = (await core.call('clips.list', { video: videoId })).clips.find((c) => c.startFrame <= mid && c.endFrame > mid)!;
+      return (await core.call('clips.keyframes', { video: videoId, id: clip.id, count: 5, width: endo.width })).filter(inAnnotation);
+    };
+    const before = await keyframes();
+    assert.ok(before.length > 0, 'a keyframe shows the annotation');
+    assert.ok((await patientStringsInImages([before[0]!.path], ['Jürgen'])).length, 'the annotation is readable in a keyframe');
+
     const { job } = await core.call<'anonymize.start'>('anonymize.start', {
       video: videoId,
       output: { dir: out.dir },
@@ -63,6 +78,18 @@ test('text appearing mid-video inside the image: scanned, masked for its time ra
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
     const res = done.output as AnonymizeJobOutput;
     assert.equal(res.verification.ok, true);
+    assert.equal(res.warnings, undefined, 'the previews were made again');
+    // The export's text scan added time-ranged masks: the keyframes made before are removed (not served any
+    // more), and those made now hide the annotation.
+    for (const k of before) assert.ok(!existsSync(k.path), `the keyframe of frame ${k.frame} made before the scan is removed`);
+    const after = await keyframes();
+    assert.deepEqual(
+      await patientStringsInImages(
+        after.map((k) => k.path),
+        adversarial.forbidden,
+      ),
+      [],
+    );
     for (const e of adversarial.events) assert.equal(covered(res.plan, e.start, e.end), null, `${e.what} is masked over its whole range`);
     // Time-ranged masks, not the whole image: at 1 s (no inserted text; only texture the detector may take for
     // text) most of the image stays visible.

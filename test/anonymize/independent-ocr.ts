@@ -123,3 +123,39 @@ export async function ssim(a: { file: string; chain: string }, b: { file: string
   if (!m) throw new Error(`no SSIM in ffmpeg output: ${stderr.slice(-500)}`);
   return Number(m[1]);
 }
+
+/**
+ * The same independent reader on still images (previews: keyframes, sheets): each upscaled ×`scale`, grey,
+ * English Tesseract only (cheap: one worker; the fuzzy match takes "Jurgen" for "Jürgen"); returns the patient
+ * strings found, with the image's name.
+ */
+export async function patientStringsInImages(files: string[], strings: string[], scale = 2): Promise<string[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-ocr-'));
+  const Tesseract = (await import('tesseract.js')).default;
+  const eng = (require('@tesseract.js-data/eng') as { langPath: string }).langPath;
+  const wEng = await Tesseract.createWorker('eng', 1, { langPath: eng, cacheMethod: 'none', gzip: true });
+  try {
+    const found: string[] = [];
+    for (const [i, file] of files.entries()) {
+      const big = path.join(dir, `${i}.png`);
+      await execFileAsync(await ffmpegPath(), [
+        '-v',
+        'error',
+        '-i',
+        file,
+        '-vf',
+        `scale=iw*${scale}:-2,format=gray`,
+        '-frames:v',
+        '1',
+        big,
+      ]);
+      const img = readFileSync(big);
+      const text = (await wEng.recognize(img)).data.text;
+      found.push(...patientStringsIn(text, strings).map((s) => `${s} in ${path.basename(file)}`));
+    }
+    return found;
+  } finally {
+    await wEng.terminate();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -12,23 +12,70 @@ import { generated } from '../helpers/media.js';
 const fps25 = { num: 25, den: 1 };
 const fps30 = { num: 30000, den: 1001 };
 
-test('sampling arithmetic: at least 24 samples (or every frame), never more than 0.4 s apart', () => {
-  for (const fps of [fps25, fps30, { num: 60, den: 1 }, { num: 24, den: 1 }]) {
+const common = [
+  { num: 24000, den: 1001 },
+  { num: 24, den: 1 },
+  fps25,
+  fps30,
+  { num: 30, den: 1 },
+  { num: 50, den: 1 },
+  { num: 60000, den: 1001 },
+  { num: 60, den: 1 },
+];
+
+test('sampling arithmetic: at least 24 samples (or every frame), never more than 0.5 s apart, step = floor(0.5·fps)', () => {
+  for (const fps of [...common, { num: 1, den: 1 }, { num: 3, den: 2 }, { num: 2, den: 1 }]) {
     const rate = fps.num / fps.den;
     for (const seconds of [0.04, 0.5, 1, 10, 15, 20, 24, 25, 9.6, 1800]) {
       const frames = Math.max(1, Math.round(seconds * rate));
       const s = samplingPlan(frames, fps);
-      assert.ok(s.interval <= 0.4 + 1e-9, `${seconds} s @ ${rate}: interval ${s.interval}`);
+      // Below 2 fps every frame is read (a frame lasts longer than 0.5 s).
+      assert.ok(s.interval <= Math.max(0.5, 1 / rate) + 1e-9, `${seconds} s @ ${rate}: interval ${s.interval}`);
       assert.equal(s.expectedSamples, Math.ceil(frames / s.step));
       assert.ok(s.expectedSamples >= Math.min(24, frames), `${seconds} s @ ${rate}: ${s.expectedSamples} samples`);
       assert.ok(s.promisedSamples <= s.expectedSamples && s.promisedSamples >= Math.min(24, frames) - 1);
-      // A flash of 0.5 s spans at least step + 1 frames, so it always holds a sample.
-      assert.ok(Math.floor(0.5 * rate) >= s.step + 1 || s.step === 1, `${seconds} s @ ${rate}: step ${s.step}`);
+      assert.ok(s.step <= Math.max(1, Math.floor((0.5 * fps.num) / fps.den)), `${seconds} s @ ${rate}: step ${s.step}`);
+      // Long files sample at exactly floor(0.5·fps): no denser than the promise needs.
+      if (seconds >= 20 && rate >= 2) assert.equal(s.step, Math.floor(fps.num / (2 * fps.den)), `${seconds} s @ ${rate}`);
     }
   }
 });
 
-test('the 30-minute plan: 4500 samples at 25 fps, 4905 at 29.97 fps (plan only, no render)', () => {
+/**
+ * Whether a flash of 0.5 s starting at time A·u (u = 1 / (2·num·Q) s, exact integers) holds a sample: the frames it
+ * shows are those whose time k·den/num lies in [A·u, A·u + 0.5] (drawtext `between`, closed) or [A·u, A·u + 0.5)
+ * (displayed, half-open). In units u, frame k is at 2·Q·den·k and 0.5 s is num·Q.
+ */
+function flashSampled(fps: { num: number; den: number }, Q: number, A: number, step: number, closed: boolean): boolean {
+  const t = (k: number) => 2 * Q * fps.den * k;
+  const end = A + fps.num * Q;
+  let shown = 0;
+  for (let k = Math.ceil(A / t(1)); closed ? t(k) <= end : t(k) < end; k++) {
+    shown++;
+    if (k % step === 0) return true;
+  }
+  assert.ok(shown >= Math.floor(fps.num / (2 * fps.den)), `a 0.5 s flash shows at least floor(0.5·fps) frames (${shown})`);
+  return false;
+}
+
+test('a flash of exactly 0.5 s is sampled at every phase; one frame more between samples misses one', () => {
+  const Q = 2;
+  for (const fps of common) {
+    const { step } = samplingPlan(Math.round((60 * fps.num) / fps.den), fps);
+    // Every phase against the sampling grid: starts over step whole frames at a resolution of 1/(2·Q·den) frame.
+    const phases = 2 * Q * fps.den * step;
+    let missedWider = false;
+    for (let A = 0; A < phases; A++) {
+      for (const closed of [true, false]) {
+        assert.ok(flashSampled(fps, Q, A, step, closed), `${fps.num}/${fps.den}: flash at ${A} u (${closed ? 'closed' : 'half-open'})`);
+        if (!flashSampled(fps, Q, A, step + 1, closed)) missedWider = true;
+      }
+    }
+    assert.ok(missedWider, `${fps.num}/${fps.den}: a step of ${step + 1} misses some 0.5 s flash (the bound is tight)`);
+  }
+});
+
+test('the 30-minute plan: 3750 samples at 25 fps, 3854 at 29.97 fps (plan only, no render)', () => {
   const plan = computePlan({
     video: { width: 1920, height: 1080, fps: fps25, duration: 1800, frameCount: 45000, audioStreams: 0 },
     region: null,
@@ -38,10 +85,10 @@ test('the 30-minute plan: 4500 samples at 25 fps, 4905 at 29.97 fps (plan only, 
     options: anonymizeOptionsSchema.parse({}),
   });
   const s = verificationSampling(plan);
-  assert.deepEqual(s, { step: 10, interval: 0.4, expectedSamples: 4500, promisedSamples: 4500 });
+  assert.deepEqual(s, { step: 12, interval: 0.48, expectedSamples: 3750, promisedSamples: 3750 });
   const ntsc = samplingPlan(53946, fps30);
-  assert.equal(ntsc.step, 11);
-  assert.equal(ntsc.expectedSamples, 4905);
+  assert.equal(ntsc.step, 14);
+  assert.equal(ntsc.expectedSamples, 3854);
 });
 
 /** Real outputs of each length: the streamed sample count reaches the promise (the bug: 23 of 24). */

@@ -20,3 +20,18 @@ export function mountTmpfs(dir: string, options: string): () => void {
   execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
   return () => execFileSync('umount', [dir]);
 }
+
+/**
+ * Make `dir` read-only in place (root only): a bind mount of itself, remounted read-only — the state of a disk
+ * the kernel remounted after I/O errors. Writes and removals in it fail with EROFS; the returned function undoes it.
+ */
+export function mountReadOnly(dir: string): () => void {
+  execFileSync('mount', ['--bind', dir, dir]);
+  try {
+    execFileSync('mount', ['-o', 'remount,bind,ro', dir]);
+  } catch (err) {
+    execFileSync('umount', [dir]);
+    throw err;
+  }
+  return () => execFileSync('umount', [dir]);
+}

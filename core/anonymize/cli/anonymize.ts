@@ -137,6 +137,7 @@ export const anonymizeCommand: CliCommand = {
       const o = anonymizeJobOutputSchema.safeParse(j.output);
       if (j.state === 'succeeded' && o.success) {
         const v = o.data.verification;
+        for (const w of o.data.warnings ?? []) out.info(`${path.basename(s.input)}: warning: ${w}`);
         results.push({
           input: s.input,
           videoId: s.videoId,
@@ -144,7 +145,8 @@ export const anonymizeCommand: CliCommand = {
           output: o.data.outputPath,
           sha256: o.data.sha256,
           jobId: j.id,
-          warnings: s.warnings,
+          // The job's own warnings (previews withdrawn because they could not be made again with its masks).
+          warnings: [...s.warnings, ...(o.data.warnings ?? [])],
           verification: { ok: v.ok, sampledFrames: v.sampledFrames, findings: v.findingCount, seconds: v.seconds },
           command: o.data.command,
         });

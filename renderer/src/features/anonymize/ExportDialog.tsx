@@ -273,6 +273,12 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
               </ul>
             </>
           )}
+          {/* Previews the job could not make again with its masks were withdrawn: the core's message says which. */}
+          {(result.warnings ?? []).map((w) => (
+            <p key={w} className="anon-warning" data-testid="anon-job-warning">
+              <Badge tone="warning">!</Badge> {w}
+            </p>
+          ))}
           <dl>
             <dt>{t('output')}</dt>
             <dd data-testid="anon-output">{result.outputPath}</dd>

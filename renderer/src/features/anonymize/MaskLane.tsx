@@ -45,7 +45,8 @@ export function MaskLane({ video }: VideoPanelProps) {
     try {
       const r = await client().call('anonymize.masks.set', { video: video.id, masks: next });
       setMasks(r.masks);
-      setError(null);
+      // Saved, but previews that could not be made again with the new masks were withdrawn: say so.
+      setError(r.previewError ? errorText(r.previewError) : null);
     } catch (err) {
       setError(errorText(err));
     }

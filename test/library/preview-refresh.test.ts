@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
+import { importAndWait, openTempCore, tempDir, thumbnailPath } from '../helpers/library.js';
+import { isRoot, mountReadOnly, requireEnvironment } from '../helpers/environment.js';
+import { media } from '../helpers/media.js';
+
+type Lib = Awaited<ReturnType<typeof openTempCore>>;
+
+/** A rectangle of the 320×240 test video (display pixels), and the frames a time-ranged mask hides it on. */
+const rect = { x: 96, y: 72, width: 128, height: 96 };
+const mask = { startFrame: 0, endFrame: 50, rect, source: 'manual' as const };
+/** The same rectangle in the thumbnail (320 px wide: the same size), 4 px inside (JPEG edges). */
+const inner = { x: rect.x + 4, y: rect.y + 4, width: rect.width - 8, height: rect.height - 8 };
+
+/** Mean luma (0–255) of a rectangle of the video's thumbnail. */
+async function thumbLuma(lib: Lib, videoId: number): Promise<number> {
+  const file = await thumbnailPath(lib.core, videoId);
+  const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
+  assert.ok(rgb, 'the thumbnail decodes');
+  let sum = 0;
+  for (let y = inner.y; y < inner.y + inner.height; y++)
+    for (let x = inner.x; x < inner.x + inner.width; x++) {
+      const i = (y * 320 + x) * 3;
+      sum += (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
+    }
+  return sum / (inner.width * inner.height);
+}
+
+const thumbnailId = async (lib: Lib, videoId: number) => (await lib.core.call('videos.get', { video: videoId })).thumbnailArtifactId;
+
+/**
+ * Point 2 of the preview gaps (issue 10): the thumbnail is made again from the SOURCE with the current masks —
+ * a time-ranged mask on its frame blacks it out, and removing the mask shows the picture again (it used to be
+ * darkened again from itself, so it stayed black). Sprite sheets are made again both times too (removing the last
+ * mask used to leave the masked ones).
+ * Point 1: when the thumbnail cannot be made again (its folder is read-only: a disk remounted after I/O errors),
+ * it is withdrawn — no longer served (its artifact row is gone), never left showing what the new mask hides —
+ * the command's result says so (the masks are saved), and the library's log records it without any file name.
+ */
+test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot be made again is withdrawn and reported', async (t) => {
+  const lib = await openTempCore();
+  try {
+    // Copied into the library, so the test may take the source away.
+    const [imp] = await importAndWait(lib.core, [await media.mp4(4)], true);
+    assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    const bright = await thumbLuma(lib, videoId);
+    assert.ok(bright > 60, `the rectangle shows the picture in the thumbnail at import (mean luma ${bright})`);
+    // Hover sprite sheets, made again with each change of masks (also when the last mask goes).
+    const sprites = await lib.core.call('review.sprites', { video: videoId });
+    assert.equal((await lib.core.services.jobs.waitFor(sprites.job.id, 120_000)).state, 'succeeded');
+    const spritesJobs = async () => (await lib.core.call('jobs.list', { videoId, kind: 'sprites', limit: 10 })).map((j) => j.id);
+    const sheetsMade = await spritesJobs();
+
+    const set = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [mask] });
+    assert.equal(set.previewError, undefined);
+    const masked = await thumbLuma(lib, videoId);
+    assert.ok(masked < 12, `the masked rectangle is black in the thumbnail (mean luma ${masked})`);
+    const maskedSheets = (await spritesJobs()).filter((id) => !sheetsMade.includes(id));
+    assert.equal(maskedSheets.length, 1, 'the mask queued new sprite sheets');
+    assert.equal((await lib.core.services.jobs.waitFor(maskedSheets[0]!, 120_000)).state, 'succeeded');
+
+    const cleared = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [] });
+    assert.equal(cleared.previewError, undefined);
+    const again = await thumbLuma(lib, videoId);
+    assert.ok(Math.abs(again - bright) < 8, `without the mask the thumbnail shows the picture again (mean luma ${again}, was ${bright})`);
+    const clearedSheets = (await spritesJobs()).filter((id) => !sheetsMade.includes(id) && !maskedSheets.includes(id));
+    assert.equal(clearedSheets.length, 1, 'removing the last mask queued sprite sheets without it');
+    assert.equal((await lib.core.services.jobs.waitFor(clearedSheets[0]!, 120_000)).state, 'succeeded');
+
+    // The source cannot be read (offline): the thumbnail is darkened from itself instead — never left unmasked.
+    const source = (
+      await lib.core.services.db.reader.selectFrom('videos').select('path').where('id', '=', videoId).executeTakeFirstOrThrow()
+    ).path;
+    renameSync(source, `${source}.away`);
+    try {
+      const offline = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [mask] });
+      assert.equal(offline.previewError, undefined);
+      const darkened = await thumbLuma(lib, videoId);
+      assert.ok(darkened < 12, `without the source the thumbnail is darkened with the mask (mean luma ${darkened})`);
+    } finally {
+      renameSync(`${source}.away`, source);
+    }
+    await lib.core.call('anonymize.masks.set', { video: videoId, masks: [] });
+
+    if (!requireEnvironment(t, isRoot, 'a read-only bind mount needs root')) return;
+    const thumb = await thumbnailPath(lib.core, videoId);
+    assert.ok(await thumbnailId(lib, videoId));
+    const undo = mountReadOnly(path.dirname(thumb));
+    const failed = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [mask] }).finally(undo);
+    assert.deepEqual(failed.masks.length, 1, 'the masks are saved');
+    assert.equal(failed.previewError?.code, 'preview_failed', JSON.stringify(failed));
+    assert.match(failed.previewError?.message ?? '', /thumbnail/);
+    assert.equal(await thumbnailId(lib, videoId), null, 'the stale thumbnail is not served any more');
+    assert.ok(existsSync(thumb), 'its file could not be removed (read-only): withdrawn by its row');
+    // The log is written by a stream: wait until the line is there.
+    const logs = path.join(lib.dataDir, 'logs');
+    const logLine = () =>
+      readdirSync(logs)
+        .map((f) => readFileSync(path.join(logs, f), 'utf8'))
+        .join('')
+        .split('\n')
+        .find((l) => l.includes('previews could not be made again'));
+    for (const until = Date.now() + 10_000; !logLine() && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+    const line = logLine();
+    assert.ok(line, 'the withdrawal is logged');
+    assert.match(line, /EROFS/);
+    assert.ok(!line.includes('.mp4') && !line.includes('.jpg') && !line.includes(lib.dataDir), `no file names in the log: ${line}`);
+  } finally {
+    await lib.close();
+  }
+});
+
+/** Mean luma of `rect` (inset 4 px) in a subtitle preview (a PNG data URL) of the 320×240 test video. */
+async function previewLuma(lib: Lib, png: string, scratch: string): Promise<number> {
+  const file = path.join(scratch, `preview-${Math.random().toString(16).slice(2)}.png`);
+  writeFileSync(file, Buffer.from(png.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
+  assert.ok(rgb, 'the preview decodes');
+  let sum = 0;
+  for (let y = inner.y; y < inner.y + inner.height; y++)
+    for (let x = inner.x; x < inner.x + inner.width; x++) {
+      const i = (y * 320 + x) * 3;
+      sum += (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
+    }
+  return sum / (inner.width * inner.height);
+}
+
+/**
+ * A variable-frame-rate video (test/helpers/media.ts `vfr`: frames 0–29 at 30 fps, then frames 30–39 at 10 fps,
+ * nominal rate 30): a time-ranged mask on frames [34, 37) — presented at 1.4–1.6 s — hides its rectangle in a
+ * preview at 1.5 s (frame 35), and not in one at 1.15 s (frame 31) nor at 1.9 s (frame 39). Frame index × nominal
+ * rate would put 1.5 s at frame 45 (the mask missed: its text shown) and 1.15 s at frame 34 (masked there).
+ */
+test('time-ranged masks on previews of a variable-frame-rate video follow presentation timestamps', async () => {
+  const lib = await openTempCore();
+  const scratch = tempDir('framewise-preview-vfr-');
+  try {
+    const [imp] = await importAndWait(lib.core, [await media.vfr()]);
+    assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    assert.equal((await lib.core.call('videos.get', { video: videoId })).variableFrameRate, true);
+    const track = (await lib.core.call('subtitles.create', { video: videoId })).id;
+    await lib.core.call('subtitles.add', { video: videoId, track, startMs: 100, endMs: 300, text: 'Befund' });
+    const at = async (timeMs: number) =>
+      previewLuma(lib, (await lib.core.call('subtitles.preview', { video: videoId, track, timeMs })).png, scratch.dir);
+    const shown = await at(1500);
+    assert.ok(shown > 40, `the rectangle shows the picture at 1.5 s before any mask (mean luma ${shown})`);
+
+    const set = await lib.core.call('anonymize.masks.set', { video: videoId, masks: [{ ...mask, startFrame: 34, endFrame: 37 }] });
+    assert.equal(set.previewError, undefined);
+    const masked = await at(1500);
+    assert.ok(masked < 12, `the mask hides its rectangle at 1.5 s, frame 35 (mean luma ${masked})`);
+    for (const t of [1150, 1900]) {
+      const other = await at(t);
+      assert.ok(other > 40, `no mask at ${t / 1000} s, a frame outside [34, 37) (mean luma ${other})`);
+    }
+  } finally {
+    scratch.cleanup();
+    await lib.close();
+  }
+});

@@ -15,11 +15,8 @@ const mask = { startFrame: 0, endFrame: 50, rect, source: 'manual' as const };
 /** The same rectangle in the thumbnail (320 px wide: the same size), 4 px inside (JPEG edges). */
 const inner = { x: rect.x + 4, y: rect.y + 4, width: rect.width - 8, height: rect.height - 8 };
 
-/** Mean luma (0–255) of a rectangle of the video's thumbnail. */
-async function thumbLuma(lib: Lib, videoId: number): Promise<number> {
-  const file = await thumbnailPath(lib.core, videoId);
-  const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
-  assert.ok(rgb, 'the thumbnail decodes');
+/** Mean luma (0–255) of `inner` in a 320-px-wide rgb24 picture. */
+function innerLuma(rgb: Uint8Array): number {
   let sum = 0;
   for (let y = inner.y; y < inner.y + inner.height; y++)
     for (let x = inner.x; x < inner.x + inner.width; x++) {
@@ -27,6 +24,14 @@ async function thumbLuma(lib: Lib, videoId: number): Promise<number> {
       sum += (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
     }
   return sum / (inner.width * inner.height);
+}
+
+/** Mean luma (0–255) of a rectangle of the video's thumbnail. */
+async function thumbLuma(lib: Lib, videoId: number): Promise<number> {
+  const file = await thumbnailPath(lib.core, videoId);
+  const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
+  assert.ok(rgb, 'the thumbnail decodes');
+  return innerLuma(rgb);
 }
 
 const thumbnailId = async (lib: Lib, videoId: number) => (await lib.core.call('videos.get', { video: videoId })).thumbnailArtifactId;
@@ -120,13 +125,7 @@ async function previewLuma(lib: Lib, png: string, scratch: string): Promise<numb
   writeFileSync(file, Buffer.from(png.replace(/^data:image\/png;base64,/, ''), 'base64'));
   const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
   assert.ok(rgb, 'the preview decodes');
-  let sum = 0;
-  for (let y = inner.y; y < inner.y + inner.height; y++)
-    for (let x = inner.x; x < inner.x + inner.width; x++) {
-      const i = (y * 320 + x) * 3;
-      sum += (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
-    }
-  return sum / (inner.width * inner.height);
+  return innerLuma(rgb);
 }
 
 /**

@@ -10,7 +10,7 @@ import { seekBefore, writeFrameImage } from '../ffmpeg/clips.js';
 import { writeSpriteSheet } from '../ffmpeg/sprites.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { previewImageArea } from '../library/private-thumbnail.js';
-import { previewMask, previewMaskAt, previewTag, timedMaskRanges, type FrameWindow } from '../ocr/index.js';
+import { previewFrameWindowAt, previewMask, previewMaskAt, previewTag, timedMaskRanges, type FrameWindow } from '../ocr/index.js';
 import type { PreviewMaskBoxes, TimedMaskBoxes } from '../ffmpeg/sprites.js';
 import { getVideoRow } from '../library/videos.js';
 import type { Services } from '../services.js';
@@ -73,6 +73,11 @@ async function clipMask(
   displayHeight: number;
   at: (w: number, h: number, frames?: FrameWindow) => PreviewMaskBoxes | undefined;
   timed: (frames: FrameWindow, firstFrame: number) => TimedMaskBoxes | undefined;
+  /**
+   * The frames (numbered as time-ranged masks are: decoded frames) a picture at `seconds` may show — also without
+   * any mask yet: the window is stored with the preview, and a mask added later makes it stale by that window.
+   */
+  windowAt: (seconds: number, fps: Fraction) => Promise<FrameWindow>;
 }> {
   const displayWidth = row.display_width || row.width;
   const displayHeight = row.display_height || row.height;
@@ -85,6 +90,8 @@ async function clipMask(
     displayHeight,
     at: (w, h, frames) => (mask || region ? previewMaskAt(full, w, h, frames) : undefined),
     timed: (frames, firstFrame) => timedMaskRanges(mask?.timed, frames, firstFrame),
+    windowAt: (seconds, fps) =>
+      previewFrameWindowAt(s, row.id, mask?.timed ?? { frameWidth: displayWidth, frameHeight: displayHeight, fps, masks: [] }, seconds),
   };
 }
 
@@ -123,7 +130,10 @@ export async function clipKeyframes(
   const out: KeyframeImage[] = [];
   const mask = await clipMask(s, row);
   for (const frame of keyframeFrames(clip.startFrame, clip.endFrame, opts.count)) {
-    const frames = { start: frame, end: frame + 1 };
+    // A clip's frame numbers follow presentation time (frame × nominal rate), time-ranged masks count decoded
+    // frames: on a variable-frame-rate video they differ, so the keyframe's masks are those of the frames shown
+    // at its time (frame `frame` itself would miss a mask made for the picture on screen).
+    const frames = await mask.windowAt(frameToTime(frame, fps), fps);
     const atDisplay = mask.at(mask.displayWidth, mask.displayHeight, frames);
     const displayMask = atDisplay && { ...atDisplay, displayWidth: mask.displayWidth, displayHeight: mask.displayHeight };
     const tag = mask.tag(frames);

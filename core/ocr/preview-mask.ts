@@ -116,7 +116,9 @@ export function timedMasksIn(timed: TimedPreviewMasks | null | undefined, window
  * nominal frame rate: right for a constant-frame-rate video only (see `previewFrameWindowAt`).
  */
 export function frameWindowAt(timed: TimedPreviewMasks | null | undefined, seconds: number): FrameWindow {
-  const f = timed ? (seconds * timed.fps.num) / timed.fps.den : 0;
+  const exact = timed ? (seconds * timed.fps.num) / timed.fps.den : 0;
+  // A frame's own time (frame / fps) comes back as that frame, not as a two-frame window from rounding noise.
+  const f = Math.abs(exact - Math.round(exact)) < 1e-6 ? Math.round(exact) : exact;
   return { start: Math.floor(f), end: Math.ceil(f) + 1 };
 }
 

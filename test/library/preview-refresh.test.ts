@@ -157,6 +157,22 @@ test('time-ranged masks on previews of a variable-frame-rate video follow presen
       const other = await at(t);
       assert.ok(other > 40, `no mask at ${t / 1000} s, a frame outside [34, 37) (mean luma ${other})`);
     }
+
+    // A clip's keyframe: clip frames follow presentation time at the nominal rate (1.5 s = clip frame 45), the
+    // mask counts decoded frames (1.5 s = frame 35). The clip [44, 47) has its middle keyframe at 1.5 s.
+    const detect = await lib.core.call('scenes.detect', { video: videoId, detector: 'content' });
+    if (detect.jobId) assert.equal((await lib.core.services.jobs.waitFor(detect.jobId, 120_000)).state, 'succeeded');
+    let clips = await lib.core.call('clips.fromScenes', { video: videoId });
+    const whole = clips.clips.find((c) => c.startFrame <= 44 && c.endFrame >= 48);
+    assert.ok(whole, `one clip holds frames 44–47: ${JSON.stringify(clips.clips.map((c) => [c.startFrame, c.endFrame]))}`);
+    clips = await lib.core.call('clips.split', { video: videoId, id: whole.id, frame: 44 });
+    const right = clips.clips.find((c) => c.startFrame === 44)!;
+    clips = await lib.core.call('clips.split', { video: videoId, id: right.id, frame: 47 });
+    const middle = clips.clips.find((c) => c.startFrame === 44 && c.endFrame === 47)!;
+    const [key] = await lib.core.call('clips.keyframes', { video: videoId, id: middle.id, format: 'png', width: 320 });
+    assert.equal(key?.frame, 45);
+    const keyLuma = innerLuma((await readFrameRgb(lib.core.services.ffmpeg, key.path, 0, { width: 320, height: 240 }))!);
+    assert.ok(keyLuma < 12, `the clip keyframe at 1.5 s (decoded frame 35) hides the masked rectangle (mean luma ${keyLuma})`);
   } finally {
     scratch.cleanup();
     await lib.close();

@@ -214,7 +214,11 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
   const tileHeight = Math.max(2, Math.round((SPRITE_TILE_WIDTH * h) / w / 2) * 2);
   const dir = path.join(artifactRelDir(row.sha256), 'clips');
   const mask = await clipMask(s, row);
-  const shown = { start: clip.startFrame, end: clip.endFrame };
+  // The clip's frames as time-ranged masks count them (decoded frames; they differ from the clip's numbering on a
+  // variable-frame-rate video): from the frame shown at its start to the one shown just before its end.
+  const first = await mask.windowAt(clip.start, fps);
+  const last = await mask.windowAt(clip.end, fps);
+  const shown = { start: first.start, end: Math.max(first.start + 1, last.end - 1) };
   const tag = mask.tag(shown);
   const base = `sprite-${clip.startFrame}-${clip.endFrame}${tag}`;
   const rel = path.join(dir, `${base}.jpg`);
@@ -222,7 +226,7 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
   await mkdir(path.dirname(abs), { recursive: true });
   const tileMask = mask.at(SPRITE_TILE_WIDTH, tileHeight);
   // Tiles show different frames: each hides the time-ranged masks on its own frame (counted from the clip's first).
-  const timed = mask.timed(shown, clip.startFrame);
+  const timed = mask.timed(shown, shown.start);
   if (!(await exists(abs)))
     await writeAtomically(abs, async (tmp) => {
       await writeSpriteSheet(

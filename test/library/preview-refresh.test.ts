@@ -173,6 +173,18 @@ test('time-ranged masks on previews of a variable-frame-rate video follow presen
     assert.equal(key?.frame, 45);
     const keyLuma = innerLuma((await readFrameRgb(lib.core.services.ffmpeg, key.path, 0, { width: 320, height: 240 }))!);
     assert.ok(keyLuma < 12, `the clip keyframe at 1.5 s (decoded frame 35) hides the masked rectangle (mean luma ${keyLuma})`);
+    // Its sprite sheet: one 160 px tile of the clip's first frame (1.47 s: decoded frame 34, masked).
+    const sprite = await lib.core.call('clips.sprite', { video: videoId, id: middle.id });
+    assert.equal(sprite.count, 1);
+    const tile = (await readFrameRgb(lib.core.services.ffmpeg, sprite.path, 0, { width: 160, height: 120 }))!;
+    let tileSum = 0;
+    for (let y = inner.y / 2; y < (inner.y + inner.height) / 2; y++)
+      for (let x = inner.x / 2; x < (inner.x + inner.width) / 2; x++) {
+        const i = (y * 160 + x) * 3;
+        tileSum += (tile[i]! * 77 + tile[i + 1]! * 150 + tile[i + 2]! * 29) >> 8;
+      }
+    const tileLuma = tileSum / ((inner.width / 2) * (inner.height / 2));
+    assert.ok(tileLuma < 12, `the clip's sprite tile (decoded frame 34) hides the masked rectangle (mean luma ${tileLuma})`);
   } finally {
     scratch.cleanup();
     await lib.close();

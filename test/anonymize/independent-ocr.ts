@@ -9,6 +9,11 @@ import { ffmpegPath, ffprobePath } from '../helpers/media.js';
 const execFileAsync = promisify(execFile);
 const require = createRequire(import.meta.url);
 
+/** Grey images of `file` through the filter `vf` (scaled up: Tesseract reads small text better), to `out`. */
+async function grayImages(file: string, vf: string, out: string, extra: string[] = []): Promise<void> {
+  await execFileAsync(await ffmpegPath(), ['-v', 'error', '-i', file, '-vf', `${vf},format=gray`, ...extra, out]);
+}
+
 /**
  * The tests' own OCR, independent of the core's verification: tesseract.js called directly on frames that
  * ffmpeg extracts every `interval` seconds (upscaled ×2, so small overlay text is read reliably).
@@ -21,15 +26,7 @@ export async function ocrEverySecond(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-ocr-'));
   try {
     const interval = opts.interval ?? 1;
-    await execFileAsync(await ffmpegPath(), [
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-vf',
-      `fps=1/${interval},scale=iw*${opts.scale ?? 2}:-2,format=gray`,
-      path.join(dir, 'f%05d.png'),
-    ]);
+    await grayImages(file, `fps=1/${interval},scale=iw*${opts.scale ?? 2}:-2`, path.join(dir, 'f%05d.png'));
     const Tesseract = (await import('tesseract.js')).default;
     const eng = (require('@tesseract.js-data/eng') as { langPath: string }).langPath;
     const deu = (require('@tesseract.js-data/deu') as { langPath: string }).langPath;
@@ -138,17 +135,7 @@ export async function patientStringsInImages(files: string[], strings: string[],
     const found: string[] = [];
     for (const [i, file] of files.entries()) {
       const big = path.join(dir, `${i}.png`);
-      await execFileAsync(await ffmpegPath(), [
-        '-v',
-        'error',
-        '-i',
-        file,
-        '-vf',
-        `scale=iw*${scale}:-2,format=gray`,
-        '-frames:v',
-        '1',
-        big,
-      ]);
+      await grayImages(file, `scale=iw*${scale}:-2`, big, ['-frames:v', '1']);
       const img = readFileSync(big);
       const text = (await wEng.recognize(img)).data.text;
       found.push(...patientStringsIn(text, strings).map((s) => `${s} in ${path.basename(file)}`));

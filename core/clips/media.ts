@@ -73,11 +73,8 @@ async function clipMask(
   displayHeight: number;
   at: (w: number, h: number, frames?: FrameWindow) => PreviewMaskBoxes | undefined;
   timed: (frames: FrameWindow, firstFrame: number) => TimedMaskBoxes | undefined;
-  /**
-   * The frames (numbered as time-ranged masks are: decoded frames) a picture at `seconds` may show — also without
-   * any mask yet: the window is stored with the preview, and a mask added later makes it stale by that window.
-   */
-  windowAt: (seconds: number, fps: Fraction) => Promise<FrameWindow>;
+  /** The frames (numbered as time-ranged masks are: decoded frames) a picture at `seconds` may show. */
+  windowAt: (seconds: number) => Promise<FrameWindow>;
 }> {
   const displayWidth = row.display_width || row.width;
   const displayHeight = row.display_height || row.height;
@@ -90,8 +87,7 @@ async function clipMask(
     displayHeight,
     at: (w, h, frames) => (mask || region ? previewMaskAt(full, w, h, frames) : undefined),
     timed: (frames, firstFrame) => timedMaskRanges(mask?.timed, frames, firstFrame),
-    windowAt: (seconds, fps) =>
-      previewFrameWindowAt(s, row.id, mask?.timed ?? { frameWidth: displayWidth, frameHeight: displayHeight, fps, masks: [] }, seconds),
+    windowAt: (seconds) => previewFrameWindowAt(s, row.id, seconds),
   };
 }
 
@@ -133,7 +129,7 @@ export async function clipKeyframes(
     // A clip's frame numbers follow presentation time (frame × nominal rate), time-ranged masks count decoded
     // frames: on a variable-frame-rate video they differ, so the keyframe's masks are those of the frames shown
     // at its time (frame `frame` itself would miss a mask made for the picture on screen).
-    const frames = await mask.windowAt(frameToTime(frame, fps), fps);
+    const frames = await mask.windowAt(frameToTime(frame, fps));
     const atDisplay = mask.at(mask.displayWidth, mask.displayHeight, frames);
     const displayMask = atDisplay && { ...atDisplay, displayWidth: mask.displayWidth, displayHeight: mask.displayHeight };
     const tag = mask.tag(frames);
@@ -216,8 +212,8 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
   const mask = await clipMask(s, row);
   // The clip's frames as time-ranged masks count them (decoded frames; they differ from the clip's numbering on a
   // variable-frame-rate video): from the frame shown at its start to the one shown just before its end.
-  const first = await mask.windowAt(clip.start, fps);
-  const last = await mask.windowAt(clip.end, fps);
+  const first = await mask.windowAt(clip.start);
+  const last = await mask.windowAt(clip.end);
   const shown = { start: first.start, end: Math.max(first.start + 1, last.end - 1) };
   const tag = mask.tag(shown);
   const base = `sprite-${clip.startFrame}-${clip.endFrame}${tag}`;

@@ -10,7 +10,7 @@ import { changeFields, readAudit, readCrop, readFields, readPseudonym, searchFie
 import { FramewiseError } from '../util/errors.js';
 import { CONFIDENCE_THRESHOLDS, confidenceLevel, type ConfidenceLevel } from './confidence.js';
 import { getEndoscopeRegion, getOcrResult, putEndoscopeRegion, type StoredEndoscopeRegion } from './store.js';
-import { refreshPreviews } from './preview-mask.js';
+import { refreshPreviews } from './preview-refresh.js';
 import { endoscopeRegionSchema } from './endoscope.js';
 import { deleteProfile, getProfile, listProfiles, rankProfiles, saveProfile } from './profiles.js';
 

@@ -24,7 +24,6 @@ export {
   previewMask,
   previewMaskAt,
   previewTag,
-  refreshPreviews,
   registerTimedPreviewMasks,
   timedMaskRanges,
   type FrameWindow,
@@ -32,6 +31,7 @@ export {
   type TimedMaskProvider,
   type TimedPreviewMasks,
 } from './preview-mask.js';
+export { refreshPreviews } from './preview-refresh.js';
 export { getAnonymizationTargets, type AnonymizationTargets } from './targets.js';
 
 /** The OCR capability: burned-in text, patient fields, device profiles, the endoscope region. */

@@ -7,7 +7,7 @@ import { libraryKey } from '../patient/key.js';
 import { storeOcrFields, type OcrFieldInput } from '../patient/store.js';
 import { PATIENT_FIELDS, type PatientField } from '../patient/fields.js';
 import { detectEndoscopeRegion, maskShapeSchema } from './endoscope.js';
-import { refreshPreviews } from './preview-mask.js';
+import { refreshPreviews } from './preview-refresh.js';
 import { runOcr, type LayoutChoice, type OcrResult, type TextRegion } from './pipeline.js';
 import {
   getProfile,

@@ -10,12 +10,8 @@
  * `Services` slot (`registerTimedPreviewMasks`), wired when the library opens (`Capability.provides`).
  */
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { slot, type Services } from '../services.js';
 import type { Box } from '../util/box.js';
-import { remakeThumbnail, thumbnailTime } from '../library/private-thumbnail.js';
-import { FramewiseError } from '../util/errors.js';
 import type { MeasuredEndoscopeRegion } from './endoscope.js';
 import { outsideShapeBoxes } from './preview-shape.js';
 import { getEndoscopeRegion, getOcrResult } from './store.js';
@@ -112,11 +108,12 @@ export function timedMasksIn(timed: TimedPreviewMasks | null | undefined, window
 }
 
 /**
- * The frames a preview at `seconds` may show (an accurate seek lands on the first frame at or after it), from the
- * nominal frame rate: right for a constant-frame-rate video only (see `previewFrameWindowAt`).
+ * The frames a picture at `seconds` may show (an accurate seek lands on the first frame at or after it), numbered
+ * as time-ranged masks are, from the nominal frame rate `fps`: right for a constant-frame-rate video only (see
+ * `previewFrameWindowAt`).
  */
-export function frameWindowAt(timed: TimedPreviewMasks | null | undefined, seconds: number): FrameWindow {
-  const exact = timed ? (seconds * timed.fps.num) / timed.fps.den : 0;
+export function frameWindowAt(fps: { num: number; den: number }, seconds: number): FrameWindow {
+  const exact = (seconds * fps.num) / fps.den;
   // A frame's own time (frame / fps) comes back as that frame, not as a two-frame window from rounding noise.
   const f = Math.abs(exact - Math.round(exact)) < 1e-6 ? Math.round(exact) : exact;
   return { start: Math.floor(f), end: Math.ceil(f) + 1 };
@@ -124,24 +121,25 @@ export function frameWindowAt(timed: TimedPreviewMasks | null | undefined, secon
 
 /**
  * The frames a preview of the video at `seconds` may show, numbered as time-ranged masks are (decoded frames in
- * presentation order: the render's `n`). A variable-frame-rate video's frame at a time comes from the frames'
- * presentation timestamps — frame index × nominal rate puts a mask on other frames than those it was made for
- * (seconds off, after a slower or faster stretch). The frame shown at `seconds` and the next (the seek may land
- * on either); timestamps are read from packets (no decoding) once per file and kept for a few files.
+ * presentation order: the render's `n`) — also where the video has no mask yet: previews made on demand keep
+ * this window, and a mask added later makes them stale by it. A variable-frame-rate video's frame at a time comes
+ * from the frames' presentation timestamps — frame index × nominal rate puts a mask on other frames than those
+ * it was made for (seconds off, after a slower or faster stretch): the frame shown at `seconds` and the next (the
+ * seek may land on either); timestamps are read from packets (no decoding) once per file and kept for a few files.
  */
 export async function previewFrameWindowAt(
   services: Pick<Services, 'db' | 'ffmpeg'>,
   videoId: number,
-  timed: TimedPreviewMasks | null | undefined,
   seconds: number,
 ): Promise<FrameWindow> {
-  if (!timed) return frameWindowAt(timed, seconds);
   const video = await services.db.reader
     .selectFrom('videos')
-    .select(['path', 'variable_frame_rate'])
+    .select(['path', 'variable_frame_rate', 'fps_num', 'fps_den'])
     .where('id', '=', videoId)
     .executeTakeFirst();
-  if (!video?.variable_frame_rate) return frameWindowAt(timed, seconds);
+  // The rate time-ranged masks are numbered with (timed-masks/store.ts `timedPreviewMasks`).
+  const fps = { num: (video?.fps_num as number | null | undefined) ?? 25, den: (video?.fps_den as number | null | undefined) ?? 1 };
+  if (!video?.variable_frame_rate) return frameWindowAt(fps, seconds);
   const key = `${video.path}\0${videoId}`;
   let times = frameTimes.get(key);
   if (!times) {
@@ -247,210 +245,4 @@ export function timedMaskRanges(
     frameHeight: timed.frameHeight,
     masks: masks.map((m) => ({ rect: m.rect, first: m.startFrame - 1 - offset, last: m.endFrame - offset })),
   };
-}
-
-/**
- * Artifact kinds of previews made on demand (clip keyframes and sprite sheets): they are named after the frames
- * they show and the mask on them (`previewTag`, kept in their meta with the frames), so a preview whose frames
- * now get another mask is removed — the next request makes it again with it.
- */
-const ON_DEMAND_PREVIEWS = ['clip-keyframe:%', 'clip-sprite:%', 'clip-sprite-vtt:%'];
-
-/** What an on-demand preview's artifact meta says about its mask (absent: made before masks were recorded). */
-export interface PreviewArtifactMask {
-  mask?: string;
-  frames?: FrameWindow;
-}
-
-/**
- * A preview could not be made again with the current masks. By the time this is thrown, every such preview has
- * been withdrawn where the library allowed (its row deleted, so it is no longer served, and its file removed
- * where the disk allowed; a sprite sheet or clip preview is made again when next asked for, the thumbnail only
- * by a new import), and the library's log says which kinds and why (codes only). No file name, no patient data.
- */
-export class PreviewRefreshError extends FramewiseError {
-  constructor(
-    readonly videoId: number,
-    readonly withdrawn: string[],
-    readonly reasons: string[],
-  ) {
-    super(
-      'preview_failed',
-      `The previews of video ${videoId} could not be made again with the current masks (${reasons.join(', ')})` +
-        (withdrawn.length ? `; withdrawn so they are not shown any more: ${withdrawn.join(', ')}` : ''),
-    );
-  }
-}
-
-/** Why something failed, fit for the log and for messages: an error code, never a message (which may name a file). */
-function reasonOf(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-    return (err as { code: string }).code;
-  }
-  return 'internal';
-}
-
-/**
- * After OCR results, the endoscope region or the time-ranged masks changed: make the thumbnail again from the
- * source with the current mask (`remakeThumbnail`), remove previews made on demand whose frames now get another
- * mask and hover sprite sheets made with another mask (their files first, so none is served again), and queue
- * new sprite sheets when the video had some.
- *
- * Fails closed: a preview that cannot be made current is never left showing what a mask now hides. The thumbnail
- * that cannot be made again (nor darkened) is withdrawn — its row deleted (it is served by artifact id, so it is
- * no longer shown) and its file removed where the disk allows; a stale preview whose file cannot be removed loses
- * its row all the same. Then a `PreviewRefreshError` is thrown (after logging what was withdrawn and why, codes
- * only), for the caller to surface where the user acts.
- */
-export async function refreshPreviews(services: Services, videoId: number): Promise<void> {
-  const reasons: string[] = [];
-  const withdrawn: string[] = [];
-  const failed = (what: string, err: unknown) => reasons.push(`${what}: ${reasonOf(err)}`);
-  let mask: PreviewMask | null;
-  try {
-    mask = await previewMask(services, videoId);
-  } catch (err) {
-    // What the previews must hide is unknown: none of them may be served until made again (fail closed).
-    failed('mask', err);
-    if (await withdrawArtifacts(services, videoId, (eb) => eb.or([eb('kind', '=', 'thumbnail'), ...previewKinds(eb)]), failed)) {
-      withdrawn.push('thumbnail', 'sprite sheets', 'clip previews');
-    }
-    services.log.warn({ videoId, withdrawn, reasons }, 'previews could not be made again with the current masks: withdrawn');
-    throw new PreviewRefreshError(videoId, withdrawn, reasons);
-  }
-  try {
-    const timed = mask ? await thumbnailTimedBoxes(services, videoId, mask) : [];
-    await remakeThumbnail(
-      services,
-      videoId,
-      mask && { frameWidth: mask.frameWidth, frameHeight: mask.frameHeight, region: mask.region, boxes: [...mask.boxes, ...timed] },
-    );
-  } catch (err) {
-    failed('thumbnail', err);
-    if (await withdrawArtifacts(services, videoId, (eb) => eb('kind', '=', 'thumbnail'), failed)) withdrawn.push('thumbnail');
-  }
-  try {
-    await dropStalePreviews(services, videoId, mask, failed);
-  } catch (err) {
-    // Which previews are stale could not even be read: withdraw every preview made with a mask (fail closed).
-    failed('previews', err);
-    const all = await withdrawArtifacts(services, videoId, (eb) => eb.or(previewKinds(eb)), failed);
-    if (all) withdrawn.push('sprite sheets', 'clip previews');
-  }
-  if (!reasons.length) return;
-  services.log.warn({ videoId, withdrawn, reasons }, 'previews could not be made again with the current masks: withdrawn');
-  throw new PreviewRefreshError(videoId, withdrawn, reasons);
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ArtifactWhere = (eb: any) => any;
-
-/** The artifact kinds of previews other than the thumbnail. */
-function previewKinds(eb: Parameters<ArtifactWhere>[0]) {
-  return [
-    ...ON_DEMAND_PREVIEWS.map((k) => eb('kind', 'like', k)),
-    eb('kind', 'in', ['sprite-sheet', 'sprite-index']),
-    eb('kind', 'like', 'sprite-sheet:%'),
-  ];
-}
-
-/**
- * Withdraw previews: their rows go first (nothing serves them any more, even when the disk refuses to delete the
- * file), then their files. True when no row is left; failures are reported through `failed`.
- */
-async function withdrawArtifacts(
-  services: Services,
-  videoId: number,
-  where: ArtifactWhere,
-  failed: (what: string, err: unknown) => void,
-): Promise<boolean> {
-  let rows: Array<{ id: number; path: string }> = [];
-  try {
-    rows = await services.db.writer.selectFrom('artifacts').select(['id', 'path']).where('video_id', '=', videoId).where(where).execute();
-    if (rows.length) {
-      await services.db.writer
-        .deleteFrom('artifacts')
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
-    }
-  } catch (err) {
-    failed('withdraw rows', err);
-    for (const r of rows)
-      await rm(path.join(services.artifactsDir, r.path), { force: true }).catch((e: unknown) => failed('withdraw file', e));
-    return false;
-  }
-  for (const r of rows)
-    await rm(path.join(services.artifactsDir, r.path), { force: true }).catch((e: unknown) => failed('withdraw file', e));
-  services.events.emit({ type: 'data.changed', videoId, topic: 'previews' });
-  return true;
-}
-
-/**
- * Remove previews made with another mask than `mask` (files first); queue new sprite sheets when there were some.
- * `mask` null (the last time-ranged mask removed, no OCR): previews made with a mask go too, so they are made again
- * from the source without it (as the thumbnail is).
- */
-async function dropStalePreviews(
-  services: Services,
-  videoId: number,
-  mask: PreviewMask | null,
-  failed: (what: string, err: unknown) => void,
-): Promise<void> {
-  const db = services.db.writer;
-  const stale = await db
-    .selectFrom('artifacts')
-    .select(['id', 'kind', 'path', 'meta_json'])
-    .where('video_id', '=', videoId)
-    .where((eb) => eb.or(previewKinds(eb)))
-    .execute();
-  const index = stale.find((a) => a.kind === 'sprite-index');
-  const spritesCurrent =
-    !!index && ((JSON.parse(index.meta_json ?? '{}') as { mask?: string | null }).mask ?? null) === (mask?.fingerprint ?? null);
-  const current = (a: { kind: string; meta_json: string | null }) => {
-    if (a.kind === 'sprite-index' || a.kind.startsWith('sprite-sheet')) return spritesCurrent;
-    const meta = JSON.parse(a.meta_json ?? '{}') as PreviewArtifactMask;
-    if (!mask)
-      return !!meta.frames && (meta.mask === previewTag(null, meta.frames, true) || meta.mask === previewTag(null, meta.frames, false));
-    return !!meta.mask && !!meta.frames && meta.mask === previewTag(mask, meta.frames, true);
-  };
-  const drop = stale.filter((a) => !current(a));
-  if (!drop.length) return;
-  // A file that cannot be removed (a read-only or failing disk) is reported; its row goes all the same.
-  for (const a of drop) await rm(path.join(services.artifactsDir, a.path), { force: true }).catch((e: unknown) => failed('stale file', e));
-  await db
-    .deleteFrom('artifacts')
-    .where(
-      'id',
-      'in',
-      drop.map((a) => a.id),
-    )
-    .execute();
-  if (index && !spritesCurrent) {
-    // The old sheets are gone already: a failure to queue new ones (e.g. the source is offline) leaves none — safe;
-    // the review asks for them again when it opens. Logged, not an error of the refresh.
-    await services.jobs
-      .enqueue('sprites', { videoId })
-      .catch((e: unknown) => services.log.info({ videoId, code: reasonOf(e) }, 'sprite sheets not queued again'));
-    services.events.emit({ type: 'data.changed', videoId, topic: 'sprites' });
-  }
-  if (drop.some((a) => a.kind.startsWith('clip-'))) services.events.emit({ type: 'data.changed', videoId, topic: 'clips' });
-}
-
-/**
- * The time-ranged masks the thumbnail must hide, in the mask's frame size: the thumbnail is the keyframe at or
- * before its time, so every mask on a frame up to that time.
- */
-async function thumbnailTimedBoxes(services: Pick<Services, 'db' | 'ffmpeg'>, videoId: number, mask: PreviewMask): Promise<Box[]> {
-  const timed = mask.timed;
-  if (!timed) return [];
-  const video = await services.db.reader.selectFrom('videos').select('duration').where('id', '=', videoId).executeTakeFirst();
-  if (!video) return [];
-  const window = { start: 0, end: (await previewFrameWindowAt(services, videoId, timed, thumbnailTime(video.duration))).end };
-  const sx = mask.frameWidth / timed.frameWidth;
-  const sy = mask.frameHeight / timed.frameHeight;
-  return timedMasksIn(timed, window).map((m) => scaledRect(m.rect, sx, sy));
 }

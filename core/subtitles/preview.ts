@@ -42,8 +42,8 @@ export async function renderPreview(
     const mask = await previewMask(s, videoId);
     const region = mask?.region ?? (await previewImageArea(s.ffmpeg, video.path, { duration: video.duration, width: w, height: h }));
     const hide = mask ? { ...mask, region } : region ? { region, frameWidth: w, frameHeight: h, boxes: [] } : null;
-    // The frames shown at that time, from presentation timestamps on a variable-frame-rate video.
-    const frames = await previewFrameWindowAt(s, videoId, mask?.timed, at / 1000);
+    // The frames shown at that time (presentation timestamps on a variable-frame-rate video), for the masks on them.
+    const frames = mask?.timed ? await previewFrameWindowAt(s, videoId, at / 1000) : { start: 0, end: 1 };
     await renderSubtitlePreview(s.ffmpeg, {
       input: video.path,
       assFile: ass,

@@ -7,7 +7,8 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
-import { tempDir } from '../helpers/library.js';
+import { importAndWait, tempDir } from '../helpers/library.js';
+import { libraryCore, withLibraryCore } from '../helpers/library-core.js';
 import { media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 
@@ -54,9 +55,15 @@ test('another process’s work on a page open on `framewise serve`', { timeout: 
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as unknown;
   };
-  const imported = (await cli('import', await media.mp4(8, 'review-8s.mp4'))) as { results: Array<{ videoId: number }> };
-  const V = String(imported.results[0]!.videoId);
-  await cli('segments', V, '--add', 'tool:25f-50f');
+  // The library is set up in this process before `framewise serve` opens it (no CLI start-up); the CLI runs below
+  // are the other process whose edits the page must see.
+  const V = await withLibraryCore(lib.dir, async (core) => {
+    const [job] = await importAndWait(core, [await media.mp4(8, 'review-8s.mp4')]);
+    const video = String((job!.output as { videoId: number }).videoId);
+    await core.call('segments.add', { video, label: 'tool', startFrame: 25, endFrame: 50 });
+    return video;
+  });
+  const core = libraryCore(t, lib.dir);
 
   const server = await startServe(lib.dir, ['--concurrency', '1']);
   t.after(() => server.stop());
@@ -106,7 +113,7 @@ test('another process’s work on a page open on `framewise serve`', { timeout: 
     latencies.push(await msUntil(page, { total: 2, validated: 0 }));
     await cli('segments', V, '--validate', 'all');
     latencies.push(await msUntil(page, { total: 2, validated: 2 }));
-    const segs = (await cli('segments', V)) as Array<{ id: number; label: string; startFrame: number; endFrame: number }>;
+    const segs = await (await core()).call('segments.list', { video: V });
     const tool = segs.find((s) => s.label === 'tool')!;
     await cli('segments', V, '--remove', String(tool.id));
     latencies.push(await msUntil(page, { total: 1, validated: 1 }));
@@ -114,7 +121,7 @@ test('another process’s work on a page open on `framewise serve`', { timeout: 
     for (const ms of latencies) assert.ok(ms <= 1000, `the page updated ${ms} ms after the CLI edit (latencies: ${latencies.join(', ')})`);
 
     // The page works on the current picture: its own edit of the segment the CLI changed is not a conflict.
-    const blood = ((await cli('segments', V)) as typeof segs).find((s) => s.label === 'blood')!;
+    const blood = (await (await core()).call('segments.list', { video: V })).find((s) => s.label === 'blood')!;
     const movedAt = Date.now();
     await cli('segments', V, '--set', `${blood.id}:110f-150f`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-entry]').length >= 5);
@@ -132,7 +139,7 @@ test('another process’s work on a page open on `framewise serve`', { timeout: 
       throw err;
     });
     assert.equal(await page.getByTestId('notice').filter({ hasText: 'Not saved' }).count(), 0, 'no conflict');
-    assert.deepEqual(await cli('segments', V), [], 'the page deleted the segment the CLI had moved');
+    assert.deepEqual(await (await core()).call('segments.list', { video: V }), [], 'the page deleted the segment the CLI had moved');
 
     // The page's own edit comes back as an event too: it is ignored (the answer carried everything), while
     // another process's edit makes the page re-read the review state (undo state, progress) once.

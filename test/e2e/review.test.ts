@@ -238,6 +238,8 @@ test(
       await changes(page, 8);
       tool = (await segs(V)).filter((s) => s.label === 'tool');
       assert.equal(tool[1]!.validated, true);
+      // The progress badge follows the stored state (wait for it: the history entry can render first).
+      await page.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === '1');
       assert.equal(await page.getByTestId('tl-progress').getAttribute('data-validated'), '1');
       assert.equal(await frameNumber(page), 129);
     });

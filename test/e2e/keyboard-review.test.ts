@@ -161,7 +161,6 @@ test(
       assert.equal(await page.getByTestId('anon-result').count(), 1, (await page.getByTestId('export-dialog').innerText()).slice(0, 2000));
       assert.equal(readdirSync(out.dir).filter((f) => f.endsWith('.mp4')).length, 1);
       assert.ok(existsSync(out.dir));
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'keyboard-export.png') });
       // The folder is remembered for the library.
       const settings = await (await core()).call('settings.get', {});
       assert.deepEqual(settings.exportRecentFolders, [out.dir]);

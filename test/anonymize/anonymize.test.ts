@@ -306,6 +306,8 @@ test('a rotated (phone) video: masks are in display pixels, the output is uprigh
       video: videoId,
       output: { dir: out.dir },
       overrides: { region: { x: 20, y: 40, width: 200, height: 240, shape: 'circle' } },
+      // Masks and the upright output are the subject, not the text scan (the first export's): no scan here.
+      timedMasks: [],
     });
     const done = await lib.core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));

@@ -108,8 +108,6 @@ test('anonymize --mute-speech keeps ambient sound, mutes every speech segment (w
       output: { dir: out.dir },
       overrides,
       options: { muteSpeech: true },
-      // The audio is the subject, not the text scan (anonymize.test.ts): given timed masks (none), no scan is run.
-      timedMasks: [],
     });
     const done = await lib.core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));

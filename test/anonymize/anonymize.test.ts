@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +29,17 @@ async function libraryWithVideo(): Promise<{ core: Core; videoId: number; file: 
   return { core: lib.core, videoId, file, close: lib.close };
 }
 
+/**
+ * One library with the clip referenced in place, shared by the tests below that check other properties of it
+ * (each test its own output folder): the text scan runs once per video and library, at the first export, and
+ * later exports reuse it; the clip is imported once. Tests that change settings restore them.
+ */
+let shared: ReturnType<typeof libraryWithVideo> | undefined;
+const sharedLibrary = () => (shared ??= libraryWithVideo());
+after(async () => {
+  if (shared) await (await shared).close();
+});
+
 test('the generated video really carries the patient data (so the checks below can fail)', async () => {
   const file = await endoscopyVideo();
   const frames = await ocrEverySecond(file, { interval: 3 });
@@ -40,8 +51,8 @@ test('the generated video really carries the patient data (so the checks below c
   assert.ok(probe.streams.some((s) => s.codec_type === 'subtitle'));
 });
 
-test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR finds no patient token; image preserved', async () => {
-  const { core, videoId, file, close } = await libraryWithVideo();
+test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR finds no patient token; image preserved; the original, referenced in place, is never deleted', async () => {
+  const { core, videoId, file } = await sharedLibrary();
   const out = tempDir('framewise-anon-out-');
   try {
     const originalSha = await sha256File(file);
@@ -85,7 +96,7 @@ test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR 
     assert.ok(score > 0.9, `SSIM inside the region ${score}`);
 
     // Audit: who, when, plan, verification, sha256.
-    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    const rec = (await core.call('anonymize.exports', { video: videoId })).find((r) => r.id === res.exportId);
     assert.equal(rec?.state, 'verified');
     assert.equal(rec?.who, 'dr-test');
     assert.equal(rec?.outputSha256, res.sha256);
@@ -111,21 +122,32 @@ test('anonymize: masks, cut, no audio/subtitles/tags, verified; independent OCR 
     assert.deepEqual(parseMediaTarget('export/' + rec!.id), { kind: 'export', id: rec!.id });
     assert.equal((await core.mediaPath({ kind: 'export', id: rec!.id })).path, res.outputPath);
     await assert.rejects(core.mediaPath({ kind: 'export', id: rec!.id + 1000 }), /No verified export/);
+    // Deleting the original refuses a file referenced in place (outside the library folder), verified export or not.
+    await assert.rejects(core.call('anonymize.deleteOriginal', { video: videoId }), /not a copy in the library folder/);
+    assert.ok(existsSync(file));
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
-test('anonymize: keep audio + black-out instead of cut: audio kept in sync, full duration, outside scene black', async () => {
-  const { core, videoId, close } = await libraryWithVideo();
+test('keep audio + black-out instead of cut (audio in sync, full duration, outside scene black); a library copy is deleted only on request after a verified export', async () => {
+  const file = await endoscopyVideo();
+  const { core, close } = await openTempCore();
   const out = tempDir('framewise-anon-out-');
   try {
+    const [imp] = await importAndWait(core, [file], true);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    const stored = (await core.call('videos.get', { video: videoId })).path;
+    assert.notEqual(stored, file, 'copied into the library');
+    await assert.rejects(core.call('anonymize.deleteOriginal', { video: videoId }), /no verified anonymized export/);
+    // copyIntoLibrary is off for this library, so the gate is 'auto' = off; the export runs. The text scan
+    // is the first export's subject (shared library above): here no scan (given timed masks, none).
     const { job } = await core.call('anonymize.start', {
       video: videoId,
       output: { path: path.join(out.dir, 'case-0042.mp4') },
       options: { keepAudio: true, outside: 'black' },
       overrides,
+      timedMasks: [],
     });
     const done = await core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
@@ -161,6 +183,13 @@ test('anonymize: keep audio + black-out instead of cut: audio kept in sync, full
     ]);
     const yavg = Number(/YAVG=([0-9.]+)/.exec(stderr)?.[1]);
     assert.ok(yavg < 20, `outside scene luma ${yavg}`);
+    // Deleting the original: never automatically; on request the library copy goes, the file outside stays.
+    assert.ok(existsSync(stored), 'never deleted automatically');
+    const r = await core.call('anonymize.deleteOriginal', { video: videoId });
+    assert.equal(r.deleted, stored);
+    assert.ok(!existsSync(stored));
+    assert.ok(existsSync(file), 'the file outside the library is untouched');
+    assert.equal((await core.call('videos.get', { video: videoId })).state, 'missing');
   } finally {
     out.cleanup();
     await close();
@@ -168,7 +197,7 @@ test('anonymize: keep audio + black-out instead of cut: audio kept in sync, full
 });
 
 test('an output name carrying the original name or a patient detail is refused', async () => {
-  const { core, videoId, file, close } = await libraryWithVideo();
+  const { core, videoId, file } = await sharedLibrary();
   const out = tempDir('framewise-anon-out-');
   try {
     const stem = path.basename(file, '.mp4');
@@ -192,13 +221,14 @@ test('an output name carrying the original name or a patient detail is refused',
     assert.deepEqual(readdirSync(out.dir), []);
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
 test('clinical gate: refuses until patient fields are verified and outside segments validated, saying what is missing', async () => {
-  const { core, videoId, close } = await libraryWithVideo();
+  const { core, videoId } = await sharedLibrary();
   const out = tempDir('framewise-anon-out-');
+  const before = await core.call('settings.get', {});
+  const exportsBefore = (await core.call('anonymize.exports', {})).length;
   try {
     await core.call('settings.set', { key: 'anonymizeClinicalGate', value: 'on' });
     const bad = {
@@ -229,15 +259,16 @@ test('clinical gate: refuses until patient fields are verified and outside segme
     assert.equal(gated.gate.required, true);
     assert.equal(gated.gate.ok, false);
     assert.deepEqual(readdirSync(out.dir), []);
-    assert.equal((await core.call('anonymize.exports', {})).length, 0);
+    assert.equal((await core.call('anonymize.exports', {})).length, exportsBefore, 'no export was started');
   } finally {
+    await core.call('settings.set', { key: 'anonymizeClinicalGate', value: before.anonymizeClinicalGate });
+    await core.call('settings.set', { key: 'copyIntoLibrary', value: before.copyIntoLibrary });
     out.cleanup();
-    await close();
   }
 });
 
 test('anonymize options: crop to the region, blurred text box, HEVC — verified, cropped size, blurred name unreadable', async () => {
-  const { core, videoId, close } = await libraryWithVideo();
+  const { core, videoId } = await sharedLibrary();
   const out = tempDir('framewise-anon-out-');
   try {
     const { job } = await core.call('anonymize.start', {
@@ -258,7 +289,6 @@ test('anonymize options: crop to the region, blurred text box, HEVC — verified
     for (const f of frames) assert.deepEqual(patientStringsIn(f.text, patientStrings), [], `patient text readable at ${f.time} s`);
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
@@ -276,6 +306,8 @@ test('a rotated (phone) video: masks are in display pixels, the output is uprigh
       video: videoId,
       output: { dir: out.dir },
       overrides: { region: { x: 20, y: 40, width: 200, height: 240, shape: 'circle' } },
+      // Masks and the upright output are the subject, not the text scan (the first export's): no scan here.
+      timedMasks: [],
     });
     const done = await lib.core.services.jobs.waitFor(job.id, 300_000);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
@@ -291,48 +323,9 @@ test('a rotated (phone) video: masks are in display pixels, the output is uprigh
   }
 });
 
-test('deleting the original: only on request, only a library copy, only after a verified export', async () => {
-  const file = await endoscopyVideo();
-  const lib = await openTempCore();
-  const out = tempDir('framewise-anon-out-');
-  try {
-    const [imp] = await importAndWait(lib.core, [file], true);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    const stored = (await lib.core.call('videos.get', { video: videoId })).path;
-    assert.notEqual(stored, file, 'copied into the library');
-    await assert.rejects(lib.core.call('anonymize.deleteOriginal', { video: videoId }), /no verified anonymized export/);
-    // copyIntoLibrary is off for this library, so the gate is 'auto' = off; the export runs.
-    const { job } = await lib.core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
-    const done = await lib.core.services.jobs.waitFor(job.id, 300_000);
-    assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
-    assert.ok(existsSync(stored), 'never deleted automatically');
-    const r = await lib.core.call('anonymize.deleteOriginal', { video: videoId });
-    assert.equal(r.deleted, stored);
-    assert.ok(!existsSync(stored));
-    assert.ok(existsSync(file), 'the file outside the library is untouched');
-    assert.equal((await lib.core.call('videos.get', { video: videoId })).state, 'missing');
-  } finally {
-    out.cleanup();
-    await lib.close();
-  }
-});
-
-test('deleting the original refuses a file referenced in place (outside the library folder)', async () => {
-  const { core, videoId, file, close } = await libraryWithVideo();
-  const out = tempDir('framewise-anon-out-');
-  try {
-    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
-    assert.equal((await core.services.jobs.waitFor(job.id, 300_000)).state, 'succeeded');
-    await assert.rejects(core.call('anonymize.deleteOriginal', { video: videoId }), /not a copy in the library folder/);
-    assert.ok(existsSync(file));
-  } finally {
-    out.cleanup();
-    await close();
-  }
-});
-
 test('segments come from the library (prediction/review): validated ones are cut, unreviewed ones only when allowed', async () => {
-  const { core, videoId, close } = await libraryWithVideo();
+  const { core, videoId } = await sharedLibrary();
+  const gate = (await core.call('settings.get', {})).anonymizeClinicalGate;
   try {
     const now = new Date().toISOString();
     const row = (start: number, end: number, validated: number, source: 'reviewer' | 'prediction') => ({
@@ -389,6 +382,6 @@ test('segments come from the library (prediction/review): validated ones are cut
     assert.equal(gated.gate.ok, false);
     assert.match(gated.gate.missing.join(' '), /outside 250–274/);
   } finally {
-    await close();
+    await core.call('settings.set', { key: 'anonymizeClinicalGate', value: gate });
   }
 });

@@ -6,7 +6,7 @@ import { tempDir } from '../helpers/library.js';
 import path from 'node:path';
 import { ffmpeg } from '../helpers/media.js';
 import { endoscopyVideo, patientStrings } from './endoscopy-media.js';
-import { ocrEverySecond, patientStringsIn } from './independent-ocr.js';
+import { decodedFrameHashes, ocrEverySecond, patientStringsIn } from './independent-ocr.js';
 
 test('cli anonymize: usage errors exit 2', async () => {
   const lib = tempDir();
@@ -41,10 +41,17 @@ test('cli anonymize batch: new files are imported, read by OCR, anonymized and v
     assert.equal(doc.verified, 2);
     const files = readdirSync(out.dir).sort();
     assert.equal(files.length, 2);
+    // Every output is read by the independent OCR, every second, unless its decoded frames are exactly those of
+    // an output already read (the two inputs show the same picture, so their exports usually match frame for frame).
+    const read = new Set<string>();
     for (const f of files) {
       assert.doesNotMatch(f, /endoscopy/);
-      const frames = await ocrEverySecond(path.join(out.dir, f));
-      for (const fr of frames) assert.deepEqual(patientStringsIn(fr.text, patientStrings), [], `${f}: patient text at ${fr.time} s`);
+      const frames = await decodedFrameHashes(path.join(out.dir, f));
+      assert.ok(frames.split('\n').length >= 250, `${f}: ${frames.split('\n').length} frames`);
+      if (read.has(frames)) continue;
+      const pages = await ocrEverySecond(path.join(out.dir, f));
+      for (const fr of pages) assert.deepEqual(patientStringsIn(fr.text, patientStrings), [], `${f}: patient text at ${fr.time} s`);
+      read.add(frames);
     }
   } finally {
     out.cleanup();

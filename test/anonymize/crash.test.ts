@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Core } from '../../core/core.js';
@@ -19,6 +19,39 @@ import { ownedTmpName } from '../../core/jobs/owned-tmp.js';
  * left by a process that died is removed too; one of a live process (this test's) is kept.
  */
 const bigRegion = { region: { x: 420, y: 0, width: 1080, height: 1080, shape: 'circle' as const } };
+/**
+ * What each case renders. Killed while rendering: the whole clip. Killed while verifying: its first 2 s (the
+ * rest cut as a validated outside segment), so the render before the verification is short; the verification
+ * still reads its 24 frames of 1080p (seconds even on an idle machine).
+ */
+const overridesFor = {
+  rendering: bigRegion,
+  verifying: { ...bigRegion, segments: [{ startFrame: 60, endFrame: 360, label: 'outside', validated: true }] },
+};
+
+/**
+ * Both cases start from the same library (the 12 s 1080p clip imported, the library closed): imported once,
+ * then copied (the folder, keys included, is the whole library) into each case's own folder.
+ */
+let imported: Promise<{ dir: string; videoId: number }> | undefined;
+const template = tempDir();
+after(() => template.cleanup());
+async function libraryWithClip(): Promise<{ lib: ReturnType<typeof tempDir>; videoId: number }> {
+  imported ??= (async () => {
+    const core = await Core.open({ dataDir: template.dir, runJobs: true, concurrency: 1 });
+    try {
+      const [imp] = await importAndWait(core, [await media.long1080(12)]);
+      assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
+      return { dir: template.dir, videoId: (imp!.output as { videoId: number }).videoId };
+    } finally {
+      await core.close();
+    }
+  })();
+  const { dir, videoId } = await imported;
+  const lib = tempDir();
+  cpSync(dir, lib.dir, { recursive: true });
+  return { lib, videoId };
+}
 
 function ffmpegWriting(name: string): boolean {
   return readdirSync('/proc')
@@ -44,17 +77,12 @@ function stageOf(dataDir: string, jobId: number): string | null {
 
 for (const stage of ['rendering', 'verifying'] as const) {
   test(`kill -9 during ${stage}: ffmpeg ends by itself; the next \`list\` leaves the output folder empty and nothing running`, async () => {
-    // 12 s is enough to catch either stage (the render and the verification each last seconds even on an
-    // idle machine; the poll below looks every 50 ms); 60 s made the verifying case scan, render and half
-    // verify a minute of 1080p first.
-    const file = await media.long1080(12);
-    const lib = tempDir();
+    // 12 s of 1080p is enough to catch either stage (the render and the verification each last seconds even on
+    // an idle machine; the poll below looks every 50 ms); 60 s made the verifying case scan, render and half
+    // verify a minute of 1080p first (now it renders 2 s of it, see overridesFor).
+    const { lib, videoId } = await libraryWithClip();
     const out = tempDir('framewise-anon-crash-');
     try {
-      const core1 = await Core.open({ dataDir: lib.dir, runJobs: true, concurrency: 1 });
-      const [imp] = await importAndWait(core1, [file]);
-      const videoId = (imp!.output as { videoId: number }).videoId;
-      await core1.close();
       // A stray tmp folder of a job long gone, as a crash leaves it.
       mkdirSync(path.join(lib.dir, 'tmp', 'job-999-abcdef'), { recursive: true });
       writeFileSync(path.join(lib.dir, 'tmp', 'job-999-abcdef', 'mask.png'), 'x');
@@ -72,7 +100,13 @@ for (const stage of ['rendering', 'verifying'] as const) {
           path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'job-host.js'),
           lib.dir,
           'anonymize',
-          JSON.stringify({ videoId, output: { dir: out.dir }, options: { preset: 'fast' }, overrides: bigRegion, timedMasks: [] }),
+          JSON.stringify({
+            videoId,
+            output: { dir: out.dir },
+            options: { preset: 'fast' },
+            overrides: overridesFor[stage],
+            timedMasks: [],
+          }),
         ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );

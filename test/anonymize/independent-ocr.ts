@@ -17,11 +17,12 @@ async function grayImages(file: string, vf: string, out: string, extra: string[]
 /**
  * The tests' own OCR, independent of the core's verification: tesseract.js called directly on frames that
  * ffmpeg extracts every `interval` seconds (upscaled ×2, so small overlay text is read reliably).
+ * `only`: read just the sampled frames whose time it accepts (the rest are extracted, not read).
  * Returns the text read per sampled second.
  */
 export async function ocrEverySecond(
   file: string,
-  opts: { interval?: number; scale?: number } = {},
+  opts: { interval?: number; scale?: number; only?: (time: number) => boolean } = {},
 ): Promise<Array<{ time: number; text: string }>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-ocr-'));
   try {
@@ -38,6 +39,7 @@ export async function ocrEverySecond(
         .filter((f) => f.endsWith('.png'))
         .sort();
       for (const [i, f] of files.entries()) {
+        if (opts.only && !opts.only(i * interval)) continue;
         const img = readFileSync(path.join(dir, f));
         const [a, b] = await Promise.all([wEng.recognize(img), wDeu.recognize(img)]);
         out.push({ time: i * interval, text: `${a.data.text}\n${b.data.text}` });
@@ -145,4 +147,19 @@ export async function patientStringsInImages(files: string[], strings: string[],
     await wEng.terminate();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The MD5 of every decoded frame of the first video stream, one per line (ffmpeg's framemd5): two files with the
+ * same string show exactly the same pictures, so what the independent reader found in one holds for the other.
+ */
+export async function decodedFrameHashes(file: string): Promise<string> {
+  const { stdout } = await execFileAsync(await ffmpegPath(), ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'framemd5', '-'], {
+    maxBuffer: 64 << 20,
+  });
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => l.split(',').at(-1)!.trim())
+    .join('\n');
 }

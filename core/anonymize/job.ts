@@ -13,7 +13,8 @@ import { slot, type Services } from '../services.js';
 import { FramewiseError, serializeError } from '../util/errors.js';
 import { checkClinicalGate, type GateResult } from './gate.js';
 import { computePlan } from './plan.js';
-import { renderAnonymized } from './render.js';
+import { checkOutputTarget, renderAnonymized } from './render.js';
+import { recordRefusedExport, startExportRecord, type ExportRecordStart } from './export-record.js';
 import { loadSources, sourceOverridesSchema, type AnonymizeSources } from './sources.js';
 import { createFrameReader, type FrameTextReader } from './frame-reader.js';
 import { scanSourceForText } from './source-scan.js';
@@ -313,6 +314,26 @@ export const anonymizeJob = defineJobKind({
     const who = input.who ?? settings.reviewerName;
     const outputPath = resolveOutputPath(input.output, prepared.video, prepared);
     await reapAbandonedExports(services);
+    const exportRecord = (tempPath: string | null): ExportRecordStart => ({
+      videoId: prepared.video.id,
+      videoSha256: prepared.video.sha256,
+      jobId: ctx.jobId,
+      who,
+      outputPath,
+      tempPath,
+      options: prepared.options,
+      plan: prepared.plan,
+    });
+    // Fail fast, before the text scan (minutes on a long video): an output that cannot be written (a full disk, a
+    // read-only folder, an existing file) is refused now, and the audit records the refusal.
+    const refused = await checkOutputTarget(prepared.video.path, outputPath).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    if (refused) {
+      await recordRefusedExport(services.db.writer, exportRecord(null), refused).catch(() => undefined);
+      throw refused;
+    }
     let reader: FrameTextReader | null = null;
     // Previews that could not be made again with the masks the job added: withdrawn by the refresh (fail closed),
     // while the export goes on — its output is rendered and verified with the masks, whatever the previews are.
@@ -356,28 +377,7 @@ export const anonymizeJob = defineJobKind({
       }
     }
     const tempPath = path.join(path.dirname(outputPath), `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
-    const exportRow = await services.db.writer
-      .insertInto('anonymize_exports')
-      .values({
-        video_id: prepared.video.id,
-        video_sha256: prepared.video.sha256,
-        job_id: ctx.jobId,
-        who,
-        state: 'running',
-        output_path: outputPath,
-        temp_path: tempPath,
-        output_sha256: null,
-        output_size: null,
-        options_json: JSON.stringify(prepared.options),
-        plan_json: JSON.stringify(prepared.plan),
-        verification_json: null,
-        error_json: null,
-        command_json: null,
-        started_at: nowIso(),
-        finished_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const exportRow = { id: await startExportRecord(services.db.writer, exportRecord(tempPath)) };
     const tokens = prepared.sources.patient ? patientTokens(prepared.sources.patient) : [];
     try {
       reader ??= await services.use(frameReaderSlot)();

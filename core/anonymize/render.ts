@@ -93,12 +93,13 @@ async function publish(temp: string, finalPath: string): Promise<void> {
 }
 
 /**
- * Render the plan in ONE ffmpeg pass into a temp file beside the output, verify it, then publish it.
- * On any error, cancel or failed verification the temp file is deleted and no output exists.
+ * The output can be written: not the original, not an existing file, a writable folder with room for at least
+ * the file's header. Checked before anything long runs (the text scan, the render), so a full disk or a read-only
+ * folder fails fast, naming the folder; checked again right before rendering.
  */
-export async function renderAnonymized(req: RenderRequest): Promise<RenderResult> {
-  const finalPath = path.resolve(req.outputPath);
-  if (await sameFile(req.input, finalPath)) throw new FramewiseError('usage', 'The output must not be the original video');
+export async function checkOutputTarget(input: string, outputPath: string): Promise<string> {
+  const finalPath = path.resolve(outputPath);
+  if (await sameFile(input, finalPath)) throw new FramewiseError('usage', 'The output must not be the original video');
   if (
     await stat(finalPath).then(
       () => true,
@@ -121,6 +122,16 @@ export async function renderAnonymized(req: RenderRequest): Promise<RenderResult
   // Fail fast: a folder without room for even the file's header is not rendered into.
   const room = await statfs(outDir).catch(() => null);
   if (room && room.bavail * room.bsize < MIN_FREE_BYTES) throw diskFull(outDir, 'no space is left for the anonymized video');
+  return outDir;
+}
+
+/**
+ * Render the plan in ONE ffmpeg pass into a temp file beside the output, verify it, then publish it.
+ * On any error, cancel or failed verification the temp file is deleted and no output exists.
+ */
+export async function renderAnonymized(req: RenderRequest): Promise<RenderResult> {
+  const finalPath = path.resolve(req.outputPath);
+  const outDir = await checkOutputTarget(req.input, finalPath);
   await mkdir(req.workDir, { recursive: true });
   const temp = req.tempPath ? path.resolve(req.tempPath) : path.join(outDir, `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
   if (path.dirname(temp) !== outDir) throw new FramewiseError('internal', 'The temp file must be in the output folder');

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AnonymizeJobOutput } from '../../core/anonymize/job.js';
-import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
+import { importAndWait, openTempCore, tempDir, waitForAllJobs } from '../helpers/library.js';
 import { endo, endoscopyVideo } from './endoscopy-media.js';
 import { patientStringsIn } from './independent-ocr.js';
 
@@ -94,8 +94,9 @@ test('no patient token in any library file (database and WAL included); no image
     const [exp] = await lib.core.call('anonymize.exports', { video: videoId });
     assert.equal(path.dirname(exp!.outputPath), exportDir, 'the export list shows where the output went');
 
-    // Jobs publish their last files after they are marked done (e.g. the thumbnail masked again after OCR).
-    await new Promise((r) => setTimeout(r, 3000));
+    // Every job done and announced (a job's follow-ups, e.g. the thumbnail masked again after OCR, publish their
+    // files before the job is announced finished).
+    await waitForAllJobs(lib.core);
     // Every byte of every file (the key file holds only the key; temp files of a write in flight are skipped).
     const all = files(lib.dataDir).filter((f) => !f.includes(`${path.sep}keys${path.sep}`) && !/\.partial/.test(f));
     assert.ok(all.some((f) => f.endsWith('library.sqlite-wal')) || all.some((f) => f.endsWith('library.sqlite')));

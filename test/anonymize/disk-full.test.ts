@@ -140,7 +140,7 @@ test('the disk fills while the library is open: the export fails with "disk full
   }
 });
 
-test('output folder on a full disk: refused before rendering with "disk full in <output folder>"; the audit records it', async (t) => {
+test('output folder on a full disk: refused before the text scan and rendering with "disk full in <output folder>"; the audit records it', async (t) => {
   if (!requireEnvironment(t, isRoot, 'mounting a tmpfs needs root')) return;
   const file = await endoscopyVideo();
   const lib = tempDir('framewise-full-lib-');
@@ -155,14 +155,16 @@ test('output folder on a full disk: refused before rendering with "disk full in 
     const off = core.subscribe((e) => {
       if (e.type === 'job.progress' && e.stage) stages.push(e.stage);
     });
-    // No text scan first (given timed masks, none): it reads only the library's clip, never the output folder.
-    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides, timedMasks: [] });
+    // The default path (the library's masks, a text scan to run): refused before the scan, which would read the
+    // whole video first.
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
     const done = await core.services.jobs.waitFor(job.id, 120_000);
     off();
     assert.equal(done.state, 'failed');
     assert.equal(done.error?.code, 'disk_full', JSON.stringify(done.error));
     assert.ok(done.error?.message.startsWith(`disk full in ${out.dir}:`), done.error?.message);
     assert.ok(!stages.includes('rendering'), `no render was started (${[...new Set(stages)].join(', ')})`);
+    assert.ok(!stages.includes('scanning text'), `refused before the text scan (${[...new Set(stages)].join(', ')})`);
     assert.deepEqual(
       entries(out.dir).filter((f) => path.join(out.dir, f) !== filler),
       [],

@@ -42,6 +42,18 @@ export async function waitForFollowUps(core: Core, job: { state: string; output:
     if (f.kind === 'frame-count' || f.kind === 'fingerprint') await core.services.jobs.waitFor(f.id, 120_000);
 }
 
+/**
+ * Wait until no job of the library is queued or running (each waited for until it is announced, i.e. after the
+ * files its follow-ups publish), however many follow-ups they queue.
+ */
+export async function waitForAllJobs(core: Core, timeoutMs = 600_000): Promise<void> {
+  for (;;) {
+    const active = await core.call('jobs.list', { states: ['queued', 'running'] });
+    if (!active.length) return;
+    for (const j of active) await core.services.jobs.waitFor(j.id, timeoutMs);
+  }
+}
+
 /** The absolute path of a video's thumbnail file (its artifact row must exist). */
 export async function thumbnailPath(core: Core, videoId: number): Promise<string> {
   const art = await core.services.db.reader

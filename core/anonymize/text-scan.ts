@@ -185,16 +185,42 @@ export function visibleBox(hidden: Uint8Array, width: number, height: number, ma
   return { x, y, width: Math.min(width, x1 + 1 + margin) - x, height: Math.min(height, y1 + 1 + margin) - y };
 }
 
-/** Whether every hidden pixel (on a 2-px grid) of the frame is dark: the masks hold, nothing to read there. */
-export function hiddenAreaDark(frame: RgbFrame, hidden: Uint8Array, maxLuma = 40): boolean {
-  const d = frame.data;
-  for (let y = 0; y < frame.height; y += 2) {
-    const row = y * frame.width;
-    for (let x = 0; x < frame.width; x += 2) {
-      if (!hidden[row + x]) continue;
-      const i = (row + x) * 3;
-      if ((d[i]! * 77 + d[i + 1]! * 150 + d[i + 2]! * 29) >> 8 > maxLuma) return false;
+/** Largest value of any colour channel still taken as the masks' black fill (the encoder leaves it at exactly 0). */
+export const FILL_TOLERANCE = 8;
+
+/**
+ * The pixels the verifier does not hand to the detector: those a static mask fills with black outside `roi` (the
+ * box of the visible pixels with its margin), as [start, end) byte ranges of a packed RGB frame, one per run of
+ * such pixels on a row. Computed once per plan; `fillHolds` checks them on every sample.
+ */
+export function fillSpans(hidden: Uint8Array, width: number, height: number, roi: Rect): Int32Array {
+  const spans: number[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const inRows = y >= roi.y && y < roi.y + roi.height;
+    let start = -1;
+    for (let x = 0; x <= width; x++) {
+      const outside = x < width && hidden[row + x] === 1 && !(inRows && x >= roi.x && x < roi.x + roi.width);
+      if (outside && start < 0) start = x;
+      else if (!outside && start >= 0) {
+        spans.push((row + start) * 3, (row + x) * 3);
+        start = -1;
+      }
     }
+  }
+  return Int32Array.from(spans);
+}
+
+/**
+ * Whether every pixel of `spans` is still the masks' black fill on this frame: each colour channel of each pixel
+ * at most `tolerance`. Strict on purpose (fail closed): a luma bound would pass pure blue text (luma 29), a
+ * sparse grid would pass thin strokes; anything else sends the whole frame to the detector.
+ */
+export function fillHolds(frame: RgbFrame, spans: Int32Array, tolerance = FILL_TOLERANCE): boolean {
+  const d = frame.data;
+  for (let s = 0; s < spans.length; s += 2) {
+    const end = spans[s + 1]!;
+    for (let i = spans[s]!; i < end; i++) if (d[i]! > tolerance) return false;
   }
   return true;
 }

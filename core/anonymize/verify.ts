@@ -4,7 +4,7 @@ import { cancelled } from '../util/errors.js';
 import type { FrameTextLine, FrameTextReader } from './frame-reader.js';
 import { maskAlpha } from './mask.js';
 import { samplingPlan, type SamplingPlan } from './sampling.js';
-import { hiddenAreaDark, scanText, visibleBox, type ScanStats } from './text-scan.js';
+import { fillHolds, fillSpans, scanText, visibleBox, type ScanStats } from './text-scan.js';
 import { activeMasks } from './timed-masks.js';
 import { fieldLabels, findTokensInLine, findTokensInReadings, normalizeText, type PatientToken } from './tokens.js';
 import type { AnonymizationPlan, Rect } from './types.js';
@@ -302,6 +302,7 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
   });
   const map = hiddenMap(plan);
   const visible = visibleBox(map.hidden, map.width, map.height) ?? undefined;
+  const filled = visible ? fillSpans(map.hidden, map.width, map.height, visible) : undefined;
   const seen: TextSighting[] = [];
   const stats = await scanText({
     ffmpeg: o.ffmpeg,
@@ -311,9 +312,9 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
     step: sampling.step,
     frameCount: plan.keptFrames,
     reader: o.reader,
-    // Only the visible area is read while the masked area is dark; a lit masked area means a failed mask:
-    // then the whole frame is read.
-    roi: (f) => (visible && hiddenAreaDark(f, map.hidden) ? visible : undefined),
+    // Only the box of the visible pixels is read while every masked pixel outside it is still the black fill; any
+    // other pixel there means a failed mask: then the whole frame is read.
+    roi: (f) => (visible && filled && fillHolds(f, filled) ? visible : undefined),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     onSample: (s) => {

@@ -5,6 +5,7 @@ import { anonymizeOptionsSchema, patientFieldsSchema } from '../../core/anonymiz
 import { patientTokens } from '../../core/anonymize/tokens.js';
 import { checkFrameText, hiddenMap, outputToSourceFrame } from '../../core/anonymize/verify.js';
 import type { FrameTextLine } from '../../core/anonymize/frame-reader.js';
+import { FILL_TOLERANCE, fillHolds, fillSpans, visibleBox } from '../../core/anonymize/text-scan.js';
 
 const plan = computePlan({
   video: { width: 640, height: 360, fps: { num: 25, den: 1 }, duration: 12, frameCount: 300, audioStreams: 0 },
@@ -85,4 +86,41 @@ test('a timed mask hides its box only during its frame range (source frames, acr
   assert.equal(check(timed, [word('Stempel', 420, 250)], 160)[0]?.check, 'masked_text');
   // Output frame 200 shows source frame 250: after the range, so the same text is only listed.
   assert.deepEqual(check(timed, [word('Stempel', 420, 250)], 200), []);
+});
+
+test('outside the read box, verification accepts only the exact black fill (every pixel, every channel) before it skips reading there', () => {
+  const map = hiddenMap(plan);
+  const roi = visibleBox(map.hidden, map.width, map.height)!;
+  const spans = fillSpans(map.hidden, map.width, map.height, roi);
+  // The spans are exactly the masked pixels outside the read box.
+  let expected = 0;
+  for (let y = 0; y < map.height; y++) {
+    for (let x = 0; x < map.width; x++) {
+      const inRoi = x >= roi.x && x < roi.x + roi.width && y >= roi.y && y < roi.y + roi.height;
+      if (map.hidden[y * map.width + x] && !inRoi) expected++;
+    }
+  }
+  let covered = 0;
+  for (let i = 0; i < spans.length; i += 2) covered += (spans[i + 1]! - spans[i]!) / 3;
+  assert.equal(covered, expected);
+  assert.ok(expected > 100_000, 'the overlay area left of the image is outside the read box');
+  const frame = () => {
+    const data = new Uint8Array(map.width * map.height * 3);
+    // The endoscope image: bright content inside the read box (masked pixels near it included) is the detector's.
+    for (let y = roi.y; y < roi.y + roi.height; y++) data.fill(200, (y * map.width + roi.x) * 3, (y * map.width + roi.x + roi.width) * 3);
+    return { width: map.width, height: map.height, data };
+  };
+  const set = (f: ReturnType<typeof frame>, x: number, y: number, rgb: [number, number, number]) => f.data.set(rgb, (y * f.width + x) * 3);
+  assert.equal(fillHolds(frame(), spans), true);
+  const noise = frame();
+  set(noise, 21, 41, [FILL_TOLERANCE, FILL_TOLERANCE, FILL_TOLERANCE]);
+  assert.equal(fillHolds(noise, spans), true, 'encoder noise within the tolerance');
+  // Pure blue text has luma 29: a luma bound of 40 (the check before) let it through unread.
+  const blue = frame();
+  set(blue, 21, 41, [0, 0, 255]);
+  assert.equal(fillHolds(blue, spans), false);
+  // A one-pixel stroke on an odd row and column (a 2-px sampling grid skipped it).
+  const thin = frame();
+  set(thin, 101, 201, [FILL_TOLERANCE + 1, 0, 0]);
+  assert.equal(fillHolds(thin, spans), false);
 });

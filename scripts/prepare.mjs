@@ -12,5 +12,5 @@ if (!existsSync('node_modules/typescript')) {
   // Production install without dev dependencies (e.g. inside a packaged app): nothing to build.
   process.exit(0);
 }
-run('npx', ['tsc', '-b']);
+run(process.execPath, ['scripts/tsc.mjs', '-b']); // TypeScript 7: see scripts/tsc.mjs
 if (existsSync('renderer/vite.config.ts')) run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);

@@ -39,7 +39,7 @@ function build() {
       process.exit(r.status ?? 1);
     }
   };
-  step([require.resolve('typescript/bin/tsc'), '-b']);
+  step([path.join(root, 'scripts', 'tsc.mjs'), '-b']); // TypeScript 7 (scripts/tsc.mjs)
   const built = path.join(root, 'dist', 'renderer', 'index.html');
   const stale =
     !existsSync(built) ||

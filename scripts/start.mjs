@@ -146,7 +146,7 @@ async function main() {
   ensureDesktopTooling();
   if (!args.has('--no-build')) {
     run(npm, ['run', 'build']);
-    run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'electron/tsconfig.app.json']);
+    run(process.execPath, [path.join(root, 'scripts', 'tsc.mjs'), '-b', 'electron/tsconfig.app.json']);
   }
   if (args.has('--package')) {
     const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };

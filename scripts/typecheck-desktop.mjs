@@ -3,7 +3,6 @@
 // Their types come from desktop/node_modules (installed by `npm start`); without it this says so and passes.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +11,6 @@ if (!existsSync(path.join(root, 'desktop', 'node_modules', 'electron', 'electron
   console.log('Electron shell (main, menu, preload, core process) not type-checked: desktop/ is not installed (npm start installs it).');
   process.exit(0);
 }
-const tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
+const tsc = path.join(root, 'scripts', 'tsc.mjs'); // TypeScript 7, as the rest of the build
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'electron', 'tsconfig.app.json'), '--noEmit'], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

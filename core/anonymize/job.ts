@@ -19,7 +19,7 @@ import { createFrameReader, type FrameTextReader } from './frame-reader.js';
 import { scanSourceForText } from './source-scan.js';
 import { extendChosen, masksFromSightings } from './timed-masks.js';
 import { addTimedMasks, getTextScan, recordTextScan, regionKey } from '../timed-masks/store.js';
-import { refreshPreviewsOrWarn } from './preview-refresh.js';
+import { previewWarningSchema, refreshPreviewsOrWarn, type PreviewWarning } from '../ocr/index.js';
 import { verificationSampling, outputToSourceFrame } from './verify.js';
 import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
 import {
@@ -81,6 +81,8 @@ export const anonymizeJobOutputSchema = z.object({
   command: z.array(z.string()),
   /** What went wrong besides the export (previews that could not be made again and were withdrawn); no patient data. */
   warnings: z.array(z.string()).optional(),
+  /** The same as codes and kinds, for translated text (absent in outputs stored before it existed). */
+  previewWarnings: z.array(previewWarningSchema).optional(),
 });
 export type AnonymizeJobOutput = z.infer<typeof anonymizeJobOutputSchema>;
 
@@ -312,7 +314,13 @@ export const anonymizeJob = defineJobKind({
     const outputPath = resolveOutputPath(input.output, prepared.video, prepared);
     await reapAbandonedExports(services);
     let reader: FrameTextReader | null = null;
-    const previewWarnings: string[] = [];
+    // Previews that could not be made again with the masks the job added: withdrawn by the refresh (fail closed),
+    // while the export goes on — its output is rendered and verified with the masks, whatever the previews are.
+    const previewWarnings: PreviewWarning[] = [];
+    const refreshPreviewsOf = async (videoId: number) => {
+      const w = await refreshPreviewsOrWarn(services, videoId);
+      if (w) previewWarnings.push(w);
+    };
     // Text inside the kept image that appears mid-video: scan once per video (and region), mask per range.
     const scanShare = input.timedMasks ? 0 : 0.35;
     if (!input.timedMasks) {
@@ -343,7 +351,7 @@ export const anonymizeJob = defineJobKind({
           scan.masks,
         );
         // Previews must hide what the scan found on their frames too (thumbnail, sprite sheets, clip previews).
-        await refreshPreviewsOrWarn(services, prepared.video.id, previewWarnings);
+        await refreshPreviewsOf(prepared.video.id);
         prepared = await prepareAnonymization(services, input, { signal, exactFrames: true, detectSpeech: true });
       }
     }
@@ -404,7 +412,7 @@ export const anonymizeJob = defineJobKind({
         const added = retryMasks(prepared.plan, err);
         if (!added.length || signal.aborted) throw err;
         await addTimedMasks(services.db.writer, prepared.video.id, added);
-        await refreshPreviewsOrWarn(services, prepared.video.id, previewWarnings);
+        await refreshPreviewsOf(prepared.video.id);
         // Given masks (input.timedMasks) stay given: the added ones join them.
         const again = input.timedMasks ? { ...input, timedMasks: [...prepared.plan.masks.timed, ...added] } : input;
         prepared = await prepareAnonymization(services, again, { signal, exactFrames: true, detectSpeech: true });
@@ -424,7 +432,7 @@ export const anonymizeJob = defineJobKind({
         verification: res.verification,
         renderSeconds: res.renderSeconds,
         command: auditedCommand(res.command, tokens),
-        ...(previewWarnings.length ? { warnings: previewWarnings } : {}),
+        ...(previewWarnings.length ? { warnings: previewWarnings.map((w) => w.message), previewWarnings } : {}),
       };
     } catch (thrown) {
       const err = diskFullError(services.dataDir, thrown, { databaseOnly: true }) ?? thrown;

@@ -36,6 +36,8 @@ export type { PatientField } from '../patient/fields.js';
 export type { StoredEndoscopeRegion, StoredOcrResult, StoredTextRegion } from '../ocr/store.js';
 export type { DeviceProfile, ProfileInfo, ProfileMatch } from '../ocr/profiles.js';
 export type { EndoscopeRegion, MaskShape, MeasuredEndoscopeRegion } from '../ocr/endoscope.js';
+export type { PreviewKind, PreviewWarning } from '../ocr/preview-refresh.js';
+export type { OcrJobOutput } from '../ocr/ocr-job.js';
 // Types the renderer's editor screens use (the renderer imports only from core/api).
 export type { Clip, ClipState, ExportedFile } from '../clips/index.js';
 export type { StoredCue } from '../subtitles/types.js';

@@ -12,6 +12,11 @@ export interface RunnerControl {
   adopt(jobId: number): void;
   wake(): void;
   abortLocal(jobId: number): boolean;
+  /**
+   * True while the job is handled in this process — also after its row says it finished, until its follow-ups
+   * (`afterCommit`, which may replace its output) are done and it is announced.
+   */
+  handling(jobId: number): boolean;
 }
 
 /** What the runner needs from the queue (and what follow-up jobs are created with). */

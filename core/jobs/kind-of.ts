@@ -50,8 +50,12 @@ export interface JobKindOf<S, I = unknown, O = unknown> {
    * library does not know. Best effort; the job is then marked failed with the commit's error.
    */
   commitFailed?(services: S, input: I, output: O, err: unknown): Promise<void>;
-  /** Events to publish after a successful commit (e.g. video.changed). */
-  afterCommit?(services: S, input: I, output: O): Promise<void>;
+  /**
+   * Follow-ups after a successful commit: events to publish (e.g. video.changed), work that needs the committed
+   * state (previews made again with what the job found). May return a replacement output (e.g. with a warning
+   * about that work for the user): stored before the job is announced finished.
+   */
+  afterCommit?(services: S, input: I, output: O): Promise<O | void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -188,7 +188,8 @@ export class JobQueue<S extends JobHost = JobHost> implements JobFinisher {
             return reject(new FramewiseError('not_found', `No job with id ${id}`));
           }
           const j = toJobSummary(row);
-          if (final(j)) return finish(j);
+          // A job of this process whose follow-ups still run is announced (with its final output) by an event.
+          if (final(j) && !this.services().runner?.handling(id)) return finish(j);
           if (Date.now() > deadline) {
             unsubscribe();
             return reject(new FramewiseError('timeout', `Timed out waiting for job ${id}`));

@@ -9,7 +9,7 @@ import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
 import { errorForLog } from '../util/log.js';
 import type { AnyJobKindOf, JobContextOf } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
-import { addJobEvent, toJobSummary, type JobRow } from './store.js';
+import { addJobEvent, replaceJobOutput, toJobSummary, type JobRow } from './store.js';
 import { claimNext, hasClaimable, ownedUnfinished } from './claim.js';
 import { processAlive } from './liveness.js';
 import { runnersOf } from './runners.js';
@@ -162,6 +162,10 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
     if (!r) return false;
     r.controller.abort('cancel');
     return true;
+  }
+
+  handling(jobId: number): boolean {
+    return this.running.has(jobId);
   }
 
   wake(): void {
@@ -410,7 +414,7 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       let output = out.data;
       const ran = output;
       const followUps: JobRow[] = [];
-      const finished = await this.db
+      let finished = await this.db
         .transaction()
         .execute(async (trx) => {
           if (kind.commit) output = (await kind.commit(trx, input, output, services)) ?? output;
@@ -447,12 +451,13 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
         });
       for (const f of followUps) services.events.emit({ type: 'job.state', job: toJobSummary(f) });
       // Follow-ups (events, next jobs) happen before the job is announced finished, so a waiter sees them.
-      if (kind.afterCommit)
-        await kind
-          .afterCommit(services, input, output)
-          .catch((err: unknown) =>
-            this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job follow-up failed (the job itself succeeded)'),
-          );
+      if (kind.afterCommit) {
+        const more = await kind.afterCommit(services, input, output).catch((err: unknown) => {
+          this.log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job follow-up failed (the job itself succeeded)');
+          return undefined;
+        });
+        if (more !== undefined) finished = await replaceJobOutput(this.db, finished, kind.output.safeParse(more), this.log);
+      }
       services.events.emit({ type: 'job.state', job: toJobSummary(finished) });
       this.log.info({ jobId: row.id, kind: row.kind, ms: Date.now() - startedAt }, 'job succeeded');
     } catch (thrown) {

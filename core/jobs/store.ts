@@ -4,6 +4,7 @@ import { nowIso } from '../db/open.js';
 import type { JobEvent, JobState, JobSummary } from './types.js';
 import { liveJobState } from './liveness.js';
 import type { SerializedError } from '../util/errors.js';
+import { errorForLog, type Log } from '../util/log.js';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -59,3 +60,29 @@ export async function listJobEvents(db: Db, jobId: number): Promise<JobEvent[]> 
 }
 
 export const ACTIVE_STATES: JobState[] = ['queued', 'running'];
+
+/**
+ * Store the output a job's `afterCommit` replaced (validated like `run`'s). The job stays succeeded whatever
+ * happens: an output that is invalid or cannot be stored leaves the committed one (logged), never a failed job.
+ */
+export async function replaceJobOutput(
+  db: Kysely<Database>,
+  row: JobRow,
+  parsed: { success: boolean; data?: unknown },
+  log: Pick<Log, 'error'>,
+): Promise<JobRow> {
+  if (!parsed.success) {
+    log.error({ jobId: row.id, kind: row.kind }, 'job follow-up produced an invalid output: the committed one stays');
+    return row;
+  }
+  return db
+    .updateTable('jobs')
+    .set({ output_json: JSON.stringify(parsed.data) })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+    .catch((err: unknown) => {
+      log.error({ jobId: row.id, kind: row.kind, err: errorForLog(err) }, 'job follow-up output not stored');
+      return row;
+    });
+}

@@ -10,7 +10,7 @@ import { changeFields, readAudit, readCrop, readFields, readPseudonym, searchFie
 import { FramewiseError } from '../util/errors.js';
 import { CONFIDENCE_THRESHOLDS, confidenceLevel, type ConfidenceLevel } from './confidence.js';
 import { getEndoscopeRegion, getOcrResult, putEndoscopeRegion, type StoredEndoscopeRegion } from './store.js';
-import { refreshPreviews } from './preview-refresh.js';
+import { refreshPreviewsOrWarn, type PreviewWarning } from './preview-refresh.js';
 import { endoscopeRegionSchema } from './endoscope.js';
 import { deleteProfile, getProfile, listProfiles, rankProfiles, saveProfile } from './profiles.js';
 
@@ -176,9 +176,13 @@ export const ocrCommands = {
         { ...region, frameWidth: v.display_width, frameHeight: v.display_height, fill },
         'manual',
       );
-      await refreshPreviews(s, videoId).catch(() => undefined);
+      // The region is stored whatever the previews are; a preview that cannot be made again with it is withdrawn
+      // (fail closed) and the result says so, where the user set the region.
+      const previewError = await refreshPreviewsOrWarn(s, videoId);
       s.events.emit({ type: 'data.changed', videoId, topic: 'ocr' });
-      return (await getEndoscopeRegion(s.db.reader, videoId))!;
+      const stored: StoredEndoscopeRegion & { previewError?: PreviewWarning } = (await getEndoscopeRegion(s.db.reader, videoId))!;
+      if (previewError) stored.previewError = previewError;
+      return stored;
     },
   ),
 };

@@ -31,7 +31,14 @@ export {
   type TimedMaskProvider,
   type TimedPreviewMasks,
 } from './preview-mask.js';
-export { refreshPreviews } from './preview-refresh.js';
+export {
+  PREVIEW_KINDS,
+  previewWarningSchema,
+  refreshPreviews,
+  refreshPreviewsOrWarn,
+  type PreviewKind,
+  type PreviewWarning,
+} from './preview-refresh.js';
 export { getAnonymizationTargets, type AnonymizationTargets } from './targets.js';
 
 /** The OCR capability: burned-in text, patient fields, device profiles, the endoscope region. */

@@ -7,7 +7,7 @@ import { libraryKey } from '../patient/key.js';
 import { storeOcrFields, type OcrFieldInput } from '../patient/store.js';
 import { PATIENT_FIELDS, type PatientField } from '../patient/fields.js';
 import { detectEndoscopeRegion, maskShapeSchema } from './endoscope.js';
-import { refreshPreviews } from './preview-refresh.js';
+import { previewWarningSchema, refreshPreviewsOrWarn } from './preview-refresh.js';
 import { runOcr, type LayoutChoice, type OcrResult, type TextRegion } from './pipeline.js';
 import {
   getProfile,
@@ -52,6 +52,11 @@ export const ocrJobOutput = z.object({
   timings: z.object({ detectMs: z.number(), recognizeMs: z.number(), decodeMs: z.number(), endoscopeMs: z.number() }),
   /** The full result, encrypted with the library key; consumed and removed by commit. */
   sealed: z.string().optional(),
+  /**
+   * Previews that could not be made again with what OCR found (withdrawn, fail closed): for the user, where the
+   * job's outcome is shown. Codes and kinds only.
+   */
+  previewWarnings: z.array(previewWarningSchema).optional(),
 });
 export type OcrJobOutput = z.infer<typeof ocrJobOutput>;
 
@@ -180,11 +185,13 @@ export const ocrJob = defineJobKind({
     if (output.endoscope) await putEndoscopeRegion(trx, input.videoId, output.endoscope, sealed.endoscopeSource);
     return rest;
   },
-  async afterCommit(services, input) {
+  async afterCommit(services, input, output) {
     // Previews must not show what OCR found: the thumbnail is masked again with the region and every text box,
-    // sprite sheets and clip previews made with another mask are replaced.
-    await refreshPreviews(services, input.videoId).catch(() => undefined);
+    // sprite sheets and clip previews made with another mask are replaced. One that cannot be is withdrawn, and
+    // the job's result says so (stored before the job is announced finished).
+    const warning = await refreshPreviewsOrWarn(services, input.videoId);
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'patient' });
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'ocr' });
+    if (warning) return { ...output, previewWarnings: [warning] };
   },
 });

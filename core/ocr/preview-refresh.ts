@@ -5,6 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import type { Services } from '../services.js';
 import type { Box } from '../util/box.js';
 import { remakeThumbnail, thumbnailTime } from '../library/private-thumbnail.js';
@@ -32,6 +33,25 @@ export interface PreviewArtifactMask {
   frames?: FrameWindow;
 }
 
+/** The kinds of preview a failed refresh withdraws: the thumbnail, the hover sprite sheets, the clip previews. */
+export const PREVIEW_KINDS = ['thumbnail', 'sprites', 'clips'] as const;
+export type PreviewKind = (typeof PREVIEW_KINDS)[number];
+const kindNames: Record<PreviewKind, string> = { thumbnail: 'thumbnail', sprites: 'sprite sheets', clips: 'clip previews' };
+
+/**
+ * What the user is told when previews could not be made again with the current masks (the result of the command
+ * or job that changed them): `code` picks the translated sentence, `withdrawn` says which previews are no longer
+ * shown, `message` is the same in English (CLI). Codes and kinds only: no file name, no patient data.
+ */
+export const previewWarningSchema = z
+  .object({
+    code: z.literal('preview_failed'),
+    message: z.string(),
+    withdrawn: z.array(z.enum(PREVIEW_KINDS)),
+  })
+  .strict();
+export type PreviewWarning = z.infer<typeof previewWarningSchema>;
+
 /**
  * A preview could not be made again with the current masks. By the time this is thrown, every such preview has
  * been withdrawn where the library allowed (its row deleted, so it is no longer served, and its file removed
@@ -41,15 +61,37 @@ export interface PreviewArtifactMask {
 export class PreviewRefreshError extends FramewiseError {
   constructor(
     readonly videoId: number,
-    readonly withdrawn: string[],
+    readonly withdrawn: PreviewKind[],
     readonly reasons: string[],
   ) {
     super(
       'preview_failed',
       `The previews of video ${videoId} could not be made again with the current masks (${reasons.join(', ')})` +
-        (withdrawn.length ? `; withdrawn so they are not shown any more: ${withdrawn.join(', ')}` : ''),
+        (withdrawn.length ? `; withdrawn so they are not shown any more: ${withdrawn.map((k) => kindNames[k]).join(', ')}` : ''),
     );
   }
+}
+
+/** What to tell the user about a failed refresh (any error: one not thrown by `refreshPreviews` by its code alone). */
+export function previewWarningOf(err: unknown): PreviewWarning {
+  if (err instanceof PreviewRefreshError) return { code: 'preview_failed', message: err.message, withdrawn: [...err.withdrawn] };
+  return {
+    code: 'preview_failed',
+    message: `The previews could not be made again with the current masks (${reasonOf(err)})`,
+    withdrawn: [],
+  };
+}
+
+/**
+ * `refreshPreviews` for a caller whose own work succeeded whatever the previews are (the masks are stored, the
+ * export is rendered with them): fail closed all the same (a preview that cannot be made current is withdrawn),
+ * and the failure comes back as the warning to show the user — null when every preview is current.
+ */
+export async function refreshPreviewsOrWarn(services: Services, videoId: number): Promise<PreviewWarning | null> {
+  return refreshPreviews(services, videoId).then(
+    () => null,
+    (err: unknown) => previewWarningOf(err),
+  );
 }
 
 /** Why something failed, fit for the log and for messages: an error code, never a message (which may name a file). */
@@ -74,7 +116,7 @@ function reasonOf(err: unknown): string {
  */
 export async function refreshPreviews(services: Services, videoId: number): Promise<void> {
   const reasons: string[] = [];
-  const withdrawn: string[] = [];
+  const withdrawn: PreviewKind[] = [];
   const failed = (what: string, err: unknown) => reasons.push(`${what}: ${reasonOf(err)}`);
   let mask: PreviewMask | null;
   try {
@@ -83,7 +125,7 @@ export async function refreshPreviews(services: Services, videoId: number): Prom
     // What the previews must hide is unknown: none of them may be served until made again (fail closed).
     failed('mask', err);
     if (await withdrawArtifacts(services, videoId, (eb) => eb.or([eb('kind', '=', 'thumbnail'), ...previewKinds(eb)]), failed)) {
-      withdrawn.push('thumbnail', 'sprite sheets', 'clip previews');
+      withdrawn.push('thumbnail', 'sprites', 'clips');
     }
     services.log.warn({ videoId, withdrawn, reasons }, 'previews could not be made again with the current masks: withdrawn');
     throw new PreviewRefreshError(videoId, withdrawn, reasons);
@@ -105,7 +147,7 @@ export async function refreshPreviews(services: Services, videoId: number): Prom
     // Which previews are stale could not even be read: withdraw every preview made with a mask (fail closed).
     failed('previews', err);
     const all = await withdrawArtifacts(services, videoId, (eb) => eb.or(previewKinds(eb)), failed);
-    if (all) withdrawn.push('sprite sheets', 'clip previews');
+    if (all) withdrawn.push('sprites', 'clips');
   }
   if (!reasons.length) return;
   services.log.warn({ videoId, withdrawn, reasons }, 'previews could not be made again with the current masks: withdrawn');

@@ -14,6 +14,9 @@ import { defineJobKind } from '../jobs/kind.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { previewImageArea } from '../library/private-thumbnail.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
+import type { VideoRow } from '../library/videos.js';
+import type { Ffmpeg } from '../ffmpeg/index.js';
+import { framePresentationTimes } from '../ffmpeg/frame-export.js';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
@@ -85,8 +88,7 @@ export const spritesJob = defineJobKind({
     const dest = path.join(ctx.services.artifactsDir, rel);
     await mkdir(dest, { recursive: true });
     // Tiles cover the video stream, not the container (whose duration includes e.g. AAC priming).
-    const frames = row.frame_count ?? row.frame_count_estimate;
-    const videoSeconds = frames && row.fps_num && row.fps_den ? (frames * row.fps_den) / row.fps_num : row.duration;
+    const videoSeconds = await videoStreamSeconds(ctx.services.ffmpeg, row, ctx.signal);
     const count = Math.min(files.length * SPRITE_COLUMNS * SPRITE_ROWS, Math.max(1, Math.ceil(videoSeconds / interval - 1e-9)));
     for (const f of files) {
       await chmod(path.join(work, f), 0o600);
@@ -157,6 +159,26 @@ export const spritesJob = defineJobKind({
     if (mask && mask.fingerprint !== out.mask) await refreshPreviews(services, input.videoId);
   },
 });
+
+/**
+ * How long the video stream lasts. Frame count ÷ nominal rate, except for a variable-frame-rate video, whose frames
+ * do not follow the nominal rate (30 frames at 10 fps after a 30 fps stretch last 3 s, not 1): there the last
+ * frame's presentation time plus its own duration (packet timestamps, no decoding), else the container's duration.
+ */
+async function videoStreamSeconds(
+  ffmpeg: Ffmpeg,
+  row: Pick<VideoRow, 'path' | 'duration' | 'variable_frame_rate' | 'frame_count' | 'frame_count_estimate' | 'fps_num' | 'fps_den'>,
+  signal: AbortSignal,
+): Promise<number> {
+  if (row.variable_frame_rate) {
+    const times = await framePresentationTimes(ffmpeg, row.path, signal);
+    const last = times.at(-1);
+    const before = times.at(-2);
+    return last !== undefined && before !== undefined ? last + (last - before) : row.duration;
+  }
+  const frames = row.frame_count ?? row.frame_count_estimate;
+  return frames && row.fps_num && row.fps_den ? (frames * row.fps_den) / row.fps_num : row.duration;
+}
 
 /** The sprite index of a video, with artifact ids of its sheets (null until the job ran). */
 export async function spriteIndex(db: Kysely<Database>, videoId: number): Promise<SpriteIndex | null> {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { command, defineCapability, type CommandTypes } from '../capability.js';
 import { getVideoRow, resolveVideoRef } from '../library/videos.js';
-import { refreshPreviews, registerTimedPreviewMasks } from '../ocr/index.js';
-import { FramewiseError, serializeError } from '../util/errors.js';
-import { timedMaskSchema } from '../anonymize/types.js';
+import { refreshPreviewsOrWarn, registerTimedPreviewMasks, type PreviewWarning } from '../ocr/index.js';
+import { FramewiseError } from '../util/errors.js';
+import { timedMaskSchema, type TimedMask } from '../anonymize/types.js';
 import { timedMaskMigrations } from './migrations/0051-timed-masks.js';
 import { getTextScan, listTimedMasks, replaceTimedMasks, timedPreviewMasks } from './store.js';
 
@@ -35,16 +35,14 @@ const timedMaskCommands = {
       // preview that cannot be made again has been withdrawn by `refreshPreviews` (never left showing what a
       // mask now hides). The masks themselves are stored, so the edit is not refused (the reviewer's timeline
       // must show what is saved): the failure comes back in the result, where the reviewer acts.
-      const previews = await refreshPreviews(services, videoId).then(
-        () => null,
-        (err: unknown) => serializeError(err),
-      );
+      const previewError = await refreshPreviewsOrWarn(services, videoId);
       services.events.emit({ type: 'data.changed', videoId, topic: 'anonymize' });
-      return {
+      const result: { videoId: number; masks: TimedMask[]; previewError?: PreviewWarning } = {
         videoId,
         masks: await listTimedMasks(services.db.reader, videoId),
-        ...(previews ? { previewError: { code: previews.code, message: previews.message } } : {}),
       };
+      if (previewError) result.previewError = previewError;
+      return result;
     },
   ),
 };

@@ -6,6 +6,7 @@ import { startAppSession, SCREENSHOTS } from '../helpers/app-page.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
+import { libraryCore } from '../helpers/library-core.js';
 
 test(
   'library housekeeping in the browser: folder summary, failed imports, remove, filters, search, sort, jobs panel, Settings and Models',
@@ -25,6 +26,8 @@ test(
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as unknown;
     };
+    // Reads of the library in this process (a CLI spawn per read cost ~1 CPU-s; the CLI still writes the case number).
+    const core = libraryCore(t, app.libraryDir);
     const { page, errors } = await app.open({ width: 1440, height: 900 });
 
     await t.test('a folder import ends with a summary; the failure names the file in words', async () => {
@@ -52,7 +55,7 @@ test(
     });
 
     await t.test('search finds a case number (decrypted in the core); the sort order is remembered', async () => {
-      const list = (await cli('list')) as { videos: Array<{ id: number; name: string }> };
+      const list = await (await core()).call('videos.list', {});
       const second = list.videos.find((v) => v.name === 'second.webm')!;
       await cli('meta', String(second.id), '--set', 'casenumber=F-4711');
       await page.getByTestId('library-search').fill('4711');
@@ -130,11 +133,11 @@ test(
       await page.getByTestId('settings-ocr-samples').blur();
       await page.waitForFunction(async () => true);
       for (let i = 0; i < 50; i++) {
-        const s = (await cli('settings')) as Record<string, unknown>;
+        const s = await (await core()).call('settings.get', {});
         if (s.ocrSamples === 12 && s.anonymizeClinicalGate === 'on') break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const s = (await cli('settings')) as Record<string, unknown>;
+      const s = await (await core()).call('settings.get', {});
       assert.equal(s.anonymizeClinicalGate, 'on');
       assert.equal(s.ocrSamples, 12);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'settings.png'), fullPage: true });

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SCREENSHOTS, startAppSession } from '../helpers/app-page.js';
-import { runCli } from '../helpers/cli.js';
+import { libraryCore } from '../helpers/library-core.js';
 import { tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 
@@ -39,13 +39,12 @@ test(
     const app = await startAppSession(t);
     const out = tempDir('framewise-kbd-out-');
     t.after(() => out.cleanup());
-    const file = await media.mp4(8, 'keyboard-review-8s.mp4');
+    // 4 s (frames 0..99) holds the frames 10–39 edited here; OCR and the export run over the whole clip, so a
+    // shorter one halves them (and the clip is the one other files generate).
+    const file = await media.mp4(4);
     const { page, errors } = await app.open({ width: 1440, height: 900 });
-    const cli = async (...args: string[]) => {
-      const r = await runCli(['--data-dir', app.libraryDir, ...args, '--json']);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout) as unknown;
-    };
+    // The stored segments and settings, read in this process (a CLI spawn per read cost ~1 CPU-s).
+    const core = libraryCore(t, app.libraryDir);
     await page.getByText('Your library is empty').waitFor();
 
     await t.test('import by path with the keyboard', async () => {
@@ -103,12 +102,7 @@ test(
       await tabTo(page, 'timeline-canvas', { back: true });
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === '1');
-      const segs = (await cli('segments', String(videoId))) as Array<{
-        label: string;
-        startFrame: number;
-        endFrame: number;
-        validated: boolean;
-      }>;
+      const segs = await (await core()).call('segments.list', { video: String(videoId) });
       assert.deepEqual(
         segs.map((s) => [s.label, s.startFrame, s.endFrame, s.validated]),
         [['tool', 10, 40, true]],
@@ -122,11 +116,11 @@ test(
       await page.keyboard.type('blood');
       await page.keyboard.press('Enter');
       await page.locator('[data-testid=lane-head][data-label=blood] .tl-lane-count').filter({ hasText: '1/1' }).waitFor();
-      const history = (await cli('segments', String(videoId), '--history')) as unknown[];
+      const history = (await (await core()).call('segments.history', { video: String(videoId) })) as unknown[];
       await tabTo(page, 'timeline-canvas');
       await page.keyboard.press('Control+z');
       await page.locator('[data-testid=lane-head][data-label=tool] .tl-lane-count').filter({ hasText: '1/1' }).waitFor();
-      const segs = (await cli('segments', String(videoId))) as Array<{ label: string }>;
+      const segs = await (await core()).call('segments.list', { video: String(videoId) });
       assert.deepEqual(
         segs.map((s) => s.label),
         ['tool'],
@@ -167,9 +161,8 @@ test(
       assert.equal(await page.getByTestId('anon-result').count(), 1, (await page.getByTestId('export-dialog').innerText()).slice(0, 2000));
       assert.equal(readdirSync(out.dir).filter((f) => f.endsWith('.mp4')).length, 1);
       assert.ok(existsSync(out.dir));
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'keyboard-export.png') });
       // The folder is remembered for the library.
-      const settings = (await cli('settings')) as Record<string, unknown>;
+      const settings = await (await core()).call('settings.get', {});
       assert.deepEqual(settings.exportRecentFolders, [out.dir]);
       assert.deepEqual(errors, []);
     });

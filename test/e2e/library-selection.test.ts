@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SCREENSHOTS, startAppSession } from '../helpers/app-page.js';
 import { runCli } from '../helpers/cli.js';
+import { libraryCore } from '../helpers/library-core.js';
 import { media } from '../helpers/media.js';
 import { sceneMedia } from '../helpers/scenes.js';
 
@@ -14,11 +15,8 @@ test(
     const files = [await sceneMedia.cuts(), await media.mp4(2), await media.mp4(3), await media.webm(2)];
     const imported = await runCli(['--data-dir', app.libraryDir, 'import', ...files, '--json']);
     assert.equal(imported.code, 0, imported.stderr);
-    const cli = async (...args: string[]) => {
-      const r = await runCli(['--data-dir', app.libraryDir, ...args, '--json']);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout) as unknown;
-    };
+    // The library's jobs and videos, read in this process (a CLI spawn per read cost ~1 CPU-s).
+    const core = libraryCore(t, app.libraryDir);
     const { page, errors } = await app.open({ width: 1440, height: 900 });
     await page.getByTestId('library-sort').selectOption('name');
     // Sorted by name (newest-first order: descending), so the order on screen is known.
@@ -92,9 +90,9 @@ test(
       await page.locator('[data-testid=batch-status][data-running="0"]').waitFor({ timeout: 300_000 });
       assert.equal(await page.getByTestId('batch-summary').innerText(), '2 done, 0 failed, 0 still running');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'library-selection-batch.png') });
-      const jobs = (await cli('jobs')) as Array<{ kind: string; videoId: number | null; state: string }>;
+      const jobs = await (await core()).call('jobs.list', {});
       const sceneJobs = jobs.filter((j) => j.kind === 'scenes');
-      const list = (await cli('list')) as { videos: Array<{ id: number; name: string }> };
+      const list = await (await core()).call('videos.list', {});
       const idOf = (name: string) => list.videos.find((v) => v.name === name)!.id;
       assert.deepEqual(
         sceneJobs.map((j) => j.videoId).sort(),
@@ -129,7 +127,7 @@ test(
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 2);
       await page.getByTestId('selection-bar').waitFor({ state: 'detached' });
       assert.deepEqual(await page.locator('[data-testid=video-card] [data-testid=video-name]').allInnerTexts(), names.slice(0, 2));
-      const list = (await cli('list')) as { videos: Array<{ name: string }> };
+      const list = await (await core()).call('videos.list', {});
       assert.deepEqual(list.videos.map((v) => v.name).sort(), names.slice(0, 2).sort());
     });
 

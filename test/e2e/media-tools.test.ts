@@ -1,15 +1,35 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
-import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/library.js';
+import { importAndWait, tempDir } from '../helpers/library.js';
+import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
 import { launchChromium } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
 import { VFR_SOURCE_FRAMES, readFrameCodes, toneGapTone, vfrToneGap } from '../audio/speech-media.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+// One Chromium for the file (each test opens its own page, in its own context): a launch costs CPU-seconds.
+let chromium: Promise<Browser> | null = null;
+const sharedBrowser = () => (chromium ??= launchChromium());
+after(async () => {
+  if (chromium) await (await chromium).close();
+});
+
+/** Import into the library before `framewise serve` opens it, in this process (no CLI start-up); the video ids. */
+const importFirst = (dataDir: string, files: string[]) =>
+  withLibraryCore(dataDir, async (core) => {
+    const ids: number[] = [];
+    for (const f of files) {
+      const [job] = await importAndWait(core, [f]);
+      assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
+      ids.push((job!.output as { videoId: number }).videoId);
+    }
+    return ids;
+  });
 
 test(
   'video view: Silence… detects and cuts, Save frame… writes the frame on screen and one every N seconds, Convert… converts, with progress',
@@ -28,22 +48,16 @@ test(
     // The clip lives in its own folder, so outputs written beside it are easy to list.
     const video = path.join(work.dir, 'clip.mp4');
     copyFileSync(await toneGapTone(), video);
-    const imported = await runCli(['--data-dir', lib.dir, 'import', video, '--json']);
-    assert.equal(imported.code, 0, imported.stderr);
-    const videoId = (JSON.parse(imported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
     // A variable-frame-rate clip whose pictures spell their source frame number (16.7 fps before 6 s, then 25).
     mkdirSync(path.join(work.dir, 'vfr'));
     const vfrVideo = path.join(work.dir, 'vfr', 'vfr.mp4');
     copyFileSync(await vfrToneGap(), vfrVideo);
-    const vfrImported = await runCli(['--data-dir', lib.dir, 'import', vfrVideo, '--json']);
-    assert.equal(vfrImported.code, 0, vfrImported.stderr);
-    const vfrId = (JSON.parse(vfrImported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
+    const [videoId, vfrId] = await importFirst(lib.dir, [video, vfrVideo]);
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
     t.after(() => server.stop());
-    const browser = await launchChromium();
-    t.after(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await (await sharedBrowser()).newPage({ viewport: { width: 1440, height: 1000 } });
+    t.after(() => page.context().close());
     page.setDefaultTimeout(90_000);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -162,13 +176,11 @@ test(
       'ultrafast',
       out,
     ]);
-    const imported = await runCli(['--data-dir', lib.dir, 'import', await toneGapTone(), silent, '--json']);
-    assert.equal(imported.code, 0, imported.stderr);
+    await importFirst(lib.dir, [await toneGapTone(), silent]);
     const server = await startServe(lib.dir, ['--concurrency', '2']);
     t.after(() => server.stop());
-    const browser = await launchChromium();
-    t.after(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await (await sharedBrowser()).newPage({ viewport: { width: 1440, height: 1000 } });
+    t.after(() => page.context().close());
     page.setDefaultTimeout(90_000);
     await page.goto(server.url);
     // The button is there before the library list has loaded ("0 shown", disabled): wait for the list.

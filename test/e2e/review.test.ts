@@ -10,6 +10,7 @@ import { tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { manySegmentsCsv, twoHourVideo } from '../helpers/review.js';
 import { startServe } from '../helpers/serve.js';
+import { Core } from '../../core/core.js';
 
 declare global {
   interface Window {
@@ -81,7 +82,12 @@ test(
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as T;
     };
-    const segs = (video: string) => cliJson<CliSeg[]>('segments', video);
+    // The stored segments, read in this process from the library file (a CLI spawn per read cost ~1 CPU-s each;
+    // the CLI's own reads stay proven below by its --history and list output).
+    let reader: Core | null = null;
+    t.after(() => reader?.close());
+    const segs = async (video: string): Promise<CliSeg[]> =>
+      (reader ??= await Core.open({ dataDir: lib.dir })).call('segments.list', { video });
 
     const [small, long] = await Promise.all([media.mp4(8, 'review-8s.mp4'), twoHourVideo()]);
     assert.equal((await cli('import', small, long)).code, 0);
@@ -232,6 +238,8 @@ test(
       await changes(page, 8);
       tool = (await segs(V)).filter((s) => s.label === 'tool');
       assert.equal(tool[1]!.validated, true);
+      // The progress badge follows the stored state (wait for it: the history entry can render first).
+      await page.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === '1');
       assert.equal(await page.getByTestId('tl-progress').getAttribute('data-validated'), '1');
       assert.equal(await frameNumber(page), 129);
     });
@@ -372,7 +380,7 @@ test(
       const draw = await perf.evaluate(() => Math.max(...performance.getEntriesByName('timeline-draw').map((e) => e.duration)));
       // Zoom in a bit and drag a handle across many frames.
       await perf.evaluate(() => window.__fwTimeline!.setView(0, 20));
-      const seg = (await cliJson<CliSeg[]>('segments', String(longId), '--label', 'outside'))[0]!;
+      const seg = (await segs(String(longId))).filter((s) => s.label === 'outside')[0]!;
       const yy = await y(perf, 'outside');
       await perf.mouse.move(await x(perf, seg.endFrame), yy);
       await perf.mouse.down();

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
-import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/library.js';
+import { importAndWait, tempDir } from '../helpers/library.js';
+import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
 import { launchChromium } from '../helpers/browser.js';
 import { sceneMedia } from '../helpers/scenes.js';
@@ -18,9 +18,12 @@ test('video view: detect scenes, move a cut by keyboard, approve, export two cli
     lib.cleanup();
     out.cleanup();
   });
-  const imported = await runCli(['--data-dir', lib.dir, 'import', await sceneMedia.cuts(), '--json']);
-  assert.equal(imported.code, 0, imported.stderr);
-  const videoId = (JSON.parse(imported.stdout) as { results: Array<{ videoId: number }> }).results[0]!.videoId;
+  // Imported in this process before `framewise serve` opens the library (no CLI start-up).
+  const videoId = await withLibraryCore(lib.dir, async (core) => {
+    const [job] = await importAndWait(core, [await sceneMedia.cuts()]);
+    assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
+    return (job!.output as { videoId: number }).videoId;
+  });
 
   const server = await startServe(lib.dir, ['--concurrency', '1']);
   t.after(() => server.stop());

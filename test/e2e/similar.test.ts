@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
-import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/library.js';
+import { importAndWait, tempDir } from '../helpers/library.js';
+import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
 import { launchChromium } from '../helpers/browser.js';
 import { similarMedia, VARIANTS } from '../helpers/similar.js';
@@ -23,8 +23,17 @@ test(
       await similarMedia.variant(trim.name, trim.filter, trim.extra, trim.inputExtra),
       await similarMedia.different(),
     ];
-    for (const f of files) assert.equal((await runCli(['--data-dir', lib.dir, 'import', f])).code, 0);
-    for (const v of ['1', '2']) assert.equal((await runCli(['--data-dir', lib.dir, 'clips', v, '--detector', 'content'])).code, 0);
+    // Set up in this process before `framewise serve` opens the library (as `framewise import` one file at a time,
+    // then `framewise clips <v> --detector content` do, without a CLI start-up each).
+    await withLibraryCore(lib.dir, async (core) => {
+      for (const f of files) assert.equal((await importAndWait(core, [f]))[0]!.state, 'succeeded');
+      for (const video of ['1', '2']) {
+        const first = await core.call('scenes.detect', { video, detector: 'content' });
+        if (!first.result) assert.equal((await core.services.jobs.waitFor(first.jobId!, 120_000)).state, 'succeeded');
+        const detection = first.result ?? (await core.call('scenes.get', { video, detector: 'content' }));
+        await core.call('clips.fromScenes', { video, detectionId: detection!.id });
+      }
+    });
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
     t.after(() => server.stop());

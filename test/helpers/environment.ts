@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 
 export const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -34,4 +35,19 @@ export function mountReadOnly(dir: string): () => void {
     throw err;
   }
   return () => execFileSync('umount', [dir]);
+}
+
+/**
+ * Put a regular file where the folder `dir` was (the folder moved aside): nothing can be written into it nor
+ * removed from it, also as root (permissions do not stop root; a path through a file fails with ENOTDIR or
+ * EEXIST) — a fault for any user. The returned function puts the folder back.
+ */
+export function replaceDirWithFile(dir: string): () => void {
+  const aside = `${dir}.aside-${process.pid}`;
+  renameSync(dir, aside);
+  writeFileSync(dir, '');
+  return () => {
+    rmSync(dir, { force: true });
+    renameSync(aside, dir);
+  };
 }

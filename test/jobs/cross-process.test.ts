@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Core } from '../../core/core.js';
 import type { JobSummary } from '../../core/api/types.js';
@@ -88,12 +88,34 @@ test(
   },
 );
 
+/**
+ * One library with the 60 s 1080p video (and a 2 s one) imported, follow-ups done, for the handover and the
+ * killed-process tests: they need a job that runs long (verify-decode of the long video), and importing it
+ * (its fingerprint) was ~12 CPU-s each.
+ */
+let longLib: Promise<{ lib: ReturnType<typeof tempDir>; long: number; short: number }> | undefined;
+// Registered at the file's level: called inside a test, `after` would clean up when that test ends.
+after(async () => (await longLib)?.lib.cleanup());
+const longLibrary = () =>
+  (longLib ??= (async () => {
+    const lib = tempDir('framewise-xproc-long-');
+    const core = await Core.open({ dataDir: lib.dir, runJobs: true });
+    try {
+      const [long, short] = (await importAndWait(core, [await media.long1080(60), await media.mp4(2, 'handover-2s.mp4')])).map(
+        (j) => (j.output as { videoId: number }).videoId,
+      );
+      await core.services.runner?.drain(120_000);
+      return { lib, long: long!, short: short! };
+    } finally {
+      await core.close();
+    }
+  })());
+
 test(
   'queued jobs say which process runs them; a stopped owner hands them over; `jobs --run` runs them',
   { timeout: 900_000 },
   async (t) => {
-    const lib = tempDir('framewise-xproc-handover-');
-    t.after(() => lib.cleanup());
+    const { lib, long, short } = await longLibrary();
     const cli = (...args: string[]) => runCli(['--data-dir', lib.dir, ...args]);
     // This process plays a one-shot CLI command that runs one job at a time.
     const owner = await Core.open({
@@ -105,10 +127,6 @@ test(
     });
     let ownerOpen = true;
     t.after(async () => ownerOpen && (await owner.close()));
-    const [long, short] = (await importAndWait(owner, [await media.long1080(60), await media.mp4(2, 'handover-2s.mp4')])).map(
-      (j) => (j.output as { videoId: number }).videoId,
-    );
-    await owner.services.runner!.drain(120_000);
     const busy = await owner.call('jobs.enqueue', { kind: 'verify-decode', input: { videoId: long! } });
     await until(async () => (await owner.call('jobs.get', { id: busy.job.id })).state === 'running', 'the long job running');
     const waiting = await owner.call('jobs.enqueue', { kind: 'frame-count', input: { videoId: short! } });
@@ -148,12 +166,10 @@ test(
 test(
   'a killed process: its job shows as interrupted at once in `jobs`, `list` and `status`, before any runner starts',
   { timeout: 600_000 },
-  async (t) => {
-    const lib = tempDir('framewise-xproc-killed-');
-    t.after(() => lib.cleanup());
+  async () => {
+    // The library the handover test leaves: every job there finished or was cancelled, none interrupted.
+    const { lib, long: videoId } = await longLibrary();
     const cli = (...args: string[]) => runCli(['--data-dir', lib.dir, ...args]);
-    const imported = jsonOf<{ results: Array<{ videoId: number }> }>(await cli('import', await media.long1080(60), '--json'));
-    const videoId = imported.results[0]!.videoId;
     const host = spawn(
       process.execPath,
       [path.join(here, '..', 'helpers', 'job-host.js'), lib.dir, 'verify-decode', JSON.stringify({ videoId })],

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { importAndWait, openTempCore, tempDir, thumbnailPath } from '../helpers/library.js';
 import { isRoot, mountReadOnly, requireEnvironment } from '../helpers/environment.js';
-import { media } from '../helpers/media.js';
+import { generated, media } from '../helpers/media.js';
 
 type Lib = Awaited<ReturnType<typeof openTempCore>>;
 
@@ -32,6 +32,17 @@ async function thumbLuma(lib: Lib, videoId: number): Promise<number> {
   const rgb = await readFrameRgb(lib.core.services.ffmpeg, file, 0, { width: 320, height: 240 });
   assert.ok(rgb, 'the thumbnail decodes');
   return innerLuma(rgb);
+}
+
+/** The file of a video's artifact of `kind`. */
+async function artifactPath(lib: Lib, videoId: number, kind: string): Promise<string> {
+  const art = await lib.core.services.db.reader
+    .selectFrom('artifacts')
+    .select('path')
+    .where('video_id', '=', videoId)
+    .where('kind', '=', kind)
+    .executeTakeFirstOrThrow();
+  return path.join(lib.core.services.artifactsDir, art.path);
 }
 
 const thumbnailId = async (lib: Lib, videoId: number) => (await lib.core.call('videos.get', { video: videoId })).thumbnailArtifactId;
@@ -99,6 +110,7 @@ test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot
     assert.deepEqual(failed.masks.length, 1, 'the masks are saved');
     assert.equal(failed.previewError?.code, 'preview_failed', JSON.stringify(failed));
     assert.match(failed.previewError?.message ?? '', /thumbnail/);
+    assert.deepEqual(failed.previewError?.withdrawn, ['thumbnail'], 'the kinds withdrawn, for the translated message');
     assert.equal(await thumbnailId(lib, videoId), null, 'the stale thumbnail is not served any more');
     assert.ok(existsSync(thumb), 'its file could not be removed (read-only): withdrawn by its row');
     // The log is written by a stream: wait until the line is there.
@@ -128,17 +140,56 @@ async function previewLuma(lib: Lib, png: string, scratch: string): Promise<numb
   return innerLuma(rgb);
 }
 
+/** Mean luma of `inner` in tile (column, row) of a sprite sheet of 160×120 tiles, `columns` wide, read as rgb24. */
+function tileLuma(sheet: Uint8Array, columns: number, column: number, row: number): number {
+  const stride = columns * 160;
+  let sum = 0;
+  for (let y = inner.y / 2; y < (inner.y + inner.height) / 2; y++)
+    for (let x = inner.x / 2; x < (inner.x + inner.width) / 2; x++) {
+      const i = ((row * 120 + y) * stride + column * 160 + x) * 3;
+      sum += (sheet[i]! * 77 + sheet[i + 1]! * 150 + sheet[i + 2]! * 29) >> 8;
+    }
+  return sum / ((inner.width / 2) * (inner.height / 2));
+}
+
 /**
- * A variable-frame-rate video (test/helpers/media.ts `vfr`: frames 0–29 at 30 fps, then frames 30–39 at 10 fps,
- * nominal rate 30): a time-ranged mask on frames [34, 37) — presented at 1.4–1.6 s — hides its rectangle in a
- * preview at 1.5 s (frame 35), and not in one at 1.15 s (frame 31) nor at 1.9 s (frame 39). Frame index × nominal
- * rate would put 1.5 s at frame 45 (the mask missed: its text shown) and 1.15 s at frame 34 (masked there).
+ * Variable frame rate, 4 s: frames 0–29 at 30 fps, then frames 30–59 at 10 fps (1.0, 1.1, … 3.9 s), nominal rate
+ * 30 — like test/helpers/media.ts `vfr`, 2 s longer so that review sprite tiles (one a second) fall on frames
+ * whose number differs from time × nominal rate.
+ */
+const vfr4s = () =>
+  generated('vfr-30-then-10fps-4s.mkv', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=30:duration=4',
+    '-vf',
+    "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS",
+    '-vsync',
+    'vfr',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+
+/**
+ * A variable-frame-rate video (`vfr4s`: frames 0–29 at 30 fps, then frames 30–59 at 10 fps, nominal rate 30): a
+ * time-ranged mask on frames [34, 37) — presented at 1.4–1.6 s — hides its rectangle in a preview at 1.5 s (frame
+ * 35), and not in one at 1.15 s (frame 31) nor at 1.9 s (frame 39). Frame index × nominal rate would put 1.5 s at
+ * frame 45 (the mask missed: its text shown) and 1.15 s at frame 34 (masked there). The review sprite sheets: a
+ * tile a second for all 4 s (frame count ÷ nominal rate says 2 s), each showing the frame shown half a second in
+ * (ffmpeg's fps filter rounds to the nearest tile time): 0.467, 1.4, 2.4 and 3.4 s = frames 14, 34, 44, 54; a mask
+ * on frame 44 hides its rectangle on the third tile only (2.4 s × 30 would be frame 72).
  */
 test('time-ranged masks on previews of a variable-frame-rate video follow presentation timestamps', async () => {
   const lib = await openTempCore();
   const scratch = tempDir('framewise-preview-vfr-');
   try {
-    const [imp] = await importAndWait(lib.core, [await media.vfr()]);
+    const [imp] = await importAndWait(lib.core, [await vfr4s()]);
     assert.equal(imp?.state, 'succeeded', JSON.stringify(imp?.error));
     const videoId = (imp!.output as { videoId: number }).videoId;
     assert.equal((await lib.core.call('videos.get', { video: videoId })).variableFrameRate, true);
@@ -177,14 +228,25 @@ test('time-ranged masks on previews of a variable-frame-rate video follow presen
     const sprite = await lib.core.call('clips.sprite', { video: videoId, id: middle.id });
     assert.equal(sprite.count, 1);
     const tile = (await readFrameRgb(lib.core.services.ffmpeg, sprite.path, 0, { width: 160, height: 120 }))!;
-    let tileSum = 0;
-    for (let y = inner.y / 2; y < (inner.y + inner.height) / 2; y++)
-      for (let x = inner.x / 2; x < (inner.x + inner.width) / 2; x++) {
-        const i = (y * 160 + x) * 3;
-        tileSum += (tile[i]! * 77 + tile[i + 1]! * 150 + tile[i + 2]! * 29) >> 8;
-      }
-    const tileLuma = tileSum / ((inner.width / 2) * (inner.height / 2));
-    assert.ok(tileLuma < 12, `the clip's sprite tile (decoded frame 34) hides the masked rectangle (mean luma ${tileLuma})`);
+    const clipTile = tileLuma(tile, 1, 0, 0);
+    assert.ok(clipTile < 12, `the clip's sprite tile (decoded frame 34) hides the masked rectangle (mean luma ${clipTile})`);
+
+    // The review's hover sprite sheets: one pass over the whole video, 4 tiles of 10 a row.
+    await lib.core.call('anonymize.masks.set', { video: videoId, masks: [{ ...mask, startFrame: 44, endFrame: 45 }] });
+    const sheets = await lib.core.call('review.sprites', { video: videoId });
+    assert.equal((await lib.core.services.jobs.waitFor(sheets.job.id, 120_000)).state, 'succeeded');
+    const index = (await lib.core.call('review.state', { video: videoId })).sprites;
+    assert.ok(index && index.count === 4 && index.interval === 1, JSON.stringify(index));
+    const sheetPath = await artifactPath(lib, videoId, 'sprite-sheet');
+    const sheet = (await readFrameRgb(lib.core.services.ffmpeg, sheetPath, 0, { width: 1600, height: 1200 }))!;
+    const [t0, t1, t2, t3] = [0, 1, 2, 3].map((c) => tileLuma(sheet, 10, c, 0));
+    assert.ok(t2! < 12, `the third tile (2.4 s, decoded frame 44) hides the masked rectangle (mean luma ${t2})`);
+    for (const [i, luma] of [
+      [0, t0],
+      [1, t1],
+      [3, t3],
+    ] as const)
+      assert.ok(luma! > 40, `no mask on tile ${i}, a frame outside [44, 45) (mean luma ${luma})`);
   } finally {
     scratch.cleanup();
     await lib.close();

@@ -6,7 +6,8 @@ import { OcrEngine, runOcrOnImage } from '../../core/ocr/pipeline.js';
 import { builtinProfiles, profileRegions, SUGGEST_MIN_SCORE } from '../../core/ocr/profiles.js';
 import { FramewiseError } from '../../core/util/errors.js';
 import { peerFixture } from '../helpers/fixtures.js';
-import { importAndWait, openTempCore } from '../helpers/library.js';
+import { importAndWait, openTempCore, thumbnailPath } from '../helpers/library.js';
+import { replaceDirWithFile } from '../helpers/environment.js';
 import { generated } from '../helpers/media.js';
 import { overlayMedia } from './overlay-media.js';
 import { octagon } from './layout-cases.js';
@@ -114,6 +115,11 @@ describe('device profiles', () => {
     await assert.rejects(lib.core.call('profiles.get', { name: 'Pentax left' }), (e: FramewiseError) => e.code === 'not_found');
   });
 
+  /**
+   * Also (issue 10, previews fail closed and the user is told): when the thumbnail cannot be made again with the new
+   * region (the video's artifact folder is a file), the region is stored all the same, the stale thumbnail is no
+   * longer served, and the command's result says so with a code and the kinds withdrawn.
+   */
   test('a manually set endoscope region wins over detection and is checked against the frame', async () => {
     const file = await overlayMedia('manual-region', { duration: 1, endoscope: octagon, lines: [] });
     const [imp] = await importAndWait(lib.core, [file]);
@@ -122,8 +128,18 @@ describe('device profiles', () => {
       lib.core.call('endoscope.set', { video: v, region: { x: 1000, y: 0, width: 400, height: 400, shape: 'circle' } }),
       (e: FramewiseError) => e.code === 'usage',
     );
-    const set = await lib.core.call('endoscope.set', { video: v, region: { x: 600, y: 90, width: 580, height: 580, shape: 'circle' } });
+    const thumbnailDir = path.dirname(await thumbnailPath(lib.core, v));
+    const restore = replaceDirWithFile(thumbnailDir);
+    const set = await lib.core
+      .call('endoscope.set', { video: v, region: { x: 600, y: 90, width: 580, height: 580, shape: 'circle' } })
+      .finally(restore);
     assert.equal(set.source, 'manual');
+    assert.equal(set.previewError?.code, 'preview_failed', JSON.stringify(set));
+    assert.deepEqual(set.previewError?.withdrawn, ['thumbnail']);
+    assert.ok(!set.previewError?.message.includes(lib.dataDir), 'no file names in the message');
+    assert.equal((await lib.core.call('videos.get', { video: v })).thumbnailArtifactId, null, 'the stale thumbnail is withdrawn');
+    const again = await lib.core.call('endoscope.set', { video: v, region: { x: 600, y: 90, width: 580, height: 580, shape: 'circle' } });
+    assert.equal(again.previewError, undefined, 'nothing left to fail: no warning');
     const { job } = await lib.core.call('ocr.start', { video: v, samples: 2 });
     assert.equal((await lib.core.services.jobs.waitFor(job.id, 120_000)).state, 'succeeded');
     const after = await lib.core.call('endoscope.get', { video: v });

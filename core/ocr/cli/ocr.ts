@@ -7,6 +7,7 @@ import { table } from '../../cli/output.js';
 import { waitForJobs } from '../../cli/wait.js';
 import type { CoreHandle as Core } from '../../handle.js';
 import type { PatientData } from '../commands.js';
+import type { OcrJobOutput } from '../ocr-job.js';
 import { PATIENT_FIELDS, type PatientField } from '../../patient/fields.js';
 import { FramewiseError } from '../../util/errors.js';
 
@@ -62,6 +63,9 @@ export const ocrCommand: CliCommand = {
       out.error(done?.error?.message ?? `ocr ${done?.state}`);
       return EXIT_FAILURE;
     }
+    // Previews that could not be made again with what OCR found were withdrawn: say so (codes and kinds only).
+    const previewWarnings = (done.output as OcrJobOutput | null)?.previewWarnings ?? [];
+    for (const w of previewWarnings) out.info(`warning: ${w.message}`);
     const data = await core.call('patient.get', { video: videoId });
     const ocr = await core.call('ocr.result', { video: videoId, includeText: true });
     const result = {
@@ -76,6 +80,7 @@ export const ocrCommand: CliCommand = {
       textBoxes: ocr?.regions ?? [],
       endoscope: data.endoscope,
       sampledFrames: ocr?.sampledFrames ?? [],
+      ...(previewWarnings.length ? { previewWarnings } : {}),
     };
     out.result(result, () => {
       const lines = [fieldsTable(data), ''];

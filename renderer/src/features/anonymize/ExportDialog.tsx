@@ -5,6 +5,7 @@ import type { CommandOutput } from '../../../../core/api/commands.js';
 import { Modal } from '../../components/Modal.js';
 import { Badge, Button, ProgressBar } from '../../components/ui.js';
 import { errorText } from '../../i18n/errors.js';
+import { previewWarningText } from '../../i18n/preview-warning.js';
 import { formatNumber } from '../../i18n/format.js';
 import { formatDuration, formatPercent } from '../../lib/format.js';
 import { client } from '../../state/client.js';
@@ -273,9 +274,10 @@ export function ExportDialog({ video, onClose }: { video: VideoDetail; onClose: 
               </ul>
             </>
           )}
-          {/* Previews the job could not make again with its masks were withdrawn: the core's message says which. */}
-          {(result.warnings ?? []).map((w) => (
-            <p key={w} className="anon-warning" data-testid="anon-job-warning">
+          {/* Previews the job could not make again with its masks were withdrawn: said in the user's language
+              (outputs stored before the codes existed keep the core's English text). */}
+          {(result.previewWarnings?.map(previewWarningText) ?? result.warnings ?? []).map((w, i) => (
+            <p key={i} className="anon-warning" data-testid="anon-job-warning">
               <Badge tone="warning">!</Badge> {w}
             </p>
           ))}

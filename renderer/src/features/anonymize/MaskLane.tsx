@@ -4,6 +4,7 @@ import type { TimedMask } from '../../../../core/api/types.js';
 import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { errorText } from '../../i18n/errors.js';
+import { previewWarningText } from '../../i18n/preview-warning.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
 
@@ -18,6 +19,8 @@ export function MaskLane({ video }: VideoPanelProps) {
   const [scanned, setScanned] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The masks were saved, but previews could not be made again with them (withdrawn): said until the next save.
+  const [previewProblem, setPreviewProblem] = useState<string | null>(null);
   const frame = usePlayer((s) => s.frame);
   const lastFrame = usePlayer((s) => s.lastFrame);
   const total = Math.max(1, lastFrame + 1);
@@ -45,8 +48,9 @@ export function MaskLane({ video }: VideoPanelProps) {
     try {
       const r = await client().call('anonymize.masks.set', { video: video.id, masks: next });
       setMasks(r.masks);
+      setError(null);
       // Saved, but previews that could not be made again with the new masks were withdrawn: say so.
-      setError(r.previewError ? errorText(r.previewError) : null);
+      setPreviewProblem(r.previewError ? previewWarningText(r.previewError) : null);
     } catch (err) {
       setError(errorText(err));
     }
@@ -103,6 +107,11 @@ export function MaskLane({ video }: VideoPanelProps) {
       {error && (
         <p className="error" role="alert">
           {error}
+        </p>
+      )}
+      {previewProblem && (
+        <p className="mask-lane-warning" role="alert" data-testid="mask-preview-warning">
+          {previewProblem}
         </p>
       )}
       <div className="mask-lane-track" style={{ position: 'relative', height: 18 }} data-testid="mask-track">

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CommandInput, PatientData } from '../../../../core/api/commands.js';
-import type { AuditEntry, PatientField, ProfileInfo } from '../../../../core/api/types.js';
+import type { AuditEntry, OcrJobOutput, PatientField, ProfileInfo } from '../../../../core/api/types.js';
 import { Badge, Button, ProgressBar } from '../../components/ui.js';
 import { ConfidenceBadge } from '../confidence/ConfidenceBadge.js';
 import { navigate } from '../../lib/route.js';
@@ -9,6 +9,7 @@ import { notify, useApp } from '../../state/store.js';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../../i18n/index.js';
 import { errorText } from '../../i18n/errors.js';
+import { previewWarningText } from '../../i18n/preview-warning.js';
 import { formatDateTime, formatPercentValue } from '../../i18n/format.js';
 import { ClientError } from '../../transport/types.js';
 import { playerControls } from '../video/player.js';
@@ -31,6 +32,8 @@ export function PatientPanel({ video }: VideoPanelProps) {
   const [suggestion, setSuggestion] = useState<string | null>(null);
   const job = useApp((s) => [...s.jobs.values()].filter((j) => j.videoId === video.id && j.kind === 'ocr').sort((a, b) => b.id - a.id)[0]);
   const active = job && (job.state === 'queued' || job.state === 'running');
+  // The last reading finished, but previews could not be made again with what it found (they were withdrawn).
+  const previewWarnings = job?.state === 'succeeded' ? ((job.output as OcrJobOutput | null)?.previewWarnings ?? []) : [];
 
   const load = useCallback(() => {
     client()
@@ -121,6 +124,11 @@ export function PatientPanel({ video }: VideoPanelProps) {
       )}
       {active && <ProgressBar value={job.progress} label={t('reading')} indeterminate={job.state === 'queued'} />}
       {error && <p className="patient-error">{error}</p>}
+      {previewWarnings.map((w, i) => (
+        <p key={i} className="patient-warning" role="alert" data-testid="patient-preview-warning">
+          {previewWarningText(w)}
+        </p>
+      ))}
       {data && !data.ocrAt && !active && <p className="muted">{t('notRead')}</p>}
       {data?.ocrAt && (
         <p className="muted" data-testid="patient-profile-used">

@@ -269,6 +269,12 @@ export interface OcrOptions {
   detectEvery?: number;
   /** Folder for the local copy of the Tesseract data when no engine is passed (default: a per-user temp folder). */
   cacheDir?: string;
+  /**
+   * Lines already read (by earlier calls on the same overlay, e.g. one still image after another): a line whose
+   * pixels are the same at the same place is not read again. Default: a cache of this call only.
+   * `linesReused`/`linesRead` of the result count this cache's lifetime.
+   */
+  cache?: LineCache;
   today?: Date;
 }
 
@@ -376,7 +382,7 @@ export async function runOcr(ffmpeg: Ffmpeg, file: string, opts: OcrOptions = {}
   try {
     const perFrame: ReadLine[][] = [];
     const endoscopeAcc = new EndoscopeAccumulator();
-    const cache = new LineCache();
+    const cache = opts.cache ?? new LineCache();
     const frames: number[] = [];
     const readings = new Map<PatientField, Array<FrameReading<RgbImage>>>();
     const extracted = new Map<string, ReturnType<typeof extractFields>>();

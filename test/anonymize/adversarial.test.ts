@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import type { Core } from '../../core/core.js';
@@ -8,7 +8,7 @@ import type { AnonymizationPlan } from '../../core/anonymize/types.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { endo } from './endoscopy-media.js';
 import { adversarial, adversarialVideo } from './adversarial-media.js';
-import { ocrEverySecond, patientStringsIn, patientStringsInImages } from './independent-ocr.js';
+import { ocrFrames, patientStringsIn, patientStringsInImages } from './independent-ocr.js';
 
 /**
  * The "Done when" suite: text burned into the endoscope image for part of the video (an annotation, a 0.5 s
@@ -18,13 +18,25 @@ import { ocrEverySecond, patientStringsIn, patientStringsInImages } from './inde
  */
 const overrides = { region: endo.region, patient: endo.patient };
 
-async function library(): Promise<{ core: Core; videoId: number; file: string; close: () => Promise<void> }> {
-  const file = await adversarialVideo();
-  const lib = await openTempCore();
-  const [job] = await importAndWait(lib.core, [file]);
-  assert.equal(job?.state, 'succeeded', JSON.stringify(job?.error));
-  return { core: lib.core, videoId: (job!.output as { videoId: number }).videoId, file, close: lib.close };
+/**
+ * One library with the clip imported, shared by the exports below (one import instead of one per test). Each
+ * test looks at its own job and export. They run in file order: the first export's scan is the first one (the
+ * library has no time-ranged masks before it; the later tests give their own masks).
+ */
+let shared: Promise<{ core: Core; videoId: number; file: string; close: () => Promise<void> }> | undefined;
+function library() {
+  shared ??= (async () => {
+    const file = await adversarialVideo();
+    const lib = await openTempCore();
+    const [job] = await importAndWait(lib.core, [file]);
+    assert.equal(job?.state, 'succeeded', JSON.stringify(job?.error));
+    return { core: lib.core, videoId: (job!.output as { videoId: number }).videoId, file, close: lib.close };
+  })();
+  return shared;
 }
+after(async () => {
+  await (await shared)?.close();
+});
 
 const fps = adversarial.fps;
 const covered = (plan: AnonymizationPlan, t0: number, t1: number) => {
@@ -35,22 +47,42 @@ const covered = (plan: AnonymizationPlan, t0: number, t1: number) => {
   return null;
 };
 
-/** The independent reader: every 0.2 s, upscaled ×2, English + German Tesseract on the whole frame. */
+/**
+ * The frames of an export (no cut: output frame = source frame) that the independent reader checks: every 0.2 s
+ * while an event shows its text, each event's last frame and the frame after it, and one frame a second
+ * between the events — there only the device overlay outside the image shows, and one fixed region mask
+ * hides it on every frame.
+ */
+const checkedFrames: number[] = (() => {
+  const n = adversarial.duration * fps;
+  const inEvent = (f: number) => adversarial.events.some((e) => f >= Math.round(e.start * fps) && f < Math.round(e.end * fps));
+  const frames = new Set<number>();
+  for (let f = 0; f < n; f += fps / 5) if (inEvent(f)) frames.add(f);
+  for (let f = 0; f < n; f += fps) if (!inEvent(f)) frames.add(f);
+  for (const e of adversarial.events) {
+    const end = Math.round(e.end * fps);
+    frames.add(end - 1);
+    if (end < n) frames.add(end);
+  }
+  return [...frames].sort((a, b) => a - b);
+})();
+
+/** The independent reader: upscaled ×2, English + German Tesseract on the whole frame, on `checkedFrames`. */
 async function readableForbidden(file: string): Promise<string[]> {
-  const pages = await ocrEverySecond(file, { interval: 0.2, scale: 2 });
-  return pages.flatMap((p) => patientStringsIn(p.text, adversarial.forbidden).map((s) => `${s} at ${p.time.toFixed(1)} s`));
+  const pages = await ocrFrames(file, checkedFrames, { scale: 2 });
+  return pages.flatMap((p) => patientStringsIn(p.text, adversarial.forbidden).map((s) => `${s} at frame ${p.frame}`));
 }
 
 test('the adversarial clip really shows each text inside the image (so the checks below can fail)', async () => {
   const file = await adversarialVideo();
-  const pages = await ocrEverySecond(file, { interval: 0.5, scale: 2 });
-  const at = (t: number) => pages.find((p) => Math.abs(p.time - t) < 0.01)?.text ?? '';
-  assert.ok(patientStringsIn(at(2.5), ['Jürgen']).length, 'the annotation is readable');
-  assert.ok(patientStringsIn(at(9), ['Schmidt']).length, 'the second name is readable');
+  // The reader of the checks below, on the frames at 2.5 s (annotation) and 9 s (second name).
+  const [annotation, second] = await ocrFrames(file, [2.5 * fps, 9 * fps].map(Math.round), { scale: 2 });
+  assert.ok(patientStringsIn(annotation!.text, ['Jürgen']).length, 'the annotation is readable');
+  assert.ok(patientStringsIn(second!.text, ['Schmidt']).length, 'the second name is readable');
 });
 
 test('text appearing mid-video inside the image: scanned, masked for its time range, verified; nothing readable', async () => {
-  const { core, videoId, close } = await library();
+  const { core, videoId } = await library();
   const out = tempDir('framewise-anon-adv-');
   try {
     // Full-size clip keyframes made before the export show the annotation (so the check after it can fail).
@@ -102,12 +134,11 @@ test('text appearing mid-video inside the image: scanned, masked for its time ra
     assert.deepEqual(await readableForbidden(res.outputPath), []);
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
 test('the reviewer removed every mask: verification reads the name, masks it and the other readable text where seen, renders again', async () => {
-  const { core, videoId, close } = await library();
+  const { core, videoId } = await library();
   const out = tempDir('framewise-anon-adv-');
   try {
     const { job } = await core.call<'anonymize.start'>('anonymize.start', {
@@ -126,12 +157,11 @@ test('the reviewer removed every mask: verification reads the name, masks it and
     assert.deepEqual(await readableForbidden(res.outputPath), []);
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
 test('masks disabled (test hook): refused, naming the frame inside the text range and the field', async () => {
-  const { core, videoId, close } = await library();
+  const { core, videoId } = await library();
   const out = tempDir('framewise-anon-adv-');
   const before = process.env.FRAMEWISE_TEST_HOOKS;
   process.env.FRAMEWISE_TEST_HOOKS = '1';
@@ -147,7 +177,7 @@ test('masks disabled (test hook): refused, naming the frame inside the text rang
     assert.equal(done.state, 'failed');
     assert.equal(done.error?.code, 'verification_failed');
     assert.deepEqual(readdirSync(out.dir), []);
-    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    const rec = (await core.call('anonymize.exports', { video: videoId })).find((e) => e.jobId === job.id);
     const v = rec?.verification as VerificationResult;
     const inside = v.findings.filter((f) => f.check === 'patient_text' && f.box && f.box.x >= endo.region.x);
     assert.ok(inside.length > 0, 'text inside the image is named');
@@ -164,6 +194,5 @@ test('masks disabled (test hook): refused, naming the frame inside the text rang
     if (before === undefined) delete process.env.FRAMEWISE_TEST_HOOKS;
     else process.env.FRAMEWISE_TEST_HOOKS = before;
     out.cleanup();
-    await close();
   }
 });

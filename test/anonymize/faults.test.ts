@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -26,16 +26,73 @@ const bigRegion = { region: { x: 420, y: 0, width: 1080, height: 1080, shape: 'c
 /** The render faults below need a long render, not the text scan before it: no time-ranged masks, no scan. */
 const noScan = { timedMasks: [] };
 
-async function openTempCoreAt(dataDir: string): Promise<Core> {
+async function openTempCoreAt(dataDir: string, concurrency = 1): Promise<Core> {
   const { Core: CoreClass } = await import('../../core/core.js');
-  return CoreClass.open({ dataDir, runJobs: true, concurrency: 1 });
+  return CoreClass.open({ dataDir, runJobs: true, concurrency });
 }
 
-async function library(file: string): Promise<{ core: Core; videoId: number; close: () => Promise<void> }> {
-  const lib = await openTempCore();
-  const [job] = await importAndWait(lib.core, [file]);
+/**
+ * The libraries are shared by the tests of this file (an import of the 60 s 1080p video, with its frame count
+ * and fingerprint, costs more than the render faults themselves): each test looks at its own job and export.
+ */
+interface Shared {
+  core: Core;
+  videoId: number;
+  file: string;
+  close: () => Promise<void>;
+}
+
+async function importInto(core: Core, file: string): Promise<number> {
+  const [job] = await importAndWait(core, [file]);
   assert.equal(job?.state, 'succeeded', JSON.stringify(job?.error));
-  return { core: lib.core, videoId: (job!.output as { videoId: number }).videoId, close: lib.close };
+  return (job!.output as { videoId: number }).videoId;
+}
+
+let endoShared: Promise<Shared> | undefined;
+/** The endoscopy-like clip in a library (the output-folder faults). */
+function library(): Promise<Shared> {
+  endoShared ??= (async () => {
+    const file = await endoscopyVideo();
+    const lib = await openTempCore();
+    return { core: lib.core, videoId: await importInto(lib.core, file), file, close: lib.close };
+  })();
+  return endoShared;
+}
+
+let longShared: Promise<Shared & { dir: string; originalSha: string; closed: boolean }> | undefined;
+/** The long 1080p video (a render long enough to be hit mid-way) in a library folder another process can open. */
+function longLibrary(): Promise<Shared & { dir: string; originalSha: string; closed: boolean }> {
+  longShared ??= (async () => {
+    const file = await media.long1080(60);
+    const originalSha = await sha256File(file);
+    const lib = tempDir();
+    const core = await openTempCoreAt(lib.dir, 2);
+    const shared = {
+      core,
+      videoId: await importInto(core, file),
+      file,
+      dir: lib.dir,
+      originalSha,
+      closed: false,
+      close: async () => {
+        if (!shared.closed) await core.close();
+        shared.closed = true;
+        lib.cleanup();
+      },
+    };
+    return shared;
+  })();
+  return longShared;
+}
+
+after(async () => {
+  await (await endoShared)?.close();
+  await (await longShared)?.close();
+});
+
+/** The export record of one job. */
+async function exportOf(core: Core, videoId: number, jobId: number) {
+  return (await core.call('anonymize.exports', { video: videoId })).find((e) => e.jobId === jobId);
 }
 
 /** Resolves once the job reports render progress. */
@@ -61,9 +118,7 @@ function renderPids(): number[] {
 }
 
 test('cancel mid-render: ffmpeg is killed, no output file, export recorded as cancelled', async () => {
-  const file = await media.long1080(60);
-  const originalSha = await sha256File(file);
-  const { core, videoId, close } = await library(file);
+  const { core, videoId, file, originalSha } = await longLibrary();
   const out = tempDir('framewise-anon-out-');
   try {
     const { job } = await core.call<'anonymize.start'>('anonymize.start', {
@@ -79,18 +134,15 @@ test('cancel mid-render: ffmpeg is killed, no output file, export recorded as ca
     assert.equal(cancelled.state, 'cancelled');
     assert.deepEqual(readdirSync(out.dir), [], 'no output and no temp file');
     assert.deepEqual(renderPids(), [], 'ffmpeg is gone');
-    const [rec] = await core.call('anonymize.exports', { video: videoId });
-    assert.equal(rec?.state, 'cancelled');
+    assert.equal((await exportOf(core, videoId, job.id))?.state, 'cancelled');
     assert.equal(await sha256File(file), originalSha);
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
 test('ffmpeg killed from outside mid-render: the job fails with a clear error, no output file', async () => {
-  const file = await media.long1080(60);
-  const { core, videoId, close } = await library(file);
+  const { core, videoId } = await longLibrary();
   const out = tempDir('framewise-anon-out-');
   try {
     const { job } = await core.call<'anonymize.start'>('anonymize.start', {
@@ -109,46 +161,41 @@ test('ffmpeg killed from outside mid-render: the job fails with a clear error, n
     assert.equal(done.error?.code, 'ffmpeg_failed');
     assert.match(done.error?.message ?? '', /Rendering the anonymized video failed: .*SIGKILL.*No output was written/);
     assert.deepEqual(readdirSync(out.dir), []);
-    const [rec] = await core.call('anonymize.exports', { video: videoId });
-    assert.equal(rec?.state, 'failed');
+    assert.equal((await exportOf(core, videoId, job.id))?.state, 'failed');
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
 test('full output disk (200 kB tmpfs): disk_full error, no output file', async (t) => {
   if (!requireEnvironment(t, isRoot, 'mounting a tmpfs needs root')) return;
-  const file = await endoscopyVideo();
-  const { core, videoId, close } = await library(file);
+  const { core, videoId } = await library();
   const out = tempDir('framewise-anon-full-');
   const unmount = mountTmpfs(out.dir, 'size=200k');
   try {
-    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides, ...noScan });
     const done = await core.services.jobs.waitFor(job.id, 120_000);
     assert.equal(done.state, 'failed');
     assert.equal(done.error?.code, 'disk_full', JSON.stringify(done.error));
     assert.ok(done.error?.message.startsWith(`disk full in ${out.dir}: rendering the anonymized video stopped`), done.error?.message);
     assert.deepEqual(readdirSync(out.dir), []);
-    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    const rec = await exportOf(core, videoId, job.id);
     assert.equal(rec?.state, 'failed');
     assert.equal(rec?.error?.code, 'disk_full');
   } finally {
     unmount();
     out.cleanup();
-    await close();
   }
 });
 
 test('verification failure (masks disabled by the test hook): output rejected and deleted, frame and field named', async () => {
-  const file = await endoscopyVideo();
-  const { core, videoId, close } = await library(file);
+  const { core, videoId } = await library();
   const out = tempDir('framewise-anon-out-');
   const before = process.env.FRAMEWISE_TEST_HOOKS;
   try {
     // Without the env switch the hook is refused.
     await assert.rejects(
-      core.services.jobs.enqueue('anonymize', { videoId, output: { dir: out.dir }, overrides, unsafeDisableMasks: true }),
+      core.services.jobs.enqueue('anonymize', { videoId, output: { dir: out.dir }, overrides, ...noScan, unsafeDisableMasks: true }),
       /test hook and is refused outside tests/,
     );
 
@@ -157,6 +204,7 @@ test('verification failure (masks disabled by the test hook): output rejected an
       videoId,
       output: { dir: out.dir },
       overrides,
+      ...noScan,
       unsafeDisableMasks: true,
     });
     const done = await core.services.jobs.waitFor(job.id, 300_000);
@@ -168,7 +216,7 @@ test('verification failure (masks disabled by the test hook): output rejected an
     );
     assert.ok(!/Müller|Jürgen|1961/.test(done.error?.message ?? ''), 'the error names the field, not the value');
     assert.deepEqual(readdirSync(out.dir), []);
-    const [rec] = await core.call('anonymize.exports', { video: videoId });
+    const rec = await exportOf(core, videoId, job.id);
     assert.equal(rec?.state, 'rejected');
     const v = rec?.verification as VerificationResult;
     assert.equal(v.ok, false);
@@ -179,19 +227,17 @@ test('verification failure (masks disabled by the test hook): output rejected an
     if (before === undefined) delete process.env.FRAMEWISE_TEST_HOOKS;
     else process.env.FRAMEWISE_TEST_HOOKS = before;
     out.cleanup();
-    await close();
   }
 });
 
 test('an existing file at the output path is never replaced', async () => {
-  const file = await endoscopyVideo();
-  const { core, videoId, close } = await library(file);
+  const { core, videoId } = await library();
   const out = tempDir('framewise-anon-out-');
   try {
     const target = path.join(out.dir, 'export.mp4');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(target, 'keep me');
-    const { job } = await core.call('anonymize.start', { video: videoId, output: { path: target }, overrides });
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { path: target }, overrides, ...noScan });
     const done = await core.services.jobs.waitFor(job.id, 120_000);
     assert.equal(done.state, 'failed');
     assert.equal(done.error?.code, 'conflict');
@@ -199,19 +245,17 @@ test('an existing file at the output path is never replaced', async () => {
     assert.deepEqual(readdirSync(out.dir), ['export.mp4']);
   } finally {
     out.cleanup();
-    await close();
   }
 });
 
 test('the app dies mid-render (process group killed): the next open removes the partial file and records the failure', async () => {
-  const file = await media.long1080(60);
-  const lib = tempDir();
+  const lib = await longLibrary();
+  const { videoId } = lib;
   const out = tempDir('framewise-anon-out-');
   try {
-    const core1 = await openTempCoreAt(lib.dir);
-    const [imp] = await importAndWait(core1, [file]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await core1.close();
+    // Only the other process may run jobs on the library now.
+    await lib.core.close();
+    lib.closed = true;
     const { spawn } = await import('node:child_process');
     const { REPO_ROOT } = await import('../helpers/fixtures.js');
     const host = spawn(
@@ -255,6 +299,7 @@ test('the app dies mid-render (process group killed): the next open removes the 
 
     const core2 = await openTempCoreAt(lib.dir);
     try {
+      // The newest export is the one the dead process started.
       const [rec] = await core2.call('anonymize.exports', { video: videoId });
       assert.equal(rec?.state, 'failed');
       assert.match(rec?.error?.message ?? '', /Interrupted/);
@@ -264,18 +309,16 @@ test('the app dies mid-render (process group killed): the next open removes the 
     }
   } finally {
     out.cleanup();
-    lib.cleanup();
   }
 });
 
 test('a read-only output folder: refused with a clear error before rendering', async (t) => {
   if (!requireEnvironment(t, isRoot, 'mounting a tmpfs needs root')) return;
-  const file = await endoscopyVideo();
-  const { core, videoId, close } = await library(file);
+  const { core, videoId } = await library();
   const out = tempDir('framewise-anon-ro-');
   const unmount = mountTmpfs(out.dir, 'size=1m,ro');
   try {
-    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides });
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir: out.dir }, overrides, ...noScan });
     const done = await core.services.jobs.waitFor(job.id, 60_000);
     assert.equal(done.state, 'failed');
     assert.match(done.error?.message ?? '', /Cannot write to the output folder .*: read-only file system/);
@@ -283,6 +326,5 @@ test('a read-only output folder: refused with a clear error before rendering', a
   } finally {
     unmount();
     out.cleanup();
-    await close();
   }
 });

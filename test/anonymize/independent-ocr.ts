@@ -14,6 +14,34 @@ async function grayImages(file: string, vf: string, out: string, extra: string[]
   await execFileAsync(await ffmpegPath(), ['-v', 'error', '-i', file, '-vf', `${vf},format=gray`, ...extra, out]);
 }
 
+/** English + German Tesseract on every PNG in `dir` (name order): the text read per image. */
+async function readPngs(dir: string, keep: (index: number) => boolean = () => true): Promise<Array<string | null>> {
+  const Tesseract = (await import('tesseract.js')).default;
+  const eng = (require('@tesseract.js-data/eng') as { langPath: string }).langPath;
+  const deu = (require('@tesseract.js-data/deu') as { langPath: string }).langPath;
+  const wEng = await Tesseract.createWorker('eng', 1, { langPath: eng, cacheMethod: 'none', gzip: true });
+  const wDeu = await Tesseract.createWorker('deu', 1, { langPath: deu, cacheMethod: 'none', gzip: true });
+  try {
+    const out: Array<string | null> = [];
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .sort();
+    for (const [i, f] of files.entries()) {
+      if (!keep(i)) {
+        out.push(null);
+        continue;
+      }
+      const img = readFileSync(path.join(dir, f));
+      const [a, b] = await Promise.all([wEng.recognize(img), wDeu.recognize(img)]);
+      out.push(`${a.data.text}\n${b.data.text}`);
+    }
+    return out;
+  } finally {
+    await wEng.terminate();
+    await wDeu.terminate();
+  }
+}
+
 /**
  * The tests' own OCR, independent of the core's verification: tesseract.js called directly on frames that
  * ffmpeg extracts every `interval` seconds (upscaled ×2, so small overlay text is read reliably).
@@ -22,33 +50,40 @@ async function grayImages(file: string, vf: string, out: string, extra: string[]
  */
 export async function ocrEverySecond(
   file: string,
-  opts: { interval?: number; scale?: number; only?: (time: number) => boolean } = {},
+  opts: { interval?: number; scale?: number; only?: (time: number) => boolean; crop?: string } = {},
 ): Promise<Array<{ time: number; text: string }>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-ocr-'));
   try {
     const interval = opts.interval ?? 1;
-    await grayImages(file, `fps=1/${interval},scale=iw*${opts.scale ?? 2}:-2`, path.join(dir, 'f%05d.png'));
-    const Tesseract = (await import('tesseract.js')).default;
-    const eng = (require('@tesseract.js-data/eng') as { langPath: string }).langPath;
-    const deu = (require('@tesseract.js-data/deu') as { langPath: string }).langPath;
-    const wEng = await Tesseract.createWorker('eng', 1, { langPath: eng, cacheMethod: 'none', gzip: true });
-    const wDeu = await Tesseract.createWorker('deu', 1, { langPath: deu, cacheMethod: 'none', gzip: true });
-    try {
-      const out: Array<{ time: number; text: string }> = [];
-      const files = readdirSync(dir)
-        .filter((f) => f.endsWith('.png'))
-        .sort();
-      for (const [i, f] of files.entries()) {
-        if (opts.only && !opts.only(i * interval)) continue;
-        const img = readFileSync(path.join(dir, f));
-        const [a, b] = await Promise.all([wEng.recognize(img), wDeu.recognize(img)]);
-        out.push({ time: i * interval, text: `${a.data.text}\n${b.data.text}` });
-      }
-      return out;
-    } finally {
-      await wEng.terminate();
-      await wDeu.terminate();
-    }
+    // `crop`: an ffmpeg crop (w:h:x:y) to read only where the source shows the text looked for.
+    const crop = opts.crop ? `crop=${opts.crop},` : '';
+    await grayImages(file, `fps=1/${interval},${crop}scale=iw*${opts.scale ?? 2}:-2`, path.join(dir, 'f%05d.png'));
+    const only = opts.only;
+    const texts = await readPngs(dir, only ? (i) => only(i * interval) : undefined);
+    return texts.flatMap((text, i) => (text === null ? [] : [{ time: i * interval, text }]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same reader (English + German, upscaled ×`scale`, grey) on the given decoded frames only (frame numbers
+ * from 0 in decode order): for checks that only some frames can fail (the frames showing a text), at a
+ * fraction of reading every sampled second.
+ */
+export async function ocrFrames(
+  file: string,
+  frames: number[],
+  opts: { scale?: number } = {},
+): Promise<Array<{ frame: number; text: string }>> {
+  const wanted = [...new Set(frames)].sort((a, b) => a - b);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-ocr-'));
+  try {
+    const select = `select='${wanted.map((n) => `eq(n,${n})`).join('+')}'`;
+    await grayImages(file, `${select},scale=iw*${opts.scale ?? 2}:-2`, path.join(dir, 'f%05d.png'), ['-vsync', '0']);
+    const texts = await readPngs(dir);
+    if (texts.length !== wanted.length) throw new Error(`${texts.length} of the ${wanted.length} frames asked for were extracted`);
+    return texts.map((text, i) => ({ frame: wanted[i]!, text: text ?? '' }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { i18n } from '../../i18n/index.js';
 import { notify } from '../../state/store.js';
 import { usePlayer } from '../video/player.js';
-import { edit, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
+import { afterPendingEdits, edit, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
 
 /** Review edits shared by the toolbar, the keyboard and the selection editor (each one core call). */
 
@@ -80,12 +80,14 @@ export async function setSelectedRange(firstFrame: number, lastFrame: number): P
 }
 
 export async function undo(): Promise<void> {
+  await afterPendingEdits();
   const st = useReview.getState().state;
   if (!st?.undoEntryId) return;
   await edit('segments.undo', { expectedEntryId: st.undoEntryId });
 }
 
 export async function redo(): Promise<void> {
+  await afterPendingEdits();
   const st = useReview.getState().state;
   if (!st?.redoEntryId) return;
   await edit('segments.redo', { expectedEntryId: st.redoEntryId });

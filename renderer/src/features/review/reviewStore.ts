@@ -250,6 +250,15 @@ async function reReadAfterForeignEdit(): Promise<void> {
   }
 }
 
+/**
+ * Settles when every edit sent so far is answered and applied. Undo and redo name the entry they expect to undo:
+ * read before the previous edit's answer is applied (Enter, then Ctrl+Z at once), that would be the entry before
+ * it, and the core would refuse the undo as a conflict.
+ */
+export async function afterPendingEdits(): Promise<void> {
+  while (inflight.size) await Promise.allSettled([...inflight]);
+}
+
 type EditCommand =
   | 'segments.add'
   | 'segments.update'

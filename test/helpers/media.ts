@@ -108,13 +108,13 @@ export const media = {
     const base = await media.mp4(2, 'rotate-source.mp4');
     return generated('rotated-90.mp4', (out) => ['-i', base, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]);
   },
-  /** Variable frame rate: 1 s at 30 fps then 1 s at 10 fps. */
-  vfr: () =>
-    generated('vfr.mkv', (out) => [
+  /** Variable frame rate: 1 s at 30 fps then `duration` − 1 s at 10 fps (nominal rate 30). */
+  vfr: (duration = 2) =>
+    generated(duration === 2 ? 'vfr.mkv' : `vfr-30-then-10fps-${duration}s.mkv`, (out) => [
       '-f',
       'lavfi',
       '-i',
-      'testsrc2=size=320x240:rate=30:duration=2',
+      `testsrc2=size=320x240:rate=30:duration=${duration}`,
       '-vf',
       "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS",
       '-vsync',

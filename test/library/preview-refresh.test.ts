@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { importAndWait, openTempCore, tempDir, thumbnailPath } from '../helpers/library.js';
 import { isRoot, mountReadOnly, requireEnvironment } from '../helpers/environment.js';
-import { generated, media } from '../helpers/media.js';
+import { media } from '../helpers/media.js';
 
 type Lib = Awaited<ReturnType<typeof openTempCore>>;
 
@@ -154,27 +154,10 @@ function tileLuma(sheet: Uint8Array, columns: number, column: number, row: numbe
 
 /**
  * Variable frame rate, 4 s: frames 0–29 at 30 fps, then frames 30–59 at 10 fps (1.0, 1.1, … 3.9 s), nominal rate
- * 30 — like test/helpers/media.ts `vfr`, 2 s longer so that review sprite tiles (one a second) fall on frames
- * whose number differs from time × nominal rate.
+ * 30 — 2 s longer than `media.vfr()`, so that review sprite tiles (one a second) fall on frames whose number differs
+ * from time × nominal rate.
  */
-const vfr4s = () =>
-  generated('vfr-30-then-10fps-4s.mkv', (out) => [
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=320x240:rate=30:duration=4',
-    '-vf',
-    "select='lt(t,1)+gte(t,1)*not(mod(n,3))',setpts=PTS",
-    '-vsync',
-    'vfr',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    out,
-  ]);
+const vfr4s = () => media.vfr(4);
 
 /**
  * A variable-frame-rate video (`vfr4s`: frames 0–29 at 30 fps, then frames 30–59 at 10 fps, nominal rate 30): a

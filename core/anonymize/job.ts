@@ -377,7 +377,7 @@ export const anonymizeJob = defineJobKind({
       }
     }
     const tempPath = path.join(path.dirname(outputPath), `.framewise-${randomBytes(6).toString('hex')}.partial.mp4`);
-    const exportRow = { id: await startExportRecord(services.db.writer, exportRecord(tempPath)) };
+    const exportId = await startExportRecord(services.db.writer, exportRecord(tempPath));
     const tokens = prepared.sources.patient ? patientTokens(prepared.sources.patient) : [];
     try {
       reader ??= await services.use(frameReaderSlot)();
@@ -400,7 +400,7 @@ export const anonymizeJob = defineJobKind({
             await services.db.writer
               .updateTable('anonymize_exports')
               .set({ command_json: JSON.stringify(auditedCommand(command, tokens)) })
-              .where('id', '=', exportRow.id)
+              .where('id', '=', exportId)
               .execute();
           },
         });
@@ -419,12 +419,12 @@ export const anonymizeJob = defineJobKind({
         await services.db.writer
           .updateTable('anonymize_exports')
           .set({ plan_json: JSON.stringify(prepared.plan) })
-          .where('id', '=', exportRow.id)
+          .where('id', '=', exportId)
           .execute();
         res = await attempt(prepared.plan, scanShare, 1);
       }
       return {
-        exportId: exportRow.id,
+        exportId,
         outputPath: res.outputPath,
         sha256: res.sha256,
         size: res.size,
@@ -448,7 +448,7 @@ export const anonymizeJob = defineJobKind({
           temp_path: null,
           finished_at: nowIso(),
         })
-        .where('id', '=', exportRow.id)
+        .where('id', '=', exportId)
         .execute()
         .catch(() => undefined);
       throw err;

@@ -128,15 +128,22 @@ test(
       await page.getByTestId('settings-data-dir').filter({ hasText: app.libraryDir }).waitFor();
       await page.getByTestId('settings-ffmpeg-section').waitFor();
       await page.getByTestId('settings-ffmpeg-path').waitFor();
-      await page.getByTestId('settings-gate').selectOption('on');
+      // 12 is typed, then the gate is saved: its answer carries every setting and must not overwrite what is typed.
       await page.getByTestId('settings-ocr-samples').fill('12');
+      await page.getByTestId('settings-gate').selectOption('on');
+      await page.waitForFunction(() => (document.querySelector('[data-testid=settings-gate]') as HTMLSelectElement).value === 'on');
+      while ((await (await core()).call('settings.get', {})).anonymizeClinicalGate !== 'on') await new Promise((r) => setTimeout(r, 100));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.equal(await page.getByTestId('settings-ocr-samples').inputValue(), '12');
       await page.getByTestId('settings-ocr-samples').blur();
-      await page.waitForFunction(async () => true);
-      for (let i = 0; i < 50; i++) {
+      // Waits for the stored state (the test's timeout bounds it), not for a fixed time.
+      for (;;) {
         const s = await (await core()).call('settings.get', {});
         if (s.ocrSamples === 12 && s.anonymizeClinicalGate === 'on') break;
+        if ((await page.getByTestId('settings-ocr-samples').inputValue()) !== '12') break;
         await new Promise((r) => setTimeout(r, 100));
       }
+      assert.equal(await page.getByTestId('settings-ocr-samples').inputValue(), '12');
       const s = await (await core()).call('settings.get', {});
       assert.equal(s.anonymizeClinicalGate, 'on');
       assert.equal(s.ocrSamples, 12);

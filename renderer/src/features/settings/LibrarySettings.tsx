@@ -67,9 +67,12 @@ export function LibrarySettings() {
       .then(setInfo)
       .catch(() => undefined);
   }, []);
+  // Follow the stored value only when it changes: another setting's save answers with every setting, and must not
+  // overwrite what the user is typing here.
+  const storedSamples = settings ? String(settings.ocrSamples ?? '') : null;
   useEffect(() => {
-    if (settings) setSamples(String(settings.ocrSamples ?? ''));
-  }, [settings]);
+    if (storedSamples !== null) setSamples(storedSamples);
+  }, [storedSamples]);
   if (!settings) return null;
   const samplesValid = /^\d+$/.test(samples) && Number(samples) >= 1 && Number(samples) <= 200;
   return (

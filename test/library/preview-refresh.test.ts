@@ -121,7 +121,7 @@ test('thumbnail follows the time-ranged masks both ways; a thumbnail that cannot
         .join('')
         .split('\n')
         .find((l) => l.includes('previews could not be made again'));
-    for (const until = Date.now() + 10_000; !logLine() && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+    for (const until = Date.now() + 60_000; !logLine() && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
     const line = logLine();
     assert.ok(line, 'the withdrawal is logged');
     assert.match(line, /EROFS/);

@@ -1,6 +1,6 @@
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
-import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
-import type { FrameTextReader } from '../../core/anonymize/frame-reader.js';
+import { streamFrames, type StreamedFrame } from '../../core/ffmpeg/frame-stream.js';
+import type { FrameTextLine, FrameTextReader } from '../../core/anonymize/frame-reader.js';
 import { findTokensInReadings, patientTokens } from '../../core/anonymize/tokens.js';
 import { patientFieldsSchema } from '../../core/anonymize/types.js';
 import { generated } from '../helpers/media.js';
@@ -32,6 +32,8 @@ const PEOPLE = [
 
 export interface CorpusCase {
   index: number;
+  /** The frame (0-based) the case is drawn on. */
+  frame: number;
   person: number;
   field: 'last_name' | 'first_name' | 'dob';
   text: string;
@@ -67,15 +69,55 @@ export const CORPUS_1080: CorpusLayout = {
   scale: 1.5,
 };
 
-export function corpusCases(n = 120, layout: CorpusLayout = CORPUS): CorpusCase[] {
+/**
+ * How the cases are laid out: `perFrame` cases share a frame (1: the original corpus, one case per frame at
+ * fixed positions); with more, each case's look (size, font, colour, box, place) is drawn from `seed` and the
+ * cases of a frame are placed at random, apart from each other, so every seed is another arrangement.
+ */
+export interface CorpusPacking {
+  perFrame: number;
+  seed: number;
+}
+
+export const ONE_PER_FRAME: CorpusPacking = { perFrame: 1, seed: 0 };
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A generous estimate of where a case's text lands (frame pixels): DejaVu's widest glyphs, the box border. */
+export function caseRect(c: Pick<CorpusCase, 'x' | 'y' | 'size' | 'text' | 'box'>): {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+} {
+  const b = c.box ? 4 : 0;
+  return { x: c.x - b, y: c.y - b, width: Math.ceil(c.size * 0.72 * [...c.text].length) + 2 * b, height: Math.ceil(c.size * 1.25) + 2 * b };
+}
+
+function tokenText(person: number, field: CorpusCase['field']): string {
+  const p = PEOPLE[person]!;
+  const [y, m, d] = p.dob.split('-');
+  return field === 'dob' ? `${d}.${m}.${y}` : p[field];
+}
+
+export function corpusCases(n = 120, layout: CorpusLayout = CORPUS, packing: CorpusPacking = ONE_PER_FRAME): CorpusCase[] {
+  if (packing.perFrame > 1) return packedCases(n, layout, packing);
   const k = layout.scale;
   const out: CorpusCase[] = [];
   for (let i = 0; i < n; i++) {
     const person = i % PEOPLE.length;
-    const p = PEOPLE[person]!;
     const field = (['last_name', 'first_name', 'dob'] as const)[i % 3]!;
-    const [y, m, d] = p.dob.split('-');
-    const text = field === 'dob' ? `${d}.${m}.${y}` : p[field];
+    const text = tokenText(person, field);
     const inside = i % 2 === 0;
     const size = SIZES[(i * 7) % SIZES.length]!;
     // Inside: somewhere in the image (away from its round edge); outside: the overlay strip on the left.
@@ -83,6 +125,7 @@ export function corpusCases(n = 120, layout: CorpusLayout = CORPUS): CorpusCase[
     const y0 = inside ? 120 + ((i * 97) % 440) : 30 + ((i * 89) % 620);
     out.push({
       index: i,
+      frame: i,
       person,
       field,
       text,
@@ -99,27 +142,84 @@ export function corpusCases(n = 120, layout: CorpusLayout = CORPUS): CorpusCase[
   return out;
 }
 
+/**
+ * `n` cases, `perFrame` to a frame. Half inside the image, half outside; sizes, fonts, colours, boxes, people and
+ * fields drawn from the seed (sizes and fields evenly: each value as often as the others, in shuffled order).
+ * Cases of a frame keep at least their text height apart from each other (they are separate lines, not one).
+ */
+function packedCases(n: number, layout: CorpusLayout, { perFrame, seed }: CorpusPacking): CorpusCase[] {
+  const rnd = prng(0x9e3779b1 ^ (seed * 7919));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const shuffled = <T>(xs: T[]): T[] => {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+    }
+    return xs;
+  };
+  const sizes = shuffled(Array.from({ length: n }, (_, i) => SIZES[i % SIZES.length]!));
+  const k = layout.scale;
+  const R = layout.region;
+  const out: CorpusCase[] = [];
+  for (let i = 0; i < n; i++) {
+    const frame = Math.floor(i / perFrame);
+    const person = Math.floor(rnd() * PEOPLE.length);
+    const field = (['last_name', 'first_name', 'dob'] as const)[(i + seed) % 3]!;
+    const text = tokenText(person, field);
+    const size = sizes[i]!;
+    const box = rnd() < 0.5;
+    const inside = i % 2 === 0;
+    const base = { text, size, box };
+    const others = out.filter((o) => o.frame === frame).map(caseRect);
+    let x = 0;
+    let y = 0;
+    for (let attempt = 0; ; attempt++) {
+      const w = caseRect({ ...base, x: 0, y: 0 }).width;
+      const h = caseRect({ ...base, x: 0, y: 0 }).height;
+      const [x0, x1] = inside ? [R.x + 60 * k, R.x + R.width - 60 * k - w] : [20 * k, R.x - 16 * k - w];
+      const [y0, y1] = inside ? [R.y + 60 * k, R.y + R.height - 60 * k - h] : [24 * k, layout.height - 24 * k - h];
+      x = Math.round(x0 + rnd() * Math.max(0, x1 - x0));
+      y = Math.round(y0 + rnd() * Math.max(0, y1 - y0));
+      const r = caseRect({ ...base, x, y });
+      const apart = others.every((o) => {
+        const gap = Math.max(o.height, r.height);
+        return r.x >= o.x + o.width + gap || o.x >= r.x + r.width + gap || r.y >= o.y + o.height + gap || o.y >= r.y + r.height + gap;
+      });
+      if (apart) break;
+      if (attempt > 500) throw new Error(`recall corpus: no room for case ${i} in frame ${frame}`);
+    }
+    out.push({ index: i, frame, person, field, text, font: pick(FONTS), size, colour: pick(COLOURS), box, inside, x, y });
+  }
+  return out;
+}
+
 function esc(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'").replace(/,/g, '\\,');
 }
 
-/** One frame per case (25 fps), one ffmpeg run; cached by the media helper. */
-export async function corpusVideo(cases: CorpusCase[], layout: CorpusLayout = CORPUS): Promise<string> {
+/** The cases' frames (25 fps), one ffmpeg run; cached by the media helper. */
+export async function corpusVideo(
+  cases: CorpusCase[],
+  layout: CorpusLayout = CORPUS,
+  packing: CorpusPacking = ONE_PER_FRAME,
+): Promise<string> {
   const { width: W, height: H, region: R } = layout;
+  const frames = Math.max(...cases.map((c) => c.frame)) + 1;
+  const packed = packing.perFrame > 1 ? `-p${packing.perFrame}s${packing.seed}` : '';
   const draws = cases.map(
     (c) =>
       `drawtext=fontfile=${DIR}/${c.font}:text='${esc(c.text)}':x=${c.x}:y=${c.y}:fontsize=${c.size}:fontcolor=${c.colour}` +
-      `${c.box ? ':box=1:boxcolor=black@0.55:boxborderw=4' : ''}:enable='eq(n,${c.index})'`,
+      `${c.box ? ':box=1:boxcolor=black@0.55:boxborderw=4' : ''}:enable='eq(n,${c.frame})'`,
   );
-  return generated(`recall-corpus-v2-${layout.scale === 1 ? '' : `${layout.name}-`}${cases.length}.mp4`, (out) => [
+  return generated(`recall-corpus-v2-${layout.scale === 1 ? '' : `${layout.name}-`}${cases.length}${packed}.mp4`, (out) => [
     '-f',
     'lavfi',
     '-i',
-    `color=black:s=${W}x${H}:r=25:d=${cases.length / 25}`,
+    `color=black:s=${W}x${H}:r=25:d=${frames / 25}`,
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=s=${R.width}x${R.height}:r=25:d=${cases.length / 25}`,
+    `testsrc2=s=${R.width}x${R.height}:r=25:d=${frames / 25}`,
     '-filter_complex',
     `[1:v]hue=s=0.4,geq=r='r(X,Y)*0.8+40':g='g(X,Y)*0.6+20':b='b(X,Y)*0.6+20'[img];[0:v][img]overlay=${R.x}:${R.y}[a];[a]${draws.join(',')}[v]`,
     '-map',
@@ -147,10 +247,11 @@ export interface RecallResult {
   missed: CorpusCase[];
   seconds: number;
   layout: CorpusLayout;
+  packing: CorpusPacking;
 }
 
 /** Recall (tokens ≥ 16 px) per condition — size, font, colour, box, position, field — as report lines. */
-export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown, r.layout)): string[] {
+export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown, r.layout, r.packing)): string[] {
   const missed = new Set(r.missed.map((c) => c.index));
   const big = cases.filter((c) => c.size >= 16);
   const keys: Array<[string, (c: CorpusCase) => string]> = [
@@ -174,7 +275,7 @@ export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCas
 }
 
 /** Found/shown per text size, 14 px included (the promise covers ≥ 16 px; 14 px shows the margin). */
-export function recallBySize(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown, r.layout)): string {
+export function recallBySize(r: RecallResult, cases: CorpusCase[] = corpusCases(r.shown, r.layout, r.packing)): string {
   const missed = new Set(r.missed.map((c) => c.index));
   const sizes = [...new Set(cases.map((c) => c.size))].sort((a, b) => a - b);
   return sizes
@@ -185,9 +286,27 @@ export function recallBySize(r: RecallResult, cases: CorpusCase[] = corpusCases(
     .join(', ');
 }
 
-export async function measureRecall(reader: FrameTextReader, n = 120, layout: CorpusLayout = CORPUS): Promise<RecallResult> {
-  const cases = corpusCases(n, layout);
-  const file = await corpusVideo(cases, layout);
+/** Whether a line the reader found lies on the case's text (the other cases of a packed frame are elsewhere). */
+function onCase(line: FrameTextLine, c: CorpusCase): boolean {
+  const r = caseRect(c);
+  const m = c.size;
+  const b = line.box;
+  return b.x < r.x + r.width + m && b.x + b.width > r.x - m && b.y < r.y + r.height + m && b.y + b.height > r.y - m;
+}
+
+/**
+ * Reads every frame of the corpus and counts the cases whose token the reader found (on the case's place when
+ * cases share a frame). `inspect` sees each frame's cases and lines (diagnostics).
+ */
+export async function measureRecall(
+  reader: FrameTextReader,
+  n = 120,
+  layout: CorpusLayout = CORPUS,
+  packing: CorpusPacking = ONE_PER_FRAME,
+  inspect?: (frame: StreamedFrame, cases: CorpusCase[], lines: FrameTextLine[], hits: Set<number>) => void | Promise<void>,
+): Promise<RecallResult> {
+  const cases = corpusCases(n, layout, packing);
+  const file = await corpusVideo(cases, layout, packing);
   const ffmpeg = await Ffmpeg.create();
   const t0 = Date.now();
   const hits = new Set<number>();
@@ -196,13 +315,17 @@ export async function measureRecall(reader: FrameTextReader, n = 120, layout: Co
     width: layout.width,
     height: layout.height,
     onFrame: async (f) => {
-      const c = cases[f.frame];
-      if (!c) return;
-      const tokens = patientTokens(patientFieldsSchema.parse({ ...PEOPLE[c.person]!, examination_date: null })).filter(
-        (t) => t.field === c.field,
-      );
+      const here = cases.filter((c) => c.frame === f.frame);
+      if (!here.length) return;
       const lines = await reader.read(f);
-      if (lines.some((l) => findTokensInReadings([l.text, ...(l.alternatives ?? [])], tokens).length)) hits.add(c.index);
+      for (const c of here) {
+        const tokens = patientTokens(patientFieldsSchema.parse({ ...PEOPLE[c.person]!, examination_date: null })).filter(
+          (t) => t.field === c.field,
+        );
+        const candidates = packing.perFrame > 1 ? lines.filter((l) => onCase(l, c)) : lines;
+        if (candidates.some((l) => findTokensInReadings([l.text, ...(l.alternatives ?? [])], tokens).length)) hits.add(c.index);
+      }
+      await inspect?.(f, here, lines, hits);
     },
   });
   const big = cases.filter((c) => c.size >= 16);
@@ -217,5 +340,6 @@ export async function measureRecall(reader: FrameTextReader, n = 120, layout: Co
     missed: cases.filter((c) => !hits.has(c.index)),
     seconds: (Date.now() - t0) / 1000,
     layout,
+    packing,
   };
 }

@@ -270,7 +270,8 @@ export function recallBreakdown(r: RecallResult, cases: CorpusCase[] = corpusCas
       if (!missed.has(c.index)) g[0]++;
       groups.set(key(c), g);
     }
-    return `${name}: ${[...groups].map(([k, [f, n]]) => `${k} ${f}/${n}`).join(', ')}`;
+    const order = [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+    return `${name}: ${order.map(([k, [f, n]]) => `${k} ${f}/${n}`).join(', ')}`;
   });
 }
 

@@ -117,7 +117,7 @@ export const anonymizeVerifyBench: BenchModule = {
           runs.map((r) => r.full.verification.seconds),
           runs.map((r) => r.full.renderSeconds),
           { op: '<=', value: 0.5 },
-          `1080p ${info.duration.toFixed(0)} s; fastest verification ${v.seconds.toFixed(1)} s (every ${v.step} frames = ${v.interval.toFixed(2)} s: ${v.sampledFrames} samples, ${v.screening.read} read by detector + line OCR, ${v.screening.unchanged} unchanged, ${v.screening.blank} blank; ${v.reader}); reader waits (2 frames in flight): ${stages}; ${st.frames} detector reads over ${(st.detectPixels / 1e6).toFixed(1)} Mpx, ${st.zoomDetects} zoom detections, ${st.linesRecognized} lines recognised, ${st.linesTesseract} by Tesseract; decode wait ${(v.screening.waitMs / 1000).toFixed(1)} s, screening ${(v.screening.screenMs / 1000).toFixed(1)} s`,
+          `1080p ${info.duration.toFixed(0)} s; fastest verification ${v.seconds.toFixed(1)} s (every ${v.step} frames = ${v.interval.toFixed(2)} s: ${v.sampledFrames} samples, ${v.screening.read} read by detector + line OCR, ${v.screening.unchanged} unchanged, ${v.screening.blank} blank; ${v.reader}); reader waits (2 frames in flight): ${stages}; ${st.frames} detector reads over ${(st.detectPixels / 1e6).toFixed(1)} Mpx, ${st.zoomDetects} zoom detections, ${st.linesRecognized} lines recognised, ${st.linesTesseract} by Tesseract, ${st.linesWidened} read again wider; decode wait ${(v.screening.waitMs / 1000).toFixed(1)} s, screening ${(v.screening.screenMs / 1000).toFixed(1)} s`,
         ),
         await recallRow(CORPUS),
         await recallRow(CORPUS_1080),

@@ -10,13 +10,23 @@ const MIN_BOX_WIDTH = 8;
 /** PP-OCR readings below this mean character score also get Tesseract's reading. */
 const SURE = 0.85;
 /**
- * PP-OCR reads each line with this much of its height added on either side. The detector's box ends where its
- * text probability drops, and on a line crossing from one ground to another it drops early: the letters on the
- * ground they barely differ from are left out of the box (recall corpus, 1080p packed: "Schneider" in cyan read
- * "chneidel", its S on green outside the box; "04.07.2001" in pink read ".07.2001", its 04 on orange). The
- * recogniser reads those letters once it sees them: with 0.6 heights both were read whole (0.3: "4.07.2001").
+ * A line read as Latin text is read once more with this much of its height added on either side. The detector's
+ * box ends where its text probability drops, and on a line crossing from one ground to another it drops early:
+ * the letters on the ground they barely differ from are left out of the box (recall corpus, 1080p packed:
+ * "Schneider" in cyan read "chneidel", its S on green outside the box; "04.07.2001" in pink read ".07.2001", its
+ * 04 on orange). The recogniser reads those letters once it sees them: with 0.6 heights both were read whole
+ * (0.3: "4.07.2001"). Only Latin readings get the wider look: padding every line widened the recogniser's input
+ * of the texture blobs a masked output is full of (boxes about as wide as tall) to twice their width.
  */
 export const RECOGNITION_PAD = 0.6;
+
+/** Latin letters and digits in a reading. */
+function latinChars(text: string): number {
+  return text.match(/[\p{Script=Latin}\p{N}]/gu)?.length ?? 0;
+}
+
+/** A line's reading with the wider look's reading, when it differs (see RECOGNITION_PAD). */
+type ReaderLine = RecognizedLine & { wider?: string };
 
 /** `b` widened by RECOGNITION_PAD heights on either side, inside the image. */
 export function paddedLine<B extends { x: number; y: number; width: number; height: number }>(b: B, width: number): B {
@@ -37,8 +47,7 @@ export type SecondReading = 'never' | 'unsure' | 'always';
  * texture the detector mistook for text (what Tesseract makes of them is noise too): not read twice.
  */
 export function unsureReading(r: RecognizedLine): boolean {
-  const latin = r.text.match(/[\p{Script=Latin}\p{N}]/gu)?.length ?? 0;
-  if (latin < 2) return false;
+  if (latinChars(r.text) < 2) return false;
   return r.confidence < SURE || /[^\p{Script=Latin}\p{N}\p{P}\p{S}\p{Zs}]/u.test(r.text);
 }
 
@@ -64,6 +73,8 @@ export interface ReaderStats {
   linesCached: number;
   linesRecognized: number;
   linesTesseract: number;
+  /** Lines read as Latin text and read again wider (RECOGNITION_PAD). */
+  linesWidened: number;
   ms: Record<ReaderStage, number>;
   cpuMs: Record<ReaderStage, number>;
 }
@@ -80,6 +91,7 @@ export function emptyReaderStats(): ReaderStats {
     linesCached: 0,
     linesRecognized: 0,
     linesTesseract: 0,
+    linesWidened: 0,
     ms: zero(),
     cpuMs: zero(),
   };
@@ -154,16 +166,29 @@ export async function createOcrFrameReader(
         raceAbort(
           engine.detector.recognizeLines(
             img,
-            fresh.map((l) => paddedLine(l.box, img.width)),
+            fresh.map((l) => l.box),
           ),
           signal,
         ),
       );
       stats.linesRecognized += fresh.length;
+      const latin = fresh.filter((_, i) => latinChars(pp[i]?.text ?? '') >= 2);
+      const wide = latin.length
+        ? await timed(stats, 'recognize', () =>
+            raceAbort(
+              engine.detector.recognizeLines(
+                img,
+                latin.map((l) => paddedLine(l.box, img.width)),
+              ),
+              signal,
+            ),
+          )
+        : [];
+      stats.linesWidened += latin.length;
       const out: FrameTextLine[] = [];
       for (const l of lines) {
         if (signal?.aborted) break;
-        let r = l.known;
+        let r: ReaderLine | undefined = l.known;
         if (!r) {
           const a = pp[fresh.indexOf(l)] ?? { text: '', confidence: 0 };
           r = a;
@@ -172,6 +197,8 @@ export async function createOcrFrameReader(
             stats.linesTesseract++;
             if (t.text !== a.text) r = t.confidence > a.confidence ? { ...t, alternative: a.text } : { ...a, alternative: t.text };
           }
+          const w = wide[latin.indexOf(l)]?.text;
+          if (w && w !== r.text && w !== r.alternative) r = { ...r, wider: w };
           cache.remember(l.box, l.prepared, r);
         }
         const b = l.box;
@@ -179,7 +206,7 @@ export async function createOcrFrameReader(
           text: r.text,
           confidence: r.confidence,
           detectorScore: b.score,
-          ...(r.alternative ? { alternatives: [r.alternative] } : {}),
+          ...(r.alternative || r.wider ? { alternatives: [r.alternative, r.wider].filter((t): t is string => !!t) } : {}),
           box: {
             x: Math.max(0, Math.round(b.x) + area.x),
             y: Math.max(0, Math.round(b.y) + area.y),

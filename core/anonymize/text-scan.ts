@@ -40,6 +40,15 @@ export interface ScanOptions {
   roi?: (frame: RgbFrame) => Rect | undefined;
   /** Screen per tile and read only what changed (default true); false: every non-blank sample is read whole. */
   regions?: boolean;
+  /**
+   * Decode only reference frames (frame-stream.ts) and sample among them, never more than `step` frames apart
+   * (the same guarantee as every step-th frame: sampling.ts's proof needs only that bound). `maxGap`: the most
+   * frames the file's encoder leaves between reference frames. Checked on the timestamps: should any two samples
+   * (or the last one and the end) be further apart, the scan starts again decoding every frame, after `onRestart`
+   * (the caller forgets the samples it was given). Needs `onRestart`.
+   */
+  referenceOnly?: { fps: { num: number; den: number }; maxGap: number };
+  onRestart?: () => void;
   signal?: AbortSignal;
   onSample: (s: ScanSample) => void;
   onProgress?: (fraction: number) => void;
@@ -61,6 +70,8 @@ export interface ScanStats {
   /** Detector reads of rectangles in partly read samples, and of those read again wider around a cut line. */
   regionReads: number;
   widened: number;
+  /** Whether only reference frames were decoded (false also after a fall back to decoding every frame). */
+  referenceOnly: boolean;
   /** Milliseconds the scan waited for decoded frames, and spent screening them (main thread). */
   waitMs: number;
   screenMs: number;
@@ -88,8 +99,23 @@ export function isBlank(f: RgbFrame): boolean {
 /** Frames read at once: the next frame's detection overlaps this frame's line recognition. */
 const IN_FLIGHT = 2;
 
+class SampleGap extends Error {}
+
 export async function scanText(o: ScanOptions): Promise<ScanStats> {
+  if (o.referenceOnly && o.onRestart) {
+    try {
+      return await scanOnce(o, o.referenceOnly);
+    } catch (err) {
+      if (!(err instanceof SampleGap)) throw err;
+      o.onRestart();
+    }
+  }
+  return scanOnce(o, undefined);
+}
+
+async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Promise<ScanStats> {
   const stats: ScanStats = {
+    referenceOnly: !!ref,
     samples: 0,
     read: 0,
     partial: 0,
@@ -120,14 +146,20 @@ export async function scanText(o: ScanOptions): Promise<ScanStats> {
   };
   const reading = () => queue.filter((e) => e.how === 'read' || e.how === 'partial').length;
   const sameArea = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+  const step = Math.max(1, o.step);
+  let previous = -step;
   try {
     await streamFrames(o.ffmpeg, o.file, {
       step: o.step,
+      ...(ref ? { referenceOnly: { fps: ref.fps, minGap: Math.max(1, step - ref.maxGap + 1) } } : {}),
       width: o.width,
       height: o.height,
       ...(o.signal ? { signal: o.signal } : {}),
       onFrame: async (f) => {
         if (o.signal?.aborted) throw cancelled();
+        // The 0.5 s promise: no two samples (nor the start and the first) more than `step` frames apart.
+        if (f.frame - previous > step || f.frame <= previous) throw new SampleGap(`frame ${f.frame} after ${previous}`);
+        previous = f.frame;
         const ts = performance.now();
         stats.waitMs += ts - idleSince;
         stats.samples++;
@@ -184,6 +216,7 @@ export async function scanText(o: ScanOptions): Promise<ScanStats> {
       },
     });
     while (queue.length) await emitFirst();
+    if (ref && o.frameCount - previous > step) throw new SampleGap(`last sample ${previous} of ${o.frameCount} frames`);
   } finally {
     // Settle what is still in flight before the caller closes the reader.
     await Promise.allSettled(queue.map((e) => e.lines));

@@ -1,6 +1,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
 import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
 import { scanText, type ScanSample, type ScanStats } from '../../core/anonymize/text-scan.js';
 import { coverRects, TileScreen, TILE, MARGIN } from '../../core/anonymize/region-screen.js';
@@ -63,11 +65,19 @@ async function regionsClip(): Promise<string> {
 
 let samples: ScanSample[] = [];
 let stats: ScanStats;
+let restarts = 0;
 before(async () => {
   const file = await regionsClip();
   const reader = await createOcrFrameReader();
   try {
     stats = await scanText({
+      // Reference frames only, with a bound the file cannot meet (2 + 20 frames between reference frames): the
+      // first gap check fails, and the scan starts again decoding every frame (the samples below).
+      referenceOnly: { fps: { num: FPS, den: 1 }, maxGap: -20 },
+      onRestart: () => {
+        restarts++;
+        samples = [];
+      },
       ffmpeg: await Ffmpeg.create(),
       file,
       width: W,
@@ -86,6 +96,37 @@ before(async () => {
 const tokensOf = (last: string) => patientTokens(patientFieldsSchema.parse({ last_name: last }));
 const finds = (s: ScanSample, token: string) =>
   s.lines.some((l) => findTokensInReadings([l.text, ...(l.alternatives ?? [])], tokensOf(token)).length > 0);
+
+test('reference-only decoding: samples never more than a step apart, numbered by timestamp, pixels as the full decode', async () => {
+  const file = await regionsClip();
+  const ffmpeg = await Ffmpeg.create();
+  const full = new Map<number, string>();
+  const digest = (d: Uint8Array) => createHash('sha1').update(d).digest('hex');
+  await streamFrames(ffmpeg, file, { step: 1, width: W, height: H, onFrame: async (f) => void full.set(f.frame, digest(f.data)) });
+  assert.equal(full.size, 80);
+  const got: number[] = [];
+  await streamFrames(ffmpeg, file, {
+    step: STEP,
+    width: W,
+    height: H,
+    referenceOnly: { fps: { num: FPS, den: 1 }, minGap: STEP - 2 + 1 },
+    onFrame: async (f) => {
+      got.push(f.frame);
+      assert.equal(digest(f.data), full.get(f.frame), `frame ${f.frame}`);
+    },
+  });
+  assert.equal(got[0], 0);
+  for (let i = 1; i < got.length; i++) assert.ok(got[i]! - got[i - 1]! <= STEP && got[i]! > got[i - 1]!, got.join(','));
+  assert.ok(80 - got[got.length - 1]! <= STEP, got.join(','));
+  // Fewer frames than every frame were decoded: the file has non-reference B frames, and some samples are not multiples of the step.
+  assert.ok(
+    got.some((f) => f % STEP !== 0),
+    got.join(','),
+  );
+  // A bound the file cannot meet: the scan above fell back to decoding every frame (once), and said so.
+  assert.equal(restarts, 1);
+  assert.equal(stats.referenceOnly, false);
+});
 
 test('region screening reads only what changed: the first sample whole, the others in part, unchanged tiles reused', () => {
   assert.equal(samples.length, 16);

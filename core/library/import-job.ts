@@ -13,6 +13,7 @@ import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
 import { thumbnailTime, writePrivateThumbnail } from './private-thumbnail.js';
+import { artifactRelDir } from './artifact-dir.js';
 import { libraryKey } from '../patient/key.js';
 import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
 
@@ -165,9 +166,7 @@ async function requireStillThere(file: string, size?: number): Promise<void> {
     );
 }
 
-export function artifactRelDir(sha256: string): string {
-  return path.join(sha256.slice(0, 2), sha256);
-}
+export { artifactRelDir };
 
 export const importJob = defineJobKind({
   kind: 'import',

@@ -7,6 +7,8 @@ import { writeRgbJpeg } from '../ffmpeg/frames.js';
 import { readFrameRgb, readKeyframesRgb } from '../ffmpeg/raw-frame.js';
 import { FramewiseError } from '../util/errors.js';
 import { writeAtomically } from '../util/fs.js';
+import { nowIso } from '../db/open.js';
+import { artifactRelDir } from './artifact-dir.js';
 import { detectEndoscopeRegion, insideMask, type MeasuredEndoscopeRegion } from '../util/endoscope.js';
 
 /**
@@ -152,20 +154,21 @@ export function thumbnailMaskTag(hide: ThumbnailHide | null): string {
  * When the source cannot be read (the file is offline, damaged), the existing thumbnail is darkened with `hide`
  * instead (`remaskThumbnail`): it then hides at least what the masks hide, and its tag says it must be made from
  * the source again next time. Throws when neither works: the caller must then withdraw it (fail closed).
- * Returns 'remade', 'darkened', 'current' or 'none' (no thumbnail).
+ * A video without a thumbnail (one withdrawn by an earlier refresh that failed) gets it again: `restoreThumbnail`.
+ * Returns 'remade', 'darkened', 'current', 'restored' or 'none' (no such video).
  */
 export async function remakeThumbnail(
   services: Pick<Services, 'db' | 'ffmpeg' | 'artifactsDir'>,
   videoId: number,
   hide: ThumbnailHide | null,
-): Promise<'remade' | 'darkened' | 'current' | 'none'> {
+): Promise<'remade' | 'darkened' | 'current' | 'restored' | 'none'> {
   const art = await services.db.reader
     .selectFrom('artifacts')
     .select(['id', 'path', 'meta_json'])
     .where('video_id', '=', videoId)
     .where('kind', '=', 'thumbnail')
     .executeTakeFirst();
-  if (!art) return 'none';
+  if (!art) return restoreThumbnail(services, videoId, hide);
   const meta = JSON.parse(art.meta_json ?? '{}') as { width?: number; mask?: string };
   const tag = thumbnailMaskTag(hide);
   if ((meta.mask ?? '') === tag) return 'current';
@@ -237,4 +240,62 @@ export async function remaskThumbnail(
     await chmod(tmp, 0o600);
   });
   return true;
+}
+
+/**
+ * Make the thumbnail of a video that has none — every import makes one, so it was withdrawn by a refresh that
+ * could not make it current (`core/ocr/preview-refresh.ts`, fail closed) — from the source with the current
+ * masks, at the import's place. Without this a withdrawn thumbnail stayed withdrawn, and silent, for good: a
+ * refresh found no thumbnail to make current, and importing the file again only finds the duplicate.
+ * Throws when it cannot be made (the source offline, the folder failing): the caller says it is still not shown.
+ */
+async function restoreThumbnail(
+  services: Pick<Services, 'db' | 'ffmpeg' | 'artifactsDir'>,
+  videoId: number,
+  hide: ThumbnailHide | null,
+): Promise<'restored' | 'none'> {
+  const video = await services.db.reader
+    .selectFrom('videos')
+    .select(['path', 'sha256', 'duration', 'display_width', 'display_height', 'width', 'height'])
+    .where('id', '=', videoId)
+    .executeTakeFirst();
+  if (!video) return 'none';
+  const rel = path.join(artifactRelDir(video.sha256), 'thumbnail.jpg');
+  await writeAtomically(path.join(services.artifactsDir, rel), (tmp) =>
+    writePrivateThumbnail(
+      services.ffmpeg,
+      video.path,
+      {
+        duration: video.duration,
+        width: video.display_width || video.width,
+        height: video.display_height || video.height,
+        at: thumbnailTime(video.duration),
+      },
+      tmp,
+      undefined,
+      hide,
+    ),
+  );
+  // One row per video: a refresh that restored it meanwhile (the same file, made with the masks of that moment)
+  // keeps its row.
+  await services.db.writer.transaction().execute(async (trx) => {
+    const other = await trx
+      .selectFrom('artifacts')
+      .select('id')
+      .where('video_id', '=', videoId)
+      .where('kind', '=', 'thumbnail')
+      .executeTakeFirst();
+    if (other) return;
+    await trx
+      .insertInto('artifacts')
+      .values({
+        video_id: videoId,
+        kind: 'thumbnail',
+        path: rel,
+        meta_json: JSON.stringify({ width: 320, mask: thumbnailMaskTag(hide) }),
+        created_at: nowIso(),
+      })
+      .execute();
+  });
+  return 'restored';
 }

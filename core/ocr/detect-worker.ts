@@ -1,7 +1,13 @@
 /**
  * Worker thread hosting the text detector (and, on demand, PP-OCR's line recogniser), so resizing, inference
  * and DB post-processing never block the core's event loop. Messages: { id, width, height, data, opts } →
- * { id, boxes } | { id, error }; { id, recognize: boxes, width, height, data } → { id, lines } | { id, error }.
+ * { id, boxes } | { id, error }; { id, recognize: boxes, width, height, data } → { id, lines } | { id, error };
+ * { close: true } → the sessions are released after the call in progress, and the thread exits.
+ *
+ * Requests run one at a time, in order (each ONNX run blocks this thread anyway), so a close waits for one call
+ * at most: requests queued behind it are answered with an error. The thread must never be terminated inside an
+ * ONNX Runtime call — onnxruntime-node then throws a Napi::Error it cannot hand to JavaScript any more, and the
+ * whole process aborts ("terminate called after throwing an instance of 'Napi::Error'").
  */
 import { parentPort } from 'node:worker_threads';
 import { TextDetector, type DetectOptions } from './detect.js';
@@ -30,32 +36,40 @@ if (port) {
   ready.catch(() => undefined);
   // The recogniser is loaded on first use only (the OCR pipeline itself never asks for it).
   let recognizer: Promise<PpOcrLineRecognizer> | null = null;
+  let closing = false;
+  let chain: Promise<unknown> = ready.catch(() => undefined);
+  const answer = (id: number, work: () => Promise<Record<string, unknown>>) => {
+    chain = chain.then(async () => {
+      try {
+        if (closing) throw new Error('the detector is closing');
+        port.postMessage({ id, ...(await work()) });
+      } catch (err) {
+        port.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+      }
+    });
+  };
   port.on('message', (msg: Request | RecognizeRequest | { close: true }) => {
     if ('close' in msg) {
-      void ready.then((d) => d.close()).finally(() => port.close());
+      closing = true;
+      chain = chain.then(async () => {
+        await Promise.allSettled([ready.then((d) => d.close()), recognizer?.then((r) => r.close())]);
+        port.close();
+      });
       return;
     }
+    const img = { width: msg.width, height: msg.height, data: msg.data };
     if ('recognize' in msg) {
-      recognizer ??= PpOcrLineRecognizer.create();
-      const img = { width: msg.width, height: msg.height, data: msg.data };
       const boxes = msg.recognize;
-      recognizer
-        .then(async (r) => {
-          const lines = [];
-          for (const b of boxes) lines.push(await r.recognize(img, b));
-          return lines;
-        })
-        .then(
-          (lines) => port.postMessage({ id: msg.id, lines }),
-          (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-        );
+      answer(msg.id, async () => {
+        recognizer ??= PpOcrLineRecognizer.create();
+        const r = await recognizer;
+        const lines = [];
+        for (const b of boxes) lines.push(await r.recognize(img, b));
+        return { lines };
+      });
       return;
     }
-    ready
-      .then((d) => d.detect({ width: msg.width, height: msg.height, data: msg.data }, msg.opts))
-      .then(
-        (boxes) => port.postMessage({ id: msg.id, boxes }),
-        (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-      );
+    const opts = msg.opts;
+    answer(msg.id, async () => ({ boxes: await (await ready).detect(img, opts) }));
   });
 }

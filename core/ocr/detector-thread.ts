@@ -17,7 +17,8 @@ export class DetectorThread {
   private worker: Worker;
   private nextId = 1;
   private pending = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
-  private closed = false;
+  private closed: Promise<void> | null = null;
+  private exited = false;
 
   constructor() {
     disableOnnxTelemetry();
@@ -29,12 +30,16 @@ export class DetectorThread {
       if (m.error !== undefined) p.reject(new FramewiseError('worker_failed', `Text detection failed: ${m.error}`));
       else p.resolve(m);
     });
-    const failAll = (err: Error) => {
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    this.worker.on('error', (e) => failAll(e));
-    this.worker.on('exit', () => failAll(new FramewiseError('cancelled', 'Text detection stopped')));
+    this.worker.on('error', (e) => this.failAll(e));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      this.failAll(new FramewiseError('cancelled', 'Text detection stopped'));
+    });
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
   }
 
   detect(img: RgbImage, opts: DetectOptions = {}): Promise<DetectedBox[]> {
@@ -58,10 +63,24 @@ export class DetectorThread {
     });
   }
 
-  /** Ends the thread (in-flight detections are rejected). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.worker.terminate();
+  /**
+   * Ends the thread: detections and readings not answered yet are rejected at once; the thread finishes the ONNX
+   * call it is in, releases its sessions and exits (resolves then). Never terminated inside an ONNX Runtime call:
+   * that aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'", seen when an
+   * OCR was cancelled under load) — only a thread stuck far longer than any call is terminated, as a last resort.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.stop();
+    return this.closed;
+  }
+
+  private async stop(): Promise<void> {
+    this.failAll(new FramewiseError('cancelled', 'Text detection stopped'));
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ close: true });
+    const timer = setTimeout(() => void this.worker.terminate(), 30_000);
+    await exited;
+    clearTimeout(timer);
   }
 }

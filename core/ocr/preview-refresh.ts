@@ -55,8 +55,8 @@ export type PreviewWarning = z.infer<typeof previewWarningSchema>;
 /**
  * A preview could not be made again with the current masks. By the time this is thrown, every such preview has
  * been withdrawn where the library allowed (its row deleted, so it is no longer served, and its file removed
- * where the disk allowed; a sprite sheet or clip preview is made again when next asked for, the thumbnail only
- * by a new import), and the library's log says which kinds and why (codes only). No file name, no patient data.
+ * where the disk allowed; a sprite sheet or clip preview is made again when next asked for, the thumbnail by the
+ * next refresh that can — until then each refresh says again that it is not shown), and the library's log says which kinds and why (codes only). No file name, no patient data.
  */
 export class PreviewRefreshError extends FramewiseError {
   constructor(
@@ -132,11 +132,13 @@ export async function refreshPreviews(services: Services, videoId: number): Prom
   }
   try {
     const timed = mask ? await thumbnailTimedBoxes(services, videoId, mask) : [];
-    await remakeThumbnail(
+    const how = await remakeThumbnail(
       services,
       videoId,
       mask && { frameWidth: mask.frameWidth, frameHeight: mask.frameHeight, region: mask.region, boxes: [...mask.boxes, ...timed] },
     );
+    // A thumbnail withdrawn by an earlier failed refresh is shown again.
+    if (how === 'restored') services.events.emit({ type: 'data.changed', videoId, topic: 'previews' });
   } catch (err) {
     failed('thumbnail', err);
     if (await withdrawArtifacts(services, videoId, (eb) => eb('kind', '=', 'thumbnail'), failed)) withdrawn.push('thumbnail');

@@ -3,7 +3,7 @@
  * returns the cuts it found so far; `score` is the per-frame value its threshold is compared with (for the
  * score curve). Semantics follow PySceneDetect's detectors of the same names.
  */
-import { allocHsv, edgeMap, hsvStep, meanAbsDiff, meanIntensity, rgbToGray, valuePlane, type HsvFrame } from './hsv.js';
+import { allocHsv, edgeMap, hsvStepChanged, meanAbsDiff, RgbHistory, meanIntensity, rgbToGray, valuePlane, type HsvFrame } from './hsv.js';
 import { FlashFilter, SuppressFilter, type FrameRef } from './flash-filter.js';
 import { perceptualHash, hammingFraction, histogramDistance, lumaHistogram } from './signatures.js';
 import type { SceneParams } from './params.js';
@@ -26,6 +26,8 @@ export interface FrameSize {
 class ContentScore {
   private cur: HsvFrame;
   private prev: HsvFrame;
+  /** This frame's and the previous frame's RGB: unchanged pixels are not converted again. */
+  private rgb: RgbHistory;
   /** The V plane, for the edge term only. */
   private lum: Uint8Array | null;
   private edges: Uint8Array | null;
@@ -40,6 +42,7 @@ class ContentScore {
     const n = size.width * size.height;
     this.cur = allocHsv(n);
     this.prev = allocHsv(n);
+    this.rgb = new RgbHistory(n);
     this.lum = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.edges = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.prevEdges = edgeWeight > 0 ? new Uint8Array(n) : null;
@@ -47,7 +50,8 @@ class ContentScore {
   }
 
   next(rgb: Uint8Array): number {
-    const { hue: h, sat: s, lum: v } = hsvStep(rgb, this.cur, this.prev);
+    this.rgb.push(rgb);
+    const { hue: h, sat: s, lum: v } = hsvStepChanged(this.rgb, this.cur, this.prev);
     if (this.edges) {
       valuePlane(this.cur, this.lum!);
       edgeMap(this.lum!, this.size.width, this.size.height, this.edges, this.scratch!);

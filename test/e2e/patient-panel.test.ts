@@ -9,6 +9,7 @@ import { Core } from '../../core/core.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir, thumbnailPath } from '../helpers/library.js';
 import { replaceDirWithFile } from '../helpers/environment.js';
+import { artifactRelDir } from '../../core/library/artifact-dir.js';
 import { overlayMedia } from '../ocr/overlay-media.js';
 import { launchChromium } from '../helpers/browser.js';
 
@@ -134,5 +135,63 @@ describe('patient-data panel', () => {
     assert.equal(await page.getByTestId('patient-profile').inputValue(), 'My processor');
     await page.getByTestId('patient-read').click();
     await page.getByTestId('patient-profile-used').getByText('My processor').waitFor({ timeout: 120_000 });
+  });
+
+  /**
+   * Issue 10 (previews fail closed, and the user is told where they act): the endoscope region is corrected by
+   * drawing it on the frame (`endoscope.set`) while the video's artifact folder fails (a file where it was: a fault
+   * for root too). The region is saved; the thumbnail, which cannot be made again with it, is withdrawn, and the
+   * panel says so in the user's language — in English, and in German on a German page, where saving the region
+   * again cannot make the withdrawn thumbnail either and says so again.
+   */
+  test('the endoscope region is corrected on the frame; previews that cannot be made again are said in en and de', async () => {
+    const { sha256 } = await core.services.db.reader
+      .selectFrom('videos')
+      .select('sha256')
+      .where('id', '=', videoId)
+      .executeTakeFirstOrThrow();
+    const restore = replaceDirWithFile(path.join(core.services.artifactsDir, artifactRelDir(sha256)));
+    let german: Page | null = null;
+    try {
+      await page.getByTestId('patient-endoscope-edit').click();
+      const editor = page.getByTestId('endoscope-editor');
+      await editor.waitFor();
+      await page.getByTestId('endoscope-shape').selectOption('circle');
+      const box = (await page.getByTestId('endoscope-draw').boundingBox())!;
+      const sx = box.width / 1280;
+      const sy = box.height / 720;
+      await page.mouse.move(box.x + 650 * sx, box.y + 90 * sy);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 1230 * sx, box.y + 670 * sy, { steps: 4 });
+      await page.mouse.up();
+      await page.getByTestId('endoscope-rect').waitFor();
+      await page.getByTestId('endoscope-save').click();
+      await editor.waitFor({ state: 'detached' });
+      assert.equal(
+        await page.getByTestId('endoscope-preview-warning').innerText(),
+        'The previews could not be made again with the current masks. Withdrawn, so they no longer show what the masks hide: the thumbnail.',
+      );
+      const stored = await core.call('endoscope.get', { video: videoId });
+      assert.equal(stored?.source, 'manual');
+      assert.equal(stored?.shape, 'circle');
+      assert.ok(Math.abs(stored!.x - 650) <= 6 && Math.abs(stored!.width - 580) <= 12, JSON.stringify(stored));
+      await page.getByTestId('patient-endoscope').getByText('Round').waitFor();
+
+      german = await browser.newPage({ locale: 'de-DE', viewport: { width: 1400, height: 1000 } });
+      await german.goto(bridge.url);
+      await german.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
+      await german.getByTestId('patient-endoscope').getByText('Rund').waitFor();
+      await german.getByTestId('patient-endoscope-edit').click();
+      await german.getByTestId('endoscope-rect').waitFor();
+      await german.getByTestId('endoscope-save').click();
+      await german.getByTestId('endoscope-editor').waitFor({ state: 'detached' });
+      assert.equal(
+        await german.getByTestId('endoscope-preview-warning').innerText(),
+        'Die Vorschaubilder konnten mit den aktuellen Masken nicht neu erstellt werden. Zurückgezogen, damit sie nicht mehr zeigen, was die Masken verbergen: das Vorschaubild.',
+      );
+    } finally {
+      restore();
+      await german?.close();
+    }
   });
 });

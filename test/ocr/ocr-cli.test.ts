@@ -1,9 +1,11 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { openTempCore, importAndWait, tempDir } from '../helpers/library.js';
+import { openTempCore, importAndWait, tempDir, thumbnailPath } from '../helpers/library.js';
+import { replaceDirWithFile } from '../helpers/environment.js';
+import { Core } from '../../core/core.js';
 import { liveChildPids } from '../../core/ffmpeg/process.js';
 import { overlayMedia } from './overlay-media.js';
 
@@ -77,6 +79,42 @@ describe('framewise ocr / meta / profiles', () => {
     assert.match(bad.stderr, /not a date/);
   });
 
+  /**
+   * Issue 10 (previews fail closed, and the user is told): the video's artifact folder fails (a file where it was: a
+   * fault for root too) while the endoscope region is corrected in the app — the thumbnail, which can no longer be
+   * made with the new region, is withdrawn. `framewise ocr` run while the fault lasts cannot make it either: it says
+   * so on a warning line (before the fix, the refresh found no thumbnail to make current and said nothing — a
+   * withdrawn thumbnail stayed withdrawn, silently, for good). Once the folder is back, the next `ocr` (the profile
+   * test below) makes it again.
+   */
+  test('ocr says on a warning line that the thumbnail cannot be made again with the current masks', async () => {
+    const core = await Core.open({ dataDir: data });
+    let restore: () => void = () => undefined;
+    try {
+      restore = replaceDirWithFile(path.dirname(await thumbnailPath(core, 1)));
+      const set = await core.call('endoscope.set', { video: 1, region: { x: 650, y: 90, width: 580, height: 580, shape: 'octagon' } });
+      assert.deepEqual(set.previewError?.withdrawn, ['thumbnail'], JSON.stringify(set.previewError));
+    } finally {
+      await core.close();
+    }
+    try {
+      const r = await runCli(['--data-dir', data, 'ocr', '1', '--samples', '2']);
+      assert.equal(r.code, 0, r.stderr);
+      const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+      assert.deepEqual(
+        warnings.map((l) => l.replace(/\(thumbnail: [A-Z]+\)/, '(thumbnail: CODE)')),
+        [
+          'warning: The previews of video 1 could not be made again with the current masks (thumbnail: CODE); withdrawn so they are not shown any more: thumbnail',
+        ],
+        r.stderr,
+      );
+      assert.ok(!warnings[0]!.includes(data), 'no file names in the warning');
+      assert.match(r.stdout, /Groß/, 'the reading itself succeeded');
+    } finally {
+      restore();
+    }
+  });
+
   test('profiles list/add/show, and ocr --profile reads from the profile regions', async () => {
     const list = JSON.parse((await runCli(['--data-dir', data, 'profiles', 'list', '--json'])).stdout) as Array<{
       profile: { name: string };
@@ -107,6 +145,14 @@ describe('framewise ocr / meta / profiles', () => {
     assert.equal(out.profile, 'left top');
     assert.equal(out.fields.dob?.value, '1970-04-30');
     assert.equal(out.fields.last_name?.value, 'Groß', 'verified value kept');
+    // The thumbnail withdrawn above is made again now that its folder works, and nothing is left to warn about.
+    assert.equal((out as { previewWarnings?: unknown }).previewWarnings, undefined);
+    const core = await Core.open({ dataDir: data });
+    try {
+      assert.ok(statSync(await thumbnailPath(core, 1)).size > 0, 'the thumbnail is shown again');
+    } finally {
+      await core.close();
+    }
     assert.equal((await runCli(['--data-dir', data, 'ocr', '1', '--profile', 'nope'])).code !== 0, true);
   });
 });

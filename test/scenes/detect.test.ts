@@ -7,7 +7,7 @@ import { BIKES_EXPECTED, BIKES_PYSCENEDETECT, CUTS_EXPECTED, VFR_EXPECTED, cutF1
 import { FlashFilter } from '../../core/scenes/flash-filter.js';
 import { detectScenes } from '../../core/scenes/detect.js';
 import { resolveParams } from '../../core/scenes/params.js';
-import { allocHsv, hsvStep, hueOf, satOf, valOf } from '../../core/scenes/hsv.js';
+import { allocHsv, hsvStep, hsvStepChanged, hueOf, RgbHistory, satOf, valOf } from '../../core/scenes/hsv.js';
 import type { Core } from '../../core/core.js';
 
 async function detect(core: Core, video: number, params: Record<string, unknown> = {}) {
@@ -258,4 +258,34 @@ test('scenes: the table-driven HSV step gives rgbToHsv’s bytes and planesAbsDi
     [expCur, expPrev] = [expPrev, expCur];
     [cur, prev] = [prev, cur];
   }
+});
+
+test('scenes: the HSV step that skips unchanged pixels gives hsvStep’s means and bytes, frame after frame', () => {
+  // 4·k + 3 pixels: whole groups of four and a tail. Frames change a random share of their pixels, one channel by
+  // one level at a time too (the smallest change a group comparison must see), and start from black.
+  const n = 4 * 997 + 3;
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
+  const rgb = new Uint8Array(n * 3);
+  const history = new RgbHistory(n);
+  let [a, aPrev] = [allocHsv(n), allocHsv(n)];
+  let [b, bPrev] = [allocHsv(n), allocHsv(n)];
+  let skipped = 0;
+  for (let f = 0; f < 40; f++) {
+    const share = [0, 0.001, 0.05, 0.5, 1][f % 5]!;
+    for (let i = 0; i < n; i++) {
+      if (rand() >= share) continue;
+      const c = 3 * i + Math.floor(rand() * 3);
+      rgb[c] = f % 2 ? (rgb[c]! + 1) & 255 : Math.floor(rand() * 256);
+    }
+    const expected = hsvStep(rgb, a, aPrev);
+    history.push(rgb);
+    const got = hsvStepChanged(history, b, bPrev);
+    assert.deepEqual(got, expected, `means of frame ${f}`);
+    assert.ok(Buffer.from(b.buffer).equals(Buffer.from(a.buffer)), `HSV bytes of frame ${f}`);
+    if (share < 1) skipped++;
+    [a, aPrev] = [aPrev, a];
+    [b, bPrev] = [bPrev, b];
+  }
+  assert.ok(skipped > 0);
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CommandInput, PatientData } from '../../../../core/api/commands.js';
-import type { AuditEntry, OcrJobOutput, PatientField, ProfileInfo } from '../../../../core/api/types.js';
+import type { AuditEntry, OcrJobOutput, PatientField, PreviewWarning, ProfileInfo } from '../../../../core/api/types.js';
 import { Badge, Button, ProgressBar } from '../../components/ui.js';
 import { ConfidenceBadge } from '../confidence/ConfidenceBadge.js';
 import { navigate } from '../../lib/route.js';
@@ -14,6 +14,7 @@ import { formatDateTime, formatPercentValue } from '../../i18n/format.js';
 import { ClientError } from '../../transport/types.js';
 import { playerControls } from '../video/player.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
+import { EndoscopeEditor } from './EndoscopeEditor.js';
 import { ProfileEditor } from './ProfileEditor.js';
 import './patient.css';
 
@@ -29,6 +30,9 @@ export function PatientPanel({ video }: VideoPanelProps) {
   const [profiles, setProfiles] = useState<ProfileInfo[]>([]);
   const [profile, setProfile] = useState<string>('');
   const [editor, setEditor] = useState(false);
+  const [regionEditor, setRegionEditor] = useState(false);
+  // What the last correction of the endoscope region said about the previews (null: all made again).
+  const [regionWarning, setRegionWarning] = useState<PreviewWarning | null>(null);
   const [suggestion, setSuggestion] = useState<string | null>(null);
   const job = useApp((s) => [...s.jobs.values()].filter((j) => j.videoId === video.id && j.kind === 'ocr').sort((a, b) => b.id - a.id)[0]);
   const active = job && (job.state === 'queued' || job.state === 'running');
@@ -147,13 +151,24 @@ export function PatientPanel({ video }: VideoPanelProps) {
           />
         ))}
       </ul>
-      {data?.endoscope && (
-        <p className="muted">
-          {t('endoscope', {
-            shape: t(`shapes.${data.endoscope.shape}` as 'shapes.circle', { defaultValue: data.endoscope.shape }),
-            width: data.endoscope.width,
-            height: data.endoscope.height,
-          })}
+      <p className="muted patient-endoscope">
+        <span data-testid="patient-endoscope">
+          {data?.endoscope
+            ? t('endoscope', {
+                shape: t(`shapes.${data.endoscope.shape}` as 'shapes.circle', { defaultValue: data.endoscope.shape }),
+                width: data.endoscope.width,
+                height: data.endoscope.height,
+              })
+            : t('endoscopeUnknown')}
+        </span>{' '}
+        <Button size="sm" variant="ghost" disabled={!data} onClick={() => setRegionEditor(true)} data-testid="patient-endoscope-edit">
+          {t('endoscopeEditor.open')}
+        </Button>
+      </p>
+      {/* The region is saved, but previews could not be made again with it (withdrawn): said in the user's language. */}
+      {regionWarning && (
+        <p className="patient-warning" role="alert" data-testid="endoscope-preview-warning">
+          {previewWarningText(regionWarning)}
         </p>
       )}
       {data && data.samePatientVideos.length > 0 && (
@@ -167,6 +182,18 @@ export function PatientPanel({ video }: VideoPanelProps) {
         </p>
       )}
       <History videoId={video.id} version={data} />
+      {regionEditor && (
+        <EndoscopeEditor
+          video={video}
+          current={data?.endoscope ?? null}
+          onClose={() => setRegionEditor(false)}
+          onSaved={(stored) => {
+            setRegionEditor(false);
+            setRegionWarning(stored.previewError ?? null);
+            load();
+          }}
+        />
+      )}
       {editor && (
         <ProfileEditor
           video={video}

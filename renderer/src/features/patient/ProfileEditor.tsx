@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useMemo, useState } from 'react';
 import type { DeviceProfile, ProfileInfo, VideoDetail } from '../../../../core/api/types.js';
 import { Modal } from '../../components/Modal.js';
 import { Button } from '../../components/ui.js';
@@ -7,8 +7,8 @@ import { notify } from '../../state/store.js';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../i18n/errors.js';
 import { usePlayer } from '../video/player.js';
+import { useRectDraw, type Rect } from './rect-draw.js';
 type RegionKey = 'name' | 'last_name' | 'first_name' | 'dob' | 'examination_date' | 'casenumber' | 'device' | 'endoscope';
-type Rect = { x: number; y: number; width: number; height: number };
 const KEYS: RegionKey[] = ['name', 'last_name', 'first_name', 'dob', 'examination_date', 'casenumber', 'device', 'endoscope'];
 const COLORS: Record<RegionKey, string> = {
   name: '#3b82f6',
@@ -61,8 +61,6 @@ export function ProfileEditor({
   const [shape, setShape] = useState<'circle' | 'octagon' | 'rectangle'>('octagon');
   const [dateOrder, setDateOrder] = useState<'dmy' | 'mdy'>('dmy');
   const [active, setActive] = useState<RegionKey>('name');
-  const [draft, setDraft] = useState<{ x0: number; y0: number; r: Rect } | null>(null);
-  const svg = useRef<SVGSVGElement>(null);
   const time = useMemo(() => usePlayer.getState().currentTime, []);
   const src = useMemo(() => `${client().mediaUrl({ kind: 'video', id: video.id })}#t=${time.toFixed(3)}`, [video.id, time]);
 
@@ -75,30 +73,7 @@ export function ProfileEditor({
     if (p?.dateOrder) setDateOrder(p.dateOrder);
   };
 
-  const toVideo = (e: PointerEvent): { x: number; y: number } => {
-    const b = svg.current!.getBoundingClientRect();
-    return {
-      x: Math.max(0, Math.min(W, ((e.clientX - b.left) / b.width) * W)),
-      y: Math.max(0, Math.min(H, ((e.clientY - b.top) / b.height) * H)),
-    };
-  };
-  const down = (e: PointerEvent<SVGSVGElement>) => {
-    e.currentTarget.setPointerCapture(e.pointerId);
-    const p = toVideo(e);
-    setDraft({ x0: p.x, y0: p.y, r: { x: p.x, y: p.y, width: 0, height: 0 } });
-  };
-  const move = (e: PointerEvent<SVGSVGElement>) => {
-    if (!draft) return;
-    const p = toVideo(e);
-    setDraft({
-      ...draft,
-      r: { x: Math.min(draft.x0, p.x), y: Math.min(draft.y0, p.y), width: Math.abs(p.x - draft.x0), height: Math.abs(p.y - draft.y0) },
-    });
-  };
-  const up = () => {
-    if (draft && draft.r.width >= 4 && draft.r.height >= 4) setRegions({ ...regions, [active]: scaled(draft.r, 1, 1) });
-    setDraft(null);
-  };
+  const { svg, draft, handlers } = useRectDraw(W, H, (r) => setRegions((rs) => ({ ...rs, [active]: r })));
 
   const save = async () => {
     const { endoscope, ...fields } = regions;
@@ -183,15 +158,7 @@ export function ProfileEditor({
       {/* The frame's aspect ratio is fixed before the video loads, so drawn rectangles map to pixels at once. */}
       <div className="profile-canvas" data-testid="profile-canvas" style={{ aspectRatio: `${W} / ${H}` }}>
         <video src={src} muted preload="auto" playsInline aria-hidden="true" />
-        <svg
-          ref={svg}
-          viewBox={`0 0 ${W} ${H}`}
-          preserveAspectRatio="none"
-          onPointerDown={down}
-          onPointerMove={move}
-          onPointerUp={up}
-          data-testid="profile-draw"
-        >
+        <svg ref={svg} viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" {...handlers} data-testid="profile-draw">
           {KEYS.map((k) => {
             const r = regions[k];
             return r ? (
@@ -214,10 +181,10 @@ export function ProfileEditor({
           })}
           {draft && (
             <rect
-              x={draft.r.x}
-              y={draft.r.y}
-              width={draft.r.width}
-              height={draft.r.height}
+              x={draft.x}
+              y={draft.y}
+              width={draft.width}
+              height={draft.height}
               fill="none"
               stroke={COLORS[active]}
               strokeDasharray="6 4"

@@ -5,7 +5,7 @@
  * Each output is written under a hidden temp name in the target folder and linked to its final name, which
  * never replaces an existing file; a failed or cancelled export removes every file it wrote.
  */
-import { link, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { link, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmp
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
+import { prepareExportFolder } from './export-folder.js';
 import { smartCut, smartCutRefusal } from './smart-cut.js';
 import { numberingFps } from '../scenes/store.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
@@ -184,7 +185,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   };
   const clipOf = (p: Plan) => i.clips[plans.indexOf(p)]!;
   try {
-    await mkdir(i.dir, { recursive: true });
+    await prepareExportFolder(i.dir);
     if (i.join) {
       const final = finals[0]!;
       const temp = tempFor(final);
@@ -274,6 +275,7 @@ export const exportClipsJob = defineJobKind({
     const row = await requireProbedVideo(s, i.videoId);
     for (const c of i.clips)
       if (c.endFrame <= c.startFrame) throw new FramewiseError('usage', `Clip ${c.n}: empty range [${c.startFrame}, ${c.endFrame})`);
+    await prepareExportFolder(i.dir);
     for (const t of targets(i, row.path))
       if (await taken(t)) throw new FramewiseError('conflict', `${t} already exists; it was not overwritten`);
   },

@@ -100,6 +100,22 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/und
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists/);
     assert.deepEqual(readdirSync(outDir).sort(), ['scenes-cuts-25fps-1.mp4', 'scenes-cuts-25fps-3.mp4']);
+    // A clip that does not exist, and export folders that cannot be used: refused before anything runs, naming
+    // the folder and why (under /proc, Node's recursive mkdir looped forever: the export hung).
+    const noClip = await cli('clips', video, '--export', outDir, '--clips', '9');
+    assert.equal(noClip.code, 2);
+    assert.match(noClip.stderr, /--clips: there is no clip 9 \(the video has 5\)/);
+    const underFile = await cli('clips', video, '--export', path.join(video, 'out'), '--clips', '1');
+    assert.equal(underFile.code, 1);
+    assert.ok(
+      underFile.stderr.includes(`Cannot export clips into ${path.join(video, 'out')}: ${video} is a file, not a folder`),
+      underFile.stderr,
+    );
+    if (process.platform === 'linux') {
+      const proc = await cli('clips', video, '--export', '/proc/framewise-clips', '--clips', '1');
+      assert.equal(proc.code, 1);
+      assert.match(proc.stderr, /Cannot export clips into \/proc\/framewise-clips: /);
+    }
   } finally {
     scratch.cleanup();
   }

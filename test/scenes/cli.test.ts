@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
 import { CUTS_EXPECTED, sceneMedia } from '../helpers/scenes.js';
 
 interface CliClip {
@@ -26,7 +27,13 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/und
   };
   try {
     const video = await sceneMedia.cuts();
-    assert.equal((await cli('import', video)).code, 0);
+    // A file that is not in the library is imported first; one that is no video is refused naming it and why.
+    const audio = await media.audioOnly();
+    for (const command of ['scenes', 'clips']) {
+      const r = await cli(command, audio);
+      assert.equal(r.code, 1, r.stderr);
+      assert.ok(r.stderr.includes(`${audio}: audio-only file`), r.stderr);
+    }
     const scenes = await json<{
       detector: string;
       params: { threshold: number };

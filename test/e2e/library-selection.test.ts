@@ -142,6 +142,25 @@ test(
       await page.screenshot({ path: path.join(SCREENSHOTS, 'library-selection-list.png') });
       await page.getByRole('button', { name: 'Grid view' }).click();
     });
+
+    // The grid and list translate once and hand `t` to their cards (no translation hook per card): the badge and
+    // the checkbox label still come out in the chosen language, in both views. (Settings is another page, so the
+    // grid mounts again after a switch; this does not exercise a switch under a mounted grid.)
+    await t.test('cards on screen follow a language switch', async () => {
+      const firstBox = page.locator('[data-testid=video-card]').first().locator('xpath=..').getByTestId('video-select');
+      assert.equal(await firstBox.getAttribute('aria-label'), `Select ${names[0]}`);
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('settings-language').selectOption('de');
+      await page.getByRole('link', { name: 'Bibliothek' }).click();
+      await page.getByTestId('video-card').first().getByTestId('video-badges').filter({ hasText: 'Importiert' }).waitFor();
+      assert.equal(await firstBox.getAttribute('aria-label'), `${names[0]} auswählen`);
+      await page.getByRole('button', { name: 'Listenansicht' }).click();
+      await page.getByTestId('video-row').first().getByTestId('video-badges').filter({ hasText: 'Importiert' }).waitFor();
+      await page.getByRole('button', { name: 'Kachelansicht' }).click();
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('settings-language').selectOption('en');
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    });
     assert.deepEqual(errors, []);
   },
 );

@@ -1,14 +1,16 @@
 import { createContext, useContext, type KeyboardEvent, type MouseEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { pickVideo, useIsSelected } from './selection.js';
+import type { LibraryT } from './VideoBadges.js';
 
 /** The ids of the videos shown, in their order on screen (shift-ranges follow it). */
 export const ShownOrder = createContext<readonly number[]>([]);
 
-/** The checkbox on a card or row: click toggles, shift-click selects the range from the last one picked. */
-export function SelectBox({ video }: { video: VideoSummary }) {
-  const { t } = useTranslation('library');
+/**
+ * The checkbox on a card or row: click toggles, shift-click selects the range from the last one picked. `t` comes
+ * from the grid or list (one translation hook for all cards, not one per card).
+ */
+export function SelectBox({ video, t }: { video: VideoSummary; t: LibraryT }) {
   const order = useContext(ShownOrder);
   const selected = useIsSelected(video.id);
   return (

@@ -6,7 +6,8 @@ import { Thumbnail } from './Thumbnail.js';
 import { useVideoActivity } from '../../state/store.js';
 import { jobKindLabel } from '../jobs/JobsPanel.js';
 import { formatPercent } from '../../lib/format.js';
-import { VideoBadges } from './VideoBadges.js';
+import { VideoBadgeList, type LibraryT } from './VideoBadges.js';
+import { useTranslation } from 'react-i18next';
 import { SelectBox, useSelectGestures } from './SelectBox.js';
 import { useIsSelected } from './selection.js';
 
@@ -47,7 +48,7 @@ function CardActivity({ videoId }: { videoId: number }) {
   );
 }
 
-const VideoCard = memo(function VideoCard({ video }: { video: VideoSummary }) {
+const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t: LibraryT }) {
   const gestures = useSelectGestures(video.id);
   const selected = useIsSelected(video.id);
   return (
@@ -84,18 +85,21 @@ const VideoCard = memo(function VideoCard({ video }: { video: VideoSummary }) {
           </span>
           <span data-testid="video-size">{formatBytes(video.size)}</span>
         </div>
-        <VideoBadges video={video} />
+        <VideoBadgeList video={video} t={t} />
       </div>
     </a>
   );
 });
 
-/** One cell: the card and its checkbox. Memoized: a cell renders when it mounts or its video changes. */
-const GridCell = memo(function GridCell({ video }: { video: VideoSummary }) {
+/**
+ * One cell: the card and its checkbox. Memoized: a cell renders when it mounts, its video changes or the language
+ * changes (`t`, asked for once by the grid).
+ */
+const GridCell = memo(function GridCell({ video, t }: { video: VideoSummary; t: LibraryT }) {
   return (
     <div role="listitem" className="grid-cell">
-      <VideoCard video={video} />
-      <SelectBox video={video} />
+      <VideoCard video={video} t={t} />
+      <SelectBox video={video} t={t} />
     </div>
   );
 });
@@ -107,6 +111,7 @@ interface RowsProps {
   last: number;
   columns: number;
   rowHeight: number;
+  t: LibraryT;
 }
 
 /**
@@ -114,7 +119,7 @@ interface RowsProps {
  * rows only render again when the window moves by a row, not on every scroll event: the virtualizer re-renders
  * the grid (synchronously) on each of them.
  */
-const GridRows = memo(function GridRows({ videos, first, last, columns, rowHeight }: RowsProps) {
+const GridRows = memo(function GridRows({ videos, first, last, columns, rowHeight, t }: RowsProps) {
   const rows: React.ReactNode[] = [];
   for (let index = first; index <= last; index++) {
     rows.push(
@@ -128,7 +133,7 @@ const GridRows = memo(function GridRows({ videos, first, last, columns, rowHeigh
         }}
       >
         {videos.slice(index * columns, index * columns + columns).map((v) => (
-          <GridCell key={v.id} video={v} />
+          <GridCell key={v.id} video={v} t={t} />
         ))}
       </div>,
     );
@@ -139,6 +144,7 @@ const GridRows = memo(function GridRows({ videos, first, last, columns, rowHeigh
 /** Virtualized grid: only the rows on screen exist in the DOM (10,000 videos stay fast). */
 export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation('library');
   const width = useWidth(scrollRef);
   const inner = Math.max(0, width - 2 * GAP);
   const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_CARD + GAP)));
@@ -170,7 +176,7 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   return (
     <div className="scroll-area" ref={scrollRef} data-testid="video-grid">
       <div className="grid-inner" style={{ height: virtualizer.getTotalSize() + GAP }} role="list">
-        {to >= from && <GridRows videos={videos} first={from} last={to} columns={columns} rowHeight={rowHeight} />}
+        {to >= from && <GridRows videos={videos} first={from} last={to} columns={columns} rowHeight={rowHeight} t={t} />}
       </div>
     </div>
   );

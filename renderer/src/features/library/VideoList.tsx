@@ -27,7 +27,7 @@ function SortHeader({ column, label, numeric }: { column: LibrarySort; label: st
   );
 }
 import { Thumbnail } from './Thumbnail.js';
-import { VideoBadges } from './VideoBadges.js';
+import { VideoBadgeList, type LibraryT } from './VideoBadges.js';
 import { SelectBox, useSelectGestures } from './SelectBox.js';
 import { useIsSelected } from './selection.js';
 
@@ -59,7 +59,7 @@ export function VideoList({ videos }: { videos: VideoSummary[] }) {
       <div className="scroll-area" ref={scrollRef} data-testid="video-list">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="list">
           {virtualizer.getVirtualItems().map((item) => (
-            <ListItem key={videos[item.index]!.id} video={videos[item.index]!} top={item.index * ROW} />
+            <ListItem key={videos[item.index]!.id} video={videos[item.index]!} top={item.index * ROW} t={t} />
           ))}
         </div>
       </div>
@@ -68,16 +68,16 @@ export function VideoList({ videos }: { videos: VideoSummary[] }) {
 }
 
 /** One row and its checkbox; memoized, so scrolling renders only the rows that come into the window. */
-const ListItem = memo(function ListItem({ video, top }: { video: VideoSummary; top: number }) {
+const ListItem = memo(function ListItem({ video, top, t }: { video: VideoSummary; top: number; t: LibraryT }) {
   return (
     <div role="listitem" className="list-item" style={{ transform: `translateY(${top}px)`, height: ROW }}>
-      <SelectBox video={video} />
-      <ListRow video={video} />
+      <SelectBox video={video} t={t} />
+      <ListRow video={video} t={t} />
     </div>
   );
 });
 
-function ListRow({ video: v }: { video: VideoSummary }) {
+function ListRow({ video: v, t }: { video: VideoSummary; t: LibraryT }) {
   const gestures = useSelectGestures(v.id);
   const selected = useIsSelected(v.id);
   return (
@@ -99,7 +99,7 @@ function ListRow({ video: v }: { video: VideoSummary }) {
       </span>
       <span className="num">{formatFps(v.fps)}</span>
       <span className="num">{formatBytes(v.size)}</span>
-      <VideoBadges video={v} />
+      <VideoBadgeList video={v} t={t} />
     </a>
   );
 }

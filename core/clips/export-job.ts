@@ -9,7 +9,7 @@ import { link, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
+import { accurateCutArgs, clipSubtitleArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
@@ -162,24 +162,44 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         onProgress: (pr) => ctx.progress(Math.min(0.99, (doneSeconds + Math.min(pr.outTime, p.duration)) / total), 'exporting'),
       })
     ).command;
+  /** A re-encoded clip's text subtitles, cut and timed from its first frame (files of tracks with no cue in it left out). */
+  const clipSubtitles = async (c: { startFrame: number; endFrame: number }, commands: string[][]): Promise<string[]> => {
+    if (!textSubtitles) return [];
+    const work = await ctx.workDir();
+    const files = subs.map((_, k) => path.join(work, `subs-${c.startFrame}-${c.endFrame}-${k}.srt`));
+    const range = { start: frameToTime(c.startFrame, fps), duration: frameToTime(c.endFrame - c.startFrame, fps) };
+    commands.push((await ctx.services.ffmpeg.run(clipSubtitleArgs(row.path, range, files), { signal: ctx.signal })).command);
+    const kept: string[] = [];
+    for (const f of files) if ((await stat(f).catch(() => null))?.size) kept.push(f);
+    return kept;
+  };
+  const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][]) =>
+    accurateCutArgs(row.path, { ...p, subtitles: await clipSubtitles(c, commands) }, out);
   /** Cut one plan into `out`; the commands that wrote it are appended to `commands`. */
-  const cut = async (p: Plan, out: string, commands: string[][]): Promise<Plan> => {
+  const cut = async (p: Plan, out: string, commands: string[][], clip = clipOf(p)): Promise<Plan> => {
     let used = p;
     if (p.mode === 'smart') {
       try {
         commands.push(
-          ...(await smartCut(ctx.services.ffmpeg, source, clipOf(p), fps, p.nextKeyframe!, await ctx.workDir(), out, ctx.signal)),
+          ...(await smartCut(
+            ctx.services.ffmpeg,
+            source,
+            clip,
+            fps,
+            p.nextKeyframe!,
+            await ctx.workDir(),
+            out,
+            ctx.signal,
+            textSubtitles ? await clipSubtitles(clip, commands) : undefined,
+          )),
         );
       } catch (err) {
         if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
         await rm(out, { force: true });
         used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
-        commands.push(await run(accurateCutArgs(row.path, { ...used, textSubtitles }, out), used));
+        commands.push(await run(await accurateArgs(used, clip, out, commands), used));
       }
-    } else
-      commands.push(
-        await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, { ...p, textSubtitles }, out), p),
-      );
+    } else commands.push(await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : await accurateArgs(p, clip, out, commands), p));
     doneSeconds += p.duration;
     return used;
   };
@@ -205,6 +225,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
             { ...p, mode: 'accurate', start: seekBefore(i.clips[k]!.startFrame, fps), duration: p.frames * (fps.den / fps.num) },
             part,
             commands,
+            i.clips[k]!,
           );
           parts.push(part);
         }

@@ -347,7 +347,8 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
       // Cut at 2.4 s (re-encoded, or smart: re-encoded to the keyframe at 3 s): only the cue of 2.5–3.5 s, at
       // 0.1–1.1 s (with ffmpeg's input seek they kept the cue of 0.5–1.5 s too and shifted both by 0.5 s).
       const srt = await run(await ffmpegPath(), ['-v', 'error', '-i', file, '-map', '0:s', '-f', 'srt', '-']);
-      assert.equal(srt.stdout.trim(), '1\n00:00:00,100 --> 00:00:01,100\nsecond', `${mode}: ${srt.stdout}`);
+      // (The 2018 bundled ffmpeg's mov_text decoder wraps the text in a <font> tag.)
+      assert.equal(srt.stdout.replace(/<[^>]*>/g, '').trim(), '1\n00:00:00,100 --> 00:00:01,100\nsecond', `${mode}: ${srt.stdout}`);
     }
   } finally {
     await lib.close();

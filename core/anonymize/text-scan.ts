@@ -2,21 +2,24 @@ import type { Ffmpeg } from '../ffmpeg/index.js';
 import { streamFrames } from '../ffmpeg/frame-stream.js';
 import { cancelled } from '../util/errors.js';
 import type { FrameTextLine, FrameTextReader, RgbFrame } from './frame-reader.js';
+import { coverRects, mergeLines, readRegions, TileScreen, tilesCovered } from './region-screen.js';
 import type { Rect } from './types.js';
 
 /**
  * Read the text of a video densely and cheaply: every `step`-th frame is decoded (one ffmpeg process), then
  * screened before the detector runs —
  *   - blank: a frame whose pixels are all nearly the same (black scene) has no text;
- *   - unchanged: a frame whose coarse picture (16 × 16 px cells) matches the last frame READ in every cell
- *     has the same text, so that frame's lines are reused.
- * Every other frame is read by the detector + line recogniser over the whole picture.
+ *   - per tile (region-screen.ts): the read area is cut into 32 × 32 px tiles, each compared on every pixel and
+ *     channel with its pixels on the last frame it was read. Tiles that did not change keep the lines read there
+ *     (reported again for this frame); changed tiles, with a margin, are read by the detector + line recogniser
+ *     ("partial"); none changed: "unchanged". The first frame, and any frame after a blank one or whose read
+ *     area differs, is read whole.
  */
 export interface ScanSample {
   /** Frame number in the scanned file. */
   frame: number;
   index: number;
-  how: 'read' | 'unchanged' | 'blank' | 'skipped';
+  how: 'read' | 'partial' | 'unchanged' | 'blank' | 'skipped';
   lines: FrameTextLine[];
 }
 
@@ -35,6 +38,17 @@ export interface ScanOptions {
   prepare?: (frame: RgbFrame, frameNumber: number) => void;
   /** The part of the frame to read (e.g. the visible area when everything else is black); whole frame when undefined. */
   roi?: (frame: RgbFrame) => Rect | undefined;
+  /** Screen per tile and read only what changed (default true); false: every non-blank sample is read whole. */
+  regions?: boolean;
+  /**
+   * Decode only reference frames (frame-stream.ts) and sample among them, never more than `step` frames apart
+   * (the same guarantee as every step-th frame: sampling.ts's proof needs only that bound). `maxGap`: the most
+   * frames the file's encoder leaves between reference frames. Checked on the timestamps: should any two samples
+   * (or the last one and the end) be further apart, the scan starts again decoding every frame, after `onRestart`
+   * (the caller forgets the samples it was given). Needs `onRestart`.
+   */
+  referenceOnly?: { fps: { num: number; den: number }; maxGap: number };
+  onRestart?: () => void;
   signal?: AbortSignal;
   onSample: (s: ScanSample) => void;
   onProgress?: (fraction: number) => void;
@@ -42,39 +56,29 @@ export interface ScanOptions {
 
 export interface ScanStats {
   samples: number;
+  /** Samples read whole, read in part (changed tiles only), found unchanged, blank, skipped. */
   read: number;
+  partial: number;
   unchanged: number;
   blank: number;
   skipped: number;
+  /** Tiles (32 × 32 px of the read area) the detector read, and tiles whose lines were reused, over all samples. */
+  tilesRead: number;
+  tilesReused: number;
+  /** Tiles that changed (and so were read) in the partly read samples. */
+  tilesChanged: number;
+  /** Detector reads of rectangles in partly read samples, and of those read again wider around a cut line. */
+  regionReads: number;
+  widened: number;
+  /** Whether only reference frames were decoded (false also after a fall back to decoding every frame). */
+  referenceOnly: boolean;
   /** Milliseconds the scan waited for decoded frames, and spent screening them (main thread). */
   waitMs: number;
   screenMs: number;
 }
 
-const CELL = 16;
-/** Largest change of a cell's mean luma (0..255) still counted as "unchanged". */
-const CHANGE_THRESHOLD = 3;
 /** Largest spread of luma still counted as a blank picture. */
 const BLANK_SPREAD = 10;
-
-/** Mean luma per CELL×CELL cell. */
-export function cellMeans(f: RgbFrame): Float32Array {
-  const cw = Math.ceil(f.width / CELL);
-  const ch = Math.ceil(f.height / CELL);
-  const sum = new Float32Array(cw * ch);
-  const cnt = new Uint16Array(cw * ch);
-  for (let y = 0; y < f.height; y += 2) {
-    const cy = (y / CELL) | 0;
-    for (let x = 0; x < f.width; x += 2) {
-      const i = (y * f.width + x) * 3;
-      const c = cy * cw + ((x / CELL) | 0);
-      sum[c]! += (f.data[i]! * 77 + f.data[i + 1]! * 150 + f.data[i + 2]! * 29) >> 8;
-      cnt[c]!++;
-    }
-  }
-  for (let c = 0; c < sum.length; c++) sum[c] = cnt[c]! ? sum[c]! / cnt[c]! : 0;
-  return sum;
-}
 
 /** Whether every pixel (on a 2-px grid) is within BLANK_SPREAD of the others. */
 export function isBlank(f: RgbFrame): boolean {
@@ -92,38 +96,70 @@ export function isBlank(f: RgbFrame): boolean {
   return true;
 }
 
-function sameCells(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > CHANGE_THRESHOLD) return false;
-  return true;
-}
-
 /** Frames read at once: the next frame's detection overlaps this frame's line recognition. */
 const IN_FLIGHT = 2;
 
+class SampleGap extends Error {}
+
 export async function scanText(o: ScanOptions): Promise<ScanStats> {
-  const stats: ScanStats = { samples: 0, read: 0, unchanged: 0, blank: 0, skipped: 0, waitMs: 0, screenMs: 0 };
+  if (o.referenceOnly && o.onRestart) {
+    try {
+      return await scanOnce(o, o.referenceOnly);
+    } catch (err) {
+      if (!(err instanceof SampleGap)) throw err;
+      o.onRestart();
+    }
+  }
+  return scanOnce(o, undefined);
+}
+
+async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Promise<ScanStats> {
+  const stats: ScanStats = {
+    referenceOnly: !!ref,
+    samples: 0,
+    read: 0,
+    partial: 0,
+    unchanged: 0,
+    blank: 0,
+    skipped: 0,
+    tilesRead: 0,
+    tilesReused: 0,
+    tilesChanged: 0,
+    regionReads: 0,
+    widened: 0,
+    waitMs: 0,
+    screenMs: 0,
+  };
+  const regions = o.regions ?? true;
   let idleSince = performance.now();
-  let last: { cells: Float32Array; lines: Promise<FrameTextLine[]> } | null = null;
+  // What was read last: the tiles' reference pixels and the lines they show.
+  let last: { screen: TileScreen; lines: Promise<FrameTextLine[]> } | null = null;
   const total = Math.max(1, Math.ceil(o.frameCount / Math.max(1, o.step)));
   // Samples in order; each settles to its lines. Emitted in order once settled.
   const queue: Array<{ frame: number; index: number; how: ScanSample['how']; lines: Promise<FrameTextLine[]> }> = [];
   const emitFirst = async () => {
     const e = queue.shift()!;
     const lines = await e.lines;
-    stats[e.how === 'read' ? 'read' : e.how]++;
+    stats[e.how]++;
     o.onSample({ frame: e.frame, index: e.index, how: e.how, lines });
     o.onProgress?.(Math.min(1, (e.index + 1) / total));
   };
-  const reading = () => queue.filter((e) => e.how === 'read').length;
+  const reading = () => queue.filter((e) => e.how === 'read' || e.how === 'partial').length;
+  const sameArea = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+  const step = Math.max(1, o.step);
+  let previous = -step;
   try {
     await streamFrames(o.ffmpeg, o.file, {
       step: o.step,
+      ...(ref ? { referenceOnly: { fps: ref.fps, minGap: Math.max(1, step - ref.maxGap + 1) } } : {}),
       width: o.width,
       height: o.height,
       ...(o.signal ? { signal: o.signal } : {}),
       onFrame: async (f) => {
         if (o.signal?.aborted) throw cancelled();
+        // The 0.5 s promise: no two samples (nor the start and the first) more than `step` frames apart.
+        if (f.frame - previous > step || f.frame <= previous) throw new SampleGap(`frame ${f.frame} after ${previous}`);
+        previous = f.frame;
         const ts = performance.now();
         stats.waitMs += ts - idleSince;
         stats.samples++;
@@ -138,22 +174,49 @@ export async function scanText(o: ScanOptions): Promise<ScanStats> {
             last = null;
             push('blank', Promise.resolve([]));
           } else {
-            const cells = cellMeans(f);
-            if (last && sameCells(cells, last.cells)) push('unchanged', last.lines);
-            else {
-              const roi = o.roi?.(f);
+            const roi = o.roi?.(f);
+            const area = roi ?? { x: 0, y: 0, width: f.width, height: f.height };
+            const screen = last?.screen;
+            if (!regions || !last || !screen || !sameArea(screen.area, area)) {
               const lines = o.reader.read(f, o.signal, roi);
-              last = { cells, lines };
+              const s = screen && sameArea(screen.area, area) ? screen : new TileScreen(area);
+              s.rememberAll(f);
+              last = { screen: s, lines };
+              stats.tilesRead += s.tileCount;
               push('read', lines);
+            } else {
+              const changed = screen.changed(f);
+              if (!changed.count) {
+                stats.tilesReused += screen.tileCount;
+                push('unchanged', last.lines);
+              } else {
+                const rects = coverRects(screen, changed.tiles);
+                screen.remember(f, changed.tiles);
+                stats.tilesChanged += changed.count;
+                const fresh = readRegions(o.reader, f, rects, area, o.signal);
+                const lines = Promise.all([last.lines, fresh]).then(([old, r]) => {
+                  const covered = tilesCovered(screen, r.read);
+                  stats.tilesRead += covered;
+                  stats.tilesReused += screen.tileCount - covered;
+                  stats.regionReads += r.read.length;
+                  stats.widened += r.widened;
+                  return mergeLines(old, r, screen, changed.tiles);
+                });
+                last = { screen, lines };
+                push('partial', lines);
+              }
             }
           }
         }
         stats.screenMs += performance.now() - ts;
-        while (reading() >= IN_FLIGHT || (queue.length && queue[0]!.how !== 'read' && reading() === 0)) await emitFirst();
+        while (reading() >= IN_FLIGHT || (queue.length && queue[0]!.how !== 'read' && queue[0]!.how !== 'partial' && reading() === 0)) {
+          await emitFirst();
+        }
         idleSince = performance.now();
       },
     });
     while (queue.length) await emitFirst();
+    if (ref && o.frameCount - previous > step) throw new SampleGap(`last sample ${previous} of ${o.frameCount} frames`);
   } finally {
     // Settle what is still in flight before the caller closes the reader.
     await Promise.allSettled(queue.map((e) => e.lines));

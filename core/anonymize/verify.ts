@@ -303,7 +303,8 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
   const map = hiddenMap(plan);
   const visible = visibleBox(map.hidden, map.width, map.height) ?? undefined;
   const filled = visible ? fillSpans(map.hidden, map.width, map.height, visible) : undefined;
-  const seen: TextSighting[] = [];
+  let seen: TextSighting[] = [];
+  let read: VerificationFinding[] = [];
   const stats = await scanText({
     ffmpeg: o.ffmpeg,
     file: o.file,
@@ -317,12 +318,19 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
     roi: (f) => (visible && filled && fillHolds(f, filled) ? visible : undefined),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    // Our own render: x264 leaves at most 2 frames between reference frames, x265 3 (measured); checked anyway.
+    referenceOnly: { fps: { num, den }, maxGap: plan.output.codec === 'hevc' ? 3 : 2 },
+    onRestart: () => {
+      seen = [];
+      read = [];
+    },
     onSample: (s) => {
       const r = checkFrameText(plan, map, o.tokens, s.lines, s.frame);
-      findings.push(...r.findings);
+      read.push(...r.findings);
       seen.push(...r.seen);
     },
   });
+  findings.push(...read);
   if (o.signal?.aborted) throw cancelled();
   if (stats.samples < Math.min(sampling.promisedSamples, plan.keptFrames)) {
     findings.push({

@@ -19,6 +19,13 @@ export interface StreamedFrame {
 
 export interface FrameStreamOptions {
   step: number;
+  /**
+   * Decode only the frames other frames refer to (`-skip_frame noref`: I, P and reference B frames; about half
+   * the decoding work of an x264 file) and take a sample from them whenever `minGap` frames have passed since
+   * the last one; frame numbers come from the timestamps (showinfo; the file must be constant frame rate from
+   * 0). The caller checks that consecutive samples are never more than its own bound apart.
+   */
+  referenceOnly?: { fps: { num: number; den: number }; minGap: number };
   /** Output size (the display size, or smaller). */
   width: number;
   height: number;
@@ -27,8 +34,30 @@ export interface FrameStreamOptions {
 }
 
 /** The ffmpeg arguments (pure; exported for tests). */
-export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step' | 'width' | 'height'>): string[] {
+export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step' | 'width' | 'height' | 'referenceOnly'>): string[] {
   const step = Math.max(1, Math.floor(o.step));
+  const r = o.referenceOnly;
+  if (r) {
+    // Half a frame less than minGap frames, in seconds: exact for constant frame rate timestamps.
+    const gap = ((Math.max(1, r.minGap) - 0.5) * r.fps.den) / r.fps.num;
+    return [
+      '-v',
+      'info',
+      '-nostats',
+      '-skip_frame',
+      'noref',
+      '-i',
+      file,
+      ...firstVideoOnly({ data: true }),
+      '-vf',
+      `setpts=PTS-STARTPTS,settb=AVTB,select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap.toFixed(6)})',showinfo=checksum=0,scale=${o.width}:${o.height}:flags=bilinear,format=rgb24`,
+      '-vsync',
+      '0',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ];
+  }
   return [
     '-v',
     'error',
@@ -46,11 +75,44 @@ export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step'
   ];
 }
 
+const SHOWINFO = /Parsed_showinfo.*?\bn:\s*\d+\s+pts:\s*(-?\d+)/;
+
 export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamOptions): Promise<number> {
   const step = Math.max(1, Math.floor(o.step));
   const size = o.width * o.height * 3;
   if (!(size > 0)) throw new FramewiseError('usage', 'The frame size must be positive');
-  const p = ffmpeg.start(frameStreamArgs(file, o), { pipeStdout: true, ...(o.signal ? { signal: o.signal } : {}) });
+  const ref = o.referenceOnly;
+  // Frame numbers from showinfo's timestamps (µs after settb=AVTB), in order; a frame waits for its number.
+  const numbers: number[] = [];
+  let wake: (() => void) | null = null;
+  const p = ffmpeg.start(frameStreamArgs(file, o), {
+    pipeStdout: true,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(ref
+      ? {
+          onStderrLine: (line: string) => {
+            const m = SHOWINFO.exec(line);
+            if (!m) return;
+            numbers.push(Math.round((Number(m[1]) * ref.fps.num) / (ref.fps.den * 1e6)));
+            const w = wake;
+            wake = null;
+            w?.();
+          },
+        }
+      : {}),
+  });
+  let exited = false;
+  p.done.then(
+    () => ((exited = true), wake?.()),
+    () => ((exited = true), wake?.()),
+  );
+  const numberOf = async (i: number): Promise<number> => {
+    if (!ref) return i * step;
+    while (numbers.length <= i && !exited) await new Promise<void>((r) => (wake = r));
+    const n = numbers[i];
+    if (n === undefined) throw new FramewiseError('ffmpeg_failed', `ffmpeg produced frame ${i} without its timestamp`);
+    return n;
+  };
   const stdout = p.stdout!;
   let buf = new Uint8Array(size);
   let filled = 0;
@@ -66,14 +128,15 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
       filled += n;
       off += n;
       if (filled < size) break;
-      const frame = { frame: index * step, index, width: o.width, height: o.height, data: buf };
+      const i = index;
+      const data = buf;
       index++;
       buf = new Uint8Array(size);
       filled = 0;
       outstanding++;
       stdout.pause();
       chain = chain
-        .then(() => (failure ? undefined : o.onFrame(frame)))
+        .then(async () => (failure ? undefined : o.onFrame({ frame: await numberOf(i), index: i, width: o.width, height: o.height, data })))
         .catch((err: unknown) => {
           failure ??= err;
           p.child.kill('SIGKILL');

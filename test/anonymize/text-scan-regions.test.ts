@@ -1,0 +1,193 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
+import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
+import { scanText, type ScanSample, type ScanStats } from '../../core/anonymize/text-scan.js';
+import { coverRects, TileScreen, TILE, MARGIN } from '../../core/anonymize/region-screen.js';
+import { findTokensInReadings, patientTokens } from '../../core/anonymize/tokens.js';
+import { patientFieldsSchema } from '../../core/anonymize/types.js';
+import { generated } from '../helpers/media.js';
+import { FONT } from './endoscopy-media.js';
+
+/**
+ * Region screening (region-screen.ts): after the first sample only changed tiles are read, the rest keeps its
+ * lines. Text that appears mid-video where the picture was static must still be found on the first sample that
+ * shows it — large, small, colour-only (pink on orange: luma differs by 7), thin strokes across tile borders —
+ * and moving text on every sample. 640×360, 25 fps, 3.2 s, read every 5th frame.
+ */
+const W = 640;
+const H = 360;
+const FPS = 25;
+const STEP = 5;
+const esc = (s: string) => s.replace(/:/g, '\\:').replace(/,/g, '\\,');
+const events = [
+  { what: 'large', token: 'Schneider', draw: `text='Schneider':x=40:y=40:fontsize=32:fontcolor=white`, from: 1.0 },
+  { what: 'small (16 px)', token: 'Hoffmann', draw: `text='Hoffmann':x=330:y=150:fontsize=16:fontcolor=white`, from: 1.2 },
+  { what: 'colour-only (pink on orange)', token: 'Okonkwo', draw: `text='Okonkwo':x=40:y=214:fontsize=22:fontcolor=0xff8080`, from: 1.6 },
+  // 14 px DejaVu: 1-px strokes; placed across the tile borders x=304/320, y=272.
+  { what: 'thin strokes across tile borders', token: 'Nguyen', draw: `text='Nguyen':x=292:y=264:fontsize=14:fontcolor=white`, from: 2.0 },
+];
+const moving = { token: 'Annabell', from: 0.4, to: 2.8 };
+
+async function regionsClip(): Promise<string> {
+  const draws = [
+    // A static line from the start (read once, reported again on every sample).
+    `drawtext=fontfile=${FONT}:text='Static 123':x=330:y=300:fontsize=20:fontcolor=white`,
+    ...events.map((e) => `drawtext=fontfile=${FONT}:${esc(e.draw)}:enable='gte(t,${e.from})'`),
+    `drawtext=fontfile=${FONT}:text='${moving.token}':x='40+(t-${moving.from})*120':y=110:fontsize=20:fontcolor=white:enable='between(t,${moving.from},${moving.to})'`,
+  ];
+  return generated('text-scan-regions-v1.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0x305070:s=${W}x${H}:r=${FPS}:d=3.2`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=s=160x120:r=${FPS}:d=3.2`,
+    '-filter_complex',
+    `[0:v]drawbox=x=20:y=200:w=260:h=60:color=0xffa500:t=fill[bg];[bg][1:v]overlay=460:20,${draws.join(',')}[v]`,
+    '-map',
+    '[v]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+}
+
+let samples: ScanSample[] = [];
+let stats: ScanStats;
+let restarts = 0;
+before(async () => {
+  const file = await regionsClip();
+  const reader = await createOcrFrameReader();
+  try {
+    stats = await scanText({
+      // Reference frames only, with a bound the file cannot meet (2 + 20 frames between reference frames): the
+      // first gap check fails, and the scan starts again decoding every frame (the samples below).
+      referenceOnly: { fps: { num: FPS, den: 1 }, maxGap: -20 },
+      onRestart: () => {
+        restarts++;
+        samples = [];
+      },
+      ffmpeg: await Ffmpeg.create(),
+      file,
+      width: W,
+      height: H,
+      step: STEP,
+      frameCount: 80,
+      reader,
+      onSample: (s) => samples.push(s),
+    });
+  } finally {
+    await reader.close();
+  }
+  samples = samples.sort((a, b) => a.frame - b.frame);
+});
+
+const tokensOf = (last: string) => patientTokens(patientFieldsSchema.parse({ last_name: last }));
+const finds = (s: ScanSample, token: string) =>
+  s.lines.some((l) => findTokensInReadings([l.text, ...(l.alternatives ?? [])], tokensOf(token)).length > 0);
+
+test('reference-only decoding: samples never more than a step apart, numbered by timestamp, pixels as the full decode', async () => {
+  const file = await regionsClip();
+  const ffmpeg = await Ffmpeg.create();
+  const full = new Map<number, string>();
+  const digest = (d: Uint8Array) => createHash('sha1').update(d).digest('hex');
+  await streamFrames(ffmpeg, file, { step: 1, width: W, height: H, onFrame: async (f) => void full.set(f.frame, digest(f.data)) });
+  assert.equal(full.size, 80);
+  const got: number[] = [];
+  await streamFrames(ffmpeg, file, {
+    step: STEP,
+    width: W,
+    height: H,
+    referenceOnly: { fps: { num: FPS, den: 1 }, minGap: STEP - 2 + 1 },
+    onFrame: async (f) => {
+      got.push(f.frame);
+      assert.equal(digest(f.data), full.get(f.frame), `frame ${f.frame}`);
+    },
+  });
+  assert.equal(got[0], 0);
+  for (let i = 1; i < got.length; i++) assert.ok(got[i]! - got[i - 1]! <= STEP && got[i]! > got[i - 1]!, got.join(','));
+  assert.ok(80 - got[got.length - 1]! <= STEP, got.join(','));
+  // Fewer frames than every frame were decoded: the file has non-reference B frames, and some samples are not multiples of the step.
+  assert.ok(
+    got.some((f) => f % STEP !== 0),
+    got.join(','),
+  );
+  // A bound the file cannot meet: the scan above fell back to decoding every frame (once), and said so.
+  assert.equal(restarts, 1);
+  assert.equal(stats.referenceOnly, false);
+});
+
+test('region screening reads only what changed: the first sample whole, the others in part, unchanged tiles reused', () => {
+  assert.equal(samples.length, 16);
+  assert.equal(samples[0]!.how, 'read');
+  assert.ok(
+    samples.slice(1).every((s) => s.how === 'partial' || s.how === 'unchanged'),
+    samples.map((s) => s.how).join(','),
+  );
+  assert.ok(stats.tilesReused > stats.tilesRead, `tiles read ${stats.tilesRead}, reused ${stats.tilesReused}`);
+  // The static line is reported on every sample, though read only on the first.
+  for (const s of samples)
+    assert.ok(
+      s.lines.some((l) => l.box.y >= 290 && l.box.y <= 310 && l.box.x >= 320 && l.box.x <= 340),
+      `static line at frame ${s.frame}`,
+    );
+});
+
+for (const e of events) {
+  test(`text appearing mid-video where the picture was static is found on the first sample showing it: ${e.what}`, () => {
+    const start = Math.round(e.from * FPS);
+    const first = samples.find((s) => s.frame >= start)!;
+    assert.notEqual(first.how, 'read', 'found by a partial read');
+    assert.ok(finds(first, e.token), `${e.token} at frame ${first.frame}: ${first.how}`);
+    // And on every later sample (reused or read again).
+    for (const s of samples.filter((x) => x.frame > first.frame)) assert.ok(finds(s, e.token), `${e.token} at frame ${s.frame}`);
+  });
+}
+
+test('moving text is found on every sample that shows it', () => {
+  const shown = samples.filter((s) => s.frame >= moving.from * FPS && s.frame < moving.to * FPS - 1);
+  assert.ok(shown.length >= 10);
+  for (const s of shown) assert.ok(finds(s, moving.token), `${moving.token} at frame ${s.frame} (${s.how})`);
+});
+
+test('the tile change test: a 1-px stroke, colour-only change and faint large text change a tile; codec-like noise does not', () => {
+  const area = { x: 0, y: 0, width: 64, height: 64 };
+  const frame = (fill: (x: number, y: number) => [number, number, number]) => {
+    const data = new Uint8Array(64 * 64 * 3);
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) data.set(fill(x, y), (y * 64 + x) * 3);
+    return { width: 64, height: 64, data };
+  };
+  const orange = (): [number, number, number] => [255, 165, 0];
+  const screen = new TileScreen(area);
+  screen.rememberAll(frame(orange));
+  const changed = (f: ReturnType<typeof frame>) => [...screen.changed(f).tiles].map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
+  // Noise of ±10 on every channel, everywhere: nothing changed.
+  assert.deepEqual(changed(frame((x, y) => [255 - ((x * 7 + y * 3) % 11), 165 + ((x + y) % 11) - 5, (x * y) % 11])), []);
+  // A 1-px vertical stroke, 10 px long, 30 levels brighter, on an odd column of tile (1, 1) (x 16–31, y 16–31).
+  assert.deepEqual(changed(frame((x, y) => (x === 17 && y >= 19 && y < 29 ? [255, 195, 30] : orange()))), [5]);
+  // Pink on orange: luma nearly the same, blue channel +128.
+  assert.deepEqual(changed(frame((x, y) => (x >= 40 && x < 50 && y >= 40 && y < 44 ? [255, 128, 128] : orange()))), [10, 11]);
+  // Faint large text: 120 pixels 16 levels brighter in tile 0.
+  assert.deepEqual(changed(frame((x, y) => (x < 12 && y < 10 ? [255, 181, 16] : orange()))), [0]);
+  assert.equal(TILE, 16);
+  // A changed tile is read with MARGIN around it.
+  const big = new TileScreen({ x: 0, y: 0, width: 640, height: 360 });
+  const tiles = new Uint8Array(big.cols * big.rows);
+  tiles[10 * big.cols + 20] = 1;
+  const [r] = coverRects(big, tiles);
+  assert.ok(
+    r && r.x <= 320 - MARGIN && r.y <= 160 - MARGIN && r.x + r.width >= 336 + MARGIN && r.y + r.height >= 176 + MARGIN,
+    JSON.stringify(r),
+  );
+});

@@ -3,7 +3,7 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli/command.js';
 import { table } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';
 import type { CoreHandle as Core } from '../handle.js';
-import { detectAndWait, detectorOptions } from '../scenes/cli.js';
+import { detectAndWait, detectorOptions, libraryVideo } from '../scenes/cli.js';
 import type { ExportedFile } from './export-job.js';
 import type { KeyframeImage } from './media.js';
 import type { Clip, ClipState } from './store.js';
@@ -119,8 +119,9 @@ export const clipsCommand: CliCommand = {
   },
   async run({ args, options, out, openCore }) {
     if (args.length !== 1) throw new UsageError('clips takes exactly one video');
-    const video = args[0]!;
     const core = await openCore({ runJobs: true, ownJobsOnly: true });
+    const video = await libraryVideo(core, out, args[0]!);
+    if (video === null) return EXIT_FAILURE;
     let state = await core.call('clips.list', { video });
     if (!state.clips.length || options.redetect) {
       const det = await detectAndWait(core, out, video, detectorOptions(options));

@@ -5,14 +5,15 @@
  * Each output is written under a hidden temp name in the target folder and linked to its final name, which
  * never replaces an existing file; a failed or cancelled export removes every file it wrote.
  */
-import { link, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { link, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
+import { accurateCutArgs, clipSubtitleArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
+import { prepareExportFolder } from './export-folder.js';
 import { smartCut, smartCutRefusal } from './smart-cut.js';
 import { numberingFps } from '../scenes/store.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
@@ -161,30 +162,50 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         onProgress: (pr) => ctx.progress(Math.min(0.99, (doneSeconds + Math.min(pr.outTime, p.duration)) / total), 'exporting'),
       })
     ).command;
+  /** A re-encoded clip's text subtitles, cut and timed from its first frame (files of tracks with no cue in it left out). */
+  const clipSubtitles = async (c: { startFrame: number; endFrame: number }, commands: string[][]): Promise<string[]> => {
+    if (!textSubtitles) return [];
+    const work = await ctx.workDir();
+    const files = subs.map((_, k) => path.join(work, `subs-${c.startFrame}-${c.endFrame}-${k}.srt`));
+    const range = { start: frameToTime(c.startFrame, fps), duration: frameToTime(c.endFrame - c.startFrame, fps) };
+    commands.push((await ctx.services.ffmpeg.run(clipSubtitleArgs(row.path, range, files), { signal: ctx.signal })).command);
+    const kept: string[] = [];
+    for (const f of files) if ((await stat(f).catch(() => null))?.size) kept.push(f);
+    return kept;
+  };
+  const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][]) =>
+    accurateCutArgs(row.path, { ...p, subtitles: await clipSubtitles(c, commands) }, out);
   /** Cut one plan into `out`; the commands that wrote it are appended to `commands`. */
-  const cut = async (p: Plan, out: string, commands: string[][]): Promise<Plan> => {
+  const cut = async (p: Plan, out: string, commands: string[][], clip = clipOf(p)): Promise<Plan> => {
     let used = p;
     if (p.mode === 'smart') {
       try {
         commands.push(
-          ...(await smartCut(ctx.services.ffmpeg, source, clipOf(p), fps, p.nextKeyframe!, await ctx.workDir(), out, ctx.signal)),
+          ...(await smartCut(
+            ctx.services.ffmpeg,
+            source,
+            clip,
+            fps,
+            p.nextKeyframe!,
+            await ctx.workDir(),
+            out,
+            ctx.signal,
+            textSubtitles ? await clipSubtitles(clip, commands) : undefined,
+          )),
         );
       } catch (err) {
         if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
         await rm(out, { force: true });
         used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
-        commands.push(await run(accurateCutArgs(row.path, { ...used, textSubtitles }, out), used));
+        commands.push(await run(await accurateArgs(used, clip, out, commands), used));
       }
-    } else
-      commands.push(
-        await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : accurateCutArgs(row.path, { ...p, textSubtitles }, out), p),
-      );
+    } else commands.push(await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : await accurateArgs(p, clip, out, commands), p));
     doneSeconds += p.duration;
     return used;
   };
   const clipOf = (p: Plan) => i.clips[plans.indexOf(p)]!;
   try {
-    await mkdir(i.dir, { recursive: true });
+    await prepareExportFolder(i.dir);
     if (i.join) {
       const final = finals[0]!;
       const temp = tempFor(final);
@@ -204,6 +225,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
             { ...p, mode: 'accurate', start: seekBefore(i.clips[k]!.startFrame, fps), duration: p.frames * (fps.den / fps.num) },
             part,
             commands,
+            i.clips[k]!,
           );
           parts.push(part);
         }
@@ -274,6 +296,7 @@ export const exportClipsJob = defineJobKind({
     const row = await requireProbedVideo(s, i.videoId);
     for (const c of i.clips)
       if (c.endFrame <= c.startFrame) throw new FramewiseError('usage', `Clip ${c.n}: empty range [${c.startFrame}, ${c.endFrame})`);
+    await prepareExportFolder(i.dir);
     for (const t of targets(i, row.path))
       if (await taken(t)) throw new FramewiseError('conflict', `${t} already exists; it was not overwritten`);
   },

@@ -33,6 +33,8 @@ export async function smartCut(
   work: string,
   output: string,
   signal: AbortSignal,
+  /** The clip's text subtitles as SRT files (undefined: the source's subtitle streams as they are). */
+  subtitles?: string[],
 ): Promise<string[][]> {
   const startT = frameToTime(clip.startFrame, fps);
   const endT = frameToTime(clip.endFrame, fps);
@@ -47,7 +49,7 @@ export async function smartCut(
   await run(smartTailArgs(src.path, { start: nextKeyframe, duration: endT - nextKeyframe }, tail));
   const list = path.join(work, `smart-${clip.startFrame}.txt`);
   await writeFile(list, concatList([head, tail]));
-  await run(smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, output));
+  await run(smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, output, subtitles));
   const check = await checkDecodes(ffmpeg, output, signal);
   const expected = clip.endFrame - clip.startFrame;
   if (!check.clean || Math.abs(check.packets - expected) > 0)

@@ -5,7 +5,7 @@ import { defineJobKind } from '../jobs/kind.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { concatReencodeArgs, copyIncompatibility, type MergeInput } from '../ffmpeg/merge.js';
 import { FramewiseError } from '../util/errors.js';
-import { checkOutputFile, produceOutputFile } from '../util/output-file.js';
+import { checkOutputFile, produceNewOutputFile, refuseExisting } from '../util/output-file.js';
 
 export const mergeJobInput = z.object({
   inputs: z.array(z.string().min(1)).min(2).max(1000),
@@ -26,7 +26,8 @@ export const mergeJob = defineJobKind({
   input: mergeJobInput,
   output: mergeJobOutput,
   async precondition(_s, input) {
-    await checkOutputFile(input.output, input.inputs);
+    // Issue 12: outputs never overwrite a file.
+    await refuseExisting(await checkOutputFile(input.output, input.inputs));
   },
   async run(ctx, input) {
     const output = await checkOutputFile(input.output, input.inputs);
@@ -39,7 +40,7 @@ export const mergeJob = defineJobKind({
     const total = inputs.reduce((a, x) => a + x.info.duration, 0);
     const incompatible = input.reencode ? 'a re-encode was requested' : copyIncompatibility(inputs);
     const onProgress = (p: { outTime: number }) => ctx.progress(total > 0 ? Math.min(0.99, p.outTime / total) : 0, 'merging');
-    await produceOutputFile(output, async (tmp) => {
+    await produceNewOutputFile(output, async (tmp) => {
       if (!incompatible) {
         const list = path.join(await ctx.workDir(), 'list.txt');
         await writeFile(list, concatList(inputs.map((x) => x.file)));

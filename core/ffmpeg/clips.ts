@@ -105,16 +105,34 @@ export function copyCutArgs(input: string, r: CutRange, output: string): string[
   ];
 }
 
-/** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles kept as text. */
-export function accurateCutArgs(input: string, r: CutRange & { frames: number; textSubtitles?: boolean }, output: string): string[] {
+/**
+ * The text subtitle tracks of a clip ([start, start + duration) of the source) as SRT files, one per track, timed
+ * from the clip's first frame. Output seeking: with an input seek ffmpeg 5.1 keeps every cue of the file and
+ * shifts them all by the first cue's time (a clip from 1.6 s showed its 2.5 s cue at 2 s, and cues of before).
+ */
+export function clipSubtitleArgs(input: string, r: CutRange, outputs: string[]): string[] {
+  return [
+    '-v',
+    'error',
+    '-i',
+    input,
+    ...outputs.flatMap((o, k) => ['-map', `0:s:${k}`, '-ss', r.start.toFixed(6), ...span(r.duration), '-c:s', 'srt', '-f', 'srt', o]),
+  ];
+}
+
+/** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles (SRT files of the clip) as text. */
+export function accurateCutArgs(input: string, r: CutRange & { frames: number; subtitles?: string[] }, output: string): string[] {
+  const subs = r.subtitles ?? [];
   return [
     ...from(input, r.start),
+    ...subs.flatMap((f) => ['-i', f]),
     ...span(r.duration),
     '-map',
     '0:v:0',
     '-map',
     '0:a?',
-    ...(r.textSubtitles ? ['-map', '0:s?', '-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'copy'] : []),
+    ...subs.flatMap((_, k) => ['-map', `${k + 1}:0`]),
+    ...(subs.length ? ['-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'srt'] : []),
     '-frames:v',
     String(r.frames),
     ...x264(18, 'yuv420p'),
@@ -139,8 +157,11 @@ export function smartTailArgs(input: string, r: CutRange, output: string): strin
   return [...from(input, r.start), ...span(r.duration), ...firstVideoOnly(), '-c', 'copy', '-f', 'mpegts', output];
 }
 
-/** Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file. */
-export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string): string[] {
+/**
+ * Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file; text
+ * subtitles from the clip's SRT files (`clipSubtitleArgs`), else the source's subtitle streams as they are.
+ */
+export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string, subtitles?: string[]): string[] {
   return [
     '-v',
     'error',
@@ -149,14 +170,15 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
     ...span(audio.duration),
     '-i',
     input,
+    ...(subtitles ?? []).flatMap((f) => ['-i', f]),
     '-map',
     '0:v:0',
     '-map',
     '1:a?',
-    '-map',
-    '1:s?',
+    ...(subtitles ? subtitles.flatMap((_, k) => ['-map', `${k + 2}:0`]) : ['-map', '1:s?']),
     '-c',
     'copy',
+    ...(subtitles?.length ? ['-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'srt'] : []),
     ...noMetadata,
     output,
   ];

@@ -5,6 +5,7 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli/command.js';
 import { table } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';
 import type { CoreHandle as Core } from '../handle.js';
+import { importOutput } from '../library/import-job.js';
 import { DETECTORS, type DetectorName } from './params.js';
 import type { SceneResult } from './store.js';
 
@@ -57,6 +58,36 @@ export async function detectAndWait(
   return core.call('scenes.get', { video, ...params });
 }
 
+/**
+ * `<video>`: a library video (id or path). A file that is not in the library yet is imported first, as an editor
+ * running `framewise scenes clip.mp4` expects (it was refused with "No video in the library", which said nothing
+ * of a file that cannot be read). Null when the import failed: reported on stderr, naming the file and why.
+ */
+export async function libraryVideo(core: Core, out: Parameters<CliCommand['run']>[0]['out'], ref: string): Promise<string | null> {
+  try {
+    await core.call('videos.resolve', { video: ref });
+    return ref;
+  } catch (err) {
+    const isFile = await stat(ref).then(
+      (x) => x.isFile(),
+      () => false,
+    );
+    if ((err as { code?: string }).code !== 'not_found' || !isFile) throw err;
+  }
+  const res = await core.call('videos.import', { paths: [ref] });
+  for (const e of res.errors) out.error(e.message);
+  const [job] = await waitForJobs(
+    core,
+    out,
+    res.jobs.map((j) => j.jobId),
+    () => `import ${path.basename(ref)}`,
+  );
+  const done = importOutput.safeParse(job?.output);
+  if (job?.state === 'succeeded' && done.success) return String(done.data.videoId);
+  if (job) out.error(job.error?.message ?? `${ref}: the import did not finish`);
+  return null;
+}
+
 /** A folder stands for every library video inside it (an editor's folder of footage, imported before). */
 async function expandFolders(core: Core, args: string[]): Promise<{ videos: string[]; folders: boolean }> {
   const out: string[] = [];
@@ -93,6 +124,7 @@ export const scenesCommand: CliCommand = {
     '  --min-scene-len <len>  seconds ("0.6s", the default) or frames ("15")\n' +
     '  --edges <weight>       content/adaptive: weight of the edge term (0 = off)\n' +
     '  --force                detect again even when stored for these parameters\n' +
+    'A file that is not in the library yet is imported first; a folder stands for the library videos in it.\n' +
     'Scenes are half-open [start, end) in seconds and [startFrame, endFrame) in frames (presentation timestamps).',
   options: {
     detector: { type: 'string' },
@@ -108,8 +140,9 @@ export const scenesCommand: CliCommand = {
     const { videos, folders } = await expandFolders(core, args);
     const results: SceneResult[] = [];
     let failed = false;
-    for (const video of videos) {
-      const r = await detectAndWait(core, out, video, params, Boolean(options.force));
+    for (const arg of videos) {
+      const video = await libraryVideo(core, out, arg);
+      const r = video === null ? null : await detectAndWait(core, out, video, params, Boolean(options.force));
       if (r) results.push(r);
       else failed = true;
     }

@@ -1,4 +1,5 @@
-import { statfs, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, rename, rm, statfs, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FramewiseError } from './errors.js';
 import { writeAtomically } from './fs.js';
@@ -49,5 +50,46 @@ export async function produceOutputFile<T>(output: string, produce: (tempPath: s
     if ((err instanceof FramewiseError && err.code === 'disk_full') || (err as NodeJS.ErrnoException).code === 'ENOSPC')
       throw new FramewiseError('disk_full', `disk full in ${dir} while writing ${path.basename(output)}`, { folder: dir });
     throw err;
+  }
+}
+
+/** Refuse an output name that exists: outputs never replace a file. */
+export async function refuseExisting(output: string): Promise<void> {
+  if (
+    await stat(output).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new FramewiseError('conflict', `${output} already exists; it was not overwritten`, { file: output });
+}
+
+/**
+ * Produce a new file: written under a hidden temp name in its folder, then hard-linked to its name, which fails
+ * if the name exists (a file that appeared meanwhile is not replaced either). Where the file system has no hard
+ * links (FAT/exFAT drives), renamed after checking the name is free.
+ */
+export async function produceNewOutputFile<T>(output: string, produce: (tempPath: string) => Promise<T>): Promise<T> {
+  await refuseExisting(output);
+  const dir = path.dirname(output);
+  const temp = path.join(dir, `.${path.basename(output)}.${randomBytes(6).toString('hex')}.partial${path.extname(output)}`);
+  try {
+    const result = await produce(temp);
+    try {
+      await link(temp, output);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new FramewiseError('conflict', `${output} already exists; it was not overwritten`, { file: output });
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+      await refuseExisting(output);
+      await rename(temp, output);
+    }
+    return result;
+  } catch (err) {
+    if ((err instanceof FramewiseError && err.code === 'disk_full') || (err as NodeJS.ErrnoException).code === 'ENOSPC')
+      throw new FramewiseError('disk_full', `disk full in ${dir} while writing ${path.basename(output)}`, { folder: dir });
+    throw err;
+  } finally {
+    await rm(temp, { force: true });
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
@@ -186,6 +186,17 @@ describe('framewise merge', () => {
     const s = await streams(dest);
     const src = await streams(a);
     assert.equal(Number(s[0]!.nb_read_packets), 2 * Number(src[0]!.nb_read_packets));
+    // Never over a file (issue 12): the same name again is refused before anything runs, the file unchanged.
+    const before = statSync(dest);
+    const again = await cli(['merge', a, a, a, '-o', dest]);
+    assert.equal(again.code, 1);
+    assert.ok(again.stderr.includes(`${dest} already exists; it was not overwritten`), again.stderr);
+    assert.deepEqual([statSync(dest).size, statSync(dest).mtimeMs], [before.size, before.mtimeMs]);
+    assert.deepEqual(
+      readdirSync(out.dir).filter((f) => f.startsWith('.')),
+      [],
+      'no temp file left',
+    );
   });
 
   test('different inputs are re-encoded to the first one’s size with padding; a silent track keeps sync', async () => {

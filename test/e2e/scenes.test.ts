@@ -73,6 +73,34 @@ test('video view: detect scenes, move a cut by keyboard, approve, export two cli
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('a');
   await page.locator('[data-testid=clip-row-2][data-state=approved]').waitFor();
+  // Skip clip 3 (X); split it at the playhead (S, the key segment review uses) and merge it back (M).
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('x');
+  await page.locator('[data-testid=clip-row-3][data-state=skipped]').waitFor();
+  await page.getByTestId('goto-frame').fill('120');
+  await page.getByTestId('goto-frame').press('Enter');
+  await page.getByTestId('frame-number').filter({ hasText: /^120$/ }).waitFor();
+  await lane.focus();
+  await page.keyboard.press('s');
+  await page.locator('[data-testid=scene-cut-3][data-frame="120"]').waitFor();
+  assert.equal(await page.locator('[data-testid^=clip-row-]').count(), 5);
+  await page.keyboard.press('m');
+  await page.locator('[data-testid=scene-cut-3][data-frame="150"]').waitFor();
+  assert.equal(await page.locator('[data-testid^=clip-row-]').count(), 4);
+  // Drag the cut at frame 150 by mouse about 20 frames to the left, then undo the move (Ctrl+Z).
+  const laneBox = (await lane.boundingBox())!;
+  const cutBox = (await page.getByTestId('scene-cut-3').boundingBox())!;
+  const [cx, cy] = [cutBox.x + cutBox.width / 2, cutBox.y + cutBox.height / 2];
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx - (laneBox.width * 20) / 200, cy, { steps: 5 });
+  await page.mouse.up();
+  await page.locator('[data-testid=scene-cut-3]:not([data-frame="150"])').waitFor();
+  const dragged = Number(await page.getByTestId('scene-cut-3').getAttribute('data-frame'));
+  assert.ok(Math.abs(dragged - 130) <= 2, `the cut was dragged to frame ${dragged}`);
+  await lane.focus();
+  await page.keyboard.press('Control+z');
+  await page.locator('[data-testid=scene-cut-3][data-frame="150"]').waitFor();
 
   // Export the two approved clips losslessly, with progress, into a new folder.
   await page.getByTestId('action-export-clips').click();

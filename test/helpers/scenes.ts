@@ -160,9 +160,9 @@ export const anamorphicCuts = async () => {
   ]);
 };
 
-/** 4 s H.264 + AAC + one text subtitle track (mov_text), cues at 0.5–1.5 s and 2.5–3.5 s. */
+/** 4 s H.264 (a keyframe every 25 frames) + AAC + one text subtitle track (mov_text), cues at 0.5–1.5 s and 2.5–3.5 s. */
 export const subtitledMedia = () =>
-  generated('scenes-subtitled-4s.mp4', (out) => {
+  generated('scenes-subtitled-4s-gop25.mp4', (out) => {
     const srt = out + '.srt';
     writeFileSync(srt, '1\n00:00:00,500 --> 00:00:01,500\nfirst\n\n2\n00:00:02,500 --> 00:00:03,500\nsecond\n');
     return [
@@ -186,6 +186,12 @@ export const subtitledMedia = () =>
       'libx264',
       '-preset',
       'ultrafast',
+      '-g',
+      '25',
+      '-keyint_min',
+      '25',
+      '-sc_threshold',
+      '0',
       '-pix_fmt',
       'yuv420p',
       '-c:a',

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
 import { CUTS_EXPECTED, sceneMedia } from '../helpers/scenes.js';
 
 interface CliClip {
@@ -26,7 +27,13 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/und
   };
   try {
     const video = await sceneMedia.cuts();
-    assert.equal((await cli('import', video)).code, 0);
+    // A file that is not in the library is imported first; one that is no video is refused naming it and why.
+    const audio = await media.audioOnly();
+    for (const command of ['scenes', 'clips']) {
+      const r = await cli(command, audio);
+      assert.equal(r.code, 1, r.stderr);
+      assert.ok(r.stderr.includes(`${audio}: audio-only file`), r.stderr);
+    }
     const scenes = await json<{
       detector: string;
       params: { threshold: number };
@@ -100,6 +107,22 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/und
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists/);
     assert.deepEqual(readdirSync(outDir).sort(), ['scenes-cuts-25fps-1.mp4', 'scenes-cuts-25fps-3.mp4']);
+    // A clip that does not exist, and export folders that cannot be used: refused before anything runs, naming
+    // the folder and why (under /proc, Node's recursive mkdir looped forever: the export hung).
+    const noClip = await cli('clips', video, '--export', outDir, '--clips', '9');
+    assert.equal(noClip.code, 2);
+    assert.match(noClip.stderr, /--clips: there is no clip 9 \(the video has 5\)/);
+    const underFile = await cli('clips', video, '--export', path.join(video, 'out'), '--clips', '1');
+    assert.equal(underFile.code, 1);
+    assert.ok(
+      underFile.stderr.includes(`Cannot export clips into ${path.join(video, 'out')}: ${video} is a file, not a folder`),
+      underFile.stderr,
+    );
+    if (process.platform === 'linux') {
+      const proc = await cli('clips', video, '--export', '/proc/framewise-clips', '--clips', '1');
+      assert.equal(proc.code, 1);
+      assert.match(proc.stderr, /Cannot export clips into \/proc\/framewise-clips: /);
+    }
   } finally {
     scratch.cleanup();
   }

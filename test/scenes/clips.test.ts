@@ -333,14 +333,22 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
   try {
     const video = await importOne(lib.core, await subtitledMedia());
     let c = await clipsFromScenes(lib.core, video);
-    c = await lib.core.call('clips.split', { video, id: c.clips[0]!.id, frame: 50 });
-    for (const mode of ['copy', 'accurate'] as const) {
+    c = await lib.core.call('clips.split', { video, id: c.clips[0]!.id, frame: 60 });
+    for (const mode of ['copy', 'accurate', 'smart'] as const) {
       const { jobId } = await lib.core.call('clips.export', { video, dir: out.dir, ids: [c.clips[1]!.id], mode, pattern: `${mode}-{n}` });
       const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
       assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
-      const file = (job.output as { files: Array<{ path: string }> }).files[0]!.path;
+      const [exported] = (job.output as { files: Array<{ path: string; mode: string }> }).files;
+      const file = exported!.path;
+      assert.equal(exported!.mode, mode);
       const { stdout } = await run(await ffprobePath(), ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', file]);
       assert.deepEqual(stdout.trim().split('\n').sort(), ['audio', 'subtitle', 'video'], mode);
+      if (mode === 'copy') continue;
+      // Cut at 2.4 s (re-encoded, or smart: re-encoded to the keyframe at 3 s): only the cue of 2.5–3.5 s, at
+      // 0.1–1.1 s (with ffmpeg's input seek they kept the cue of 0.5–1.5 s too and shifted both by 0.5 s).
+      const srt = await run(await ffmpegPath(), ['-v', 'error', '-i', file, '-map', '0:s', '-f', 'srt', '-']);
+      // (The 2018 bundled ffmpeg's mov_text decoder wraps the text in a <font> tag.)
+      assert.equal(srt.stdout.replace(/<[^>]*>/g, '').trim(), '1\n00:00:00,100 --> 00:00:01,100\nsecond', `${mode}: ${srt.stdout}`);
     }
   } finally {
     await lib.close();

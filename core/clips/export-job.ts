@@ -5,7 +5,7 @@
  * Each output is written under a hidden temp name in the target folder and linked to its final name, which
  * never replaces an existing file; a failed or cancelled export removes every file it wrote.
  */
-import { link, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,6 +17,7 @@ import { prepareExportFolder } from './export-folder.js';
 import { smartCut, smartCutRefusal } from './smart-cut.js';
 import { numberingFps } from '../scenes/store.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
+import { publishNewFile } from '../util/output-file.js';
 import { frameToTime, type Fraction } from '../util/fraction.js';
 
 export const EXPORT_MODES = ['copy', 'accurate', 'smart'] as const;
@@ -119,15 +120,9 @@ function planCut(
   return { ...accurate, mode: 'smart', nextKeyframe: next };
 }
 
-/** Link a finished temp file to its final name (fails if the name exists: never overwrite) and drop the temp. */
+/** Give a finished temp file its final name (never replacing a file; FAT/exFAT too) and drop the temp. */
 async function publish(temp: string, final: string): Promise<void> {
-  try {
-    await link(temp, final);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new FramewiseError('conflict', `${final} already exists; it was not overwritten`);
-    throw err;
-  }
+  await publishNewFile(temp, final);
   await rm(temp, { force: true });
 }
 

@@ -65,6 +65,24 @@ export async function refuseExisting(output: string): Promise<void> {
 }
 
 /**
+ * Give a finished temp file (in the same folder) its final name without ever replacing a file: a hard link, which
+ * fails if the name exists (a file that appeared meanwhile is not replaced either); where the file system has no
+ * hard links (FAT/exFAT drives), a rename after checking the name is free. The temp name may remain: callers
+ * remove it.
+ */
+export async function publishNewFile(temp: string, output: string): Promise<void> {
+  try {
+    await link(temp, output);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new FramewiseError('conflict', `${output} already exists; it was not overwritten`, { file: output });
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    await refuseExisting(output);
+    await rename(temp, output);
+  }
+}
+
+/**
  * Produce a new file: written under a hidden temp name in its folder, then hard-linked to its name, which fails
  * if the name exists (a file that appeared meanwhile is not replaced either). Where the file system has no hard
  * links (FAT/exFAT drives), renamed after checking the name is free.
@@ -75,15 +93,7 @@ export async function produceNewOutputFile<T>(output: string, produce: (tempPath
   const temp = path.join(dir, `.${path.basename(output)}.${randomBytes(6).toString('hex')}.partial${path.extname(output)}`);
   try {
     const result = await produce(temp);
-    try {
-      await link(temp, output);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new FramewiseError('conflict', `${output} already exists; it was not overwritten`, { file: output });
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
-      await refuseExisting(output);
-      await rename(temp, output);
-    }
+    await publishNewFile(temp, output);
     return result;
   } catch (err) {
     if ((err instanceof FramewiseError && err.code === 'disk_full') || (err as NodeJS.ErrnoException).code === 'ENOSPC')

@@ -70,36 +70,6 @@ function hsvTables(): { SAT: Uint8Array; DIFF: Uint32Array } {
 }
 
 /**
- * One pass per frame for the content score: converts `rgb` into `cur` and returns the mean |Δ| of H, S and V
- * against `prev` (PySceneDetect's per-channel `_mean_pixel_distance`).
- */
-export function hsvStep(rgb: Uint8Array, cur: HsvFrame, prev: HsvFrame): { hue: number; sat: number; lum: number } {
-  const { SAT, DIFF } = hsvTables();
-  const n = cur.length;
-  let sh = 0;
-  let ss = 0;
-  let sl = 0;
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    const r = rgb[j]!;
-    const g = rgb[j + 1]!;
-    const t = DIFF[(r - g + 255) * 512 + g - rgb[j + 2]! + 255]!;
-    const hue = t & 255;
-    const v = r + (t >>> 16);
-    const sat = SAT[(v << 8) | ((t >> 8) & 255)]!;
-    const p = prev[i]!;
-    // |x| without a branch: x ^ (x >> 31) − (x >> 31).
-    let x = hue - (p & 255);
-    sh += (x ^ (x >> 31)) - (x >> 31);
-    x = sat - ((p >> 8) & 255);
-    ss += (x ^ (x >> 31)) - (x >> 31);
-    x = v - (p >>> 16);
-    sl += (x ^ (x >> 31)) - (x >> 31);
-    cur[i] = hue | (sat << 8) | (v << 16);
-  }
-  return { hue: sh / n, sat: ss / n, lum: sl / n };
-}
-
-/**
  * Packed RGB frames kept in 4-byte-aligned buffers, this frame's and the previous one's, so that 4 pixels (12 bytes)
  * compare as 3 words. Written by hand: no library converts to OpenCV's 8-bit HSV, let alone incrementally.
  */
@@ -131,8 +101,10 @@ export class RgbHistory {
 }
 
 /**
- * `hsvStep` that converts only what changed: a group of 4 pixels whose RGB equals the previous frame's keeps the
- * previous HSV and adds 0 to every |Δ| sum, so the result is bit-identical to `hsvStep` (tested) while still
+ * One pass per frame for the content score: converts this frame's RGB into `cur` and returns the mean |Δ| of H, S
+ * and V against `prev` (PySceneDetect's per-channel `_mean_pixel_distance`). Only what changed is converted: a
+ * group of 4 pixels whose RGB equals the previous frame's keeps the previous HSV and adds 0 to every |Δ| sum, so
+ * the result is exactly the float definition's (tested) while still
  * pictures, letterbox bars, slides and screen recordings cost one comparison per 4 pixels instead of a conversion
  * each. `history` must hold this frame (pushed) and the previous one, whose HSV is `prev`.
  */

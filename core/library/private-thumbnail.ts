@@ -181,21 +181,7 @@ export async function remakeThumbnail(
   const file = path.join(services.artifactsDir, art.path);
   let how: 'remade' | 'darkened' = 'remade';
   try {
-    await writeAtomically(file, (tmp) =>
-      writePrivateThumbnail(
-        services.ffmpeg,
-        video.path,
-        {
-          duration: video.duration,
-          width: video.display_width || video.width,
-          height: video.display_height || video.height,
-          at: thumbnailTime(video.duration),
-        },
-        tmp,
-        undefined,
-        hide,
-      ),
-    );
+    await writeAtomically(file, (tmp) => thumbnailFromSource(services.ffmpeg, video, tmp, hide));
   } catch (err) {
     // Nothing more to hide than the import did: the existing thumbnail (made with more masks) may stay; its tag
     // is kept, so the next refresh tries the source again.
@@ -242,6 +228,31 @@ export async function remaskThumbnail(
   return true;
 }
 
+/** The import's thumbnail of a library video, made again from its source with `hide`'s masks. */
+function thumbnailFromSource(
+  ffmpeg: Services['ffmpeg'],
+  video: {
+    path: string;
+    duration: number;
+    display_width: number;
+    display_height: number;
+    width: number;
+    height: number;
+  },
+  tmp: string,
+  hide: ThumbnailHide | null,
+) {
+  const dims = { width: video.display_width || video.width, height: video.display_height || video.height };
+  return writePrivateThumbnail(
+    ffmpeg,
+    video.path,
+    { duration: video.duration, ...dims, at: thumbnailTime(video.duration) },
+    tmp,
+    undefined,
+    hide,
+  );
+}
+
 /**
  * Make the thumbnail of a video that has none — every import makes one, so it was withdrawn by a refresh that
  * could not make it current (`core/ocr/preview-refresh.ts`, fail closed) — from the source with the current
@@ -261,21 +272,7 @@ async function restoreThumbnail(
     .executeTakeFirst();
   if (!video) return 'none';
   const rel = path.join(artifactRelDir(video.sha256), 'thumbnail.jpg');
-  await writeAtomically(path.join(services.artifactsDir, rel), (tmp) =>
-    writePrivateThumbnail(
-      services.ffmpeg,
-      video.path,
-      {
-        duration: video.duration,
-        width: video.display_width || video.width,
-        height: video.display_height || video.height,
-        at: thumbnailTime(video.duration),
-      },
-      tmp,
-      undefined,
-      hide,
-    ),
-  );
+  await writeAtomically(path.join(services.artifactsDir, rel), (tmp) => thumbnailFromSource(services.ffmpeg, video, tmp, hide));
   // One row per video: a refresh that restored it meanwhile (the same file, made with the masks of that moment)
   // keeps its row.
   await services.db.writer.transaction().execute(async (trx) => {

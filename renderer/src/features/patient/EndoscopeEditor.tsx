@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ShapeSelect, type EndoscopeShape } from './ShapeSelect.js';
 import type { CommandOutput } from '../../../../core/api/commands.js';
 import type { VideoDetail } from '../../../../core/api/types.js';
 import { Modal } from '../../components/Modal.js';
@@ -9,7 +10,7 @@ import { client } from '../../state/client.js';
 import { usePlayer } from '../video/player.js';
 import { useRectDraw, type Rect } from './rect-draw.js';
 
-type Shape = 'circle' | 'octagon' | 'rectangle';
+type Shape = EndoscopeShape;
 /** The endoscope region's colour in the profile editor too. */
 const ENDOSCOPE_COLOR = '#ef4444';
 export type StoredRegion = CommandOutput<'endoscope.set'>;
@@ -57,16 +58,7 @@ export function EndoscopeEditor({
     <Modal title={t('endoscopeEditor.title')} onClose={onClose} closeLabel={t('close')} testId="endoscope-editor">
       <p className="muted">{t('endoscopeEditor.hint')}</p>
       <div className="profile-editor-form">
-        <label>
-          <span>{t('shape')}</span>
-          <select value={shape} onChange={(e) => setShape(e.target.value as Shape)} data-testid="endoscope-shape">
-            {(['circle', 'octagon', 'rectangle'] as const).map((o) => (
-              <option key={o} value={o}>
-                {t(`shapes.${o}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ShapeSelect value={shape} onChange={setShape} testId="endoscope-shape" />
       </div>
       <div className="profile-canvas" style={{ aspectRatio: `${W} / ${H}` }}>
         <video src={src} muted preload="auto" playsInline aria-hidden="true" />

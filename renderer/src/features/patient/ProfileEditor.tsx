@@ -5,6 +5,7 @@ import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { useTranslation } from 'react-i18next';
+import { ShapeSelect, type EndoscopeShape } from './ShapeSelect.js';
 import { errorText } from '../../i18n/errors.js';
 import { usePlayer } from '../video/player.js';
 import { useRectDraw, type Rect } from './rect-draw.js';
@@ -58,7 +59,7 @@ export function ProfileEditor({
   const baseProfile = profiles.find((p) => p.profile.name === base) ?? null;
   const [name, setName] = useState('');
   const [regions, setRegions] = useState<Partial<Record<RegionKey, Rect>>>({});
-  const [shape, setShape] = useState<'circle' | 'octagon' | 'rectangle'>('octagon');
+  const [shape, setShape] = useState<EndoscopeShape>('octagon');
   const [dateOrder, setDateOrder] = useState<'dmy' | 'mdy'>('dmy');
   const [active, setActive] = useState<RegionKey>('name');
   const time = useMemo(() => usePlayer.getState().currentTime, []);
@@ -123,16 +124,7 @@ export function ProfileEditor({
             ))}
           </select>
         </label>
-        <label>
-          <span>{t('shape')}</span>
-          <select value={shape} onChange={(e) => setShape(e.target.value as typeof shape)}>
-            {(['circle', 'octagon', 'rectangle'] as const).map((o) => (
-              <option key={o} value={o}>
-                {t(`shapes.${o}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ShapeSelect value={shape} onChange={setShape} />
       </div>
       <div className="profile-editor-regions" role="radiogroup" aria-label={t('region')}>
         {KEYS.map((k) => (

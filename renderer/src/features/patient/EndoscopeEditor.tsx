@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { OutlineRect } from './OutlineRect.js';
 import { ShapeSelect, type EndoscopeShape } from './ShapeSelect.js';
 import type { CommandOutput } from '../../../../core/api/commands.js';
 import type { VideoDetail } from '../../../../core/api/types.js';
@@ -63,30 +64,8 @@ export function EndoscopeEditor({
       <div className="profile-canvas" style={{ aspectRatio: `${W} / ${H}` }}>
         <video src={src} muted preload="auto" playsInline aria-hidden="true" />
         <svg ref={svg} viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" {...handlers} data-testid="endoscope-draw">
-          {rect && (
-            <rect
-              x={rect.x}
-              y={rect.y}
-              width={rect.width}
-              height={rect.height}
-              fill="none"
-              stroke={ENDOSCOPE_COLOR}
-              strokeWidth={stroke}
-              data-testid="endoscope-rect"
-            />
-          )}
-          {draft && (
-            <rect
-              x={draft.x}
-              y={draft.y}
-              width={draft.width}
-              height={draft.height}
-              fill="none"
-              stroke={ENDOSCOPE_COLOR}
-              strokeDasharray="6 4"
-              strokeWidth={stroke}
-            />
-          )}
+          {rect && <OutlineRect r={rect} color={ENDOSCOPE_COLOR} stroke={stroke} testId="endoscope-rect" />}
+          {draft && <OutlineRect r={draft} color={ENDOSCOPE_COLOR} stroke={stroke} dashed />}
         </svg>
       </div>
       {error && (

@@ -5,6 +5,7 @@ import { Button } from '../../components/ui.js';
 import { client } from '../../state/client.js';
 import { notify } from '../../state/store.js';
 import { useTranslation } from 'react-i18next';
+import { OutlineRect } from './OutlineRect.js';
 import { ShapeSelect, type EndoscopeShape } from './ShapeSelect.js';
 import { errorText } from '../../i18n/errors.js';
 import { usePlayer } from '../video/player.js';
@@ -155,34 +156,14 @@ export function ProfileEditor({
             const r = regions[k];
             return r ? (
               <g key={k}>
-                <rect
-                  x={r.x}
-                  y={r.y}
-                  width={r.width}
-                  height={r.height}
-                  fill="none"
-                  stroke={COLORS[k]}
-                  strokeWidth={Math.max(2, W / 480)}
-                  data-testid={`profile-rect-${k}`}
-                />
+                <OutlineRect r={r} color={COLORS[k]} stroke={Math.max(2, W / 480)} testId={`profile-rect-${k}`} />
                 <text x={r.x + 4} y={r.y + Math.max(14, H / 40)} fill={COLORS[k]} fontSize={Math.max(12, H / 40)}>
                   {t(`regions.${k}`)}
                 </text>
               </g>
             ) : null;
           })}
-          {draft && (
-            <rect
-              x={draft.x}
-              y={draft.y}
-              width={draft.width}
-              height={draft.height}
-              fill="none"
-              stroke={COLORS[active]}
-              strokeDasharray="6 4"
-              strokeWidth={Math.max(2, W / 480)}
-            />
-          )}
+          {draft && <OutlineRect r={draft} color={COLORS[active]} stroke={Math.max(2, W / 480)} dashed />}
         </svg>
       </div>
       <div className="profile-editor-actions">

@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { generated } from './media.js';
 
+/** x264 with a keyframe every 25 frames and none elsewhere (cut tests need keyframes where they expect them). */
+const GOP25 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
+
 /**
  * Generated clips with known cuts (frame numbers from 0).
  * - `cuts`: 25 fps, 200 frames; scenes start at 0, 50, 90, 150 (four different sources).
@@ -104,18 +107,7 @@ export const gopMedia = () =>
     'lavfi',
     '-i',
     'sine=frequency=440:sample_rate=48000:duration=8',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '25',
-    '-keyint_min',
-    '25',
-    '-sc_threshold',
-    '0',
-    '-pix_fmt',
-    'yuv420p',
+    ...GOP25,
     '-c:a',
     'aac',
     '-shortest',
@@ -182,18 +174,7 @@ export const subtitledMedia = () =>
       '1',
       '-map',
       '2',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-g',
-      '25',
-      '-keyint_min',
-      '25',
-      '-sc_threshold',
-      '0',
-      '-pix_fmt',
-      'yuv420p',
+      ...GOP25,
       '-c:a',
       'aac',
       '-c:s',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FramewiseError } from '../util/errors.js';
 
@@ -19,9 +19,10 @@ const reason = (err: unknown) => REASONS[(err as NodeJS.ErrnoException).code ?? 
  * Make the export folder and prove a file can be written there, before any clip is cut, so an unusable folder
  * is refused at once with its path and the reason. Missing levels are made one at a time: Node's
  * `mkdir({ recursive: true })` loops forever where the kernel answers ENOENT for an existing parent (under
- * /proc, say), which hung `framewise clips --export /proc/out`.
+ * /proc, say), which hung `framewise clips --export /proc/out`. Returns the folders it made (outermost first), so
+ * that an export that ends with nothing to show can take them away again (`removeMadeFolders`).
  */
-export async function prepareExportFolder(dir: string): Promise<string> {
+export async function prepareExportFolder(dir: string): Promise<{ folder: string; made: string[] }> {
   const folder = path.resolve(dir);
   const fail = (what: string, err: unknown) =>
     new FramewiseError('output_folder_missing', `Cannot export clips into ${folder}: ${what}${err === null ? '' : reason(err)}`, {
@@ -38,10 +39,14 @@ export async function prepareExportFolder(dir: string): Promise<string> {
     if (p === path.dirname(p)) break;
     missing.unshift(p);
   }
+  const made: string[] = [];
   for (const p of missing)
-    await mkdir(p).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw fail('', err);
-    });
+    await mkdir(p).then(
+      () => made.push(p),
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw fail('', err);
+      },
+    );
   const probe = path.join(folder, `.framewise-write-test-${randomBytes(6).toString('hex')}`);
   try {
     await writeFile(probe, '');
@@ -50,5 +55,10 @@ export async function prepareExportFolder(dir: string): Promise<string> {
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }
-  return folder;
+  return { folder, made };
+}
+
+/** Remove folders `prepareExportFolder` made, innermost first, where they are still empty (anything in them stays). */
+export async function removeMadeFolders(made: string[]): Promise<void> {
+  for (const p of [...made].reverse()) await rmdir(p).catch(() => undefined);
 }

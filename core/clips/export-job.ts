@@ -13,7 +13,7 @@ import { accurateCutArgs, clipSubtitleArgs, copyCutArgs, keyframeTimes, seekBefo
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
-import { prepareExportFolder } from './export-folder.js';
+import { prepareExportFolder, removeMadeFolders } from './export-folder.js';
 import { smartCut, smartCutRefusal } from './smart-cut.js';
 import { numberingFps } from '../scenes/store.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
@@ -199,8 +199,9 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
     return used;
   };
   const clipOf = (p: Plan) => i.clips[plans.indexOf(p)]!;
+  let made: string[] = [];
   try {
-    await prepareExportFolder(i.dir);
+    made = (await prepareExportFolder(i.dir)).made;
     if (i.join) {
       const final = finals[0]!;
       const temp = tempFor(final);
@@ -275,6 +276,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   } catch (err) {
     // Nothing half-written, and a cancelled or failed export leaves none of its files.
     for (const f of [...temps, ...written]) await rm(f, { force: true });
+    // Folders this export made go too (when empty): a cancelled export leaves no trace.
+    await removeMadeFolders(made);
     if (ctx.signal.aborted) throw cancelled();
     throw err;
   }
@@ -291,7 +294,8 @@ export const exportClipsJob = defineJobKind({
     const row = await requireProbedVideo(s, i.videoId);
     for (const c of i.clips)
       if (c.endFrame <= c.startFrame) throw new FramewiseError('usage', `Clip ${c.n}: empty range [${c.startFrame}, ${c.endFrame})`);
-    await prepareExportFolder(i.dir);
+    // Proven writable now (an unusable folder is refused before the job is queued); made again when it runs.
+    await removeMadeFolders((await prepareExportFolder(i.dir)).made);
     for (const t of targets(i, row.path))
       if (await taken(t)) throw new FramewiseError('conflict', `${t} already exists; it was not overwritten`);
   },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
@@ -260,17 +260,21 @@ test('clips export: copy moves the start back to the keyframe (reported), accura
   }
 });
 
-test('clips export: a cancelled export leaves nothing in the folder and stops ffmpeg', async () => {
+test('clips export: a cancelled export leaves nothing — no file, not even the folders it made — and stops ffmpeg', async () => {
   const lib = await openTempCore();
   const out = tempDir('framewise-clips-cancel-');
   try {
     const video = await importOne(lib.core, await longerMedia());
     const c = await clipsFromScenes(lib.core, video);
     const split = await lib.core.call('clips.split', { video, id: c.clips[0]!.id, frame: 40 });
-    const { jobId } = await lib.core.call('clips.export', { video, dir: out.dir, ids: split.clips.map((x) => x.id), mode: 'accurate' });
-    const deadline = Date.now() + 60_000;
-    // Wait until the first clip is published and the second is being encoded, then cancel.
-    while (Date.now() < deadline && !readdirSync(out.dir).some((f) => f.endsWith('-1.mp4'))) await new Promise((r) => setTimeout(r, 20));
+    const dir = path.join(out.dir, 'new', 'clips');
+    const { jobId } = await lib.core.call('clips.export', { video, dir, ids: split.clips.map((x) => x.id), mode: 'accurate' });
+    // Wait until the first clip is published and the second is being encoded, then cancel (the test's timeout
+    // bounds the wait; a job that ended first fails the assertion below).
+    const published = () => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('-1.mp4'));
+    const ended = async () => ['succeeded', 'failed', 'cancelled'].includes((await lib.core.services.jobs.get(jobId)).state);
+    while (!published() && !(await ended())) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(published(), 'the first clip was published before the cancel');
     await lib.core.services.jobs.cancel(jobId);
     const job = await lib.core.services.jobs.waitFor(jobId, 60_000);
     assert.equal(job.state, 'cancelled');

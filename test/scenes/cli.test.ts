@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
@@ -15,7 +15,7 @@ interface CliClip {
   state: string;
 }
 
-test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/undo/export --json', async () => {
+test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/skip/archive/undo/redo/keyframes/sprite/vtt/export (pattern, join) --json', async () => {
   const scratch = tempDir('framewise-scenes-cli-');
   const data = path.join(scratch.dir, 'library');
   const outDir = path.join(scratch.dir, 'out');
@@ -84,6 +84,60 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/und
     assert.equal(list.clips.length, 5);
     list = await json('clips', video, '--skip', '2');
     assert.equal(list.clips[1]!.state, 'skipped');
+    list = await json('clips', video, '--archive', '5');
+    assert.equal(list.clips[4]!.state, 'archived');
+    list = await json('clips', video, '--undo');
+    assert.equal(list.clips[4]!.state, 'pending');
+    list = await json('clips', video, '--redo');
+    assert.equal(list.clips[4]!.state, 'archived');
+
+    // Keyframes (N spread, PNG), a clip's sprite sheet with its WebVTT track, the whole video's track.
+    const kf = await json<{ keyframes: Array<{ clip: number; images: Array<{ frame: number; path: string }> }> }>(
+      'clips',
+      video,
+      '--keyframes',
+      '3',
+      '--png',
+    );
+    assert.equal(kf.keyframes.length, 5);
+    for (const k of kf.keyframes) {
+      assert.equal(k.images.length, 3, `clip ${k.clip}`);
+      for (const im of k.images) assert.equal(readFileSync(im.path).subarray(1, 4).toString(), 'PNG');
+    }
+    const sprite = await json<{ clip: number; sheet: string; vtt: string; tiles: number }>('clips', video, '--sprite', '1');
+    assert.ok(sprite.tiles > 0 && existsSync(sprite.sheet));
+    assert.match(readFileSync(sprite.vtt, 'utf8'), /^WEBVTT[\s\S]*#xywh=\d+,\d+,\d+,\d+/);
+    const track = await json<{ vtt: string; cues: number }>('clips', video, '--vtt');
+    assert.ok(track.cues >= 5, `${track.cues} cues`);
+    assert.match(readFileSync(track.vtt, 'utf8'), /#xywh=/);
+
+    // A name pattern, and clips joined into one file.
+    const named = await json<{ files: Array<{ path: string }> }>(
+      'clips',
+      video,
+      '--export',
+      path.join(scratch.dir, 'named'),
+      '--clips',
+      '2',
+      '--pattern',
+      'cut-{n}',
+    );
+    assert.deepEqual(
+      named.files.map((f) => path.basename(f.path)),
+      ['cut-2.mp4'],
+    );
+    const joined = await json<{ files: Array<{ path: string; startFrame: number; endFrame: number }> }>(
+      'clips',
+      video,
+      '--export',
+      path.join(scratch.dir, 'joined'),
+      '--clips',
+      '1-2',
+      '--join',
+    );
+    assert.equal(joined.files.length, 1);
+    assert.deepEqual([joined.files[0]!.startFrame, joined.files[0]!.endFrame], [0, 90]);
+    assert.ok(existsSync(joined.files[0]!.path));
 
     const exported = await json<{ files: Array<{ path: string; clip: number; startFrame: number; endFrame: number }> }>(
       'clips',

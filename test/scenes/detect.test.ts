@@ -4,6 +4,7 @@ import path from 'node:path';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { peerFixture } from '../helpers/fixtures.js';
 import { BIKES_EXPECTED, BIKES_PYSCENEDETECT, CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
+import { createDetector } from '../../core/scenes/detectors.js';
 import { FlashFilter } from '../../core/scenes/flash-filter.js';
 import { detectScenes } from '../../core/scenes/detect.js';
 import { resolveParams } from '../../core/scenes/params.js';
@@ -294,4 +295,30 @@ test('scenes: the HSV step that skips unchanged pixels gives the float definitio
     [b, bPrev] = [bPrev, b];
   }
   assert.ok(skipped > 0);
+});
+
+test('scenes: the edge term (--edges w) sees a cut that mostly changes edges — thin lines on the same grey', () => {
+  // 96×54 frames (a downscaled analysis size): plain dark grey, then the same grey crossed by 1 px light lines every 12 px.
+  // The lines change few pixels (the HSV means hardly move) but the dilated edge map everywhere.
+  const size = { width: 96, height: 54 };
+  const plain = new Uint8Array(size.width * size.height * 3).fill(40);
+  const lined = Uint8Array.from(plain);
+  for (let y = 0; y < size.height; y++)
+    for (let x = 0; x < size.width; x++)
+      if (x % 12 === 0 || y % 12 === 0) lined.fill(255, (y * size.width + x) * 3, (y * size.width + x) * 3 + 3);
+  const run = (edges: number) => {
+    const d = createDetector(resolveParams({ detector: 'content', edgeWeight: edges }), size, 0);
+    const cuts: number[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      cuts.push(...d.push({ index: i, time: i / 25 }, i < 20 ? plain : lined).map((c) => c.index));
+      scores.push(d.score);
+    }
+    return { cuts, score: scores[20]! };
+  };
+  const without = run(0);
+  const withEdges = run(1);
+  assert.deepEqual(without.cuts, [], `no cut without the edge term (score ${without.score.toFixed(1)})`);
+  assert.ok(without.score < 27);
+  assert.deepEqual(withEdges.cuts, [20], `a cut with it (score ${withEdges.score.toFixed(1)})`);
 });

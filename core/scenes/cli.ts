@@ -32,11 +32,13 @@ export function detectorOptions(options: Record<string, unknown>) {
   if (min !== undefined && !/^(\d+(\.\d+)?s|\d+)$/.test(min))
     throw new UsageError(`--min-scene-len must be seconds like 0.6s or frames like 15, got "${min}"`);
   const edges = options.edges === undefined ? undefined : Number(options.edges);
+  if (edges !== undefined && !(Number.isFinite(edges) && edges >= 0 && edges <= 10))
+    throw new UsageError(`--edges must be a weight from 0 to 10, got "${String(options.edges)}"`);
   return {
     ...(detector ? { detector: detector as DetectorName } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     ...(min ? { minSceneLen: min } : {}),
-    ...(edges !== undefined && Number.isFinite(edges) ? { edgeWeight: edges } : {}),
+    ...(edges !== undefined ? { edgeWeight: edges } : {}),
   };
 }
 

@@ -60,6 +60,9 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/ski
     const bad = await cli('scenes', video, '--detector', 'magic');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--detector must be one of/);
+    const badEdges = await cli('scenes', video, '--edges', 'strong');
+    assert.equal(badEdges.code, 2);
+    assert.match(badEdges.stderr, /--edges must be a weight from 0 to 10, got "strong"/);
 
     // `clips` makes clips from a detection (default detector) the first time.
     let list = await json<{ clips: CliClip[] }>('clips', video);

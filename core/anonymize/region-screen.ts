@@ -1,4 +1,5 @@
 import type { FrameTextLine, FrameTextReader, RgbFrame } from './frame-text.js';
+import { boxArea, intersection, iou, unionBox } from '../util/box.js';
 import type { Rect } from './types.js';
 
 /**
@@ -139,19 +140,6 @@ export function intersect(a: Rect, b: Rect): Rect | null {
   return w > 0 && h > 0 ? { x, y, width: w, height: h } : null;
 }
 
-function union(a: Rect, b: Rect): Rect {
-  const x = Math.min(a.x, b.x);
-  const y = Math.min(a.y, b.y);
-  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
-}
-
-const area_ = (r: Rect) => r.width * r.height;
-
-const overlap = (a: Rect, b: Rect) => {
-  const i = intersect(a, b);
-  return i ? i.width * i.height : 0;
-};
-
 /** Whether `inner` lies inside `outer` (up to `tol` pixels out). */
 export function inside(inner: Rect, outer: Rect, tol = 0): boolean {
   return (
@@ -231,7 +219,7 @@ export function coverRects(screen: TileScreen, tiles: Uint8Array, margin = MARGI
           }
         }
       }
-      done.push(union(screen.tileRect(tx, t0), screen.tileRect(end, t1)));
+      done.push(unionBox(screen.tileRect(tx, t0), screen.tileRect(end, t1)));
       tx = end;
     }
   }
@@ -252,12 +240,12 @@ export function joinRects(input: Rect[]): Rect[] {
       for (let j = i + 1; j < rects.length; j++) {
         const a = rects[i]!;
         const b = rects[j]!;
-        const saving = cost(a) + cost(b) - cost(union(a, b));
+        const saving = cost(a) + cost(b) - cost(unionBox(a, b));
         if (saving >= 0 && saving > best) [best, bi, bj] = [saving, i, j];
       }
     }
     if (bi < 0) return rects;
-    rects[bi] = union(rects[bi]!, rects[bj]!);
+    rects[bi] = unionBox(rects[bi]!, rects[bj]!);
     rects.splice(bj, 1);
   }
 }
@@ -333,7 +321,7 @@ export async function readRegions(
   }
   // A cut piece covered by a line found in a wider read gives way to it; one nothing else covers stays (fail closed).
   const kept = found.filter(
-    (f) => !f.cut || !found.some((g) => g !== f && !g.cut && overlap(g.line.box, f.line.box) >= 0.5 * area_(f.line.box)),
+    (f) => !f.cut || !found.some((g) => g !== f && !g.cut && intersection(g.line.box, f.line.box) >= 0.5 * boxArea(f.line.box)),
   );
   return { lines: dedupeLines(kept.map((f) => f.line)), read, widened: widenedCount };
 }
@@ -341,9 +329,11 @@ export async function readRegions(
 /** Readings kept per line (a line read again and again on noise must not grow without bound). */
 const MAX_ALTERNATIVES = 16;
 
-function iou(a: Rect, b: Rect): number {
-  const i = overlap(a, b);
-  return i / (area_(a) + area_(b) - i || 1);
+/** `host`'s other readings plus those of `line` it does not hold yet (at most MAX_ALTERNATIVES); the same array when none. */
+function withReadingsOf(host: FrameTextLine, line: FrameTextLine): string[] | undefined {
+  const readings = new Set([host.text, ...(host.alternatives ?? [])]);
+  const extra = [line.text, ...(line.alternatives ?? [])].filter((t) => !readings.has(t));
+  return extra.length ? [...(host.alternatives ?? []), ...extra].slice(0, MAX_ALTERNATIVES) : host.alternatives;
 }
 
 /** Lines at (nearly) the same place are one: the surest reading leads, the others become its alternatives. */
@@ -355,9 +345,8 @@ export function dedupeLines(lines: FrameTextLine[]): FrameTextLine[] {
       out.push({ ...l, ...(l.alternatives ? { alternatives: [...l.alternatives] } : {}) });
       continue;
     }
-    const readings = new Set([host.text, ...(host.alternatives ?? [])]);
-    const extra = [l.text, ...(l.alternatives ?? [])].filter((t) => !readings.has(t));
-    if (extra.length) host.alternatives = [...(host.alternatives ?? []), ...extra].slice(0, MAX_ALTERNATIVES);
+    const more = withReadingsOf(host, l);
+    if (more !== host.alternatives) host.alternatives = more;
   }
   return out;
 }
@@ -395,9 +384,8 @@ export function mergeLines(old: FrameTextLine[], fresh: RegionRead, screen: Tile
       continue;
     }
     const host = untouched[i]!;
-    const readings = new Set([host.text, ...(host.alternatives ?? [])]);
-    const extra = [n.text, ...(n.alternatives ?? [])].filter((t) => !readings.has(t));
-    if (extra.length) untouched[i] = { ...host, alternatives: [...(host.alternatives ?? []), ...extra].slice(0, MAX_ALTERNATIVES) };
+    const more = withReadingsOf(host, n);
+    if (more !== host.alternatives) untouched[i] = { ...host, alternatives: more };
   }
   return [...untouched, ...stale, ...added];
 }
@@ -408,7 +396,7 @@ export function tilesCovered(screen: TileScreen, rects: Rect[]): number {
   for (let ty = 0; ty < screen.rows; ty++) {
     for (let tx = 0; tx < screen.cols; tx++) {
       const t = screen.tileRect(tx, ty);
-      if (rects.some((r) => overlap(r, t) > 0)) n++;
+      if (rects.some((r) => intersection(r, t) > 0)) n++;
     }
   }
   return n;

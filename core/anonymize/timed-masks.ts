@@ -1,3 +1,4 @@
+import { intersection, iou, unionBox } from '../util/box.js';
 import type { Rect, TimedMask } from './types.js';
 
 /**
@@ -24,23 +25,6 @@ export interface MaskFromSightingsOptions {
   source?: TimedMask['source'];
 }
 
-export function unionRect(a: Rect, b: Rect): Rect {
-  const x = Math.min(a.x, b.x);
-  const y = Math.min(a.y, b.y);
-  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
-}
-
-function overlapArea(a: Rect, b: Rect): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-function rectIou(a: Rect, b: Rect): number {
-  const i = overlapArea(a, b);
-  return i / (a.width * a.height + b.width * b.height - i || 1);
-}
-
 function grow(r: Rect, d: number, width: number, height: number): Rect {
   const x = Math.max(0, Math.floor(r.x - d));
   const y = Math.max(0, Math.floor(r.y - d));
@@ -64,7 +48,7 @@ export function tracksOf(sightings: Sighting[], step: number): Sighting[][] {
     for (const t of open) {
       const last = t[t.length - 1]!;
       if (s.frame - last.frame > step || s.frame === last.frame) continue;
-      const o = overlapArea(grow(last.box, reach, 1e9, 1e9), s.box);
+      const o = intersection(grow(last.box, reach, 1e9, 1e9), s.box);
       if (o > bestOverlap) [best, bestOverlap] = [t, o];
     }
     if (best) best.push(s);
@@ -93,16 +77,16 @@ export function masksFromSightings(sightings: Sighting[], o: MaskFromSightingsOp
     for (let i = 0; i + 1 < track.length; i++) {
       const a = track[i]!;
       const b = track[i + 1]!;
-      parts.push({ ...clip(a.frame, b.frame + 1), rect: pad(unionRect(a.box, b.box)), source });
+      parts.push({ ...clip(a.frame, b.frame + 1), rect: pad(unionBox(a.box, b.box)), source });
     }
     parts.push({ ...clip(last.frame, last.frame + step), rect: pad(last.box), source });
     // Join parts that stay (nearly) in place.
     for (const p of parts) {
       if (p.endFrame <= p.startFrame) continue;
       const prev = out[out.length - 1];
-      if (prev && prev.source === source && p.startFrame <= prev.endFrame && rectIou(prev.rect, p.rect) >= 0.7) {
+      if (prev && prev.source === source && p.startFrame <= prev.endFrame && iou(prev.rect, p.rect) >= 0.7) {
         prev.endFrame = Math.max(prev.endFrame, p.endFrame);
-        prev.rect = unionRect(prev.rect, p.rect);
+        prev.rect = unionBox(prev.rect, p.rect);
       } else out.push({ ...p, rect: { ...p.rect } });
     }
   }
@@ -129,7 +113,7 @@ export function extendChosen(all: Sighting[], chosen: Sighting[], step: number, 
       const reach = Math.max(s.box.height * 2, 24);
       for (const c of frontier) {
         if (Math.abs(c.frame - s.frame) > step || c.frame === s.frame) continue;
-        if (overlapArea(grow(c.box, reach, 1e9, 1e9), s.box) > 0) {
+        if (intersection(grow(c.box, reach, 1e9, 1e9), s.box) > 0) {
           next.push(s);
           break;
         }

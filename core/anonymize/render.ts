@@ -4,7 +4,7 @@ import { access, link, mkdir, open, realpath, rename, rm, stat, statfs, unlink, 
 import path from 'node:path';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
-import { sha256File } from '../util/fs.js';
+import { fileSystemReason, makeFolders, sha256File } from '../util/fs.js';
 import { renderAnonymizedVideo } from '../ffmpeg/anonymize-render.js';
 import { buildMaskImage } from './mask.js';
 import type { FrameTextReader } from './frame-reader.js';
@@ -110,14 +110,11 @@ export async function checkOutputTarget(input: string, outputPath: string): Prom
   }
   const outDir = path.dirname(finalPath);
   try {
-    await mkdir(outDir, { recursive: true });
+    await makeFolders(outDir);
     await access(outDir, constants.W_OK);
   } catch (err) {
-    const code = isNodeError(err) ? err.code : undefined;
-    const why =
-      code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (err as Error).message;
-    if (code === 'ENOSPC') throw diskFull(outDir, 'the output folder cannot be written');
-    throw new FramewiseError('file_unreadable', `Cannot write to the output folder ${outDir}: ${why}`);
+    if (isNodeError(err) && err.code === 'ENOSPC') throw diskFull(outDir, 'the output folder cannot be written');
+    throw new FramewiseError('file_unreadable', `Cannot write to the output folder ${outDir}: ${fileSystemReason(err)}`);
   }
   // Fail fast: a folder without room for even the file's header is not rendered into.
   const room = await statfs(outDir).catch(() => null);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, copyFile, open } from 'node:fs/promises';
+import { mkdir, rename, rm, copyFile, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cancelled } from './errors.js';
@@ -9,6 +9,59 @@ export function tempSibling(finalPath: string): string {
   const dir = path.dirname(finalPath);
   const base = path.basename(finalPath);
   return path.join(dir, `.${base}.${randomBytes(6).toString('hex')}.partial`);
+}
+
+/** A path on the way to a folder to be made is a file. */
+export class NotAFolderError extends Error {
+  readonly code = 'ENOTDIR';
+  constructor(readonly path: string) {
+    super(`${path} is a file, not a folder`);
+  }
+}
+
+/**
+ * Make `dir` and the parents it lacks, one level at a time; returns the folders made, outermost first (so a
+ * caller that ends with nothing to show can remove them again). Not `mkdir({ recursive: true })`: Node's loops
+ * forever where the kernel answers ENOENT for a parent that exists (under /proc: an export or an anonymized
+ * video asked for in /proc/out hung). Throws the file system's errors, or NotAFolderError.
+ */
+export async function makeFolders(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    const st = await stat(p).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+      throw err;
+    });
+    if (st?.isDirectory()) break;
+    if (st) throw new NotAFolderError(p);
+    if (p === path.dirname(p)) break;
+    missing.unshift(p);
+  }
+  const made: string[] = [];
+  for (const p of missing)
+    await mkdir(p).then(
+      () => made.push(p),
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      },
+    );
+  return made;
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  ENOENT: 'a folder cannot be made there',
+  ENOTDIR: 'part of the path is a file, not a folder',
+};
+
+/** Why a file system call failed, in words for a message (the error's own text where there are none). */
+export function fileSystemReason(err: unknown): string {
+  if (err instanceof NotAFolderError) return err.message;
+  return REASONS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err instanceof Error ? err.message : String(err));
 }
 
 /**

@@ -328,3 +328,19 @@ test('a read-only output folder: refused with a clear error before rendering', a
     out.cleanup();
   }
 });
+
+test('an output folder under /proc: refused naming the folder, not a hang (Node’s recursive mkdir loops there)', async (t) => {
+  if (process.platform !== 'linux') return t.skip('/proc is Linux only');
+  const { core, videoId } = await library();
+  const dir = '/proc/framewise-anon-out';
+  let message: string;
+  try {
+    const { job } = await core.call('anonymize.start', { video: videoId, output: { dir }, overrides, ...noScan });
+    const done = await core.services.jobs.waitFor(job.id, 60_000);
+    assert.equal(done.state, 'failed');
+    message = done.error?.message ?? '';
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  assert.match(message, /Cannot write to the output folder \/proc\/framewise-anon-out: /);
+});

@@ -6,7 +6,6 @@
  * never replaces an existing file; a failed or cancelled export removes every file it wrote.
  */
 import { rm, stat, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { accurateCutArgs, clipSubtitleArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
@@ -17,6 +16,7 @@ import { prepareExportFolder, removeMadeFolders } from './export-folder.js';
 import { smartCut, smartCutRefusal } from './smart-cut.js';
 import { numberingFps } from '../scenes/store.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
+import { tempSiblingWithExt } from '../util/fs.js';
 import { publishNewFile } from '../util/output-file.js';
 import { frameToTime, type Fraction } from '../util/fraction.js';
 
@@ -126,9 +126,6 @@ async function publish(temp: string, final: string): Promise<void> {
   await rm(temp, { force: true });
 }
 
-const tempFor = (final: string) =>
-  path.join(path.dirname(final), `.${path.basename(final)}.${randomBytes(6).toString('hex')}.partial${path.extname(final)}`);
-
 async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<ExportedFile[]> {
   const row = await requireProbedVideo(ctx.services, i.videoId);
   const fps = numberingFps(row);
@@ -204,7 +201,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
     made = (await prepareExportFolder(i.dir)).made;
     if (i.join) {
       const final = finals[0]!;
-      const temp = tempFor(final);
+      const temp = tempSiblingWithExt(final);
       temps.push(temp);
       const work = await ctx.workDir();
       const anyAccurate = plans.some((p) => p.mode !== 'copy');
@@ -252,7 +249,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
     const files: ExportedFile[] = [];
     for (const [k, p] of plans.entries()) {
       const final = finals[k]!;
-      const temp = tempFor(final);
+      const temp = tempSiblingWithExt(final);
       temps.push(temp);
       const commands: string[][] = [];
       await cut(p, temp, commands);

@@ -64,13 +64,16 @@ export function fileSystemReason(err: unknown): string {
   return REASONS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err instanceof Error ? err.message : String(err));
 }
 
+/** `tempSibling` keeping the file's extension (ffmpeg picks the container by it). */
+export const tempSiblingWithExt = (finalPath: string): string => tempSibling(finalPath) + path.extname(finalPath);
+
 /**
  * Write a file atomically: `produce` writes to a temp path, which is renamed onto `finalPath` only when
  * it resolves. On any error (or abort) the temp file is removed and nothing exists at `finalPath`.
  */
 export async function writeAtomically<T>(finalPath: string, produce: (tempPath: string) => Promise<T>): Promise<T> {
   await mkdir(path.dirname(finalPath), { recursive: true });
-  const temp = tempSibling(finalPath) + path.extname(finalPath);
+  const temp = tempSiblingWithExt(finalPath);
   try {
     const result = await produce(temp);
     await rename(temp, finalPath);

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { link, rename, rm, statfs, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FramewiseError } from './errors.js';
-import { writeAtomically } from './fs.js';
+import { tempSiblingWithExt, writeAtomically } from './fs.js';
 
 /**
  * Check an output file path before any work starts: its folder must exist and be a folder, it must not be one
@@ -90,7 +89,7 @@ export async function publishNewFile(temp: string, output: string): Promise<void
 export async function produceNewOutputFile<T>(output: string, produce: (tempPath: string) => Promise<T>): Promise<T> {
   await refuseExisting(output);
   const dir = path.dirname(output);
-  const temp = path.join(dir, `.${path.basename(output)}.${randomBytes(6).toString('hex')}.partial${path.extname(output)}`);
+  const temp = tempSiblingWithExt(output);
   try {
     const result = await produce(temp);
     await publishNewFile(temp, output);

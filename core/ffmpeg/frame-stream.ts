@@ -26,6 +26,11 @@ export interface FrameStreamOptions {
    * 0). The caller checks that consecutive samples are never more than its own bound apart.
    */
   referenceOnly?: { fps: { num: number; den: number }; minGap: number };
+  /**
+   * Decoder threads (default: ffmpeg's choice, one more than the cores). 1 costs about 15 % less CPU (no frame
+   * threading) where the frames are consumed more slowly than one core decodes them (the verification's reader).
+   */
+  threads?: number;
   /** Output size (the display size, or smaller). */
   width: number;
   height: number;
@@ -34,9 +39,13 @@ export interface FrameStreamOptions {
 }
 
 /** The ffmpeg arguments (pure; exported for tests). */
-export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step' | 'width' | 'height' | 'referenceOnly'>): string[] {
+export function frameStreamArgs(
+  file: string,
+  o: Pick<FrameStreamOptions, 'step' | 'width' | 'height' | 'referenceOnly' | 'threads'>,
+): string[] {
   const step = Math.max(1, Math.floor(o.step));
   const r = o.referenceOnly;
+  const threads = o.threads ? ['-threads', String(Math.max(1, Math.floor(o.threads)))] : [];
   if (r) {
     // Half a frame less than minGap frames, in seconds: exact for constant frame rate timestamps.
     const gap = ((Math.max(1, r.minGap) - 0.5) * r.fps.den) / r.fps.num;
@@ -46,6 +55,7 @@ export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step'
       '-nostats',
       '-skip_frame',
       'noref',
+      ...threads,
       '-i',
       file,
       ...firstVideoOnly({ data: true }),
@@ -61,6 +71,7 @@ export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step'
   return [
     '-v',
     'error',
+    ...threads,
     '-i',
     file,
     ...firstVideoOnly({ data: true }),

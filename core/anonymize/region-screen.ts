@@ -11,13 +11,11 @@ import type { Rect } from './types.js';
 export { TILE, STRONG_DIFF, STRONG_PIXELS, SUM_FLOOR, SUM_LIMIT, TileScreen } from './tile-screen.js';
 /**
  * Read around changed tiles: room for the detector to see text at a tile's edge as it does inside a frame. A line
- * the margin cuts is read again wider (readRegions). 32 px (16 px at the detector's 0.5 scale; was 48): text that
- * only partly changes — a word one of whose tiles changes, 14–40 px tall — is found all the same
- * (test/anonymize/text-scan-regions.test.ts), and the bench clip's read area is 15 % smaller.
+ * the margin cuts is read again wider (readRegions). 32 px was tried (bench clip, with recall): 15 % fewer detector
+ * pixels, but three times the zoom detections (weak fragments where moving texture is cut at the tighter edges),
+ * and the same CPU in all (20.7 against 21.0 CPU-s in the detector's thread): not adopted.
  */
-export const MARGIN = 32;
-/** How far a rectangle read again around a cut line reaches above and below it, and along it when not cut. */
-const WIDEN_MARGIN = 48;
+export const MARGIN = 48;
 /**
  * Read rectangles are whole multiples of this (frame pixels): the detector's 0.5 scale then maps them to a
  * multiple of 16 px, which it rounds up to its 32-px grid (text is never shrunk more than in a whole frame).
@@ -162,9 +160,9 @@ function cutEdges(box: Rect, r: Rect, area: Rect): { left: boolean; right: boole
 function widened(box: Rect, r: Rect, area: Rect, round: number): Rect {
   const e = cutEdges(box, r, area);
   const reach = round >= 2 ? area.width : Math.max(6 * box.height, 160) * (round === 0 ? 1 : 4);
-  const v = Math.max(box.height, WIDEN_MARGIN);
-  let x0 = Math.min(r.x, box.x - WIDEN_MARGIN);
-  let x1 = Math.max(r.x + r.width, box.x + box.width + WIDEN_MARGIN);
+  const v = Math.max(box.height, MARGIN);
+  let x0 = Math.min(r.x, box.x - MARGIN);
+  let x1 = Math.max(r.x + r.width, box.x + box.width + MARGIN);
   if (e.left) x0 = box.x - reach;
   if (e.right) x1 = box.x + box.width + reach;
   const y0 = e.top ? box.y - v : Math.max(r.y, box.y - v);

@@ -184,6 +184,8 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
           lines.catch(() => undefined);
           queue.push({ frame: f.frame, index: f.index, how, lines });
         };
+        // The frame's buffer goes back to the stream once nothing reads it: after the screening, or after its reads.
+        const releaseAfter = (p: Promise<unknown>) => void p.then(f.release, f.release);
         if (o.skip?.(f.frame)) push('skipped', Promise.resolve([]));
         else {
           o.prepare?.(f, f.frame);
@@ -196,6 +198,7 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
             const screen = last?.screen;
             if (!regions || !last || !screen || !sameArea(screen.area, area)) {
               const lines = o.reader.read(f, o.signal, roi);
+              releaseAfter(lines);
               const s = screen && sameArea(screen.area, area) ? screen : new TileScreen(area);
               s.rememberAll(f, f.index);
               marked(s, f.index, lines);
@@ -213,6 +216,7 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
                 screen.remember(f, changed.tiles, f.index);
                 stats.tilesChanged += changed.count;
                 const fresh = readRegions(o.reader, f, rects, area, o.signal);
+                releaseAfter(fresh);
                 const lines = Promise.all([last.lines, fresh]).then(([old, r]) => {
                   const covered = tilesCovered(screen, r.read);
                   stats.tilesRead += covered;
@@ -228,6 +232,8 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
             }
           }
         }
+        const how = queue[queue.length - 1]?.how;
+        if (how === 'skipped' || how === 'blank' || how === 'unchanged') f.release();
         stats.screenMs += performance.now() - ts;
         while (reading() >= IN_FLIGHT || (queue.length && queue[0]!.how !== 'read' && queue[0]!.how !== 'partial' && reading() === 0)) {
           await emitFirst();

@@ -15,7 +15,15 @@ export interface StreamedFrame {
   width: number;
   height: number;
   data: Uint8Array;
+  /**
+   * Tells the stream nothing reads `data` any more: its buffer is filled with a later frame (fewer 6 MB allocations
+   * at 1080p, so less garbage collection). Optional: a frame never released is simply not reused.
+   */
+  release: () => void;
 }
+
+/** Released frame buffers kept for reuse. */
+const SPARE_FRAMES = 4;
 
 export interface FrameStreamOptions {
   step: number;
@@ -125,6 +133,7 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
     return n;
   };
   const stdout = p.stdout!;
+  const spare: Array<Uint8Array<ArrayBuffer>> = [];
   let buf = new Uint8Array(size);
   let filled = 0;
   let index = 0;
@@ -142,12 +151,20 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
       const i = index;
       const data = buf;
       index++;
-      buf = new Uint8Array(size);
+      buf = spare.pop() ?? new Uint8Array(size);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        if (spare.length < SPARE_FRAMES) spare.push(data);
+      };
       filled = 0;
       outstanding++;
       stdout.pause();
       chain = chain
-        .then(async () => (failure ? undefined : o.onFrame({ frame: await numberOf(i), index: i, width: o.width, height: o.height, data })))
+        .then(async () =>
+          failure ? undefined : o.onFrame({ frame: await numberOf(i), index: i, width: o.width, height: o.height, data, release }),
+        )
         .catch((err: unknown) => {
           failure ??= err;
           p.child.kill('SIGKILL');

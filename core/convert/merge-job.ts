@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
-import { concatReencodeArgs, copyIncompatibility, type MergeInput } from '../ffmpeg/merge.js';
+import { concatReencodeArgs, copyIncompatibility, reencodedPartSeconds, type MergeInput } from '../ffmpeg/merge.js';
+import { delayedTracks, joinedSubtitleTracks, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
 import { FramewiseError } from '../util/errors.js';
 import { checkOutputFile, produceNewOutputFile, refuseExisting } from '../util/output-file.js';
 
@@ -40,14 +41,36 @@ export const mergeJob = defineJobKind({
     const total = inputs.reduce((a, x) => a + x.info.duration, 0);
     const incompatible = input.reencode ? 'a re-encode was requested' : copyIncompatibility(inputs);
     const onProgress = (p: { outTime: number }) => ctx.progress(total > 0 ? Math.min(0.99, p.outTime / total) : 0, 'merging');
+    // Text subtitles travel along: each file's cues within its part, shifted to where the part lands. A copy
+    // places each file at the sum of the durations before it, from its timeline's start; a re-encode takes each
+    // file's pictures from its first frame for its pictures' length.
+    const pieces: Array<{ source: number; start: number; end: number; at: number }> = [];
+    let at = 0;
+    for (const [i, x] of inputs.entries()) {
+      const start = incompatible ? (x.info.videoStart ?? 0) : 0;
+      const length = incompatible ? reencodedPartSeconds(x.info) : x.info.duration;
+      pieces.push({ source: i, start, end: start + length, at });
+      at += length;
+    }
+    const work = await ctx.workDir();
+    const laidOut = await joinedSubtitleTracks(
+      ctx.services.ffmpeg,
+      inputs.map((x) => ({ file: x.file, streams: x.info.streams })),
+      pieces,
+      path.extname(output),
+      work,
+      ctx.signal,
+      [],
+    );
+    const list = path.join(work, 'list.txt');
+    await writeFile(list, concatList(inputs.map((x) => x.file)));
+    const build = (subtitles: JoinedTrack[], out: string) =>
+      incompatible
+        ? concatReencodeArgs(inputs, out, subtitles).args
+        : concatCopyArgs(list, out, { metadata: 'keep', faststart: true, subtitles });
+    const subtitles = await delayedTracks(ctx.services.ffmpeg, build, laidOut, path.extname(output), work, ctx.signal);
     await produceNewOutputFile(output, async (tmp) => {
-      if (!incompatible) {
-        const list = path.join(await ctx.workDir(), 'list.txt');
-        await writeFile(list, concatList(inputs.map((x) => x.file)));
-        await ctx.services.ffmpeg.run(concatCopyArgs(list, tmp, { metadata: 'keep', faststart: true }), { signal: ctx.signal, onProgress });
-      } else {
-        await ctx.services.ffmpeg.run(concatReencodeArgs(inputs, tmp).args, { signal: ctx.signal, onProgress });
-      }
+      await ctx.services.ffmpeg.run(build(subtitles, tmp), { signal: ctx.signal, onProgress });
     });
     const out = await ctx.services.ffmpeg.probe(output, ctx.signal);
     return { output, method: incompatible ? ('reencode' as const) : ('copy' as const), reason: incompatible, duration: out.duration };

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { generated } from './media.js';
+import { promisify } from 'node:util';
+import { ffprobePath, generated } from './media.js';
 
 /** x264 with a keyframe every 25 frames and none elsewhere (cut tests need keyframes where they expect them). */
 const GOP25 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
@@ -182,3 +184,55 @@ export const subtitledMedia = () =>
       out,
     ];
   });
+
+/** `subtitledMedia` remuxed to Matroska with its track twice: as SubRip and as ASS (no re-encode). */
+export const subtitledMkv = async () => {
+  const base = await subtitledMedia();
+  return generated('scenes-subtitled-4s-gop25-srt-ass.mkv', (out) => [
+    '-i',
+    base,
+    '-map',
+    '0',
+    '-map',
+    '0:s',
+    '-c',
+    'copy',
+    '-c:s:0',
+    'srt',
+    '-c:s:1',
+    'ass',
+    out,
+  ]);
+};
+
+/**
+ * The cues of each subtitle stream of a file as [start, end] seconds from its video's first frame (ffprobe's
+ * packets; MP4's empty samples between cues left out), and the codecs of those streams.
+ */
+export async function subtitleCues(file: string): Promise<{ codecs: string[]; cues: Array<Array<[number, number]>> }> {
+  const { stdout } = await promisify(execFile)(await ffprobePath(), [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=index,codec_type,codec_name,start_time:packet=stream_index,pts_time,duration_time,size',
+    '-of',
+    'json',
+    file,
+  ]);
+  const j = JSON.parse(stdout) as {
+    streams: Array<{ index: number; codec_type: string; codec_name: string; start_time?: string }>;
+    packets: Array<{ stream_index: number; pts_time: string; duration_time: string; size: string }>;
+  };
+  const video = Number(j.streams.find((s) => s.codec_type === 'video')?.start_time ?? 0);
+  const subs = j.streams.filter((s) => s.codec_type === 'subtitle');
+  const ms = (t: number) => Math.round(t * 1000) / 1000;
+  return {
+    codecs: subs.map((s) => s.codec_name),
+    cues: subs.map((s) =>
+      j.packets
+        .filter((p) => p.stream_index === s.index && Number(p.size) > 2)
+        .map((p): [number, number] => [ms(Number(p.pts_time) - video), ms(Number(p.pts_time) + Number(p.duration_time) - video)])
+        .sort((a, b) => a[0] - b[0]),
+    ),
+  };
+}

@@ -6,7 +6,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { ffmpegPath, ffprobePath, media } from '../helpers/media.js';
-import { CUTS_EXPECTED, anamorphicCuts, gopMedia, longerMedia, rotatedCuts, sceneMedia, subtitledMedia } from '../helpers/scenes.js';
+import {
+  CUTS_EXPECTED,
+  anamorphicCuts,
+  gopMedia,
+  longerMedia,
+  rotatedCuts,
+  sceneMedia,
+  subtitleCues,
+  subtitledMedia,
+  subtitledMkv,
+} from '../helpers/scenes.js';
 import { keyframeFrames } from '../../core/clips/media.js';
 import type { Core as CoreHandle } from '../../core/core.js';
 import { FramewiseError } from '../../core/util/errors.js';
@@ -331,7 +341,13 @@ test('clips export: smart falls back to accurate, with the reason, where the cod
   }
 });
 
-test('clips export: audio and text subtitles travel with copied and re-encoded clips', async () => {
+/** Cues (seconds) equal to the expected ones within `tolerance` (ASS keeps centiseconds). */
+function assertCues(actual: Array<[number, number]>, expected: Array<[number, number]>, what: string, tolerance = 0.002) {
+  const ok = actual.length === expected.length && actual.every((c, k) => c.every((t, j) => Math.abs(t - expected[k]![j]!) <= tolerance));
+  assert.ok(ok, `${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+}
+
+test('clips export: audio and text subtitles travel with copied and re-encoded clips, and with joined ones', async () => {
   const lib = await openTempCore();
   const out = tempDir('framewise-clips-subs-');
   try {
@@ -354,6 +370,37 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
       // (The 2018 bundled ffmpeg's mov_text decoder wraps the text in a <font> tag.)
       assert.equal(srt.stdout.replace(/<[^>]*>/g, '').trim(), '1\n00:00:00,100 --> 00:00:01,100\nsecond', `${mode}: ${srt.stdout}`);
     }
+    // Joined clips [0, 30) and [75, 100): the cue of 0.5–1.5 s is cut at the first clip's end (1.2 s); the cue of
+    // 2.5–3.5 s is cut at the second clip's start (3 s, a keyframe) and shifted to where that clip lands (1.2 s).
+    // MP4 (mov_text) from MP4, copied and re-encoded; Matroska keeps SubRip as SubRip and ASS as ASS.
+    const joinedCues = async (v: number, mode: 'copy' | 'accurate') => {
+      let j = await clipsFromScenes(lib.core, v);
+      j = await lib.core.call('clips.split', { video: v, id: j.clips[0]!.id, frame: 30 });
+      j = await lib.core.call('clips.split', { video: v, id: j.clips.find((x) => x.endFrame === 100)!.id, frame: 75 });
+      const ids = [j.clips.find((x) => x.startFrame === 0)!.id, j.clips.find((x) => x.startFrame === 75)!.id];
+      const { jobId } = await lib.core.call('clips.export', { video: v, dir: out.dir, ids, mode, join: true, pattern: `join-${mode}-{n}` });
+      const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
+      assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+      return subtitleCues((job.output as { files: Array<{ path: string }> }).files[0]!.path);
+    };
+    const expected: Array<[number, number]> = [
+      [0.5, 1.2],
+      [1.2, 1.7],
+    ];
+    // None outside its clip: [0, 1.2) and [1.2, 2.2) of the joined file (1 ms for the containers' rounding).
+    const inClip = ([a, b]: [number, number]) => (a >= 0 && b <= 1.201) || (a >= 1.199 && b <= 2.201);
+    for (const mode of ['copy', 'accurate'] as const) {
+      const joined = await joinedCues(video, mode);
+      assert.deepEqual(joined.codecs, ['mov_text'], mode);
+      assertCues(joined.cues[0]!, expected, `joined, ${mode}`);
+      assert.ok(joined.cues[0]!.every(inClip), mode);
+    }
+    const mkv = await joinedCues(await importOne(lib.core, await subtitledMkv()), 'copy');
+    assert.deepEqual(mkv.codecs, ['subrip', 'ass']);
+    assertCues(mkv.cues[0]!, expected, 'joined Matroska, SubRip');
+    // ASS times are centiseconds: the source's 2.521 s is 2.52 s there, so its cut cue ends up to 10 ms early.
+    assertCues(mkv.cues[1]!, expected, 'joined Matroska, ASS', 0.011);
+    for (const track of mkv.cues) assert.ok(track.every(inClip), JSON.stringify(track));
   } finally {
     await lib.close();
     out.cleanup();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 
 export const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -49,5 +49,51 @@ export function replaceDirWithFile(dir: string): () => void {
   return () => {
     rmSync(dir, { force: true });
     renameSync(aside, dir);
+  };
+}
+
+const hasTool = (name: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Mount a fresh 16 MB FAT or exFAT file system on the empty folder `dir` (root, FUSE: this kernel may have no
+ * vfat/exfat module): FAT with mkfs.vfat (dosfstools) and fusefat on an image file; exFAT with mkfs.exfat
+ * (exfatprogs) and exfat-fuse on a loop device. Returns the unmount function, or why it cannot be done here.
+ */
+export function mountFat(kind: 'fat' | 'exfat', dir: string): { unmount: () => void } | { reason: string } {
+  const tools = kind === 'fat' ? ['mkfs.vfat', 'fusefat'] : ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'];
+  const missing = tools.filter((x) => !hasTool(x));
+  if (!isRoot) return { reason: `mounting a ${kind} file system needs root` };
+  if (missing.length) return { reason: `${missing.join(', ')} not installed (Debian: dosfstools fusefat exfatprogs exfat-fuse)` };
+  const image = `${dir}.img`;
+  writeFileSync(image, '');
+  truncateSync(image, 16 << 20);
+  let loop: string | null = null;
+  try {
+    if (kind === 'fat') {
+      execFileSync('mkfs.vfat', [image], { stdio: 'ignore' });
+      execFileSync('fusefat', ['-o', 'rw+', image, dir], { stdio: 'ignore' });
+    } else {
+      execFileSync('mkfs.exfat', [image], { stdio: 'ignore' });
+      loop = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+      execFileSync('mount.exfat-fuse', [loop, dir], { stdio: 'ignore' });
+    }
+  } catch (err) {
+    if (loop) execFileSync('losetup', ['-d', loop]);
+    rmSync(image, { force: true });
+    return { reason: `mounting a ${kind} image was refused here: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+  }
+  return {
+    unmount: () => {
+      execFileSync('umount', [dir]);
+      if (loop) execFileSync('losetup', ['-d', loop]);
+      rmSync(image, { force: true });
+    },
   };
 }

@@ -5,10 +5,10 @@
  * Each output is written under a hidden temp name in the target folder and linked to its final name, which
  * never replaces an existing file; a failed or cancelled export removes every file it wrote.
  */
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { accurateCutArgs, clipSubtitleArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
+import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { delayedTracks, joinedSubtitleTracks, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
 import type { StreamInfo } from '../ffmpeg/probe.js';
@@ -139,6 +139,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies.
   const meta = JSON.parse(row.metadata_json) as { streams?: StreamInfo[]; videoStart?: number };
   const subs = meta.streams?.filter((x) => x.type === 'subtitle') ?? [];
+  /** Subtitle times count from the file's start; clip times from the first picture. */
+  const videoStart = meta.videoStart ?? 0;
   const textSubtitles =
     subs.length > 0 && subs.every((x) => ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'].includes(x.codec ?? ''));
   const refusal = smartCutRefusal(source, path.extname(row.path));
@@ -157,13 +159,15 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   /** A re-encoded clip's text subtitles, cut and timed from its first frame (files of tracks with no cue in it left out). */
   const clipSubtitles = async (c: { startFrame: number; endFrame: number }, commands: string[][], keep = true): Promise<string[]> => {
     if (!textSubtitles || !keep) return [];
-    const work = await ctx.workDir();
-    const files = subs.map((_, k) => path.join(work, `subs-${c.startFrame}-${c.endFrame}-${k}.srt`));
-    const range = { start: frameToTime(c.startFrame, fps), duration: frameToTime(c.endFrame - c.startFrame, fps) };
-    commands.push((await ctx.services.ffmpeg.run(clipSubtitleArgs(row.path, range, files), { signal: ctx.signal })).command);
-    const kept: string[] = [];
-    for (const f of files) if ((await stat(f).catch(() => null))?.size) kept.push(f);
-    return kept;
+    // A cue that began before the cut shows from the clip's first frame (ffmpeg's output seek dropped it).
+    const work = path.join(await ctx.workDir(), `subs-${c.startFrame}-${c.endFrame}`);
+    await mkdir(work, { recursive: true });
+    const start = frameToTime(c.startFrame, fps) + videoStart;
+    const end = frameToTime(c.endFrame, fps) + videoStart;
+    const piece = [{ source: 0, start, end, at: 0 }];
+    const source = [{ file: row.path, streams: meta.streams ?? [] }];
+    // As SRT (MP4 text, or SubRip in Matroska), whatever the output.
+    return (await joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, '.mp4', work, ctx.signal, commands)).map((t) => t.file);
   };
   const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][], subtitles = true) =>
     accurateCutArgs(row.path, { ...p, subtitles: await clipSubtitles(c, commands, subtitles) }, out);
@@ -240,7 +244,6 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         list = concatList(parts);
       }
       // The clips' text subtitles, each clip's cues within it, at its place in the joined file.
-      const videoStart = meta.videoStart ?? 0;
       const laidOut = await joinedSubtitleTracks(
         ctx.services.ffmpeg,
         [{ file: row.path, streams: meta.streams ?? [] }],

@@ -105,22 +105,7 @@ export function copyCutArgs(input: string, r: CutRange, output: string): string[
   ];
 }
 
-/**
- * The text subtitle tracks of a clip ([start, start + duration) of the source) as SRT files, one per track, timed
- * from the clip's first frame. Output seeking: with an input seek ffmpeg 5.1 keeps every cue of the file and
- * shifts them all by the first cue's time (a clip from 1.6 s showed its 2.5 s cue at 2 s, and cues of before).
- */
-export function clipSubtitleArgs(input: string, r: CutRange, outputs: string[]): string[] {
-  return [
-    '-v',
-    'error',
-    '-i',
-    input,
-    ...outputs.flatMap((o, k) => ['-map', `0:s:${k}`, '-ss', r.start.toFixed(6), ...span(r.duration), '-c:s', 'srt', '-f', 'srt', o]),
-  ];
-}
-
-/** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles (SRT files of the clip) as text. */
+/** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles (SRT files of the clip, `joinedSubtitleTracks`) as text. */
 export function accurateCutArgs(input: string, r: CutRange & { frames: number; subtitles?: string[] }, output: string): string[] {
   const subs = r.subtitles ?? [];
   return [
@@ -159,7 +144,7 @@ export function smartTailArgs(input: string, r: CutRange, output: string): strin
 
 /**
  * Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file; text
- * subtitles from the clip's SRT files (`clipSubtitleArgs`), else the source's subtitle streams as they are.
+ * subtitles from the clip's SRT files (`joinedSubtitleTracks`, one piece), else the source's subtitle streams as they are.
  */
 export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string, subtitles?: string[]): string[] {
   return [

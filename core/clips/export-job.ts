@@ -172,6 +172,22 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][], subtitles = true) =>
     accurateCutArgs(row.path, { ...p, subtitles: await clipSubtitles(c, commands, subtitles) }, out);
   /**
+   * A lossless copy from the keyframe. Its text subtitles are the cues of what it shows, cut to it (a copied
+   * subtitle packet from before the keyframe made the file start early, its picture at 0.5 s; a cue running past
+   * the end stayed whole); bitmap subtitles are copied as they are.
+   */
+  const copyArgs = async (p: Plan, out: string, commands: string[][]): Promise<string[]> => {
+    if (!textSubtitles) return copyCutArgs(row.path, p, out);
+    const work = path.join(await ctx.workDir(), `copy-subs-${path.basename(out)}`);
+    await mkdir(work, { recursive: true });
+    const piece = [{ source: 0, start: p.start + videoStart, end: p.start + p.duration + videoStart, at: 0 }];
+    const source = [{ file: row.path, streams: meta.streams ?? [] }];
+    const ext = path.extname(out);
+    const laidOut = await joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, ext, work, ctx.signal, commands);
+    const build = (tracks: JoinedTrack[], o: string) => copyCutArgs(row.path, p, o, tracks);
+    return build(await delayedTracks(ctx.services.ffmpeg, build, laidOut, ext, work, ctx.signal), out);
+  };
+  /**
    * Cut one plan into `out`; the commands that wrote it are appended to `commands`. Parts of a join go without
    * subtitles (the join lays out its own tracks).
    */
@@ -198,10 +214,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
         commands.push(await run(await accurateArgs(used, clip, out, commands, subtitles), used));
       }
-    } else
-      commands.push(
-        await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : await accurateArgs(p, clip, out, commands, subtitles), p),
-      );
+    } else if (p.mode === 'copy') commands.push(await run(await copyArgs(p, out, commands), p));
+    else commands.push(await run(await accurateArgs(p, clip, out, commands, subtitles), p));
     doneSeconds += p.duration;
     return used;
   };

@@ -7,6 +7,7 @@ import { concatInput } from './concat.js';
 import { firstVideoOnly } from './args.js';
 import { countFrames } from './ops.js';
 import { maskFilters, type PreviewMaskBoxes } from './sprites.js';
+import { joinedTrackInputs, joinedTrackMaps, type JoinedTrack } from './subtitle-timeline.js';
 
 const SEEK_EPSILON = 0.25;
 
@@ -85,19 +86,24 @@ export interface CutRange {
   duration: number;
 }
 
-/** Lossless: stream copy from the keyframe at or before `start` (the caller seeks to it). Every stream kept. */
-export function copyCutArgs(input: string, r: CutRange, output: string): string[] {
+/**
+ * Lossless: stream copy from the keyframe at or before `start` (the caller seeks to it). Every stream kept; with
+ * `subtitles` (laid-out text tracks, `joinedSubtitleTracks`), those instead of the source's subtitle streams.
+ */
+export function copyCutArgs(input: string, r: CutRange, output: string, subtitles?: JoinedTrack[]): string[] {
   return [
     ...from(input, r.start),
+    // Inputs before -t, which is the output's.
+    ...joinedTrackInputs(subtitles ?? []),
     ...span(r.duration),
     '-map',
     '0:v:0',
     '-map',
     '0:a?',
-    '-map',
-    '0:s?',
+    ...(subtitles ? [] : ['-map', '0:s?']),
     '-c',
     'copy',
+    ...joinedTrackMaps(subtitles ?? [], 1),
     '-avoid_negative_ts',
     'make_zero',
     ...noMetadata,

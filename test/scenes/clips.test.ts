@@ -395,16 +395,18 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
       assertCues(joined.cues[0]!, expected, `joined, ${mode}`);
       assert.ok(joined.cues[0]!.every(inClip), mode);
     }
-    // One clip from 3 s, re-encoded: the cue of 2.5–3.5 s that began before it shows from its first frame, to 0.5 s
-    // (it was left out: the clip had no subtitle track).
+    // One clip from 3 s (a keyframe), re-encoded and copied: the cue of 2.5–3.5 s that began before it shows from
+    // its first frame to 0.5 s (re-encoded, it was left out; copied, the file's picture started at 0.5 s).
     const late = (await lib.core.call('clips.list', { video })).clips.find((x) => x.startFrame === 75)!;
-    const lateJob = await lib.core.services.jobs.waitFor(
-      (await lib.core.call('clips.export', { video, dir: out.dir, ids: [late.id], mode: 'accurate', pattern: 'late-{n}' })).jobId,
-      120_000,
-    );
-    assert.equal(lateJob.state, 'succeeded', JSON.stringify(lateJob.error));
-    const lateCues = await subtitleCues((lateJob.output as { files: Array<{ path: string }> }).files[0]!.path);
-    assertCues(lateCues.cues[0] ?? [], [[0, 0.5]], 'a clip starting inside a cue');
+    for (const mode of ['accurate', 'copy'] as const) {
+      const lateJob = await lib.core.services.jobs.waitFor(
+        (await lib.core.call('clips.export', { video, dir: out.dir, ids: [late.id], mode, pattern: `late-${mode}-{n}` })).jobId,
+        120_000,
+      );
+      assert.equal(lateJob.state, 'succeeded', JSON.stringify(lateJob.error));
+      const lateCues = await subtitleCues((lateJob.output as { files: Array<{ path: string }> }).files[0]!.path);
+      assertCues(lateCues.cues[0] ?? [], [[0, 0.5]], `${mode}: a clip starting inside a cue`);
+    }
     const mkv = await joinedCues(await importOne(lib.core, await subtitledMkv()), 'copy');
     assert.deepEqual(mkv.codecs, ['subrip', 'ass']);
     assertCues(mkv.cues[0]!, expected, 'joined Matroska, SubRip');

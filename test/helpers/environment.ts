@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { TestContext } from 'node:test';
 
 export const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -52,14 +53,11 @@ export function replaceDirWithFile(dir: string): () => void {
   };
 }
 
-const hasTool = (name: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** A tool's path: on PATH, or in the system folders a non-login root PATH may lack; null when not installed. */
+function toolPath(name: string): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  return dirs.map((dir) => path.join(dir, name)).find((f) => existsSync(f)) ?? null;
+}
 
 /**
  * Mount a fresh 16 MB FAT or exFAT file system on the empty folder `dir` (root, FUSE: this kernel may have no
@@ -67,9 +65,11 @@ const hasTool = (name: string) => {
  * (exfatprogs) and exfat-fuse on a loop device. Returns the unmount function, or why it cannot be done here.
  */
 export function mountFat(kind: 'fat' | 'exfat', dir: string): { unmount: () => void } | { reason: string } {
-  const tools = kind === 'fat' ? ['mkfs.vfat', 'fusefat'] : ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'];
-  const missing = tools.filter((x) => !hasTool(x));
-  if (!isRoot) return { reason: `mounting a ${kind} file system needs root` };
+  const names = kind === 'fat' ? ['mkfs.vfat', 'fusefat'] : ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'];
+  const tool = Object.fromEntries(names.map((n) => [n, toolPath(n)]));
+  const missing = names.filter((n) => !tool[n]);
+  const what = kind === 'fat' ? 'a FAT' : 'an exFAT';
+  if (!isRoot) return { reason: `mounting ${what} file system needs root` };
   if (missing.length) return { reason: `${missing.join(', ')} not installed (Debian: dosfstools fusefat exfatprogs exfat-fuse)` };
   const image = `${dir}.img`;
   writeFileSync(image, '');
@@ -77,22 +77,22 @@ export function mountFat(kind: 'fat' | 'exfat', dir: string): { unmount: () => v
   let loop: string | null = null;
   try {
     if (kind === 'fat') {
-      execFileSync('mkfs.vfat', [image], { stdio: 'ignore' });
-      execFileSync('fusefat', ['-o', 'rw+', image, dir], { stdio: 'ignore' });
+      execFileSync(tool['mkfs.vfat']!, [image], { stdio: 'ignore' });
+      execFileSync(tool['fusefat']!, ['-o', 'rw+', image, dir], { stdio: 'ignore' });
     } else {
-      execFileSync('mkfs.exfat', [image], { stdio: 'ignore' });
-      loop = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-      execFileSync('mount.exfat-fuse', [loop, dir], { stdio: 'ignore' });
+      execFileSync(tool['mkfs.exfat']!, [image], { stdio: 'ignore' });
+      loop = execFileSync(tool['losetup']!, ['-f', '--show', image], { encoding: 'utf8' }).trim();
+      execFileSync(tool['mount.exfat-fuse']!, [loop, dir], { stdio: 'ignore' });
     }
   } catch (err) {
-    if (loop) execFileSync('losetup', ['-d', loop]);
+    if (loop) execFileSync(tool['losetup']!, ['-d', loop]);
     rmSync(image, { force: true });
-    return { reason: `mounting a ${kind} image was refused here: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+    return { reason: `mounting ${what} image was refused here: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
   }
   return {
     unmount: () => {
       execFileSync('umount', [dir]);
-      if (loop) execFileSync('losetup', ['-d', loop]);
+      if (loop) execFileSync(tool['losetup']!, ['-d', loop]);
       rmSync(image, { force: true });
     },
   };

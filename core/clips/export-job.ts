@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
-import { delayedTracks, joinedSubtitleTracks, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
+import { joinedSubtitleTracks, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
 import type { StreamInfo } from '../ffmpeg/probe.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
@@ -176,8 +176,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
    * subtitle packet from before the keyframe made the file start early, its picture at 0.5 s; a cue running past
    * the end stayed whole); bitmap subtitles are copied as they are.
    */
-  const copyArgs = async (p: Plan, out: string, commands: string[][]): Promise<string[]> => {
-    if (!textSubtitles) return copyCutArgs(row.path, p, out);
+  const copy = async (p: Plan, out: string, commands: string[][]): Promise<void> => {
+    if (!textSubtitles) return void commands.push(await run(copyCutArgs(row.path, p, out), p));
     const work = path.join(await ctx.workDir(), `copy-subs-${path.basename(out)}`);
     await mkdir(work, { recursive: true });
     const piece = [{ source: 0, start: p.start + videoStart, end: p.start + p.duration + videoStart, at: 0 }];
@@ -185,7 +185,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
     const ext = path.extname(out);
     const laidOut = await joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, ext, work, ctx.signal, commands);
     const build = (tracks: JoinedTrack[], o: string) => copyCutArgs(row.path, p, o, tracks);
-    return build(await delayedTracks(ctx.services.ffmpeg, build, laidOut, ext, work, ctx.signal), out);
+    const write = async (args: string[]) => void commands.push(await run(args, p));
+    await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, out, write, ctx.signal);
   };
   /**
    * Cut one plan into `out`; the commands that wrote it are appended to `commands`. Parts of a join go without
@@ -214,7 +215,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
         commands.push(await run(await accurateArgs(used, clip, out, commands, subtitles), used));
       }
-    } else if (p.mode === 'copy') commands.push(await run(await copyArgs(p, out, commands), p));
+    } else if (p.mode === 'copy') await copy(p, out, commands);
     else commands.push(await run(await accurateArgs(p, clip, out, commands, subtitles), p));
     doneSeconds += p.duration;
     return used;
@@ -270,8 +271,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const listFile = path.join(work, 'list.txt');
       await writeFile(listFile, list);
       const build = (subtitles: JoinedTrack[], out: string) => concatCopyArgs(listFile, out, { metadata: 'drop', subtitles });
-      const subtitles = await delayedTracks(ctx.services.ffmpeg, build, laidOut, path.extname(final), work, ctx.signal);
-      commands.push((await ctx.services.ffmpeg.run(build(subtitles, temp), { signal: ctx.signal })).command);
+      const write = async (args: string[]) => void commands.push((await ctx.services.ffmpeg.run(args, { signal: ctx.signal })).command);
+      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, temp, write, ctx.signal);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { concatReencodeArgs, copyIncompatibility, reencodedPartSeconds, type MergeInput } from '../ffmpeg/merge.js';
-import { delayedTracks, joinedSubtitleTracks, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
+import { joinedSubtitleTracks, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
 import { FramewiseError } from '../util/errors.js';
 import { checkOutputFile, produceNewOutputFile, refuseExisting } from '../util/output-file.js';
 
@@ -41,15 +41,19 @@ export const mergeJob = defineJobKind({
     const total = inputs.reduce((a, x) => a + x.info.duration, 0);
     const incompatible = input.reencode ? 'a re-encode was requested' : copyIncompatibility(inputs);
     const onProgress = (p: { outTime: number }) => ctx.progress(total > 0 ? Math.min(0.99, p.outTime / total) : 0, 'merging');
-    // Text subtitles travel along: each file's cues within its part, shifted to where the part lands. A copy
-    // places each file at the sum of the durations before it, from its timeline's start; a re-encode takes each
-    // file's pictures from its first frame for its pictures' length.
+    // Text subtitles travel along: each file's cues within its part, shifted to where the part lands (times from
+    // the output's first picture). A copy places each file at the sum of the durations before it, from its
+    // timeline's start, so the first file's picture starts where its own does; a re-encode takes each file's
+    // pictures from its first frame for its pictures' length.
     const pieces: Array<{ source: number; start: number; end: number; at: number }> = [];
+    const firstPicture = incompatible ? 0 : (inputs[0]!.info.videoStart ?? 0);
     let at = 0;
     for (const [i, x] of inputs.entries()) {
       const start = incompatible ? (x.info.videoStart ?? 0) : 0;
       const length = incompatible ? reencodedPartSeconds(x.info) : x.info.duration;
-      pieces.push({ source: i, start, end: start + length, at });
+      // (Cues before the output's first picture are left out.)
+      const skip = Math.max(0, firstPicture - at);
+      pieces.push({ source: i, start: start + skip, end: start + length, at: at + skip - firstPicture });
       at += length;
     }
     const work = await ctx.workDir();
@@ -68,9 +72,9 @@ export const mergeJob = defineJobKind({
       incompatible
         ? concatReencodeArgs(inputs, out, subtitles).args
         : concatCopyArgs(list, out, { metadata: 'keep', faststart: true, subtitles });
-    const subtitles = await delayedTracks(ctx.services.ffmpeg, build, laidOut, path.extname(output), work, ctx.signal);
     await produceNewOutputFile(output, async (tmp) => {
-      await ctx.services.ffmpeg.run(build(subtitles, tmp), { signal: ctx.signal, onProgress });
+      const write = async (args: string[]) => void (await ctx.services.ffmpeg.run(args, { signal: ctx.signal, onProgress }));
+      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, tmp, write, ctx.signal);
     });
     const out = await ctx.services.ffmpeg.probe(output, ctx.signal);
     return { output, method: incompatible ? ('reencode' as const) : ('copy' as const), reason: incompatible, duration: out.duration };

@@ -8,7 +8,7 @@
  *
  * Works on ffmpeg's own SRT and ASS output (times on the timing lines; ASS events as `Dialogue: Layer,Start,End,…`).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from './index.js';
 import type { StreamInfo } from './probe.js';
@@ -122,8 +122,10 @@ export interface JoinedTrack {
   file: string;
   codec: string;
   language: string | null;
-  /** Seconds the track is delayed by when muxed (`subtitleDelay`). */
+  /** Seconds the track is delayed by when muxed (`writeWithSubtitles`). */
   delay?: number;
+  /** Where its first cue starts in the output, seconds from the first picture. */
+  first: number;
 }
 
 export interface JoinSource {
@@ -178,7 +180,8 @@ export async function joinedSubtitleTracks(
     const file = path.join(work, `subs-joined-${k}.${formats[k]}`);
     await writeFile(file, laid);
     const language = perSource.map((t) => t[k]?.language).find((l) => l && l !== 'und') ?? null;
-    out.push({ file, codec: textSubtitleCodec(outputExt, formats[k]!)!, language });
+    const cues = formats[k] === 'ass' ? parseAss(laid).cues : parseSrtCues(laid);
+    out.push({ file, codec: textSubtitleCodec(outputExt, formats[k]!)!, language, first: cues[0]!.startMs / 1000 });
   }
   return out;
 }
@@ -188,53 +191,65 @@ export const joinedTrackInputs = (tracks: JoinedTrack[]): string[] =>
   tracks.flatMap((t) => [...(t.delay ? ['-itsoffset', t.delay.toFixed(6)] : []), '-i', t.file]);
 
 /**
- * The delay that keeps laid-out cues at their times from the output's first picture. Muxers move the other
- * streams where audio starts before zero (AAC priming) and do not always move added text tracks with them
- * (MP4 with ffmpeg 5.1: the picture starts at 21 ms, the cues do not move), so this is measured, not assumed:
- * the same command writes a fraction of a second with one cue at 0.1 s, and the cue's offset from the first
- * picture is read back. `build` gives the command's arguments for some tracks and an output file.
+ * Write `output` with laid-out tracks, their cues at their times from the output's first picture. Muxers move the
+ * picture (AAC priming: 21 ms; negative timestamps after a seek made zero) by amounts that depend on every input
+ * and on the command (a dry run with -t came out different), and do not always move added text tracks with it
+ * (ffmpeg 5.1, MP4: the picture at 21 ms, the cues not moved; Matroska after a seek: the cues 0.98 s late). So
+ * the written file is checked: where the first track's first cue is off, the file is written once more with the
+ * tracks delayed by the difference. `write` runs a command (its last argument is the output).
  */
-export async function subtitleDelay(
-  ffmpeg: Ffmpeg,
-  build: (tracks: JoinedTrack[], output: string) => string[],
-  track: JoinedTrack,
-  outputExt: string,
-  work: string,
-  signal: AbortSignal,
-): Promise<number> {
-  const cue = path.join(work, 'delay-probe.srt');
-  await writeFile(cue, '1\n00:00:00,100 --> 00:00:00,200\nx\n');
-  const out = path.join(work, `delay-probe${outputExt}`);
-  const args = build([{ ...track, file: cue, delay: 0 }], out);
-  await ffmpeg.run([...args.slice(0, -1), '-t', '0.3', out], { signal });
-  const { stdout } = await ffmpeg.ffprobe(
-    ['-v', 'error', '-show_entries', 'stream=index,codec_type,start_time:packet=stream_index,pts_time,size', '-of', 'json', out],
-    { signal },
-  );
-  const j = JSON.parse(stdout) as {
-    streams?: Array<{ index: number; codec_type: string; start_time?: string }>;
-    packets?: Array<{ stream_index: number; pts_time?: string; size?: string }>;
-  };
-  const video = Number(j.streams?.find((x) => x.codec_type === 'video')?.start_time ?? 0);
-  const sub = j.streams?.find((x) => x.codec_type === 'subtitle');
-  const first = j.packets?.find((p) => p.stream_index === sub?.index && Number(p.size) > 2 && p.pts_time !== undefined);
-  if (!first || !Number.isFinite(video)) return 0;
-  const delay = video + 0.1 - Number(first.pts_time);
-  return Math.abs(delay) < 0.0005 ? 0 : delay;
-}
-
-/** The tracks with the delay `subtitleDelay` measures for them (one measurement: they are muxed alike). */
-export async function delayedTracks(
+export async function writeWithSubtitles(
   ffmpeg: Ffmpeg,
   build: (tracks: JoinedTrack[], output: string) => string[],
   tracks: JoinedTrack[],
-  outputExt: string,
-  work: string,
+  output: string,
+  write: (args: string[]) => Promise<void>,
   signal: AbortSignal,
-): Promise<JoinedTrack[]> {
-  if (!tracks.length) return tracks;
-  const delay = await subtitleDelay(ffmpeg, build, tracks[0]!, outputExt, work, signal);
-  return tracks.map((t) => ({ ...t, delay }));
+): Promise<void> {
+  await write(build(tracks, output));
+  if (!tracks.length) return;
+  const off = await firstCueOffset(ffmpeg, output, tracks[0]!.first, signal);
+  if (off === null || Math.abs(off) < 0.0015) return;
+  await rm(output, { force: true });
+  await write(
+    build(
+      tracks.map((t) => ({ ...t, delay: (t.delay ?? 0) - off })),
+      output,
+    ),
+  );
+}
+
+/** How late (seconds) the first subtitle stream's first cue is against `expected` from the first picture; null: unknown. */
+async function firstCueOffset(ffmpeg: Ffmpeg, file: string, expected: number, signal: AbortSignal): Promise<number | null> {
+  const { stdout } = await ffmpeg.ffprobe(['-v', 'error', '-show_entries', 'stream=index,codec_type,start_time', '-of', 'json', file], {
+    signal,
+  });
+  const streams = (JSON.parse(stdout) as { streams?: Array<{ index: number; codec_type: string; start_time?: string }> }).streams ?? [];
+  const video = Number(streams.find((x) => x.codec_type === 'video')?.start_time ?? 0);
+  const sub = streams.find((x) => x.codec_type === 'subtitle');
+  if (!sub || !Number.isFinite(video)) return null;
+  // Only around where the cue should be (a whole merge need not be read).
+  const { stdout: packets } = await ffmpeg.ffprobe(
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      String(sub.index),
+      '-read_intervals',
+      `${Math.max(0, video + expected - 3).toFixed(3)}%+6`,
+      '-show_entries',
+      'packet=pts_time,size',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
+    { signal },
+  );
+  const first = packets
+    .split('\n')
+    .map((l) => l.split(','))
+    .find(([t, size]) => t && Number.isFinite(Number(t)) && Number(size) > 2);
+  return first ? Number(first[0]) - video - expected : null;
 }
 
 /** Map, codec and language arguments for joined tracks whose inputs start at input number `firstInput`. */

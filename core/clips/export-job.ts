@@ -157,7 +157,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       })
     ).command;
   /** A re-encoded clip's text subtitles, cut and timed from its first frame (files of tracks with no cue in it left out). */
-  const clipSubtitles = async (c: { startFrame: number; endFrame: number }, commands: string[][], keep = true): Promise<string[]> => {
+  const clipSubtitles = async (c: { startFrame: number; endFrame: number }, commands: string[][], keep = true): Promise<JoinedTrack[]> => {
     if (!textSubtitles || !keep) return [];
     // A cue that began before the cut shows from the clip's first frame (ffmpeg's output seek dropped it).
     const work = path.join(await ctx.workDir(), `subs-${c.startFrame}-${c.endFrame}`);
@@ -167,10 +167,10 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
     const piece = [{ source: 0, start, end, at: 0 }];
     const source = [{ file: row.path, streams: meta.streams ?? [] }];
     // As SRT (MP4 text, or SubRip in Matroska), whatever the output.
-    return (await joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, '.mp4', work, ctx.signal, commands)).map((t) => t.file);
+    return joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, '.mp4', work, ctx.signal, commands);
   };
   const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][], subtitles = true) =>
-    accurateCutArgs(row.path, { ...p, subtitles: await clipSubtitles(c, commands, subtitles) }, out);
+    accurateCutArgs(row.path, { ...p, subtitles: (await clipSubtitles(c, commands, subtitles)).map((t) => t.file) }, out);
   /**
    * A lossless copy from the keyframe. Its text subtitles are the cues of what it shows, cut to it (a copied
    * subtitle packet from before the keyframe made the file start early, its picture at 0.5 s; a cue running past
@@ -298,7 +298,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const temp = tempSiblingWithExt(final);
       temps.push(temp);
       const commands: string[][] = [];
-      await cut(p, temp, commands);
+      // What was done: a smart cut that could not be made falls back to accurate, with the reason.
+      const used = await cut(p, temp, commands);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);
@@ -308,10 +309,10 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         clip: c.n,
         startFrame: c.startFrame,
         endFrame: c.endFrame,
-        mode: p.mode,
-        movedFrames: p.movedFrames,
-        movedSeconds: p.movedSeconds,
-        note: p.note,
+        mode: used.mode,
+        movedFrames: used.movedFrames,
+        movedSeconds: used.movedSeconds,
+        note: used.note,
         commands,
       });
     }

@@ -152,7 +152,9 @@ export function smartTailArgs(input: string, r: CutRange, output: string): strin
  * Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file; text
  * subtitles from the clip's SRT files (`joinedSubtitleTracks`, one piece), else the source's subtitle streams as they are.
  */
-export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string, subtitles?: string[]): string[] {
+export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string, subtitles?: JoinedTrack[]): string[] {
+  const codec = /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'srt';
+  const tracks = (subtitles ?? []).map((t) => ({ ...t, codec }));
   return [
     '-v',
     'error',
@@ -161,15 +163,15 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
     ...span(audio.duration),
     '-i',
     input,
-    ...(subtitles ?? []).flatMap((f) => ['-i', f]),
+    ...joinedTrackInputs(tracks),
     '-map',
     '0:v:0',
     '-map',
     '1:a?',
-    ...(subtitles ? subtitles.flatMap((_, k) => ['-map', `${k + 2}:0`]) : ['-map', '1:s?']),
+    ...(subtitles ? [] : ['-map', '1:s?']),
     '-c',
     'copy',
-    ...(subtitles?.length ? ['-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'srt'] : []),
+    ...joinedTrackMaps(tracks, 2),
     ...noMetadata,
     output,
   ];

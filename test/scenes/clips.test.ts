@@ -419,6 +419,20 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
     const lateMkv = await lateCues(mkvVideo, 'copy');
     assert.deepEqual(lateMkv.codecs, ['subrip', 'ass']);
     for (const track of lateMkv.cues) assertCues(track, [[0, 0.5]], 'Matroska copy from 3 s', 0.015);
+    // A file says how it was made: a smart cut that could not be made (here its check fails on this Matroska
+    // file) is reported as the accurate re-encode it fell back to, with the reason (it was reported as smart).
+    const middle = (await lib.core.call('clips.list', { video: mkvVideo })).clips.find((x) => x.startFrame === 30)!;
+    const smartJob = await lib.core.services.jobs.waitFor(
+      (await lib.core.call('clips.export', { video: mkvVideo, dir: out.dir, ids: [middle.id], mode: 'smart', pattern: 'mkv-smart-{n}' }))
+        .jobId,
+      120_000,
+    );
+    assert.equal(smartJob.state, 'succeeded', JSON.stringify(smartJob.error));
+    const [made] = (smartJob.output as { files: Array<{ path: string; mode: string; note: string | null; commands: string[][] }> }).files;
+    const smartCommands = made!.commands.filter((c) => c.includes('mpegts')).length;
+    if (made!.mode === 'smart') assert.equal(smartCommands, 2, 'a smart cut re-encodes a head and copies a tail');
+    else assert.match(made!.note ?? '', /re-encoded \(accurate\)$/, JSON.stringify([made!.mode, made!.note]));
+    assert.equal((await probe(made!.path)).frames, 45);
   } finally {
     await lib.close();
     out.cleanup();

@@ -180,10 +180,10 @@ export async function* decodeFrames(
   const fpsNum = s.fps.num;
   const fpsDen = s.fps.den;
   // Frames are assembled from the pipe's chunks by 'data' events into a few reused buffers. (Iterating the stream
-  // with for-await read it through `read()`, which concatenated whatever chunks had piled up into a new Buffer —
-  // per frame a copy and an allocation, and the external memory drove full collections: ≈ 0.5 CPU-s per 3600
-  // frames in node, docs/benchmarks.md.) Reading pauses while `PAUSE_AT` frames wait, so ffmpeg blocks on the pipe
-  // and memory stays flat.
+  // with for-await read it through `read()`, which concatenated whatever chunks had piled up into a new Buffer: a
+  // copy and an allocation per frame, and the external memory drove full collections — 9 → 1 per 3600 frames of
+  // 274×154, node's main thread ≈ 0.3 CPU-s less; docs/benchmarks.md.) Reading pauses while `PAUSE_AT` frames
+  // wait, so ffmpeg blocks on the pipe and memory stays flat.
   const stdout = proc.stdout;
   const ready: Buffer[] = [];
   const spare: Buffer[] = [];

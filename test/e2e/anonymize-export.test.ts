@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { launchChromium } from '../helpers/browser.js';
+import { openBrowserPage } from '../helpers/browser.js';
 import { ffprobePath } from '../helpers/media.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir, thumbnailPath } from '../helpers/library.js';
@@ -45,11 +45,7 @@ test('export dialog: before and after OCR', { timeout: 900_000 }, async (t) => {
 
   const server = await startServe(lib.dir);
   t.after(() => server.stop());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { page, pageErrors } = await openBrowserPage(t, { width: 1280, height: 900 });
   await page.goto(server.url);
   await page.goto(`${server.origin}/#/video/${videoId}`);
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { openBrowserPage } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
@@ -67,12 +67,7 @@ test('another process’s work on a page open on `framewise serve`', { timeout: 
 
   const server = await startServe(lib.dir, ['--concurrency', '1']);
   t.after(() => server.stop());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  page.setDefaultTimeout(60_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { page, pageErrors } = await openBrowserPage(t, { width: 1400, height: 1000 }, 60_000);
   // The bridge traffic: which commands the page sends, when `segments.changed` events reach it.
   const sent: Array<{ at: number; method: string }> = [];
   const changedAt: number[] = [];

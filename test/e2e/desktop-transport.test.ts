@@ -6,7 +6,7 @@ import { tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { rawRequest } from '../helpers/http.js';
-import { launchChromium } from '../helpers/browser.js';
+import { openBrowserPage } from '../helpers/browser.js';
 import { installDesktopApi } from '../helpers/desktop-stub.js';
 
 /**
@@ -21,12 +21,7 @@ test('desktop transport: window.framewise is used, drops import by path, errors 
   const file = await media.mp4(2);
   const server = await startServe(lib.dir);
   t.after(() => server.stop());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(90_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { page, pageErrors } = await openBrowserPage(t, { width: 1280, height: 800 }, 90_000);
   await installDesktopApi(page, { realPath: file });
 
   await page.goto(server.url);

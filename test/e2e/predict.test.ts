@@ -7,7 +7,8 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
 import { startServe } from '../helpers/serve.js';
 import { redManifest, redModelBytes, redSceneVideo, writeModelDir } from '../predict/helpers.js';
-import { launchChromium } from '../helpers/browser.js';
+import { openBrowserPage } from '../helpers/browser.js';
+import { BUILTIN_MODEL_VERSION } from '../../core/predict/builtin-model.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
@@ -32,12 +33,7 @@ test('video view: Predict with a model picked, then one lane per label with scor
 
   const server = await startServe(lib.dir, ['--concurrency', '1']);
   t.after(() => server.stop());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.setDefaultTimeout(90_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 1000 }, 90_000);
 
   await page.goto(server.url);
   await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
@@ -49,7 +45,7 @@ test('video view: Predict with a model picked, then one lane per label with scor
   await page.getByTestId('predict-dialog').waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=predict-model] option').length === 2);
   const options = await page.locator('[data-testid=predict-model] option').allTextContents();
-  assert.deepEqual(options.sort(), ['colour-outside 1.0.0', 'frame-quality 1.0.0 (built-in)']);
+  assert.deepEqual(options.sort(), ['colour-outside 1.0.0', `frame-quality ${BUILTIN_MODEL_VERSION} (built-in)`]);
   await page.getByTestId('predict-model').selectOption('colour-outside');
   assert.match(await page.getByTestId('predict-dialog').innerText(), /Labels: outside, dark/);
   await page.getByTestId('predict-fps').selectOption('5');

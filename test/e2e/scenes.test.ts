@@ -6,7 +6,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
 import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
-import { launchChromium } from '../helpers/browser.js';
+import { openBrowserPage } from '../helpers/browser.js';
 import { exactClip, greyFrames, longerMedia, sceneMedia } from '../helpers/scenes.js';
 
 test(
@@ -39,12 +39,7 @@ test(
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
     t.after(() => server.stop());
-    const browser = await launchChromium();
-    t.after(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.setDefaultTimeout(90_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 1000 }, 90_000);
     await page.goto(server.url);
     await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
     await page.getByTestId('scenes-panel').waitFor();

@@ -6,7 +6,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
 import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
-import { launchChromium } from '../helpers/browser.js';
+import { openBrowserPage } from '../helpers/browser.js';
 import { similarMedia, VARIANTS } from '../helpers/similar.js';
 
 test(
@@ -37,12 +37,7 @@ test(
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
     t.after(() => server.stop());
-    const browser = await launchChromium();
-    t.after(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.setDefaultTimeout(60_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 1000 }, 60_000);
     await page.goto(server.url);
 
     // Library: only the trimmed copy (video 2) carries the badge, naming the original.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { openBrowserPage } from '../helpers/browser.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
@@ -63,12 +63,7 @@ test(
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
     t.after(() => server.stop());
-    const browser = await launchChromium();
-    t.after(() => browser.close());
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1100 } })).newPage();
-    page.setDefaultTimeout(60_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { page, pageErrors } = await openBrowserPage(t, { width: 1400, height: 1100 }, 60_000);
     await page.goto(server.url);
     await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
     const cues = page.locator('[data-testid=subtitle-lane] [data-testid=cue]');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (or $FRAMEWISE_CHROMIUM). */
 export function chromiumPath(): string {
@@ -26,4 +27,22 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A fresh headless Chromium with one page of `viewport`, closed after the test, collecting the page's uncaught
+ * errors (each e2e test asserts there are none). `timeoutMs` becomes the page's default wait.
+ */
+export async function openBrowserPage(
+  t: TestContext,
+  viewport: { width: number; height: number },
+  timeoutMs?: number,
+): Promise<{ page: Page; pageErrors: string[] }> {
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport });
+  if (timeoutMs !== undefined) page.setDefaultTimeout(timeoutMs);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { page, pageErrors };
 }

@@ -120,13 +120,14 @@ export function smallTextCrops(img: RgbImage, found: readonly Box[]): Box[] {
   }
   const crops: Box[] = [];
   for (const b of bands.filter((b) => b.n >= 2 && b.y1 - b.y0 < MAX_BAND_TILES).sort((a, b) => b.n - a.n)) {
-    // The band's glyphs may reach into the tiles around it: half a line above and below, a glyph to either side.
+    // The band's glyphs may reach into the tiles around it: a tile row above and below (ascenders, descenders), a
+    // glyph to either side. A band of one or two tile rows gets a crop 32 px tall: the detector's cost is its area.
     const c = clampBox(
       {
         x: b.x0 * TILE_W - TILE_W,
-        y: b.y0 * TILE_H - 2 * TILE_H,
+        y: b.y0 * TILE_H - TILE_H,
         width: (b.x1 - b.x0 + 3) * TILE_W,
-        height: (b.y1 - b.y0 + 5) * TILE_H,
+        height: (b.y1 - b.y0 + 3) * TILE_H,
       },
       img.width,
       img.height,

@@ -2,7 +2,7 @@ import { LineCache, OcrEngine, raceAbort } from '../../ocr/pipeline.js';
 import { rgbCrop } from '../../ocr/image.js';
 import { prepareLine, type RecognizedLine } from '../../ocr/recognize.js';
 import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
-import { smallTextCropsIn, SMALL_TEXT_BELOW_SCALE } from './small-text.js';
+import { SMALL_TEXT_BUDGET, smallTextCropsIn, SMALL_TEXT_BELOW_SCALE } from './small-text.js';
 import { mergeZoomed, ZOOM_MAX_DETECTOR_HEIGHT, ZoomCache, zoomCrops, zoomedCrop } from './zoom.js';
 
 /** Boxes smaller than this (frame pixels) hold no readable text (a 14 px font gives ~17 px tall boxes). */
@@ -103,6 +103,8 @@ export interface ReaderStats {
   /** Full-scale detections of crops where small text may be (small-text.ts), and their input pixels. */
   smallTextDetects: number;
   smallTextPixels: number;
+  /** Crops not detected: over SMALL_TEXT_BUDGET. */
+  smallTextSkipped: number;
   linesFound: number;
   linesCached: number;
   linesRecognized: number;
@@ -124,6 +126,7 @@ export function emptyReaderStats(): ReaderStats {
     zoomPixels: 0,
     smallTextDetects: 0,
     smallTextPixels: 0,
+    smallTextSkipped: 0,
     linesFound: 0,
     linesCached: 0,
     linesRecognized: 0,
@@ -199,6 +202,12 @@ export async function createOcrFrameReader(
         const found: typeof boxes = [];
         const crops = await timed(stats, 'small', () => Promise.resolve(smallTextCropsIn(frame, area, boxes)));
         for (const crop of crops) {
+          // Within the budget: on moving texture the screen's false bands would cost more than the frame's detection.
+          const budget = SMALL_TEXT_BUDGET * stats.detectPixels * scale * scale;
+          if (stats.smallTextPixels + crop.width * crop.height > budget) {
+            stats.smallTextSkipped++;
+            continue;
+          }
           const { hit, print } = smallCache.lookup(img, crop);
           if (hit) {
             found.push(...hit);

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CoreHandle as Core } from '../handle.js';
-import type { JobSummary, SerializedError } from '../api/types.js';
+import type { JobSummary } from '../jobs/types.js';
 import { importOutput } from '../library/import-job.js';
 import { MEDIA_EXTENSIONS } from '../library/expand.js';
-import { serializeError } from '../util/errors.js';
+import { serializeError, type SerializedError } from '../util/errors.js';
 import type { Output } from './output.js';
 import { waitForJobs } from './wait.js';
 

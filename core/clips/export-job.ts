@@ -5,11 +5,13 @@
  * Each output is written under a hidden temp name in the target folder and linked to its final name, which
  * never replaces an existing file; a failed or cancelled export removes every file it wrote.
  */
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { accurateCutArgs, clipSubtitleArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
+import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
+import { joinedSubtitleTracks, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
+import type { StreamInfo } from '../ffmpeg/probe.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { prepareExportFolder, removeMadeFolders } from './export-folder.js';
@@ -135,10 +137,10 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   const keyframes = needKeyframes ? await keyframeTimes(ctx.services.ffmpeg, row.path, ctx.signal) : [];
   const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format };
   // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies.
-  const subs =
-    (JSON.parse(row.metadata_json) as { streams?: Array<{ type: string; codec: string | null }> }).streams?.filter(
-      (x) => x.type === 'subtitle',
-    ) ?? [];
+  const meta = JSON.parse(row.metadata_json) as { streams?: StreamInfo[]; videoStart?: number };
+  const subs = meta.streams?.filter((x) => x.type === 'subtitle') ?? [];
+  /** Subtitle times count from the file's start; clip times from the first picture. */
+  const videoStart = meta.videoStart ?? 0;
   const textSubtitles =
     subs.length > 0 && subs.every((x) => ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'].includes(x.codec ?? ''));
   const refusal = smartCutRefusal(source, path.extname(row.path));
@@ -155,20 +157,42 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       })
     ).command;
   /** A re-encoded clip's text subtitles, cut and timed from its first frame (files of tracks with no cue in it left out). */
-  const clipSubtitles = async (c: { startFrame: number; endFrame: number }, commands: string[][]): Promise<string[]> => {
-    if (!textSubtitles) return [];
-    const work = await ctx.workDir();
-    const files = subs.map((_, k) => path.join(work, `subs-${c.startFrame}-${c.endFrame}-${k}.srt`));
-    const range = { start: frameToTime(c.startFrame, fps), duration: frameToTime(c.endFrame - c.startFrame, fps) };
-    commands.push((await ctx.services.ffmpeg.run(clipSubtitleArgs(row.path, range, files), { signal: ctx.signal })).command);
-    const kept: string[] = [];
-    for (const f of files) if ((await stat(f).catch(() => null))?.size) kept.push(f);
-    return kept;
+  const clipSubtitles = async (c: { startFrame: number; endFrame: number }, commands: string[][], keep = true): Promise<JoinedTrack[]> => {
+    if (!textSubtitles || !keep) return [];
+    // A cue that began before the cut shows from the clip's first frame (ffmpeg's output seek dropped it).
+    const work = path.join(await ctx.workDir(), `subs-${c.startFrame}-${c.endFrame}`);
+    await mkdir(work, { recursive: true });
+    const start = frameToTime(c.startFrame, fps) + videoStart;
+    const end = frameToTime(c.endFrame, fps) + videoStart;
+    const piece = [{ source: 0, start, end, at: 0 }];
+    const source = [{ file: row.path, streams: meta.streams ?? [] }];
+    // As SRT (MP4 text, or SubRip in Matroska), whatever the output.
+    return joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, '.mp4', work, ctx.signal, commands);
   };
-  const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][]) =>
-    accurateCutArgs(row.path, { ...p, subtitles: await clipSubtitles(c, commands) }, out);
-  /** Cut one plan into `out`; the commands that wrote it are appended to `commands`. */
-  const cut = async (p: Plan, out: string, commands: string[][], clip = clipOf(p)): Promise<Plan> => {
+  const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][], subtitles = true) =>
+    accurateCutArgs(row.path, { ...p, subtitles: (await clipSubtitles(c, commands, subtitles)).map((t) => t.file) }, out);
+  /**
+   * A lossless copy from the keyframe. Its text subtitles are the cues of what it shows, cut to it (a copied
+   * subtitle packet from before the keyframe made the file start early, its picture at 0.5 s; a cue running past
+   * the end stayed whole); bitmap subtitles are copied as they are.
+   */
+  const copy = async (p: Plan, out: string, commands: string[][]): Promise<void> => {
+    if (!textSubtitles) return void commands.push(await run(copyCutArgs(row.path, p, out), p));
+    const work = path.join(await ctx.workDir(), `copy-subs-${path.basename(out)}`);
+    await mkdir(work, { recursive: true });
+    const piece = [{ source: 0, start: p.start + videoStart, end: p.start + p.duration + videoStart, at: 0 }];
+    const source = [{ file: row.path, streams: meta.streams ?? [] }];
+    const ext = path.extname(out);
+    const laidOut = await joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, ext, work, ctx.signal, commands);
+    const build = (tracks: JoinedTrack[], o: string) => copyCutArgs(row.path, p, o, tracks);
+    const write = async (args: string[]) => void commands.push(await run(args, p));
+    await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, out, write, ctx.signal);
+  };
+  /**
+   * Cut one plan into `out`; the commands that wrote it are appended to `commands`. Parts of a join go without
+   * subtitles (the join lays out its own tracks).
+   */
+  const cut = async (p: Plan, out: string, commands: string[][], clip = clipOf(p), subtitles = true): Promise<Plan> => {
     let used = p;
     if (p.mode === 'smart') {
       try {
@@ -189,9 +213,10 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
         await rm(out, { force: true });
         used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
-        commands.push(await run(await accurateArgs(used, clip, out, commands), used));
+        commands.push(await run(await accurateArgs(used, clip, out, commands, subtitles), used));
       }
-    } else commands.push(await run(p.mode === 'copy' ? copyCutArgs(row.path, p, out) : await accurateArgs(p, clip, out, commands), p));
+    } else if (p.mode === 'copy') await copy(p, out, commands);
+    else commands.push(await run(await accurateArgs(p, clip, out, commands, subtitles), p));
     doneSeconds += p.duration;
     return used;
   };
@@ -207,26 +232,47 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const anyAccurate = plans.some((p) => p.mode !== 'copy');
       const commands: string[][] = [];
       let list: string;
+      // Where each part plays in the source (from its first frame) and in the joined file.
+      const pieces: Array<{ source: number; start: number; end: number; at: number }> = [];
       if (!anyAccurate) {
         list = concatList(plans.map((p) => ({ file: row.path, inpoint: p.start, outpoint: p.start + p.duration })));
+        for (const p of plans)
+          pieces.push({ source: 0, start: p.start, end: p.start + p.duration, at: pieces.reduce((a, x) => a + x.end - x.start, 0) });
       } else {
         // Re-encode every part the same way, then join them losslessly.
         const parts: string[] = [];
         for (const [k, p] of plans.entries()) {
           const part = path.join(work, `part-${k}.mp4`);
+          const clip = i.clips[k]!;
           await cut(
-            { ...p, mode: 'accurate', start: seekBefore(i.clips[k]!.startFrame, fps), duration: p.frames * (fps.den / fps.num) },
+            { ...p, mode: 'accurate', start: seekBefore(clip.startFrame, fps), duration: p.frames * (fps.den / fps.num) },
             part,
             commands,
-            i.clips[k]!,
+            clip,
+            false,
           );
           parts.push(part);
+          const start = frameToTime(clip.startFrame, fps);
+          const end = frameToTime(clip.endFrame, fps);
+          pieces.push({ source: 0, start, end, at: pieces.reduce((a, x) => a + x.end - x.start, 0) });
         }
         list = concatList(parts);
       }
+      // The clips' text subtitles, each clip's cues within it, at its place in the joined file.
+      const laidOut = await joinedSubtitleTracks(
+        ctx.services.ffmpeg,
+        [{ file: row.path, streams: meta.streams ?? [] }],
+        pieces.map((x) => ({ ...x, start: x.start + videoStart, end: x.end + videoStart })),
+        path.extname(final),
+        work,
+        ctx.signal,
+        commands,
+      );
       const listFile = path.join(work, 'list.txt');
       await writeFile(listFile, list);
-      commands.push((await ctx.services.ffmpeg.run(concatCopyArgs(listFile, temp, { metadata: 'drop' }), { signal: ctx.signal })).command);
+      const build = (subtitles: JoinedTrack[], out: string) => concatCopyArgs(listFile, out, { metadata: 'drop', subtitles });
+      const write = async (args: string[]) => void commands.push((await ctx.services.ffmpeg.run(args, { signal: ctx.signal })).command);
+      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, temp, write, ctx.signal);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);
@@ -252,7 +298,8 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const temp = tempSiblingWithExt(final);
       temps.push(temp);
       const commands: string[][] = [];
-      await cut(p, temp, commands);
+      // What was done: a smart cut that could not be made falls back to accurate, with the reason.
+      const used = await cut(p, temp, commands);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);
@@ -262,10 +309,10 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
         clip: c.n,
         startFrame: c.startFrame,
         endFrame: c.endFrame,
-        mode: p.mode,
-        movedFrames: p.movedFrames,
-        movedSeconds: p.movedSeconds,
-        note: p.note,
+        mode: used.mode,
+        movedFrames: used.movedFrames,
+        movedSeconds: used.movedSeconds,
+        note: used.note,
         commands,
       });
     }

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { concatList } from '../ffmpeg/concat.js';
+import { writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
 import { checkDecodes, seekBefore, smartHeadArgs, smartJoinArgs, smartTailArgs } from '../ffmpeg/clips.js';
 import { FramewiseError } from '../util/errors.js';
 import { frameToTime, type Fraction } from '../util/fraction.js';
@@ -33,8 +34,8 @@ export async function smartCut(
   work: string,
   output: string,
   signal: AbortSignal,
-  /** The clip's text subtitles as SRT files (undefined: the source's subtitle streams as they are). */
-  subtitles?: string[],
+  /** The clip's text subtitles (laid out; undefined: the source's subtitle streams as they are). */
+  subtitles?: JoinedTrack[],
 ): Promise<string[][]> {
   const startT = frameToTime(clip.startFrame, fps);
   const endT = frameToTime(clip.endFrame, fps);
@@ -49,7 +50,10 @@ export async function smartCut(
   await run(smartTailArgs(src.path, { start: nextKeyframe, duration: endT - nextKeyframe }, tail));
   const list = path.join(work, `smart-${clip.startFrame}.txt`);
   await writeFile(list, concatList([head, tail]));
-  await run(smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, output, subtitles));
+  // The join's cues are checked against its first picture (the MPEG-TS parts can start it late).
+  const build = (tracks: JoinedTrack[], o: string) =>
+    smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, o, subtitles ? tracks : undefined);
+  await writeWithSubtitles(ffmpeg, build, subtitles ?? [], output, run, signal);
   const check = await checkDecodes(ffmpeg, output, signal);
   const expected = clip.endFrame - clip.startFrame;
   if (!check.clean || Math.abs(check.packets - expected) > 0)

@@ -7,6 +7,7 @@ import { concatInput } from './concat.js';
 import { firstVideoOnly } from './args.js';
 import { countFrames } from './ops.js';
 import { maskFilters, type PreviewMaskBoxes } from './sprites.js';
+import { joinedTrackInputs, joinedTrackMaps, type JoinedTrack } from './subtitle-timeline.js';
 
 const SEEK_EPSILON = 0.25;
 
@@ -85,19 +86,24 @@ export interface CutRange {
   duration: number;
 }
 
-/** Lossless: stream copy from the keyframe at or before `start` (the caller seeks to it). Every stream kept. */
-export function copyCutArgs(input: string, r: CutRange, output: string): string[] {
+/**
+ * Lossless: stream copy from the keyframe at or before `start` (the caller seeks to it). Every stream kept; with
+ * `subtitles` (laid-out text tracks, `joinedSubtitleTracks`), those instead of the source's subtitle streams.
+ */
+export function copyCutArgs(input: string, r: CutRange, output: string, subtitles?: JoinedTrack[]): string[] {
   return [
     ...from(input, r.start),
+    // Inputs before -t, which is the output's.
+    ...joinedTrackInputs(subtitles ?? []),
     ...span(r.duration),
     '-map',
     '0:v:0',
     '-map',
     '0:a?',
-    '-map',
-    '0:s?',
+    ...(subtitles ? [] : ['-map', '0:s?']),
     '-c',
     'copy',
+    ...joinedTrackMaps(subtitles ?? [], 1),
     '-avoid_negative_ts',
     'make_zero',
     ...noMetadata,
@@ -105,22 +111,7 @@ export function copyCutArgs(input: string, r: CutRange, output: string): string[
   ];
 }
 
-/**
- * The text subtitle tracks of a clip ([start, start + duration) of the source) as SRT files, one per track, timed
- * from the clip's first frame. Output seeking: with an input seek ffmpeg 5.1 keeps every cue of the file and
- * shifts them all by the first cue's time (a clip from 1.6 s showed its 2.5 s cue at 2 s, and cues of before).
- */
-export function clipSubtitleArgs(input: string, r: CutRange, outputs: string[]): string[] {
-  return [
-    '-v',
-    'error',
-    '-i',
-    input,
-    ...outputs.flatMap((o, k) => ['-map', `0:s:${k}`, '-ss', r.start.toFixed(6), ...span(r.duration), '-c:s', 'srt', '-f', 'srt', o]),
-  ];
-}
-
-/** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles (SRT files of the clip) as text. */
+/** Re-encoded: exactly `frames` frames from `start`; audio re-encoded to the same span; subtitles (SRT files of the clip, `joinedSubtitleTracks`) as text. */
 export function accurateCutArgs(input: string, r: CutRange & { frames: number; subtitles?: string[] }, output: string): string[] {
   const subs = r.subtitles ?? [];
   return [
@@ -159,9 +150,11 @@ export function smartTailArgs(input: string, r: CutRange, output: string): strin
 
 /**
  * Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file; text
- * subtitles from the clip's SRT files (`clipSubtitleArgs`), else the source's subtitle streams as they are.
+ * subtitles from the clip's SRT files (`joinedSubtitleTracks`, one piece), else the source's subtitle streams as they are.
  */
-export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string, subtitles?: string[]): string[] {
+export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string, subtitles?: JoinedTrack[]): string[] {
+  const codec = /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'srt';
+  const tracks = (subtitles ?? []).map((t) => ({ ...t, codec }));
   return [
     '-v',
     'error',
@@ -170,15 +163,15 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
     ...span(audio.duration),
     '-i',
     input,
-    ...(subtitles ?? []).flatMap((f) => ['-i', f]),
+    ...joinedTrackInputs(tracks),
     '-map',
     '0:v:0',
     '-map',
     '1:a?',
-    ...(subtitles ? subtitles.flatMap((_, k) => ['-map', `${k + 2}:0`]) : ['-map', '1:s?']),
+    ...(subtitles ? [] : ['-map', '1:s?']),
     '-c',
     'copy',
-    ...(subtitles?.length ? ['-c:s', /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'srt'] : []),
+    ...joinedTrackMaps(tracks, 2),
     ...noMetadata,
     output,
   ];

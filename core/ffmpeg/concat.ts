@@ -1,3 +1,5 @@
+import { joinedTrackInputs, joinedTrackMaps, type JoinedTrack } from './subtitle-timeline.js';
+
 /**
  * The concat demuxer, shared by joining whole files (convert's merge) and parts of one file (clip export, smart
  * cut): its list file and a lossless stream-copy join.
@@ -32,20 +34,28 @@ export function concatList(entries: ReadonlyArray<string | ConcatEntry>): string
 export const concatInput = (listFile: string): string[] => ['-f', 'concat', '-safe', '0', '-i', listFile];
 
 /**
- * Lossless join of the list's first video and its audio streams (stream copy). `metadata: 'drop'` writes none of
- * the inputs' metadata (clips of a possibly clinical video); `faststart` moves the index to the front.
+ * Lossless join of the list's first video and its audio streams (stream copy), with the join's text subtitle
+ * tracks (`joinedSubtitleTracks`: cut and shifted per piece). `metadata: 'drop'` writes none of the inputs'
+ * metadata (clips of a possibly clinical video); `faststart` moves the index to the front.
  */
-export function concatCopyArgs(listFile: string, output: string, opts: { metadata: 'keep' | 'drop'; faststart?: boolean }): string[] {
+export function concatCopyArgs(
+  listFile: string,
+  output: string,
+  opts: { metadata: 'keep' | 'drop'; faststart?: boolean; subtitles?: JoinedTrack[] },
+): string[] {
+  const subs = opts.subtitles ?? [];
   return [
     '-v',
     'error',
     ...concatInput(listFile),
+    ...joinedTrackInputs(subs),
     '-map',
     '0:v:0',
     '-map',
     '0:a?',
     '-c',
     'copy',
+    ...joinedTrackMaps(subs, 1),
     ...(opts.metadata === 'drop' ? ['-map_metadata', '-1'] : []),
     ...(opts.faststart ? ['-movflags', '+faststart'] : []),
     output,

@@ -6,6 +6,7 @@
  */
 import type { MediaInfo } from './probe.js';
 import { formatFraction, type Fraction } from '../util/fraction.js';
+import { joinedTrackInputs, joinedTrackMaps, type JoinedTrack } from './subtitle-timeline.js';
 
 export interface MergeInput {
   file: string;
@@ -40,7 +41,17 @@ export function copyIncompatibility(inputs: MergeInput[]): string | null {
 
 const secs = (n: number) => n.toFixed(6);
 
-export function concatReencodeArgs(inputs: MergeInput[], output: string): { args: string[]; width: number; height: number; fps: Fraction } {
+/** Seconds of a part in a re-encoded join: its pictures' length (the container's may include a longer audio tail). */
+export function reencodedPartSeconds(info: MediaInfo): number {
+  const fpsIn = info.fps ? info.fps.num / info.fps.den : 0;
+  return info.frameCountEstimate && fpsIn > 0 ? info.frameCountEstimate / fpsIn : info.duration;
+}
+
+export function concatReencodeArgs(
+  inputs: MergeInput[],
+  output: string,
+  subtitles: JoinedTrack[] = [],
+): { args: string[]; width: number; height: number; fps: Fraction } {
   const first = inputs[0]!.info;
   const width = Math.round((first.video?.displayWidth ?? 1280) / 2) * 2;
   const height = Math.round((first.video?.displayHeight ?? 720) / 2) * 2;
@@ -50,9 +61,7 @@ export function concatReencodeArgs(inputs: MergeInput[], output: string): { args
   const args = ['-v', 'error'];
   inputs.forEach((x, i) => {
     args.push('-i', x.file);
-    // The part's length is its pictures' length (the container's may include a longer audio tail).
-    const fpsIn = x.info.fps ? x.info.fps.num / x.info.fps.den : 0;
-    const d = secs(x.info.frameCountEstimate && fpsIn > 0 ? x.info.frameCountEstimate / fpsIn : x.info.duration);
+    const d = secs(reencodedPartSeconds(x.info));
     parts.push(
       `[${i}:v:0]scale=iw*sar:ih,setsar=1,scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1,fps=${r},format=yuv420p,trim=duration=${d},setpts=PTS-STARTPTS[v${i}]`,
     );
@@ -64,12 +73,14 @@ export function concatReencodeArgs(inputs: MergeInput[], output: string): { args
   });
   parts.push(`${inputs.map((_, i) => `[v${i}][a${i}]`).join('')}concat=n=${inputs.length}:v=1:a=1[vout][aout]`);
   args.push(
+    ...joinedTrackInputs(subtitles),
     '-filter_complex',
     parts.join(';'),
     '-map',
     '[vout]',
     '-map',
     '[aout]',
+    ...joinedTrackMaps(subtitles, inputs.length),
     '-map_metadata',
     '0',
     '-c:v',

@@ -4,8 +4,9 @@ import type { CliCommand } from '../cli/command.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli/command.js';
 import { table } from '../cli/output.js';
 import { waitForJobs } from '../cli/wait.js';
+import { expandInputs, resolveLibraryVideos, type ResolvedInput } from '../cli/inputs.js';
+import type { Output } from '../cli/output.js';
 import type { CoreHandle as Core } from '../handle.js';
-import { importOutput } from '../library/import-job.js';
 import { DETECTORS, type DetectorName } from './params.js';
 import type { SceneResult } from './store.js';
 
@@ -60,47 +61,42 @@ export async function detectAndWait(
   return core.call('scenes.get', { video, ...params });
 }
 
+const isDirectory = (p: string) =>
+  stat(p).then(
+    (x) => x.isDirectory(),
+    () => false,
+  );
+
+/** Report an input that is no usable video (the message names the input, or is prefixed with it). */
+function reportUnusable(out: Output, r: ResolvedInput): void {
+  const message = r.error?.message ?? 'not a library video';
+  out.error(message.includes(r.input) ? message : `${r.input}: ${message}`);
+}
+
 /**
  * `<video>`: a library video (id or path). A file that is not in the library yet is imported first, as an editor
- * running `framewise scenes clip.mp4` expects (it was refused with "No video in the library", which said nothing
- * of a file that cannot be read). Null when the import failed: reported on stderr, naming the file and why.
+ * running `framewise scenes clip.mp4` expects. Null when it is no usable video: reported on stderr, naming the
+ * file and why.
  */
-export async function libraryVideo(core: Core, out: Parameters<CliCommand['run']>[0]['out'], ref: string): Promise<string | null> {
-  try {
-    await core.call('videos.resolve', { video: ref });
-    return ref;
-  } catch (err) {
-    const isFile = await stat(ref).then(
-      (x) => x.isFile(),
-      () => false,
-    );
-    if ((err as { code?: string }).code !== 'not_found' || !isFile) throw err;
-  }
-  const res = await core.call('videos.import', { paths: [ref] });
-  for (const e of res.errors) out.error(e.message);
-  const [job] = await waitForJobs(
-    core,
-    out,
-    res.jobs.map((j) => j.jobId),
-    () => `import ${path.basename(ref)}`,
-  );
-  const done = importOutput.safeParse(job?.output);
-  if (job?.state === 'succeeded' && done.success) return String(done.data.videoId);
-  if (job) out.error(job.error?.message ?? `${ref}: the import did not finish`);
+export async function libraryVideo(core: Core, out: Output, ref: string): Promise<string | null> {
+  if (await isDirectory(ref)) throw new UsageError(`${ref} is a folder; this takes one video`);
+  const [r] = await resolveLibraryVideos(core, [ref], out);
+  if (r && r.videoId !== null) return String(r.videoId);
+  if (r) reportUnusable(out, r);
   return null;
 }
 
-/** A folder stands for every library video inside it (an editor's folder of footage, imported before). */
-async function expandFolders(core: Core, args: string[]): Promise<{ videos: string[]; folders: boolean }> {
-  const out: string[] = [];
+/**
+ * The videos to detect, each once: library ids and paths as they are, other files imported first (one batch);
+ * a folder stands for its footage: the library videos in it and its media files, those not in the library yet
+ * imported first (an editor's folder, detected in one action). `failed`: some input was no usable video.
+ */
+async function videosToDetect(core: Core, out: Output, args: string[]): Promise<{ videos: string[]; folders: boolean; failed: boolean }> {
+  const refs: string[] = [];
   let folders = false;
   for (const a of args) {
-    const isDir = await stat(a).then(
-      (x) => x.isDirectory(),
-      () => false,
-    );
-    if (!isDir) {
-      out.push(a);
+    if (!(await isDirectory(a))) {
+      refs.push(a);
       continue;
     }
     folders = true;
@@ -108,11 +104,23 @@ async function expandFolders(core: Core, args: string[]): Promise<{ videos: stri
     const { videos } = await core.call('videos.list', { limit: 100000 });
     const inside = videos
       .filter((v) => v.path.startsWith(dir) || v.originalPath.startsWith(dir))
-      .sort((x, y) => x.path.localeCompare(y.path));
-    if (!inside.length) throw new UsageError(`${a}: no library videos in this folder (import it first: framewise import ${a})`);
-    out.push(...inside.map((v) => String(v.id)));
+      .sort((x, y) => x.path.localeCompare(y.path))
+      .map((v) => String(v.id));
+    const files = await expandInputs([a]);
+    if (!inside.length && !files.length) throw new UsageError(`${a}: no videos in this folder`);
+    refs.push(...inside, ...files);
   }
-  return { videos: out, folders };
+  const resolved = await resolveLibraryVideos(core, refs, out);
+  const ids = new Set<number>();
+  let failed = false;
+  for (const r of resolved) {
+    if (r.videoId !== null) ids.add(r.videoId);
+    else {
+      failed = true;
+      reportUnusable(out, r);
+    }
+  }
+  return { videos: [...ids].map(String), folders, failed };
 }
 
 export const scenesCommand: CliCommand = {
@@ -126,7 +134,8 @@ export const scenesCommand: CliCommand = {
     '  --min-scene-len <len>  seconds ("0.6s", the default) or frames ("15")\n' +
     '  --edges <weight>       content/adaptive: weight of the edge term (0 = off)\n' +
     '  --force                detect again even when stored for these parameters\n' +
-    'A file that is not in the library yet is imported first; a folder stands for the library videos in it.\n' +
+    'A file that is not in the library yet is imported first; a folder stands for its videos (the library videos in\n' +
+    'it, and its media files, imported first where they are not in the library yet).\n' +
     'Scenes are half-open [start, end) in seconds and [startFrame, endFrame) in frames (presentation timestamps).',
   options: {
     detector: { type: 'string' },
@@ -139,17 +148,16 @@ export const scenesCommand: CliCommand = {
     if (!args.length) throw new UsageError('scenes takes at least one video');
     const params = detectorOptions(options);
     const core = await openCore({ runJobs: true, ownJobsOnly: true });
-    const { videos, folders } = await expandFolders(core, args);
+    const { videos, folders, failed: unusable } = await videosToDetect(core, out, args);
     const results: SceneResult[] = [];
-    let failed = false;
-    for (const arg of videos) {
-      const video = await libraryVideo(core, out, arg);
-      const r = video === null ? null : await detectAndWait(core, out, video, params, Boolean(options.force));
+    let failed = unusable;
+    for (const video of videos) {
+      const r = await detectAndWait(core, out, video, params, Boolean(options.force));
       if (r) results.push(r);
       else failed = true;
     }
     const json = results.map(sceneJson);
-    out.result(videos.length === 1 && !folders && json.length === 1 ? json[0] : { videos: json }, () =>
+    out.result(args.length === 1 && !folders && json.length === 1 ? json[0] : { videos: json }, () =>
       results
         .map((r) =>
           table(

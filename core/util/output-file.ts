@@ -1,4 +1,4 @@
-import { link, rename, rm, statfs, stat } from 'node:fs/promises';
+import { link, open, rename, rm, statfs, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FramewiseError } from './errors.js';
 import { tempSiblingWithExt, writeAtomically } from './fs.js';
@@ -65,21 +65,35 @@ export async function refuseExisting(output: string): Promise<void> {
 
 /**
  * Give a finished temp file (in the same folder) its final name without ever replacing a file: a hard link, which
- * fails if the name exists (a file that appeared meanwhile is not replaced either); where the file system has no
- * hard links (FAT/exFAT drives), a rename after checking the name is free. The temp name may remain: callers
- * remove it.
+ * fails if the name exists (a file that appeared meanwhile is not replaced either). Where the file system has no
+ * hard links (FAT/exFAT drives: EPERM; ENOSYS through some FUSE drivers), the name is first claimed by creating it
+ * exclusively (atomic: fails if anything has it) and the temp file is renamed over that empty claim, so a rename
+ * only ever replaces the claim it made. The temp name may remain: callers remove it.
  */
 export async function publishNewFile(temp: string, output: string): Promise<void> {
+  const conflict = () => new FramewiseError('conflict', `${output} already exists; it was not overwritten`, { file: output });
   try {
     await link(temp, output);
+    return;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new FramewiseError('conflict', `${output} already exists; it was not overwritten`, { file: output });
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
-    await refuseExisting(output);
+    if (code === 'EEXIST') throw conflict();
+    if (!NO_HARD_LINKS.has(code ?? '')) throw err;
+  }
+  const claim = await open(output, 'wx').catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'EEXIST' ? conflict() : err;
+  });
+  await claim.close();
+  try {
     await rename(temp, output);
+  } catch (err) {
+    await rm(output, { force: true });
+    throw err;
   }
 }
+
+/** What link(2) fails with where a file system has no hard links. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /**
  * Produce a new file: written under a hidden temp name in its folder, then hard-linked to its name, which fails

@@ -10,6 +10,7 @@ import { tempDir } from '../helpers/library.js';
 import { ffmpegPath, ffprobePath } from '../helpers/media.js';
 import { anamorphicSilent, numberedFrames, rotatedTagged, short } from './media.js';
 import { VFR_SOURCE_FRAMES, readFrameCodes, vfrToneGap } from '../audio/speech-media.js';
+import { subtitleCues, subtitledMedia, subtitledMkv } from '../helpers/scenes.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -219,5 +220,45 @@ describe('framewise merge', () => {
     );
     const b = stdout as Buffer;
     assert.ok(b.reduce((m, x) => Math.max(m, x), 0) < 40, 'pillarbox at the left edge');
+  });
+
+  test('text subtitles travel along: each file’s cues at its place (copy into Matroska, SubRip and ASS; re-encode into MP4)', async () => {
+    // Two 4 s files with cues at 0.5–1.5 s and 2.5–3.5 s, copied: the second file's cues 4 s later.
+    const mkv = path.join(out.dir, 'subs.mkv');
+    const copy = await cli(['merge', await subtitledMkv(), await subtitledMkv(), '-o', mkv, '--json']);
+    assert.equal(copy.code, 0, copy.stderr);
+    assert.equal((JSON.parse(copy.stdout) as { method: string }).method, 'copy');
+    const m = await subtitleCues(mkv);
+    assert.deepEqual(m.codecs, ['subrip', 'ass']);
+    // (Each Matroska part is 4.021 s long: its picture starts 21 ms in, where its audio's priming ends. ASS keeps
+    // centiseconds, so its cut ends may be up to 10 ms early, plus 1 ms of the container's rounding.)
+    const near = (actual: Array<[number, number]>, expected: number[][], what: string, tolerance: number) =>
+      assert.ok(
+        actual.length === expected.length && actual.every((c, k) => c.every((t, j) => Math.abs(t - expected[k]![j]!) <= tolerance)),
+        `${what}: ${JSON.stringify(actual)}`,
+      );
+    const later = (d: number) => [
+      [0.5, 1.5],
+      [2.5, 3.5],
+      [d + 0.5, d + 1.5],
+      [d + 2.5, d + 3.5],
+    ];
+    near(m.cues[0]!, later(4.021), 'SubRip', 0.002);
+    near(m.cues[1]!, later(4.021), 'ASS', 0.015);
+    // A 1 s file first, then the subtitled one, re-encoded: its cues 1 s later; the first adds none.
+    const mp4 = path.join(out.dir, 'subs-reencoded.mp4');
+    const re = await cli(['merge', await short(), await subtitledMedia(), '-o', mp4, '--reencode', '--json']);
+    assert.equal(re.code, 0, re.stderr);
+    const r = await subtitleCues(mp4);
+    assert.deepEqual(r.codecs, ['mov_text']);
+    near(
+      r.cues[0]!,
+      [
+        [1.5, 2.5],
+        [3.5, 4.5],
+      ],
+      'mov_text',
+      0.002,
+    );
   });
 });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SCREENSHOTS, startAppSession } from '../helpers/app-page.js';
-import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/library.js';
 import { libraryCore } from '../helpers/library-core.js';
 import { media } from '../helpers/media.js';
 import { sceneMedia } from '../helpers/scenes.js';
@@ -13,11 +14,20 @@ test(
   async (t) => {
     const app = await startAppSession(t, ['--concurrency', '2']);
     const files = [await sceneMedia.cuts(), await media.mp4(2), await media.mp4(3), await media.webm(2)];
-    const imported = await runCli(['--data-dir', app.libraryDir, 'import', ...files, '--json']);
-    assert.equal(imported.code, 0, imported.stderr);
+    // An editor's folder of footage (and a note, which is no footage), imported through the app's folder picker.
+    const footage = tempDir('framewise-e2e-footage-');
+    t.after(() => footage.cleanup());
+    for (const f of files) copyFileSync(f, path.join(footage.dir, path.basename(f)));
+    writeFileSync(path.join(footage.dir, 'shot-list.txt'), 'not footage');
     // The library's jobs and videos, read in this process (a CLI spawn per read cost ~1 CPU-s).
     const core = libraryCore(t, app.libraryDir);
     const { page, errors } = await app.open({ width: 1440, height: 900 });
+    await page.getByTestId('import-button').click();
+    await page.getByTestId('folder-input').setInputFiles(footage.dir);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=import-result][data-phase=imported]').length === 4);
+    assert.equal(await page.getByTestId('import-result').count(), 4, 'the four videos, not the note');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
     await page.getByTestId('library-sort').selectOption('name');
     // Sorted by name (newest-first order: descending), so the order on screen is known.
     await page.waitForFunction(() => {

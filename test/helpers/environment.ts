@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { TestContext } from 'node:test';
 
 export const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -49,5 +50,58 @@ export function replaceDirWithFile(dir: string): () => void {
   return () => {
     rmSync(dir, { force: true });
     renameSync(aside, dir);
+  };
+}
+
+/** A tool's path: on PATH, or in the system folders a non-login root PATH may lack; null when not installed. */
+function toolPath(name: string): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  return dirs.map((dir) => path.join(dir, name)).find((f) => existsSync(f)) ?? null;
+}
+
+/**
+ * Mount a fresh 16 MB FAT or exFAT file system on the empty folder `dir` (root, FUSE: this kernel may have no
+ * vfat/exfat module): FAT with mkfs.vfat (dosfstools) and fusefat on an image file; exFAT with mkfs.exfat
+ * (exfatprogs) and exfat-fuse on a loop device. Returns the unmount function, or why it cannot be done here.
+ */
+export function mountFat(kind: 'fat' | 'exfat', dir: string): { unmount: () => void } | { reason: string; refusedByKernel: boolean } {
+  const names = kind === 'fat' ? ['mkfs.vfat', 'fusefat'] : ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'];
+  const tool = Object.fromEntries(names.map((n) => [n, toolPath(n)]));
+  const missing = names.filter((n) => !tool[n]);
+  const what = kind === 'fat' ? 'a FAT' : 'an exFAT';
+  if (!isRoot) return { reason: `mounting ${what} file system needs root`, refusedByKernel: false };
+  if (missing.length) {
+    return {
+      reason: `${missing.join(', ')} not installed (Debian: dosfstools fusefat exfatprogs exfat-fuse)`,
+      refusedByKernel: false,
+    };
+  }
+  const image = `${dir}.img`;
+  writeFileSync(image, '');
+  truncateSync(image, 16 << 20);
+  let loop: string | null = null;
+  try {
+    if (kind === 'fat') {
+      execFileSync(tool['mkfs.vfat']!, [image], { stdio: 'ignore' });
+      execFileSync(tool['fusefat']!, ['-o', 'rw+', image, dir], { stdio: 'ignore' });
+    } else {
+      execFileSync(tool['mkfs.exfat']!, [image], { stdio: 'ignore' });
+      loop = execFileSync(tool['losetup']!, ['-f', '--show', image], { encoding: 'utf8' }).trim();
+      execFileSync(tool['mount.exfat-fuse']!, [loop, dir], { stdio: 'ignore' });
+    }
+  } catch (err) {
+    if (loop) execFileSync(tool['losetup']!, ['-d', loop]);
+    rmSync(image, { force: true });
+    return {
+      reason: `mounting ${what} image was refused here: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+      refusedByKernel: true,
+    };
+  }
+  return {
+    unmount: () => {
+      execFileSync('umount', [dir]);
+      if (loop) execFileSync(tool['losetup']!, ['-d', loop]);
+      rmSync(image, { force: true });
+    },
   };
 }

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { generated } from './media.js';
+import { promisify } from 'node:util';
+import { ffmpegPath, ffprobePath, generated } from './media.js';
 
 /** x264 with a keyframe every 25 frames and none elsewhere (cut tests need keyframes where they expect them). */
 const GOP25 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
@@ -182,3 +184,88 @@ export const subtitledMedia = () =>
       out,
     ];
   });
+
+/** `subtitledMedia` remuxed to Matroska with its track twice: as SubRip and as ASS (no re-encode). */
+export const subtitledMkv = async () => {
+  const base = await subtitledMedia();
+  return generated('scenes-subtitled-4s-gop25-srt-ass.mkv', (out) => [
+    '-i',
+    base,
+    '-map',
+    '0',
+    '-map',
+    '0:s',
+    '-c',
+    'copy',
+    '-c:s:0',
+    'srt',
+    '-c:s:1',
+    'ass',
+    out,
+  ]);
+};
+
+/**
+ * The cues of each subtitle stream of a file as [start, end] seconds from its video's first frame (ffprobe's
+ * packets; MP4's empty samples between cues left out), and the codecs of those streams.
+ */
+export async function subtitleCues(file: string): Promise<{ codecs: string[]; cues: Array<Array<[number, number]>> }> {
+  const { stdout } = await promisify(execFile)(await ffprobePath(), [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=index,codec_type,codec_name,start_time:packet=stream_index,pts_time,duration_time,size',
+    '-of',
+    'json',
+    file,
+  ]);
+  const j = JSON.parse(stdout) as {
+    streams: Array<{ index: number; codec_type: string; codec_name: string; start_time?: string }>;
+    packets: Array<{ stream_index: number; pts_time: string; duration_time: string; size: string }>;
+  };
+  const video = Number(j.streams.find((s) => s.codec_type === 'video')?.start_time ?? 0);
+  const subs = j.streams.filter((s) => s.codec_type === 'subtitle');
+  const ms = (t: number) => Math.round(t * 1000) / 1000;
+  return {
+    codecs: subs.map((s) => s.codec_name),
+    cues: subs.map((s) =>
+      j.packets
+        .filter((p) => p.stream_index === s.index && Number(p.size) > 2)
+        .map((p): [number, number] => [ms(Number(p.pts_time) - video), ms(Number(p.pts_time) + Number(p.duration_time) - video)])
+        .sort((a, b) => a[0] - b[0]),
+    ),
+  };
+}
+
+/** Every picture of a file's first video stream, grey and scaled to 160×120 (one ffmpeg run; short clips only). */
+export async function greyFrames(file: string): Promise<Buffer[]> {
+  const { stdout } = await promisify(execFile)(
+    await ffmpegPath(),
+    ['-v', 'error', '-i', file, '-map', '0:v:0', '-vsync', '0', '-vf', 'scale=160:120,format=gray', '-f', 'rawvideo', 'pipe:1'],
+    { encoding: 'buffer', maxBuffer: 256 << 20 },
+  );
+  const size = 160 * 120;
+  return Array.from({ length: Math.floor(stdout.length / size) }, (_, k) => stdout.subarray(k * size, (k + 1) * size));
+}
+
+const mse = (a: Buffer, b: Buffer) => a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0) / a.length;
+
+/**
+ * Whether a clip's file holds exactly frames [start, end) of its source: as many pictures, the first one closest to
+ * source frame `start` (not its neighbours) and the last closest to `end - 1`. Neighbours that look the same
+ * (a still picture: only the source's compression noise differs) cannot tell and are not compared.
+ */
+export function exactClip(file: Buffer[], source: Buffer[], start: number, end: number): string | null {
+  if (file.length !== end - start) return `${file.length} frames, expected ${end - start}`;
+  for (const [picture, frame] of [
+    [file[0]!, start],
+    [file.at(-1)!, end - 1],
+  ] as const) {
+    const own = mse(picture, source[frame]!);
+    if (own > 65) return `frame ${frame}: MSE ${own.toFixed(1)}`;
+    for (const n of [frame - 1, frame + 1])
+      if (source[n] && mse(source[n], source[frame]!) > 10 && mse(picture, source[n]) < own)
+        return `the picture for frame ${frame} is closer to frame ${n}`;
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
@@ -35,6 +35,7 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/ski
       assert.ok(r.stderr.includes(`${audio}: audio-only file`), r.stderr);
     }
     const scenes = await json<{
+      videoId: number;
       detector: string;
       params: { threshold: number };
       scenes: Array<{ start: number; end: number; startFrame: number; endFrame: number }>;
@@ -46,17 +47,24 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/ski
       CUTS_EXPECTED,
     );
     assert.deepEqual(scenes.scenes[1], { start: 2, end: 3.6, startFrame: 50, endFrame: 90 });
-    // A folder stands for the library videos in it (here: the one imported), answered from the store.
-    const folder = await json<{ videos: Array<{ scenes: unknown[] }> }>(
+    // A folder of footage in one action: its media files, imported first where they are not in the library yet
+    // (the copy of the imported video is that video: answered from the store), each video once.
+    const footage = path.join(scratch.dir, 'footage');
+    mkdirSync(footage);
+    copyFileSync(video, path.join(footage, 'a.mp4'));
+    copyFileSync(await sceneMedia.fade(), path.join(footage, 'b.mp4'));
+    writeFileSync(path.join(footage, 'notes.txt'), 'not footage');
+    const folder = await json<{ videos: Array<{ videoId: number; scenes: unknown[] }> }>(
       'scenes',
-      path.dirname(video),
+      footage,
       '--detector',
       'content',
       '--min-scene-len',
       '15',
     );
-    assert.equal(folder.videos.length, 1);
-    assert.equal(folder.videos[0]!.scenes.length, 4);
+    assert.equal(folder.videos.length, 2);
+    assert.equal(folder.videos.find((v) => v.videoId === scenes.videoId)?.scenes.length, 4);
+    assert.ok(folder.videos.every((v) => v.scenes.length > 0));
     const bad = await cli('scenes', video, '--detector', 'magic');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--detector must be one of/);
@@ -114,20 +122,22 @@ test('CLI: framewise scenes --json; framewise clips list/split/merge/approve/ski
     assert.ok(track.cues >= 5, `${track.cues} cues`);
     assert.match(readFileSync(track.vtt, 'utf8'), /#xywh=/);
 
-    // A name pattern, and clips joined into one file.
-    const named = await json<{ files: Array<{ path: string }> }>(
+    // The approved clips (the default), losslessly (the default mode), named by a pattern; and clips joined into one file.
+    const named = await json<{ files: Array<{ path: string; mode: string }> }>(
       'clips',
       video,
       '--export',
       path.join(scratch.dir, 'named'),
-      '--clips',
-      '2',
       '--pattern',
       'cut-{n}',
     );
     assert.deepEqual(
-      named.files.map((f) => path.basename(f.path)),
-      ['cut-2.mp4'],
+      named.files.map((f) => [path.basename(f.path), f.mode]),
+      [
+        ['cut-1.mp4', 'copy'],
+        ['cut-3.mp4', 'copy'],
+        ['cut-4.mp4', 'copy'],
+      ],
     );
     const joined = await json<{ files: Array<{ path: string; startFrame: number; endFrame: number }> }>(
       'clips',

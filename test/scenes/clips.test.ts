@@ -6,7 +6,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { ffmpegPath, ffprobePath, media } from '../helpers/media.js';
-import { CUTS_EXPECTED, anamorphicCuts, gopMedia, longerMedia, rotatedCuts, sceneMedia, subtitledMedia } from '../helpers/scenes.js';
+import {
+  CUTS_EXPECTED,
+  anamorphicCuts,
+  gopMedia,
+  longerMedia,
+  rotatedCuts,
+  sceneMedia,
+  subtitleCues,
+  subtitledMedia,
+  subtitledMkv,
+} from '../helpers/scenes.js';
 import { keyframeFrames } from '../../core/clips/media.js';
 import type { Core as CoreHandle } from '../../core/core.js';
 import { FramewiseError } from '../../core/util/errors.js';
@@ -331,7 +341,13 @@ test('clips export: smart falls back to accurate, with the reason, where the cod
   }
 });
 
-test('clips export: audio and text subtitles travel with copied and re-encoded clips', async () => {
+/** Cues (seconds) equal to the expected ones within `tolerance` (ASS keeps centiseconds). */
+function assertCues(actual: Array<[number, number]>, expected: Array<[number, number]>, what: string, tolerance = 0.002) {
+  const ok = actual.length === expected.length && actual.every((c, k) => c.every((t, j) => Math.abs(t - expected[k]![j]!) <= tolerance));
+  assert.ok(ok, `${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+}
+
+test('clips export: audio and text subtitles travel with copied and re-encoded clips, and with joined ones', async () => {
   const lib = await openTempCore();
   const out = tempDir('framewise-clips-subs-');
   try {
@@ -354,6 +370,69 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
       // (The 2018 bundled ffmpeg's mov_text decoder wraps the text in a <font> tag.)
       assert.equal(srt.stdout.replace(/<[^>]*>/g, '').trim(), '1\n00:00:00,100 --> 00:00:01,100\nsecond', `${mode}: ${srt.stdout}`);
     }
+    // Joined clips [0, 30) and [75, 100): the cue of 0.5–1.5 s is cut at the first clip's end (1.2 s); the cue of
+    // 2.5–3.5 s is cut at the second clip's start (3 s, a keyframe) and shifted to where that clip lands (1.2 s).
+    // MP4 (mov_text) from MP4, copied and re-encoded; Matroska keeps SubRip as SubRip and ASS as ASS.
+    const joinedCues = async (v: number, mode: 'copy' | 'accurate') => {
+      let j = await clipsFromScenes(lib.core, v);
+      j = await lib.core.call('clips.split', { video: v, id: j.clips[0]!.id, frame: 30 });
+      j = await lib.core.call('clips.split', { video: v, id: j.clips.find((x) => x.endFrame === 100)!.id, frame: 75 });
+      const ids = [j.clips.find((x) => x.startFrame === 0)!.id, j.clips.find((x) => x.startFrame === 75)!.id];
+      const { jobId } = await lib.core.call('clips.export', { video: v, dir: out.dir, ids, mode, join: true, pattern: `join-${mode}-{n}` });
+      const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
+      assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+      return subtitleCues((job.output as { files: Array<{ path: string }> }).files[0]!.path);
+    };
+    const expected: Array<[number, number]> = [
+      [0.5, 1.2],
+      [1.2, 1.7],
+    ];
+    // None outside its clip: [0, 1.2) and [1.2, 2.2) of the joined file (1 ms for the containers' rounding).
+    const inClip = ([a, b]: [number, number]) => (a >= 0 && b <= 1.201) || (a >= 1.199 && b <= 2.201);
+    for (const mode of ['copy', 'accurate'] as const) {
+      const joined = await joinedCues(video, mode);
+      assert.deepEqual(joined.codecs, ['mov_text'], mode);
+      assertCues(joined.cues[0]!, expected, `joined, ${mode}`);
+      assert.ok(joined.cues[0]!.every(inClip), mode);
+    }
+    // One clip from 3 s (a keyframe), re-encoded and copied: the cue of 2.5–3.5 s that began before it shows from
+    // its first frame to 0.5 s (re-encoded, it was left out; copied, the file's picture started at 0.5 s).
+    const lateCues = async (v: number, mode: 'accurate' | 'copy') => {
+      const late = (await lib.core.call('clips.list', { video: v })).clips.find((x) => x.startFrame === 75)!;
+      const { jobId } = await lib.core.call('clips.export', { video: v, dir: out.dir, ids: [late.id], mode, pattern: `late-${mode}-{n}` });
+      const lateJob = await lib.core.services.jobs.waitFor(jobId, 120_000);
+      assert.equal(lateJob.state, 'succeeded', JSON.stringify(lateJob.error));
+      return subtitleCues((lateJob.output as { files: Array<{ path: string }> }).files[0]!.path);
+    };
+    for (const mode of ['accurate', 'copy'] as const)
+      assertCues((await lateCues(video, mode)).cues[0] ?? [], [[0, 0.5]], `${mode}: a clip starting inside a cue`);
+    const mkvVideo = await importOne(lib.core, await subtitledMkv());
+    const mkv = await joinedCues(mkvVideo, 'copy');
+    assert.deepEqual(mkv.codecs, ['subrip', 'ass']);
+    assertCues(mkv.cues[0]!, expected, 'joined Matroska, SubRip');
+    // ASS times are centiseconds: the source's 2.521 s is 2.52 s there, so its cut cue ends up to 10 ms early.
+    assertCues(mkv.cues[1]!, expected, 'joined Matroska, ASS', 0.011);
+    for (const track of mkv.cues) assert.ok(track.every(inClip), JSON.stringify(track));
+    // Copied out of Matroska from a keyframe inside a cue (the cues came 0.98 s late before the delay was
+    // measured with the real tracks): both tracks from the first frame to 0.5 s (ASS: centiseconds, and 1 ms of
+    // the container's rounding).
+    const lateMkv = await lateCues(mkvVideo, 'copy');
+    assert.deepEqual(lateMkv.codecs, ['subrip', 'ass']);
+    for (const track of lateMkv.cues) assertCues(track, [[0, 0.5]], 'Matroska copy from 3 s', 0.015);
+    // A file says how it was made: a smart cut that could not be made (here its check fails on this Matroska
+    // file) is reported as the accurate re-encode it fell back to, with the reason (it was reported as smart).
+    const middle = (await lib.core.call('clips.list', { video: mkvVideo })).clips.find((x) => x.startFrame === 30)!;
+    const smartJob = await lib.core.services.jobs.waitFor(
+      (await lib.core.call('clips.export', { video: mkvVideo, dir: out.dir, ids: [middle.id], mode: 'smart', pattern: 'mkv-smart-{n}' }))
+        .jobId,
+      120_000,
+    );
+    assert.equal(smartJob.state, 'succeeded', JSON.stringify(smartJob.error));
+    const [made] = (smartJob.output as { files: Array<{ path: string; mode: string; note: string | null; commands: string[][] }> }).files;
+    const smartCommands = made!.commands.filter((c) => c.includes('mpegts')).length;
+    if (made!.mode === 'smart') assert.equal(smartCommands, 2, 'a smart cut re-encodes a head and copies a tail');
+    else assert.match(made!.note ?? '', /re-encoded \(accurate\)$/, JSON.stringify([made!.mode, made!.note]));
+    assert.equal((await probe(made!.path)).frames, 45);
   } finally {
     await lib.close();
     out.cleanup();

@@ -129,6 +129,7 @@ export function ImportDialog() {
           hidden
           multiple
           {...({ webkitdirectory: '' } as Record<string, string>)}
+          data-testid="folder-input"
           onChange={(e) => {
             void importFiles(filesFromInput(e.target.files, true));
             e.target.value = '';

@@ -87,10 +87,14 @@ export class PpOcrLineRecognizer {
   }
 }
 
-/** Greedy CTC decoding: best class per step, repeats collapsed, blanks dropped. Exported for tests. */
+/**
+ * Greedy CTC decoding: best class per step, repeats collapsed, blanks dropped. Each character keeps the steps it
+ * was read on as a fraction of the line's width (`span`: the steps cover the line's width evenly). Exported for
+ * tests.
+ */
 export function ctcDecode(probs: Float32Array, steps: number, classes: number, chars: string[]): RecognizedLine {
   let text = '';
-  const scores: Array<{ text: string; confidence: number }> = [];
+  const scores: Array<{ text: string; confidence: number; span: [number, number] }> = [];
   let prev = -1;
   for (let t = 0; t < steps; t++) {
     let best = 0;
@@ -106,8 +110,8 @@ export function ctcDecode(probs: Float32Array, steps: number, classes: number, c
     if (best !== 0 && best !== prev) {
       const ch = chars[best] ?? '';
       text += ch;
-      scores.push({ text: ch, confidence: Math.max(0, Math.min(1, p)) });
-    }
+      scores.push({ text: ch, confidence: Math.max(0, Math.min(1, p)), span: [t / steps, (t + 1) / steps] });
+    } else if (best !== 0 && best === prev) scores[scores.length - 1]!.span[1] = (t + 1) / steps;
     prev = best;
   }
   const confidence = scores.length ? scores.reduce((s, c) => s + c.confidence, 0) / scores.length : 0;

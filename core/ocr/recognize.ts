@@ -21,6 +21,11 @@ export interface RecognizedChar {
   text: string;
   /** 0..1 recogniser score of this character */
   confidence: number;
+  /**
+   * Where the character was read, as fractions (0..1) of the line's width: its first and last column (PP-OCR's
+   * CTC steps; absent from Tesseract's readings).
+   */
+  span?: [number, number];
 }
 
 export interface RecognizedLine {

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ctcDecode, PpOcrLineRecognizer } from '../../core/ocr/ppocr-recognize.js';
-import { unsureReading } from '../../core/anonymize/providers/ocr-reader.js';
+import { unsureReading, widerReach } from '../../core/anonymize/providers/ocr-reader.js';
+import { smallTextCrops, smallTextCropsIn } from '../../core/anonymize/providers/small-text.js';
+import { rgbCrop } from '../../core/ocr/image.js';
 import { MAX_ZOOMS, mergeZoomed, ZoomCache, zoomCrops, zoomedCrop } from '../../core/anonymize/providers/zoom.js';
 import { findTokensInReadings, patientTokens } from '../../core/anonymize/tokens.js';
 import { patientFieldsSchema } from '../../core/anonymize/types.js';
@@ -16,6 +18,56 @@ test('CTC decoding collapses repeats, drops blanks and keeps a doubled letter sp
   assert.equal(r.text, 'anna');
   assert.equal(r.chars?.length, 4);
   assert.ok(Math.abs(r.confidence - 0.9) < 1e-6);
+  // Where each letter was read, as fractions of the line's width: the first a on steps 0–1, the last on step 6.
+  assert.deepEqual(r.chars?.[0]?.span, [0, 2 / 7]);
+  assert.deepEqual(r.chars?.[3]?.span, [6 / 7, 1]);
+});
+
+test("a wider reading's letters widen the line's box as far as they were read, within the padded crop", () => {
+  const box = { x: 1205, y: 593, width: 101, height: 37 };
+  const padded = { x: 1183, width: 145 };
+  const at = (a: number, b: number) => ({ text: '0', confidence: 0.9, span: [a, b] as [number, number] });
+  // "04.07.2001" read over the padded crop from 3 % to 85 % of its width (1187–1306, pitch ≈ 12 px): the box grows to
+  // the crop's left edge (the first letter less a pitch lies beyond it) and a pitch beyond the last letter.
+  const wide = {
+    text: '04.07.2001',
+    confidence: 0.9,
+    chars: [at(0.03, 0.05), ...Array.from({ length: 8 }, (_, i) => at(0.1 + i * 0.09, 0.12 + i * 0.09)), at(0.83, 0.85)],
+  };
+  const r = widerReach(box, padded, wide);
+  assert.deepEqual(r, { left: 22, right: 12 });
+  // Without positions (Tesseract's reading): the whole padded crop.
+  assert.deepEqual(widerReach(box, padded, { text: '04.07.2001', confidence: 0.9 }), { left: 22, right: 22 });
+});
+
+test('small text the scaled detection cannot see: crops around short glyph bands, none for edges, texture or found text', () => {
+  const W = 640;
+  const H = 360;
+  const img = { width: W, height: H, data: new Uint8Array(W * H * 3) };
+  const paint = (x0: number, y0: number, x1: number, y1: number, rgb: number[]) => {
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) img.data.set(rgb, (y * W + x) * 3);
+  };
+  paint(0, 0, W, H, [228, 160, 99]); // orange
+  paint(400, 0, W, H, [53, 29, 92]); // a bar: one edge a row
+  // "Glyphs": 2 px pink strokes every 5 px, 18 rows — pink on orange, as faint as the corpus's misses.
+  for (let x = 200; x < 280; x += 5) paint(x, 100, x + 2, 118, [255, 128, 128]);
+  // Texture: the same strokes over a large area of the bar.
+  for (let x = 420; x < 620; x += 5) paint(x, 150, x + 2, 350, [168, 58, 122]);
+  const crops = smallTextCrops(img, []);
+  assert.equal(crops.length, 1, JSON.stringify(crops));
+  const c = crops[0]!;
+  assert.ok(c.x <= 200 && c.x + c.width >= 280 && c.y <= 100 && c.y + c.height >= 118, JSON.stringify(c));
+  assert.equal(c.height % 32, 0);
+  // A band a detected box covers is text found already.
+  assert.deepEqual(smallTextCrops(img, [{ x: 190, y: 92, width: 100, height: 32 }]), []);
+  // Verification reads only what changed: the texture cut to a short read area looks like a band on its own, and is
+  // screened with the frame around it; the glyphs in an area come back in the area's pixels.
+  const strip = { x: 420, y: 200, width: 200, height: 24 };
+  assert.notDeepEqual(smallTextCrops(rgbCrop(img, strip), []), []);
+  assert.deepEqual(smallTextCropsIn(img, strip, []), []);
+  const area = { x: 150, y: 60, width: 200, height: 100 };
+  const [k] = smallTextCropsIn(img, area, []);
+  assert.ok(k && k.x <= 50 && k.x + k.width >= 130 && k.y <= 40 && k.y + k.height >= 58, JSON.stringify(k));
 });
 
 test('the recogniser input keeps the aspect ratio at 48 px and is normalised to -1..1 (BGR)', () => {

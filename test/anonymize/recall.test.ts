@@ -23,11 +23,17 @@ import { CORPUS_1080, measureRecall, recallBreakdown, recallBySize, type CorpusP
 // seed 1 (216 cases) lost two tokens the 960 px detection does not see at all (16 px condensed peach on
 // orange/green, 18 px pink on a magenta checkerboard); 720p read 194/194 (seed 1) and 324/324 (seed 2).
 // 360 cases in 60 frames cost about half of the 120 frames of one case each (≈ 70 vs 134 CPU-s).
+// Those lines (probability < 0.01 all over them) are found at full scale: a cheap screen of the pixels for short
+// bands of glyphs no box covers picks crops for a full-scale detection (providers/small-text.ts). On 2026-12-01
+// 1080p read 193/194 (seed 1) and 324/324 (seed 3), the full-scale crops costing 1.6 % of the detector's pixels
+// (a budget of 5 % keeps moving texture from costing more); left: the 18 px pink date inside the magenta
+// checkerboard (texture around it: no band of its own). This test reads seed 1 (216 cases: the arrangement with the
+// misses; cheaper than 360; 192/194 < 99 % without the screen).
 // Issue 10's target is 99 %.
 const RECALL_FLOOR = 0.99;
-const PACKING: CorpusPacking = { perFrame: 6, seed: 2 };
-const CASES = 360;
-test('reader recall on the generated corpus (1080p, 360 cases 6 a frame): patient tokens ≥ 16 px found (≥ 99 %)', async (t) => {
+const PACKING: CorpusPacking = { perFrame: 6, seed: 1 };
+const CASES = 216;
+test('reader recall on the generated corpus (1080p, 216 cases 6 a frame): patient tokens ≥ 16 px found (≥ 99 %)', async (t) => {
   const reader = await createOcrFrameReader();
   try {
     const r = await measureRecall(reader, CASES, CORPUS_1080, PACKING);

@@ -2,6 +2,7 @@ import { LineCache, OcrEngine, raceAbort } from '../../ocr/pipeline.js';
 import { rgbCrop } from '../../ocr/image.js';
 import { prepareLine, type RecognizedLine } from '../../ocr/recognize.js';
 import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
+import { SMALL_TEXT_BUDGET, smallTextCropsIn, SMALL_TEXT_BELOW_SCALE } from './small-text.js';
 import { mergeZoomed, ZOOM_MAX_DETECTOR_HEIGHT, ZoomCache, zoomCrops, zoomedCrop } from './zoom.js';
 
 /** Boxes smaller than this (frame pixels) hold no readable text (a 14 px font gives ~17 px tall boxes). */
@@ -25,8 +26,36 @@ function latinChars(text: string): number {
   return text.match(/[\p{Script=Latin}\p{N}]/gu)?.length ?? 0;
 }
 
-/** A line's reading with the wider look's reading, when it differs (see RECOGNITION_PAD). */
-type ReaderLine = RecognizedLine & { wider?: string };
+/**
+ * A line's reading with the wider look's reading, when it differs (see RECOGNITION_PAD), and how far (pixels) the
+ * letters of that reading reach beyond the detector's box on either side.
+ */
+type ReaderLine = RecognizedLine & { wider?: string; reach?: { left: number; right: number } };
+
+/**
+ * How far the letters a wider reading (`wide`, of `padded`) read reach beyond the detector's `box`, in pixels to the
+ * left and right: from where the recogniser read its first and last character, plus one character's pitch (a CTC
+ * step marks a point of the letter, not its edges), within the padded crop. The detector's box ends early on a ground
+ * the letters barely differ from: a mask built from it alone would leave the letters the wider look recovered visible.
+ * Without character positions, the whole padded crop.
+ */
+export function widerReach(
+  box: { x: number; width: number; height: number },
+  padded: { x: number; width: number },
+  wide: RecognizedLine,
+): { left: number; right: number } {
+  const spans = (wide.chars ?? []).flatMap((c) => (c.span && c.text.trim() ? [c.span] : []));
+  let x0 = padded.x;
+  let x1 = padded.x + padded.width;
+  if (spans.length) {
+    const first = padded.x + spans[0]![0] * padded.width;
+    const last = padded.x + spans[spans.length - 1]![1] * padded.width;
+    const pitch = spans.length > 1 ? (last - first) / spans.length : 0.6 * box.height;
+    x0 = Math.max(x0, first - pitch);
+    x1 = Math.min(x1, last + pitch);
+  }
+  return { left: Math.max(0, Math.round(box.x - x0)), right: Math.max(0, Math.round(x1 - (box.x + box.width))) };
+}
 
 /** `b` widened by RECOGNITION_PAD heights on either side, inside the image. */
 export function paddedLine<B extends { x: number; y: number; width: number; height: number }>(b: B, width: number): B {
@@ -69,6 +98,13 @@ export interface ReaderStats {
   frames: number;
   detectPixels: number;
   zoomDetects: number;
+  /** Detector input pixels of the zoom detections (crops scaled ×2). */
+  zoomPixels: number;
+  /** Full-scale detections of crops where small text may be (small-text.ts), and their input pixels. */
+  smallTextDetects: number;
+  smallTextPixels: number;
+  /** Crops not detected: over SMALL_TEXT_BUDGET. */
+  smallTextSkipped: number;
   linesFound: number;
   linesCached: number;
   linesRecognized: number;
@@ -79,14 +115,18 @@ export interface ReaderStats {
   cpuMs: Record<ReaderStage, number>;
 }
 
-export type ReaderStage = 'prepare' | 'detect' | 'zoom' | 'recognize' | 'tesseract';
+export type ReaderStage = 'prepare' | 'detect' | 'zoom' | 'small' | 'recognize' | 'tesseract';
 
 export function emptyReaderStats(): ReaderStats {
-  const zero = (): Record<ReaderStage, number> => ({ prepare: 0, detect: 0, zoom: 0, recognize: 0, tesseract: 0 });
+  const zero = (): Record<ReaderStage, number> => ({ prepare: 0, detect: 0, zoom: 0, small: 0, recognize: 0, tesseract: 0 });
   return {
     frames: 0,
     detectPixels: 0,
     zoomDetects: 0,
+    zoomPixels: 0,
+    smallTextDetects: 0,
+    smallTextPixels: 0,
+    smallTextSkipped: 0,
     linesFound: 0,
     linesCached: 0,
     linesRecognized: 0,
@@ -111,7 +151,7 @@ async function timed<T>(stats: ReaderStats, stage: ReaderStage, p: () => Promise
 }
 
 export async function createOcrFrameReader(
-  opts: { maxSide?: number; second?: SecondReading; zoom?: boolean } = {},
+  opts: { maxSide?: number; second?: SecondReading; zoom?: boolean; smallText?: boolean } = {},
 ): Promise<FrameTextReader & { stats: ReaderStats }> {
   const engine = await OcrEngine.create();
   const cache = new LineCache();
@@ -119,6 +159,8 @@ export async function createOcrFrameReader(
   const maxSide = opts.maxSide ?? 960;
   const second = opts.second ?? 'unsure';
   const zoom = opts.zoom ?? true;
+  const smallText = opts.smallText ?? true;
+  const smallCache = new ZoomCache();
   const stats = emptyReaderStats();
   return {
     stats,
@@ -148,7 +190,41 @@ export async function createOcrFrameReader(
             );
           });
           stats.zoomDetects++;
+          stats.zoomPixels += 4 * crop.width * crop.height;
           zoomCache.remember(crop, print, more);
+          found.push(...more);
+        }
+        boxes = mergeZoomed(boxes, found, MIN_BOX_HEIGHT);
+      }
+      if (smallText && scale < SMALL_TEXT_BELOW_SCALE) {
+        // Small text the scaled detection did not see at all: detected at full scale where a cheap screen of the
+        // pixels says glyphs may be (small-text.ts).
+        const found: typeof boxes = [];
+        const crops = await timed(stats, 'small', () => Promise.resolve(smallTextCropsIn(frame, area, boxes)));
+        for (const crop of crops) {
+          // Within the budget: on moving texture the screen's false bands would cost more than the frame's detection.
+          const budget = SMALL_TEXT_BUDGET * stats.detectPixels * scale * scale;
+          if (stats.smallTextPixels + crop.width * crop.height > budget) {
+            stats.smallTextSkipped++;
+            continue;
+          }
+          const { hit, print } = smallCache.lookup(img, crop);
+          if (hit) {
+            found.push(...hit);
+            continue;
+          }
+          const more = await timed(stats, 'small', async () =>
+            (await raceAbort(engine.detector.detect(rgbCrop(img, crop), { maxSide: Math.max(crop.width, crop.height) }), signal)).map(
+              (b) => ({
+                ...b,
+                x: b.x + crop.x,
+                y: b.y + crop.y,
+              }),
+            ),
+          );
+          stats.smallTextDetects++;
+          stats.smallTextPixels += crop.width * crop.height;
+          smallCache.remember(crop, print, more);
           found.push(...more);
         }
         boxes = mergeZoomed(boxes, found, MIN_BOX_HEIGHT);
@@ -197,11 +273,15 @@ export async function createOcrFrameReader(
             stats.linesTesseract++;
             if (t.text !== a.text) r = t.confidence > a.confidence ? { ...t, alternative: a.text } : { ...a, alternative: t.text };
           }
-          const w = wide[latin.indexOf(l)]?.text;
-          if (w && w !== r.text && w !== r.alternative) r = { ...r, wider: w };
+          const wl = wide[latin.indexOf(l)];
+          const w = wl?.text;
+          if (wl && w && w !== r.text && w !== r.alternative) {
+            r = { ...r, wider: w, reach: widerReach(l.box, paddedLine(l.box, img.width), wl) };
+          }
           cache.remember(l.box, l.prepared, r);
         }
-        const b = l.box;
+        // A line the wider look read more of is as wide as what it read (a mask built from it must hide that too).
+        const b = r.reach ? { ...l.box, x: l.box.x - r.reach.left, width: l.box.width + r.reach.left + r.reach.right } : l.box;
         out.push({
           text: r.text,
           confidence: r.confidence,

@@ -26,7 +26,10 @@ export interface FrameTextLine {
  */
 export interface FrameTextReader {
   readonly name: string;
-  /** `roi`: read only this part of the frame (boxes are still in frame pixels). */
+  /**
+   * `roi`: read only this part of the frame (boxes are still in frame pixels). The frame's pixels are the reader's
+   * until the returned promise settles, not after: the text scan then reuses the buffer for a later frame.
+   */
   read(frame: RgbFrame, signal?: AbortSignal, roi?: Rect): Promise<FrameTextLine[]>;
   close(): Promise<void>;
 }

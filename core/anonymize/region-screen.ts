@@ -1,28 +1,20 @@
 import type { FrameTextLine, FrameTextReader, RgbFrame } from './frame-text.js';
+import { TILE, type TileScreen } from './tile-screen.js';
 import { boxArea, intersection, iou, unionBox } from '../util/box.js';
 import type { Rect } from './types.js';
 
 /**
- * Where a sampled frame must be read again (text scan, verification): the read area is cut into TILE × TILE
- * tiles, and each tile is compared with its own reference — its pixels on the last frame on which that tile
- * was read. A tile whose pixels did not change shows the same text as then, so the lines read there are
- * reported again; only changed tiles (with a margin) go to the detector. Fail closed: the test is on every
- * pixel and every colour channel, calibrated to catch what the reader can read, not to ignore the codec's
- * noise (noise only costs reads):
- *  - any STRONG_PIXELS pixels of a tile whose largest channel difference exceeds STRONG_DIFF (thin strokes:
- *    a 1 px stroke of a 14 px glyph is ~10 such pixels; colour-only text: pink on orange differs by ~200 in blue),
- *  - or the tile's sum of (largest channel difference − SUM_FLOOR) over its pixels reaches SUM_LIMIT (large,
- *    faint text: 150 glyph pixels at a contrast of 14 are 600).
- * Measured on the bench clip's output (x264 veryfast crf 23, 32-px tiles, against a lossless copy): tiles whose
- * source did not change differ by at most 3 levels in the median sample; about 3 % of them pass the test
- * (ringing near moving content and the octagon's edge), and are read.
+ * Where a sampled frame must be read again (text scan, verification): tile-screen.ts finds the tiles that changed
+ * since they were last read; here they become few, small rectangles (with a margin) for the detector, cut lines
+ * are read again wider, and the lines read are merged with those of the tiles that did not change.
  */
-export const TILE = 16;
-export const STRONG_DIFF = 24;
-export const STRONG_PIXELS = 3;
-export const SUM_FLOOR = 12;
-export const SUM_LIMIT = 300;
-/** Read around changed tiles: room for the detector to see text at a tile's edge as it does inside a frame. */
+export { TILE, STRONG_DIFF, STRONG_PIXELS, SUM_FLOOR, SUM_LIMIT, TileScreen } from './tile-screen.js';
+/**
+ * Read around changed tiles: room for the detector to see text at a tile's edge as it does inside a frame. A line
+ * the margin cuts is read again wider (readRegions). 32 px was tried (bench clip, with recall): 15 % fewer detector
+ * pixels, but three times the zoom detections (weak fragments where moving texture is cut at the tighter edges),
+ * and the same CPU in all (20.7 against 21.0 CPU-s in the detector's thread): not adopted.
+ */
 export const MARGIN = 48;
 /**
  * Read rectangles are whole multiples of this (frame pixels): the detector's 0.5 scale then maps them to a
@@ -35,102 +27,6 @@ const CALL_COST_PX = 20_000;
 const STRIP = 4;
 /** A line box this close to an inner edge of its read rectangle may be cut there. */
 const EDGE = 2;
-
-export class TileScreen {
-  readonly cols: number;
-  readonly rows: number;
-  private readonly ref: Uint8Array;
-
-  constructor(readonly area: Rect) {
-    this.cols = Math.ceil(area.width / TILE);
-    this.rows = Math.ceil(area.height / TILE);
-    this.ref = new Uint8Array(area.width * area.height * 3);
-  }
-
-  get tileCount(): number {
-    return this.cols * this.rows;
-  }
-
-  /** The reference of every tile becomes this frame's pixels (the whole area was read). */
-  rememberAll(f: RgbFrame): void {
-    const a = this.area;
-    for (let y = 0; y < a.height; y++) {
-      const src = ((a.y + y) * f.width + a.x) * 3;
-      this.ref.set(f.data.subarray(src, src + a.width * 3), y * a.width * 3);
-    }
-  }
-
-  /** The reference of the marked tiles becomes this frame's pixels (they were read). */
-  remember(f: RgbFrame, tiles: Uint8Array): void {
-    const a = this.area;
-    for (let ty = 0; ty < this.rows; ty++) {
-      for (let tx = 0; tx < this.cols; tx++) {
-        if (!tiles[ty * this.cols + tx]) continue;
-        const x0 = tx * TILE;
-        const w = Math.min(TILE, a.width - x0);
-        for (let y = ty * TILE; y < Math.min(a.height, (ty + 1) * TILE); y++) {
-          const src = ((a.y + y) * f.width + a.x + x0) * 3;
-          this.ref.set(f.data.subarray(src, src + w * 3), (y * a.width + x0) * 3);
-        }
-      }
-    }
-  }
-
-  /** 1 for each tile (row-major) whose pixels changed since its reference, and how many did. */
-  changed(f: RgbFrame): { tiles: Uint8Array; count: number } {
-    const a = this.area;
-    const tiles = new Uint8Array(this.cols * this.rows);
-    const d = f.data;
-    const r = this.ref;
-    let count = 0;
-    for (let ty = 0; ty < this.rows; ty++) {
-      const yEnd = Math.min(a.height, (ty + 1) * TILE);
-      for (let tx = 0; tx < this.cols; tx++) {
-        const x0 = tx * TILE;
-        const n = Math.min(TILE, a.width - x0) * 3;
-        let strong = 0;
-        let sum = 0;
-        for (let y = ty * TILE; y < yEnd && strong < STRONG_PIXELS && sum < SUM_LIMIT; y++) {
-          const i0 = ((a.y + y) * f.width + a.x + x0) * 3;
-          const j0 = (y * a.width + x0) * 3;
-          for (let k = 0; k < n; k += 3) {
-            const i = i0 + k;
-            const j = j0 + k;
-            let m = d[i]! - r[j]!;
-            if (m < 0) m = -m;
-            let g = d[i + 1]! - r[j + 1]!;
-            if (g < 0) g = -g;
-            if (g > m) m = g;
-            let b = d[i + 2]! - r[j + 2]!;
-            if (b < 0) b = -b;
-            if (b > m) m = b;
-            if (m > SUM_FLOOR) {
-              sum += m - SUM_FLOOR;
-              if (m > STRONG_DIFF) strong++;
-            }
-          }
-        }
-        if (strong >= STRONG_PIXELS || sum >= SUM_LIMIT) {
-          tiles[ty * this.cols + tx] = 1;
-          count++;
-        }
-      }
-    }
-    return { tiles, count };
-  }
-
-  /** The frame rectangle of tile (tx, ty), clipped to the area. */
-  tileRect(tx: number, ty: number): Rect {
-    const x = tx * TILE;
-    const y = ty * TILE;
-    return {
-      x: this.area.x + x,
-      y: this.area.y + y,
-      width: Math.min(TILE, this.area.width - x),
-      height: Math.min(TILE, this.area.height - y),
-    };
-  }
-}
 
 export function intersect(a: Rect, b: Rect): Rect | null {
   const x = Math.max(a.x, b.x);

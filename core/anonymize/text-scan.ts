@@ -9,9 +9,10 @@ import type { Rect } from './types.js';
  * Read the text of a video densely and cheaply: every `step`-th frame is decoded (one ffmpeg process), then
  * screened before the detector runs —
  *   - blank: a frame whose pixels are all nearly the same (black scene) has no text;
- *   - per tile (region-screen.ts): the read area is cut into 32 × 32 px tiles, each compared on every pixel and
- *     channel with its pixels on the last frame it was read. Tiles that did not change keep the lines read there
- *     (reported again for this frame); changed tiles, with a margin, are read by the detector + line recogniser
+ *   - per tile (tile-screen.ts, region-screen.ts): the read area is cut into 16 × 16 px tiles, each compared on
+ *     every pixel and channel with its pixels on the last frame it was read. Tiles that did not change keep the
+ *     lines read there (reported again for this frame), as do tiles back in the earlier state they were read in
+ *     free of text ("recalled"); changed tiles, with a margin, are read by the detector + line recogniser
  *     ("partial"); none changed: "unchanged". The first frame, and any frame after a blank one or whose read
  *     area differs, is read whole.
  */
@@ -49,6 +50,8 @@ export interface ScanOptions {
    */
   referenceOnly?: { fps: { num: number; den: number }; maxGap: number };
   onRestart?: () => void;
+  /** Decoder threads (frame-stream.ts; default ffmpeg's choice). */
+  decodeThreads?: number;
   signal?: AbortSignal;
   onSample: (s: ScanSample) => void;
   onProgress?: (fraction: number) => void;
@@ -67,6 +70,8 @@ export interface ScanStats {
   tilesReused: number;
   /** Tiles that changed (and so were read) in the partly read samples. */
   tilesChanged: number;
+  /** Tiles that differed from their reference but showed their earlier state read free of text again (not read). */
+  tilesRecalled: number;
   /** Detector reads of rectangles in partly read samples, and of those read again wider around a cut line. */
   regionReads: number;
   widened: number;
@@ -125,6 +130,7 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
     tilesRead: 0,
     tilesReused: 0,
     tilesChanged: 0,
+    tilesRecalled: 0,
     regionReads: 0,
     widened: 0,
     waitMs: 0,
@@ -148,12 +154,23 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
   const sameArea = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
   const step = Math.max(1, o.step);
   let previous = -step;
+  // Once a sample's lines are known, the screen learns which tiles were free of text in the state read then.
+  const marked = (screen: TileScreen, sample: number, lines: Promise<FrameTextLine[]>) =>
+    void lines.then(
+      (ls) =>
+        screen.markLines(
+          sample,
+          ls.map((l) => l.box),
+        ),
+      () => undefined,
+    );
   try {
     await streamFrames(o.ffmpeg, o.file, {
       step: o.step,
       ...(ref ? { referenceOnly: { fps: ref.fps, minGap: Math.max(1, step - ref.maxGap + 1) } } : {}),
       width: o.width,
       height: o.height,
+      ...(o.decodeThreads ? { threads: o.decodeThreads } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       onFrame: async (f) => {
         if (o.signal?.aborted) throw cancelled();
@@ -167,6 +184,8 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
           lines.catch(() => undefined);
           queue.push({ frame: f.frame, index: f.index, how, lines });
         };
+        // The frame's buffer goes back to the stream once nothing reads it: after the screening, or after its reads.
+        const releaseAfter = (p: Promise<unknown>) => void p.then(f.release, f.release);
         if (o.skip?.(f.frame)) push('skipped', Promise.resolve([]));
         else {
           o.prepare?.(f, f.frame);
@@ -179,21 +198,25 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
             const screen = last?.screen;
             if (!regions || !last || !screen || !sameArea(screen.area, area)) {
               const lines = o.reader.read(f, o.signal, roi);
+              releaseAfter(lines);
               const s = screen && sameArea(screen.area, area) ? screen : new TileScreen(area);
-              s.rememberAll(f);
+              s.rememberAll(f, f.index);
+              marked(s, f.index, lines);
               last = { screen: s, lines };
               stats.tilesRead += s.tileCount;
               push('read', lines);
             } else {
               const changed = screen.changed(f);
+              stats.tilesRecalled += changed.recalled;
               if (!changed.count) {
                 stats.tilesReused += screen.tileCount;
                 push('unchanged', last.lines);
               } else {
                 const rects = coverRects(screen, changed.tiles);
-                screen.remember(f, changed.tiles);
+                screen.remember(f, changed.tiles, f.index);
                 stats.tilesChanged += changed.count;
                 const fresh = readRegions(o.reader, f, rects, area, o.signal);
+                releaseAfter(fresh);
                 const lines = Promise.all([last.lines, fresh]).then(([old, r]) => {
                   const covered = tilesCovered(screen, r.read);
                   stats.tilesRead += covered;
@@ -202,12 +225,15 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
                   stats.widened += r.widened;
                   return mergeLines(old, r, screen, changed.tiles);
                 });
+                marked(screen, f.index, lines);
                 last = { screen, lines };
                 push('partial', lines);
               }
             }
           }
         }
+        const how = queue[queue.length - 1]?.how;
+        if (how === 'skipped' || how === 'blank' || how === 'unchanged') f.release();
         stats.screenMs += performance.now() - ts;
         while (reading() >= IN_FLIGHT || (queue.length && queue[0]!.how !== 'read' && queue[0]!.how !== 'partial' && reading() === 0)) {
           await emitFirst();
@@ -281,9 +307,23 @@ export function fillSpans(hidden: Uint8Array, width: number, height: number, roi
  */
 export function fillHolds(frame: RgbFrame, spans: Int32Array, tolerance = FILL_TOLERANCE): boolean {
   const d = frame.data;
+  // Four bytes at a time where the frame is word-aligned: a byte above `tolerance` (≤ 127) sets its lane's high bit
+  // in ((w & 0x7f…) + (127 − tolerance)) | w, exactly (no carry crosses a lane).
+  const d32 = d.byteOffset & 3 || tolerance > 127 ? null : new Uint32Array(d.buffer, d.byteOffset, d.byteLength >> 2);
+  const above = (127 - tolerance) * 0x01010101;
   for (let s = 0; s < spans.length; s += 2) {
     const end = spans[s + 1]!;
-    for (let i = spans[s]!; i < end; i++) if (d[i]! > tolerance) return false;
+    let i = spans[s]!;
+    if (d32) {
+      for (; i < end && i & 3; i++) if (d[i]! > tolerance) return false;
+      const wEnd = end >> 2;
+      for (let w = i >> 2; w < wEnd; w++) {
+        const v = d32[w]!;
+        if (v && (((v & 0x7f7f7f7f) + above) | v) & 0x80808080) return false;
+      }
+      i = Math.max(i, wEnd << 2);
+    }
+    for (; i < end; i++) if (d[i]! > tolerance) return false;
   }
   return true;
 }

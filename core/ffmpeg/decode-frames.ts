@@ -107,6 +107,10 @@ export function decodeArgs(
   ];
 }
 
+/** Frames assembled ahead of the consumer before the pipe is paused, and the count at which it is resumed. */
+const PAUSE_AT = 4;
+const RESUME_AT = 1;
+
 const SHOWINFO = /Parsed_showinfo.*?\bn:\s*(\d+)\s+pts:\s*(-?\d+)/;
 
 /** A readable reason from ffmpeg's stderr that never echoes metadata (titles, dates) or per-frame lines. */
@@ -175,34 +179,55 @@ export async function* decodeFrames(
   }
   const fpsNum = s.fps.num;
   const fpsDen = s.fps.den;
-  const frameBuf = Buffer.allocUnsafe(frameBytes);
+  // Frames are assembled from the pipe's chunks by 'data' events into a few reused buffers. (Iterating the stream
+  // with for-await read it through `read()`, which concatenated whatever chunks had piled up into a new Buffer: a
+  // copy and an allocation per frame, and the external memory drove full collections — 9 → 1 per 3600 frames of
+  // 274×154, node's main thread ≈ 0.3 CPU-s less; docs/benchmarks.md.) Reading pauses while `PAUSE_AT` frames
+  // wait, so ffmpeg blocks on the pipe and memory stays flat.
+  const stdout = proc.stdout;
+  const ready: Buffer[] = [];
+  const spare: Buffer[] = [];
+  let filling: Buffer | null = null;
   let filled = 0;
+  let ended = false;
+  let streamError: unknown = null;
+  stdout.on('data', (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      filling ??= spare.pop() ?? Buffer.allocUnsafe(frameBytes);
+      const take = Math.min(frameBytes - filled, chunk.length - off);
+      chunk.copy(filling, filled, off, off + take);
+      filled += take;
+      off += take;
+      if (filled === frameBytes) {
+        ready.push(filling);
+        filling = null;
+        filled = 0;
+      }
+    }
+    if (ready.length >= PAUSE_AT) stdout.pause();
+    if (ready.length > 0) notify();
+  });
+  stdout.once('end', () => ((ended = true), notify()));
+  stdout.once('error', (err: unknown) => ((streamError = err), notify()));
+  let current: Buffer | null = null;
   let index = 0;
   let finished = false;
   try {
-    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < chunk.length) {
-        const take = Math.min(frameBytes - filled, chunk.length - off);
-        // Whole frame inside the chunk: hand out a view without copying.
-        let data: Buffer | null = null;
-        if (filled === 0 && take === frameBytes) data = chunk.subarray(off, off + frameBytes);
-        else {
-          chunk.copy(frameBuf, filled, off, off + take);
-          filled += take;
-          if (filled === frameBytes) data = frameBuf;
-        }
-        off += take;
-        if (!data) continue;
-        filled = 0;
-        while (times.length === 0 && !exited) {
-          await new Promise<void>((r) => (wake = r));
-        }
-        const t = times.shift();
-        if (t === undefined) throw new FramewiseError('ffmpeg_failed', `ffmpeg produced frame ${index} without its timestamp`);
-        index++;
-        yield { time: t, frame: Math.round((t * fpsNum) / fpsDen), data };
-      }
+    for (;;) {
+      // The consumer is done with the frame it had (valid until the next step).
+      if (current) spare.push(current);
+      current = null;
+      if (ready.length <= RESUME_AT && stdout.isPaused()) stdout.resume();
+      while (ready.length === 0 && !ended && !streamError && !exited) await new Promise<void>((r) => (wake = r));
+      if (streamError) throw streamError;
+      if (ready.length === 0) break;
+      while (times.length === 0 && !exited) await new Promise<void>((r) => (wake = r));
+      const t = times.shift();
+      if (t === undefined) throw new FramewiseError('ffmpeg_failed', `ffmpeg produced frame ${index} without its timestamp`);
+      current = ready.shift()!;
+      index++;
+      yield { time: t, frame: Math.round((t * fpsNum) / fpsDen), data: current };
     }
     await proc.done;
     finished = true;

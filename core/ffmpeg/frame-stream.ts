@@ -15,7 +15,15 @@ export interface StreamedFrame {
   width: number;
   height: number;
   data: Uint8Array;
+  /**
+   * Tells the stream nothing reads `data` any more: its buffer is filled with a later frame (fewer 6 MB allocations
+   * at 1080p, so less garbage collection). Optional: a frame never released is simply not reused.
+   */
+  release: () => void;
 }
+
+/** Released frame buffers kept for reuse. */
+const SPARE_FRAMES = 4;
 
 export interface FrameStreamOptions {
   step: number;
@@ -26,6 +34,11 @@ export interface FrameStreamOptions {
    * 0). The caller checks that consecutive samples are never more than its own bound apart.
    */
   referenceOnly?: { fps: { num: number; den: number }; minGap: number };
+  /**
+   * Decoder threads (default: ffmpeg's choice, one more than the cores). 1 costs about 15 % less CPU (no frame
+   * threading) where the frames are consumed more slowly than one core decodes them (the verification's reader).
+   */
+  threads?: number;
   /** Output size (the display size, or smaller). */
   width: number;
   height: number;
@@ -34,9 +47,13 @@ export interface FrameStreamOptions {
 }
 
 /** The ffmpeg arguments (pure; exported for tests). */
-export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step' | 'width' | 'height' | 'referenceOnly'>): string[] {
+export function frameStreamArgs(
+  file: string,
+  o: Pick<FrameStreamOptions, 'step' | 'width' | 'height' | 'referenceOnly' | 'threads'>,
+): string[] {
   const step = Math.max(1, Math.floor(o.step));
   const r = o.referenceOnly;
+  const threads = o.threads ? ['-threads', String(Math.max(1, Math.floor(o.threads)))] : [];
   if (r) {
     // Half a frame less than minGap frames, in seconds: exact for constant frame rate timestamps.
     const gap = ((Math.max(1, r.minGap) - 0.5) * r.fps.den) / r.fps.num;
@@ -46,6 +63,7 @@ export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step'
       '-nostats',
       '-skip_frame',
       'noref',
+      ...threads,
       '-i',
       file,
       ...firstVideoOnly({ data: true }),
@@ -61,6 +79,7 @@ export function frameStreamArgs(file: string, o: Pick<FrameStreamOptions, 'step'
   return [
     '-v',
     'error',
+    ...threads,
     '-i',
     file,
     ...firstVideoOnly({ data: true }),
@@ -114,6 +133,7 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
     return n;
   };
   const stdout = p.stdout!;
+  const spare: Array<Uint8Array<ArrayBuffer>> = [];
   let buf = new Uint8Array(size);
   let filled = 0;
   let index = 0;
@@ -131,12 +151,20 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
       const i = index;
       const data = buf;
       index++;
-      buf = new Uint8Array(size);
+      buf = spare.pop() ?? new Uint8Array(size);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        if (spare.length < SPARE_FRAMES) spare.push(data);
+      };
       filled = 0;
       outstanding++;
       stdout.pause();
       chain = chain
-        .then(async () => (failure ? undefined : o.onFrame({ frame: await numberOf(i), index: i, width: o.width, height: o.height, data })))
+        .then(async () =>
+          failure ? undefined : o.onFrame({ frame: await numberOf(i), index: i, width: o.width, height: o.height, data, release }),
+        )
         .catch((err: unknown) => {
           failure ??= err;
           p.child.kill('SIGKILL');

@@ -1,4 +1,4 @@
-import { buildModel, floatTensor, node } from './onnx-build.js';
+import { buildModel, DATA_TYPE, floatTensor, node } from './onnx-build.js';
 import { parseManifest, type ModelManifest } from './manifest.js';
 import type { GraphOptimization } from './inference-protocol.js';
 
@@ -12,7 +12,14 @@ import type { GraphOptimization } from './inference-protocol.js';
  * Each is a sigmoid of the distance to its cut-off, so scores are smooth in [0, 1].
  */
 export const BUILTIN_MODEL_NAME = 'frame-quality';
-export const BUILTIN_MODEL_VERSION = '1.0.0';
+/**
+ * 1.1.0: the same graph behind a uint8 NHWC input (the frame's bytes as ffmpeg delivers them; the graph casts,
+ * transposes and divides by 255), so the inference worker converts nothing. 1.0.0 took float NCHW in [0, 1];
+ * both give the same scores (test/predict/builtin.test.ts).
+ */
+export const BUILTIN_MODEL_VERSION = '1.1.0';
+/** The float-input version, kept buildable to prove the two agree. */
+const FLOAT_INPUT_VERSION = '1.0.0';
 const SIZE = 160;
 
 /**
@@ -41,11 +48,11 @@ export function builtinManifest(): ModelManifest {
       labels: ['black', 'dark', 'overexposed', 'blurry'],
       input: {
         name: 'pixels',
-        layout: 'NCHW',
+        layout: 'NHWC',
         width: SIZE,
         height: SIZE,
         colorOrder: 'RGB',
-        scale: 255,
+        scale: 1,
         mean: [0, 0, 0],
         std: [1, 1, 1],
         resize: 'stretch',
@@ -59,13 +66,24 @@ export function builtinManifest(): ModelManifest {
   );
 }
 
-/** Build the .onnx bytes of the built-in model. Deterministic: same bytes for the same version. */
-export function buildBuiltinModel(): Uint8Array {
+/**
+ * Build the .onnx bytes of the built-in model. Deterministic: same bytes for the same version. `float32` builds
+ * version 1.0.0 (float NCHW input in [0, 1]: byte / 255), for comparing the two.
+ */
+export function buildBuiltinModel(input: 'uint8' | 'float32' = 'uint8'): Uint8Array {
   const c = builtinCutoffs;
   const scalar = (name: string, v: number) => floatTensor(name, [], [v]);
+  const version = input === 'uint8' ? BUILTIN_MODEL_VERSION : FLOAT_INPUT_VERSION;
+  // uint8 [N,H,W,3] -> float [N,3,H,W] in [0, 1], what the worker used to compute in JavaScript.
+  const fromBytes = [
+    node('Cast', ['pixels'], ['pixels_f'], { to: DATA_TYPE('float32') }),
+    node('Transpose', ['pixels_f'], ['pixels_nchw'], { perm: [0, 3, 1, 2] }),
+    node('Div', ['pixels_nchw', 'byte_max'], ['unit']),
+  ];
   const nodes = [
+    ...(input === 'uint8' ? fromBytes : []),
     // Luma (BT.601 weights) as a 1x1 convolution: [N,3,H,W] -> [N,1,H,W].
-    node('Conv', ['pixels', 'w_luma'], ['luma']),
+    node('Conv', [input === 'uint8' ? 'unit' : 'pixels', 'w_luma'], ['luma']),
     node('ReduceMean', ['luma'], ['mean_luma'], { axes: [2, 3], keepdims: 0 }), // [N,1]
     // black = sigmoid((cut - mean) * slope)
     node('Sub', ['black_cut', 'mean_luma'], ['black_d']),
@@ -111,13 +129,16 @@ export function buildBuiltinModel(): Uint8Array {
     scalar('eps', 1e-7),
     scalar('blur_logcut', Math.log(c.blurry.variance)),
     scalar('blur_k', c.blurry.slope),
+    ...(input === 'uint8' ? [scalar('byte_max', 255)] : []),
   ];
   return buildModel({
     name: 'framewise_frame_quality',
     producer: 'framewise',
     docString: 'Framewise built-in frame-quality heuristic (black, dark, overexposed, blurry). Not a trained classifier.',
-    metadata: { framewise_builtin: BUILTIN_MODEL_NAME, version: BUILTIN_MODEL_VERSION },
-    inputs: [{ name: 'pixels', shape: ['N', 3, SIZE, SIZE] }],
+    metadata: { framewise_builtin: BUILTIN_MODEL_NAME, version },
+    inputs: [
+      input === 'uint8' ? { name: 'pixels', shape: ['N', SIZE, SIZE, 3], type: 'uint8' } : { name: 'pixels', shape: ['N', 3, SIZE, SIZE] },
+    ],
     outputs: [{ name: 'scores', shape: ['N', 4] }],
     nodes,
     initializers,

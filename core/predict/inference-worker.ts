@@ -1,5 +1,6 @@
 /**
- * Inference worker thread: owns the ONNX session, turns packed 8-bit frames into the model's float tensor,
+ * Inference worker thread: owns the ONNX session, turns packed 8-bit frames into the model's float tensor (or
+ * hands a uint8 model the bytes),
  * runs it in batches and applies the output activation. One job, one worker, one session.
  */
 import { parentPort } from 'node:worker_threads';
@@ -17,8 +18,37 @@ let spec: TensorSpec | null = null;
 let lut: Float32Array[] = [];
 /** The model takes float16 input (fed as half-precision bits converted from the float32 tensor). */
 let halfInput = false;
+/**
+ * The model takes the pixel bytes themselves (its graph casts and normalises them): NHWC is exactly what ffmpeg
+ * delivers, so nothing is converted here — the float conversion was 0.38–0.49 of the worker's 1.07–1.29 CPU-s per
+ * 1800 frames of the built-in model (docs/benchmarks.md).
+ */
+let byteInput = false;
 /** The float input tensor's storage, reused from batch to batch (grown when a batch needs more). */
 let tensorStore = new Float32Array(0);
+let byteStore = new Uint8Array(0);
+
+/** This batch's frames as a uint8 tensor in the model's layout (padded with zeros to `batch` frames). */
+function byteTensor(frames: Uint8Array, n: number, batch: number, s: TensorSpec, dims: number[]): ort.Tensor {
+  const frameBytes = s.width * s.height * 3;
+  if (s.layout === 'NHWC' && batch === n) return new ort.Tensor('uint8', frames, dims);
+  if (byteStore.length < batch * frameBytes) byteStore = new Uint8Array(batch * frameBytes);
+  const out = byteStore.subarray(0, batch * frameBytes);
+  out.fill(0, n * frameBytes);
+  if (s.layout === 'NHWC') out.set(frames);
+  else {
+    const hw = s.width * s.height;
+    for (let k = 0; k < n; k++) {
+      const src = k * frameBytes;
+      for (let i = 0; i < hw; i++) {
+        out[src + i] = frames[src + 3 * i]!;
+        out[src + hw + i] = frames[src + 3 * i + 1]!;
+        out[src + 2 * hw + i] = frames[src + 3 * i + 2]!;
+      }
+    }
+  }
+  return new ort.Tensor('uint8', out, dims);
+}
 
 function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
@@ -46,13 +76,17 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
   for (let start = 0; start < count; start += step) {
     const n = Math.min(step, count - start);
     const batch = fixed ?? n;
-    if (tensorStore.length < batch * frameBytes) tensorStore = new Float32Array(batch * frameBytes);
-    const data = tensorStore.subarray(0, batch * frameBytes);
-    toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut, data);
-    // A fixed-size batch is padded with zeros.
-    if (batch > n) data.fill(0, n * frameBytes);
     const dims = s.layout === 'NCHW' ? [batch, 3, s.height, s.width] : [batch, s.height, s.width, 3];
-    const input = halfInput ? new ort.Tensor('float16', toHalfBits(data), dims) : new ort.Tensor('float32', data, dims);
+    let input: ort.Tensor;
+    if (byteInput) input = byteTensor(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, batch, s, dims);
+    else {
+      if (tensorStore.length < batch * frameBytes) tensorStore = new Float32Array(batch * frameBytes);
+      const data = tensorStore.subarray(0, batch * frameBytes);
+      toTensorData(pixels.subarray(start * frameBytes, (start + n) * frameBytes), n, s, lut, data);
+      // A fixed-size batch is padded with zeros.
+      if (batch > n) data.fill(0, n * frameBytes);
+      input = halfInput ? new ort.Tensor('float16', toHalfBits(data), dims) : new ort.Tensor('float32', data, dims);
+    }
     const out = await session.run({ [s.inputName]: input });
     const t = out[s.outputName];
     if (!t) throw new Error(`the model returned no output "${s.outputName}"`);
@@ -87,6 +121,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const meta = session.inputMetadata.find((m) => m.name === msg.spec.inputName);
       const n = meta && meta.isTensor ? meta.shape[0] : undefined;
       halfInput = Boolean(meta && meta.isTensor && meta.type === 'float16');
+      byteInput = Boolean(meta && meta.isTensor && meta.type === 'uint8');
       if (typeof n === 'number' && n > 0) spec = { ...msg.spec, maxBatch: n };
       send({ type: 'loaded' });
     } else if (msg.type === 'run') {

@@ -21,7 +21,7 @@ const FLOAT_TYPES = ['float32', 'float16'];
 
 /**
  * Load `bytes` with onnxruntime and check them against the manifest: input and output names exist, the
- * input is float32 or float16 [N, 3, H, W] (NCHW) or [N, H, W, 3] (NHWC) matching width/height, the output is
+ * input is float32, float16 or uint8 (the bytes as decoded, normalised by the graph) [N, 3, H, W] (NCHW) or [N, H, W, 3] (NHWC) matching width/height, the output is
  * float32 or float16 [N, labels] (a classifier) or [N, length] / [N, tokens, length] (an embedding model).
  * Errors say exactly what differs.
  */
@@ -54,7 +54,14 @@ export async function validateModel(bytes: Uint8Array, m: AnyManifest, source: s
     if (!input!.isTensor || !output!.isTensor) fail('input and output must be tensors');
     const inMeta = input as Ort.InferenceSession.TensorValueMetadata;
     const outMeta = output as Ort.InferenceSession.TensorValueMetadata;
-    if (!FLOAT_TYPES.includes(inMeta.type)) fail(`input "${m.input.name}" has type ${inMeta.type}; Framewise feeds float32 or float16`);
+    if (!FLOAT_TYPES.includes(inMeta.type) && inMeta.type !== 'uint8')
+      fail(`input "${m.input.name}" has type ${inMeta.type}; Framewise feeds float32, float16 or uint8`);
+    // A uint8 input gets the frame's bytes as they are (the graph scales them itself): a normalisation in the
+    // manifest would be silently ignored, so it must be the identity.
+    if (inMeta.type === 'uint8' && (m.input.scale !== 1 || m.input.mean.some((x) => x !== 0) || m.input.std.some((x) => x !== 1)))
+      fail(
+        `input "${m.input.name}" is uint8, so the model gets the pixel bytes as they are; set input.scale to 1, mean to [0,0,0] and std to [1,1,1] (the graph normalises)`,
+      );
     if (!FLOAT_TYPES.includes(outMeta.type)) fail(`output "${m.output.name}" has type ${outMeta.type}; expected float32 or float16`);
     const s = inMeta.shape;
     const expected = m.input.layout === 'NCHW' ? ['N', 3, m.input.height, m.input.width] : ['N', m.input.height, m.input.width, 3];
@@ -99,7 +106,11 @@ export async function validateModel(bytes: Uint8Array, m: AnyManifest, source: s
     try {
       const blank = new Float32Array(dims.reduce((a, b) => a * b, 1));
       const tensor =
-        inMeta.type === 'float16' ? new ort.Tensor('float16', toHalfBits(blank), dims) : new ort.Tensor('float32', blank, dims);
+        inMeta.type === 'uint8'
+          ? new ort.Tensor('uint8', new Uint8Array(blank.length), dims)
+          : inMeta.type === 'float16'
+            ? new ort.Tensor('float16', toHalfBits(blank), dims)
+            : new ort.Tensor('float32', blank, dims);
       result = await session.run({ [m.input.name]: tensor });
     } catch (err) {
       throw new FramewiseError(

@@ -21,11 +21,12 @@ export const OPSET = 13;
 const FLOAT = () => proto().TensorProto.DataType.FLOAT;
 const INT64 = () => proto().TensorProto.DataType.INT64;
 const FLOAT16 = () => proto().TensorProto.DataType.FLOAT16;
+const UINT8 = () => proto().TensorProto.DataType.UINT8;
 
 export type Dim = number | string;
-export type ElemType = 'float32' | 'float16';
+export type ElemType = 'float32' | 'float16' | 'uint8';
 /** ONNX's TensorProto data type numbers, for a Cast node's `to`. */
-export const DATA_TYPE = (type: ElemType): number => (type === 'float16' ? FLOAT16() : FLOAT());
+export const DATA_TYPE = (type: ElemType): number => (type === 'float16' ? FLOAT16() : type === 'uint8' ? UINT8() : FLOAT());
 
 export interface GraphSpec {
   name: string;

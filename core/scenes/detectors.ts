@@ -24,8 +24,8 @@ export interface FrameSize {
 
 /** The content score: weighted mean |Δ| of H, S, V (and optionally edges) between consecutive frames. */
 class ContentScore {
-  private cur: HsvFrame;
-  private prev: HsvFrame;
+  /** The last frame's HSV, updated in place. */
+  private hsv: HsvFrame;
   /** This frame's and the previous frame's RGB: unchanged pixels are not converted again. */
   private rgb: RgbHistory;
   /** The V plane, for the edge term only. */
@@ -40,8 +40,7 @@ class ContentScore {
     private edgeWeight: number,
   ) {
     const n = size.width * size.height;
-    this.cur = allocHsv(n);
-    this.prev = allocHsv(n);
+    this.hsv = allocHsv(n);
     this.rgb = new RgbHistory(n);
     this.lum = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.edges = edgeWeight > 0 ? new Uint8Array(n) : null;
@@ -51,9 +50,9 @@ class ContentScore {
 
   next(rgb: Uint8Array): number {
     this.rgb.push(rgb);
-    const { hue: h, sat: s, lum: v } = hsvStepChanged(this.rgb, this.cur, this.prev);
+    const { hue: h, sat: s, lum: v } = hsvStepChanged(this.rgb, this.hsv);
     if (this.edges) {
-      valuePlane(this.cur, this.lum!);
+      valuePlane(this.hsv, this.lum!);
       edgeMap(this.lum!, this.size.width, this.size.height, this.edges, this.scratch!);
     }
     let score = 0;
@@ -62,7 +61,6 @@ class ContentScore {
       score = (h + s + v + this.edgeWeight * e) / (3 + this.edgeWeight);
     }
     this.first = false;
-    [this.cur, this.prev] = [this.prev, this.cur];
     if (this.edges) [this.edges, this.prevEdges] = [this.prevEdges, this.edges];
     return score;
   }

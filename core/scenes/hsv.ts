@@ -36,7 +36,7 @@ const INV = (() => {
  */
 let tables: { SAT: Uint8Array; DIFF: Uint32Array } | undefined;
 // Built on first use, not at import (~40 ms): every `framewise` process imports this module, few detect scenes.
-function hsvTables(): { SAT: Uint8Array; DIFF: Uint32Array } {
+export function hsvTables(): { SAT: Uint8Array; DIFF: Uint32Array } {
   if (tables) return tables;
   const SAT = new Uint8Array(256 * 256);
   for (let v = 1; v < 256; v++) for (let d = 0; d <= v; d++) SAT[(v << 8) | d] = (255 * d * INV[v]! + 0.5) | 0;
@@ -46,13 +46,22 @@ function hsvTables(): { SAT: Uint8Array; DIFF: Uint32Array } {
       // Only the differences matter: take r = 0, so g = −a and b = −a − c.
       const g = -a;
       const b = -a - c;
-      let v: number;
-      let m: number;
-      let h0: number;
-      let num: number;
-      if (0 >= g && 0 >= b) [v, m, h0, num] = [0, Math.min(g, b), 0, g - b];
-      else if (g >= b) [v, m, h0, num] = [g, Math.min(0, b), 60, b];
-      else [v, m, h0, num] = [b, Math.min(0, g), 120, -g];
+      // (Plain assignments: destructuring a fresh array per entry made building the table take ~0.2 CPU-s.)
+      let v = b;
+      let m = Math.min(0, g);
+      let h0 = 120;
+      let num = -g;
+      if (0 >= g && 0 >= b) {
+        v = 0;
+        m = Math.min(g, b);
+        h0 = 0;
+        num = g - b;
+      } else if (g >= b) {
+        v = g;
+        m = Math.min(0, b);
+        h0 = 60;
+        num = b;
+      }
       const d = v - m;
       if (d > 255) continue; // no 8-bit colour has these differences
       let hue = 0;
@@ -101,36 +110,30 @@ export class RgbHistory {
 }
 
 /**
- * One pass per frame for the content score: converts this frame's RGB into `cur` and returns the mean |Δ| of H, S
- * and V against `prev` (PySceneDetect's per-channel `_mean_pixel_distance`). Only what changed is converted: a
- * group of 4 pixels whose RGB equals the previous frame's keeps the previous HSV and adds 0 to every |Δ| sum, so
- * the result is exactly the float definition's (tested) while still
- * pictures, letterbox bars, slides and screen recordings cost one comparison per 4 pixels instead of a conversion
- * each. `history` must hold this frame (pushed) and the previous one, whose HSV is `prev`.
+ * One pass per frame for the content score: updates `hsv` (the previous frame's HSV) to this frame's in place and
+ * returns the mean |Δ| of H, S and V (PySceneDetect's per-channel `_mean_pixel_distance`). Only what changed is
+ * converted: a group of 4 pixels whose RGB equals the previous frame's keeps its HSV and adds 0 to every |Δ| sum,
+ * so the result is exactly the float definition's (tested) while still pictures, letterbox bars, slides and screen
+ * recordings cost one comparison per 4 pixels instead of a conversion each — and nothing is copied for them (an
+ * earlier version kept two HSV frames and copied every unchanged pixel across: a third of the pass).
+ * `history` must hold this frame (pushed) and the previous one, whose HSV `hsv` holds.
  */
-export function hsvStepChanged(history: RgbHistory, cur: HsvFrame, prev: HsvFrame): { hue: number; sat: number; lum: number } {
+export function hsvStepChanged(history: RgbHistory, hsv: HsvFrame): { hue: number; sat: number; lum: number } {
   const { SAT, DIFF } = hsvTables();
   const rgb = history.cur;
   const w = history.curWords;
   const pw = history.prevWords;
-  const n = cur.length;
-  const groups = n >> 2;
+  const n = hsv.length;
+  const words = (n >> 2) * 3;
   let sh = 0;
   let ss = 0;
   let sl = 0;
-  for (let g = 0; g <= groups; g++) {
-    const i0 = g << 2;
-    if (g < groups) {
-      const k = g * 3;
-      if (w[k] === pw[k] && w[k + 1] === pw[k + 1] && w[k + 2] === pw[k + 2]) {
-        cur[i0] = prev[i0]!;
-        cur[i0 + 1] = prev[i0 + 1]!;
-        cur[i0 + 2] = prev[i0 + 2]!;
-        cur[i0 + 3] = prev[i0 + 3]!;
-        continue;
-      }
-    }
-    const end = g < groups ? i0 + 4 : n;
+  let k = 0;
+  for (;;) {
+    while (k < words && w[k] === pw[k] && w[k + 1] === pw[k + 1] && w[k + 2] === pw[k + 2]) k += 3;
+    // A changed group of 4 pixels, or the 0–3 pixels after the last whole group (always converted).
+    const i0 = k < words ? (k / 3) << 2 : n & ~3;
+    const end = k < words ? i0 + 4 : n;
     for (let i = i0, j = i0 * 3; i < end; i++, j += 3) {
       const r = rgb[j]!;
       const gg = rgb[j + 1]!;
@@ -138,15 +141,17 @@ export function hsvStepChanged(history: RgbHistory, cur: HsvFrame, prev: HsvFram
       const hue = t & 255;
       const v = r + (t >>> 16);
       const sat = SAT[(v << 8) | ((t >> 8) & 255)]!;
-      const p = prev[i]!;
+      const p = hsv[i]!;
       let x = hue - (p & 255);
       sh += (x ^ (x >> 31)) - (x >> 31);
       x = sat - ((p >> 8) & 255);
       ss += (x ^ (x >> 31)) - (x >> 31);
       x = v - (p >>> 16);
       sl += (x ^ (x >> 31)) - (x >> 31);
-      cur[i] = hue | (sat << 8) | (v << 16);
+      hsv[i] = hue | (sat << 8) | (v << 16);
     }
+    if (k >= words) break;
+    k += 3;
   }
   return { hue: sh / n, sat: ss / n, lum: sl / n };
 }

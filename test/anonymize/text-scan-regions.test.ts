@@ -30,6 +30,14 @@ const events = [
   { what: 'thin strokes across tile borders', token: 'Nguyen', draw: `text='Nguyen':x=292:y=264:fontsize=14:fontcolor=white`, from: 2.0 },
 ];
 const moving = { token: 'Annabell', from: 0.4, to: 2.8 };
+/**
+ * A white box that blinks (on for samples 1, 3, 5, …: frames 5–9, 15–19, …): its tiles go back and forth between two
+ * states read before, and are recalled instead of read (tile-screen.ts). From 2.4 s a name is written where the box
+ * is, under it: on the samples the box is off it shows in a state of those tiles never read free of text.
+ */
+const blinking = { token: 'Kowalski', from: 2.4, box: 'x=20:y=290:w=150:h=44' };
+/** A word of which only the end appears (its first half stood there from the start): only some of its tiles change. */
+const completed = { token: 'Bergmann', stem: 'Berg', from: 2.2, at: 'x=330:y=214:fontsize=20' };
 
 async function regionsClip(): Promise<string> {
   const draws = [
@@ -37,8 +45,13 @@ async function regionsClip(): Promise<string> {
     `drawtext=fontfile=${FONT}:text='Static 123':x=330:y=300:fontsize=20:fontcolor=white`,
     ...events.map((e) => `drawtext=fontfile=${FONT}:${esc(e.draw)}:enable='gte(t,${e.from})'`),
     `drawtext=fontfile=${FONT}:text='${moving.token}':x='40+(t-${moving.from})*120':y=110:fontsize=20:fontcolor=white:enable='between(t,${moving.from},${moving.to})'`,
+    `drawtext=fontfile=${FONT}:text='${blinking.token}':x=28:y=300:fontsize=22:fontcolor=white:enable='gte(t,${blinking.from})'`,
+    `drawbox=${blinking.box}:color=white:t=fill:enable='eq(mod(floor(n/5),2),1)'`,
+    // The stem alone until the whole word is drawn (drawn twice, its anti-aliased edges would change too).
+    `drawtext=fontfile=${FONT}:text='${completed.stem}':${completed.at}:fontcolor=white:enable='lt(t,${completed.from})'`,
+    `drawtext=fontfile=${FONT}:text='${completed.token}':${completed.at}:fontcolor=white:enable='gte(t,${completed.from})'`,
   ];
-  return generated('text-scan-regions-v1.mp4', (out) => [
+  return generated('text-scan-regions-v2.mp4', (out) => [
     '-f',
     'lavfi',
     '-i',
@@ -159,6 +172,64 @@ test('moving text is found on every sample that shows it', () => {
   const shown = samples.filter((s) => s.frame >= moving.from * FPS && s.frame < moving.to * FPS - 1);
   assert.ok(shown.length >= 10);
   for (const s of shown) assert.ok(finds(s, moving.token), `${moving.token} at frame ${s.frame} (${s.how})`);
+});
+
+test('a tile back in a state read free of text is recalled, not read; text written in that place is read', () => {
+  const first = samples.find((s) => s.frame >= blinking.from * FPS)!;
+  assert.ok(stats.tilesRecalled > 0, `recalled ${stats.tilesRecalled}`);
+  assert.notEqual(first.how, 'read', 'found by a partial read');
+  // Box off (even samples): the name shows; box on: it is covered.
+  const shown = samples.filter((s) => s.frame >= first.frame && (s.frame / STEP) % 2 === 0);
+  assert.ok(shown.length >= 2, shown.map((s) => s.frame).join(','));
+  // The later ones show those tiles in the state read on the first: not free of text, so not recalled but read.
+  for (const s of shown) assert.ok(finds(s, blinking.token), `${blinking.token} at frame ${s.frame} (${s.how})`);
+});
+
+test('a word of which only some tiles change is read whole (the margin and the wider reads around a cut line)', () => {
+  const start = Math.round(completed.from * FPS);
+  const first = samples.find((s) => s.frame >= start)!;
+  assert.notEqual(first.how, 'read', 'found by a partial read');
+  for (const s of samples.filter((x) => x.frame >= first.frame))
+    assert.ok(finds(s, completed.token), `${completed.token} at frame ${s.frame}`);
+});
+
+test('recall (tile-screen.ts): only into an earlier state whose read is over and found no line touching the tile', () => {
+  const area = { x: 0, y: 0, width: 64, height: 32 };
+  const frame = (fill: (x: number, y: number) => [number, number, number]) => {
+    const data = new Uint8Array(64 * 32 * 3);
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 64; x++) data.set(fill(x, y), (y * 64 + x) * 3);
+    return { width: 64, height: 32, data };
+  };
+  const plain = frame(() => [48, 80, 112]);
+  // A box over tiles 0 and 1 (x 0–31, y 0–15).
+  const boxed = frame((x, y) => (x < 32 && y < 16 ? [255, 255, 255] : [48, 80, 112]));
+  // Plain again, with a 10-px stroke in tile 0: a state never read.
+  const stroked = frame((x, y) => (x === 5 && y >= 3 && y < 13 ? [200, 200, 200] : [48, 80, 112]));
+  const changedTiles = (r: { tiles: Uint8Array }) => [...r.tiles].map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
+  const run = (lines: Array<{ x: number; y: number; width: number; height: number }> | null) => {
+    const screen = new TileScreen(area);
+    screen.rememberAll(plain, 0);
+    if (lines) screen.markLines(0, lines);
+    const boxedNow = screen.changed(boxed);
+    assert.deepEqual(changedTiles(boxedNow), [0, 1]);
+    screen.remember(boxed, boxedNow.tiles, 1);
+    screen.markLines(1, []);
+    return screen;
+  };
+  // Sample 0 read free of text: the box leaves, tiles 0 and 1 are recalled (nothing to read) ...
+  let screen = run([]);
+  const back = screen.changed(plain);
+  assert.deepEqual([changedTiles(back), back.recalled], [[], 2]);
+  // ... and a stroke written where the box was is a new state: read.
+  screen = run([]);
+  assert.deepEqual(changedTiles(screen.changed(stroked)), [0]);
+  // Sample 0's lines not known yet (still being read): no recall.
+  screen = run(null);
+  assert.deepEqual(changedTiles(screen.changed(plain)), [0, 1]);
+  // A line touched tile 1 on sample 0: tile 1 is read again, tile 0 is recalled.
+  screen = run([{ x: 20, y: 2, width: 8, height: 10 }]);
+  const touched = screen.changed(plain);
+  assert.deepEqual([changedTiles(touched), touched.recalled], [[1], 1]);
 });
 
 test('the tile change test: a 1-px stroke, colour-only change and faint large text change a tile; codec-like noise does not', () => {

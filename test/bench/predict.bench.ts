@@ -98,7 +98,7 @@ export const predictBench: BenchModule = {
     const spec: TensorSpec = {
       inputName: m.input.name,
       outputName: m.output.name,
-      layout: 'NCHW',
+      layout: m.input.layout,
       width: m.input.width,
       height: m.input.height,
       scale: m.input.scale,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildModel, floatTensor, int64Tensor, node } from '../../core/predict/onnx-build.js';
+import { buildModel, DATA_TYPE, floatTensor, int64Tensor, node } from '../../core/predict/onnx-build.js';
 import { activate, toTensorData } from '../../core/predict/tensor.js';
 import type { TensorSpec } from '../../core/predict/inference-protocol.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
@@ -246,6 +246,75 @@ test('an ffmpeg failure fails the job with a reason, never echoing the file’s 
     assert.match(done.error!.message, /predict-with-patient-title\.mp4: /);
     assert.doesNotMatch(text, /Jane|Doe|1957|Example|Station/);
     assert.deepEqual(await lib.core.call('segments.list', { video: videoId }), []);
+  } finally {
+    dir.cleanup();
+    await lib.close();
+  }
+});
+
+/**
+ * A user's own uint8 model with an NCHW input: `outside` = sigmoid((mean of plane 0 / 255 − 0.5) × 20). The
+ * worker must transpose the decoded RGB bytes into planes: fed interleaved bytes, plane 0 of a red frame would
+ * hold red, green and blue alike (mean ≈ 85, not 255) and nothing would be found.
+ */
+function uint8NchwModel(size: number): Uint8Array {
+  return buildModel({
+    name: 'nchw_uint8_test',
+    inputs: [{ name: 'image', shape: ['N', 3, size, size], type: 'uint8' }],
+    outputs: [{ name: 'probs', shape: ['N', 1] }],
+    nodes: [
+      node('Cast', ['image'], ['image_f'], { to: DATA_TYPE('float32') }),
+      node('ReduceMean', ['image_f'], ['ch_mean'], { axes: [2, 3], keepdims: 0 }), // [N,3]
+      node('Gather', ['ch_mean', 'red_idx'], ['red'], { axis: 1 }), // [N,1]
+      node('Div', ['red', 'byte_max'], ['red_unit']),
+      node('Sub', ['red_unit', 'half'], ['red_d']),
+      node('Mul', ['red_d', 'k20'], ['outside_logit']),
+      node('Sigmoid', ['outside_logit'], ['probs']),
+    ],
+    initializers: [
+      int64Tensor('red_idx', [1], [0]),
+      floatTensor('byte_max', [], [255]),
+      floatTensor('half', [], [0.5]),
+      floatTensor('k20', [], [20]),
+    ],
+  });
+}
+
+test("a user's uint8 NCHW model gets the frame's bytes as colour planes", async () => {
+  const video = await redSceneVideo();
+  const lib = await openTempCore();
+  const dir = tempDir();
+  try {
+    const [imp] = await importAndWait(lib.core, [video]);
+    const videoId = (imp!.output as { videoId: number }).videoId;
+    await waitIdle(lib.core);
+    const manifest = {
+      ...redManifest(),
+      name: 'bytes',
+      file: 'bytes.onnx',
+      labels: ['outside'],
+      input: {
+        name: 'image',
+        layout: 'NCHW',
+        width: 32,
+        height: 32,
+        colorOrder: 'RGB',
+        scale: 1,
+        mean: [0, 0, 0],
+        std: [1, 1, 1],
+        resize: 'stretch',
+      },
+      output: { name: 'probs', activation: 'none' },
+    };
+    await lib.core.call('models.add', { manifestPath: writeModelDir(`${dir.dir}/bytes`, manifest, uint8NchwModel(32)) });
+    const job = await predictAndWait(lib.core, { video: videoId, model: 'bytes', fps: 2 });
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+    const outside = (await lib.core.call('segments.list', { video: videoId, model: 'bytes' })).filter((s) => s.label === 'outside');
+    assert.equal(outside.length, 1, JSON.stringify(outside));
+    assert.ok(
+      Math.abs(outside[0]!.start - 12) <= 0.5 && Math.abs(outside[0]!.end - 18) <= 0.5,
+      `outside ${outside[0]!.start}–${outside[0]!.end}`,
+    );
   } finally {
     dir.cleanup();
     await lib.close();

@@ -4,6 +4,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openTempCore, tempDir } from '../helpers/library.js';
 import { redManifest, redModelBytes, writeModelDir } from './helpers.js';
+import { buildBuiltinModel, builtinManifest } from '../../core/predict/builtin-model.js';
 import { FramewiseError } from '../../core/util/errors.js';
 
 async function refused(p: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
@@ -154,6 +155,13 @@ test('models: malformed manifests and models are refused with a message saying w
       /model file "outside\.onnx" does not exist/,
     );
     await refused(add('builtin', redManifest({ name: 'frame-quality' })), 'conflict', /name of the built-in model/);
+    // A uint8 model gets the bytes as decoded: a normalisation in its manifest would be ignored, so it is refused.
+    const bytesModel = { ...builtinManifest(), name: 'bytes-model', file: 'outside.onnx' } as Record<string, unknown>;
+    await refused(
+      add('uint8', { ...bytesModel, input: { ...builtinManifest().input, scale: 255 } }, buildBuiltinModel()),
+      'invalid_model',
+      /input "pixels" is uint8.*set input\.scale to 1/,
+    );
     // Nothing was registered by any of these.
     assert.deepEqual(
       (await lib.core.call('models.list', {})).map((m) => m.name),

@@ -135,12 +135,18 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   const needKeyframes = i.mode !== 'accurate';
   ctx.progress(0, needKeyframes ? 'reading keyframes' : 'exporting');
   const keyframes = needKeyframes ? await keyframeTimes(ctx.services.ffmpeg, row.path, ctx.signal) : [];
-  const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format };
   // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies.
   const meta = JSON.parse(row.metadata_json) as { streams?: StreamInfo[]; videoStart?: number };
   const subs = meta.streams?.filter((x) => x.type === 'subtitle') ?? [];
-  /** Subtitle times count from the file's start; clip times from the first picture. */
+  /** Subtitle times and ffmpeg's seeks count from the file's start; clip times from the first picture. */
   const videoStart = meta.videoStart ?? 0;
+  const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format, videoStart };
+  /**
+   * A plan's time (from the first picture) as ffmpeg's input seek (from the file's start). Sought without it, a
+   * Matroska file whose picture starts 21 ms in was copied from the keyframe before the cut, and re-encoded with
+   * the first frame twice and the last one missing (MP4's constant rate filled the 31 ms before it).
+   */
+  const onFile = (t: number) => (t > 0 ? t + videoStart : t);
   const textSubtitles =
     subs.length > 0 && subs.every((x) => ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'].includes(x.codec ?? ''));
   const refusal = smartCutRefusal(source, path.extname(row.path));
@@ -170,21 +176,25 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
     return joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, '.mp4', work, ctx.signal, commands);
   };
   const accurateArgs = async (p: Plan, c: { startFrame: number; endFrame: number }, out: string, commands: string[][], subtitles = true) =>
-    accurateCutArgs(row.path, { ...p, subtitles: (await clipSubtitles(c, commands, subtitles)).map((t) => t.file) }, out);
+    accurateCutArgs(
+      row.path,
+      { ...p, start: onFile(p.start), subtitles: (await clipSubtitles(c, commands, subtitles)).map((t) => t.file) },
+      out,
+    );
   /**
    * A lossless copy from the keyframe. Its text subtitles are the cues of what it shows, cut to it (a copied
    * subtitle packet from before the keyframe made the file start early, its picture at 0.5 s; a cue running past
    * the end stayed whole); bitmap subtitles are copied as they are.
    */
   const copy = async (p: Plan, out: string, commands: string[][]): Promise<void> => {
-    if (!textSubtitles) return void commands.push(await run(copyCutArgs(row.path, p, out), p));
+    if (!textSubtitles) return void commands.push(await run(copyCutArgs(row.path, { ...p, start: onFile(p.start) }, out), p));
     const work = path.join(await ctx.workDir(), `copy-subs-${path.basename(out)}`);
     await mkdir(work, { recursive: true });
     const piece = [{ source: 0, start: p.start + videoStart, end: p.start + p.duration + videoStart, at: 0 }];
     const source = [{ file: row.path, streams: meta.streams ?? [] }];
     const ext = path.extname(out);
     const laidOut = await joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, ext, work, ctx.signal, commands);
-    const build = (tracks: JoinedTrack[], o: string) => copyCutArgs(row.path, p, o, tracks);
+    const build = (tracks: JoinedTrack[], o: string) => copyCutArgs(row.path, { ...p, start: onFile(p.start) }, o, tracks);
     const write = async (args: string[]) => void commands.push(await run(args, p));
     await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, out, write, ctx.signal);
   };
@@ -235,7 +245,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       // Where each part plays in the source (from its first frame) and in the joined file.
       const pieces: Array<{ source: number; start: number; end: number; at: number }> = [];
       if (!anyAccurate) {
-        list = concatList(plans.map((p) => ({ file: row.path, inpoint: p.start, outpoint: p.start + p.duration })));
+        list = concatList(plans.map((p) => ({ file: row.path, inpoint: onFile(p.start), outpoint: onFile(p.start + p.duration) })));
         for (const p of plans)
           pieces.push({ source: 0, start: p.start, end: p.start + p.duration, at: pieces.reduce((a, x) => a + x.end - x.start, 0) });
       } else {

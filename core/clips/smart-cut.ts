@@ -16,6 +16,11 @@ export interface SmartSource {
   path: string;
   codec: string | null;
   pixFmt: string | null;
+  /**
+   * Seconds from the file's start to its first picture (Matroska remuxed from MP4 with primed AAC: 0.021 s).
+   * Clip and keyframe times count from the first picture, ffmpeg's -ss from the file's start.
+   */
+  videoStart?: number;
 }
 
 /** Why a smart cut is not possible here, or null. */
@@ -39,20 +44,23 @@ export async function smartCut(
 ): Promise<string[][]> {
   const startT = frameToTime(clip.startFrame, fps);
   const endT = frameToTime(clip.endFrame, fps);
+  // On the file's timeline: a tail sought to the keyframe's picture time alone started from the keyframe before
+  // it when the picture starts late (Matroska, 21 ms: 20 + 50 frames for 45).
+  const shift = src.videoStart ?? 0;
   const headFrames = Math.round((nextKeyframe - startT) * (fps.num / fps.den));
   const head = path.join(work, `head-${clip.startFrame}.ts`);
   const tail = path.join(work, `tail-${clip.startFrame}.ts`);
   const commands: string[][] = [];
   const run = async (args: string[]) => void commands.push((await ffmpeg.run(args, { signal })).command);
   await run(
-    smartHeadArgs(src.path, { start: seekBefore(clip.startFrame, fps), frames: headFrames, pixFmt: src.pixFmt ?? 'yuv420p' }, head),
+    smartHeadArgs(src.path, { start: seekBefore(clip.startFrame, fps) + shift, frames: headFrames, pixFmt: src.pixFmt ?? 'yuv420p' }, head),
   );
-  await run(smartTailArgs(src.path, { start: nextKeyframe, duration: endT - nextKeyframe }, tail));
+  await run(smartTailArgs(src.path, { start: nextKeyframe + shift, duration: endT - nextKeyframe }, tail));
   const list = path.join(work, `smart-${clip.startFrame}.txt`);
   await writeFile(list, concatList([head, tail]));
   // The join's cues are checked against its first picture (the MPEG-TS parts can start it late).
   const build = (tracks: JoinedTrack[], o: string) =>
-    smartJoinArgs(list, src.path, { start: startT, duration: endT - startT }, o, subtitles ? tracks : undefined);
+    smartJoinArgs(list, src.path, { start: startT + shift, duration: endT - startT }, o, subtitles ? tracks : undefined);
   await writeWithSubtitles(ffmpeg, build, subtitles ?? [], output, run, signal);
   const check = await checkDecodes(ffmpeg, output, signal);
   const expected = clip.endFrame - clip.startFrame;

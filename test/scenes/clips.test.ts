@@ -381,7 +381,8 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
       const { jobId } = await lib.core.call('clips.export', { video: v, dir: out.dir, ids, mode, join: true, pattern: `join-${mode}-{n}` });
       const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
       assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
-      return subtitleCues((job.output as { files: Array<{ path: string }> }).files[0]!.path);
+      const file = (job.output as { files: Array<{ path: string }> }).files[0]!.path;
+      return { ...(await subtitleCues(file)), file };
     };
     const expected: Array<[number, number]> = [
       [0.5, 1.2],
@@ -402,37 +403,65 @@ test('clips export: audio and text subtitles travel with copied and re-encoded c
       const { jobId } = await lib.core.call('clips.export', { video: v, dir: out.dir, ids: [late.id], mode, pattern: `late-${mode}-{n}` });
       const lateJob = await lib.core.services.jobs.waitFor(jobId, 120_000);
       assert.equal(lateJob.state, 'succeeded', JSON.stringify(lateJob.error));
-      return subtitleCues((lateJob.output as { files: Array<{ path: string }> }).files[0]!.path);
+      const file = (lateJob.output as { files: Array<{ path: string }> }).files[0]!.path;
+      return { ...(await subtitleCues(file)), file };
     };
     for (const mode of ['accurate', 'copy'] as const)
       assertCues((await lateCues(video, mode)).cues[0] ?? [], [[0, 0.5]], `${mode}: a clip starting inside a cue`);
     const mkvVideo = await importOne(lib.core, await subtitledMkv());
     const mkv = await joinedCues(mkvVideo, 'copy');
     assert.deepEqual(mkv.codecs, ['subrip', 'ass']);
+    // 30 + 25 frames: the second clip from its keyframe at 3 s (sought from the picture's time, not the file's,
+    // it began at the keyframe before: 80 frames).
+    assert.equal((await probe(mkv.file)).frames, 55);
     assertCues(mkv.cues[0]!, expected, 'joined Matroska, SubRip');
     // ASS times are centiseconds: the source's 2.521 s is 2.52 s there, so its cut cue ends up to 10 ms early.
     assertCues(mkv.cues[1]!, expected, 'joined Matroska, ASS', 0.011);
     for (const track of mkv.cues) assert.ok(track.every(inClip), JSON.stringify(track));
-    // Copied out of Matroska from a keyframe inside a cue (the cues came 0.98 s late before the delay was
-    // measured with the real tracks): both tracks from the first frame to 0.5 s (ASS: centiseconds, and 1 ms of
-    // the container's rounding).
+    // Copied out of Matroska from a keyframe inside a cue: both tracks from the first frame to 0.5 s (ASS:
+    // centiseconds, and 1 ms of the container's rounding), and the copy starts at that keyframe (frame 75; sought
+    // from the picture's time, not the file's, it began at frame 50 and its cues came 0.98 s late).
     const lateMkv = await lateCues(mkvVideo, 'copy');
+    assert.equal((await probe(lateMkv.file)).frames, 25);
     assert.deepEqual(lateMkv.codecs, ['subrip', 'ass']);
     for (const track of lateMkv.cues) assertCues(track, [[0, 0.5]], 'Matroska copy from 3 s', 0.015);
-    // A file says how it was made: a smart cut that could not be made (here its check fails on this Matroska
-    // file) is reported as the accurate re-encode it fell back to, with the reason (it was reported as smart).
+    // Smart from Matroska [30, 75): frames 30–49 re-encoded, 50–74 copied from the keyframe at 2 s. The file's
+    // picture starts 21 ms in (its AAC was primed); sought from the picture's time, the copied tail began at the
+    // keyframe before (frame 25: 70 frames for 45, so smart always fell back), and the accurate re-encode showed
+    // frame 30 twice and lost frame 74 (MP4's constant rate filled the 31 ms before the first picture).
+    const mkvSource = await subtitledMkv();
     const middle = (await lib.core.call('clips.list', { video: mkvVideo })).clips.find((x) => x.startFrame === 30)!;
-    const smartJob = await lib.core.services.jobs.waitFor(
-      (await lib.core.call('clips.export', { video: mkvVideo, dir: out.dir, ids: [middle.id], mode: 'smart', pattern: 'mkv-smart-{n}' }))
-        .jobId,
-      120_000,
-    );
-    assert.equal(smartJob.state, 'succeeded', JSON.stringify(smartJob.error));
-    const [made] = (smartJob.output as { files: Array<{ path: string; mode: string; note: string | null; commands: string[][] }> }).files;
-    const smartCommands = made!.commands.filter((c) => c.includes('mpegts')).length;
-    if (made!.mode === 'smart') assert.equal(smartCommands, 2, 'a smart cut re-encodes a head and copies a tail');
-    else assert.match(made!.note ?? '', /re-encoded \(accurate\)$/, JSON.stringify([made!.mode, made!.note]));
-    assert.equal((await probe(made!.path)).frames, 45);
+    const exportMkv = async (mode: 'smart' | 'accurate') => {
+      const { jobId } = await lib.core.call('clips.export', {
+        video: mkvVideo,
+        dir: out.dir,
+        ids: [middle.id],
+        mode,
+        pattern: `mkv-${mode}-{n}`,
+      });
+      const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
+      assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+      return (job.output as { files: Array<{ path: string; mode: string; note: string | null; commands: string[][] }> }).files[0]!;
+    };
+    const made = await exportMkv('smart');
+    assert.deepEqual([made.mode, made.note], ['smart', null]);
+    const [head, tail] = made.commands.filter((cmd) => cmd.includes('mpegts'));
+    assert.equal(head![head!.indexOf('-c:v') + 1], 'libx264');
+    assert.equal(tail![tail!.indexOf('-c') + 1], 'copy');
+    const accurateMkv = await exportMkv('accurate');
+    // The source's pictures: first and last re-encoded (30, 49), first and last copied (50, 74), and the
+    // accurate export's first two (its first frame was shown twice) and last.
+    for (const [file, frames] of [
+      [made.path, [0, 19, 20, 44]],
+      [accurateMkv.path, [0, 1, 44]],
+    ] as const) {
+      assert.equal((await probe(file)).frames, 45, file);
+      for (const f of frames) {
+        // (Neighbouring frames of this source differ: about 24 dB.)
+        const db = await framePsnr(file, f, mkvSource, 30 + f);
+        assert.ok(db > 30, `${path.basename(file)}, frame ${f}: ${db} dB`);
+      }
+    }
   } finally {
     await lib.close();
     out.cleanup();

@@ -8,6 +8,7 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { onFileTime, videoStartOf } from './file-time.js';
 import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { joinedSubtitleTracks, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
@@ -136,17 +137,12 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   ctx.progress(0, needKeyframes ? 'reading keyframes' : 'exporting');
   const keyframes = needKeyframes ? await keyframeTimes(ctx.services.ffmpeg, row.path, ctx.signal) : [];
   // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies.
-  const meta = JSON.parse(row.metadata_json) as { streams?: StreamInfo[]; videoStart?: number };
+  const meta = JSON.parse(row.metadata_json) as { streams?: StreamInfo[] };
   const subs = meta.streams?.filter((x) => x.type === 'subtitle') ?? [];
   /** Subtitle times and ffmpeg's seeks count from the file's start; clip times from the first picture. */
-  const videoStart = meta.videoStart ?? 0;
+  const videoStart = videoStartOf(row);
   const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format, videoStart };
-  /**
-   * A plan's time (from the first picture) as ffmpeg's input seek (from the file's start). Sought without it, a
-   * Matroska file whose picture starts 21 ms in was copied from the keyframe before the cut, and re-encoded with
-   * the first frame twice and the last one missing (MP4's constant rate filled the 31 ms before it).
-   */
-  const onFile = (t: number) => (t > 0 ? t + videoStart : t);
+  const onFile = onFileTime(videoStart);
   const textSubtitles =
     subs.length > 0 && subs.every((x) => ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'].includes(x.codec ?? ''));
   const refusal = smartCutRefusal(source, path.extname(row.path));

@@ -7,6 +7,7 @@ import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nowIso } from '../db/open.js';
 import { seekBefore, writeFrameImage } from '../ffmpeg/clips.js';
+import { onFileTime, videoStartOf } from './file-time.js';
 import { writeSpriteSheet } from '../ffmpeg/sprites.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { previewImageArea } from '../library/private-thumbnail.js';
@@ -137,7 +138,7 @@ export async function clipKeyframes(
     const abs = path.join(s.artifactsDir, rel);
     if (!(await exists(abs))) {
       await writeAtomically(abs, async (tmp) => {
-        await writeFrameImage(s.ffmpeg, row.path, seekBefore(frame, fps), tmp, {
+        await writeFrameImage(s.ffmpeg, row.path, onFileTime(videoStartOf(row))(seekBefore(frame, fps)), tmp, {
           format: opts.format,
           width: opts.width,
           ...(displayMask ? { mask: displayMask } : {}),
@@ -229,7 +230,7 @@ export async function clipSprite(s: Services, clip: Clip): Promise<ClipSprite> {
         s.ffmpeg,
         row.path,
         {
-          start: seekBefore(clip.startFrame, fps),
+          start: onFileTime(videoStartOf(row))(seekBefore(clip.startFrame, fps)),
           duration,
           count,
           columns,

@@ -269,3 +269,32 @@ export function exactClip(file: Buffer[], source: Buffer[], start: number, end: 
   }
   return null;
 }
+
+/**
+ * The cuts clip with its picture starting 0.42 s into the file (Matroska, silent AAC from 0): clip times count
+ * from the first picture, ffmpeg's seeks from the file's start.
+ */
+export const delayedCuts = async () => {
+  const base = await sceneMedia.cuts();
+  return generated('scenes-cuts-picture-at-0.4s.mkv', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'anullsrc=r=48000:cl=mono',
+    '-itsoffset',
+    '0.4',
+    '-i',
+    base,
+    '-map',
+    '1:v',
+    '-map',
+    '0:a',
+    '-c:v',
+    'copy',
+    '-c:a',
+    'aac',
+    '-t',
+    '8.4',
+    out,
+  ]);
+};

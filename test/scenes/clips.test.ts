@@ -9,6 +9,7 @@ import { ffmpegPath, ffprobePath, media } from '../helpers/media.js';
 import {
   CUTS_EXPECTED,
   anamorphicCuts,
+  delayedCuts,
   gopMedia,
   longerMedia,
   rotatedCuts,
@@ -161,6 +162,21 @@ test('clips: keyframes (middle, N spread with one-frame margins) and a sprite sh
     assert.equal(track.cues, 9);
     assert.match(all, /^WEBVTT\n\n00:00:00\.000 --> 00:00:01\.000\nsprite-0-50\.jpg#xywh=0,0,160,120\n/);
     assert.match(all, /00:00:07\.000 --> 00:00:08\.000\nsprite-150-200\.jpg#xywh=160,0,160,120\n$/);
+
+    // The same clip in a file whose picture starts 0.42 s in (10 frames): the same keyframes and sprite tiles,
+    // not the earlier frames of the previous scene (seeks count from the file's start, clip times do not).
+    const delayed = await importOne(lib.core, await delayedCuts());
+    const d = await clipsFromScenes(lib.core, delayed);
+    assert.deepEqual(
+      d.clips.map((x) => x.startFrame),
+      c.clips.map((x) => x.startFrame),
+    );
+    const shifted = await lib.core.call('clips.keyframes', { video: delayed, id: d.clips[1]!.id, count: 3, format: 'png', width: 160 });
+    for (const [k, i] of shifted.entries()) {
+      assert.ok((await framePsnr(images[k]!.path, 0, i.path, 0)) > 35, `keyframe ${i.frame} of the delayed picture`);
+    }
+    const shiftedSprite = await lib.core.call('clips.sprite', { video: delayed, id: d.clips[2]!.id });
+    assert.ok((await framePsnr(sprite.path, 0, shiftedSprite.path, 0)) > 30, 'sprite sheet of the delayed picture');
   } finally {
     await lib.close();
   }

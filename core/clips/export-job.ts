@@ -8,7 +8,7 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { onFileTime, videoStartOf } from './file-time.js';
+import { onFileTime, videoStartOf } from '../ffmpeg/file-time.js';
 import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { joinedSubtitleTracks, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';

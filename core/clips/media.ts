@@ -7,7 +7,7 @@ import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nowIso } from '../db/open.js';
 import { seekBefore, writeFrameImage } from '../ffmpeg/clips.js';
-import { onFileTime, videoStartOf } from './file-time.js';
+import { onFileTime, videoStartOf } from '../ffmpeg/file-time.js';
 import { writeSpriteSheet } from '../ffmpeg/sprites.js';
 import { artifactRelDir } from '../library/import-job.js';
 import { previewImageArea } from '../library/private-thumbnail.js';

@@ -8,6 +8,7 @@ import { keyframeFrames } from '../clips/media.js';
 import type { Database } from '../db/schema.js';
 import { activeRows, toClips, type Clip } from '../clips/store.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
+import { onFileTime, videoStartOf } from '../ffmpeg/file-time.js';
 import { getVideoRow } from '../library/videos.js';
 import { numberingFps } from '../scenes/store.js';
 import type { Services } from '../services.js';
@@ -55,6 +56,7 @@ export async function computeClipFingerprints(
 ): Promise<ClipFingerprintRow[]> {
   const row = await getVideoRow(s.db.reader, videoId);
   const fps = numberingFps(row);
+  const onFile = onFileTime(videoStartOf(row));
   const have = new Set(
     (await similarTables(s.db.reader).selectFrom('clip_fingerprints').select('clip_id').where('video_id', '=', videoId).execute()).map(
       (r) => r.clip_id,
@@ -65,7 +67,13 @@ export async function computeClipFingerprints(
   for (const [i, c] of todo.entries()) {
     if (opts.signal?.aborted) throw cancelled();
     const frame = keyframeFrames(c.startFrame, c.endFrame, 1)[0]!;
-    const rgb = await readFrameRgb(s.ffmpeg, row.path, frameToTime(frame, fps), { width: HASH_SIZE, height: HASH_SIZE }, opts.signal);
+    const rgb = await readFrameRgb(
+      s.ffmpeg,
+      row.path,
+      onFile(frameToTime(frame, fps)),
+      { width: HASH_SIZE, height: HASH_SIZE },
+      opts.signal,
+    );
     if (!rgb) throw new FramewiseError('undecodable', `${row.path}: frame ${frame} could not be decoded`);
     const fp = frameFingerprint(rgb);
     const w = hashWords([fp.hash]);

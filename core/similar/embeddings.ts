@@ -7,6 +7,7 @@
 import { keyframeFrames } from '../clips/media.js';
 import { activeRows, toClips, type Clip } from '../clips/store.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
+import { onFileTime, videoStartOf } from '../ffmpeg/file-time.js';
 import { getVideoRow } from '../library/videos.js';
 import { InferenceWorker } from '../predict/inference-pool.js';
 import type { EmbeddingManifest } from '../predict/manifest.js';
@@ -140,7 +141,7 @@ export async function computeClipEmbeddings(
       const pixels = await framePixels(
         s,
         row.path,
-        frames.map((f) => frameToTime(f, fps)),
+        frames.map((f) => onFileTime(videoStartOf(row))(frameToTime(f, fps))),
         m,
         opts.signal,
       );

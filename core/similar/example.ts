@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
+import { onFileTime, videoStartOf } from '../ffmpeg/file-time.js';
 import { getVideoRow } from '../library/videos.js';
 import { numberingFps } from '../scenes/store.js';
 import type { Services } from '../services.js';
@@ -64,7 +65,12 @@ export async function resolveExample(
     const time = input.time ?? frameToTime(input.frame!, numberingFps(row));
     if (row.duration > 0 && time >= row.duration)
       throw new FramewiseError('not_found', `The video is ${row.duration.toFixed(3)} s long; no frame at ${time.toFixed(3)} s`);
-    return { clipId: null, n: null, time, vector: await pictureVector(s, row.path, time, model, `the frame at ${time.toFixed(3)} s`) };
+    return {
+      clipId: null,
+      n: null,
+      time,
+      vector: await pictureVector(s, row.path, onFileTime(videoStartOf(row))(time), model, `the frame at ${time.toFixed(3)} s`),
+    };
   }
   const clips = await activeClips(s.db.reader, videoId);
   if (!clips.length) throw new FramewiseError('precondition', 'The video has no clips yet (detect scenes and make clips first)');

@@ -4,6 +4,7 @@
  */
 import type { Ffmpeg, FfmpegProgress } from './index.js';
 import { maskFilters, type PreviewMaskBoxes } from './sprites.js';
+import { onFileTime } from './file-time.js';
 
 /**
  * Escape a value for a filter option inside a filter graph: first the option level (`\ ' :`), then the graph
@@ -146,7 +147,10 @@ export async function renderSubtitlePreview(
     input: string;
     assFile: string;
     fontsDir: string | null;
+    /** From the first picture (cue time). */
     timeMs: number;
+    /** Where the first picture starts in the file (s; the probe's `videoStart`). */
+    videoStart?: number;
     output: string;
     signal?: AbortSignal;
     /** What to black out under the subtitles, in display pixels (width × height of the picture). */
@@ -154,13 +158,15 @@ export async function renderSubtitlePreview(
   },
 ): Promise<void> {
   const t = (a.timeMs / 1000).toFixed(3);
+  // The cue clock (`setpts`) counts from the first picture; the seek from the file's start.
+  const seek = onFileTime(a.videoStart ?? 0)(a.timeMs / 1000).toFixed(3);
   const hide = a.mask ? [`scale=${a.mask.width}:${a.mask.height}`, ...maskFilters(a.mask, a.mask.width, a.mask.height)] : [];
   await ff.run(
     [
       '-v',
       'error',
       '-ss',
-      t,
+      seek,
       '-i',
       a.input,
       '-map',

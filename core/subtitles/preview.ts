@@ -4,6 +4,7 @@ import path from 'node:path';
 import { renderSubtitlePreview } from '../ffmpeg/subtitles.js';
 import { previewImageArea } from '../library/private-thumbnail.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
+import { videoStartOf } from '../ffmpeg/file-time.js';
 import { previewFrameWindowAt, previewMask, previewMaskAt } from '../ocr/index.js';
 import type { Services } from '../services.js';
 import { getCues } from './store.js';
@@ -49,6 +50,7 @@ export async function renderPreview(
       assFile: ass,
       fontsDir: fontsDir(),
       timeMs: at,
+      videoStart: videoStartOf(video),
       output: png,
       ...(hide ? { mask: { ...previewMaskAt(hide, w, h, frames), width: w, height: h } } : {}),
     });

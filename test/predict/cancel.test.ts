@@ -51,7 +51,21 @@ test('predict: cancel kills ffmpeg and stops the inference worker; nothing is st
       });
     });
     const { job } = await lib.core.call('predict.run', { video: videoId, model: 'frame-quality', fps: 'all' });
-    await started;
+    // Bounded: a job that ends or stalls before its first progress fails here with its state, instead of hanging
+    // the suite (seen once in a full run: this file hung for 10 min, no ffmpeg alive; it passes alone).
+    let noProgress: NodeJS.Timeout | undefined;
+    await Promise.race([
+      started,
+      new Promise((_, reject) => {
+        noProgress = setTimeout(
+          () =>
+            void lib.core
+              .call('jobs.get', { id: job.id })
+              .then((j) => reject(new Error(`no progress in 120 s: ${JSON.stringify(j)}`)), reject),
+          120_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(noProgress));
     await cancelling;
     const final = await lib.core.services.jobs.waitFor(job.id, 60_000);
     assert.equal(final.state, 'cancelled');

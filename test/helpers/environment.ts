@@ -64,16 +64,15 @@ function toolPath(name: string): string | null {
  * vfat/exfat module): FAT with mkfs.vfat (dosfstools) and fusefat on an image file; exFAT with mkfs.exfat
  * (exfatprogs) and exfat-fuse on a loop device. Returns the unmount function, or why it cannot be done here.
  */
-export function mountFat(kind: 'fat' | 'exfat', dir: string): { unmount: () => void } | { reason: string; refusedByKernel: boolean } {
+export function mountFat(kind: 'fat' | 'exfat', dir: string): { unmount: () => void } | { reason: string } {
   const names = kind === 'fat' ? ['mkfs.vfat', 'fusefat'] : ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'];
   const tool = Object.fromEntries(names.map((n) => [n, toolPath(n)]));
   const missing = names.filter((n) => !tool[n]);
   const what = kind === 'fat' ? 'a FAT' : 'an exFAT';
-  if (!isRoot) return { reason: `mounting ${what} file system needs root`, refusedByKernel: false };
+  if (!isRoot) return { reason: `mounting ${what} file system needs root` };
   if (missing.length) {
     return {
       reason: `${missing.join(', ')} not installed (Debian: dosfstools fusefat exfatprogs exfat-fuse)`,
-      refusedByKernel: false,
     };
   }
   const image = `${dir}.img`;
@@ -94,7 +93,6 @@ export function mountFat(kind: 'fat' | 'exfat', dir: string): { unmount: () => v
     rmSync(image, { force: true });
     return {
       reason: `mounting ${what} image was refused here: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-      refusedByKernel: true,
     };
   }
   return {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { liveChildPids } from '../../core/ffmpeg/process.js';
 import { liveInferenceWorkers } from '../../core/predict/inference-pool.js';
 import { generated } from '../helpers/media.js';
-import { importAndWait, openTempCore } from '../helpers/library.js';
-import { waitIdle } from './helpers.js';
+import { openTempCore } from '../helpers/library.js';
+import { importIdle } from './helpers.js';
 
 function pidAlive(pid: number): boolean {
   try {
@@ -32,9 +32,7 @@ test('predict: cancel kills ffmpeg and stops the inference worker; nothing is st
   ]);
   const lib = await openTempCore();
   try {
-    const [imp] = await importAndWait(lib.core, [video]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await waitIdle(lib.core);
+    const videoId = await importIdle(lib.core, video);
     assert.deepEqual(liveChildPids(), []);
     let pids: number[] = [];
     let workersWhileRunning = 0;

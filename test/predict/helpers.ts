@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildModel, floatTensor, int64Tensor, node } from '../../core/predict/onnx-build.js';
 import type { Core } from '../../core/core.js';
 import { generated } from '../helpers/media.js';
+import { importAndWait } from '../helpers/library.js';
 import type { JobSummary } from '../../core/api/types.js';
 import type { CommandInput } from '../../core/api/commands.js';
 
@@ -121,4 +122,12 @@ export async function predictAndWait(core: Core, input: { video: number; model?:
   } finally {
     unsubscribe();
   }
+}
+
+/** Import `file` into the library, wait for its follow-up jobs to finish, and return its video id. */
+export async function importIdle(core: Core, file: string): Promise<number> {
+  const [imp] = await importAndWait(core, [file]);
+  const videoId = (imp!.output as { videoId: number }).videoId;
+  await waitIdle(core);
+  return videoId;
 }

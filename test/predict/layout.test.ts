@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { buildModel, DATA_TYPE, floatTensor, int64Tensor, node } from '../../core/predict/onnx-build.js';
 import { activate, toTensorData } from '../../core/predict/tensor.js';
 import type { TensorSpec } from '../../core/predict/inference-protocol.js';
-import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
+import { openTempCore, tempDir } from '../helpers/library.js';
 import { generated } from '../helpers/media.js';
 import { predictionAnonymizationSource, registerRoiResolver } from '../../core/predict/integration.js';
-import { predictAndWait, redManifest, redModelBytes, redSceneVideo, waitIdle, writeModelDir } from './helpers.js';
+import { predictAndWait, redManifest, redModelBytes, redSceneVideo, writeModelDir, importIdle } from './helpers.js';
 
 /**
  * NHWC model fed BGR: `outside` = sigmoid((mean of channel 2, i.e. red, − 0.5) × 20);
@@ -50,9 +50,7 @@ test('NHWC layout, BGR order and letterbox padding reach the model as the manife
   const lib = await openTempCore();
   const dir = tempDir();
   try {
-    const [imp] = await importAndWait(lib.core, [video]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await waitIdle(lib.core);
+    const videoId = await importIdle(lib.core, video);
     const base = redManifest();
     const manifest = (name: string, resize: string) => ({
       ...base,
@@ -176,9 +174,7 @@ test('crop "roi": the model sees only the region given', async () => {
   const lib = await openTempCore();
   const dir = tempDir();
   try {
-    const [imp] = await importAndWait(lib.core, [video]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await waitIdle(lib.core);
+    const videoId = await importIdle(lib.core, video);
     await lib.core.call('models.add', { manifestPath: writeModelDir(dir.dir, redManifest({ crop: 'roi' }), redModelBytes()) });
     const outside = async (roi?: { x: number; y: number; width: number; height: number }) => {
       const { job } = await lib.core.call('predict.run', { video: videoId, model: 'colour-outside', fps: 5, ...(roi ? { roi } : {}) });
@@ -230,9 +226,7 @@ test('an ffmpeg failure fails the job with a reason, never echoing the file’s 
   const lib = await openTempCore();
   const dir = tempDir();
   try {
-    const [imp] = await importAndWait(lib.core, [video]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await waitIdle(lib.core);
+    const videoId = await importIdle(lib.core, video);
     await lib.core.call('models.add', { manifestPath: writeModelDir(dir.dir, redManifest({ crop: 'roi' }), redModelBytes()) });
     // A region larger than the frame: ffmpeg's crop filter refuses it after printing the input's metadata.
     const { job } = await lib.core.call('predict.run', {
@@ -285,9 +279,7 @@ test("a user's uint8 NCHW model gets the frame's bytes as colour planes", async 
   const lib = await openTempCore();
   const dir = tempDir();
   try {
-    const [imp] = await importAndWait(lib.core, [video]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await waitIdle(lib.core);
+    const videoId = await importIdle(lib.core, video);
     const manifest = {
       ...redManifest(),
       name: 'bytes',

@@ -6,7 +6,7 @@ import { nowIso } from '../../core/db/open.js';
 import { getSegments } from '../../core/segments/store.js';
 import { readScores, recordSize } from '../../core/predict/scores.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
-import { predictAndWait, redManifest, redModelBytes, redSceneVideo, waitIdle, writeModelDir } from './helpers.js';
+import { predictAndWait, redManifest, redModelBytes, redSceneVideo, waitIdle, writeModelDir, importIdle } from './helpers.js';
 
 const near = (actual: number, expected: number, tolerance: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tolerance + 1e-9, `${what}: ${actual} not within ${tolerance} of ${expected}`);
@@ -216,9 +216,7 @@ test('predict: every frame is sampled with consecutive frame numbers and exact t
   const lib = await openTempCore();
   const dir = tempDir();
   try {
-    const [imp] = await importAndWait(lib.core, [video]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await waitIdle(lib.core);
+    const videoId = await importIdle(lib.core, video);
     await lib.core.call('models.add', {
       manifestPath: writeModelDir(dir.dir, redManifest({ smoothing: { windowSeconds: 0, minSegmentSeconds: 1 } }), redModelBytes()),
     });
@@ -247,9 +245,7 @@ test('predict: a model with a fixed batch size (3, not a divisor of the batch of
   const lib = await openTempCore();
   const dir = tempDir();
   try {
-    const [imp] = await importAndWait(lib.core, [video]);
-    const videoId = (imp!.output as { videoId: number }).videoId;
-    await waitIdle(lib.core);
+    const videoId = await importIdle(lib.core, video);
     await lib.core.call('models.add', { manifestPath: writeModelDir(dir.dir, redManifest(), redModelBytes(32, { batch: 3 })) });
     const job = await predictAndWait(lib.core, { video: videoId, model: 'colour-outside', fps: 5 });
     assert.equal(job.state, 'succeeded', JSON.stringify(job.error));

@@ -108,6 +108,36 @@ export function layOutTrack(format: TrackFormat, pieces: TrackPiece[]): string |
 export const textSubtitleStreams = <S extends Pick<StreamInfo, 'type' | 'codec'>>(streams: readonly S[]): S[] =>
   streams.filter((s) => s.type === 'subtitle' && TEXT_CODECS.has(s.codec ?? ''));
 
+/** The subtitle streams that are not text (bitmaps: PGS, DVD, DVB…): they cannot be cut and shifted as text cues. */
+export const bitmapSubtitleStreams = <S extends Pick<StreamInfo, 'type' | 'codec'>>(streams: readonly S[]): S[] =>
+  streams.filter((s) => s.type === 'subtitle' && !TEXT_CODECS.has(s.codec ?? ''));
+
+type NamedStream = Pick<StreamInfo, 'index' | 'type' | 'codec' | 'language'> & { tags?: Record<string, string> };
+
+/** A subtitle track as the user knows it: its number among the file's subtitle tracks, codec, language and title. */
+export function subtitleTrackName(streams: readonly NamedStream[], s: NamedStream): string {
+  const n = streams.filter((x) => x.type === 'subtitle').findIndex((x) => x.index === s.index) + 1;
+  const title = s.tags?.title ?? s.tags?.TITLE;
+  const what = [s.codec ?? 'unknown codec', s.language && s.language !== 'und' ? s.language : null, title ? `"${title}"` : null];
+  return `subtitle track ${n} (${what.filter(Boolean).join(', ')})`;
+}
+
+/**
+ * What an output that goes without a file's bitmap subtitle tracks says about it (null when the file has none):
+ * `bitmap subtitle track 2 (hdmv_pgs_subtitle, eng) left out: <why>`.
+ */
+export function leftOutBitmapNote(streams: readonly NamedStream[], why: string, file?: string): string | null {
+  const left = bitmapSubtitleStreams(streams);
+  if (!left.length) return null;
+  const names = left.map((s) => subtitleTrackName(streams, s));
+  const of = file ? ` of ${file}` : '';
+  return `bitmap ${names.join(' and ')}${of} left out: ${why}`;
+}
+
+/** `-map` arguments copying input `input`'s bitmap subtitle streams as they are (after any laid-out text tracks). */
+export const bitmapSubtitleMaps = (streams: ReadonlyArray<Pick<StreamInfo, 'index' | 'type' | 'codec'>>, input: number): string[] =>
+  bitmapSubtitleStreams(streams).flatMap((s) => ['-map', `${input}:${s.index}`]);
+
 /** The subtitle codec a text track takes in a container (by the output's extension), or null where it has none. */
 export function textSubtitleCodec(outputExt: string, format: TrackFormat): 'mov_text' | 'srt' | 'ass' | 'webvtt' | null {
   const ext = outputExt.toLowerCase();

@@ -297,7 +297,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       await writeFile(listFile, list);
       const build = (subtitles: JoinedTrack[], out: string) => concatCopyArgs(listFile, out, { metadata: 'drop', subtitles });
       const write = async (args: string[]) => void commands.push((await ctx.services.ffmpeg.run(args, { signal: ctx.signal })).command);
-      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, temp, write, ctx.signal);
+      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, temp, write, ctx.signal, true);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);

@@ -76,7 +76,7 @@ export const mergeJob = defineJobKind({
         : concatCopyArgs(list, out, { metadata: 'keep', faststart: true, subtitles });
     await produceNewOutputFile(output, async (tmp) => {
       const write = async (args: string[]) => void (await ctx.services.ffmpeg.run(args, { signal: ctx.signal, onProgress }));
-      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, tmp, write, ctx.signal);
+      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, tmp, write, ctx.signal, true);
     });
     const out = await ctx.services.ffmpeg.probe(output, ctx.signal);
     // Bitmap subtitles (PGS, DVD, DVB) cannot be cut and shifted as text cues are: each input's are named.

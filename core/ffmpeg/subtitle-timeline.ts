@@ -222,11 +222,15 @@ export const joinedTrackInputs = (tracks: JoinedTrack[]): string[] =>
 
 /**
  * Write `output` with laid-out tracks, their cues at their times from the output's first picture. Muxers move the
- * picture (AAC priming: 21 ms; negative timestamps after a seek made zero) by amounts that depend on every input
- * and on the command (a dry run with -t came out different), and do not always move added text tracks with it
+ * picture (AAC priming: 21 ms; negative timestamps after a seek made zero; a concat join from an inpoint: 16 ms)
+ * by amounts that depend on every input and on the command, and do not always move added text tracks with it
  * (ffmpeg 5.1, MP4: the picture at 21 ms, the cues not moved; Matroska after a seek: the cues 0.98 s late). So
- * the written file is checked: where the first track's first cue is off, the file is written once more with the
- * tracks delayed by the difference. `write` runs a command (its last argument is the output).
+ * the written file is checked, and where its first cue is off it is written once more with the tracks delayed
+ * by the difference. With `dryRun` (joins and merges: whole files, where MP4 with AAC always needed the second
+ * write) the move is measured first — the same command, the first track's first cue moved to `DRY_CUE`, the
+ * output cut after `DRY_FRAMES` pictures, into the tracks' work folder — and the tracks are delayed by it, so
+ * the file is written once. (A single clip's copy came out on time: there the dry run would be one more process.)
+ * `write` runs a command (its last argument is the output).
  */
 export async function writeWithSubtitles(
   ffmpeg: Ffmpeg,
@@ -235,18 +239,53 @@ export async function writeWithSubtitles(
   output: string,
   write: (args: string[]) => Promise<void>,
   signal: AbortSignal,
+  dryRun = false,
 ): Promise<void> {
-  await write(build(tracks, output));
-  if (!tracks.length) return;
+  if (!tracks.length) return write(build(tracks, output));
+  const delayed = (by: number) => (t: JoinedTrack) => ({ ...t, delay: (t.delay ?? 0) - by });
+  const dry = dryRun ? await dryRunOffset(ffmpeg, build, tracks, path.extname(output), write, signal) : 0;
+  const laid = dry ? tracks.map(delayed(dry)) : tracks;
+  await write(build(laid, output));
   const off = await firstCueOffset(ffmpeg, output, tracks[0]!.first, signal);
   if (off === null || Math.abs(off) < 0.0015) return;
   await rm(output, { force: true });
-  await write(
-    build(
-      tracks.map((t) => ({ ...t, delay: (t.delay ?? 0) - off })),
-      output,
-    ),
-  );
+  await write(build(laid.map(delayed(off)), output));
+}
+
+/** Where the dry run puts its one cue (seconds from the first picture), and how many pictures it writes. */
+const DRY_CUE = 0.3;
+const DRY_FRAMES = 60;
+
+/** How late the first track's cues come out of `build`'s command (seconds; 0: on time or unknown). */
+async function dryRunOffset(
+  ffmpeg: Ffmpeg,
+  build: (tracks: JoinedTrack[], output: string) => string[],
+  tracks: JoinedTrack[],
+  ext: string,
+  write: (args: string[]) => Promise<void>,
+  signal: AbortSignal,
+): Promise<number> {
+  const first = tracks[0]!;
+  const work = path.dirname(first.file);
+  const format: TrackFormat = path.extname(first.file) === '.ass' ? 'ass' : 'srt';
+  const text = await readFile(first.file, 'utf8');
+  const start = first.first;
+  const cue = layOutTrack(format, [{ text, start, end: start + 0.1, at: DRY_CUE }]);
+  if (cue === null) return 0;
+  const cueFile = path.join(work, `dry-run-cue.${format}`);
+  const out = path.join(work, `dry-run${ext}`);
+  await writeFile(cueFile, cue);
+  try {
+    const args = build([{ ...first, file: cueFile, first: DRY_CUE }, ...tracks.slice(1)], out);
+    await write([...args.slice(0, -1), '-frames:v', String(DRY_FRAMES), out]);
+    return (await firstCueOffset(ffmpeg, out, DRY_CUE, signal)) ?? 0;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return 0;
+  } finally {
+    await rm(out, { force: true });
+    await rm(cueFile, { force: true });
+  }
 }
 
 /** How late (seconds) the first subtitle stream's first cue is against `expected` from the first picture; null: unknown. */

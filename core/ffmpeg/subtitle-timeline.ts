@@ -12,6 +12,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from './index.js';
 import type { StreamInfo } from './probe.js';
+import { AssStyleTable, restyled } from './ass-styles.js';
 
 const TEXT_CODECS = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
 const ASS_CODECS = new Set(['ass', 'ssa']);
@@ -79,18 +80,20 @@ function assTime(cs: number): string {
 /** The pieces' cues cut to their pieces and shifted to their places, as one track; null when no cue is left. */
 export function layOutTrack(format: TrackFormat, pieces: TrackPiece[]): string | null {
   const out: Cue[] = [];
-  let header: string | null = null;
+  // ASS: the first source's header, with the other sources' styles added (renamed where a name is taken).
+  let styles: AssStyleTable | null = null;
   for (const p of pieces) {
     if (p.text === null) continue;
     const parsed = format === 'ass' ? parseAss(p.text) : { header: null, cues: parseSrtCues(p.text) };
-    header ??= parsed.header;
+    styles ??= parsed.header === null ? null : new AssStyleTable(parsed.header);
+    const renames = styles && parsed.header !== null ? styles.add(parsed.header) : new Map<string, string>();
     const from = Math.round(p.start * 1000);
     const to = Math.round(p.end * 1000);
     const shift = Math.round(p.at * 1000) - from;
     for (const c of parsed.cues) {
       const s = Math.max(c.startMs, from);
       const e = Math.min(c.endMs, to);
-      if (e > s) out.push({ ...c, startMs: s + shift, endMs: e + shift });
+      if (e > s) out.push({ ...c, body: restyled(c.body, renames), startMs: s + shift, endMs: e + shift });
     }
   }
   if (format === 'ass') {
@@ -99,7 +102,7 @@ export function layOutTrack(format: TrackFormat, pieces: TrackPiece[]): string |
       .map((c) => ({ ...c, s: Math.ceil(c.startMs / 10), e: Math.floor(c.endMs / 10) }))
       .filter((c) => c.e > c.s)
       .map((c) => `Dialogue: ${c.layer},${assTime(c.s)},${assTime(c.e)},${c.body}`);
-    return events.length ? `${header ?? ''}\n${events.join('\n')}\n` : null;
+    return events.length ? `${styles?.header() ?? ''}\n${events.join('\n')}\n` : null;
   }
   return out.length ? out.map((c, n) => `${n + 1}\n${srtTime(c.startMs)} --> ${srtTime(c.endMs)}\n${c.body}`).join('\n\n') + '\n' : null;
 }

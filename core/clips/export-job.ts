@@ -11,7 +11,14 @@ import { z } from 'zod';
 import { onFileTime, videoStartOf } from '../ffmpeg/file-time.js';
 import { accurateCutArgs, copyCutArgs, keyframeTimes, seekBefore } from '../ffmpeg/clips.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
-import { joinedSubtitleTracks, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
+import {
+  bitmapSubtitleMaps,
+  joinedSubtitleTracks,
+  leftOutBitmapNote,
+  textSubtitleStreams,
+  writeWithSubtitles,
+  type JoinedTrack,
+} from '../ffmpeg/subtitle-timeline.js';
 import type { StreamInfo } from '../ffmpeg/probe.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
@@ -24,6 +31,10 @@ import { publishNewFile } from '../util/output-file.js';
 import { frameToTime, type Fraction } from '../util/fraction.js';
 
 export const EXPORT_MODES = ['copy', 'accurate', 'smart'] as const;
+
+/** Why bitmap subtitles (PGS, DVD, DVB) do not travel: they cannot be cut and shifted as text cues are. */
+const REENCODED = 're-encoded clips carry text subtitles only; bitmap subtitles travel with copy exports';
+const JOINED = 'joined clips carry text subtitles only; bitmap subtitles travel with single copy exports';
 
 const input = z
   .object({
@@ -136,15 +147,18 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   const needKeyframes = i.mode !== 'accurate';
   ctx.progress(0, needKeyframes ? 'reading keyframes' : 'exporting');
   const keyframes = needKeyframes ? await keyframeTimes(ctx.services.ffmpeg, row.path, ctx.signal) : [];
-  // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies.
+  // Text subtitles travel with re-encoded clips (as MP4 text); bitmap ones only with copies (the file's note says so).
   const meta = JSON.parse(row.metadata_json) as { streams?: StreamInfo[] };
-  const subs = meta.streams?.filter((x) => x.type === 'subtitle') ?? [];
+  const streams = meta.streams ?? [];
   /** Subtitle times and ffmpeg's seeks count from the file's start; clip times from the first picture. */
   const videoStart = videoStartOf(row);
   const source = { path: row.path, codec: row.video_codec, pixFmt: row.pixel_format, videoStart };
   const onFile = onFileTime(videoStart);
-  const textSubtitles =
-    subs.length > 0 && subs.every((x) => ['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text'].includes(x.codec ?? ''));
+  // A file with text and bitmap tracks: its text tracks are laid out, its bitmap ones copied where the output is a copy.
+  const textSubtitles = textSubtitleStreams(streams).length > 0;
+  const bitmapMaps = bitmapSubtitleMaps(streams, 0);
+  const bitmapLeftOut = (why: string) => leftOutBitmapNote(streams, why);
+  const withNote = (note: string | null, more: string | null) => [note, more].filter(Boolean).join('; ') || null;
   const refusal = smartCutRefusal(source, path.extname(row.path));
   const plans = i.clips.map((c) => planCut(c, i.mode, fps, keyframes, refusal));
   const total = plans.reduce((a, p) => a + p.duration, 0) || 1;
@@ -167,7 +181,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
     const start = frameToTime(c.startFrame, fps) + videoStart;
     const end = frameToTime(c.endFrame, fps) + videoStart;
     const piece = [{ source: 0, start, end, at: 0 }];
-    const source = [{ file: row.path, streams: meta.streams ?? [] }];
+    const source = [{ file: row.path, streams }];
     // As SRT (MP4 text, or SubRip in Matroska), whatever the output.
     return joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, '.mp4', work, ctx.signal, commands);
   };
@@ -180,17 +194,17 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
   /**
    * A lossless copy from the keyframe. Its text subtitles are the cues of what it shows, cut to it (a copied
    * subtitle packet from before the keyframe made the file start early, its picture at 0.5 s; a cue running past
-   * the end stayed whole); bitmap subtitles are copied as they are.
+   * the end stayed whole); bitmap subtitles are copied as they are (after the text tracks).
    */
   const copy = async (p: Plan, out: string, commands: string[][]): Promise<void> => {
     if (!textSubtitles) return void commands.push(await run(copyCutArgs(row.path, { ...p, start: onFile(p.start) }, out), p));
     const work = path.join(await ctx.workDir(), `copy-subs-${path.basename(out)}`);
     await mkdir(work, { recursive: true });
     const piece = [{ source: 0, start: p.start + videoStart, end: p.start + p.duration + videoStart, at: 0 }];
-    const source = [{ file: row.path, streams: meta.streams ?? [] }];
+    const source = [{ file: row.path, streams }];
     const ext = path.extname(out);
     const laidOut = await joinedSubtitleTracks(ctx.services.ffmpeg, source, piece, ext, work, ctx.signal, commands);
-    const build = (tracks: JoinedTrack[], o: string) => copyCutArgs(row.path, { ...p, start: onFile(p.start) }, o, tracks);
+    const build = (tracks: JoinedTrack[], o: string) => copyCutArgs(row.path, { ...p, start: onFile(p.start) }, o, tracks, bitmapMaps);
     const write = async (args: string[]) => void commands.push(await run(args, p));
     await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, out, write, ctx.signal);
   };
@@ -213,16 +227,21 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
             out,
             ctx.signal,
             textSubtitles ? await clipSubtitles(clip, commands) : undefined,
+            bitmapSubtitleMaps(streams, 1),
           )),
         );
       } catch (err) {
         if (ctx.signal.aborted || (err instanceof FramewiseError && err.code === 'cancelled')) throw err;
         await rm(out, { force: true });
-        used = { ...p, mode: 'accurate', note: `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)` };
+        const why = `${err instanceof Error ? err.message : String(err)}: re-encoded (accurate)`;
+        used = { ...p, mode: 'accurate', note: withNote(why, subtitles ? bitmapLeftOut(REENCODED) : null) };
         commands.push(await run(await accurateArgs(used, clip, out, commands, subtitles), used));
       }
     } else if (p.mode === 'copy') await copy(p, out, commands);
-    else commands.push(await run(await accurateArgs(p, clip, out, commands, subtitles), p));
+    else {
+      if (subtitles) used = { ...p, note: withNote(p.note, bitmapLeftOut(REENCODED)) };
+      commands.push(await run(await accurateArgs(p, clip, out, commands, subtitles), p));
+    }
     doneSeconds += p.duration;
     return used;
   };
@@ -267,7 +286,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       // The clips' text subtitles, each clip's cues within it, at its place in the joined file.
       const laidOut = await joinedSubtitleTracks(
         ctx.services.ffmpeg,
-        [{ file: row.path, streams: meta.streams ?? [] }],
+        [{ file: row.path, streams }],
         pieces.map((x) => ({ ...x, start: x.start + videoStart, end: x.end + videoStart })),
         path.extname(final),
         work,
@@ -278,7 +297,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       await writeFile(listFile, list);
       const build = (subtitles: JoinedTrack[], out: string) => concatCopyArgs(listFile, out, { metadata: 'drop', subtitles });
       const write = async (args: string[]) => void commands.push((await ctx.services.ffmpeg.run(args, { signal: ctx.signal })).command);
-      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, temp, write, ctx.signal);
+      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, temp, write, ctx.signal, true);
       if (ctx.signal.aborted) throw cancelled();
       await publish(temp, final);
       written.push(final);
@@ -293,7 +312,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
           mode: anyAccurate ? 'accurate' : 'copy',
           movedFrames: Math.max(...plans.map((p) => p.movedFrames)),
           movedSeconds: Math.max(...plans.map((p) => p.movedSeconds)),
-          note: null,
+          note: bitmapLeftOut(JOINED),
           commands,
         },
       ];

@@ -41,6 +41,8 @@ export async function smartCut(
   signal: AbortSignal,
   /** The clip's text subtitles (laid out; undefined: the source's subtitle streams as they are). */
   subtitles?: JoinedTrack[],
+  /** With `subtitles`: `-map`s of the source's bitmap subtitle streams (input 1), copied as they are. */
+  bitmapMaps: string[] = [],
 ): Promise<string[][]> {
   const startT = frameToTime(clip.startFrame, fps);
   const endT = frameToTime(clip.endFrame, fps);
@@ -60,7 +62,7 @@ export async function smartCut(
   await writeFile(list, concatList([head, tail]));
   // The join's cues are checked against its first picture (the MPEG-TS parts can start it late).
   const build = (tracks: JoinedTrack[], o: string) =>
-    smartJoinArgs(list, src.path, { start: startT + shift, duration: endT - startT }, o, subtitles ? tracks : undefined);
+    smartJoinArgs(list, src.path, { start: startT + shift, duration: endT - startT }, o, subtitles ? tracks : undefined, bitmapMaps);
   await writeWithSubtitles(ffmpeg, build, subtitles ?? [], output, run, signal);
   const check = await checkDecodes(ffmpeg, output, signal);
   const expected = clip.endFrame - clip.startFrame;

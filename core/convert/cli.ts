@@ -50,7 +50,10 @@ async function finishBatch(
       if (ctx.json) ctx.out.result({ error: it.error }, () => '');
       return EXIT_FAILURE;
     }
-    ctx.out.result(it, () => `✓ ${it.input} → ${String(it.output)}`);
+    // Notes say what the output goes without (a merge's bitmap subtitle tracks).
+    const notes = (it as { notes?: unknown }).notes;
+    const noted = Array.isArray(notes) ? notes.map((n) => `\n  — ${String(n)}`).join('') : '';
+    ctx.out.result(it, () => `✓ ${it.input} → ${String(it.output)}${noted}`);
     return EXIT_OK;
   }
   ctx.out.result({ results: items, summary: batchSummary(items) }, () => summaryText(items));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
 import { concatCopyArgs, concatList } from '../ffmpeg/concat.js';
 import { concatReencodeArgs, copyIncompatibility, reencodedPartSeconds, type MergeInput } from '../ffmpeg/merge.js';
-import { joinedSubtitleTracks, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
+import { joinedSubtitleTracks, leftOutBitmapNote, writeWithSubtitles, type JoinedTrack } from '../ffmpeg/subtitle-timeline.js';
 import { FramewiseError } from '../util/errors.js';
 import { checkOutputFile, produceNewOutputFile, refuseExisting } from '../util/output-file.js';
 
@@ -19,6 +19,8 @@ export const mergeJobOutput = z.object({
   method: z.enum(['copy', 'reencode']),
   reason: z.string().nullable(),
   duration: z.number(),
+  /** What the output goes without (bitmap subtitle tracks of an input), one note per input. */
+  notes: z.array(z.string()).default([]),
 });
 
 export const mergeJob = defineJobKind({
@@ -74,9 +76,17 @@ export const mergeJob = defineJobKind({
         : concatCopyArgs(list, out, { metadata: 'keep', faststart: true, subtitles });
     await produceNewOutputFile(output, async (tmp) => {
       const write = async (args: string[]) => void (await ctx.services.ffmpeg.run(args, { signal: ctx.signal, onProgress }));
-      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, tmp, write, ctx.signal);
+      await writeWithSubtitles(ctx.services.ffmpeg, build, laidOut, tmp, write, ctx.signal, true);
     });
     const out = await ctx.services.ffmpeg.probe(output, ctx.signal);
-    return { output, method: incompatible ? ('reencode' as const) : ('copy' as const), reason: incompatible, duration: out.duration };
+    // Bitmap subtitles (PGS, DVD, DVB) cannot be cut and shifted as text cues are: each input's are named.
+    const notes = inputs.flatMap((x) => leftOutBitmapNote(x.info.streams, 'merged files carry text subtitles only', x.file) ?? []);
+    return {
+      output,
+      method: incompatible ? ('reencode' as const) : ('copy' as const),
+      reason: incompatible,
+      duration: out.duration,
+      notes,
+    };
   },
 });

@@ -88,9 +88,10 @@ export interface CutRange {
 
 /**
  * Lossless: stream copy from the keyframe at or before `start` (the caller seeks to it). Every stream kept; with
- * `subtitles` (laid-out text tracks, `joinedSubtitleTracks`), those instead of the source's subtitle streams.
+ * `subtitles` (laid-out text tracks, `joinedSubtitleTracks`), those instead of the source's text subtitle streams,
+ * and `alsoMap` (the source's bitmap subtitle streams, `bitmapSubtitleMaps`) copied after them.
  */
-export function copyCutArgs(input: string, r: CutRange, output: string, subtitles?: JoinedTrack[]): string[] {
+export function copyCutArgs(input: string, r: CutRange, output: string, subtitles?: JoinedTrack[], alsoMap: string[] = []): string[] {
   return [
     ...from(input, r.start),
     // Inputs before -t, which is the output's.
@@ -104,6 +105,7 @@ export function copyCutArgs(input: string, r: CutRange, output: string, subtitle
     '-c',
     'copy',
     ...joinedTrackMaps(subtitles ?? [], 1),
+    ...(subtitles ? alsoMap : []),
     '-avoid_negative_ts',
     'make_zero',
     ...noMetadata,
@@ -150,9 +152,17 @@ export function smartTailArgs(input: string, r: CutRange, output: string): strin
 
 /**
  * Smart cut, part 3: the joined video parts plus the clip's audio (stream copy) into the final file; text
- * subtitles from the clip's SRT files (`joinedSubtitleTracks`, one piece), else the source's subtitle streams as they are.
+ * subtitles from the clip's SRT files (`joinedSubtitleTracks`, one piece) and `alsoMap` (the source's bitmap
+ * subtitle streams, `bitmapSubtitleMaps` of input 1), else the source's subtitle streams as they are.
  */
-export function smartJoinArgs(listFile: string, input: string, audio: CutRange, output: string, subtitles?: JoinedTrack[]): string[] {
+export function smartJoinArgs(
+  listFile: string,
+  input: string,
+  audio: CutRange,
+  output: string,
+  subtitles?: JoinedTrack[],
+  alsoMap: string[] = [],
+): string[] {
   const codec = /\.(mp4|m4v|mov)$/i.test(output) ? 'mov_text' : 'srt';
   const tracks = (subtitles ?? []).map((t) => ({ ...t, codec }));
   return [
@@ -172,6 +182,7 @@ export function smartJoinArgs(listFile: string, input: string, audio: CutRange, 
     '-c',
     'copy',
     ...joinedTrackMaps(tracks, 2),
+    ...(subtitles ? alsoMap : []),
     ...noMetadata,
     output,
   ];

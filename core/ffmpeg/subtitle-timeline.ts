@@ -12,6 +12,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from './index.js';
 import type { StreamInfo } from './probe.js';
+import { AssStyleTable, restyled } from './ass-styles.js';
 
 const TEXT_CODECS = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
 const ASS_CODECS = new Set(['ass', 'ssa']);
@@ -79,18 +80,20 @@ function assTime(cs: number): string {
 /** The pieces' cues cut to their pieces and shifted to their places, as one track; null when no cue is left. */
 export function layOutTrack(format: TrackFormat, pieces: TrackPiece[]): string | null {
   const out: Cue[] = [];
-  let header: string | null = null;
+  // ASS: the first source's header, with the other sources' styles added (renamed where a name is taken).
+  let styles: AssStyleTable | null = null;
   for (const p of pieces) {
     if (p.text === null) continue;
     const parsed = format === 'ass' ? parseAss(p.text) : { header: null, cues: parseSrtCues(p.text) };
-    header ??= parsed.header;
+    styles ??= parsed.header === null ? null : new AssStyleTable(parsed.header);
+    const renames = styles && parsed.header !== null ? styles.add(parsed.header) : new Map<string, string>();
     const from = Math.round(p.start * 1000);
     const to = Math.round(p.end * 1000);
     const shift = Math.round(p.at * 1000) - from;
     for (const c of parsed.cues) {
       const s = Math.max(c.startMs, from);
       const e = Math.min(c.endMs, to);
-      if (e > s) out.push({ ...c, startMs: s + shift, endMs: e + shift });
+      if (e > s) out.push({ ...c, body: restyled(c.body, renames), startMs: s + shift, endMs: e + shift });
     }
   }
   if (format === 'ass') {
@@ -99,7 +102,7 @@ export function layOutTrack(format: TrackFormat, pieces: TrackPiece[]): string |
       .map((c) => ({ ...c, s: Math.ceil(c.startMs / 10), e: Math.floor(c.endMs / 10) }))
       .filter((c) => c.e > c.s)
       .map((c) => `Dialogue: ${c.layer},${assTime(c.s)},${assTime(c.e)},${c.body}`);
-    return events.length ? `${header ?? ''}\n${events.join('\n')}\n` : null;
+    return events.length ? `${styles?.header() ?? ''}\n${events.join('\n')}\n` : null;
   }
   return out.length ? out.map((c, n) => `${n + 1}\n${srtTime(c.startMs)} --> ${srtTime(c.endMs)}\n${c.body}`).join('\n\n') + '\n' : null;
 }
@@ -107,6 +110,36 @@ export function layOutTrack(format: TrackFormat, pieces: TrackPiece[]): string |
 /** The text subtitle streams of a file (bitmap subtitles cannot be cut and shifted as text: they are left out). */
 export const textSubtitleStreams = <S extends Pick<StreamInfo, 'type' | 'codec'>>(streams: readonly S[]): S[] =>
   streams.filter((s) => s.type === 'subtitle' && TEXT_CODECS.has(s.codec ?? ''));
+
+/** The subtitle streams that are not text (bitmaps: PGS, DVD, DVB…): they cannot be cut and shifted as text cues. */
+export const bitmapSubtitleStreams = <S extends Pick<StreamInfo, 'type' | 'codec'>>(streams: readonly S[]): S[] =>
+  streams.filter((s) => s.type === 'subtitle' && !TEXT_CODECS.has(s.codec ?? ''));
+
+type NamedStream = Pick<StreamInfo, 'index' | 'type' | 'codec' | 'language'> & { tags?: Record<string, string> };
+
+/** A subtitle track as the user knows it: its number among the file's subtitle tracks, codec, language and title. */
+export function subtitleTrackName(streams: readonly NamedStream[], s: NamedStream): string {
+  const n = streams.filter((x) => x.type === 'subtitle').findIndex((x) => x.index === s.index) + 1;
+  const title = s.tags?.title ?? s.tags?.TITLE;
+  const what = [s.codec ?? 'unknown codec', s.language && s.language !== 'und' ? s.language : null, title ? `"${title}"` : null];
+  return `subtitle track ${n} (${what.filter(Boolean).join(', ')})`;
+}
+
+/**
+ * What an output that goes without a file's bitmap subtitle tracks says about it (null when the file has none):
+ * `bitmap subtitle track 2 (hdmv_pgs_subtitle, eng) left out: <why>`.
+ */
+export function leftOutBitmapNote(streams: readonly NamedStream[], why: string, file?: string): string | null {
+  const left = bitmapSubtitleStreams(streams);
+  if (!left.length) return null;
+  const names = left.map((s) => subtitleTrackName(streams, s));
+  const of = file ? ` of ${file}` : '';
+  return `bitmap ${names.join(' and ')}${of} left out: ${why}`;
+}
+
+/** `-map` arguments copying input `input`'s bitmap subtitle streams as they are (after any laid-out text tracks). */
+export const bitmapSubtitleMaps = (streams: ReadonlyArray<Pick<StreamInfo, 'index' | 'type' | 'codec'>>, input: number): string[] =>
+  bitmapSubtitleStreams(streams).flatMap((s) => ['-map', `${input}:${s.index}`]);
 
 /** The subtitle codec a text track takes in a container (by the output's extension), or null where it has none. */
 export function textSubtitleCodec(outputExt: string, format: TrackFormat): 'mov_text' | 'srt' | 'ass' | 'webvtt' | null {
@@ -192,11 +225,15 @@ export const joinedTrackInputs = (tracks: JoinedTrack[]): string[] =>
 
 /**
  * Write `output` with laid-out tracks, their cues at their times from the output's first picture. Muxers move the
- * picture (AAC priming: 21 ms; negative timestamps after a seek made zero) by amounts that depend on every input
- * and on the command (a dry run with -t came out different), and do not always move added text tracks with it
+ * picture (AAC priming: 21 ms; negative timestamps after a seek made zero; a concat join from an inpoint: 16 ms)
+ * by amounts that depend on every input and on the command, and do not always move added text tracks with it
  * (ffmpeg 5.1, MP4: the picture at 21 ms, the cues not moved; Matroska after a seek: the cues 0.98 s late). So
- * the written file is checked: where the first track's first cue is off, the file is written once more with the
- * tracks delayed by the difference. `write` runs a command (its last argument is the output).
+ * the written file is checked, and where its first cue is off it is written once more with the tracks delayed
+ * by the difference. With `dryRun` (joins and merges: whole files, where MP4 with AAC always needed the second
+ * write) the move is measured first — the same command, the first track's first cue moved to `DRY_CUE`, the
+ * output cut after `DRY_FRAMES` pictures, into the tracks' work folder — and the tracks are delayed by it, so
+ * the file is written once. (A single clip's copy came out on time: there the dry run would be one more process.)
+ * `write` runs a command (its last argument is the output).
  */
 export async function writeWithSubtitles(
   ffmpeg: Ffmpeg,
@@ -205,18 +242,53 @@ export async function writeWithSubtitles(
   output: string,
   write: (args: string[]) => Promise<void>,
   signal: AbortSignal,
+  dryRun = false,
 ): Promise<void> {
-  await write(build(tracks, output));
-  if (!tracks.length) return;
+  if (!tracks.length) return write(build(tracks, output));
+  const delayed = (by: number) => (t: JoinedTrack) => ({ ...t, delay: (t.delay ?? 0) - by });
+  const dry = dryRun ? await dryRunOffset(ffmpeg, build, tracks, path.extname(output), write, signal) : 0;
+  const laid = dry ? tracks.map(delayed(dry)) : tracks;
+  await write(build(laid, output));
   const off = await firstCueOffset(ffmpeg, output, tracks[0]!.first, signal);
   if (off === null || Math.abs(off) < 0.0015) return;
   await rm(output, { force: true });
-  await write(
-    build(
-      tracks.map((t) => ({ ...t, delay: (t.delay ?? 0) - off })),
-      output,
-    ),
-  );
+  await write(build(laid.map(delayed(off)), output));
+}
+
+/** Where the dry run puts its one cue (seconds from the first picture), and how many pictures it writes. */
+const DRY_CUE = 0.3;
+const DRY_FRAMES = 60;
+
+/** How late the first track's cues come out of `build`'s command (seconds; 0: on time or unknown). */
+async function dryRunOffset(
+  ffmpeg: Ffmpeg,
+  build: (tracks: JoinedTrack[], output: string) => string[],
+  tracks: JoinedTrack[],
+  ext: string,
+  write: (args: string[]) => Promise<void>,
+  signal: AbortSignal,
+): Promise<number> {
+  const first = tracks[0]!;
+  const work = path.dirname(first.file);
+  const format: TrackFormat = path.extname(first.file) === '.ass' ? 'ass' : 'srt';
+  const text = await readFile(first.file, 'utf8');
+  const start = first.first;
+  const cue = layOutTrack(format, [{ text, start, end: start + 0.1, at: DRY_CUE }]);
+  if (cue === null) return 0;
+  const cueFile = path.join(work, `dry-run-cue.${format}`);
+  const out = path.join(work, `dry-run${ext}`);
+  await writeFile(cueFile, cue);
+  try {
+    const args = build([{ ...first, file: cueFile, first: DRY_CUE }, ...tracks.slice(1)], out);
+    await write([...args.slice(0, -1), '-frames:v', String(DRY_FRAMES), out]);
+    return (await firstCueOffset(ffmpeg, out, DRY_CUE, signal)) ?? 0;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return 0;
+  } finally {
+    await rm(out, { force: true });
+    await rm(cueFile, { force: true });
+  }
 }
 
 /** How late (seconds) the first subtitle stream's first cue is against `expected` from the first picture; null: unknown. */

@@ -59,10 +59,13 @@ export interface MuxTrack {
   codec: 'srt' | 'ass';
 }
 
-/** Copy the video's video and audio streams and add subtitle tracks (MKV: as they are; MP4: mov_text). */
-export function muxSubtitlesArgs(input: string, tracks: MuxTrack[], output: string, container: 'mkv' | 'mp4'): string[] {
+/**
+ * Copy the video's video and audio streams and add subtitle tracks (MKV: as they are; MP4: mov_text). Cue times
+ * count from the first picture: `videoStart` (the probe's) delays the tracks onto the file's timeline.
+ */
+export function muxSubtitlesArgs(input: string, tracks: MuxTrack[], output: string, container: 'mkv' | 'mp4', videoStart = 0): string[] {
   const args = ['-v', 'error', '-i', input];
-  for (const t of tracks) args.push('-i', t.file);
+  for (const t of tracks) args.push(...(videoStart > 0 ? ['-itsoffset', videoStart.toFixed(6)] : []), '-i', t.file);
   args.push('-map', '0:v', '-map', '0:a?');
   tracks.forEach((_t, i) => args.push('-map', `${i + 1}:0`));
   args.push('-c:v', 'copy', '-c:a', 'copy', '-map_metadata', '-1', '-map_chapters', '-1');
@@ -83,11 +86,13 @@ export async function muxSubtitles(
     tracks: MuxTrack[];
     output: string;
     container: 'mkv' | 'mp4';
+    /** Where the first picture starts in the file (s; the probe's `videoStart`). */
+    videoStart?: number;
     signal?: AbortSignal;
     onProgress?: (p: FfmpegProgress) => void;
   },
 ): Promise<void> {
-  await ff.run(muxSubtitlesArgs(a.input, a.tracks, a.output, a.container), {
+  await ff.run(muxSubtitlesArgs(a.input, a.tracks, a.output, a.container, a.videoStart), {
     ...(a.signal ? { signal: a.signal } : {}),
     ...(a.onProgress ? { onProgress: a.onProgress } : {}),
   });
@@ -100,11 +105,17 @@ export async function burnSubtitles(
     input: string;
     assFile: string;
     fontsDir: string | null;
+    /** Where the first picture starts in the file (s; the probe's `videoStart`): cue times count from it. */
+    videoStart?: number;
     output: string;
     signal?: AbortSignal;
     onProgress?: (p: FfmpegProgress) => void;
   },
 ): Promise<void> {
+  // libass reads the frame's time, which runs on the file's timeline: on the cue clock (from the first picture)
+  // while the cues are drawn, back after (the picture stays where it was against the audio).
+  const shift = a.videoStart ?? 0;
+  const burn = subtitlesFilter(a.assFile, a.fontsDir);
   await ff.run(
     [
       '-v',
@@ -116,7 +127,7 @@ export async function burnSubtitles(
       '-map',
       '0:a?',
       '-vf',
-      subtitlesFilter(a.assFile, a.fontsDir),
+      shift > 0 ? `setpts=PTS-${shift.toFixed(6)}/TB,${burn},setpts=PTS+${shift.toFixed(6)}/TB` : burn,
       '-c:v',
       'libx264',
       '-preset',

@@ -1,5 +1,6 @@
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { readFrameRgb } from '../ffmpeg/raw-frame.js';
+import { onFileTime } from '../ffmpeg/file-time.js';
 import { sampleFramesRgb } from '../ffmpeg/sample-frames.js';
 import { extractFields, bounding } from '../patient/extract.js';
 import { PATIENT_FIELDS, type FieldRegions, type PatientField } from '../patient/fields.js';
@@ -300,6 +301,7 @@ export async function* sampleFrames(
   if (!info.video) throw new FramewiseError('no_video_stream', `${file} has no video stream`);
   const size = { width: info.video.displayWidth, height: info.video.displayHeight };
   const fps = info.fps ? info.fps.num / info.fps.den : 25;
+  const onFile = onFileTime(info.videoStart ?? 0);
   const times = [...(opts.times ?? sampleTimes(info.duration, opts.samples ?? 24))].sort((a, b) => a - b);
   let index = 0;
   const covered = new Set<number>();
@@ -328,7 +330,8 @@ export async function* sampleFrames(
   if (missing.length <= 3) {
     for (const t of missing) {
       throwIfAborted(opts.signal);
-      const s = take(t, await readFrameRgb(ffmpeg, file, t, size, opts.signal));
+      // A seek counts from the file's start, sample times from the first picture (which may start later).
+      const s = take(t, await readFrameRgb(ffmpeg, file, onFile(t), size, opts.signal));
       if (s) yield s;
     }
     return;

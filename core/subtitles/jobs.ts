@@ -6,6 +6,7 @@
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { videoStartOf } from '../ffmpeg/file-time.js';
 import { burnSubtitles, muxSubtitles, type MuxTrack } from '../ffmpeg/subtitles.js';
 import { defineJobKind, type JobContext } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
@@ -105,6 +106,8 @@ export const muxJob = defineJobKind({
         tracks,
         output: tmp,
         container,
+        // (An anonymized export's picture starts at 0.)
+        videoStart: anon ? 0 : videoStartOf(video),
         signal: ctx.signal,
         onProgress: progressOf(ctx, video.duration, 'muxing'),
       }),
@@ -142,6 +145,7 @@ export const burnJob = defineJobKind({
         input: video.path,
         assFile: ass,
         fontsDir: fontsDir(),
+        videoStart: videoStartOf(video),
         output: tmp,
         signal: ctx.signal,
         onProgress: progressOf(ctx, video.duration, 'burning'),

@@ -5,6 +5,7 @@ import { readFrameRgb } from '../../core/ffmpeg/raw-frame.js';
 import { sampleFramesArgs, sampleFramesRgb } from '../../core/ffmpeg/sample-frames.js';
 import { sampleFrames, sampleTimes } from '../../core/ocr/pipeline.js';
 import { generated } from '../helpers/media.js';
+import { delayedCuts, sceneMedia } from '../helpers/scenes.js';
 
 /** 20 s at 10 fps, each frame a different grey level plus the test pattern's motion; `gop` frames per keyframe. */
 function video(gop: number): Promise<string> {
@@ -75,6 +76,31 @@ describe('OCR sampling: the sample frames of a video from one ffmpeg pass', () =
     assert.equal(times.length, 24, 'every slice has its sample');
     const wanted = sampleTimes(20, 24);
     for (const t of times) assert.ok(t === 0 || wanted.some((w) => t >= w - 1e-6 && t < w + 0.1 + 1e-6), `${t}`);
+  });
+
+  test('a video whose picture starts 0.42 s into the file: the same samples (frames, pixels) as without the delay', async () => {
+    // Keyframes at 0 and 2 s (scene cut): the slice of 1.5 s is read by a seek, which counts from the file's start.
+    const times = [1.0, 1.5, 1.9];
+    const read = async (file: string) => {
+      const got = [];
+      for await (const f of sampleFrames(ffmpeg, file, { times })) got.push(f);
+      return got;
+    };
+    const plain = await read(await sceneMedia.cuts());
+    const delayed = await read(await delayedCuts());
+    assert.deepEqual(
+      delayed.map((f) => [f.time, f.frame]),
+      plain.map((f) => [f.time, f.frame]),
+    );
+    assert.ok(
+      plain.some((f) => f.time === 1.5),
+      'the seek path was taken',
+    );
+    // The same decoded pictures (the delayed file holds the plain one's H.264 stream as it is). Sought from the
+    // file's start, the sample of 1.5 s (frame 38) showed frame 27.
+    delayed.forEach((f, k) =>
+      assert.ok(Buffer.from(f.image.data).equals(Buffer.from(plain[k]!.image.data)), `the sample of ${f.time} s (frame ${f.frame})`),
+    );
   });
 
   test('an early stop ends the ffmpeg process (the generator returns)', async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { ffmpegPath } from '../helpers/media.js';
-import { delayedCuts, sceneMedia } from '../helpers/scenes.js';
+import { delayedCuts, greyFrames, sceneMedia, subtitleCues } from '../helpers/scenes.js';
 
 const run = promisify(execFile);
 
@@ -53,6 +53,73 @@ test('subtitles preview: the same picture when the picture starts 0.42 s into th
     }
     const db = await psnr(pngs[0]!, pngs[1]!);
     assert.ok(db > 35, `${db} dB`);
+  } finally {
+    await close();
+    scratch.cleanup();
+  }
+});
+
+const mse = (a: Buffer, b: Buffer) => a.reduce((sum, x, i) => sum + (x - b[i]!) ** 2, 0) / a.length;
+
+// Burned in, the cue clock ran on the file's timeline: in the file whose picture starts 0.42 s in, a cue of
+// 1.0–1.4 s (frames 25–34) was drawn on frames 15–24.
+test('subtitles burn-in: a cue on the same pictures when the picture starts 0.42 s into the file', async () => {
+  const scratch = tempDir('framewise-subs-delayed-burn-');
+  const { core, close } = await openTempCore();
+  try {
+    const srt = path.join(scratch.dir, 'cue.srt');
+    writeFileSync(srt, '1\n00:00:01,000 --> 00:00:01,400\nBURNED IN\n');
+    const source = await greyFrames(await sceneMedia.cuts());
+    for (const [name, file] of [
+      ['plain', await sceneMedia.cuts()],
+      ['delayed', await delayedCuts()],
+    ] as const) {
+      const [job] = await importAndWait(core, [file]);
+      assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
+      const video = (job!.output as { videoId: number }).videoId;
+      const track = (await core.call('subtitles.import', { video, path: srt })).track.id;
+      const output = path.join(scratch.dir, `${name}.mp4`);
+      const { job: burn } = await core.call('subtitles.burn', { video, track, output, style: 'box' });
+      const done = await core.services.jobs.waitFor(burn.id, 120_000);
+      assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+      // The MP4 starts its picture at 0 (the first picture repeated for the 0.42 s before it, with the audio).
+      const all = await greyFrames(output);
+      const lead = all.length - source.length;
+      assert.ok(lead === 0 || (name === 'delayed' && (lead === 10 || lead === 11)), `${name}: ${all.length} frames`);
+      const frames = all.slice(lead);
+      // The pictures the cue is drawn on (x264's loss alone stays far below 30).
+      const drawn = frames.flatMap((f, k) => (mse(f, source[k]!) > 30 ? [k] : []));
+      assert.deepEqual(drawn, [25, 26, 27, 28, 29, 30, 31, 32, 33, 34], name);
+    }
+  } finally {
+    await close();
+    scratch.cleanup();
+  }
+});
+
+// Muxed as a soft track, the cues ran on the file's timeline too: 0.42 s early against the picture.
+test('subtitles mux: cues at their times from the first picture when the picture starts 0.42 s into the file', async () => {
+  const scratch = tempDir('framewise-subs-delayed-mux-');
+  const { core, close } = await openTempCore();
+  try {
+    const srt = path.join(scratch.dir, 'cue.srt');
+    writeFileSync(srt, '1\n00:00:01,000 --> 00:00:01,400\nmuxed\n');
+    for (const [name, file] of [
+      ['plain', await sceneMedia.cuts()],
+      ['delayed', await delayedCuts()],
+    ] as const) {
+      const [job] = await importAndWait(core, [file]);
+      assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
+      const video = (job!.output as { videoId: number }).videoId;
+      await core.call('subtitles.import', { video, path: srt });
+      for (const ext of ['mkv', 'mp4']) {
+        const output = path.join(scratch.dir, `${name}.${ext}`);
+        const { job: mux } = await core.call('subtitles.mux', { video, output });
+        const done = await core.services.jobs.waitFor(mux.id, 120_000);
+        assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+        assert.deepEqual((await subtitleCues(output)).cues, [[[1, 1.4]]], `${name}.${ext}`);
+      }
+    }
   } finally {
     await close();
     scratch.cleanup();

@@ -155,6 +155,11 @@ async function checkTailDecodes(ffmpeg: Ffmpeg, file: string, info: MediaInfo, s
   }
 }
 
+/** Resolves `turns` turns of the event loop later (setImmediate, chained: each in the next loop iteration). */
+export async function nextTurn(turns = 1): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** A file deleted while it is being imported: say so, rather than what reading it then looks like. */
 async function requireStillThere(file: string, size?: number): Promise<void> {
   const st = await stat(file).catch((err: unknown) => (isNodeError(err) && err.code === 'ENOENT' ? null : undefined));
@@ -202,15 +207,20 @@ export const importJob = defineJobKind({
       const probed = info;
       const v = probed.video!;
       const at = thumbnailTime(probed.duration);
+      // Each starts a child process in its own turn of the event loop: `spawn` blocks this thread until the child
+      // has started its program (a fork of this process, then exec: a few ms, far longer when the machine is busy
+      // and the child waits for a CPU), so three started in one turn stalled the loop three times as long.
       const checks = await Promise.allSettled([
         probed.variableFrameRate ? Promise.resolve(true) : detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal),
-        checkTailDecodes(services.ffmpeg, file, probed, signal),
-        writePrivateThumbnail(
-          services.ffmpeg,
-          file,
-          { duration: probed.duration, width: v.displayWidth, height: v.displayHeight, at },
-          workThumb,
-          signal,
+        nextTurn().then(() => checkTailDecodes(services.ffmpeg, file, probed, signal)),
+        nextTurn(2).then(() =>
+          writePrivateThumbnail(
+            services.ffmpeg,
+            file,
+            { duration: probed.duration, width: v.displayWidth, height: v.displayHeight, at },
+            workThumb,
+            signal,
+          ),
         ),
       ]);
       for (const c of checks) if (c.status === 'rejected') throw c.reason;

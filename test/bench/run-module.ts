@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { benchModules } from './modules.js';
-import { formatValue, type BenchRow } from './types.js';
+import { formatValue, withMargin, type BenchRow } from './types.js';
 
 const [name, out] = process.argv.slice(2);
 const m = benchModules.find((x) => x.name === name);
@@ -18,7 +18,7 @@ try {
   rows = await m.run();
   for (const row of rows)
     process.stdout.write(
-      `  ${row.metric}: ${formatValue(row)}${row.target ? ` (target ${row.target}: ${row.pass ? 'ok' : 'MISSED'})` : ''}\n`,
+      `  ${row.metric}: ${formatValue(row)}${row.target ? ` (target ${row.target}: ${row.pass ? (withMargin(row) ? 'ok, 10 % margin' : 'ok, no 10 % margin') : 'MISSED'})` : ''}\n`,
     );
 } catch (err) {
   rows = [{ area: m.name, metric: 'error', value: NaN, unit: '', notes: (err as Error).message }];

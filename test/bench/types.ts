@@ -11,6 +11,25 @@ export interface BenchRow {
   notes?: string;
   /** min–max of the ratio over the runs the bench made (each run's own ratio), so a noisy run is visible. */
   spread?: [number, number];
+  /**
+   * How the 10 % margin is judged (`withMargin`): 'target' (default) — ≤ target ÷ 1.1 or ≥ target × 1.1;
+   * 'overhead' — a ratio of the very same work plus ours to the work alone (a conversion against plain ffmpeg
+   * with the same arguments): 10 % of the allowed overhead, ≤ 1 + 0.9 × (target − 1).
+   */
+  margin?: 'target' | 'overhead';
+}
+
+/**
+ * Whether a row meets its target with the 10 % margin issue 18 asks for (see `BenchRow.margin`); undefined for a
+ * row without a target or without a measured value.
+ */
+export function withMargin(r: BenchRow): boolean | undefined {
+  const m = /^(<=|>=)\s*(-?[\d.]+)$/.exec(r.target?.trim() ?? '');
+  if (!m || !Number.isFinite(r.value)) return undefined;
+  const target = Number(m[2]);
+  if (m[1] === '>=') return r.value >= target * 1.1;
+  const limit = r.margin === 'overhead' ? 1 + 0.9 * (target - 1) : target / 1.1;
+  return r.value <= limit;
 }
 
 export interface BenchModule {

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { ChildProcess } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { openTempCore } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
+
+/**
+ * `spawn` blocks the calling thread until the child has started its program (a fork of this process, then exec):
+ * a few ms on an idle machine, far more on a busy one. Several started in one turn of the event loop add up to
+ * one long stall (the bench's import stall), so an import starts each child process in a turn of its own.
+ * The real spawn runs; the test only notes, for each one, in which turn of the event loop it was made.
+ */
+describe('import: child processes and the event loop', () => {
+  let lib: Awaited<ReturnType<typeof openTempCore>>;
+  before(async () => {
+    // One job at a time: the import's follow-ups (frame count, fingerprint) wait until it has finished.
+    lib = await openTempCore({ concurrency: 1 });
+  });
+  after(async () => {
+    await lib.close();
+  });
+
+  it('starts each ffmpeg/ffprobe of an import in its own turn of the event loop', async () => {
+    const file = await media.mp4(4);
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn++;
+      if (counting) setImmediate(count);
+    };
+    count();
+    const spawns: Array<{ turn: number; program: string }> = [];
+    let recording = true;
+    const proto = ChildProcess.prototype as unknown as { spawn: (...a: unknown[]) => unknown };
+    const realSpawn = proto.spawn;
+    proto.spawn = function (this: ChildProcess, ...a: unknown[]) {
+      const o = a[0] as { file?: string; args?: string[] };
+      if (recording) spawns.push({ turn, program: (o.args ?? [o.file ?? '?']).filter((x) => !x.startsWith('-')).slice(-1)[0] ?? '?' });
+      return realSpawn.apply(this, a);
+    };
+    try {
+      const res = await lib.core.call('videos.import', { paths: [file], copy: false });
+      const jobId = res.jobs[0]!.jobId;
+      // Stop noting at the import's own end (its follow-ups start after it).
+      const off = lib.core.services.events.subscribe((e) => {
+        if (e.type === 'job.state' && e.job.id === jobId && ['succeeded', 'failed', 'cancelled'].includes(e.job.state)) recording = false;
+      });
+      const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
+      off();
+      assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+    } finally {
+      proto.spawn = realSpawn;
+      counting = false;
+    }
+    // probe, frame-rate check, tail check, thumbnail frames, thumbnail JPEG at least
+    assert.ok(spawns.length >= 5, `spawns: ${JSON.stringify(spawns)}`);
+    const turns = spawns.map((s) => s.turn);
+    assert.equal(new Set(turns).size, turns.length, `two child processes started in one turn: ${JSON.stringify(spawns)}`);
+  });
+});

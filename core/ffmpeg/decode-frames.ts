@@ -245,7 +245,7 @@ interface FrameSource {
 }
 
 function fifoSource(frames: FifoFrames): FrameSource {
-  return { next: () => frames.next(), release: (f) => frames.release(f), close: () => frames.close() };
+  return { next: () => frames.next(), release: () => frames.release(), close: () => frames.close() };
 }
 
 /**

@@ -21,11 +21,19 @@ import { Worker } from 'node:worker_threads';
 export interface FifoWorkerData {
   fd: number;
   frameBytes: number;
-  buffers: number;
+  slots: number;
+  /** Int32 counters, indexed by WRITTEN, CONSUMED, STATE. */
+  control: SharedArrayBuffer;
+  /** `slots` frames. */
+  frames: SharedArrayBuffer;
 }
-
-export type FifoWorkerMessage =
-  { type: 'frame'; buffer: ArrayBuffer } | { type: 'end'; partialBytes: number } | { type: 'error'; message: string; code?: string };
+/** Frames the worker has completed (frame k is in slot k mod slots). */
+export const WRITTEN = 0;
+/** Frames the consumer has released. */
+export const CONSUMED = 1;
+export const STATE = 2;
+export const STATE_ENDED = 1;
+export const STATE_FAILED = 2;
 
 export interface FrameFifo {
   /** For the child's stdout; close it (`closeWriteEnd`) once the child is started. */
@@ -59,60 +67,67 @@ export function openFrameFifo(): FrameFifo | null {
   }
 }
 
+/** `Atomics.waitAsync` (Node ≥ 16; not in this project's ES lib typings yet). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, i: number, v: number, timeout: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
+
 /**
- * Whole frames from the FIFO's read end, `buffers` at most in flight between the worker and the consumer.
- * `next()` resolves with a frame (valid until `release`) or null at the end of the stream.
+ * Whole frames from the FIFO's read end through a ring of `slots` frames shared with the worker: no message,
+ * copy or allocation per frame (transferring each frame's buffer there and back cost about what the FIFO saved).
+ * `next()` resolves with a frame (a view of its slot, valid until `release`) or null at the end of the stream.
  */
 export class FifoFrames {
   private worker: Worker;
-  private frames: Buffer[] = [];
-  private ended = false;
+  private ctrl: Int32Array;
+  private data: SharedArrayBuffer;
+  private taken = 0;
   private failure: Error | null = null;
-  private wake: (() => void) | null = null;
-  private exited: Promise<void>;
-  /** Bytes of an incomplete last frame (0 normally). */
-  partialBytes = 0;
+  private exited = false;
 
   constructor(
     private fifo: FrameFifo,
-    frameBytes: number,
-    buffers: number,
+    private frameBytes: number,
+    private slots: number,
   ) {
-    const data: FifoWorkerData = { fd: fifo.readFd, frameBytes, buffers };
-    this.worker = new Worker(new URL('./frame-fifo-worker.js', import.meta.url), { workerData: data });
-    this.worker.on('message', (m: FifoWorkerMessage) => {
-      if (m.type === 'frame') this.frames.push(Buffer.from(m.buffer));
-      else if (m.type === 'end') {
-        this.ended = true;
-        this.partialBytes = m.partialBytes;
-      } else this.failure = Object.assign(new Error(`Reading frames failed: ${m.message}`), m.code ? { code: m.code } : {});
-      this.notify();
+    const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    this.ctrl = new Int32Array(control);
+    this.data = new SharedArrayBuffer(frameBytes * slots);
+    const workerData: FifoWorkerData = { fd: fifo.readFd, frameBytes, slots, control, frames: this.data };
+    this.worker = new Worker(new URL('./frame-fifo-worker.js', import.meta.url), { workerData });
+    this.worker.on('message', (m: string) => (this.failure = new Error(m)));
+    this.worker.on('error', (err) => (this.failure = err));
+    this.worker.once('exit', () => {
+      this.exited = true;
+      // Wake a waiting `next()`: it then sees the end (or the failure).
+      Atomics.notify(this.ctrl, WRITTEN);
     });
-    this.worker.on('error', (err) => ((this.failure = err), this.notify()));
-    this.exited = new Promise((resolve) =>
-      this.worker.once('exit', () => {
-        this.ended = true;
-        this.notify();
-        resolve();
-      }),
-    );
-  }
-
-  private notify(): void {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
   }
 
   async next(): Promise<Buffer | null> {
-    while (this.frames.length === 0 && !this.ended && !this.failure) await new Promise<void>((r) => (this.wake = r));
-    if (this.failure) throw this.failure;
-    return this.frames.shift() ?? null;
+    for (;;) {
+      const written = Atomics.load(this.ctrl, WRITTEN);
+      if (written > this.taken) {
+        const slot = this.taken++ % this.slots;
+        return Buffer.from(this.data, slot * this.frameBytes, this.frameBytes);
+      }
+      if (this.failure) throw this.failure;
+      if (Atomics.load(this.ctrl, STATE) !== 0 || this.exited) {
+        if (Atomics.load(this.ctrl, STATE) === STATE_FAILED && !this.failure) throw new Error('Reading frames failed');
+        return null;
+      }
+      // The timeout is a safety net only (the worker notifies on every frame and at its end).
+      const w = waitAsync(this.ctrl, WRITTEN, written, 1000);
+      if (w.async) await w.value;
+    }
   }
 
-  /** Give a frame's buffer back to the worker (the frame must not be used afterwards). */
-  release(frame: Buffer): void {
-    if (!this.ended) this.worker.postMessage(frame.buffer, [frame.buffer as ArrayBuffer]);
+  /** The consumer is done with the oldest frame it was given (frames are released in order). */
+  release(): void {
+    Atomics.add(this.ctrl, CONSUMED, 1);
+    Atomics.notify(this.ctrl, CONSUMED);
   }
 
   /**
@@ -120,8 +135,10 @@ export class FifoFrames {
    * inside a blocking read only returns from it at end-of-file.
    */
   async close(): Promise<void> {
+    // Free every slot, so a worker waiting for one goes on to its read and sees the end.
+    Atomics.store(this.ctrl, CONSUMED, 1 << 30);
+    Atomics.notify(this.ctrl, CONSUMED);
     await this.worker.terminate();
-    await this.exited;
     closeSync(this.fifo.readFd);
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Raw frames from ffmpeg through a named pipe read by a worker thread, instead of the child's stdout.
  *
- * Node's child stdout is a Unix socket read on the event loop: about four wake-ups per 127 KB frame, a new
+ * Node's child stdout is a Unix socket read on the event loop: several wake-ups per 127 KB frame, a new
  * 64 KiB buffer per read and the stream machinery around each. For scene detection (3600 frames of 274×154 RGB)
- * that was 1.4–2.9 node CPU-s just to receive the frames, more than the detector itself. A FIFO read with
- * blocking reads in a worker costs 0.8–1.1 (docs/benchmarks.md, "Scenes: frames through a FIFO").
+ * that was 1.3–2.9 node CPU-s just to receive the frames, more than the detector itself. With this FIFO, a
+ * worker's blocking reads and a shared ring of frame slots, a whole detection costs node about 0.6 CPU-s less
+ * (docs/benchmarks.md, "Scenes: frames through a FIFO").
  *
  * Linux only (it is what was measured; elsewhere `openFrameFifo` returns null and callers keep stdout). The FIFO
  * is made in a fresh private temp folder, both ends are opened at once (read-write for ffmpeg's end, so neither

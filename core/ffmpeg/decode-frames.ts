@@ -1,4 +1,7 @@
+import { closeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { Ffmpeg } from './index.js';
+import { FifoFrames, openFrameFifo } from './frame-fifo.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { firstVideoOnly } from './args.js';
@@ -145,6 +148,12 @@ export async function* decodeFrames(
      * per frame: the decoder keeps working while they do. Memory: this many frames.
      */
     queueFrames?: number;
+    /**
+     * 'fifo': the frames come through a named pipe read by a worker thread (frame-fifo.ts; Linux, else stdout):
+     * for consumers of every frame, where receiving them through stdout cost more node CPU than the work on them.
+     * 'pipe' (default): ffmpeg's stdout.
+     */
+    transport?: 'pipe' | 'fifo';
   } = {},
 ): AsyncGenerator<DecodedFrame> {
   const frameBytes = g.width * g.height * 3;
@@ -155,17 +164,25 @@ export async function* decodeFrames(
     wake = null;
     w?.();
   };
-  const proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions, opts.queueFrames), {
-    pipeStdout: true,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    onStderrLine: (line) => {
-      const m = SHOWINFO.exec(line);
-      if (m) {
-        times.push(Number(m[2]) / 1e6);
-        notify();
-      }
-    },
-  });
+  // A FIFO read by a worker thread where asked for and available (frame-fifo.ts); the child's stdout otherwise.
+  const fifo = opts.transport === 'fifo' ? openFrameFifo() : null;
+  let proc: ReturnType<Ffmpeg['start']>;
+  try {
+    proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions, opts.queueFrames), {
+      ...(fifo ? { stdoutFd: fifo.writeFd } : { pipeStdout: true }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStderrLine: (line) => {
+        const m = SHOWINFO.exec(line);
+        if (m) {
+          times.push(Number(m[2]) / 1e6);
+          notify();
+        }
+      },
+    });
+  } finally {
+    // ffmpeg has its own copy now: its exit is the reader's end-of-file.
+    if (fifo) closeSync(fifo.writeFd);
+  }
   let exited = false;
   let exitError: unknown = null;
   proc.done.then(
@@ -173,18 +190,72 @@ export async function* decodeFrames(
     (err: unknown) => ((exited = true), (exitError = err), notify()),
   );
   opts.onStart?.(proc.child?.pid);
-  if (!proc.stdout) {
+  if (!proc.child || (!fifo && !proc.stdout)) {
+    if (fifo) closeSync(fifo.readFd);
     await proc.done.catch(() => undefined);
     throw exitError ?? cancelled();
   }
   const fpsNum = s.fps.num;
   const fpsDen = s.fps.den;
-  // Frames are assembled from the pipe's chunks by 'data' events into a few reused buffers. (Iterating the stream
-  // with for-await read it through `read()`, which concatenated whatever chunks had piled up into a new Buffer: a
-  // copy and an allocation per frame, and the external memory drove full collections — 9 → 1 per 3600 frames of
-  // 274×154, node's main thread ≈ 0.3 CPU-s less; docs/benchmarks.md.) Reading pauses while `PAUSE_AT` frames
-  // wait, so ffmpeg blocks on the pipe and memory stays flat.
-  const stdout = proc.stdout;
+  const source = fifo ? fifoSource(new FifoFrames(fifo, frameBytes, PAUSE_AT)) : stdoutSource(proc.stdout!, frameBytes, notify);
+  let current: Buffer | null = null;
+  let index = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      // The consumer is done with the frame it had (valid until the next step).
+      if (current) source.release(current);
+      current = null;
+      const data = await source.next(
+        () => exited,
+        (r) => (wake = r),
+      );
+      if (!data) break;
+      while (times.length === 0 && !exited) await new Promise<void>((r) => (wake = r));
+      const t = times.shift();
+      if (t === undefined) throw new FramewiseError('ffmpeg_failed', `ffmpeg produced frame ${index} without its timestamp`);
+      current = data;
+      index++;
+      yield { time: t, frame: Math.round((t * fpsNum) / fpsDen), data: current };
+    }
+    await proc.done;
+    finished = true;
+  } catch (err) {
+    if (opts.signal?.aborted) throw cancelled();
+    const e = exitError ?? err;
+    // ffmpeg's own failure: a reason from its stderr, never the stderr itself (it holds the file's metadata).
+    if (e instanceof FramewiseError && typeof e.details?.stderrTail === 'string') {
+      throw new FramewiseError(e.code, `${input}: ${safeReason(e.details.stderrTail)}`, { exitCode: e.details.exitCode ?? null });
+    }
+    throw e;
+  } finally {
+    if (!finished && !exited) proc.child?.kill('SIGKILL');
+    // Return only once ffmpeg is gone: a cancelled job never leaves a decoder behind.
+    await proc.done.catch(() => undefined);
+    await source.close();
+  }
+  if (opts.signal?.aborted) throw cancelled();
+}
+
+interface FrameSource {
+  /** The next whole frame, or null at the end. `exited` says whether ffmpeg is gone; `sleep` parks until notified. */
+  next(exited: () => boolean, sleep: (wake: () => void) => void): Promise<Buffer | null>;
+  release(frame: Buffer): void;
+  close(): Promise<void>;
+}
+
+function fifoSource(frames: FifoFrames): FrameSource {
+  return { next: () => frames.next(), release: () => frames.release(), close: () => frames.close() };
+}
+
+/**
+ * Frames from the child's stdout, assembled from the pipe's chunks by 'data' events into a few reused buffers.
+ * (Iterating the stream with for-await read it through `read()`, which concatenated whatever chunks had piled up
+ * into a new Buffer: a copy and an allocation per frame, and the external memory drove full collections — 9 → 1
+ * per 3600 frames of 274×154, node's main thread ≈ 0.3 CPU-s less; docs/benchmarks.md.) Reading pauses while
+ * `PAUSE_AT` frames wait, so ffmpeg blocks on the pipe and memory stays flat.
+ */
+function stdoutSource(stdout: Readable, frameBytes: number, notify: () => void): FrameSource {
   const ready: Buffer[] = [];
   const spare: Buffer[] = [];
   let filling: Buffer | null = null;
@@ -210,39 +281,14 @@ export async function* decodeFrames(
   });
   stdout.once('end', () => ((ended = true), notify()));
   stdout.once('error', (err: unknown) => ((streamError = err), notify()));
-  let current: Buffer | null = null;
-  let index = 0;
-  let finished = false;
-  try {
-    for (;;) {
-      // The consumer is done with the frame it had (valid until the next step).
-      if (current) spare.push(current);
-      current = null;
+  return {
+    async next(exited, sleep) {
       if (ready.length <= RESUME_AT && stdout.isPaused()) stdout.resume();
-      while (ready.length === 0 && !ended && !streamError && !exited) await new Promise<void>((r) => (wake = r));
+      while (ready.length === 0 && !ended && !streamError && !exited()) await new Promise<void>(sleep);
       if (streamError) throw streamError;
-      if (ready.length === 0) break;
-      while (times.length === 0 && !exited) await new Promise<void>((r) => (wake = r));
-      const t = times.shift();
-      if (t === undefined) throw new FramewiseError('ffmpeg_failed', `ffmpeg produced frame ${index} without its timestamp`);
-      current = ready.shift()!;
-      index++;
-      yield { time: t, frame: Math.round((t * fpsNum) / fpsDen), data: current };
-    }
-    await proc.done;
-    finished = true;
-  } catch (err) {
-    if (opts.signal?.aborted) throw cancelled();
-    const e = exitError ?? err;
-    // ffmpeg's own failure: a reason from its stderr, never the stderr itself (it holds the file's metadata).
-    if (e instanceof FramewiseError && typeof e.details?.stderrTail === 'string') {
-      throw new FramewiseError(e.code, `${input}: ${safeReason(e.details.stderrTail)}`, { exitCode: e.details.exitCode ?? null });
-    }
-    throw e;
-  } finally {
-    if (!finished && !exited) proc.child?.kill('SIGKILL');
-    // Return only once ffmpeg is gone: a cancelled job never leaves a decoder behind.
-    await proc.done.catch(() => undefined);
-  }
-  if (opts.signal?.aborted) throw cancelled();
+      return ready.shift() ?? null;
+    },
+    release: (f) => void spare.push(f),
+    close: async () => undefined,
+  };
 }

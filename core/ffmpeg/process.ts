@@ -46,6 +46,8 @@ export interface StartOptions {
   onProgress?: (p: FfmpegProgress) => void;
   /** Keep stdout as a stream for the caller (raw frames, etc.). Otherwise it is discarded. */
   pipeStdout?: boolean;
+  /** Give the child this file descriptor as its stdout (e.g. a FIFO's write end); overrides `pipeStdout`. */
+  stdoutFd?: number;
   /** Receive stderr line by line (e.g. per-frame `showinfo` lines). The error tail is kept either way. */
   onStderrLine?: (line: string) => void;
   cwd?: string;
@@ -111,7 +113,7 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
   const fullArgs = progressPipe ? ['-progress', 'pipe:3', '-nostats', ...args] : args;
   const guard = opts.lifeline ? deathGuard() : null;
   const child = spawn(guard ?? binary, guard ? ['--pdeathsig', 'KILL', '--', binary, ...fullArgs] : fullArgs, {
-    stdio: ['ignore', opts.pipeStdout ? 'pipe' : 'ignore', 'pipe', progressPipe ? 'pipe' : 'ignore'],
+    stdio: ['ignore', opts.stdoutFd ?? (opts.pipeStdout ? 'pipe' : 'ignore'), 'pipe', progressPipe ? 'pipe' : 'ignore'],
     cwd: opts.cwd,
     windowsHide: true,
   });
@@ -182,7 +184,7 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
   });
   // Avoid unhandled rejection warnings when the caller only awaits later.
   done.catch(() => undefined);
-  return { child, stdout: opts.pipeStdout ? child.stdout : null, done };
+  return { child, stdout: opts.pipeStdout && opts.stdoutFd === undefined ? child.stdout : null, done };
 }
 
 export async function runProcess(binary: string, args: string[], opts: StartOptions = {}): Promise<{ stderr: string; stdout: string }> {

@@ -93,6 +93,8 @@ export async function detectScenes(
     { fps: v.fps, sampleFps: null },
     {
       queueFrames: DECODE_AHEAD,
+      // Every frame of the whole video: receiving them through stdout cost node more than the detector does.
+      transport: 'fifo',
       ...(opts.decode === 'full' ? {} : { decoderOptions: DETECT_DECODE }),
       ...(opts.signal ? { signal: opts.signal } : {}),
     },

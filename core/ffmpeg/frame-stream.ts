@@ -14,6 +14,7 @@ export interface StreamedFrame {
   index: number;
   width: number;
   height: number;
+  /** Packed RGB, in shared memory (a SharedArrayBuffer). */
   data: Uint8Array;
   /**
    * Tells the stream nothing reads `data` any more: its buffer is filled with a later frame (fewer 6 MB allocations
@@ -94,6 +95,14 @@ export function frameStreamArgs(
   ];
 }
 
+/**
+ * A frame's buffer, in shared memory: a worker thread reads it without a copy (the text detector's thread reads
+ * rectangles of it, detector-thread.ts; a plain buffer would be copied at every request).
+ */
+function frameBuffer(size: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(size));
+}
+
 const SHOWINFO = /Parsed_showinfo.*?\bn:\s*\d+\s+pts:\s*(-?\d+)/;
 
 export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamOptions): Promise<number> {
@@ -133,8 +142,8 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
     return n;
   };
   const stdout = p.stdout!;
-  const spare: Array<Uint8Array<ArrayBuffer>> = [];
-  let buf = new Uint8Array(size);
+  const spare: Uint8Array[] = [];
+  let buf = frameBuffer(size);
   let filled = 0;
   let index = 0;
   let chain = Promise.resolve();
@@ -151,7 +160,7 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
       const i = index;
       const data = buf;
       index++;
-      buf = spare.pop() ?? new Uint8Array(size);
+      buf = spare.pop() ?? frameBuffer(size);
       let released = false;
       const release = () => {
         if (released) return;

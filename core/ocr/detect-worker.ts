@@ -1,6 +1,6 @@
 /**
  * Worker thread hosting the text detector (and, on demand, PP-OCR's line recogniser), so resizing, inference
- * and DB post-processing never block the core's event loop. Messages: { id, width, height, data, opts } →
+ * and DB post-processing never block the core's event loop. Messages: { id, width, height, data, opts, roi? } →
  * { id, boxes } | { id, error }; { id, recognize: boxes, width, height, data } → { id, lines } | { id, error };
  * { close: true } → the sessions are released after the call in progress, and the thread exits.
  *
@@ -8,8 +8,9 @@
  * at most: requests queued behind it are answered with an error. The thread must never be terminated inside an
  * ONNX Runtime call — onnxruntime-node then throws a Napi::Error it cannot hand to JavaScript any more, and the
  * whole process aborts ("terminate called after throwing an instance of 'Napi::Error'").
+ * `workerData.threads`: ONNX Runtime's intra-op threads (default 2; FRAMEWISE_OCR_THREADS overrides).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { TextDetector, type DetectOptions } from './detect.js';
 import type { Box } from './image.js';
 import { PpOcrLineRecognizer } from './ppocr-recognize.js';
@@ -20,6 +21,8 @@ interface Request {
   height: number;
   data: Uint8Array;
   opts: DetectOptions;
+  /** Detect in this rectangle of the image only (boxes in its pixels); the image is then a shared frame. */
+  roi?: Box;
 }
 
 interface RecognizeRequest {
@@ -32,7 +35,8 @@ interface RecognizeRequest {
 
 const port = parentPort;
 if (port) {
-  const ready = TextDetector.create({ threads: Number(process.env.FRAMEWISE_OCR_THREADS) || 2 });
+  const threads = Number(process.env.FRAMEWISE_OCR_THREADS) || Number((workerData as { threads?: number } | null)?.threads) || 2;
+  const ready = TextDetector.create({ threads });
   ready.catch(() => undefined);
   // The recogniser is loaded on first use only (the OCR pipeline itself never asks for it).
   let recognizer: Promise<PpOcrLineRecognizer> | null = null;
@@ -69,7 +73,7 @@ if (port) {
       });
       return;
     }
-    const opts = msg.opts;
-    answer(msg.id, async () => ({ boxes: await (await ready).detect(img, opts) }));
+    const { opts, roi } = msg;
+    answer(msg.id, async () => ({ boxes: await (await ready).detect(img, opts, roi) }));
   });
 }

@@ -23,20 +23,31 @@ const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
 /**
- * Resize (bilinear, the taps of `resizeBilinear` in image.ts) and normalise an RGB frame into the detector's NCHW
- * BGR float tensor. The resize writes floats straight into the planes: rounding to 8 bits first would change what
- * the detector sees.
+ * Resize (bilinear, the taps of `resizeBilinear` in image.ts) and normalise an RGB frame — or its rectangle `roi`,
+ * exactly as if that were cropped out first — into the detector's NCHW BGR float tensor. The resize writes floats
+ * straight into the planes: rounding to 8 bits first would change what the detector sees. `into`: a buffer to
+ * write to when it is large enough (the tensor is then a view of its start), so a detector that runs call after
+ * call allocates nothing.
  */
-export function detectionTensor(img: RgbImage, maxSide: number): { data: Float32Array; width: number; height: number } {
-  const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
-  const width = Math.max(32, Math.round((img.width * scale) / 32) * 32);
-  const height = Math.max(32, Math.round((img.height * scale) / 32) * 32);
+export function detectionTensor(
+  img: RgbImage,
+  maxSide: number,
+  roi?: Box,
+  into?: Float32Array,
+): { data: Float32Array; width: number; height: number } {
+  const r = roi ?? { x: 0, y: 0, width: img.width, height: img.height };
+  if (r.x < 0 || r.y < 0 || r.width < 1 || r.height < 1 || r.x + r.width > img.width || r.y + r.height > img.height) {
+    throw new RangeError(`detection rectangle ${r.x},${r.y} ${r.width}×${r.height} outside the ${img.width}×${img.height} image`);
+  }
+  const scale = Math.min(1, maxSide / Math.max(r.width, r.height));
+  const width = Math.max(32, Math.round((r.width * scale) / 32) * 32);
+  const height = Math.max(32, Math.round((r.height * scale) / 32) * 32);
   const plane = width * height;
-  const data = new Float32Array(plane * 3);
-  const xs = bilinearTaps(img.width, width);
-  const ys = bilinearTaps(img.height, height);
-  const x0 = xs.i0.map((v) => v * 3);
-  const x1 = xs.i1.map((v) => v * 3);
+  const data = into && into.length >= plane * 3 ? into.subarray(0, plane * 3) : new Float32Array(plane * 3);
+  const xs = bilinearTaps(r.width, width);
+  const ys = bilinearTaps(r.height, height);
+  const x0 = xs.i0.map((v) => (v + r.x) * 3);
+  const x1 = xs.i1.map((v) => (v + r.x) * 3);
   const wx1 = xs.w;
   const wx0 = wx1.map((w) => 1 - w);
   const src = img.data;
@@ -50,8 +61,8 @@ export function detectionTensor(img: RgbImage, maxSide: number): { data: Float32
   const shift1 = MEAN[1]! / STD[1]!;
   const shift2 = MEAN[2]! / STD[2]!;
   for (let y = 0; y < height; y++) {
-    const r0 = ys.i0[y]! * img.width * 3;
-    const r1 = ys.i1[y]! * img.width * 3;
+    const r0 = (ys.i0[y]! + r.y) * img.width * 3;
+    const r1 = (ys.i1[y]! + r.y) * img.width * 3;
     const wy = ys.w[y]!;
     const vy = 1 - wy;
     let o = y * width;
@@ -62,16 +73,19 @@ export function detectionTensor(img: RgbImage, maxSide: number): { data: Float32
       const b = r0 + x1[x]!;
       const c = r1 + x0[x]!;
       const d = r1 + x1[x]!;
-      const r = (src[a]! * vx + src[b]! * wx) * vy + (src[c]! * vx + src[d]! * wx) * wy;
+      const red = (src[a]! * vx + src[b]! * wx) * vy + (src[c]! * vx + src[d]! * wx) * wy;
       const g = (src[a + 1]! * vx + src[b + 1]! * wx) * vy + (src[c + 1]! * vx + src[d + 1]! * wx) * wy;
       const bl = (src[a + 2]! * vx + src[b + 2]! * wx) * vy + (src[c + 2]! * vx + src[d + 2]! * wx) * wy;
       data[o] = bl * gain0 - shift0;
       data[plane + o] = g * gain1 - shift1;
-      data[2 * plane + o] = r * gain2 - shift2;
+      data[2 * plane + o] = red * gain2 - shift2;
     }
   }
   return { data, width, height };
 }
+
+/** The labelling's work arrays, grown to the largest map seen (a detector thread runs one call at a time). */
+let scratch = { labels: new Int32Array(0), stack: new Int32Array(0) };
 
 /**
  * DB post-processing: threshold the probability map, label connected components, keep components whose
@@ -86,12 +100,16 @@ export function boxesFromProbabilityMap(
   frameH: number,
   opts: Required<Pick<DetectOptions, 'threshold' | 'boxThreshold' | 'unclipRatio'>>,
 ): DetectedBox[] {
-  const labels = new Int32Array(mapW * mapH);
-  const stack = new Int32Array(mapW * mapH);
+  const n0 = mapW * mapH;
+  if (scratch.labels.length < n0) scratch = { labels: new Int32Array(n0), stack: new Int32Array(n0) };
+  const labels = scratch.labels;
+  labels.fill(0, 0, n0);
+  const stack = scratch.stack;
   const boxes: DetectedBox[] = [];
+  const threshold = opts.threshold;
   let next = 0;
   for (let start = 0; start < prob.length; start++) {
-    if (labels[start] !== 0 || prob[start]! <= opts.threshold) continue;
+    if (labels[start] !== 0 || prob[start]! <= threshold) continue;
     next++;
     let sp = 0;
     stack[sp++] = start;
@@ -112,16 +130,27 @@ export function boxesFromProbabilityMap(
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
-      const visit = (q: number) => {
-        if (labels[q] === 0 && prob[q]! > opts.threshold) {
+      // The four neighbours, in this order (no closure a pixel: on texture that was most of a call's garbage).
+      for (let k = 0; k < 4; k++) {
+        let q: number;
+        if (k === 0) {
+          if (x === 0) continue;
+          q = p - 1;
+        } else if (k === 1) {
+          if (x >= mapW - 1) continue;
+          q = p + 1;
+        } else if (k === 2) {
+          if (y === 0) continue;
+          q = p - mapW;
+        } else {
+          if (y >= mapH - 1) continue;
+          q = p + mapW;
+        }
+        if (labels[q] === 0 && prob[q]! > threshold) {
           labels[q] = next;
           stack[sp++] = q;
         }
-      };
-      if (x > 0) visit(p - 1);
-      if (x < mapW - 1) visit(p + 1);
-      if (y > 0) visit(p - mapW);
-      if (y < mapH - 1) visit(p + mapW);
+      }
     }
     const w = maxX - minX + 1;
     const h = maxY - minY + 1;
@@ -164,14 +193,19 @@ export class TextDetector {
 
   private inFlight: Promise<unknown> = Promise.resolve();
 
-  detect(img: RgbImage, opts: DetectOptions = {}): Promise<DetectedBox[]> {
-    const p = this.detectNow(img, opts);
+  /** The input tensor's buffer, reused from call to call (grown to the largest input seen). */
+  private input: Float32Array = new Float32Array(0);
+
+  /** Text lines in `img`, or in its rectangle `roi` (boxes then in the rectangle's pixels, as if it were cropped). */
+  detect(img: RgbImage, opts: DetectOptions = {}, roi?: Box): Promise<DetectedBox[]> {
+    const p = this.detectNow(img, opts, roi);
     this.inFlight = p.catch(() => undefined);
     return p;
   }
 
-  private async detectNow(img: RgbImage, opts: DetectOptions): Promise<DetectedBox[]> {
-    const t = detectionTensor(img, opts.maxSide ?? 960);
+  private async detectNow(img: RgbImage, opts: DetectOptions, roi?: Box): Promise<DetectedBox[]> {
+    const t = detectionTensor(img, opts.maxSide ?? 960, roi, this.input);
+    if (t.data.buffer !== this.input.buffer) this.input = t.data;
     const input = new this.ort.Tensor('float32', t.data, [1, 3, t.height, t.width]);
     const inputName = this.session.inputNames[0]!;
     const result = await this.session.run({ [inputName]: input });
@@ -180,7 +214,7 @@ export class TextDetector {
     const mapH = Number(dims[dims.length - 2]);
     const mapW = Number(dims[dims.length - 1]);
     const prob = output.data as Float32Array;
-    return boxesFromProbabilityMap(prob, mapW, mapH, img.width, img.height, {
+    return boxesFromProbabilityMap(prob, mapW, mapH, roi?.width ?? img.width, roi?.height ?? img.height, {
       threshold: opts.threshold ?? 0.3,
       boxThreshold: opts.boxThreshold ?? 0.6,
       unclipRatio: opts.unclipRatio ?? 1.6,

@@ -6,7 +6,7 @@ import { extractFields, bounding } from '../patient/extract.js';
 import { PATIENT_FIELDS, type FieldRegions, type PatientField } from '../patient/fields.js';
 import { cancelled, FramewiseError, throwIfAborted } from '../util/errors.js';
 import type { DetectedBox } from './detect.js';
-import { DetectorThread } from './detector-thread.js';
+import { DetectorThread, type DetectorThreadOptions } from './detector-thread.js';
 import { EndoscopeAccumulator, insideMask, type EndoscopeRegion, type MeasuredEndoscopeRegion } from './endoscope.js';
 import { encodePng, iou, rgbCrop, roundBox, type Box, type GrayImage, type RgbImage } from './image.js';
 import { scoreReading, voteField, type FieldResult, type FrameReading, type ReadLine } from './field-vote.js';
@@ -51,11 +51,14 @@ export class OcrEngine {
     readonly recognizer: LineRecognizer,
   ) {}
 
-  /** Detection runs in its own worker thread, recognition in tesseract.js's worker thread. */
-  static async create(opts: { cacheDir?: string } = {}): Promise<OcrEngine> {
-    const detector = new DetectorThread();
+  /**
+   * Detection runs in its own worker thread (or threads: `detector`, detector-thread.ts), recognition in
+   * tesseract.js's worker thread.
+   */
+  static async create(opts: { cacheDir?: string; detector?: DetectorThreadOptions } = {}): Promise<OcrEngine> {
+    const detector = new DetectorThread(opts.detector);
     try {
-      return new OcrEngine(detector, await LineRecognizer.create(opts));
+      return new OcrEngine(detector, await LineRecognizer.create(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}));
     } catch (err) {
       await detector.close();
       throw err;

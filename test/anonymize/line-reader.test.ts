@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ctcDecode, PpOcrLineRecognizer } from '../../core/ocr/ppocr-recognize.js';
 import { unsureReading, widerReach } from '../../core/anonymize/providers/ocr-reader.js';
-import { smallTextCrops, smallTextCropsIn } from '../../core/anonymize/providers/small-text.js';
+import { glyphTiles, smallTextCrops, smallTextCropsIn } from '../../core/anonymize/providers/small-text.js';
 import { rgbCrop } from '../../core/ocr/image.js';
 import { MAX_ZOOMS, mergeZoomed, ZoomCache, zoomCrops, zoomedCrop } from '../../core/anonymize/providers/zoom.js';
 import { findTokensInReadings, patientTokens } from '../../core/anonymize/tokens.js';
@@ -68,6 +68,12 @@ test('small text the scaled detection cannot see: crops around short glyph bands
   const area = { x: 150, y: 60, width: 200, height: 100 };
   const [k] = smallTextCropsIn(img, area, []);
   assert.ok(k && k.x <= 50 && k.x + k.width >= 130 && k.y <= 40 && k.y + k.height >= 58, JSON.stringify(k));
+  // A rectangle of the frame is screened as if it were cropped out (no copy made): the same tiles, the same crops.
+  for (const r of [strip, area, { x: 181, y: 77, width: 259, height: 283 }, { x: 0, y: 0, width: W, height: H }]) {
+    assert.deepEqual(glyphTiles(img, r), glyphTiles(rgbCrop(img, r)), JSON.stringify(r));
+    assert.deepEqual(smallTextCrops(img, [], r), smallTextCrops(rgbCrop(img, r), []), JSON.stringify(r));
+  }
+  assert.ok(glyphTiles(img, area).tiles.some((t) => t === 1));
 });
 
 test('the recogniser input keeps the aspect ratio at 48 px and is normalised to -1..1 (BGR)', () => {
@@ -149,6 +155,11 @@ test('zoomed crops map back to frame pixels; an unchanged crop is not looked at 
   assert.equal(first.hit, undefined);
   cache.remember(crop, first.print, []);
   assert.deepEqual(cache.lookup(img, crop).hit, []);
+  // The same crop of an area at (5, 3) of a larger picture: the same pixels, the same place (the area's pixels).
+  const larger = { width: 80, height: 60, data: new Uint8Array(80 * 60 * 3).fill(7) };
+  for (let y = 0; y < 48; y++) larger.data.set(img.data.subarray(y * 64 * 3, (y + 1) * 64 * 3), ((y + 3) * 80 + 5) * 3);
+  assert.deepEqual(cache.lookup(larger, crop, { x: 5, y: 3 }).hit, []);
+  assert.equal(cache.lookup(larger, crop, { x: 30, y: 20 }).hit, undefined);
   // A pink line on the same ground: only the red channel barely changes, green and blue do.
   for (let y = 10; y < 16; y++) for (let x = 12; x < 40; x++) img.data.set([100, 40, 40], (y * 64 + x) * 3);
   assert.equal(cache.lookup(img, crop).hit, undefined);

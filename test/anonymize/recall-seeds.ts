@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const seeds = args.filter((a) => /^\d+$/.test(a)).map(Number);
   for (const layout of layouts) {
     for (const seed of seeds.length ? seeds : [1, 2, 3]) {
-      const reader = await createOcrFrameReader();
+      const reader = await createOcrFrameReader({ cpuStats: true });
       const c0 = cpuSeconds();
       try {
         const r = await measureRecall(reader, CASES[seed] ?? 360, layout, { perFrame: 6, seed });

@@ -1,5 +1,5 @@
 import { LineCache, OcrEngine, raceAbort } from '../../ocr/pipeline.js';
-import { rgbCrop } from '../../ocr/image.js';
+import { rgbCrop, type Box, type RgbImage } from '../../ocr/image.js';
 import { prepareLine, type RecognizedLine } from '../../ocr/recognize.js';
 import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
 import { SMALL_TEXT_BUDGET, smallTextCropsIn, SMALL_TEXT_BELOW_SCALE } from './small-text.js';
@@ -137,23 +137,36 @@ export function emptyReaderStats(): ReaderStats {
   };
 }
 
-/** Time `p` (wall and process CPU) into `stats` under `stage`. */
-async function timed<T>(stats: ReaderStats, stage: ReaderStage, p: () => Promise<T>): Promise<T> {
+/**
+ * Time `p` into `stats` under `stage`: wall, and process CPU when `cpu` (process.cpuUsage sums every thread of the
+ * process: ≈ 30–40 µs a call beside the detector's and V8's threads, thousands of calls a verification).
+ */
+async function timed<T>(stats: ReaderStats, stage: ReaderStage, cpu: boolean, p: () => Promise<T>): Promise<T> {
   const t = performance.now();
-  const c = process.cpuUsage();
+  const c = cpu ? process.cpuUsage() : undefined;
   try {
     return await p();
   } finally {
-    const d = process.cpuUsage(c);
     stats.ms[stage] += performance.now() - t;
-    stats.cpuMs[stage] += (d.user + d.system) / 1000;
+    if (c) {
+      const d = process.cpuUsage(c);
+      stats.cpuMs[stage] += (d.user + d.system) / 1000;
+    }
   }
 }
 
+/**
+ * The reader's detector: two worker threads with one ONNX Runtime thread each (detector-thread.ts). A verification
+ * asks for many small detections (bench clip: 1423, 20 k detector pixels on average), which one session split
+ * between two threads poorly; two sessions run two of them at once.
+ */
+const READER_DETECTOR = { workers: 2, threads: 1 };
+
 export async function createOcrFrameReader(
-  opts: { maxSide?: number; second?: SecondReading; zoom?: boolean; smallText?: boolean } = {},
+  opts: { maxSide?: number; second?: SecondReading; zoom?: boolean; smallText?: boolean; cpuStats?: boolean } = {},
 ): Promise<FrameTextReader & { stats: ReaderStats }> {
-  const engine = await OcrEngine.create();
+  const engine = await OcrEngine.create({ detector: READER_DETECTOR });
+  const cpu = opts.cpuStats ?? false;
   const cache = new LineCache();
   const zoomCache = new ZoomCache();
   const maxSide = opts.maxSide ?? 960;
@@ -167,24 +180,28 @@ export async function createOcrFrameReader(
     name: `ocr-detector+ppocr-lines${second === 'never' ? '' : `+tesseract-${second}`}`,
     async read(frame, signal, roi): Promise<FrameTextLine[]> {
       const area = roi ?? { x: 0, y: 0, width: frame.width, height: frame.height };
-      const img = roi ? rgbCrop(frame, roi) : frame;
+      // The area's own pixels, copied only when something is read in it (the detector reads the frame's rectangle).
+      let cropped: RgbImage | undefined;
+      const img = () => (cropped ??= roi ? rgbCrop(frame, roi) : frame);
+      // A rectangle of the area (its pixels) in frame pixels.
+      const inFrame = (b: Box): Box => ({ x: b.x + area.x, y: b.y + area.y, width: b.width, height: b.height });
       // The same scale as for the whole frame: a smaller area costs less, text is not shrunk more.
       const scale = Math.min(1, maxSide / Math.max(frame.width, frame.height));
-      const side = Math.max(32, Math.round(Math.max(img.width, img.height) * scale));
+      const side = Math.max(32, Math.round(Math.max(area.width, area.height) * scale));
       stats.frames++;
-      let boxes = await timed(stats, 'detect', () => raceAbort(engine.detector.detect(img, { maxSide: side }), signal));
-      stats.detectPixels += img.width * img.height;
+      let boxes = await timed(stats, 'detect', cpu, () => raceAbort(engine.detector.detect(frame, { maxSide: side }, roi), signal));
+      stats.detectPixels += area.width * area.height;
       if (zoom) {
         // Weak fragments get a closer look (zoom.ts): lines the scaled-down frame only half showed.
         const found: typeof boxes = [];
-        for (const crop of zoomCrops(boxes, img.width, img.height, MIN_BOX_HEIGHT, ZOOM_MAX_DETECTOR_HEIGHT / scale)) {
-          const { hit, print } = zoomCache.lookup(img, crop);
+        for (const crop of zoomCrops(boxes, area.width, area.height, MIN_BOX_HEIGHT, ZOOM_MAX_DETECTOR_HEIGHT / scale)) {
+          const { hit, print } = zoomCache.lookup(frame, crop, area);
           if (hit) {
             found.push(...hit);
             continue;
           }
-          const more = await timed(stats, 'zoom', async () => {
-            const z = zoomedCrop(img, crop);
+          const more = await timed(stats, 'zoom', cpu, async () => {
+            const z = zoomedCrop(img(), crop);
             return (await raceAbort(engine.detector.detect(z.image, { maxSide: Math.max(z.image.width, z.image.height) }), signal)).map(
               z.back,
             );
@@ -200,7 +217,7 @@ export async function createOcrFrameReader(
         // Small text the scaled detection did not see at all: detected at full scale where a cheap screen of the
         // pixels says glyphs may be (small-text.ts).
         const found: typeof boxes = [];
-        const crops = await timed(stats, 'small', () => Promise.resolve(smallTextCropsIn(frame, area, boxes)));
+        const crops = await timed(stats, 'small', cpu, () => Promise.resolve(smallTextCropsIn(frame, area, boxes)));
         for (const crop of crops) {
           // Within the budget: on moving texture the screen's false bands would cost more than the frame's detection.
           const budget = SMALL_TEXT_BUDGET * stats.detectPixels * scale * scale;
@@ -208,13 +225,13 @@ export async function createOcrFrameReader(
             stats.smallTextSkipped++;
             continue;
           }
-          const { hit, print } = smallCache.lookup(img, crop);
+          const { hit, print } = smallCache.lookup(frame, crop, area);
           if (hit) {
             found.push(...hit);
             continue;
           }
-          const more = await timed(stats, 'small', async () =>
-            (await raceAbort(engine.detector.detect(rgbCrop(img, crop), { maxSide: Math.max(crop.width, crop.height) }), signal)).map(
+          const more = await timed(stats, 'small', cpu, async () =>
+            (await raceAbort(engine.detector.detect(frame, { maxSide: Math.max(crop.width, crop.height) }, inFrame(crop)), signal)).map(
               (b) => ({
                 ...b,
                 x: b.x + crop.x,
@@ -232,29 +249,31 @@ export async function createOcrFrameReader(
       const lines = joinLineParts(boxes)
         .filter((b) => b.height >= MIN_BOX_HEIGHT && b.width >= MIN_BOX_WIDTH)
         .map((b) => {
-          const prepared = prepareLine(img, b);
+          const prepared = prepareLine(img(), b);
           return { box: b, prepared, known: cache.lookup(b, prepared) };
         });
       const fresh = lines.filter((l) => !l.known);
       stats.linesFound += lines.length;
       stats.linesCached += lines.length - fresh.length;
-      const pp = await timed(stats, 'recognize', () =>
-        raceAbort(
-          engine.detector.recognizeLines(
-            img,
-            fresh.map((l) => l.box),
-          ),
-          signal,
-        ),
-      );
+      const pp = fresh.length
+        ? await timed(stats, 'recognize', cpu, () =>
+            raceAbort(
+              engine.detector.recognizeLines(
+                img(),
+                fresh.map((l) => l.box),
+              ),
+              signal,
+            ),
+          )
+        : [];
       stats.linesRecognized += fresh.length;
       const latin = fresh.filter((_, i) => latinChars(pp[i]?.text ?? '') >= 2);
       const wide = latin.length
-        ? await timed(stats, 'recognize', () =>
+        ? await timed(stats, 'recognize', cpu, () =>
             raceAbort(
               engine.detector.recognizeLines(
-                img,
-                latin.map((l) => paddedLine(l.box, img.width)),
+                img(),
+                latin.map((l) => paddedLine(l.box, area.width)),
               ),
               signal,
             ),
@@ -269,14 +288,14 @@ export async function createOcrFrameReader(
           const a = pp[fresh.indexOf(l)] ?? { text: '', confidence: 0 };
           r = a;
           if (second === 'always' || (second === 'unsure' && unsureReading(a))) {
-            const t = await timed(stats, 'tesseract', () => raceAbort(engine.recognizer.recognizeGray(l.prepared), signal));
+            const t = await timed(stats, 'tesseract', cpu, () => raceAbort(engine.recognizer.recognizeGray(l.prepared), signal));
             stats.linesTesseract++;
             if (t.text !== a.text) r = t.confidence > a.confidence ? { ...t, alternative: a.text } : { ...a, alternative: t.text };
           }
           const wl = wide[latin.indexOf(l)];
           const w = wl?.text;
           if (wl && w && w !== r.text && w !== r.alternative) {
-            r = { ...r, wider: w, reach: widerReach(l.box, paddedLine(l.box, img.width), wl) };
+            r = { ...r, wider: w, reach: widerReach(l.box, paddedLine(l.box, area.width), wl) };
           }
           cache.remember(l.box, l.prepared, r);
         }

@@ -1,5 +1,5 @@
 import type { Box, RgbImage } from '../../ocr/image.js';
-import { clampBox, intersection, rgbCrop } from '../../ocr/image.js';
+import { clampBox, intersection } from '../../ocr/image.js';
 
 /**
  * Small text the scaled-down detection does not see at all. At 1080p the reader detects on the frame scaled by 0.5:
@@ -42,15 +42,19 @@ export const SMALL_TEXT_BUDGET = 0.05;
 /** At most this many crops a frame, the largest bands first. */
 export const MAX_SMALL_TEXT_CROPS = 4;
 
-/** Tiles (gw × gh) whose rows cross several colour steps, as 1 in a byte map. */
-export function glyphTiles(img: RgbImage): { tiles: Uint8Array; gw: number; gh: number } {
-  const { width: w, height: h, data } = img;
+/**
+ * Tiles (gw × gh) whose rows cross several colour steps, as 1 in a byte map: of `img`, or of its rectangle `region`
+ * (tiles from the region's corner, exactly as if it were cropped out first).
+ */
+export function glyphTiles(img: RgbImage, region?: Box): { tiles: Uint8Array; gw: number; gh: number } {
+  const { x: rx, y: ry, width: w, height: h } = region ?? { x: 0, y: 0, width: img.width, height: img.height };
+  const data = img.data;
   const gw = Math.ceil(w / TILE_W);
   const gh = Math.ceil(h / TILE_H);
   const busyRows = new Uint8Array(gw * gh);
   // Every other row: a glyph band is at least 8 rows tall, and the screen costs half.
   for (let y = 0; y < h; y += 2) {
-    const row = y * w * 3;
+    const row = ((ry + y) * img.width + rx) * 3;
     const t0 = ((y / TILE_H) | 0) * gw;
     for (let tx = 0; tx < gw; tx++) {
       let steps = 0;
@@ -76,11 +80,14 @@ export function glyphTiles(img: RgbImage): { tiles: Uint8Array; gw: number; gh: 
 }
 
 /**
- * Crops (image pixels) around short glyph-like bands that no detected box covers, for a detection at full scale:
- * at most MAX_SMALL_TEXT_CROPS, the bands with the most glyph-like tiles first.
+ * Crops (image pixels — of `region` when given, as if it were cropped out) around short glyph-like bands that no
+ * detected box (same pixels) covers, for a detection at full scale: at most MAX_SMALL_TEXT_CROPS, the bands with
+ * the most glyph-like tiles first.
  */
-export function smallTextCrops(img: RgbImage, found: readonly Box[]): Box[] {
-  const { tiles, gw, gh } = glyphTiles(img);
+export function smallTextCrops(img: RgbImage, found: readonly Box[], region?: Box): Box[] {
+  const { tiles, gw, gh } = glyphTiles(img, region);
+  const width = region?.width ?? img.width;
+  const height = region?.height ?? img.height;
   // Text the detection found already.
   for (const b of found) {
     const x0 = Math.max(0, Math.floor(b.x / TILE_W));
@@ -136,12 +143,12 @@ export function smallTextCrops(img: RgbImage, found: readonly Box[]): Box[] {
         width: (b.x1 - b.x0 + 3) * TILE_W,
         height: (b.y1 - b.y0 + 3) * TILE_H,
       },
-      img.width,
-      img.height,
+      width,
+      height,
     );
     // The detector's input is a multiple of 32 px each way: a crop that is one is detected unscaled.
-    const h32 = Math.min(img.height, Math.ceil(c.height / 32) * 32);
-    c.y = Math.max(0, Math.min(img.height - h32, c.y - ((h32 - c.height) >> 1)));
+    const h32 = Math.min(height, Math.ceil(c.height / 32) * 32);
+    c.y = Math.max(0, Math.min(height - h32, c.y - ((h32 - c.height) >> 1)));
     c.height = h32;
     if (c.width < 16 || c.height < 16) continue;
     if (crops.some((o) => intersection(o, c) >= 0.5 * c.width * c.height)) continue;
@@ -168,14 +175,13 @@ export function smallTextCropsIn(frame: RgbImage, area: Box, found: readonly Box
     frame.width,
     frame.height,
   );
-  const whole = ctx.x === 0 && ctx.y === 0 && ctx.width === frame.width && ctx.height === frame.height;
-  const img = whole ? frame : rgbCrop(frame, ctx);
   const dx = area.x - ctx.x;
   const dy = area.y - ctx.y;
   const out: Box[] = [];
   for (const c of smallTextCrops(
-    img,
+    frame,
     found.map((b) => ({ ...b, x: b.x + dx, y: b.y + dy })),
+    ctx,
   )) {
     const k = clampBox({ x: c.x - dx, y: c.y - dy, width: c.width, height: c.height }, area.width, area.height);
     // A band mostly outside the area lies on pixels that did not change (read before).

@@ -122,8 +122,9 @@ export class ZoomCache {
     return out;
   }
 
-  lookup(img: RgbImage, crop: Box): { hit: ScoredBox[] | undefined; print: Uint8Array } {
-    const print = ZoomCache.fingerprint(img, crop);
+  /** `crop` in the pixels of the area at `origin` of `img` (default: of `img` itself), and so are the places remembered. */
+  lookup(img: RgbImage, crop: Box, origin: { x: number; y: number } = { x: 0, y: 0 }): { hit: ScoredBox[] | undefined; print: Uint8Array } {
+    const print = ZoomCache.fingerprint(img, { ...crop, x: crop.x + origin.x, y: crop.y + origin.y });
     for (const e of this.entries) {
       if (iou(e.crop, crop) < 0.9) continue;
       const blocks = new Float64Array(3 * 24);

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { DetectorThread } from '../../core/ocr/detector-thread.js';
+import { rgbCrop } from '../../core/ocr/image.js';
+
+/**
+ * The detector's threads read rectangles of a frame in shared memory without a copy (frame-stream.ts gives such
+ * frames): each rectangle's boxes must be those of the rectangle cropped out and detected alone, whichever of the
+ * threads answers, and a frame in ordinary memory is cropped and copied as before.
+ */
+test(
+  "the detector's threads find in a shared frame's rectangles what they find in the rectangles cropped out",
+  { timeout: 120_000 },
+  async (t) => {
+    const W = 640;
+    const H = 360;
+    // Text of a few sizes on a busy picture (ffmpeg's test pattern), as packed RGB.
+    const rgb = execFileSync(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=s=${W}x${H}:d=1,drawtext=text='Name 12.03.1961':fontsize=22:fontcolor=white:x=40:y=60,drawtext=text='ID 4711':fontsize=34:fontcolor=yellow:x=300:y=250`,
+        '-frames:v',
+        '1',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        'pipe:1',
+      ],
+      { maxBuffer: W * H * 3 + 1024 },
+    );
+    const shared = new Uint8Array(new SharedArrayBuffer(W * H * 3));
+    shared.set(rgb);
+    const frame = { width: W, height: H, data: shared };
+    const plain = { width: W, height: H, data: Uint8Array.from(rgb) };
+    const d = new DetectorThread({ workers: 2, threads: 1 });
+    t.after(() => d.close());
+    const rects = [
+      { x: 20, y: 40, width: 320, height: 64 },
+      { x: 280, y: 224, width: 224, height: 96 },
+      { x: 0, y: 0, width: W, height: H },
+      { x: 33, y: 17, width: 129, height: 65 },
+    ];
+    let found = 0;
+    for (const side of [960, 160]) {
+      const [inShared, inPlain, alone] = await Promise.all([
+        Promise.all(rects.map((r) => d.detect(frame, { maxSide: side }, r))),
+        Promise.all(rects.map((r) => d.detect(plain, { maxSide: side }, r))),
+        Promise.all(rects.map((r) => d.detect(rgbCrop(plain, r), { maxSide: side }))),
+      ]);
+      assert.deepEqual(inShared, alone, `maxSide ${side}`);
+      assert.deepEqual(inPlain, alone, `maxSide ${side}`);
+      found += alone.flat().length;
+    }
+    assert.ok(found >= 4, `the text was found (${found} boxes)`);
+  },
+);

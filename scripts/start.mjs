@@ -5,7 +5,7 @@
 // keeps the Node build the CLI and tests use), and launch the app with FRAMEWISE_SQLITE_BINDING pointing at it.
 // `npm run dist` (--package): the same checks, fetch and verify ffmpeg (scripts/fetch-ffmpeg.mjs), stage the OCR model
 // (scripts/stage-tessdata.mjs), package with
-// electron-builder (packaging/electron-builder.json, fuses included), verify the fuses of the packaged binary with
+// electron-builder (electron-builder.yml, fuses included), verify the fuses of the packaged binary with
 // @electron/fuses, then restore the Node build of better-sqlite3.
 // Needs internet the first time (desktop tooling, Electron binary and headers); `npm ci` itself stays offline-safe.
 import { spawnSync, spawn } from 'node:child_process';
@@ -160,7 +160,7 @@ async function main() {
           '--projectDir',
           root,
           '--config',
-          path.join('packaging', 'electron-builder.json'),
+          'electron-builder.yml',
           `-c.electronVersion=${electronVersion()}`,
           '--publish',
           'never',

@@ -9,6 +9,7 @@ import { latinModelCandidates } from '../../core/ocr/models.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { requireEnvironment } from '../helpers/environment.js';
 import { tempDir } from '../helpers/library.js';
+import { readBuilderConfig } from './builder-config.js';
 
 const readJson = (rel: string): unknown => JSON.parse(readFileSync(path.join(REPO_ROOT, rel), 'utf8'));
 interface BuilderConfig {
@@ -21,7 +22,7 @@ interface BuilderConfig {
   electronFuses: Record<string, boolean>;
   [key: string]: unknown;
 }
-const builder = readJson('packaging/electron-builder.json') as BuilderConfig;
+const builder = readBuilderConfig<BuilderConfig>();
 const pkg = readJson('package.json') as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -130,7 +131,7 @@ test('npm start and npm run dist check the Node version first, with one clear li
   const main = start.slice(start.indexOf('async function main() {'));
   assert.match(main, /^async function main\(\) \{\n {2}checkNodeVersion\(\);\n/, 'the version check is the first thing main does');
   assert.match(main, /fetch-ffmpeg\.mjs/);
-  assert.match(main, /'packaging', 'electron-builder\.json'/);
+  assert.match(main, /'--config',\s*'electron-builder\.yml'/);
   assert.match(main, /await verifyFuses\(\)/);
   assert.match(pkg.scripts.dist ?? '', /start\.mjs --package/);
   const [maj = 0, min = 0] = process.versions.node.split('.').map(Number);

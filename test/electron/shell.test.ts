@@ -22,6 +22,7 @@ import {
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { openTempCore } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
+import { readBuilderConfig } from './builder-config.js';
 
 const PRELOAD_SOURCE = path.join(REPO_ROOT, 'electron', 'preload.cts');
 
@@ -186,7 +187,7 @@ test('app protocol serves the built renderer with the CSP, and nothing outside i
 });
 
 test('electron-builder config: AppImage + deb, NSIS, dmg; onnxruntime and better-sqlite3 unpacked; icons exist', () => {
-  const cfg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'packaging', 'electron-builder.json'), 'utf8')) as {
+  const cfg = readBuilderConfig<{
     appId: string;
     asarUnpack: string[];
     files: string[];
@@ -194,7 +195,7 @@ test('electron-builder config: AppImage + deb, NSIS, dmg; onnxruntime and better
     win: { target: string[]; icon: string };
     mac: { target: string[]; icon: string };
     extraMetadata: { main: string };
-  };
+  }>();
   assert.match(cfg.appId, /^[a-z]+(\.[a-z]+)+$/);
   assert.deepEqual(cfg.linux.target, ['AppImage', 'deb']);
   assert.deepEqual(cfg.win.target, ['nsis']);

@@ -181,6 +181,9 @@ test(
     let out = '';
     host.stdout.on('data', (d) => (out += d));
     await until(() => /RUNNING (\d+)/.test(out), 'the other process to run the job');
+    // Frozen (with its ffmpeg) until the kill: on a loaded machine the job could otherwise finish before the
+    // `jobs` command below reads it as running.
+    process.kill(-host.pid!, 'SIGSTOP');
     const jobId = Number(/RUNNING (\d+)/.exec(out)![1]);
     const before = jsonOf<JobSummary[]>(await cli('jobs', '--json')).find((j) => j.id === jobId)!;
     assert.equal(before.state, 'running');

@@ -3,13 +3,13 @@ import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } 
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
 import { Thumbnail } from './Thumbnail.js';
-import { useVideoActivity } from '../../state/store.js';
+import { useRunningActivities } from '../../state/store.js';
 import { jobKindLabel } from '../jobs/JobsPanel.js';
 import { formatPercent } from '../../lib/format.js';
 import { VideoBadgeList, type LibraryT } from './VideoBadges.js';
 import { useTranslation } from 'react-i18next';
-import { SelectBox, useSelectGestures } from './SelectBox.js';
-import { useIsSelected } from './selection.js';
+import { SelectCheckbox, useSelectGestures } from './SelectBox.js';
+import { useSelection } from './selection.js';
 
 const MIN_CARD = 232;
 const GAP = 16;
@@ -29,8 +29,7 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 }
 
 /** A running job on this video: a thin bar along the thumbnail's bottom edge. */
-function CardActivity({ videoId }: { videoId: number }) {
-  const activity = useVideoActivity(videoId);
+function CardActivity({ activity }: { activity: Activity | undefined }) {
   if (!activity) return null;
   const label = `${jobKindLabel(activity.kind)} ${formatPercent(activity.progress)}`;
   return (
@@ -48,9 +47,18 @@ function CardActivity({ videoId }: { videoId: number }) {
   );
 }
 
-const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t: LibraryT }) {
+type Activity = { progress: number; kind: string };
+
+interface CardProps {
+  video: VideoSummary;
+  t: LibraryT;
+  /** From the grid, which reads the selection and the running jobs once for all its cards (no hook per card). */
+  selected: boolean;
+  activity: Activity | undefined;
+}
+
+function VideoCard({ video, t, selected, activity }: CardProps) {
   const gestures = useSelectGestures(video.id);
-  const selected = useIsSelected(video.id);
   return (
     <a
       className={selected ? 'card selected' : 'card'}
@@ -63,7 +71,7 @@ const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t
     >
       <div className="card-thumb">
         <Thumbnail key={video.id} video={video} />
-        <CardActivity videoId={video.id} />
+        <CardActivity activity={activity} />
         <span className="card-duration" data-testid="video-duration">
           {formatDuration(video.duration)}
         </span>
@@ -89,7 +97,7 @@ const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t
       </div>
     </a>
   );
-});
+}
 
 /**
  * One cell: the card and its checkbox. Memoized: a cell renders when it mounts, its video changes or the language
@@ -97,25 +105,35 @@ const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t
  * cell is handed another video while focus is inside it, the focus is let go, as it was when the cell unmounted:
  * the keyboard never acts on a video the user did not focus.
  */
-const GridCell = memo(function GridCell({ video, t }: { video: VideoSummary; t: LibraryT }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const shown = useRef(video.id);
-  useLayoutEffect(() => {
-    if (shown.current === video.id) return;
-    shown.current = video.id;
-    const focused = document.activeElement;
-    if (focused instanceof HTMLElement && ref.current?.contains(focused)) focused.blur();
-  }, [video.id]);
-  return (
-    <div role="listitem" className="grid-cell" ref={ref}>
-      <VideoCard video={video} t={t} />
-      <SelectBox video={video} t={t} />
-    </div>
-  );
-});
+const GridCell = memo(
+  function GridCell({ video, t, selected, activity }: CardProps) {
+    const ref = useRef<HTMLDivElement>(null);
+    const shown = useRef(video.id);
+    useLayoutEffect(() => {
+      if (shown.current === video.id) return;
+      shown.current = video.id;
+      const focused = document.activeElement;
+      if (focused instanceof HTMLElement && ref.current?.contains(focused)) focused.blur();
+    }, [video.id]);
+    return (
+      <div role="listitem" className="grid-cell" ref={ref}>
+        <VideoCard video={video} t={t} selected={selected} activity={activity} />
+        <SelectCheckbox video={video} t={t} selected={selected} />
+      </div>
+    );
+  },
+  (a, b) =>
+    a.video === b.video &&
+    a.t === b.t &&
+    a.selected === b.selected &&
+    a.activity?.progress === b.activity?.progress &&
+    a.activity?.kind === b.activity?.kind,
+);
 
 interface RowProps {
   videos: VideoSummary[];
+  selected: ReadonlySet<number>;
+  activities: ReadonlyMap<number, Activity>;
   index: number;
   columns: number;
   rowHeight: number;
@@ -123,7 +141,7 @@ interface RowProps {
 }
 
 /** One row, placed from its index (every row has the same height); its cells are keyed by column. */
-const GridRow = memo(function GridRow({ videos, index, columns, rowHeight, t }: RowProps) {
+const GridRow = memo(function GridRow({ videos, selected, activities, index, columns, rowHeight, t }: RowProps) {
   return (
     <div
       className="grid-row"
@@ -134,7 +152,7 @@ const GridRow = memo(function GridRow({ videos, index, columns, rowHeight, t }: 
       }}
     >
       {videos.slice(index * columns, index * columns + columns).map((v, column) => (
-        <GridCell key={column} video={v} t={t} />
+        <GridCell key={column} video={v} t={t} selected={selected.has(v.id)} activity={activities.get(v.id)} />
       ))}
     </div>
   );
@@ -163,6 +181,8 @@ export function rowSlots(
 export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const { t } = useTranslation('library');
+  const selected = useSelection((s) => s.ids);
+  const activities = useRunningActivities();
   const width = useWidth(scrollRef);
   const inner = Math.max(0, width - 2 * GAP);
   const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_CARD + GAP)));
@@ -199,7 +219,16 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
     <div className="scroll-area" ref={scrollRef} data-testid="video-grid">
       <div className="grid-inner" style={{ height: virtualizer.getTotalSize() + GAP }} role="list">
         {rowSlots(target, kept, slots.current).map(({ slot, index }) => (
-          <GridRow key={slot} videos={videos} index={index} columns={columns} rowHeight={rowHeight} t={t} />
+          <GridRow
+            key={slot}
+            videos={videos}
+            selected={selected}
+            activities={activities}
+            index={index}
+            columns={columns}
+            rowHeight={rowHeight}
+            t={t}
+          />
         ))}
       </div>
     </div>

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
+import { useMemo } from 'react';
 import type { CoreEvent, FailedImport, JobSummary, VideoSummary } from '../../../core/api/types.js';
 import type { ConnectionState } from '../transport/types.js';
 import { errorMessage } from '../transport/types.js';
@@ -325,16 +326,27 @@ export async function enqueueJob(kind: string, input: unknown): Promise<void> {
 }
 
 /** Progress (0..1) and kind of the furthest-along running job of a video, or null (re-renders only on change). */
-export function useVideoActivity(videoId: number): { progress: number; kind: string } | null {
-  const [progress, kind] = useApp(
-    useShallow((s): [number, string] => {
-      let best: JobSummary | null = null;
-      for (const j of s.jobs.values())
-        if (j.videoId === videoId && j.state === 'running' && (!best || j.progress > best.progress)) best = j;
-      return best ? [best.progress, best.kind] : [-1, ''];
+/**
+ * The running jobs' progress by video, for the library grid (one subscription for all its cards, not one per
+ * card): a video with several running jobs shows the furthest one.
+ */
+export function useRunningActivities(): ReadonlyMap<number, { progress: number; kind: string }> {
+  const flat = useApp(
+    useShallow((s): Array<number | string> => {
+      const out: Array<number | string> = [];
+      for (const j of s.jobs.values()) if (j.videoId !== null && j.state === 'running') out.push(j.videoId, j.progress, j.kind);
+      return out;
     }),
   );
-  return progress < 0 ? null : { progress, kind };
+  return useMemo(() => {
+    const byVideo = new Map<number, { progress: number; kind: string }>();
+    for (let i = 0; i < flat.length; i += 3) {
+      const [videoId, progress, kind] = [flat[i] as number, flat[i + 1] as number, flat[i + 2] as string];
+      const best = byVideo.get(videoId);
+      if (!best || progress > best.progress) byVideo.set(videoId, { progress, kind });
+    }
+    return byVideo;
+  }, [flat]);
 }
 
 /** Remove videos from the library (optionally the library's own copies of their files). */

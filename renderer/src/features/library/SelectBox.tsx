@@ -11,8 +11,12 @@ export const ShownOrder = createContext<readonly number[]>([]);
  * from the grid or list (one translation hook for all cards, not one per card).
  */
 export function SelectBox({ video, t }: { video: VideoSummary; t: LibraryT }) {
+  return <SelectCheckbox video={video} t={t} selected={useIsSelected(video.id)} />;
+}
+
+/** The checkbox with its state from the caller (the grid reads the selection once for all its cards). */
+export function SelectCheckbox({ video, t, selected }: { video: VideoSummary; t: LibraryT; selected: boolean }) {
   const order = useContext(ShownOrder);
-  const selected = useIsSelected(video.id);
   return (
     <input
       type="checkbox"

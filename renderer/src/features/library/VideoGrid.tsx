@@ -3,13 +3,13 @@ import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } 
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
 import { Thumbnail } from './Thumbnail.js';
-import { useVideoActivity } from '../../state/store.js';
+import { useRunningActivities } from '../../state/store.js';
 import { jobKindLabel } from '../jobs/JobsPanel.js';
 import { formatPercent } from '../../lib/format.js';
 import { VideoBadgeList, type LibraryT } from './VideoBadges.js';
 import { useTranslation } from 'react-i18next';
-import { SelectBox, useSelectGestures } from './SelectBox.js';
-import { useIsSelected } from './selection.js';
+import { SelectCheckbox, useSelectGestures } from './SelectBox.js';
+import { useSelection } from './selection.js';
 
 const MIN_CARD = 232;
 const GAP = 16;
@@ -29,8 +29,7 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 }
 
 /** A running job on this video: a thin bar along the thumbnail's bottom edge. */
-function CardActivity({ videoId }: { videoId: number }) {
-  const activity = useVideoActivity(videoId);
+function CardActivity({ activity }: { activity: Activity | undefined }) {
   if (!activity) return null;
   const label = `${jobKindLabel(activity.kind)} ${formatPercent(activity.progress)}`;
   return (
@@ -48,9 +47,18 @@ function CardActivity({ videoId }: { videoId: number }) {
   );
 }
 
-const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t: LibraryT }) {
+type Activity = { progress: number; kind: string };
+
+interface CardProps {
+  video: VideoSummary;
+  t: LibraryT;
+  /** From the grid, which reads the selection and the running jobs once for all its cards (no hook per card). */
+  selected: boolean;
+  activity: Activity | undefined;
+}
+
+function VideoCard({ video, t, selected, activity }: CardProps) {
   const gestures = useSelectGestures(video.id);
-  const selected = useIsSelected(video.id);
   return (
     <a
       className={selected ? 'card selected' : 'card'}
@@ -62,8 +70,8 @@ const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t
       {...gestures}
     >
       <div className="card-thumb">
-        <Thumbnail video={video} />
-        <CardActivity videoId={video.id} />
+        <Thumbnail key={video.id} video={video} />
+        <CardActivity activity={activity} />
         <span className="card-duration" data-testid="video-duration">
           {formatDuration(video.duration)}
         </span>
@@ -89,62 +97,92 @@ const VideoCard = memo(function VideoCard({ video, t }: { video: VideoSummary; t
       </div>
     </a>
   );
-});
+}
 
 /**
  * One cell: the card and its checkbox. Memoized: a cell renders when it mounts, its video changes or the language
- * changes (`t`, asked for once by the grid).
+ * changes (`t`, asked for once by the grid). Cells are recycled (keyed by their column, rows by their slot): when a
+ * cell is handed another video while focus is inside it, the focus is let go, as it was when the cell unmounted:
+ * the keyboard never acts on a video the user did not focus.
  */
-const GridCell = memo(function GridCell({ video, t }: { video: VideoSummary; t: LibraryT }) {
-  return (
-    <div role="listitem" className="grid-cell">
-      <VideoCard video={video} t={t} />
-      <SelectBox video={video} t={t} />
-    </div>
-  );
-});
+const GridCell = memo(
+  function GridCell({ video, t, selected, activity }: CardProps) {
+    const ref = useRef<HTMLDivElement>(null);
+    const shown = useRef(video.id);
+    useLayoutEffect(() => {
+      if (shown.current === video.id) return;
+      shown.current = video.id;
+      const focused = document.activeElement;
+      if (focused instanceof HTMLElement && ref.current?.contains(focused)) focused.blur();
+    }, [video.id]);
+    return (
+      <div role="listitem" className="grid-cell" ref={ref}>
+        <VideoCard video={video} t={t} selected={selected} activity={activity} />
+        <SelectCheckbox video={video} t={t} selected={selected} />
+      </div>
+    );
+  },
+  (a, b) =>
+    a.video === b.video &&
+    a.t === b.t &&
+    a.selected === b.selected &&
+    a.activity?.progress === b.activity?.progress &&
+    a.activity?.kind === b.activity?.kind,
+);
 
-interface RowsProps {
+interface RowProps {
   videos: VideoSummary[];
-  /** First and last row in the window (overscan included). */
-  first: number;
-  last: number;
+  selected: ReadonlySet<number>;
+  activities: ReadonlyMap<number, Activity>;
+  index: number;
   columns: number;
   rowHeight: number;
   t: LibraryT;
 }
 
-/**
- * The rows of the window. Row positions follow from the index alone (every row has the same height), so the
- * rows only render again when the window moves by a row, not on every scroll event: the virtualizer re-renders
- * the grid (synchronously) on each of them.
- */
-const GridRows = memo(function GridRows({ videos, first, last, columns, rowHeight, t }: RowsProps) {
-  const rows: React.ReactNode[] = [];
-  for (let index = first; index <= last; index++) {
-    rows.push(
-      <div
-        key={index}
-        className="grid-row"
-        style={{
-          transform: `translateY(${index * rowHeight + GAP}px)`,
-          gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-          height: rowHeight - GAP,
-        }}
-      >
-        {videos.slice(index * columns, index * columns + columns).map((v) => (
-          <GridCell key={v.id} video={v} t={t} />
-        ))}
-      </div>,
-    );
-  }
-  return rows;
+/** One row, placed from its index (every row has the same height); its cells are keyed by column. */
+const GridRow = memo(function GridRow({ videos, selected, activities, index, columns, rowHeight, t }: RowProps) {
+  return (
+    <div
+      className="grid-row"
+      style={{
+        transform: `translateY(${index * rowHeight + GAP}px)`,
+        gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+        height: rowHeight - GAP,
+      }}
+    >
+      {videos.slice(index * columns, index * columns + columns).map((v, column) => (
+        <GridCell key={column} video={v} t={t} selected={selected.has(v.id)} activity={activities.get(v.id)} />
+      ))}
+    </div>
+  );
 });
+
+/**
+ * The rows to draw, each with its slot (its React key). Row `i` is drawn in slot `i % slots`, so a row that stays
+ * in the window keeps its DOM, and a row that enters takes over the DOM of the one that left (React updates the
+ * cards' text and attributes instead of unmounting and mounting every card: on a far jump that was about half of
+ * the renderer's CPU). `target` must be drawn now; slots it leaves free keep their row from `kept` (the window
+ * drawn before, off screen after a jump) so the rows that follow later can take their DOM over too.
+ */
+export function rowSlots(
+  target: readonly [number, number],
+  kept: readonly [number, number],
+  slots: number,
+): Array<{ slot: number; index: number }> {
+  const bySlot = new Map<number, number>();
+  for (let index = kept[0]; index <= kept[1]; index++) bySlot.set(index % slots, index);
+  for (let index = target[0]; index <= target[1]; index++) bySlot.set(index % slots, index);
+  // In slot order: the rows' DOM order never changes, so React never moves a row.
+  return [...bySlot].sort(([a], [b]) => a - b).map(([slot, index]) => ({ slot, index }));
+}
 
 /** Virtualized grid: only the rows on screen exist in the DOM (10,000 videos stay fast). */
 export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const { t } = useTranslation('library');
+  const selected = useSelection((s) => s.ids);
+  const activities = useRunningActivities();
   const width = useWidth(scrollRef);
   const inner = Math.max(0, width - 2 * GAP);
   const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_CARD + GAP)));
@@ -169,14 +207,29 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   // that must be on screen now is missing (a jump, a resize, new videos) render at once, and then only the rows
   // on screen: the overscan around them follows in the deferred render.
   const deferredFirst = useDeferredValue(first);
-  const deferredLast = useDeferredValue(last);
+  const deferredLast = Math.min(useDeferredValue(last), rows - 1);
   const visible = virtualizer.range;
-  const covered = !visible || (deferredFirst <= visible.startIndex && deferredLast >= visible.endIndex && deferredLast < rows);
-  const [from, to] = covered ? [deferredFirst, deferredLast] : [visible.startIndex, Math.min(visible.endIndex, rows - 1)];
+  const covered = !visible || (deferredFirst <= visible.startIndex && deferredLast >= visible.endIndex);
+  const target: [number, number] = covered ? [deferredFirst, deferredLast] : [visible.startIndex, Math.min(visible.endIndex, rows - 1)];
+  const kept: [number, number] = covered ? [0, -1] : [deferredFirst, deferredLast];
+  // Enough slots for any window: the count only grows (a new count would re-key, so remount, every row).
+  const slots = useRef(1);
+  slots.current = Math.max(slots.current, last - first + 1, deferredLast - deferredFirst + 1, target[1] - target[0] + 1);
   return (
     <div className="scroll-area" ref={scrollRef} data-testid="video-grid">
       <div className="grid-inner" style={{ height: virtualizer.getTotalSize() + GAP }} role="list">
-        {to >= from && <GridRows videos={videos} first={from} last={to} columns={columns} rowHeight={rowHeight} t={t} />}
+        {rowSlots(target, kept, slots.current).map(({ slot, index }) => (
+          <GridRow
+            key={slot}
+            videos={videos}
+            selected={selected}
+            activities={activities}
+            index={index}
+            columns={columns}
+            rowHeight={rowHeight}
+            t={t}
+          />
+        ))}
       </div>
     </div>
   );

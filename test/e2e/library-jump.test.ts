@@ -1,0 +1,138 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { startBridge } from '../../core/bridge/server.js';
+import { defaultRendererDir } from '../../core/bridge/serve.js';
+import { importAndWait, openTempCore } from '../helpers/library.js';
+import { media } from '../helpers/media.js';
+import { openBrowserPage } from '../helpers/browser.js';
+
+const COUNT = 400;
+const nameOf = (id: number) => `case-${String(id).padStart(5, '0')}.mp4`;
+
+/** What each card on screen shows, and whether it is the DOM element marked before the jump. */
+function shownCards(page: Page) {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLAnchorElement>('[data-testid=video-card]')).map((card) => ({
+      id: Number(card.dataset.videoId),
+      href: card.getAttribute('href'),
+      name: card.querySelector('[data-testid=video-name]')?.textContent,
+      selected: card.dataset.selected === 'true',
+      checked: card.parentElement?.querySelector<HTMLInputElement>('[data-testid=video-select]')?.checked,
+      thumb: card.querySelector('img')?.getAttribute('src'),
+      marked: (card as unknown as { __beforeJump?: boolean }).__beforeJump === true,
+    })),
+  );
+}
+
+/** Scroll the grid to `fraction` of its height and wait until the cards there are drawn (overscan included). */
+async function jump(page: Page, fraction: number): Promise<void> {
+  const id = await page.evaluate((f) => {
+    const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+    grid.scrollTop = grid.scrollHeight * f;
+    return Math.round(400 * (1 - f)); // newest first: the middle shows ids around here
+  }, fraction);
+  await page.waitForFunction((near) => {
+    const ids = Array.from(document.querySelectorAll<HTMLElement>('[data-testid=video-card]')).map((c) => Number(c.dataset.videoId));
+    return ids.some((i) => Math.abs(i - near) < 10) && ids.length >= 40;
+  }, id);
+  await page.waitForTimeout(200); // the deferred overscan rows
+}
+
+test(
+  "library grid: a far jump reuses the cards' DOM, each card shows its own video, focus and selection stay with their video",
+  { timeout: 120_000 },
+  async (t) => {
+    const lib = await openTempCore();
+    t.after(() => lib.close());
+    const [job] = await importAndWait(lib.core, [await media.mp4(2)]);
+    assert.equal(job?.state, 'succeeded');
+    for (const j of await lib.core.call('jobs.list', { states: ['queued', 'running'] })) await lib.core.services.jobs.waitFor(j.id, 60_000);
+    // Clone the imported video into COUNT videos with their own names and thumbnail rows (as the library bench does).
+    const raw = lib.core.services.db.raw;
+    const sealed = lib.core.services.db.sealed;
+    const cols = (raw.prepare('PRAGMA table_info(videos)').all() as Array<{ name: string }>).map((c) => c.name).filter((c) => c !== 'id');
+    const varying = ['sha256', 'name'];
+    const insert = raw.prepare(
+      `INSERT INTO videos (${cols.join(',')}) SELECT ${cols.map((c) => (varying.includes(c) ? '?' : c)).join(',')} FROM videos WHERE id = 1`,
+    );
+    const thumb = raw.prepare(
+      `INSERT INTO artifacts (video_id, kind, path, meta_json, created_at) SELECT ?, kind, path, meta_json, created_at FROM artifacts WHERE video_id = 1 AND kind = 'thumbnail'`,
+    );
+    raw.transaction(() => {
+      for (let i = 2; i <= COUNT; i++) {
+        const args = cols
+          .filter((c) => varying.includes(c))
+          .map((c) => (c === 'sha256' ? `jump${String(i).padStart(60, '0')}` : sealed.seal('videos.name', nameOf(i))));
+        const info = insert.run(...args);
+        assert.equal(Number(info.lastInsertRowid), i);
+        thumb.run(i);
+      }
+    })();
+    const listed = await lib.core.call('videos.list', { limit: COUNT });
+    const thumbOf = new Map(listed.videos.map((v) => [v.id, v.thumbnailArtifactId]));
+    assert.equal(thumbOf.size, COUNT);
+
+    const bridge = await startBridge({ core: lib.core, rendererDir: defaultRendererDir() });
+    t.after(() => bridge.close());
+    const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 900 }, 30_000);
+    await page.goto(bridge.url);
+    await page.waitForFunction(() => document.querySelector('[data-testid=library-count]')?.textContent?.replace(/\D/g, '') === '400');
+    await page.waitForTimeout(200);
+
+    const checkCards = async () => {
+      const cards = await shownCards(page);
+      for (const c of cards) {
+        assert.equal(c.href, `#/video/${c.id}`);
+        if (c.id > 1) assert.equal(c.name, nameOf(c.id), `card ${c.id} shows its own name`);
+        assert.equal(c.thumb, `/media/artifact/${thumbOf.get(c.id)}`, `card ${c.id} shows its own thumbnail`);
+      }
+      return cards;
+    };
+
+    // Focus the first card (the newest video), mark every card's element, then jump to the middle.
+    const top = await checkCards();
+    const focusedId = top[0]!.id;
+    await page.locator(`[data-testid=video-card][data-video-id="${focusedId}"]`).focus();
+    await page.evaluate(() => {
+      for (const c of document.querySelectorAll('[data-testid=video-card]'))
+        (c as unknown as { __beforeJump: boolean }).__beforeJump = true;
+    });
+    await jump(page, 0.5);
+    const middle = await checkCards();
+    assert.ok(!middle.some((c) => c.id === focusedId), 'the focused video left the window');
+    assert.ok(middle.filter((c) => c.marked).length >= 20, 'the cards on screen reuse the elements drawn before the jump');
+    // The focused card's element may now show another video: focus must not have stayed on it.
+    const focusOn = await page.evaluate(
+      () => (document.activeElement?.closest('[data-video-id]') as HTMLElement | null)?.dataset.videoId ?? null,
+    );
+    assert.equal(focusOn, null, 'focus left with its video');
+    // Space then acts on no video (it would have selected the recycled card's video).
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(300);
+    assert.equal(await page.getByTestId('selection-bar').count(), 0, 'nothing selected by Space after the jump');
+
+    // Select one video in the middle; jump away and back: only that video shows selected, wherever its card lands.
+    const picked = middle[7]!.id;
+    await page.locator(`[data-testid=video-card][data-video-id="${picked}"]`).click({ modifiers: ['Control'] });
+    await page.getByTestId('selection-count').filter({ hasText: '1 selected' }).waitFor();
+    await jump(page, 0.1);
+    const away = await checkCards();
+    assert.deepEqual(
+      away.filter((c) => c.selected || c.checked).map((c) => c.id),
+      [],
+      'no recycled card shows the selection',
+    );
+    await jump(page, 0.5);
+    const back = await checkCards();
+    assert.deepEqual(
+      back.filter((c) => c.selected).map((c) => c.id),
+      [picked],
+    );
+    assert.deepEqual(
+      back.filter((c) => c.checked).map((c) => c.id),
+      [picked],
+    );
+    assert.deepEqual(pageErrors, []);
+  },
+);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { locateDecodeDamage } from '../../core/ffmpeg/decode-damage.js';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { tempDir } from '../helpers/library.js';
-import { generated } from '../helpers/media.js';
+import { generated, keyint250Clip } from '../helpers/media.js';
 
 /** A copy of `file` with bytes 55–60 % overwritten with noise (the same noise every time). */
 function damaged(file: string, dir: string): string {
@@ -26,23 +26,7 @@ test("decode damage: its place on the file's own clock, also where the file's ti
   const scratch = tempDir('framewise-decode-damage-');
   try {
     const ffmpeg = await Ffmpeg.create();
-    const mp4 = await generated('keyint-250-20s.mp4', (out) => [
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=320x240:rate=25:duration=20',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-g',
-      '250',
-      '-pix_fmt',
-      'yuv420p',
-      '-movflags',
-      '+faststart',
-      out,
-    ]);
+    const mp4 = await keyint250Clip();
     const ts = await generated('keyint-250-20s.ts', (out) => ['-i', mp4, '-c', 'copy', out]);
     const fromMp4 = await locateDecodeDamage(ffmpeg, damaged(mp4, scratch.dir), 0);
     const fromTs = await locateDecodeDamage(ffmpeg, damaged(ts, scratch.dir), 0);

@@ -164,3 +164,24 @@ export const media = {
       out,
     ]),
 };
+
+/** 20 s of testsrc2 at 320×240/25 fps with one keyframe every 250 frames (long GOPs: seeks and damage land mid-GOP). */
+export function keyint250Clip(): Promise<string> {
+  return generated('keyint-250-20s.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=25:duration=20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '250',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    out,
+  ]);
+}

@@ -4,27 +4,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { makeBrokenFiles } from '../helpers/broken.js';
 import { openTempCore, tempDir } from '../helpers/library.js';
-import { generated, media } from '../helpers/media.js';
+import { keyint250Clip, media } from '../helpers/media.js';
 
 /** 20 s, one keyframe every 10 s: bytes 55–60 % of the file (about 11 s in) overwritten with noise. */
 async function corruptedMiddle(dir: string): Promise<string> {
-  const clean = await generated('keyint-250-20s.mp4', (out) => [
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=320x240:rate=25:duration=20',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '250',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+faststart',
-    out,
-  ]);
+  const clean = await keyint250Clip();
   const bytes = readFileSync(clean);
   let seed = 7;
   for (let i = Math.floor(bytes.length * 0.55); i < Math.floor(bytes.length * 0.6); i++) {

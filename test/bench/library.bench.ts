@@ -120,16 +120,27 @@ export const libraryBench: BenchModule = {
         const dropped = frames.filter((d) => d > 1000 / 30).length;
         mkdirSync(path.join(REPO_ROOT, 'test-output', 'screenshots'), { recursive: true });
         await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'screenshots', 'library-10k.png') });
-        // Jumping far (dragging the scrollbar): frame time right after landing 5,000 rows further.
-        const jumpMs = await page.evaluate(
-          () =>
-            new Promise<number>((resolve) => {
-              const el = document.querySelector('[data-testid=video-grid]') as HTMLElement;
-              const t0 = performance.now();
-              el.scrollTop = el.scrollHeight / 2;
-              requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-            }),
-        );
+        // Jumping far (dragging the scrollbar): frame time right after landing thousands of rows further. One jump
+        // is noise on a shared machine (74–206 ms for the same build): seven jumps to far places, the median counts.
+        const JUMPS = [0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.8];
+        const jumps: number[] = [];
+        for (const at of JUMPS) {
+          jumps.push(
+            await page.evaluate(
+              (fraction) =>
+                new Promise<number>((resolve) => {
+                  const el = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+                  const t0 = performance.now();
+                  el.scrollTop = el.scrollHeight * fraction;
+                  requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+                }),
+              at,
+            ),
+          );
+          // Let the deferred rows around the landing place render before the next jump.
+          await page.waitForTimeout(300);
+        }
+        const jumpMs = median(jumps);
         const rows: BenchRow[] = [
           { area: 'library', metric: `videos.list of ${COUNT} videos`, value: Math.round(list.seconds * 1000), unit: 'ms' },
           {
@@ -176,11 +187,12 @@ export const libraryBench: BenchModule = {
           },
           {
             area: 'library',
-            metric: 'jump to the middle of 10,000 videos (two frames)',
+            metric: `far jump in 10,000 videos (two frames, median of ${JUMPS.length})`,
             value: Math.round(jumpMs),
             unit: 'ms',
             target: '<= 100',
             pass: jumpMs <= 100,
+            notes: `each ${jumps.map((x) => x.toFixed(0)).join(', ')} ms (runs ${Math.min(...jumps).toFixed(0)}–${Math.max(...jumps).toFixed(0)})`,
           },
         ];
         return rows;

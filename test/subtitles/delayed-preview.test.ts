@@ -10,6 +10,26 @@ import { delayedCuts, greyFrames, sceneMedia, subtitleCues } from '../helpers/sc
 
 const run = promisify(execFile);
 
+type TempCore = Awaited<ReturnType<typeof openTempCore>>['core'];
+
+/** The cuts video as it is and with its picture 0.42 s into the file, each imported with the subtitle file `srt`. */
+async function eachCutsVideo(
+  core: TempCore,
+  srt: string,
+  fn: (name: 'plain' | 'delayed', video: number, track: number) => Promise<void>,
+): Promise<void> {
+  for (const [name, file] of [
+    ['plain', await sceneMedia.cuts()],
+    ['delayed', await delayedCuts()],
+  ] as const) {
+    const [job] = await importAndWait(core, [file]);
+    assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
+    const video = (job!.output as { videoId: number }).videoId;
+    const track = (await core.call('subtitles.import', { video, path: srt })).track.id;
+    await fn(name, video, track);
+  }
+}
+
 /** PSNR (dB) of two single-picture files. */
 async function psnr(a: string, b: string): Promise<number> {
   const { stderr } = await run(await ffmpegPath(), [
@@ -38,19 +58,12 @@ test('subtitles preview: the same picture when the picture starts 0.42 s into th
     const srt = path.join(scratch.dir, 'late.srt');
     writeFileSync(srt, '1\n00:00:06,000 --> 00:00:07,000\nx\n');
     const pngs: string[] = [];
-    for (const [name, file] of [
-      ['plain', await sceneMedia.cuts()],
-      ['delayed', await delayedCuts()],
-    ] as const) {
-      const [job] = await importAndWait(core, [file]);
-      assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
-      const video = (job!.output as { videoId: number }).videoId;
-      const track = (await core.call('subtitles.import', { video, path: srt })).track.id;
+    await eachCutsVideo(core, srt, async (name, video, track) => {
       const preview = await core.call('subtitles.preview', { video, track, style: 'box', timeMs: 2080 });
       const png = path.join(scratch.dir, `${name}.png`);
       writeFileSync(png, Buffer.from(preview.png.split(',')[1]!, 'base64'));
       pngs.push(png);
-    }
+    });
     const db = await psnr(pngs[0]!, pngs[1]!);
     assert.ok(db > 35, `${db} dB`);
   } finally {
@@ -70,14 +83,7 @@ test('subtitles burn-in: a cue on the same pictures when the picture starts 0.42
     const srt = path.join(scratch.dir, 'cue.srt');
     writeFileSync(srt, '1\n00:00:01,000 --> 00:00:01,400\nBURNED IN\n');
     const source = await greyFrames(await sceneMedia.cuts());
-    for (const [name, file] of [
-      ['plain', await sceneMedia.cuts()],
-      ['delayed', await delayedCuts()],
-    ] as const) {
-      const [job] = await importAndWait(core, [file]);
-      assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
-      const video = (job!.output as { videoId: number }).videoId;
-      const track = (await core.call('subtitles.import', { video, path: srt })).track.id;
+    await eachCutsVideo(core, srt, async (name, video, track) => {
       const output = path.join(scratch.dir, `${name}.mp4`);
       const { job: burn } = await core.call('subtitles.burn', { video, track, output, style: 'box' });
       const done = await core.services.jobs.waitFor(burn.id, 120_000);
@@ -90,7 +96,7 @@ test('subtitles burn-in: a cue on the same pictures when the picture starts 0.42
       // The pictures the cue is drawn on (x264's loss alone stays far below 30).
       const drawn = frames.flatMap((f, k) => (mse(f, source[k]!) > 30 ? [k] : []));
       assert.deepEqual(drawn, [25, 26, 27, 28, 29, 30, 31, 32, 33, 34], name);
-    }
+    });
   } finally {
     await close();
     scratch.cleanup();
@@ -104,14 +110,7 @@ test('subtitles mux: cues at their times from the first picture when the picture
   try {
     const srt = path.join(scratch.dir, 'cue.srt');
     writeFileSync(srt, '1\n00:00:01,000 --> 00:00:01,400\nmuxed\n');
-    for (const [name, file] of [
-      ['plain', await sceneMedia.cuts()],
-      ['delayed', await delayedCuts()],
-    ] as const) {
-      const [job] = await importAndWait(core, [file]);
-      assert.equal(job!.state, 'succeeded', JSON.stringify(job!.error));
-      const video = (job!.output as { videoId: number }).videoId;
-      await core.call('subtitles.import', { video, path: srt });
+    await eachCutsVideo(core, srt, async (name, video) => {
       for (const ext of ['mkv', 'mp4']) {
         const output = path.join(scratch.dir, `${name}.${ext}`);
         const { job: mux } = await core.call('subtitles.mux', { video, output });
@@ -119,7 +118,7 @@ test('subtitles mux: cues at their times from the first picture when the picture
         assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
         assert.deepEqual((await subtitleCues(output)).cues, [[[1, 1.4]]], `${name}.${ext}`);
       }
-    }
+    });
   } finally {
     await close();
     scratch.cleanup();

@@ -6,6 +6,7 @@
  */
 import type { Ffmpeg } from './index.js';
 import { colourFacts, type ColourFacts, type MediaInfo } from './probe.js';
+import { isTextSubtitleCodec } from './subtitle-codecs.js';
 
 export type { ColourFacts };
 
@@ -43,12 +44,10 @@ export interface ConvertSpec {
   strip: string[];
 }
 
-const TEXT_SUBTITLES = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
-
 /** How subtitles go into the container: codec to use, or null (dropped). */
 export function subtitlePlan(container: string, codecs: string[]): { codec: string | null; dropped: string[] } {
   if (!codecs.length) return { codec: null, dropped: [] };
-  const allText = codecs.every((c) => TEXT_SUBTITLES.has(c));
+  const allText = codecs.every(isTextSubtitleCodec);
   // Matroska holds every subtitle codec except MP4's own text format, which becomes SubRip.
   if (container === '.mkv') return { codec: codecs.includes('mov_text') && allText ? 'srt' : 'copy', dropped: [] };
   if ((container === '.mp4' || container === '.mov' || container === '.m4v') && allText) return { codec: 'mov_text', dropped: [] };

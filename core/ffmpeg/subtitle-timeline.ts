@@ -13,8 +13,8 @@ import path from 'node:path';
 import type { Ffmpeg } from './index.js';
 import type { StreamInfo } from './probe.js';
 import { AssStyleTable, restyled } from './ass-styles.js';
+import { isTextSubtitleCodec } from './subtitle-codecs.js';
 
-const TEXT_CODECS = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
 const ASS_CODECS = new Set(['ass', 'ssa']);
 
 export type TrackFormat = 'srt' | 'ass';
@@ -109,11 +109,11 @@ export function layOutTrack(format: TrackFormat, pieces: TrackPiece[]): string |
 
 /** The text subtitle streams of a file (bitmap subtitles cannot be cut and shifted as text: they are left out). */
 export const textSubtitleStreams = <S extends Pick<StreamInfo, 'type' | 'codec'>>(streams: readonly S[]): S[] =>
-  streams.filter((s) => s.type === 'subtitle' && TEXT_CODECS.has(s.codec ?? ''));
+  streams.filter((s) => s.type === 'subtitle' && isTextSubtitleCodec(s.codec));
 
 /** The subtitle streams that are not text (bitmaps: PGS, DVD, DVB…): they cannot be cut and shifted as text cues. */
 export const bitmapSubtitleStreams = <S extends Pick<StreamInfo, 'type' | 'codec'>>(streams: readonly S[]): S[] =>
-  streams.filter((s) => s.type === 'subtitle' && !TEXT_CODECS.has(s.codec ?? ''));
+  streams.filter((s) => s.type === 'subtitle' && !isTextSubtitleCodec(s.codec));
 
 type NamedStream = Pick<StreamInfo, 'index' | 'type' | 'codec' | 'language'> & { tags?: Record<string, string> };
 

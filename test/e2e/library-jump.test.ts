@@ -133,6 +133,41 @@ test(
       back.filter((c) => c.checked).map((c) => c.id),
       [picked],
     );
+
+    // A far jump draws the rows on screen first; the overscan rows around them follow only once that frame is on
+    // screen (two animation frames later), not in between, where they would compete with its paint and raster.
+    const landing = await page.evaluate(
+      () =>
+        new Promise<{ onScreen: number; overscan: number }>((resolve) => {
+          const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+          const count = () => {
+            const view = grid.getBoundingClientRect();
+            let onScreen = 0;
+            let overscan = 0;
+            for (const card of document.querySelectorAll('[data-testid=video-card]')) {
+              const r = card.getBoundingClientRect();
+              if (r.bottom > view.top && r.top < view.bottom) onScreen++;
+              // Beyond the row at each edge (the virtualizer counts a row a few pixels off screen as visible).
+              else if ((r.top > view.bottom + 50 && r.top < view.bottom + 1200) || (r.bottom < view.top - 50 && r.bottom > view.top - 1200))
+                overscan++;
+            }
+            return { onScreen, overscan };
+          };
+          grid.scrollTop = grid.scrollHeight * 0.85;
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(count())));
+        }),
+    );
+    assert.ok(landing.onScreen >= 10, `the rows on screen are drawn at once (${landing.onScreen} cards)`);
+    assert.equal(landing.overscan, 0, 'no overscan row is drawn before the landing frame is on screen');
+    await page.waitForFunction(() => {
+      const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+      const view = grid.getBoundingClientRect();
+      return Array.from(document.querySelectorAll('[data-testid=video-card]')).some((card) => {
+        const r = card.getBoundingClientRect();
+        return r.top > view.bottom + 50 && r.top < view.bottom + 1200;
+      });
+    });
+    await checkCards();
     assert.deepEqual(pageErrors, []);
   },
 );

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { VideoSummary } from '../../../../core/api/types.js';
 import { formatBytes, formatDuration, formatFps } from '../../lib/format.js';
 import { Thumbnail } from './Thumbnail.js';
@@ -177,6 +177,32 @@ export function rowSlots(
   return [...bySlot].sort(([a], [b]) => a - b).map(([slot, index]) => ({ slot, index }));
 }
 
+/**
+ * The window of rows `[first, last]` as it was once the frame that showed its last change is on screen: it
+ * follows two animation frames later (the next frame has begun, so the one before was painted and handed to the
+ * compositor), in a transition (time-sliced). One update is pending at a time and takes the latest window, so a
+ * window that changes every frame (scrolling) is still followed, a little behind.
+ */
+export function useWindowAfterLanding(first: number, last: number): readonly [number, number] {
+  const [shown, setShown] = useState<readonly [number, number]>([first, last]);
+  const latest = useRef<readonly [number, number]>([first, last]);
+  latest.current = [first, last];
+  const pending = useRef(false);
+  useEffect(() => {
+    if ((shown[0] === first && shown[1] === last) || pending.current) return;
+    pending.current = true;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          pending.current = false;
+          startTransition(() => setShown(latest.current));
+        }),
+      ),
+    );
+  }, [first, last, shown]);
+  return shown;
+}
+
 /** Virtualized grid: only the rows on screen exist in the DOM (10,000 videos stay fast). */
 export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -202,12 +228,13 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
-  // While scrolling, the overscan rows are already there when a row comes into view: mount the next ones in a
-  // deferred (time-sliced) render between frames instead of inside the scroll event's frame. Only when a row
-  // that must be on screen now is missing (a jump, a resize, new videos) render at once, and then only the rows
-  // on screen: the overscan around them follows in the deferred render.
-  const deferredFirst = useDeferredValue(first);
-  const deferredLast = Math.min(useDeferredValue(last), rows - 1);
+  // While scrolling, the overscan rows are already there when a row comes into view: draw the next ones in a
+  // later (time-sliced) render between frames instead of inside the scroll event's frame. Only when a row that
+  // must be on screen now is missing (a jump, a resize, new videos) render at once, and then only the rows on
+  // screen: the overscan around them follows once that frame is on screen (it would otherwise compete with the
+  // landing frame's paint and raster for the CPU).
+  const [deferredFirst, lastAfterLanding] = useWindowAfterLanding(first, last);
+  const deferredLast = Math.min(lastAfterLanding, rows - 1);
   const visible = virtualizer.range;
   const covered = !visible || (deferredFirst <= visible.startIndex && deferredLast >= visible.endIndex);
   const target: [number, number] = covered ? [deferredFirst, deferredLast] : [visible.startIndex, Math.min(visible.endIndex, rows - 1)];

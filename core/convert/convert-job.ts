@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
 import { convertArgs, probeColour } from '../ffmpeg/convert.js';
+import { movieHeaderDuration } from '../ffmpeg/movie-duration.js';
 import { FramewiseError } from '../util/errors.js';
 import { checkOutputFile, produceOutputFile } from '../util/output-file.js';
 import { convertOptionsSchema } from './presets.js';
@@ -100,7 +101,9 @@ export const convertJob = defineJobKind({
           throw containerError(err, input.input, preset.base.ext);
         });
     });
-    const out = await ctx.services.ffmpeg.probe(output, ctx.signal);
+    // An MP4/MOV output's duration is its movie header's (what ffprobe would report): no second ffprobe run.
+    const headerDuration = await movieHeaderDuration(output, preset.base.ext);
+    const out = headerDuration !== null ? { duration: headerDuration, size: null } : await ctx.services.ffmpeg.probe(output, ctx.signal);
     return {
       output,
       size: out.size ?? (await stat(output)).size,

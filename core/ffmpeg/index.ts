@@ -1,7 +1,7 @@
 import { resolveFfmpegTools, type FfmpegTools } from './binaries.js';
 import type { FfmpegFeatures } from './features.js';
 import { startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
-import { probeFile, probeFileJson, type MediaInfo } from './probe.js';
+import { probeFile, probeFileJson, probeFileWithFrameRate, type MediaInfo } from './probe.js';
 import { longFiltersInFiles } from './long-filters.js';
 
 export type { FfmpegTools, MediaInfo, StartOptions, RunningProcess };
@@ -28,6 +28,14 @@ export class Ffmpeg {
 
   probe(file: string, signal?: AbortSignal): Promise<MediaInfo> {
     return probeFile(this.tools.ffprobe.path, file, signal);
+  }
+
+  /**
+   * `probe`, with `variableFrameRate` also set from the spacing of the first 30 s of video packets (containers
+   * such as Matroska report no average rate of their own): one ffprobe run for both.
+   */
+  probeWithFrameRate(file: string, signal?: AbortSignal): Promise<MediaInfo> {
+    return probeFileWithFrameRate(this.tools.ffprobe.path, file, signal);
   }
 
   /** ffprobe's own JSON of the file: format, streams and chapters, unparsed. */

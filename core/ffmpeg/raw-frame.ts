@@ -58,9 +58,12 @@ export async function readFrameRgb(
 /**
  * Input options for reading one frame cheaply near a time: the demuxer seeks to the keyframe at or before it
  * and that keyframe is the frame (no decoding from the keyframe up to the exact time, no reading on to the
- * next keyframe), without the deblocking filter (invisible at thumbnail size, a fifth of an H.264 decode).
+ * next keyframe), without the deblocking filter (invisible at thumbnail size, a fifth of an H.264 decode), in
+ * one decoding thread: a single keyframe gains nothing from frame threads, and each thread's context and
+ * zero-filled frame buffers cost CPU (perf, five 1080p inputs: 1.5–1.8 CPU-s with the default threads, 1.2–1.3
+ * with one, a third of it `memset` in av_buffer_allocz and its page faults).
  */
-const NEAREST_KEYFRAME = ['-skip_frame', 'nokey', '-skip_loop_filter', 'all', '-noaccurate_seek'];
+const NEAREST_KEYFRAME = ['-skip_frame', 'nokey', '-skip_loop_filter', 'all', '-noaccurate_seek', '-threads', '1'];
 
 /**
  * The keyframes at or before each of `times`, as packed RGB of exactly `size`, from one ffmpeg run (one start-up

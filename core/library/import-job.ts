@@ -6,7 +6,6 @@ import { nowIso } from '../db/open.js';
 import { decodeOneFrameAt } from '../ffmpeg/ops.js';
 import type { Ffmpeg, MediaInfo } from '../ffmpeg/index.js';
 import { defineJobKind } from '../jobs/kind.js';
-import { detectVariableFrameRate } from '../ffmpeg/probe.js';
 import { locateDecodeDamage } from '../ffmpeg/decode-damage.js';
 import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
@@ -197,21 +196,21 @@ export const importJob = defineJobKind({
     const workThumb = path.join(await ctx.workDir(), 'thumbnail.jpg');
     let info: MediaInfo;
     try {
-      info = await services.ffmpeg.probe(file, signal).catch(async (err: unknown) => {
+      info = await services.ffmpeg.probeWithFrameRate(file, signal).catch(async (err: unknown) => {
         throw await refineProbeError(file, err);
       });
       requireVideo(file, info);
       if (!info.fps) throw new FramewiseError('unsupported_codec', `${file}: the video stream has no frame rate`);
-      // The frame-rate check, the tail check and the (masked) thumbnail are independent short ffmpeg runs (mostly
-      // start-up and seeking): run them together, then report failures in this order as before.
+      // The tail check and the (masked) thumbnail are independent short ffmpeg runs (mostly start-up and
+      // seeking): run them together, then report failures in this order. (The frame-rate check came with the probe.)
       const probed = info;
       const v = probed.video!;
       const at = thumbnailTime(probed.duration);
       // Each starts a child process in its own turn of the event loop: `spawn` blocks this thread until the child
       // has started its program (a fork of this process, then exec: a few ms, far longer when the machine is busy
-      // and the child waits for a CPU), so three started in one turn stalled the loop three times as long.
+      // and the child waits for a CPU), so two started in one turn stalled the loop twice as long.
       const checks = await Promise.allSettled([
-        probed.variableFrameRate ? Promise.resolve(true) : detectVariableFrameRate(services.ffmpeg.tools.ffprobe.path, file, signal),
+        // Not in the turn that parsed the probe's output either.
         nextTurn().then(() => checkTailDecodes(services.ffmpeg, file, probed, signal)),
         nextTurn(2).then(() =>
           writePrivateThumbnail(
@@ -224,7 +223,6 @@ export const importJob = defineJobKind({
         ),
       ]);
       for (const c of checks) if (c.status === 'rejected') throw c.reason;
-      if (checks[0].status === 'fulfilled') info.variableFrameRate = checks[0].value;
     } catch (err) {
       hashAbort.abort();
       // Whatever reading it reported, a file that is gone (or changed) is reported as that.

@@ -13,4 +13,5 @@ if (!existsSync('node_modules/typescript')) {
   process.exit(0);
 }
 run(process.execPath, ['scripts/tsc.mjs', '-b']); // TypeScript 7: see scripts/tsc.mjs
+run(process.execPath, ['scripts/bundle-cli.mjs']); // the CLI in a few files: see scripts/bundle-cli.mjs
 if (existsSync('renderer/vite.config.ts')) run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);

@@ -40,6 +40,7 @@ function build() {
     }
   };
   step([path.join(root, 'scripts', 'tsc.mjs'), '-b']); // TypeScript 7 (scripts/tsc.mjs)
+  step([path.join(root, 'scripts', 'bundle-cli.mjs'), '--if-stale']); // the CLI the tests start (scripts/bundle-cli.mjs)
   const built = path.join(root, 'dist', 'renderer', 'index.html');
   const stale =
     !existsSync(built) ||

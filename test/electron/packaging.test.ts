@@ -58,6 +58,7 @@ test('nothing tests or docs need is shipped, and the shipped folders hold no tes
     'package.json',
     'bin/framewise.js',
     'dist/core/**',
+    'dist/cli/**',
     'dist/electron/**',
     'dist/renderer/**',
     'resources/profiles/**',
@@ -76,7 +77,7 @@ test('nothing tests or docs need is shipped, and the shipped folders hold no tes
       const p = path.join(dir, e);
       return statSync(p).isDirectory() ? walk(p) : [p];
     });
-  for (const dir of ['dist/core', 'dist/electron']) {
+  for (const dir of ['dist/core', 'dist/cli', 'dist/electron']) {
     const abs = path.join(REPO_ROOT, dir);
     assert.ok(existsSync(abs), `${dir} is built`);
     const tests = walk(abs).filter((f) => /\.test\.js$|[\\/](test|fixtures)[\\/]/.test(f));

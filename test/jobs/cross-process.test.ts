@@ -166,7 +166,7 @@ test(
 test(
   'a killed process: its job shows as interrupted at once in `jobs`, `list` and `status`, before any runner starts',
   { timeout: 600_000 },
-  async () => {
+  async (t) => {
     // The library the handover test leaves: every job there finished or was cancelled, none interrupted.
     const { lib, long: videoId } = await longLibrary();
     const cli = (...args: string[]) => runCli(['--data-dir', lib.dir, ...args]);
@@ -178,17 +178,32 @@ test(
         detached: true,
       },
     );
+    const closed = new Promise((r) => host.once('close', r));
+    // Whatever fails below, the host (frozen or not) and its ffmpeg go: a stopped child would keep this file alive.
+    t.after(async () => {
+      try {
+        process.kill(-host.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await closed;
+    });
     let out = '';
     host.stdout.on('data', (d) => (out += d));
     await until(() => /RUNNING (\d+)/.test(out), 'the other process to run the job');
-    // Frozen (with its ffmpeg) until the kill: on a loaded machine the job could otherwise finish before the
-    // `jobs` command below reads it as running.
+    // Frozen (with its ffmpeg) until the kill: on a loaded machine the job could otherwise finish before it is
+    // read as running. Read from the database at once: a frozen process stops its heartbeat, and a CLI command
+    // that takes longer than the heartbeat's expiry on a loaded machine would rightly call it interrupted.
     process.kill(-host.pid!, 'SIGSTOP');
     const jobId = Number(/RUNNING (\d+)/.exec(out)![1]);
-    const before = jsonOf<JobSummary[]>(await cli('jobs', '--json')).find((j) => j.id === jobId)!;
-    assert.equal(before.state, 'running');
+    const raw = new Database(path.join(lib.dir, 'library.sqlite'), { readonly: true });
+    try {
+      assert.equal((raw.prepare('SELECT state FROM jobs WHERE id = ?').get(jobId) as { state: string }).state, 'running');
+    } finally {
+      raw.close();
+    }
     process.kill(-host.pid!, 'SIGKILL');
-    await new Promise((r) => host.once('close', r));
+    await closed;
 
     const jobs = jsonOf<JobSummary[]>(await cli('jobs', '--json'));
     const dead = jobs.find((j) => j.id === jobId)!;

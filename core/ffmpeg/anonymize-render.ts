@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { AnonymizationPlan, QualityPreset, Rect } from '../anonymize/types.js';
 import type { Ffmpeg } from './index.js';
 import type { Ran } from './ops.js';
@@ -21,6 +22,8 @@ export interface RenderArgsInput {
   unsafeDisableMasks?: boolean;
   /** Override the encoder's thread count (benchmarks compare like for like). */
   threads?: number;
+  /** CPU cores the render may use (decides the decoder's threads, see `decoderThreadArgs`); default: this machine's. */
+  cores?: number;
 }
 
 export const x264Presets: Record<QualityPreset, { preset: string; crf: number }> = {
@@ -210,6 +213,21 @@ export function encoderArgs(codec: 'h264' | 'hevc', preset: QualityPreset, threa
  */
 export const X264_PIPELINE = ['-x264-params', 'sync-lookahead=32'];
 
+/**
+ * Decoder threads of the render's input. ffmpeg decodes with cores + 1 frame threads by default; on two cores
+ * x264's frame and lookahead threads already keep both cores busy, so the decoder's extra threads only add
+ * context switches, wake-ups and frames in flight (kernel time for their memory). Decoding on ffmpeg's main
+ * thread instead cost 1–24 % (median 12 %) less CPU per render in 7 interleaved pairs (10 s of the bench's 1080p
+ * clip, heavily loaded host; docs/benchmarks.md, feat/x264). The decoded frames, and so the output bytes, are the same
+ * (test/anonymize/render-args.test.ts). With more cores ffmpeg's default stays: there a single-threaded decoder
+ * could become the bottleneck.
+ */
+export function decoderThreadArgs(cores: number): string[] {
+  return cores <= 2 ? ['-threads', '1'] : [];
+}
+
+const machineCores = (): number => os.availableParallelism?.() ?? os.cpus().length;
+
 /** The complete argument list for the render (input, graph, encoders, metadata scrubbing, output). */
 export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): string[] {
   const graph = [...videoGraph(plan, r.mask, { unsafeDisableMasks: r.unsafeDisableMasks ?? false })];
@@ -219,6 +237,7 @@ export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): st
     'error',
     // Coordinates are display pixels (as OCR reports them): ffmpeg rotates frames upright before the graph,
     // so the output is upright and carries no rotation metadata.
+    ...decoderThreadArgs(r.cores ?? machineCores()),
     '-i',
     r.input,
   ];

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { computePlan } from '../../core/anonymize/plan.js';
 import { buildMaskImage } from '../../core/anonymize/mask.js';
 import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
-import { X264_PIPELINE, buildRenderArgs } from '../../core/ffmpeg/anonymize-render.js';
+import { X264_PIPELINE, buildRenderArgs, type RenderArgsInput } from '../../core/ffmpeg/anonymize-render.js';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { tempDir } from '../helpers/library.js';
 import { generated } from '../helpers/media.js';
@@ -14,11 +14,8 @@ import { generated } from '../helpers/media.js';
 const scratch = tempDir('framewise-render-args-');
 after(() => scratch.cleanup());
 
-/**
- * The render lets x264's lookahead run further ahead of the encoding threads (wall time on two cores); that
- * must change no decision: the anonymized file is byte for byte the one rendered without it.
- */
-test('render: the lookahead buffer changes no byte of the output', async () => {
+/** A 6 s 640×360 clip, an octagon + one text box plan at preset fast, its mask image and ffmpeg. */
+async function fixture() {
   const file = await generated('render-args-640x360-6s.mp4', (out) => [
     '-f',
     'lavfi',
@@ -44,14 +41,44 @@ test('render: the lookahead buffer changes no byte of the output', async () => {
   const maskPath = path.join(scratch.dir, 'mask.png');
   writeFileSync(maskPath, mask.png);
   const ffmpeg = await Ffmpeg.create();
+  const argsFor = (name: string, extra: Partial<RenderArgsInput> = {}) =>
+    buildRenderArgs(plan, { input: file, mask: { path: maskPath, rect: mask.rect }, output: path.join(scratch.dir, name), ...extra });
+  const run = async (args: string[]) => {
+    await ffmpeg.run(args);
+    return createHash('sha256')
+      .update(readFileSync(args.at(-1)!))
+      .digest('hex');
+  };
+  return { file, argsFor, run };
+}
+
+/**
+ * The render lets x264's lookahead run further ahead of the encoding threads (wall time on two cores); that
+ * must change no decision: the anonymized file is byte for byte the one rendered without it.
+ */
+test('render: the lookahead buffer changes no byte of the output', async () => {
+  const { argsFor, run } = await fixture();
   const render = async (name: string, withPipeline: boolean) => {
-    const output = path.join(scratch.dir, name);
-    const args = buildRenderArgs(plan, { input: file, mask: { path: maskPath, rect: mask.rect }, output });
+    const args = argsFor(name);
     const at = args.indexOf(X264_PIPELINE[0]!);
     assert.ok(at >= 0 && args[at + 1] === X264_PIPELINE[1], 'the render passes the lookahead buffer to x264');
     if (!withPipeline) args.splice(at, X264_PIPELINE.length);
-    await ffmpeg.run(args);
-    return createHash('sha256').update(readFileSync(output)).digest('hex');
+    return run(args);
   };
   assert.equal(await render('with.mp4', true), await render('without.mp4', false));
+});
+
+/**
+ * On two cores the input is decoded on one thread (x264 already fills both cores; the decoder's frame threads
+ * only cost CPU); with more cores ffmpeg's default stays. Either way the output is byte for byte the same.
+ */
+test('render: one decoder thread on two cores, the default with more, the same bytes', async () => {
+  const { file, argsFor, run } = await fixture();
+  const two = argsFor('two-cores.mp4', { cores: 2 });
+  const eight = argsFor('eight-cores.mp4', { cores: 8 });
+  const input = (args: string[]) => args.indexOf(file);
+  assert.deepEqual(two.slice(input(two) - 3, input(two)), ['-threads', '1', '-i'], 'one decoder thread, for the video input');
+  assert.equal(eight[input(eight) - 1], '-i');
+  assert.ok(!eight.slice(0, input(eight)).includes('-threads'), "the decoder keeps ffmpeg's default threads");
+  assert.equal(await run(two), await run(eight));
 });

@@ -3,6 +3,7 @@ import { rgbCrop, type Box, type RgbImage } from '../../ocr/image.js';
 import { prepareLine, type RecognizedLine } from '../../ocr/recognize.js';
 import type { FrameTextReader, FrameTextLine } from '../frame-text.js';
 import { SMALL_TEXT_BUDGET, smallTextCropsIn, SMALL_TEXT_BELOW_SCALE } from './small-text.js';
+import { SmallTextChecks } from './small-text-checks.js';
 import { mergeZoomed, ZOOM_MAX_DETECTOR_HEIGHT, ZoomCache, zoomCrops, zoomedCrop } from './zoom.js';
 
 /** Boxes smaller than this (frame pixels) hold no readable text (a 14 px font gives ~17 px tall boxes). */
@@ -105,6 +106,8 @@ export interface ReaderStats {
   smallTextPixels: number;
   /** Crops not detected: over SMALL_TEXT_BUDGET. */
   smallTextSkipped: number;
+  /** Crops not detected: a full-scale detection saw their pixels in the same state before (small-text-checks.ts). */
+  smallTextReused: number;
   linesFound: number;
   linesCached: number;
   linesRecognized: number;
@@ -127,6 +130,7 @@ export function emptyReaderStats(): ReaderStats {
     smallTextDetects: 0,
     smallTextPixels: 0,
     smallTextSkipped: 0,
+    smallTextReused: 0,
     linesFound: 0,
     linesCached: 0,
     linesRecognized: 0,
@@ -163,7 +167,15 @@ async function timed<T>(stats: ReaderStats, stage: ReaderStage, cpu: boolean, p:
 const READER_DETECTOR = { workers: 2, threads: 1 };
 
 export async function createOcrFrameReader(
-  opts: { maxSide?: number; second?: SecondReading; zoom?: boolean; smallText?: boolean; cpuStats?: boolean } = {},
+  opts: {
+    maxSide?: number;
+    second?: SecondReading;
+    zoom?: boolean;
+    smallText?: boolean;
+    /** Share of the scaled detections' pixels the full-scale small-text detections may take (default SMALL_TEXT_BUDGET). */
+    smallTextBudget?: number;
+    cpuStats?: boolean;
+  } = {},
 ): Promise<FrameTextReader & { stats: ReaderStats }> {
   const engine = await OcrEngine.create({ detector: READER_DETECTOR });
   const cpu = opts.cpuStats ?? false;
@@ -173,7 +185,8 @@ export async function createOcrFrameReader(
   const second = opts.second ?? 'unsure';
   const zoom = opts.zoom ?? true;
   const smallText = opts.smallText ?? true;
-  const smallCache = new ZoomCache();
+  const smallChecks = new SmallTextChecks();
+  const smallTextBudget = opts.smallTextBudget ?? SMALL_TEXT_BUDGET;
   const stats = emptyReaderStats();
   return {
     stats,
@@ -184,7 +197,8 @@ export async function createOcrFrameReader(
       let cropped: RgbImage | undefined;
       const img = () => (cropped ??= roi ? rgbCrop(frame, roi) : frame);
       // A rectangle of the area (its pixels) in frame pixels.
-      const inFrame = (b: Box): Box => ({ x: b.x + area.x, y: b.y + area.y, width: b.width, height: b.height });
+      const inFrame = <B extends Box>(b: B): B => ({ ...b, x: b.x + area.x, y: b.y + area.y });
+      const inArea = <B extends Box>(b: B): B => ({ ...b, x: b.x - area.x, y: b.y - area.y });
       // The same scale as for the whole frame: a smaller area costs less, text is not shrunk more.
       const scale = Math.min(1, maxSide / Math.max(frame.width, frame.height));
       const side = Math.max(32, Math.round(Math.max(area.width, area.height) * scale));
@@ -219,30 +233,27 @@ export async function createOcrFrameReader(
         const found: typeof boxes = [];
         const crops = await timed(stats, 'small', cpu, () => Promise.resolve(smallTextCropsIn(frame, area, boxes)));
         for (const crop of crops) {
+          // Pixels a full-scale detection saw already, unchanged since: its boxes again, free of the budget.
+          const seen = smallChecks.lookup(frame, inFrame(crop));
+          if (seen) {
+            stats.smallTextReused++;
+            found.push(...seen.map(inArea));
+            continue;
+          }
           // Within the budget: on moving texture the screen's false bands would cost more than the frame's detection.
-          const budget = SMALL_TEXT_BUDGET * stats.detectPixels * scale * scale;
+          const budget = smallTextBudget * stats.detectPixels * scale * scale;
           if (stats.smallTextPixels + crop.width * crop.height > budget) {
             stats.smallTextSkipped++;
             continue;
           }
-          const { hit, print } = smallCache.lookup(frame, crop, area);
-          if (hit) {
-            found.push(...hit);
-            continue;
-          }
-          const more = await timed(stats, 'small', cpu, async () =>
-            (await raceAbort(engine.detector.detect(frame, { maxSide: Math.max(crop.width, crop.height) }, inFrame(crop)), signal)).map(
-              (b) => ({
-                ...b,
-                x: b.x + crop.x,
-                y: b.y + crop.y,
-              }),
-            ),
+          const more = await timed(stats, 'small', cpu, () =>
+            raceAbort(engine.detector.detect(frame, { maxSide: Math.max(crop.width, crop.height) }, inFrame(crop)), signal),
           );
           stats.smallTextDetects++;
           stats.smallTextPixels += crop.width * crop.height;
-          smallCache.remember(crop, print, more);
-          found.push(...more);
+          const moved = more.map((b) => ({ ...b, x: b.x + crop.x, y: b.y + crop.y }));
+          smallChecks.record(frame, inFrame(crop), moved.map(inFrame));
+          found.push(...moved);
         }
         boxes = mergeZoomed(boxes, found, MIN_BOX_HEIGHT);
       }

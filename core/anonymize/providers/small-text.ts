@@ -170,8 +170,17 @@ const CONTEXT = { x: 2 * TILE_W, y: (MAX_BAND_TILES + 1) * TILE_H };
  * crops in the area's pixels, cut to it, of bands mostly inside it.
  */
 export function smallTextCropsIn(frame: RgbImage, area: Box, found: readonly Box[]): Box[] {
+  // On the frame's own tile grid: a band on the same pixels is the same band, and gets the same crop, whichever read
+  // proposes it (the reader recalls crops it detected before: small-text-checks.ts).
+  const x0 = Math.floor((area.x - CONTEXT.x) / TILE_W) * TILE_W;
+  const y0 = Math.floor((area.y - CONTEXT.y) / TILE_H) * TILE_H;
   const ctx = clampBox(
-    { x: area.x - CONTEXT.x, y: area.y - CONTEXT.y, width: area.width + 2 * CONTEXT.x, height: area.height + 2 * CONTEXT.y },
+    {
+      x: x0,
+      y: y0,
+      width: Math.ceil((area.x + area.width + CONTEXT.x) / TILE_W) * TILE_W - x0,
+      height: Math.ceil((area.y + area.height + CONTEXT.y) / TILE_H) * TILE_H - y0,
+    },
     frame.width,
     frame.height,
   );

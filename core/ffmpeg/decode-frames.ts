@@ -27,6 +27,22 @@ export interface FrameGeometry {
    * about +55 %, fast_bilinear about +20 %, point about +12 %.
    */
   scaler?: 'smooth' | 'fast' | 'point';
+  /**
+   * 'yuv422p': planar Y, U, V (chroma half width, full height; 2 bytes a pixel) instead of packed RGB in
+   * `colorOrder` — stretch with the 'point' or 'fast' scaler only. What swscale makes packed RGB from when it scales,
+   * so a consumer can convert exactly the pixels it needs (core/scenes/yuv.ts).
+   */
+  pixelFormat?: 'yuv422p';
+}
+
+/** ffmpeg's pixel format of the frames. */
+function outputPixFmt(g: FrameGeometry): string {
+  return g.pixelFormat ?? (g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24');
+}
+
+/** Bytes of one frame as sent. */
+export function frameBytesOf(g: FrameGeometry): number {
+  return g.width * g.height * (g.pixelFormat === 'yuv422p' ? 2 : 3);
 }
 
 export interface Sampling {
@@ -41,7 +57,7 @@ export interface DecodedFrame {
   time: number;
   /** Frame number from 0. */
   frame: number;
-  /** Packed pixels, width × height × 3 bytes. Valid until the next iteration step. */
+  /** Packed pixels, width × height × 3 bytes (yuv422p: the three planes, 2 bytes a pixel). Valid until the next iteration step. */
   data: Buffer;
 }
 
@@ -54,7 +70,10 @@ export function frameFilter(g: FrameGeometry, s: Sampling): string {
     parts.push(`select='if(isnan(prev_selected_t),1,gte(floor(t*${n}+0.0001)-floor(prev_selected_t*${n}+0.0001),1))'`);
   }
   if (g.crop) parts.push(`crop=${g.crop.width}:${g.crop.height}:${g.crop.x}:${g.crop.y}`);
-  const pix = g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24';
+  const pix = outputPixFmt(g);
+  if (g.pixelFormat && (g.resize !== 'stretch' || (g.scaler !== 'fast' && g.scaler !== 'point'))) {
+    throw new Error(`${g.pixelFormat} frames are made by a plain point or fast stretch only`);
+  }
   const flags = g.scaler === 'fast' ? 'fast_bilinear' : g.scaler === 'point' ? 'neighbor' : 'bilinear';
   // Antialiased: resize in YUV first, then convert the small frame to packed RGB (about a third less CPU than
   // swscale's combined antialiased resize + YUV→RGB). The cheap scalers are the other way round: one swscale
@@ -85,7 +104,7 @@ export function decodeArgs(
   decoderOptions: string[] = [],
   queueFrames = 0,
 ): string[] {
-  const pix = g.colorOrder === 'RGB' ? 'rgb24' : 'bgr24';
+  const pix = outputPixFmt(g);
   // With a queue, ffmpeg's fifo pseudo-muxer writes the pipe from its own thread: while the reader is busy with
   // a frame, decoding goes on into the queue instead of stalling on a full pipe (the pipe holds about one frame).
   const output =
@@ -156,7 +175,7 @@ export async function* decodeFrames(
     transport?: 'pipe' | 'fifo';
   } = {},
 ): AsyncGenerator<DecodedFrame> {
-  const frameBytes = g.width * g.height * 3;
+  const frameBytes = frameBytesOf(g);
   const times: number[] = [];
   let wake: (() => void) | null = null;
   const notify = () => {

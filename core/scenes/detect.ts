@@ -6,11 +6,13 @@
  * too, and it reads only the rows it keeps (fast_bilinear still filters every row; the antialiased resize cost
  * about 60 % more CPU than decoding alone). Frame numbers and times are the frames' presentation timestamps.
  */
+import { z } from 'zod';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
-import { createDetector, type FrameSize } from './detectors.js';
+import { createDetector, takesYuv, type FrameSize } from './detectors.js';
+import { yuvMatrixFor, type YuvMatrix } from './yuv.js';
 import type { FrameRef } from './flash-filter.js';
 import { minSceneSeconds, type SceneParams } from './params.js';
 
@@ -47,6 +49,8 @@ export interface Detection {
   frameSize: FrameSize;
   /** Decoded frames. */
   frames: number;
+  /** What ffmpeg sent: packed RGB, or yuv422p converted here with this matrix (yuv.ts; the same RGB). */
+  pixels: 'rgb24' | YuvMatrix;
   /** Frame numbers (PTS) where a new scene starts, without 0. */
   cuts: FrameRef[];
   scenes: Scene[];
@@ -66,6 +70,37 @@ export interface DetectInput {
   display: { width: number; height: number };
   fps: Fraction;
   duration: number;
+  /**
+   * The video stream's pixel format and colour facts (ffprobe's, `MediaInfo.video`), when known: where ffmpeg's
+   * RGB can be rebuilt exactly from yuv422p (yuv.ts), the content-score detectors take that instead of RGB.
+   */
+  source?: { pixelFormat: string | null; space: string | null; range: string | null };
+}
+
+const storedFacts = z.object({
+  video: z.object({ pixelFormat: z.string().nullable(), colour: z.object({ space: z.string().nullable(), range: z.string().nullable() }) }),
+});
+
+/**
+ * `DetectInput.source` from a probe (`MediaInfo`, or a library row's stored `metadata_json` of one); undefined
+ * where it lacks the facts (e.g. probed before colour facts were recorded): detection then takes packed RGB.
+ */
+export function detectSource(info: unknown): DetectInput['source'] {
+  const parsed = storedFacts.safeParse(info);
+  if (!parsed.success) return undefined;
+  const v = parsed.data.video;
+  return { pixelFormat: v.pixelFormat, space: v.colour.space, range: v.colour.range };
+}
+
+/**
+ * The yuv422p matrix for a detection, or null for packed RGB: content-score detectors only, a source whose RGB
+ * yuv.ts rebuilds exactly, and a frame that is actually scaled (at the decoded size swscale converts with other,
+ * SIMD, rounding).
+ */
+export function yuvMatrixOf(v: DetectInput, params: SceneParams, size: FrameSize): YuvMatrix | null {
+  if (!v.source || !takesYuv(params)) return null;
+  if (size.width === v.display.width && size.height === v.display.height) return null;
+  return yuvMatrixFor(v.source);
 }
 
 export async function detectScenes(
@@ -77,10 +112,13 @@ export async function detectScenes(
     onProgress?: (fraction: number) => void;
     /** 'fast' (default): {@link DETECT_DECODE}; 'full': the decoder's defaults (for measuring the difference). */
     decode?: 'fast' | 'full';
+    /** 'auto' (default): yuv422p where `yuvMatrixOf` allows it; 'rgb': always packed RGB (for comparing the two). */
+    pixels?: 'auto' | 'rgb';
   } = {},
 ): Promise<Detection> {
   const size = analysisSize(v.display.width, v.display.height);
-  const detector = createDetector(params, size, minSceneSeconds(params.minSceneLen, v.fps));
+  const matrix = opts.pixels === 'rgb' ? null : yuvMatrixOf(v, params, size);
+  const detector = createDetector(params, size, minSceneSeconds(params.minSceneLen, v.fps), matrix);
   let last: { frame: number; time: number } | null = null;
   let scores = new Float32Array(Math.max(16, Math.ceil((v.duration * v.fps.num) / v.fps.den) + 8)).fill(NaN);
   const cuts: FrameRef[] = [];
@@ -89,7 +127,7 @@ export async function detectScenes(
   for await (const f of decodeFrames(
     ffmpeg,
     v.file,
-    { ...size, colorOrder: 'RGB', resize: 'stretch', scaler: 'point' },
+    { ...size, colorOrder: 'RGB', resize: 'stretch', scaler: 'point', ...(matrix ? { pixelFormat: 'yuv422p' as const } : {}) },
     { fps: v.fps, sampleFps: null },
     {
       queueFrames: DECODE_AHEAD,
@@ -130,6 +168,7 @@ export async function detectScenes(
     fps: v.fps,
     frameSize: size,
     frames: index,
+    pixels: matrix ?? 'rgb24',
     cuts: cuts.map((c) => ({ index: frameOf(c).frame, time: frameOf(c).time })),
     scenes,
     scores: scores.slice(0, endFrame),

@@ -1,9 +1,11 @@
 /**
- * The scene detectors. Each receives every decoded frame (packed RGB of the downscaled size) in order and
+ * The scene detectors. Each receives every decoded frame (packed RGB of the downscaled size, or yuv422p for the
+ * content-score detectors created with a YUV matrix: yuv.ts) in order and
  * returns the cuts it found so far; `score` is the per-frame value its threshold is compared with (for the
  * score curve). Semantics follow PySceneDetect's detectors of the same names.
  */
 import { allocHsv, edgeMap, hsvStepChanged, meanAbsDiff, RgbHistory, meanIntensity, rgbToGray, valuePlane, type HsvFrame } from './hsv.js';
+import { hsvStepChangedYuv, YuvHistory, yuvTables, type YuvMatrix, type YuvTables } from './yuv.js';
 import { FlashFilter, SuppressFilter, type FrameRef } from './flash-filter.js';
 import { perceptualHash, hammingFraction, histogramDistance, lumaHistogram } from './signatures.js';
 import type { SceneParams } from './params.js';
@@ -26,8 +28,9 @@ export interface FrameSize {
 class ContentScore {
   /** The last frame's HSV, updated in place. */
   private hsv: HsvFrame;
-  /** This frame's and the previous frame's RGB: unchanged pixels are not converted again. */
-  private rgb: RgbHistory;
+  /** This frame's and the previous frame's RGB (or YUV): unchanged pixels are not converted again. */
+  private rgb: RgbHistory | null;
+  private yuv: { history: YuvHistory; tables: YuvTables } | null;
   /** The V plane, for the edge term only. */
   private lum: Uint8Array | null;
   private edges: Uint8Array | null;
@@ -38,19 +41,29 @@ class ContentScore {
   constructor(
     private size: FrameSize,
     private edgeWeight: number,
+    yuv: YuvMatrix | null,
   ) {
     const n = size.width * size.height;
     this.hsv = allocHsv(n);
-    this.rgb = new RgbHistory(n);
+    this.rgb = yuv ? null : new RgbHistory(n);
+    this.yuv = yuv ? { history: new YuvHistory(n), tables: yuvTables(yuv) } : null;
     this.lum = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.edges = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.prevEdges = edgeWeight > 0 ? new Uint8Array(n) : null;
     this.scratch = edgeWeight > 0 ? new Uint8Array(n) : null;
   }
 
-  next(rgb: Uint8Array): number {
-    this.rgb.push(rgb);
-    const { hue: h, sat: s, lum: v } = hsvStepChanged(this.rgb, this.hsv);
+  /** `frame`: packed RGB, or yuv422p when made with a YUV matrix. */
+  next(frame: Uint8Array): number {
+    let step: { hue: number; sat: number; lum: number };
+    if (this.yuv) {
+      this.yuv.history.push(frame);
+      step = hsvStepChangedYuv(this.yuv.history, this.hsv, this.yuv.tables);
+    } else {
+      this.rgb!.push(frame);
+      step = hsvStepChanged(this.rgb!, this.hsv);
+    }
+    const { hue: h, sat: s, lum: v } = step;
     if (this.edges) {
       valuePlane(this.hsv, this.lum!);
       edgeMap(this.lum!, this.size.width, this.size.height, this.edges, this.scratch!);
@@ -70,8 +83,8 @@ class ContentDetector implements Detector {
   score = 0;
   private content: ContentScore;
   private flash: FlashFilter;
-  constructor(size: FrameSize, p: SceneParams, minSeconds: number) {
-    this.content = new ContentScore(size, p.edgeWeight);
+  constructor(size: FrameSize, p: SceneParams, minSeconds: number, yuv: YuvMatrix | null) {
+    this.content = new ContentScore(size, p.edgeWeight, yuv);
     this.flash = new FlashFilter(minSeconds);
     this.threshold = p.threshold;
   }
@@ -96,8 +109,9 @@ class AdaptiveDetector implements Detector {
     size: FrameSize,
     private p: SceneParams,
     private minSeconds: number,
+    yuv: YuvMatrix | null,
   ) {
-    this.content = new ContentScore(size, p.edgeWeight);
+    this.content = new ContentScore(size, p.edgeWeight, yuv);
   }
   push(f: FrameRef, rgb: Uint8Array): FrameRef[] {
     this.score = this.content.next(rgb);
@@ -205,13 +219,21 @@ class SignatureDetector<S> implements Detector {
   }
 }
 
-export function createDetector(p: SceneParams, size: FrameSize, minSeconds: number): Detector {
+/** Whether the detector scores from HSV only (so it can take yuv422p frames: `createDetector(…, matrix)`). */
+export const takesYuv = (p: SceneParams): boolean => p.detector === 'content' || p.detector === 'adaptive';
+
+/**
+ * `yuv`: the frames are yuv422p converted with this matrix (content and adaptive only, see `takesYuv`); the
+ * others always take packed RGB.
+ */
+export function createDetector(p: SceneParams, size: FrameSize, minSeconds: number, yuv: YuvMatrix | null = null): Detector {
   const gray = new Uint8Array(size.width * size.height);
+  if (yuv && !takesYuv(p)) throw new Error(`The ${p.detector} detector takes RGB frames only`);
   switch (p.detector) {
     case 'content':
-      return new ContentDetector(size, p, minSeconds);
+      return new ContentDetector(size, p, minSeconds, yuv);
     case 'adaptive':
-      return new AdaptiveDetector(size, p, minSeconds);
+      return new AdaptiveDetector(size, p, minSeconds, yuv);
     case 'threshold':
       return new ThresholdDetector(p, minSeconds);
     case 'hash':

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineJobKind } from '../jobs/kind.js';
 import { requireProbedVideo } from '../library/video-jobs.js';
 import { cancelled } from '../util/errors.js';
-import { detectScenes } from './detect.js';
+import { detectScenes, detectSource } from './detect.js';
 import { DETECTORS, type SceneParams } from './params.js';
 import { findDetection, numberingFps, saveDetection } from './store.js';
 
@@ -16,6 +16,14 @@ const paramsSchema: z.ZodType<SceneParams> = z
     windowWidth: z.number().int(),
   })
   .strict();
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /** The `scenes` job: decode once, detect, store the result for the video and parameter set. */
 export const scenesJob = defineJobKind({
@@ -34,6 +42,7 @@ export const scenesJob = defineJobKind({
         display: { width: row.display_width || row.width, height: row.display_height || row.height },
         fps: numberingFps(row),
         duration: row.duration,
+        source: detectSource(parseJson(row.metadata_json)),
       },
       input.params,
       { signal: ctx.signal, onProgress: (f) => ctx.progress(f, 'detecting') },

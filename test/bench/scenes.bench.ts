@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
-import { detectScenes } from '../../core/scenes/detect.js';
+import { detectScenes, detectSource } from '../../core/scenes/detect.js';
 import { resolveParams, type SceneParamsInput } from '../../core/scenes/params.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 import { BIKES_EXPECTED, BIKES_PYSCENEDETECT, CUTS_EXPECTED, VFR_EXPECTED, cutF1, sceneMedia } from '../helpers/scenes.js';
@@ -26,7 +26,13 @@ async function detect(ffmpeg: Ffmpeg, file: string, params: SceneParamsInput = {
   const nominal = info.variableFrameRate && v.rFrameRate ? v.rFrameRate : info.fps!;
   return detectScenes(
     ffmpeg,
-    { file, display: { width: v.displayWidth, height: v.displayHeight }, fps: nominal, duration: info.duration },
+    {
+      file,
+      display: { width: v.displayWidth, height: v.displayHeight },
+      fps: nominal,
+      duration: info.duration,
+      source: detectSource(info),
+    },
     resolveParams(params),
   );
 }

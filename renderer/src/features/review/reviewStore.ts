@@ -250,6 +250,19 @@ async function reReadAfterForeignEdit(): Promise<void> {
   }
 }
 
+let turn: Promise<unknown> = Promise.resolve();
+/**
+ * Run the reviewer's commands (keys, toolbar, selection editor, drags) one after another, in the order given:
+ * each reads the selection, marks and undo state only after the previous command's answer was applied. On a
+ * busy machine Enter pressed right after N arrives before N's answer: it must validate the segment N made
+ * (selected when that answer is applied), not find an empty selection (or a replaced segment) and do nothing.
+ */
+export function inTurn<T>(command: () => Promise<T> | T): Promise<T> {
+  const run = turn.then(command);
+  turn = run.catch(() => undefined);
+  return run;
+}
+
 /**
  * Settles when every edit sent so far is answered and applied. Undo and redo name the entry they expect to undo:
  * read before the previous edit's answer is applied (Enter, then Ctrl+Z at once), that would be the entry before

@@ -1,0 +1,73 @@
+import type { BrowserContext, Page } from 'playwright-core';
+
+/**
+ * What a busy machine does to the page's bridge traffic, made deterministic: the real core answers over its real
+ * WebSocket, and chosen answers are held back in transit (Playwright's WebSocket route, the socket itself opened by
+ * the page) while everything else (other answers, events) passes at once. The bridge answers requests
+ * concurrently, so on a loaded machine a slow answer arriving after later ones and after events is what happens.
+ */
+export interface SlowAnswers {
+  /** Hold back the answers to the next `times` requests of `method` by `ms` (requests sent from now on). */
+  hold(method: string, ms: number, times?: number): void;
+  /** Hold back the answer to the next request of `method` until the returned function is called. */
+  holdUntil(method: string): () => void;
+  /** Requests of each method answered so far (after any hold). */
+  answered(method: string): number;
+  /** Settles once every held answer has been passed on. */
+  drained(): Promise<void>;
+}
+
+/** Route `target`'s bridge WebSocket (call before the page opens the app). */
+export async function slowAnswers(target: Page | BrowserContext): Promise<SlowAnswers> {
+  const holds = new Map<string, { ms: number; times: number; gate?: Promise<void> }>();
+  const counts = new Map<string, number>();
+  const held = new Set<Promise<void>>();
+  await target.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    const methodOf = new Map<number | string, { method: string; ms: number; gate?: Promise<void> }>();
+    ws.onMessage((message) => {
+      if (typeof message === 'string') {
+        const m = JSON.parse(message) as { id?: number | string; method?: string };
+        if (m.method !== undefined && m.id !== undefined) {
+          const hold = holds.get(m.method);
+          if (hold && --hold.times === 0) holds.delete(m.method);
+          methodOf.set(m.id, { method: m.method, ms: hold?.ms ?? 0, ...(hold?.gate ? { gate: hold.gate } : {}) });
+        }
+      }
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      const m = typeof message === 'string' ? (JSON.parse(message) as { type?: string; id?: number | string }) : null;
+      const req = m?.type === 'response' && m.id !== undefined ? methodOf.get(m.id) : undefined;
+      if (!req) return ws.send(message);
+      methodOf.delete(m!.id!);
+      const pass = () => {
+        // The page may have gone (reloaded, closed) while its answer was held.
+        try {
+          ws.send(message);
+        } catch {
+          return;
+        }
+        counts.set(req.method, (counts.get(req.method) ?? 0) + 1);
+      };
+      if (!req.ms && !req.gate) return pass();
+      const later = (req.gate ?? new Promise<void>((resolve) => setTimeout(resolve, req.ms))).then(pass);
+      held.add(later);
+      void later.then(() => held.delete(later));
+    });
+  });
+  return {
+    hold(method, ms, times = 1) {
+      holds.set(method, { ms, times });
+    },
+    holdUntil(method) {
+      let release = () => {};
+      holds.set(method, { ms: 0, times: 1, gate: new Promise<void>((resolve) => (release = resolve)) });
+      return release;
+    },
+    answered: (method) => counts.get(method) ?? 0,
+    async drained() {
+      while (held.size) await Promise.all([...held]);
+    },
+  };
+}

@@ -98,7 +98,12 @@ test(
       await page.keyboard.press('Control+a');
       await page.keyboard.type('39');
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => (document.querySelector('[data-testid=sel-last]') as HTMLInputElement | null)?.value === '39');
+      // Stored: the form shows the answer (the typed value alone shows before it arrives, with Apply enabled).
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('[data-testid=sel-last]') as HTMLInputElement | null)?.value === '39' &&
+          (document.querySelector('[data-testid=sel-apply]') as HTMLButtonElement | null)?.disabled === true,
+      );
       await tabTo(page, 'timeline-canvas', { back: true });
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === '1');

@@ -55,7 +55,7 @@ test(
       await tabTo(page, 'by-path-input');
       await page.keyboard.type(file);
       await page.keyboard.press('Enter');
-      await page.locator('[data-testid=import-result][data-phase=imported]').waitFor();
+      await page.locator('[data-testid=import-result][data-phase=imported]').waitFor({ timeout: 300_000 });
       await page.keyboard.press('Escape');
       await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
       await tabTo(page, 'video-card');

@@ -67,7 +67,7 @@ describe('patient-data panel', () => {
       await page.waitForFunction(
         () => (document.querySelector('[data-testid="patient-input-last_name"]') as HTMLInputElement | null)?.value === 'Groß',
         null,
-        { timeout: 120_000 },
+        { timeout: 300_000 },
       );
       assert.equal(
         await page.getByTestId('patient-preview-warning').innerText(),
@@ -141,7 +141,7 @@ describe('patient-data panel', () => {
     assert.ok(Math.abs(n.x - 10) <= 6 && Math.abs(n.width - 510) <= 12, JSON.stringify(n));
     assert.equal(await page.getByTestId('patient-profile').inputValue(), 'My processor');
     await page.getByTestId('patient-read').click();
-    await page.getByTestId('patient-profile-used').getByText('My processor').waitFor({ timeout: 120_000 });
+    await page.getByTestId('patient-profile-used').getByText('My processor').waitFor({ timeout: 300_000 });
   });
 
   /**

@@ -34,7 +34,7 @@ const cueX = (page: Page, frame: number) => page.evaluate((f) => window.__fwSubt
 
 test(
   'subtitle lane in the browser: edit a cue in place and undo it, drag an edge frame-accurately, split, add, keys in ?',
-  { timeout: 600_000 },
+  { timeout: 900_000 },
   async (t: TestContext) => {
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
       throw new Error('dist/renderer is not built: run `npm run build` first');

@@ -18,6 +18,8 @@ export interface SlowAnswers {
   pauseAfter(match: (message: { type?: string; event?: { type?: string } }) => boolean, ms: number): void;
   /** The page's requests in the order sent, each with when (in one sequence with the sends) its answer reached it. */
   traffic(): Array<{ method: string; sent: number; answered?: number }>;
+  /** Events passed to the page matching `match`, counted. */
+  events(match: (event: { type?: string; topic?: string }) => boolean): number;
   /** Requests of each method the page has sent. */
   asked(method: string): number;
   /** Requests of each method answered so far (after any hold). */
@@ -34,6 +36,7 @@ export async function slowAnswers(target: Page | BrowserContext): Promise<SlowAn
   const asked = new Map<string, number>();
   const log: Array<{ method: string; sent: number; answered?: number }> = [];
   let seq = 0;
+  const events: Array<{ type?: string; topic?: string }> = [];
   let pause: { match: (message: { type?: string; event?: { type?: string } }) => boolean; ms: number } | null = null;
   await target.routeWebSocket(/\/ws$/, (ws) => {
     const server = ws.connectToServer();
@@ -72,6 +75,7 @@ export async function slowAnswers(target: Page | BrowserContext): Promise<SlowAn
       const m =
         typeof message === 'string' ? (JSON.parse(message) as { type?: string; id?: number | string; event?: { type?: string } }) : null;
       const req = m?.type === 'response' && m.id !== undefined ? methodOf.get(m.id) : undefined;
+      if (m?.type === 'event' && m.event) events.push(m.event);
       if (!req || (!req.ms && !req.gate)) {
         if (req) methodOf.delete(m!.id!);
         const p = pause && m && pause.match(m) ? pause : null;
@@ -109,6 +113,7 @@ export async function slowAnswers(target: Page | BrowserContext): Promise<SlowAn
       pause = { match, ms };
     },
     traffic: () => log,
+    events: (match) => events.filter(match).length,
     asked: (method) => asked.get(method) ?? 0,
     answered: (method) => counts.get(method) ?? 0,
     async drained() {

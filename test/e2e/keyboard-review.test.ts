@@ -55,7 +55,7 @@ test(
       await tabTo(page, 'by-path-input');
       await page.keyboard.type(file);
       await page.keyboard.press('Enter');
-      await page.locator('[data-testid=import-result][data-phase=imported]').waitFor();
+      await page.locator('[data-testid=import-result][data-phase=imported]').waitFor({ timeout: 300_000 });
       await page.keyboard.press('Escape');
       await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
       await tabTo(page, 'video-card');
@@ -98,7 +98,12 @@ test(
       await page.keyboard.press('Control+a');
       await page.keyboard.type('39');
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => (document.querySelector('[data-testid=sel-last]') as HTMLInputElement | null)?.value === '39');
+      // Stored: the form shows the answer (the typed value alone shows before it arrives, with Apply enabled).
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('[data-testid=sel-last]') as HTMLInputElement | null)?.value === '39' &&
+          (document.querySelector('[data-testid=sel-apply]') as HTMLButtonElement | null)?.disabled === true,
+      );
       await tabTo(page, 'timeline-canvas', { back: true });
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === '1');

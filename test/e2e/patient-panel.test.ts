@@ -12,6 +12,7 @@ import { replaceDirWithFile } from '../helpers/environment.js';
 import { artifactRelDir } from '../../core/library/artifact-dir.js';
 import { overlayMedia } from '../ocr/overlay-media.js';
 import { launchChromium } from '../helpers/browser.js';
+import { slowAnswers, type SlowAnswers } from '../helpers/slow-answers.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
@@ -23,6 +24,7 @@ describe('patient-data panel', () => {
   let browser: Browser;
   let page: Page;
   let videoId: number;
+  let slow: SlowAnswers;
   before(async () => {
     core = await Core.open({ dataDir: scratch.dir, runJobs: true, concurrency: 1 });
     bridge = await serveCore(core, { rendererDir: path.join(REPO_ROOT, 'dist', 'renderer') });
@@ -40,6 +42,7 @@ describe('patient-data panel', () => {
     browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    slow = await slowAnswers(page);
     await page.goto(bridge.url);
     await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
   });
@@ -64,7 +67,7 @@ describe('patient-data panel', () => {
       await page.waitForFunction(
         () => (document.querySelector('[data-testid="patient-input-last_name"]') as HTMLInputElement | null)?.value === 'Groß',
         null,
-        { timeout: 120_000 },
+        { timeout: 300_000 },
       );
       assert.equal(
         await page.getByTestId('patient-preview-warning').innerText(),
@@ -126,15 +129,19 @@ describe('patient-data panel', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'profile-editor.png') });
     const toasts = await page.getByTestId('notice').allTextContents();
     assert.deepEqual(toasts, [], 'no error notices');
+    // As on a busy machine: the profile list answers late after the save. The picker shows the saved profile
+    // as soon as the editor is gone, not "automatic" until the list arrives.
+    slow.hold('profiles.list', 2000);
     await page.getByTestId('profile-save').click();
     await editor.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('patient-profile').inputValue(), 'My processor');
     const saved = await core.call('profiles.get', { name: 'My processor' });
     assert.equal(saved.profile.referenceWidth, 1280);
     const n = saved.profile.fields.name!;
     assert.ok(Math.abs(n.x - 10) <= 6 && Math.abs(n.width - 510) <= 12, JSON.stringify(n));
     assert.equal(await page.getByTestId('patient-profile').inputValue(), 'My processor');
     await page.getByTestId('patient-read').click();
-    await page.getByTestId('patient-profile-used').getByText('My processor').waitFor({ timeout: 120_000 });
+    await page.getByTestId('patient-profile-used').getByText('My processor').waitFor({ timeout: 300_000 });
   });
 
   /**

@@ -45,16 +45,18 @@ export function PatientPanel({ video }: VideoPanelProps) {
       .then((d) => (setData(d), setError(null)))
       .catch((err) => setError(errorText(err)));
   }, [video.id]);
-  const loadProfiles = useCallback(() => {
-    client()
-      .call('profiles.list', {})
-      .then(setProfiles)
-      .catch(() => undefined);
-  }, []);
+  const loadProfiles = useCallback(
+    () =>
+      client()
+        .call('profiles.list', {})
+        .then(setProfiles)
+        .catch(() => undefined),
+    [],
+  );
 
   useEffect(() => {
     load();
-    loadProfiles();
+    void loadProfiles();
     return client().subscribe((e) => {
       if (e.type === 'data.changed' && e.videoId === video.id && (e.topic === 'patient' || e.topic === 'ocr')) load();
     });
@@ -199,11 +201,14 @@ export function PatientPanel({ video }: VideoPanelProps) {
           video={video}
           profiles={profiles}
           onClose={() => setEditor(false)}
-          onSaved={(name) => {
-            loadProfiles();
-            setProfile(name);
-            setEditor(false);
-          }}
+          onSaved={(name) =>
+            // The editor closes once the list holds the saved profile: chosen before, the picker would show
+            // "automatic" (no such option yet) until the list arrived, late on a busy machine.
+            void loadProfiles().then(() => {
+              setProfile(name);
+              setEditor(false);
+            })
+          }
         />
       )}
     </div>

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { laneColor } from './draw.js';
 import { LANE_H, RULER_H } from './geometry.js';
-import { edit, reviewActions, useReview } from './reviewStore.js';
+import { edit, inTurn, reviewActions, useReview } from './reviewStore.js';
 
 /** One head per lane: colour, number key, name (click: current label), validated count, validate-all. */
 export function LaneHeads() {
@@ -35,7 +35,7 @@ export function LaneHeads() {
               title={t('validateLane', { label: l })}
               aria-label={t('validateLane', { label: l })}
               disabled={!segs.length || done === segs.length}
-              onClick={() => void edit('segments.validateAll', { label: l })}
+              onClick={() => void inTurn(() => edit('segments.validateAll', { label: l }))}
               data-testid="lane-validate"
             >
               ✓

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Button, IconButton } from '../../components/ui.js';
 import { addLabel, deleteSelected, mergeSelected, redo, relabelSelected, splitSelected, undo, validateSelected } from './actions.js';
 import { NewLabelDialog } from './NewLabelDialog.js';
-import { edit, reviewActions, selectedSegments, useReview } from './reviewStore.js';
+import { edit, inTurn, reviewActions, selectedSegments, useReview } from './reviewStore.js';
 
 const NEW = '\u0000new';
 
@@ -63,7 +63,12 @@ export function TimelineToolbar({ zoomAt, fit }: { zoomAt: (factor: number) => v
       <Button size="sm" onClick={() => void validateSelected(true)} disabled={!sel.length} title={t('validate')} data-testid="tl-validate">
         {plain(t('validate'))}
       </Button>
-      <Button size="sm" onClick={() => void edit('segments.validateAll', {})} title={t('validateAll')} data-testid="tl-validate-all">
+      <Button
+        size="sm"
+        onClick={() => void inTurn(() => edit('segments.validateAll', {}))}
+        title={t('validateAll')}
+        data-testid="tl-validate-all"
+      >
         {t('validateAll')}
       </Button>
       <span className="tl-sep" />

@@ -1,9 +1,12 @@
 import { i18n } from '../../i18n/index.js';
 import { notify } from '../../state/store.js';
 import { usePlayer } from '../video/player.js';
-import { afterPendingEdits, edit, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
+import { afterPendingEdits, edit, inTurn, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
 
-/** Review edits shared by the toolbar, the keyboard and the selection editor (each one core call). */
+/**
+ * Review edits shared by the toolbar, the keyboard and the selection editor (each one core call). Each runs in turn
+ * (see inTurn): it reads the selection after the previous command's answer is applied.
+ */
 
 function needSelection(): boolean {
   if (selectedSegments().length) return true;
@@ -12,7 +15,8 @@ function needSelection(): boolean {
 }
 
 /** Pick the current label; the selected segments move to it in ONE edit (one undo step). */
-export async function relabelSelected(label: string): Promise<void> {
+export const relabelSelected = (label: string): Promise<void> => inTurn(() => relabelSelectedNow(label));
+async function relabelSelectedNow(label: string): Promise<void> {
   reviewActions.setLabel(label);
   const sel = selectedSegments();
   const ids = sel.filter((s) => s.label !== label).map((s) => s.id);
@@ -31,16 +35,21 @@ export function addLabel(name: string): void {
   }));
 }
 
-export async function splitSelected(): Promise<void> {
+/** Split at the playhead as it is when asked (S), once the commands before have been answered. */
+export const splitSelected = (): Promise<void> => {
+  const f = usePlayer.getState().frame;
+  return inTurn(() => splitSelectedAt(f));
+};
+async function splitSelectedAt(f: number): Promise<void> {
   const [s] = selectedSegments();
   if (!s) return void notify(i18n.t('review:noSelection'));
-  const f = usePlayer.getState().frame;
   const c = await edit('segments.split', { id: s.id, frame: f });
   const right = c?.entry?.after.find((x) => x.startFrame === f);
   if (right) select([right.id]);
 }
 
-export async function mergeSelected(): Promise<void> {
+export const mergeSelected = (): Promise<void> => inTurn(() => mergeSelectedNow());
+async function mergeSelectedNow(): Promise<void> {
   if (!needSelection()) return;
   const sel = selectedSegments();
   let ids = sel.map((s) => s.id);
@@ -55,20 +64,24 @@ export async function mergeSelected(): Promise<void> {
   if (c?.entry?.after[0]) select([c.entry.after[0].id]);
 }
 
-export async function deleteSelected(): Promise<void> {
+export const deleteSelected = (): Promise<void> => inTurn(() => deleteSelectedNow());
+async function deleteSelectedNow(): Promise<void> {
   if (!needSelection()) return;
   await edit('segments.delete', { ids: selectedSegments().map((s) => s.id) });
   select([]);
 }
 
-export async function validateSelected(validated: boolean): Promise<void> {
+export const validateSelected = (validated: boolean): Promise<void> => inTurn(() => validateSelectedNow(validated));
+async function validateSelectedNow(validated: boolean): Promise<void> {
   if (!needSelection()) return;
   const c = await edit('segments.validate', { ids: selectedSegments().map((s) => s.id), validated });
   if (c?.entry) select(c.entry.after.map((s) => s.id));
 }
 
 /** Set the selected segment's first and last frame (inclusive), e.g. from the selection editor. */
-export async function setSelectedRange(firstFrame: number, lastFrame: number): Promise<void> {
+export const setSelectedRange = (firstFrame: number, lastFrame: number): Promise<void> =>
+  inTurn(() => setSelectedRangeNow(firstFrame, lastFrame));
+async function setSelectedRangeNow(firstFrame: number, lastFrame: number): Promise<void> {
   const [s] = selectedSegments();
   if (!s) return void notify(i18n.t('review:noSelection'));
   const startFrame = Math.max(0, Math.round(firstFrame));
@@ -79,14 +92,16 @@ export async function setSelectedRange(firstFrame: number, lastFrame: number): P
   if (c?.entry?.after[0]) select([c.entry.after[0].id]);
 }
 
-export async function undo(): Promise<void> {
+export const undo = (): Promise<void> => inTurn(() => undoNow());
+async function undoNow(): Promise<void> {
   await afterPendingEdits();
   const st = useReview.getState().state;
   if (!st?.undoEntryId) return;
   await edit('segments.undo', { expectedEntryId: st.undoEntryId });
 }
 
-export async function redo(): Promise<void> {
+export const redo = (): Promise<void> => inTurn(() => redoNow());
+async function redoNow(): Promise<void> {
   await afterPendingEdits();
   const st = useReview.getState().state;
   if (!st?.redoEntryId) return;

@@ -4,7 +4,7 @@ import { notify } from '../../state/store.js';
 import { playerControls, usePlayer } from '../video/player.js';
 import { deleteSelected, mergeSelected, redo, relabelSelected, splitSelected, undo, validateSelected } from './actions.js';
 import type { Fps } from './geometry.js';
-import { edit, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
+import { edit, inTurn, reviewActions, select, selectedSegments, useReview } from './reviewStore.js';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -111,36 +111,44 @@ export function useReviewKeys(opts: { fps: Fps; frameCount: number; zoomAt: (fac
       if (key === '+' || key === '=') return run(() => zoomAt(1.6));
       if (key === '-' || key === '_') return run(() => zoomAt(1 / 1.6));
       if (key === '0') return run(fit);
-      if (key === 'Escape') return run(() => select([]));
-      if ((key === ']' || key === '[') && onTimeline) return run(() => selectNeighbour(key === ']' ? 1 : -1));
+      // Keys that read or change the selection wait for the commands before them (inTurn): pressed before an
+      // answer arrived, they act on its result.
+      if (key === 'Escape') return run(() => inTurn(() => select([])));
+      if ((key === ']' || key === '[') && onTimeline) return run(() => inTurn(() => selectNeighbour(key === ']' ? 1 : -1)));
       if (/^[1-9]$/.test(key)) {
         const label = r.lanes[Number(key) - 1];
         if (!label) return;
         return run(() => relabelSelected(label));
       }
       if (key === 'i' || key === 'I')
-        return run(async () => {
-          reviewActions.setMarkIn(frame);
-          const [s] = selectedSegments();
-          if (s && frame < s.endFrame && frame !== s.startFrame) await edit('segments.update', { id: s.id, startFrame: frame });
-        });
+        return run(() =>
+          inTurn(async () => {
+            reviewActions.setMarkIn(frame);
+            const [s] = selectedSegments();
+            if (s && frame < s.endFrame && frame !== s.startFrame) await edit('segments.update', { id: s.id, startFrame: frame });
+          }),
+        );
       if (key === 'o' || key === 'O')
-        return run(async () => {
-          reviewActions.setMarkOut(frame);
-          const [s] = selectedSegments();
-          const end = Math.min(frameCount, frame + 1);
-          if (s && end > s.startFrame && end !== s.endFrame) await edit('segments.update', { id: s.id, endFrame: end });
-        });
+        return run(() =>
+          inTurn(async () => {
+            reviewActions.setMarkOut(frame);
+            const [s] = selectedSegments();
+            const end = Math.min(frameCount, frame + 1);
+            if (s && end > s.startFrame && end !== s.endFrame) await edit('segments.update', { id: s.id, endFrame: end });
+          }),
+        );
       if (key === 'n' || key === 'N')
-        return run(async () => {
-          const { markIn, markOut, currentLabel, lanes } = useReview.getState();
-          const label = currentLabel ?? lanes[0];
-          if (markIn === null || markOut === null || !label) return notify(i18n.t('review:needMarks'));
-          const start = Math.min(markIn, markOut);
-          const end = Math.min(frameCount, Math.max(markIn, markOut) + 1);
-          const c = await edit('segments.add', { label, startFrame: start, endFrame: end });
-          if (c?.entry?.after[0]) select([c.entry.after[0].id]);
-        });
+        return run(() =>
+          inTurn(async () => {
+            const { markIn, markOut, currentLabel, lanes } = useReview.getState();
+            const label = currentLabel ?? lanes[0];
+            if (markIn === null || markOut === null || !label) return notify(i18n.t('review:needMarks'));
+            const start = Math.min(markIn, markOut);
+            const end = Math.min(frameCount, Math.max(markIn, markOut) + 1);
+            const c = await edit('segments.add', { label, startFrame: start, endFrame: end });
+            if (c?.entry?.after[0]) select([c.entry.after[0].id]);
+          }),
+        );
       if (key === 'Delete' || key === 'Backspace') return run(deleteSelected);
       if (key === 'Enter') {
         if ((e.target as HTMLElement | null)?.tagName === 'BUTTON') return;

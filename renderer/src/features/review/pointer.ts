@@ -4,7 +4,7 @@ import { i18n } from '../../i18n/index.js';
 import { playerControls } from '../video/player.js';
 import type { DrawModel } from './draw.js';
 import { frameToSec, hitTest, laneAt, xToBoundary, xToFrame, type Fps, type View } from './geometry.js';
-import { edit, reviewActions, select, useReview } from './reviewStore.js';
+import { edit, inTurn, reviewActions, select, useReview } from './reviewStore.js';
 
 /**
  * The timeline's pointer state machine: idle → (press on the ruler) scrub | (press on a bar's edge or body)
@@ -156,7 +156,8 @@ export function createPointerMachine(host: PointerHost) {
         return;
       }
       if (!draft) return;
-      void (async () => {
+      // In turn with the other commands (a key pressed right after the drop acts on the dropped segment).
+      void inTurn(async () => {
         if (d.kind === 'draw') {
           const c = await edit('segments.add', { label: d.lane, startFrame: draft.startFrame, endFrame: draft.endFrame });
           if (c?.entry?.after[0]) select([c.entry.after[0].id]);
@@ -166,7 +167,7 @@ export function createPointerMachine(host: PointerHost) {
         }
         host.setDraft(null);
         host.redraw();
-      })();
+      });
     },
 
     cancel(): void {

@@ -250,6 +250,19 @@ async function reReadAfterForeignEdit(): Promise<void> {
   }
 }
 
+let turn: Promise<unknown> = Promise.resolve();
+/**
+ * Run the reviewer's commands (keys, toolbar, selection editor, drags) one after another, in the order given:
+ * each reads the selection, marks and undo state only after the previous command's answer was applied. On a
+ * busy machine Enter pressed right after N arrives before N's answer: it must validate the segment N made
+ * (selected when that answer is applied), not find an empty selection (or a replaced segment) and do nothing.
+ */
+export function inTurn<T>(command: () => Promise<T> | T): Promise<T> {
+  const run = turn.then(command);
+  turn = run.catch(() => undefined);
+  return run;
+}
+
 /**
  * Settles when every edit sent so far is answered and applied. Undo and redo name the entry they expect to undo:
  * read before the previous edit's answer is applied (Enter, then Ctrl+Z at once), that would be the entry before
@@ -320,15 +333,19 @@ export function showScoresOf(model: string): void {
   if (id !== null) void loadReview(id);
 }
 
-let lastReviewEventAt = 0;
+let previousEvent: CoreEvent | null = null;
 /**
  * Segments changed by something other than a reviewer edit (a prediction run, re-segmenting): reload. A review
- * edit publishes `segments.changed` right before its `data.changed`, which is then skipped.
+ * edit publishes `segments.changed` right before its `data.changed`, which is then skipped: told by the order of
+ * the events, not by the time between them (on a busy machine drawing the edit took longer than any such time,
+ * and every edit reloaded the whole session; its answer, read before a later edit, could then undo that edit
+ * on screen).
  */
 export function onDataChanged(e: CoreEvent): void {
-  if (e.type === 'segments.changed') lastReviewEventAt = performance.now();
+  const previous = previousEvent;
+  previousEvent = e;
   if (e.type !== 'data.changed' || e.videoId !== get().videoId || e.topic !== 'segments') return;
-  if (performance.now() - lastReviewEventAt < 250) return;
+  if (previous?.type === 'segments.changed' && previous.videoId === e.videoId) return;
   void loadReview(e.videoId);
 }
 

@@ -51,9 +51,19 @@ async function refreshWarnings(videoId: number, trackId: number | null): Promise
   }
 }
 
+/** Loads asked for, and the newest whose answer was applied. */
+let loadsAsked = 0;
+let newestApplied = 0;
+
 export async function loadSubtitles(videoId: number): Promise<void> {
+  const asked = ++loadsAsked;
   try {
     const state = await client().call('subtitles.state', { video: videoId });
+    // The bridge answers requests concurrently: on a busy machine the answer of a load asked before an edit (on
+    // that edit's event) can arrive after the load asked after it. Older state never replaces newer: the cue
+    // text just typed would turn back into what it was.
+    if (asked < newestApplied) return;
+    newestApplied = asked;
     const prev = useSubtitles.getState();
     const keep = prev.videoId === videoId && prev.trackId !== null && state.tracks.some((t) => t.id === prev.trackId);
     const trackId = keep ? prev.trackId : (state.tracks[0]?.id ?? null);

@@ -40,6 +40,36 @@ const LINE_REACH = 2;
 /** Byte lanes of a 32-bit word: high bits, low seven bits. */
 const HIGH = 0x80808080;
 const LOW = 0x7f7f7f7f;
+/**
+ * The test above over `rows` rows of `rowBytes` bytes (RGB), the first starting at byte `start` of `d` and `ref`,
+ * each next one `stride` bytes on: whether they differ enough to be read again. Also used by
+ * providers/small-text-checks.ts for its blocks, so "unchanged" means the same in both.
+ */
+export function rowsDiffer(d: Uint8Array, ref: Uint8Array, start: number, stride: number, rowBytes: number, rows: number): boolean {
+  let strong = 0;
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    const i0 = start + r * stride;
+    const i1 = i0 + rowBytes;
+    for (let i = i0; i < i1; i += 3) {
+      let m = d[i]! - ref[i]!;
+      if (m < 0) m = -m;
+      let g = d[i + 1]! - ref[i + 1]!;
+      if (g < 0) g = -g;
+      if (g > m) m = g;
+      let b = d[i + 2]! - ref[i + 2]!;
+      if (b < 0) b = -b;
+      if (b > m) m = b;
+      if (m > SUM_FLOOR) {
+        sum += m - SUM_FLOOR;
+        if (m > STRONG_DIFF) strong++;
+        if (strong >= STRONG_PIXELS || sum >= SUM_LIMIT) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** Per byte: + SUM_FLOOR (difference −12…12 becomes 0…24), then + (127 − 2·SUM_FLOOR) (above 24 sets the high bit). */
 const FLOOR_BYTES = SUM_FLOOR * 0x01010101;
 const ABOVE_BYTES = (127 - 2 * SUM_FLOOR) * 0x01010101;
@@ -208,27 +238,7 @@ export class TileScreen {
       }
     }
     if (first < 0) return false;
-    let strong = 0;
-    let sum = 0;
-    for (let y = first; y < yEnd && strong < STRONG_PIXELS && sum < SUM_LIMIT; y++) {
-      const i0 = ((a.y + y) * f.width + a.x + x0) * 3;
-      for (let k = 0; k < n; k += 3) {
-        const i = i0 + k;
-        let m = d[i]! - ref[i]!;
-        if (m < 0) m = -m;
-        let g = d[i + 1]! - ref[i + 1]!;
-        if (g < 0) g = -g;
-        if (g > m) m = g;
-        let b = d[i + 2]! - ref[i + 2]!;
-        if (b < 0) b = -b;
-        if (b > m) m = b;
-        if (m > SUM_FLOOR) {
-          sum += m - SUM_FLOOR;
-          if (m > STRONG_DIFF) strong++;
-        }
-      }
-    }
-    return strong >= STRONG_PIXELS || sum >= SUM_LIMIT;
+    return rowsDiffer(d, ref, ((a.y + first) * f.width + a.x + x0) * 3, f.width * 3, n, yEnd - first);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Box, RgbImage } from '../../ocr/image.js';
 import type { ScoredBox } from './zoom.js';
-import { STRONG_DIFF, STRONG_PIXELS, SUM_FLOOR, SUM_LIMIT, TILE } from '../tile-screen.js';
+import { rowsDiffer, TILE } from '../tile-screen.js';
 
 /**
  * What the reader's full-scale small-text detections (small-text.ts) already saw, so the same pixels are not
@@ -78,29 +78,6 @@ export class SmallTextChecks {
 
   /** tile-screen.ts's test of a tile's pixels against its reference, for `block` against the pixels seen. */
   private changed(img: RgbImage, block: Box): boolean {
-    const d = img.data;
-    const ref = this.seen;
-    let strong = 0;
-    let sum = 0;
-    for (let y = block.y; y < block.y + block.height; y++) {
-      const i0 = (y * this.width + block.x) * 3;
-      const i1 = i0 + block.width * 3;
-      for (let i = i0; i < i1; i += 3) {
-        let m = d[i]! - ref[i]!;
-        if (m < 0) m = -m;
-        let g = d[i + 1]! - ref[i + 1]!;
-        if (g < 0) g = -g;
-        if (g > m) m = g;
-        let b = d[i + 2]! - ref[i + 2]!;
-        if (b < 0) b = -b;
-        if (b > m) m = b;
-        if (m > SUM_FLOOR) {
-          sum += m - SUM_FLOOR;
-          if (m > STRONG_DIFF) strong++;
-          if (strong >= STRONG_PIXELS || sum >= SUM_LIMIT) return true;
-        }
-      }
-    }
-    return false;
+    return rowsDiffer(img.data, this.seen, (block.y * this.width + block.x) * 3, this.width * 3, block.width * 3, block.height);
   }
 }

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
 import { masksFromSightings } from '../../core/anonymize/timed-masks.js';
 import { findTokensInReadings, patientTokens } from '../../core/anonymize/tokens.js';
 import { patientFieldsSchema } from '../../core/anonymize/types.js';
-import { ffmpegPath } from '../helpers/media.js';
+import { orangeFrame1080 } from '../helpers/media.js';
 
 /**
  * The reader's recall fixes, each on one generated 1080p frame that the packed recall corpus showed it needs
@@ -14,28 +12,7 @@ import { ffmpegPath } from '../helpers/media.js';
  */
 const DEJAVU = '/usr/share/fonts/truetype/dejavu';
 
-async function frame(filters: string): Promise<{ width: number; height: number; data: Uint8Array }> {
-  const { stdout } = await promisify(execFile)(
-    await ffmpegPath(),
-    [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      `color=0xe4a063:s=1920x1080:d=0.04,${filters}`,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-',
-    ],
-    { encoding: 'buffer', maxBuffer: 1 << 24 },
-  );
-  return { width: 1920, height: 1080, data: new Uint8Array(stdout) };
-}
+const frame = orangeFrame1080;
 
 const patient = patientTokens(
   patientFieldsSchema.parse({ first_name: 'Chidera', last_name: 'Okonkwo', dob: '2001-07-04', examination_date: null }),

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
 import { SmallTextChecks } from '../../core/anonymize/providers/small-text-checks.js';
-import { ffmpegPath } from '../helpers/media.js';
+import { orangeFrame1080 } from '../helpers/media.js';
 
 const W = 640;
 const H = 360;
@@ -42,28 +40,9 @@ test('small-text checks: a crop one detection saw, in the same state, gets its b
 });
 
 /** A 1080p frame with a 16 px line the reader's scaled detection (0.5) does not see at all, only its small-text screen. */
-async function faintLine(): Promise<{ width: number; height: number; data: Uint8Array }> {
+function faintLine(): Promise<{ width: number; height: number; data: Uint8Array }> {
   const font = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-  const { stdout } = await promisify(execFile)(
-    await ffmpegPath(),
-    [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      `color=0xe4a063:s=1920x1080:d=0.04,drawtext=fontfile=${font}:text=Okonkwo Chidera:x=700:y=500:fontsize=16:fontcolor=0xf0b080`,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-',
-    ],
-    { encoding: 'buffer', maxBuffer: 1 << 24 },
-  );
-  return { width: 1920, height: 1080, data: new Uint8Array(stdout) };
+  return orangeFrame1080(`drawtext=fontfile=${font}:text=Okonkwo Chidera:x=700:y=500:fontsize=16:fontcolor=0xf0b080`);
 }
 
 test('reader: small text skipped for the budget is detected when read again; seen once, it is not detected again from another area', async () => {

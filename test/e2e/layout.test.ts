@@ -17,8 +17,9 @@ const REGIONS = [
   '.tl-toolbar',
 ];
 
+/** Every running animation ended: finished or cancelled (an element re-rendered mid-animation cancels it). */
 async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
 }
 
 async function check(page: Page, name: string, opts: { clipped?: boolean } = {}): Promise<void> {

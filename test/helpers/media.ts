@@ -186,26 +186,19 @@ export function keyint250Clip(): Promise<string> {
   ]);
 }
 
-/** One 1920×1080 RGB frame on the orange ground of the reader's recall fixtures (0xe4a063) with lavfi `filters` drawn on it. */
-export async function orangeFrame1080(filters: string): Promise<{ width: number; height: number; data: Uint8Array }> {
+/** The first frame of a lavfi `source` (filters included) of `width`×`height`, as packed RGB. */
+export async function lavfiFrameRgb(
+  source: string,
+  width: number,
+  height: number,
+): Promise<{ width: number; height: number; data: Uint8Array }> {
   const { stdout } = await execFileAsync(
     await ffmpegPath(),
-    [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      `color=0xe4a063:s=1920x1080:d=0.04,${filters}`,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-',
-    ],
-    { encoding: 'buffer', maxBuffer: 1 << 24 },
+    ['-v', 'error', '-f', 'lavfi', '-i', source, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    { encoding: 'buffer', maxBuffer: width * height * 3 + 1024 },
   );
-  return { width: 1920, height: 1080, data: new Uint8Array(stdout) };
+  return { width, height, data: new Uint8Array(stdout) };
 }
+
+/** One 1920×1080 RGB frame on the orange ground of the reader's recall fixtures (0xe4a063) with lavfi `filters` drawn on it. */
+export const orangeFrame1080 = (filters: string) => lavfiFrameRgb(`color=0xe4a063:s=1920x1080:d=0.04,${filters}`, 1920, 1080);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { lavfiFrameRgb } from '../helpers/media.js';
 import { DetectorThread } from '../../core/ocr/detector-thread.js';
 import { rgbCrop } from '../../core/ocr/image.js';
 
@@ -16,24 +16,10 @@ test(
     const W = 640;
     const H = 360;
     // Text of a few sizes on a busy picture (ffmpeg's test pattern), as packed RGB.
-    const rgb = execFileSync(
-      'ffmpeg',
-      [
-        '-v',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        `testsrc2=s=${W}x${H}:d=1,drawtext=text='Name 12.03.1961':fontsize=22:fontcolor=white:x=40:y=60,drawtext=text='ID 4711':fontsize=34:fontcolor=yellow:x=300:y=250`,
-        '-frames:v',
-        '1',
-        '-f',
-        'rawvideo',
-        '-pix_fmt',
-        'rgb24',
-        'pipe:1',
-      ],
-      { maxBuffer: W * H * 3 + 1024 },
+    const { data: rgb } = await lavfiFrameRgb(
+      `testsrc2=s=${W}x${H}:d=1,drawtext=text='Name 12.03.1961':fontsize=22:fontcolor=white:x=40:y=60,drawtext=text='ID 4711':fontsize=34:fontcolor=yellow:x=300:y=250`,
+      W,
+      H,
     );
     const shared = new Uint8Array(new SharedArrayBuffer(W * H * 3));
     shared.set(rgb);

@@ -9,14 +9,13 @@ import {
   addSegment,
   deleteSegments,
   mergeSegments,
-  redo,
   splitSegment,
-  undo,
   updateSegment,
   validateAll,
   relabelSegments,
   validateSegments,
 } from './edits.js';
+import { redo, undo } from './undo-redo.js';
 import { exportSegments, parseImport } from './exchange.js';
 import { loadGrid } from './grid.js';
 import { listHistory, undoState } from './history.js';

@@ -8,72 +8,28 @@
  *    undo/redo reverse an entry by removing the rows it inserted and re-inserting the rows it removed (same ids).
  *  - Bounds are whole frames, half-open [startFrame, endFrame), on the video's exact fps fraction.
  */
-import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { ReviewChange, SegmentOp } from '../review/types.js';
-import type { Segment } from '../segments/types.js';
-import { nowIso } from '../db/open.js';
-import type { Database, SegmentsTable } from '../db/schema.js';
 import { activeSegments, toSegment } from '../segments/store.js';
-import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
-import { getVideoSummary } from '../library/videos.js';
 import { checkRange, frameTime, loadGrid, type FrameGrid } from './grid.js';
-import { toHistoryEntry, undoState } from './history.js';
-import { undoTarget } from '../util/undo-history.js';
-import { reviewProgress } from './progress.js';
-
-type Row = Selectable<SegmentsTable>;
-type NewRow = Omit<Insertable<SegmentsTable>, 'id'>;
-type Trx = Transaction<Database>;
-type EditServices = Pick<Services, 'db' | 'events' | 'settings'>;
+import {
+  finish,
+  insertRows,
+  lockForWrite,
+  requireActive,
+  writeEntry,
+  type EditServices,
+  type NewRow,
+  type Row,
+  type Trx,
+} from './edit-rows.js';
+import { nowIso } from '../db/open.js';
 
 interface Planned {
   /** Active rows this change replaces. */
   before: Row[];
   /** Rows to insert (reviewer rows and tombstones). */
   insert: NewRow[];
-}
-
-/**
- * Take the database's write lock first thing in the transaction (a write that touches nothing), so the checks
- * below read the latest state even when another process (the CLI, a second app) writes the same library.
- */
-async function lockForWrite(trx: Trx): Promise<void> {
-  await sql`DELETE FROM segment_history WHERE 0`.execute(trx);
-}
-
-/** Load rows by id and make sure each is an active segment of the video (else: conflict). */
-export async function requireActive(trx: Trx, videoId: number, ids: number[]): Promise<Row[]> {
-  if (!ids.length) return [];
-  const rows = await trx.selectFrom('segments').selectAll().where('id', 'in', ids).execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const superseding = await trx
-    .selectFrom('segments')
-    .select(['id', 'supersedes_id', 'created_by', 'created_at', 'deleted'])
-    .where('supersedes_id', 'in', ids)
-    .orderBy('id', 'desc')
-    .execute();
-  return ids.map((id) => {
-    const r = byId.get(id);
-    if (!r || r.video_id !== videoId)
-      throw new FramewiseError(
-        'conflict',
-        `Segment ${id} no longer exists on this video (it was changed elsewhere, or undone). Reload and try again.`,
-        {
-          id,
-        },
-      );
-    const by = superseding.find((s) => s.supersedes_id === id);
-    if (by)
-      throw new FramewiseError(
-        'conflict',
-        `Segment ${id} was ${by.deleted ? 'deleted' : 'changed'} by ${by.created_by ?? 'someone'} at ${by.created_at}` +
-          `${by.deleted ? '' : ` (it is now segment ${by.id})`}; your edit was not saved. Reload and try again.`,
-        { id, supersededBy: by.id, who: by.created_by, at: by.created_at },
-      );
-    if (r.deleted) throw new FramewiseError('conflict', `Segment ${id} is deleted; your edit was not saved.`, { id });
-    return r;
-  });
 }
 
 /** A reviewer row replacing `r` with some fields changed; bounds are re-derived from frames. */
@@ -144,51 +100,6 @@ function fresh(
   };
 }
 
-async function insertRows(trx: Trx, rows: Array<NewRow | Row>): Promise<Row[]> {
-  const out: Row[] = [];
-  for (let i = 0; i < rows.length; i += 200) {
-    const chunk = await trx
-      .insertInto('segments')
-      .values(rows.slice(i, i + 200) as NewRow[])
-      .returningAll()
-      .execute();
-    out.push(...chunk);
-  }
-  return out;
-}
-
-async function writeEntry(
-  trx: Trx,
-  e: {
-    videoId: number;
-    who: string;
-    op: SegmentOp;
-    before: Segment[];
-    after: Segment[];
-    inserted: Row[];
-    removed: Row[];
-    undoOf?: number;
-    redoOf?: number;
-  },
-) {
-  return trx
-    .insertInto('segment_history')
-    .values({
-      video_id: e.videoId,
-      at: nowIso(),
-      who: e.who,
-      op: e.op,
-      before_json: JSON.stringify(e.before),
-      after_json: JSON.stringify(e.after),
-      inserted_json: JSON.stringify(e.inserted),
-      removed_json: JSON.stringify(e.removed),
-      undo_of: e.undoOf ?? null,
-      redo_of: e.redoOf ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 /** Run one edit: plan it against the current rows, insert, record the history entry, publish the change. */
 async function edit(
   s: EditServices,
@@ -215,18 +126,6 @@ async function edit(
     return entry;
   });
   return finish(s, videoId, result);
-}
-
-async function finish(s: EditServices, videoId: number, row: Parameters<typeof toHistoryEntry>[0] | null): Promise<ReviewChange> {
-  const entry = row ? toHistoryEntry(row) : null;
-  if (entry) {
-    s.events.emit({ type: 'segments.changed', videoId, entry });
-    s.events.emit({ type: 'data.changed', videoId, topic: 'segments' });
-    // The library shows review progress: publish the video's new summary.
-    s.events.emit({ type: 'video.changed', video: await getVideoSummary(s.db.writer, videoId) });
-  }
-  const [state, progress] = await Promise.all([undoState(s.db.writer, videoId), reviewProgress(s.db.writer, videoId)]);
-  return { entry, progress, ...state };
 }
 
 function checkLabel(label: string): string {
@@ -363,111 +262,3 @@ export async function addMany(
   });
   return { ...change, added: change.entry?.after.length ?? 0, skipped };
 }
-
-/**
- * Reverse a set of row changes: physically remove `remove` (rows a change inserted; each must still be active)
- * and re-insert `restore` (rows a change removed, with their ids; what they supersede must still be active).
- */
-async function reverse(trx: Trx, videoId: number, remove: Row[], restore: Row[]): Promise<void> {
-  await requireActive(
-    trx,
-    videoId,
-    remove.filter((r) => !r.deleted).map((r) => r.id),
-  );
-  const tombstones = remove.filter((r) => r.deleted);
-  if (tombstones.length) {
-    const existing = await trx
-      .selectFrom('segments')
-      .select('id')
-      .where(
-        'id',
-        'in',
-        tombstones.map((r) => r.id),
-      )
-      .execute();
-    const superseded = await trx
-      .selectFrom('segments')
-      .select('supersedes_id')
-      .where(
-        'supersedes_id',
-        'in',
-        tombstones.map((r) => r.id),
-      )
-      .execute();
-    if (existing.length !== tombstones.length || superseded.length)
-      throw new FramewiseError('conflict', 'A deleted segment was changed elsewhere since; this cannot be undone. Reload and try again.');
-  }
-  const targets = [...new Set(restore.map((r) => r.supersedes_id).filter((x): x is number => x !== null))];
-  const removing = new Set(remove.map((r) => r.id));
-  if (restore.length) {
-    const taken = await trx
-      .selectFrom('segments')
-      .select('id')
-      .where(
-        'id',
-        'in',
-        restore.map((r) => r.id),
-      )
-      .execute();
-    if (taken.length) throw new FramewiseError('conflict', `Segment ${taken[0]!.id} already exists; reload and try again.`);
-  }
-  if (targets.length) {
-    const rows = await trx.selectFrom('segments').select(['id', 'deleted']).where('id', 'in', targets).execute();
-    const by = await trx.selectFrom('segments').select(['id', 'supersedes_id']).where('supersedes_id', 'in', targets).execute();
-    for (const t of targets) {
-      const row = rows.find((r) => r.id === t);
-      if (!row || row.deleted || by.some((b) => b.supersedes_id === t && !removing.has(b.id)))
-        throw new FramewiseError(
-          'conflict',
-          `Segment ${t} was changed elsewhere since (or removed by a new prediction run); this change cannot be reapplied. Reload and try again.`,
-          { id: t },
-        );
-    }
-  }
-  if (remove.length)
-    await trx
-      .deleteFrom('segments')
-      .where(
-        'id',
-        'in',
-        remove.map((r) => r.id),
-      )
-      .execute();
-  await insertRows(
-    trx,
-    [...restore].sort((a, b) => a.id - b.id),
-  );
-}
-
-async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo', expectedEntryId?: number): Promise<ReviewChange> {
-  const who = (await s.settings()).reviewerName;
-  const row = await s.db.writer.transaction().execute(async (trx) => {
-    await lockForWrite(trx);
-    const rows = await trx
-      .selectFrom('segment_history')
-      .select(['id', 'undo_of', 'redo_of'])
-      .where('video_id', '=', videoId)
-      .orderBy('id')
-      .execute();
-    const targetId = undoTarget(rows, which, expectedEntryId, 'review');
-    const target = await trx.selectFrom('segment_history').selectAll().where('id', '=', targetId).executeTakeFirstOrThrow();
-    const inserted = JSON.parse(target.inserted_json) as Row[];
-    const removed = JSON.parse(target.removed_json) as Row[];
-    await reverse(trx, videoId, inserted, removed);
-    return writeEntry(trx, {
-      videoId,
-      who,
-      op: which,
-      before: JSON.parse(target.after_json) as Segment[],
-      after: JSON.parse(target.before_json) as Segment[],
-      inserted: removed,
-      removed: inserted,
-      ...(which === 'undo' ? { undoOf: target.id } : { redoOf: target.id }),
-    });
-  });
-  return finish(s, videoId, row);
-}
-
-/** Undo the latest change of the video's review session (an undo is itself a history entry). */
-export const undo = (s: EditServices, videoId: number, expectedEntryId?: number) => undoRedo(s, videoId, 'undo', expectedEntryId);
-export const redo = (s: EditServices, videoId: number, expectedEntryId?: number) => undoRedo(s, videoId, 'redo', expectedEntryId);

@@ -11,12 +11,12 @@ import type { AnyJobKindOf, JobContextOf } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, replaceJobOutput, toJobSummary, type JobRow } from './store.js';
 import { claimNext, hasClaimable, ownedUnfinished } from './claim.js';
-import { processAlive } from './liveness.js';
 import { runnersOf } from './runners.js';
+import { progressReporter } from './progress-reporter.js';
+import { recoverAbandonedJobs } from './recovery.js';
 import type { JobRunnerInfo } from './types.js';
 
 const HEARTBEAT_MS = 500;
-const PROGRESS_WRITE_MS = 500;
 
 /** What this process is, as `jobs` and `status` name it ("framewise import", pid …). */
 export interface RunnerIdentity {
@@ -196,52 +196,10 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
     }
   }
 
-  /**
-   * Jobs left `running` by a process that died go back to the queue (or fail after max attempts).
-   * A job is abandoned when its runner's pid is gone on this host or its heartbeat is stale (`processAlive`).
-   * Rows of job runners that died are removed.
-   */
+  /** Jobs of processes that died go back to the queue or fail (recovery.ts). */
   async recover(): Promise<number> {
     this.lastRecovery = Date.now();
-    const runners = await runnersOf(this.db).selectFrom('job_runners').select(['id', 'pid', 'heartbeat_at']).execute();
-    const deadRunners = runners.filter((r) => r.id !== this.runnerId && !processAlive(r.id, r.pid, r.heartbeat_at)).map((r) => r.id);
-    if (deadRunners.length) await runnersOf(this.db).deleteFrom('job_runners').where('id', 'in', deadRunners).execute();
-    const rows = await this.db.selectFrom('jobs').selectAll().where('state', '=', 'running').execute();
-    let n = 0;
-    for (const row of rows) {
-      if (row.runner_id === this.runnerId) continue;
-      if (processAlive(row.runner_id, row.runner_pid, row.heartbeat_at)) continue;
-      n++;
-      const exhausted = row.attempts >= row.max_attempts;
-      const job = await this.db.transaction().execute(async (trx) => {
-        const updated = exhausted
-          ? await trx
-              .updateTable('jobs')
-              .set({
-                state: 'failed',
-                finished_at: nowIso(),
-                error_json: JSON.stringify({
-                  code: 'interrupted',
-                  message: `The process running this job stopped ${row.attempts} times; giving up after ${row.max_attempts} attempts.`,
-                }),
-              })
-              .where('id', '=', row.id)
-              .where('state', '=', 'running')
-              .returningAll()
-              .executeTakeFirst()
-          : await trx
-              .updateTable('jobs')
-              .set({ state: 'queued', runner_id: null, runner_pid: null, owner_runner: null, progress: 0, stage: null, eta_seconds: null })
-              .where('id', '=', row.id)
-              .where('state', '=', 'running')
-              .returningAll()
-              .executeTakeFirst();
-        if (updated) await addJobEvent(trx, row.id, exhausted ? 'failed' : 'requeued', { reason: 'interrupted', attempts: row.attempts });
-        return updated;
-      });
-      if (job) this.services().events.emit({ type: 'job.state', job: toJobSummary(job) });
-    }
-    return n;
+    return recoverAbandonedJobs(this.db, this.runnerId, this.services().events);
   }
 
   private async pump(): Promise<void> {
@@ -355,44 +313,12 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
     const kind: AnyJobKindOf<S> = this.registry.get(row.kind);
     const startedAt = Date.now();
     let workDir: string | null = null;
-    let lastWrite = 0;
-    let milestone = 0;
     const signal = controller.signal;
     const ctx: JobContextOf<S> = {
       jobId: row.id,
       services,
       signal,
-      progress: (fraction, stage) => {
-        const p = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
-        const elapsed = (Date.now() - startedAt) / 1000;
-        const eta = p > 0.01 && elapsed > 0.5 ? (elapsed * (1 - p)) / p : null;
-        services.events.emit({
-          type: 'job.progress',
-          jobId: row.id,
-          videoId: row.video_id,
-          progress: p,
-          stage: stage ?? null,
-          etaSeconds: eta,
-        });
-        const now = Date.now();
-        const m = Math.floor(p * 4);
-        if (now - lastWrite >= PROGRESS_WRITE_MS || m > milestone) {
-          lastWrite = now;
-          void this.db
-            .updateTable('jobs')
-            .set({ progress: p, stage: stage ?? null, eta_seconds: eta, heartbeat_at: nowIso() })
-            .where('id', '=', row.id)
-            .where('state', '=', 'running')
-            .execute()
-            .catch((err: unknown) => this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'progress not stored'));
-          if (m > milestone && m < 4) {
-            milestone = m;
-            void addJobEvent(this.db, row.id, 'progress', { progress: m / 4, stage: stage ?? null }).catch((err: unknown) =>
-              this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'progress event not stored'),
-            );
-          }
-        }
-      },
+      progress: progressReporter({ db: this.db, events: services.events, log: this.log, jobId: row.id, videoId: row.video_id, startedAt }),
       workDir: async () => {
         if (!workDir) {
           workDir = path.join(services.dataDir, 'tmp', `job-${row.id}-${randomBytes(3).toString('hex')}`);

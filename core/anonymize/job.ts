@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rm, stat } from 'node:fs/promises';
-import type { Removal } from '../jobs/reaper.js';
-import { processAlive } from '../jobs/liveness.js';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { diskFullError, nowIso } from '../db/open.js';
@@ -22,7 +20,7 @@ import { extendChosen, masksFromSightings } from './timed-masks.js';
 import { addTimedMasks, getTextScan, recordTextScan, regionKey } from '../timed-masks/store.js';
 import { previewWarningSchema, refreshPreviewsOrWarn, type PreviewWarning } from '../ocr/index.js';
 import { verificationSampling, outputToSourceFrame } from './verify.js';
-import { normalizeText, patientTokens, tokenMatches } from './tokens.js';
+import { patientTokens } from './tokens.js';
 import {
   anonymizeOptionsSchema,
   timedMaskSchema,
@@ -35,16 +33,8 @@ import {
 import type { VerificationResult } from './verify.js';
 import { speechToMute } from './speech-mute.js';
 import { auditedCommand } from './audit-command.js';
-
-export const anonymizeOutputSchema = z
-  .object({
-    /** A folder: the file is named after the pseudonym or a random id. */
-    dir: z.string().min(1).max(4096).optional(),
-    /** An explicit .mp4 path (refused if it carries the original's name or a patient token). */
-    path: z.string().min(1).max(4096).optional(),
-  })
-  .strict()
-  .refine((o) => !!o.dir !== !!o.path, 'give exactly one of output.dir or output.path');
+import { anonymizeOutputSchema, resolveOutputPath } from './output-path.js';
+import { reapAbandonedExports } from './reap-exports.js';
 
 export const anonymizeJobInputSchema = z
   .object({
@@ -173,89 +163,6 @@ function gateError(gate: GateResult): FramewiseError {
   return new FramewiseError('precondition', `The clinical gate refuses to start the anonymization: ${gate.missing.join(' ')}`, {
     missing: gate.missing,
   });
-}
-
-function safeName(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-}
-
-/** The output file: pseudonym or random id in a folder, or an explicit path that does not leak the original. */
-export function resolveOutputPath(
-  output: AnonymizeJobInput['output'],
-  video: Pick<VideoRow, 'name' | 'original_path'>,
-  prepared: Pick<Prepared, 'sources'>,
-): string {
-  const patient = prepared.sources.patient;
-  if (output.path) {
-    const file = path.resolve(output.path);
-    if (path.extname(file).toLowerCase() !== '.mp4') throw new FramewiseError('usage', 'The output must be an .mp4 file');
-    const base = normalizeText(path.basename(file, path.extname(file)));
-    const originals = [video.name, path.basename(video.original_path)].map((n) => normalizeText(path.basename(n, path.extname(n))));
-    if (originals.some((o) => o.length >= 3 && base.includes(o))) {
-      throw new FramewiseError(
-        'usage',
-        'The output name must not carry the original file name (it may identify the patient); use a folder to get a pseudonymous name',
-      );
-    }
-    if (patient && patientTokens(patient).some((t) => tokenMatches(base, t))) {
-      throw new FramewiseError('usage', 'The output name contains a patient detail; choose another name');
-    }
-    return file;
-  }
-  const pseudo = patient?.pseudonym ? safeName(patient.pseudonym) : '';
-  // Several videos of one patient share the pseudonym: a short random suffix keeps each export's name unique.
-  const name = pseudo ? `${pseudo.slice(0, 24)}-${randomBytes(3).toString('hex')}` : `anon-${randomBytes(5).toString('hex')}`;
-  return path.resolve(output.dir!, `${name}.mp4`);
-}
-
-/**
- * Exports left 'running' by a process that died mid-render: their job is no longer queued or running.
- * Their partial (unverified) file is deleted and the export is recorded as failed (the export's own audit).
- */
-export async function reapAbandonedExports(services: Services): Promise<Removal[]> {
-  const db = services.db.writer;
-  const rows = await db
-    .selectFrom('anonymize_exports as e')
-    .leftJoin('jobs as j', 'j.id', 'e.job_id')
-    .select(['e.id', 'e.video_id', 'e.temp_path', 'j.state as jobState', 'j.runner_id', 'j.runner_pid', 'j.heartbeat_at'])
-    .where('e.state', '=', 'running')
-    .execute();
-  const removed: Removal[] = [];
-  for (const r of rows) {
-    // A job whose process died is still `running` in its row (shown as interrupted): its partial file goes now.
-    if (r.jobState === 'queued' || (r.jobState === 'running' && processAlive(r.runner_id, r.runner_pid, r.heartbeat_at))) continue;
-    let existed = false;
-    if (r.temp_path) {
-      existed = await stat(r.temp_path).then(
-        () => true,
-        () => false,
-      );
-      await rm(r.temp_path, { force: true });
-    }
-    await db
-      .updateTable('anonymize_exports')
-      .set({
-        state: 'failed',
-        temp_path: null,
-        error_json: JSON.stringify({
-          code: 'interrupted',
-          message: existed
-            ? 'Interrupted: the process stopped during the export; its partial (unverified) file was deleted'
-            : 'Interrupted: the process stopped during the export; no partial file was left',
-        }),
-        finished_at: nowIso(),
-      })
-      .where('id', '=', r.id)
-      .where('state', '=', 'running')
-      .execute();
-    removed.push({ kind: 'partial_output', detail: { exportId: r.id, videoId: r.video_id, fileRemoved: existed ? 1 : 0 } });
-  }
-  return removed;
 }
 
 /**

@@ -63,7 +63,10 @@ export async function writeFrameJpeg(
   });
 }
 
-/** Encode one packed RGB image as a JPEG file (atomically; through a raw temp file beside it). */
+/**
+ * Encode one packed RGB image as a JPEG file (atomically; through a raw temp file beside it), with the
+ * quickest-starting ffmpeg: the input is our own pixels (`Ffmpeg.runOnOwnInput`).
+ */
 export async function writeRgbJpeg(
   ffmpeg: Ffmpeg,
   image: { width: number; height: number; data: Uint8Array },
@@ -75,7 +78,7 @@ export async function writeRgbJpeg(
     const raw = `${tmp}.rgb`;
     await writeFile(raw, image.data, { mode: 0o600 });
     try {
-      await ffmpeg.run(
+      await ffmpeg.runOnOwnInput(
         [
           '-v',
           'error',

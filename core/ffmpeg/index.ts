@@ -73,6 +73,25 @@ export class Ffmpeg {
     return { stderr, command: this.commandLine(args, (opts.lifeline ?? true) || !!opts.onProgress) };
   }
 
+  private ownPixelsFfmpegFailed = false;
+
+  /**
+   * Run ffmpeg on input this program wrote itself (never a user's file) with the quickest-starting build
+   * (`FfmpegTools.ownPixelsFfmpeg`); should that one fail, the chosen ffmpeg runs it (and does from then on).
+   */
+  async runOnOwnInput(args: string[], opts: StartOptions = {}): Promise<{ stderr: string }> {
+    const quick = this.tools.ownPixelsFfmpeg;
+    if (quick && quick !== this.tools.ffmpeg.path && !this.ownPixelsFfmpegFailed) {
+      try {
+        return await startProcess(quick, ['-hide_banner', '-nostdin', '-y', ...args], { lifeline: true, ...opts }).done;
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        this.ownPixelsFfmpegFailed = true;
+      }
+    }
+    return this.run(args, opts);
+  }
+
   ffprobe(args: string[], opts: StartOptions = {}): Promise<{ stderr: string; stdout: string }> {
     return runProcess(this.tools.ffprobe.path, args, opts);
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Services } from '../services.js';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { writeRgbJpeg } from '../ffmpeg/frames.js';
-import { readFrameRgb, readKeyframesRgb } from '../ffmpeg/raw-frame.js';
+import { readFrameRgb, readKeyframesAndTail, readKeyframesRgb } from '../ffmpeg/raw-frame.js';
 import { FramewiseError } from '../util/errors.js';
 import { writeAtomically } from '../util/fs.js';
 import { nowIso } from '../db/open.js';
@@ -31,6 +31,16 @@ export function thumbnailTime(duration: number): number {
 /** Where, as shares of the duration, the frames for finding the endoscope image are taken (besides the thumbnail's). */
 const REGION_SAMPLES = [0.3, 0.5, 0.7, 0.85];
 
+/**
+ * The import's tail check, done in the thumbnail's ffmpeg run (`readKeyframesAndTail`): the frame at `at`
+ * decoded exactly. `whenUnclear` (the full check, which throws when the file is cut short or damaged) runs when
+ * that frame did not come out cleanly, before any frame is read again one time at a time.
+ */
+export interface TailCheck {
+  at: number;
+  whenUnclear: () => Promise<void>;
+}
+
 export async function writePrivateThumbnail(
   ffmpeg: Ffmpeg,
   file: string,
@@ -38,13 +48,14 @@ export async function writePrivateThumbnail(
   thumbnail: string,
   signal?: AbortSignal,
   hide?: ThumbnailHide | null,
+  tail?: TailCheck,
 ): Promise<boolean> {
   const w = 320;
   const h = Math.max(2, Math.round((facts.height * w) / facts.width / 2) * 2);
   const times = [facts.at, ...REGION_SAMPLES.map((share) => facts.duration * share)].filter((t, i) => i === 0 || t < facts.duration);
-  const read =
-    (await readKeyframesRgb(ffmpeg, file, times, { width: w, height: h }, signal)) ??
-    (await readOneByOne(ffmpeg, file, times, w, h, signal));
+  const first = await readKeyframesAndTail(ffmpeg, file, times, { width: w, height: h }, signal, tail?.at);
+  if (tail && first.tailDecodes !== true) await tail.whenUnclear();
+  const read = first.frames ?? (await readOneByOne(ffmpeg, file, times, w, h, signal));
   const frames = read.flatMap((data) => (data ? [{ width: w, height: h, data }] : []));
   const thumb = read[0];
   if (!thumb) throw new FramewiseError('undecodable', `${file}: no video frame could be decoded`);

@@ -44,6 +44,11 @@ export interface FrameStreamOptions {
    * threading) where the frames are consumed more slowly than one core decodes them (the verification's reader).
    */
   threads?: number;
+  /**
+   * How the frames come from ffmpeg: 'fifo' (default) a named pipe read by a worker thread (frame-fifo.ts; Linux,
+   * else stdout), 'pipe' the child's stdout.
+   */
+  transport?: 'fifo' | 'pipe';
   /** Output size (the display size, or smaller). */
   width: number;
   height: number;
@@ -123,7 +128,7 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
     w?.();
   };
   // The frames through a FIFO read by a worker thread where available (frame-fifo.ts), else the child's stdout.
-  const fifo = openFrameFifo();
+  const fifo = o.transport === 'pipe' ? null : openFrameFifo();
   let p: ReturnType<Ffmpeg['start']>;
   try {
     p = ffmpeg.start(frameStreamArgs(file, o), {

@@ -286,13 +286,31 @@ export function mergeLines(old: FrameTextLine[], fresh: RegionRead, screen: Tile
   return [...untouched, ...stale, ...added];
 }
 
-/** How many tiles of the screen the rectangles cover. */
+/**
+ * How many tiles of the screen the rectangles cover (overlap by a positive area). Per rectangle only the tiles in
+ * its span are looked at, with no object per tile (this runs on every partly read sample: a rectangle per tile was
+ * most of the verification's short-lived garbage).
+ */
 export function tilesCovered(screen: TileScreen, rects: Rect[]): number {
+  const { area, cols, rows } = screen;
+  const hit = new Uint8Array(cols * rows);
   let n = 0;
-  for (let ty = 0; ty < screen.rows; ty++) {
-    for (let tx = 0; tx < screen.cols; tx++) {
-      const t = screen.tileRect(tx, ty);
-      if (rects.some((r) => intersection(r, t) > 0)) n++;
+  for (const r of rects) {
+    const tx0 = Math.max(0, Math.floor((r.x - area.x) / TILE));
+    const tx1 = Math.min(cols - 1, Math.ceil((r.x + r.width - area.x) / TILE));
+    const ty0 = Math.max(0, Math.floor((r.y - area.y) / TILE));
+    const ty1 = Math.min(rows - 1, Math.ceil((r.y + r.height - area.y) / TILE));
+    for (let ty = ty0; ty <= ty1; ty++) {
+      const y = area.y + ty * TILE;
+      const h = Math.min(y + Math.min(TILE, area.height - ty * TILE), r.y + r.height) - Math.max(y, r.y);
+      if (!(h > 0)) continue;
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const x = area.x + tx * TILE;
+        const w = Math.min(x + Math.min(TILE, area.width - tx * TILE), r.x + r.width) - Math.max(x, r.x);
+        if (!(w > 0) || hit[ty * cols + tx]) continue;
+        hit[ty * cols + tx] = 1;
+        n++;
+      }
     }
   }
   return n;

@@ -1,6 +1,8 @@
 import type { Ffmpeg } from './index.js';
 import { FramewiseError } from '../util/errors.js';
+import { closeSync } from 'node:fs';
 import { firstVideoOnly } from './args.js';
+import { FifoFrames, openFrameFifo, type FrameFifo } from './frame-fifo.js';
 
 /**
  * Stream every `step`-th frame of a video (frames 0, step, 2·step, …, by frame number as decoded, so the
@@ -25,6 +27,8 @@ export interface StreamedFrame {
 
 /** Released frame buffers kept for reuse. */
 const SPARE_FRAMES = 4;
+/** Frames the FIFO's ring holds (each is copied out at once; two let the worker read on while one is copied). */
+const FIFO_SLOTS = 2;
 
 export interface FrameStreamOptions {
   step: number;
@@ -40,6 +44,11 @@ export interface FrameStreamOptions {
    * threading) where the frames are consumed more slowly than one core decodes them (the verification's reader).
    */
   threads?: number;
+  /**
+   * How the frames come from ffmpeg: 'fifo' (default) a named pipe read by a worker thread (frame-fifo.ts; Linux,
+   * else stdout), 'pipe' the child's stdout.
+   */
+  transport?: 'fifo' | 'pipe';
   /** Output size (the display size, or smaller). */
   width: number;
   height: number;
@@ -113,26 +122,37 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
   // Frame numbers from showinfo's timestamps (µs after settb=AVTB), in order; a frame waits for its number.
   const numbers: number[] = [];
   let wake: (() => void) | null = null;
-  const p = ffmpeg.start(frameStreamArgs(file, o), {
-    pipeStdout: true,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(ref
-      ? {
-          onStderrLine: (line: string) => {
-            const m = SHOWINFO.exec(line);
-            if (!m) return;
-            numbers.push(Math.round((Number(m[1]) * ref.fps.num) / (ref.fps.den * 1e6)));
-            const w = wake;
-            wake = null;
-            w?.();
-          },
-        }
-      : {}),
-  });
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  // The frames through a FIFO read by a worker thread where available (frame-fifo.ts), else the child's stdout.
+  const fifo = o.transport === 'pipe' ? null : openFrameFifo();
+  let p: ReturnType<Ffmpeg['start']>;
+  try {
+    p = ffmpeg.start(frameStreamArgs(file, o), {
+      ...(fifo ? { stdoutFd: fifo.writeFd } : { pipeStdout: true }),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(ref
+        ? {
+            onStderrLine: (line: string) => {
+              const m = SHOWINFO.exec(line);
+              if (!m) return;
+              numbers.push(Math.round((Number(m[1]) * ref.fps.num) / (ref.fps.den * 1e6)));
+              notify();
+            },
+          }
+        : {}),
+    });
+  } finally {
+    // ffmpeg has its own copy now: its exit is the reader's end-of-file.
+    if (fifo) closeSync(fifo.writeFd);
+  }
   let exited = false;
   p.done.then(
-    () => ((exited = true), wake?.()),
-    () => ((exited = true), wake?.()),
+    () => ((exited = true), notify()),
+    () => ((exited = true), notify()),
   );
   const numberOf = async (i: number): Promise<number> => {
     if (!ref) return i * step;
@@ -141,8 +161,23 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
     if (n === undefined) throw new FramewiseError('ffmpeg_failed', `ffmpeg produced frame ${i} without its timestamp`);
     return n;
   };
-  const stdout = p.stdout!;
   const spare: Uint8Array[] = [];
+  /** A frame buffer for the next frame, and its release: the buffer goes back to `spare` (once). */
+  const frameOf = async (i: number, data: Uint8Array): Promise<StreamedFrame> => {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (spare.length < SPARE_FRAMES) spare.push(data);
+    };
+    return { frame: await numberOf(i), index: i, width: o.width, height: o.height, data, release };
+  };
+  if (fifo) return fromFifo(p, fifo, size, o, spare, frameOf);
+  if (!p.stdout) {
+    await p.done;
+    return 0;
+  }
+  const stdout = p.stdout;
   let buf = frameBuffer(size);
   let filled = 0;
   let index = 0;
@@ -161,19 +196,11 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
       const data = buf;
       index++;
       buf = spare.pop() ?? frameBuffer(size);
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        if (spare.length < SPARE_FRAMES) spare.push(data);
-      };
       filled = 0;
       outstanding++;
       stdout.pause();
       chain = chain
-        .then(async () =>
-          failure ? undefined : o.onFrame({ frame: await numberOf(i), index: i, width: o.width, height: o.height, data, release }),
-        )
+        .then(async () => (failure ? undefined : o.onFrame(await frameOf(i, data))))
         .catch((err: unknown) => {
           failure ??= err;
           p.child.kill('SIGKILL');
@@ -191,5 +218,42 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
   }
   await chain;
   if (failure) throw failure;
+  return index;
+}
+
+/**
+ * Frames through the FIFO (frame-fifo.ts): a worker thread reads them with blocking reads into a small shared ring,
+ * each is copied into a frame buffer of its own (released out of order, later) and the ring's slot freed at once.
+ * The child's stdout allocated a new 64 KiB buffer per read (≈ 100 per 1080p frame): outside V8's heap, and the
+ * main thread's mark-compacts followed that memory (feat/vcpu2, docs/benchmarks.md).
+ */
+async function fromFifo(
+  p: ReturnType<Ffmpeg['start']>,
+  fifo: FrameFifo,
+  size: number,
+  o: FrameStreamOptions,
+  spare: Uint8Array[],
+  frameOf: (i: number, data: Uint8Array) => Promise<StreamedFrame>,
+): Promise<number> {
+  const ring = new FifoFrames(fifo, size, FIFO_SLOTS);
+  let index = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      const slot = await ring.next();
+      if (!slot) break;
+      const data = spare.pop() ?? frameBuffer(size);
+      data.set(slot);
+      ring.release();
+      await o.onFrame(await frameOf(index++, data));
+    }
+    await p.done;
+    finished = true;
+  } finally {
+    if (!finished) p.child?.kill('SIGKILL');
+    // Return only once ffmpeg is gone: a failed or cancelled scan never leaves a decoder behind.
+    await p.done.catch(() => undefined);
+    await ring.close();
+  }
   return index;
 }

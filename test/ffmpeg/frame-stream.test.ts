@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
+import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { media } from '../helpers/media.js';
+
+const linux = process.platform === 'linux';
+
+/** ffmpeg processes started by this one, and what each one's stdout is (a FIFO or a socket). */
+function ffmpegStdouts(): string[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        if (Number(stat.split(') ')[1]!.split(' ')[1]) !== process.pid || !stat.includes('(ffmpeg)')) return [];
+        const s = statSync(`/proc/${d}/fd/1`);
+        return [s.isFIFO() ? 'fifo' : s.isSocket() ? 'socket' : 'other'];
+      } catch {
+        return [];
+      }
+    });
+}
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+async function collect(ffmpeg: Ffmpeg, file: string, transport: 'fifo' | 'pipe' | undefined, referenceOnly: boolean) {
+  const frames: string[] = [];
+  const stdouts = new Set<string>();
+  const n = await streamFrames(ffmpeg, file, {
+    step: 5,
+    width: 320,
+    height: 240,
+    ...(transport ? { transport } : {}),
+    ...(referenceOnly ? { referenceOnly: { fps: { num: 25, den: 1 }, minGap: 4 } } : {}),
+    onFrame: async (f) => {
+      if (linux && frames.length === 1) for (const s of ffmpegStdouts()) stdouts.add(s);
+      frames.push(`${f.frame}:${f.index}:${createHash('sha256').update(f.data).digest('hex')}`);
+      // Released out of order and late, as the text scan does: a reused buffer must never hold a later frame early.
+      setTimeout(f.release, 5);
+      await new Promise((r) => setTimeout(r, 1));
+    },
+  });
+  assert.equal(n, frames.length);
+  return { frames, stdouts: [...stdouts] };
+}
+
+describe('streamFrames (verification and text scan frames)', () => {
+  it('the FIFO (default on Linux) and stdout give the same frames, numbers and pixels', async () => {
+    const ffmpeg = await Ffmpeg.create();
+    const file = await media.mp4(4);
+    for (const referenceOnly of [false, true]) {
+      const fifo = await collect(ffmpeg, file, undefined, referenceOnly);
+      const pipe = await collect(ffmpeg, file, 'pipe', referenceOnly);
+      assert.ok(fifo.frames.length >= 20, `${fifo.frames.length} frames`);
+      assert.deepEqual(fifo.frames, pipe.frames);
+      if (linux) {
+        assert.deepEqual(fifo.stdouts, ['fifo']);
+        assert.deepEqual(pipe.stdouts, ['socket']);
+      }
+    }
+  });
+
+  it("a failing reader fails the stream with its own error, and leaves no ffmpeg and no open descriptor", async () => {
+    const ffmpeg = await Ffmpeg.create();
+    const file = await media.mp4(4);
+    for (const transport of ['fifo', 'pipe'] as const) {
+      const fds = openFds();
+      let seen = 0;
+      await assert.rejects(
+        streamFrames(ffmpeg, file, {
+          step: 1,
+          width: 320,
+          height: 240,
+          transport,
+          onFrame: async () => {
+            if (++seen === 3) throw new Error('reader failed');
+          },
+        }),
+        /reader failed/,
+      );
+      assert.equal(seen, 3, transport);
+      if (linux) {
+        assert.deepEqual(ffmpegStdouts(), [], transport);
+        assert.equal(openFds(), fds, transport);
+      }
+    }
+  });
+});

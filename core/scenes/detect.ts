@@ -13,6 +13,7 @@ import { decodeInWorker } from '../ffmpeg/decode-in-worker.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { takesYuv, type FrameSize } from './detectors.js';
+import { hsvTables } from './hsv.js';
 import { DetectionRun, type DetectionRunResult, type DetectionRunSetup } from './detection-run.js';
 import { yuvMatrixFor, type YuvMatrix } from './yuv.js';
 import type { FrameRef } from './flash-filter.js';
@@ -150,7 +151,8 @@ export async function detectScenes(
     v.file,
     geometry,
     sampling,
-    { url: new URL('./detect-worker.js', import.meta.url), job: setup },
+    // The HSV tables once per process (shared memory), not once per worker.
+    { url: new URL('./detect-worker.js', import.meta.url), job: { ...setup, ...(takesYuv(params) ? { hsv: hsvTables() } : {}) } },
     { queueFrames: DECODE_AHEAD, decoderOptions, onTime: progress, ...(opts.signal ? { signal: opts.signal } : {}) },
   );
   let run: DetectionRunResult;

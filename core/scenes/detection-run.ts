@@ -5,6 +5,7 @@
  */
 import { createDetector, type Detector, type FrameSize } from './detectors.js';
 import type { FrameRef } from './flash-filter.js';
+import { adoptHsvTables } from './hsv.js';
 import type { SceneParams } from './params.js';
 import type { YuvMatrix } from './yuv.js';
 
@@ -15,6 +16,8 @@ export interface DetectionRunSetup {
   matrix: YuvMatrix | null;
   /** Frame numbers expected (the scores array grows past it if needed). */
   expectedFrames: number;
+  /** The HSV tables (`hsvTables()`, shared memory), when made on another thread. */
+  hsv?: { SAT: Uint8Array; DIFF: Uint32Array };
 }
 
 export interface DetectionRunResult {
@@ -37,6 +40,7 @@ export class DetectionRun {
   private lastTime = 0;
 
   constructor(s: DetectionRunSetup) {
+    if (s.hsv) adoptHsvTables(s.hsv);
     this.detector = createDetector(s.params, s.size, s.minSeconds, s.matrix);
     this.scores = new Float32Array(Math.max(16, s.expectedFrames + 8)).fill(NaN);
   }

@@ -46,6 +46,20 @@ export async function decodeInWorker(
   const timeAt = new Float64Array(times);
   let written = 0;
   let overrun = false;
+  // The worker first, so that it loads its modules while ffmpeg starts (not while ffmpeg waits on a full FIFO).
+  const frames: WorkerFramesData = { fd: fifo.readFd, frameBytes: frameBytesOf(g), fpsNum: s.fps.num, fpsDen: s.fps.den, control, times };
+  const w = new Worker(worker.url, { workerData: { frames, job: worker.job } });
+  let outcome: WorkerOutcome | null = null;
+  const workerDone = new Promise<unknown>((resolve) => {
+    w.on('message', (m: WorkerOutcome) => (outcome ??= m));
+    w.on('error', (err) => resolve(err));
+    w.once('exit', () => resolve(null));
+  });
+  /** Without ffmpeg (not started): the worker sees end-of-file at once (no writer is left) and ends. */
+  const abandon = async () => {
+    await w.terminate();
+    closeSync(fifo.readFd);
+  };
   let proc: ReturnType<Ffmpeg['start']>;
   try {
     proc = ffmpeg.start(decodeArgs(input, g, s, undefined, opts.decoderOptions, opts.queueFrames), {
@@ -67,10 +81,13 @@ export async function decodeInWorker(
         opts.onTime?.(t);
       },
     });
-  } finally {
-    // ffmpeg has its own copy now: its exit is the reader's end-of-file.
+  } catch (err) {
     closeSync(fifo.writeFd);
+    await abandon();
+    throw err;
   }
+  // ffmpeg has its own copy now: its exit is the reader's end-of-file.
+  closeSync(fifo.writeFd);
   let exited = false;
   const ended = proc.done.then(
     () => null,
@@ -83,17 +100,9 @@ export async function decodeInWorker(
     Atomics.notify(ctrl, TIMES_WRITTEN);
   });
   if (!proc.child) {
-    closeSync(fifo.readFd);
+    await abandon();
     throw (await ended) ?? cancelled();
   }
-  const frames: WorkerFramesData = { fd: fifo.readFd, frameBytes: frameBytesOf(g), fpsNum: s.fps.num, fpsDen: s.fps.den, control, times };
-  const w = new Worker(worker.url, { workerData: { frames, job: worker.job } });
-  let outcome: WorkerOutcome | null = null;
-  const workerDone = new Promise<unknown>((resolve) => {
-    w.on('message', (m: WorkerOutcome) => (outcome ??= m));
-    w.on('error', (err) => resolve(err));
-    w.once('exit', () => resolve(null));
-  });
   try {
     const workerError = await workerDone;
     const o = outcome as WorkerOutcome | null;

@@ -135,6 +135,12 @@ const RESUME_AT = 1;
 
 const SHOWINFO = /Parsed_showinfo.*?\bn:\s*(\d+)\s+pts:\s*(-?\d+)/;
 
+/** A frame's timestamp in microseconds from the first frame, from its `showinfo` line; null for other lines. */
+export function showinfoMicros(line: string): number | null {
+  const m = SHOWINFO.exec(line);
+  return m ? Number(m[2]) : null;
+}
+
 /** A readable reason from ffmpeg's stderr that never echoes metadata (titles, dates) or per-frame lines. */
 function safeReason(stderr: string): string {
   const lines = stderr
@@ -145,6 +151,17 @@ function safeReason(stderr: string): string {
   // The first error usually names the cause; the last one what ffmpeg gave up on.
   const picked = lines.length > 2 ? [lines[0]!, lines[lines.length - 1]!] : lines;
   return picked.join(' | ').slice(0, 400) || 'ffmpeg could not decode the video';
+}
+
+/**
+ * ffmpeg's own failure as thrown: a reason from its stderr, never the stderr itself (it holds the file's
+ * metadata). Other errors as they are.
+ */
+export function ffmpegFailure(input: string, e: unknown): unknown {
+  if (e instanceof FramewiseError && typeof e.details?.stderrTail === 'string') {
+    return new FramewiseError(e.code, `${input}: ${safeReason(e.details.stderrTail)}`, { exitCode: e.details.exitCode ?? null });
+  }
+  return e;
 }
 
 /**
@@ -191,9 +208,9 @@ export async function* decodeFrames(
       ...(fifo ? { stdoutFd: fifo.writeFd } : { pipeStdout: true }),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onStderrLine: (line) => {
-        const m = SHOWINFO.exec(line);
-        if (m) {
-          times.push(Number(m[2]) / 1e6);
+        const us = showinfoMicros(line);
+        if (us !== null) {
+          times.push(us / 1e6);
           notify();
         }
       },
@@ -241,12 +258,7 @@ export async function* decodeFrames(
     finished = true;
   } catch (err) {
     if (opts.signal?.aborted) throw cancelled();
-    const e = exitError ?? err;
-    // ffmpeg's own failure: a reason from its stderr, never the stderr itself (it holds the file's metadata).
-    if (e instanceof FramewiseError && typeof e.details?.stderrTail === 'string') {
-      throw new FramewiseError(e.code, `${input}: ${safeReason(e.details.stderrTail)}`, { exitCode: e.details.exitCode ?? null });
-    }
-    throw e;
+    throw ffmpegFailure(input, exitError ?? err);
   } finally {
     if (!finished && !exited) proc.child?.kill('SIGKILL');
     // Return only once ffmpeg is gone: a cancelled job never leaves a decoder behind.

@@ -8,10 +8,13 @@
  */
 import { z } from 'zod';
 import type { Ffmpeg } from '../ffmpeg/index.js';
-import { decodeFrames } from '../ffmpeg/decode-frames.js';
+import { decodeFrames, type FrameGeometry } from '../ffmpeg/decode-frames.js';
+import { decodeInWorker } from '../ffmpeg/decode-in-worker.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
-import { createDetector, takesYuv, type FrameSize } from './detectors.js';
+import { takesYuv, type FrameSize } from './detectors.js';
+import { hsvTables } from './hsv.js';
+import { DetectionRun, type DetectionRunResult, type DetectionRunSetup } from './detection-run.js';
 import { yuvMatrixFor, type YuvMatrix } from './yuv.js';
 import type { FrameRef } from './flash-filter.js';
 import { minSceneSeconds, type SceneParams } from './params.js';
@@ -118,41 +121,55 @@ export async function detectScenes(
 ): Promise<Detection> {
   const size = analysisSize(v.display.width, v.display.height);
   const matrix = opts.pixels === 'rgb' ? null : yuvMatrixOf(v, params, size);
-  const detector = createDetector(params, size, minSceneSeconds(params.minSceneLen, v.fps), matrix);
-  let last: { frame: number; time: number } | null = null;
-  let scores = new Float32Array(Math.max(16, Math.ceil((v.duration * v.fps.num) / v.fps.den) + 8)).fill(NaN);
-  const cuts: FrameRef[] = [];
-  let index = 0;
+  const setup: DetectionRunSetup = {
+    params,
+    size,
+    minSeconds: minSceneSeconds(params.minSceneLen, v.fps),
+    matrix,
+    expectedFrames: Math.ceil((v.duration * v.fps.num) / v.fps.den),
+  };
+  const geometry: FrameGeometry = {
+    ...size,
+    colorOrder: 'RGB',
+    resize: 'stretch',
+    scaler: 'point',
+    ...(matrix ? { pixelFormat: 'yuv422p' as const } : {}),
+  };
+  const sampling = { fps: v.fps, sampleFps: null };
+  const decoderOptions = opts.decode === 'full' ? [] : DETECT_DECODE;
   let lastReport = 0;
-  for await (const f of decodeFrames(
+  const progress = (time: number) => {
+    if (opts.onProgress && v.duration > 0 && time - lastReport >= 0.5) {
+      lastReport = time;
+      opts.onProgress(Math.min(1, time / v.duration));
+    }
+  };
+  // Every frame of the whole video, read and scored in a worker thread (Linux: frames through a FIFO); taking
+  // them on this thread cost node more than the detector does (docs/benchmarks.md).
+  const inWorker = await decodeInWorker(
     ffmpeg,
     v.file,
-    { ...size, colorOrder: 'RGB', resize: 'stretch', scaler: 'point', ...(matrix ? { pixelFormat: 'yuv422p' as const } : {}) },
-    { fps: v.fps, sampleFps: null },
-    {
+    geometry,
+    sampling,
+    // The HSV tables once per process (shared memory), not once per worker.
+    { url: new URL('./detect-worker.js', import.meta.url), job: { ...setup, ...(takesYuv(params) ? { hsv: hsvTables() } : {}) } },
+    { queueFrames: DECODE_AHEAD, decoderOptions, onTime: progress, ...(opts.signal ? { signal: opts.signal } : {}) },
+  );
+  let run: DetectionRunResult;
+  if (inWorker) run = inWorker.result as DetectionRunResult;
+  else {
+    const here = new DetectionRun(setup);
+    for await (const f of decodeFrames(ffmpeg, v.file, geometry, sampling, {
       queueFrames: DECODE_AHEAD,
-      // Every frame of the whole video: receiving them through stdout cost node more than the detector does.
-      transport: 'fifo',
-      ...(opts.decode === 'full' ? {} : { decoderOptions: DETECT_DECODE }),
+      decoderOptions,
       ...(opts.signal ? { signal: opts.signal } : {}),
-    },
-  )) {
-    const found = detector.push({ index, time: f.time }, f.data);
-    cuts.push(...found);
-    last = { frame: f.frame, time: f.time };
-    if (f.frame >= scores.length) {
-      const grown = new Float32Array(Math.max(f.frame + 1, scores.length * 2)).fill(NaN);
-      grown.set(scores);
-      scores = grown;
+    })) {
+      here.push(f.time, f.frame, f.data);
+      progress(f.time);
     }
-    scores[f.frame] = detector.score;
-    index++;
-    if (opts.onProgress && v.duration > 0 && f.time - lastReport >= 0.5) {
-      lastReport = f.time;
-      opts.onProgress(Math.min(1, f.time / v.duration));
-    }
+    run = here.finish();
   }
-  cuts.push(...detector.finish());
+  const { cuts, last, frames } = run;
   if (!last) throw new FramewiseError('undecodable', `${v.file}: no video frame could be decoded`);
   const frameOf = (c: FrameRef) => ({ frame: Math.round((c.time * v.fps.num) / v.fps.den), time: c.time });
   const frameDuration = v.fps.den / v.fps.num;
@@ -167,10 +184,10 @@ export async function detectScenes(
     params,
     fps: v.fps,
     frameSize: size,
-    frames: index,
+    frames,
     pixels: matrix ?? 'rgb24',
     cuts: cuts.map((c) => ({ index: frameOf(c).frame, time: frameOf(c).time })),
     scenes,
-    scores: scores.slice(0, endFrame),
+    scores: run.scores.slice(0, endFrame),
   };
 }

@@ -36,11 +36,12 @@ const INV = (() => {
  */
 let tables: { SAT: Uint8Array; DIFF: Uint32Array } | undefined;
 // Built on first use, not at import (~40 ms): every `framewise` process imports this module, few detect scenes.
+// In shared memory, so each detection's worker thread takes this thread's tables instead of building its own.
 export function hsvTables(): { SAT: Uint8Array; DIFF: Uint32Array } {
   if (tables) return tables;
-  const SAT = new Uint8Array(256 * 256);
+  const SAT = new Uint8Array(new SharedArrayBuffer(256 * 256));
   for (let v = 1; v < 256; v++) for (let d = 0; d <= v; d++) SAT[(v << 8) | d] = (255 * d * INV[v]! + 0.5) | 0;
-  const DIFF = new Uint32Array(511 * 512);
+  const DIFF = new Uint32Array(new SharedArrayBuffer(511 * 512 * Uint32Array.BYTES_PER_ELEMENT));
   for (let a = -255; a <= 255; a++) {
     for (let c = -255; c <= 255; c++) {
       // Only the differences matter: take r = 0, so g = −a and b = −a − c.
@@ -76,6 +77,11 @@ export function hsvTables(): { SAT: Uint8Array; DIFF: Uint32Array } {
   }
   tables = { SAT, DIFF };
   return tables;
+}
+
+/** Use tables another thread built with `hsvTables()` (shared memory: not copied). */
+export function adoptHsvTables(t: { SAT: Uint8Array; DIFF: Uint32Array }): void {
+  tables ??= t;
 }
 
 /**

@@ -30,7 +30,12 @@ export const scenesJob = defineJobKind({
   kind: 'scenes',
   title: 'Detect scenes',
   input: z.object({ videoId: z.number().int().positive(), params: paramsSchema }).strict(),
-  output: z.object({ detectionId: z.number().int(), scenes: z.number().int() }),
+  output: z.object({
+    detectionId: z.number().int(),
+    scenes: z.number().int(),
+    /** What ffmpeg sent: packed RGB, or yuv422p converted with this matrix (the same RGB; `Detection.pixels`). */
+    pixels: z.enum(['rgb24', 'bt601', 'bt709']).optional(),
+  }),
   videoId: (i) => i.videoId,
   precondition: async (s, i) => void (await requireProbedVideo(s, i.videoId)),
   async run(ctx, input) {
@@ -51,7 +56,7 @@ export const scenesJob = defineJobKind({
     // The scores (one float per frame) are too large for the job record: stored here, in one statement.
     await saveDetection(ctx.services.db.writer, input.videoId, detection);
     const saved = await findDetection(ctx.services.db.writer, input.videoId, input.params);
-    return { detectionId: saved!.id, scenes: detection.scenes.length };
+    return { detectionId: saved!.id, scenes: detection.scenes.length, pixels: detection.pixels };
   },
   async afterCommit(services, input) {
     services.events.emit({ type: 'data.changed', videoId: input.videoId, topic: 'scenes' });

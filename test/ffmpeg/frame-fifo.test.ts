@@ -114,4 +114,26 @@ describe('frames through a FIFO read by a worker thread', () => {
     assert.equal(seen.length, 1, 'one ffmpeg decoding');
     assert.equal(seen[0], 'fifo');
   });
+
+  it('a detection cancelled midway (detector in the worker) ends ffmpeg and the worker and closes the FIFO', async (t) => {
+    if (!linux) return t.diagnostic('the worker path is Linux-only');
+    const ffmpeg = await Ffmpeg.create();
+    const file = await sceneMedia.cuts();
+    const fds = openFds();
+    const controller = new AbortController();
+    let pids: number[] = [];
+    await assert.rejects(
+      detectScenes(ffmpeg, { file, display: { width: 320, height: 240 }, fps: { num: 25, den: 1 }, duration: 8 }, resolveParams({}), {
+        signal: controller.signal,
+        onProgress: () => {
+          pids = ffmpegChildren();
+          controller.abort();
+        },
+      }),
+      /cancel/i,
+    );
+    assert.equal(pids.length, 1);
+    assert.throws(() => process.kill(pids[0]!, 0), /ESRCH/, 'ffmpeg is gone');
+    assert.equal(openFds(), fds, 'both ends of the FIFO are closed afterwards');
+  });
 });

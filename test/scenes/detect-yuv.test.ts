@@ -7,6 +7,7 @@ import { resolveParams, type SceneParamsInput } from '../../core/scenes/params.j
 import { yuvMatrixFor } from '../../core/scenes/yuv.js';
 import { peerFixture } from '../helpers/fixtures.js';
 import { generated } from '../helpers/media.js';
+import { importAndWait, openTempCore } from '../helpers/library.js';
 import { BIKES_EXPECTED } from '../helpers/scenes.js';
 
 /**
@@ -107,4 +108,24 @@ test('scenes from yuv422p: only where ffmpeg RGB is rebuilt exactly', () => {
   assert.equal(yuvMatrixFor({ ...source, space: 'bt709' }), 'bt709');
   // A stored probe without colour facts (imported before they were recorded): RGB.
   assert.equal(detectSource({ video: { pixelFormat: 'yuv420p' } }), undefined);
+});
+
+test('scenes job: an imported 4:2:0 BT.709 limited-range video is detected from yuv422p (hash from RGB)', async () => {
+  const lib = await openTempCore();
+  try {
+    const [imported] = await importAndWait(lib.core, [await colourful('bt709')]);
+    assert.equal(imported!.state, 'succeeded', JSON.stringify(imported!.error));
+    const video = (imported!.output as { videoId: number }).videoId;
+    const outputs: Record<string, unknown> = {};
+    for (const detector of ['adaptive', 'hash'] as const) {
+      const started = await lib.core.call('scenes.detect', { video, detector });
+      const job = await lib.core.services.jobs.waitFor(started.jobId!, 60_000);
+      assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+      outputs[detector] = (job.output as { pixels?: string }).pixels;
+    }
+    // The job passes the stored probe's colour facts on: the content-score detector takes yuv422p with BT.709.
+    assert.deepEqual(outputs, { adaptive: 'bt709', hash: 'rgb24' });
+  } finally {
+    await lib.close();
+  }
 });

@@ -62,7 +62,7 @@ describe('streamFrames (verification and text scan frames)', () => {
     }
   });
 
-  it("a failing reader fails the stream with its own error, and leaves no ffmpeg and no open descriptor", async () => {
+  it('a failing reader fails the stream with its own error, and leaves no ffmpeg and no open descriptor', async () => {
     const ffmpeg = await Ffmpeg.create();
     const file = await media.mp4(4);
     for (const transport of ['fifo', 'pipe'] as const) {

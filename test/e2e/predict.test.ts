@@ -8,6 +8,7 @@ import { tempDir } from '../helpers/library.js';
 import { startServe } from '../helpers/serve.js';
 import { redManifest, redModelBytes, redSceneVideo, writeModelDir } from '../predict/helpers.js';
 import { openBrowserPage } from '../helpers/browser.js';
+import { slowAnswers } from '../helpers/slow-answers.js';
 import { BUILTIN_MODEL_VERSION } from '../../core/predict/builtin-model.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
@@ -34,6 +35,7 @@ test('video view: Predict with a model picked, then one lane per label with scor
   const server = await startServe(lib.dir, ['--concurrency', '1']);
   t.after(() => server.stop());
   const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 1000 }, 90_000);
+  const slow = await slowAnswers(page);
 
   await page.goto(server.url);
   await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);
@@ -49,6 +51,8 @@ test('video view: Predict with a model picked, then one lane per label with scor
   await page.getByTestId('predict-model').selectOption('colour-outside');
   assert.match(await page.getByTestId('predict-dialog').innerText(), /Labels: outside, dark/);
   await page.getByTestId('predict-fps').selectOption('5');
+  // The curves' scores arrive late, as on a busy machine: the lanes are drawn before them.
+  slow.hold('predict.scores', 1500);
   await page.getByTestId('predict-run').click();
   await page.getByTestId('predict-dialog').waitFor({ state: 'detached' });
 
@@ -58,7 +62,9 @@ test('video view: Predict with a model picked, then one lane per label with scor
   await head('dark').waitFor();
   assert.equal(await head('outside').locator('.tl-lane-count').textContent(), '0/1');
   assert.equal(await head('dark').locator('.tl-lane-count').textContent(), '0/2');
-  // The score curves come from the run's stored scores: one point per sample (150 at 5/s over 30 s).
+  // The score curves come from the run's stored scores: one point per sample (150 at 5/s over 30 s). They load
+  // after the lanes' first draw (reviewStore.ts), so wait for them to arrive before counting.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('data-score-samples') ?? 0) > 0);
   assert.equal(await page.getByTestId('timeline').getAttribute('data-score-samples'), '150');
 
   // Hovering a segment shows its times, frames and score.

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { writeRgbJpeg } from '../../core/ffmpeg/frames.js';
+import { requireEnvironment } from '../helpers/environment.js';
 import { tempDir } from '../helpers/library.js';
 
 const execFileAsync = promisify(execFile);
@@ -32,8 +33,20 @@ const gradient = (w: number, h: number) => {
 
 describe('ffmpeg runs on our own pixels', () => {
   it('encodes a thumbnail with the quick-starting npm static build when the chosen ffmpeg is a PATH build', async (t) => {
-    const ffmpeg = await Ffmpeg.create();
-    if (ffmpeg.tools.ffmpeg.source !== 'system') return t.skip(`the chosen ffmpeg is ${ffmpeg.tools.ffmpeg.source}, not a PATH build`);
+    // The automatic choice, whatever FRAMEWISE_FFMPEG/FFPROBE this run sets (CI's second pass names the npm build).
+    const env = { ffmpeg: process.env.FRAMEWISE_FFMPEG, ffprobe: process.env.FRAMEWISE_FFPROBE };
+    delete process.env.FRAMEWISE_FFMPEG;
+    delete process.env.FRAMEWISE_FFPROBE;
+    let ffmpeg: Ffmpeg;
+    try {
+      ffmpeg = await Ffmpeg.create();
+    } finally {
+      if (env.ffmpeg !== undefined) process.env.FRAMEWISE_FFMPEG = env.ffmpeg;
+      if (env.ffprobe !== undefined) process.env.FRAMEWISE_FFPROBE = env.ffprobe;
+    }
+    const source = ffmpeg.tools.ffmpeg.source;
+    if (!requireEnvironment(t, source === 'system', `no current ffmpeg on PATH (the automatic choice is ${source}; Debian: ffmpeg)`))
+      return;
     const bundled = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
     assert.equal(ffmpeg.tools.ownPixelsFfmpeg, bundled);
     const quick = await lavcOf(bundled);

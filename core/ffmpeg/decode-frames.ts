@@ -1,7 +1,5 @@
-import { closeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Ffmpeg } from './index.js';
-import { FifoFrames, openFrameFifo } from './frame-fifo.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { firstVideoOnly } from './args.js';
@@ -184,12 +182,6 @@ export async function* decodeFrames(
      * per frame: the decoder keeps working while they do. Memory: this many frames.
      */
     queueFrames?: number;
-    /**
-     * 'fifo': the frames come through a named pipe read by a worker thread (frame-fifo.ts; Linux, else stdout):
-     * for consumers of every frame, where receiving them through stdout cost more node CPU than the work on them.
-     * 'pipe' (default): ffmpeg's stdout.
-     */
-    transport?: 'pipe' | 'fifo';
   } = {},
 ): AsyncGenerator<DecodedFrame> {
   const frameBytes = frameBytesOf(g);
@@ -200,25 +192,17 @@ export async function* decodeFrames(
     wake = null;
     w?.();
   };
-  // A FIFO read by a worker thread where asked for and available (frame-fifo.ts); the child's stdout otherwise.
-  const fifo = opts.transport === 'fifo' ? openFrameFifo() : null;
-  let proc: ReturnType<Ffmpeg['start']>;
-  try {
-    proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions, opts.queueFrames), {
-      ...(fifo ? { stdoutFd: fifo.writeFd } : { pipeStdout: true }),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onStderrLine: (line) => {
-        const us = showinfoMicros(line);
-        if (us !== null) {
-          times.push(us / 1e6);
-          notify();
-        }
-      },
-    });
-  } finally {
-    // ffmpeg has its own copy now: its exit is the reader's end-of-file.
-    if (fifo) closeSync(fifo.writeFd);
-  }
+  const proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions, opts.queueFrames), {
+    pipeStdout: true,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onStderrLine: (line) => {
+      const us = showinfoMicros(line);
+      if (us !== null) {
+        times.push(us / 1e6);
+        notify();
+      }
+    },
+  });
   let exited = false;
   let exitError: unknown = null;
   proc.done.then(
@@ -226,14 +210,13 @@ export async function* decodeFrames(
     (err: unknown) => ((exited = true), (exitError = err), notify()),
   );
   opts.onStart?.(proc.child?.pid);
-  if (!proc.child || (!fifo && !proc.stdout)) {
-    if (fifo) closeSync(fifo.readFd);
+  if (!proc.child || !proc.stdout) {
     await proc.done.catch(() => undefined);
     throw exitError ?? cancelled();
   }
   const fpsNum = s.fps.num;
   const fpsDen = s.fps.den;
-  const source = fifo ? fifoSource(new FifoFrames(fifo, frameBytes, PAUSE_AT)) : stdoutSource(proc.stdout!, frameBytes, notify);
+  const source = stdoutSource(proc.stdout, frameBytes, notify);
   let current: Buffer | null = null;
   let index = 0;
   let finished = false;
@@ -263,7 +246,6 @@ export async function* decodeFrames(
     if (!finished && !exited) proc.child?.kill('SIGKILL');
     // Return only once ffmpeg is gone: a cancelled job never leaves a decoder behind.
     await proc.done.catch(() => undefined);
-    await source.close();
   }
   if (opts.signal?.aborted) throw cancelled();
 }
@@ -272,11 +254,6 @@ interface FrameSource {
   /** The next whole frame, or null at the end. `exited` says whether ffmpeg is gone; `sleep` parks until notified. */
   next(exited: () => boolean, sleep: (wake: () => void) => void): Promise<Buffer | null>;
   release(frame: Buffer): void;
-  close(): Promise<void>;
-}
-
-function fifoSource(frames: FifoFrames): FrameSource {
-  return { next: () => frames.next(), release: () => frames.release(), close: () => frames.close() };
 }
 
 /**
@@ -320,6 +297,5 @@ function stdoutSource(stdout: Readable, frameBytes: number, notify: () => void):
       return ready.shift() ?? null;
     },
     release: (f) => void spare.push(f),
-    close: async () => undefined,
   };
 }

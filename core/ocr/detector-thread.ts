@@ -9,6 +9,8 @@ interface WorkerReply {
   id: number;
   boxes?: DetectedBox[];
   lines?: RecognizedLine[];
+  /** Answer to a `loaded` question: whether the thread has loaded PP-OCR's line recogniser. */
+  recognizer?: boolean;
   error?: string;
 }
 
@@ -99,18 +101,27 @@ export class DetectorThread {
     return this.ask({ width: crop.width, height: crop.height, data: crop.data, opts }).then((m) => m.boxes ?? []);
   }
 
-  /** Read each box with PP-OCR's line recogniser (loaded in the thread on first use), in order. */
+  /**
+   * Read each box with PP-OCR's line recogniser, in order. Always in the first thread (loaded there on first use):
+   * a verification recognises a few dozen lines against some 1400 detections, and a recogniser in every thread cost
+   * one more model load (≈ 0.16 CPU-s) and its own warm-up for nothing.
+   */
   recognizeLines(img: RgbImage, boxes: Box[]): Promise<RecognizedLine[]> {
     if (!boxes.length) return Promise.resolve([]);
     const plain = boxes.map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height }));
-    return this.ask({ width: img.width, height: img.height, data: img.data, recognize: plain }).then((m) => m.lines ?? []);
+    return this.ask({ width: img.width, height: img.height, data: img.data, recognize: plain }, this.workers[0]).then((m) => m.lines ?? []);
   }
 
-  private ask(msg: Record<string, unknown>): Promise<WorkerReply> {
+  /** Per thread, whether it has loaded the line recogniser (for tests and profiling). */
+  recognizersLoaded(): Promise<boolean[]> {
+    return Promise.all(this.workers.map((w) => this.ask({ loaded: true }, w).then((m) => m.recognizer === true)));
+  }
+
+  private ask(msg: Record<string, unknown>, to?: DetectorWorker): Promise<WorkerReply> {
     if (this.closed) return Promise.reject(new FramewiseError('cancelled', 'Text detection stopped'));
     const id = this.nextId++;
-    // The thread with the fewest requests waiting (the first on a tie).
-    const w = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    // The thread asked for, else the one with the fewest requests waiting (the first on a tie).
+    const w = to ?? this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     return new Promise((resolve, reject) => {
       w.pending.set(id, { resolve, reject });
       // Structured clone copies the pixels (shared memory excepted): the caller keeps its frame for recognition.

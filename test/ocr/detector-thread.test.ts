@@ -47,3 +47,30 @@ test(
     assert.ok(found >= 4, `the text was found (${found} boxes)`);
   },
 );
+
+/**
+ * Line recognition goes to the first thread only, however busy it is: the other thread never loads PP-OCR's
+ * recogniser (a second model load and warm-up per verification for a few dozen lines).
+ */
+test('lines are recognised in one of the detector threads only', { timeout: 120_000 }, async (t) => {
+  const W = 320;
+  const H = 96;
+  const { data: rgb } = await lavfiFrameRgb(
+    `color=c=gray:s=${W}x${H}:d=1,drawtext=text='Name 12.03.1961':fontsize=28:fontcolor=white:x=20:y=30`,
+    W,
+    H,
+  );
+  const img = { width: W, height: H, data: Uint8Array.from(rgb) };
+  const d = new DetectorThread({ workers: 2, threads: 1 });
+  t.after(() => d.close());
+  const box = { x: 10, y: 22, width: 300, height: 44 };
+  // Both threads kept busy with detections while lines are asked for: the least busy thread would get some of them.
+  const work = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => (i % 2 ? d.recognizeLines(img, [box]) : d.detect(img, { maxSide: 320 }).then(() => []))),
+  );
+  assert.ok(
+    work.flat().some((l) => /1961/.test(l.text)),
+    'the line was read',
+  );
+  assert.deepEqual(await d.recognizersLoaded(), [true, false]);
+});

@@ -26,6 +26,8 @@ export interface ToolBinary {
   source: BinarySource;
   /** Year the build was made (from its copyright line), null when it does not say. */
   buildYear: number | null;
+  /** The release (major, minor) it is or matches (`BinaryCapabilities.release`), null when unknown. */
+  release: [number, number] | null;
   /** Why this binary was chosen, in one sentence. */
   reason: string;
 }
@@ -125,7 +127,7 @@ async function inspect(tool: Tool, c: Candidate): Promise<BinaryCapabilities> {
 }
 
 function toBinary(c: Candidate, caps: BinaryCapabilities, reason: string): ToolBinary {
-  return { path: absolute(c.path), version: caps.version, source: c.source, buildYear: caps.buildYear, reason };
+  return { path: absolute(c.path), version: caps.version, source: c.source, buildYear: caps.buildYear, release: caps.release, reason };
 }
 
 /** The automatic order after explicit/env: the packaged app's own, a current PATH ffmpeg, the npm build. */

@@ -59,8 +59,29 @@ export interface DecodedFrame {
   data: Buffer;
 }
 
-/** The `-vf` chain: zero-based timestamps in µs, sampling, crop, resize, pixel format, then `showinfo` for times. */
-export function frameFilter(g: FrameGeometry, s: Sampling): string {
+/**
+ * How ffmpeg tells each frame's timestamp. 'showinfo': a line per frame on stderr, read on the main thread (any
+ * build). `{ fd }`: the `metadata` filter prints `frame:N pts:P …` per frame straight to that file descriptor of
+ * ffmpeg (`pipe:fd`), unbuffered (its `direct` option, ffmpeg ≥ 5.1: `printsFrameTimes`) — a FIFO the frames'
+ * reader reads itself. showinfo formats a long line and makes dozens of tiny stderr writes per frame, each a
+ * wake-up of this process's main thread; the printed route is two small writes and no main-thread work.
+ */
+export type FrameTimes = 'showinfo' | { fd: number };
+
+/** The metadata key each frame gets, so that `metadata=mode=print` prints it (it prints frames with the key only). */
+const TIME_KEY = 'framewise_t';
+
+/** Whether this ffmpeg can print frame times unbuffered to a descriptor (`FrameTimes` `{ fd }`). */
+export function printsFrameTimes(ffmpeg: Ffmpeg): boolean {
+  const r = ffmpeg.tools.ffmpeg.release;
+  return !!r && (r[0] > 5 || (r[0] === 5 && r[1] >= 1)) && ffmpeg.features.hasFilter('metadata');
+}
+
+/**
+ * The `-vf` chain: zero-based timestamps in µs, sampling, crop, resize, pixel format, then the frame times
+ * (`showinfo`, or the `metadata` filter printing to a descriptor: `FrameTimes`).
+ */
+export function frameFilter(g: FrameGeometry, s: Sampling, times: FrameTimes = 'showinfo'): string {
   const parts = ['setpts=PTS-STARTPTS', 'settb=AVTB'];
   if (s.sampleFps !== null) {
     // Keep the first frame of each 1/N-second bucket: exact, no duplicated or invented frames.
@@ -88,21 +109,40 @@ export function frameFilter(g: FrameGeometry, s: Sampling): string {
   } else {
     parts.push(`scale=${g.width}:${g.height}:flags=${flags}`, 'format=yuv444p', `format=${pix}`);
   }
-  // Timestamps only: showinfo's per-plane checksums, which nothing reads, cost about 0.4 CPU-s per 3600 frames
-  // of 274×154 (a tenth of the whole resize + conversion).
-  parts.push('showinfo=checksum=0');
+  if (times === 'showinfo') {
+    // Timestamps only: showinfo's per-plane checksums, which nothing reads, cost about 0.4 CPU-s per 3600 frames
+    // of 274×154 (a tenth of the whole resize + conversion).
+    parts.push('showinfo=checksum=0');
+  } else {
+    // `pipe\\:4`: the colon escaped for the option parser (the graph parser takes one backslash off).
+    parts.push(
+      `metadata=mode=add:key=${TIME_KEY}:value=1`,
+      `metadata=mode=print:key=${TIME_KEY}:direct=1:file=pipe\\\\:${Math.trunc(times.fd)}`,
+    );
+  }
   return parts.join(',');
 }
 
-export function decodeArgs(
-  input: string,
-  g: FrameGeometry,
-  s: Sampling,
-  threads?: number,
-  decoderOptions: string[] = [],
-  queueFrames = 0,
-): string[] {
+export interface DecodeArgsOptions {
+  /** Decoder threads (`-threads`); ffmpeg's default when absent. */
+  threads?: number;
+  /** Input options for the decoder (before `-i`). */
+  decoderOptions?: string[];
+  /** Frames ffmpeg may decode ahead of the reader (its fifo pseudo-muxer's queue); 0 = none beyond the pipe. */
+  queueFrames?: number;
+  /** How ffmpeg tells the frame times (`FrameTimes`); 'showinfo' when absent. */
+  times?: FrameTimes;
+  /**
+   * Threads of the filter chain (`-filter_threads`: swscale's slice threads and libavfilter's pool); ffmpeg's
+   * default (one per core) when absent.
+   */
+  filterThreads?: number;
+}
+
+export function decodeArgs(input: string, g: FrameGeometry, s: Sampling, o: DecodeArgsOptions = {}): string[] {
   const pix = outputPixFmt(g);
+  const times = o.times ?? 'showinfo';
+  const queueFrames = o.queueFrames ?? 0;
   // With a queue, ffmpeg's fifo pseudo-muxer writes the pipe from its own thread: while the reader is busy with
   // a frame, decoding goes on into the queue instead of stalling on a full pipe (the pipe holds about one frame).
   const output =
@@ -111,15 +151,17 @@ export function decodeArgs(
       : ['-f', 'rawvideo', '-pix_fmt', pix];
   return [
     '-v',
-    'info',
+    // showinfo logs at the info level; otherwise errors only (no per-frame or per-file chatter on stderr).
+    times === 'showinfo' ? 'info' : 'error',
     '-nostats',
-    ...(threads ? ['-threads', String(threads)] : []),
-    ...decoderOptions,
+    ...(o.filterThreads ? ['-filter_threads', String(o.filterThreads)] : []),
+    ...(o.threads ? ['-threads', String(o.threads)] : []),
+    ...(o.decoderOptions ?? []),
     '-i',
     input,
     ...firstVideoOnly({ data: true }),
     '-vf',
-    frameFilter(g, s),
+    frameFilter(g, s, times),
     '-vsync',
     '0',
     ...output,
@@ -177,6 +219,8 @@ export async function* decodeFrames(
     onStart?: (pid: number | undefined) => void;
     /** Input options for the decoder (before `-i`), e.g. `-skip_loop_filter all`. */
     decoderOptions?: string[];
+    /** `DecodeArgsOptions.filterThreads`. */
+    filterThreads?: number;
     /**
      * Frames ffmpeg may decode ahead of the reader (0 = none beyond the pipe). For consumers that spend real CPU
      * per frame: the decoder keeps working while they do. Memory: this many frames.
@@ -192,7 +236,13 @@ export async function* decodeFrames(
     wake = null;
     w?.();
   };
-  const proc = ffmpeg.start(decodeArgs(input, g, s, opts.threads, opts.decoderOptions, opts.queueFrames), {
+  const args = decodeArgs(input, g, s, {
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(opts.decoderOptions ? { decoderOptions: opts.decoderOptions } : {}),
+    ...(opts.queueFrames ? { queueFrames: opts.queueFrames } : {}),
+    ...(opts.filterThreads ? { filterThreads: opts.filterThreads } : {}),
+  });
+  const proc = ffmpeg.start(args, {
     pipeStdout: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onStderrLine: (line) => {

@@ -44,24 +44,37 @@ export interface FrameFifo {
 
 /** A FIFO with both ends open and no path left on disk, or null where not available (non-Linux, no mkfifo). */
 export function openFrameFifo(): FrameFifo | null {
+  return openFrameFifos(1)?.[0] ?? null;
+}
+
+/** `count` such FIFOs, made by one `mkfifo`; null where not available (then none is open). */
+export function openFrameFifos(count: number): FrameFifo[] | null {
   if (process.platform !== 'linux') return null;
   let dir: string | null = null;
+  const opened: FrameFifo[] = [];
   try {
     dir = mkdtempSync(path.join(os.tmpdir(), 'framewise-frames-'));
-    const fifo = path.join(dir, 'frames');
-    const made = spawnSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore' });
+    const paths = Array.from({ length: count }, (_, i) => path.join(dir!, `frames${i}`));
+    const made = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
     if (made.status !== 0) return null;
-    // Read-write first: on Linux it never blocks, and it makes the read-only open below return at once.
-    const writeFd = openSync(fifo, 'r+');
-    let readFd: number;
-    try {
-      readFd = openSync(fifo, 'r');
-    } catch {
-      closeSync(writeFd);
-      return null;
+    for (const fifo of paths) {
+      // Read-write first: on Linux it never blocks, and it makes the read-only open below return at once.
+      const writeFd = openSync(fifo, 'r+');
+      let readFd: number;
+      try {
+        readFd = openSync(fifo, 'r');
+      } catch (err) {
+        closeSync(writeFd);
+        throw err;
+      }
+      opened.push({ writeFd, readFd });
     }
-    return { writeFd, readFd };
+    return opened;
   } catch {
+    for (const f of opened) {
+      closeSync(f.writeFd);
+      closeSync(f.readFd);
+    }
     return null;
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -48,6 +48,11 @@ export interface StartOptions {
   pipeStdout?: boolean;
   /** Give the child this file descriptor as its stdout (e.g. a FIFO's write end); overrides `pipeStdout`. */
   stdoutFd?: number;
+  /**
+   * More file descriptors for the child, as its fd 4, 5, … (fd 3 is the progress pipe, or unused): e.g. a FIFO's
+   * write end for a second stream of output (`pipe:4`).
+   */
+  extraFds?: number[];
   /** Receive stderr line by line (e.g. per-frame `showinfo` lines). The error tail is kept either way. */
   onStderrLine?: (line: string) => void;
   cwd?: string;
@@ -113,7 +118,13 @@ export function startProcess(binary: string, args: string[], opts: StartOptions 
   const fullArgs = progressPipe ? ['-progress', 'pipe:3', '-nostats', ...args] : args;
   const guard = opts.lifeline ? deathGuard() : null;
   const child = spawn(guard ?? binary, guard ? ['--pdeathsig', 'KILL', '--', binary, ...fullArgs] : fullArgs, {
-    stdio: ['ignore', opts.stdoutFd ?? (opts.pipeStdout ? 'pipe' : 'ignore'), 'pipe', progressPipe ? 'pipe' : 'ignore'],
+    stdio: [
+      'ignore',
+      opts.stdoutFd ?? (opts.pipeStdout ? 'pipe' : 'ignore'),
+      'pipe',
+      progressPipe ? 'pipe' : 'ignore',
+      ...(opts.extraFds ?? []),
+    ],
     cwd: opts.cwd,
     windowsHide: true,
   });

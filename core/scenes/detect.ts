@@ -36,6 +36,14 @@ const DECODE_AHEAD = 32;
  */
 export const DETECT_DECODE = ['-skip_loop_filter', 'noref'];
 
+/**
+ * The filter chain's threads for detection: one. Its only real work is swscale's point scale of each frame
+ * (≈ 0.1–0.3 ms), which ffmpeg otherwise splits over a slice thread per core, plus an idle libavfilter pool: ≈ 38,000
+ * futex calls (thread wake-ups) more per 3600 frames, and a wake-up costs ≈ 10 µs of CPU here — more than the slices
+ * save. The scaled pixels are the same (docs/benchmarks.md).
+ */
+export const DETECT_FILTER_THREADS = 1;
+
 export interface Scene {
   /** Seconds, half-open [start, end). */
   start: number;
@@ -54,6 +62,11 @@ export interface Detection {
   frames: number;
   /** What ffmpeg sent: packed RGB, or yuv422p converted here with this matrix (yuv.ts; the same RGB). */
   pixels: 'rgb24' | YuvMatrix;
+  /**
+   * How the frame times came: printed by ffmpeg's `metadata` filter into the frame reader's FIFO (ffmpeg ≥ 5.1),
+   * or `showinfo` lines on stderr (older builds, and where there is no FIFO). The same times either way.
+   */
+  frameTimes: 'printed' | 'showinfo';
   /** Frame numbers (PTS) where a new scene starts, without 0. */
   cuts: FrameRef[];
   scenes: Scene[];
@@ -117,6 +130,10 @@ export async function detectScenes(
     decode?: 'fast' | 'full';
     /** 'auto' (default): yuv422p where `yuvMatrixOf` allows it; 'rgb': always packed RGB (for comparing the two). */
     pixels?: 'auto' | 'rgb';
+    /** 'auto' (default): printed where ffmpeg can (`printsFrameTimes`); 'showinfo': always (for comparing the two). */
+    frameTimes?: 'auto' | 'showinfo';
+    /** Filter threads: {@link DETECT_FILTER_THREADS} by default; 0 = ffmpeg's own default (for measuring the difference). */
+    filterThreads?: number;
   } = {},
 ): Promise<Detection> {
   const size = analysisSize(v.display.width, v.display.height);
@@ -137,6 +154,7 @@ export async function detectScenes(
   };
   const sampling = { fps: v.fps, sampleFps: null };
   const decoderOptions = opts.decode === 'full' ? [] : DETECT_DECODE;
+  const filterThreads = opts.filterThreads ?? DETECT_FILTER_THREADS;
   let lastReport = 0;
   const progress = (time: number) => {
     if (opts.onProgress && v.duration > 0 && time - lastReport >= 0.5) {
@@ -153,7 +171,14 @@ export async function detectScenes(
     sampling,
     // The HSV tables once per process (shared memory), not once per worker.
     { url: new URL('./detect-worker.js', import.meta.url), job: { ...setup, ...(takesYuv(params) ? { hsv: hsvTables() } : {}) } },
-    { queueFrames: DECODE_AHEAD, decoderOptions, onTime: progress, ...(opts.signal ? { signal: opts.signal } : {}) },
+    {
+      queueFrames: DECODE_AHEAD,
+      decoderOptions,
+      filterThreads,
+      onTime: progress,
+      times: opts.frameTimes ?? 'auto',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
   );
   let run: DetectionRunResult;
   if (inWorker) run = inWorker.result as DetectionRunResult;
@@ -162,6 +187,7 @@ export async function detectScenes(
     for await (const f of decodeFrames(ffmpeg, v.file, geometry, sampling, {
       queueFrames: DECODE_AHEAD,
       decoderOptions,
+      filterThreads,
       ...(opts.signal ? { signal: opts.signal } : {}),
     })) {
       here.push(f.time, f.frame, f.data);
@@ -186,6 +212,7 @@ export async function detectScenes(
     frameSize: size,
     frames,
     pixels: matrix ?? 'rgb24',
+    frameTimes: inWorker?.times ?? 'showinfo',
     cuts: cuts.map((c) => ({ index: frameOf(c).frame, time: frameOf(c).time })),
     scenes,
     scores: run.scores.slice(0, endFrame),

@@ -136,9 +136,12 @@ test(
 
     // A far jump draws the rows on screen first; the overscan rows around them follow only once that frame is on
     // screen (two animation frames later), not in between, where they would compete with its paint and raster.
+    // So do the thumbnails of the cards it lands on: none is asked for before that frame (their requests, answers
+    // and decodes made the jump's frames wait when the bridge answered quickly).
+    await page.evaluate(() => performance.clearResourceTimings());
     const landing = await page.evaluate(
       () =>
-        new Promise<{ onScreen: number; overscan: number }>((resolve) => {
+        new Promise<{ onScreen: number; overscan: number; secondFrameAt: number }>((resolve) => {
           const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
           const count = () => {
             const view = grid.getBoundingClientRect();
@@ -154,11 +157,33 @@ test(
             return { onScreen, overscan };
           };
           grid.scrollTop = grid.scrollHeight * 0.85;
-          requestAnimationFrame(() => requestAnimationFrame(() => resolve(count())));
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ...count(), secondFrameAt: performance.now() })));
         }),
     );
     assert.ok(landing.onScreen >= 10, `the rows on screen are drawn at once (${landing.onScreen} cards)`);
     assert.equal(landing.overscan, 0, 'no overscan row is drawn before the landing frame is on screen');
+    // The thumbnails follow: every card on screen shows its decoded picture, none was requested before the 2nd frame.
+    await page.waitForFunction(() => {
+      const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+      const view = grid.getBoundingClientRect();
+      const onScreen = Array.from(document.querySelectorAll('[data-testid=video-card]')).filter((card) => {
+        const r = card.getBoundingClientRect();
+        return r.bottom > view.top && r.top < view.bottom;
+      });
+      return onScreen.every((card) => (card.querySelector('img.thumb') as HTMLImageElement | null)?.naturalWidth === 320);
+    });
+    const thumbRequests = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('/media/artifact/'))
+        .map((e) => e.startTime),
+    );
+    assert.ok(thumbRequests.length >= 10, `the landing place's thumbnails were loaded (${thumbRequests.length})`);
+    assert.deepEqual(
+      thumbRequests.filter((at) => at < landing.secondFrameAt),
+      [],
+      'no thumbnail is requested before the landing frame is on screen',
+    );
     await page.waitForFunction(() => {
       const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
       const view = grid.getBoundingClientRect();

@@ -37,6 +37,14 @@ async function jump(page: Page, fraction: number): Promise<void> {
     return ids.some((i) => Math.abs(i - near) < 10) && ids.length >= 40;
   }, id);
   await page.waitForTimeout(200); // the deferred overscan rows
+  await thumbnailsShown(page);
+}
+
+/** Every card has its thumbnail element (the landing place's are asked for once its frame is on screen). */
+function thumbnailsShown(page: Page) {
+  return page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('[data-testid=video-card]')).every((card) => card.querySelector('img.thumb')),
+  );
 }
 
 test(
@@ -79,6 +87,7 @@ test(
     await page.goto(bridge.url);
     await page.waitForFunction(() => document.querySelector('[data-testid=library-count]')?.textContent?.replace(/\D/g, '') === '400');
     await page.waitForTimeout(200);
+    await thumbnailsShown(page);
 
     const checkCards = async () => {
       const cards = await shownCards(page);
@@ -192,7 +201,44 @@ test(
         return r.top > view.bottom + 50 && r.top < view.bottom + 1200;
       });
     });
+    await thumbnailsShown(page);
     await checkCards();
+
+    // While scrolling, the rows drawn ahead (the overscan, after their frame) ask for their thumbnails at once: they
+    // are off screen, nothing waits for them, and the pictures are there when the row comes into view.
+    const ahead = await page.evaluate(
+      () =>
+        new Promise<{ withPicture: number; without: number }>((resolve) => {
+          const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+          const view = grid.getBoundingClientRect();
+          const counts = { withPicture: 0, without: 0 };
+          const note = (card: Element) => {
+            const r = card.getBoundingClientRect();
+            if (r.bottom > view.top && r.top < view.bottom) return; // drawn on screen: may wait for its frame
+            if (card.querySelector('img.thumb')) counts.withPicture++;
+            else counts.without++;
+          };
+          const observer = new MutationObserver((records) => {
+            for (const r of records) {
+              if (r.type === 'attributes' && r.target instanceof Element) note(r.target);
+              for (const n of r.addedNodes) if (n instanceof Element) n.querySelectorAll('[data-testid=video-card]').forEach(note);
+            }
+          });
+          observer.observe(grid, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-video-id'] });
+          let frames = 0;
+          const step = () => {
+            grid.scrollTop -= 48;
+            if (++frames < 90) requestAnimationFrame(step);
+            else {
+              observer.disconnect();
+              resolve(counts);
+            }
+          };
+          requestAnimationFrame(step);
+        }),
+    );
+    assert.ok(ahead.withPicture >= 10, `rows were drawn ahead while scrolling (${JSON.stringify(ahead)})`);
+    assert.equal(ahead.without, 0, 'every card drawn ahead while scrolling has its thumbnail at once');
     assert.deepEqual(pageErrors, []);
   },
 );

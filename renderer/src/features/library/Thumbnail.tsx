@@ -49,12 +49,13 @@ export function afterLandingFrame(load: () => void): () => void {
 /**
  * A video's thumbnail. Mounted for every card that scrolls into the grid, so it stays light: no translation
  * hook unless the placeholder shows, and no lazy loading (the grid only mounts cards near the viewport, where
- * a lazy image would load at once anyway, one layout later). Its picture is asked for once the frame that
- * mounted it is on screen (`afterLandingFrame`); until then the card shows its empty frame, as while loading.
+ * a lazy image would load at once anyway, one layout later). Unless `loadNow` is set as it mounts (a row the
+ * grid draws ahead while scrolling, the list), its picture is asked for once the frame that mounted it is on
+ * screen (`afterLandingFrame`); until then the card shows its empty frame, as while loading.
  */
-export function Thumbnail({ video, className }: { video: VideoSummary; className?: string }) {
+export function Thumbnail({ video, className, loadNow = true }: { video: VideoSummary; className?: string; loadNow?: boolean }) {
   const [broken, setBroken] = useState(false);
-  const [load, setLoad] = useState(false);
+  const [load, setLoad] = useState(loadNow);
   useEffect(() => (load ? undefined : afterLandingFrame(() => setLoad(true))), [load]);
   if (video.thumbnailArtifactId === null || broken) return <EmptyThumbnail className={className} />;
   if (!load) return <div className={`thumb thumb-pending ${className ?? ''}`} aria-hidden="true" />;

@@ -26,7 +26,7 @@ let flushPlanned = false;
  * browser's work for each), answers and decodes ran inside the jump's two frames: Chromium without GPU raster
  * decodes a picture inside the raster of the frame that first shows it (`decoding="async"` does not change that)
  * and the frame waits for it. Traced, the jumps whose thumbnails came back in time were the slow ones (137–462 ms
- * against 30–50; docs/benchmarks.md, feat/jump3). The cards' text and frames come first; their pictures follow.
+ * against 30–51; docs/benchmarks.md, feat/jump3). The cards' text and frames come first; their pictures follow.
  */
 export function afterLandingFrame(load: () => void): () => void {
   waiting.add(load);

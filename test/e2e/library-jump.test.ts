@@ -37,6 +37,14 @@ async function jump(page: Page, fraction: number): Promise<void> {
     return ids.some((i) => Math.abs(i - near) < 10) && ids.length >= 40;
   }, id);
   await page.waitForTimeout(200); // the deferred overscan rows
+  await thumbnailsShown(page);
+}
+
+/** Every card has its thumbnail element (the landing place's are asked for once its frame is on screen). */
+function thumbnailsShown(page: Page) {
+  return page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('[data-testid=video-card]')).every((card) => card.querySelector('img.thumb')),
+  );
 }
 
 test(
@@ -79,6 +87,7 @@ test(
     await page.goto(bridge.url);
     await page.waitForFunction(() => document.querySelector('[data-testid=library-count]')?.textContent?.replace(/\D/g, '') === '400');
     await page.waitForTimeout(200);
+    await thumbnailsShown(page);
 
     const checkCards = async () => {
       const cards = await shownCards(page);
@@ -136,9 +145,12 @@ test(
 
     // A far jump draws the rows on screen first; the overscan rows around them follow only once that frame is on
     // screen (two animation frames later), not in between, where they would compete with its paint and raster.
+    // So do the thumbnails of the cards it lands on: none is asked for before that frame (their requests, answers
+    // and decodes made the jump's frames wait when the bridge answered quickly).
+    await page.evaluate(() => performance.clearResourceTimings());
     const landing = await page.evaluate(
       () =>
-        new Promise<{ onScreen: number; overscan: number }>((resolve) => {
+        new Promise<{ onScreen: number; overscan: number; secondFrameAt: number }>((resolve) => {
           const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
           const count = () => {
             const view = grid.getBoundingClientRect();
@@ -154,11 +166,33 @@ test(
             return { onScreen, overscan };
           };
           grid.scrollTop = grid.scrollHeight * 0.85;
-          requestAnimationFrame(() => requestAnimationFrame(() => resolve(count())));
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ...count(), secondFrameAt: performance.now() })));
         }),
     );
     assert.ok(landing.onScreen >= 10, `the rows on screen are drawn at once (${landing.onScreen} cards)`);
     assert.equal(landing.overscan, 0, 'no overscan row is drawn before the landing frame is on screen');
+    // The thumbnails follow: every card on screen shows its decoded picture, none was requested before the 2nd frame.
+    await page.waitForFunction(() => {
+      const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+      const view = grid.getBoundingClientRect();
+      const onScreen = Array.from(document.querySelectorAll('[data-testid=video-card]')).filter((card) => {
+        const r = card.getBoundingClientRect();
+        return r.bottom > view.top && r.top < view.bottom;
+      });
+      return onScreen.every((card) => (card.querySelector('img.thumb') as HTMLImageElement | null)?.naturalWidth === 320);
+    });
+    const thumbRequests = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('/media/artifact/'))
+        .map((e) => e.startTime),
+    );
+    assert.ok(thumbRequests.length >= 10, `the landing place's thumbnails were loaded (${thumbRequests.length})`);
+    assert.deepEqual(
+      thumbRequests.filter((at) => at < landing.secondFrameAt),
+      [],
+      'no thumbnail is requested before the landing frame is on screen',
+    );
     await page.waitForFunction(() => {
       const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
       const view = grid.getBoundingClientRect();
@@ -167,7 +201,44 @@ test(
         return r.top > view.bottom + 50 && r.top < view.bottom + 1200;
       });
     });
+    await thumbnailsShown(page);
     await checkCards();
+
+    // While scrolling, the rows drawn ahead (the overscan, after their frame) ask for their thumbnails at once: they
+    // are off screen, nothing waits for them, and the pictures are there when the row comes into view.
+    const ahead = await page.evaluate(
+      () =>
+        new Promise<{ withPicture: number; without: number }>((resolve) => {
+          const grid = document.querySelector('[data-testid=video-grid]') as HTMLElement;
+          const view = grid.getBoundingClientRect();
+          const counts = { withPicture: 0, without: 0 };
+          const note = (card: Element) => {
+            const r = card.getBoundingClientRect();
+            if (r.bottom > view.top && r.top < view.bottom) return; // drawn on screen: may wait for its frame
+            if (card.querySelector('img.thumb')) counts.withPicture++;
+            else counts.without++;
+          };
+          const observer = new MutationObserver((records) => {
+            for (const r of records) {
+              if (r.type === 'attributes' && r.target instanceof Element) note(r.target);
+              for (const n of r.addedNodes) if (n instanceof Element) n.querySelectorAll('[data-testid=video-card]').forEach(note);
+            }
+          });
+          observer.observe(grid, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-video-id'] });
+          let frames = 0;
+          const step = () => {
+            grid.scrollTop -= 48;
+            if (++frames < 90) requestAnimationFrame(step);
+            else {
+              observer.disconnect();
+              resolve(counts);
+            }
+          };
+          requestAnimationFrame(step);
+        }),
+    );
+    assert.ok(ahead.withPicture >= 10, `rows were drawn ahead while scrolling (${JSON.stringify(ahead)})`);
+    assert.equal(ahead.without, 0, 'every card drawn ahead while scrolling has its thumbnail at once');
     assert.deepEqual(pageErrors, []);
   },
 );

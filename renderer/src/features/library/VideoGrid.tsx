@@ -55,9 +55,11 @@ interface CardProps {
   /** From the grid, which reads the selection and the running jobs once for all its cards (no hook per card). */
   selected: boolean;
   activity: Activity | undefined;
+  /** Load the thumbnail at once (a row drawn ahead, while scrolling) or once this frame is on screen (a landing). */
+  picturesNow: boolean;
 }
 
-function VideoCard({ video, t, selected, activity }: CardProps) {
+function VideoCard({ video, t, selected, activity, picturesNow }: CardProps) {
   const gestures = useSelectGestures(video.id);
   return (
     <a
@@ -70,7 +72,7 @@ function VideoCard({ video, t, selected, activity }: CardProps) {
       {...gestures}
     >
       <div className="card-thumb">
-        <Thumbnail key={video.id} video={video} />
+        <Thumbnail key={video.id} video={video} loadNow={picturesNow} />
         <CardActivity activity={activity} />
         <span className="card-duration" data-testid="video-duration">
           {formatDuration(video.duration)}
@@ -106,7 +108,7 @@ function VideoCard({ video, t, selected, activity }: CardProps) {
  * the keyboard never acts on a video the user did not focus.
  */
 const GridCell = memo(
-  function GridCell({ video, t, selected, activity }: CardProps) {
+  function GridCell({ video, t, selected, activity, picturesNow }: CardProps) {
     const ref = useRef<HTMLDivElement>(null);
     const shown = useRef(video.id);
     useLayoutEffect(() => {
@@ -117,11 +119,12 @@ const GridCell = memo(
     }, [video.id]);
     return (
       <div role="listitem" className="grid-cell" ref={ref}>
-        <VideoCard video={video} t={t} selected={selected} activity={activity} />
+        <VideoCard video={video} t={t} selected={selected} activity={activity} picturesNow={picturesNow} />
         <SelectCheckbox video={video} t={t} selected={selected} />
       </div>
     );
   },
+  // `picturesNow` only matters to a thumbnail as it mounts (a new video): it does not render the cell again.
   (a, b) =>
     a.video === b.video &&
     a.t === b.t &&
@@ -138,10 +141,14 @@ interface RowProps {
   columns: number;
   rowHeight: number;
   t: LibraryT;
+  picturesNow: boolean;
 }
 
-/** One row, placed from its index (every row has the same height); its cells are keyed by column. */
-const GridRow = memo(function GridRow({ videos, selected, activities, index, columns, rowHeight, t }: RowProps) {
+/**
+ * One row, placed from its index (every row has the same height); its cells are keyed by column. Like its cells,
+ * it does not render again for `picturesNow` alone (it only matters to the thumbnails that mount).
+ */
+const GridRow = memo(function GridRow({ videos, selected, activities, index, columns, rowHeight, t, picturesNow }: RowProps) {
   return (
     <div
       className="grid-row"
@@ -152,11 +159,23 @@ const GridRow = memo(function GridRow({ videos, selected, activities, index, col
       }}
     >
       {videos.slice(index * columns, index * columns + columns).map((v, column) => (
-        <GridCell key={column} video={v} t={t} selected={selected.has(v.id)} activity={activities.get(v.id)} />
+        <GridCell key={column} video={v} t={t} selected={selected.has(v.id)} activity={activities.get(v.id)} picturesNow={picturesNow} />
       ))}
     </div>
   );
-});
+}, samePropsButPictures);
+
+function samePropsButPictures(a: RowProps, b: RowProps): boolean {
+  return (
+    a.videos === b.videos &&
+    a.selected === b.selected &&
+    a.activities === b.activities &&
+    a.index === b.index &&
+    a.columns === b.columns &&
+    a.rowHeight === b.rowHeight &&
+    a.t === b.t
+  );
+}
 
 /**
  * The rows to draw, each with its slot (its React key). Row `i` is drawn in slot `i % slots`, so a row that stays
@@ -255,6 +274,7 @@ export function VideoGrid({ videos }: { videos: VideoSummary[] }) {
             columns={columns}
             rowHeight={rowHeight}
             t={t}
+            picturesNow={covered}
           />
         ))}
       </div>

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { Ffmpeg } from '../../core/ffmpeg/index.js';
+import { keyframesAndTailArgs, readFrameRgb, readKeyframesAndTail } from '../../core/ffmpeg/raw-frame.js';
+import { media } from '../helpers/media.js';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * The thumbnail's keyframe run (five keyframe inputs and the import's tail check in one ffmpeg) reads a few
+ * packets per input, not on to the input's next keyframe: a concat of trimmed inputs ended each input only when
+ * its second frame came out, and with `-skip_frame nokey` that read (and parsed) a whole GOP per input.
+ */
+describe('keyframe run: what each input reads', () => {
+  it('reads a few packets per input and gives the keyframe at or before each time', async () => {
+    const ffmpeg = await Ffmpeg.create();
+    // 4 s at 25 fps with x264's default GOP (250 frames): one keyframe, at 0; the tail (2.5 s) decodes exactly.
+    const file = await media.mp4(4);
+    const size = { width: 160, height: 120 };
+    const times = [0.4, 1.2, 2, 2.8, 3.4];
+    const args = keyframesAndTailArgs(file, times, size, 2.5);
+    // The same run at `-v verbose`: ffmpeg then says, per input, how many packets it read.
+    const verbose = args.map((a, i) => (i === 1 && args[0] === '-v' ? 'verbose' : a));
+    const { stderr } = await execFileAsync(ffmpeg.tools.ffmpeg.path, verbose, { encoding: 'buffer', maxBuffer: 64 << 20 });
+    const read = [...stderr.toString('latin1').matchAll(/Input stream #(\d+):\d+ \(video\): (\d+) packets read/g)].map((m) => Number(m[2]));
+    assert.equal(read.length, times.length + 1, stderr.toString('latin1').slice(-2000));
+    // Keyframe inputs: the keyframe and what the input's reading thread queued (8) at most; the tail: the frames
+    // from the keyframe to 2.5 s (63) and that queue. A whole GOP (100 packets: the file's end) is too many.
+    for (const [i, n] of read.slice(0, -1).entries()) assert.ok(n <= 12, `input ${i} read ${n} packets: ${JSON.stringify(read)}`);
+    assert.ok(read.at(-1)! <= 63 + 12, `the tail input read ${read.at(-1)} packets`);
+
+    const { frames, tailDecodes } = await readKeyframesAndTail(ffmpeg, file, times, size, undefined, 2.5);
+    assert.equal(tailDecodes, true);
+    assert.ok(frames);
+    const keyframe = await readFrameRgb(ffmpeg, file, 0, size);
+    assert.ok(keyframe);
+    for (const [i, f] of frames.entries()) assert.deepEqual(Buffer.from(f), Buffer.from(keyframe), `frame ${i} is the keyframe at 0`);
+  });
+});

@@ -125,6 +125,11 @@ export interface MediaInfo {
    * with the file). A player's clock runs on the file's timeline, so frame n shows at videoStart + n / fps.
    */
   videoStart?: number;
+  /**
+   * The file's start time (ffprobe's format start_time) when it is not 0: what ffmpeg adds to an input's `-ss`
+   * (`readKeyframesAndTail` adds it itself when it reads without `find_stream_info`). Absent when 0 or unknown.
+   */
+  fileStart?: number;
 }
 
 function num(s: string | undefined): number | null {
@@ -227,6 +232,7 @@ export function interpretProbe(json: unknown, file: string): MediaInfo {
     frameCountEstimate,
     streams: infos,
     videoStart: videoStartOf(num(vRaw?.start_time), num(format?.start_time)),
+    ...(num(format?.start_time) ? { fileStart: num(format?.start_time)! } : {}),
   };
 }
 

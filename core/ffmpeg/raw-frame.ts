@@ -98,43 +98,16 @@ export async function readKeyframesAndTail(
   size: { width: number; height: number },
   signal?: AbortSignal,
   tailAt?: number,
+  headerStart?: number,
 ): Promise<{ frames: Uint8Array[] | null; tailDecodes: boolean | null }> {
   const { width, height } = size;
   const frameBytes = width * height * 3;
   const withTail = tailAt !== undefined;
-  const inputs = [
-    ...times.flatMap((t) => [...NEAREST_KEYFRAME, ...(t > 0 ? ['-ss', t.toFixed(3)] : []), '-i', input]),
-    // The tail: an exact seek (the default), every frame decoded from the keyframe before it.
-    ...(withTail ? ['-ss', tailAt.toFixed(3), '-i', input] : []),
-  ];
   const count = times.length + (withTail ? 1 : 0);
-  const chains = Array.from(
-    { length: count },
-    (_, i) => `[${i}:v:0]trim=end_frame=1,scale=${width}:${height}:flags=bilinear,setsar=1,setpts=N[f${i}]`,
-  );
-  const graph = `${chains.join(';')};${chains.map((_, i) => `[f${i}]`).join('')}concat=n=${count}:v=1:a=0[out]`;
-  const p = ffmpeg.start(
-    [
-      '-v',
-      'error',
-      ...inputs,
-      '-filter_complex',
-      graph,
-      '-map',
-      '[out]',
-      // Every frame through as it is: the default frame-rate sync dropped frames whose times collide.
-      '-vsync',
-      '0',
-      '-frames:v',
-      String(count),
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { pipeStdout: true, ...(signal ? { signal } : {}) },
-  );
+  const p = ffmpeg.start(keyframesAndTailArgs(input, times, size, tailAt, headerStart), {
+    pipeStdout: true,
+    ...(signal ? { signal } : {}),
+  });
   const out = new Uint8Array(frameBytes * count);
   let got = 0;
   p.stdout?.on('data', (d: Buffer) => {
@@ -149,8 +122,69 @@ export async function readKeyframesAndTail(
     if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
     return { frames: null, tailDecodes: withTail ? false : null };
   }
-  // Short of a frame, which input gave none is unknown (concat moves on to the next): no frames then.
+  // Short of a frame (an input gave none): no frames then.
   if (got < out.length) return { frames: null, tailDecodes: withTail ? false : null };
   const frames = times.map((_, i) => out.subarray(i * frameBytes, (i + 1) * frameBytes));
   return { frames, tailDecodes: withTail ? !DECODE_TROUBLE.test(stderr) : null };
+}
+
+/**
+ * The ffmpeg arguments of `readKeyframesAndTail` (exported for a test that counts what each input reads).
+ * The first frame of every input, stacked (`vstack`) into one picture: row block i is input i's frame, the same
+ * bytes a `concat` of the frames gave. Stacked, not concatenated: a trimmed input only ends when its next frame
+ * arrives, and with `-skip_frame nokey` that is the next keyframe, so concat made every input read (and parse:
+ * the H.264 parser zero-fills a buffer per packet) a whole GOP it then threw away — 260 packets per input on the
+ * bench's file, ≈ 40 % of the run. vstack emits its picture once every input has given a frame, and
+ * `-frames:v 1` ends the run there: about ten packets per input.
+ */
+export function keyframesAndTailArgs(
+  input: string,
+  times: number[],
+  size: { width: number; height: number },
+  tailAt?: number,
+  headerStart?: number,
+): string[] {
+  const { width, height } = size;
+  const withTail = tailAt !== undefined;
+  // An MP4/MOV header holds what decoding needs (codec, size, extradata): without find_stream_info an input
+  // does not decode the file's first frame before its seek (≈ 0.07 CPU-s per 1080p input). ffmpeg then does not
+  // know the file's start time, which it adds to `-ss`: it is added here.
+  const noProbe = headerStart !== undefined;
+  const start = headerStart ?? 0;
+  // The same microseconds ffmpeg's own sum gave (the time as written before, plus the start ffprobe printed).
+  const seek = (t: number) => (t + start > 0 ? ['-ss', start ? (Number(t.toFixed(3)) + start).toFixed(6) : t.toFixed(3)] : []);
+  const open = noProbe ? ['-nofind_stream_info'] : [];
+  const inputs = [
+    ...times.flatMap((t) => [...NEAREST_KEYFRAME, ...open, ...seek(t), '-i', input]),
+    // The tail: an exact seek (the default), every frame decoded from the keyframe before it.
+    ...(withTail ? [...open, ...seek(tailAt), '-i', input] : []),
+  ];
+  const count = times.length + (withTail ? 1 : 0);
+  const chains = Array.from(
+    { length: count },
+    (_, i) => `[${i}:v:0]trim=end_frame=1,scale=${width}:${height}:flags=bilinear,setsar=1,setpts=N`,
+  );
+  const graph =
+    count === 1
+      ? `${chains[0]}[out]`
+      : `${chains.map((c, i) => `${c}[f${i}]`).join(';')};${chains.map((_, i) => `[f${i}]`).join('')}vstack=inputs=${count}[out]`;
+  return [
+    '-v',
+    'error',
+    ...inputs,
+    '-filter_complex',
+    graph,
+    '-map',
+    '[out]',
+    // The stacked picture through as it is (no frame-rate sync).
+    '-vsync',
+    '0',
+    '-frames:v',
+    '1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ];
 }

@@ -16,6 +16,9 @@ import { artifactRelDir } from './artifact-dir.js';
 import { libraryKey } from '../patient/key.js';
 import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
 
+/** ffprobe's name for the MP4/MOV family (ISO base media files): their header describes every stream. */
+const ISO_MEDIA = /^mov,mp4,/;
+
 export const importInput = z.object({
   /** Made absolute when validated at enqueue, so the same file gives one dedupe key whichever folder it is named from. */
   path: z
@@ -225,7 +228,13 @@ export const importJob = defineJobKind({
         await writePrivateThumbnail(
           services.ffmpeg,
           file,
-          { duration: probed.duration, width: v.displayWidth, height: v.displayHeight, at },
+          {
+            duration: probed.duration,
+            width: v.displayWidth,
+            height: v.displayHeight,
+            at,
+            ...(ISO_MEDIA.test(probed.formatName) ? { headerStart: probed.fileStart ?? 0 } : {}),
+          },
           workThumb,
           signal,
           null,

@@ -44,7 +44,8 @@ export interface TailCheck {
 export async function writePrivateThumbnail(
   ffmpeg: Ffmpeg,
   file: string,
-  facts: { duration: number; width: number; height: number; at: number },
+  /** `headerStart`: an MP4/MOV file's start time (0 for most), read without find_stream_info (`readKeyframesAndTail`). */
+  facts: { duration: number; width: number; height: number; at: number; headerStart?: number },
   thumbnail: string,
   signal?: AbortSignal,
   hide?: ThumbnailHide | null,
@@ -53,7 +54,7 @@ export async function writePrivateThumbnail(
   const w = 320;
   const h = Math.max(2, Math.round((facts.height * w) / facts.width / 2) * 2);
   const times = [facts.at, ...REGION_SAMPLES.map((share) => facts.duration * share)].filter((t, i) => i === 0 || t < facts.duration);
-  const first = await readKeyframesAndTail(ffmpeg, file, times, { width: w, height: h }, signal, tail?.at);
+  const first = await readKeyframesAndTail(ffmpeg, file, times, { width: w, height: h }, signal, tail?.at, facts.headerStart);
   if (tail && first.tailDecodes !== true) await tail.whenUnclear();
   const read = first.frames ?? (await readOneByOne(ffmpeg, file, times, w, h, signal));
   const frames = read.flatMap((data) => (data ? [{ width: w, height: h, data }] : []));

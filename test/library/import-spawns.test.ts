@@ -29,7 +29,7 @@ describe('import: child processes and the event loop', () => {
       if (counting) setImmediate(count);
     };
     count();
-    const spawns: Array<{ turn: number; program: string; file: string; readsSource: boolean }> = [];
+    const spawns: Array<{ turn: number; program: string; file: string; readsSource: boolean; findsStreamInfo: boolean }> = [];
     let recording = true;
     const proto = ChildProcess.prototype as unknown as { spawn: (...a: unknown[]) => unknown };
     const realSpawn = proto.spawn;
@@ -41,6 +41,7 @@ describe('import: child processes and the event loop', () => {
           program: (o.args ?? [o.file ?? '?']).filter((x) => !x.startsWith('-')).slice(-1)[0] ?? '?',
           file: o.file ?? '?',
           readsSource: (o.args ?? []).includes(file),
+          findsStreamInfo: !(o.args ?? []).includes('-nofind_stream_info'),
         });
       return realSpawn.apply(this, a);
     };
@@ -69,5 +70,7 @@ describe('import: child processes and the event loop', () => {
     // The thumbnail's keyframes and the tail check (an exact decode near the end) are one ffmpeg run on the file.
     const ffmpegOnSource = spawns.filter((s) => s.file !== ffprobe && s.readsSource);
     assert.equal(ffmpegOnSource.length, 1, `ffmpeg runs reading the file: ${JSON.stringify(ffmpegOnSource)}`);
+    // An MP4's header says what decoding needs: its inputs skip find_stream_info (a first-frame decode each).
+    assert.equal(ffmpegOnSource[0]!.findsStreamInfo, false, 'the keyframe run of an MP4 opens its inputs from the header');
   });
 });

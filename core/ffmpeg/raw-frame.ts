@@ -188,3 +188,44 @@ export function keyframesAndTailArgs(
     'pipe:1',
   ];
 }
+
+/**
+ * `readKeyframesAndTail` at `width` with the height ffmpeg derives from the picture (`scale=W:-2`: the display
+ * size, after rotation), for a run started before ffprobe has said what the display size is. The height is the
+ * output's byte count over the width and the frame count; null when the run gave no whole, even-height set of
+ * frames (the caller then runs it again, sized from the probe).
+ */
+export async function readKeyframesAndTailAnyHeight(
+  ffmpeg: Ffmpeg,
+  input: string,
+  times: number[],
+  width: number,
+  signal: AbortSignal,
+  tailAt?: number,
+  headerStart?: number,
+): Promise<{ height: number; frames: Uint8Array[]; tailDecodes: boolean | null } | null> {
+  const withTail = tailAt !== undefined;
+  const count = times.length + (withTail ? 1 : 0);
+  // At most a 1:4 picture (more is not a video this app imports: the run is discarded).
+  const limit = width * width * 4 * 3 * count;
+  const p = ffmpeg.start(keyframesAndTailArgs(input, times, { width, height: -2 }, tailAt, headerStart), { pipeStdout: true, signal });
+  const chunks: Buffer[] = [];
+  let got = 0;
+  p.stdout?.on('data', (d: Buffer) => {
+    if (got + d.length <= limit) chunks.push(d);
+    got += d.length;
+  });
+  let stderr: string;
+  try {
+    ({ stderr } = await p.done);
+  } catch (err) {
+    if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
+    return null;
+  }
+  const height = got / (width * 3 * count);
+  if (got > limit || !Number.isInteger(height) || height < 2 || height % 2 !== 0) return null;
+  const out = Buffer.concat(chunks, got);
+  const frameBytes = width * height * 3;
+  const frames = times.map((_, i) => new Uint8Array(out.buffer, out.byteOffset + i * frameBytes, frameBytes));
+  return { height, frames, tailDecodes: withTail ? !DECODE_TROUBLE.test(stderr) : null };
+}

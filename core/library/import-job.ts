@@ -11,7 +11,8 @@ import { FramewiseError, cancelled, isNodeError } from '../util/errors.js';
 import { formatFraction } from '../util/fraction.js';
 import { copyAtomically, sha256File } from '../util/fs.js';
 import { getVideoSummary } from './videos.js';
-import { thumbnailTime, writePrivateThumbnail } from './private-thumbnail.js';
+import { movieHeaderDuration } from '../ffmpeg/movie-duration.js';
+import { startSpeculativeKeyframeRun, tailCheckTime, thumbnailTime, writePrivateThumbnail } from './private-thumbnail.js';
 import { artifactRelDir } from './artifact-dir.js';
 import { libraryKey } from '../patient/key.js';
 import { hasTags, sealTags, withoutTags, type SealedTagsTable } from './sealed-tags.js';
@@ -197,6 +198,12 @@ export const importJob = defineJobKind({
     });
     hashing.catch(() => undefined);
     const workThumb = path.join(await ctx.workDir(), 'thumbnail.jpg');
+    // An MP4/MOV's thumbnail keyframe run starts now, alongside ffprobe, on the movie header's duration: it is
+    // kept only when the probe's facts ask for exactly that run (otherwise it is killed and run again).
+    const headerDuration = await movieHeaderDuration(file, path.extname(file)).catch(() => null);
+    const speculative =
+      headerDuration && headerDuration > 0 ? startSpeculativeKeyframeRun(services.ffmpeg, file, headerDuration, signal) : undefined;
+    if (speculative) await nextTurn();
     let info: MediaInfo;
     try {
       info = await services.ffmpeg.probeWithFrameRate(file, signal).catch(async (err: unknown) => {
@@ -211,16 +218,18 @@ export const importJob = defineJobKind({
       const probed = info;
       const v = probed.video!;
       const at = thumbnailTime(probed.duration);
-      let tailChecked = !(probed.duration > 2);
-      const tail = tailChecked
-        ? undefined
-        : {
-            at: probed.duration - 1.5,
-            whenUnclear: async () => {
-              tailChecked = true;
-              await checkTailDecodes(services.ffmpeg, file, probed, signal);
-            },
-          };
+      const tailAt = tailCheckTime(probed.duration);
+      let tailChecked = tailAt === undefined;
+      const tail =
+        tailAt === undefined
+          ? undefined
+          : {
+              at: tailAt,
+              whenUnclear: async () => {
+                tailChecked = true;
+                await checkTailDecodes(services.ffmpeg, file, probed, signal);
+              },
+            };
       // Not in the turn that parsed the probe's output: `spawn` blocks this thread until the child has started
       // its program (a fork of this process, then exec; far longer when the machine is busy).
       await nextTurn();
@@ -239,6 +248,7 @@ export const importJob = defineJobKind({
           signal,
           null,
           tail,
+          speculative,
         );
       } catch (err) {
         if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
@@ -248,11 +258,14 @@ export const importJob = defineJobKind({
       }
     } catch (err) {
       hashAbort.abort();
+      await speculative?.stop();
       // Whatever reading it reported, a file that is gone (or changed) is reported as that.
       if (!signal.aborted && !(err instanceof FramewiseError && err.code === 'cancelled')) await requireStillThere(file, size);
       throw err;
     } finally {
       signal.removeEventListener('abort', stopHash);
+      // Settled by now (used, or stopped); never a child left behind.
+      await speculative?.stop();
     }
     const sha256 = await hashing.catch(async (err: unknown) => {
       if (signal.aborted) throw cancelled();

@@ -4,7 +4,14 @@ import path from 'node:path';
 import type { Services } from '../services.js';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { writeRgbJpeg } from '../ffmpeg/frames.js';
-import { readFrameRgb, readKeyframesAndTail, readKeyframesRgb } from '../ffmpeg/raw-frame.js';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  keyframesAndTailArgs,
+  readFrameRgb,
+  readKeyframesAndTail,
+  readKeyframesAndTailAnyHeight,
+  readKeyframesRgb,
+} from '../ffmpeg/raw-frame.js';
 import { FramewiseError } from '../util/errors.js';
 import { writeAtomically } from '../util/fs.js';
 import { nowIso } from '../db/open.js';
@@ -31,6 +38,64 @@ export function thumbnailTime(duration: number): number {
 /** Where, as shares of the duration, the frames for finding the endoscope image are taken (besides the thumbnail's). */
 const REGION_SAMPLES = [0.3, 0.5, 0.7, 0.85];
 
+/** The keyframe run's times: the thumbnail's, then the region samples inside the video. */
+function keyframeTimes(duration: number, at: number): number[] {
+  return [at, ...REGION_SAMPLES.map((share) => duration * share)].filter((t, i) => i === 0 || t < duration);
+}
+
+/** Where the import's tail check decodes (in the keyframe run), or undefined for a video of 2 s or less. */
+export function tailCheckTime(duration: number): number | undefined {
+  return duration > 2 ? duration - 1.5 : undefined;
+}
+
+/**
+ * The import's keyframe run started before ffprobe has answered (the two ran one after the other; one core
+ * idled): its facts are guesses — the duration from the MP4/MOV movie header (`movieHeaderDuration`), start time
+ * 0, the height ffmpeg derives from the picture (`scale=320:-2`). `resultFor(args)` gives its frames only when
+ * the run is exactly the one the probe's facts ask for (`args`, the same arguments, the height the run gave);
+ * otherwise it stops the run (killed, waited for) and gives null: the caller runs it the normal way.
+ * `stop()` kills it (a failed or cancelled import); both may be called more than once.
+ */
+export interface SpeculativeKeyframeRun {
+  resultFor(args: string[]): Promise<{ frames: Uint8Array[]; tailDecodes: boolean | null } | null>;
+  stop(): Promise<void>;
+}
+
+export function startSpeculativeKeyframeRun(
+  ffmpeg: Ffmpeg,
+  file: string,
+  headerDuration: number,
+  signal: AbortSignal,
+): SpeculativeKeyframeRun {
+  const times = keyframeTimes(headerDuration, thumbnailTime(headerDuration));
+  const tailAt = tailCheckTime(headerDuration);
+  const abort = new AbortController();
+  const stopOnAbort = () => abort.abort();
+  signal.addEventListener('abort', stopOnAbort, { once: true });
+  const run = readKeyframesAndTailAnyHeight(ffmpeg, file, times, 320, abort.signal, tailAt, 0)
+    .catch(() => null)
+    .finally(() => signal.removeEventListener('abort', stopOnAbort));
+  const argsWith = (height: number) => keyframesAndTailArgs(file, times, { width: 320, height }, tailAt, 0);
+  const stop = async () => {
+    abort.abort();
+    await run;
+  };
+  return {
+    stop,
+    async resultFor(args) {
+      // Everything but the height is known now: a mismatch stops the run at once.
+      const height = /scale=320:(\d+):/.exec(args.join(' '))?.[1];
+      if (!height || !isDeepStrictEqual(argsWith(Number(height)), args)) {
+        await stop();
+        return null;
+      }
+      const got = await run;
+      if (signal.aborted) return null;
+      return got && isDeepStrictEqual(argsWith(got.height), args) ? { frames: got.frames, tailDecodes: got.tailDecodes } : null;
+    },
+  };
+}
+
 /**
  * The import's tail check, done in the thumbnail's ffmpeg run (`readKeyframesAndTail`): the frame at `at`
  * decoded exactly. `whenUnclear` (the full check, which throws when the file is cut short or damaged) runs when
@@ -50,11 +115,15 @@ export async function writePrivateThumbnail(
   signal?: AbortSignal,
   hide?: ThumbnailHide | null,
   tail?: TailCheck,
+  speculative?: SpeculativeKeyframeRun,
 ): Promise<boolean> {
   const w = 320;
   const h = Math.max(2, Math.round((facts.height * w) / facts.width / 2) * 2);
-  const times = [facts.at, ...REGION_SAMPLES.map((share) => facts.duration * share)].filter((t, i) => i === 0 || t < facts.duration);
-  const first = await readKeyframesAndTail(ffmpeg, file, times, { width: w, height: h }, signal, tail?.at, facts.headerStart);
+  const times = keyframeTimes(facts.duration, facts.at);
+  const first =
+    (speculative &&
+      (await speculative.resultFor(keyframesAndTailArgs(file, times, { width: w, height: h }, tail?.at, facts.headerStart)))) ??
+    (await readKeyframesAndTail(ffmpeg, file, times, { width: w, height: h }, signal, tail?.at, facts.headerStart));
   if (tail && first.tailDecodes !== true) await tail.whenUnclear();
   const read = first.frames ?? (await readOneByOne(ffmpeg, file, times, w, h, signal));
   const frames = read.flatMap((data) => (data ? [{ width: w, height: h, data }] : []));

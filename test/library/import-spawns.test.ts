@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { openTempCore } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
+import { importNotingSpawns } from '../helpers/import-spawns.js';
 
 /**
  * `spawn` blocks the calling thread until the child has started its program (a fork of this process, then exec):
@@ -29,36 +29,21 @@ describe('import: child processes and the event loop', () => {
       if (counting) setImmediate(count);
     };
     count();
-    const spawns: Array<{ turn: number; program: string; file: string; readsSource: boolean; findsStreamInfo: boolean }> = [];
-    let recording = true;
-    const proto = ChildProcess.prototype as unknown as { spawn: (...a: unknown[]) => unknown };
-    const realSpawn = proto.spawn;
-    proto.spawn = function (this: ChildProcess, ...a: unknown[]) {
-      const o = a[0] as { file?: string; args?: string[] };
-      if (recording)
-        spawns.push({
-          turn,
-          program: (o.args ?? [o.file ?? '?']).filter((x) => !x.startsWith('-')).slice(-1)[0] ?? '?',
-          file: o.file ?? '?',
-          readsSource: (o.args ?? []).includes(file),
-          findsStreamInfo: !(o.args ?? []).includes('-nofind_stream_info'),
-        });
-      return realSpawn.apply(this, a);
-    };
+    let job;
+    let noted;
     try {
-      const res = await lib.core.call('videos.import', { paths: [file], copy: false });
-      const jobId = res.jobs[0]!.jobId;
-      // Stop noting at the import's own end (its follow-ups start after it).
-      const off = lib.core.services.events.subscribe((e) => {
-        if (e.type === 'job.state' && e.job.id === jobId && ['succeeded', 'failed', 'cancelled'].includes(e.job.state)) recording = false;
-      });
-      const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
-      off();
-      assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+      ({ job, spawns: noted } = await importNotingSpawns(lib.core, file, () => turn));
     } finally {
-      proto.spawn = realSpawn;
       counting = false;
     }
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+    const spawns = noted.map((s) => ({
+      turn: s.noted,
+      program: (s.args.length ? s.args : [s.file]).filter((x) => !x.startsWith('-')).slice(-1)[0] ?? '?',
+      file: s.file,
+      readsSource: s.args.includes(file),
+      findsStreamInfo: !s.args.includes('-nofind_stream_info'),
+    }));
     // probe (with the frame-rate check), thumbnail frames with the tail check, thumbnail JPEG at least
     assert.ok(spawns.length >= 3, `spawns: ${JSON.stringify(spawns)}`);
     const turns = spawns.map((s) => s.turn);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writePrivateThumbnail, thumbnailTime } from '../../core/library/private-thumbnail.js';
 import { openTempCore, tempDir, thumbnailPath } from '../helpers/library.js';
 import { generated, lavfi, media } from '../helpers/media.js';
+import { importNotingSpawns } from '../helpers/import-spawns.js';
 
 /**
  * An MP4/MOV import starts its thumbnail keyframe run alongside ffprobe (from the movie header's duration) and
@@ -24,30 +24,11 @@ describe('import: the thumbnail keyframe run speculates alongside ffprobe', () =
   });
 
   async function importNoting(file: string) {
-    const spawns: Array<{ file: string; args: string[]; child: ChildProcess }> = [];
-    let recording = true;
-    const proto = ChildProcess.prototype as unknown as { spawn: (...a: unknown[]) => unknown };
-    const realSpawn = proto.spawn;
-    proto.spawn = function (this: ChildProcess, ...a: unknown[]) {
-      const o = a[0] as { file?: string; args?: string[] };
-      if (recording) spawns.push({ file: o.file ?? '?', args: o.args ?? [], child: this });
-      return realSpawn.apply(this, a);
-    };
-    try {
-      const res = await lib.core.call('videos.import', { paths: [file], copy: false });
-      const jobId = res.jobs[0]!.jobId;
-      const off = lib.core.services.events.subscribe((e) => {
-        if (e.type === 'job.state' && e.job.id === jobId && ['succeeded', 'failed', 'cancelled'].includes(e.job.state)) recording = false;
-      });
-      const job = await lib.core.services.jobs.waitFor(jobId, 120_000);
-      off();
-      const ffprobe = lib.core.services.ffmpeg.tools.ffprobe.path;
-      const order = spawns.map((s) => (s.file === ffprobe ? 'ffprobe' : s.args.includes(file) ? 'keyframes' : 'other'));
-      const keyframeRuns = spawns.filter((s) => s.file !== ffprobe && s.args.includes(file) && s.args.includes('-filter_complex'));
-      return { job, spawns, order, keyframeRuns };
-    } finally {
-      proto.spawn = realSpawn;
-    }
+    const { job, spawns } = await importNotingSpawns(lib.core, file);
+    const ffprobe = lib.core.services.ffmpeg.tools.ffprobe.path;
+    const order = spawns.map((s) => (s.file === ffprobe ? 'ffprobe' : s.args.includes(file) ? 'keyframes' : 'other'));
+    const keyframeRuns = spawns.filter((s) => s.file !== ffprobe && s.args.includes(file) && s.args.includes('-filter_complex'));
+    return { job, spawns, order, keyframeRuns };
   }
 
   /** The thumbnail made the normal way (sized from the probe, no speculation), as JPEG bytes. */

@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { detectScenes } from '../../core/scenes/detect.js';
 import { resolveParams } from '../../core/scenes/params.js';
 import { sceneMedia } from '../helpers/scenes.js';
+import { ffmpegChildren, stdoutKind } from '../helpers/ffmpeg-children.js';
 
 const linux = process.platform === 'linux';
 
-/**
- * What a process's stdout is: a FIFO, or a socket (node's default child stdio). (The FIFO reader itself — same
- * frames as stdout, early stop and errors leave no ffmpeg or descriptor — is tested in frame-stream.test.ts.)
- */
-function stdoutOf(pid: number): string {
-  const s = statSync(`/proc/${pid}/fd/1`);
-  return s.isFIFO() ? 'fifo' : s.isSocket() ? 'socket' : 'other';
-}
 const openFds = () => readdirSync('/proc/self/fd').length;
-/** ffmpeg processes started by this one (through `setpriv`, which execs ffmpeg under the same pid). */
-function ffmpegChildren(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.split(') ')[1]!.split(' ')[1]) === process.pid && stat.includes('(ffmpeg)');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 describe('scene detection through a FIFO read by a worker thread', () => {
   it('scene detection receives its frames through the FIFO', async (t) => {
@@ -44,7 +23,7 @@ describe('scene detection through a FIFO read by a worker thread', () => {
       resolveParams({}),
       {
         onProgress: () => {
-          if (seen.length === 0) for (const pid of ffmpegChildren()) seen.push(stdoutOf(pid));
+          if (seen.length === 0) for (const pid of ffmpegChildren()) seen.push(stdoutKind(pid) ?? 'gone');
         },
       },
     );

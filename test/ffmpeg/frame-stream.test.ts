@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { media } from '../helpers/media.js';
+import { ffmpegChildren, stdoutKind } from '../helpers/ffmpeg-children.js';
 
 const linux = process.platform === 'linux';
 
 /** ffmpeg processes started by this one, and what each one's stdout is (a FIFO or a socket). */
 function ffmpegStdouts(): string[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .flatMap((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        if (Number(stat.split(') ')[1]!.split(' ')[1]) !== process.pid || !stat.includes('(ffmpeg)')) return [];
-        const s = statSync(`/proc/${d}/fd/1`);
-        return [s.isFIFO() ? 'fifo' : s.isSocket() ? 'socket' : 'other'];
-      } catch {
-        return [];
-      }
-    });
+  return ffmpegChildren().flatMap((pid) => stdoutKind(pid) ?? []);
 }
 const openFds = () => readdirSync('/proc/self/fd').length;
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { printedTimes } from '../../core/ffmpeg/worker-frames.js';
 import { detectScenes, detectSource, type Detection, type DetectInput } from '../../core/scenes/detect.js';
 import { resolveParams, type SceneParamsInput } from '../../core/scenes/params.js';
 import { requireEnvironment } from '../helpers/environment.js';
+import { ffmpegChildren, threadCount } from '../helpers/ffmpeg-children.js';
 import { tempDir } from '../helpers/library.js';
 import { CUTS_EXPECTED, VFR_EXPECTED, sceneMedia } from '../helpers/scenes.js';
 
@@ -61,19 +62,9 @@ function assertSameDetection(a: Detection, b: Detection, what: string) {
   assert.deepEqual(a.scenes, b.scenes, what);
 }
 
-/** Threads of the ffmpeg processes this process has started (through `setpriv`, which execs ffmpeg under its pid). */
+/** Threads of the ffmpeg processes this process has started. */
 function ffmpegThreadCounts(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .flatMap((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        if (Number(stat.split(') ')[1]!.split(' ')[1]) !== process.pid || !stat.includes('(ffmpeg)')) return [];
-        return [readdirSync(`/proc/${d}/task`).length];
-      } catch {
-        return [];
-      }
-    });
+  return ffmpegChildren().flatMap((pid) => threadCount(pid) ?? []);
 }
 
 describe('scene detection: frame times and filter threads', () => {

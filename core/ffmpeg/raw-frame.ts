@@ -100,32 +100,45 @@ export async function readKeyframesAndTail(
   tailAt?: number,
   headerStart?: number,
 ): Promise<{ frames: Uint8Array[] | null; tailDecodes: boolean | null }> {
-  const { width, height } = size;
-  const frameBytes = width * height * 3;
+  const frameBytes = size.width * size.height * 3;
   const withTail = tailAt !== undefined;
-  const count = times.length + (withTail ? 1 : 0);
-  const p = ffmpeg.start(keyframesAndTailArgs(input, times, size, tailAt, headerStart), {
-    pipeStdout: true,
-    ...(signal ? { signal } : {}),
-  });
-  const out = new Uint8Array(frameBytes * count);
-  let got = 0;
+  const wanted = frameBytes * (times.length + (withTail ? 1 : 0));
+  const run = await runKeyframes(ffmpeg, keyframesAndTailArgs(input, times, size, tailAt, headerStart), wanted, signal);
+  // A failed run, or short of a frame (an input gave none): no frames then.
+  if (!run || run.data.length < wanted) return { frames: null, tailDecodes: withTail ? false : null };
+  const frames = times.map((_, i) => run.data.subarray(i * frameBytes, (i + 1) * frameBytes));
+  return { frames, tailDecodes: withTail ? !DECODE_TROUBLE.test(run.stderr) : null };
+}
+
+/**
+ * One keyframe run: its output's first `limit` bytes (`total`: how many it wrote) and its stderr, or null when
+ * ffmpeg failed (a cancel is thrown).
+ */
+async function runKeyframes(
+  ffmpeg: Ffmpeg,
+  args: string[],
+  limit: number,
+  signal?: AbortSignal,
+): Promise<{ data: Buffer; total: number; stderr: string } | null> {
+  const p = ffmpeg.start(args, { pipeStdout: true, ...(signal ? { signal } : {}) });
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let total = 0;
   p.stdout?.on('data', (d: Buffer) => {
-    const n = Math.min(d.length, out.length - got);
-    if (n > 0) out.set(d.subarray(0, n), got);
-    got += n;
+    const n = Math.min(d.length, limit - kept);
+    if (n > 0) {
+      chunks.push(n === d.length ? d : d.subarray(0, n));
+      kept += n;
+    }
+    total += d.length;
   });
-  let stderr: string;
   try {
-    ({ stderr } = await p.done);
+    const { stderr } = await p.done;
+    return { data: Buffer.concat(chunks, kept), total, stderr };
   } catch (err) {
     if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
-    return { frames: null, tailDecodes: withTail ? false : null };
+    return null;
   }
-  // Short of a frame (an input gave none): no frames then.
-  if (got < out.length) return { frames: null, tailDecodes: withTail ? false : null };
-  const frames = times.map((_, i) => out.subarray(i * frameBytes, (i + 1) * frameBytes));
-  return { frames, tailDecodes: withTail ? !DECODE_TROUBLE.test(stderr) : null };
 }
 
 /**
@@ -208,24 +221,11 @@ export async function readKeyframesAndTailAnyHeight(
   const count = times.length + (withTail ? 1 : 0);
   // At most a 1:4 picture (more is not a video this app imports: the run is discarded).
   const limit = width * width * 4 * 3 * count;
-  const p = ffmpeg.start(keyframesAndTailArgs(input, times, { width, height: -2 }, tailAt, headerStart), { pipeStdout: true, signal });
-  const chunks: Buffer[] = [];
-  let got = 0;
-  p.stdout?.on('data', (d: Buffer) => {
-    if (got + d.length <= limit) chunks.push(d);
-    got += d.length;
-  });
-  let stderr: string;
-  try {
-    ({ stderr } = await p.done);
-  } catch (err) {
-    if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
-    return null;
-  }
-  const height = got / (width * 3 * count);
-  if (got > limit || !Number.isInteger(height) || height < 2 || height % 2 !== 0) return null;
-  const out = Buffer.concat(chunks, got);
+  const run = await runKeyframes(ffmpeg, keyframesAndTailArgs(input, times, { width, height: -2 }, tailAt, headerStart), limit, signal);
+  if (!run) return null;
+  const height = run.total / (width * 3 * count);
+  if (run.total > limit || !Number.isInteger(height) || height < 2 || height % 2 !== 0) return null;
   const frameBytes = width * height * 3;
-  const frames = times.map((_, i) => new Uint8Array(out.buffer, out.byteOffset + i * frameBytes, frameBytes));
-  return { height, frames, tailDecodes: withTail ? !DECODE_TROUBLE.test(stderr) : null };
+  const frames = times.map((_, i) => run.data.subarray(i * frameBytes, (i + 1) * frameBytes));
+  return { height, frames, tailDecodes: withTail ? !DECODE_TROUBLE.test(run.stderr) : null };
 }

@@ -30,6 +30,11 @@ describe('keyframe run: what each input reads', () => {
     // from the keyframe to 2.5 s (63) and that queue. A whole GOP (100 packets: the file's end) is too many.
     for (const [i, n] of read.slice(0, -1).entries()) assert.ok(n <= 12, `input ${i} read ${n} packets: ${JSON.stringify(read)}`);
     assert.ok(read.at(-1)! <= 63 + 12, `the tail input read ${read.at(-1)} packets`);
+    // Every input, the tail's too, decodes in one thread (frame threads each allocate a decoder context and
+    // zero-filled frame buffers: 0.1 CPU-s of the bench file's tail decode).
+    const inputs = args.join(' ').split(` -i ${file}`).slice(0, -1);
+    assert.equal(inputs.length, times.length + 1);
+    for (const [i, opts] of inputs.entries()) assert.match(opts, /-threads 1 /, `input ${i}: ${opts}`);
 
     const { frames, tailDecodes } = await readKeyframesAndTail(ffmpeg, file, times, size, undefined, 2.5);
     assert.equal(tailDecodes, true);

@@ -11,10 +11,11 @@
  *    after checking nothing changed them since; the reversal is itself an entry (`undo_of` / `redo_of`). Which entry
  *    is next comes from the stacks of core/util/undo-history.ts (also used by clips, whose rows work differently).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { FramewiseError } from '../util/errors.js';
 import { undoStateOf, undoTarget, type HistoryLink, type UndoState } from '../util/undo-history.js';
 import { nowIso } from './open.js';
+import type { EditHistoryTable } from './schema.js';
 
 /** The columns every revisioned row has (plus its scope column, e.g. `video_id` or `track_id`). */
 export interface RevisionRow {
@@ -26,16 +27,7 @@ export interface RevisionRow {
 }
 
 /** A history entry as stored (plus its scope column when that is not `video_id`). */
-export interface HistoryRow extends HistoryLink {
-  video_id: number;
-  at: string;
-  who: string;
-  op: string;
-  before_json: string;
-  after_json: string;
-  inserted_json: string;
-  removed_json: string;
-}
+export type HistoryRow = Selectable<EditHistoryTable>;
 
 /** Where one capability keeps its rows and their history, and what its conflicts call them. */
 export interface RevisionTables {
@@ -334,15 +326,7 @@ export async function historyRows<DB, H extends HistoryRow>(
 
 /** The fields of a history entry every editor shows (`before`/`after` as the plain items it stored). */
 export function historyEntryOf<Op extends string, Item>(r: HistoryRow) {
-  return {
-    id: r.id,
-    videoId: r.video_id,
-    at: r.at,
-    who: r.who,
-    op: r.op as Op,
-    before: JSON.parse(r.before_json) as Item[],
-    after: JSON.parse(r.after_json) as Item[],
-    undoOf: r.undo_of,
-    redoOf: r.redo_of,
-  };
+  const { id, video_id: videoId, at, who, undo_of: undoOf, redo_of: redoOf } = r;
+  const [before, after] = [JSON.parse(r.before_json) as Item[], JSON.parse(r.after_json) as Item[]];
+  return { id, videoId, at, who, op: r.op as Op, before, after, undoOf, redoOf };
 }

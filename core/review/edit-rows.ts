@@ -10,8 +10,6 @@ import * as history from '../db/edit-history.js';
 import type { Services } from '../services.js';
 import { getVideoSummary } from '../library/videos.js';
 import { segmentTables, toHistoryEntry, undoState, type HistoryRow } from './history.js';
-
-export { segmentTables };
 import { reviewProgress } from './progress.js';
 
 export type Row = Selectable<SegmentsTable>;

@@ -6,8 +6,8 @@
 import type { ReviewChange } from '../review/types.js';
 import type { Database } from '../db/schema.js';
 import { reverseNext } from '../db/edit-history.js';
-import { finish, segmentTables, type EditServices } from './edit-rows.js';
-import type { HistoryRow } from './history.js';
+import { finish, type EditServices } from './edit-rows.js';
+import { segmentTables, type HistoryRow } from './history.js';
 
 async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo', expected?: number): Promise<ReviewChange> {
   const who = (await s.settings()).reviewerName;

@@ -8,16 +8,7 @@
  *    edit history segments have too (core/db/edit-history.ts), over the cue tables.
  */
 import type { Database } from '../db/schema.js';
-import {
-  historyEntryOf,
-  historyRows,
-  historyUndoState,
-  lockForWrite,
-  recordEdit,
-  requireActive,
-  reverseNext,
-  type RevisionTables,
-} from '../db/edit-history.js';
+import * as history from '../db/edit-history.js';
 import type { UndoState } from '../util/undo-history.js';
 import type { Services } from '../services.js';
 import { FramewiseError } from '../util/errors.js';
@@ -65,7 +56,7 @@ export interface PlanContext {
 }
 
 /** Cues and their history, for the shared edit history: an edit changes one track; the undo session is the video's. */
-const cueTables: RevisionTables = {
+const cueTables: history.RevisionTables = {
   rows: 'subtitle_cues',
   history: 'subtitle_history',
   scope: 'track_id',
@@ -74,13 +65,13 @@ const cueTables: RevisionTables = {
   what: 'subtitles',
 };
 
-const toEntry = (r: HistoryRow): SubtitleHistoryEntry => ({ ...historyEntryOf<SubtitleOp, StoredCue>(r), trackId: r.track_id });
+const toEntry = (r: HistoryRow): SubtitleHistoryEntry => ({ ...history.historyEntryOf<SubtitleOp, StoredCue>(r), trackId: r.track_id });
 
 export const undoState = (db: SubDb | SubTrx, videoId: number): Promise<SubtitleUndoState> =>
-  historyUndoState<Database & SubtitleTables, SubtitleOp>(db, cueTables, videoId);
+  history.historyUndoState<Database & SubtitleTables, SubtitleOp>(db, cueTables, videoId);
 
 export async function listHistory(db: SubDb, videoId: number, limit = 1000): Promise<SubtitleHistoryEntry[]> {
-  return (await historyRows<Database & SubtitleTables, HistoryRow>(db, cueTables, videoId, limit)).map(toEntry);
+  return (await history.historyRows<Database & SubtitleTables, HistoryRow>(db, cueTables, videoId, limit)).map(toEntry);
 }
 
 async function finish(s: EditServices, videoId: number, trackId: number, row: HistoryRow | null): Promise<SubtitleChange> {
@@ -108,14 +99,14 @@ export async function editTrack(
   const row = await subDb(s.db.writer)
     .transaction()
     .execute(async (trx) => {
-      await lockForWrite(trx, cueTables);
+      await history.lockForWrite(trx, cueTables);
       await getTrackRow(trx, videoId, trackId);
       const durationMs = await videoDurationMs(trx, videoId);
-      const requireCues = (ids: number[]) => requireActive<Database & SubtitleTables, CueRow>(trx, cueTables, trackId, ids);
+      const requireCues = (ids: number[]) => history.requireActive<Database & SubtitleTables, CueRow>(trx, cueTables, trackId, ids);
       const planned = await plan({ trx, who, durationMs, requireActive: requireCues });
       for (const r of planned.insert) if (!r.deleted) checkBounds(r.start_ms, r.end_ms, durationMs);
       const entry = { videoId, scopeId: trackId, who, op, before: planned.before, insert: planned.insert };
-      return recordEdit<Database & SubtitleTables, CueRow, HistoryRow>(trx, cueTables, entry, toStoredCue);
+      return history.recordEdit<Database & SubtitleTables, CueRow, HistoryRow>(trx, cueTables, entry, toStoredCue);
     });
   return finish(s, videoId, trackId, row);
 }
@@ -131,7 +122,7 @@ async function undoRedo(s: EditServices, videoId: number, which: 'undo' | 'redo'
   const row = await subDb(s.db.writer)
     .transaction()
     .execute((trx) =>
-      reverseNext<Database & SubtitleTables, HistoryRow>(trx, cueTables, {
+      history.reverseNext<Database & SubtitleTables, HistoryRow>(trx, cueTables, {
         videoId,
         who,
         which,

@@ -16,6 +16,7 @@ import {
   reverseNext,
   type RevisionTables,
 } from '../../core/db/edit-history.js';
+import type { EditHistoryTable } from '../../core/db/schema.js';
 import { FramewiseError } from '../../core/util/errors.js';
 import { tempDir } from '../helpers/library.js';
 
@@ -28,23 +29,9 @@ interface NotesTable {
   created_at: string;
   created_by: string | null;
 }
-interface NoteHistoryTable {
-  id: Generated<number>;
-  video_id: number;
-  board_id: number;
-  at: string;
-  who: string;
-  op: string;
-  before_json: string;
-  after_json: string;
-  inserted_json: string;
-  removed_json: string;
-  undo_of: number | null;
-  redo_of: number | null;
-}
-type Tables = { notes: NotesTable; note_history: NoteHistoryTable };
+type Tables = { notes: NotesTable; note_history: EditHistoryTable & { board_id: number } };
 type Note = Selectable<NotesTable>;
-type Entry = Selectable<NoteHistoryTable>;
+type Entry = Selectable<Tables['note_history']>;
 
 const notes: RevisionTables = {
   rows: 'notes',

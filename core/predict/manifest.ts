@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { FramewiseError, isNodeError } from '../util/errors.js';
+import type { TensorSpec } from './inference-protocol.js';
 
 /**
  * The model manifest (docs/models.md): a JSON file next to the `.onnx` file. Accepted exactly as documented;
@@ -106,6 +107,23 @@ export type EmbeddingManifest = z.infer<typeof embeddingManifestSchema>;
 /** Crop to the endoscope region before resizing? */
 export function wantsRoi(m: ModelManifest): boolean {
   return m.crop === 'roi' || m.input.crop === 'roi';
+}
+
+/** What the inference worker is told of a classifier: its tensors, input size and normalisation, one score a label. */
+export function tensorSpecOf(m: ModelManifest): TensorSpec {
+  return {
+    inputName: m.input.name,
+    outputName: m.output.name,
+    layout: m.input.layout,
+    width: m.input.width,
+    height: m.input.height,
+    scale: m.input.scale,
+    mean: m.input.mean,
+    std: m.input.std,
+    labels: m.labels.length,
+    activation: m.output.activation,
+    maxBatch: null,
+  };
 }
 
 export function thresholdFor(m: Pick<ModelManifest, 'thresholds'>, labelName: string): number {

@@ -109,21 +109,17 @@ export function wantsRoi(m: ModelManifest): boolean {
   return m.crop === 'roi' || m.input.crop === 'roi';
 }
 
-/** What the inference worker is told of a classifier: its tensors, input size and normalisation, one score a label. */
-export function tensorSpecOf(m: ModelManifest): TensorSpec {
-  return {
-    inputName: m.input.name,
-    outputName: m.output.name,
-    layout: m.input.layout,
-    width: m.input.width,
-    height: m.input.height,
-    scale: m.input.scale,
-    mean: m.input.mean,
-    std: m.input.std,
-    labels: m.labels.length,
-    activation: m.output.activation,
-    maxBatch: null,
-  };
+/**
+ * What the inference worker is told of a model (a classifier, or an embedding model): its tensors, input size and
+ * normalisation, how many values a frame gives and the activation applied to them.
+ */
+export function tensorSpecOf(
+  m: { input: z.infer<typeof modelInputSchema>; output: { name: string } },
+  labels: number,
+  activation: TensorSpec['activation'],
+): TensorSpec {
+  const { name: inputName, layout, width, height, scale, mean, std } = m.input;
+  return { inputName, outputName: m.output.name, layout, width, height, scale, mean, std, labels, activation, maxBatch: null };
 }
 
 export function thresholdFor(m: Pick<ModelManifest, 'thresholds'>, labelName: string): number {

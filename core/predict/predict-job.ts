@@ -131,7 +131,7 @@ export const predictJob = defineJobKind({
       );
     }
     const fps: Fraction = { num: video.fps_num!, den: video.fps_den! };
-    const spec = tensorSpecOf(m);
+    const spec = tensorSpecOf(m, m.labels.length, m.output.activation);
     // `crop: "roi"`: the region given with the request, else the registered resolver's (OCR), else the whole
     // frame (recorded in the run's parameters).
     const roiRequested = wantsRoi(m);

@@ -165,7 +165,12 @@ export interface SegmentsTable {
   created_by: string | null;
 }
 
-export interface SegmentHistoryTable {
+/**
+ * The columns of an append-only edit history (core/db/edit-history.ts): one entry per change of a video, with
+ * what it showed before and after and the rows it inserted and removed (for undo/redo). Segment review's
+ * history is exactly this; subtitles' adds the track (core/subtitles/tables.ts).
+ */
+export type EditHistoryTable = {
   id: Generated<number>;
   video_id: number;
   at: string;
@@ -177,7 +182,9 @@ export interface SegmentHistoryTable {
   removed_json: string;
   undo_of: number | null;
   redo_of: number | null;
-}
+};
+
+export type SegmentHistoryTable = EditHistoryTable;
 
 export interface PatientKeyCheckTable {
   id: number;

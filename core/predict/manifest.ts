@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { FramewiseError, isNodeError } from '../util/errors.js';
+import type { TensorSpec } from './inference-protocol.js';
 
 /**
  * The model manifest (docs/models.md): a JSON file next to the `.onnx` file. Accepted exactly as documented;
@@ -106,6 +107,19 @@ export type EmbeddingManifest = z.infer<typeof embeddingManifestSchema>;
 /** Crop to the endoscope region before resizing? */
 export function wantsRoi(m: ModelManifest): boolean {
   return m.crop === 'roi' || m.input.crop === 'roi';
+}
+
+/**
+ * What the inference worker is told of a model (a classifier, or an embedding model): its tensors, input size and
+ * normalisation, how many values a frame gives and the activation applied to them.
+ */
+export function tensorSpecOf(
+  m: { input: z.infer<typeof modelInputSchema>; output: { name: string } },
+  labels: number,
+  activation: TensorSpec['activation'],
+): TensorSpec {
+  const { name: inputName, layout, width, height, scale, mean, std } = m.input;
+  return { inputName, outputName: m.output.name, layout, width, height, scale, mean, std, labels, activation, maxBatch: null };
 }
 
 export function thresholdFor(m: Pick<ModelManifest, 'thresholds'>, labelName: string): number {

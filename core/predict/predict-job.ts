@@ -11,8 +11,7 @@ import { bestFrameCount, getVideoSummary } from '../library/videos.js';
 import { FramewiseError } from '../util/errors.js';
 import type { Fraction } from '../util/fraction.js';
 import { defaultIntraOpThreads } from './inference-pool.js';
-import type { TensorSpec } from './inference-protocol.js';
-import { wantsRoi } from './manifest.js';
+import { tensorSpecOf, wantsRoi } from './manifest.js';
 import { resolveRoi } from './integration.js';
 import { BUILTIN_GRAPH_OPTIMIZATION } from './builtin-model.js';
 import { ensureBuiltinModel, getStoredModel } from './model-store.js';
@@ -132,19 +131,7 @@ export const predictJob = defineJobKind({
       );
     }
     const fps: Fraction = { num: video.fps_num!, den: video.fps_den! };
-    const spec: TensorSpec = {
-      inputName: m.input.name,
-      outputName: m.output.name,
-      layout: m.input.layout,
-      width: m.input.width,
-      height: m.input.height,
-      scale: m.input.scale,
-      mean: m.input.mean,
-      std: m.input.std,
-      labels: m.labels.length,
-      activation: m.output.activation,
-      maxBatch: null,
-    };
+    const spec = tensorSpecOf(m, m.labels.length, m.output.activation);
     // `crop: "roi"`: the region given with the request, else the registered resolver's (OCR), else the whole
     // frame (recorded in the run's parameters).
     const roiRequested = wantsRoi(m);

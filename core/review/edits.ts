@@ -12,17 +12,10 @@ import type { ReviewChange, SegmentOp } from '../review/types.js';
 import { activeSegments, toSegment } from '../segments/store.js';
 import { FramewiseError } from '../util/errors.js';
 import { checkRange, frameTime, loadGrid, type FrameGrid } from './grid.js';
-import {
-  finish,
-  insertRows,
-  lockForWrite,
-  requireActive,
-  writeEntry,
-  type EditServices,
-  type NewRow,
-  type Row,
-  type Trx,
-} from './edit-rows.js';
+import { finish, lockForWrite, requireActive, type EditServices, type NewRow, type Row, type Trx } from './edit-rows.js';
+import { segmentTables, type HistoryRow } from './history.js';
+import type { Database } from '../db/schema.js';
+import { recordEdit } from '../db/edit-history.js';
 import { nowIso } from '../db/open.js';
 
 interface Planned {
@@ -112,18 +105,8 @@ async function edit(
     await lockForWrite(trx);
     const g = await loadGrid(trx, videoId);
     const planned = await plan(trx, { g, who, now: nowIso() });
-    if (!planned.insert.length) return null;
-    const inserted = await insertRows(trx, planned.insert);
-    const entry = await writeEntry(trx, {
-      videoId,
-      who,
-      op,
-      before: planned.before.map(toSegment),
-      after: inserted.filter((r) => !r.deleted).map(toSegment),
-      inserted,
-      removed: [],
-    });
-    return entry;
+    const entry = { videoId, scopeId: videoId, who, op, before: planned.before, insert: planned.insert };
+    return recordEdit<Database, Row, HistoryRow>(trx, segmentTables, entry, toSegment);
   });
   return finish(s, videoId, result);
 }

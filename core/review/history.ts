@@ -2,42 +2,26 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Segment } from '../segments/types.js';
 import type { SegmentHistoryEntry, SegmentOp, ReviewUndoState } from '../review/types.js';
 import type { Database, SegmentHistoryTable } from '../db/schema.js';
-import { undoStateOf } from '../util/undo-history.js';
+import { historyEntryOf, historyRows, historyUndoState, type RevisionTables } from '../db/edit-history.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type HistoryRow = Selectable<SegmentHistoryTable>;
 
-export function toHistoryEntry(r: HistoryRow): SegmentHistoryEntry {
-  return {
-    id: r.id,
-    videoId: r.video_id,
-    at: r.at,
-    who: r.who,
-    op: r.op as SegmentOp,
-    before: JSON.parse(r.before_json) as Segment[],
-    after: JSON.parse(r.after_json) as Segment[],
-    undoOf: r.undo_of,
-    redoOf: r.redo_of,
-  };
-}
+/** Segments and their history, for the shared edit history: a segment belongs to a video, and so does the undo session. */
+export const segmentTables: RevisionTables = {
+  rows: 'segments',
+  history: 'segment_history',
+  scope: 'video_id',
+  noun: 'Segment',
+  scopeNoun: 'video',
+  what: 'review',
+  removedAlsoBy: 'a new prediction run',
+};
 
-export async function undoState(db: Db, videoId: number): Promise<ReviewUndoState> {
-  const rows = await db
-    .selectFrom('segment_history')
-    .select(['id', 'undo_of', 'redo_of', 'op'])
-    .where('video_id', '=', videoId)
-    .orderBy('id')
-    .execute();
-  return undoStateOf<SegmentOp>(rows);
-}
+export const toHistoryEntry = (r: HistoryRow): SegmentHistoryEntry => historyEntryOf<SegmentOp, Segment>(r);
 
-export async function listHistory(db: Db, videoId: number, limit = 1000): Promise<SegmentHistoryEntry[]> {
-  const rows = await db
-    .selectFrom('segment_history')
-    .selectAll()
-    .where('video_id', '=', videoId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.reverse().map(toHistoryEntry);
-}
+export const undoState = (db: Db, videoId: number): Promise<ReviewUndoState> =>
+  historyUndoState<Database, SegmentOp>(db, segmentTables, videoId);
+
+export const listHistory = async (db: Db, videoId: number, limit = 1000): Promise<SegmentHistoryEntry[]> =>
+  (await historyRows<Database, HistoryRow>(db, segmentTables, videoId, limit)).map(toHistoryEntry);

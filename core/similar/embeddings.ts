@@ -10,7 +10,7 @@ import { readFrameRgb } from '../ffmpeg/raw-frame.js';
 import { onFileTime, videoStartOf } from '../ffmpeg/file-time.js';
 import { getVideoRow } from '../library/videos.js';
 import { InferenceWorker } from '../predict/inference-pool.js';
-import type { EmbeddingManifest } from '../predict/manifest.js';
+import { tensorSpecOf, type EmbeddingManifest } from '../predict/manifest.js';
 import { numberingFps } from '../scenes/store.js';
 import type { Services } from '../services.js';
 import { cancelled, FramewiseError } from '../util/errors.js';
@@ -64,19 +64,7 @@ const valuesPerFrame = (m: EmbeddingManifest) => m.output.length * (m.output.poo
 /** The model's inference worker (the one predictions use), for raw vectors: no activation. */
 function startWorker(model: EmbeddingModel): Promise<InferenceWorker> {
   const m = model.manifest;
-  return InferenceWorker.start(model.modelPath, {
-    inputName: m.input.name,
-    outputName: m.output.name,
-    layout: m.input.layout,
-    width: m.input.width,
-    height: m.input.height,
-    scale: m.input.scale,
-    mean: m.input.mean,
-    std: m.input.std,
-    labels: valuesPerFrame(m),
-    activation: 'none',
-    maxBatch: null,
-  });
+  return InferenceWorker.start(model.modelPath, tensorSpecOf(m, valuesPerFrame(m), 'none'));
 }
 
 export interface ClipEmbeddingRow {

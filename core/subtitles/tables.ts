@@ -1,5 +1,5 @@
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database, EditHistoryTable } from '../db/schema.js';
 
 /** The subtitle capability's own tables (migrations 80–89). */
 export type SubtitleTracksTable = {
@@ -37,21 +37,8 @@ export type SubtitleCuesTable = {
   created_by: string | null;
 };
 
-/** Append-only: one entry per change of a video's subtitles, with the rows it inserted (for undo/redo). */
-export type SubtitleHistoryTable = {
-  id: Generated<number>;
-  video_id: number;
-  track_id: number;
-  at: string;
-  who: string;
-  op: string;
-  before_json: string;
-  after_json: string;
-  inserted_json: string;
-  removed_json: string;
-  undo_of: number | null;
-  redo_of: number | null;
-};
+/** Append-only: one entry per change of a video's subtitles (of one track), with the rows it inserted (for undo/redo). */
+export type SubtitleHistoryTable = EditHistoryTable & { track_id: number };
 
 // A type alias (not an interface): kysely's withTables wants an index-signature-compatible record.
 export type SubtitleTables = {

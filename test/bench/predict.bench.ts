@@ -7,7 +7,7 @@ import { liveChildPids } from '../../core/ffmpeg/process.js';
 import { BUILTIN_GRAPH_OPTIMIZATION, BUILTIN_MODEL_NAME, buildBuiltinModel, builtinManifest } from '../../core/predict/builtin-model.js';
 import { decodeFrames, type FrameGeometry, type Sampling } from '../../core/ffmpeg/decode-frames.js';
 import { InferenceWorker, defaultIntraOpThreads } from '../../core/predict/inference-pool.js';
-import type { TensorSpec } from '../../core/predict/inference-protocol.js';
+import { tensorSpecOf } from '../../core/predict/manifest.js';
 import { media } from '../helpers/media.js';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { predictAndWait, waitIdle } from '../predict/helpers.js';
@@ -95,19 +95,7 @@ export const predictBench: BenchModule = {
     const m = builtinManifest();
     const geometry: FrameGeometry = { width: m.input.width, height: m.input.height, colorOrder: 'RGB', resize: 'stretch' };
     const sampling: Sampling = { fps, sampleFps: null };
-    const spec: TensorSpec = {
-      inputName: m.input.name,
-      outputName: m.output.name,
-      layout: m.input.layout,
-      width: m.input.width,
-      height: m.input.height,
-      scale: m.input.scale,
-      mean: m.input.mean,
-      std: m.input.std,
-      labels: m.labels.length,
-      activation: m.output.activation,
-      maxBatch: null,
-    };
+    const spec = tensorSpecOf(m, m.labels.length, m.output.activation);
     const frameBytes = geometry.width * geometry.height * 3;
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'framewise-bench-predict-'));
     const modelPath = path.join(scratch, 'builtin.onnx');

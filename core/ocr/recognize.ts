@@ -1,6 +1,7 @@
 import { copyFile, lstat, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { FramewiseError } from '../util/errors.js';
 import os from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import path from 'node:path';
 import type { Worker as TesseractWorker } from 'tesseract.js';
 import {
@@ -128,6 +129,22 @@ export function prepareLine(img: RgbImage, box: Box, lineHeight = LINE_HEIGHT): 
   return padGray(resizeGray(g, w, h), 12, 255);
 }
 
+/**
+ * Tesseract's WebAssembly runs on V8's baseline compiler (Liftoff) only: no optimising (TurboFan) tier-up. Every
+ * LineRecognizer starts a fresh worker, whose hot wasm functions V8 compiled again with TurboFan on its platform
+ * threads while the first lines were read: ≈ 0.9 CPU-s for the 8 lines a verification of the bench clip sends to
+ * Tesseract, more than the faster code then saves (8 lines: 1.45 → 0.64 CPU-s; each further 8 lines 0.40 → 0.52,
+ * so the tier-up pays off only after ≈ 60 lines, more than a verification or an OCR job reads with one worker). The
+ * readings are the same (wasm arithmetic does not depend on the tier). V8's flags are the process's: Tesseract is
+ * the only WebAssembly the core process runs. Set before the first worker compiles its module.
+ */
+let baselineWasm = false;
+export function wasmBaselineOnly(): void {
+  if (baselineWasm) return;
+  setFlagsFromString('--liftoff-only');
+  baselineWasm = true;
+}
+
 /** Letters whose score drops when the dots of the line disagree with the reading. */
 const DOT_LETTERS = new Set([...'iıíìîïjİÍÌÎÏ']);
 
@@ -147,6 +164,7 @@ export class LineRecognizer {
     const local = model.kind === 'latin' ? { dir: model.langPath, temporary: false } : await localTessdataDir(opts.cacheDir);
     const langPath = local.dir;
     const tesseract = (await import('tesseract.js')).default;
+    wasmBaselineOnly();
     const worker = await tesseract.createWorker([...model.langs], tesseract.OEM.LSTM_ONLY, {
       langPath,
       cacheMethod: 'none',

@@ -6,6 +6,7 @@ import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { liveChildPids } from '../../core/ffmpeg/process.js';
 import { BUILTIN_GRAPH_OPTIMIZATION, BUILTIN_MODEL_NAME, buildBuiltinModel, builtinManifest } from '../../core/predict/builtin-model.js';
 import { decodeFrames, type FrameGeometry, type Sampling } from '../../core/ffmpeg/decode-frames.js';
+import { decodeInWorker } from '../../core/ffmpeg/decode-in-worker.js';
 import { InferenceWorker, defaultIntraOpThreads } from '../../core/predict/inference-pool.js';
 import type { TensorSpec } from '../../core/predict/inference-protocol.js';
 import { media } from '../helpers/media.js';
@@ -133,11 +134,17 @@ export const predictBench: BenchModule = {
         baseline = process.memoryUsage().rss;
         for (let run = 0; run < RUNS; run++) {
           loads.push(os.loadavg()[0] ?? 0);
-          // (a) decode + scale alone: the job's own ffmpeg command (same filter, pixel format and threads).
+          // (a) decode + scale alone: the job's own ffmpeg command (same filter, pixel format, threads and frame
+          // times printed to a FIFO) and the job's own reading of it: every frame read whole, into a batch, by a
+          // worker thread from the FIFO (pipeline-in-worker.ts); nothing done with the frames.
           a.push(
             await measure(async () => {
-              frames = 0;
-              for await (const f of decodeFrames(ffmpeg, file, geometry, sampling)) if (f.data.length === frameBytes) frames++;
+              const r = await decodeInWorker(ffmpeg, file, geometry, sampling, {
+                url: new URL('./count-frames-worker.js', import.meta.url),
+                job: { batchSize: BATCH },
+              });
+              if (!r || r.times !== 'printed') throw new Error('the job reads frames in its worker on this machine; decode alone must too');
+              frames = r.result as number;
             }),
           );
           // (b) inference alone: the same number of tensors, batched and pipelined like the job, same session

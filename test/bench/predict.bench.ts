@@ -172,9 +172,11 @@ export const predictBench: BenchModule = {
           if (job.result.state !== 'succeeded') throw new Error(`prediction failed: ${JSON.stringify(job.result.error)}`);
           samples = (job.result.output as { samples: number }).samples;
           const q = (job.result.output as { pipeline?: { decodeMs: number | null; inferMs: number | null; maxQueue: number } }).pipeline;
-          queue = q
-            ? `queue sized from measured rates: decode ${q.decodeMs} ms / inference ${q.inferMs} ms per batch of ${BATCH}, at most ${q.maxQueue} batches (${q.maxQueue * BATCH} frames) in flight`
-            : 'queue size not reported';
+          queue = !q
+            ? 'queue size not reported'
+            : q.maxQueue === 1
+              ? `frames read by the inference worker from ffmpeg's FIFO, one batch of ${BATCH} at a time: waiting ${q.decodeMs} ms for a batch's frames / inference ${q.inferMs} ms per batch`
+              : `queue sized from measured rates: decode ${q.decodeMs} ms / inference ${q.inferMs} ms per batch of ${BATCH}, at most ${q.maxQueue} batches (${q.maxQueue * BATCH} frames) in flight`;
           c.push(job);
         }
       } finally {

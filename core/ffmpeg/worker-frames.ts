@@ -103,29 +103,47 @@ export function printedTimes(fd: number): TimeSource {
   };
 }
 
+/** Reads the next whole frame into `into` at byte `offset`: its time and frame number, or null at end-of-file. */
+export type FrameReader = (into: Uint8Array, offset: number) => { time: number; frame: number } | null;
+
 /**
- * Call `onFrame` for every whole frame in order (a view of one reused buffer: valid during the call), with its
- * presentation time in seconds and its frame number (time × fps, rounded). Returns at end-of-file (ffmpeg gone;
- * a partial last frame is dropped, as decodeFrames does). Throws when a frame has no timestamp.
+ * Whole frames in order, each read straight into the caller's memory (a batch, say) with blocking reads, with its
+ * presentation time in seconds and its frame number (time × fps, rounded). Null at end-of-file (ffmpeg gone; a
+ * partial last frame is dropped, as decodeFrames does). Throws when a frame has no timestamp.
  */
-export function forEachFrame(d: WorkerFramesData, onFrame: (data: Uint8Array, time: number, frame: number) => void): number {
+export function frameReader(d: WorkerFramesData): FrameReader {
   const timeOf = d.timesFd === undefined ? ringTimes(d) : printedTimes(d.timesFd);
   const latest = d.timesFd === undefined ? null : new Float64Array(d.times, 0, 1);
-  const buf = new Uint8Array(d.frameBytes);
   const { fd, frameBytes, fpsNum, fpsDen } = d;
   let k = 0;
-  for (;;) {
+  return (into, offset) => {
     let filled = 0;
     while (filled < frameBytes) {
-      const n = readSync(fd, buf, filled, frameBytes - filled, null);
+      const n = readSync(fd, into, offset + filled, frameBytes - filled, null);
       if (n === 0) break;
       filled += n;
     }
-    if (filled < frameBytes) return k;
+    if (filled < frameBytes) return null;
     const t = timeOf(k);
     if (t === null) throw new Error(`ffmpeg produced frame ${k} without its timestamp`);
     if (latest) latest[0] = t;
     k++;
-    onFrame(buf, t, Math.round((t * fpsNum) / fpsDen));
+    return { time: t, frame: Math.round((t * fpsNum) / fpsDen) };
+  };
+}
+
+/**
+ * Call `onFrame` for every whole frame in order (a view of one reused buffer: valid during the call), with its
+ * presentation time in seconds and its frame number (time × fps, rounded). Returns the number of frames at
+ * end-of-file (`frameReader`).
+ */
+export function forEachFrame(d: WorkerFramesData, onFrame: (data: Uint8Array, time: number, frame: number) => void): number {
+  const next = frameReader(d);
+  const buf = new Uint8Array(d.frameBytes);
+  let k = 0;
+  for (let f = next(buf, 0); f; f = next(buf, 0)) {
+    k++;
+    onFrame(buf, f.time, f.frame);
   }
+  return k;
 }

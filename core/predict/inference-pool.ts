@@ -3,6 +3,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FramewiseError, cancelled } from '../util/errors.js';
 import type { FromWorker, GraphOptimization, TensorSpec, ToWorker } from './inference-protocol.js';
+import type { WorkerFramesData } from '../ffmpeg/worker-frames.js';
 
 const live = new Set<Worker>();
 
@@ -28,9 +29,24 @@ export interface InferResult {
   ms: number;
 }
 
+/** One batch of `readFrames`. */
+export interface ReadBatch {
+  times: Float64Array;
+  frames: Uint32Array;
+  scores: Float32Array;
+  count: number;
+  /** Time the worker waited for the batch's frames / inferred it (ms). */
+  readMs: number;
+  ms: number;
+}
+
 interface Pending {
   resolve: (r: InferResult) => void;
   reject: (err: unknown) => void;
+  /** A `readFrames` call's batches. */
+  onBatch?: (b: ReadBatch) => void;
+  /** A `readFrames` call's end, with its number of frames. */
+  onEnd?: (samples: number) => void;
 }
 
 /** One worker thread owning one ONNX session. Batches are answered in the order they were sent. */
@@ -46,6 +62,19 @@ export class InferenceWorker {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
         p?.resolve({ scores: new Float32Array(msg.scores), pixels: msg.pixels, ms: msg.ms });
+      } else if (msg.type === 'batch') {
+        this.pending.get(msg.id)?.onBatch?.({
+          times: new Float64Array(msg.times),
+          frames: new Uint32Array(msg.frames),
+          scores: new Float32Array(msg.scores),
+          count: msg.count,
+          readMs: msg.readMs,
+          ms: msg.ms,
+        });
+      } else if (msg.type === 'read-end') {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        p?.onEnd?.(msg.samples);
       } else if (msg.type === 'error' && msg.id !== null) {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
@@ -117,6 +146,21 @@ export class InferenceWorker {
     return new Promise<InferResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.post({ type: 'run', id, count, pixels }, [pixels]);
+    });
+  }
+
+  /**
+   * Have the worker read a whole video's frames from ffmpeg's FIFO itself and infer them (`ToWorker` 'read'):
+   * `onBatch` gets each batch's times, frame numbers and scores in order. Resolves with the number of frames once
+   * the FIFO ended (ffmpeg exited or was killed). The worker answers nothing else meanwhile.
+   */
+  readFrames(frames: WorkerFramesData, batchSize: number, onBatch: (b: ReadBatch) => void): Promise<number> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.closing) return Promise.reject(cancelled());
+    const id = this.nextId++;
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(id, { resolve: () => undefined, reject, onBatch, onEnd: resolve });
+      this.post({ type: 'read', id, frames, batchSize });
     });
   }
 

@@ -1,4 +1,5 @@
 /** Messages between the prediction job and its inference worker thread. */
+import type { WorkerFramesData } from '../ffmpeg/worker-frames.js';
 export interface TensorSpec {
   inputName: string;
   outputName: string;
@@ -27,10 +28,28 @@ export type ToWorker =
   | { type: 'load'; modelPath: string; spec: TensorSpec; intraOpThreads: number; graphOptimization: GraphOptimization }
   /** `pixels` holds `count` packed frames (height × width × 3 bytes each). */
   | { type: 'run'; id: number; count: number; pixels: ArrayBuffer }
+  /**
+   * Read the frames from ffmpeg's FIFO here (worker-frames.ts), `batchSize` at a time straight into the batch, and
+   * infer them: one `batch` message per batch, then `read-end`.
+   */
+  | { type: 'read'; id: number; frames: WorkerFramesData; batchSize: number }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'loaded' }
   /** Row-major [count × labels] after the activation; `pixels` is the batch's frame buffer, handed back for reuse. */
   | { type: 'result'; id: number; count: number; scores: ArrayBuffer; pixels: ArrayBuffer; /** Worker time on the batch. */ ms: number }
+  /** One batch of a `read`: `count` frames' times (s), frame numbers and scores ([count × labels]). */
+  | {
+      type: 'batch';
+      id: number;
+      count: number;
+      times: ArrayBuffer;
+      frames: ArrayBuffer;
+      scores: ArrayBuffer;
+      /** Time spent waiting for the batch's frames / inferring it (ms). */
+      readMs: number;
+      ms: number;
+    }
+  | { type: 'read-end'; id: number; samples: number }
   | { type: 'error'; id: number | null; message: string };

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import '../util/onnx-runtime.js';
 import * as ort from 'onnxruntime-node';
 import type { FromWorker, TensorSpec, ToWorker } from './inference-protocol.js';
+import { frameReader, type WorkerFramesData } from '../ffmpeg/worker-frames.js';
 import { fromHalfBits, toHalfBits } from './half.js';
 import { activate, toTensorData } from './tensor.js';
 
@@ -63,11 +64,10 @@ function buildLut(s: TensorSpec): Float32Array[] {
   });
 }
 
-async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void> {
+/** Scores ([count × labels], after the activation) of `count` packed frames. */
+async function scoresOf(pixels: Uint8Array, count: number): Promise<Float32Array> {
   if (!session || !spec) throw new Error('model not loaded');
-  const t0 = performance.now();
   const s = spec;
-  const pixels = new Uint8Array(buffer);
   const frameBytes = s.width * s.height * 3;
   const result = new Float32Array(count * s.labels);
   // A model with a fixed batch size gets exactly that many frames per run (the last run padded with zeros).
@@ -96,10 +96,60 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
     result.set(values.subarray(0, n * s.labels), start * s.labels);
   }
   activate(result, count, s);
+  return result;
+}
+
+async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void> {
+  const t0 = performance.now();
+  const result = await scoresOf(new Uint8Array(buffer), count);
   send({ type: 'result', id, count, scores: result.buffer as ArrayBuffer, pixels: buffer, ms: performance.now() - t0 }, [
     result.buffer as ArrayBuffer,
     buffer,
   ]);
+}
+
+/**
+ * A whole video's frames from ffmpeg's FIFO, read here with blocking reads straight into one batch buffer, inferred
+ * batch by batch; only each batch's times, frame numbers and scores go to the main thread. The frames never pass
+ * through the main thread (no wake-up, copy or transfer per frame or batch there): the job's node CPU beyond
+ * decoding is then the model's own work (docs/benchmarks.md, feat/pred3).
+ */
+async function readFrames(id: number, d: WorkerFramesData, batchSize: number): Promise<void> {
+  if (!spec) throw new Error('model not loaded');
+  const frameBytes = spec.width * spec.height * 3;
+  if (d.frameBytes !== frameBytes) throw new Error(`frames of ${d.frameBytes} bytes for a ${spec.width}x${spec.height} model`);
+  const next = frameReader(d);
+  const pixels = new Uint8Array(frameBytes * batchSize);
+  let samples = 0;
+  for (let more = true; more && !closing;) {
+    const t0 = performance.now();
+    const times = new Float64Array(batchSize);
+    const frames = new Uint32Array(batchSize);
+    let n = 0;
+    for (; n < batchSize; n++) {
+      const f = next(pixels, n * frameBytes);
+      if (!f) break;
+      times[n] = f.time;
+      frames[n] = f.frame;
+    }
+    more = n === batchSize;
+    if (!n) break;
+    const t1 = performance.now();
+    const scores = await scoresOf(pixels.subarray(0, n * frameBytes), n);
+    const msg: FromWorker = {
+      type: 'batch',
+      id,
+      count: n,
+      times: times.buffer,
+      frames: frames.buffer,
+      scores: scores.buffer as ArrayBuffer,
+      readMs: t1 - t0,
+      ms: performance.now() - t1,
+    };
+    send(msg, [times.buffer, frames.buffer, scores.buffer as ArrayBuffer]);
+    samples += n;
+  }
+  send({ type: 'read-end', id, samples });
 }
 
 async function handle(msg: ToWorker): Promise<void> {
@@ -126,6 +176,8 @@ async function handle(msg: ToWorker): Promise<void> {
       send({ type: 'loaded' });
     } else if (msg.type === 'run') {
       if (!closing) await run(msg.id, msg.count, msg.pixels);
+    } else if (msg.type === 'read') {
+      await readFrames(msg.id, msg.frames, Math.max(1, msg.batchSize));
     } else if (msg.type === 'close') {
       await session?.release().catch(() => undefined);
       session = null;
@@ -134,7 +186,7 @@ async function handle(msg: ToWorker): Promise<void> {
   } catch (err) {
     send({
       type: 'error',
-      id: msg.type === 'run' ? msg.id : null,
+      id: msg.type === 'run' || msg.type === 'read' ? msg.id : null,
       message: (err as Error).message.split('\n')[0]?.slice(0, 500) ?? 'error',
     });
   }

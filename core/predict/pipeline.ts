@@ -1,43 +1,11 @@
-import type { Ffmpeg } from '../ffmpeg/index.js';
 import { cancelled } from '../util/errors.js';
-import { decodeFrames, type FrameGeometry, type Sampling } from '../ffmpeg/decode-frames.js';
+import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { InferenceWorker, type InferResult } from './inference-pool.js';
-import type { GraphOptimization, TensorSpec } from './inference-protocol.js';
 import { QueueSizer } from './queue-sizer.js';
+import type { PipelineOptions } from './pipeline-options.js';
+import { runPipelineInWorker, workerFifos } from './pipeline-in-worker.js';
 
-export interface QueueStats {
-  /** Mean wall time to decode one batch / worker time to infer one (ms, exponentially weighted). */
-  decodeMs: number | null;
-  inferMs: number | null;
-  /** Largest number of batches allowed in flight during the job. */
-  maxSize: number;
-}
-
-export interface PipelineOptions {
-  ffmpeg: Ffmpeg;
-  input: string;
-  geometry: FrameGeometry;
-  sampling: Sampling;
-  modelPath: string;
-  spec: TensorSpec;
-  batchSize: number;
-  intraOpThreads?: number;
-  /** ONNX Runtime's graph optimisation level for this model (default 'all'; see inference-protocol.ts). */
-  graphOptimization?: GraphOptimization;
-  /**
-   * Batches sent to the worker and not yet answered: a fixed bound, or (by default) sized from the measured decode
-   * and inference rates (queue-sizer.ts), bounded by memory either way.
-   */
-  maxInFlight?: number;
-  /** Called once at the end with the measured rates and the largest queue size used (logs, bench). */
-  onQueueStats?: (stats: QueueStats) => void;
-  signal?: AbortSignal;
-  /** Called with the time of the latest decoded sample. */
-  onProgress?: (time: number) => void;
-  /** Receives results in order. */
-  onScores: (times: Float64Array, frames: Uint32Array, scores: Float32Array, count: number) => Promise<void>;
-  onFfmpegStart?: (pid: number | undefined) => void;
-}
+export type { PipelineOptions, QueueStats } from './pipeline-options.js';
 
 interface Batch {
   times: Float64Array;
@@ -55,6 +23,8 @@ interface Batch {
  * whatever the video's length; frames are copied once, from ffmpeg's pipe into the batch.
  */
 export async function runPipeline(o: PipelineOptions): Promise<{ samples: number }> {
+  const fifos = o.frames === 'main' ? null : workerFifos(o);
+  if (fifos) return runPipelineInWorker(o, fifos);
   // Load the model while ffmpeg starts and decodes the first frames: neither waits for the other.
   const starting = InferenceWorker.start(o.modelPath, o.spec, o.intraOpThreads, o.graphOptimization);
   let worker: InferenceWorker | null = null;

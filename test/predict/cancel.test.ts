@@ -5,6 +5,7 @@ import { liveInferenceWorkers } from '../../core/predict/inference-pool.js';
 import { generated } from '../helpers/media.js';
 import { openTempCore } from '../helpers/library.js';
 import { importIdle } from './helpers.js';
+import { stdoutKind } from '../helpers/ffmpeg-children.js';
 
 function pidAlive(pid: number): boolean {
   try {
@@ -36,12 +37,14 @@ test('predict: cancel kills ffmpeg and stops the inference worker; nothing is st
     assert.deepEqual(liveChildPids(), []);
     let pids: number[] = [];
     let workersWhileRunning = 0;
+    let frameOutput: string | null = null;
     let cancelling: Promise<unknown> | null = null;
     const started = new Promise<void>((resolve) => {
       const off = lib.core.subscribe((e) => {
         if (e.type === 'job.progress' && e.stage === 'predicting' && e.progress > 0.01 && !cancelling) {
           pids = liveChildPids();
           workersWhileRunning = liveInferenceWorkers();
+          frameOutput = pids[0] === undefined ? null : stdoutKind(pids[0]);
           cancelling = lib.core.call('jobs.cancel', { id: e.jobId });
           off();
           resolve();
@@ -69,6 +72,8 @@ test('predict: cancel kills ffmpeg and stops the inference worker; nothing is st
     assert.equal(final.state, 'cancelled');
     assert.equal(pids.length, 1, 'one ffmpeg was decoding');
     assert.equal(workersWhileRunning, 1, 'one inference worker was running');
+    // The frames went to the inference worker through a FIFO (pipeline-in-worker.ts), not this thread's stdout pipe.
+    assert.equal(frameOutput, 'fifo');
     for (const pid of pids) assert.equal(pidAlive(pid), false, `ffmpeg ${pid} still alive after cancel`);
     assert.deepEqual(liveChildPids(), []);
     assert.equal(liveInferenceWorkers(), 0);

@@ -6,7 +6,18 @@
  */
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FREED, SLOT_FREE, SLOT_FULL, SLOT_STATE, slotFrame, STATE, STATE_ENDED, STATE_FAILED, WRITTEN, type FifoWorkerData } from './frame-fifo.js';
+import {
+  FREED,
+  SLOT_FREE,
+  SLOT_FULL,
+  SLOT_STATE,
+  slotFrame,
+  STATE,
+  STATE_ENDED,
+  STATE_FAILED,
+  WRITTEN,
+  type FifoWorkerData,
+} from './frame-fifo.js';
 
 const { fd, frameBytes, slots, control, frames } = workerData as FifoWorkerData;
 const ctrl = new Int32Array(control);

@@ -23,18 +23,28 @@ export interface FifoWorkerData {
   fd: number;
   frameBytes: number;
   slots: number;
-  /** Int32 counters, indexed by WRITTEN, CONSUMED, STATE. */
+  /** Int32 counters, indexed by WRITTEN, FREED, STATE, then per slot its state (SLOT_STATE + s) and frame (SLOT_FRAME + s). */
   control: SharedArrayBuffer;
   /** `slots` frames. */
   frames: SharedArrayBuffer;
 }
-/** Frames the worker has completed (frame k is in slot k mod slots). */
+/** Frames the worker has completed (frame k is in the slot whose SLOT_FRAME is k). */
 export const WRITTEN = 0;
-/** Frames the consumer has released. */
-export const CONSUMED = 1;
+/** Counts the slots the consumer has freed (the worker waits on it when no slot is free). */
+export const FREED = 1;
 export const STATE = 2;
 export const STATE_ENDED = 1;
 export const STATE_FAILED = 2;
+/** Set by the consumer: the worker stops instead of reading into a freed slot. */
+export const STATE_CLOSING = 3;
+/** Per slot: SLOT_FREE (the worker may read into it) or SLOT_FULL (a frame, until the consumer frees it). */
+export const SLOT_STATE = 3;
+export const SLOT_FREE = 0;
+export const SLOT_FULL = 1;
+/** Per slot after the states: the number of the frame it holds. */
+export const slotFrame = (slots: number, s: number) => SLOT_STATE + slots + s;
+/** Int32 counters of the control buffer for `slots` slots. */
+export const controlLength = (slots: number) => SLOT_STATE + 2 * slots;
 
 export interface FrameFifo {
   /** For the child's stdout; close it (`closeWriteEnd`) once the child is started. */
@@ -89,9 +99,11 @@ const waitAsync = (
 ).waitAsync;
 
 /**
- * Whole frames from the FIFO's read end through a ring of `slots` frames shared with the worker: no message,
- * copy or allocation per frame (transferring each frame's buffer there and back cost about what the FIFO saved).
- * `next()` resolves with a frame (a view of its slot, valid until `release`) or null at the end of the stream.
+ * Whole frames from the FIFO's read end through `slots` frame slots shared with the worker: no message, copy or
+ * allocation per frame (transferring each frame's buffer there and back cost about what the FIFO saved).
+ * `next()` resolves with a frame (a view of its slot, valid until that slot is freed) or null at the end of the
+ * stream. Slots are freed in any order (`free`): the worker reads the next frame into any free slot, so a frame kept
+ * long only takes its own slot.
  */
 export class FifoFrames {
   private worker: Worker;
@@ -106,7 +118,7 @@ export class FifoFrames {
     private frameBytes: number,
     private slots: number,
   ) {
-    const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    const control = new SharedArrayBuffer(controlLength(slots) * Int32Array.BYTES_PER_ELEMENT);
     this.ctrl = new Int32Array(control);
     this.data = new SharedArrayBuffer(frameBytes * slots);
     const workerData: FifoWorkerData = { fd: fifo.readFd, frameBytes, slots, control, frames: this.data };
@@ -120,12 +132,18 @@ export class FifoFrames {
     });
   }
 
-  async next(): Promise<Buffer | null> {
+  /** The next frame and its slot (for `free`), or null at the end of the stream. */
+  async next(): Promise<{ data: Buffer; slot: number } | null> {
     for (;;) {
       const written = Atomics.load(this.ctrl, WRITTEN);
       if (written > this.taken) {
-        const slot = this.taken++ % this.slots;
-        return Buffer.from(this.data, slot * this.frameBytes, this.frameBytes);
+        const frame = this.taken++;
+        for (let s = 0; s < this.slots; s++) {
+          if (Atomics.load(this.ctrl, SLOT_STATE + s) === SLOT_FULL && Atomics.load(this.ctrl, slotFrame(this.slots, s)) === frame) {
+            return { data: Buffer.from(this.data, s * this.frameBytes, this.frameBytes), slot: s };
+          }
+        }
+        throw new Error(`Reading frames failed: frame ${frame} is in no slot`);
       }
       if (this.failure) throw this.failure;
       if (Atomics.load(this.ctrl, STATE) !== 0 || this.exited) {
@@ -138,20 +156,23 @@ export class FifoFrames {
     }
   }
 
-  /** The consumer is done with the oldest frame it was given (frames are released in order). */
-  release(): void {
-    Atomics.add(this.ctrl, CONSUMED, 1);
-    Atomics.notify(this.ctrl, CONSUMED);
+  /** The consumer is done with the frame in `slot`: the worker may read another frame into it. */
+  free(slot: number): void {
+    if (Atomics.compareExchange(this.ctrl, SLOT_STATE + slot, SLOT_FULL, SLOT_FREE) !== SLOT_FULL) return;
+    Atomics.add(this.ctrl, FREED, 1);
+    Atomics.notify(this.ctrl, FREED);
   }
 
   /**
    * Stop the worker and close the read end. Call after the writer is gone (ffmpeg exited or killed): a worker
-   * inside a blocking read only returns from it at end-of-file.
+   * inside a blocking read only returns from it at end-of-file. Frames still held keep their pixels (the worker
+   * reads into no slot after this).
    */
   async close(): Promise<void> {
-    // Free every slot, so a worker waiting for one goes on to its read and sees the end.
-    Atomics.store(this.ctrl, CONSUMED, 1 << 30);
-    Atomics.notify(this.ctrl, CONSUMED);
+    // A worker waiting for a free slot wakes, sees the state and stops.
+    Atomics.compareExchange(this.ctrl, STATE, 0, STATE_CLOSING);
+    Atomics.add(this.ctrl, FREED, 1);
+    Atomics.notify(this.ctrl, FREED);
     await this.worker.terminate();
     closeSync(this.fifo.readFd);
   }

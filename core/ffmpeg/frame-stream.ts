@@ -27,8 +27,14 @@ export interface StreamedFrame {
 
 /** Released frame buffers kept for reuse. */
 const SPARE_FRAMES = 4;
-/** Frames the FIFO's ring holds (each is copied out at once; two let the worker read on while one is copied). */
-const FIFO_SLOTS = 2;
+/**
+ * Frame slots of the FIFO (frame-fifo.ts). A frame is handed out in its slot, without a copy, while fewer than
+ * FIFO_IN_PLACE frames hold one: the worker always has two slots to read the next frames into. Beyond that a
+ * frame is copied out and its slot freed at once, so a consumer that keeps frames (or never releases them) never
+ * stalls the stream.
+ */
+const FIFO_SLOTS = 5;
+const FIFO_IN_PLACE = FIFO_SLOTS - 2;
 
 export interface FrameStreamOptions {
   step: number;
@@ -222,8 +228,9 @@ export async function streamFrames(ffmpeg: Ffmpeg, file: string, o: FrameStreamO
 }
 
 /**
- * Frames through the FIFO (frame-fifo.ts): a worker thread reads them with blocking reads into a small shared ring,
- * each is copied into a frame buffer of its own (released out of order, later) and the ring's slot freed at once.
+ * Frames through the FIFO (frame-fifo.ts): a worker thread reads them with blocking reads into shared slots; a frame
+ * is handed out in its slot (a 6 MB copy less per 1080p frame) or, when FIFO_IN_PLACE frames are kept already,
+ * copied into a frame buffer of its own and the slot freed at once.
  * The child's stdout allocated a new 64 KiB buffer per read (≈ 100 per 1080p frame): outside V8's heap, and the
  * main thread's mark-compacts followed that memory (feat/vcpu2, docs/benchmarks.md).
  */
@@ -238,13 +245,27 @@ async function fromFifo(
   const ring = new FifoFrames(fifo, size, FIFO_SLOTS);
   let index = 0;
   let finished = false;
+  let inPlace = 0;
   try {
     for (;;) {
-      const slot = await ring.next();
-      if (!slot) break;
+      const got = await ring.next();
+      if (!got) break;
+      if (inPlace < FIFO_IN_PLACE) {
+        // The slot is the frame's buffer (shared memory, as frameBuffer's) until the frame is released.
+        inPlace++;
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          inPlace--;
+          ring.free(got.slot);
+        };
+        await o.onFrame({ ...(await frameOf(index++, got.data)), release });
+        continue;
+      }
       const data = spare.pop() ?? frameBuffer(size);
-      data.set(slot);
-      ring.release();
+      data.set(got.data);
+      ring.free(got.slot);
       await o.onFrame(await frameOf(index++, data));
     }
     await p.done;

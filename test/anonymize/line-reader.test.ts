@@ -76,6 +76,40 @@ test('small text the scaled detection cannot see: crops around short glyph bands
   assert.ok(glyphTiles(img, area).tiles.some((t) => t === 1));
 });
 
+test("the glyph screen's shortcuts (calm tiles, busy rows) give the tiles of counting every pixel", () => {
+  // Reference: every screened row of every tile counted to its end (small-text.ts's rule without the shortcuts).
+  const counted = (img: { width: number; height: number; data: Uint8Array }) => {
+    const gw = Math.ceil(img.width / 32);
+    const busy = new Uint8Array(gw * Math.ceil(img.height / 8));
+    for (let y = 0; y < img.height; y += 2)
+      for (let tx = 0; tx < gw; tx++) {
+        let steps = 0;
+        for (let x = Math.max(1, tx * 32); x < Math.min(img.width - 1, (tx + 1) * 32); x++) {
+          const a = (y * img.width + x - 1) * 3;
+          const d = Math.max(...[0, 1, 2].map((c) => Math.abs(img.data[a + c]! - img.data[a + 6 + c]!)));
+          if (d >= 16) steps++;
+        }
+        if (steps >= 6) busy[((y / 8) | 0) * gw + tx]!++;
+      }
+    return Array.from(busy, (b) => (b >= 3 ? 1 : 0));
+  };
+  // Rows with 0–12 strokes at random, so that tiles get every count of busy rows (0–4); a partial last tile row/column.
+  const W = 517;
+  const H = 203;
+  const img = { width: W, height: H, data: new Uint8Array(W * H * 3) };
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  for (let y = 0; y < H; y++)
+    for (let tx = 0; tx * 32 < W; tx++)
+      for (let k = rand(13); k > 0; k--) {
+        const x = tx * 32 + rand(32);
+        if (x < W) img.data.set([rand(256), rand(256), rand(256)], (y * W + x) * 3);
+      }
+  const tiles = Array.from(glyphTiles(img).tiles);
+  assert.deepEqual(tiles, counted(img));
+  assert.ok(tiles.filter((t) => t).length > 20 && tiles.filter((t) => !t).length > 20);
+});
+
 test('the recogniser input keeps the aspect ratio at 48 px and is normalised to -1..1 (BGR)', () => {
   const img = { width: 100, height: 20, data: new Uint8Array(100 * 20 * 3) };
   for (let i = 0; i < img.data.length; i += 3) img.data[i] = 255; // pure red

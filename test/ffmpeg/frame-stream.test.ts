@@ -52,6 +52,40 @@ describe('streamFrames (verification and text scan frames)', () => {
     }
   });
 
+  it('FIFO frames come in their slot without a copy; kept or late-released frames keep their pixels', async (t) => {
+    if (!linux) return t.diagnostic('the FIFO is Linux-only');
+    const ffmpeg = await Ffmpeg.create();
+    const file = await media.mp4(4);
+    const pipe = await collect(ffmpeg, file, 'pipe', false);
+    const kept: Uint8Array[] = [];
+    const late: Array<{ data: Uint8Array; hash: string; release: () => void }> = [];
+    let inSlots = 0;
+    await streamFrames(ffmpeg, file, {
+      step: 5,
+      width: 320,
+      height: 240,
+      onFrame: async (f) => {
+        // A buffer holding more than one frame is the FIFO's slots: the frame was not copied out.
+        if (f.data.buffer.byteLength > f.data.byteLength) inSlots++;
+        // Every third frame is kept to the end (never released); the others are released two frames later.
+        if (f.index % 3 === 0) kept.push(f.data);
+        else late.push({ data: f.data, hash: createHash('sha256').update(f.data).digest('hex'), release: f.release });
+        if (late.length > 2) {
+          const e = late.shift()!;
+          assert.equal(createHash('sha256').update(e.data).digest('hex'), e.hash, 'a held frame was overwritten');
+          e.release();
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      },
+    });
+    const hash = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
+    assert.deepEqual(
+      kept.map(hash),
+      pipe.frames.filter((_, i) => i % 3 === 0).map((f) => f.split(':')[2]),
+    );
+    assert.ok(inSlots >= 3, `${inSlots} frames in their slot`);
+  });
+
   it('a failing reader fails the stream with its own error, and leaves no ffmpeg and no open descriptor', async () => {
     const ffmpeg = await Ffmpeg.create();
     const file = await media.mp4(4);

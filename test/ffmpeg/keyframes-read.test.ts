@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { keyframesAndTailArgs, readFrameRgb, readKeyframesAndTail } from '../../core/ffmpeg/raw-frame.js';
-import { generated, lavfi, media } from '../helpers/media.js';
+import { media } from '../helpers/media.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -48,20 +48,8 @@ describe('keyframe run: what each input reads', () => {
 describe('keyframe run: MP4/MOV inputs opened from their header', () => {
   it('skips find_stream_info and still seeks to the same keyframes in a file that starts late', async () => {
     const ffmpeg = await Ffmpeg.create();
-    // Keyframes every second, the file's timeline starting at 0.5 s (ffmpeg adds that to -ss itself, but only
-    // when find_stream_info has run).
-    const file = await generated('h264-gop25-start-0.5s.mp4', (out) => [
-      ...lavfi.video({ duration: 6 }),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-g',
-      '25',
-      '-output_ts_offset',
-      '0.5',
-      out,
-    ]);
+    // ffmpeg adds the file's start (0.5 s) to -ss itself, but only when find_stream_info has run.
+    const file = await media.h264StartingLate(6);
     const info = await ffmpeg.probe(file);
     assert.equal(info.fileStart, 0.5);
     const size = { width: 160, height: 120 };

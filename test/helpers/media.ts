@@ -73,6 +73,23 @@ export const media = {
       '-shortest',
       out,
     ]),
+  /**
+   * H.264 in MP4 with a keyframe every second (25 fps) and a timeline starting at 0.5 s: a seek that forgets the
+   * file's start time lands on the keyframe before the one it wants.
+   */
+  h264StartingLate: (duration: number, size?: string) =>
+    generated(`h264-gop25-${duration}s${size ? `-${size}` : ''}-start-0.5s.mp4`, (out) => [
+      ...lavfi.video(size ? { duration, size } : { duration }),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '25',
+      '-output_ts_offset',
+      '0.5',
+      out,
+    ]),
   mkvVp9Opus: (duration = 3) =>
     generated(`vp9-opus-${duration}s.mkv`, (out) => [
       ...lavfi.video({ duration, rate: '30000/1001' }),

@@ -78,18 +78,7 @@ describe('import: the thumbnail keyframe run speculates alongside ffprobe', () =
   it('discards it when the probe disagrees (a file whose timeline starts at 0.5 s): the right thumbnail, the run killed', async () => {
     // Keyframes every second from 0.5 s; the thumbnail's time 1.25 s (a tenth of 12.5 s): a seek that forgot the
     // start shows the keyframe at 0.5 s, not the one at 1.5 s.
-    const file = await generated('h264-gop25-12s-start-0.5s.mp4', (out) => [
-      ...lavfi.video({ duration: 12, size: '160x120' }),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-g',
-      '25',
-      '-output_ts_offset',
-      '0.5',
-      out,
-    ]);
+    const file = await media.h264StartingLate(12, '160x120');
     const { job, order, keyframeRuns } = await importNoting(file);
     assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
     const videoId = (job.output as { videoId: number }).videoId;

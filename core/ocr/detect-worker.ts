@@ -8,7 +8,8 @@
  * at most: requests queued behind it are answered with an error. The thread must never be terminated inside an
  * ONNX Runtime call — onnxruntime-node then throws a Napi::Error it cannot hand to JavaScript any more, and the
  * whole process aborts ("terminate called after throwing an instance of 'Napi::Error'").
- * `workerData.threads`: ONNX Runtime's intra-op threads (default 2; FRAMEWISE_OCR_THREADS overrides).
+ * `workerData.threads`: ONNX Runtime's intra-op threads (default 2; FRAMEWISE_OCR_THREADS overrides); `workerData.fused`:
+ * the detector model with its affine steps folded (det-model.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TextDetector, type DetectOptions } from './detect.js';
@@ -35,8 +36,9 @@ interface RecognizeRequest {
 
 const port = parentPort;
 if (port) {
-  const threads = Number(process.env.FRAMEWISE_OCR_THREADS) || Number((workerData as { threads?: number } | null)?.threads) || 2;
-  const ready = TextDetector.create({ threads });
+  const data = workerData as { threads?: number; fused?: boolean } | null;
+  const threads = Number(process.env.FRAMEWISE_OCR_THREADS) || Number(data?.threads) || 2;
+  const ready = TextDetector.create({ threads, fused: data?.fused === true });
   ready.catch(() => undefined);
   // The recogniser is loaded on first use only (the OCR pipeline itself never asks for it).
   let recognizer: Promise<PpOcrLineRecognizer> | null = null;

@@ -24,6 +24,8 @@ export interface DetectorThreadOptions {
   workers?: number;
   /** ONNX Runtime intra-op threads per worker (default 2; FRAMEWISE_OCR_THREADS overrides). */
   threads?: number;
+  /** The detector model with its affine steps folded into the convolutions (det-model.ts; default: the shipped file). */
+  fused?: boolean;
 }
 
 /** Whether `data` lies in memory a worker thread can read without a copy. */
@@ -37,8 +39,9 @@ class DetectorWorker {
   readonly pending = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
   exited = false;
 
-  constructor(threads: number | undefined) {
-    this.worker = new Worker(new URL('./detect-worker.js', import.meta.url), threads ? { workerData: { threads } } : {});
+  constructor(threads: number | undefined, fused: boolean) {
+    const data = { ...(threads ? { threads } : {}), ...(fused ? { fused } : {}) };
+    this.worker = new Worker(new URL('./detect-worker.js', import.meta.url), Object.keys(data).length ? { workerData: data } : {});
     this.worker.on('message', (m: WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -82,7 +85,7 @@ export class DetectorThread {
   constructor(opts: DetectorThreadOptions = {}) {
     disableOnnxTelemetry();
     const n = Math.max(1, Math.floor(opts.workers ?? 1));
-    this.workers = Array.from({ length: n }, () => new DetectorWorker(opts.threads));
+    this.workers = Array.from({ length: n }, () => new DetectorWorker(opts.threads, opts.fused === true));
   }
 
   /**

@@ -168,7 +168,7 @@ export const predictBench: BenchModule = {
           queue = !q
             ? 'queue size not reported'
             : q.maxQueue === 1
-              ? `frames read by the inference worker from ffmpeg's FIFO, one batch of ${BATCH} at a time: waiting ${q.decodeMs} ms for a batch's frames / inference ${q.inferMs} ms per batch`
+              ? `frames read by the inference worker from ffmpeg's FIFO, one batch of ${BATCH} at a time, ffmpeg decoding up to ${decodeAheadFrames(frameBytes, BATCH)} frames ahead: waiting ${q.decodeMs} ms for a batch's frames / inference ${q.inferMs} ms per batch`
               : `queue sized from measured rates: decode ${q.decodeMs} ms / inference ${q.inferMs} ms per batch of ${BATCH}, at most ${q.maxQueue} batches (${q.maxQueue * BATCH} frames) in flight`;
           c.push(job);
         }

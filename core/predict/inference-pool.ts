@@ -29,13 +29,13 @@ export interface InferResult {
   ms: number;
 }
 
-/** One batch of `readFrames`. */
+/** Results of `readFrames`: one or more whole batches (the first `count` entries of the arrays). */
 export interface ReadBatch {
   times: Float64Array;
   frames: Uint32Array;
   scores: Float32Array;
   count: number;
-  /** Time the worker waited for the batch's frames / inferred it (ms). */
+  /** Time the worker waited for a batch's frames / inferred it (ms), the mean over these batches. */
   readMs: number;
   ms: number;
 }
@@ -151,7 +151,7 @@ export class InferenceWorker {
 
   /**
    * Have the worker read a whole video's frames from ffmpeg's FIFO itself and infer them (`ToWorker` 'read'):
-   * `onBatch` gets each batch's times, frame numbers and scores in order. Resolves with the number of frames once
+   * `onBatch` gets the batches' times, frame numbers and scores in order, several batches at a time. Resolves with the number of frames once
    * the FIFO ended (ffmpeg exited or was killed). The worker answers nothing else meanwhile.
    */
   readFrames(frames: WorkerFramesData, batchSize: number, onBatch: (b: ReadBatch) => void): Promise<number> {

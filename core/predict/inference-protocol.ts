@@ -30,7 +30,7 @@ export type ToWorker =
   | { type: 'run'; id: number; count: number; pixels: ArrayBuffer }
   /**
    * Read the frames from ffmpeg's FIFO here (worker-frames.ts), `batchSize` at a time straight into the batch, and
-   * infer them: one `batch` message per batch, then `read-end`.
+   * infer them: `batch` messages of one or more whole batches' results, then `read-end`.
    */
   | { type: 'read'; id: number; frames: WorkerFramesData; batchSize: number }
   | { type: 'close' };
@@ -39,7 +39,10 @@ export type FromWorker =
   | { type: 'loaded' }
   /** Row-major [count × labels] after the activation; `pixels` is the batch's frame buffer, handed back for reuse. */
   | { type: 'result'; id: number; count: number; scores: ArrayBuffer; pixels: ArrayBuffer; /** Worker time on the batch. */ ms: number }
-  /** One batch of a `read`: `count` frames' times (s), frame numbers and scores ([count × labels]). */
+  /**
+   * Results of a `read`, in order: `count` frames' times (s), frame numbers and scores ([count × labels]), one or
+   * more whole batches (the arrays may be longer than `count`).
+   */
   | {
       type: 'batch';
       id: number;
@@ -47,7 +50,7 @@ export type FromWorker =
       times: ArrayBuffer;
       frames: ArrayBuffer;
       scores: ArrayBuffer;
-      /** Time spent waiting for the batch's frames / inferring it (ms). */
+      /** Time spent waiting for a batch's frames / inferring it (ms), the mean over the batches posted. */
       readMs: number;
       ms: number;
     }

@@ -108,47 +108,77 @@ async function run(id: number, count: number, buffer: ArrayBuffer): Promise<void
   ]);
 }
 
+/** Frames whose results the worker gathers before posting them (fewer wake-ups of the main thread). */
+const POST_FRAMES = 64;
+/** ... unless this long has passed since the last post (a slow model still reports progress often). */
+const POST_MS = 250;
+
 /**
  * A whole video's frames from ffmpeg's FIFO, read here with blocking reads straight into one batch buffer, inferred
- * batch by batch; only each batch's times, frame numbers and scores go to the main thread. The frames never pass
- * through the main thread (no wake-up, copy or transfer per frame or batch there): the job's node CPU beyond
- * decoding is then the model's own work (docs/benchmarks.md, feat/pred3).
+ * batch by batch; only the times, frame numbers and scores go to the main thread. The frames never pass through
+ * the main thread (no wake-up, copy or transfer per frame or batch there): the job's node CPU beyond decoding is
+ * then the model's own work (docs/benchmarks.md, feat/pred3). Results are posted for about POST_FRAMES frames at a
+ * time, not per batch: each message wakes the main thread and makes a write of the scores file, which cost the
+ * job's main thread more than the work itself (docs/benchmarks.md, feat/pred4).
  */
 async function readFrames(id: number, d: WorkerFramesData, batchSize: number): Promise<void> {
   if (!spec) throw new Error('model not loaded');
   const frameBytes = spec.width * spec.height * 3;
   if (d.frameBytes !== frameBytes) throw new Error(`frames of ${d.frameBytes} bytes for a ${spec.width}x${spec.height} model`);
+  const labels = spec.labels;
   const next = frameReader(d);
   const pixels = new Uint8Array(frameBytes * batchSize);
+  // Whole batches per post: at least one.
+  const capacity = batchSize * Math.max(1, Math.floor(POST_FRAMES / batchSize));
+  let times = new Float64Array(capacity);
+  let frames = new Uint32Array(capacity);
+  let scores = new Float32Array(capacity * labels);
+  let held = 0;
+  let batches = 0;
+  let readMs = 0;
+  let inferMs = 0;
+  let postedAt = performance.now();
+  const post = () => {
+    const msg: FromWorker = {
+      type: 'batch',
+      id,
+      count: held,
+      times: times.buffer,
+      frames: frames.buffer,
+      scores: scores.buffer,
+      readMs: readMs / batches,
+      ms: inferMs / batches,
+    };
+    send(msg, [times.buffer, frames.buffer, scores.buffer]);
+    times = new Float64Array(capacity);
+    frames = new Uint32Array(capacity);
+    scores = new Float32Array(capacity * labels);
+    held = batches = readMs = inferMs = 0;
+    postedAt = performance.now();
+  };
   let samples = 0;
   for (let more = true; more && !closing;) {
     const t0 = performance.now();
-    const times = new Float64Array(batchSize);
-    const frames = new Uint32Array(batchSize);
     let n = 0;
     for (; n < batchSize; n++) {
       const f = next(pixels, n * frameBytes);
       if (!f) break;
-      times[n] = f.time;
-      frames[n] = f.frame;
+      times[held + n] = f.time;
+      frames[held + n] = f.frame;
     }
     more = n === batchSize;
     if (!n) break;
     const t1 = performance.now();
-    const scores = await scoresOf(pixels.subarray(0, n * frameBytes), n);
-    const msg: FromWorker = {
-      type: 'batch',
-      id,
-      count: n,
-      times: times.buffer,
-      frames: frames.buffer,
-      scores: scores.buffer as ArrayBuffer,
-      readMs: t1 - t0,
-      ms: performance.now() - t1,
-    };
-    send(msg, [times.buffer, frames.buffer, scores.buffer as ArrayBuffer]);
+    scores.set(await scoresOf(pixels.subarray(0, n * frameBytes), n), held * labels);
+    const t2 = performance.now();
+    held += n;
+    batches++;
+    readMs += t1 - t0;
+    inferMs += t2 - t1;
     samples += n;
+    if (held + batchSize > capacity || t2 - postedAt >= POST_MS) post();
   }
+  if (held) post();
   send({ type: 'read-end', id, samples });
 }
 

@@ -10,6 +10,19 @@ import type { PipelineOptions } from './pipeline-options.js';
 const TIMES_FD = 4;
 /** Weight of the latest batch in the reported mean read / inference times. */
 const ALPHA = 0.2;
+/** The most memory ffmpeg's decode-ahead queue may hold (frames of a large model input get fewer slots). */
+const DECODE_AHEAD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Frames ffmpeg may decode ahead of the inference worker (its fifo pseudo-muxer's queue, `queueFrames`): two
+ * batches, within DECODE_AHEAD_BYTES. The FIFO itself holds less than one frame of the built-in model (64 KiB),
+ * so without the queue ffmpeg's main thread blocked on the pipe — and stopped feeding its decoder threads —
+ * while the worker ran each batch: decoding and inference took turns instead of overlapping
+ * (docs/benchmarks.md, feat/pred4). Exported so that the bench's decode alone runs the job's exact command.
+ */
+export function decodeAheadFrames(frameBytes: number, batchSize: number): number {
+  return Math.max(2, Math.min(2 * Math.max(1, batchSize), Math.floor(DECODE_AHEAD_BYTES / Math.max(1, frameBytes))));
+}
 
 /**
  * FIFOs for `runPipelineInWorker` (frames, frame times), or null where the inference worker cannot read the frames
@@ -24,9 +37,9 @@ export function workerFifos(o: Pick<PipelineOptions, 'ffmpeg'>): [FrameFifo, Fra
 /**
  * Decode → infer with the frames never on the main thread: ffmpeg writes them to a FIFO and their times (its
  * `metadata` filter) to a second one; the inference worker reads both with blocking reads, straight into its batch,
- * and posts only each batch's times, frame numbers and scores. ffmpeg decodes on while the worker infers, up to
- * what the FIFO holds; then it blocks, so memory stays flat. The same ffmpeg arguments as `decodeFrames` with
- * printed times (`decodeArgs`). On abort ffmpeg is killed: the worker sees the FIFO's end and stops.
+ * and posts only the batches' times, frame numbers and scores. ffmpeg decodes on while the worker infers, up to
+ * its decode-ahead queue (`decodeAheadFrames`); then it blocks, so memory stays flat. The same ffmpeg arguments
+ * as `decodeFrames` with printed times and that queue (`decodeArgs`). On abort ffmpeg is killed: the worker sees the FIFO's end and stops.
  */
 export async function runPipelineInWorker(o: PipelineOptions, fifos: [FrameFifo, FrameFifo]): Promise<{ samples: number }> {
   const [frameFifo, timesFifo] = fifos;
@@ -37,7 +50,8 @@ export async function runPipelineInWorker(o: PipelineOptions, fifos: [FrameFifo,
   starting.catch(() => undefined);
   let proc: ReturnType<PipelineOptions['ffmpeg']['start']>;
   try {
-    proc = o.ffmpeg.start(decodeArgs(o.input, o.geometry, o.sampling, { times: { fd: TIMES_FD } }), {
+    const queueFrames = decodeAheadFrames(frameBytesOf(o.geometry), o.batchSize);
+    proc = o.ffmpeg.start(decodeArgs(o.input, o.geometry, o.sampling, { times: { fd: TIMES_FD }, queueFrames }), {
       stdoutFd: frameFifo.writeFd,
       extraFds: [timesFifo.writeFd],
       ...(o.signal ? { signal: o.signal } : {}),

@@ -9,6 +9,7 @@ import { decodeFrames, type FrameGeometry, type Sampling } from '../../core/ffmp
 import { decodeInWorker } from '../../core/ffmpeg/decode-in-worker.js';
 import { InferenceWorker, defaultIntraOpThreads } from '../../core/predict/inference-pool.js';
 import { tensorSpecOf } from '../../core/predict/manifest.js';
+import { decodeAheadFrames } from '../../core/predict/pipeline-in-worker.js';
 import { media } from '../helpers/media.js';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { predictAndWait, waitIdle } from '../predict/helpers.js';
@@ -122,15 +123,19 @@ export const predictBench: BenchModule = {
         baseline = process.memoryUsage().rss;
         for (let run = 0; run < RUNS; run++) {
           loads.push(os.loadavg()[0] ?? 0);
-          // (a) decode + scale alone: the job's own ffmpeg command (same filter, pixel format, threads and frame
-          // times printed to a FIFO) and the job's own reading of it: every frame read whole, into a batch, by a
+          // (a) decode + scale alone: the job's own ffmpeg command (same filter, pixel format, threads, decode-ahead
+          // queue and frame times printed to a FIFO) and the job's own reading of it: every frame read whole, into a batch, by a
           // worker thread from the FIFO (pipeline-in-worker.ts); nothing done with the frames.
           a.push(
             await measure(async () => {
-              const r = await decodeInWorker(ffmpeg, file, geometry, sampling, {
-                url: new URL('./count-frames-worker.js', import.meta.url),
-                job: { batchSize: BATCH },
-              });
+              const r = await decodeInWorker(
+                ffmpeg,
+                file,
+                geometry,
+                sampling,
+                { url: new URL('./count-frames-worker.js', import.meta.url), job: { batchSize: BATCH } },
+                { queueFrames: decodeAheadFrames(frameBytes, BATCH) },
+              );
               if (!r || r.times !== 'printed') throw new Error('the job reads frames in its worker on this machine; decode alone must too');
               frames = r.result as number;
             }),
@@ -163,7 +168,7 @@ export const predictBench: BenchModule = {
           queue = !q
             ? 'queue size not reported'
             : q.maxQueue === 1
-              ? `frames read by the inference worker from ffmpeg's FIFO, one batch of ${BATCH} at a time: waiting ${q.decodeMs} ms for a batch's frames / inference ${q.inferMs} ms per batch`
+              ? `frames read by the inference worker from ffmpeg's FIFO, one batch of ${BATCH} at a time, ffmpeg decoding up to ${decodeAheadFrames(frameBytes, BATCH)} frames ahead: waiting ${q.decodeMs} ms for a batch's frames / inference ${q.inferMs} ms per batch`
               : `queue sized from measured rates: decode ${q.decodeMs} ms / inference ${q.inferMs} ms per batch of ${BATCH}, at most ${q.maxQueue} batches (${q.maxQueue * BATCH} frames) in flight`;
           c.push(job);
         }

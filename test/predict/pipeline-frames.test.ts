@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { BUILTIN_GRAPH_OPTIMIZATION, buildBuiltinModel, builtinManifest } from '../../core/predict/builtin-model.js';
 import { runPipeline } from '../../core/predict/pipeline.js';
+import { decodeAheadFrames } from '../../core/predict/pipeline-in-worker.js';
 import { generated } from '../helpers/media.js';
 import { tempDir } from '../helpers/library.js';
 
@@ -21,6 +22,7 @@ test('predict pipeline: frames read by the inference worker (FIFO) score exactly
     writeFileSync(modelPath, buildBuiltinModel());
     const run = async (frames: 'worker' | 'main') => {
       const got = { times: [] as number[], frames: [] as number[], scores: [] as number[] };
+      const counts: number[] = [];
       const { samples } = await runPipeline({
         ffmpeg,
         input: video,
@@ -32,15 +34,23 @@ test('predict pipeline: frames read by the inference worker (FIFO) score exactly
         graphOptimization: BUILTIN_GRAPH_OPTIMIZATION,
         frames,
         onScores: async (t, f, s, n) => {
+          counts.push(n);
           got.times.push(...t.subarray(0, n));
           got.frames.push(...f.subarray(0, n));
           got.scores.push(...s.subarray(0, n * 4));
         },
       });
-      return { samples, ...got };
+      return { result: { samples, ...got }, counts };
     };
-    const inWorker = await run('worker');
-    const onMain = await run('main');
+    const { result: inWorker, counts: workerCounts } = await run('worker');
+    const { result: onMain, counts: mainCounts } = await run('main');
+    // The main-thread route hands over every batch; the worker posts whole batches, up to 64 frames at a time.
+    assert.deepEqual(mainCounts, [8, 8, 8, 8, 8, 8, 8, 8, 8, 3]);
+    assert.equal(
+      workerCounts.reduce((a, b) => a + b, 0),
+      75,
+    );
+    workerCounts.slice(0, -1).forEach((n) => assert.ok(n % 8 === 0 && n <= 64, `a post of ${n} frames`));
     assert.equal(inWorker.samples, 75); // 3 s at 25 fps: 9 batches of 8 and one of 3
     assert.deepEqual(
       inWorker.frames,
@@ -50,4 +60,14 @@ test('predict pipeline: frames read by the inference worker (FIFO) score exactly
   } finally {
     dir.cleanup();
   }
+});
+
+test('predict pipeline: ffmpeg decodes up to two batches ahead of the inference worker, within 16 MB', () => {
+  const frame = 160 * 160 * 3;
+  assert.equal(decodeAheadFrames(frame, 8), 16);
+  assert.equal(decodeAheadFrames(frame, 1), 2);
+  // 1024x1024 RGB frames (3 MB): the memory cap decides.
+  assert.equal(decodeAheadFrames(1024 * 1024 * 3, 8), 5);
+  // A frame larger than the cap still gets two slots (a batch and the next frame).
+  assert.equal(decodeAheadFrames(64 * 1024 * 1024, 8), 2);
 });

@@ -130,6 +130,14 @@ test(
         assert.ok(c.sent > stateAnswer, `${p} was sent after the review.state answer (${sent.map((x) => x.method).join(', ')})`);
       }
     });
+    await t.test('the page starts with one library load, not one more when its socket opens', () => {
+      const sent = slow.traffic();
+      const stateSent = sent.find((c) => c.method === 'review.state')!.sent;
+      const before = (m: string) => sent.filter((c) => c.method === m && c.sent < stateSent).length;
+      const order = sent.map((x) => x.method).join(', ');
+      assert.equal(before('jobs.list'), 1, `jobs.list once before the timeline's request (${order})`);
+      assert.equal(before('videos.list'), 1, `videos.list once before the timeline's request (${order})`);
+    });
     // 8 px per frame (200 px/s): the whole 8 s video fits in 1,600 px; start at 0.
     await page.evaluate(() => window.__fwTimeline!.setView(0, 200));
 

@@ -284,10 +284,17 @@ export function startSync(): () => void {
   const c = client();
   const offEvents = c.subscribe(applyEvent);
   let wasOpen = c.connectionState() === 'open';
+  // The first load's calls wait in the transport's outbox for the first open: that open needs no second load
+  // (it doubled jobs.list and videos.list at every page start). A reconnection, or a first load that failed
+  // before the socket opened, loads again.
+  let firstOpenCovered = !wasOpen;
   set({ connection: c.connectionState() });
   const offConn = c.onConnection((state) => {
     set({ connection: state });
-    if (state === 'open' && !wasOpen) void loadAll();
+    if (state === 'open' && !wasOpen) {
+      if (!firstOpenCovered || get().loadError) void loadAll();
+      firstOpenCovered = false;
+    }
     wasOpen = state === 'open';
   });
   void loadAll();

@@ -17,8 +17,12 @@ import { useSecondaryPanelsReady } from './firstDraw.js';
 function useVideoDetail(id: number): { video: VideoDetail | null; error: string | null } {
   const [video, setVideo] = useState<VideoDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // The summary in the store changes on every event about this video: refetch the detail then.
-  const summary = useApp((s) => s.videos.get(id));
+  // The summary in the store changes on every event about this video: refetch the detail then — when its content
+  // changed, not each time a list answer replaces it with an equal copy (three videos.get per page start before).
+  const summary = useApp((s) => {
+    const v = s.videos.get(id);
+    return v ? JSON.stringify(v) : null;
+  });
   useEffect(() => {
     let live = true;
     client()

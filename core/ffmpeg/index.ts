@@ -3,6 +3,7 @@ import type { FfmpegFeatures } from './features.js';
 import { startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
 import { probeFile, probeFileJson, probeFileWithFrameRate, type MediaInfo } from './probe.js';
 import { longFiltersInFiles } from './long-filters.js';
+import { processThread } from './process-thread.js';
 
 export type { FfmpegTools, MediaInfo, StartOptions, RunningProcess };
 export type { ToolBinary, BinarySource } from './binaries.js';
@@ -35,6 +36,9 @@ export class Ffmpeg {
    * such as Matroska report no average rate of their own): one ffprobe run for both.
    */
   probeWithFrameRate(file: string, signal?: AbortSignal): Promise<MediaInfo> {
+    // Started and read in the process thread where there is one: its spawn and its JSON are not this thread's stall.
+    const thread = processThread();
+    if (thread) return thread.probeWithFrameRate(this.tools.ffprobe.path, file, signal);
     return probeFileWithFrameRate(this.tools.ffprobe.path, file, signal);
   }
 
@@ -52,6 +56,44 @@ export class Ffmpeg {
     const p = startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...long.args], { lifeline: true, ...opts });
     p.done.then(long.cleanup, long.cleanup);
     return p;
+  }
+
+  /**
+   * `start(args)` run to its end, keeping its stdout's first `stdoutLimit` bytes (`stdoutTotal`: how many it
+   * wrote); rejects as `start(...).done` does. Started from the process thread where there is one (the fork and
+   * the wait for the child's exec are then not this thread's: process-thread.ts).
+   */
+  async runKeepingStdout(
+    args: string[],
+    opts: { stdoutLimit: number; signal?: AbortSignal },
+  ): Promise<{ stdout: Buffer; stdoutTotal: number; stderr: string }> {
+    const thread = processThread();
+    if (thread) {
+      const long = longFiltersInFiles(args);
+      try {
+        return await thread.run(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...long.args], {
+          lifeline: true,
+          stdoutLimit: opts.stdoutLimit,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } finally {
+        long.cleanup();
+      }
+    }
+    const p = this.start(args, { pipeStdout: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let total = 0;
+    p.stdout?.on('data', (d: Buffer) => {
+      const n = Math.min(d.length, opts.stdoutLimit - kept);
+      if (n > 0) {
+        chunks.push(n === d.length ? d : d.subarray(0, n));
+        kept += n;
+      }
+      total += d.length;
+    });
+    const { stderr } = await p.done;
+    return { stdout: Buffer.concat(chunks, kept), stdoutTotal: total, stderr };
   }
 
   /** The command line `start` runs for these arguments (with `-progress` when `withProgress`). */
@@ -83,6 +125,15 @@ export class Ffmpeg {
     const quick = this.tools.ownPixelsFfmpeg;
     if (quick && quick !== this.tools.ffmpeg.path && !this.ownPixelsFfmpegFailed) {
       try {
+        const thread = Object.keys(opts).every((k) => k === 'signal') ? processThread() : null;
+        if (thread) {
+          const { stderr } = await thread.run(quick, ['-hide_banner', '-nostdin', '-y', ...args], {
+            lifeline: true,
+            stdoutLimit: 0,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          });
+          return { stderr };
+        }
         return await startProcess(quick, ['-hide_banner', '-nostdin', '-y', ...args], { lifeline: true, ...opts }).done;
       } catch (err) {
         if (opts.signal?.aborted) throw err;

@@ -121,21 +121,9 @@ async function runKeyframes(
   limit: number,
   signal?: AbortSignal,
 ): Promise<{ data: Buffer; total: number; stderr: string } | null> {
-  const p = ffmpeg.start(args, { pipeStdout: true, ...(signal ? { signal } : {}) });
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
-  p.stdout?.on('data', (d: Buffer) => {
-    const n = Math.min(d.length, limit - kept);
-    if (n > 0) {
-      chunks.push(n === d.length ? d : d.subarray(0, n));
-      kept += n;
-    }
-    total += d.length;
-  });
   try {
-    const { stderr } = await p.done;
-    return { data: Buffer.concat(chunks, kept), total, stderr };
+    const { stdout, stdoutTotal, stderr } = await ffmpeg.runKeepingStdout(args, { stdoutLimit: limit, ...(signal ? { signal } : {}) });
+    return { data: stdout, total: stdoutTotal, stderr };
   } catch (err) {
     if (err instanceof FramewiseError && err.code === 'cancelled') throw err;
     return null;

@@ -1,13 +1,18 @@
 import { ChildProcess } from 'node:child_process';
 import type { openTempCore } from './library.js';
+import { processThread } from '../../core/ffmpeg/process-thread.js';
 
 type TestCore = Awaited<ReturnType<typeof openTempCore>>['core'];
 
-/** One child process an import started: its program, arguments, the child, and what the caller noted then. */
+/**
+ * One child process an import started: its program, arguments, whether it has exited, the thread that started it
+ * (the core's main thread, or the process thread: core/ffmpeg/process-thread.ts), and what the caller noted then.
+ */
 export interface NotedSpawn<T> {
   file: string;
   args: string[];
-  child: ChildProcess;
+  exited: () => boolean;
+  thread: 'main' | 'process thread';
   noted: T;
 }
 
@@ -27,9 +32,19 @@ export async function importNotingSpawns<T = undefined>(
   const realSpawn = proto.spawn;
   proto.spawn = function (this: ChildProcess, ...a: unknown[]) {
     const o = a[0] as { file?: string; args?: string[] };
-    if (recording) spawns.push({ file: o.file ?? '?', args: o.args ?? [], child: this, noted: noteAtSpawn() });
+    if (recording)
+      spawns.push({
+        file: o.file ?? '?',
+        args: o.args ?? [],
+        exited: () => this.exitCode !== null || this.signalCode !== null,
+        thread: 'main',
+        noted: noteAtSpawn(),
+      });
     return realSpawn.apply(this, a);
   };
+  const unwatch = processThread()?.onSpawn((s) => {
+    if (recording) spawns.push({ file: s.file, args: s.args, exited: () => s.exited, thread: 'process thread', noted: noteAtSpawn() });
+  });
   try {
     const res = await core.call('videos.import', { paths: [file], copy: false });
     const jobId = res.jobs[0]!.jobId;
@@ -41,5 +56,6 @@ export async function importNotingSpawns<T = undefined>(
     return { job, spawns };
   } finally {
     proto.spawn = realSpawn;
+    unwatch?.();
   }
 }

@@ -101,8 +101,13 @@ export function isBlank(f: RgbFrame): boolean {
   return true;
 }
 
-/** Frames read at once: the next frame's detection overlaps this frame's line recognition. */
-const IN_FLIGHT = 2;
+/**
+ * Samples read at once: the next samples' detections overlap this one's line recognition (and Tesseract's). With 2,
+ * a sample whose lines took long (recognition in the first detector thread, Tesseract) held the screening of the
+ * next but one while the detector threads ran out of work. A screening that needs an earlier sample's lines (a tile
+ * back in a state read then, tile-screen.ts) waits for just those, so what is read does not depend on the depth.
+ */
+const IN_FLIGHT = 3;
 
 class SampleGap extends Error {}
 
@@ -154,9 +159,11 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
   const sameArea = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
   const step = Math.max(1, o.step);
   let previous = -step;
-  // Once a sample's lines are known, the screen learns which tiles were free of text in the state read then.
-  const marked = (screen: TileScreen, sample: number, lines: Promise<FrameTextLine[]>) =>
-    void lines.then(
+  // Once a sample's lines are known, the screen learns which tiles were free of text in the state read then;
+  // `markedAt` settles after that (a screening waiting for those lines waits for it).
+  const markedAt = new Map<number, Promise<void>>();
+  const marked = (screen: TileScreen, sample: number, lines: Promise<FrameTextLine[]>) => {
+    const done = lines.then(
       (ls) =>
         screen.markLines(
           sample,
@@ -164,6 +171,10 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
         ),
       () => undefined,
     );
+    markedAt.set(sample, done);
+    // Only samples still read can be waited for.
+    void done.then(() => markedAt.delete(sample));
+  };
   try {
     await streamFrames(o.ffmpeg, o.file, {
       step: o.step,
@@ -179,6 +190,7 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
         previous = f.frame;
         const ts = performance.now();
         stats.waitMs += ts - idleSince;
+        let screenWaitMs = 0;
         stats.samples++;
         const push = (how: ScanSample['how'], lines: Promise<FrameTextLine[]>) => {
           lines.catch(() => undefined);
@@ -207,6 +219,13 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
               push('read', lines);
             } else {
               const changed = screen.changed(f);
+              if (changed.undecided.length) {
+                const tw = performance.now();
+                await Promise.all([...changed.waitFor].map((s) => markedAt.get(s)));
+                // Counted as waiting, not screening.
+                screenWaitMs += performance.now() - tw;
+                screen.decide(changed);
+              }
               stats.tilesRecalled += changed.recalled;
               if (!changed.count) {
                 stats.tilesReused += screen.tileCount;
@@ -234,7 +253,8 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
         }
         const how = queue[queue.length - 1]?.how;
         if (how === 'skipped' || how === 'blank' || how === 'unchanged') f.release();
-        stats.screenMs += performance.now() - ts;
+        stats.screenMs += performance.now() - ts - screenWaitMs;
+        stats.waitMs += screenWaitMs;
         while (reading() >= IN_FLIGHT || (queue.length && queue[0]!.how !== 'read' && queue[0]!.how !== 'partial' && reading() === 0)) {
           await emitFirst();
         }

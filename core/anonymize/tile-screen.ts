@@ -244,11 +244,17 @@ export class TileScreen {
   /**
    * 1 for each tile (row-major) whose pixels changed since its reference and are not its earlier reference read
    * free of text, and how many; `recalled`: tiles found in their earlier reference (that is their reference now).
+   *
+   * `undecided`: tiles back in their earlier reference whose sample's lines are not known yet (`markLines`): whether
+   * they are recalled or read waits for those lines (`waitFor`: the samples); `decide` settles them once told. So
+   * the answer is the same whenever the lines come: a scan may screen a sample while earlier ones are still read.
    */
-  changed(f: RgbFrame): { tiles: Uint8Array; count: number; recalled: number } {
+  changed(f: RgbFrame): { tiles: Uint8Array; count: number; recalled: number; undecided: number[]; waitFor: Set<number> } {
     const bufs = this.buffers(f);
     const f32 = words(f.data);
     const tiles = new Uint8Array(this.tileCount);
+    const undecided: number[] = [];
+    const waitFor = new Set<number>();
     let count = 0;
     let recalled = 0;
     for (let ty = 0; ty < this.rows; ty++) {
@@ -257,11 +263,16 @@ export class TileScreen {
         const c = this.cur[t]!;
         if (!this.differs(f, f32, bufs[c]!, this.bufs32[c] ?? null, tx, ty)) continue;
         const earlier = this.earlierSample[t]!;
-        const free = earlier >= 0 && this.touched.get(earlier)?.[t] === 0;
-        if (free && !this.differs(f, f32, bufs[c ^ 1]!, this.bufs32[c ^ 1] ?? null, tx, ty)) {
-          this.cur[t] = c ^ 1;
-          this.earlierSample[t] = this.refSample[t]!;
-          this.refSample[t] = earlier;
+        const marks = earlier >= 0 ? this.touched.get(earlier) : undefined;
+        // Touched by a line then (or no earlier state): read. Not known yet: read unless back in that state.
+        const candidate = earlier >= 0 && (marks ? marks[t] === 0 : true);
+        if (candidate && !this.differs(f, f32, bufs[c ^ 1]!, this.bufs32[c ^ 1] ?? null, tx, ty)) {
+          if (!marks) {
+            undecided.push(t);
+            waitFor.add(earlier);
+            continue;
+          }
+          this.recall(t);
           recalled++;
           continue;
         }
@@ -269,7 +280,32 @@ export class TileScreen {
         count++;
       }
     }
-    return { tiles, count, recalled };
+    return { tiles, count, recalled, undecided, waitFor };
+  }
+
+  /**
+   * Settles `changed`'s undecided tiles into `result` once their earlier samples' lines are told: recalled if no line
+   * touched the tile then, else read (also when the lines are still unknown: fail closed).
+   */
+  decide(result: { tiles: Uint8Array; count: number; recalled: number; undecided: number[] }): void {
+    for (const t of result.undecided) {
+      if (this.touched.get(this.earlierSample[t]!)?.[t] === 0) {
+        this.recall(t);
+        result.recalled++;
+      } else {
+        result.tiles[t] = 1;
+        result.count++;
+      }
+    }
+    result.undecided = [];
+  }
+
+  /** Tile `t` is back in its earlier reference: that becomes its reference, and its reference the earlier one. */
+  private recall(t: number): void {
+    const earlier = this.earlierSample[t]!;
+    this.cur[t] = this.cur[t]! ^ 1;
+    this.earlierSample[t] = this.refSample[t]!;
+    this.refSample[t] = earlier;
   }
 
   /** The frame rectangle of tile (tx, ty), clipped to the area. */

@@ -238,11 +238,88 @@ export function verificationSampling(plan: AnonymizationPlan, opts: { maxInterva
   return samplingPlan(plan.keptFrames, { num, den }, opts);
 }
 
+/** What the frame scan of a verification found: its statistics, its sampling, and the findings and sightings of the text read. */
+interface ScannedFrames {
+  stats: ScanStats;
+  sampling: SamplingPlan;
+  read: VerificationFinding[];
+  seen: TextSighting[];
+}
+
+/** Read the text of sampled frames over the whole picture (detector + line recogniser), screened. */
+async function scanFrames(o: VerifyOptions, signal: AbortSignal): Promise<ScannedFrames> {
+  const plan = o.plan;
+  const [num, den] = plan.input.fps.split('/').map(Number) as [number, number];
+  const sampling = verificationSampling(plan, {
+    ...(o.maxInterval ? { maxInterval: o.maxInterval } : {}),
+    ...(o.minFrames ? { minFrames: o.minFrames } : {}),
+  });
+  // What the masks hide, computed once ffmpeg has been started (it decodes the first frames meanwhile) and before
+  // the first frame is screened.
+  let hidden: { map: ReturnType<typeof hiddenMap>; visible: Rect | undefined; filled: Int32Array | undefined } | undefined;
+  const masks = () => {
+    if (!hidden) {
+      const map = hiddenMap(plan);
+      const visible = visibleBox(map.hidden, map.width, map.height) ?? undefined;
+      hidden = { map, visible, filled: visible ? fillSpans(map.hidden, map.width, map.height, visible) : undefined };
+    }
+    return hidden;
+  };
+  let seen: TextSighting[] = [];
+  let read: VerificationFinding[] = [];
+  const scanning = scanText({
+    ffmpeg: o.ffmpeg,
+    file: o.file,
+    width: plan.output.width,
+    height: plan.output.height,
+    step: sampling.step,
+    frameCount: plan.keptFrames,
+    reader: o.reader,
+    // Only the box of the visible pixels is read while every masked pixel outside it is still the black fill; any
+    // other pixel there means a failed mask: then the whole frame is read.
+    roi: (f) => {
+      const { visible, filled } = masks();
+      return visible && filled && fillHolds(f, filled) ? visible : undefined;
+    },
+    signal,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    // Our own render: x264 leaves at most 2 frames between reference frames, x265 3 (measured); checked anyway.
+    referenceOnly: { fps: { num, den }, maxGap: plan.output.codec === 'hevc' ? 3 : 2 },
+    // One decoder thread: the reader takes longer per sample than one core needs to decode up to it, and frame
+    // threading costs about 15 % more CPU (bench clip: 7.2 against 8.3 s).
+    decodeThreads: 1,
+    onRestart: () => {
+      seen = [];
+      read = [];
+    },
+    onSample: (s) => {
+      const r = checkFrameText(plan, masks().map, o.tokens, s.lines, s.frame);
+      read.push(...r.findings);
+      seen.push(...r.seen);
+    },
+  });
+  // scanText has started ffmpeg before its first wait: the masks are worked out while it starts.
+  masks();
+  const stats = await scanning;
+  return { stats, sampling, read, seen };
+}
+
 export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult> {
   const t0 = Date.now();
   const plan = o.plan;
   const findings: VerificationFinding[] = [];
-  const probe = probeSchema.parse(await o.ffmpeg.probeJson(o.file, o.signal));
+  // The probe and the frame scan start together: the scan needs the plan only, and ffprobe (≈ 0.2 s on one core)
+  // then runs while ffmpeg starts and decodes the first frames instead of before it. A failed probe stops the scan.
+  const stopScan = new AbortController();
+  const scanSignal = o.signal ? AbortSignal.any([o.signal, stopScan.signal]) : stopScan.signal;
+  const probing = o.ffmpeg.probeJson(o.file, o.signal).then((json) => probeSchema.parse(json));
+  probing.catch(() => stopScan.abort());
+  const scanning = scanFrames(o, scanSignal);
+  const [probed, scanned] = await Promise.allSettled([probing, scanning]);
+  if (probed.status === 'rejected') throw probed.reason;
+  if (scanned.status === 'rejected') throw scanned.reason;
+  const probe = probed.value;
+  const { stats, sampling, read, seen } = scanned.value;
   const streams = probe.streams.map((s) => ({ type: s.codec_type ?? 'unknown', codec: s.codec_name ?? null }));
   const videos = probe.streams.filter((s) => s.codec_type === 'video');
   const audios = probe.streams.filter((s) => s.codec_type === 'audio');
@@ -295,44 +372,6 @@ export async function verifyOutput(o: VerifyOptions): Promise<VerificationResult
     }
   }
 
-  // Read the text of sampled frames over the whole picture (detector + line recogniser), screened.
-  const sampling = verificationSampling(plan, {
-    ...(o.maxInterval ? { maxInterval: o.maxInterval } : {}),
-    ...(o.minFrames ? { minFrames: o.minFrames } : {}),
-  });
-  const map = hiddenMap(plan);
-  const visible = visibleBox(map.hidden, map.width, map.height) ?? undefined;
-  const filled = visible ? fillSpans(map.hidden, map.width, map.height, visible) : undefined;
-  let seen: TextSighting[] = [];
-  let read: VerificationFinding[] = [];
-  const stats = await scanText({
-    ffmpeg: o.ffmpeg,
-    file: o.file,
-    width: plan.output.width,
-    height: plan.output.height,
-    step: sampling.step,
-    frameCount: plan.keptFrames,
-    reader: o.reader,
-    // Only the box of the visible pixels is read while every masked pixel outside it is still the black fill; any
-    // other pixel there means a failed mask: then the whole frame is read.
-    roi: (f) => (visible && filled && fillHolds(f, filled) ? visible : undefined),
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    // Our own render: x264 leaves at most 2 frames between reference frames, x265 3 (measured); checked anyway.
-    referenceOnly: { fps: { num, den }, maxGap: plan.output.codec === 'hevc' ? 3 : 2 },
-    // One decoder thread: the reader takes longer per sample than one core needs to decode up to it, and frame
-    // threading costs about 15 % more CPU (bench clip: 7.2 against 8.3 s).
-    decodeThreads: 1,
-    onRestart: () => {
-      seen = [];
-      read = [];
-    },
-    onSample: (s) => {
-      const r = checkFrameText(plan, map, o.tokens, s.lines, s.frame);
-      read.push(...r.findings);
-      seen.push(...r.seen);
-    },
-  });
   findings.push(...read);
   if (o.signal?.aborted) throw cancelled();
   if (stats.samples < Math.min(sampling.promisedSamples, plan.keptFrames)) {

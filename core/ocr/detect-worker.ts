@@ -2,7 +2,8 @@
  * Worker thread hosting the text detector (and, on demand, PP-OCR's line recogniser), so resizing, inference
  * and DB post-processing never block the core's event loop. Messages: { id, width, height, data, opts, roi? } →
  * { id, boxes } | { id, error }; { id, recognize: boxes, width, height, data } → { id, lines } | { id, error };
- * { id, loaded: true } → { id, recognizer } (whether the recogniser is loaded); { close: true } → the sessions are released after the call in progress, and the thread exits.
+ * { id, loaded: true } → { id, recognizer } (whether the recogniser is loaded); { id, preload: true } → the recogniser
+ * is loaded now (not on first use), then { id, recognizer: true }; { close: true } → the sessions are released after the call in progress, and the thread exits.
  *
  * Requests run one at a time, in order (each ONNX run blocks this thread anyway), so a close waits for one call
  * at most: requests queued behind it are answered with an error. The thread must never be terminated inside an
@@ -54,7 +55,7 @@ if (port) {
       }
     });
   };
-  port.on('message', (msg: Request | RecognizeRequest | { id: number; loaded: true } | { close: true }) => {
+  port.on('message', (msg: Request | RecognizeRequest | { id: number; loaded: true } | { id: number; preload: true } | { close: true }) => {
     if ('close' in msg) {
       closing = true;
       chain = chain.then(async () => {
@@ -65,6 +66,14 @@ if (port) {
     }
     if ('loaded' in msg) {
       answer(msg.id, () => Promise.resolve({ recognizer: recognizer !== null }));
+      return;
+    }
+    if ('preload' in msg) {
+      answer(msg.id, async () => {
+        recognizer ??= PpOcrLineRecognizer.create();
+        await recognizer;
+        return { recognizer: true };
+      });
       return;
     }
     const img = { width: msg.width, height: msg.height, data: msg.data };

@@ -47,14 +47,16 @@ export class OcrEngine {
    * Detection runs in its own worker thread (or threads: `detector`, detector-thread.ts), recognition in
    * tesseract.js's worker thread.
    */
-  static async create(opts: { cacheDir?: string; detector?: DetectorThreadOptions } = {}): Promise<OcrEngine> {
+  static async create(opts: { cacheDir?: string; detector?: DetectorThreadOptions; lineRecognizer?: boolean } = {}): Promise<OcrEngine> {
     const detector = new DetectorThread(opts.detector);
-    try {
-      return new OcrEngine(detector, await LineRecognizer.create(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}));
-    } catch (err) {
-      await detector.close();
-      throw err;
-    }
+    // PP-OCR's line recogniser (`lineRecognizer`) loads in the detector's thread while Tesseract loads in its own.
+    const [recognizer, preloaded] = await Promise.allSettled([
+      LineRecognizer.create(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+      opts.lineRecognizer ? detector.loadRecognizer() : undefined,
+    ]);
+    if (recognizer.status === 'fulfilled' && preloaded.status === 'fulfilled') return new OcrEngine(detector, recognizer.value);
+    await Promise.all([detector.close(), recognizer.status === 'fulfilled' ? recognizer.value.close() : undefined]);
+    throw recognizer.status === 'rejected' ? recognizer.reason : (preloaded as PromiseRejectedResult).reason;
   }
 
   /**

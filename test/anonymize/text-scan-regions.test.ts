@@ -223,9 +223,24 @@ test('recall (tile-screen.ts): only into an earlier state whose read is over and
   // ... and a stroke written where the box was is a new state: read.
   screen = run([]);
   assert.deepEqual(changedTiles(screen.changed(stroked)), [0]);
-  // Sample 0's lines not known yet (still being read): no recall.
+  // Sample 0's lines not known yet (still being read): undecided, waiting for sample 0 ...
   screen = run(null);
-  assert.deepEqual(changedTiles(screen.changed(plain)), [0, 1]);
+  const early = screen.changed(plain);
+  assert.deepEqual([changedTiles(early), early.undecided, [...early.waitFor]], [[], [0, 1], [0]]);
+  // ... and settled as if they had been known: found free of text, both recalled; a line on tile 1, tile 1 read;
+  // never told, both read (fail closed).
+  screen.markLines(0, []);
+  screen.decide(early);
+  assert.deepEqual([changedTiles(early), early.recalled], [[], 2]);
+  screen = run(null);
+  const lined = screen.changed(plain);
+  screen.markLines(0, [{ x: 20, y: 2, width: 8, height: 10 }]);
+  screen.decide(lined);
+  assert.deepEqual([changedTiles(lined), lined.recalled], [[1], 1]);
+  screen = run(null);
+  const untold = screen.changed(plain);
+  screen.decide(untold);
+  assert.deepEqual([changedTiles(untold), untold.recalled], [[0, 1], 0]);
   // A line touched tile 1 on sample 0: tile 1 is read again, tile 0 is recalled.
   screen = run([{ x: 20, y: 2, width: 8, height: 10 }]);
   const touched = screen.changed(plain);

@@ -74,3 +74,37 @@ test('lines are recognised in one of the detector threads only', { timeout: 120_
   );
   assert.deepEqual(await d.recognizersLoaded(), [true, false]);
 });
+
+/**
+ * Requests wait in one queue and go to whichever thread is free (detector-thread.ts POST_AHEAD_MS): short requests
+ * asked for after a long one are run by the other thread meanwhile, none held behind the long one. Posted at once to
+ * the thread with the fewest waiting (as before), half of them waited for the long one.
+ */
+test(
+  'short detections asked for after a long one are run by the free thread, not queued behind the long one',
+  { timeout: 120_000 },
+  async (t) => {
+    const W = 1920;
+    const H = 1088;
+    const { data: rgb } = await lavfiFrameRgb(`testsrc2=s=${W}x${H}:d=1`, W, H);
+    const big = { width: W, height: H, data: Uint8Array.from(rgb) };
+    const small = rgbCrop(big, { x: 0, y: 0, width: 64, height: 32 });
+    const d = new DetectorThread({ workers: 2, threads: 1 });
+    t.after(() => d.close());
+    // Both threads loaded and warm.
+    await Promise.all([d.detect(small), d.detect(small), d.detect(small), d.detect(small)]);
+    const order: string[] = [];
+    const long = d.detect(big, { maxSide: 1920 }).then(() => order.push('long'));
+    const shorts = Array.from({ length: 6 }, (_, i) => d.detect(small, { maxSide: 64 }).then(() => order.push(`short ${i}`)));
+    await Promise.all([long, ...shorts]);
+    assert.equal(order[order.length - 1], 'long', order.join(', '));
+  },
+);
+
+test('the line recogniser can be loaded before the first line (in the first thread only)', { timeout: 120_000 }, async (t) => {
+  const d = new DetectorThread({ workers: 2, threads: 1 });
+  t.after(() => d.close());
+  assert.deepEqual(await d.recognizersLoaded(), [false, false]);
+  await d.loadRecognizer();
+  assert.deepEqual(await d.recognizersLoaded(), [true, false]);
+});

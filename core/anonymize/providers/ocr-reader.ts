@@ -178,7 +178,9 @@ export async function createOcrFrameReader(
     cpuStats?: boolean;
   } = {},
 ): Promise<FrameTextReader & { stats: ReaderStats }> {
-  const engine = await OcrEngine.create({ detector: READER_DETECTOR });
+  // The line recogniser is loaded with the reader: every verification that finds a line needs it, and loaded on first
+  // use it held the first sample (and so the scan's pipeline) for the model load.
+  const engine = await OcrEngine.create({ detector: READER_DETECTOR, lineRecognizer: true });
   const cpu = opts.cpuStats ?? false;
   const cache = new LineCache();
   const zoomCache = new ZoomCache();
@@ -279,6 +281,16 @@ export async function createOcrFrameReader(
           )
         : [];
       stats.linesRecognized += fresh.length;
+      // Tesseract reads the unsure lines (its own thread, one line after another) while PP-OCR reads the Latin ones
+      // again wider (the detector's first thread): the two were once one after the other, and a sample with unsure
+      // lines held the scan's pipeline that much longer.
+      const reading = (i: number): RecognizedLine => pp[i] ?? { text: '', confidence: 0 };
+      const tesseract = fresh.map((l, i) =>
+        second === 'always' || (second === 'unsure' && unsureReading(reading(i)))
+          ? timed(stats, 'tesseract', cpu, () => raceAbort(engine.recognizer.recognizeGray(l.prepared), signal))
+          : undefined,
+      );
+      for (const t of tesseract) t?.catch(() => undefined);
       const latin = fresh.filter((_, i) => latinChars(pp[i]?.text ?? '') >= 2);
       const wide = latin.length
         ? await timed(stats, 'recognize', cpu, () =>
@@ -297,10 +309,12 @@ export async function createOcrFrameReader(
         if (signal?.aborted) break;
         let r: ReaderLine | undefined = l.known;
         if (!r) {
-          const a = pp[fresh.indexOf(l)] ?? { text: '', confidence: 0 };
+          const i = fresh.indexOf(l);
+          const a = reading(i);
           r = a;
-          if (second === 'always' || (second === 'unsure' && unsureReading(a))) {
-            const t = await timed(stats, 'tesseract', cpu, () => raceAbort(engine.recognizer.recognizeGray(l.prepared), signal));
+          const tp = tesseract[i];
+          if (tp) {
+            const t = await tp;
             stats.linesTesseract++;
             if (t.text !== a.text) r = t.confidence > a.confidence ? { ...t, alternative: a.text } : { ...a, alternative: t.text };
           }

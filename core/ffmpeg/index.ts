@@ -1,6 +1,6 @@
 import { resolveFfmpegTools, type FfmpegTools } from './binaries.js';
 import type { FfmpegFeatures } from './features.js';
-import { startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
+import { keepStdout, startProcess, runProcess, type StartOptions, type RunningProcess } from './process.js';
 import { probeFile, probeFileJson, probeFileWithFrameRate, type MediaInfo } from './probe.js';
 import { longFiltersInFiles } from './long-filters.js';
 import { processThread } from './process-thread.js';
@@ -81,19 +81,9 @@ export class Ffmpeg {
       }
     }
     const p = this.start(args, { pipeStdout: true, ...(opts.signal ? { signal: opts.signal } : {}) });
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let total = 0;
-    p.stdout?.on('data', (d: Buffer) => {
-      const n = Math.min(d.length, opts.stdoutLimit - kept);
-      if (n > 0) {
-        chunks.push(n === d.length ? d : d.subarray(0, n));
-        kept += n;
-      }
-      total += d.length;
-    });
+    const out = keepStdout(p, opts.stdoutLimit);
     const { stderr } = await p.done;
-    return { stdout: Buffer.concat(chunks, kept), stdoutTotal: total, stderr };
+    return { stdout: Buffer.concat(out.chunks, out.kept), stdoutTotal: out.total, stderr };
   }
 
   /** The command line `start` runs for these arguments (with `-progress` when `withProgress`). */

@@ -8,7 +8,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ChildProcess } from 'node:child_process';
-import { startProcess } from './process.js';
+import { keepStdout, startProcess } from './process.js';
 import { probeFileWithFrameRate } from './probe.js';
 import { FramewiseError } from '../util/errors.js';
 import type { ThreadReply, ThreadRequest } from './process-thread.js';
@@ -42,26 +42,16 @@ async function run(req: ThreadRequest, signal: AbortSignal): Promise<{ reply: Th
     lifeline: req.lifeline,
     pipeStdout: req.stdoutLimit > 0,
   });
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
-  p.stdout?.on('data', (d: Buffer) => {
-    const n = Math.min(d.length, req.stdoutLimit - kept);
-    if (n > 0) {
-      chunks.push(n === d.length ? d : d.subarray(0, n));
-      kept += n;
-    }
-    total += d.length;
-  });
+  const out = keepStdout(p, req.stdoutLimit);
   const { stderr } = await p.done;
   // A buffer of its own (not a slice of Node's pool), so it can be handed over without a copy on the other side.
-  const stdout = new Uint8Array(kept);
+  const stdout = new Uint8Array(out.kept);
   let at = 0;
-  for (const c of chunks) {
+  for (const c of out.chunks) {
     stdout.set(c, at);
     at += c.length;
   }
-  return { reply: { type: 'done', id: req.id, stdout, stdoutTotal: total, stderr }, transfer: [stdout.buffer] };
+  return { reply: { type: 'done', id: req.id, stdout, stdoutTotal: out.total, stderr }, transfer: [stdout.buffer] };
 }
 
 port.on('message', (m: ThreadRequest | { op: 'abort'; id: number }) => {

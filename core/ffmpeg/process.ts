@@ -72,6 +72,27 @@ export interface RunningProcess {
   done: Promise<{ stderr: string }>;
 }
 
+/** A child's stdout kept up to a byte limit while all of it is counted (for the caller's "output too large"). */
+export interface KeptStdout {
+  chunks: Buffer[];
+  kept: number;
+  total: number;
+}
+
+/** Keeps the first `limit` bytes of `p`'s stdout (on the main thread and in the process thread alike). */
+export function keepStdout(p: RunningProcess, limit: number): KeptStdout {
+  const out: KeptStdout = { chunks: [], kept: 0, total: 0 };
+  p.stdout?.on('data', (d: Buffer) => {
+    const n = Math.min(d.length, limit - out.kept);
+    if (n > 0) {
+      out.chunks.push(n === d.length ? d : d.subarray(0, n));
+      out.kept += n;
+    }
+    out.total += d.length;
+  });
+  return out;
+}
+
 const STDERR_KEEP = 64 * 1024;
 
 /** Map ffmpeg's stderr to one of our error codes with a readable reason. */

@@ -4,7 +4,7 @@ import { client } from '../../state/client.js';
 import { errorMessage } from '../../transport/types.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
 import { MediaDialog } from './MediaDialog.js';
-import { JobStatus, besideOriginal } from './JobStatus.js';
+import { JobStatus, besideOriginal, useOneJobStart } from './JobStatus.js';
 import './locales/types.js';
 
 interface PresetRow {
@@ -25,8 +25,7 @@ export function ConvertAction({ video }: VideoPanelProps) {
   const [audio, setAudio] = useState(true);
   const [output, setOutput] = useState('');
   const [edited, setEdited] = useState(false);
-  const [jobId, setJobId] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { jobId, error, setError, start: startJob } = useOneJobStart();
 
   useEffect(() => {
     if (!open) return;
@@ -38,27 +37,22 @@ export function ConvertAction({ video }: VideoPanelProps) {
     return () => {
       live = false;
     };
-  }, [open]);
+  }, [open, setError]); // setError is useState's: stable
   const ext = presets.find((p) => p.name === preset)?.ext ?? '.mp4';
   useEffect(() => {
     if (!edited) setOutput(besideOriginal(video.path, `-${preset}`, ext));
   }, [preset, ext, edited, video.path]);
 
-  const start = async () => {
-    setError(null);
-    try {
-      const h = Number(maxHeight);
-      const res = await client().call('convert.start', {
+  const start = () => {
+    const h = Number(maxHeight);
+    return startJob(() =>
+      client().call('convert.start', {
         inputs: [video.id],
         preset,
         options: { audio, ...(maxHeight && Number.isInteger(h) && h > 0 ? { maxHeight: h } : {}) },
         output,
-      });
-      if (res.errors.length) setError(res.errors[0]!.error.message);
-      else setJobId(res.jobs[0]!.jobId);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+      }),
+    );
   };
 
   return (

@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, ProgressBar } from '../../components/ui.js';
 import { errorText } from '../../i18n/errors.js';
 import { cancelJob, useApp } from '../../state/store.js';
+import { errorMessage } from '../../transport/types.js';
 import { jobKindLabel, jobStageLabel } from '../jobs/labels.js';
 import './locales/types.js';
 
@@ -30,6 +32,32 @@ export function JobStatus({ jobId, doneText }: { jobId: number; doneText: (outpu
           : t('failed', { reason: job.error ? errorText(job.error) : job.state })}
     </p>
   );
+}
+
+/** What a batch start command answers (`convert.start`, `frames.start`): started jobs and refused inputs. */
+interface BatchStart {
+  jobs: { jobId: number }[];
+  errors: { error: { message: string } }[];
+}
+
+/**
+ * A dialog that starts one job for one video: `start(call)` runs the start command and keeps either the job's id
+ * (for `JobStatus`) or the first refusal / failure as the dialog's error.
+ */
+export function useOneJobStart() {
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const start = async (call: () => Promise<BatchStart>) => {
+    setError(null);
+    try {
+      const res = await call();
+      if (res.errors.length) setError(res.errors[0]!.error.message);
+      else setJobId(res.jobs[0]!.jobId);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return { jobId, error, setError, start };
 }
 
 /** `<folder of the video>/<name><suffix><ext>`: a default output beside the original. */

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client } from '../../state/client.js';
-import { errorMessage } from '../../transport/types.js';
 import { usePlayer } from '../video/player.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
 import { MediaDialog } from './MediaDialog.js';
-import { JobStatus, folderOf } from './JobStatus.js';
+import { JobStatus, folderOf, useOneJobStart } from './JobStatus.js';
 import './locales/types.js';
 
 /** "Save frame…": the frame on screen (exact, by frame number) or one every N seconds, into a folder. */
@@ -24,26 +23,14 @@ export function SaveFrameAction({ video }: VideoPanelProps) {
   const [format, setFormat] = useState<'png' | 'jpg'>('png');
   const [sheet, setSheet] = useState(false);
   const [folder, setFolder] = useState(() => folderOf(video.path));
-  const [jobId, setJobId] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { jobId, error, start: startJob } = useOneJobStart();
 
-  const start = async () => {
-    setError(null);
-    try {
-      const current = vfr ? { at: [currentTime] } : { frames: [frame] };
-      const select = mode === 'current' ? current : { every: Math.max(0.04, Number(every) || 5) };
-      const res = await client().call('frames.start', {
-        inputs: [video.id],
-        select,
-        outDir: folder,
-        format,
-        ...(sheet ? { contactSheet: true } : {}),
-      });
-      if (res.errors.length) setError(res.errors[0]!.error.message);
-      else setJobId(res.jobs[0]!.jobId);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+  const start = () => {
+    const current = vfr ? { at: [currentTime] } : { frames: [frame] };
+    const select = mode === 'current' ? current : { every: Math.max(0.04, Number(every) || 5) };
+    return startJob(() =>
+      client().call('frames.start', { inputs: [video.id], select, outDir: folder, format, ...(sheet ? { contactSheet: true } : {}) }),
+    );
   };
 
   return (

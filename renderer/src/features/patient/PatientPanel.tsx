@@ -16,6 +16,7 @@ import { playerControls } from '../video/player.js';
 import type { VideoPanelProps } from '../video/panel-types.js';
 import { EndoscopeEditor } from './EndoscopeEditor.js';
 import { ProfileEditor } from './ProfileEditor.js';
+import { ProfileSelect } from './ProfileSelect.js';
 import './patient.css';
 
 type FieldChange = Omit<CommandInput<'patient.update'>, 'video'>;
@@ -102,17 +103,15 @@ export function PatientPanel({ video }: VideoPanelProps) {
   return (
     <div className="patient" data-testid="patient-panel">
       <div className="patient-toolbar">
-        <label className="patient-profile">
-          <span>{t('profile')}</span>
-          <select value={profile} onChange={(e) => setProfile(e.target.value)} data-testid="patient-profile">
-            <option value="">{t('profileAuto')}</option>
-            {profiles.map((p) => (
-              <option key={p.profile.name} value={p.profile.name}>
-                {p.profile.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ProfileSelect
+          className="patient-profile"
+          label={t('profile')}
+          value={profile}
+          onChange={setProfile}
+          emptyLabel={t('profileAuto')}
+          profiles={profiles}
+          testId="patient-profile"
+        />
         <Button size="sm" variant="primary" disabled={Boolean(active)} onClick={() => void run()} data-testid="patient-read">
           {data?.ocrAt ? t('reread') : t('read')}
         </Button>

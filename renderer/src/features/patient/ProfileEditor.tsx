@@ -7,6 +7,7 @@ import { notify } from '../../state/store.js';
 import { useTranslation } from 'react-i18next';
 import { OutlineRect } from './OutlineRect.js';
 import { ShapeSelect, type EndoscopeShape } from './ShapeSelect.js';
+import { ProfileSelect } from './ProfileSelect.js';
 import { errorText } from '../../i18n/errors.js';
 import { usePlayer } from '../video/player.js';
 import { useRectDraw, type Rect } from './rect-draw.js';
@@ -100,17 +101,14 @@ export function ProfileEditor({
     <Modal title={t('editorTitle')} onClose={onClose} closeLabel={t('close')} testId="profile-editor">
       <p className="muted">{t('editorHint')}</p>
       <div className="profile-editor-form">
-        <label>
-          <span>{t('baseOn')}</span>
-          <select value={base} onChange={(e) => pick(e.target.value)} data-testid="profile-base">
-            <option value="">{t('baseNew')}</option>
-            {profiles.map((p) => (
-              <option key={p.profile.name} value={p.profile.name}>
-                {p.profile.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ProfileSelect
+          label={t('baseOn')}
+          value={base}
+          onChange={pick}
+          emptyLabel={t('baseNew')}
+          profiles={profiles}
+          testId="profile-base"
+        />
         <label>
           <span>{t('name')}</span>
           <input className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="profile-name" />

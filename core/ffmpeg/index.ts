@@ -11,6 +11,9 @@ export type { FfmpegFeature, FeatureNeeds, FeatureStatus, FfmpegFeatures } from 
 export type { FfmpegProgress } from './process.js';
 export type { VideoStreamInfo, StreamInfo } from './probe.js';
 
+/** What every ffmpeg run of this module starts with: no banner, never read the terminal, never ask before overwriting. */
+const withBaseArgs = (args: string[]): string[] => ['-hide_banner', '-nostdin', '-y', ...args];
+
 /** The one typed ffmpeg module: every ffmpeg/ffprobe call in the core goes through this. */
 export class Ffmpeg {
   constructor(readonly tools: FfmpegTools) {}
@@ -53,7 +56,7 @@ export class Ffmpeg {
    */
   start(args: string[], opts: StartOptions = {}): RunningProcess {
     const long = longFiltersInFiles(args);
-    const p = startProcess(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...long.args], { lifeline: true, ...opts });
+    const p = startProcess(this.tools.ffmpeg.path, withBaseArgs(long.args), { lifeline: true, ...opts });
     p.done.then(long.cleanup, long.cleanup);
     return p;
   }
@@ -71,7 +74,7 @@ export class Ffmpeg {
     if (thread) {
       const long = longFiltersInFiles(args);
       try {
-        return await thread.run(this.tools.ffmpeg.path, ['-hide_banner', '-nostdin', '-y', ...long.args], {
+        return await thread.run(this.tools.ffmpeg.path, withBaseArgs(long.args), {
           lifeline: true,
           stdoutLimit: opts.stdoutLimit,
           ...(opts.signal ? { signal: opts.signal } : {}),
@@ -88,14 +91,7 @@ export class Ffmpeg {
 
   /** The command line `start` runs for these arguments (with `-progress` when `withProgress`). */
   commandLine(args: string[], withProgress = false): string[] {
-    return [
-      this.tools.ffmpeg.path,
-      ...(withProgress ? ['-progress', 'pipe:3', '-nostats'] : []),
-      '-hide_banner',
-      '-nostdin',
-      '-y',
-      ...args,
-    ];
+    return [this.tools.ffmpeg.path, ...(withProgress ? ['-progress', 'pipe:3', '-nostats'] : []), ...withBaseArgs(args)];
   }
 
   /** Run ffmpeg to its end; with its stderr comes the exact command line it ran (for audits). */
@@ -117,14 +113,14 @@ export class Ffmpeg {
       try {
         const thread = Object.keys(opts).every((k) => k === 'signal') ? processThread() : null;
         if (thread) {
-          const { stderr } = await thread.run(quick, ['-hide_banner', '-nostdin', '-y', ...args], {
+          const { stderr } = await thread.run(quick, withBaseArgs(args), {
             lifeline: true,
             stdoutLimit: 0,
             ...(opts.signal ? { signal: opts.signal } : {}),
           });
           return { stderr };
         }
-        return await startProcess(quick, ['-hide_banner', '-nostdin', '-y', ...args], { lifeline: true, ...opts }).done;
+        return await startProcess(quick, withBaseArgs(args), { lifeline: true, ...opts }).done;
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         this.ownPixelsFfmpegFailed = true;

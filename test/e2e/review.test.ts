@@ -138,6 +138,28 @@ test(
       assert.equal(before('jobs.list'), 1, `jobs.list once before the timeline's request (${order})`);
       assert.equal(before('videos.list'), 1, `videos.list once before the timeline's request (${order})`);
     });
+    await t.test("the timeline draws first, at its width; the player's video loads after that draw", async () => {
+      // Loading the video as the view mounted (preload streams the whole file) doubled the review bench's
+      // load → first draw under load (feat/rev3); the first draw was at an 800 px default width, redrawn a frame later.
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/media/video/')));
+      const seen = await page.evaluate(() => {
+        const render = performance.getEntriesByName('timeline-render')[0] as PerformanceMeasure;
+        const media = performance.getEntriesByType('resource').filter((e) => e.name.includes('/media/video/'));
+        return {
+          drawnAt: render.startTime + render.duration,
+          mediaFrom: Math.min(...media.map((e) => e.startTime)),
+          width: (render.detail as { width?: number } | null)?.width,
+          scroller: Math.floor(document.querySelector('.tl-scroll')!.clientWidth),
+        };
+      });
+      assert.ok(seen.mediaFrom > seen.drawnAt, `video requested at ${seen.mediaFrom} ms, timeline drawn at ${seen.drawnAt} ms`);
+      assert.equal(seen.width, seen.scroller, 'the first draw used the width the timeline has');
+      await page
+        .getByTestId('video-element')
+        .evaluate((v: HTMLVideoElement) =>
+          v.readyState >= 1 ? undefined : new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })),
+        );
+    });
     // 8 px per frame (200 px/s): the whole 8 s video fits in 1,600 px; start at 0.
     await page.evaluate(() => window.__fwTimeline!.setView(0, 200));
 

@@ -5,6 +5,7 @@ import { formatTimecode } from '../../lib/format.js';
 import { client } from '../../state/client.js';
 import { useTranslation } from 'react-i18next';
 import { startOfFrame } from '../../lib/frames.js';
+import { useSecondaryPanelsReady } from './firstDraw.js';
 import { attachVideoElement, playerControls, setStreamOffset, syncTime, usePlayer } from './player.js';
 
 /** Seconds the picture starts after the file does (from the probe; 0 for videos probed before it was kept). */
@@ -110,7 +111,11 @@ export function Player({ video }: { video: VideoDetail }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const src = client().mediaUrl({ kind: 'video', id: video.id });
+  // The media load (preload="auto" streams the file: the bridge reads and sends it, Chromium's network service and
+  // media threads take it in) starts once the timeline has drawn, with the other panels (firstDraw.ts): under load
+  // it competed with the timeline's request for the CPU (feat/rev3 in docs/benchmarks.md).
+  const mediaReady = useSecondaryPanelsReady(video.id);
+  const src = mediaReady ? client().mediaUrl({ kind: 'video', id: video.id }) : undefined;
   return (
     <div className="player" data-testid="player">
       <div

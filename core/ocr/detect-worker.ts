@@ -3,8 +3,7 @@
  * and DB post-processing never block the core's event loop. Messages: { id, width, height, data, opts, roi? } →
  * { id, boxes } | { id, error }; { id, recognize: boxes, width, height, data } → { id, lines } | { id, error };
  * { id, loaded: true } → { id, recognizer } (whether the recogniser is loaded); { id, preload: true } → the recogniser
- * is loaded now (not on first use), then { id, recognizer: true }; { id, warm: true } → a warm-up (warm-up.ts), then
- * { id, warmed: boxes found }; { close: true } → the sessions are released after the call in progress, and the thread exits.
+ * is loaded now (not on first use), then { id, recognizer: true }; { close: true } → the sessions are released after the call in progress, and the thread exits.
  *
  * Requests run one at a time, in order (each ONNX run blocks this thread anyway), so a close waits for one call
  * at most: requests queued behind it are answered with an error. The thread must never be terminated inside an
@@ -17,7 +16,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TextDetector, type DetectOptions } from './detect.js';
 import type { Box } from './image.js';
 import { PpOcrLineRecognizer } from './ppocr-recognize.js';
-import { WARM_DETECTIONS, WARM_LINE, warmUpPicture } from './warm-up.js';
 
 interface Request {
   id: number;
@@ -57,63 +55,40 @@ if (port) {
       }
     });
   };
-  port.on(
-    'message',
-    (
-      msg:
-        | Request
-        | RecognizeRequest
-        | { id: number; loaded: true }
-        | { id: number; preload: true }
-        | { id: number; warm: true }
-        | { close: true },
-    ) => {
-      if ('close' in msg) {
-        closing = true;
-        chain = chain.then(async () => {
-          await Promise.allSettled([ready.then((d) => d.close()), recognizer?.then((r) => r.close())]);
-          port.close();
-        });
-        return;
-      }
-      if ('loaded' in msg) {
-        answer(msg.id, () => Promise.resolve({ recognizer: recognizer !== null }));
-        return;
-      }
-      if ('preload' in msg) {
-        answer(msg.id, async () => {
-          recognizer ??= PpOcrLineRecognizer.create({ fused: data?.fused === true });
-          await recognizer;
-          return { recognizer: true };
-        });
-        return;
-      }
-      if ('warm' in msg) {
-        answer(msg.id, async () => {
-          const img = warmUpPicture();
-          const d = await ready;
-          let boxes = 0;
-          for (const w of WARM_DETECTIONS) boxes += (await d.detect(img, w.opts, w.roi)).length;
-          // Only a thread that has the recogniser reads a line (the first: detector-thread.ts).
-          if (recognizer) await (await recognizer).recognize(img, WARM_LINE);
-          return { warmed: boxes };
-        });
-        return;
-      }
-      const img = { width: msg.width, height: msg.height, data: msg.data };
-      if ('recognize' in msg) {
-        const boxes = msg.recognize;
-        answer(msg.id, async () => {
-          recognizer ??= PpOcrLineRecognizer.create({ fused: data?.fused === true });
-          const r = await recognizer;
-          const lines = [];
-          for (const b of boxes) lines.push(await r.recognize(img, b));
-          return { lines };
-        });
-        return;
-      }
-      const { opts, roi } = msg;
-      answer(msg.id, async () => ({ boxes: await (await ready).detect(img, opts, roi) }));
-    },
-  );
+  port.on('message', (msg: Request | RecognizeRequest | { id: number; loaded: true } | { id: number; preload: true } | { close: true }) => {
+    if ('close' in msg) {
+      closing = true;
+      chain = chain.then(async () => {
+        await Promise.allSettled([ready.then((d) => d.close()), recognizer?.then((r) => r.close())]);
+        port.close();
+      });
+      return;
+    }
+    if ('loaded' in msg) {
+      answer(msg.id, () => Promise.resolve({ recognizer: recognizer !== null }));
+      return;
+    }
+    if ('preload' in msg) {
+      answer(msg.id, async () => {
+        recognizer ??= PpOcrLineRecognizer.create({ fused: data?.fused === true });
+        await recognizer;
+        return { recognizer: true };
+      });
+      return;
+    }
+    const img = { width: msg.width, height: msg.height, data: msg.data };
+    if ('recognize' in msg) {
+      const boxes = msg.recognize;
+      answer(msg.id, async () => {
+        recognizer ??= PpOcrLineRecognizer.create({ fused: data?.fused === true });
+        const r = await recognizer;
+        const lines = [];
+        for (const b of boxes) lines.push(await r.recognize(img, b));
+        return { lines };
+      });
+      return;
+    }
+    const { opts, roi } = msg;
+    answer(msg.id, async () => ({ boxes: await (await ready).detect(img, opts, roi) }));
+  });
 }

@@ -9,8 +9,6 @@ interface WorkerReply {
   id: number;
   boxes?: DetectedBox[];
   lines?: RecognizedLine[];
-  /** Boxes a warm-up found (warm-up.ts). */
-  warmed?: number;
   /** Answer to a `loaded` question: whether the thread has loaded PP-OCR's line recogniser. */
   recognizer?: boolean;
   error?: string;
@@ -181,14 +179,6 @@ export class DetectorThread {
    */
   loadRecognizer(): Promise<void> {
     return this.ask({ preload: true }, this.workers[0]).then(() => undefined);
-  }
-
-  /**
-   * Warms every thread up (warm-up.ts): detections on a generated picture, and a line reading in the thread with the
-   * recogniser (ask after `loadRecognizer`). Resolves with the boxes each thread found.
-   */
-  warmUp(): Promise<number[]> {
-    return Promise.all(this.workers.map((w) => this.ask({ warm: true }, w).then((m) => m.warmed ?? 0)));
   }
 
   /** Per thread, whether it has loaded the line recogniser (for tests and profiling). */

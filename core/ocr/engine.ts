@@ -47,16 +47,12 @@ export class OcrEngine {
    * Detection runs in its own worker thread (or threads: `detector`, detector-thread.ts), recognition in
    * tesseract.js's worker thread.
    */
-  static async create(
-    opts: { cacheDir?: string; detector?: DetectorThreadOptions; lineRecognizer?: boolean; warmUp?: boolean } = {},
-  ): Promise<OcrEngine> {
+  static async create(opts: { cacheDir?: string; detector?: DetectorThreadOptions; lineRecognizer?: boolean } = {}): Promise<OcrEngine> {
     const detector = new DetectorThread(opts.detector);
-    // PP-OCR's line recogniser (`lineRecognizer`) loads in the detector's thread while Tesseract loads in its own; a
-    // warm-up (`warmUp`, warm-up.ts) follows it there, the recogniser's thread warming its line reading too.
-    const preload = opts.lineRecognizer ? detector.loadRecognizer() : Promise.resolve();
+    // PP-OCR's line recogniser (`lineRecognizer`) loads in the detector's thread while Tesseract loads in its own.
     const [recognizer, preloaded] = await Promise.allSettled([
       LineRecognizer.create(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-      opts.warmUp ? preload.then(() => detector.warmUp()) : preload,
+      opts.lineRecognizer ? detector.loadRecognizer() : undefined,
     ]);
     if (recognizer.status === 'fulfilled' && preloaded.status === 'fulfilled') return new OcrEngine(detector, recognizer.value);
     await Promise.all([detector.close(), recognizer.status === 'fulfilled' ? recognizer.value.close() : undefined]);

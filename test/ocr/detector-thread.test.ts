@@ -108,16 +108,3 @@ test('the line recogniser can be loaded before the first line (in the first thre
   await d.loadRecognizer();
   assert.deepEqual(await d.recognizersLoaded(), [true, false]);
 });
-
-/**
- * The reader's warm-up (warm-up.ts): every thread detects on the generated picture — its text-like rows are found, so
- * the box labelling ran too — before the verification's first sample.
- */
-test('a warm-up detects text in every thread', { timeout: 120_000 }, async (t) => {
-  const d = new DetectorThread({ workers: 2, threads: 1, fused: true });
-  t.after(() => d.close());
-  await d.loadRecognizer();
-  const found = await d.warmUp();
-  assert.equal(found.length, 2);
-  for (const n of found) assert.ok(n >= 4, `boxes found in a warm-up: ${found.join(', ')}`);
-});

@@ -176,17 +176,11 @@ export async function createOcrFrameReader(
     /** Share of the scaled detections' pixels the full-scale small-text detections may take (default SMALL_TEXT_BUDGET). */
     smallTextBudget?: number;
     cpuStats?: boolean;
-    /**
-     * Warm the detector threads up while Tesseract loads (default true; warm-up.ts): ≈ 0.5 CPU-s at the reader's
-     * creation, measured ≈ −0.9 CPU-s (noisy) in the verification that follows (docs/benchmarks.md, feat/ver6).
-     */
-    warmUp?: boolean;
   } = {},
 ): Promise<FrameTextReader & { stats: ReaderStats }> {
   // The line recogniser is loaded with the reader: every verification that finds a line needs it, and loaded on first
   // use it held the first sample (and so the scan's pipeline) for the model load.
-  // Its detector threads are warmed up meanwhile (warm-up.ts), not in the verification's first samples.
-  const engine = await OcrEngine.create({ detector: READER_DETECTOR, lineRecognizer: true, warmUp: opts.warmUp ?? true });
+  const engine = await OcrEngine.create({ detector: READER_DETECTOR, lineRecognizer: true });
   const cpu = opts.cpuStats ?? false;
   const cache = new LineCache();
   const zoomCache = new ZoomCache();

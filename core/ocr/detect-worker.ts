@@ -10,7 +10,7 @@
  * ONNX Runtime call — onnxruntime-node then throws a Napi::Error it cannot hand to JavaScript any more, and the
  * whole process aborts ("terminate called after throwing an instance of 'Napi::Error'").
  * `workerData.threads`: ONNX Runtime's intra-op threads (default 2; FRAMEWISE_OCR_THREADS overrides); `workerData.fused`:
- * the detector model with its affine steps folded (det-model.ts).
+ * the detector's and the recogniser's models with their affine steps folded (det-model.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TextDetector, type DetectOptions } from './detect.js';
@@ -70,7 +70,7 @@ if (port) {
     }
     if ('preload' in msg) {
       answer(msg.id, async () => {
-        recognizer ??= PpOcrLineRecognizer.create();
+        recognizer ??= PpOcrLineRecognizer.create({ fused: data?.fused === true });
         await recognizer;
         return { recognizer: true };
       });
@@ -80,7 +80,7 @@ if (port) {
     if ('recognize' in msg) {
       const boxes = msg.recognize;
       answer(msg.id, async () => {
-        recognizer ??= PpOcrLineRecognizer.create();
+        recognizer ??= PpOcrLineRecognizer.create({ fused: data?.fused === true });
         const r = await recognizer;
         const lines = [];
         for (const b of boxes) lines.push(await r.recognize(img, b));

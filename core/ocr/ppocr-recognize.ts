@@ -22,9 +22,13 @@ export class PpOcrLineRecognizer {
     private readonly chars: string[],
   ) {}
 
-  static async create(opts: { threads?: number } = {}): Promise<PpOcrLineRecognizer> {
+  /**
+   * `fused`: the model with its affine steps folded and hardswish as one activation (det-model.ts; ≈ −25 % ONNX CPU a
+   * line, readings within float rounding of the shipped model's) instead of the shipped file.
+   */
+  static async create(opts: { threads?: number; fused?: boolean } = {}): Promise<PpOcrLineRecognizer> {
     const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(recognitionOnnxPath(), {
+    const options: OrtSession.SessionOptions = {
       executionProviders: ['cpu'],
       intraOpNumThreads: opts.threads ?? 1,
       interOpNumThreads: 1,
@@ -32,7 +36,18 @@ export class PpOcrLineRecognizer {
       // Idle intra-op threads sleep instead of spinning: on 2 cores the spin steals the CPU that ffmpeg's decode
       // and the other thread need (detection of a 1080p ROI: 357 → 223 ms CPU on the loaded bench machine).
       extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
+    };
+    const shipped = () => ort.InferenceSession.create(recognitionOnnxPath(), options);
+    let session: OrtSession;
+    if (!opts.fused) session = await shipped();
+    else {
+      const { fusedRecognitionModelFile } = await import('./det-model.js');
+      const cached = fusedRecognitionModelFile();
+      // A cached file ONNX Runtime cannot load (damaged) gives way to the shipped model.
+      session = await (
+        typeof cached === 'string' ? ort.InferenceSession.create(cached, options) : ort.InferenceSession.create(cached, options)
+      ).catch(shipped);
+    }
     // CTC classes: 0 = blank, then the dictionary, then the space.
     const dict = readFileSync(recognitionDictPath(), 'utf8').split('\n');
     if (dict[dict.length - 1] === '') dict.pop();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { CoreEvent } from './types.js';
 import { nowIso, type LibraryDb } from '../db/open.js';
 import type { Database } from '../db/schema.js';
@@ -19,8 +20,9 @@ const KEEP_MS = 10 * 60_000;
 
 /**
  * Changes seen by every process that has the library open. Each event of this process (progress at most twice a
- * second per job) is appended to `change_log`; every process polls `PRAGMA data_version` (a few microseconds,
- * no query while nothing was committed) and re-emits the rows other processes wrote as the same `CoreEvent`s.
+ * second per job) is appended to `change_log`; every process polls `PRAGMA data_version` of its writer connection
+ * (a few microseconds, no query while no other process committed) and re-emits the rows other processes wrote as
+ * the same `CoreEvent`s.
  * It also notices running jobs whose process died and emits them as `interrupted`.
  */
 export class ChangeFeed {
@@ -36,6 +38,7 @@ export class ChangeFeed {
   private progressAt = new Map<number, number>();
   private interrupted = new Set<number>();
   private closed = false;
+  private dataVersionStmt: BetterSqlite3.Statement | null = null;
 
   constructor(
     private db: LibraryDb,
@@ -109,7 +112,12 @@ export class ChangeFeed {
   private async poll(): Promise<void> {
     if (this.closed) return;
     try {
-      const version = this.db.readerRaw.pragma('data_version', { simple: true }) as number;
+      // Asked on the writer connection: its data_version changes only with commits of other connections — other
+      // processes, in practice — so this process's own writes (a running job's progress, heartbeats: several a
+      // second) no longer make each poll read the change log. One prepared statement for the life of the feed
+      // (`pragma()` would prepare it again at every poll).
+      this.dataVersionStmt ??= this.db.raw.prepare('PRAGMA data_version').pluck();
+      const version = this.dataVersionStmt.get() as number;
       if (version !== this.dataVersion) {
         this.dataVersion = version;
         await this.readChanges();
@@ -125,10 +133,19 @@ export class ChangeFeed {
 
   private async readChanges(): Promise<void> {
     for (;;) {
-      const rows = await this.reader.selectFrom('change_log').selectAll().where('id', '>', this.lastId).orderBy('id').limit(500).execute();
+      // This process's own rows (its progress, while a job runs here: most of them) come back without their
+      // event: it is not re-emitted, so it need not be opened (decrypted) and parsed.
+      const rows = await this.reader
+        .selectFrom('change_log')
+        .select(['id', 'origin'])
+        .select(sql<string | null>`CASE WHEN origin = ${this.origin} THEN NULL ELSE event_json END`.as('event_json'))
+        .where('id', '>', this.lastId)
+        .orderBy('id')
+        .limit(500)
+        .execute();
       for (const r of rows) {
         this.lastId = r.id;
-        if (r.origin === this.origin || this.closed) continue;
+        if (r.origin === this.origin || r.event_json === null || this.closed) continue;
         try {
           const event = JSON.parse(r.event_json) as CoreEvent | null;
           // null: a sealed row this process cannot open (no library key here).

@@ -10,6 +10,11 @@ import { withRunBy } from './runners.js';
 import type { JobRegistry } from './registry.js';
 import { addJobEvent, getJobRow, toJobSummary, type JobRow } from './store.js';
 
+/** `waitFor`'s row reads: a job of another process (or still queued) is only seen by reading its row. */
+const WAIT_POLL_MS = 200;
+/** …and one this process runs, whose end comes as an event: the read is only a fallback. */
+export const WAIT_POLL_HANDLED_MS = 1000;
+
 export interface EnqueueResult {
   job: JobSummary;
   /** True when an identical job was already queued or running and is returned instead. */
@@ -194,7 +199,9 @@ export class JobQueue<S extends JobHost = JobHost> implements JobFinisher {
             unsubscribe();
             return reject(new FramewiseError('timeout', `Timed out waiting for job ${id}`));
           }
-          timer = setTimeout(poll, 200);
+          // A job this process runs announces its end by an event (resolving this at once): its row is only read
+          // again as a fallback, once a second, instead of five times (each read opens its sealed columns).
+          timer = setTimeout(poll, this.services().runner?.handling(id) ? WAIT_POLL_HANDLED_MS : WAIT_POLL_MS);
         } catch (err) {
           unsubscribe();
           reject(err);

@@ -134,6 +134,8 @@ export async function detectScenes(
     frameTimes?: 'auto' | 'showinfo';
     /** Filter threads: {@link DETECT_FILTER_THREADS} by default; 0 = ffmpeg's own default (for measuring the difference). */
     filterThreads?: number;
+    /** Frames ffmpeg may decode ahead: {@link DECODE_AHEAD} by default; 0 = none (for measuring the difference). */
+    decodeAhead?: number;
   } = {},
 ): Promise<Detection> {
   const size = analysisSize(v.display.width, v.display.height);
@@ -155,6 +157,7 @@ export async function detectScenes(
   const sampling = { fps: v.fps, sampleFps: null };
   const decoderOptions = opts.decode === 'full' ? [] : DETECT_DECODE;
   const filterThreads = opts.filterThreads ?? DETECT_FILTER_THREADS;
+  const queueFrames = opts.decodeAhead ?? DECODE_AHEAD;
   let lastReport = 0;
   const progress = (time: number) => {
     if (opts.onProgress && v.duration > 0 && time - lastReport >= 0.5) {
@@ -172,7 +175,7 @@ export async function detectScenes(
     // The HSV tables once per process (shared memory), not once per worker.
     { url: new URL('./detect-worker.js', import.meta.url), job: { ...setup, ...(takesYuv(params) ? { hsv: hsvTables() } : {}) } },
     {
-      queueFrames: DECODE_AHEAD,
+      queueFrames,
       decoderOptions,
       filterThreads,
       onTime: progress,
@@ -185,7 +188,7 @@ export async function detectScenes(
   else {
     const here = new DetectionRun(setup);
     for await (const f of decodeFrames(ffmpeg, v.file, geometry, sampling, {
-      queueFrames: DECODE_AHEAD,
+      queueFrames,
       decoderOptions,
       filterThreads,
       ...(opts.signal ? { signal: opts.signal } : {}),

@@ -131,6 +131,28 @@ describe('scene detection: frame times and filter threads', () => {
     assert.ok(one.threads < dflt.threads, `${one.threads} threads with one filter thread, ${dflt.threads} with ffmpeg's default`);
   });
 
+  it("detection's ffmpeg decodes ahead through the fifo muxer's own writer thread: the same scores as plain output", async (t) => {
+    if (!linux) return t.diagnostic('thread counts are read from /proc');
+    // Writing the FIFO from ffmpeg's main thread instead cost 0.4–1.2 CPU-s more per 3600 frames in 5 of 5
+    // interleaved pairs (docs/benchmarks.md, feat/scn4): the main thread then blocks on the pipe and waits to be woken.
+    const ffmpeg = await automaticFfmpeg();
+    const input = await inputOf(ffmpeg, await sceneMedia.cuts());
+    const params = resolveParams({});
+    const run = async (decodeAhead?: number) => {
+      const threads: number[] = [];
+      const d = await detectScenes(ffmpeg, input, params, {
+        ...(decodeAhead === undefined ? {} : { decodeAhead }),
+        onProgress: () => threads.push(...ffmpegThreadCounts()),
+      });
+      assert.ok(threads.length > 0, 'progress was reported while ffmpeg ran');
+      return { d, threads: Math.max(...threads) };
+    };
+    const ahead = await run();
+    const plain = await run(0);
+    assertSameDetection(ahead.d, plain.d, 'decode-ahead queue vs plain rawvideo output');
+    assert.ok(ahead.threads > plain.threads, `${ahead.threads} ffmpeg threads decoding ahead, ${plain.threads} with plain output`);
+  });
+
   it('printed times are read across partial reads; a frame without a pts or out of order is an error', () => {
     const dir = tempDir();
     try {

@@ -7,25 +7,14 @@ import { DB_FILE_NAME } from '../../core/db/open.js';
 import { SealedText, SEALED_PREFIX } from '../../core/db/sealed-text.js';
 import { liveChildPids } from '../../core/ffmpeg/process.js';
 import { openTempCore } from '../helpers/library.js';
-import { generated, lavfi } from '../helpers/media.js';
+import { generated, h264AacArgs, lavfi } from '../helpers/media.js';
 
 /** 20 s 640x360 with a tone: its mp4-h264 conversion (x264 medium) runs for a few seconds. */
 const source = () =>
   generated('convert-bookkeeping-20s.mp4', (out) => [
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=640x360:rate=25:duration=20',
+    ...lavfi.video({ size: '640x360', duration: 20 }),
     ...lavfi.tone(20),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-shortest',
+    ...h264AacArgs,
     out,
   ]);
 

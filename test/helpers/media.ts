@@ -56,23 +56,13 @@ export const lavfi = {
   tone: (duration: number, freq = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${freq}:sample_rate=48000:duration=${duration}`],
 };
 
+/** The usual test encoding of a picture and a tone: quick H.264 (4:2:0) and AAC, ending with the shorter input. */
+export const h264AacArgs = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'];
+
 export const media = {
   /** H.264 + AAC in MP4, 320x240 @ 25 fps. */
   mp4: (duration = 4, name = `h264-aac-${duration}s.mp4`) =>
-    generated(name, (out) => [
-      ...lavfi.video({ duration }),
-      ...lavfi.tone(duration),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      '-shortest',
-      out,
-    ]),
+    generated(name, (out) => [...lavfi.video({ duration }), ...lavfi.tone(duration), ...h264AacArgs, out]),
   /**
    * H.264 in MP4 with a keyframe every second (25 fps) and a timeline starting at 0.5 s: a seek that forgets the
    * file's start time lands on the keyframe before the one it wants.

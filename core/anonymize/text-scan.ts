@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { streamFrames } from '../ffmpeg/frame-stream.js';
 import { cancelled } from '../util/errors.js';
@@ -162,6 +163,11 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
   // Once a sample's lines are known, the screen learns which tiles were free of text in the state read then;
   // `markedAt` settles after that (a screening waiting for those lines waits for it).
   const markedAt = new Map<number, Promise<void>>();
+  // Every read in flight listens for the abort until it settles (raceAbort): with up to IN_FLIGHT samples, each read
+  // in several regions at once, that is more than Node's default of 10 listeners (a warning naming a leak that is
+  // not one). The reads listen on a signal of the scan's own, so the caller's signal keeps its limit.
+  const readSignal = o.signal ? AbortSignal.any([o.signal]) : undefined;
+  if (readSignal) setMaxListeners(0, readSignal);
   const marked = (screen: TileScreen, sample: number, lines: Promise<FrameTextLine[]>) => {
     const done = lines.then(
       (ls) =>
@@ -209,7 +215,7 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
             const area = roi ?? { x: 0, y: 0, width: f.width, height: f.height };
             const screen = last?.screen;
             if (!regions || !last || !screen || !sameArea(screen.area, area)) {
-              const lines = o.reader.read(f, o.signal, roi);
+              const lines = o.reader.read(f, readSignal, roi);
               releaseAfter(lines);
               const s = screen && sameArea(screen.area, area) ? screen : new TileScreen(area);
               s.rememberAll(f, f.index);
@@ -234,7 +240,7 @@ async function scanOnce(o: ScanOptions, ref: ScanOptions['referenceOnly']): Prom
                 const rects = coverRects(screen, changed.tiles);
                 screen.remember(f, changed.tiles, f.index);
                 stats.tilesChanged += changed.count;
-                const fresh = readRegions(o.reader, f, rects, area, o.signal);
+                const fresh = readRegions(o.reader, f, rects, area, readSignal);
                 releaseAfter(fresh);
                 const lines = Promise.all([last.lines, fresh]).then(([old, r]) => {
                   const covered = tilesCovered(screen, r.read);

@@ -1,6 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { defaultMaxListeners, getMaxListeners } from 'node:events';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { streamFrames } from '../../core/ffmpeg/frame-stream.js';
 import { createOcrFrameReader } from '../../core/anonymize/providers/ocr-reader.js';
@@ -276,4 +277,58 @@ test('the tile change test: a 1-px stroke, colour-only change and faint large te
     r && r.x <= 320 - MARGIN && r.y <= 160 - MARGIN && r.x + r.width >= 336 + MARGIN && r.y + r.height >= 176 + MARGIN,
     JSON.stringify(r),
   );
+});
+
+test('many regions read at once on a job’s signal: no listener-leak warning, and the caller’s signal keeps its limit', async () => {
+  // 24 small counters far apart (the frame number, a new state on every sample): every sample after the first reads
+  // 24 separate regions at once (3 samples in flight), each read listening for the abort until it settles.
+  const spots = Array.from({ length: 24 }, (_, i) => ({ x: 30 + (i % 6) * 210, y: 30 + Math.floor(i / 6) * 170 }));
+  const file = await generated('text-scan-many-regions-v3.mp4', (out) => [
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=0x305070:s=1280x720:r=25:d=1.6',
+    '-vf',
+    [
+      // A static grey band: no sample is blank (a blank one would be skipped and the next read whole).
+      'drawbox=x=0:y=690:w=1280:h=30:color=0xa0a0a0:t=fill',
+      ...spots.map((p) => `drawtext=fontfile=${FONT}:text='%{frame_num}':x=${p.x}:y=${p.y}:fontsize=18:fontcolor=white`),
+    ].join(','),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '18',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  process.on('warning', onWarning);
+  const job = new AbortController();
+  const reader = await createOcrFrameReader();
+  let st: ScanStats;
+  try {
+    st = await scanText({
+      ffmpeg: await Ffmpeg.create(),
+      file,
+      width: 1280,
+      height: 720,
+      step: 5,
+      frameCount: 40,
+      reader,
+      signal: job.signal,
+      onSample: () => undefined,
+    });
+    // Warnings are emitted on a later tick.
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', onWarning);
+    await reader.close();
+  }
+  assert.ok(st.regionReads > 30, `${st.regionReads} region reads`);
+  assert.deepEqual(warnings, []);
+  assert.equal(getMaxListeners(job.signal), defaultMaxListeners);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ratioRow, withMargin } from './types.js';
+import { ratioRow, shareRow, withMargin } from './types.js';
 
 test('bench: a target is met with 10 % margin at ≤ target ÷ 1.1 or ≥ target × 1.1', () => {
   assert.equal(withMargin(ratioRow('a', 'm', 1.13, { op: '<=', value: 1.25 })), true);
@@ -20,4 +20,18 @@ test('bench: the same work plus ours against the work alone keeps 10 % of the al
   assert.equal(withMargin(row(1.046)), false);
   // ÷ 1.1 would ask for ≤ 0.955: less than the work alone.
   assert.equal(withMargin(ratioRow('convert', 'm', 1.0, { op: '<=', value: 1.05 })), false);
+});
+
+test('bench: a share of a perfect score keeps 10 % of the allowed shortfall', () => {
+  const share = (v: number, target: number) => shareRow('ocr', 'm', v, target);
+  assert.equal(withMargin(share(1, 0.95)), true);
+  assert.equal(withMargin(share(0.955, 0.95)), true);
+  assert.equal(withMargin(share(0.954, 0.95)), false);
+  assert.equal(withMargin(share(0.98, 0.98)), false);
+  assert.equal(withMargin(share(1, 1)), true);
+  // × 1.1 would ask for more than perfect.
+  assert.equal(withMargin(ratioRow('ocr', 'm', 1, { op: '>=', value: 0.95 })), false);
+  const percent = { area: 'ocr', metric: 'fields', value: 95.5, unit: '%', target: '>= 95', margin: 'share' as const };
+  assert.equal(withMargin(percent), true);
+  assert.equal(withMargin({ ...percent, value: 95.4 }), false);
 });

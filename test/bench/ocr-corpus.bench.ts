@@ -3,7 +3,7 @@ import { CONFIDENCE_THRESHOLDS } from '../../core/ocr/confidence.js';
 import { OcrEngine } from '../../core/ocr/pipeline.js';
 import { corpusFrames } from '../ocr/corpus/corpus.js';
 import { evaluateFrames, reliabilityTable } from '../ocr/corpus/evaluate.js';
-import { ratioRow, type BenchModule, type BenchRow } from './types.js';
+import { ratioRow, shareRow, type BenchModule, type BenchRow } from './types.js';
 
 /**
  * The whole generated OCR corpus (≥ 300 names, 3 fonts, 14–32 px, both polarities, every date format):
@@ -24,14 +24,14 @@ export const ocrCorpusBench: BenchModule = {
       const sure = results.filter((r) => r.confidence >= CONFIDENCE_THRESHOLDS.sure);
       const wrong = results.filter((r) => !r.correct);
       const rows: BenchRow[] = [
-        ratioRow('ocr', `corpus: names exact (${names.length} names)`, share(names), { op: '>=', value: 0.98 }, `${seconds.toFixed(0)} s`),
-        ratioRow('ocr', `corpus: dates exact (${dates.length} dates)`, share(dates), { op: '>=', value: 1 }),
-        ratioRow('ocr', `corpus: right among fields at confidence ≥ ${CONFIDENCE_THRESHOLDS.sure}`, share(sure), { op: '>=', value: 0.98 }),
-        ratioRow(
+        shareRow('ocr', `corpus: names exact (${names.length} names)`, share(names), 0.98, `${seconds.toFixed(0)} s`),
+        shareRow('ocr', `corpus: dates exact (${dates.length} dates)`, share(dates), 1),
+        shareRow('ocr', `corpus: right among fields at confidence ≥ ${CONFIDENCE_THRESHOLDS.sure}`, share(sure), 0.98),
+        shareRow(
           'ocr',
           `corpus: wrong fields below ${CONFIDENCE_THRESHOLDS.likely}`,
           wrong.length ? wrong.filter((r) => r.confidence < CONFIDENCE_THRESHOLDS.likely).length / wrong.length : 1,
-          { op: '>=', value: 0.9 },
+          0.9,
           `${wrong.length} wrong fields`,
         ),
       ];

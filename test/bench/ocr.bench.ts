@@ -184,6 +184,7 @@ export const ocrBench: BenchModule = {
           value: round((100 * base.exact) / Math.max(1, base.total), 1),
           unit: '%',
           target: '>= 95',
+          margin: 'share',
           pass: base.exact / base.total >= 0.95,
           notes: `${base.exact}/${base.total}`,
         },

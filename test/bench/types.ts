@@ -14,9 +14,11 @@ export interface BenchRow {
   /**
    * How the 10 % margin is judged (`withMargin`): 'target' (default) — ≤ target ÷ 1.1 or ≥ target × 1.1;
    * 'overhead' — a ratio of the very same work plus ours to the work alone (a conversion against plain ffmpeg
-   * with the same arguments): 10 % of the allowed overhead, ≤ 1 + 0.9 × (target − 1).
+   * with the same arguments): 10 % of the allowed overhead, ≤ 1 + 0.9 × (target − 1); 'share' — a share of a perfect
+   * score (accuracy, recall, F1: 1, or 100 with unit '%'), where × 1.1 would ask for more than perfect: 10 % of the
+   * allowed shortfall, ≥ best − (best − target) ÷ 1.1.
    */
-  margin?: 'target' | 'overhead';
+  margin?: 'target' | 'overhead' | 'share';
 }
 
 /**
@@ -27,7 +29,11 @@ export function withMargin(r: BenchRow): boolean | undefined {
   const m = /^(<=|>=)\s*(-?[\d.]+)$/.exec(r.target?.trim() ?? '');
   if (!m || !Number.isFinite(r.value)) return undefined;
   const target = Number(m[2]);
-  if (m[1] === '>=') return r.value >= target * 1.1;
+  if (m[1] === '>=') {
+    if (r.margin !== 'share') return r.value >= target * 1.1;
+    const best = r.unit === '%' ? 100 : 1;
+    return r.value >= best - (best - target) / 1.1;
+  }
   const limit = r.margin === 'overhead' ? 1 + 0.9 * (target - 1) : target / 1.1;
   return r.value <= limit;
 }
@@ -58,6 +64,11 @@ export function ratioRow(
   }
   if (notes) row.notes = notes;
   return row;
+}
+
+/** A share of a perfect score (accuracy, recall, F1) with a lower bound: its margin is judged on the shortfall. */
+export function shareRow(area: string, metric: string, value: number, atLeast: number, notes?: string): BenchRow {
+  return { ...ratioRow(area, metric, value, { op: '>=', value: atLeast }, notes), margin: 'share' };
 }
 
 /**

@@ -40,6 +40,9 @@ const blinking = { token: 'Kowalski', from: 2.4, box: 'x=20:y=290:w=150:h=44' };
 /** A word of which only the end appears (its first half stood there from the start): only some of its tiles change. */
 const completed = { token: 'Bergmann', stem: 'Berg', from: 2.2, at: 'x=330:y=214:fontsize=20' };
 
+/** The clips' encoding: H.264 as a camera or recorder writes it (B frames, so non-reference frames exist). */
+const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p'];
+
 async function regionsClip(): Promise<string> {
   const draws = [
     // A static line from the start (read once, reported again on every sample).
@@ -65,14 +68,7 @@ async function regionsClip(): Promise<string> {
     `[0:v]drawbox=x=20:y=200:w=260:h=60:color=0xffa500:t=fill[bg];[bg][1:v]overlay=460:20,${draws.join(',')}[v]`,
     '-map',
     '[v]',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
+    ...X264,
     out,
   ]);
 }
@@ -283,7 +279,7 @@ test('many regions read at once on a job’s signal: no listener-leak warning, a
   // 24 small counters far apart (the frame number, a new state on every sample): every sample after the first reads
   // 24 separate regions at once (3 samples in flight), each read listening for the abort until it settles.
   const spots = Array.from({ length: 24 }, (_, i) => ({ x: 30 + (i % 6) * 210, y: 30 + Math.floor(i / 6) * 170 }));
-  const file = await generated('text-scan-many-regions-v3.mp4', (out) => [
+  const file = await generated('text-scan-many-regions-v4.mp4', (out) => [
     '-f',
     'lavfi',
     '-i',
@@ -294,14 +290,7 @@ test('many regions read at once on a job’s signal: no listener-leak warning, a
       'drawbox=x=0:y=690:w=1280:h=30:color=0xa0a0a0:t=fill',
       ...spots.map((p) => `drawtext=fontfile=${FONT}:text='%{frame_num}':x=${p.x}:y=${p.y}:fontsize=18:fontcolor=white`),
     ].join(','),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '18',
-    '-pix_fmt',
-    'yuv420p',
+    ...X264,
     out,
   ]);
   const warnings: string[] = [];

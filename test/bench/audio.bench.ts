@@ -8,7 +8,7 @@ import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { openTempCore } from '../helpers/library.js';
 import { generated } from '../helpers/media.js';
 import { speechOverNoise } from '../audio/speech-media.js';
-import { ratioOfRuns, ratioRow, time, type BenchModule, type BenchRow } from './types.js';
+import { asOverhead, ratioOfRuns, ratioRow, time, type BenchModule, type BenchRow } from './types.js';
 import { cpuSeconds } from './cpu-seconds.js';
 
 /** Interleaved runs of each conversion side. */
@@ -121,9 +121,8 @@ export const audioBench: BenchModule = {
         framewiseCpu.push(cpuSeconds() - c0);
       }
       // The same ffmpeg work plus Framewise's: the margin is 10 % of the allowed overhead (≤ 1.045), not ÷ 1.1.
-      const overhead = (r: BenchRow): BenchRow => ({ ...r, margin: 'overhead' });
       rows.push(
-        overhead(
+        asOverhead(
           ratioOfRuns(
             'convert',
             'mp4-h264 via Framewise vs plain ffmpeg, same arguments',
@@ -133,7 +132,7 @@ export const audioBench: BenchModule = {
             `best of ${RUNS} interleaved: ${Math.min(...framewise).toFixed(1)} s vs ${Math.min(...plain).toFixed(1)} s`,
           ),
         ),
-        overhead(
+        asOverhead(
           ratioOfRuns(
             'convert',
             'mp4-h264 via Framewise vs plain ffmpeg, CPU seconds',

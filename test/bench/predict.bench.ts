@@ -88,7 +88,7 @@ function memoryPeaks(): { stop: () => { node: number; ffmpeg: number } } {
 const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
 
 /**
- * Prediction throughput on a generated 1080p 60 s video, every frame through the built-in model (256x256):
+ * Prediction throughput on a generated 1080p 60 s video, every frame through the built-in model (its manifest's input size, 160x160):
  * (a) ffmpeg decode + scale alone, (b) inference alone on as many tensors, (c) the full prediction job,
  * (d) the reference approach: every frame to a JPEG (q 2) on disk, then decode each JPEG and infer it.
  */

@@ -66,6 +66,11 @@ export function ratioRow(
   return row;
 }
 
+/** A row comparing the very same work plus Framewise's with the work alone: its margin is 10 % of the allowed overhead. */
+export function asOverhead(r: BenchRow): BenchRow {
+  return { ...r, margin: 'overhead' };
+}
+
 /** A share of a perfect score (accuracy, recall, F1) with a lower bound: its margin is judged on the shortfall. */
 export function shareRow(area: string, metric: string, value: number, atLeast: number, notes?: string): BenchRow {
   return { ...ratioRow(area, metric, value, { op: '>=', value: atLeast }, notes), margin: 'share' };

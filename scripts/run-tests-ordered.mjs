@@ -9,7 +9,11 @@ import { spec } from 'node:test/reporters';
 import tapWithDurations from './test-durations-reporter.mjs';
 
 const [tapFile, concurrency, ...files] = process.argv.slice(2);
-const events = run({ files, concurrency: Number(concurrency) || 1 });
+// A file that does not end within this time fails and its process is killed, instead of holding the whole run
+// until CI's own limit with nothing said: a hang names its file. The slowest file takes ≈ 150 s on a loaded
+// 2-core machine, and no single test allows itself more than 900 s; FRAMEWISE_TEST_FILE_TIMEOUT_S overrides it.
+const fileTimeoutMs = 1000 * (Number(process.env.FRAMEWISE_TEST_FILE_TIMEOUT_S) || 900);
+const events = run({ files, concurrency: Number(concurrency) || 1, timeout: fileTimeoutMs });
 const toSpec = new PassThrough({ objectMode: true });
 const toTap = new PassThrough({ objectMode: true });
 let failed = false;

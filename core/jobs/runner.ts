@@ -28,6 +28,9 @@ export function defaultConcurrency(): number {
   return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 }
 
+/** After an abort at stop, jobs still running this long are named in the log. */
+const STOP_WARN_MS = 10_000;
+
 interface Running {
   controller: AbortController;
   promise: Promise<void>;
@@ -91,12 +94,24 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
    * Stop taking jobs; abort the running ones. Both they and the queued jobs this process owned are handed over:
    * back to the queue without an owner, for the next process that runs jobs.
    */
+  /** The jobs this process is running now (id and kind; no input, which may name a patient’s file). */
+  runningJobs(): Array<{ id: number; kind: string }> {
+    return [...this.running].map(([id, r]) => ({ id, kind: r.kind }));
+  }
+
   async stop(opts: { requeue?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     const ids = [...this.running.keys()];
     for (const r of this.running.values()) r.controller.abort('shutdown');
+    // A job that does not honour its abort holds the stop: say which, so a hang is never silent.
+    const slow = setTimeout(
+      () => this.log.warn({ jobs: this.runningJobs() }, `jobs still stopping ${STOP_WARN_MS / 1000} s after the abort`),
+      STOP_WARN_MS,
+    );
+    slow.unref();
     await Promise.allSettled([...this.running.values()].map((r) => r.promise));
+    clearTimeout(slow);
     if (opts.requeue !== false && ids.length) {
       await this.db
         .updateTable('jobs')

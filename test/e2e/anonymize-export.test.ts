@@ -8,6 +8,7 @@ import { openBrowserPage } from '../helpers/browser.js';
 import { ffprobePath } from '../helpers/media.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir, thumbnailPath } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { replaceDirWithFile } from '../helpers/environment.js';
 import { startServe } from '../helpers/serve.js';
 import { Core } from '../../core/core.js';
@@ -28,10 +29,11 @@ test('export dialog: before and after OCR', { timeout: 900_000 }, async (t) => {
     throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const defer = deferCleanups(t);
   const lib = tempDir('framewise-e2e-anon-');
   const out = tempDir('framewise-e2e-anon-out-');
   const outNothing = tempDir('framewise-e2e-anon-out-');
-  t.after(() => {
+  defer(() => {
     lib.cleanup();
     out.cleanup();
     outNothing.cleanup();
@@ -44,7 +46,7 @@ test('export dialog: before and after OCR', { timeout: 900_000 }, async (t) => {
   await core.close();
 
   const server = await startServe(lib.dir);
-  t.after(() => server.stop());
+  defer(() => server.stop());
   const { page, pageErrors } = await openBrowserPage(t, { width: 1280, height: 900 });
   await page.goto(server.url);
   await page.goto(`${server.origin}/#/video/${videoId}`);

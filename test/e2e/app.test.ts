@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { generated, lavfi, media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { rawRequest, tryWebSocket, wsCall } from '../helpers/http.js';
@@ -72,9 +73,10 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const defer = deferCleanups(t);
   const lib = tempDir('framewise-e2e-');
   const inputs = tempDir('framewise-e2e-inputs-');
-  t.after(() => {
+  defer(() => {
     lib.cleanup();
     inputs.cleanup();
   });
@@ -83,9 +85,9 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
   writeFileSync(corrupt, Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypmp42'), randomBytes(64 * 1024)]));
 
   const server = await startServe(lib.dir, ['--concurrency', '2']);
-  t.after(() => server.stop());
+  defer(() => server.stop());
   const browser = await launch();
-  t.after(() => browser.close());
+  defer(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(90_000);
   const pageErrors: string[] = [];
@@ -446,7 +448,7 @@ test('browser mode end to end: import, jobs, player, reload, security', { timeou
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=video-card]').length === 5);
     await server.stop();
     const again = await startServe(lib.dir, ['--port', String(server.port)]);
-    t.after(() => again.stop());
+    defer(() => again.stop());
     assert.equal(again.port, server.port);
     assert.notEqual(again.token, server.token);
     await page.getByTestId('connection-banner').filter({ hasText: 'no longer authorized' }).waitFor();

@@ -8,6 +8,7 @@ import { openBrowserPage } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { libraryCore, withLibraryCore } from '../helpers/library-core.js';
 import { media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
@@ -48,8 +49,9 @@ async function msUntil(page: Page, want: { total: number; validated: number }): 
 test('another process’s work on a page open on `framewise serve`', { timeout: 900_000 }, async (t) => {
   if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
     throw new Error('dist/renderer is not built: run `npm run build` first');
+  const defer = deferCleanups(t);
   const lib = tempDir('framewise-e2e-xproc-');
-  t.after(() => lib.cleanup());
+  defer(() => lib.cleanup());
   const cli = async (...args: string[]) => {
     const r = await runCli(['--data-dir', lib.dir, ...args, '--json']);
     assert.equal(r.code, 0, r.stderr);
@@ -66,7 +68,7 @@ test('another process’s work on a page open on `framewise serve`', { timeout: 
   const core = libraryCore(t, lib.dir);
 
   const server = await startServe(lib.dir, ['--concurrency', '1']);
-  t.after(() => server.stop());
+  defer(() => server.stop());
   const { page, pageErrors } = await openBrowserPage(t, { width: 1400, height: 1000 }, 60_000);
   // The bridge traffic: which commands the page sends, when `segments.changed` events reach it.
   const sent: Array<{ at: number; method: string }> = [];

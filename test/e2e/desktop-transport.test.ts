@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { rawRequest } from '../helpers/http.js';
@@ -16,11 +17,12 @@ import { installDesktopApi } from '../helpers/desktop-stub.js';
  * IPC transport, imports dropped files by their paths (no upload), and shows core errors by their message.
  */
 test('desktop transport: window.framewise is used, drops import by path, errors keep their message', { timeout: 300_000 }, async (t) => {
+  const defer = deferCleanups(t);
   const lib = tempDir('framewise-e2e-desktop-');
-  t.after(() => lib.cleanup());
+  defer(() => lib.cleanup());
   const file = await media.mp4(2);
   const server = await startServe(lib.dir);
-  t.after(() => server.stop());
+  defer(() => server.stop());
   const { page, pageErrors } = await openBrowserPage(t, { width: 1280, height: 800 }, 90_000);
   await installDesktopApi(page, { realPath: file });
 

@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
 import { launchChromium } from '../helpers/browser.js';
@@ -39,9 +40,10 @@ test(
       throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
+    const defer = deferCleanups(t);
     const lib = tempDir('framewise-e2e-media-');
     const work = tempDir('framewise-e2e-media-out-');
-    t.after(() => {
+    defer(() => {
       lib.cleanup();
       work.cleanup();
     });
@@ -55,9 +57,9 @@ test(
     const [videoId, vfrId] = await importFirst(lib.dir, [video, vfrVideo]);
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
-    t.after(() => server.stop());
+    defer(() => server.stop());
     const page = await (await sharedBrowser()).newPage({ viewport: { width: 1440, height: 1000 } });
-    t.after(() => page.context().close());
+    defer(() => page.context().close());
     page.setDefaultTimeout(90_000);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -161,9 +163,10 @@ test(
   'library: Batch… runs a job on every video shown, with one progress view and one summary naming failures',
   { timeout: 300_000 },
   async (t) => {
+    const defer = deferCleanups(t);
     const lib = tempDir('framewise-e2e-batch-');
     const work = tempDir('framewise-e2e-batch-out-');
-    t.after(() => {
+    defer(() => {
       lib.cleanup();
       work.cleanup();
     });
@@ -178,9 +181,9 @@ test(
     ]);
     await importFirst(lib.dir, [await toneGapTone(), silent]);
     const server = await startServe(lib.dir, ['--concurrency', '2']);
-    t.after(() => server.stop());
+    defer(() => server.stop());
     const page = await (await sharedBrowser()).newPage({ viewport: { width: 1440, height: 1000 } });
-    t.after(() => page.context().close());
+    defer(() => page.context().close());
     page.setDefaultTimeout(90_000);
     await page.goto(server.url);
     // The button is there before the library list has loaded ("0 shown", disabled): wait for the list.

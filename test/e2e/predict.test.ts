@@ -5,6 +5,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { startServe } from '../helpers/serve.js';
 import { redManifest, redModelBytes, redSceneVideo, writeModelDir } from '../predict/helpers.js';
 import { openBrowserPage } from '../helpers/browser.js';
@@ -18,9 +19,10 @@ test('video view: Predict with a model picked, then one lane per label with scor
     throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const defer = deferCleanups(t);
   const lib = tempDir('framewise-e2e-predict-');
   const models = tempDir('framewise-e2e-models-');
-  t.after(() => {
+  defer(() => {
     lib.cleanup();
     models.cleanup();
   });
@@ -33,7 +35,7 @@ test('video view: Predict with a model picked, then one lane per label with scor
   assert.equal(added.code, 0, added.stderr);
 
   const server = await startServe(lib.dir, ['--concurrency', '1']);
-  t.after(() => server.stop());
+  defer(() => server.stop());
   const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 1000 }, 90_000);
   const slow = await slowAnswers(page);
 

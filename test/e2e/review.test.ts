@@ -7,6 +7,7 @@ import { launchChromium } from '../helpers/browser.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { media } from '../helpers/media.js';
 import { manySegmentsCsv, twoHourVideo } from '../helpers/review.js';
 import { startServe } from '../helpers/serve.js';
@@ -75,8 +76,9 @@ test(
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
       throw new Error('dist/renderer is not built: run `npm run build` first');
     mkdirSync(SCREENSHOTS, { recursive: true });
+    const defer = deferCleanups(t);
     const lib = tempDir('framewise-e2e-review-');
-    t.after(() => lib.cleanup());
+    defer(() => lib.cleanup());
     // A 2-hour video's import takes minutes on a heavily loaded machine (over runCli's 180 s default at load 30+).
     const cli = (...args: string[]) => runCli(['--data-dir', lib.dir, ...args], { timeoutMs: 600_000 });
     const cliJson = async <T>(...args: string[]): Promise<T> => {
@@ -87,7 +89,7 @@ test(
     // The stored segments, read in this process from the library file (a CLI spawn per read cost ~1 CPU-s each;
     // the CLI's own reads stay proven below by its --history and list output).
     let reader: Core | null = null;
-    t.after(() => reader?.close());
+    defer(() => reader?.close());
     const segs = async (video: string): Promise<CliSeg[]> =>
       (reader ??= await Core.open({ dataDir: lib.dir })).call('segments.list', { video });
 
@@ -105,9 +107,9 @@ test(
     assert.equal(imported.added, 2000);
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
-    t.after(() => server.stop());
+    defer(() => server.stop());
     const browser = await launchChromium();
-    t.after(() => browser.close());
+    defer(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const slow = await slowAnswers(context);
     const page = await context.newPage();

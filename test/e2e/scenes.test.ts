@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
 import { openBrowserPage } from '../helpers/browser.js';
@@ -15,9 +16,10 @@ test(
   async (t) => {
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
       throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
+    const defer = deferCleanups(t);
     const lib = tempDir('framewise-e2e-scenes-');
     const out = tempDir('framewise-e2e-scenes-out-');
-    t.after(() => {
+    defer(() => {
       lib.cleanup();
       out.cleanup();
     });
@@ -38,7 +40,7 @@ test(
     });
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
-    t.after(() => server.stop());
+    defer(() => server.stop());
     const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 1000 }, 90_000);
     await page.goto(server.url);
     await page.evaluate((id) => (window.location.hash = `#/video/${id}`), videoId);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { withLibraryCore } from '../helpers/library-core.js';
 import { startServe } from '../helpers/serve.js';
 import { openBrowserPage } from '../helpers/browser.js';
@@ -15,8 +16,9 @@ test(
   async (t) => {
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
       throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
+    const defer = deferCleanups(t);
     const lib = tempDir('framewise-e2e-similar-');
-    t.after(() => lib.cleanup());
+    defer(() => lib.cleanup());
     const trim = VARIANTS.find((v) => v.name === 'trim2s')!;
     const files = [
       await similarMedia.original(),
@@ -36,7 +38,7 @@ test(
     });
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
-    t.after(() => server.stop());
+    defer(() => server.stop());
     const { page, pageErrors } = await openBrowserPage(t, { width: 1440, height: 1000 }, 60_000);
     await page.goto(server.url);
 

@@ -7,6 +7,7 @@ import { openBrowserPage } from '../helpers/browser.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/library.js';
+import { deferCleanups } from '../helpers/cleanups.js';
 import { media } from '../helpers/media.js';
 import { startServe } from '../helpers/serve.js';
 import { slowAnswers } from '../helpers/slow-answers.js';
@@ -39,8 +40,9 @@ test(
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html')))
       throw new Error('dist/renderer is not built: run `npm run build` first');
     mkdirSync(SCREENSHOTS, { recursive: true });
+    const defer = deferCleanups(t);
     const lib = tempDir('framewise-e2e-subs-');
-    t.after(() => lib.cleanup());
+    defer(() => lib.cleanup());
     const cli = async <T>(...args: string[]): Promise<T> => {
       const r = await runCli(['--data-dir', lib.dir, ...args, '--json']);
       assert.equal(r.code, 0, r.stderr);
@@ -55,7 +57,7 @@ test(
     // What the library stores, exported as SRT in this process from the library file (one CLI spawn per read
     // cost ~1 CPU-s; the CLI itself is exercised below by its own edit and undo).
     let reader: Core | null = null;
-    t.after(() => reader?.close());
+    defer(() => reader?.close());
     const stored = async () => {
       reader ??= await Core.open({ dataDir: lib.dir });
       const { text } = await reader.call('subtitles.export', { video, track, format: 'srt' });
@@ -63,7 +65,7 @@ test(
     };
 
     const server = await startServe(lib.dir, ['--concurrency', '1']);
-    t.after(() => server.stop());
+    defer(() => server.stop());
     const { page, pageErrors } = await openBrowserPage(t, { width: 1400, height: 1100 }, 60_000);
     const slow = await slowAnswers(page);
     await page.goto(server.url);

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { REPO_ROOT } from './fixtures.js';
 import { tempDir } from './library.js';
+import { deferCleanups } from './cleanups.js';
 import { startServe, type ServeProcess } from './serve.js';
 
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
@@ -30,12 +31,13 @@ export async function startAppSession(t: TestContext, serveArgs: string[] = []):
     throw new Error('dist/renderer is not built: run `npm run build` (npm test does) before the e2e tests');
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const defer = deferCleanups(t);
   const lib = tempDir('framewise-e2e-');
-  t.after(() => lib.cleanup());
+  defer(() => lib.cleanup());
   const server = await startServe(lib.dir, serveArgs);
-  t.after(() => server.stop());
+  defer(() => server.stop());
   const browser = await launchChromium();
-  t.after(() => browser.close());
+  defer(() => browser.close());
   return {
     server,
     browser,

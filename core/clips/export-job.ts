@@ -27,6 +27,7 @@ import { smartCut, smartCutRefusal } from './smart-cut.js';
 import { numberingFps } from '../scenes/store.js';
 import { FramewiseError, cancelled } from '../util/errors.js';
 import { tempSiblingWithExt } from '../util/fs.js';
+import { notePartialOutput } from '../util/partial-outputs.js';
 import { publishNewFile } from '../util/output-file.js';
 import { frameToTime, type Fraction } from '../util/fraction.js';
 
@@ -253,6 +254,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const final = finals[0]!;
       const temp = tempSiblingWithExt(final);
       temps.push(temp);
+      await notePartialOutput(temp);
       const work = await ctx.workDir();
       const anyAccurate = plans.some((p) => p.mode !== 'copy');
       const commands: string[][] = [];
@@ -322,6 +324,7 @@ async function runExport(ctx: JobContext, i: z.infer<typeof input>): Promise<Exp
       const final = finals[k]!;
       const temp = tempSiblingWithExt(final);
       temps.push(temp);
+      await notePartialOutput(temp);
       const commands: string[][] = [];
       // What was done: a smart cut that could not be made falls back to accurate, with the reason.
       const used = await cut(p, temp, commands);

@@ -33,6 +33,8 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   jobs: ['input_json', 'output_json', 'error_json'],
   job_events: ['data_json'],
   change_log: ['event_json'],
+  // The temp files a running job writes in the user's folders (migration 57).
+  job_partial_outputs: ['path'],
   // Where an export went (folders named after the patient), its plan, report (text read in the image) and the
   // render's command line (the original's path).
   anonymize_exports: ['error_json', 'output_path', 'temp_path', 'options_json', 'plan_json', 'verification_json', 'command_json'],

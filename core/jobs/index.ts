@@ -6,6 +6,8 @@ import { listJobEvents } from './store.js';
 import { cleanupAuditMigration } from './migrations/0052-cleanup-audit.js';
 import { jobOwnersMigration } from './migrations/0055-job-owners-and-runners.js';
 import { changeLogMigration } from './migrations/0056-change-log.js';
+import { jobPartialOutputsMigration } from './migrations/0057-job-partial-outputs.js';
+import { reapPartialOutputs } from './partial-outputs.js';
 
 export const jobsCommands = {
   'jobs.list': command(
@@ -39,7 +41,9 @@ export const jobs = defineCapability({
   events: ['job.state', 'job.progress'],
   // Jobs and events across processes (issue 19): owners, follow-ups, job runners; the change log.
   // 52: what a process start removed after a crash (reaper.ts, issue 10).
-  migrations: [cleanupAuditMigration, jobOwnersMigration, changeLogMigration],
+  // 57: the temp files running jobs write beside their outputs, removed at the next start after a process death.
+  migrations: [cleanupAuditMigration, jobOwnersMigration, changeLogMigration, jobPartialOutputsMigration],
+  cleanups: [{ name: 'partial outputs of jobs whose process died', run: reapPartialOutputs }],
 });
 
 declare module '../capability.js' {

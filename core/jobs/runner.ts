@@ -9,6 +9,8 @@ import { FramewiseError, cancelled, serializeError } from '../util/errors.js';
 import { errorForLog } from '../util/log.js';
 import type { AnyJobKindOf, JobContextOf } from './kind-of.js';
 import type { JobRegistry } from './registry.js';
+import { partialOutputJournal, sweepJobPartialOutputs } from './partial-outputs.js';
+import { withPartialOutputJournal } from '../util/partial-outputs.js';
 import { addJobEvent, replaceJobOutput, toJobSummary, type JobRow } from './store.js';
 import { claimNext, hasClaimable, ownedUnfinished } from './claim.js';
 import { runnersOf } from './runners.js';
@@ -349,7 +351,8 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
       const input = parsed.data;
       if (kind.precondition) await kind.precondition(services, input);
       if (signal.aborted) throw cancelled();
-      const rawOutput = await kind.run(ctx, input);
+      // The temp files it writes beside its outputs are recorded, so a process death leaves none (partial-outputs.ts).
+      const rawOutput = await withPartialOutputJournal(partialOutputJournal(this.db, row.id), () => kind.run(ctx, input));
       if (signal.aborted) throw cancelled();
       const out = kind.output.safeParse(rawOutput);
       if (!out.success) throw new FramewiseError('internal', `Job ${row.kind} produced invalid output: ${out.error.message}`);
@@ -434,6 +437,10 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
         await rm(workDir, { recursive: true, force: true }).catch((err: unknown) =>
           this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'job work folder not removed'),
         );
+      await sweepJobPartialOutputs(this.db, row.id).then(
+        (n) => n && this.log.warn({ jobId: row.id, kind: row.kind, files: n }, 'temp files the job left were removed'),
+        (err: unknown) => this.log.warn({ jobId: row.id, err: errorForLog(err) }, 'temp files of the job not checked'),
+      );
     }
   }
 }

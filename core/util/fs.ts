@@ -3,6 +3,7 @@ import { mkdir, rename, rm, copyFile, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cancelled } from './errors.js';
+import { forgetPartialOutput, notePartialOutput } from './partial-outputs.js';
 
 /** A sibling temp path for atomic writes: same folder, so rename is atomic. */
 export function tempSibling(finalPath: string): string {
@@ -74,6 +75,7 @@ export const tempSiblingWithExt = (finalPath: string): string => tempSibling(fin
 export async function writeAtomically<T>(finalPath: string, produce: (tempPath: string) => Promise<T>): Promise<T> {
   await mkdir(path.dirname(finalPath), { recursive: true });
   const temp = tempSiblingWithExt(finalPath);
+  await notePartialOutput(temp);
   try {
     const result = await produce(temp);
     await rename(temp, finalPath);
@@ -81,6 +83,8 @@ export async function writeAtomically<T>(finalPath: string, produce: (tempPath: 
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
+  } finally {
+    await forgetPartialOutput(temp);
   }
 }
 

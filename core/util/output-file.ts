@@ -2,6 +2,7 @@ import { link, open, rename, rm, statfs, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FramewiseError } from './errors.js';
 import { tempSiblingWithExt, writeAtomically } from './fs.js';
+import { forgetPartialOutput, notePartialOutput } from './partial-outputs.js';
 
 /**
  * Check an output file path before any work starts: its folder must exist and be a folder, it must not be one
@@ -104,6 +105,7 @@ export async function produceNewOutputFile<T>(output: string, produce: (tempPath
   await refuseExisting(output);
   const dir = path.dirname(output);
   const temp = tempSiblingWithExt(output);
+  await notePartialOutput(temp);
   try {
     const result = await produce(temp);
     await publishNewFile(temp, output);
@@ -114,5 +116,6 @@ export async function produceNewOutputFile<T>(output: string, produce: (tempPath
     throw err;
   } finally {
     await rm(temp, { force: true });
+    await forgetPartialOutput(temp);
   }
 }

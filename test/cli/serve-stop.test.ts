@@ -90,12 +90,26 @@ test('serve stops at Ctrl+C: jobs stopped and handed back, a stop that hangs is 
     assert.equal(code, 1);
     assert.ok(at - t0 < 10_000, `exited ${at - t0} ms after the second Ctrl+C`);
     assert.match(server.output(), new RegExp(`Stopping was interrupted again; exiting now\\. Still running: convert #${jobId}\\.`));
-    // ffmpeg dies with the server (parent-death signal). The job shows as interrupted (its runner is gone); the
-    // next runner takes it up again.
+    // ffmpeg dies with the server (parent-death signal): its hidden partial file is left in the output folder. The
+    // next start removes it (the job recorded it, sealed) and says so in the cleanup audit, without the path; the
+    // job shows as interrupted (its runner is gone) and the next runner takes it up again.
     await until('ffmpeg to end with the server', () => processesMentioning(out.dir).length === 0, 10_000);
+    const left = readdirSync(out.dir);
+    assert.equal(left.length, 1, 'the partial file the killed conversion left');
+    assert.match(left[0]!, /^\.x\.webm\.[0-9a-f]{12}\.partial\.webm$/);
+    for (const f of readdirSync(libDir).filter((n) => n.startsWith('library.sqlite')))
+      assert.equal(readFileSync(path.join(libDir, f)).includes(Buffer.from(out.dir)), false, `${f}: the recorded temp path is sealed`);
     const next = await Core.open({ dataDir: libDir });
     try {
       assert.equal((await next.services.jobs.get(jobId)).state, 'interrupted');
+      assert.deepEqual(readdirSync(out.dir), [], 'no partial output after the next start');
+      const audit = next.services.db.raw.prepare("SELECT detail_json FROM cleanup_audit WHERE kind = 'partial_output'").all() as Array<{
+        detail_json: string;
+      }>;
+      assert.deepEqual(
+        audit.map((a) => JSON.parse(a.detail_json) as unknown),
+        [{ jobId, fileRemoved: 1 }],
+      );
     } finally {
       await next.close();
     }

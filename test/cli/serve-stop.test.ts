@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Core } from '../../core/core.js';
 import { deferCleanups } from '../helpers/cleanups.js';
 import { tempDir } from '../helpers/library.js';
-import { generated, lavfi } from '../helpers/media.js';
+import { media } from '../helpers/media.js';
 import { startServe, type ServeProcess } from '../helpers/serve.js';
 
 /** Pids of live processes whose command line mentions `text` (here: ffmpeg writing into a test folder). */
@@ -37,14 +37,7 @@ const exitOf = (server: ServeProcess) =>
  * the job's id, its output folder, and the library opened in this process (no runner) that queued the job.
  */
 async function serveConverting(t: TestContext, env: NodeJS.ProcessEnv = {}) {
-  const src = await generated('cancel-src-20s.mp4', (o) => [
-    ...lavfi.video({ duration: 20, size: '640x360' }),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    o,
-  ]);
+  const src = await media.slowToConvert();
   const defer = deferCleanups(t);
   const lib = tempDir('framewise-serve-stop-');
   const out = tempDir('framewise-serve-stop-out-');

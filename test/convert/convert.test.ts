@@ -252,15 +252,8 @@ describe('cancel', () => {
   test('cancelling a conversion kills ffmpeg at once and leaves no partial file', async () => {
     const { openTempCore } = await import('../helpers/library.js');
     const { liveChildPids } = await import('../../core/ffmpeg/process.js');
-    const { generated, lavfi } = await import('../helpers/media.js');
-    const src = await generated('cancel-src-20s.mp4', (o) => [
-      ...lavfi.video({ duration: 20, size: '640x360' }),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      o,
-    ]);
+    const { media } = await import('../helpers/media.js');
+    const src = await media.slowToConvert();
     const lib = await openTempCore();
     const out = tempDir('framewise-cancel-');
     try {

@@ -60,6 +60,16 @@ export const lavfi = {
 export const h264AacArgs = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'];
 
 export const media = {
+  /** 20 s of 640x360 H.264 without audio: a VP9 conversion of it runs long enough to be stopped mid-way. */
+  slowToConvert: () =>
+    generated('cancel-src-20s.mp4', (o) => [
+      ...lavfi.video({ duration: 20, size: '640x360' }),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      o,
+    ]),
   /** H.264 + AAC in MP4, 320x240 @ 25 fps. */
   mp4: (duration = 4, name = `h264-aac-${duration}s.mp4`) =>
     generated(name, (out) => [...lavfi.video({ duration }), ...lavfi.tone(duration), ...h264AacArgs, out]),

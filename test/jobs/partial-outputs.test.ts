@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { openTempCore, tempDir } from '../helpers/library.js';
-import { generated, lavfi, media } from '../helpers/media.js';
+import { media } from '../helpers/media.js';
 
 /** The temp files recorded for running jobs (migration 57); paths come back opened (the library key is held). */
 const recorded = (core: Awaited<ReturnType<typeof openTempCore>>['core']) =>
@@ -30,14 +30,7 @@ test('a job’s temp output file is recorded while it is written and forgotten w
   });
 
   await t.test('cancelled mid-write: recorded while running, then neither file nor record is left', async () => {
-    const src = await generated('cancel-src-20s.mp4', (o) => [
-      ...lavfi.video({ duration: 20, size: '640x360' }),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      o,
-    ]);
+    const src = await media.slowToConvert();
     const started = await lib.core.call('convert.start', { inputs: [src], preset: 'webm-vp9', output: path.join(out.dir, 'b.webm') });
     const id = started.jobs[0]!.jobId;
     const deadline = Date.now() + 60_000;

@@ -92,15 +92,15 @@ export class JobRunner<S extends JobHost = JobHost> implements RunnerControl {
     this.wake();
   }
 
-  /**
-   * Stop taking jobs; abort the running ones. Both they and the queued jobs this process owned are handed over:
-   * back to the queue without an owner, for the next process that runs jobs.
-   */
   /** The jobs this process is running now (id and kind; no input, which may name a patient’s file). */
   runningJobs(): Array<{ id: number; kind: string }> {
     return [...this.running].map(([id, r]) => ({ id, kind: r.kind }));
   }
 
+  /**
+   * Stop taking jobs; abort the running ones. Both they and the queued jobs this process owned are handed over:
+   * back to the queue without an owner, for the next process that runs jobs.
+   */
   async stop(opts: { requeue?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);

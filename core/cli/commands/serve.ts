@@ -52,7 +52,7 @@ moves the token into a cookie; keep the URL private. Stop with Ctrl+C.`,
     out.info('Stopping…');
     // Stopping waits for the running jobs to honour their abort and for the library to close. Past the grace time,
     // or at a second Ctrl+C, the process exits anyway: the next start re-queues what was running and removes its
-    // partial outputs (core/jobs/recovery.ts), so nothing is lost, and a stuck job never keeps the server alive.
+    // partial outputs (core/jobs/recovery.ts, core/jobs/partial-outputs.ts), so nothing is lost, and a stuck job never keeps the server alive.
     const forceExit = (why: string) => {
       const jobs = core.services.runner?.runningJobs() ?? [];
       out.error(

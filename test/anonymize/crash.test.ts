@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Core } from '../../core/core.js';
@@ -10,6 +10,7 @@ import { media } from '../helpers/media.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { ownedTmpName } from '../../core/jobs/owned-tmp.js';
+import { processesMentioning } from '../helpers/processes.js';
 
 /**
  * kill -9 of the process running an export — during the render and during verification. Only that process
@@ -54,16 +55,7 @@ async function libraryWithClip(): Promise<{ lib: ReturnType<typeof tempDir>; vid
 }
 
 function ffmpegWriting(name: string): boolean {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .some((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmd.includes('ffmpeg') && cmd.includes(name);
-      } catch {
-        return false;
-      }
-    });
+  return processesMentioning(name).some((p) => p.cmd.includes('ffmpeg'));
 }
 
 function stageOf(dataDir: string, jobId: number): string | null {

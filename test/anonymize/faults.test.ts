@@ -10,6 +10,7 @@ import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { endo, endoscopyVideo } from './endoscopy-media.js';
 import { isRoot, mountTmpfs, requireEnvironment } from '../helpers/environment.js';
+import { processesMentioning } from '../helpers/processes.js';
 
 /**
  * Fault injection: whatever goes wrong during an export, no output file exists afterwards (not even a
@@ -108,13 +109,7 @@ function whenRendering(core: Core, jobId: number): Promise<void> {
 }
 
 function renderPids(): number[] {
-  return liveChildPids().filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('.partial.mp4');
-    } catch {
-      return false;
-    }
-  });
+  return processesMentioning('.partial.mp4', liveChildPids()).map((p) => p.pid);
 }
 
 test('cancel mid-render: ffmpeg is killed, no output file, export recorded as cancelled', async () => {
@@ -283,16 +278,7 @@ test('the app dies mid-render (process group killed): the next open removes the 
     await exited;
     const partial = readdirSync(out.dir).find((f) => f.endsWith('.partial.mp4'))!;
     const deadline = Date.now() + 10_000;
-    const alive = () =>
-      readdirSync('/proc')
-        .filter((d) => /^\d+$/.test(d))
-        .some((pid) => {
-          try {
-            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(partial);
-          } catch {
-            return false;
-          }
-        });
+    const alive = () => processesMentioning(partial).length > 0;
     while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.equal(alive(), false, 'ffmpeg is gone');
     assert.deepEqual(readdirSync(out.dir), [partial], 'the partial file is still there after the crash');

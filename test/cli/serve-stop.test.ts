@@ -7,19 +7,7 @@ import { deferCleanups } from '../helpers/cleanups.js';
 import { tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
 import { startServe, type ServeProcess } from '../helpers/serve.js';
-
-/** Pids of live processes whose command line mentions `text` (here: ffmpeg writing into a test folder). */
-function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) pids.push(Number(pid));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
+import { processesMentioning } from '../helpers/processes.js';
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -66,7 +54,11 @@ test('serve stops at Ctrl+C: jobs stopped and handed back, a stop that hangs is 
     assert.equal(code, 0, server.output());
     assert.ok(at - t0 < 15_000, `stopped in ${at - t0} ms`);
     assert.match(server.output(), /Stopping…/);
-    assert.deepEqual(processesMentioning(out.dir), [], 'no ffmpeg left');
+    assert.deepEqual(
+      processesMentioning(out.dir).map((p) => p.pid),
+      [],
+      'no ffmpeg left',
+    );
     assert.deepEqual(readdirSync(out.dir), [], 'no partial output');
     assert.equal((await core.services.jobs.get(jobId)).state, 'queued', 'the next runner takes the job up again');
   });

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../../core/core.js';
 import { liveChildPids } from '../../core/ffmpeg/process.js';
 import { importAndWait, openTempCore, tempDir } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
+import { processesMentioning } from '../helpers/processes.js';
 
 function whenStage(core: Core, jobId: number, stage: string): Promise<void> {
   return new Promise((resolve) => {
@@ -18,14 +19,7 @@ function whenStage(core: Core, jobId: number, stage: string): Promise<void> {
   });
 }
 
-const burnPids = () =>
-  liveChildPids().filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('subtitles=filename');
-    } catch {
-      return false;
-    }
-  });
+const burnPids = () => processesMentioning('subtitles=filename', liveChildPids()).map((p) => p.pid);
 
 test('cancel a burn-in mid-render: ffmpeg is killed, no output and no temp file remain', async () => {
   const scratch = tempDir('framewise-subs-cancel-');

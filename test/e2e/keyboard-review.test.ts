@@ -149,7 +149,22 @@ test(
       await page.keyboard.press('Enter');
       await page.getByTestId('export-dialog').waitFor();
       await tabTo(page, 'anon-dir');
-      await page.keyboard.type(path.join(out.dir, 'does-not-exist'));
+      // The video changes while the dialog is open (here: its review progress, from another process; in use: a
+      // job ending): the page re-renders under the dialog, and the field being typed in keeps the focus.
+      await page.keyboard.type(out.dir);
+      const validated = async (v: boolean) => {
+        const [seg] = await (await core()).call('segments.list', { video: String(videoId) });
+        await (await core()).call('segments.validate', { video: String(videoId), ids: [seg!.id], validated: v });
+        await page.waitForFunction(
+          (n) => document.querySelector('[data-testid=tl-progress]')?.getAttribute('data-validated') === n,
+          v ? '1' : '0',
+        );
+      };
+      await validated(false);
+      await validated(true);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'anon-dir');
+      await page.keyboard.type('/does-not-exist');
+      assert.equal(await page.getByTestId('anon-dir').inputValue(), path.join(out.dir, 'does-not-exist'));
       await page.getByTestId('anon-dir-state').filter({ hasText: 'This folder does not exist.' }).waitFor();
       assert.equal(await page.getByTestId('anon-start').isDisabled(), true);
       assert.match((await page.getByTestId('anon-blocked').textContent())!, /Choose an output folder/);

@@ -21,6 +21,11 @@ export function Modal({
   className?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // The owner passes a new onClose with each render (an inline arrow), and it re-renders whenever its video
+  // changes (a job ending, another window's edit). The effect below moves the focus, so it runs once per opening
+  // and reads the latest onClose from this ref: re-running it took the focus from the field being typed in.
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const el = ref.current;
@@ -33,7 +38,7 @@ export function Modal({
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.stopPropagation();
-        onClose();
+        onCloseRef.current();
       }
       if (e.key === 'Tab' && el) {
         const focusables = Array.from(
@@ -58,7 +63,7 @@ export function Modal({
       window.removeEventListener('keydown', onKey, true);
       previous?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className={`modal ${className ?? ''}`} role="dialog" aria-modal="true" aria-label={title} ref={ref} data-testid={testId}>

@@ -119,7 +119,7 @@ export const importBench: BenchModule = {
           metric: "longest stall less the main thread's wait for a CPU",
           value: Math.round(maxOwnMs * 10) / 10,
           unit: 'ms',
-          notes: `the part of a stall this process caused (wall minus run-queue wait from /proc schedstat): equal to the stall on an idle machine, far less on a loaded one; per import: ${split.map((x) => x.maxOwnMs.toFixed(0)).join(' ms, ')} ms; first import in the process ${warmStall.maxOwnMs.toFixed(0)} ms`,
+          notes: `wall minus the run-queue wait the guest kernel saw (/proc schedstat): the other programs' share taken out. A pause of the host's is not taken out (the guest does not see it: it counts as time on a CPU, or asleep, when it strikes the running or sleeping thread), so one such pause shows here too; per import: ${split.map((x) => x.maxOwnMs.toFixed(0)).join(' ms, ')} ms; first import in the process ${warmStall.maxOwnMs.toFixed(0)} ms`,
         },
       ];
     } finally {

@@ -30,8 +30,9 @@ function mainThreadSchedstat(): [number, number] | null {
  * Watches the event loop with a 2 ms timer and splits every late run (> `thresholdMs`) into what the main thread
  * did: ran code (ours: synchronous work), waited for a CPU (the machine's load: the thread was ready, the kernel
  * ran something else) or slept (synchronous I/O, or a timer that was simply due later). On a loaded shared
- * machine the wall-clock stall is mostly run-queue wait; `ownMs` (wall minus run-queue wait) is the part this
- * process caused, which is what a stall on an idle machine would be.
+ * machine the wall-clock stall is mostly run-queue wait; `ownMs` (wall minus run-queue wait) takes the other
+ * programs' share out. It cannot take out a pause of a virtual machine's host (a vCPU taken away without reported
+ * steal time): the guest counts that as time on a CPU, or asleep (host-pauses.ts measures those pauses).
  */
 export function startStallMonitor(thresholdMs = 20): { stop(): { stalls: Stall[]; maxWallMs: number; maxOwnMs: number } } {
   const stalls: Stall[] = [];

@@ -6,6 +6,7 @@ import { latestSchemaVersion, migrate, type Migration } from './migrations.js';
 import type { Database as Schema } from './schema.js';
 import { registerLivenessFunctions } from '../jobs/liveness.js';
 import { SealedText } from './sealed-text.js';
+import { withStatementCache } from './statement-cache.js';
 import { FramewiseError } from '../util/errors.js';
 
 export interface LibraryDb {
@@ -65,7 +66,7 @@ export function restrictLibraryFiles(dataDir: string, file: string): void {
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   constructor(private readonly raw: Database.Database) {
-    super({ database: raw });
+    super({ database: withStatementCache(raw) });
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
@@ -123,7 +124,7 @@ export function openLibraryDb(dataDir: string, migrations: readonly Migration[])
   registerLivenessFunctions(readRaw);
   const sealed = new SealedText();
   const writer = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect(raw), plugins: [sealed.plugin()] });
-  const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: readRaw }), plugins: [sealed.plugin()] });
+  const reader = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(readRaw) }), plugins: [sealed.plugin()] });
   return {
     file,
     writer,
@@ -205,7 +206,7 @@ export function openLibraryDbReadOnly(dataDir: string, migrations: readonly Migr
   }
   registerLivenessFunctions(raw);
   const sealed = new SealedText();
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }), plugins: [sealed.plugin()] });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }), plugins: [sealed.plugin()] });
   return {
     file,
     writer: db,

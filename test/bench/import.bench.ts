@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { media } from '../helpers/media.js';
 import { importAndWait, openTempCore, waitForFollowUps } from '../helpers/library.js';
-import { ratioOfRuns, time, type BenchModule } from './types.js';
+import { median, ratioOfRuns, time, type BenchModule } from './types.js';
 import { startStallMonitor, type Stall } from './stall-monitor.js';
 import { statSync } from 'node:fs';
 import { childCpuSeconds, ownCpuSeconds } from './cpu-seconds.js';
@@ -11,12 +11,6 @@ import os from 'node:os';
 
 /** Measured imports (after a warm-up): the stall row is their median, so one pause of the host's is not the figure. */
 const IMPORTS = 5;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const execFileAsync = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { defaultRendererDir } from '../../core/bridge/serve.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { importAndWait, openTempCore } from '../helpers/library.js';
 import { media } from '../helpers/media.js';
-import { time, type BenchModule, type BenchRow } from './types.js';
+import { median, time, type BenchModule, type BenchRow } from './types.js';
 import { launchChromium } from '../helpers/browser.js';
 
 const COUNT = 10_000;
@@ -71,7 +71,6 @@ export const libraryBench: BenchModule = {
         if (r.result.videos.length !== 100) throw new Error('sort by name returned a short page');
         byName.push(r.seconds * 1000);
       }
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       const bridge = await startBridge({ core: lib.core, rendererDir: defaultRendererDir() });
       const browser = await launchChromium();
       try {

@@ -101,3 +101,10 @@ export function formatValue(r: BenchRow): string {
   const v = Number.isFinite(r.value) ? `${r.value}${r.unit === 'x' ? '×' : ' ' + r.unit}` : 'n/a';
   return r.spread ? `${v} (runs ${r.spread[0]}–${r.spread[1]})` : v;
 }
+
+/** The middle value (the mean of the two middle ones for an even count): one outlier does not make the figure. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

@@ -42,15 +42,20 @@ function open() {
   };
 }
 
+/** The `items` table with rows 1…n named n1…nn. */
+async function addItems(db: Kysely<Schema>, n: number): Promise<void> {
+  await sql`create table items (id integer primary key, name text not null)`.execute(db);
+  for (let i = 1; i <= n; i++)
+    await db
+      .insertInto('items')
+      .values({ id: i, name: `n${i}` })
+      .execute();
+}
+
 test('statement cache: one compile per SQL text, right rows every time, a later schema change is seen', async () => {
   const t = open();
   try {
-    await sql`create table items (id integer primary key, name text not null)`.execute(t.db);
-    for (let i = 1; i <= 5; i++)
-      await t.db
-        .insertInto('items')
-        .values({ id: i, name: `n${i}` })
-        .execute();
+    await addItems(t.db, 5);
     const before = t.prepared();
     for (let i = 1; i <= 5; i++) {
       const row = await t.db.selectFrom('items').selectAll().where('id', '=', i).executeTakeFirstOrThrow();
@@ -70,12 +75,7 @@ test('statement cache: one compile per SQL text, right rows every time, a later 
 test('statement cache: a stream left early does not leave its statement busy', async () => {
   const t = open();
   try {
-    await sql`create table items (id integer primary key, name text not null)`.execute(t.db);
-    for (let i = 1; i <= 20; i++)
-      await t.db
-        .insertInto('items')
-        .values({ id: i, name: `n${i}` })
-        .execute();
+    await addItems(t.db, 20);
     const q = () => t.db.selectFrom('items').select('id').orderBy('id');
     for await (const r of q().stream()) if (r.id === 3) break;
     assert.equal((await q().execute()).length, 20);
@@ -87,7 +87,7 @@ test('statement cache: a stream left early does not leave its statement busy', a
 test('statement cache: keeps at most 256 SQL texts, least recently used first out', async () => {
   const t = open();
   try {
-    await sql`create table items (id integer primary key, name text not null)`.execute(t.db);
+    await addItems(t.db, 0);
     const select = (n: number) =>
       t.db
         .selectFrom('items')

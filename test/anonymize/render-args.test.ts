@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { promisify } from 'node:util';
 import { computePlan } from '../../core/anonymize/plan.js';
 import { buildMaskImage } from '../../core/anonymize/mask.js';
 import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
-import { X264_PIPELINE, buildRenderArgs, type RenderArgsInput } from '../../core/ffmpeg/anonymize-render.js';
+import {
+  X264_GOP,
+  X264_PIPELINE,
+  X264_REFERENCE_DISTANCE,
+  buildRenderArgs,
+  type RenderArgsInput,
+} from '../../core/ffmpeg/anonymize-render.js';
 import { Ffmpeg } from '../../core/ffmpeg/index.js';
 import { tempDir } from '../helpers/library.js';
-import { generated } from '../helpers/media.js';
+import { ffprobePath, generated } from '../helpers/media.js';
 
 const scratch = tempDir('framewise-render-args-');
 after(() => scratch.cleanup());
@@ -60,8 +68,10 @@ test('render: the lookahead buffer changes no byte of the output', async () => {
   const { argsFor, run } = await fixture();
   const render = async (name: string, withPipeline: boolean) => {
     const args = argsFor(name);
-    const at = args.indexOf(X264_PIPELINE[0]!);
+    // The last -x264-params is the one ffmpeg keeps: without it, encoderArgs' own (the frame pattern) remains.
+    const at = args.lastIndexOf(X264_PIPELINE[0]!);
     assert.ok(at >= 0 && args[at + 1] === X264_PIPELINE[1], 'the render passes the lookahead buffer to x264');
+    assert.equal(args.filter((a) => a === X264_PIPELINE[0]).length, 2);
     if (!withPipeline) args.splice(at, X264_PIPELINE.length);
     return run(args);
   };
@@ -81,4 +91,49 @@ test('render: one decoder thread on two cores, the default with more, the same b
   assert.equal(eight[input(eight) - 1], '-i');
   assert.ok(!eight.slice(0, input(eight)).includes('-threads'), "the decoder keeps ffmpeg's default threads");
   assert.equal(await run(two), await run(eight));
+});
+
+/** Each frame's picture type and whether other frames refer to it, from ffprobe, in presentation order. */
+async function frameTypes(file: string): Promise<{ types: string; references: number }> {
+  const probe = async (extra: string[]) =>
+    (
+      await promisify(execFile)(await ffprobePath(), [
+        '-v',
+        'error',
+        ...extra,
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'frame=pict_type',
+        '-of',
+        'csv=p=0',
+        file,
+      ])
+    ).stdout
+      .split('\n')
+      .map((l) => l.replace(/[^IPB]/g, ''))
+      .filter(Boolean);
+  const types = (await probe([])).join('');
+  return { types, references: (await probe(['-skip_frame', 'noref'])).length };
+}
+
+/**
+ * The verifier decodes only the frames other frames refer to, and samples among them (verify.ts): the render's
+ * fixed pattern (X264_GOP) keeps those to one frame in three, never more than X264_REFERENCE_DISTANCE apart. x264's
+ * default pattern at veryfast (adaptive B runs, the middle one a reference) left more than half of this clip's
+ * frames to decode.
+ */
+test('render: reference frames are one in three, evenly spaced (what the verifier decodes)', async () => {
+  assert.match(X264_GOP, /bframes=2/);
+  const { argsFor, run } = await fixture();
+  const args = argsFor('pattern.mp4');
+  await run(args);
+  const { types, references } = await frameTypes(args.at(-1)!);
+  assert.equal(types.length, 150);
+  assert.doesNotMatch(types, /BBB/, 'never three B frames in a row');
+  const refs = [...types].flatMap((t, i) => (t === 'B' ? [] : [i]));
+  assert.equal(references, refs.length, 'no B frame is a reference');
+  assert.ok(refs.length <= Math.ceil(150 / 3) + 2, `${refs.length} reference frames of 150`);
+  const gaps = refs.slice(1).map((f, i) => f - refs[i]!);
+  assert.ok(Math.max(...gaps, 150 - refs.at(-1)!) <= X264_REFERENCE_DISTANCE, `reference frames at most ${X264_REFERENCE_DISTANCE} apart`);
 });

@@ -29,7 +29,7 @@ const RECALL_CASES = 360;
 
 /**
  * Whole exports made (render then verification, so the two sides interleave); FRAMEWISE_BENCH_VERIFY_RUNS overrides.
- * Three: on this shared host a noisy minute inflated one export's verification by up to 12 % against its render.
+ * Three: on this shared host one export's ratio ranged 0.43–0.5 between benches of the same code (docs/benchmarks.md).
  */
 const RUNS = Math.max(1, Number(process.env.FRAMEWISE_BENCH_VERIFY_RUNS) || 3);
 

@@ -209,8 +209,9 @@ export function encoderArgs(codec: 'h264' | 'hevc', preset: QualityPreset, threa
  * choice) and no B frame used as a reference. The verifier decodes reference frames only (`-skip_frame noref`) and
  * samples among them: with x264's default pattern (adaptive runs of up to 3 B frames, the middle one a reference)
  * it decoded 986 of the bench clip render's 1,800 frames for 127 samples; with this one 606 for 122 samples (every
- * 15th frame but where a scene cut moved the pattern: reference frames 3 apart), ffmpeg's decoding CPU 2.8 → 1.8–2.2 s
- * (−20 to −37 %); the bench's verification ÷ render fell from 0.431× to 0.393× CPU (runs of the same hour).
+ * 15th frame but after the keyframes, every 250 frames, where the pattern starts again: reference frames ≤ 3
+ * apart), ffmpeg's decoding CPU 2.8 → 1.8–2.2 s (−20 to −37 %); the bench's verification ÷ render fell from 0.431×
+ * to 0.393× CPU (runs of the same hour).
  * The price, on the bench clip's render (1080p, veryfast crf 23): 26.7 MB against 26.0 (+2.4 %), SSIM to the source
  * 0.9816 against 0.9818; x264's CPU about the same.
  */

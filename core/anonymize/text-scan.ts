@@ -45,9 +45,9 @@ export interface ScanOptions {
   /**
    * Decode only reference frames (frame-stream.ts) and sample among them, never more than `step` frames apart
    * (the same guarantee as every step-th frame: sampling.ts's proof needs only that bound). `maxGap`: the largest
-   * distance in frames between consecutive reference frames of the file (2 for I/P B I/P). Checked on the timestamps: should any two samples
-   * (or the last one and the end) be further apart, the scan starts again decoding every frame, after `onRestart`
-   * (the caller forgets the samples it was given). Needs `onRestart`.
+   * distance in frames between consecutive reference frames of the file (2 for I/P B I/P). Checked on the
+   * timestamps: should any two samples (or the last one and the end) be further apart, the scan starts again
+   * decoding every frame, after `onRestart` (the caller forgets the samples it was given). Needs `onRestart`.
    */
   referenceOnly?: { fps: { num: number; den: number }; maxGap: number };
   onRestart?: () => void;

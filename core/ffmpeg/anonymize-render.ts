@@ -213,7 +213,10 @@ export function encoderArgs(codec: 'h264' | 'hevc', preset: QualityPreset, threa
  * apart), ffmpeg's decoding CPU 2.8 → 1.8–2.2 s (−20 to −37 %); the bench's verification ÷ render fell from 0.431×
  * to 0.393× CPU (runs of the same hour).
  * The price, on the bench clip's render (1080p, veryfast crf 23): 26.7 MB against 26.0 (+2.4 %), SSIM to the source
- * 0.9816 against 0.9818; x264's CPU about the same.
+ * 0.9816 against 0.9818; x264's CPU about the same. At 29.97 fps the sampling step is 14 frames, which reference
+ * frames 3 apart cannot meet: samples fall every 12 frames (the same clip at 30000/1001: 150 samples against 133),
+ * and the cheaper decoding only evens that out (verification 13.6 and 16.0 CPU-s against 14.6 and 14.8 in two
+ * interleaved pairs). A pattern chosen from the step (1 B frame for even steps) is not built.
  */
 export const X264_GOP = 'bframes=2:b-adapt=0:b-pyramid=none';
 /** Frames between consecutive reference frames of an x264 render, at most (X264_GOP: I/P B B I/P). */

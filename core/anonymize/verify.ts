@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { X264_REFERENCE_DISTANCE } from '../ffmpeg/anonymize-render.js';
+import { RENDER_REFERENCE_DISTANCE } from '../ffmpeg/anonymize-render.js';
 import type { Ffmpeg } from '../ffmpeg/index.js';
 import { cancelled } from '../util/errors.js';
 import type { FrameTextLine, FrameTextReader } from './frame-reader.js';
@@ -284,10 +284,10 @@ async function scanFrames(o: VerifyOptions, signal: AbortSignal): Promise<Scanne
     },
     signal,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    // Our own render: reference frames at most 3 frames apart (x264: its fixed pattern, X264_GOP; x265: measured).
-    // Checked anyway: an output further apart (an earlier version's render is at most 2 apart) is still sampled
-    // every `step` frames or less, else read again decoding every frame.
-    referenceOnly: { fps: { num, den }, maxGap: plan.output.codec === 'hevc' ? 3 : X264_REFERENCE_DISTANCE },
+    // Our own render: reference frames at most 3 frames apart (RENDER_REFERENCE_DISTANCE). Checked anyway: an output
+    // further apart is read again decoding every frame; one closer (an earlier version's x264 render: 2) is sampled
+    // a little more often.
+    referenceOnly: { fps: { num, den }, maxGap: RENDER_REFERENCE_DISTANCE },
     // One decoder thread: the reader takes longer per sample than one core needs to decode up to it, and frame
     // threading costs about 15 % more CPU (bench clip: 7.2 against 8.3 s).
     decodeThreads: 1,

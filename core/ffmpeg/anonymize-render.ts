@@ -193,15 +193,19 @@ export function audioGraph(plan: AnonymizationPlan): string[] {
   return parts;
 }
 
-/** Encoder arguments for the plan's codec and preset (shared with the benchmark's plain re-encode). */
-export function encoderArgs(codec: 'h264' | 'hevc', preset: QualityPreset, threads?: number): string[] {
+/**
+ * Encoder arguments for the plan's codec and preset (shared with the benchmark's plain re-encode). `lookahead`: x264's
+ * larger lookahead buffer (X264_LOOKAHEAD; the render's, not the plain re-encode's).
+ */
+export function encoderArgs(codec: 'h264' | 'hevc', preset: QualityPreset, threads?: number, opts: { lookahead?: boolean } = {}): string[] {
   const t = threads ? ['-threads', String(threads)] : [];
   if (codec === 'hevc') {
     const p = x265Presets[preset];
     return ['-c:v', 'libx265', '-preset', p.preset, '-crf', String(p.crf), '-x265-params', 'log-level=error', '-tag:v', 'hvc1', ...t];
   }
   const p = x264Presets[preset];
-  return ['-c:v', 'libx264', '-preset', p.preset, '-crf', String(p.crf), '-x264-params', X264_GOP, ...t];
+  const params = opts.lookahead ? `${X264_GOP}:${X264_LOOKAHEAD}` : X264_GOP;
+  return ['-c:v', 'libx264', '-preset', p.preset, '-crf', String(p.crf), '-x264-params', params, ...t];
 }
 
 /**
@@ -219,18 +223,21 @@ export function encoderArgs(codec: 'h264' | 'hevc', preset: QualityPreset, threa
  * interleaved pairs). A pattern chosen from the step (1 B frame for even steps) is not built.
  */
 export const X264_GOP = 'bframes=2:b-adapt=0:b-pyramid=none';
-/** Frames between consecutive reference frames of an x264 render, at most (X264_GOP: I/P B B I/P). */
-export const X264_REFERENCE_DISTANCE = 3;
+
+/**
+ * Frames between consecutive reference frames of a render, at most, for both codecs: x264 by its fixed pattern
+ * (X264_GOP: I/P B B I/P), x265 as measured on its own at these presets. The verifier samples by it.
+ */
+export const RENDER_REFERENCE_DISTANCE = 3;
 
 /**
  * x264's threaded lookahead may run this many frames ahead of the encoding threads (default: b-frames + 1 = 4).
  * Its frame-type and MB-tree analysis is one thread; with only 4 frames of slack the frame threads (and ffmpeg's
  * main thread, which waits on them) often sat idle while it caught up, so on two cores a render's wall time was
  * well above its CPU time ÷ 2. A larger buffer changes no decision: the output is byte for byte the same
- * (test/anonymize/render-args.test.ts), at the cost of 32 buffered frames (≈ 100 MB at 1080p). It repeats the frame
- * pattern: ffmpeg keeps the last `-x264-params` given, so these replace encoderArgs' own.
+ * (test/anonymize/render-args.test.ts), at the cost of 32 buffered frames (≈ 100 MB at 1080p).
  */
-export const X264_PIPELINE = ['-x264-params', `${X264_GOP}:sync-lookahead=32`];
+export const X264_LOOKAHEAD = 'sync-lookahead=32';
 
 /**
  * Decoder threads of the render's input. ffmpeg decodes with cores + 1 frame threads by default; on two cores
@@ -264,8 +271,7 @@ export function buildRenderArgs(plan: AnonymizationPlan, r: RenderArgsInput): st
   args.push('-filter_complex', graph.join(';'), '-map', '[vout]');
   if (plan.audio.keep) args.push('-map', '[aout]', '-c:a', 'aac', '-b:a', '128k');
   args.push(
-    ...encoderArgs(plan.output.codec, plan.output.preset, r.threads),
-    ...(plan.output.codec === 'h264' ? X264_PIPELINE : []),
+    ...encoderArgs(plan.output.codec, plan.output.preset, r.threads, { lookahead: true }),
     '-map_metadata',
     '-1',
     '-map_metadata:s:v',

@@ -10,8 +10,8 @@ import { buildMaskImage } from '../../core/anonymize/mask.js';
 import { anonymizeOptionsSchema } from '../../core/anonymize/types.js';
 import {
   X264_GOP,
-  X264_PIPELINE,
-  X264_REFERENCE_DISTANCE,
+  X264_LOOKAHEAD,
+  RENDER_REFERENCE_DISTANCE,
   buildRenderArgs,
   type RenderArgsInput,
 } from '../../core/ffmpeg/anonymize-render.js';
@@ -68,11 +68,10 @@ test('render: the lookahead buffer changes no byte of the output', async () => {
   const { argsFor, run } = await fixture();
   const render = async (name: string, withPipeline: boolean) => {
     const args = argsFor(name);
-    // The last -x264-params is the one ffmpeg keeps: without it, encoderArgs' own (the frame pattern) remains.
-    const at = args.lastIndexOf(X264_PIPELINE[0]!);
-    assert.ok(at >= 0 && args[at + 1] === X264_PIPELINE[1], 'the render passes the lookahead buffer to x264');
-    assert.equal(args.filter((a) => a === X264_PIPELINE[0]).length, 2);
-    if (!withPipeline) args.splice(at, X264_PIPELINE.length);
+    const at = args.indexOf('-x264-params');
+    assert.ok(at >= 0 && args[at + 1] === `${X264_GOP}:${X264_LOOKAHEAD}`, 'the render passes the lookahead buffer to x264');
+    assert.equal(args.filter((a) => a === '-x264-params').length, 1);
+    if (!withPipeline) args[at + 1] = X264_GOP;
     return run(args);
   };
   assert.equal(await render('with.mp4', true), await render('without.mp4', false));
@@ -119,7 +118,7 @@ async function frameTypes(file: string): Promise<{ types: string; references: nu
 
 /**
  * The verifier decodes only the frames other frames refer to, and samples among them (verify.ts): the render's
- * fixed pattern (X264_GOP) keeps those to one frame in three, never more than X264_REFERENCE_DISTANCE apart. x264's
+ * fixed pattern (X264_GOP) keeps those to one frame in three, never more than RENDER_REFERENCE_DISTANCE apart. x264's
  * default pattern at veryfast (adaptive B runs, the middle one a reference) left more than half of this clip's
  * frames to decode.
  */
@@ -135,5 +134,8 @@ test('render: reference frames are one in three, evenly spaced (what the verifie
   assert.equal(references, refs.length, 'no B frame is a reference');
   assert.ok(refs.length <= Math.ceil(150 / 3) + 2, `${refs.length} reference frames of 150`);
   const gaps = refs.slice(1).map((f, i) => f - refs[i]!);
-  assert.ok(Math.max(...gaps, 150 - refs.at(-1)!) <= X264_REFERENCE_DISTANCE, `reference frames at most ${X264_REFERENCE_DISTANCE} apart`);
+  assert.ok(
+    Math.max(...gaps, 150 - refs.at(-1)!) <= RENDER_REFERENCE_DISTANCE,
+    `reference frames at most ${RENDER_REFERENCE_DISTANCE} apart`,
+  );
 });
